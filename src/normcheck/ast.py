@@ -1,0 +1,216 @@
+"""The syntax tree of a rule file, with the source position of every node.
+
+Plain frozen dataclasses: the parser builds them, the checker reads them and the compiler turns
+them into the IR. Nothing here knows about facts, types or engines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Pos:
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+# ---- expressions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expr:
+    pos: Pos = field(compare=False, repr=False)
+    text: str = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Lit(Expr):
+    value: int | Decimal | dt.date | str | bool = 0
+
+
+@dataclass(frozen=True)
+class Name(Expr):
+    """A fact, a derived fact or an enum value: the checker decides which."""
+
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class EvalDate(Expr):
+    pass
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    func: str = ""
+    args: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True)
+class SetLit(Expr):
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleFires(Expr):
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Not(Expr):
+    operand: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Neg(Expr):
+    operand: Expr | None = None
+
+
+@dataclass(frozen=True)
+class BoolOp(Expr):
+    op: str = "and"  # "and" | "or"
+    operands: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True)
+class Compare(Expr):
+    op: str = "=="  # == != < <= > >=
+    left: Expr | None = None
+    right: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Member(Expr):
+    """`x in S` (or `x not in S`): a value in a set literal, or in a set fact."""
+
+    element: Expr | None = None
+    container: Expr | None = None
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Subset(Expr):
+    left: Expr | None = None
+    right: Expr | None = None
+
+
+@dataclass(frozen=True)
+class IsTest(Expr):
+    """`x is null|known|unknown|empty`, optionally negated."""
+
+    operand: Expr | None = None
+    test: str = "known"
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Otherwise(Expr):
+    """`a otherwise b`: a if it is known, else b (one fact can stand in for another)."""
+
+    left: Expr | None = None
+    right: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Arith(Expr):
+    op: str = "+"
+    left: Expr | None = None
+    right: Expr | None = None
+
+
+@dataclass(frozen=True)
+class MissingFrom(Expr):
+    """`A missing from B`: the elements of A that B lacks (a set)."""
+
+    left: Expr | None = None
+    right: Expr | None = None
+
+
+@dataclass(frozen=True)
+class If(Expr):
+    cond: Expr | None = None
+    then: Expr | None = None
+    orelse: Expr | None = None
+
+
+# ---- declarations -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceDecl:
+    name: str
+    title: str
+    pos: Pos
+    ecli: str | None = None
+    celex: str | None = None
+    hudoc: str | None = None
+    url: str | None = None
+    date: dt.date | None = None
+    court: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class DefineDecl:
+    name: str
+    expr: Expr
+    pos: Pos
+    docs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Cite:
+    source: str
+    pinpoint: str
+    verified: bool
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Quote:
+    source: str
+    text: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Grade:
+    """One way a rule can fire: a condition with its level and severity (None: the rule's)."""
+
+    expr: Expr
+    level: str | None
+    severity: str | None
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class RuleDecl:
+    id: str
+    pos: Pos
+    titles: tuple[tuple[str, str, Pos], ...] = ()
+    cites: tuple[Cite, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    versions: tuple[tuple[str, Pos], ...] = ()
+    valid: tuple[tuple[dt.date | None, dt.date | None, Pos], ...] = ()
+    applies: tuple[Expr, ...] = ()
+    grades: tuple[Grade, ...] = ()
+    unless: tuple[Expr, ...] = ()
+    levels: tuple[tuple[str, str, Pos], ...] = ()
+    messages: tuple[tuple[str, str, Pos], ...] = ()
+    counters: tuple[tuple[str, str, Pos], ...] = ()
+    notes: tuple[tuple[str, str, Pos], ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleFile:
+    path: str
+    text: str
+    sources: tuple[SourceDecl, ...]
+    defines: tuple[DefineDecl, ...]
+    rules: tuple[RuleDecl, ...]

@@ -1,0 +1,586 @@
+"""Check parsed rule files and turn them into the IR.
+
+Resolves every name against the fact vocabulary and the `define`s (typos get "did you mean"),
+type-checks every expression, and enforces what makes a rule usable by a lawyer: a declared
+source with a pinpoint, titles and messages in Dutch and English, a level and a severity, a
+counter-argument for every contested reading, no duplicate ids, no cycles. All problems are
+reported together, each with file, line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import ast, ir
+from .diagnostics import Diagnostic, InputError, did_you_mean, one_of, source_line
+from .vocabulary import FactSpec, Vocabulary
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+LANGS = ("en", "nl")
+
+# name -> (argument kinds, result kind); "number|date" means either, all arguments alike.
+FUNCTIONS: dict[str, tuple[tuple[str, ...] | str, str]] = {
+    "months_between": (("date", "date"), "number"),
+    "days_between": (("date", "date"), "number"),
+    "years_between": (("date", "date"), "number"),
+    "add_days": (("date", "number"), "date"),
+    "add_months": (("date", "number"), "date"),
+    "min": ("same", "same"),
+    "max": ("same", "same"),
+    "count": (("set",), "number"),
+    "abs": (("number",), "number"),
+    "round": (("number",), "number"),
+}
+
+
+def fact_type(spec: FactSpec) -> ir.Type:
+    kind = {"int": "number", "decimal": "number", "country": "text"}.get(spec.kind, spec.kind)
+    values = frozenset(spec.values) if spec.values is not None else None
+    return ir.Type(kind, values if kind in ("enum", "set") else None, spec.nullable)
+
+
+@dataclass
+class _Ctx:
+    file: ast.RuleFile
+    problems: list[Diagnostic]
+    deps: set[str] = field(default_factory=set)
+    rule_deps: set[str] = field(default_factory=set)
+
+
+class Checker:
+    def __init__(self, vocabulary: Vocabulary, files: list[ast.RuleFile]) -> None:
+        self.vocab = vocabulary
+        self.files = files
+        self.problems: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
+        self.define_types: dict[str, ir.Type] = {}
+        self.define_decls: dict[str, tuple[ast.DefineDecl, ast.RuleFile]] = {}
+        self.rule_ids: set[str] = set()
+
+    # ---- diagnostics
+    def _err(self, f: ast.RuleFile, pos: ast.Pos, message: str, *, expected: str | None = None,
+             hint: str | None = None, warn: bool = False) -> None:
+        width = (pos.end_column - pos.column) if pos.end_line == pos.line else 1
+        d = Diagnostic(f.path, pos.line or None, pos.column or None, message, expected=expected, hint=hint,
+                       source_line=source_line(f.text, pos.line), severity="warning" if warn else "error",
+                       width=max(1, width))
+        (self.warnings if warn else self.problems).append(d)
+
+    # ---- entry point
+    def run(self) -> tuple[dict[str, ir.Source], tuple[ir.Define, ...], tuple[ir.Rule, ...]]:
+        sources = self._sources()
+        self.rule_ids = {r.id for f in self.files for r in f.rules}
+        defines = self._defines()
+        rules = self._rules(sources)
+        if self.problems:
+            raise InputError(self.problems + self.warnings)
+        return sources, defines, rules
+
+    # ---- sources
+    def _sources(self) -> dict[str, ir.Source]:
+        out: dict[str, ir.Source] = {}
+        where: dict[str, str] = {}
+        for f in self.files:
+            for s in f.sources:
+                if s.name in out:
+                    self._err(f, s.pos, f"source `{s.name}` is declared twice (first in {where[s.name]})")
+                    continue
+                if not (s.ecli or s.celex or s.hudoc or s.url):
+                    self._err(f, s.pos, f"source `{s.name}` has no identifier",
+                              expected="at least one of ecli, celex, hudoc or url, so a reader can find the text")
+                out[s.name] = ir.Source(s.name, s.title, s.ecli, s.celex, s.hudoc, s.url, s.date, s.court, s.status)
+                where[s.name] = f"{Path(f.path).name}:{s.pos.line}"
+        return out
+
+    # ---- defines
+    def _defines(self) -> tuple[ir.Define, ...]:
+        for f in self.files:
+            for d in f.defines:
+                if d.name in self.define_decls:
+                    first = self.define_decls[d.name][0]
+                    self._err(f, d.pos, f"`{d.name}` is defined twice (first at line {first.pos.line} of {Path(first.pos.file).name})")
+                    continue
+                spec = self.vocab.get(d.name)
+                if spec is not None and not spec.derived:
+                    self._err(f, d.pos, f"`{d.name}` is a fact stated in case files, not a derived fact",
+                              hint="mark it `derived: true` in the vocabulary, or choose another name for the definition")
+                    continue
+                self.define_decls[d.name] = (d, f)
+        graph: dict[str, set[str]] = {}
+        for name, (d, _) in self.define_decls.items():
+            graph[name] = {n for n in _names(d.expr) if n in self.define_decls}
+        try:
+            order = list(TopologicalSorter(graph).static_order())
+        except CycleError as exc:
+            cycle = exc.args[1]
+            d, f = self.define_decls[cycle[0]]
+            self._err(f, d.pos, "definitions depend on each other in a circle: " + " -> ".join(cycle))
+            return ()
+        out: list[ir.Define] = []
+        for name in order:
+            d, f = self.define_decls[name]
+            ctx = _Ctx(f, self.problems)
+            node, typ = self._expr(d.expr, ctx)
+            spec = self.vocab.get(name)
+            if spec is not None and typ.kind != fact_type(spec).kind and typ.kind != "any":
+                self._err(f, d.pos, f"`{name}` is {fact_type(spec).describe()} in the vocabulary but its definition gives {typ.describe()}")
+            final_type = fact_type(spec) if spec is not None else typ
+            self.define_types[name] = final_type
+            out.append(ir.Define(name, node, final_type, tuple(sorted(ctx.deps)), spec is not None,
+                                 d.docs, f.path, d.pos.line))
+        return tuple(out)
+
+    # ---- rules
+    def _rules(self, sources: dict[str, ir.Source]) -> tuple[ir.Rule, ...]:
+        built: list[ir.Rule] = []
+        by_id: dict[str, list[tuple[ir.Rule, ast.RuleDecl, ast.RuleFile]]] = {}
+        for f in self.files:
+            family = Path(f.path).stem
+            for r in f.rules:
+                rule = self._rule(r, f, family, sources)
+                if rule is not None:
+                    built.append(rule)
+                    by_id.setdefault(rule.id, []).append((rule, r, f))
+        for rid, versions in by_id.items():
+            if len(versions) == 1:
+                continue
+            for rule, decl, f in versions[1:]:
+                first = versions[0][1]
+                if not all(v[0].version for v in versions):
+                    self._err(f, decl.pos, f"rule id `{rid}` is used twice (first at {Path(first.pos.file).name}:{first.pos.line})",
+                              hint="two versions of one rule each need `version \"…\"` and non-overlapping `valid from … until …`")
+                    break
+            else:
+                spans = sorted(((v[0].valid_from, v[0].valid_until, v) for v in versions), key=lambda t: (t[0] is not None, t[0]))
+                for (a_from, a_until, a), (b_from, b_until, b) in zip(spans, spans[1:]):
+                    if a_until is None or b_from is None or b_from <= a_until:
+                        self._err(b[2], b[1].pos, f"versions of `{rid}` overlap in time",
+                                  hint="give each version a window: `valid until D` on the older, `valid from D+1` on the newer")
+        graph = {r.key: {k.key for k in built if k.id in r.rule_deps} for r in built}
+        try:
+            order = list(TopologicalSorter(graph).static_order())
+        except CycleError as exc:
+            self.problems.append(Diagnostic("<rules>", None, None, "rules refer to each other in a circle: " + " -> ".join(exc.args[1])))
+            return tuple(built)
+        index = {r.key: r for r in built}
+        ordered = [index[k] for k in order]
+        gates: dict[str, set[str]] = {}
+        out: list[ir.Rule] = []
+        for rule in ordered:
+            gate = self._gate(rule)
+            for dep in rule.rule_deps:
+                gate |= gates.get(dep, set())
+            gates.setdefault(rule.id, set()).update(gate)
+            out.append(replace(rule, gate=tuple(sorted(gate))))
+        return tuple(out)
+
+    def _gate(self, rule: ir.Rule) -> set[str]:
+        """The case facts a rule reads, directly or through definitions, outside the record context."""
+        seen: set[str] = set()
+        todo = [n for node in ([rule.applies] if rule.applies else []) + [g.expr for g in rule.grades] + list(rule.unless)
+                for n in _fact_names(node)]
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in self.define_decls:
+                d, _ = self.define_decls[name]
+                todo.extend(n for n in _names(d.expr) if n in self.vocab or n in self.define_decls)
+        return {n for n in seen if n in self.vocab and self.vocab.facts[n].family != "record"}
+
+    def _rule(self, r: ast.RuleDecl, f: ast.RuleFile, family: str, sources: dict[str, ir.Source]) -> ir.Rule | None:
+        before = len(self.problems)
+        ctx = _Ctx(f, self.problems)
+        titles = self._per_lang(r.titles, f, r, "title", required=True)
+        messages = self._per_lang(r.messages, f, r, "message", required=True)
+        counters = self._per_lang(r.counters, f, r, "counter", required=False)
+        notes = self._per_lang(r.notes, f, r, "note", required=False)
+        if not r.cites:
+            self._err(f, r.pos, f"rule {r.id} cites no source",
+                      expected='a pinpoint citation such as: cite TQ "operative part, point 1" verified',
+                      hint="every rule needs its legal source and the paragraph or article it rests on")
+        for c in r.cites:
+            if c.source not in sources:
+                self._err(f, c.pos, f"rule {r.id} cites unknown source `{c.source}`", hint=did_you_mean(c.source, sources))
+            if not c.pinpoint.strip():
+                self._err(f, c.pos, f"rule {r.id}: the citation of {c.source} has an empty pinpoint",
+                          expected="the paragraph, point or article/paragraph, e.g. \"para 67\" or \"Art. 25a(4)\"")
+        for q in r.quotes:
+            if q.source not in sources:
+                self._err(f, q.pos, f"rule {r.id} quotes unknown source `{q.source}`", hint=did_you_mean(q.source, sources))
+        if len(r.levels) > 1:
+            self._err(f, r.levels[1][2], f"rule {r.id} has more than one `level … severity …` line",
+                      hint="for several levels write one `fires as LEVEL severity S when …` per level")
+        default_level = r.levels[0] if r.levels else None
+        if default_level:
+            self._check_level(f, default_level[0], default_level[1], default_level[2])
+        if not r.grades:
+            self._err(f, r.pos, f"rule {r.id} has no `fires when …` condition")
+        grades: list[ir.Grade] = []
+        for g in r.grades:
+            level = g.level or (default_level[0] if default_level else None)
+            severity = g.severity or (default_level[1] if default_level else None)
+            if level is None or severity is None:
+                self._err(f, g.pos, f"rule {r.id}: this condition has no level and severity",
+                          expected="a line `level BREACH|RISK|CONTESTED severity high|medium|low`, or `fires as LEVEL severity S when …`")
+                level, severity = "RISK", "medium"
+            elif g.level:
+                self._check_level(f, g.level, g.severity or "", g.pos)
+            node = self._bool(g.expr, ctx, "the condition after `fires when`")
+            self._fires_polarity(node, f, g.expr.pos, positive=True)
+            grades.append(ir.Grade(node, level, severity))
+        if any(g.level == "CONTESTED" for g in grades):
+            for lang in LANGS:
+                if lang not in counters:
+                    self._err(f, r.pos, f"rule {r.id} is CONTESTED but has no counter-argument in {_lang_name(lang)}",
+                              expected=f'a line `counter {lang} "…"` stating the opposing reading and who holds it')
+        applies_nodes = [self._bool(e, ctx, "the scope after `applies when`") for e in r.applies]
+        for e, node in zip(r.applies, applies_nodes):
+            self._fires_polarity(node, f, e.pos, positive=True)
+        applies: ir.Node | None = None
+        if len(applies_nodes) == 1:
+            applies = applies_nodes[0]
+        elif applies_nodes:
+            applies = ir.And(text=" and ".join(e.text for e in r.applies), line=r.applies[0].pos.line, operands=tuple(applies_nodes))
+        unless_nodes = []
+        for e in r.unless:
+            node = self._bool(e, ctx, "the exception after `unless`")
+            parts = node.operands if isinstance(node, ir.Or) else (node,)
+            for p in parts:
+                if not isinstance(p, ir.Fires):
+                    self._fires_polarity(p, f, e.pos, positive=False)
+            unless_nodes.append(node)
+        if len(r.valid) > 1:
+            self._err(f, r.valid[1][2], f"rule {r.id} has more than one `valid` line")
+        valid_from, valid_until = (r.valid[0][0], r.valid[0][1]) if r.valid else (None, None)
+        if valid_from and valid_until and valid_until < valid_from:
+            self._err(f, r.valid[0][2], f"rule {r.id} is valid until {valid_until}, before it is valid from {valid_from}")
+        if len(r.versions) > 1:
+            self._err(f, r.versions[1][1], f"rule {r.id} has more than one `version` line")
+        placeholders: set[str] = set()
+        for kind, items in (("message", r.messages), ("counter", r.counters), ("note", r.notes), ("title", r.titles)):
+            for lang, text, pos in items:
+                for name in PLACEHOLDER.findall(text):
+                    if name == "evaluation_date" or name in self.define_types or name in self.vocab:
+                        placeholders.add(name)
+                    else:
+                        self._err(f, pos, f"rule {r.id}: the {kind} ({lang}) refers to unknown fact `{{{name}}}`",
+                                  hint=did_you_mean(name, list(self.vocab.facts) + list(self.define_types)))
+        if len(self.problems) > before:
+            return None
+        return ir.Rule(
+            id=r.id, family=family, titles=tuple(sorted(titles.items())),
+            citations=tuple(ir.Citation(c.source, c.pinpoint, c.verified) for c in r.cites),
+            quotes=tuple((q.source, q.text) for q in r.quotes),
+            version=r.versions[0][0] if r.versions else None,
+            valid_from=valid_from, valid_until=valid_until, applies=applies, grades=tuple(grades),
+            unless=tuple(unless_nodes), messages=tuple(sorted(messages.items())),
+            counters=tuple(sorted(counters.items())), notes=tuple(sorted(notes.items())),
+            placeholders=tuple(sorted(placeholders)), rule_deps=tuple(sorted(ctx.rule_deps)),
+            file=f.path, line=r.pos.line,
+        )
+
+    def _per_lang(self, items: tuple[tuple[str, str, ast.Pos], ...], f: ast.RuleFile, r: ast.RuleDecl,
+                  what: str, required: bool) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for lang, text, pos in items:
+            if lang in out:
+                self._err(f, pos, f"rule {r.id} has two {what}s in {_lang_name(lang)}")
+            if not text.strip():
+                self._err(f, pos, f"rule {r.id}: empty {what} in {_lang_name(lang)}")
+            out[lang] = text
+        if required:
+            for lang in LANGS:
+                if lang not in out:
+                    kw = "title " + lang if what == "title" else lang
+                    self._err(f, r.pos, f"rule {r.id} has no {what} in {_lang_name(lang)}", expected=f'a line `{kw} "…"`')
+        return out
+
+    def _check_level(self, f: ast.RuleFile, level: str, severity: str, pos: ast.Pos) -> None:
+        if level not in ir.LEVELS:
+            self._err(f, pos, f"`{level}` is not a level a rule can raise", expected=one_of(ir.LEVELS),
+                      hint="OK, INSUFFICIENT_DATA and NOT_APPLICABLE are computed by the engine, not declared")
+        if severity not in ir.SEVERITIES:
+            self._err(f, pos, f"`{severity}` is not a severity", expected=one_of(ir.SEVERITIES))
+
+    def _fires_polarity(self, node: ir.Node, f: ast.RuleFile, pos: ast.Pos, positive: bool) -> None:
+        """`X fires` may be used positively (scope, condition) or as a whole exception (`unless X fires`)."""
+        def walk(n: ir.Node, pos_ok: bool) -> None:
+            if isinstance(n, ir.Fires):
+                if not pos_ok:
+                    self._err(f, pos, f"`{n.rule} fires` cannot be negated or used inside a comparison here",
+                              hint=f"to let {n.rule} override this rule write `unless {n.rule} fires`")
+                return
+            if isinstance(n, (ir.And, ir.Or)):
+                for o in n.operands:
+                    walk(o, pos_ok)
+                return
+            for child in _children(n):
+                walk(child, False)
+        walk(node, positive)
+
+    # ---- expressions
+    def _bool(self, e: ast.Expr, ctx: _Ctx, where: str) -> ir.Node:
+        node, typ = self._expr(e, ctx)
+        if typ.kind not in ("bool", "any"):
+            self._type_err(ctx, e, f"{where} must be true or false, but `{e.text}` is {typ.describe()}")
+        return node
+
+    def _type_err(self, ctx: _Ctx, e: ast.Expr, message: str, hint: str | None = None) -> None:
+        self._err(ctx.file, e.pos, message, hint=hint)
+
+    def _is_value_name(self, e: ast.Expr) -> bool:
+        return isinstance(e, ast.Name) and e.name not in self.define_types and e.name not in self.define_decls \
+            and e.name not in self.vocab
+
+    def _enum_value_of(self, value: ast.Expr, fact: ast.Expr) -> bool:
+        """`application_date == policy_permit_start`: the left name is one of the right fact's values."""
+        if not (isinstance(value, ast.Name) and isinstance(fact, ast.Name)):
+            return False
+        spec = self.vocab.get(fact.name)
+        return spec is not None and spec.kind in ("enum", "set") and value.name in (spec.values or ())
+
+    def _expr(self, e: ast.Expr, ctx: _Ctx, expected: ir.Type | None = None) -> tuple[ir.Node, ir.Type]:
+        method: Callable[[ast.Expr, _Ctx, ir.Type | None], tuple[ir.Node, ir.Type]] = getattr(self, "_x_" + type(e).__name__)
+        return method(e, ctx, expected)
+
+    def _x_Lit(self, e: ast.Lit, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        v = e.value
+        if isinstance(v, bool):
+            t = ir.BOOL
+        elif isinstance(v, (int, Decimal)):
+            t = ir.NUMBER
+        elif isinstance(v, str):
+            if expected is not None and expected.kind == "enum" and expected.values is not None:
+                if v not in expected.values:
+                    self._type_err(ctx, e, f"\"{v}\" is not a possible value here", hint=did_you_mean(v, expected.values))
+                return ir.Const(e.text, e.pos.line, v), ir.Type("enum", expected.values)
+            t = ir.TEXT
+        else:
+            t = ir.DATE
+        return ir.Const(e.text, e.pos.line, v), t
+
+    def _x_EvalDate(self, e: ast.EvalDate, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        return ir.EvalDate(e.text, e.pos.line), ir.DATE
+
+    def _x_Name(self, e: ast.Name, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        if expected is not None and expected.kind in ("enum", "set") and expected.values is not None \
+                and e.name in expected.values:
+            return ir.Const(e.text, e.pos.line, e.name), ir.Type("enum", expected.values)
+        if e.name in self.define_types:
+            ctx.deps.add(e.name)
+            return ir.Fact(e.text, e.pos.line, e.name), self.define_types[e.name]
+        spec = self.vocab.get(e.name)
+        if spec is not None:
+            ctx.deps.add(e.name)
+            return ir.Fact(e.text, e.pos.line, e.name), fact_type(spec)
+        if e.name in self.define_decls:  # defined, but its own definition failed to check
+            return ir.Fact(e.text, e.pos.line, e.name), ir.Type("any")
+        if expected is not None and expected.kind in ("enum", "set") and expected.values is not None:
+            self._type_err(ctx, e, f"`{e.name}` is neither a fact nor a possible value here",
+                           hint=did_you_mean(e.name, list(expected.values)) or f"possible values: {', '.join(sorted(expected.values))}")
+        else:
+            pool = list(self.vocab.facts) + list(self.define_decls)
+            self._type_err(ctx, e, f"unknown fact `{e.name}`",
+                           hint=did_you_mean(e.name, pool) or "facts are listed in rules/vocabulary/*.yaml; derived facts need a `define`")
+        return ir.Fact(e.text, e.pos.line, e.name), ir.Type("any")
+
+    def _x_Call(self, e: ast.Call, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        sig = FUNCTIONS.get(e.func)
+        if sig is None:
+            self._type_err(ctx, e, f"unknown function `{e.func}`", hint=did_you_mean(e.func, FUNCTIONS) or one_of(sorted(FUNCTIONS)))
+            return ir.Const(e.text, e.pos.line, None), ir.Type("any")
+        params, result = sig
+        args = [self._expr(a, ctx) for a in e.args]
+        if params == "same":
+            if not args:
+                self._type_err(ctx, e, f"`{e.func}` needs at least one argument")
+                return ir.Call(e.text, e.pos.line, e.func, ()), ir.NUMBER
+            kinds = {t.kind for _, t in args} - {"any"}
+            if len(kinds) > 1 or (kinds and not kinds <= {"number"} and not kinds <= {"date"}):
+                self._type_err(ctx, e, f"`{e.func}` compares numbers with numbers or dates with dates, not {', '.join(sorted(kinds))}")
+            res = ir.Type(kinds.pop() if len(kinds) == 1 else "number")
+        else:
+            assert isinstance(params, tuple)
+            if len(args) != len(params):
+                self._type_err(ctx, e, f"`{e.func}` takes {len(params)} argument(s), got {len(args)}")
+            for (node, t), want, a in zip(args, params, e.args):
+                if t.kind not in (want, "any"):
+                    self._type_err(ctx, a, f"argument `{a.text}` of `{e.func}` must be {ir.Type(want).describe()}, not {t.describe()}")
+            res = ir.Type(result)
+        return ir.Call(e.text, e.pos.line, e.func, tuple(n for n, _ in args)), res
+
+    def _x_SetLit(self, e: ast.SetLit, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        values = expected.values if expected is not None and expected.kind in ("set", "enum") else None
+        if values is not None:
+            for item in e.items:
+                if item not in values:
+                    self._type_err(ctx, e, f"`{item}` is not a possible value here",
+                                   hint=did_you_mean(item, values) or f"possible values: {', '.join(sorted(values))}")
+        return ir.Const(e.text, e.pos.line, frozenset(e.items)), ir.Type("set", values)
+
+    def _x_RuleFires(self, e: ast.RuleFires, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        if e.rule not in self.rule_ids:
+            self._type_err(ctx, e, f"unknown rule `{e.rule}`", hint=did_you_mean(e.rule, self.rule_ids))
+        ctx.rule_deps.add(e.rule)
+        return ir.Fires(e.text, e.pos.line, e.rule), ir.BOOL
+
+    def _x_Not(self, e: ast.Not, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        assert e.operand is not None
+        return ir.Not(e.text, e.pos.line, self._bool(e.operand, ctx, "the operand of `not`")), ir.BOOL
+
+    def _x_Neg(self, e: ast.Neg, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        assert e.operand is not None
+        node, t = self._expr(e.operand, ctx)
+        if t.kind not in ("number", "any"):
+            self._type_err(ctx, e, f"only numbers can be negated, `{e.operand.text}` is {t.describe()}")
+        return ir.Neg(e.text, e.pos.line, node), ir.NUMBER
+
+    def _x_BoolOp(self, e: ast.BoolOp, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        nodes = tuple(self._bool(o, ctx, f"each side of `{e.op}`") for o in e.operands)
+        cls = ir.And if e.op == "and" else ir.Or
+        return cls(e.text, e.pos.line, nodes), ir.BOOL
+
+    def _pair(self, left: ast.Expr, right: ast.Expr, ctx: _Ctx) -> tuple[ir.Node, ir.Type, ir.Node, ir.Type]:
+        """Type two operands; a bare value name is read against the other side's type."""
+        if self._is_value_name(left) and not self._is_value_name(right) or isinstance(left, ast.SetLit) and not isinstance(right, ast.SetLit) \
+                or self._enum_value_of(left, right):
+            rn, rt = self._expr(right, ctx)
+            ln, lt = self._expr(left, ctx, rt)
+        else:
+            ln, lt = self._expr(left, ctx)
+            rn, rt = self._expr(right, ctx, lt)
+        return ln, lt, rn, rt
+
+    def _x_Compare(self, e: ast.Compare, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        assert e.left is not None and e.right is not None
+        ln, lt, rn, rt = self._pair(e.left, e.right, ctx)
+        kinds = {lt.kind, rt.kind} - {"any"}
+        if e.op in ("==", "!="):
+            if len(kinds) > 1:
+                self._type_err(ctx, e, f"cannot compare {lt.describe()} with {rt.describe()} in `{e.text}`")
+            elif kinds == {"enum"} and lt.values and rt.values and not (lt.values & rt.values):
+                self._type_err(ctx, e, f"`{e.text}` compares values that can never be equal")
+        else:
+            if len(kinds) > 1 or not kinds <= {"number", "date"}:
+                self._type_err(ctx, e, f"`{e.op}` compares numbers or dates, not {lt.describe()} with {rt.describe()}",
+                               hint="for dates use months_between(a, b) or days_between(a, b) to get a duration")
+        return ir.Cmp(e.text, e.pos.line, e.op, ln, rn), ir.BOOL
+
+    def _x_Member(self, e: ast.Member, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        assert e.element is not None and e.container is not None
+        if isinstance(e.container, ast.SetLit):
+            en, et = self._expr(e.element, ctx)
+            if et.kind not in ("enum", "text", "any"):
+                self._type_err(ctx, e, f"`in {{…}}` tests a single value, but `{e.element.text}` is {et.describe()}",
+                               hint="to test a set fact, write `{a, b} subset of fact` or `a in fact`")
+            cn, ct = self._expr(e.container, ctx, et)
+        else:
+            cn, ct = self._expr(e.container, ctx)
+            if ct.kind not in ("set", "any"):
+                self._type_err(ctx, e, f"`{e.container.text}` is {ct.describe()}, not a set", hint="write `x == value`, or `x in {a, b}`")
+            en, et = self._expr(e.element, ctx, ir.Type("enum", ct.values) if ct.values is not None else None)
+        node: ir.Node = ir.In(e.text, e.pos.line, en, cn)
+        if e.negated:
+            node = ir.Not(e.text, e.pos.line, node)
+        return node, ir.BOOL
+
+    def _x_Subset(self, e: ast.Subset, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        assert e.left is not None and e.right is not None
+        ln, lt, rn, rt = self._pair(e.left, e.right, ctx)
+        for side, t in ((e.left, lt), (e.right, rt)):
+            if t.kind not in ("set", "any"):
+                self._type_err(ctx, side, f"`subset of` needs sets on both sides; `{side.text}` is {t.describe()}")
+        return ir.Subset(e.text, e.pos.line, ln, rn), ir.BOOL
+
+    def _x_MissingFrom(self, e: ast.MissingFrom, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        assert e.left is not None and e.right is not None
+        ln, lt, rn, rt = self._pair(e.left, e.right, ctx)
+        for side, t in ((e.left, lt), (e.right, rt)):
+            if t.kind not in ("set", "any"):
+                self._type_err(ctx, side, f"`missing from` needs sets on both sides; `{side.text}` is {t.describe()}")
+        return ir.Diff(e.text, e.pos.line, ln, rn), ir.Type("set", lt.values or rt.values)
+
+    def _x_IsTest(self, e: ast.IsTest, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        assert e.operand is not None
+        node, t = self._expr(e.operand, ctx)
+        if e.test == "empty" and t.kind not in ("set", "any"):
+            self._type_err(ctx, e, f"`is empty` applies to sets; `{e.operand.text}` is {t.describe()}")
+        if e.test == "null" and not t.nullable and isinstance(node, ir.Fact):
+            self._err(ctx.file, e.pos, f"`{e.operand.text}` is never null (the vocabulary does not allow null for it)", warn=True)
+        out: ir.Node = ir.Is(e.text, e.pos.line, node, e.test)
+        if e.negated:
+            out = ir.Not(e.text, e.pos.line, out)
+        return out, ir.BOOL
+
+    def _x_Otherwise(self, e: ast.Otherwise, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        assert e.left is not None and e.right is not None
+        ln, lt, rn, rt = self._pair(e.left, e.right, ctx)
+        if {lt.kind, rt.kind} - {"any"} and len({lt.kind, rt.kind} - {"any"}) > 1:
+            self._type_err(ctx, e, f"both sides of `otherwise` must have the same type ({lt.describe()} vs {rt.describe()})")
+        return ir.Otherwise(e.text, e.pos.line, ln, rn), lt if lt.kind != "any" else rt
+
+    def _x_Arith(self, e: ast.Arith, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        assert e.left is not None and e.right is not None
+        ln, lt = self._expr(e.left, ctx)
+        rn, rt = self._expr(e.right, ctx)
+        for side, t in ((e.left, lt), (e.right, rt)):
+            if t.kind not in ("number", "any"):
+                self._type_err(ctx, side, f"`{e.op}` works on numbers; `{side.text}` is {t.describe()}",
+                               hint="for dates use months_between, days_between, add_days or add_months" if t.kind == "date" else None)
+        return ir.Arith(e.text, e.pos.line, e.op, ln, rn), ir.NUMBER
+
+    def _x_If(self, e: ast.If, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        assert e.cond is not None and e.then is not None and e.orelse is not None
+        cn = self._bool(e.cond, ctx, "the condition after `if`")
+        tn, tt = self._expr(e.then, ctx, expected)
+        en, et = self._expr(e.orelse, ctx, tt)
+        if {tt.kind, et.kind} - {"any"} and len({tt.kind, et.kind} - {"any"}) > 1:
+            self._type_err(ctx, e, f"`then` and `else` must give the same type ({tt.describe()} vs {et.describe()})")
+        return ir.If(e.text, e.pos.line, cn, tn, en), tt if tt.kind != "any" else et
+
+
+def _lang_name(lang: str) -> str:
+    return {"en": "English", "nl": "Dutch"}.get(lang, lang)
+
+
+def _names(e: ast.Expr) -> Iterable[str]:
+    if isinstance(e, ast.Name):
+        yield e.name
+    for value in vars(e).values():
+        if isinstance(value, ast.Expr):
+            yield from _names(value)
+        elif isinstance(value, tuple):
+            for v in value:
+                if isinstance(v, ast.Expr):
+                    yield from _names(v)
+
+
+def _fact_names(n: ir.Node) -> Iterable[str]:
+    if isinstance(n, ir.Fact):
+        yield n.name
+    for child in _children(n):
+        yield from _fact_names(child)
+
+
+def _children(n: ir.Node) -> Iterable[ir.Node]:
+    for value in vars(n).values():
+        if isinstance(value, ir.Node):
+            yield value
+        elif isinstance(value, tuple):
+            for v in value:
+                if isinstance(v, ir.Node):
+                    yield v
+
+
+def check(vocabulary: Vocabulary, files: list[ast.RuleFile]) -> tuple[dict[str, ir.Source], tuple[ir.Define, ...], tuple[ir.Rule, ...], list[Diagnostic]]:
+    """Check the files; return sources, defines, rules and warnings, or raise `InputError`."""
+    checker = Checker(vocabulary, files)
+    sources, defines, rules = checker.run()
+    return sources, defines, rules, checker.warnings

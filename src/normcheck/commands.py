@@ -1,0 +1,200 @@
+"""The informational subcommands: `rules`, `explain`, `schema`, `lint` (and dispatch to `sweep`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from . import ir
+from .diagnostics import Diagnostic, InputError, did_you_mean
+from .pack import load_pack
+from .resources import cases_dir
+
+
+def run(args: argparse.Namespace, err: Console) -> int:
+    if args.command == "rules":
+        return rules(args)
+    if args.command == "explain":
+        return explain(args)
+    if args.command == "schema":
+        return schema(args)
+    if args.command == "lint":
+        return lint(args, err)
+    if args.command == "sweep":
+        from .sweep import cmd_sweep
+        return cmd_sweep(args, err)
+    raise InputError([Diagnostic("normcheck", None, None, f"unknown command {args.command}")])  # pragma: no cover
+
+
+def _validity(r: ir.Rule) -> str:
+    if not r.valid_from and not r.valid_until:
+        return "always"
+    return f"{r.valid_from or '…'} – {r.valid_until or '…'}"
+
+
+def _levels(r: ir.Rule) -> str:
+    seen: list[str] = []
+    for g in r.grades:
+        item = f"{g.level}/{g.severity}"
+        if item not in seen:
+            seen.append(item)
+    return ", ".join(seen)
+
+
+def rule_rows(pack: ir.RulePack, family: str | None = None) -> list[dict[str, Any]]:
+    rows = []
+    for r in sorted(pack.rules, key=lambda r: (r.file, r.line)):
+        if family and r.family != family:
+            continue
+        rows.append({
+            "rule": r.id, "version": r.version, "family": r.family, "title": r.text("titles", "en"),
+            "levels": [{"level": g.level, "severity": g.severity} for g in r.grades],
+            "valid_from": r.valid_from.isoformat() if r.valid_from else None,
+            "valid_until": r.valid_until.isoformat() if r.valid_until else None,
+            "pinpoints_verified": r.verified,
+            "unverified_pinpoints": [f"{c.source}: {c.pinpoint}" for c in r.citations if not c.verified],
+            "file": f"{r.file}:{r.line}",
+        })
+    return rows
+
+
+def rules(args: argparse.Namespace) -> int:
+    pack = load_pack(args.rules).pack
+    rows = rule_rows(pack, args.family)
+    if args.family and not rows:
+        families = sorted({r.family for r in pack.rules})
+        raise InputError([Diagnostic("--family", None, None, f"no rules in family `{args.family}`",
+                                     hint=did_you_mean(args.family, families) or "families: " + ", ".join(families))])
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    table = Table(show_lines=False)
+    for col in ("rule", "family", "level / severity", "valid", "pinpoints", "title"):
+        table.add_column(col)
+    for r, row in zip([r for r in sorted(pack.rules, key=lambda r: (r.file, r.line)) if not args.family or r.family == args.family], rows):
+        rid = r.id + (f" ({r.version})" if r.version else "")
+        status = "verified" if r.verified else f"{len(row['unverified_pinpoints'])} unverified"
+        table.add_row(rid, r.family, _levels(r), _validity(r), status, row["title"])
+    Console(highlight=False).print(table)
+    return 0
+
+
+def explain(args: argparse.Namespace) -> int:
+    loaded = load_pack(args.rules)
+    pack = loaded.pack
+    versions = pack.versions(args.rule)
+    if not versions:
+        raise InputError([Diagnostic(args.rule, None, None, f"no rule `{args.rule}`",
+                                     hint=did_you_mean(args.rule, pack.rule_ids()) or "`normcheck rules` lists them")])
+    out = Console(highlight=False)
+    lang = args.lang
+    for r in versions:
+        out.print(Text(f"{r.id}" + (f" — version {r.version}" if r.version else "") + f" ({r.family})", style="bold"))
+        out.print(f"  {r.text('titles', lang)}")
+        out.print(f"  in force: {_validity(r)}   defined at {r.file}:{r.line}")
+        out.print(Text("  Sources:", style="bold"))
+        for c in r.citations:
+            s = pack.sources[c.source]
+            ident = s.ecli or s.celex or s.hudoc or ""
+            mark = "verified" if c.verified else "PARAGRAPH UNVERIFIED"
+            out.print(f"    - {s.title} {('(' + ident + ')') if ident else ''}, {c.pinpoint} [{mark}]", markup=False)
+            if s.url:
+                out.print(f"      {s.url}", markup=False)
+        for src, text in r.quotes:
+            out.print(Text(f"  Text of {src}: “{text}”", style="italic"))
+        if r.applies is not None:
+            out.print(Text.assemble(("  Applies when: ", "bold"), r.applies.text))
+        for g in r.grades:
+            out.print(Text.assemble((f"  Fires as {g.level} ({g.severity}) when: ", "bold"), g.expr.text))
+        for u in r.unless:
+            out.print(Text.assemble(("  Unless: ", "bold"), u.text))
+        out.print(Text.assemble(("  Message: ", "bold"), r.text("messages", lang)))
+        counter = r.text("counters", lang)
+        if counter:
+            out.print(Text.assemble(("  Counter-argument: ", "bold"), counter))
+        out.print(Text("  Facts it reads:", style="bold"))
+        for name in _facts_of(r, pack):
+            d = pack.define(name)
+            desc = f" = {d.expr.text}" if d is not None else ""
+            t = pack.fact_types.get(name)
+            out.print(f"    - {name} ({t.describe() if t else '?'}){desc}", markup=False)
+        out.print()
+    pinned = _pinned_cases(args.rule, Path(args.cases) if args.cases else None, loaded)
+    out.print(Text(f"Pinned cases ({len(pinned)}):", style="bold"))
+    for path, level, line in pinned:
+        out.print(f"  - {path}:{line}  expects {level}", markup=False)
+    return 0
+
+
+def _facts_of(rule: ir.Rule, pack: ir.RulePack) -> list[str]:
+    names: list[str] = []
+
+    def walk(n: ir.Node) -> None:
+        if isinstance(n, ir.Fact) and n.name not in names:
+            names.append(n.name)
+            d = pack.define(n.name)
+            if d is not None:
+                walk(d.expr)
+        for v in vars(n).values():
+            if isinstance(v, ir.Node):
+                walk(v)
+            elif isinstance(v, tuple):
+                for x in v:
+                    if isinstance(x, ir.Node):
+                        walk(x)
+    for node in ([rule.applies] if rule.applies else []) + [g.expr for g in rule.grades] + list(rule.unless):
+        walk(node)
+    return names
+
+
+def _pinned_cases(rule_id: str, folder: Path | None, loaded: Any) -> list[tuple[str, str, int]]:
+    from .facts import load_record
+    from .testing import has_expect_block
+
+    root = folder or (Path("cases") if Path("cases").is_dir() else cases_dir())
+    if root is None or not root.is_dir():
+        return []
+    out = []
+    for path in sorted(root.rglob("*.yaml")):
+        if not has_expect_block(path):
+            continue
+        try:
+            record = load_record(path, loaded.vocabulary, display=str(path))
+        except InputError:
+            continue
+        if record.expect and rule_id in record.expect:
+            out.append((str(path), record.expect[rule_id].level, record.expect_lines.get(rule_id, 0)))
+    return out
+
+
+def schema(args: argparse.Namespace) -> int:
+    from .facts.model import case_model
+    from .facts.schema import json_schema
+
+    loaded = load_pack(args.rules)
+    sys.stdout.write(json.dumps(json_schema(loaded.vocabulary, case_model(loaded.vocabulary)), indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+def lint(args: argparse.Namespace, err: Console) -> int:
+    """Check the rule files; report warnings too, and rules whose pinpoints are unverified."""
+    loaded = load_pack(args.rules)
+    out = Console(highlight=False)
+    for w in loaded.warnings:
+        out.print(w.render(), markup=False, style="yellow")
+    pack = loaded.pack
+    unused = set(pack.sources) - {c.source for r in pack.rules for c in r.citations}
+    for name in sorted(unused):
+        out.print(f"warning: source `{name}` is declared but no rule cites it", style="yellow")
+    unverified = [r for r in pack.rules if not r.verified]
+    out.print(f"{len(pack.rules)} rules in {len(pack.files)} files, {len(pack.defines)} definitions, "
+              f"{len(pack.sources)} sources; {len(unverified)} rules rest partly on unverified pinpoints; "
+              f"{len(loaded.warnings) + len(unused)} warnings")
+    return 0

@@ -1,0 +1,57 @@
+"""Run a rule pack on one case: the evaluator explains, durable-rules independently decides what fires.
+
+Both engines read the same IR. On every case they must agree on which rules fire and at which
+level; a disagreement is a defect in normcheck and is reported, never silently resolved. On
+Python 3.13+ (where durable-rules 2.0.28 does not import) the evaluator runs alone and the
+receipt says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from .. import ir
+from . import durable_adapter
+from .evaluate import Env, Mismatch, RuleResult, evaluate
+
+
+@dataclass
+class CaseRun:
+    env: Env
+    results: list[RuleResult]
+    mismatches: list[Mismatch]
+    disagreements: list[str] = field(default_factory=list)
+
+
+class Engine:
+    def __init__(self, pack: ir.RulePack, use_durable: bool | None = None) -> None:
+        self.pack = pack
+        if use_durable is None:
+            use_durable = durable_adapter.AVAILABLE and not os.environ.get("NORMCHECK_NO_DURABLE")
+        self.durable = durable_adapter.DurableEngine(pack) if use_durable else None
+
+    @property
+    def label(self) -> str:
+        if self.durable is not None:
+            return f"durable-rules {durable_adapter.VERSION} + normcheck three-valued evaluator (cross-checked)"
+        if not durable_adapter.AVAILABLE:
+            return f"normcheck three-valued evaluator only (durable-rules unavailable: {durable_adapter.IMPORT_ERROR})"
+        return "normcheck three-valued evaluator only (durable-rules disabled)"
+
+    def run(self, facts: Mapping[str, Any], as_of: dt.date, stated: Iterable[str] | None = None) -> CaseRun:
+        env, results, mismatches = evaluate(self.pack, facts, as_of, stated)
+        run = CaseRun(env, results, mismatches)
+        if self.durable is not None:
+            fired = self.durable.fired(env)
+            for res in results:
+                got = fired.get(res.rule.id)
+                want = (res.rule.key, res.grade) if res.fired else None
+                if got != want:
+                    run.disagreements.append(
+                        f"{res.rule.id}: evaluator says {res.outcome} (grade {res.grade}), durable-rules says "
+                        + (f"grade {got[1]} of {got[0]} fired" if got else "it did not fire")
+                    )
+        return run

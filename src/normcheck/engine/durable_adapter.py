@@ -1,0 +1,533 @@
+"""Compile the rule pack to durable-rules and run cases on it.
+
+How the pack maps onto durable-rules (see ../shared/notes/durable-rules.md for the traps):
+
+* One ruleset per rule pack, registered once per process on a private `engine.Host` under a
+  content-addressed name (`nc_<digest>`), because rulesets can never be deleted or redefined.
+* One case = one state id (`sid`); the state is deleted after reading the results (at most 1,024
+  live states per ruleset).
+* The case is one fact: every fact and derived fact a rule reads, as JSON (dates as day
+  numbers, sets as lists with a `__n` count, a stated null as `<name>__null`). Unknown facts
+  are simply absent: durable-rules never matches an absent property, which is exactly
+  "not known to be true". Date arithmetic and other computed comparisons (anything beyond
+  fact-versus-constant, fact-versus-fact, membership and subset) are evaluated in Python and
+  passed as three-valued atoms `_aN`.
+* Three-valued logic: every condition is compiled in four forms — known true, known false, not
+  true, not false — with negation pushed down to the leaves, so `not` never becomes
+  negation-as-failure.
+* Rules chain: a firing rule asserts a `finding` fact; a rule that refers to `X fires` joins on
+  it. `unless X fires` becomes `none(finding X)`, guarded by an end-of-stratum sentinel that is
+  asserted only after every rule it depends on has settled (negation is stratified).
+* A catch-all rule observes every fact so no assertion raises `MessageNotHandledException`, and
+  exceptions inside actions (which durable-rules swallows) are re-raised from the state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import threading
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Iterable
+
+from .. import ir
+from ..values import EPOCH, NULL, UNKNOWN
+from .evaluate import Env, eval_node
+
+try:  # durable-rules 2.0.28 does not import on Python 3.13+; normcheck then runs its own evaluator
+    import durable_rules_engine  # noqa: F401
+    from durable import engine as _dengine
+
+    AVAILABLE = True
+    IMPORT_ERROR = ""
+except Exception as exc:  # pragma: no cover - depends on the interpreter
+    AVAILABLE = False
+    IMPORT_ERROR = f"{type(exc).__name__}: {exc}"
+
+VERSION = "2.0.28"
+
+# ---- a tiny condition algebra, simplified before it becomes durable-rules JSON ----------------
+
+TRUE: tuple = ("true",)
+FALSE: tuple = ("false",)
+
+
+def AND(*xs: tuple) -> tuple:
+    out: list[tuple] = []
+    for x in xs:
+        if x == FALSE:
+            return FALSE
+        if x == TRUE:
+            continue
+        out.extend(x[1] if x[0] == "and" else [x])
+    if not out:
+        return TRUE
+    return out[0] if len(out) == 1 else ("and", out)
+
+
+def OR(*xs: tuple) -> tuple:
+    out: list[tuple] = []
+    for x in xs:
+        if x == TRUE:
+            return TRUE
+        if x == FALSE:
+            continue
+        out.extend(x[1] if x[0] == "or" else [x])
+    if not out:
+        return FALSE
+    return out[0] if len(out) == 1 else ("or", out)
+
+
+def J(obj: dict) -> tuple:
+    return ("json", obj)
+
+
+def to_json(c: tuple) -> dict:
+    if c[0] == "json":
+        return c[1]
+    if c[0] == "and":
+        return {"$and": [to_json(x) for x in c[1]]}
+    if c[0] == "or":
+        return {"$or": [to_json(x) for x in c[1]]}
+    raise ValueError(c)  # TRUE/FALSE are simplified away before this point
+
+
+def encode(value: Any) -> Any:
+    """A fact value as durable-rules JSON."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date):
+        return (value - EPOCH).days
+    if isinstance(value, (frozenset, set)):
+        return sorted(str(v) for v in value)
+    return value
+
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+_JOP = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
+
+
+@dataclass(frozen=True)
+class Forms:
+    t: tuple  # known true
+    f: tuple  # known false
+    n: tuple  # not known true
+    nf: tuple  # not known false
+
+
+class _Compiler:
+    def __init__(self, pack: ir.RulePack) -> None:
+        self.pack = pack
+        self.props: set[str] = set()  # fact names the current rule's fact must carry
+        self.atoms: dict[ir.Node, str] = {}  # computed leaves -> property name (whole pack)
+        self.rule_atoms: dict[ir.Node, str] = {}  # the current rule's atoms
+
+    def begin_rule(self) -> None:
+        self.props = set()
+        self.rule_atoms = {}
+
+    # -- operands
+    def _prop(self, name: str) -> str:
+        self.props.add(name)
+        return name
+
+    def _nullable(self, name: str) -> bool:
+        t = self.pack.fact_types.get(name)
+        return bool(t and t.nullable) or self.pack.define(name) is not None
+
+    def EX(self, o: ir.Node) -> tuple:
+        if isinstance(o, ir.Const):
+            return TRUE
+        return J({"$ex": {self._prop(o.name): 1}})  # type: ignore[attr-defined]
+
+    def NU(self, o: ir.Node) -> tuple:
+        if isinstance(o, ir.Const) or not self._nullable(o.name):  # type: ignore[attr-defined]
+            return FALSE
+        return J({self._prop(o.name) + "__null": True})  # type: ignore[attr-defined]
+
+    def KN(self, o: ir.Node) -> tuple:
+        return OR(self.EX(o), self.NU(o))
+
+    def UN(self, o: ir.Node) -> tuple:
+        if isinstance(o, ir.Const):
+            return FALSE
+        name = self._prop(o.name)  # type: ignore[attr-defined]
+        parts = [J({"$nex": {name: 1}})]
+        if self._nullable(name):
+            parts.append(J({"$nex": {name + "__null": 1}}))
+        return AND(*parts)
+
+    @staticmethod
+    def _simple(o: ir.Node) -> bool:
+        return isinstance(o, ir.Const) and o.value is not None or isinstance(o, ir.Fact)
+
+    # -- comparison of two simple operands
+    def _cmp_pred(self, op: str, a: ir.Node, b: ir.Node) -> tuple:
+        if isinstance(a, ir.Const) and isinstance(b, ir.Const):
+            ok = {"==": a.value == b.value, "!=": a.value != b.value}.get(op)
+            if ok is None:
+                ok = {"<": a.value < b.value, "<=": a.value <= b.value, ">": a.value > b.value, ">=": a.value >= b.value}[op]  # type: ignore[operator]
+            return TRUE if ok else FALSE
+        if isinstance(a, ir.Const):
+            return self._cmp_pred(_FLIP[op], b, a)
+        left = self._prop(a.name)  # type: ignore[attr-defined]
+        right: Any = encode(b.value) if isinstance(b, ir.Const) else {"$m": self._prop(b.name)}  # type: ignore[attr-defined]
+        if op == "==":
+            return J({left: right})
+        return J({_JOP[op]: {left: right}})
+
+    def _atom(self, n: ir.Node) -> tuple[tuple, tuple, tuple]:
+        name = self.atoms.setdefault(n, f"_a{len(self.atoms)}")
+        self.rule_atoms[n] = name
+        return J({name: True}), J({name: False}), J({"$nex": {name: 1}})
+
+    def leaf(self, n: ir.Node) -> tuple[tuple, tuple, tuple]:
+        """(true, false, unknown) conditions of a leaf, mirroring the evaluator's truth tables."""
+        if isinstance(n, ir.Const) and isinstance(n.value, bool):
+            return (TRUE, FALSE, FALSE) if n.value else (FALSE, TRUE, FALSE)
+        if isinstance(n, ir.Fact) and self.pack.fact_types.get(n.name, ir.BOOL).kind == "bool":
+            p = self._prop(n.name)
+            return J({p: True}), J({p: False}), self.UN(n)
+        if isinstance(n, ir.Cmp) and self._simple(n.left) and self._simple(n.right):
+            a, b = n.left, n.right
+            u = OR(self.UN(a), self.UN(b))
+            both = AND(self.EX(a), self.EX(b))
+            if n.op in ("==", "!="):
+                eq = OR(AND(both, self._cmp_pred("==", a, b)), AND(self.NU(a), self.NU(b)))
+                ne = OR(AND(both, self._cmp_pred("!=", a, b)), AND(self.NU(a), self.EX(b)), AND(self.EX(a), self.NU(b)))
+                return (eq, ne, u) if n.op == "==" else (ne, eq, u)
+            t = AND(both, self._cmp_pred(n.op, a, b))
+            f = OR(AND(both, self._cmp_pred(_NEGATE[n.op], a, b)), AND(self.NU(a), self.KN(b)), AND(self.KN(a), self.NU(b)))
+            return t, f, u
+        if isinstance(n, ir.In) and self._simple(n.element) and self._simple(n.container) \
+                and not (isinstance(n.element, ir.Fact) and isinstance(n.container, ir.Fact)):
+            e, c = n.element, n.container
+            u = OR(self.UN(e), self.UN(c))
+            both = AND(self.EX(e), self.EX(c))
+            nulls = OR(AND(self.NU(e), self.KN(c)), AND(self.KN(e), self.NU(c)))
+            if isinstance(c, ir.Const):
+                values = sorted(c.value)  # type: ignore[arg-type]
+                if isinstance(e, ir.Const):
+                    p = TRUE if e.value in c.value else FALSE  # type: ignore[operator]
+                    notp = FALSE if p == TRUE else TRUE
+                else:
+                    p = OR(*[self._cmp_pred("==", e, ir.Const(value=v)) for v in values])
+                    notp = AND(*[self._cmp_pred("!=", e, ir.Const(value=v)) for v in values])
+            else:
+                s = self._prop(c.name)  # type: ignore[attr-defined]
+                v = e.value  # type: ignore[attr-defined]
+                p = J({"$iany": {s: {"$i": v}}})
+                notp = self._lacks(s, v)
+            return AND(both, p), OR(AND(both, notp), nulls), u
+        if isinstance(n, ir.Subset) and (isinstance(n.left, ir.Const) != isinstance(n.right, ir.Const)) \
+                and self._simple(n.left) and self._simple(n.right):
+            a, b = n.left, n.right
+            u = OR(self.UN(a), self.UN(b))
+            both = AND(self.EX(a), self.EX(b))
+            nulls = OR(AND(self.NU(a), self.KN(b)), AND(self.KN(a), self.NU(b)))
+            if isinstance(a, ir.Const):
+                s = self._prop(b.name)  # type: ignore[attr-defined]
+                items = sorted(a.value)  # type: ignore[arg-type]
+                p = AND(*[J({"$iany": {s: {"$i": v}}}) for v in items])
+                notp = OR(*[self._lacks(s, v) for v in items])
+            else:
+                s = self._prop(a.name)  # type: ignore[attr-defined]
+                self.props.add(s + "__n")
+                allowed = sorted(b.value)  # type: ignore[arg-type]
+                if allowed:
+                    p = OR(J({s + "__n": 0}), J({"$iall": {s: to_json(OR(*[J({"$i": v}) for v in allowed]))}}))
+                    notp = J({"$iany": {s: to_json(AND(*[J({"$neq": {"$i": v}}) for v in allowed]))}})
+                else:
+                    p, notp = J({s + "__n": 0}), J({"$gt": {s + "__n": 0}})
+            return AND(both, p), OR(AND(both, notp), nulls), u
+        if isinstance(n, ir.Is) and isinstance(n.operand, ir.Fact):
+            o = n.operand
+            if n.test == "known":
+                return self.KN(o), self.UN(o), FALSE
+            if n.test == "unknown":
+                return self.UN(o), self.KN(o), FALSE
+            if n.test == "null":
+                return self.NU(o), self.EX(o), self.UN(o)
+            count = self._prop(o.name) + "__n"
+            self.props.add(count)
+            return OR(self.NU(o), J({count: 0})), J({"$gt": {count: 0}}), self.UN(o)
+        return self._atom(n)
+
+    def _lacks(self, s: str, v: str) -> tuple:
+        self.props.add(s + "__n")
+        return OR(J({s + "__n": 0}), J({"$iall": {s: {"$neq": {"$i": v}}}}))
+
+    # -- boolean structure
+    def forms(self, n: ir.Node) -> Forms:
+        """The four forms of a condition; a sub-condition whose disjunctive form would grow past
+        MAX_BRANCHES becomes one computed atom, because durable-rules expands every `$or` into
+        separate alpha-network branches and overflows its 64-entry match stack."""
+        out = self._forms(n)
+        if isinstance(n, (ir.And, ir.Or, ir.Not)) and max(_branches(f) for f in (out.t, out.f, out.n, out.nf)) > MAX_BRANCHES:
+            t, f, u = self._atom(n)
+            return Forms(t, f, OR(f, u), OR(t, u))
+        return out
+
+    def _forms(self, n: ir.Node) -> Forms:
+        if isinstance(n, ir.Not):
+            inner = self.forms(n.operand)
+            return Forms(inner.f, inner.t, inner.nf, inner.n)
+        if isinstance(n, (ir.And, ir.Or)):
+            parts = [self.forms(o) for o in n.operands]
+            if isinstance(n, ir.And):
+                return Forms(AND(*[p.t for p in parts]), OR(*[p.f for p in parts]),
+                             OR(*[p.n for p in parts]), AND(*[p.nf for p in parts]))
+            return Forms(OR(*[p.t for p in parts]), AND(*[p.f for p in parts]),
+                         AND(*[p.n for p in parts]), OR(*[p.nf for p in parts]))
+        if isinstance(n, ir.Fires):  # pragma: no cover - the checker only allows positive references
+            raise ValueError("rule reference in a negative position")
+        t, f, u = self.leaf(n)
+        return Forms(t, f, OR(f, u), OR(t, u))
+
+    def alternatives(self, n: ir.Node) -> list[tuple[frozenset[str], tuple]]:
+        """Disjunctive form over rule references: [(rules that must have fired, condition on the case)]."""
+        if isinstance(n, ir.Fires):
+            return [(frozenset({n.rule}), TRUE)]
+        if not _has_fires(n):
+            return [(frozenset(), self.forms(n).t)]
+        if isinstance(n, ir.And):
+            out = []
+            for combo in itertools.product(*[self.alternatives(o) for o in n.operands]):
+                rules = frozenset().union(*(r for r, _ in combo))
+                cond = AND(*[c for _, c in combo])
+                if cond != FALSE:
+                    out.append((rules, cond))
+            return out
+        if isinstance(n, ir.Or):
+            return [alt for o in n.operands for alt in self.alternatives(o)]
+        raise ValueError("rule reference in a negative position")  # pragma: no cover
+
+
+MAX_BRANCHES = 8
+
+
+def _branches(c: tuple) -> int:
+    """How many alpha-network branches durable-rules makes of a condition (its DNF size)."""
+    if c[0] == "and":
+        total = 1
+        for x in c[1]:
+            total *= _branches(x)
+        return total
+    if c[0] == "or":
+        return sum(_branches(x) for x in c[1])
+    return 1
+
+
+def _has_fires(n: ir.Node) -> bool:
+    if isinstance(n, ir.Fires):
+        return True
+    for value in vars(n).values():
+        if isinstance(value, ir.Node) and _has_fires(value):
+            return True
+        if isinstance(value, tuple) and any(isinstance(v, ir.Node) and _has_fires(v) for v in value):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """What one rule's fact carries: the facts it reads and the atoms computed for it."""
+
+    key: str
+    props: tuple[str, ...]
+    atoms: tuple[tuple[ir.Node, str], ...]
+
+
+@dataclass(frozen=True)
+class CompiledPack:
+    name: str
+    definition: dict[str, dict]
+    views: tuple[RuleView, ...]
+    strata: int
+
+
+def compile_pack(pack: ir.RulePack) -> CompiledPack:
+    """The durable-rules ruleset definition of a pack (pure data; registering is separate)."""
+    comp = _Compiler(pack)
+    by_key = {r.key: r for r in pack.rules}
+    stratum: dict[str, int] = {}
+    for rule in pack.rules:  # dependency order
+        s = 0
+        negative = _negative_refs(rule)
+        for dep in rule.rule_deps:
+            dep_s = max(stratum.get(k, 0) for k in by_key if by_key[k].id == dep)
+            s = max(s, dep_s + 1 if dep in negative else dep_s)
+        stratum[rule.key] = s
+    definition: dict[str, dict] = {}
+    views: list[RuleView] = []
+    for rule in pack.rules:
+        comp.begin_rule()
+        window = []
+        if rule.valid_from:
+            window.append(J({"$gte": {"_as_of": encode(rule.valid_from)}}))
+        if rule.valid_until:
+            window.append(J({"$lte": {"_as_of": encode(rule.valid_until)}}))
+        scope_alts = comp.alternatives(rule.applies) if rule.applies is not None else [(frozenset(), TRUE)]
+        none_rules: list[str] = []
+        exc_conds: list[tuple] = []
+        for u in rule.unless:
+            for part in (u.operands if isinstance(u, ir.Or) else (u,)):
+                if isinstance(part, ir.Fires):
+                    none_rules.append(part.rule)
+                else:
+                    exc_conds.append(comp.forms(part).n)
+        if rule.gate:  # one array test, not an $or of tests: no extra alpha branches
+            window.append(J({"$iany": {"_stated": to_json(OR(*[J({"$i": name}) for name in rule.gate]))}}))
+        for gi, grade in enumerate(rule.grades):
+            grade_alts = comp.alternatives(grade.expr)
+            for ai, ((srules, scond), (grules, gcond)) in enumerate(itertools.product(scope_alts, grade_alts)):
+                cond = AND(J({"t": rule.key}), *window, scond, gcond, *exc_conds)
+                if cond == FALSE:
+                    continue
+                patterns: list[dict] = []
+                if none_rules:
+                    patterns.append({"z": {"$and": [{"t": "$end"}, {"n": stratum[rule.key]}]}})
+                patterns.append({"c": to_json(cond)})
+                for i, ref in enumerate(sorted(srules | grules)):
+                    patterns.append({f"f{i}": {"$and": [{"t": "finding"}, {"rule": ref}]}})
+                for i, ref in enumerate(none_rules):
+                    patterns.append({f"x{i}$not": {"$and": [{"t": "finding"}, {"rule": ref}]}})
+                definition[f"{rule.key}#{gi}#{ai}"] = {"all": patterns}
+        views.append(RuleView(rule.key, tuple(sorted(comp.props)), tuple(comp.rule_atoms.items())))
+    definition["_observe_all"] = {"all": [{"m": {"$ex": {"t": 1}}}]}
+    return CompiledPack(
+        name="nc_" + pack.digest[:16], definition=definition, views=tuple(views),
+        strata=max(stratum.values(), default=0),
+    )
+
+
+def _negative_refs(rule: ir.Rule) -> set[str]:
+    out: set[str] = set()
+    for u in rule.unless:
+        for part in (u.operands if isinstance(u, ir.Or) else (u,)):
+            if isinstance(part, ir.Fires):
+                out.add(part.rule)
+    return out
+
+
+class DurableEngine:
+    """One registered ruleset per pack per process; one state per case, deleted afterwards."""
+
+    _lock = threading.Lock()
+    _host: Any = None
+    _registered: dict[str, CompiledPack] = {}
+
+    def __init__(self, pack: ir.RulePack) -> None:
+        if not AVAILABLE:
+            raise RuntimeError(f"durable-rules is not available here ({IMPORT_ERROR})")
+        self.pack = pack
+        with self._lock:
+            if DurableEngine._host is None:
+                DurableEngine._host = _dengine.Host()
+            name = "nc_" + pack.digest[:16]
+            compiled = DurableEngine._registered.get(name)
+            if compiled is None:
+                compiled = compile_pack(pack)
+                definition = {}
+                for key, rule in compiled.definition.items():
+                    definition[key] = dict(rule, run=self._action(key))
+                DurableEngine._host.register_rulesets({compiled.name: definition})
+                DurableEngine._registered[name] = compiled
+        self.compiled = compiled
+        self.host = DurableEngine._host
+        self._seq = itertools.count()
+
+    _fired: dict[str, set[tuple[str, int]]] = {}
+
+    @staticmethod
+    def _action(key: str) -> Any:
+        if key == "_observe_all":
+            return lambda c: None
+        rule_key, grade, _ = key.split("#")
+        rule_id = rule_key.split("@")[0]
+
+        def run(c: Any) -> None:
+            sid = c.s.sid
+            fired = DurableEngine._fired.setdefault(sid, set())
+            mark = (rule_key, int(grade))
+            if mark in fired:
+                return
+            first_for_rule = not any(k == rule_key for k, _ in fired)
+            fired.add(mark)
+            if first_for_rule:
+                c.assert_fact({"t": "finding", "rule": rule_id})
+        return run
+
+    def case_facts(self, env: Env, sid: str) -> list[dict[str, Any]]:
+        """One fact per rule: the case as that rule sees it (its facts, its computed atoms)."""
+        stated = sorted(env.stated if env.stated is not None else self.pack.fact_types) or ["$none"]
+        as_of = encode(env.as_of)
+        atom_values: dict[str, Any] = {}
+        facts = []
+        for view in self.compiled.views:
+            fact: dict[str, Any] = {"sid": sid, "t": view.key, "_as_of": as_of, "_stated": stated}
+            for name in view.props:
+                if name.endswith("__n"):
+                    continue
+                value = env.derived[name].value if name in env.derived else env.facts.get(name, UNKNOWN)
+                if value is UNKNOWN:
+                    continue
+                if value is NULL:
+                    fact[name + "__null"] = True
+                    continue
+                fact[name] = encode(value)
+                if isinstance(value, (frozenset, set)):
+                    fact[name + "__n"] = len(value)
+            for node, name in view.atoms:
+                if name not in atom_values:
+                    atom_values[name] = eval_node(node, env).value
+                if atom_values[name] is not UNKNOWN:
+                    fact[name] = bool(atom_values[name])
+            facts.append(fact)
+        return facts
+
+    def fired(self, env: Env) -> dict[str, tuple[str, int]]:
+        """rule id -> (rule key, index of the highest grade that fired), for one case."""
+        sid = f"case-{next(self._seq)}"
+        name = self.compiled.name
+        with self._lock:
+            try:
+                self._check(self.host.assert_facts(name, self.case_facts(env, sid)))
+                for n in range(1, self.compiled.strata + 1):
+                    self._check(self.host.assert_fact(name, {"sid": sid, "t": "$end", "n": n}))
+                self._check(self.host.get_state(name, sid))
+                marks = DurableEngine._fired.pop(sid, set())
+            finally:
+                DurableEngine._fired.pop(sid, None)
+                try:
+                    self.host.delete_state(name, sid)
+                except Exception:
+                    pass
+        by_key = {r.key: r for r in self.pack.rules}
+        out: dict[str, tuple[str, int]] = {}
+        for key, grade in marks:
+            rule = by_key[key]
+            g = rule.grades[grade]
+            rank = (ir.OUTCOME_RANK[g.level], ir.SEVERITY_RANK[g.severity], -grade)
+            prev = out.get(rule.id)
+            if prev is None or rank > _rank(by_key[prev[0]], prev[1]):
+                out[rule.id] = (key, grade)
+        return out
+
+    @staticmethod
+    def _check(state: Any) -> None:
+        if isinstance(state, dict) and "exception" in state:
+            raise RuntimeError(f"durable-rules action failed: {state['exception']}")
+
+
+def _rank(rule: ir.Rule, grade: int) -> tuple[int, int, int]:
+    g = rule.grades[grade]
+    return (ir.OUTCOME_RANK[g.level], ir.SEVERITY_RANK[g.severity], -grade)
+
+
+def names(items: Iterable[str]) -> list[str]:  # pragma: no cover - debugging aid
+    return sorted(items)

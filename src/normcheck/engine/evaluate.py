@@ -1,0 +1,413 @@
+"""The three-valued evaluator: what each rule says about one case, and why.
+
+Kleene logic throughout: a fact nobody stated is UNKNOWN, never false; `false and unknown` is
+false, `true or unknown` is true, everything else with an unknown is unknown. Every value
+carries the facts that decided it and the unknown facts that could still decide it, which is
+where the "decided by", the "missing facts" and the ranked "facts to collect" come from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, DivisionByZero, InvalidOperation
+from typing import Any, Iterable, Mapping
+
+from .. import ir
+from ..values import NULL, UNKNOWN, add_months, days_between, months_between, round_half_up
+
+_EMPTY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Val:
+    value: Any
+    decided: frozenset[str] = _EMPTY  # facts (and `rule:X` references) whose values settled this
+    missing: frozenset[str] = _EMPTY  # unknown facts that could settle it
+
+    @property
+    def known(self) -> bool:
+        return self.value is not UNKNOWN
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A derived fact stated in the case that disagrees with its definition."""
+
+    name: str
+    given: Any
+    computed: Any
+    definition: str
+
+
+@dataclass(frozen=True)
+class ExceptionCheck:
+    text: str
+    status: str  # "holds" | "does not hold" | "not established"
+    decided: frozenset[str]
+    missing: frozenset[str]
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: ir.Rule
+    outcome: str  # one of ir.OUTCOMES
+    severity: str | None
+    grade: int | None  # index of the grade that fired
+    reason: str  # machine-readable why / why not
+    decided: frozenset[str]
+    missing: frozenset[str]
+    exceptions: tuple[ExceptionCheck, ...] = ()
+
+    @property
+    def fired(self) -> bool:
+        return self.outcome in ir.LEVELS
+
+
+@dataclass
+class Env:
+    """The facts of one case, the computed derived facts and the results of rules so far."""
+
+    facts: Mapping[str, Any]
+    as_of: dt.date
+    derived: dict[str, Val] = field(default_factory=dict)
+    results: dict[str, RuleResult] = field(default_factory=dict)
+    given_derived: frozenset[str] = _EMPTY
+    stated: frozenset[str] | None = None  # facts the record mentions (None: treat every rule as relevant)
+    define_missing: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+# ---- expressions ------------------------------------------------------------------------------
+
+
+def _u(*vals: Val) -> Val:
+    missing: frozenset[str] = _EMPTY
+    for v in vals:
+        if not v.known:
+            missing |= v.missing
+    return Val(UNKNOWN, _EMPTY, missing)
+
+
+def _k(value: Any, *vals: Val) -> Val:
+    decided: frozenset[str] = _EMPTY
+    for v in vals:
+        decided |= v.decided
+    return Val(value, decided)
+
+
+def eval_node(n: ir.Node, env: Env) -> Val:
+    return _DISPATCH[type(n)](n, env)
+
+
+def _const(n: ir.Const, env: Env) -> Val:
+    return Val(n.value)
+
+
+def _evaldate(n: ir.EvalDate, env: Env) -> Val:
+    return Val(env.as_of, frozenset({"evaluation_date"}))
+
+
+def _fact(n: ir.Fact, env: Env) -> Val:
+    if n.name in env.derived:
+        return env.derived[n.name]
+    value = env.facts.get(n.name, UNKNOWN)
+    if value is UNKNOWN:
+        return Val(UNKNOWN, _EMPTY, frozenset({n.name}))
+    return Val(value, frozenset({n.name}))
+
+
+def _fires(n: ir.Fires, env: Env) -> Val:
+    res = env.results.get(n.rule)
+    ref = frozenset({"rule:" + n.rule})
+    if res is None or res.outcome in ("OK", "NOT_APPLICABLE"):
+        return Val(False, ref)
+    if res.outcome == "INSUFFICIENT_DATA":
+        return Val(UNKNOWN, _EMPTY, res.missing)
+    return Val(True, ref)
+
+
+def _not(n: ir.Not, env: Env) -> Val:
+    v = eval_node(n.operand, env)
+    return v if not v.known else Val(not v.value, v.decided)
+
+
+def _and(n: ir.And, env: Env) -> Val:
+    vals = [eval_node(o, env) for o in n.operands]
+    false = [v for v in vals if v.value is False]
+    if false:
+        return _k(False, *false)
+    if all(v.known for v in vals):
+        return _k(True, *vals)
+    return _u(*vals)
+
+
+def _or(n: ir.Or, env: Env) -> Val:
+    vals = [eval_node(o, env) for o in n.operands]
+    true = [v for v in vals if v.value is True]
+    if true:
+        return _k(True, *true)
+    if all(v.known for v in vals):
+        return _k(False, *vals)
+    return _u(*vals)
+
+
+_ORDER = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def _cmp(n: ir.Cmp, env: Env) -> Val:
+    a, b = eval_node(n.left, env), eval_node(n.right, env)
+    if not (a.known and b.known):
+        return _u(a, b)
+    if n.op == "==":
+        return _k(a.value == b.value, a, b)
+    if n.op == "!=":
+        return _k(a.value != b.value, a, b)
+    if a.value is NULL or b.value is NULL:  # "no value" is neither smaller nor larger
+        return _k(False, a, b)
+    return _k(bool(_ORDER[n.op](a.value, b.value)), a, b)
+
+
+def _in(n: ir.In, env: Env) -> Val:
+    e, c = eval_node(n.element, env), eval_node(n.container, env)
+    if not (e.known and c.known):
+        return _u(e, c)
+    if e.value is NULL or c.value is NULL:
+        return _k(False, e, c)
+    return _k(e.value in c.value, e, c)
+
+
+def _subset(n: ir.Subset, env: Env) -> Val:
+    a, b = eval_node(n.left, env), eval_node(n.right, env)
+    if not (a.known and b.known):
+        return _u(a, b)
+    if a.value is NULL or b.value is NULL:
+        return _k(False, a, b)
+    return _k(frozenset(a.value) <= frozenset(b.value), a, b)
+
+
+def _is(n: ir.Is, env: Env) -> Val:
+    v = eval_node(n.operand, env)
+    if n.test == "known":
+        return Val(v.known, v.decided | v.missing)
+    if n.test == "unknown":
+        return Val(not v.known, v.decided | v.missing)
+    if not v.known:
+        return v
+    if n.test == "null":
+        return Val(v.value is NULL, v.decided)
+    # empty
+    return Val(v.value is NULL or len(v.value) == 0, v.decided)
+
+
+def _otherwise(n: ir.Otherwise, env: Env) -> Val:
+    a = eval_node(n.left, env)
+    if a.known:
+        return a
+    b = eval_node(n.right, env)
+    if b.known:
+        return b
+    return _u(a, b)
+
+
+def _neg(n: ir.Neg, env: Env) -> Val:
+    v = eval_node(n.operand, env)
+    if not v.known or v.value is NULL:
+        return v
+    return Val(-v.value, v.decided)
+
+
+def _arith(n: ir.Arith, env: Env) -> Val:
+    a, b = eval_node(n.left, env), eval_node(n.right, env)
+    if not (a.known and b.known):
+        return _u(a, b)
+    if a.value is NULL or b.value is NULL:
+        return _k(NULL, a, b)
+    x, y = a.value, b.value
+    if n.op == "+":
+        r = x + y
+    elif n.op == "-":
+        r = x - y
+    elif n.op == "*":
+        r = x * y
+    else:
+        try:
+            r = Decimal(x) / Decimal(y)
+        except (DivisionByZero, InvalidOperation, ZeroDivisionError):
+            return _k(NULL, a, b)  # no rate without a base: a known absence, not an unknown
+        if r == r.to_integral_value():
+            r = int(r)
+    return _k(r, a, b)
+
+
+def _diff(n: ir.Diff, env: Env) -> Val:
+    a, b = eval_node(n.left, env), eval_node(n.right, env)
+    if not (a.known and b.known):
+        return _u(a, b)
+    left = frozenset() if a.value is NULL else frozenset(a.value)
+    right = frozenset() if b.value is NULL else frozenset(b.value)
+    return _k(left - right, a, b)
+
+
+def _if(n: ir.If, env: Env) -> Val:
+    c = eval_node(n.cond, env)
+    if not c.known:
+        t, e = eval_node(n.then, env), eval_node(n.orelse, env)
+        if t.known and e.known and t.value == e.value:
+            return _k(t.value, t, e)
+        return _u(c, t, e)
+    branch = eval_node(n.then if c.value else n.orelse, env)
+    if not branch.known:
+        return Val(UNKNOWN, _EMPTY, branch.missing)
+    return Val(branch.value, branch.decided | c.decided)
+
+
+def _call(n: ir.Call, env: Env) -> Val:
+    args = [eval_node(a, env) for a in n.args]
+    if n.func in ("min", "max"):
+        if not all(a.known for a in args):
+            return _u(*args)
+        present = [a for a in args if a.value is not NULL]  # a null bound ("no maximum") does not bind
+        if not present:
+            return _k(NULL, *args)
+        pick = (min if n.func == "min" else max)(present, key=lambda a: a.value)
+        return _k(pick.value, *args)
+    if not all(a.known for a in args):
+        return _u(*args)
+    if any(a.value is NULL for a in args):
+        return _k(NULL, *args)
+    x = [a.value for a in args]
+    if n.func == "months_between":
+        r: Any = months_between(x[0], x[1])
+    elif n.func == "days_between":
+        r = days_between(x[0], x[1])
+    elif n.func == "years_between":
+        r = months_between(x[0], x[1]) // 12 if x[1] >= x[0] else -(months_between(x[1], x[0]) // 12)
+    elif n.func == "add_days":
+        r = x[0] + dt.timedelta(days=int(x[1]))
+    elif n.func == "add_months":
+        r = add_months(x[0], int(x[1]))
+    elif n.func == "count":
+        r = len(x[0])
+    elif n.func == "abs":
+        r = abs(x[0])
+    elif n.func == "round":
+        r = round_half_up(x[0])
+    else:  # pragma: no cover - the checker rejects unknown functions
+        raise ValueError(n.func)
+    return _k(r, *args)
+
+
+_DISPATCH: dict[type, Any] = {
+    ir.Const: _const, ir.EvalDate: _evaldate, ir.Fact: _fact, ir.Fires: _fires, ir.Not: _not,
+    ir.And: _and, ir.Or: _or, ir.Cmp: _cmp, ir.In: _in, ir.Subset: _subset, ir.Is: _is,
+    ir.Otherwise: _otherwise, ir.Neg: _neg, ir.Arith: _arith, ir.Diff: _diff, ir.If: _if, ir.Call: _call,
+}
+
+
+# ---- derived facts ----------------------------------------------------------------------------
+
+
+def derive(pack: ir.RulePack, facts: Mapping[str, Any], as_of: dt.date,
+           stated: Iterable[str] | None = None) -> tuple[Env, list[Mismatch]]:
+    """Compute every `define` in dependency order; check derived facts the case also states."""
+    env = Env(facts=facts, as_of=as_of, stated=frozenset(stated) if stated is not None else None)
+    mismatches: list[Mismatch] = []
+    given: set[str] = set()
+    for d in pack.defines:
+        computed = eval_node(d.expr, env)
+        stated = facts.get(d.name, UNKNOWN) if d.in_vocabulary else UNKNOWN
+        if stated is not UNKNOWN:
+            given.add(d.name)
+            if computed.known and not _same(computed.value, stated):
+                mismatches.append(Mismatch(d.name, stated, computed.value, d.expr.text))
+            env.derived[d.name] = Val(stated, frozenset({d.name}))
+        elif computed.known:
+            env.derived[d.name] = Val(computed.value, frozenset({d.name}))
+        else:
+            missing = computed.missing | ({d.name} if d.in_vocabulary else _EMPTY)
+            env.derived[d.name] = Val(UNKNOWN, _EMPTY, missing)
+        env.define_missing[d.name] = computed.missing
+    env.given_derived = frozenset(given)
+    return env, mismatches
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, Decimal)) and isinstance(b, (int, Decimal)) and not isinstance(a, bool):
+        return Decimal(a) == Decimal(b)
+    return bool(a == b)
+
+
+# ---- rules ------------------------------------------------------------------------------------
+
+
+def evaluate_rule(rule: ir.Rule, env: Env) -> RuleResult:
+    """One rule on one case: the table of design §5, with the reasons."""
+    if not rule.in_force(env.as_of):
+        return RuleResult(rule, "NOT_APPLICABLE", None, None, "not_in_force", frozenset({"evaluation_date"}), _EMPTY)
+    if rule.gate and env.stated is not None and env.stated.isdisjoint(rule.gate):
+        return RuleResult(rule, "NOT_APPLICABLE", None, None, "no_facts", _EMPTY, _EMPTY)
+    scope = eval_node(rule.applies, env) if rule.applies is not None else Val(True)
+    if scope.value is False:
+        return RuleResult(rule, "NOT_APPLICABLE", None, None, "out_of_scope", scope.decided, _EMPTY)
+    grades = [eval_node(g.expr, env) for g in rule.grades]
+    exceptions = tuple(_exception(u, env) for u in rule.unless)
+    holding = [e for e in exceptions if e.status == "holds"]
+    firing = [i for i, v in enumerate(grades) if v.value is True]
+    unknown = [i for i, v in enumerate(grades) if not v.known]
+    open_exc = frozenset().union(*(e.missing for e in exceptions if e.status == "not established")) if exceptions else _EMPTY
+    if holding and (firing or unknown):
+        decided = scope.decided | frozenset().union(*(e.decided for e in holding))
+        return RuleResult(rule, "OK", None, None, "exception_holds", decided, _EMPTY, exceptions)
+    if firing:
+        best = max(firing, key=lambda i: (ir.OUTCOME_RANK[rule.grades[i].level], ir.SEVERITY_RANK[rule.grades[i].severity], -i))
+        g = rule.grades[best]
+        if scope.value is True:
+            # unknown facts that could raise the level, or make an exception hold
+            higher = [i for i in unknown if ir.OUTCOME_RANK[rule.grades[i].level] > ir.OUTCOME_RANK[g.level]]
+            could = frozenset().union(*(grades[i].missing for i in higher)) if higher else _EMPTY
+            decided = scope.decided | grades[best].decided | frozenset().union(*(e.decided for e in exceptions)) if exceptions else scope.decided | grades[best].decided
+            return RuleResult(rule, g.level, g.severity, best, "fires", decided, could | open_exc, exceptions)
+        return RuleResult(rule, "INSUFFICIENT_DATA", g.severity, best, "scope_unknown", grades[best].decided, scope.missing, exceptions)
+    if unknown:
+        missing = frozenset().union(*(grades[i].missing for i in unknown)) | (scope.missing if not scope.known else _EMPTY)
+        decided = scope.decided | frozenset().union(*(grades[i].decided for i, v in enumerate(grades) if v.known))
+        sev = max((rule.grades[i].severity for i in unknown), key=lambda s: ir.SEVERITY_RANK[s])
+        return RuleResult(rule, "INSUFFICIENT_DATA", sev, None, "condition_unknown", decided, missing, exceptions)
+    decided = scope.decided | frozenset().union(*(v.decided for v in grades))
+    return RuleResult(rule, "OK", None, None, "condition_false" if scope.known else "condition_false_scope_unknown",
+                      decided, _EMPTY, exceptions)
+
+
+def _exception(node: ir.Node, env: Env) -> ExceptionCheck:
+    """An exception defeats the rule only when it is established (default logic: unknown does not defeat)."""
+    v = eval_node(node, env)
+    if v.value is True:
+        return ExceptionCheck(node.text, "holds", v.decided, _EMPTY)
+    if v.value is False:
+        return ExceptionCheck(node.text, "does not hold", v.decided, _EMPTY)
+    return ExceptionCheck(node.text, "not established", _EMPTY, v.missing)
+
+
+def evaluate(pack: ir.RulePack, facts: Mapping[str, Any], as_of: dt.date,
+             stated: Iterable[str] | None = None) -> tuple[Env, list[RuleResult], list[Mismatch]]:
+    """Every rule of the pack on one case, in dependency order, one result per rule id."""
+    env, mismatches = derive(pack, facts, as_of, stated)
+    results: list[RuleResult] = []
+    for rid, versions in _by_id(pack.rules):
+        rule = next((r for r in versions if r.in_force(as_of)), versions[0])
+        res = evaluate_rule(rule, env)
+        env.results[rid] = res
+        results.append(res)
+    return env, results, mismatches
+
+
+def _by_id(rules: Iterable[ir.Rule]) -> list[tuple[str, list[ir.Rule]]]:
+    grouped: dict[str, list[ir.Rule]] = {}
+    for r in rules:
+        grouped.setdefault(r.id, []).append(r)
+    return list(grouped.items())

@@ -1,0 +1,73 @@
+"""JSON Schema (draft 2020-12) of case files, generated from the vocabulary, for editors and CI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import __version__
+from ..vocabulary import FactSpec, Vocabulary
+
+_UNKNOWN = {"const": "unknown"}
+
+
+def fact_schema(spec: FactSpec) -> dict[str, Any]:
+    k = spec.kind
+    if k == "bool":
+        base: dict[str, Any] = {"type": "boolean"}
+    elif k == "int":
+        base = {"type": "integer"}
+    elif k == "decimal":
+        base = {"type": "number"}
+    elif k == "date":
+        base = {"type": "string", "format": "date"}
+    elif k == "enum":
+        base = {"enum": list(spec.values or ())}
+    elif k == "set":
+        items: dict[str, Any] = {"enum": list(spec.values)} if spec.values is not None else {"type": "string"}
+        base = {"type": "array", "items": items, "uniqueItems": True}
+    elif k == "country":
+        base = {"type": "string", "pattern": "^[A-Z]{2}$"}
+    else:
+        base = {"type": "string"}
+    options = [base, _UNKNOWN]
+    if spec.nullable:
+        options.append({"type": "null"})
+    out: dict[str, Any] = {"anyOf": options, "description": (spec.doc or "").strip() or spec.name}
+    if spec.derived:
+        out["description"] += " (derived: normcheck computes it; if you state it, it is checked)"
+    return out
+
+
+def json_schema(vocabulary: Vocabulary, model: Any) -> dict[str, Any]:
+    facts = {name: fact_schema(spec) for name, spec in sorted(vocabulary.facts.items()) if name != "record_type"}
+    levels = ["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
+    expectation = {
+        "anyOf": [
+            {"enum": levels},
+            {"type": "object", "additionalProperties": False, "required": ["level"],
+             "properties": {"level": {"enum": levels}, "severity": {"enum": ["high", "medium", "low"]},
+                            "missing": {"type": "array", "items": {"type": "string"}}, "note": {"type": "string"}}},
+        ]
+    }
+    facts_obj = {"type": "object", "additionalProperties": False, "properties": facts}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://normcheck.invalid/schema/case-{__version__}.json",
+        "title": "normcheck case or policy file",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["normcheck", "id"],
+        "properties": {
+            "normcheck": {"const": 1, "description": "format version"},
+            "id": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}$",
+                   "description": "anonymised reference: never a name, V-number or BSN"},
+            "record_type": {"enum": ["individual_case", "policy_instrument", "border_control_measure"]},
+            "member_state": {"type": "string", "pattern": "^[A-Z]{2}$"},
+            "as_of": {"type": "string", "format": "date", "description": "evaluation date"},
+            "policy": {"anyOf": [{"type": "string"}, {"type": "object"}],
+                       "description": "a policy record: a path relative to this file, or inline"},
+            "note": {"type": "string"},
+            "facts": facts_obj,
+            "expect": {"type": "object", "additionalProperties": expectation},
+        },
+    }

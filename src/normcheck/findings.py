@@ -1,0 +1,250 @@
+"""Turn the engine's rule results into findings a lawyer can use: pydantic models, messages in
+Dutch or English with the case's values filled in, the pinpoint sources, the facts (and the
+chain of definitions) that decided each result, and the ranked facts still to collect.
+
+This is also the documented, versioned JSON schema of `normcheck --format json` (SCHEMA_VERSION).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import __version__, ir
+from .diagnostics import Diagnostic
+from .engine import CaseRun
+from .engine.evaluate import RuleResult
+from .values import UNKNOWN, display, to_json
+
+SCHEMA_VERSION = "1.0"
+Lang = Literal["en", "nl"]
+Outcome = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class SourceRef(_Model):
+    source: str = Field(description="the source's short name in the rule files")
+    title: str
+    pinpoint: str = Field(description="paragraph, point or article/paragraph relied on")
+    verified: bool = Field(description="false: the pinpoint could not be checked against the published text")
+    ecli: str | None = None
+    celex: str | None = None
+    hudoc: str | None = None
+    url: str | None = None
+
+
+class DecidingFact(_Model):
+    name: str
+    value: Any
+    derived: bool = False
+    definition: str | None = Field(default=None, description="for a derived fact: its definition in the rules")
+    stated_at: str | None = Field(default=None, description="file:line where the case states it")
+    inputs: tuple["DecidingFact", ...] = ()
+
+
+class ExceptionCheck(_Model):
+    condition: str
+    status: Literal["holds", "does not hold", "not established"]
+
+
+class Finding(_Model):
+    rule: str
+    version: str | None = None
+    family: str
+    level: Outcome
+    severity: Literal["high", "medium", "low"] | None
+    title: str
+    message: str
+    counter_argument: str | None = None
+    note: str | None = None
+    reason: str = Field(description="fires | not_in_force | out_of_scope | no_facts | condition_false | "
+                                    "condition_unknown | scope_unknown | exception_holds | …")
+    sources: tuple[SourceRef, ...]
+    pinpoints_verified: bool
+    decided_by: tuple[DecidingFact, ...]
+    missing_facts: tuple[str, ...] = Field(description="unknown facts that could decide or change this result")
+    exceptions: tuple[ExceptionCheck, ...] = ()
+
+
+class FactToCollect(_Model):
+    fact: str
+    could_change: tuple[str, ...] = Field(description="rules whose result this fact could decide or change")
+    weight: int = Field(description="sum of the severities (high 3, medium 2, low 1) of those rules")
+
+
+class Problem(_Model):
+    file: str
+    line: int | None
+    column: int | None
+    severity: Literal["error", "warning"]
+    message: str
+    expected: str | None = None
+    hint: str | None = None
+
+    @classmethod
+    def of(cls, d: Diagnostic) -> "Problem":
+        return cls(file=d.file, line=d.line, column=d.column, severity=d.severity, message=d.message,
+                   expected=d.expected, hint=d.hint)
+
+
+class RecordResult(_Model):
+    id: str | None
+    file: str
+    record_type: str | None = None
+    as_of: str | None = None
+    as_of_source: str | None = None
+    policy: str | None = None
+    findings: tuple[Finding, ...] = ()
+    facts_to_collect: tuple[FactToCollect, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+
+class Receipt(_Model):
+    normcheck_version: str
+    schema_version: str
+    rule_pack_sha256: str
+    rule_files: tuple[str, ...]
+    engine: str
+    python: str
+    language: Lang
+
+
+class Run(_Model):
+    normcheck: str = SCHEMA_VERSION
+    receipt: Receipt
+    records: tuple[RecordResult, ...]
+
+
+# ---- building findings ------------------------------------------------------------------------
+
+
+def render(text: str, run: CaseRun, lang: str) -> str:
+    """Fill `{fact}` placeholders with the case's values (or 'unknown'/'onbekend')."""
+    def value(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name == "evaluation_date":
+            return run.env.as_of.isoformat()
+        if name in run.env.derived:
+            return display(run.env.derived[name].value, lang)
+        return display(run.env.facts.get(name, UNKNOWN), lang)
+    return _PLACEHOLDER.sub(value, text)
+
+
+def _fact_value(name: str, run: CaseRun) -> Any:
+    if name in run.env.derived:
+        return run.env.derived[name].value
+    return run.env.facts.get(name, UNKNOWN)
+
+
+def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any], depth: int = 0) -> DecidingFact:
+    if name.startswith("rule:"):
+        rid = name[5:]
+        res = run.env.results.get(rid)
+        return DecidingFact(name=f"{rid} fires", value=res.outcome if res else "NOT_APPLICABLE")
+    if name == "evaluation_date":
+        return DecidingFact(name=name, value=run.env.as_of.isoformat())
+    origin = origins.get(name)
+    stated_at = f"{origin.file}:{origin.line}" if origin is not None and origin.line else None
+    d = pack.define(name)
+    if d is not None and name not in run.env.given_derived:
+        inputs: tuple[DecidingFact, ...] = ()
+        if depth < 3:
+            inputs = tuple(_deciding(dep, run, pack, origins, depth + 1) for dep in d.deps
+                           if _fact_value(dep, run) is not UNKNOWN)
+        return DecidingFact(name=name, value=to_json(_fact_value(name, run)), derived=True, definition=d.expr.text,
+                            inputs=inputs)
+    return DecidingFact(name=name, value=to_json(_fact_value(name, run)), stated_at=stated_at)
+
+
+def _constant(name: str, pack: ir.RulePack) -> bool:
+    """A parameter of the rules (a definition that reads no fact): named in the message, not a deciding fact."""
+    d = pack.define(name)
+    return d is not None and not d.deps and not d.in_vocabulary
+
+
+def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any]) -> Finding:
+    rule = res.rule
+    sources = tuple(
+        SourceRef(source=c.source, title=pack.sources[c.source].title, pinpoint=c.pinpoint, verified=c.verified,
+                  ecli=pack.sources[c.source].ecli, celex=pack.sources[c.source].celex,
+                  hudoc=pack.sources[c.source].hudoc, url=pack.sources[c.source].url)
+        for c in rule.citations
+    )
+    counter = rule.text("counters", lang)
+    note = rule.text("notes", lang)
+    return Finding(
+        rule=rule.id, version=rule.version, family=rule.family, level=res.outcome,  # type: ignore[arg-type]
+        severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,  # type: ignore[arg-type]
+        title=render(rule.text("titles", lang), run, lang),
+        message=render(rule.text("messages", lang), run, lang),
+        counter_argument=render(counter, run, lang) if counter and (res.outcome == "CONTESTED" or rule.contested) else None,
+        note=render(note, run, lang) if note else None,
+        reason=res.reason, sources=sources, pinpoints_verified=rule.verified,
+        decided_by=tuple(_deciding(n, run, pack, origins) for n in sorted(res.decided) if not _constant(n, pack)),
+        missing_facts=tuple(sorted(res.missing)),
+        exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status) for e in res.exceptions),  # type: ignore[arg-type]
+    )
+
+
+def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack) -> tuple[FactToCollect, ...]:
+    """Unknown facts ranked by how many findings, and how severe, they could decide or change."""
+    weight: dict[str, int] = {}
+    rules: dict[str, set[str]] = {}
+    for f in findings:
+        w = ir.SEVERITY_RANK.get(f.severity or "low", 1)
+        for name in f.missing_facts:
+            if name not in pack.fact_types or (pack.define(name) is not None and not pack.define(name).in_vocabulary):  # type: ignore[union-attr]
+                continue
+            weight[name] = weight.get(name, 0) + w
+            rules.setdefault(name, set()).add(f.rule)
+    ranked = sorted(weight, key=lambda n: (-weight[n], -len(rules[n]), n))
+    return tuple(FactToCollect(fact=n, could_change=tuple(sorted(rules[n])), weight=weight[n]) for n in ranked)
+
+
+def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> RecordResult:
+    """Findings for one loaded record (a `facts.Record`) and its engine run."""
+    origins = dict(record.origins)
+    findings = tuple(finding(r, run, pack, lang, origins) for r in run.results)
+    problems = [Problem.of(w) for w in record.warnings]
+    for m in run.mismatches:
+        o = origins.get(m.name)
+        problems.append(Problem(
+            file=o.file if o else record.file, line=o.line if o else None, column=o.column if o else None, severity="error",
+            message=f"`{m.name}` is stated as {display(m.given)} but the other facts give {display(m.computed)}",
+            expected=f"a value consistent with its definition: {m.name} = {m.definition}",
+            hint="correct one of the facts, or leave the derived fact out and let normcheck compute it"))
+    for d in run.disagreements:
+        problems.append(Problem(file=record.file, line=None, column=None, severity="error",
+                                message=f"internal error, please report: the two engines disagree: {d}"))
+    return RecordResult(
+        id=record.id, file=record.file, record_type=record.record_type, as_of=record.as_of.isoformat(),
+        as_of_source=record.as_of_source, policy=record.policy_id, findings=findings,
+        facts_to_collect=facts_to_collect(findings, pack), problems=tuple(problems),
+    )
+
+
+def failed_record(file: str, diagnostics: list[Diagnostic]) -> RecordResult:
+    return RecordResult(id=None, file=file, problems=tuple(Problem.of(d) for d in diagnostics))
+
+
+def receipt(pack: ir.RulePack, engine_label: str, lang: str) -> Receipt:
+    return Receipt(normcheck_version=__version__, schema_version=SCHEMA_VERSION, rule_pack_sha256=pack.digest,
+                   rule_files=pack.files, engine=engine_label,
+                   python=f"{platform.python_implementation()} {platform.python_version()}", language=lang)  # type: ignore[arg-type]
+
+
+def today() -> dt.date:
+    return dt.date.today()

@@ -1,0 +1,113 @@
+"""Load a rule pack: parse and check every rule file once, and cache the compiled result.
+
+The pack's identity is the SHA-256 of the grammar, the vocabulary and the rule files (and the
+normcheck version); the receipt of every run carries it. A compiled pack is pickled under that
+hash in the user's cache folder, so a run on one case neither re-parses the grammar nor
+re-checks the rules when nothing changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from . import __version__, dsl, ir
+from .check import check, fact_type
+from .diagnostics import Diagnostic, InputError
+from .resources import grammar_path, rules_dir
+from .vocabulary import Vocabulary, load_vocabulary
+
+
+@dataclass(frozen=True)
+class LoadedPack:
+    pack: ir.RulePack
+    vocabulary: Vocabulary
+    warnings: tuple[Diagnostic, ...]
+
+
+def _files(directory: Path) -> tuple[list[Path], list[Path]]:
+    rules = sorted(p for p in directory.glob("*.norm") if p.is_file())
+    vocab_dir = directory / "vocabulary"
+    vocab = sorted(p for p in vocab_dir.glob("*.yaml") if p.is_file()) if vocab_dir.is_dir() else []
+    return rules, vocab
+
+
+def _digest(rule_files: list[Path], vocab_files: list[Path]) -> str:
+    h = hashlib.sha256()
+    h.update(f"normcheck {__version__}\n".encode())
+    h.update(grammar_path().read_bytes())
+    for p in vocab_files + rule_files:
+        h.update(b"\0" + p.name.encode() + b"\0")
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _cache_dir() -> Path | None:
+    if os.environ.get("NORMCHECK_NO_CACHE"):
+        return None
+    base = os.environ.get("NORMCHECK_CACHE") or os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "normcheck"
+
+
+@lru_cache(maxsize=8)
+def load_pack(directory: str | None = None) -> LoadedPack:
+    """The rule pack in `directory` (default: the bundled rules/), compiled once per process."""
+    root = Path(directory) if directory else rules_dir()
+    if not root.is_dir():
+        raise InputError([Diagnostic(str(root), None, None, "rules folder not found",
+                                     expected="a folder with *.norm rule files and vocabulary/*.yaml")])
+    rule_files, vocab_files = _files(root)
+    if not rule_files:
+        raise InputError([Diagnostic(str(root), None, None, "no *.norm rule files in this folder")])
+    digest = _digest(rule_files, vocab_files)
+    cache = _cache_dir()
+    cached = cache / f"pack-{digest[:32]}.pickle" if cache else None
+    if cached is not None and cached.is_file():
+        try:
+            with cached.open("rb") as fh:
+                loaded = pickle.load(fh)
+            if isinstance(loaded, LoadedPack) and loaded.pack.digest == digest:
+                return loaded
+        except Exception:  # a stale or broken cache entry is rebuilt, never trusted
+            pass
+    vocabulary = load_vocabulary(vocab_files)
+    problems: list[Diagnostic] = []
+    parsed = []
+    for path in rule_files:
+        try:
+            parsed.append(dsl.parse(path.read_text(encoding="utf-8"), _display(path)))
+        except InputError as exc:
+            problems.extend(exc.diagnostics)
+        except UnicodeDecodeError as exc:
+            problems.append(Diagnostic(_display(path), None, None, f"rule file is not UTF-8 text ({exc.reason})"))
+    if problems:
+        raise InputError(problems)
+    sources, defines, rules, warnings = check(vocabulary, parsed)
+    fact_types = {name: fact_type(spec) for name, spec in vocabulary.facts.items()}
+    for d in defines:
+        fact_types.setdefault(d.name, d.type)
+    pack = ir.RulePack(sources=sources, defines=defines, rules=rules, fact_types=fact_types, digest=digest,
+                       files=tuple(_display(p) for p in rule_files))
+    loaded = LoadedPack(pack, vocabulary, tuple(warnings))
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(loaded, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cached)
+        except OSError:
+            pass
+    return loaded
+
+
+def _display(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

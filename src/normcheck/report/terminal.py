@@ -1,0 +1,130 @@
+"""The terminal report (rich): findings grouped by level and coloured, with pinpoints, the facts
+that decided them, the counter-argument of contested readings, the facts to collect, a receipt."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..findings import DecidingFact, Finding, RecordResult, Run, SourceRef
+from .labels import COLOURS, ORDER, SEVERITY, t
+
+SHOWN = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA")
+
+
+def _value(v: object) -> str:
+    if isinstance(v, list):
+        return "[" + ", ".join(str(x) for x in v) + "]"
+    if v is None:
+        return "none"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    return str(v)
+
+
+def source_line(s: SourceRef, lang: str) -> str:
+    ident = s.ecli or s.celex or s.hudoc or s.url or ""
+    mark = t(lang, "verified") if s.verified else t(lang, "unverified")
+    ident_part = f" ({ident})" if ident and ident not in s.title else ""
+    return f"{s.title}{ident_part}, {s.pinpoint} [{mark}]"
+
+
+def fact_line(d: DecidingFact, lang: str) -> str:
+    text = f"{d.name} = {_value(d.value)}"
+    if d.stated_at:
+        text += f" ({d.stated_at})"
+    if d.derived and d.definition:
+        inputs = ", ".join(f"{i.name} = {_value(i.value)}" for i in d.inputs)
+        text += f" — {t(lang, 'defined_as')} {d.definition}" + (f" [{inputs}]" if inputs else "")
+    return text
+
+
+def _finding(f: Finding, lang: str) -> Group:
+    colour = COLOURS[f.level]
+    sev = f" [{SEVERITY[lang][f.severity]}]" if f.severity else ""
+    head = Text.assemble((f"● {f.rule}", f"bold {colour}"), (sev, colour), "  ", (f.title, "bold"))
+    if f.level == "INSUFFICIENT_DATA":  # compact: what to collect; the full text is in --all, JSON, Markdown
+        return Group(head, Text.assemble((f"   {t(lang, 'missing')}: ", "bold yellow"), ", ".join(f.missing_facts)))
+    parts: list[object] = [head, Text("   " + f.message)]
+    parts.append(Text(f"   {t(lang, 'sources')}:", style="bold"))
+    for s in f.sources:
+        style = "" if s.verified else "italic"
+        parts.append(Text("     - " + source_line(s, lang), style=style))
+    if f.level in ("BREACH", "RISK", "CONTESTED") and f.decided_by:
+        parts.append(Text(f"   {t(lang, 'decided_by')}:", style="bold"))
+        for d in f.decided_by:
+            parts.append(Text("     - " + fact_line(d, lang)))
+    if f.counter_argument and f.level == "CONTESTED":
+        parts.append(Text.assemble((f"   {t(lang, 'counter')}: ", "bold"), f.counter_argument))
+    if f.note:
+        parts.append(Text.assemble((f"   {t(lang, 'note')}: ", "bold"), f.note))
+    for e in f.exceptions:
+        parts.append(Text(f"   {t(lang, 'exception')}: unless {e.condition} — {e.status}", style="dim"))
+    if f.missing_facts:
+        parts.append(Text.assemble((f"   {t(lang, 'missing')}: ", "bold yellow"), ", ".join(f.missing_facts)))
+    return Group(*parts)
+
+
+def record_panel(r: RecordResult, lang: str, show_all: bool) -> Panel:
+    items: list[object] = []
+    if r.problems:
+        for p in r.problems:
+            where = f"{p.file}:{p.line}:{p.column}" if p.line else p.file
+            style = "bold red" if p.severity == "error" else "yellow"
+            items.append(Text(f"{p.severity}: {where}: {p.message}", style=style))
+            if p.expected:
+                items.append(Text(f"  expected: {p.expected}"))
+            if p.hint:
+                items.append(Text(f"  hint: {p.hint}"))
+    by_level: dict[str, list[Finding]] = {}
+    for f in r.findings:
+        by_level.setdefault(f.level, []).append(f)
+    for level in ORDER:
+        group = by_level.get(level, [])
+        if not group:
+            continue
+        if level in SHOWN or show_all:
+            items.append(Text(f"\n{t(lang, level)} ({len(group)})", style=f"bold {COLOURS[level]} underline"))
+            for f in sorted(group, key=lambda f: (-_sev(f), f.rule)):
+                items.append(_finding(f, lang))
+    rest = [lv for lv in ("OK", "NOT_APPLICABLE") if by_level.get(lv) and not show_all]
+    if rest:
+        line = "; ".join(f"{t(lang, lv)}: " + ", ".join(f.rule for f in by_level[lv]) for lv in rest)
+        items.append(Text(f"\n{t(lang, 'other_rules')}: {line}", style="dim"))
+    if r.facts_to_collect:
+        table = Table(title=t(lang, "facts_to_collect"), title_justify="left", show_edge=False, expand=False)
+        table.add_column("#", justify="right")
+        table.add_column("fact")
+        table.add_column(t(lang, "could_change"))
+        for i, c in enumerate(r.facts_to_collect, 1):
+            table.add_row(str(i), c.fact, ", ".join(c.could_change))
+        items.append(Text(""))
+        items.append(table)
+    title_bits = [escape(r.id or "?"), escape(r.file)]
+    if r.as_of:
+        title_bits.append(f"{t(lang, 'as_of')} {r.as_of} ({t(lang, 'from')} {r.as_of_source})")
+    if r.policy:
+        title_bits.append(f"{t(lang, 'policy')} {escape(r.policy)}")
+    return Panel(Group(*items) if items else Text(t(lang, "no_findings")), title=" · ".join(title_bits),
+                 title_align="left", border_style="red" if r.failed else "blue")
+
+
+def _sev(f: Finding) -> int:
+    return {"high": 3, "medium": 2, "low": 1}.get(f.severity or "", 0)
+
+
+def print_run(run: Run, console: Console, lang: str, show_all: bool = False,
+              records: Iterable[RecordResult] | None = None) -> None:
+    for r in records if records is not None else run.records:
+        console.print(record_panel(r, lang, show_all))
+    rc = run.receipt
+    console.print(Text(
+        f"{t(lang, 'receipt')}: normcheck {rc.normcheck_version} · {t(lang, 'rule_pack')} sha256:{rc.rule_pack_sha256[:16]} "
+        f"({len(rc.rule_files)} files) · {t(lang, 'engine')}: {rc.engine} · {rc.python}", style="dim"))

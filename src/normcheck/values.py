@@ -1,0 +1,102 @@
+"""Values of facts: the two special values (unknown, null) and the date arithmetic of the DSL.
+
+`UNKNOWN` is a fact nobody has stated (or stated as `unknown`); it is never false. `NULL` is a
+stated absence ("no return decision date", "no maximum duration"): known, but without a value.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+
+class _Special:
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return self._name
+
+    def __reduce__(self) -> str:
+        return self._name
+
+
+UNKNOWN: Any = _Special("UNKNOWN")
+NULL: Any = _Special("NULL")
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def is_leap_end(d: dt.date) -> bool:
+    return d.day == calendar.monthrange(d.year, d.month)[1]
+
+
+def months_between(a: dt.date, b: dt.date) -> int:
+    """Whole calendar months from a to b (negative when b is before a).
+
+    A month is complete on the same day number of a later month, or on that month's last day
+    when it has no such day (31 January -> 28/29 February), as periods are counted in EU law
+    (Regulation 1182/71, Art. 3(2)(c)).
+    """
+    if b < a:
+        return -months_between(b, a)
+    months = (b.year - a.year) * 12 + (b.month - a.month)
+    if b.day < a.day and not is_leap_end(b):
+        months -= 1
+    return months
+
+
+def days_between(a: dt.date, b: dt.date) -> int:
+    return (b - a).days
+
+
+def add_months(d: dt.date, n: int) -> dt.date:
+    total = d.year * 12 + (d.month - 1) + int(n)
+    year, month = divmod(total, 12)
+    day = min(d.day, calendar.monthrange(year, month + 1)[1])
+    return dt.date(year, month + 1, day)
+
+
+def round_half_up(x: int | Decimal) -> int:
+    return int(Decimal(x).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def display(value: Any, lang: str = "en") -> str:
+    """A value as a report shows it."""
+    if value is UNKNOWN:
+        return "onbekend" if lang == "nl" else "unknown"
+    if value is NULL:
+        return "geen" if lang == "nl" else "none"
+    if isinstance(value, bool):
+        if lang == "nl":
+            return "ja" if value else "nee"
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        q = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+        text = format(q, "f")
+        return text.replace(".", ",") if lang == "nl" else text
+    if isinstance(value, (frozenset, set, list, tuple)):
+        return ", ".join(sorted(str(v) for v in value)) if value else ("(leeg)" if lang == "nl" else "(none)")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_json(value: Any) -> Any:
+    """A value in JSON: dates as ISO strings, decimals as numbers, sets as sorted lists."""
+    if value is UNKNOWN:
+        return "unknown"
+    if value is NULL:
+        return None
+    if isinstance(value, Decimal):
+        q = value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        return int(q) if q == q.to_integral_value() else float(q)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (frozenset, set)):
+        return sorted(str(v) for v in value)
+    return value
