@@ -435,7 +435,11 @@ class DurableEngine:
                 definition = {}
                 for key, rule in compiled.definition.items():
                     definition[key] = dict(rule, run=self._action(key))
-                DurableEngine._host.register_rulesets({compiled.name: definition})
+                try:
+                    DurableEngine._host.register_rulesets({compiled.name: definition})
+                except Exception as exc:
+                    raise RuntimeError(f"durable-rules refused the compiled rule pack ({exc}); "
+                                       f"first rule it refuses alone: {_culprit(compiled)}") from exc
                 DurableEngine._registered[name] = compiled
         self.compiled = compiled
         self.host = DurableEngine._host
@@ -522,6 +526,18 @@ class DurableEngine:
     def _check(state: Any) -> None:
         if isinstance(state, dict) and "exception" in state:
             raise RuntimeError(f"durable-rules action failed: {state['exception']}")
+
+
+def _culprit(compiled: CompiledPack) -> str:
+    """Find the durable rule that cannot be registered on its own (error path only: probes leak)."""
+    probe = _dengine.Host.__new__(_dengine.Host)
+    probe._ruleset_directory, probe._ruleset_list = {}, []
+    for key, rule in compiled.definition.items():
+        try:
+            _dengine.Ruleset.create_rulesets(probe, {f"probe_{abs(hash(key))}": {key: dict(rule, run=lambda c: None)}})
+        except Exception as exc:  # pragma: no cover - only when durable-rules rejects a compiled rule
+            return f"{key}: {exc}"
+    return "none alone; the combination is too large"
 
 
 def _rank(rule: ir.Rule, grade: int) -> tuple[int, int, int]:

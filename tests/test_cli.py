@@ -1,0 +1,198 @@
+"""The command line: outputs, exit codes, languages, batches, rule-file errors, pinned cases."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from normcheck.cli import main
+from normcheck.resources import rules_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICY = ROOT / "cases" / "policies" / "nl-amv-2025.yaml"
+
+CASE = f"""# a 15-year-3-month-old unaccompanied minor under the 2025 amv policy
+normcheck: 1
+id: cli-amv-183
+record_type: individual_case
+member_state: NL
+as_of: 2025-11-15
+policy: {POLICY}
+facts:
+  age_at_application_months: 183
+  application_date: 2025-01-10
+  decision_date: 2025-05-01
+  is_unaccompanied_minor_at_application: true
+  return_decision_issued: true
+  best_interests_assessment_documented: true
+  adequate_reception_status: verified_unavailable
+"""
+
+QUIET = """normcheck: 1
+id: cli-quiet
+facts:
+  is_unaccompanied_minor_at_application: true
+  application_date: 2025-01-10
+  decision_date: 2025-03-01
+  return_decision_issued: false
+"""
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_main_job_json(capsys, write) -> None:
+    p = write("case.yaml", CASE)
+    code, out, err = run(capsys, "--format", "json", str(p))
+    data = json.loads(out)
+    assert code == 1  # TQ-02 is a BREACH, at or above the default --fail-on RISK
+    rec = data["records"][0]
+    by = {f["rule"]: f for f in rec["findings"]}
+    assert by["TQ-04a"]["level"] == "CONTESTED"
+    assert by["TQ-02"]["level"] == "BREACH"
+    assert by["TQ-01"]["level"] == "OK"
+    assert by["TQ-04a"]["counter_argument"]
+    src = by["TQ-04a"]["sources"][0]
+    assert src["ecli"] == "ECLI:EU:C:2021:9" and src["pinpoint"].startswith("operative part, point 2")
+    names = {d["name"]: d for d in by["TQ-04a"]["decided_by"]}
+    assert names["age_at_application_months"]["value"] == 183
+    assert names["age_at_application_months"]["stated_at"].endswith(":9")
+    assert data["receipt"]["rule_pack_sha256"] and data["receipt"]["engine"]
+    assert data["normcheck"] == "1.0"
+
+
+def test_output_matches_the_documented_schema(capsys, write) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((ROOT / "docs" / "output-schema.json").read_text())
+    code, out, _ = run(capsys, "--format", "json", str(write("case.yaml", CASE)))
+    jsonschema.validate(json.loads(out), schema)
+
+
+def test_dutch_messages(capsys, write) -> None:
+    code, out, _ = run(capsys, "--format", "json", "--lang", "nl", str(write("case.yaml", CASE)))
+    by = {f["rule"]: f for f in json.loads(out)["records"][0]["findings"]}
+    assert "leeftijdscriterium" in by["TQ-04a"]["message"]
+    assert by["TQ-04a"]["title"].startswith("Niet-tijdelijke vergunning")
+
+
+def test_fail_on_threshold(capsys, write) -> None:
+    p = str(write("case.yaml", CASE))
+    assert run(capsys, "--fail-on", "never", p)[0] == 0
+    q = str(write("quiet.yaml", QUIET))
+    assert run(capsys, "--fail-on", "RISK", q)[0] == 0
+    assert run(capsys, "--fail-on", "INSUFFICIENT_DATA", q)[0] == 1
+
+
+def test_as_of_option_overrides(capsys, write) -> None:
+    code, out, _ = run(capsys, "--format", "json", "--as-of", "2020-01-01", str(write("case.yaml", CASE)))
+    rec = json.loads(out)["records"][0]
+    assert rec["as_of"] == "2020-01-01" and rec["as_of_source"] == "--as-of"
+
+
+def test_batch_goes_on_past_a_bad_file(capsys, write, tmp_path) -> None:
+    write("batch/a.yaml", CASE)
+    write("batch/b.yaml", "normcheck: 1\nid: bad\nfacts:\n  age_at_aplication_months: 3\n")
+    write("batch/c.yaml", QUIET)
+    code, out, err = run(capsys, "--format", "json", str(tmp_path / "batch"))
+    recs = json.loads(out)["records"]
+    assert code == 2
+    assert [r["id"] for r in recs] == ["cli-amv-183", None, "cli-quiet"]
+    assert recs[1]["problems"][0]["line"] == 4 and "age_at_application_months" in recs[1]["problems"][0]["hint"]
+    assert "b.yaml:4:3" in err
+
+
+def test_input_errors_exit_2_without_traceback(capsys, write) -> None:
+    code, out, err = run(capsys, str(write("x.yaml", "normcheck: 1\nid: x\nfacts: [\n")))
+    assert code == 2 and "Traceback" not in out + err
+    code, _, err = run(capsys, "no-such-file.yaml")
+    assert code == 2 and "no such file" in err
+
+
+def test_rule_file_syntax_error(capsys, tmp_path, write) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(rules_dir(), rules)
+    text = (rules / "tq.norm").read_text().replace("level BREACH severity high", "level BREACH severity", 1)
+    (rules / "tq.norm").write_text(text)
+    code, out, err = run(capsys, "--rules", str(rules), str(write("case.yaml", CASE)))
+    assert code == 2
+    assert "tq.norm:" in err and "^" in err and "expected" in err
+    assert "Traceback" not in err
+
+
+def test_output_is_deterministic(capsys, write) -> None:
+    p = str(write("case.yaml", CASE))
+    first = run(capsys, "--format", "json", p)[1]
+    second = run(capsys, "--format", "json", p)[1]
+    assert first == second
+    md1 = run(capsys, "--format", "markdown", p)[1]
+    assert md1 == run(capsys, "--format", "markdown", p)[1] and "## Receipt" in md1
+
+
+def test_terminal_html_and_markdown_reports(capsys, write) -> None:
+    p = str(write("case.yaml", CASE))
+    code, out, _ = run(capsys, p)
+    assert "TQ-04a" in out and "ECLI:EU:C:2021:9" in out and "Receipt" in out
+    code, out, _ = run(capsys, "--format", "html", p)
+    assert out.startswith("<!doctype html>") and "@media print" in out
+    code, out, _ = run(capsys, "--format", "markdown", "--lang", "nl", p)
+    assert "Omstreden uitleg" in out
+
+
+def test_pinned_case_failure_shows_a_diff(capsys, write, tmp_path) -> None:
+    write("cases/pin.yaml", CASE + "expect:\n  TQ-04a: BREACH\n  TQ-01: OK\n")
+    code, out, _ = run(capsys, "test", str(tmp_path / "cases"))
+    assert code == 1
+    assert "-level: BREACH" in out and "+level: CONTESTED" in out
+    assert "1 pinned interpretations hold, 1 fail" in out
+
+
+def test_informational_commands(capsys) -> None:
+    code, out, _ = run(capsys, "rules", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and any(r["rule"] == "TQ-04a" and r["levels"][0]["level"] == "CONTESTED" for r in rows)
+    code, out, _ = run(capsys, "explain", "TQ-04a")
+    assert code == 0 and "ECLI:EU:C:2021:9" in out and "Pinned cases" in out
+    code, _, err = run(capsys, "explain", "TQ-4a")
+    assert code == 2 and "did you mean" in err
+    code, out, _ = run(capsys, "schema")
+    schema = json.loads(out)
+    assert "age_at_application_months" in schema["properties"]["facts"]["properties"]
+    code, out, _ = run(capsys, "lint")
+    assert code == 0 and "rules in" in out
+
+
+def test_case_schema_accepts_bundled_cases() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from normcheck.facts import yamlio
+    from normcheck.facts.model import case_model
+    from normcheck.facts.schema import json_schema
+    from normcheck.pack import load_pack
+
+    loaded = load_pack(None)
+    schema = json_schema(loaded.vocabulary, case_model(loaded.vocabulary))
+    for path in sorted((ROOT / "cases").rglob("*.yaml")):
+        data = yamlio.load(path.read_text(), str(path)).data
+        data = json.loads(json.dumps(data, default=str))
+        jsonschema.validate(data, schema)
+
+
+def test_wheel_ships_grammar_and_rules(tmp_path) -> None:
+    """`pip install .` must work from another folder: the wheel carries grammar/ and rules/."""
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot build a wheel here: {result.stderr[-300:]}")
+    wheel = next(tmp_path.glob("normcheck-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "normcheck/_data/grammar/normcheck.lark" in names
+    assert "normcheck/_data/rules/tq.norm" in names
+    assert any(n.startswith("normcheck/_data/rules/vocabulary/") for n in names)
