@@ -118,6 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a defect in normcheck itself: say so plainly; NORMCHECK_DEBUG=1 shows the traceback
+        if os.environ.get("NORMCHECK_DEBUG"):
+            raise
+        err.print(f"internal error in normcheck ({type(exc).__name__}: {exc}); please report it with the input "
+                  "that caused it (set NORMCHECK_DEBUG=1 for details)", style="red", markup=False, highlight=False)
+        return 2
 
 
 def print_diagnostics(diags: Sequence[Diagnostic], err: Console) -> None:
