@@ -157,7 +157,8 @@ def test_highest_true_grade_wins(pack) -> None:
 
 
 def test_exception_defeats_only_when_established(pack) -> None:
-    assert outcome(pack, {"a": True, "b": True}, "K-UNLESS").outcome == "OK"
+    r = outcome(pack, {"a": True, "b": True}, "K-UNLESS")
+    assert (r.outcome, r.reason) == ("NOT_APPLICABLE", "exception_holds")  # the exception displaces the rule
     assert outcome(pack, {"a": True, "b": False}, "K-UNLESS").outcome == "BREACH"
     r = outcome(pack, {"a": True}, "K-UNLESS")
     assert r.outcome == "BREACH" and r.missing == {"b"}  # fires, but b could defeat it
@@ -165,7 +166,7 @@ def test_exception_defeats_only_when_established(pack) -> None:
 
 
 def test_one_rule_overrides_another(pack) -> None:
-    assert outcome(pack, {"n": 5}, "K-OVERRIDE").outcome == "OK"  # K-GRADES fires
+    assert outcome(pack, {"n": 5}, "K-OVERRIDE").outcome == "NOT_APPLICABLE"  # K-GRADES fires and takes over
     assert outcome(pack, {"n": 1}, "K-OVERRIDE").outcome == "RISK"
 
 

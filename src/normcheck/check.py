@@ -387,12 +387,18 @@ class Checker:
                            hint=did_you_mean(e.name, list(expected.values)) or f"possible values: {', '.join(sorted(expected.values))}")
         else:
             pool = list(self.vocab.facts) + list(self.define_decls)
-            self._type_err(ctx, e, f"unknown fact `{e.name}`",
-                           hint=did_you_mean(e.name, pool) or "facts are listed in rules/vocabulary/*.yaml; derived facts need a `define`")
+            hint = did_you_mean(e.name, pool) or "facts are listed in rules/vocabulary/*.yaml; derived facts need a `define`"
+            if expected is not None and expected.kind == "text":
+                hint = f'a text value is written in double quotes: "{e.name}"'
+            self._type_err(ctx, e, f"unknown fact `{e.name}`", hint=hint)
         return ir.Fact(e.text, e.pos.line, e.name), ir.Type("any")
 
     def _x_Call(self, e: ast.Call, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
         sig = FUNCTIONS.get(e.func)
+        if sig is None and e.func in ("not", "and", "or", "if"):
+            self._type_err(ctx, e, f"`{e.func}` cannot start an operand of `otherwise` or arithmetic",
+                           hint=f"put it in parentheses: a otherwise ({e.text})")
+            return ir.Const(e.text, e.pos.line, None), ir.Type("any")
         if sig is None:
             self._type_err(ctx, e, f"unknown function `{e.func}`", hint=did_you_mean(e.func, FUNCTIONS) or one_of(sorted(FUNCTIONS)))
             return ir.Const(e.text, e.pos.line, None), ir.Type("any")

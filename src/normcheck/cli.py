@@ -182,8 +182,7 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
     for r in results:
         for p in r.problems:
             if p.severity == "error" and args.format != "terminal":
-                where = f"{p.file}:{p.line}:{p.column}" if p.line else p.file
-                err.print(f"error: {where}: {p.message}", style="red", highlight=False, markup=False)
+                err.print(p.render(), style="red", highlight=False, markup=False)
     if problems or any(r.failed for r in results):
         return 2
     if args.fail_on == "never":
@@ -208,13 +207,13 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
     files = [f for f in files if has_expect_block(f)]
     print_diagnostics(problems, err)
     out = Console(highlight=False)
-    passed = failed = 0
+    passed = failed = broken = 0
     for path, result in zip(files, check_files(files, loaded, engine, "en")):
         if result.failed:
-            failed += 1
+            broken += 1
             out.print(f"[red]ERROR[/red] {path}")
             for p in result.problems:
-                out.print(f"  {p.file}:{p.line}:{p.column}: {p.message}", markup=False)
+                out.print(p.render(), markup=False)
             continue
         record = load_record(path, loaded.vocabulary, display=str(path))
         for pin in pins(result, record.expect or {}, record.expect_lines):
@@ -224,8 +223,11 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
                 failed += 1
                 out.print("[red]FAIL[/red] ", end="")
                 out.print(pin.explain(), markup=False)
-    out.print(f"{passed} pinned interpretations hold, {failed} fail ({len(files)} case files)")
-    return 1 if failed or problems else 0
+    out.print(f"{passed} pinned interpretations hold, {failed} fail ({len(files)} case files"
+              + (f", {broken} could not be read" if broken else "") + ")")
+    if broken or problems:
+        return 2
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

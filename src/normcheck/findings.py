@@ -89,11 +89,17 @@ class Problem(_Model):
     message: str
     expected: str | None = None
     hint: str | None = None
+    source_line: str | None = Field(default=None, description="the offending line of the file, as written")
 
     @classmethod
     def of(cls, d: Diagnostic) -> "Problem":
         return cls(file=d.file, line=d.line, column=d.column, severity=d.severity, message=d.message,
-                   expected=d.expected, hint=d.hint)
+                   expected=d.expected, hint=d.hint, source_line=d.source_line)
+
+    def render(self) -> str:
+        """The same text as the diagnostic it came from: position, message, the line with a caret."""
+        return Diagnostic(self.file, self.line, self.column, self.message, expected=self.expected, hint=self.hint,
+                          source_line=self.source_line, severity=self.severity).render()
 
 
 class RecordResult(_Model):

@@ -340,6 +340,7 @@ class RuleView:
     key: str
     props: tuple[str, ...]
     atoms: tuple[tuple[ir.Node, str], ...]
+    gate: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -397,8 +398,12 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
                 for i, ref in enumerate(none_rules):
                     patterns.append({f"x{i}$not": {"$and": [{"t": "finding"}, {"rule": ref}]}})
                 definition[f"{rule.key}#{gi}#{ai}"] = {"all": patterns}
-        views.append(RuleView(rule.key, tuple(sorted(comp.props)), tuple(comp.rule_atoms.items())))
-    definition["_observe_all"] = {"all": [{"m": {"$ex": {"t": 1}}}]}
+        views.append(RuleView(rule.key, tuple(sorted(comp.props)), tuple(comp.rule_atoms.items()), frozenset(rule.gate)))
+    # Every case starts with a `$begin` fact that one trivial rule observes: durable-rules 2.0.28
+    # segfaults in delete_state for a state in which no action ever ran (verified: a fact waiting
+    # in a join, then delete_state), and one action per case is far cheaper than a catch-all
+    # observer firing for every fact.
+    definition["_begin"] = {"all": [{"m": {"t": "$begin"}}]}
     return CompiledPack(
         name="nc_" + pack.digest[:16], definition=definition, views=tuple(views),
         strata=max(stratum.values(), default=0),
@@ -432,9 +437,10 @@ class DurableEngine:
             compiled = DurableEngine._registered.get(name)
             if compiled is None:
                 compiled = compile_pack(pack)
+                referenced = frozenset(d for r in pack.rules for d in r.rule_deps)
                 definition = {}
                 for key, rule in compiled.definition.items():
-                    definition[key] = dict(rule, run=self._action(key))
+                    definition[key] = dict(rule, run=self._action(key, referenced))
                 try:
                     DurableEngine._host.register_rulesets({compiled.name: definition})
                 except Exception as exc:
@@ -448,8 +454,8 @@ class DurableEngine:
     _fired: dict[str, set[tuple[str, int]]] = {}
 
     @staticmethod
-    def _action(key: str) -> Any:
-        if key == "_observe_all":
+    def _action(key: str, referenced: frozenset[str]) -> Any:
+        if key == "_begin":
             return lambda c: None
         rule_key, grade, _ = key.split("#")
         rule_id = rule_key.split("@")[0]
@@ -462,17 +468,20 @@ class DurableEngine:
                 return
             first_for_rule = not any(k == rule_key for k, _ in fired)
             fired.add(mark)
-            if first_for_rule:
+            if first_for_rule and rule_id in referenced:  # only rules that other rules refer to chain
                 c.assert_fact({"t": "finding", "rule": rule_id})
         return run
 
     def case_facts(self, env: Env, sid: str) -> list[dict[str, Any]]:
         """One fact per rule: the case as that rule sees it (its facts, its computed atoms)."""
-        stated = sorted(env.stated if env.stated is not None else self.pack.fact_types) or ["$none"]
+        stated_set = env.stated if env.stated is not None else frozenset(self.pack.fact_types)
+        stated = sorted(stated_set) or ["$none"]
         as_of = encode(env.as_of)
         atom_values: dict[str, Any] = {}
         facts = []
         for view in self.compiled.views:
+            if view.gate and stated_set.isdisjoint(view.gate):
+                continue  # the rule's own condition would refuse it (its gate); sending it is wasted work
             fact: dict[str, Any] = {"sid": sid, "t": view.key, "_as_of": as_of, "_stated": stated}
             for name in view.props:
                 if name.endswith("__n"):
@@ -499,18 +508,27 @@ class DurableEngine:
         sid = f"case-{next(self._seq)}"
         name = self.compiled.name
         with self._lock:
+            facts = self.case_facts(env, sid)
+            if not facts:  # no rule is relevant to this record; durable-rules crashes on an empty batch
+                return {}
+            handled = False
+            facts.insert(0, {"sid": sid, "t": "$begin"})
             try:
-                self._check(self.host.assert_facts(name, self.case_facts(env, sid)))
-                for n in range(1, self.compiled.strata + 1):
-                    self._check(self.host.assert_fact(name, {"sid": sid, "t": "$end", "n": n}))
-                self._check(self.host.get_state(name, sid))
+                # One fact at a time: a fact that no rule can match raises MessageNotHandledException
+                # for itself only (in a batch it would derail the whole batch, see the notes).
+                for fact in facts + [{"sid": sid, "t": "$end", "n": n} for n in range(1, self.compiled.strata + 1)]:
+                    try:
+                        self._check(self.host.assert_fact(name, fact))
+                        handled = True
+                    except _dengine.MessageNotHandledException:
+                        pass
+                if handled:
+                    self._check(self.host.get_state(name, sid))
                 marks = DurableEngine._fired.pop(sid, set())
             finally:
                 DurableEngine._fired.pop(sid, None)
-                try:
+                if handled:  # a state exists only once a fact was accepted; deleting a missing one crashes
                     self.host.delete_state(name, sid)
-                except Exception:
-                    pass
         by_key = {r.key: r for r in self.pack.rules}
         out: dict[str, tuple[str, int]] = {}
         for key, grade in marks:

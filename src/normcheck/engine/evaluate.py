@@ -360,15 +360,15 @@ def evaluate_rule(rule: ir.Rule, env: Env) -> RuleResult:
     firing = [i for i, v in enumerate(grades) if v.value is True]
     unknown = [i for i, v in enumerate(grades) if not v.known]
     open_exc = frozenset().union(*(e.missing for e in exceptions if e.status == "not established")) if exceptions else _EMPTY
-    if holding and (firing or unknown):
+    if holding:  # the exception displaces the rule, whatever its condition says
         decided = scope.decided | frozenset().union(*(e.decided for e in holding))
-        return RuleResult(rule, "OK", None, None, "exception_holds", decided, _EMPTY, exceptions)
+        return RuleResult(rule, "NOT_APPLICABLE", None, None, "exception_holds", decided, _EMPTY, exceptions)
     if firing:
-        best = max(firing, key=lambda i: (ir.OUTCOME_RANK[rule.grades[i].level], ir.SEVERITY_RANK[rule.grades[i].severity], -i))
+        best = max(firing, key=lambda i: (_grade_rank(rule.grades[i]), -i))
         g = rule.grades[best]
         if scope.value is True:
             # unknown facts that could raise the level, or make an exception hold
-            higher = [i for i in unknown if ir.OUTCOME_RANK[rule.grades[i].level] > ir.OUTCOME_RANK[g.level]]
+            higher = [i for i in unknown if _grade_rank(rule.grades[i]) > _grade_rank(g)]
             could = frozenset().union(*(grades[i].missing for i in higher)) if higher else _EMPTY
             decided = scope.decided | grades[best].decided | frozenset().union(*(e.decided for e in exceptions)) if exceptions else scope.decided | grades[best].decided
             return RuleResult(rule, g.level, g.severity, best, "fires", decided, could | open_exc, exceptions)
@@ -381,6 +381,10 @@ def evaluate_rule(rule: ir.Rule, env: Env) -> RuleResult:
     decided = scope.decided | frozenset().union(*(v.decided for v in grades))
     return RuleResult(rule, "OK", None, None, "condition_false" if scope.known else "condition_false_scope_unknown",
                       decided, _EMPTY, exceptions)
+
+
+def _grade_rank(g: ir.Grade) -> tuple[int, int]:
+    return ir.OUTCOME_RANK[g.level], ir.SEVERITY_RANK[g.severity]
 
 
 def _exception(node: ir.Node, env: Env) -> ExceptionCheck:

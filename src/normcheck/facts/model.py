@@ -55,17 +55,17 @@ def fact_validator(spec: FactSpec) -> Callable[[Any], Any]:
                 return v
             if isinstance(v, str) and v.strip().lower() in BOOL_WORDS:
                 return BOOL_WORDS[v.strip().lower()]
-            raise _fail("`{name}` takes true, false or unknown, not {value!r}", name=spec.name, value=v)
+            raise _fail("`{name}` takes true, false or unknown, not {value}", name=spec.name, value=repr(v))
         if k == "int":
             if isinstance(v, int) and not isinstance(v, bool):
                 return v
             if isinstance(v, Decimal) and v == v.to_integral_value():
                 return int(v)
-            raise _fail("`{name}` takes a whole number (or unknown), not {value!r}", name=spec.name, value=_show(v))
+            raise _fail("`{name}` takes a whole number (or unknown), not {value}", name=spec.name, value=repr(_show(v)))
         if k == "decimal":
             if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
                 return Decimal(v)
-            raise _fail("`{name}` takes a number (or unknown), not {value!r}", name=spec.name, value=_show(v))
+            raise _fail("`{name}` takes a number (or unknown), not {value}", name=spec.name, value=repr(_show(v)))
         if k == "date":
             if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
                 return v
@@ -74,38 +74,38 @@ def fact_validator(spec: FactSpec) -> Callable[[Any], Any]:
                     return dt.date.fromisoformat(v.strip())
                 except ValueError:
                     pass
-            raise _fail("`{name}` takes a date written YYYY-MM-DD (or unknown), not {value!r}", name=spec.name, value=_show(v))
+            raise _fail("`{name}` takes a date written YYYY-MM-DD (or unknown), not {value}", name=spec.name, value=repr(_show(v)))
         if k == "enum":
             if isinstance(v, str) and spec.values is not None and v in spec.values:
                 return v
             if isinstance(v, str) and spec.values is not None:
                 lowered = {x.lower(): x for x in spec.values}
                 if v.lower() in lowered:
-                    raise _fail("`{name}`: write {right!r} (values are case-sensitive), not {value!r}",
-                                name=spec.name, right=lowered[v.lower()], value=v)
+                    raise _fail("`{name}`: write '{right}' (values are case-sensitive), not {value}",
+                                name=spec.name, right=lowered[v.lower()], value=repr(v))
             if isinstance(v, bool):
                 raise _fail("`{name}` takes one of: {values}; got {value} (write the value itself, e.g. `yes` or `no`)",
                             name=spec.name, values=_values(spec), value="true" if v else "false")
-            raise _fail("`{name}` takes one of: {values}; got {value!r}", name=spec.name, values=_values(spec), value=_show(v))
+            raise _fail("`{name}` takes one of: {values}; got {value}", name=spec.name, values=_values(spec), value=repr(_show(v)))
         if k == "set":
             if not isinstance(v, list):
-                raise _fail("`{name}` takes a list (e.g. [a, b], or [] for none) or unknown, not {value!r}", name=spec.name, value=_show(v))
+                raise _fail("`{name}` takes a list (e.g. [a, b], or [] for none) or unknown, not {value}", name=spec.name, value=repr(_show(v)))
             items: list[str] = []
             for i, item in enumerate(v):
                 if not isinstance(item, str) or (spec.values is not None and item not in spec.values):
                     allowed = ", ".join(spec.values) if spec.values is not None else "texts"
-                    raise _fail("item {index} of `{name}` ({value!r}) is not one of: {values}",
-                                name=spec.name, index=i + 1, value=_show(item), values=allowed)
+                    raise _fail("item {index} of `{name}` ({value}) is not one of: {values}",
+                                name=spec.name, index=i + 1, value=repr(_show(item)), values=allowed)
                 items.append(item)
             return frozenset(items)
         if k == "country":
             if isinstance(v, str) and COUNTRY.match(v.strip()):
                 return v.strip()
-            raise _fail("`{name}` takes a two-letter country code such as NL, AT or SO, not {value!r}", name=spec.name, value=_show(v))
+            raise _fail("`{name}` takes a two-letter country code such as NL, AT or SO, not {value}", name=spec.name, value=repr(_show(v)))
         if k == "text":
             if isinstance(v, str):
                 return v
-            raise _fail("`{name}` takes a text, not {value!r}", name=spec.name, value=_show(v))
+            raise _fail("`{name}` takes a text, not {value}", name=spec.name, value=repr(_show(v)))
         raise _fail("`{name}` has an unsupported type", name=spec.name)  # pragma: no cover
 
     return check
@@ -132,7 +132,7 @@ class Expectation(BaseModel):
 def _expectation(v: Any) -> Any:
     if isinstance(v, str):
         if v not in OUTCOMES:
-            raise _fail("expected outcome {value!r} is not one of {values}", value=v, values=", ".join(OUTCOMES))
+            raise _fail("expected outcome {value} is not one of {values}", value=repr(v), values=", ".join(OUTCOMES))
         return {"level": v}
     return v
 
@@ -167,7 +167,7 @@ class CaseBase(BaseModel):
         if v is None or _is_unknown(v):
             return None
         if not isinstance(v, str) or not COUNTRY.match(v):
-            raise _fail("`member_state` takes a two-letter country code such as NL or AT, not {value!r}", value=_show(v))
+            raise _fail("`member_state` takes a two-letter country code such as NL or AT, not {value}", value=repr(_show(v)))
         return v
 
     @field_validator("as_of", mode="before")

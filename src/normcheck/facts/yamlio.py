@@ -96,9 +96,12 @@ def load(text: str, display: str) -> Doc:
         col = mark.column + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         hint = None
-        if "\t" in (source_line(text, line) or ""):
+        ctx = exc.context_mark
+        if exc.context and ctx is not None and mark is not None and (ctx.line, ctx.column) != (mark.line, mark.column):
+            hint = f"{exc.context} at line {ctx.line + 1}, column {ctx.column + 1}: is it closed?"
+        if hint is None and "\t" in (source_line(text, line) or ""):
             hint = "YAML does not allow tabs for indentation; use spaces"
-        elif "mapping values are not allowed" in problem:
+        elif hint is None and "mapping values are not allowed" in problem:
             hint = "a value containing ': ' must be quoted"
         raise InputError([Diagnostic(display, line, col, f"not valid YAML: {problem}", hint=hint,
                                      source_line=source_line(text, line))]) from None

@@ -6,10 +6,17 @@ import html
 
 from ..findings import Finding, RecordResult, Run
 from .labels import ORDER, SEVERITY, t
-from .terminal import SHOWN, fact_line, source_line
+from .terminal import SHOWN, fact_line, reason_text, source_line
 
 
 def _md_finding(f: Finding, lang: str) -> list[str]:
+    if f.level in ("OK", "NOT_APPLICABLE"):
+        out = [f"#### {f.rule} — {f.title}", "", f"*{reason_text(f, lang)}*", ""]
+        if f.decided_by:
+            out += [f"- `{fact_line(d, lang)}`" for d in f.decided_by] + [""]
+        if f.note:
+            out += [f"**{t(lang, 'note')}:** {f.note}", ""]
+        return out
     sev = f" ({t(lang, 'severity')}: {SEVERITY[lang][f.severity]})" if f.severity else ""
     out = [f"#### {f.rule} — {f.title}{sev}", "", f.message, "", f"**{t(lang, 'sources')}**", ""]
     out += [f"- {source_line(s, lang)}" for s in f.sources]
@@ -60,8 +67,11 @@ def _md_record(r: RecordResult, lang: str, show_all: bool) -> list[str]:
     rest = [f for f in r.findings if f.level in ("OK", "NOT_APPLICABLE")]
     if rest and not show_all:
         out += [f"### {t(lang, 'other_rules')}", "", "| " + t(lang, "rule") + " | " + t(lang, "level") + " |", "|---|---|"]
-        out += [f"| {f.rule} | {t(lang, f.level)} |" for f in rest]
+        out += [f"| {f.rule} | {t(lang, f.level)}: {reason_text(f, lang)} |" for f in rest]
         out.append("")
+        for f in rest:
+            if f.level == "OK" and f.note:
+                out += _md_finding(f, lang)
     if r.facts_to_collect:
         out += [f"### {t(lang, 'facts_to_collect')}", "", "| # | fact | " + t(lang, "could_change") + " |", "|---|---|---|"]
         out += [f"| {i} | `{c.fact}` | {', '.join(c.could_change)} |" for i, c in enumerate(r.facts_to_collect, 1)]

@@ -46,8 +46,39 @@ def fact_line(d: DecidingFact, lang: str) -> str:
     return text
 
 
+REASONS = {
+    "en": {"not_in_force": "not in force on the evaluation date", "out_of_scope": "outside the rule's scope",
+           "no_facts": "the record states none of this rule's facts", "exception_holds": "an exception applies",
+           "condition_false": "the condition is not met", "condition_false_scope_unknown": "the condition is not met"},
+    "nl": {"not_in_force": "niet van kracht op de peildatum", "out_of_scope": "buiten de reikwijdte van de regel",
+           "no_facts": "het dossier vermeldt geen van de feiten van deze regel", "exception_holds": "er geldt een uitzondering",
+           "condition_false": "niet aan de voorwaarde voldaan", "condition_false_scope_unknown": "niet aan de voorwaarde voldaan"},
+}
+
+
+def reason_text(f: Finding, lang: str) -> str:
+    return REASONS.get(lang, REASONS["en"]).get(f.reason, f.reason)
+
+
+def _quiet_finding(f: Finding, lang: str) -> Group:
+    """OK / NOT_APPLICABLE: why not (the rule's message would read as if it had fired)."""
+    colour = COLOURS[f.level]
+    parts: list[object] = [Text.assemble((f"● {f.rule}", f"bold {colour}"), "  ", (f.title, "bold"),
+                                         (f" — {reason_text(f, lang)}", "dim"))]
+    if f.decided_by:
+        parts.append(Text("     " + "; ".join(fact_line(d, lang) for d in f.decided_by), style="dim"))
+    for e in f.exceptions:
+        if e.status == "holds":
+            parts.append(Text(f"     {t(lang, 'exception')}: unless {e.condition}", style="dim"))
+    if f.note:
+        parts.append(Text.assemble((f"     {t(lang, 'note')}: ", "bold"), f.note))
+    return Group(*parts)
+
+
 def _finding(f: Finding, lang: str) -> Group:
     colour = COLOURS[f.level]
+    if f.level in ("OK", "NOT_APPLICABLE"):
+        return _quiet_finding(f, lang)
     sev = f" [{SEVERITY[lang][f.severity]}]" if f.severity else ""
     head = Text.assemble((f"● {f.rule}", f"bold {colour}"), (sev, colour), "  ", (f.title, "bold"))
     if f.level == "INSUFFICIENT_DATA":  # compact: what to collect; the full text is in --all, JSON, Markdown
@@ -76,13 +107,8 @@ def record_panel(r: RecordResult, lang: str, show_all: bool) -> Panel:
     items: list[object] = []
     if r.problems:
         for p in r.problems:
-            where = f"{p.file}:{p.line}:{p.column}" if p.line else p.file
             style = "bold red" if p.severity == "error" else "yellow"
-            items.append(Text(f"{p.severity}: {where}: {p.message}", style=style))
-            if p.expected:
-                items.append(Text(f"  expected: {p.expected}"))
-            if p.hint:
-                items.append(Text(f"  hint: {p.hint}"))
+            items.append(Text(p.render(), style=style))
     by_level: dict[str, list[Finding]] = {}
     for f in r.findings:
         by_level.setdefault(f.level, []).append(f)
@@ -98,6 +124,9 @@ def record_panel(r: RecordResult, lang: str, show_all: bool) -> Panel:
     if rest:
         line = "; ".join(f"{t(lang, lv)}: " + ", ".join(f.rule for f in by_level[lv]) for lv in rest)
         items.append(Text(f"\n{t(lang, 'other_rules')}: {line}", style="dim"))
+        for f in by_level.get("OK", []):  # an OK that carries a note (e.g. CH-01) is worth reading
+            if f.note:
+                items.append(_quiet_finding(f, lang))
     if r.facts_to_collect:
         table = Table(title=t(lang, "facts_to_collect"), title_justify="left", show_edge=False, expand=False)
         table.add_column("#", justify="right")
