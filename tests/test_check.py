@@ -53,7 +53,9 @@ def errors(tmp_path: Path, body: str) -> list[str]:
 def test_a_valid_pack_loads(tmp_path: Path) -> None:
     p = pack_of(tmp_path, RULE.format(cond="flag and age_at_application_months > 180", level="BREACH")).pack
     assert [r.id for r in p.rules] == ["T-01"]
-    assert p.rules[0].gate == ("age_at_application_months", "flag")
+    # the gate: every fact of the norm families the rule reads (here the one test family)
+    assert set(p.rules[0].gate) == {"age_at_application_months", "adequate_reception_status", "claim_grounds",
+                                    "application_date", "decision_date", "flag", "limit", "computed"}
 
 
 def test_unknown_fact_gets_did_you_mean(tmp_path: Path) -> None:

@@ -82,8 +82,8 @@ def test_engines_agree_on_generated_cases(loaded, engine) -> None:
 
 def test_the_comparison_can_fail(loaded, engine, monkeypatch) -> None:
     """A rule that the durable side silently drops must be caught as a disagreement."""
-    case = {"is_unaccompanied_minor_at_application": True, "return_decision_issued": True,
-            "best_interests_assessment_documented": False}
+    case = {"record_type": "individual_case", "is_unaccompanied_minor_at_application": True,
+            "return_decision_issued": True, "best_interests_assessment_documented": False}
     assert engine.run(case, dt.date(2025, 1, 1), case.keys()).disagreements == []
     real = engine.durable.fired
     monkeypatch.setattr(engine.durable, "fired", lambda env: {k: v for k, v in real(env).items() if k != "TQ-01"})

@@ -180,7 +180,8 @@ class Checker:
         return tuple(out)
 
     def _gate(self, rule: ir.Rule) -> set[str]:
-        """The case facts a rule reads, directly or through definitions, outside the record context."""
+        """The facts of the norm families a rule reads (directly or through definitions), record context
+        aside: a record that mentions none of them is not about this rule, which is then NOT_APPLICABLE."""
         seen: set[str] = set()
         todo = [n for node in ([rule.applies] if rule.applies else []) + [g.expr for g in rule.grades] + list(rule.unless)
                 for n in _fact_names(node)]
@@ -192,7 +193,8 @@ class Checker:
             if name in self.define_decls:
                 d, _ = self.define_decls[name]
                 todo.extend(n for n in _names(d.expr) if n in self.vocab or n in self.define_decls)
-        return {n for n in seen if n in self.vocab and self.vocab.facts[n].family != "record"}
+        families = {self.vocab.facts[n].family for n in seen if n in self.vocab} - {"record"}
+        return {name for name, spec in self.vocab.facts.items() if spec.family in families}
 
     def _rule(self, r: ast.RuleDecl, f: ast.RuleFile, family: str, sources: dict[str, ir.Source]) -> ir.Rule | None:
         before = len(self.problems)

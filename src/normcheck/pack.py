@@ -46,6 +46,16 @@ def _digest(rule_files: list[Path], vocab_files: list[Path]) -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """The compiled pack depends on the checker too: a changed normcheck never reuses an old pickle."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for p in sorted(here.rglob("*.py")):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
 def _cache_dir() -> Path | None:
     if os.environ.get("NORMCHECK_NO_CACHE"):
         return None
@@ -65,7 +75,7 @@ def load_pack(directory: str | None = None) -> LoadedPack:
         raise InputError([Diagnostic(str(root), None, None, "no *.norm rule files in this folder")])
     digest = _digest(rule_files, vocab_files)
     cache = _cache_dir()
-    cached = cache / f"pack-{digest[:32]}.pickle" if cache else None
+    cached = cache / f"pack-{digest[:24]}-{_code_fingerprint()[:12]}.pickle" if cache else None
     if cached is not None and cached.is_file():
         try:
             with cached.open("rb") as fh:
