@@ -404,6 +404,11 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
     # in a join, then delete_state), and one action per case is far cheaper than a catch-all
     # observer firing for every fact.
     definition["_begin"] = {"all": [{"m": {"t": "$begin"}}]}
+    # A sink that every rule's fact enters but that never completes (no `$never` fact exists): it
+    # makes each fact "handled", so a whole case can be asserted in one batch without a catch-all
+    # action firing per fact (durable-rules raises MessageNotHandledException for a batch with an
+    # unmatched fact and then completes rules late, on its timer thread).
+    definition["_sink"] = {"all": [{"v": {"$ex": {"_as_of": 1}}}, {"n": {"t": "$never"}}]}
     return CompiledPack(
         name="nc_" + pack.digest[:16], definition=definition, views=tuple(views),
         strata=max(stratum.values(), default=0),
@@ -455,7 +460,7 @@ class DurableEngine:
 
     @staticmethod
     def _action(key: str, referenced: frozenset[str]) -> Any:
-        if key == "_begin":
+        if key in ("_begin", "_sink"):
             return lambda c: None
         rule_key, grade, _ = key.split("#")
         rule_id = rule_key.split("@")[0]
@@ -514,16 +519,11 @@ class DurableEngine:
             handled = False
             facts.insert(0, {"sid": sid, "t": "$begin"})
             try:
-                # One fact at a time: a fact that no rule can match raises MessageNotHandledException
-                # for itself only (in a batch it would derail the whole batch, see the notes).
-                for fact in facts + [{"sid": sid, "t": "$end", "n": n} for n in range(1, self.compiled.strata + 1)]:
-                    try:
-                        self._check(self.host.assert_fact(name, fact))
-                        handled = True
-                    except _dengine.MessageNotHandledException:
-                        pass
-                if handled:
-                    self._check(self.host.get_state(name, sid))
+                self._check(self.host.assert_facts(name, facts))  # every fact is handled: `$begin` or the sink
+                handled = True
+                for n in range(1, self.compiled.strata + 1):
+                    self._check(self.host.assert_fact(name, {"sid": sid, "t": "$end", "n": n}))
+                self._check(self.host.get_state(name, sid))
                 marks = DurableEngine._fired.pop(sid, set())
             finally:
                 DurableEngine._fired.pop(sid, None)
