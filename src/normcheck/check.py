@@ -125,8 +125,9 @@ class Checker:
         for name in order:
             d, f = self.define_decls[name]
             ctx = _Ctx(f, self.problems)
-            node, typ = self._expr(d.expr, ctx)
             spec = self.vocab.get(name)
+            # a definition of a vocabulary field reads its bare words as that field's values
+            node, typ = self._expr(d.expr, ctx, fact_type(spec) if spec is not None else None)
             if spec is not None and typ.kind != fact_type(spec).kind and typ.kind != "any":
                 self._err(f, d.pos, f"`{name}` is {fact_type(spec).describe()} in the vocabulary but its definition gives {typ.describe()}")
             final_type = fact_type(spec) if spec is not None else typ

@@ -143,16 +143,12 @@ def render(text: str, run: CaseRun, lang: str) -> str:
         name = m.group(1)
         if name == "evaluation_date":
             return run.env.as_of.isoformat()
-        if name in run.env.derived:
-            return display(run.env.derived[name].value, lang)
-        return display(run.env.facts.get(name, UNKNOWN), lang)
+        return display(run.env.value(name), lang)
     return _PLACEHOLDER.sub(value, text)
 
 
 def _fact_value(name: str, run: CaseRun) -> Any:
-    if name in run.env.derived:
-        return run.env.derived[name].value
-    return run.env.facts.get(name, UNKNOWN)
+    return run.env.value(name)
 
 
 def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any], depth: int = 0) -> DecidingFact:

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__, dsl, ir
-from .check import check, fact_type
+from . import __version__, ir
 from .diagnostics import Diagnostic, InputError
 from .resources import grammar_path, rules_dir
 from .vocabulary import Vocabulary, load_vocabulary
@@ -84,6 +83,9 @@ def load_pack(directory: str | None = None) -> LoadedPack:
                 return loaded
         except Exception:  # a stale or broken cache entry is rebuilt, never trusted
             pass
+    from . import dsl  # the parser and the checker are needed only when the pack is not cached
+    from .check import check, fact_type
+
     vocabulary = load_vocabulary(vocab_files)
     problems: list[Diagnostic] = []
     parsed = []

@@ -31,7 +31,13 @@ class Engine:
         self.pack = pack
         if use_durable is None:
             use_durable = durable_adapter.AVAILABLE and not os.environ.get("NORMCHECK_NO_DURABLE")
-        self.durable = durable_adapter.DurableEngine(pack) if use_durable else None
+        self.refused = ""
+        self.durable = None
+        if use_durable:
+            try:
+                self.durable = durable_adapter.DurableEngine(pack)
+            except RuntimeError as exc:  # durable-rules 2.0.28 rejected the compiled pack: say so, go on
+                self.refused = str(exc)
 
     @property
     def label(self) -> str:
@@ -39,6 +45,8 @@ class Engine:
             return f"durable-rules {durable_adapter.VERSION} + normcheck three-valued evaluator (cross-checked)"
         if not durable_adapter.AVAILABLE:
             return f"normcheck three-valued evaluator only (durable-rules unavailable: {durable_adapter.IMPORT_ERROR})"
+        if self.refused:
+            return f"normcheck three-valued evaluator only (durable-rules refused the rule pack: {self.refused})"
         return "normcheck three-valued evaluator only (durable-rules disabled)"
 
     def run(self, facts: Mapping[str, Any], as_of: dt.date, stated: Iterable[str] | None = None) -> CaseRun:

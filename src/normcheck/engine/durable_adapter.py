@@ -381,8 +381,8 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
                     none_rules.append(part.rule)
                 else:
                     exc_conds.append(comp.forms(part).n)
-        if rule.gate:  # one array test, not an $or of tests: no extra alpha branches
-            window.append(J({"$iany": {"_stated": to_json(OR(*[J({"$i": name}) for name in rule.gate]))}}))
+        # The relevance gate (does the record mention any fact of the rule's family?) is applied
+        # before asserting: a rule's fact is sent only when the gate passes (see case_facts).
         for gi, grade in enumerate(rule.grades):
             grade_alts = comp.alternatives(grade.expr)
             for ai, ((srules, scond), (grules, gcond)) in enumerate(itertools.product(scope_alts, grade_alts)):
@@ -480,18 +480,17 @@ class DurableEngine:
     def case_facts(self, env: Env, sid: str) -> list[dict[str, Any]]:
         """One fact per rule: the case as that rule sees it (its facts, its computed atoms)."""
         stated_set = env.stated if env.stated is not None else frozenset(self.pack.fact_types)
-        stated = sorted(stated_set) or ["$none"]
         as_of = encode(env.as_of)
         atom_values: dict[str, Any] = {}
         facts = []
         for view in self.compiled.views:
             if view.gate and stated_set.isdisjoint(view.gate):
                 continue  # the rule's own condition would refuse it (its gate); sending it is wasted work
-            fact: dict[str, Any] = {"sid": sid, "t": view.key, "_as_of": as_of, "_stated": stated}
+            fact: dict[str, Any] = {"sid": sid, "t": view.key, "_as_of": as_of}
             for name in view.props:
                 if name.endswith("__n"):
                     continue
-                value = env.derived[name].value if name in env.derived else env.facts.get(name, UNKNOWN)
+                value = env.value(name)
                 if value is UNKNOWN:
                     continue
                 if value is NULL:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, DivisionByZero, InvalidOperation
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from .. import ir
 from ..values import NULL, UNKNOWN, add_months, days_between, months_between, round_half_up
@@ -66,7 +66,7 @@ class RuleResult:
 
 @dataclass
 class Env:
-    """The facts of one case, the computed derived facts and the results of rules so far."""
+    """The facts of one case, the derived facts (computed on first use) and the results of rules so far."""
 
     facts: Mapping[str, Any]
     as_of: dt.date
@@ -74,7 +74,36 @@ class Env:
     results: dict[str, RuleResult] = field(default_factory=dict)
     given_derived: frozenset[str] = _EMPTY
     stated: frozenset[str] | None = None  # facts the record mentions (None: treat every rule as relevant)
-    define_missing: dict[str, frozenset[str]] = field(default_factory=dict)
+    defines: Mapping[str, ir.Define] = field(default_factory=dict)
+
+    def lookup(self, name: str) -> Val:
+        """A fact or derived fact with its explanation; a definition is computed once, when first needed."""
+        v = self.derived.get(name)
+        if v is not None:
+            return v
+        d = self.defines.get(name)
+        if d is not None:
+            return self._derive(d)
+        value = self.facts.get(name, UNKNOWN)
+        if value is UNKNOWN:
+            return Val(UNKNOWN, _EMPTY, frozenset({name}))
+        return Val(value, frozenset({name}))
+
+    def value(self, name: str) -> Any:
+        return self.lookup(name).value
+
+    def _derive(self, d: ir.Define) -> Val:
+        stated = self.facts.get(d.name, UNKNOWN) if d.in_vocabulary else UNKNOWN
+        if stated is not UNKNOWN:
+            v = Val(stated, frozenset({d.name}))
+        else:
+            computed = eval_node(d.expr, self)
+            if computed.value is not UNKNOWN:
+                v = Val(computed.value, frozenset({d.name}))
+            else:
+                v = Val(UNKNOWN, _EMPTY, computed.missing | ({d.name} if d.in_vocabulary else _EMPTY))
+        self.derived[d.name] = v
+        return v
 
 
 # ---- expressions ------------------------------------------------------------------------------
@@ -96,7 +125,79 @@ def _k(value: Any, *vals: Val) -> Val:
 
 
 def eval_node(n: ir.Node, env: Env) -> Val:
-    return _DISPATCH[type(n)](n, env)
+    return compiled(n)(env)
+
+
+_COMPILED: dict[int, tuple[ir.Node, Callable[[Env], Val]]] = {}
+
+
+def compiled(n: ir.Node) -> Callable[[Env], Val]:
+    """The node as a Python closure, built once per node: the hot path of every batch."""
+    hit = _COMPILED.get(id(n))
+    if hit is not None and hit[0] is n:
+        return hit[1]
+    fn = _compile(n)
+    _COMPILED[id(n)] = (n, fn)
+    return fn
+
+
+def _compile(n: ir.Node) -> Callable[[Env], Val]:
+    t = type(n)
+    if t is ir.Const:
+        const = Val(n.value)  # type: ignore[attr-defined]
+        return lambda env: const
+    if t is ir.Fact:
+        name = n.name  # type: ignore[attr-defined]
+        miss = Val(UNKNOWN, _EMPTY, frozenset({name}))
+        dec = frozenset({name})
+
+        def fact(env: Env) -> Val:
+            d = env.derived.get(name)
+            if d is not None:
+                return d
+            if name in env.defines:
+                return env.lookup(name)
+            value = env.facts.get(name, UNKNOWN)
+            return miss if value is UNKNOWN else Val(value, dec)
+        return fact
+    if t is ir.And or t is ir.Or:
+        fns = tuple(compiled(o) for o in n.operands)  # type: ignore[attr-defined]
+        decisive = t is ir.Or  # the value that settles the whole: false for `and`, true for `or`
+
+        def boolop(env: Env) -> Val:
+            vals = [g(env) for g in fns]
+            hits = [v for v in vals if v.value is decisive]
+            if hits:
+                return _k(decisive, *hits)
+            if all(v.value is not UNKNOWN for v in vals):
+                return _k(not decisive, *vals)
+            return _u(*vals)
+        return boolop
+    if t is ir.Not:
+        inner = compiled(n.operand)  # type: ignore[attr-defined]
+
+        def negate(env: Env) -> Val:
+            v = inner(env)
+            return v if v.value is UNKNOWN else Val(not v.value, v.decided)
+        return negate
+    if t is ir.Cmp:
+        left, right, op = compiled(n.left), compiled(n.right), n.op  # type: ignore[attr-defined]
+        order = _ORDER.get(op)
+
+        def cmp(env: Env) -> Val:
+            a, b = left(env), right(env)
+            if a.value is UNKNOWN or b.value is UNKNOWN:
+                return _u(a, b)
+            if op == "==":
+                return _k(a.value == b.value, a, b)
+            if op == "!=":
+                return _k(a.value != b.value, a, b)
+            if a.value is NULL or b.value is NULL:
+                return _k(False, a, b)
+            return _k(bool(order(a.value, b.value)), a, b)  # type: ignore[misc]
+        return cmp
+    generic = _DISPATCH[t]
+    return lambda env: generic(n, env)
 
 
 def _const(n: ir.Const, env: Env) -> Val:
@@ -108,12 +209,7 @@ def _evaldate(n: ir.EvalDate, env: Env) -> Val:
 
 
 def _fact(n: ir.Fact, env: Env) -> Val:
-    if n.name in env.derived:
-        return env.derived[n.name]
-    value = env.facts.get(n.name, UNKNOWN)
-    if value is UNKNOWN:
-        return Val(UNKNOWN, _EMPTY, frozenset({n.name}))
-    return Val(value, frozenset({n.name}))
+    return env.lookup(n.name)
 
 
 def _fires(n: ir.Fires, env: Env) -> Val:
@@ -312,26 +408,31 @@ _DISPATCH: dict[type, Any] = {
 # ---- derived facts ----------------------------------------------------------------------------
 
 
+_DEFINES: dict[int, tuple[ir.RulePack, dict[str, ir.Define]]] = {}
+
+
+def _defines(pack: ir.RulePack) -> dict[str, ir.Define]:
+    hit = _DEFINES.get(id(pack))
+    if hit is None or hit[0] is not pack:
+        hit = (pack, {d.name: d for d in pack.defines})
+        _DEFINES[id(pack)] = hit
+    return hit[1]
+
+
 def derive(pack: ir.RulePack, facts: Mapping[str, Any], as_of: dt.date,
            stated: Iterable[str] | None = None) -> tuple[Env, list[Mismatch]]:
-    """Compute every `define` in dependency order; check derived facts the case also states."""
-    env = Env(facts=facts, as_of=as_of, stated=frozenset(stated) if stated is not None else None)
+    """Prepare the case: derived facts are computed on first use; a derived fact the case also
+    states is checked against its definition here."""
+    defines = _defines(pack)
+    env = Env(facts=facts, as_of=as_of, stated=frozenset(stated) if stated is not None else None, defines=defines)
     mismatches: list[Mismatch] = []
-    given: set[str] = set()
-    for d in pack.defines:
+    given = [name for name in facts if name in defines and defines[name].in_vocabulary]
+    for name in given:
+        d = defines[name]
         computed = eval_node(d.expr, env)
-        stated = facts.get(d.name, UNKNOWN) if d.in_vocabulary else UNKNOWN
-        if stated is not UNKNOWN:
-            given.add(d.name)
-            if computed.known and not _same(computed.value, stated):
-                mismatches.append(Mismatch(d.name, stated, computed.value, d.expr.text))
-            env.derived[d.name] = Val(stated, frozenset({d.name}))
-        elif computed.known:
-            env.derived[d.name] = Val(computed.value, frozenset({d.name}))
-        else:
-            missing = computed.missing | ({d.name} if d.in_vocabulary else _EMPTY)
-            env.derived[d.name] = Val(UNKNOWN, _EMPTY, missing)
-        env.define_missing[d.name] = computed.missing
+        if computed.value is not UNKNOWN and not _same(computed.value, facts[name]):
+            mismatches.append(Mismatch(name, facts[name], computed.value, d.expr.text))
+    env.derived.clear()  # the checks above may have cached values computed around a stated fact
     env.given_derived = frozenset(given)
     return env, mismatches
 

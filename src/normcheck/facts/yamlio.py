@@ -16,7 +16,6 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics import Diagnostic, InputError, source_line
@@ -81,12 +80,6 @@ def load(text: str, display: str) -> Doc:
         raise InputError([Diagnostic(display, None, None, f"file is too large (over {MAX_BYTES:,} bytes)")])
     yaml = YAML(typ="rt", pure=True)
     try:
-        for event in yaml.parse(text):
-            if isinstance(event, AliasEvent):
-                m = event.start_mark
-                raise InputError([Diagnostic(display, m.line + 1, m.column + 1, "YAML aliases (*name) are not allowed in case files",
-                                             hint="write the value out in full; aliases can hide very large documents",
-                                             source_line=source_line(text, m.line + 1))])
         node = yaml.compose(text)
     except InputError:
         raise
@@ -119,7 +112,14 @@ def _pos(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _build(node: Node, path: PathKey, doc: Doc, depth: int, counter: list[int]) -> Any:
+def _build(node: Node, path: PathKey, doc: Doc, depth: int, counter: list[int], seen: set[int] | None = None) -> Any:
+    seen = set() if seen is None else seen
+    if id(node) in seen or getattr(node, "anchor", None):
+        line, col = _pos(node)
+        raise InputError([Diagnostic(doc.file, line, col, "YAML anchors and aliases (&name, *name) are not allowed in case files",
+                                     hint="write the value out in full; aliases can hide very large documents",
+                                     source_line=source_line(doc.text, line))])
+    seen.add(id(node))
     counter[0] += 1
     if counter[0] > MAX_NODES or depth > MAX_DEPTH:
         line, col = _pos(node)
@@ -146,10 +146,10 @@ def _build(node: Node, path: PathKey, doc: Doc, depth: int, counter: list[int]) 
                 raise InputError([Diagnostic(doc.file, line, col, f"`{key}` appears twice in the same block (first on line {first[0]})",
                                              source_line=source_line(doc.text, line))])
             doc.keys[path + (key,)] = _pos(key_node)
-            out[key] = _build(value_node, path + (key,), doc, depth + 1, counter)
+            out[key] = _build(value_node, path + (key,), doc, depth + 1, counter, seen)
         return out
     if isinstance(node, SequenceNode):
-        return [_build(item, path + (i,), doc, depth + 1, counter) for i, item in enumerate(node.value)]
+        return [_build(item, path + (i,), doc, depth + 1, counter, seen) for i, item in enumerate(node.value)]
     return _scalar(node, path, doc)
 
 
