@@ -113,6 +113,13 @@ def test_personal_data_is_refused(write, loaded) -> None:
     assert "BSN" in d[0].message
 
 
+def test_names_in_free_text_get_a_warning(write, loaded) -> None:
+    rec = load(write, HEAD + "note: interview with Mr Ahmadi on the clan question\nfacts: {}\n", loaded=loaded)
+    assert any("person's name" in w.message and w.line == 5 for w in rec.warnings)
+    rec = load(write, HEAD + "note: Rechtbank Den Haag annulled the decision\nfacts: {}\n", loaded=loaded)
+    assert not rec.warnings
+
+
 def test_date_of_birth_gets_a_hint(write, loaded) -> None:
     rec = load(write, HEAD + "facts:\n  date_of_birth: 2009-05-01\n", loaded=loaded)
     assert rec.warnings and "age_at_application_months" in (rec.warnings[0].hint or "")

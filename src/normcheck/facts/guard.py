@@ -22,6 +22,16 @@ _PHONE = re.compile(r"(?<![\w])(?:\+|00)\d[\d \-]{7,15}\d(?![\w])|(?<![\w\d])0[1
 _DIGITS = re.compile(r"(?<![\d])\d(?:[.\- ]?\d){8,9}(?![\d])")
 
 
+_NAME_CUES = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dhr|Mevr|Mevrouw|Meneer|De heer|Madame|Monsieur|Herr|Frau)\.?\s+[A-Z][a-z]+"
+    r"|\b(?:name|naam|named|genaamd|called)\s*[:=]?\s+[A-Z][a-z]+\s+[A-Z][a-z]+")
+
+
+def looks_like_name(value: str) -> bool:
+    """A person's name announced as such ("Mr Ahmadi", "naam: Jan Jansen"): warned about, not refused."""
+    return bool(_NAME_CUES.search(value))
+
+
 def bsn_valid(digits: str) -> bool:
     """The 11-test of the Dutch citizen service number (BSN)."""
     if len(digits) != 9 or not digits.isdigit() or set(digits) == {"0"}:

@@ -198,6 +198,9 @@ def _guard(doc: yamlio.Doc) -> tuple[list[Diagnostic], list[Diagnostic]]:
             for what in guard.scan(text):
                 problems.append(doc.diag(path, f"this value looks like {what}; case files hold anonymised facts only",
                                          hint="remove or replace it; the tool never needs personal data"))
+            if guard.looks_like_name(text):
+                warnings.append(doc.diag(path, "this text seems to contain a person's name; case files hold anonymised facts only",
+                                         severity="warning", hint="replace the name by a role, e.g. 'the applicant', 'the guardian'"))
 
     walk(doc.data, ())
     facts = doc.data.get("facts") if isinstance(doc.data, dict) else None
