@@ -103,7 +103,7 @@ def load_pack(directory: str | None = None) -> LoadedPack:
     for d in defines:
         fact_types.setdefault(d.name, d.type)
     pack = ir.RulePack(sources=sources, defines=defines, rules=rules, fact_types=fact_types, digest=digest,
-                       files=tuple(_display(p) for p in rule_files))
+                       files=tuple(p.name for p in rule_files))
     loaded = LoadedPack(pack, vocabulary, tuple(warnings))
     if cached is not None:
         try:
