@@ -48,9 +48,18 @@ def _levels(r: ir.Rule) -> str:
     return ", ".join(seen)
 
 
+FAMILY_ORDER = ("tq", "sbc", "echr3", "qd4", "changu", "cec")
+
+
+def _ordered(pack: ir.RulePack) -> list[ir.Rule]:
+    """Rules in the order of the design (T.Q., SBC, Art. 3 ECHR, Art. 4 QD, Changu, CEC), then as written."""
+    rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
+    return sorted(pack.rules, key=lambda r: (rank.get(r.family, len(rank)), r.family, r.line))
+
+
 def rule_rows(pack: ir.RulePack, family: str | None = None) -> list[dict[str, Any]]:
     rows = []
-    for r in sorted(pack.rules, key=lambda r: (r.file, r.line)):
+    for r in _ordered(pack):
         if family and r.family != family:
             continue
         rows.append({
@@ -78,7 +87,7 @@ def rules(args: argparse.Namespace) -> int:
     table = Table(show_lines=False)
     for col in ("rule", "family", "level / severity", "valid", "pinpoints", "title"):
         table.add_column(col)
-    for r, row in zip([r for r in sorted(pack.rules, key=lambda r: (r.file, r.line)) if not args.family or r.family == args.family], rows):
+    for r, row in zip([r for r in _ordered(pack) if not args.family or r.family == args.family], rows):
         rid = r.id + (f" ({r.version})" if r.version else "")
         status = "verified" if r.verified else f"{len(row['unverified_pinpoints'])} unverified"
         table.add_row(rid, r.family, _levels(r), _validity(r), status, row["title"])
