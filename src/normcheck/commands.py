@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import ir
+from .findings import FAMILY_ORDER
 from .diagnostics import Diagnostic, InputError, did_you_mean
 from .pack import load_pack
 from .resources import cases_dir
@@ -46,9 +47,6 @@ def _levels(r: ir.Rule) -> str:
         if item not in seen:
             seen.append(item)
     return ", ".join(seen)
-
-
-FAMILY_ORDER = ("tq", "sbc", "echr3", "qd4", "changu", "cec")
 
 
 def _ordered(pack: ir.RulePack) -> list[ir.Rule]:

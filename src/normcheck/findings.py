@@ -21,6 +21,7 @@ from .engine.evaluate import RuleResult
 from .values import UNKNOWN, display, to_json
 
 SCHEMA_VERSION = "1.0"
+FAMILY_ORDER = ("tq", "sbc", "echr3", "qd4", "changu", "cec")  # the design's order of the norm families
 Lang = Literal["en", "nl"]
 Outcome = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
 
@@ -219,7 +220,9 @@ def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack) -> tuple[
 def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> RecordResult:
     """Findings for one loaded record (a `facts.Record`) and its engine run."""
     origins = dict(record.origins)
-    findings = tuple(finding(r, run, pack, lang, origins) for r in run.results)
+    rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
+    results = sorted(run.results, key=lambda r: (rank.get(r.rule.family, len(rank)), r.rule.family, r.rule.line))
+    findings = tuple(finding(r, run, pack, lang, origins) for r in results)
     problems = [Problem.of(w) for w in record.warnings]
     for m in run.mismatches:
         o = origins.get(m.name)
