@@ -33,6 +33,11 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+EXCEPTION_STATUS = {
+    "en": {"holds": "holds", "does not hold": "does not hold", "not established": "not established", "unless": "unless"},
+    "nl": {"holds": "geldt", "does not hold": "geldt niet", "not established": "niet vastgesteld", "unless": "tenzij"},
+}
+
 SEVERITY = {"en": {"high": "high", "medium": "medium", "low": "low"},
             "nl": {"high": "hoog", "medium": "middel", "low": "laag"}}
 

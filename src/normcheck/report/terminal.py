@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..findings import DecidingFact, Finding, RecordResult, Run, SourceRef
-from .labels import COLOURS, ORDER, SEVERITY, t
+from .labels import COLOURS, EXCEPTION_STATUS, ORDER, SEVERITY, t
 
 SHOWN = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA")
 
@@ -69,7 +69,7 @@ def _quiet_finding(f: Finding, lang: str) -> Group:
         parts.append(Text("     " + "; ".join(fact_line(d, lang) for d in f.decided_by), style="dim"))
     for e in f.exceptions:
         if e.status == "holds":
-            parts.append(Text(f"     {t(lang, 'exception')}: unless {e.condition}", style="dim"))
+            parts.append(Text(f"     {t(lang, 'exception')}: {EXCEPTION_STATUS.get(lang, EXCEPTION_STATUS['en'])['unless']} {e.condition}", style="dim"))
     if f.note:
         parts.append(Text.assemble((f"     {t(lang, 'note')}: ", "bold"), f.note))
     return Group(*parts)
@@ -97,7 +97,8 @@ def _finding(f: Finding, lang: str) -> Group:
     if f.note:
         parts.append(Text.assemble((f"   {t(lang, 'note')}: ", "bold"), f.note))
     for e in f.exceptions:
-        parts.append(Text(f"   {t(lang, 'exception')}: unless {e.condition} — {e.status}", style="dim"))
+        words = EXCEPTION_STATUS.get(lang, EXCEPTION_STATUS["en"])
+        parts.append(Text(f"   {t(lang, 'exception')}: {words['unless']} {e.condition} — {words[e.status]}", style="dim"))
     if f.missing_facts:
         parts.append(Text.assemble((f"   {t(lang, 'missing')}: ", "bold yellow"), ", ".join(f.missing_facts)))
     return Group(*parts)
