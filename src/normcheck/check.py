@@ -177,15 +177,22 @@ class Checker:
             for dep in rule.rule_deps:
                 gate |= gates.get(dep, set())
             gates.setdefault(rule.id, set()).update(gate)
-            out.append(replace(rule, gate=tuple(sorted(gate))))
+            scope = self._reads([rule.applies] if rule.applies is not None else [])
+            scope_gate = {n for n in scope if n in self.vocab and self.vocab.facts[n].family != "record"}
+            out.append(replace(rule, gate=tuple(sorted(gate)), scope_gate=tuple(sorted(scope_gate))))
         return tuple(out)
 
     def _gate(self, rule: ir.Rule) -> set[str]:
         """The facts of the norm families a rule reads (directly or through definitions), record context
         aside: a record that mentions none of them is not about this rule, which is then NOT_APPLICABLE."""
+        seen = self._reads(([rule.applies] if rule.applies else []) + [g.expr for g in rule.grades] + list(rule.unless))
+        families = {self.vocab.facts[n].family for n in seen if n in self.vocab} - {"record"}
+        return {name for name, spec in self.vocab.facts.items() if spec.family in families}
+
+    def _reads(self, nodes: list[ir.Node]) -> set[str]:
+        """Every fact and definition the nodes read, through definitions."""
         seen: set[str] = set()
-        todo = [n for node in ([rule.applies] if rule.applies else []) + [g.expr for g in rule.grades] + list(rule.unless)
-                for n in _fact_names(node)]
+        todo = [n for node in nodes for n in _fact_names(node)]
         while todo:
             name = todo.pop()
             if name in seen:
@@ -194,8 +201,7 @@ class Checker:
             if name in self.define_decls:
                 d, _ = self.define_decls[name]
                 todo.extend(n for n in _names(d.expr) if n in self.vocab or n in self.define_decls)
-        families = {self.vocab.facts[n].family for n in seen if n in self.vocab} - {"record"}
-        return {name for name, spec in self.vocab.facts.items() if spec.family in families}
+        return seen
 
     def _rule(self, r: ast.RuleDecl, f: ast.RuleFile, family: str, sources: dict[str, ir.Source]) -> ir.Rule | None:
         before = len(self.problems)
@@ -211,6 +217,7 @@ class Checker:
         for c in r.cites:
             if c.source not in sources:
                 self._err(f, c.pos, f"rule {r.id} cites unknown source `{c.source}`", hint=did_you_mean(c.source, sources))
+
             if not c.pinpoint.strip():
                 self._err(f, c.pos, f"rule {r.id}: the citation of {c.source} has an empty pinpoint",
                           expected="the paragraph, point or article/paragraph, e.g. \"para 67\" or \"Art. 25a(4)\"")
@@ -306,9 +313,10 @@ class Checker:
         return out
 
     def _check_level(self, f: ast.RuleFile, level: str, severity: str, pos: ast.Pos) -> None:
-        if level not in ir.LEVELS:
-            self._err(f, pos, f"`{level}` is not a level a rule can raise", expected=one_of(ir.LEVELS),
-                      hint="OK, INSUFFICIENT_DATA and NOT_APPLICABLE are computed by the engine, not declared")
+        if level not in ir.DECLARABLE:
+            self._err(f, pos, f"`{level}` is not a level a rule can raise", expected=one_of(ir.DECLARABLE),
+                      hint="OK and NOT_APPLICABLE are computed by the engine; INSUFFICIENT_DATA may be declared "
+                           "for a follow-up flag")
         if severity not in ir.SEVERITIES:
             self._err(f, pos, f"`{severity}` is not a severity", expected=one_of(ir.SEVERITIES))
 

@@ -25,6 +25,34 @@ FAMILY_ORDER = ("tq", "sbc", "echr3", "qd4", "changu", "cec")  # the design's or
 Lang = Literal["en", "nl"]
 Outcome = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
 
+# Why a rule did not fire, in words (machine reason -> text).
+REASONS = {
+    "en": {"not_in_force": "not in force on the evaluation date", "out_of_scope": "outside the rule's scope",
+           "no_facts": "the record states none of this rule's facts", "exception_holds": "an exception applies",
+           "scope_not_mentioned": "the record says nothing about what this rule concerns",
+           "condition_false": "the condition is not met", "condition_false_scope_unknown": "the condition is not met"},
+    "nl": {"not_in_force": "niet van kracht op de peildatum", "out_of_scope": "buiten de reikwijdte van de regel",
+           "no_facts": "het dossier vermeldt geen van de feiten van deze regel", "exception_holds": "er geldt een uitzondering",
+           "scope_not_mentioned": "het dossier zegt niets over waar deze regel over gaat",
+           "condition_false": "niet aan de voorwaarde voldaan", "condition_false_scope_unknown": "niet aan de voorwaarde voldaan"},
+}
+
+
+
+
+def explain_quiet(res: RuleResult, lang: str) -> str:
+    """The message of a rule that did not fire: the rule's own message would read as if it had."""
+    nl = lang == "nl"
+    if res.outcome == "INSUFFICIENT_DATA":
+        missing = ", ".join(sorted(res.missing)) or ("onbekende feiten" if nl else "unknown facts")
+        return (f"Nog niet te beoordelen: {missing} kan de uitkomst bepalen." if nl
+                else f"Cannot be decided yet: {missing} could decide it.")
+    why = REASONS.get(lang, REASONS["en"]).get(res.reason, res.reason)
+    if res.outcome == "OK":
+        return f"Geen probleem gevonden: {why}." if nl else f"No problem found: {why}."
+    return f"Niet van toepassing: {why}." if nl else f"Not applicable: {why}."
+
+
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -41,6 +69,7 @@ class SourceRef(_Model):
     celex: str | None = None
     hudoc: str | None = None
     url: str | None = None
+    source_status: str | None = Field(default=None, description="`unverified`: the source's own identifiers or text could not be checked")
 
 
 class DecidingFact(_Model):
@@ -64,7 +93,8 @@ class Finding(_Model):
     level: Outcome
     severity: Literal["high", "medium", "low"] | None
     title: str
-    message: str
+    message: str = Field(description="the rule's message when it fires; otherwise why it did not (or could not yet) fire")
+    rule_message: str = Field(description="what the rule says when it fires, with this case's values")
     counter_argument: str | None = None
     note: str | None = None
     reason: str = Field(description="fires | not_in_force | out_of_scope | no_facts | condition_false | "
@@ -183,7 +213,8 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
     sources = tuple(
         SourceRef(source=c.source, title=pack.sources[c.source].title, pinpoint=c.pinpoint, verified=c.verified,
                   ecli=pack.sources[c.source].ecli, celex=pack.sources[c.source].celex,
-                  hudoc=pack.sources[c.source].hudoc, url=pack.sources[c.source].url)
+                  hudoc=pack.sources[c.source].hudoc, url=pack.sources[c.source].url,
+                  source_status=pack.sources[c.source].status)
         for c in rule.citations
     )
     counter = rule.text("counters", lang)
@@ -192,7 +223,8 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
         rule=rule.id, version=rule.version, family=rule.family, level=res.outcome,  # type: ignore[arg-type]
         severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,  # type: ignore[arg-type]
         title=render(rule.text("titles", lang), run, lang),
-        message=render(rule.text("messages", lang), run, lang),
+        message=render(rule.text("messages", lang), run, lang) if res.fired else explain_quiet(res, lang),
+        rule_message=render(rule.text("messages", lang), run, lang),
         counter_argument=render(counter, run, lang) if counter and (res.outcome == "CONTESTED" or rule.contested) else None,
         note=render(note, run, lang) if note else None,
         reason=res.reason, sources=sources, pinpoints_verified=rule.verified,

@@ -13,6 +13,9 @@ from decimal import Decimal
 from typing import Union
 
 LEVELS = ("BREACH", "RISK", "CONTESTED")
+# A rule may also declare INSUFFICIENT_DATA for a grade: a follow-up flag ("a document that must
+# exist is not on file") that is not a finding against anyone (e.g. SBC-08, a Commission duty).
+DECLARABLE = LEVELS + ("INSUFFICIENT_DATA",)
 SEVERITIES = ("high", "medium", "low")
 OUTCOMES = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE")
 # Higher ranks first; --fail-on compares against this order.
@@ -216,7 +219,8 @@ class Rule:
     notes: tuple[tuple[str, str], ...]
     placeholders: tuple[str, ...]
     rule_deps: tuple[str, ...]
-    gate: tuple[str, ...] = ()  # stated facts that make the rule relevant (none stated: NOT_APPLICABLE)
+    gate: tuple[str, ...] = ()  # the facts of the rule's norm families: none mentioned -> NOT_APPLICABLE
+    scope_gate: tuple[str, ...] = ()  # the facts its scope reads: none mentioned -> NOT_APPLICABLE
     file: str = ""
     line: int = 0
 

@@ -33,7 +33,7 @@ from typing import Any, Iterable
 
 from .. import ir
 from ..values import EPOCH, NULL, UNKNOWN
-from .evaluate import Env, eval_node
+from .evaluate import Env, eval_node, relevant
 
 try:  # durable-rules 2.0.28 does not import on Python 3.13+; normcheck then runs its own evaluator
     import durable_rules_engine  # noqa: F401
@@ -453,6 +453,7 @@ class DurableEngine:
                                        f"first rule it refuses alone: {_culprit(compiled)}") from exc
                 DurableEngine._registered[name] = compiled
         self.compiled = compiled
+        self._rules = {r.key: r for r in pack.rules}
         self.host = DurableEngine._host
         self._seq = itertools.count()
 
@@ -479,13 +480,12 @@ class DurableEngine:
 
     def case_facts(self, env: Env, sid: str) -> list[dict[str, Any]]:
         """One fact per rule: the case as that rule sees it (its facts, its computed atoms)."""
-        stated_set = env.stated if env.stated is not None else frozenset(self.pack.fact_types)
         as_of = encode(env.as_of)
         atom_values: dict[str, Any] = {}
         facts = []
         for view in self.compiled.views:
-            if view.gate and stated_set.isdisjoint(view.gate):
-                continue  # the rule's own condition would refuse it (its gate); sending it is wasted work
+            if not relevant(self._rules[view.key], env.stated):
+                continue  # the relevance gate: the record says nothing the rule is about
             fact: dict[str, Any] = {"sid": sid, "t": view.key, "_as_of": as_of}
             for name in view.props:
                 if name.endswith("__n"):

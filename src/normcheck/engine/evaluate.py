@@ -61,7 +61,8 @@ class RuleResult:
 
     @property
     def fired(self) -> bool:
-        return self.outcome in ir.LEVELS
+        """A grade of the rule holds (its level is usually BREACH/RISK/CONTESTED, or a declared follow-up flag)."""
+        return self.reason == "fires"
 
 
 @dataclass
@@ -215,11 +216,11 @@ def _fact(n: ir.Fact, env: Env) -> Val:
 def _fires(n: ir.Fires, env: Env) -> Val:
     res = env.results.get(n.rule)
     ref = frozenset({"rule:" + n.rule})
+    if res is not None and res.fired:
+        return Val(True, ref)
     if res is None or res.outcome in ("OK", "NOT_APPLICABLE"):
         return Val(False, ref)
-    if res.outcome == "INSUFFICIENT_DATA":
-        return Val(UNKNOWN, _EMPTY, res.missing)
-    return Val(True, ref)
+    return Val(UNKNOWN, _EMPTY, res.missing)
 
 
 def _not(n: ir.Not, env: Env) -> Val:
@@ -450,11 +451,15 @@ def evaluate_rule(rule: ir.Rule, env: Env) -> RuleResult:
     """One rule on one case: the table of design §5, with the reasons."""
     if not rule.in_force(env.as_of):
         return RuleResult(rule, "NOT_APPLICABLE", None, None, "not_in_force", frozenset({"evaluation_date"}), _EMPTY)
-    if rule.gate and env.stated is not None and env.stated.isdisjoint(rule.gate):
+    if not relevant(rule, env.stated):
         return RuleResult(rule, "NOT_APPLICABLE", None, None, "no_facts", _EMPTY, _EMPTY)
     scope = eval_node(rule.applies, env) if rule.applies is not None else Val(True)
     if scope.value is False:
         return RuleResult(rule, "NOT_APPLICABLE", None, None, "out_of_scope", scope.decided, _EMPTY)
+    if scope.value is UNKNOWN and rule.scope_gate and env.stated is not None and env.stated.isdisjoint(rule.scope_gate):
+        # The scope is unknown only because the record says nothing about the rule's subject (e.g.
+        # nothing about illness for A3-10): not applicable, rather than "insufficient data".
+        return RuleResult(rule, "NOT_APPLICABLE", None, None, "scope_not_mentioned", _EMPTY, _EMPTY)
     grades = [eval_node(g.expr, env) for g in rule.grades]
     exceptions = tuple(_exception(u, env) for u in rule.unless)
     holding = [e for e in exceptions if e.status == "holds"]
@@ -482,6 +487,14 @@ def evaluate_rule(rule: ir.Rule, env: Env) -> RuleResult:
     decided = scope.decided | frozenset().union(*(v.decided for v in grades))
     return RuleResult(rule, "OK", None, None, "condition_false" if scope.known else "condition_false_scope_unknown",
                       decided, _EMPTY, exceptions)
+
+
+def relevant(rule: ir.Rule, stated: frozenset[str] | None) -> bool:
+    """Is the record about this rule's norm family at all? It must mention one of the family's facts
+    (a fact stated as `unknown` counts: it was mentioned)."""
+    if stated is None:
+        return True
+    return not (rule.gate and stated.isdisjoint(rule.gate))
 
 
 def _grade_rank(g: ir.Grade) -> tuple[int, int]:

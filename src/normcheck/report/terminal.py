@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..findings import DecidingFact, Finding, RecordResult, Run, SourceRef
+from ..findings import REASONS, DecidingFact, Finding, RecordResult, Run, SourceRef
 from .labels import COLOURS, EXCEPTION_STATUS, ORDER, SEVERITY, t
 
 SHOWN = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA")
@@ -32,6 +32,8 @@ def _value(v: object) -> str:
 def source_line(s: SourceRef, lang: str) -> str:
     ident = s.ecli or s.celex or s.hudoc or s.url or ""
     mark = t(lang, "verified") if s.verified else t(lang, "unverified")
+    if s.source_status == "unverified":
+        mark += "; " + t(lang, "source_unverified")
     ident_part = f" ({ident})" if ident and ident not in s.title else ""
     return f"{s.title}{ident_part}, {s.pinpoint} [{mark}]"
 
@@ -44,16 +46,6 @@ def fact_line(d: DecidingFact, lang: str) -> str:
         inputs = ", ".join(f"{i.name} = {_value(i.value)}" for i in d.inputs)
         text += f" — {t(lang, 'defined_as')} {d.definition}" + (f" [{inputs}]" if inputs else "")
     return text
-
-
-REASONS = {
-    "en": {"not_in_force": "not in force on the evaluation date", "out_of_scope": "outside the rule's scope",
-           "no_facts": "the record states none of this rule's facts", "exception_holds": "an exception applies",
-           "condition_false": "the condition is not met", "condition_false_scope_unknown": "the condition is not met"},
-    "nl": {"not_in_force": "niet van kracht op de peildatum", "out_of_scope": "buiten de reikwijdte van de regel",
-           "no_facts": "het dossier vermeldt geen van de feiten van deze regel", "exception_holds": "er geldt een uitzondering",
-           "condition_false": "niet aan de voorwaarde voldaan", "condition_false_scope_unknown": "niet aan de voorwaarde voldaan"},
-}
 
 
 def reason_text(f: Finding, lang: str) -> str:
