@@ -150,7 +150,7 @@ class Checker:
         for rid, versions in by_id.items():
             if len(versions) == 1:
                 continue
-            for rule, decl, f in versions[1:]:
+            for _rule, decl, f in versions[1:]:
                 first = versions[0][1]
                 if not all(v[0].version for v in versions):
                     self._err(f, decl.pos, f"rule id `{rid}` is used twice (first at {Path(first.pos.file).name}:{first.pos.line})",
@@ -158,7 +158,7 @@ class Checker:
                     break
             else:
                 spans = sorted(((v[0].valid_from, v[0].valid_until, v) for v in versions), key=lambda t: (t[0] is not None, t[0]))
-                for (a_from, a_until, a), (b_from, b_until, b) in zip(spans, spans[1:]):
+                for (_, a_until, _a), (b_from, _, b) in zip(spans, spans[1:]):
                     if a_until is None or b_from is None or b_from <= a_until:
                         self._err(b[2], b[1].pos, f"versions of `{rid}` overlap in time",
                                   hint="give each version a window: `valid until D` on the older, `valid from D+1` on the newer")
@@ -427,7 +427,7 @@ class Checker:
             assert isinstance(params, tuple)
             if len(args) != len(params):
                 self._type_err(ctx, e, f"`{e.func}` takes {len(params)} argument(s), got {len(args)}")
-            for (node, t), want, a in zip(args, params, e.args):
+            for (_node, t), want, a in zip(args, params, e.args):
                 if t.kind not in (want, "any"):
                     self._type_err(ctx, a, f"argument `{a.text}` of `{e.func}` must be {ir.Type(want).describe()}, not {t.describe()}")
             res = ir.Type(result)

@@ -90,9 +90,6 @@ class _Builder(Transformer):  # type: ignore[type-arg]
             return ast.Pos(self.path, 0, 0, 0, 0)
         return ast.Pos(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
 
-    def _tpos(self, tok: Token) -> ast.Pos:
-        return ast.Pos(self.path, tok.line or 0, tok.column or 0, tok.end_line or 0, tok.end_column or 0)
-
     def _src(self, meta: Any) -> str:
         if getattr(meta, "empty", True):
             return ""

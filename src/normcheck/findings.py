@@ -7,7 +7,6 @@ This is also the documented, versioned JSON schema of `normcheck --format json` 
 
 from __future__ import annotations
 
-import datetime as dt
 import platform
 import re
 from typing import Any, Literal
@@ -282,6 +281,3 @@ def receipt(pack: ir.RulePack, engine_label: str, lang: str) -> Receipt:
                    rule_files=pack.files, engine=engine_label,
                    python=f"{platform.python_implementation()} {platform.python_version()}", language=lang)  # type: ignore[arg-type]
 
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -46,12 +46,6 @@ class Vocabulary:
     def names(self) -> list[str]:
         return sorted(self.facts)
 
-    def digest_items(self) -> list[tuple[Any, ...]]:
-        """A stable description, for the rule pack's content hash."""
-        return [
-            (f.name, f.kind, f.family, f.values, f.nullable, f.derived)
-            for f in sorted(self.facts.values(), key=lambda f: f.name)
-        ]
 
 
 def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:

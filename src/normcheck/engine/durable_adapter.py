@@ -29,7 +29,7 @@ import itertools
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from .. import ir
 from ..values import EPOCH, NULL, UNKNOWN
@@ -561,6 +561,3 @@ def _rank(rule: ir.Rule, grade: int) -> tuple[int, int, int]:
     g = rule.grades[grade]
     return (ir.OUTCOME_RANK[g.level], ir.SEVERITY_RANK[g.severity], -grade)
 
-
-def names(items: Iterable[str]) -> list[str]:  # pragma: no cover - debugging aid
-    return sorted(items)

@@ -201,16 +201,8 @@ def _compile(n: ir.Node) -> Callable[[Env], Val]:
     return lambda env: generic(n, env)
 
 
-def _const(n: ir.Const, env: Env) -> Val:
-    return Val(n.value)
-
-
 def _evaldate(n: ir.EvalDate, env: Env) -> Val:
     return Val(env.as_of, frozenset({"evaluation_date"}))
-
-
-def _fact(n: ir.Fact, env: Env) -> Val:
-    return env.lookup(n.name)
 
 
 def _fires(n: ir.Fires, env: Env) -> Val:
@@ -223,50 +215,12 @@ def _fires(n: ir.Fires, env: Env) -> Val:
     return Val(UNKNOWN, _EMPTY, res.missing)
 
 
-def _not(n: ir.Not, env: Env) -> Val:
-    v = eval_node(n.operand, env)
-    return v if not v.known else Val(not v.value, v.decided)
-
-
-def _and(n: ir.And, env: Env) -> Val:
-    vals = [eval_node(o, env) for o in n.operands]
-    false = [v for v in vals if v.value is False]
-    if false:
-        return _k(False, *false)
-    if all(v.known for v in vals):
-        return _k(True, *vals)
-    return _u(*vals)
-
-
-def _or(n: ir.Or, env: Env) -> Val:
-    vals = [eval_node(o, env) for o in n.operands]
-    true = [v for v in vals if v.value is True]
-    if true:
-        return _k(True, *true)
-    if all(v.known for v in vals):
-        return _k(False, *vals)
-    return _u(*vals)
-
-
 _ORDER = {
     "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b,
     ">": lambda a, b: a > b,
     ">=": lambda a, b: a >= b,
 }
-
-
-def _cmp(n: ir.Cmp, env: Env) -> Val:
-    a, b = eval_node(n.left, env), eval_node(n.right, env)
-    if not (a.known and b.known):
-        return _u(a, b)
-    if n.op == "==":
-        return _k(a.value == b.value, a, b)
-    if n.op == "!=":
-        return _k(a.value != b.value, a, b)
-    if a.value is NULL or b.value is NULL:  # "no value" is neither smaller nor larger
-        return _k(False, a, b)
-    return _k(bool(_ORDER[n.op](a.value, b.value)), a, b)
 
 
 def _in(n: ir.In, env: Env) -> Val:
@@ -399,9 +353,9 @@ def _call(n: ir.Call, env: Env) -> Val:
     return _k(r, *args)
 
 
+# Nodes without a closure of their own in _compile (the rarer ones) are evaluated by these.
 _DISPATCH: dict[type, Any] = {
-    ir.Const: _const, ir.EvalDate: _evaldate, ir.Fact: _fact, ir.Fires: _fires, ir.Not: _not,
-    ir.And: _and, ir.Or: _or, ir.Cmp: _cmp, ir.In: _in, ir.Subset: _subset, ir.Is: _is,
+    ir.EvalDate: _evaldate, ir.Fires: _fires, ir.In: _in, ir.Subset: _subset, ir.Is: _is,
     ir.Otherwise: _otherwise, ir.Neg: _neg, ir.Arith: _arith, ir.Diff: _diff, ir.If: _if, ir.Call: _call,
 }
 
