@@ -186,7 +186,9 @@ def schema(args: argparse.Namespace) -> int:
     from .facts.schema import json_schema
 
     loaded = load_pack(args.rules)
-    sys.stdout.write(json.dumps(json_schema(loaded.vocabulary, case_model(loaded.vocabulary)), indent=2, ensure_ascii=False) + "\n")
+    computed = frozenset(d.name for d in loaded.pack.defines)
+    schema_doc = json_schema(loaded.vocabulary, case_model(loaded.vocabulary), computed)
+    sys.stdout.write(json.dumps(schema_doc, indent=2, ensure_ascii=False) + "\n")
     return 0
 
 

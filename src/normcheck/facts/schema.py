@@ -10,7 +10,7 @@ from ..vocabulary import FactSpec, Vocabulary
 _UNKNOWN = {"const": "unknown"}
 
 
-def fact_schema(spec: FactSpec) -> dict[str, Any]:
+def fact_schema(spec: FactSpec, computed: bool = False) -> dict[str, Any]:
     k = spec.kind
     if k == "bool":
         base: dict[str, Any] = {"type": "boolean"}
@@ -33,13 +33,15 @@ def fact_schema(spec: FactSpec) -> dict[str, Any]:
     if spec.nullable:
         options.append({"type": "null"})
     out: dict[str, Any] = {"anyOf": options, "description": (spec.doc or "").strip() or spec.name}
-    if spec.derived:
+    if spec.derived and computed:
         out["description"] += " (derived: normcheck computes it; if you state it, it is checked)"
     return out
 
 
-def json_schema(vocabulary: Vocabulary, model: Any) -> dict[str, Any]:
-    facts = {name: fact_schema(spec) for name, spec in sorted(vocabulary.facts.items()) if name != "record_type"}
+def json_schema(vocabulary: Vocabulary, model: Any, computed: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """`computed`: the derived facts that a `define` in the rules computes."""
+    facts = {name: fact_schema(spec, name in computed) for name, spec in sorted(vocabulary.facts.items())
+             if name != "record_type"}
     levels = ["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
     expectation = {
         "anyOf": [
