@@ -6,7 +6,7 @@ import html
 
 from ..findings import Finding, RecordResult, Run
 from .labels import ORDER, SEVERITY, t
-from .terminal import SHOWN, fact_line, reason_text, source_line
+from .terminal import SHOWN, fact_line, reason_text, source_line, unconcerned_families
 
 
 def _md_finding(f: Finding, lang: str) -> list[str]:
@@ -64,10 +64,12 @@ def _md_record(r: RecordResult, lang: str, show_all: bool) -> list[str]:
         out += [f"### {t(lang, level)} ({len(group)})", ""]
         for f in group:
             out += _md_finding(f, lang)
-    rest = [f for f in r.findings if f.level in ("OK", "NOT_APPLICABLE")]
-    if rest and not show_all:
+    rest = [f for f in r.findings if f.level in ("OK", "NOT_APPLICABLE") and not (f.level == "NOT_APPLICABLE" and f.reason == "no_facts")]
+    families = unconcerned_families(r)
+    if (rest or families) and not show_all:
         out += [f"### {t(lang, 'other_rules')}", "", "| " + t(lang, "rule") + " | " + t(lang, "level") + " |", "|---|---|"]
         out += [f"| {f.rule} | {t(lang, f.level)}: {reason_text(f, lang)} |" for f in rest]
+        out += [f"| {fam} ({n}) | {t(lang, 'not_concerned')} |" for fam, n in families]
         out.append("")
         for f in rest:
             if f.level == "OK" and f.note:
@@ -128,9 +130,12 @@ def html_page(run: Run, lang: str, show_all: bool = False) -> str:
                 if f.missing_facts:
                     out.append(f"<p><strong>{e(t(lang, 'missing'))}:</strong> {e(', '.join(f.missing_facts))}</p>")
                 out.append("</div>")
-        rest = [f for f in r.findings if f.level in ("OK", "NOT_APPLICABLE")]
-        if rest and not show_all:
-            out.append(f"<h3>{e(t(lang, 'other_rules'))}</h3><p>" + ", ".join(f"{e(f.rule)} ({e(t(lang, f.level))})" for f in rest) + "</p>")
+        rest = [f for f in r.findings if f.level in ("OK", "NOT_APPLICABLE") and not (f.level == "NOT_APPLICABLE" and f.reason == "no_facts")]
+        families = unconcerned_families(r)
+        if (rest or families) and not show_all:
+            listed = [f"{e(f.rule)} ({e(t(lang, f.level))})" for f in rest]
+            listed += [f"{e(fam)}: {n} ({e(t(lang, 'not_concerned'))})" for fam, n in families]
+            out.append(f"<h3>{e(t(lang, 'other_rules'))}</h3><p>" + ", ".join(listed) + "</p>")
         if r.facts_to_collect:
             out.append(f"<h3>{e(t(lang, 'facts_to_collect'))}</h3><table><tr><th>#</th><th>fact</th><th>{e(t(lang, 'could_change'))}</th></tr>")
             out += [f"<tr><td>{i}</td><td><code>{e(c.fact)}</code></td><td>{e(', '.join(c.could_change))}</td></tr>"

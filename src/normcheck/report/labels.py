@@ -16,6 +16,7 @@ LABELS: dict[str, dict[str, str]] = {
         "exception": "Exception", "defined_as": "defined as", "from": "taken from",
         "findings": "findings", "records": "records", "failed": "could not be read",
         "title": "normcheck report", "rule": "Rule", "level": "Result",
+        "not_concerned": "families this record says nothing about (rules)",
     },
     "nl": {
         "BREACH": "Schending", "RISK": "Risico", "CONTESTED": "Omstreden uitleg",
@@ -30,6 +31,7 @@ LABELS: dict[str, dict[str, str]] = {
         "exception": "Uitzondering", "defined_as": "gedefinieerd als", "from": "ontleend aan",
         "findings": "bevindingen", "records": "dossiers", "failed": "kon niet worden gelezen",
         "title": "normcheck-rapport", "rule": "Regel", "level": "Uitkomst",
+        "not_concerned": "families waarover dit dossier niets zegt (regels)",
     },
 }
 

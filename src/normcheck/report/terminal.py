@@ -115,8 +115,15 @@ def record_panel(r: RecordResult, lang: str, show_all: bool) -> Panel:
                 items.append(_finding(f, lang))
     rest = [lv for lv in ("OK", "NOT_APPLICABLE") if by_level.get(lv) and not show_all]
     if rest:
-        line = "; ".join(f"{t(lang, lv)}: " + ", ".join(f.rule for f in by_level[lv]) for lv in rest)
-        items.append(Text(f"\n{t(lang, 'other_rules')}: {line}", style="dim"))
+        parts = []
+        for lv in rest:
+            shown = [f.rule for f in by_level[lv] if not _unconcerned(f)]
+            if shown:
+                parts.append(f"{t(lang, lv)}: " + ", ".join(shown))
+        families = unconcerned_families(r)
+        if families:
+            parts.append(t(lang, "not_concerned") + ": " + ", ".join(f"{fam} ({n})" for fam, n in families))
+        items.append(Text(f"\n{t(lang, 'other_rules')}: " + "; ".join(parts), style="dim"))
         for f in by_level.get("OK", []):  # an OK that carries a note (e.g. CH-01) is worth reading
             if f.note:
                 items.append(_quiet_finding(f, lang))
@@ -136,6 +143,19 @@ def record_panel(r: RecordResult, lang: str, show_all: bool) -> Panel:
         title_bits.append(f"{t(lang, 'policy')} {escape(r.policy)}")
     return Panel(Group(*items) if items else Text(t(lang, "no_findings")), title=" · ".join(title_bits),
                  title_align="left", border_style="red" if r.failed else "blue")
+
+
+def _unconcerned(f: Finding) -> bool:
+    return f.level == "NOT_APPLICABLE" and f.reason == "no_facts"
+
+
+def unconcerned_families(r: RecordResult) -> list[tuple[str, int]]:
+    """Norm families the record says nothing about, with their number of rules (listed as one line)."""
+    out: dict[str, int] = {}
+    for f in r.findings:
+        if _unconcerned(f):
+            out[f.family] = out.get(f.family, 0) + 1
+    return list(out.items())
 
 
 def _sev(f: Finding) -> int:
