@@ -200,6 +200,11 @@ class Grade:
     level: str
     severity: str
 
+    @property
+    def rank(self) -> tuple[int, int]:
+        """Which of several true grades wins: the higher level, then the higher severity."""
+        return OUTCOME_RANK[self.level], SEVERITY_RANK[self.severity]
+
 
 @dataclass(frozen=True)
 class Rule:

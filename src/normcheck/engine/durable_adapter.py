@@ -528,14 +528,11 @@ class DurableEngine:
                 DurableEngine._fired.pop(sid, None)
                 if handled:  # a state exists only once a fact was accepted; deleting a missing one crashes
                     self.host.delete_state(name, sid)
-        by_key = {r.key: r for r in self.pack.rules}
         out: dict[str, tuple[str, int]] = {}
-        for key, grade in marks:
-            rule = by_key[key]
-            g = rule.grades[grade]
-            rank = (ir.OUTCOME_RANK[g.level], ir.SEVERITY_RANK[g.severity], -grade)
+        for key, grade in marks:  # the highest true grade wins, as in the evaluator
+            rule = self._rules[key]
             prev = out.get(rule.id)
-            if prev is None or rank > _rank(by_key[prev[0]], prev[1]):
+            if prev is None or (rule.grades[grade].rank, -grade) > (self._rules[prev[0]].grades[prev[1]].rank, -prev[1]):
                 out[rule.id] = (key, grade)
         return out
 
@@ -557,7 +554,4 @@ def _culprit(compiled: CompiledPack) -> str:
     return "none alone; the combination is too large"
 
 
-def _rank(rule: ir.Rule, grade: int) -> tuple[int, int, int]:
-    g = rule.grades[grade]
-    return (ir.OUTCOME_RANK[g.level], ir.SEVERITY_RANK[g.severity], -grade)
 

@@ -424,11 +424,11 @@ def evaluate_rule(rule: ir.Rule, env: Env) -> RuleResult:
         decided = scope.decided | frozenset().union(*(e.decided for e in holding))
         return RuleResult(rule, "NOT_APPLICABLE", None, None, "exception_holds", decided, _EMPTY, exceptions)
     if firing:
-        best = max(firing, key=lambda i: (_grade_rank(rule.grades[i]), -i))
+        best = max(firing, key=lambda i: (rule.grades[i].rank, -i))
         g = rule.grades[best]
         if scope.value is True:
             # unknown facts that could raise the level, or make an exception hold
-            higher = [i for i in unknown if _grade_rank(rule.grades[i]) > _grade_rank(g)]
+            higher = [i for i in unknown if rule.grades[i].rank > g.rank]
             could = frozenset().union(*(grades[i].missing for i in higher)) if higher else _EMPTY
             decided = scope.decided | grades[best].decided | frozenset().union(*(e.decided for e in exceptions)) if exceptions else scope.decided | grades[best].decided
             return RuleResult(rule, g.level, g.severity, best, "fires", decided, could | open_exc, exceptions)
@@ -449,10 +449,6 @@ def relevant(rule: ir.Rule, stated: frozenset[str] | None) -> bool:
     if stated is None:
         return True
     return not (rule.gate and stated.isdisjoint(rule.gate))
-
-
-def _grade_rank(g: ir.Grade) -> tuple[int, int]:
-    return ir.OUTCOME_RANK[g.level], ir.SEVERITY_RANK[g.severity]
 
 
 def _exception(node: ir.Node, env: Env) -> ExceptionCheck:
