@@ -363,14 +363,26 @@ _DISPATCH: dict[type, Any] = {
 # ---- derived facts ----------------------------------------------------------------------------
 
 
-_DEFINES: dict[int, tuple[ir.RulePack, dict[str, ir.Define]]] = {}
+@dataclass(frozen=True)
+class _PackIndex:
+    """What every case needs from a pack, computed once per pack: definitions by name, rules by id."""
+
+    defines: dict[str, ir.Define]
+    by_id: tuple[tuple[str, tuple[ir.Rule, ...]], ...]
 
 
-def _defines(pack: ir.RulePack) -> dict[str, ir.Define]:
-    hit = _DEFINES.get(id(pack))
+_INDEX: dict[int, tuple[ir.RulePack, _PackIndex]] = {}
+
+
+def _index(pack: ir.RulePack) -> _PackIndex:
+    hit = _INDEX.get(id(pack))
     if hit is None or hit[0] is not pack:
-        hit = (pack, {d.name: d for d in pack.defines})
-        _DEFINES[id(pack)] = hit
+        grouped: dict[str, list[ir.Rule]] = {}
+        for r in pack.rules:  # dependency order; an id's versions stay together
+            grouped.setdefault(r.id, []).append(r)
+        index = _PackIndex({d.name: d for d in pack.defines}, tuple((k, tuple(v)) for k, v in grouped.items()))
+        hit = (pack, index)
+        _INDEX[id(pack)] = hit
     return hit[1]
 
 
@@ -378,7 +390,7 @@ def derive(pack: ir.RulePack, facts: Mapping[str, Any], as_of: dt.date,
            stated: Iterable[str] | None = None) -> tuple[Env, list[Mismatch]]:
     """Prepare the case: derived facts are computed on first use; a derived fact the case also
     states is checked against its definition here."""
-    defines = _defines(pack)
+    defines = _index(pack).defines
     env = Env(facts=facts, as_of=as_of, stated=frozenset(stated) if stated is not None else None, defines=defines)
     mismatches: list[Mismatch] = []
     given = [name for name in facts if name in defines and defines[name].in_vocabulary]
@@ -466,16 +478,9 @@ def evaluate(pack: ir.RulePack, facts: Mapping[str, Any], as_of: dt.date,
     """Every rule of the pack on one case, in dependency order, one result per rule id."""
     env, mismatches = derive(pack, facts, as_of, stated)
     results: list[RuleResult] = []
-    for rid, versions in _by_id(pack.rules):
+    for rid, versions in _index(pack).by_id:
         rule = next((r for r in versions if r.in_force(as_of)), versions[0])
         res = evaluate_rule(rule, env)
         env.results[rid] = res
         results.append(res)
     return env, results, mismatches
-
-
-def _by_id(rules: Iterable[ir.Rule]) -> list[tuple[str, list[ir.Rule]]]:
-    grouped: dict[str, list[ir.Rule]] = {}
-    for r in rules:
-        grouped.setdefault(r.id, []).append(r)
-    return list(grouped.items())
