@@ -196,3 +196,16 @@ def test_wheel_ships_grammar_and_rules(tmp_path) -> None:
     assert "normcheck/_data/grammar/normcheck.lark" in names
     assert "normcheck/_data/rules/tq.norm" in names
     assert any(n.startswith("normcheck/_data/rules/vocabulary/") for n in names)
+
+
+def test_bundled_bad_inputs_exit_2_with_a_position(capsys) -> None:
+    """tests/data/bad holds malformed files an outside reviewer wrote: each must give exit 2 and file:line:column."""
+    bad = sorted((ROOT / "tests" / "data" / "bad").glob("*.yaml"))
+    assert bad
+    for path in bad:
+        code, out, err = run(capsys, "--format", "json", str(path))
+        assert code == 2, path
+        record = json.loads(out)["records"][0]
+        errors = [p for p in record["problems"] if p["severity"] == "error"]
+        assert errors and all(p["line"] and p["column"] for p in errors), (path, errors)
+        assert "Traceback" not in out + err
