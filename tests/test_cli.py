@@ -209,3 +209,14 @@ def test_bundled_bad_inputs_exit_2_with_a_position(capsys) -> None:
         errors = [p for p in record["problems"] if p["severity"] == "error"]
         assert errors and all(p["line"] and p["column"] for p in errors), (path, errors)
         assert "Traceback" not in out + err
+
+
+def test_contradicting_derived_fact_stops_the_findings(capsys, write) -> None:
+    text = CASE.replace("  age_at_application_months: 183\n",
+                        "  age_at_application_months: 183\n  procedure_duration_months: 9\n")  # the dates give 3
+    code, out, err = run(capsys, "--format", "json", str(write("case.yaml", text)))
+    rec = json.loads(out)["records"][0]
+    assert code == 2 and rec["findings"] == []
+    p = rec["problems"][0]
+    assert p["line"] == 10 and p["source_line"].strip().startswith("procedure_duration_months")
+    assert "months_between(application_date, decision_date)" in p["expected"]

@@ -161,3 +161,15 @@ def test_inputs_are_never_modified(write, loaded) -> None:
     before = p.read_bytes(), p.stat().st_mtime_ns
     load_record(p, loaded.vocabulary)
     assert (p.read_bytes(), p.stat().st_mtime_ns) == before
+
+
+def test_set_written_in_brace_notation(write, loaded) -> None:
+    """`{a, b}` (the notation of the brief and the rules) is read as a set, not refused as a mapping."""
+    rec = load(write, HEAD + "facts:\n  claim_grounds: {religion_or_conversion, political_opinion}\n", loaded=loaded)
+    assert rec.facts["claim_grounds"] == frozenset({"religion_or_conversion", "political_opinion"})
+
+
+def test_personal_data_key_is_reported_once(write, loaded) -> None:
+    d = problems(write, loaded, HEAD + "facts:\n  name: x\n")
+    assert [x.message for x in d if x.severity == "error"] == [
+        "`name` looks like personal data; case files hold anonymised facts only"]

@@ -245,6 +245,9 @@ class Checker:
             node = self._bool(g.expr, ctx, "the condition after `fires when`")
             self._fires_polarity(node, f, g.expr.pos, positive=True)
             grades.append(ir.Grade(node, level, severity))
+        if counters and not any(g.level == "CONTESTED" for g in grades):
+            self._err(f, r.pos, f"rule {r.id} has a counter-argument but no CONTESTED grade", warn=True,
+                      hint="contested law is CONTESTED, never BREACH: check the level, or drop the counter-argument")
         if any(g.level == "CONTESTED" for g in grades):
             for lang in LANGS:
                 if lang not in counters:

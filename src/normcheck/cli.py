@@ -175,9 +175,12 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
     else:
         if args.output:
             with open(args.output, "w", encoding="utf-8") as fh:
-                terminal.print_run(run, Console(file=fh, width=110, highlight=False), args.lang, args.all)
+                terminal.print_run(run, Console(file=fh, width=120, highlight=False), args.lang, args.all)
         else:
-            terminal.print_run(run, Console(highlight=False), args.lang, args.all)
+            console = Console(highlight=False)
+            if not console.is_terminal:  # a pipe or a file: wide enough that nothing is cut
+                console = Console(highlight=False, width=120)
+            terminal.print_run(run, console, args.lang, args.all)
     for r in results:
         for p in r.problems:
             if p.severity == "error" and args.format != "terminal":

@@ -18,7 +18,7 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import ast
-from .diagnostics import Diagnostic, InputError, source_line
+from .diagnostics import Diagnostic, InputError, did_you_mean, source_line
 from .resources import grammar_path
 
 # What each terminal means, in words a lawyer can follow.
@@ -385,7 +385,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
         return Diagnostic(
             path, line, col, what,
             expected=_expected_words(exc.expected),
-            hint=_hint(exc.expected, tok),
+            hint=_keyword_hint(exc.expected, tok) or _hint(exc.expected, tok),
             source_line=source_line(text, line),
             width=len(str(tok)) if tok.type != "$END" else 1,
         )
@@ -413,6 +413,21 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
             expected=_expected_words(set(exc.expected)), source_line=lines[-1],
         )
     return Diagnostic(path, line, col, str(exc).splitlines()[0], source_line=source_line(text, line))
+
+
+def _keyword_hint(expected: set[str] | frozenset[str], tok: Token) -> str | None:
+    """A misspelt keyword ("fire when", "aplies when") gets "did you mean"."""
+    if tok.type != "NAME":
+        return None
+    words = []
+    for name in expected:
+        try:
+            pattern = _parser().get_terminal(name).pattern
+        except KeyError:
+            continue
+        if pattern.type == "str" and pattern.value.isalpha():
+            words.append(pattern.value)
+    return did_you_mean(str(tok), words)
 
 
 def _token_words(tok: Token) -> str:

@@ -29,11 +29,11 @@ REASONS = {
     "en": {"not_in_force": "not in force on the evaluation date", "out_of_scope": "outside the rule's scope",
            "no_facts": "the record states none of this rule's facts", "exception_holds": "an exception applies",
            "scope_not_mentioned": "the record says nothing about what this rule concerns",
-           "condition_false": "the condition is not met", "condition_false_scope_unknown": "the condition is not met"},
+           "condition_false": "none of the conditions for a finding holds", "condition_false_scope_unknown": "none of the conditions for a finding holds"},
     "nl": {"not_in_force": "niet van kracht op de peildatum", "out_of_scope": "buiten de reikwijdte van de regel",
            "no_facts": "het dossier vermeldt geen van de feiten van deze regel", "exception_holds": "er geldt een uitzondering",
            "scope_not_mentioned": "het dossier zegt niets over waar deze regel over gaat",
-           "condition_false": "niet aan de voorwaarde voldaan", "condition_false_scope_unknown": "niet aan de voorwaarde voldaan"},
+           "condition_false": "geen van de voorwaarden voor een bevinding doet zich voor", "condition_false_scope_unknown": "geen van de voorwaarden voor een bevinding doet zich voor"},
 }
 
 
@@ -233,6 +233,19 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
     )
 
 
+def _inputs(d: ir.Define, pack: ir.RulePack) -> set[str]:
+    """The stated facts a definition is computed from, through other definitions."""
+    out: set[str] = set()
+    todo = list(d.deps)
+    while todo:
+        name = todo.pop()
+        inner = pack.define(name)
+        if inner is not None and name not in out:
+            todo.extend(inner.deps)
+        out.add(name)
+    return out
+
+
 def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack) -> tuple[FactToCollect, ...]:
     """Unknown facts ranked by how many findings, and how severe, they could decide or change."""
     weight: dict[str, int] = {}
@@ -244,6 +257,10 @@ def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack) -> tuple[
                 continue
             weight[name] = weight.get(name, 0) + w
             rules.setdefault(name, set()).add(f.rule)
+    for name in list(weight):  # a computed fact whose inputs are listed too: collect the inputs
+        d = pack.define(name)
+        if d is not None and any(dep in weight for dep in _inputs(d, pack)):
+            del weight[name]
     ranked = sorted(weight, key=lambda n: (-weight[n], -len(rules[n]), n))
     return tuple(FactToCollect(fact=n, could_change=tuple(sorted(rules[n])), weight=weight[n]) for n in ranked)
 
@@ -261,10 +278,13 @@ def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> Re
             file=o.file if o else record.file, line=o.line if o else None, column=o.column if o else None, severity="error",
             message=f"`{m.name}` is stated as {display(m.given)} but the other facts give {display(m.computed)}",
             expected=f"a value consistent with its definition: {m.name} = {m.definition}",
-            hint="correct one of the facts, or leave the derived fact out and let normcheck compute it"))
+            hint="correct one of the facts, or leave the derived fact out and let normcheck compute it",
+            source_line=o.source_line if o else None))
     for d in run.disagreements:
         problems.append(Problem(file=record.file, line=None, column=None, severity="error",
                                 message=f"internal error, please report: the two engines disagree: {d}"))
+    if any(p.severity == "error" for p in problems):
+        findings = ()  # contradictory facts: no finding is built on them (fix the input first)
     return RecordResult(
         id=record.id, file=record.file, record_type=record.record_type, as_of=record.as_of.isoformat(),
         as_of_source=record.as_of_source, policy=record.policy_id, findings=findings,

@@ -88,6 +88,8 @@ def fact_validator(spec: FactSpec) -> Callable[[Any], Any]:
                             name=spec.name, values=_values(spec), value="true" if v else "false")
             raise _fail("`{name}` takes one of: {values}; got {value}", name=spec.name, values=_values(spec), value=repr(_show(v)))
         if k == "set":
+            if isinstance(v, dict) and all(x is None for x in v.values()):
+                v = list(v)  # `{a, b}`: YAML reads the set notation of the brief and the rules as a mapping
             if not isinstance(v, list):
                 raise _fail("`{name}` takes a list (e.g. [a, b], or [] for none) or unknown, not {value}", name=spec.name, value=repr(_show(v)))
             items: list[str] = []

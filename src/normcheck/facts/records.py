@@ -74,7 +74,9 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
     try:
         parsed: CaseBase = model.model_validate(doc.data)
     except ValidationError as exc:
-        problems.extend(_translate(exc, doc, vocabulary))
+        flagged = {(d.line, d.column) for d in problems}  # a personal-data key is not also an "unknown key"
+        problems.extend(d for d in _translate(exc, doc, vocabulary)
+                        if not (d.message.startswith("unknown") and (d.line, d.column) in flagged))
         raise InputError(problems + warnings) from None
     if problems:
         raise InputError(problems + warnings)

@@ -95,7 +95,7 @@ def load(text: str, display: str) -> Doc:
         if hint is None and "\t" in (source_line(text, line) or ""):
             hint = "YAML does not allow tabs for indentation; use spaces"
         elif hint is None and "mapping values are not allowed" in problem:
-            hint = "a value containing ': ' must be quoted"
+            hint = "check the indentation of this line against the one above; a value containing ': ' must be quoted"
         raise InputError([Diagnostic(display, line, col, f"not valid YAML: {problem}", hint=hint,
                                      source_line=source_line(text, line))]) from None
     except YAMLError as exc:

@@ -130,19 +130,20 @@ def record_panel(r: RecordResult, lang: str, show_all: bool) -> Panel:
     if r.facts_to_collect:
         table = Table(title=t(lang, "facts_to_collect"), title_justify="left", show_edge=False, expand=False)
         table.add_column("#", justify="right")
-        table.add_column("fact")
-        table.add_column(t(lang, "could_change"))
+        table.add_column(t(lang, "fact"), overflow="fold")
+        table.add_column(t(lang, "could_change"), overflow="fold")
         for i, c in enumerate(r.facts_to_collect, 1):
             table.add_row(str(i), c.fact, ", ".join(c.could_change))
         items.append(Text(""))
         items.append(table)
-    title_bits = [escape(r.id or "?"), escape(r.file)]
+    head = [f"{t(lang, 'record')} {r.id or '?'} · {r.file}"]
     if r.as_of:
-        title_bits.append(f"{t(lang, 'as_of')} {r.as_of} ({t(lang, 'from')} {r.as_of_source})")
+        head.append(f"{t(lang, 'as_of')} {r.as_of} ({t(lang, 'from')} {r.as_of_source})")
     if r.policy:
-        title_bits.append(f"{t(lang, 'policy')} {escape(r.policy)}")
-    return Panel(Group(*items) if items else Text(t(lang, "no_findings")), title=" · ".join(title_bits),
-                 title_align="left", border_style="red" if r.failed else "blue")
+        head.append(f"{t(lang, 'policy')} {r.policy}")
+    items.insert(0, Text(" · ".join(head), style="bold"))  # inside the panel: a long title would be cut
+    return Panel(Group(*items), title=escape(r.id or "?"), title_align="left",
+                 border_style="red" if r.failed else "blue")
 
 
 def _unconcerned(f: Finding) -> bool:
@@ -169,4 +170,4 @@ def print_run(run: Run, console: Console, lang: str, show_all: bool = False,
     rc = run.receipt
     console.print(Text(
         f"{t(lang, 'receipt')}: normcheck {rc.normcheck_version} · {t(lang, 'rule_pack')} sha256:{rc.rule_pack_sha256[:16]} "
-        f"({len(rc.rule_files)} files) · {t(lang, 'engine')}: {rc.engine} · {rc.python}", style="dim"))
+        f"({len(rc.rule_files)} {t(lang, 'files')}) · {t(lang, 'engine')}: {rc.engine} · {rc.python}", style="dim"))
