@@ -220,3 +220,14 @@ def test_contradicting_derived_fact_stops_the_findings(capsys, write) -> None:
     p = rec["problems"][0]
     assert p["line"] == 10 and p["source_line"].strip().startswith("procedure_duration_months")
     assert "months_between(application_date, decision_date)" in p["expected"]
+
+
+def test_dutch_reports_word_the_values(capsys, write) -> None:
+    """Enum values inside Dutch messages come from the vocabulary's Dutch labels, not the raw names."""
+    code, out, _ = run(capsys, "--format", "json", "--lang", "nl", str(write("case.yaml", CASE)))
+    by = {f["rule"]: f for f in json.loads(out)["records"][0]["findings"]}
+    assert "verified_unavailable" not in by["TQ-02"]["message"]
+    assert "vastgesteld niet beschikbaar" in by["TQ-02"]["message"]
+    code, out, _ = run(capsys, "--format", "json", str(write("case.yaml", CASE)))
+    by = {f["rule"]: f for f in json.loads(out)["records"][0]["findings"]}
+    assert "verified_unavailable" in by["TQ-02"]["message"]  # English keeps the vocabulary's own words

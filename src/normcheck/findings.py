@@ -167,13 +167,14 @@ class Run(_Model):
 # ---- building findings ------------------------------------------------------------------------
 
 
-def render(text: str, run: CaseRun, lang: str) -> str:
+def render(text: str, run: CaseRun, lang: str, pack: ir.RulePack | None = None) -> str:
     """Fill `{fact}` placeholders with the case's values (or 'unknown'/'onbekend')."""
     def value(m: re.Match[str]) -> str:
         name = m.group(1)
         if name == "evaluation_date":
             return run.env.as_of.isoformat()
-        return display(run.env.value(name), lang)
+        return display(run.env.value(name), lang, labels.get(name, {}).get(lang))
+    labels = pack.value_labels if pack is not None else {}
     return _PLACEHOLDER.sub(value, text)
 
 
@@ -221,11 +222,11 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
     return Finding(
         rule=rule.id, version=rule.version, family=rule.family, level=res.outcome,  # type: ignore[arg-type]
         severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,  # type: ignore[arg-type]
-        title=render(rule.text("titles", lang), run, lang),
-        message=render(rule.text("messages", lang), run, lang) if res.fired else explain_quiet(res, lang),
-        rule_message=render(rule.text("messages", lang), run, lang),
-        counter_argument=render(counter, run, lang) if counter and (res.outcome == "CONTESTED" or rule.contested) else None,
-        note=render(note, run, lang) if note else None,
+        title=render(rule.text("titles", lang), run, lang, pack),
+        message=render(rule.text("messages", lang), run, lang, pack) if res.fired else explain_quiet(res, lang),
+        rule_message=render(rule.text("messages", lang), run, lang, pack),
+        counter_argument=render(counter, run, lang, pack) if counter and (res.outcome == "CONTESTED" or rule.contested) else None,
+        note=render(note, run, lang, pack) if note else None,
         reason=res.reason, sources=sources, pinpoints_verified=rule.verified,
         decided_by=tuple(_deciding(n, run, pack, origins) for n in sorted(res.decided) if not _constant(n, pack)),
         missing_facts=tuple(sorted(res.missing)),

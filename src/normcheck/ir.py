@@ -262,6 +262,7 @@ class RulePack:
     fact_types: dict[str, Type]
     digest: str
     files: tuple[str, ...]
+    value_labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # fact -> lang -> value -> words
 
     def rule_ids(self) -> list[str]:
         seen: dict[str, None] = {}

@@ -102,8 +102,18 @@ def load_pack(directory: str | None = None) -> LoadedPack:
     fact_types = {name: fact_type(spec) for name, spec in vocabulary.facts.items()}
     for d in defines:
         fact_types.setdefault(d.name, d.type)
+    value_labels = {name: {lang: dict(pairs) for lang, pairs in spec.labels}
+                    for name, spec in vocabulary.facts.items() if spec.labels}
+    for d in defines:  # a computed set or value (e.g. the items missing from a notification) speaks
+        values = d.type.values  # the words of the fact its values come from
+        if d.name in value_labels or not values:
+            continue
+        for name, spec in vocabulary.facts.items():
+            if name in value_labels and spec.values is not None and values <= set(spec.values):
+                value_labels[d.name] = value_labels[name]
+                break
     pack = ir.RulePack(sources=sources, defines=defines, rules=rules, fact_types=fact_types, digest=digest,
-                       files=tuple(p.name for p in rule_files))
+                       files=tuple(p.name for p in rule_files), value_labels=value_labels)
     loaded = LoadedPack(pack, vocabulary, tuple(warnings))
     if cached is not None:
         try:

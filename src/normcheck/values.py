@@ -65,8 +65,13 @@ def round_half_up(x: int | Decimal) -> int:
     return int(Decimal(x).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def display(value: Any, lang: str = "en") -> str:
-    """A value as a report shows it."""
+def display(value: Any, lang: str = "en", labels: dict[str, str] | None = None) -> str:
+    """A value as a report shows it (enum and set values in the words of `labels`, where given)."""
+    if labels:
+        if isinstance(value, str):
+            return labels.get(value, value)
+        if isinstance(value, (frozenset, set, list, tuple)) and value:
+            return ", ".join(sorted(labels.get(str(v), str(v)) for v in value))
     if value is UNKNOWN:
         return "onbekend" if lang == "nl" else "unknown"
     if value is NULL:

@@ -30,6 +30,7 @@ class FactSpec:
     doc: str = ""
     file: str = ""
     line: int = 0
+    labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (lang, ((value, label), …)) for reports
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,6 +96,7 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
                 name=fact, kind=kind, family=family, values=values,
                 nullable=bool(spec.get("nullable", False)), derived=bool(spec.get("derived", False)),
                 doc=str(spec.get("doc", "") or ""), file=name, line=line,
+                labels=_labels(spec.get("labels"), values, name, line, fact, problems),
             )
     for fact, ref, file, line in pending_refs:
         target = facts.get(ref)
@@ -102,7 +104,29 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
             problems.append(Diagnostic(file, line, 1, f"`values_of: {ref}` names no enum or set fact", hint=did_you_mean(ref, facts)))
             continue
         old = facts[fact]
-        facts[fact] = FactSpec(old.name, old.kind, old.family, target.values, old.nullable, old.derived, old.doc, old.file, old.line)
+        facts[fact] = FactSpec(old.name, old.kind, old.family, target.values, old.nullable, old.derived, old.doc, old.file,
+                               old.line, old.labels or target.labels)
     if problems:
         raise InputError(problems)
     return Vocabulary(facts=facts, families=tuple(families))
+
+
+def _labels(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact: str,
+            problems: list[Diagnostic]) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """`labels: {nl: {value: "wording"}}`: how a report in that language words an enum or set value."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        problems.append(Diagnostic(file, line, 1, f"`labels` of `{fact}` must map a language to value: wording"))
+        return ()
+    out = []
+    for lang, mapping in raw.items():
+        if not isinstance(mapping, dict):
+            problems.append(Diagnostic(file, line, 1, f"`labels.{lang}` of `{fact}` must map values to wording"))
+            continue
+        for value in mapping:
+            if values is not None and str(value) not in values:
+                problems.append(Diagnostic(file, line, 1, f"`labels.{lang}` of `{fact}` names unknown value `{value}`",
+                                           hint=did_you_mean(str(value), values)))
+        out.append((str(lang), tuple(sorted((str(k), str(v)) for k, v in mapping.items()))))
+    return tuple(sorted(out))
