@@ -55,11 +55,13 @@ def _ordered(pack: ir.RulePack) -> list[ir.Rule]:
     return sorted(pack.rules, key=lambda r: (rank.get(r.family, len(rank)), r.family, r.line))
 
 
+def _selected(pack: ir.RulePack, family: str | None) -> list[ir.Rule]:
+    return [r for r in _ordered(pack) if not family or r.family == family]
+
+
 def rule_rows(pack: ir.RulePack, family: str | None = None) -> list[dict[str, Any]]:
     rows = []
-    for r in _ordered(pack):
-        if family and r.family != family:
-            continue
+    for r in _selected(pack, family):
         rows.append({
             "rule": r.id, "version": r.version, "family": r.family, "title": r.text("titles", "en"),
             "levels": [{"level": g.level, "severity": g.severity} for g in r.grades],
@@ -85,7 +87,7 @@ def rules(args: argparse.Namespace) -> int:
     table = Table(show_lines=False)
     for col in ("rule", "family", "level / severity", "valid", "pinpoints", "title"):
         table.add_column(col)
-    for r, row in zip([r for r in _ordered(pack) if not args.family or r.family == args.family], rows):
+    for r, row in zip(_selected(pack, args.family), rows):
         rid = r.id + (f" ({r.version})" if r.version else "")
         status = "verified" if r.verified else f"{len(row['unverified_pinpoints'])} unverified"
         table.add_row(rid, r.family, _levels(r), _validity(r), status, row["title"])

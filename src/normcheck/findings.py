@@ -178,10 +178,6 @@ def render(text: str, run: CaseRun, lang: str, pack: ir.RulePack | None = None) 
     return _PLACEHOLDER.sub(value, text)
 
 
-def _fact_value(name: str, run: CaseRun) -> Any:
-    return run.env.value(name)
-
-
 def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any], depth: int = 0) -> DecidingFact:
     if name.startswith("rule:"):
         rid = name[5:]
@@ -196,10 +192,10 @@ def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any
         inputs: tuple[DecidingFact, ...] = ()
         if depth < 3:
             inputs = tuple(_deciding(dep, run, pack, origins, depth + 1) for dep in d.deps
-                           if _fact_value(dep, run) is not UNKNOWN)
-        return DecidingFact(name=name, value=to_json(_fact_value(name, run)), derived=True, definition=d.expr.text,
+                           if run.env.value(dep) is not UNKNOWN)
+        return DecidingFact(name=name, value=to_json(run.env.value(name)), derived=True, definition=d.expr.text,
                             inputs=inputs)
-    return DecidingFact(name=name, value=to_json(_fact_value(name, run)), stated_at=stated_at)
+    return DecidingFact(name=name, value=to_json(run.env.value(name)), stated_at=stated_at)
 
 
 def _constant(name: str, pack: ir.RulePack) -> bool:

@@ -431,7 +431,7 @@ def evaluate_rule(rule: ir.Rule, env: Env) -> RuleResult:
     holding = [e for e in exceptions if e.status == "holds"]
     firing = [i for i, v in enumerate(grades) if v.value is True]
     unknown = [i for i, v in enumerate(grades) if not v.known]
-    open_exc = frozenset().union(*(e.missing for e in exceptions if e.status == "not established")) if exceptions else _EMPTY
+    open_exc = frozenset().union(*(e.missing for e in exceptions if e.status == "not established"))
     if holding:  # the exception displaces the rule, whatever its condition says
         decided = scope.decided | frozenset().union(*(e.decided for e in holding))
         return RuleResult(rule, "NOT_APPLICABLE", None, None, "exception_holds", decided, _EMPTY, exceptions)
@@ -442,7 +442,7 @@ def evaluate_rule(rule: ir.Rule, env: Env) -> RuleResult:
             # unknown facts that could raise the level, or make an exception hold
             higher = [i for i in unknown if rule.grades[i].rank > g.rank]
             could = frozenset().union(*(grades[i].missing for i in higher)) if higher else _EMPTY
-            decided = scope.decided | grades[best].decided | frozenset().union(*(e.decided for e in exceptions)) if exceptions else scope.decided | grades[best].decided
+            decided = scope.decided | grades[best].decided | frozenset().union(*(e.decided for e in exceptions))
             return RuleResult(rule, g.level, g.severity, best, "fires", decided, could | open_exc, exceptions)
         return RuleResult(rule, "INSUFFICIENT_DATA", g.severity, best, "scope_unknown", grades[best].decided, scope.missing, exceptions)
     if unknown:

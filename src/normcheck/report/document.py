@@ -6,7 +6,7 @@ import html
 
 from ..findings import Finding, RecordResult, Run
 from .labels import ORDER, SEVERITY, t
-from .terminal import SHOWN, fact_line, reason_text, source_line, unconcerned_families
+from .terminal import SHOWN, fact_line, reason_text, source_line, unconcerned, unconcerned_families
 
 
 def _md_finding(f: Finding, lang: str) -> list[str]:
@@ -64,7 +64,7 @@ def _md_record(r: RecordResult, lang: str, show_all: bool) -> list[str]:
         out += [f"### {t(lang, level)} ({len(group)})", ""]
         for f in group:
             out += _md_finding(f, lang)
-    rest = [f for f in r.findings if f.level in ("OK", "NOT_APPLICABLE") and not (f.level == "NOT_APPLICABLE" and f.reason == "no_facts")]
+    rest = [f for f in r.findings if f.level in ("OK", "NOT_APPLICABLE") and not unconcerned(f)]
     families = unconcerned_families(r)
     if (rest or families) and not show_all:
         out += [f"### {t(lang, 'other_rules')}", "", "| " + t(lang, "rule") + " | " + t(lang, "level") + " |", "|---|---|"]
@@ -130,7 +130,7 @@ def html_page(run: Run, lang: str, show_all: bool = False) -> str:
                 if f.missing_facts:
                     out.append(f"<p><strong>{e(t(lang, 'missing'))}:</strong> {e(', '.join(f.missing_facts))}</p>")
                 out.append("</div>")
-        rest = [f for f in r.findings if f.level in ("OK", "NOT_APPLICABLE") and not (f.level == "NOT_APPLICABLE" and f.reason == "no_facts")]
+        rest = [f for f in r.findings if f.level in ("OK", "NOT_APPLICABLE") and not unconcerned(f)]
         families = unconcerned_families(r)
         if (rest or families) and not show_all:
             listed = [f"{e(f.rule)} ({e(t(lang, f.level))})" for f in rest]

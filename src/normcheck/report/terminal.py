@@ -117,7 +117,7 @@ def record_panel(r: RecordResult, lang: str, show_all: bool) -> Panel:
     if rest:
         parts = []
         for lv in rest:
-            shown = [f.rule for f in by_level[lv] if not _unconcerned(f)]
+            shown = [f.rule for f in by_level[lv] if not unconcerned(f)]
             if shown:
                 parts.append(f"{t(lang, lv)}: " + ", ".join(shown))
         families = unconcerned_families(r)
@@ -146,7 +146,7 @@ def record_panel(r: RecordResult, lang: str, show_all: bool) -> Panel:
                  border_style="red" if r.failed else "blue")
 
 
-def _unconcerned(f: Finding) -> bool:
+def unconcerned(f: Finding) -> bool:
     return f.level == "NOT_APPLICABLE" and f.reason == "no_facts"
 
 
@@ -154,7 +154,7 @@ def unconcerned_families(r: RecordResult) -> list[tuple[str, int]]:
     """Norm families the record says nothing about, with their number of rules (listed as one line)."""
     out: dict[str, int] = {}
     for f in r.findings:
-        if _unconcerned(f):
+        if unconcerned(f):
             out[f.family] = out.get(f.family, 0) + 1
     return list(out.items())
 
