@@ -14,7 +14,7 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any, Callable, Iterable, Mapping
 
 from .. import ir
-from ..values import NULL, UNKNOWN, add_months, days_between, months_between, round_half_up
+from ..values import NULL, UNKNOWN, EvaluationError, add_months, days_between, months_between, round_half_up
 
 _EMPTY: frozenset[str] = frozenset()
 
@@ -338,10 +338,11 @@ def _call(n: ir.Call, env: Env) -> Val:
         r = days_between(x[0], x[1])
     elif n.func == "years_between":
         r = months_between(x[0], x[1]) // 12 if x[1] >= x[0] else -(months_between(x[1], x[0]) // 12)
-    elif n.func == "add_days":
-        r = x[0] + dt.timedelta(days=int(x[1]))
-    elif n.func == "add_months":
-        r = add_months(x[0], int(x[1]))
+    elif n.func in ("add_days", "add_months"):
+        try:
+            r = x[0] + dt.timedelta(days=int(x[1])) if n.func == "add_days" else add_months(x[0], int(x[1]))
+        except (OverflowError, ValueError):
+            raise EvaluationError(f"`{n.text}` gives no date in the calendar on this case ({n.func} by {x[1]})", n.line) from None
     elif n.func == "count":
         r = len(x[0])
     elif n.func == "abs":
@@ -480,7 +481,11 @@ def evaluate(pack: ir.RulePack, facts: Mapping[str, Any], as_of: dt.date,
     results: list[RuleResult] = []
     for rid, versions in _index(pack).by_id:
         rule = next((r for r in versions if r.in_force(as_of)), versions[0])
-        res = evaluate_rule(rule, env)
+        try:
+            res = evaluate_rule(rule, env)
+        except EvaluationError as exc:
+            exc.file = exc.file or rule.file
+            raise
         env.results[rid] = res
         results.append(res)
     return env, results, mismatches
