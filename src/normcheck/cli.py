@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import __version__, findings
-from .diagnostics import Diagnostic, InputError
+from .diagnostics import Diagnostic, InputError, printable_lines
 from .options import check_as_of, check_output_path, write_output
 
 FAIL_ON = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "never")
@@ -224,6 +224,8 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
     if problems:
         print_diagnostics(problems, err)
     problems = [p for p in problems if p.severity == "error"]
+    if not files:
+        return 2
     progress = None
     folder = any(Path(p).is_dir() for p in args.paths)
     if folder and len(files) > 1 and err.is_terminal:
@@ -321,7 +323,7 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
             else:
                 failed += 1
                 out.print("[red]FAIL[/red] ", end="")
-                out.print(pin.explain(), markup=False)
+                out.print(printable_lines(pin.explain()), markup=False)
     out.print(f"{passed} pinned interpretations hold, {failed} fail ({pinned} case files with `expect:`"
               + (f", {unpinned} without" if unpinned else "") + (f", {broken} could not be read" if broken else "") + ")")
     if pinned == 0 and not broken:

@@ -23,6 +23,11 @@ def printable(text: str) -> str:
     return _CONTROL.sub(_escape_char, text)
 
 
+def printable_lines(text: str) -> str:
+    """Like `printable`, keeping the line breaks of a multi-line explanation."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
 def _escape_char(m: re.Match[str]) -> str:
     c = ord(m.group())
     if c == 10:

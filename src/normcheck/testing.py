@@ -89,6 +89,8 @@ _EXPECT = re.compile(r"""^(?:expect|"expect"|'expect')[ \t]*:""", re.M)
 
 def has_expect_block(path: Path) -> bool:
     """Cheap pre-check used during collection: a top-level `expect:` key (also written quoted, `"expect":`)."""
+    if not path.is_file():  # never open a pipe or a device (it could block)
+        return False
     try:
         with path.open("rb") as fh:
             text = fh.read(2_000_000).decode("utf-8", errors="replace")

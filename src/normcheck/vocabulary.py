@@ -55,7 +55,7 @@ class FactSpec:
 
 
 def _show(v: Any) -> str:
-    return v.isoformat() if isinstance(v, dt.date) else f"{v:,}".replace(",", " ") if isinstance(v, int) else str(v)
+    return v.isoformat() if isinstance(v, dt.date) else str(v)
 
 
 @dataclass(frozen=True, eq=False)

@@ -65,6 +65,9 @@ WHAT = {
 }
 
 
+MAX_HITS = 12  # per text: a value or a comment is refused at the first; a few more say what else it holds
+
+
 @dataclass(frozen=True)
 class Hit:
     """One piece of personal data in a normalised text: its kind and where it is."""
@@ -84,9 +87,13 @@ class Hit:
 _CHUNK = re.compile(r"(?<![\w+])[+(]?[0-9][0-9 .\-/()]*")
 _TOKEN = re.compile(r"[0-9]+|[^0-9]+")
 _BSN_CUE = re.compile(r"(?i)(?:bsn|burgerservice ?nummer|burger service nummer|sofi[- ]?nummer|sofinr|"
-                      r"citizen service number|social security number|service number)\W{0,6}(?:nr\.?|nummer|number|no\.?)?\W{0,4}$")
-_V_CUE = re.compile(r"(?i)(?:\bv[- .]?(?:nummer|nr|number|no|num)\.?|vreemdelingen ?nummer|alien (?:registration )?number|"
-                    r"immigration number|\bv)\W{0,6}$")
+                      r"citizen service number|social security number|service number)[^0-9]{0,30}$")
+_V_CUE = re.compile(r"(?i)(?:\bv[- .]?(?:nummer|nr|number|no|num)\b\.?|vreemdelingen ?nummer|alien (?:registration )?number|"
+                    r"immigration number)[^0-9]{0,30}$|\bv\W{0,3}$")
+# A number followed by a unit or preceded by a currency is an amount or a count, not a BSN.
+_UNIT_AFTER = re.compile(r"(?i)[ ]?(?:euro|eur|€|dollar|usd|pond|gbp|persons|people|personen|mensen|inwoners|inhabitants|"
+                         r"checks|controles|cases|zaken|km|kg|days|dagen|months|maanden|years|jaar|times|keer|x)\b")
+_CURRENCY_BEFORE = re.compile(r"(?i)(?:eur|€|usd|\$|£|gbp|chf)[ ]?$")
 _V_INLINE = re.compile(r"(?i)(?<![\w])v[- .]?(?:nummer|nr|number|no)?\.?[ :#]{0,3}([0-9](?:[ .\-]?[0-9]){9})(?![0-9])")
 
 
@@ -208,12 +215,13 @@ def _run_hits(text: str, groups: list[str], offsets: list[int], seps: list[str],
     # BSN: the whole run, or one space-separated word
     cue = _BSN_CUE.search(before) is not None
     v_cue = _V_CUE.search(before) is not None
+    measured = _UNIT_AFTER.match(text, span[1]) is not None or _CURRENCY_BEFORE.search(before) is not None
     for cand in [run] + (words if len(words) > 1 else []):
         digits = _window(groups, cand)
         where = (offsets[cand[0]], offsets[cand[-1]] + len(groups[cand[-1]]))
         if len(cand) == 2 and groups[cand[0]] == "001" and seps[cand[0]] == "-":
             continue  # a HUDOC item id (001-161829), not a BSN
-        if len(digits) == 9 and _bsn_ok(digits) or cue and cand is run and len(digits) in (8, 9):
+        if len(digits) == 9 and _bsn_ok(digits) and not (measured and cand is run) or cue and cand is run and len(digits) in (8, 9):
             yield Hit("bsn", *where)
             return
         if v_cue and cand is run and len(digits) == 10:
@@ -251,13 +259,27 @@ _PASSPORT_CUE = re.compile(r"(?i)(?:paspoort|passport|reisdocument|travel docume
 _PASSPORT = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{7,8}(?![\w-])")
 
 
+def _mod97(compact: str) -> bool:
+    """The IBAN check (ISO 13616): country and check digits moved to the end, letters as numbers, mod 97 == 1."""
+    moved = compact[4:] + compact[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
+
+
 def _iban(text: str) -> Iterator[Hit]:
     from stdnum import iban
 
     for m in _IBAN.finditer(text):
-        compact = m.group(0).replace(" ", "").upper()
-        for n in range(len(compact), 14, -1):
-            if iban.is_valid(compact[:n]):
+        raw = m.group(0).upper()
+        ends, n = [], 0  # an IBAN ends where a group ends: before a space, or at the end of the match
+        for i, c in enumerate(raw):
+            if c == " ":
+                ends.append(n)
+            else:
+                n += 1
+        ends.append(n)
+        compact = raw.replace(" ", "")
+        for end in sorted(set(ends), reverse=True):
+            if 15 <= end <= 34 and _mod97(compact[:end]) and iban.is_valid(compact[:end]):
                 yield Hit("iban", m.start(), m.end())
                 break
 
@@ -294,10 +316,13 @@ _ROLE = re.compile(
 _ANNOUNCED = re.compile(
     r"(?i:(?<![\w])(?:naam|name|named|genaamd|heet|heette|called|alias|roepnaam|voornaam|achternaam|surname|"
     r"first name|family name|geboren als|born as|signed|getekend|ondertekend))[ ]{0,3}[:=]?[ ]{0,3}" + _NAME_AFTER)
+_INITIALS_NAME = re.compile(rf"(?<![\w.])(?P<i>(?:[{_UP}]\.[ ]?){{1,4}})[ ]?(?:{_PARTICLE}[ ](?:{_PARTICLE}[ ])?)?(?P<n>{_CAP})")
+_ARTICLES = frozenset("The A An He She It They De Het Een Hij Zij Ze Onbekend Unknown Geen None Nvt Zie See".split())
 _PAIR = re.compile(rf"(?<![\w'’-])(?P<f>[{_UP}][{_LOW}'’]{{1,20}})[ ]{{1,2}}(?:{_PARTICLE}[ ](?:{_PARTICLE}[ ])?)?(?P<n>{_CAP})")
 _CASE_NAME_AFTER = re.compile(r"(?:[ ,]{0,3}(?:v\.?|vs\.?|t\.|c\.|tegen|against|and others|e\.a\.|et al\.?|en anderen|"
                               r"and another|\(no\.|\(c-|\(ecli|\(app|§|, no\.|, c-|, ecli))(?![\w])", re.I)
-_CASE_NAME_BEFORE = re.compile(r"(?:\bv\.?|\bvs\.?|\bt\.|\btegen|\bagainst|\bjudgment|\barrest|\buitspraak)[ ]{1,2}$", re.I)
+_CASE_NAME_BEFORE = re.compile(r"(?:\bv\.?|\bvs\.?|\bt\.|\btegen|\bagainst|\bjudgment|\barrest|\buitspraak|\bAG|\bA-G|"
+                               r"\badvocate general|\badvocaat-generaal|\bjudge|\brapporteur|\bpresident)[ ]{1,2}$", re.I)
 
 # Capitalised words that are not family names (articles, pronouns, months, days, institutions, places, legal words).
 NOT_A_NAME = frozenset("""
@@ -342,13 +367,13 @@ An Art Bill Can Case Chance Charity Comfort Christian Dean Earl Else Faith Favou
 Hunter Iris Ivy Jade Joy Justice King Lane Lex Liberty Major Mark Mason Mercy Miles Noble Norman Patience Peace Pearl
 Precious Prince Ray River Rose Royal Ruby Sky Star Stone Summer Sunny Unity Valid Violet Wade Will Wisdom Angel
 Amber Crystal Daisy Dawn Holly Heather Autumn Brook Cliff Dale Page Price Chase Carter Cooper Parker Sterling General
-Bright Goodluck Blessing Goodness Deniz Umut Nur Ay Su Eren Ben Wil Bas Roos Fleur Maan Ster Zon Hoop Sterre
+Bright Goodluck Blessing Goodness Deniz Umut Nur Ay Su Eren Wil Maan Ster Zon Hoop
 Sofia Georgia India Virginia Sierra Leone Paris Florence Lourdes Adelaide Austin Dallas Jordan Chad Israel Kenya
 Victoria Elizabeth Regina Lorraine Carolina Savannah Phoenix Sydney Asia Africa America Europa Holland Brittany
 Ireland Trinity Genesis Nevada Dakota Montana Orlando Marcel Sharon Salem Medina Mecca Eden Jericho Sinai
 German Germaine France Francis Kristen Kirk Church Temple Bishop Abbott Pope Dutch Welsh Irish English Scott
 Van Den Ter Ten Del Della Abu Bin Ibn Al El Le La Da Di Du Dos
-Amen Ali Islam Iman Imam Hajji Haji Sultan Emir Malik Sheikh Said
+Amen Islam Iman Imam Hajji Haji Sultan Emir Malik Sheikh Said
 """.split())
 
 _SUPPLEMENT = """Mohammed Muhammad Mohamed Mohamad Mahmoud Mahmud Ahmed Ahmad Mustafa Mostafa Yusuf Youssef Yousef
@@ -402,7 +427,12 @@ def _names(text: str, public: frozenset[str]) -> Iterator[Hit]:
             if _surname(m.group("n"), public):
                 yield Hit("name", m.start(), m.end())
     for m in _ROLE.finditer(text):
-        if _surname(m.group("n"), public) and not _case_citation(text, m):
+        word = m.group("n")
+        if m.group("colon") and word not in _ARTICLES and word.lower() not in _public_words(public) or \
+                _surname(word, public) and not _case_citation(text, m):
+            yield Hit("name", m.start(), m.end())
+    for m in _INITIALS_NAME.finditer(text):
+        if _surname(m.group("n"), public) and not _case_citation(text, m) and m.group("i").strip(". ") not in ("I", "V", "X"):
             yield Hit("name", m.start(), m.end())
     if not any(c.isupper() for c in text):
         return
@@ -441,7 +471,7 @@ def scan(text: str, public_names: frozenset[str] = frozenset()) -> list[Hit]:
     norm = normalise(text)
     public = _prep(public_names)
     hits: list[Hit] = []
-    seen: set[tuple[int, int]] = set()
+    seen: list[tuple[int, int]] = []
     has_digit = any(c.isdigit() for c in norm)
     sources: list[Iterable[Hit]] = []
     if has_digit:
@@ -453,8 +483,10 @@ def scan(text: str, public_names: frozenset[str] = frozenset()) -> list[Hit]:
         for h in source:
             if any(not (h.end <= s or h.start >= e) for s, e in seen):
                 continue
-            seen.add((h.start, h.end))
+            seen.append((h.start, h.end))
             hits.append(h)
+            if len(hits) >= MAX_HITS:  # enough to refuse the value and say why; the rest of the text is not needed
+                return hits
     return hits
 
 
@@ -463,8 +495,10 @@ def _email_hits(text: str) -> Iterator[Hit]:
         yield Hit("email", m.start(), m.end())
 
 
-def scan_id(value: str, public_names: frozenset[str] = frozenset()) -> list[Hit]:
-    """An `id:` must be an anonymised reference: no number that identifies a person, no name in it."""
+def scan_id(value: str, public_names: frozenset[str] = frozenset(), words: frozenset[str] = frozenset()) -> list[Hit]:
+    """An `id:` must be an anonymised reference: no number that identifies a person, no name in it.
+
+    `words` are words an id may use although some family somewhere bears them (the vocabulary's words)."""
     hits = scan(value, public_names)
     if hits:
         return hits
@@ -474,24 +508,54 @@ def scan_id(value: str, public_names: frozenset[str] = frozenset()) -> list[Hit]
         return [Hit("v_number", 0, len(norm))]
     public = _public_words(_prep(public_names))
     firsts = _lower_first_names()
-    tokens = [t for t in re.split(r"[-_.:/ ]+|(?<=[a-z])(?=[A-Z])", norm) if t]
-    for i, tok in enumerate(tokens):
-        low = tok.lower()
-        if low not in firsts or low in public or low in _ID_WORDS or not low.isalpha():
+    lasts = last_names()
+    tokens = [t.lower() for t in re.split(r"[-_.:/ ]+|(?<=[a-z])(?=[A-Z])", norm) if t]
+    for i, low in enumerate(tokens):
+        if low in public or low in _ID_WORDS or low in words or not low.isalpha():
             continue
-        after = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
-        # a first name of four letters or more; a shorter one (ali, jan, eva) only when a name-like word follows
-        if len(low) >= 4 or len(low) == 3 and after.isalpha() and len(after) >= 3 and after not in _ID_WORDS and after not in public:
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        before = tokens[i - 1] if i else ""
+        if low in firsts:
+            # a first name of four letters or more; a shorter one (ali, jan, mia) next to another word or a year
+            if len(low) >= 4 or len(low) == 3 and low not in _MONTHS and (
+                    after.isalpha() and after not in _ID_WORDS or re.fullmatch(r"(19|20)[0-9]{2}", after)
+                    or before.isalpha() and len(before) >= 4 and before not in _ID_WORDS and before not in words):
+                return [Hit("name", 0, len(norm))]
+        if len(low) >= 4 and low in lasts or low in ("van", "ter", "ten", "vander") and after.isalpha() and after not in _ID_WORDS:
             return [Hit("name", 0, len(norm))]
     return []
 
 
-# Words that occur in anonymised ids and happen to be first names somewhere.
+# Words that occur in anonymised ids and happen to be names somewhere.
 _ID_WORDS = frozenset("""amv case policy test pin border control family mother father child son daughter woman man
-girl boy minor adult old new late early first second third last rd proc wd variant letter model hyp ok"""
-                      .split())
+girl boy minor adult old new late early first second third last rd proc wd variant letter model hyp ok ind nl be de
+cec sbc tq qd echr changu feantsa""".split())
+_MONTHS = frozenset("jan feb mar apr may mei jun jul aug sep okt oct nov dec".split())
 
 
+@lru_cache(maxsize=1)
+def last_names() -> frozenset[str]:
+    """Family names (lower case, each part of four letters or more), from Faker's person providers."""
+    import importlib
+
+    names: set[str] = set()
+    for loc in ("nl_NL", "nl_BE", "en_US", "en_GB", "de_DE", "fr_FR", "tr_TR", "en_PK", "en_KE", "es_ES", "it_IT", "pl_PL"):
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
+        except (ImportError, AttributeError):  # pragma: no cover
+            continue
+        for n in getattr(provider, "last_names", ()) or ():
+            for part in re.split(r"[ '-]", str(n)):
+                if len(part) >= 4 and part[:1].isupper():
+                    names.add(unicodedata.normalize("NFKC", part).lower())
+    return frozenset(names - {w.lower() for w in NOT_A_NAME | NOT_A_FIRST_NAME} - _COMMON_WORDS)
+
+
+# Everyday words that are also someone's family name somewhere: not a name in an id.
+_COMMON_WORDS = frozenset("""best good case long short young king white black brown green small little hard open free
+new old late early first last late close high low great wide rich poor fine sharp strong weak bird fish baker miller
+smith hunter fisher cook wood woods hill field fields street lane brook bridge ford stone rock mill park water well
+mann bakker visser smit bosch berg dijk veld boer beek molen kamp huis""".split())
 @lru_cache(maxsize=1)
 def _lower_first_names() -> frozenset[str]:
     return frozenset(n.lower() for n in first_names())

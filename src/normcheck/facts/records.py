@@ -237,7 +237,8 @@ def _guard(doc: yamlio.Doc, vocabulary: Vocabulary, severity: str = "error") -> 
                                     "files hold anonymised facts only", hint="remove it; identify the case by an anonymised `id`",
                                     severity=sev))  # type: ignore[arg-type]
             continue
-        hits = guard.scan_id(sc.value, public) if sc.path == ("id",) and not sc.is_key else guard.scan(sc.value, public)
+        hits = guard.scan_id(sc.value, public, _id_words(vocabulary)) if sc.path == ("id",) and not sc.is_key \
+            else guard.scan(sc.value, public)
         if hits:
             col = _column(doc, sc, hits[0].start)
             kinds = ", ".join(dict.fromkeys(h.what for h in hits))
@@ -256,6 +257,23 @@ def _guard(doc: yamlio.Doc, vocabulary: Vocabulary, severity: str = "error") -> 
                                  key=True, severity="warning", quote=False,
                                  hint="age_at_application_months (with application_date) is enough for every rule"))
     return problems, warnings
+
+
+_ID_WORDS: dict[int, frozenset[str]] = {}
+
+
+def _id_words(vocabulary: Vocabulary) -> frozenset[str]:
+    """Words of the vocabulary (fact names, values, families): an id may use them although they are someone's name."""
+    words = _ID_WORDS.get(id(vocabulary))
+    if words is None:
+        found: set[str] = set()
+        for name, spec in vocabulary.facts.items():
+            found.update(name.lower().split("_"))
+            for value in spec.values or ():
+                found.update(value.lower().split("_"))
+        found.update(f.lower() for f in vocabulary.families)
+        words = _ID_WORDS[id(vocabulary)] = frozenset(found)
+    return words
 
 
 def _column(doc: yamlio.Doc, sc: yamlio.Scalar, offset: int) -> int:
