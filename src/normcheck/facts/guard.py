@@ -284,8 +284,12 @@ def _iban(text: str) -> Iterator[Hit]:
                 break
 
 
+_PASSPORT_CUES = ("pasp", "passport", "reisdoc", "travel doc", "identit", "id", "doc")
+
+
 def _passport(text: str) -> Iterator[Hit]:
-    for m in _PASSPORT_CUE.finditer(text):
+    low = text.lower()
+    for m in (_PASSPORT_CUE.finditer(text) if any(c in low for c in _PASSPORT_CUES) else ()):
         token = m.group(1)
         if any(c.isdigit() for c in token):
             yield Hit("passport", m.start(1), m.end(1))
@@ -421,12 +425,23 @@ def _surname(word: str, public: frozenset[str]) -> bool:
     return word not in NOT_A_NAME and word.rsplit("-", 1)[-1] not in NOT_A_NAME and word.lower() not in _public_words(public)
 
 
+# Cheap substring tests (in lower case) that decide whether a cue pattern can match at all.
+_HONORIFIC_CUES = ("mr", "ms", "mx", "miss", "dr", "prof", "ir", "ing", "dhr", "mevr", "mw", "mej", "meneer", "madame", "mme",
+                   "monsieur", "herr", "frau", "sayed", "sheikh", "heer", "heren")
+_ANNOUNCED_CUES = ("naam", "name", "heet", "called", "alias", "geboren als", "born as", "signed", "getekend")
+_ROLE_CUES = ("cli", "aanvra", "verzoek", "eiser", "appellant", "betrokkene", "belanghebbende", "minderjarige", "pupil",
+              "applicant", "claimant", "asielzoeker", "pati", "voogd", "guardian")
+
+
 def _names(text: str, public: frozenset[str]) -> Iterator[Hit]:
-    for pattern in (_HONORIFIC, _ANNOUNCED):
+    low = text.lower()
+    for pattern, cues in ((_HONORIFIC, _HONORIFIC_CUES), (_ANNOUNCED, _ANNOUNCED_CUES)):
+        if not any(c in low for c in cues):
+            continue
         for m in pattern.finditer(text):
             if _surname(m.group("n"), public):
                 yield Hit("name", m.start(), m.end())
-    for m in _ROLE.finditer(text):
+    for m in (_ROLE.finditer(text) if any(c in low for c in _ROLE_CUES) else ()):
         word = m.group("n")
         if m.group("colon") and word not in _ARTICLES and word.lower() not in _public_words(public) or \
                 _surname(word, public) and not _case_citation(text, m):
@@ -475,7 +490,7 @@ def scan(text: str, public_names: frozenset[str] = frozenset()) -> list[Hit]:
     has_digit = any(c.isdigit() for c in norm)
     sources: list[Iterable[Hit]] = []
     if has_digit:
-        sources += [_numbers(norm), _iban(norm), _passport(norm)]
+        sources += [_iban(norm), _numbers(norm), _passport(norm)]
     if "@" in norm or "(at)" in norm.lower() or "[at]" in norm.lower() or "{at}" in norm.lower():
         sources.append(_email_hits(norm))
     sources.append(_names(norm, public))
