@@ -73,8 +73,9 @@ def capped(diagnostics: list[Diagnostic], limit: int = MAX_SHOWN, extra: int = 0
         return diagnostics
     shown = diagnostics[:limit]
     file = shown[0].file if shown else "?"
+    severity = "warning" if shown and all(d.severity == "warning" for d in shown) else "error"
     return shown + [Diagnostic(file, None, None, f"… and {rest:,} more problems in this file (the first {limit} are shown)",
-                               hint="fix these and run again")]
+                               hint="fix these and run again", severity=severity)]  # type: ignore[arg-type]
 
 
 def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date, nested: bool,
@@ -93,9 +94,9 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
         flagged = {(d.line, d.column) for d in problems}  # a personal-data key is not also an "unknown key"
         translated, more = _translate(exc, doc, vocabulary, MAX_SHOWN + 1 - len(problems))
         problems.extend(d for d in translated if not (d.message.startswith("unknown") and (d.line, d.column) in flagged))
-        raise InputError(capped(problems, extra=more) + warnings[:MAX_SHOWN]) from None
+        raise InputError(capped(problems, extra=more) + capped(warnings)) from None
     if problems:
-        raise InputError(capped(problems) + warnings[:MAX_SHOWN])
+        raise InputError(capped(problems) + capped(warnings))
     lo, hi = vocabulary.date_range
     if parsed.as_of is not None and not lo <= parsed.as_of <= hi:
         raise InputError([doc.diag(("as_of",), f"`as_of` is {parsed.as_of.isoformat()}: outside the dates normcheck "
@@ -141,14 +142,14 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
                 origins[fname] = pol.origins.get(fname, FactOrigin(pol.file, None, None, None))
             warnings.extend(pol.warnings)
     if problems:
-        raise InputError(capped(problems) + warnings[:MAX_SHOWN])
+        raise InputError(capped(problems) + capped(warnings))
     as_of, source = _as_of(parsed, facts, today)
     expect_lines = {rid: doc.where(("expect", rid), key=True)[0] or 0 for rid in (parsed.expect or {})}
     return Record(
         id=parsed.id, file=doc.file, record_type=parsed.record_type, as_of=as_of, as_of_source=source,
         facts=facts, origins=origins, expect=dict(parsed.expect) if parsed.expect is not None else None,
         expect_lines=expect_lines, policy_id=policy_id, policy_file=policy_file, note=parsed.note,
-        warnings=tuple(warnings),
+        warnings=tuple(capped(warnings)),
     )
 
 

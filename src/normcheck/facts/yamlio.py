@@ -205,7 +205,7 @@ def load(text: str, display: str) -> Doc:
     lines = Lines(text)
     doc = Doc(display, text, None, lines=lines)
     builder = _Builder(doc, lines)
-    yaml = YAML(typ="rt", pure=True)
+    yaml = YAML(typ="safe", pure=True)  # events only; the rt scanner would also gather comments
     try:
         for event in yaml.parse(text):
             builder.feed(event)
