@@ -485,8 +485,12 @@ def evaluate_id(versions: tuple[ir.Rule, ...], env: Env) -> RuleResult:
         res = evaluate_rule(rule, env)
         decided = res.decided if res.reason in ("no_facts", "scope_not_mentioned") else res.decided | when.decided
         return replace(res, decided=decided, judged_on=when.value, judged_basis=basis)
-    candidates = [evaluate_rule(r, env) for r in versions]
-    gap = not covers_all_time(versions)
+    possible = candidate_versions(versions, env.as_of)
+    if not possible:  # the event happened by the review date, and no version was in force by then
+        return RuleResult(first, "NOT_APPLICABLE", None, None, "not_in_force", frozenset({"evaluation_date"}), _EMPTY,
+                          judged_basis=basis)
+    candidates = [evaluate_rule(r, env) for r in possible]
+    gap = not covers_until(possible, env.as_of)
     outcomes = {(c.outcome, c.severity) for c in candidates} | ({("NOT_APPLICABLE", None)} if gap else set())
     date_missing = when.missing if not when.known else _EMPTY
     if len(outcomes) == 1:
@@ -504,17 +508,29 @@ def evaluate_id(versions: tuple[ir.Rule, ...], env: Env) -> RuleResult:
                       missing or frozenset({basis}), judged_basis=basis)
 
 
-def covers_all_time(versions: tuple[ir.Rule, ...]) -> bool:
-    """Do the versions' windows, together, leave no day on which none of them is in force?"""
+def candidate_versions(versions: tuple[ir.Rule, ...], as_of: dt.date) -> tuple[ir.Rule, ...]:
+    """The versions that could govern an event of unknown date: the event happened by the review
+    date (design §5: the evaluation date is what has happened by then), so a version that starts
+    later is out."""
+    return tuple(r for r in versions if r.valid_from is None or r.valid_from <= as_of)
+
+
+def covers_until(versions: tuple[ir.Rule, ...], as_of: dt.date) -> bool:
+    """Do the versions' windows, together, leave no day up to the review date on which none of them
+    is in force?"""
+    if not versions:
+        return False
     spans = sorted(((r.valid_from or dt.date.min), (r.valid_until or dt.date.max)) for r in versions)
-    if spans[0][0] != dt.date.min or max(u for _, u in spans) != dt.date.max:
+    if spans[0][0] != dt.date.min:
         return False
     reach = spans[0][1]
     for start, until in spans[1:]:
-        if reach < dt.date.max and start > reach + dt.timedelta(days=1):
+        if reach >= as_of:
+            break
+        if start > reach + dt.timedelta(days=1):
             return False
         reach = max(reach, until)
-    return True
+    return reach >= as_of
 
 
 def relevant(rule: ir.Rule, stated: frozenset[str] | None) -> bool:
