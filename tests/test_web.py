@@ -378,3 +378,45 @@ def test_nothing_about_a_case_is_logged(client, caplog, capfd):
     out, err = capfd.readouterr()
     for text in (caplog.text, out, err):
         assert "secret-ref-7" not in text and "Jan Jansen" not in text
+
+
+def test_a_special_value_the_case_model_declares_is_offered_for_every_fact(pipeline, monkeypatch):
+    """`not_disclosed` (or any other word every fact takes) appears once the case model declares it."""
+    from normcheck.facts import model
+
+    monkeypatch.setattr(model, "SPECIAL_VALUES", ("unknown", "not_disclosed"))
+    client = TestClient(create_app(pipeline, HostPolicy(PORT)), base_url=BASE)
+    html = client.get("/").text
+    for fid in ("f-adequate_reception_status", "f-return_decision_issued", "f-decision_date-or", "f-basic_needs_provided-or"):
+        select = re.search(rf'<select id="{fid}".*?</select>', html, re.S).group(0)
+        assert 'value="not_disclosed">not disclosed by the authority<' in select, fid
+
+
+def test_serve_refuses_an_address_other_machines_can_reach(capsys):
+    from normcheck.cli import main
+
+    assert main(["serve", "--host", "0.0.0.0", "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "not a loopback address" in err and "--allow-remote" in err
+
+
+def test_serve_with_allow_remote_warns_and_accepts_ip_literals_only(monkeypatch, capsys):
+    import uvicorn
+
+    from normcheck.cli import main
+    from normcheck.web import server
+
+    seen = {}
+
+    def fake_run(self, sockets=None):  # type: ignore[no-untyped-def]
+        seen["app"] = self.config.app
+        seen["port"] = sockets[0].getsockname()[1]
+    monkeypatch.setattr(uvicorn.Server, "run", fake_run)
+    real_bind = server.bind
+    monkeypatch.setattr(server, "bind", lambda host, port: real_bind("127.0.0.1", 0))  # no real network address in tests
+    assert main(["serve", "--host", "192.0.2.10", "--allow-remote", "--port", "0"]) == 0
+    out = capsys.readouterr()
+    assert "warning" in out.err and "not a loopback address" in out.err
+    hosts = seen["app"].hosts
+    assert hosts.allows(f"192.0.2.10:{seen['port']}") and hosts.allows(f"localhost:{seen['port']}")
+    assert not hosts.allows(f"evil.example:{seen['port']}")  # DNS rebinding needs a name: names stay refused

@@ -269,6 +269,10 @@ def _context(pipeline: Pipeline, page: Page, formats: Any) -> dict[str, Any]:
     if policy == "uploaded":
         policies.append(F.Option("uploaded", i18n.t(lang, "policy_uploaded"), True))
     top_errors = {k: page.errors.get(k, []) for k in F.TOP_FIELDS}
+    labels = {f["key"]: f["label"] for sec in sections for f in sec["fields"]}
+    error_links = [{"anchor": ("f-" + key[5:]) if key.startswith("fact.") else f"f-{key}",
+                    "label": labels.get(key) or i18n.t(lang, key), "messages": " ".join(msgs)}
+                   for key, msgs in page.errors.items()]
     return {
         "lang": lang, "other_langs": [x for x in i18n.LANGS if x != lang], "langs": i18n.LANGS,
         "t": lambda key, **kw: i18n.t(lang, key, **kw),
@@ -276,7 +280,7 @@ def _context(pipeline: Pipeline, page: Page, formats: Any) -> dict[str, Any]:
         "state_note": F._one(state, "note"), "policy_inline": F._one(state, "policy_inline"),
         "record_types": F.record_type_options(state, form.vocabulary, lang), "policies": policies,
         "top_errors": top_errors, "sections": sections, "formats": formats,
-        "refused": page.refused, "general": page.general, "notices": [i18n.t(lang, n) for n in page.notices],
+        "refused": page.refused, "general": page.general, "error_links": error_links, "notices": [i18n.t(lang, n) for n in page.notices],
         "report": Markup(report_fragment(run, lang)) if run is not None else None,
         "collect": collect, "checked": run is not None,
     }

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ..diagnostics import InputError
-from ..facts import yamlio
-from ..facts.model import RECORD_TYPES, SPECIAL_VALUES
+from ..facts import model, yamlio
+from ..facts.model import RECORD_TYPES
 from ..vocabulary import FactSpec, Vocabulary
 from . import i18n
 
@@ -367,11 +367,10 @@ def _text(value: Any) -> str:
 
 def _fact_state(spec: FactSpec, value: Any) -> State:
     key, other = fact_key(spec.name), or_key(spec.name)
-    special = isinstance(value, str) and value.strip().lower() in SPECIAL_VALUES
+    special = isinstance(value, str) and value.strip().lower() in model.SPECIAL_VALUES
     if spec.kind in CHOICE_KINDS:
         if spec.kind == "bool" and isinstance(value, str) and not special:
-            from ..facts.model import BOOL_WORDS
-            value = BOOL_WORDS.get(value.strip().lower(), value)
+            value = model.BOOL_WORDS.get(value.strip().lower(), value)
         return {key: [value.strip().lower() if special else _text(value)]}
     if special:
         return {other: [value.strip().lower()]}
@@ -402,7 +401,7 @@ def choice_options(spec: FactSpec, state: Mapping[str, list[str]], lang: str) ->
     values = ["true", "false"] if spec.kind == "bool" else list(spec.values or ())
     out = [Option("", i18n.t(lang, "not_stated"), not current)]
     out += [Option(v, i18n.value_label(v, lang, spec.label(v, lang)), current == v) for v in values]
-    out += [Option(v, i18n.value_label(v, lang), current == v) for v in SPECIAL_VALUES]
+    out += [Option(v, i18n.value_label(v, lang), current == v) for v in model.SPECIAL_VALUES]
     if spec.nullable:
         out.append(Option("null", i18n.t(lang, "null"), current == "null"))
     return out
@@ -415,7 +414,7 @@ def other_options(spec: FactSpec, state: Mapping[str, list[str]], lang: str) -> 
     out = [Option("", i18n.t(lang, first), not current)]
     if spec.kind == "set":
         out.append(Option("none", i18n.t(lang, "none_of_these"), current == "none"))
-    out += [Option(v, i18n.value_label(v, lang), current == v) for v in SPECIAL_VALUES]
+    out += [Option(v, i18n.value_label(v, lang), current == v) for v in model.SPECIAL_VALUES]
     if spec.nullable:
         out.append(Option("null", i18n.t(lang, "null"), current == "null"))
     return out
