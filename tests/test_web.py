@@ -420,3 +420,18 @@ def test_serve_with_allow_remote_warns_and_accepts_ip_literals_only(monkeypatch,
     hosts = seen["app"].hosts
     assert hosts.allows(f"192.0.2.10:{seen['port']}") and hosts.allows(f"localhost:{seen['port']}")
     assert not hosts.allows(f"evil.example:{seen['port']}")  # DNS rebinding needs a name: names stay refused
+
+
+def test_a_warning_is_shown_at_its_field_and_the_case_is_still_checked(client):
+    r = client.post("/check", data={**AMV_183, "fact.age_at_application_months": "", "fact.date_of_birth": "2010-02-01",
+                                     "fact.application_date": "2025-05-12", "lang": "nl"}, headers=SAME)
+    warning = re.search(r'<p class="warn" id="f-date_of_birth-warn">(.*?)</p>', r.text, re.S)
+    assert warning and "geboortedatum is een persoonsgegeven" in warning.group(1)
+    assert '<div class="report">' in r.text and 'id="refusal"' not in r.text
+
+
+def test_a_derived_fact_that_contradicts_its_inputs_is_an_error_at_that_field(client):
+    r = client.post("/check", data={**AMV_183, "fact.date_of_birth": "2010-01-01", "fact.application_date": "2025-05-12",
+                                     "lang": "nl"}, headers=SAME)  # 184 months, not the 183 stated
+    assert "klopt niet met wat de andere feiten geven (184)" in errors_of(r.text)["f-age_at_application_months"]
+    assert '<div class="report">' not in r.text

@@ -176,8 +176,9 @@ def _internal_error(env: Environment, lang: str) -> HTMLResponse:
     return HTMLResponse(env.get_template("error.html").render(lang=lang, t=lambda k: i18n.t(lang, k)), status_code=500)
 
 
-def _attachment(text: str, media_type: str, name: str) -> Response:
-    return Response(text.encode("utf-8"), media_type=media_type,
+def _attachment(content: str | bytes, media_type: str, name: str) -> Response:
+    body = content.encode("utf-8") if isinstance(content, str) else content
+    return Response(body, media_type=media_type,
                     headers={"content-disposition": f'attachment; filename="{name}"'})
 
 

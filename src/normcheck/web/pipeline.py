@@ -33,7 +33,7 @@ class Format:
     label: str
     extension: str
     media_type: str
-    render: Callable[[findings.Run, str], str]
+    render: Callable[[findings.Run, str], "str | bytes"]  # bytes for a binary format such as .docx
 
 
 def report_formats() -> tuple[Format, ...]:
