@@ -435,3 +435,20 @@ def test_a_derived_fact_that_contradicts_its_inputs_is_an_error_at_that_field(cl
                                      "lang": "nl"}, headers=SAME)  # 184 months, not the 183 stated
     assert "klopt niet met wat de andere feiten geven (184)" in errors_of(r.text)["f-age_at_application_months"]
     assert '<div class="report">' not in r.text
+
+
+def test_a_forged_record_type_is_refused_at_its_field(client):
+    r = client.post("/check", data={**AMV_183, "record_type": "person", "lang": "nl"}, headers=SAME)
+    assert errors_of(r.text)["f-record_type"] == "Kies een van de genoemde waarden."
+
+
+def test_an_internal_error_shows_a_plain_page_and_logs_nothing(pipeline, monkeypatch, caplog, capfd):
+    def broken(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise RuntimeError("secret-ref-99 leaked into an exception")
+    monkeypatch.setattr(pipeline, "check", broken)
+    client = TestClient(create_app(pipeline, HostPolicy(PORT)), base_url=BASE, raise_server_exceptions=False)
+    r = client.post("/check", data={**AMV_183, "id": "secret-ref-99"}, headers=SAME)
+    assert r.status_code == 500 and "internal error in normcheck" in r.text.lower()
+    assert "secret-ref-99" not in r.text
+    out, err = capfd.readouterr()
+    assert "secret-ref-99" not in caplog.text + out + err

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -29,7 +29,6 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..diagnostics import Diagnostic
-from ..facts import yamlio
 from ..vocabulary import FactSpec
 from . import form as F
 from . import i18n
@@ -197,7 +196,7 @@ def _place(page: Page, problems: list[Diagnostic], built: F.Built, form: F.CaseF
     which line states which field); the rest goes above the form."""
     for d in problems:
         key = built.lines.get(d.line or 0)
-        kind, value = _field_kind(key, form), (F._one(page.state, key) if key else None)
+        kind, value = _field_kind(key, form), (F.first(page.state, key) if key else None)
         text = i18n.diagnostic_text(d, page.lang, kind, value)
         if key is None:
             page.general.append(text)
@@ -238,7 +237,7 @@ def _field(spec: FactSpec, page: Page, form: F.CaseForm) -> dict[str, Any]:
         "options": F.choice_options(spec, state, lang) if widget == "choice" else [],
         "boxes": F.boxes(spec, state, lang) if widget == "boxes" else [],
         "other": F.other_options(spec, state, lang) if widget != "choice" else [],
-        "value": F._one(state, key) if widget == "input" else "",
+        "value": F.first(state, key) if widget == "input" else "",
         "input_type": F.input_type(spec),
         "errors": page.errors.get(key, []), "warnings": page.warnings.get(key, []),
     }
@@ -264,7 +263,7 @@ def _context(pipeline: Pipeline, page: Page, formats: Any) -> dict[str, Any]:
             or any(spec.name in to_collect for spec in s.facts)
         sections.append({"family": s.family, "title": form.vocabulary.title(s.family, lang), "fields": fields,
                          "count": count, "open": open_})
-    policy = F._one(state, "policy")
+    policy = F.first(state, "policy")
     policies = [F.Option("", i18n.t(lang, "policy_none"), not policy)]
     policies += [F.Option(p.key, f"{p.id} ({p.key})", policy == p.key) for p in form.policies]
     if policy == "uploaded":
@@ -277,8 +276,8 @@ def _context(pipeline: Pipeline, page: Page, formats: Any) -> dict[str, Any]:
     return {
         "lang": lang, "other_langs": [x for x in i18n.LANGS if x != lang], "langs": i18n.LANGS,
         "t": lambda key, **kw: i18n.t(lang, key, **kw),
-        "state_id": F._one(state, "id") or F.DEFAULT_ID, "state_as_of": F._one(state, "as_of"),
-        "state_note": F._one(state, "note"), "policy_inline": F._one(state, "policy_inline"),
+        "state_id": F.first(state, "id") or F.DEFAULT_ID, "state_as_of": F.first(state, "as_of"),
+        "state_note": F.first(state, "note"), "policy_inline": F.first(state, "policy_inline"),
         "record_types": F.record_type_options(state, form.vocabulary, lang), "policies": policies,
         "top_errors": top_errors, "sections": sections, "formats": formats,
         "refused": page.refused, "general": page.general, "error_links": error_links, "notices": [i18n.t(lang, n) for n in page.notices],

@@ -117,7 +117,8 @@ class Built:
     errors: dict[str, list[str]] = field(default_factory=dict)  # field key -> i18n keys
 
 
-def _one(state: Mapping[str, list[str]], key: str) -> str:
+def first(state: Mapping[str, list[str]], key: str) -> str:
+    """The value of a single-valued field (the last one sent, stripped; empty when absent)."""
     vals = state.get(key) or [""]
     return vals[-1].strip()
 
@@ -145,13 +146,13 @@ def _typed(spec: FactSpec, raw: str) -> Any:
 def fact_value(spec: FactSpec, state: Mapping[str, list[str]]) -> tuple[bool, Any, str | None]:
     """(stated?, value, error key) of one fact in a form state."""
     if spec.kind in CHOICE_KINDS:
-        raw = _one(state, fact_key(spec.name))
+        raw = first(state, fact_key(spec.name))
         if not raw:
             return False, None, None
         if spec.kind == "bool" and raw in ("true", "false"):
             return True, raw == "true", None
         return True, raw, None
-    choice = _one(state, or_key(spec.name))
+    choice = first(state, or_key(spec.name))
     if spec.kind == "set" and spec.values is not None:
         ticked = [v for v in (state.get(fact_key(spec.name)) or []) if v]
         order = {v: i for i, v in enumerate(spec.values)}
@@ -163,7 +164,7 @@ def fact_value(spec: FactSpec, state: Mapping[str, list[str]]) -> tuple[bool, An
         if choice:
             return True, choice, None
         return (True, ticked, None) if ticked else (False, None, None)
-    raw = _one(state, fact_key(spec.name))
+    raw = first(state, fact_key(spec.name))
     if choice and raw:
         return True, raw, "err_both"
     if choice == "none" and spec.kind == "set":
@@ -180,8 +181,8 @@ def fact_value(spec: FactSpec, state: Mapping[str, list[str]]) -> tuple[bool, An
 def case_data(form: CaseForm, state: Mapping[str, list[str]]) -> Built:
     """The case file a form state describes (plain data, in the order a case file is written)."""
     errors: dict[str, list[str]] = {}
-    data: dict[str, Any] = {"normcheck": 1, "id": _one(state, "id") or DEFAULT_ID}
-    record_type = _one(state, "record_type") or "individual_case"
+    data: dict[str, Any] = {"normcheck": 1, "id": first(state, "id") or DEFAULT_ID}
+    record_type = first(state, "record_type") or "individual_case"
     data["record_type"] = record_type
     facts: dict[str, Any] = {}
     for section in form.sections:
@@ -193,15 +194,15 @@ def case_data(form: CaseForm, state: Mapping[str, list[str]]) -> Built:
                 facts[spec.name] = value
     if isinstance(facts.get("member_state"), str) and re.fullmatch(r"[A-Z]{2}", facts["member_state"]):
         data["member_state"] = facts.pop("member_state")  # where case files state it
-    as_of = _one(state, "as_of")
+    as_of = first(state, "as_of")
     if as_of:
         try:
             data["as_of"] = dt.date.fromisoformat(as_of)
         except ValueError:
             data["as_of"] = as_of
-    policy = _one(state, "policy")
+    policy = first(state, "policy")
     if policy == "uploaded":
-        inline = _inline_policy(_one(state, "policy_inline"))
+        inline = _inline_policy(first(state, "policy_inline"))
         if inline is None:
             errors.setdefault("policy", []).append("err_policy_unknown")
         else:
@@ -212,7 +213,7 @@ def case_data(form: CaseForm, state: Mapping[str, list[str]]) -> Built:
             errors.setdefault("policy", []).append("err_policy_unknown")
         else:
             data["policy"] = chosen.data
-    note = _one(state, "note")
+    note = first(state, "note")
     if note:
         data["note"] = note
     data["facts"] = facts
@@ -233,7 +234,7 @@ def _inline_policy(text: str) -> dict[str, Any] | None:
 def case_yaml(form: CaseForm, state: Mapping[str, list[str]]) -> Built:
     built = case_data(form, state)
     policy_note = None
-    ref = _one(state, "policy")
+    ref = first(state, "policy")
     chosen = form.policy(ref) if ref and ref != "uploaded" else None
     if chosen is not None:
         policy_note = f"{chosen.id} (cases/policies/{chosen.key}), inlined so that this file stands alone"
@@ -397,7 +398,7 @@ class Option:
 
 
 def choice_options(spec: FactSpec, state: Mapping[str, list[str]], lang: str) -> list[Option]:
-    current = _one(state, fact_key(spec.name))
+    current = first(state, fact_key(spec.name))
     values = ["true", "false"] if spec.kind == "bool" else list(spec.values or ())
     out = [Option("", i18n.t(lang, "not_stated"), not current)]
     out += [Option(v, i18n.value_label(v, lang, spec.label(v, lang)), current == v) for v in values]
@@ -409,9 +410,9 @@ def choice_options(spec: FactSpec, state: Mapping[str, list[str]], lang: str) ->
 
 def other_options(spec: FactSpec, state: Mapping[str, list[str]], lang: str) -> list[Option]:
     """The 'or' choice beside a typed value or a list of boxes."""
-    current = _one(state, or_key(spec.name))
-    first = "as_ticked" if spec.kind == "set" and spec.values is not None else "as_typed"
-    out = [Option("", i18n.t(lang, first), not current)]
+    current = first(state, or_key(spec.name))
+    lead = "as_ticked" if spec.kind == "set" and spec.values is not None else "as_typed"
+    out = [Option("", i18n.t(lang, lead), not current)]
     if spec.kind == "set":
         out.append(Option("none", i18n.t(lang, "none_of_these"), current == "none"))
     out += [Option(v, i18n.value_label(v, lang), current == v) for v in model.SPECIAL_VALUES]
@@ -430,7 +431,7 @@ def input_type(spec: FactSpec) -> str:
 
 
 def record_type_options(state: Mapping[str, list[str]], vocabulary: Vocabulary, lang: str) -> list[Option]:
-    current = _one(state, "record_type") or "individual_case"
+    current = first(state, "record_type") or "individual_case"
     spec = vocabulary.get("record_type")
     return [Option(v, i18n.value_label(v, lang, spec.label(v, lang) if spec else None), v == current)
             for v in RECORD_TYPES]
