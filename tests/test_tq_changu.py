@@ -104,3 +104,19 @@ def test_ch04_carries_the_zhang_question(capsys) -> None:
     assert by["CH-01"]["level"] == "OK"
     assert by["CH-04"]["level"] == "CONTESTED" and "Zhang" in by["CH-04"]["counter_argument"]
     assert any(s["source"] == "ZHANG" for s in by["CH-04"]["sources"])
+
+
+def test_tq13_version_is_picked_by_the_decision_date_not_the_review_date(capsys) -> None:
+    before = findings(capsys, TQ / "tq13-doubt-remains-decided-before-apr.yaml")["TQ-13"]
+    assert before["judged_on"] == "2026-05-20"
+    assert before["version"].startswith("Procedures Directive") and before["judged_on_basis"] == "decision_date"
+    after = findings(capsys, TQ / "tq13-visual-assessment-decided-after-apr.yaml")["TQ-13"]
+    assert after["version"].startswith("Asylum Procedure Regulation") and after["judged_on"] == "2026-07-01"
+
+
+def test_tq_finding_on_a_return_decision_before_tq_carries_the_salumi_note(capsys) -> None:
+    old = findings(capsys, TQ / "tq-c441-19-facts-pre-tq.yaml")["TQ-02"]
+    assert old["judged_on"] == "2018-03-20" and old["judged_on_basis"] == "return_decision_date"
+    assert "ECLI:EU:C:2021:9" in old["later_case_law"] and "Salumi" in old["later_case_law"]
+    recent = findings(capsys, TQ / "tq01-minor-16-no-assessment.yaml")["TQ-01"]
+    assert recent["judged_on"] == "2023-07-03" and recent["later_case_law"] is None
