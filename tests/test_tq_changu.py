@@ -120,3 +120,10 @@ def test_tq_finding_on_a_return_decision_before_tq_carries_the_salumi_note(capsy
     assert "ECLI:EU:C:2021:9" in old["later_case_law"] and "Salumi" in old["later_case_law"]
     recent = findings(capsys, TQ / "tq01-minor-16-no-assessment.yaml")["TQ-01"]
     assert recent["judged_on"] == "2023-07-03" and recent["later_case_law"] is None
+
+
+def test_rules_listing_shows_the_negative_rule_as_never_firing(capsys) -> None:
+    main(["rules", "--family", "changu", "--format", "json"])
+    rows = {r["rule"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["CH-01"]["levels"] == []
+    assert {"level": "CONTESTED", "severity": "low"} in rows["CH-04"]["levels"]
