@@ -180,7 +180,7 @@ class Finding(_Model):
     title: str
     message: str = Field(description="the rule's message when it fires; otherwise why it did not (or could not yet) fire")
     rule_message: str = Field(description="what the rule says when it fires, with this case's values")
-    counter_argument: str | None = None
+    counter_argument: str | None = None  # only on a CONTESTED finding: other grades have no opposing reading
     note: str | None = None
     reason: str = Field(description="fires | not_in_force | out_of_scope | no_facts | condition_false | "
                                     "condition_unknown | scope_unknown | exception_holds | …")
@@ -314,7 +314,7 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
         title=render(rule.text("titles", lang), run, lang, pack),
         message=render(rule.text("messages", lang), run, lang, pack) if res.fired else explain_quiet(res, lang),
         rule_message=render(rule.text("messages", lang), run, lang, pack),
-        counter_argument=render(counter, run, lang, pack) if counter and (res.outcome == "CONTESTED" or rule.contested) else None,
+        counter_argument=render(counter, run, lang, pack) if counter and res.outcome == "CONTESTED" else None,
         note=render(note, run, lang, pack) if note else None,
         reason=res.reason, sources=sources, pinpoints_verified=rule.verified,
         decided_by=tuple(_deciding(n, run, pack, origins) for n in sorted(res.decided) if not _constant(n, pack)),
