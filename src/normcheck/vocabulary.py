@@ -41,6 +41,17 @@ class FactSpec:
     line: int = 0
     labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (lang, ((value, label), …)) for reports
     range: tuple[Any, Any] | None = None  # (lowest, highest) value a case may state, for numbers and dates
+    question: tuple[tuple[str, str], ...] = ()  # (lang, question) for a form asking for this fact
+    help: tuple[tuple[str, str], ...] = ()  # (lang, help text) where the vocabulary gives one per language
+
+    def label(self, value: str, lang: str) -> str | None:
+        """How a report or a form in `lang` words `value` (None: the vocabulary gives no wording)."""
+        return dict(dict(self.labels).get(lang, ())).get(value)
+
+    def text(self, what: str, lang: str) -> str | None:
+        """The `question` or `help` text in `lang` (English as a fallback), or None."""
+        texts = dict(getattr(self, what))
+        return texts.get(lang) or texts.get("en")
 
     def out_of_range(self, value: Any) -> str | None:
         """Why `value` is not a value this fact can have (None when it is), in words."""
@@ -64,10 +75,16 @@ class Vocabulary:
     families: tuple[str, ...]
     limits: tuple[tuple[str, tuple[Any, Any]], ...] = tuple(DEFAULT_LIMITS.items())
     public_names: frozenset[str] = frozenset()  # names of judgments (parties): public, never personal data
+    titles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (family, ((lang, title), …))
 
     @property
     def date_range(self) -> tuple[dt.date, dt.date]:
         return dict(self.limits)["date"]  # type: ignore[no-any-return]
+
+    def title(self, family: str, lang: str) -> str:
+        """A family's title in `lang` (English as a fallback, else the family's name)."""
+        texts = dict(dict(self.titles).get(family, ()))
+        return texts.get(lang) or texts.get("en") or family
 
     def __contains__(self, name: str) -> bool:
         return name in self.facts
@@ -85,6 +102,7 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
     yaml = YAML(typ="rt")
     facts: dict[str, FactSpec] = {}
     families: list[str] = []
+    titles: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     problems: list[Diagnostic] = []
     pending_refs: list[tuple[str, str, str, int]] = []
     limits = dict(DEFAULT_LIMITS)
@@ -112,6 +130,7 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
             continue
         family = str(data.get("family", path.stem))
         families.append(family)
+        titles.append((family, _texts(data.get("title"), name, 1, "`title`", problems)))
         if "limits" in data:
             for kind, value in (data["limits"] or {}).items():
                 parsed = _range(value, str(kind))
@@ -152,6 +171,8 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
                 nullable=bool(spec.get("nullable", False)), derived=bool(spec.get("derived", False)),
                 doc=str(spec.get("doc", "") or ""), file=name, line=line,
                 labels=_labels(spec.get("labels"), values, name, line, fact, problems),
+                question=_texts(spec.get("question"), name, line, f"`question` of `{fact}`", problems),
+                help=_texts(spec.get("help"), name, line, f"`help` of `{fact}`", problems),
             )
             if "range" in spec:
                 ranges.append((fact, spec["range"], name, line))
@@ -161,8 +182,7 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
             problems.append(Diagnostic(file, line, 1, f"`values_of: {ref}` names no enum or set fact", hint=did_you_mean(ref, facts)))
             continue
         old = facts[fact]
-        facts[fact] = FactSpec(old.name, old.kind, old.family, target.values, old.nullable, old.derived, old.doc, old.file,
-                               old.line, old.labels or target.labels)
+        facts[fact] = replace(old, values=target.values, labels=old.labels or target.labels)
     limits.update(declared)
     explicit: dict[str, tuple[Any, Any]] = {}
     for fact, value, file, line in ranges:
@@ -177,8 +197,8 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
             facts[fact] = replace(spec, range=explicit.get(fact, limits[spec.kind]))
     if problems:
         raise InputError(problems)
-    return Vocabulary(facts=facts, families=tuple(families), limits=tuple(sorted(limits.items())),
-                      public_names=frozenset(public))
+    return Vocabulary(facts=facts, families=tuple(families), titles=tuple(titles),
+                      limits=tuple(sorted(limits.items())), public_names=frozenset(public))
 
 
 def _range(value: Any, kind: str) -> tuple[Any, Any] | None:
@@ -193,6 +213,18 @@ def _range(value: Any, kind: str) -> tuple[Any, Any] | None:
         if ok:
             lo, hi = (int(lo), int(hi)) if kind == "int" else (Decimal(str(lo)), Decimal(str(hi)))
     return (lo, hi) if ok and lo <= hi else None
+
+
+def _texts(raw: Any, file: str, line: int, what: str, problems: list[Diagnostic]) -> tuple[tuple[str, str], ...]:
+    """`{en: "…", nl: "…"}` (or one English text): wording per language for a form or a report."""
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return (("en", raw),)
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        problems.append(Diagnostic(file, line, 1, f"{what} must map a language to a text, e.g. {{en: \"…\", nl: \"…\"}}"))
+        return ()
+    return tuple(sorted((str(k), str(v)) for k, v in raw.items()))
 
 
 def _labels(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact: str,

@@ -530,13 +530,19 @@ def scan_id(value: str, public_names: frozenset[str] = frozenset(), words: froze
             continue
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         before = tokens[i - 1] if i else ""
+        if after in _ID_PARTICLES and i + 2 < len(tokens) and tokens[i + 2].isalpha() and (low in firsts or low in lasts):
+            return [Hit("name", 0, len(norm))]  # "jim-de-gratie", "fatima-el-amrani"
         if low in firsts:
             # a first name of four letters or more; a shorter one (ali, jan, mia) next to another word or a year
             if len(low) >= 4 or len(low) == 3 and low not in _MONTHS and (
                     after.isalpha() and after not in _ID_WORDS or re.fullmatch(r"(19|20)[0-9]{2}", after)
                     or before.isalpha() and len(before) >= 4 and before not in _ID_WORDS and before not in words):
                 return [Hit("name", 0, len(norm))]
-        if len(low) >= 4 and low in lasts or low in ("van", "ter", "ten", "vander") and after.isalpha() and after not in _ID_WORDS:
+        if low in ("van", "ter", "ten", "vander") and after.isalpha() and after not in _ID_WORDS:
+            return [Hit("name", 0, len(norm))]
+        # a family name next to another family name or a first name ("gerritse-bakker", "de-vries-ali")
+        neighbours = [w for w in (before, after) if w.isalpha() and w not in _ID_WORDS and w not in words]
+        if len(low) >= 4 and low in lasts and any(w in lasts or w in firsts for w in neighbours):
             return [Hit("name", 0, len(norm))]
     return []
 
@@ -545,6 +551,7 @@ def scan_id(value: str, public_names: frozenset[str] = frozenset(), words: froze
 _ID_WORDS = frozenset("""amv case policy test pin border control family mother father child son daughter woman man
 girl boy minor adult old new late early first second third last rd proc wd variant letter model hyp ok ind nl be de
 cec sbc tq qd echr changu feantsa""".split())
+_ID_PARTICLES = frozenset("de van der den el al ter ten bin ben abu".split())
 _MONTHS = frozenset("jan feb mar apr may mei jun jul aug sep okt oct nov dec".split())
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import ValidationError
 
@@ -78,8 +78,22 @@ def capped(diagnostics: list[Diagnostic], limit: int = MAX_SHOWN, extra: int = 0
                                hint="fix these and run again", severity=severity)]  # type: ignore[arg-type]
 
 
+PolicyResolver = Callable[[str], "Path | None"]
+
+
+def load_record_text(text: str, vocabulary: Vocabulary, *, display: str, today: dt.date | None = None,
+                     policy_file: PolicyResolver | None = None, personal_data: str = "error") -> Record:
+    """A case given as text rather than as a file (the local page): the same YAML hardening,
+    anonymisation guard and model as `load_record`. A `policy:` given as a path is looked up only
+    through `policy_file` (a name → one of the files it allows, or None), never on the file system
+    at large; without it a policy must be given inline."""
+    doc = yamlio.load(text, display)
+    return _record(doc, Path(display), vocabulary, today or dt.date.today(), nested=False,
+                   resolve=policy_file or (lambda _ref: None), personal_data=personal_data)
+
+
 def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date, nested: bool,
-            personal_data: str = "error") -> Record:
+            resolve: PolicyResolver | None = None, personal_data: str = "error") -> Record:
     if doc.data is None:
         raise InputError([Diagnostic(doc.file, 1, 1, "the file is empty",
                                      expected="a case file starting with `normcheck: 1`, `id:` and `facts:`")])
@@ -124,7 +138,7 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
         if nested:
             problems.append(doc.diag(("policy",), "a policy record cannot itself refer to a policy", key=True))
         else:
-            pol, policy_file = _policy(parsed.policy, doc, path, vocabulary, today, personal_data)
+            pol, policy_file = _policy(parsed.policy, doc, path, vocabulary, today, resolve, personal_data)
             policy_id = pol.id
             for fname, value in pol.facts.items():
                 if fname in ("record_type", "member_state"):
@@ -169,13 +183,17 @@ def _as_of(parsed: CaseBase, facts: dict[str, Any], today: dt.date) -> tuple[dt.
 
 
 def _policy(ref: Any, doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
-            personal_data: str = "error") -> tuple[Record, str]:
+            resolve: PolicyResolver | None = None, personal_data: str = "error") -> tuple[Record, str]:
     if isinstance(ref, str):
+        found = (path.parent / ref) if resolve is None else resolve(ref)
+        if found is None:
+            raise InputError([doc.diag(("policy",), f"policy `{_short(ref)}` is not one of the policies this page offers",
+                                       hint="choose the policy from the list, or give it inline (`policy:` with its facts)")])
         shown = str(Path(doc.file).parent / ref) if not Path(ref).is_absolute() else ref
         if Path(ref).suffix.lower() not in POLICY_SUFFIXES or not ref.strip():
             raise InputError([doc.diag(("policy",), f"`policy` must name a policy record, a .yaml or .yml file; `{_short(ref)}` is not one",
                                        hint="the path is relative to the case file, e.g. ../policies/nl-amv-2025.yaml")])
-        target = path.parent / ref
+        target = found
         if not target.is_file():
             what = "is not a regular file" if target.exists() else "not found"
             raise InputError([doc.diag(("policy",), f"policy file `{_short(ref)}` {what} (looked in {target.parent})",

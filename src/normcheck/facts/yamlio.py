@@ -147,7 +147,8 @@ def decode(raw: bytes, display: str) -> str:
             try:
                 return raw.decode(codec)
             except UnicodeDecodeError as exc:
-                raise InputError([Diagnostic(display, None, None, f"the file starts with a {codec.upper()} byte-order mark but is not {codec.upper()} text ({exc.reason})",
+                raise InputError([Diagnostic(display, None, None, f"the file is not UTF-8 text (it starts with a {codec.upper()} "
+                                             f"byte-order mark but is not {codec.upper()} text either: {exc.reason})",
                                              hint="save it as UTF-8")]) from None
     nul = raw.find(b"\0")
     if nul >= 0:
