@@ -9,7 +9,7 @@ where the "decided by", the "missing facts" and the ranked "facts to collect" co
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any, Callable, Iterable, Mapping
 
@@ -58,6 +58,12 @@ class RuleResult:
     decided: frozenset[str]
     missing: frozenset[str]
     exceptions: tuple[ExceptionCheck, ...] = ()
+    # Which date chose the version of the law: the event date named by `judged on` (or the
+    # evaluation date for a windowed rule without one); None when it is unknown or the rule has no
+    # window. `judged_basis` is what that date is ("notification_date", "evaluation date").
+    judged_on: dt.date | None = None
+    judged_basis: str = ""
+    versions_agree: bool = False  # the event date is unknown, but every candidate version gives this result
 
     @property
     def fired(self) -> bool:
@@ -414,9 +420,8 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def evaluate_rule(rule: ir.Rule, env: Env) -> RuleResult:
-    """One rule on one case: the table of design §5, with the reasons."""
-    if not rule.in_force(env.as_of):
-        return RuleResult(rule, "NOT_APPLICABLE", None, None, "not_in_force", frozenset({"evaluation_date"}), _EMPTY)
+    """One rule on one case: the table of design §5, with the reasons. (Which version is in force
+    is decided before, by `evaluate_id`.)"""
     if not relevant(rule, env.stated):
         return RuleResult(rule, "NOT_APPLICABLE", None, None, "no_facts", _EMPTY, _EMPTY)
     scope = eval_node(rule.applies, env) if rule.applies is not None else Val(True)
@@ -455,6 +460,63 @@ def evaluate_rule(rule: ir.Rule, env: Env) -> RuleResult:
                       decided, _EMPTY, exceptions)
 
 
+def evaluate_id(versions: tuple[ir.Rule, ...], env: Env) -> RuleResult:
+    """The result for one rule id: the version of the law in force on the date of the event the
+    rule governs (`judged on`), not on the day of the review. An unknown event date leaves the
+    result open unless every candidate version (and "no version in force", where the windows
+    leave a gap) gives the same result."""
+    first = versions[0]
+    if first.judged_on is None:
+        if not any(r.windowed for r in versions):
+            return evaluate_rule(first, env)
+        rule = next((r for r in versions if r.in_force(env.as_of)), None)
+        basis = "evaluation_date"
+        if rule is None:
+            return RuleResult(first, "NOT_APPLICABLE", None, None, "not_in_force", frozenset({"evaluation_date"}),
+                              _EMPTY, judged_on=env.as_of, judged_basis=basis)
+        return replace(evaluate_rule(rule, env), judged_on=env.as_of, judged_basis=basis)
+    basis = first.judged_on.text
+    when = eval_node(first.judged_on, env)
+    if when.known and when.value is not NULL:
+        rule = next((r for r in versions if r.in_force(when.value)), None)
+        if rule is None:
+            return RuleResult(first, "NOT_APPLICABLE", None, None, "not_in_force", when.decided, _EMPTY,
+                              judged_on=when.value, judged_basis=basis)
+        res = evaluate_rule(rule, env)
+        decided = res.decided if res.reason in ("no_facts", "scope_not_mentioned") else res.decided | when.decided
+        return replace(res, decided=decided, judged_on=when.value, judged_basis=basis)
+    candidates = [evaluate_rule(r, env) for r in versions]
+    gap = not covers_all_time(versions)
+    outcomes = {(c.outcome, c.severity) for c in candidates} | ({("NOT_APPLICABLE", None)} if gap else set())
+    date_missing = when.missing if not when.known else _EMPTY
+    if len(outcomes) == 1:
+        pick = candidates[-1]
+        extra = date_missing if pick.outcome == "INSUFFICIENT_DATA" else _EMPTY
+        return replace(pick, missing=pick.missing | extra, judged_basis=basis, versions_agree=len(candidates) > 1 or gap)
+    if all(o in ("OK", "NOT_APPLICABLE") for o, _ in outcomes):  # no version finds anything: say so, not "unknown"
+        pick = next(c for c in reversed(candidates) if c.outcome == "OK")
+        return replace(pick, judged_basis=basis, versions_agree=True)
+    missing = date_missing | frozenset().union(*(c.missing for c in candidates))
+    severities = [c.severity for c in candidates if c.severity]
+    sev = max(severities, key=lambda x: ir.SEVERITY_RANK[x]) if severities else None
+    decided = frozenset().union(*(c.decided for c in candidates if c.outcome != "NOT_APPLICABLE"))
+    return RuleResult(candidates[-1].rule, "INSUFFICIENT_DATA", sev, None, "event_date_unknown", decided,
+                      missing or frozenset({basis}), judged_basis=basis)
+
+
+def covers_all_time(versions: tuple[ir.Rule, ...]) -> bool:
+    """Do the versions' windows, together, leave no day on which none of them is in force?"""
+    spans = sorted(((r.valid_from or dt.date.min), (r.valid_until or dt.date.max)) for r in versions)
+    if spans[0][0] != dt.date.min or max(u for _, u in spans) != dt.date.max:
+        return False
+    reach = spans[0][1]
+    for start, until in spans[1:]:
+        if reach < dt.date.max and start > reach + dt.timedelta(days=1):
+            return False
+        reach = max(reach, until)
+    return True
+
+
 def relevant(rule: ir.Rule, stated: frozenset[str] | None) -> bool:
     """Is the record about this rule's norm family at all? It must mention one of the family's facts
     (a fact stated as `unknown` counts: it was mentioned)."""
@@ -479,8 +541,7 @@ def evaluate(pack: ir.RulePack, facts: Mapping[str, Any], as_of: dt.date,
     env, mismatches = derive(pack, facts, as_of, stated)
     results: list[RuleResult] = []
     for rid, versions in _index(pack).by_id:
-        rule = next((r for r in versions if r.in_force(as_of)), versions[0])
-        res = evaluate_rule(rule, env)
+        res = evaluate_id(versions, env)
         env.results[rid] = res
         results.append(res)
     return env, results, mismatches
