@@ -22,7 +22,7 @@ from typing import Sequence
 
 from rich.console import Console
 
-from . import __version__, findings
+from . import __version__
 from .diagnostics import Diagnostic, InputError
 
 FAIL_ON = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "never")
@@ -86,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="a fact to vary over a range (repeat for a grid)")
     sw.add_argument("--set", action="append", default=[], metavar="FACT=VALUE", help="fix a fact for every point")
     sw.add_argument("--rule", action="append", default=[], metavar="RULE", help="only these rules")
+    sw.add_argument("--against", metavar="OTHER_POLICY", help="compare with another policy: who gains and who loses")
     sw.add_argument("--format", choices=("terminal", "json", "csv", "svg"), default="terminal")
     sw.add_argument("--output", "-o", metavar="FILE")
     sw.add_argument("--as-of", type=_date, metavar="DATE")
@@ -139,6 +140,7 @@ def _load(args: argparse.Namespace, engine: str = "auto"):  # type: ignore[no-un
 
 
 def cmd_check(args: argparse.Namespace, err: Console) -> int:
+    from . import findings
     from .batch import check_files, expand
     from .report import document, terminal
 

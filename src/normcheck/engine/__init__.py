@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from .. import ir
-from . import durable_adapter
 from .evaluate import Env, Mismatch, RuleResult, covers_all_time, evaluate
 
 
@@ -28,6 +27,8 @@ class CaseRun:
 
 class Engine:
     def __init__(self, pack: ir.RulePack, use_durable: bool | None = None) -> None:
+        from . import durable_adapter  # imported by the commands that run cases only (not by the sweep)
+
         self.pack = pack
         if use_durable is None:
             use_durable = durable_adapter.AVAILABLE and not os.environ.get("NORMCHECK_NO_DURABLE")
@@ -41,6 +42,8 @@ class Engine:
 
     @property
     def label(self) -> str:
+        from . import durable_adapter
+
         if self.durable is not None:
             return f"durable-rules {durable_adapter.VERSION} + normcheck three-valued evaluator (cross-checked)"
         if not durable_adapter.AVAILABLE:
