@@ -36,6 +36,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 256:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes from 1 to 256")
+    return n
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("en", "nl"), default=os.environ.get("NORMCHECK_LANG", "en"),
                    help="language of titles, messages and labels (default: en)")
@@ -58,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     c.add_argument("--engine", choices=("auto", "evaluator"), default="auto",
                    help="auto: durable-rules cross-checked by the evaluator where durable-rules imports")
+    c.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                   help="check the files in N processes (output in the same order as with one)")
     _common(c)
 
     t = sub.add_parser("test", help="check the expect: blocks of pinned case files")
@@ -156,8 +168,14 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
         task = progress.add_task("checking cases", total=len(files))
         progress.start()
     try:
-        results = list(check_files(files, loaded, engine, args.lang, as_of=args.as_of,
-                                   on_done=(lambda _p: progress.advance(task)) if progress else None))
+        on_done = (lambda _p: progress.advance(task)) if progress else None
+        if args.jobs > 1 and len(files) > 1:
+            from .batch import check_files_parallel
+
+            results = list(check_files_parallel(files, args.rules, False if args.engine == "evaluator" else None,
+                                                args.lang, args.jobs, as_of=args.as_of, on_done=on_done))
+        else:
+            results = list(check_files(files, loaded, engine, args.lang, as_of=args.as_of, on_done=on_done))
     finally:
         if progress is not None:
             progress.stop()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
@@ -551,6 +552,19 @@ class DurableEngine:
     def _check(state: Any) -> None:
         if isinstance(state, dict) and "exception" in state:
             raise RuntimeError(f"durable-rules action failed: {state['exception']}")
+
+
+def _forget_host_in_child() -> None:
+    """A forked process (`normcheck -j N`) builds its own host: the parent's timer threads and
+    locks do not exist in the child."""
+    DurableEngine._host = None
+    DurableEngine._registered = {}
+    DurableEngine._fired = {}
+    DurableEngine._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_host_in_child)
 
 
 def _culprit(compiled: CompiledPack) -> str:
