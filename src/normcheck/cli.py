@@ -154,7 +154,6 @@ def _load(args: argparse.Namespace, engine: str = "auto"):  # type: ignore[no-un
 def cmd_check(args: argparse.Namespace, err: Console) -> int:
     from . import findings
     from .batch import check_files, expand
-    from .report import document, terminal
 
     loaded, engine = _load(args, args.engine)
     files, problems = expand(args.paths)
@@ -184,8 +183,10 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
     if args.format == "json":
         out_text = run.model_dump_json(indent=2) + "\n"
     elif args.format == "markdown":
+        from .report import document
         out_text = document.markdown(run, args.lang, args.all)
     elif args.format == "html":
+        from .report import document
         out_text = document.html_page(run, args.lang, args.all)
     if out_text is not None:
         if args.output:
@@ -193,6 +194,7 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
         else:
             sys.stdout.write(out_text)
     else:
+        from .report import terminal
         if args.output:
             with open(args.output, "w", encoding="utf-8") as fh:
                 terminal.print_run(run, Console(file=fh, width=120, highlight=False), args.lang, args.all)

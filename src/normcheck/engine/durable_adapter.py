@@ -34,7 +34,7 @@ from typing import Any
 
 from .. import ir
 from ..values import EPOCH, NULL, UNKNOWN
-from .evaluate import Env, eval_node, relevant
+from .evaluate import Env, compiled, eval_node
 
 try:  # durable-rules 2.0.28 does not import on Python 3.13+; normcheck then runs its own evaluator
     import durable_rules_engine  # noqa: F401
@@ -488,9 +488,11 @@ class DurableEngine:
         """One fact per rule: the case as that rule sees it (its facts, its computed atoms)."""
         as_of = encode(env.as_of)
         atom_values: dict[str, Any] = {}
+        encoded: dict[str, tuple[tuple[str, Any], ...]] = {}  # a fact's properties, worked out once per case
+        stated = env.stated
         facts = []
         for view in self.compiled.views:
-            if not relevant(self._rules[view.key], env.stated):
+            if stated is not None and view.gate and stated.isdisjoint(view.gate):
                 continue  # the relevance gate: the record says nothing the rule is about
             fact: dict[str, Any] = {"sid": sid, "t": view.key, "_as_of": as_of}
             judged = self._rules[view.key].judged_on
@@ -499,24 +501,29 @@ class DurableEngine:
                 if isinstance(when, dt.date):
                     fact["_j"] = encode(when)
             for name in view.props:
-                if name.endswith("__n"):
-                    continue
-                value = env.value(name)
-                if value is UNKNOWN:
-                    continue
-                if value is NULL:
-                    fact[name + "__null"] = True
-                    continue
-                fact[name] = encode(value)
-                if isinstance(value, (frozenset, set)):
-                    fact[name + "__n"] = len(value)
+                props = encoded.get(name)
+                if props is None:
+                    props = encoded[name] = () if name.endswith("__n") else self._encoded(name, env.value(name))
+                if props:
+                    fact.update(props)
             for node, name in view.atoms:
                 if name not in atom_values:
-                    atom_values[name] = eval_node(node, env).value
+                    atom_values[name] = compiled(node)(env)[0]
                 if atom_values[name] is not UNKNOWN:
                     fact[name] = bool(atom_values[name])
             facts.append(fact)
         return facts
+
+    @staticmethod
+    def _encoded(name: str, value: Any) -> tuple[tuple[str, Any], ...]:
+        """The properties that carry one fact: none when unknown, `<name>__null` for a stated null."""
+        if value is UNKNOWN:
+            return ()
+        if value is NULL:
+            return ((name + "__null", True),)
+        if isinstance(value, (frozenset, set)):
+            return ((name, encode(value)), (name + "__n", len(value)))
+        return ((name, encode(value)),)
 
     def fired(self, env: Env) -> dict[str, dict[str, int]]:
         """rule id -> {rule key (version) -> index of its highest grade that fired}, for one case."""
