@@ -155,7 +155,7 @@ class Env:
         if stated is not U:
             v = (stated, bit(d.name))
         else:
-            cv, cm = compiled(d.expr)(self)
+            cv, cm = generated(d.expr)(self)
             if cv is not U:
                 v = (cv, bit(d.name))
             else:
@@ -397,6 +397,120 @@ def _compile(n: ir.Node) -> Callable[[Env], Pair]:
     raise TypeError(f"no evaluator for {t.__name__}")  # pragma: no cover - the checker builds only these
 
 
+# ---- whole expressions as generated Python -------------------------------------------------------
+# The closures above call one another per node. For the expressions a rule or a definition starts
+# from, the common node types (constants, facts, and/or/not, comparisons, `is`, `otherwise`,
+# membership in a constant set) are also written out as one straight-line Python function, so that
+# a case costs a handful of local-variable operations per node instead of a call and a tuple.
+# The generated code follows the closures line by line; every other node type is left to its
+# closure. `tests/test_evaluate.py` compares the two on every expression of the bundled pack.
+
+_GENERATED: dict[int, tuple[ir.Node, Callable[[Env], Pair]]] = {}
+
+
+def generated(n: ir.Node) -> Callable[[Env], Pair]:
+    """The expression as one generated function returning (value, mask), built once per node."""
+    hit = _GENERATED.get(id(n))
+    if hit is not None and hit[0] is n:
+        return hit[1]
+    fn = _generate(n)
+    _GENERATED[id(n)] = (n, fn)
+    return fn
+
+
+class _Gen:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {"U": U, "NULL": NULL}
+        self.count = 0
+
+    def const(self, value: Any) -> str:
+        self.count += 1
+        key = f"k{self.count}"
+        self.names[key] = value
+        return key
+
+    def emit(self, indent: int, text: str) -> None:
+        self.lines.append("    " * indent + text)
+
+    def node(self, n: ir.Node, ind: int) -> tuple[str, str]:
+        """Emit code that leaves the node's value and mask in two fresh locals; return their names."""
+        self.count += 1
+        i = self.count
+        v, m = f"v{i}", f"m{i}"
+        t = type(n)
+        if t is ir.Const:
+            self.emit(ind, f"{v} = {self.const(n.value)}; {m} = 0")  # type: ignore[attr-defined]
+        elif t is ir.Fact:
+            name = self.const(n.name)  # type: ignore[attr-defined]
+            b = self.const(bit(n.name))  # type: ignore[attr-defined]
+            self.emit(ind, f"{v} = D.get({name})")
+            self.emit(ind, f"if {v} is not None: {v}, {m} = {v}")
+            self.emit(ind, f"elif {name} in S: {v}, {m} = env.pair({name})")
+            self.emit(ind, f"else: {v} = F.get({name}, U); {m} = {b}")
+        elif t is ir.And or t is ir.Or:
+            decisive = "True" if t is ir.Or else "False"
+            other = "False" if t is ir.Or else "True"
+            parts = [self.node(o, ind) for o in n.operands]  # type: ignore[attr-defined]
+            self.emit(ind, f"h{i} = k{i}_ = u{i} = 0; s{i} = o{i} = False")
+            for pv, pm in parts:
+                self.emit(ind, f"if {pv} is {decisive}: s{i} = True; h{i} |= {pm}")
+                self.emit(ind, f"elif {pv} is U: o{i} = True; u{i} |= {pm}")
+                self.emit(ind, f"else: k{i}_ |= {pm}")
+            self.emit(ind, f"if s{i}: {v} = {decisive}; {m} = h{i}")
+            self.emit(ind, f"elif o{i}: {v} = U; {m} = u{i}")
+            self.emit(ind, f"else: {v} = {other}; {m} = k{i}_")
+        elif t is ir.Not:
+            pv, pm = self.node(n.operand, ind)  # type: ignore[attr-defined]
+            self.emit(ind, f"{m} = {pm}; {v} = {pv} if {pv} is U else (not {pv})")
+        elif t is ir.Cmp:
+            a, ma = self.node(n.left, ind)  # type: ignore[attr-defined]
+            b, mb = self.node(n.right, ind)  # type: ignore[attr-defined]
+            op = n.op  # type: ignore[attr-defined]
+            self.emit(ind, f"if {a} is U or {b} is U: {v} = U; {m} = ({ma} if {a} is U else 0) | ({mb} if {b} is U else 0)")
+            if op in ("==", "!="):
+                self.emit(ind, f"else: {v} = {a} {op} {b}; {m} = {ma} | {mb}")
+            else:
+                self.emit(ind, f"elif {a} is NULL or {b} is NULL: {v} = False; {m} = {ma} | {mb}")
+                self.emit(ind, f"else: {v} = bool({a} {op} {b}); {m} = {ma} | {mb}")
+        elif t is ir.Is and n.test in ("known", "unknown", "null"):  # type: ignore[attr-defined]
+            pv, pm = self.node(n.operand, ind)  # type: ignore[attr-defined]
+            test = n.test  # type: ignore[attr-defined]
+            if test == "known":
+                self.emit(ind, f"{v} = {pv} is not U; {m} = {pm}")
+            elif test == "unknown":
+                self.emit(ind, f"{v} = {pv} is U; {m} = {pm}")
+            else:
+                self.emit(ind, f"{m} = {pm}; {v} = U if {pv} is U else ({pv} is NULL)")
+        elif t is ir.Otherwise:
+            a, ma = self.node(n.left, ind)  # type: ignore[attr-defined]
+            self.emit(ind, f"if {a} is not U: {v} = {a}; {m} = {ma}")
+            self.emit(ind, "else:")
+            b, mb = self.node(n.right, ind + 1)  # type: ignore[attr-defined]
+            self.emit(ind + 1, f"if {b} is not U: {v} = {b}; {m} = {mb}")
+            self.emit(ind + 1, f"else: {v} = U; {m} = {ma} | {mb}")
+        elif t is ir.In and type(n.container) is ir.Const and isinstance(n.container.value, frozenset):  # type: ignore[attr-defined]
+            e, me = self.node(n.element, ind)  # type: ignore[attr-defined]
+            members = self.const(n.container.value)  # type: ignore[attr-defined]
+            self.emit(ind, f"if {e} is U: {v} = U; {m} = {me}")
+            self.emit(ind, f"elif {e} is NULL: {v} = False; {m} = {me}")
+            self.emit(ind, f"else: {v} = {e} in {members}; {m} = {me}")
+        else:  # every other node: its closure
+            fn = self.const(compiled(n))
+            self.emit(ind, f"{v}, {m} = {fn}(env)")
+        return v, m
+
+
+def _generate(n: ir.Node) -> Callable[[Env], Pair]:
+    g = _Gen()
+    v, m = g.node(n, 1)
+    source = "\n".join(["def expression(env):", "    D = env.derived; S = env.defines; F = env.facts", *g.lines,
+                         f"    return ({v}, {m})"])
+    namespace: dict[str, Any] = dict(g.names)
+    exec(compile(source, f"<normcheck expression: {n.text[:60]!r}>", "exec"), namespace)  # noqa: S102 - code built from the IR above
+    return namespace["expression"]  # type: ignore[no-any-return]
+
+
 _ORDER = {
     "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b,
@@ -554,8 +668,8 @@ def _rule_fns(rule: ir.Rule) -> tuple[Any, tuple[Any, ...], tuple[Any, ...]]:
     """The closures of a rule's scope, grades and exceptions (built once per rule)."""
     hit = _RULE_FNS.get(id(rule))
     if hit is None or hit[0] is not rule:
-        fns = (compiled(rule.applies) if rule.applies is not None else None,
-               tuple(compiled(g.expr) for g in rule.grades), tuple(compiled(u) for u in rule.unless))
+        fns = (generated(rule.applies) if rule.applies is not None else None,
+               tuple(generated(g.expr) for g in rule.grades), tuple(generated(u) for u in rule.unless))
         hit = (rule, fns)
         _RULE_FNS[id(rule)] = hit
     return hit[1]
