@@ -52,6 +52,6 @@ def test_generated_code_matches_the_closures(loaded) -> None:
         for root in roots:
             a = Env(facts=facts, as_of=as_of, defines=defines)
             b = Env(facts=facts, as_of=as_of, defines=defines)
-            assert generated(root)(a) == compiled(root)(b), root.text
+            assert generated(root, defines)(a) == compiled(root)(b), root.text
             compared += 1
     assert compared > 10_000

@@ -155,7 +155,7 @@ class Env:
         if stated is not U:
             v = (stated, bit(d.name))
         else:
-            cv, cm = generated(d.expr)(self)
+            cv, cm = generated(d.expr, self.defines)(self)
             if cv is not U:
                 v = (cv, bit(d.name))
             else:
@@ -399,27 +399,30 @@ def _compile(n: ir.Node) -> Callable[[Env], Pair]:
 
 # ---- whole expressions as generated Python -------------------------------------------------------
 # The closures above call one another per node. For the expressions a rule or a definition starts
-# from, the common node types (constants, facts, and/or/not, comparisons, `is`, `otherwise`,
-# membership in a constant set) are also written out as one straight-line Python function, so that
+# from, the common node types (constants, facts, the evaluation date, and/or/not, comparisons,
+# `is`, `otherwise`, membership in a constant set, `RULE fires`, + - *, negation, min/max, if) are
+# also written out as one straight-line Python function, so that
 # a case costs a handful of local-variable operations per node instead of a call and a tuple.
 # The generated code follows the closures line by line; every other node type is left to its
-# closure. `tests/test_evaluate.py` compares the two on every expression of the bundled pack.
+# closure. `tests/test_generated.py` compares the two on every expression of the bundled pack.
 
 _GENERATED: dict[int, tuple[ir.Node, Callable[[Env], Pair]]] = {}
 
 
-def generated(n: ir.Node) -> Callable[[Env], Pair]:
-    """The expression as one generated function returning (value, mask), built once per node."""
+def generated(n: ir.Node, defines: Mapping[str, ir.Define]) -> Callable[[Env], Pair]:
+    """The expression as one generated function returning (value, mask), built once per node.
+    `defines` are the definitions of the node's pack: a fact that is not one is read directly."""
     hit = _GENERATED.get(id(n))
     if hit is not None and hit[0] is n:
         return hit[1]
-    fn = _generate(n)
+    fn = _generate(n, frozenset(defines))
     _GENERATED[id(n)] = (n, fn)
     return fn
 
 
 class _Gen:
-    def __init__(self) -> None:
+    def __init__(self, defines: frozenset[str]) -> None:
+        self.defines = defines
         self.lines: list[str] = []
         self.names: dict[str, Any] = {"U": U, "NULL": NULL}
         self.count = 0
@@ -433,6 +436,13 @@ class _Gen:
     def emit(self, indent: int, text: str) -> None:
         self.lines.append("    " * indent + text)
 
+    def strict(self, ind: int, v: str, m: str, operands: list[tuple[str, str]]) -> None:
+        """Unknown if an operand is (its missing facts), null if one is null; the caller adds the `else:`."""
+        unknown = " or ".join(f"{ov} is U" for ov, _ in operands)
+        self.emit(ind, f"if {unknown}: {v} = U; {m} = " + " | ".join(f"({om} if {ov} is U else 0)" for ov, om in operands))
+        null = " or ".join(f"{ov} is NULL" for ov, _ in operands)
+        self.emit(ind, f"elif {null}: {v} = NULL; {m} = {' | '.join(om for _, om in operands)}")
+
     def node(self, n: ir.Node, ind: int) -> tuple[str, str]:
         """Emit code that leaves the node's value and mask in two fresh locals; return their names."""
         self.count += 1
@@ -444,10 +454,12 @@ class _Gen:
         elif t is ir.Fact:
             name = self.const(n.name)  # type: ignore[attr-defined]
             b = self.const(bit(n.name))  # type: ignore[attr-defined]
-            self.emit(ind, f"{v} = D.get({name})")
-            self.emit(ind, f"if {v} is not None: {v}, {m} = {v}")
-            self.emit(ind, f"elif {name} in S: {v}, {m} = env.pair({name})")
-            self.emit(ind, f"else: {v} = F.get({name}, U); {m} = {b}")
+            if n.name in self.defines:  # type: ignore[attr-defined]
+                self.emit(ind, f"{v} = D.get({name})")
+                self.emit(ind, f"if {v} is None: {v} = env.pair({name})")
+                self.emit(ind, f"{v}, {m} = {v}")
+            else:  # a plain fact (the env of this pack never derives it)
+                self.emit(ind, f"{v} = F.get({name}, U); {m} = {b}")
         elif t is ir.And or t is ir.Or:
             decisive = "True" if t is ir.Or else "False"
             other = "False" if t is ir.Or else "True"
@@ -495,16 +507,48 @@ class _Gen:
             self.emit(ind, f"if {e} is U: {v} = U; {m} = {me}")
             self.emit(ind, f"elif {e} is NULL: {v} = False; {m} = {me}")
             self.emit(ind, f"else: {v} = {e} in {members}; {m} = {me}")
+        elif t is ir.EvalDate:
+            self.emit(ind, f"{v} = env.as_of; {m} = {self.const(bit('evaluation_date'))}")
+        elif t is ir.Fires:
+            rid, ref = self.const(n.rule), self.const(bit("rule:" + n.rule))  # type: ignore[attr-defined]
+            self.emit(ind, f"h{i} = env.fired_missing.get({rid})")
+            self.emit(ind, f"if h{i} is None or h{i}[0] or h{i}[1]: {v} = h{i} is not None and h{i}[0]; {m} = {ref}")
+            self.emit(ind, f"else: {v} = U; {m} = h{i}[2]")
+        elif (t is ir.Arith and n.op in ("+", "-", "*")) or t is ir.Neg:  # type: ignore[attr-defined]
+            operands = [self.node(n.left, ind), self.node(n.right, ind)] if t is ir.Arith else [self.node(n.operand, ind)]  # type: ignore[attr-defined]
+            self.strict(ind, v, m, operands)
+            result = f"{operands[0][0]} {n.op} {operands[1][0]}" if t is ir.Arith else f"-{operands[0][0]}"  # type: ignore[attr-defined]
+            self.emit(ind, f"else: {v} = {result}; {m} = {' | '.join(om for _, om in operands)}")
+        elif t is ir.Call and n.func in ("min", "max"):  # type: ignore[attr-defined]
+            operands = [self.node(a, ind) for a in n.args]  # type: ignore[attr-defined]
+            unknown = " or ".join(f"{ov} is U" for ov, _ in operands)
+            self.emit(ind, f"if {unknown}: {v} = U; {m} = " + " | ".join(f"({om} if {ov} is U else 0)" for ov, om in operands))
+            self.emit(ind, "else:")
+            self.emit(ind + 1, f"{m} = {' | '.join(om for _, om in operands)}")
+            self.emit(ind + 1, f"p{i} = [x for x in ({', '.join(ov for ov, _ in operands)},) if x is not NULL]")
+            self.emit(ind + 1, f"{v} = {n.func}(p{i}) if p{i} else NULL")  # type: ignore[attr-defined]
+        elif t is ir.If:
+            c, mc = self.node(n.cond, ind)  # type: ignore[attr-defined]
+            self.emit(ind, f"if {c} is U:")
+            a, ma = self.node(n.then, ind + 1)  # type: ignore[attr-defined]
+            b, mb = self.node(n.orelse, ind + 1)  # type: ignore[attr-defined]
+            self.emit(ind + 1, f"if {a} is not U and {b} is not U and {a} == {b}: {v} = {a}; {m} = {ma} | {mb}")
+            self.emit(ind + 1, f"else: {v} = U; {m} = {mc} | ({ma} if {a} is U else 0) | ({mb} if {b} is U else 0)")
+            for head, branch in ((f"elif {c}:", n.then), ("else:", n.orelse)):  # type: ignore[attr-defined]
+                self.emit(ind, head)
+                bv, bm = self.node(branch, ind + 1)
+                self.emit(ind + 1, f"if {bv} is U: {v} = U; {m} = {bm}")
+                self.emit(ind + 1, f"else: {v} = {bv}; {m} = {bm} | {mc}")
         else:  # every other node: its closure
             fn = self.const(compiled(n))
             self.emit(ind, f"{v}, {m} = {fn}(env)")
         return v, m
 
 
-def _generate(n: ir.Node) -> Callable[[Env], Pair]:
-    g = _Gen()
+def _generate(n: ir.Node, defines: frozenset[str]) -> Callable[[Env], Pair]:
+    g = _Gen(defines)
     v, m = g.node(n, 1)
-    source = "\n".join(["def expression(env):", "    D = env.derived; S = env.defines; F = env.facts", *g.lines,
+    source = "\n".join(["def expression(env):", "    D = env.derived; F = env.facts", *g.lines,
                          f"    return ({v}, {m})"])
     namespace: dict[str, Any] = dict(g.names)
     exec(compile(source, f"<normcheck expression: {n.text[:60]!r}>", "exec"), namespace)  # noqa: S102 - code built from the IR above
@@ -583,6 +627,7 @@ class _Plan:
     windowed: bool  # picked by the evaluation date (no `judged on`)
     judged: bool  # picked by the date of an event (`judged on`)
     referenced: bool  # another rule says `RULE fires`
+    quiet: dict[dt.date, RuleResult] = field(default_factory=dict, compare=False)  # "no facts" result by evaluation date
 
 
 @dataclass(frozen=True)
@@ -592,6 +637,9 @@ class _PackIndex:
     defines: dict[str, ir.Define]
     by_id: tuple[tuple[str, tuple[ir.Rule, ...]], ...]
     plans: tuple[_Plan, ...] = ()
+    ids: tuple[str, ...] = ()
+    gated: tuple[tuple[frozenset[str], tuple[int, ...]], ...] = ()  # plans by family gate (plan indexes)
+    ungated: tuple[int, ...] = ()  # plans evaluated whatever the record mentions
 
 
 _INDEX: dict[int, tuple[ir.RulePack, _PackIndex]] = {}
@@ -611,8 +659,16 @@ def _index(pack: ir.RulePack) -> _PackIndex:
             judged = versions[0].judged_on is not None
             windowed = not judged and (len(versions) > 1 or versions[0].windowed)
             plans.append(_Plan(rid, tuple(versions), gate if gate else None, windowed, judged, rid in referenced))
+        groups: dict[frozenset[str], list[int]] = {}
+        ungated = []
+        for i, plan in enumerate(plans):
+            if plan.gate is None or plan.judged:
+                ungated.append(i)
+            else:
+                groups.setdefault(plan.gate, []).append(i)
         index = _PackIndex({d.name: d for d in pack.defines}, tuple((k, tuple(v)) for k, v in grouped.items()),
-                           tuple(plans))
+                           tuple(plans), tuple(p.rid for p in plans), tuple((g, tuple(m)) for g, m in groups.items()),
+                           tuple(ungated))
         hit = (pack, index)
         _INDEX[id(pack)] = hit
     return hit[1]
@@ -664,12 +720,12 @@ def _quiet(rule: ir.Rule, reason: str, judged_on: dt.date | None, basis: str) ->
 _RULE_FNS: dict[int, tuple[ir.Rule, tuple[Any, tuple[Any, ...], tuple[Any, ...]]]] = {}
 
 
-def _rule_fns(rule: ir.Rule) -> tuple[Any, tuple[Any, ...], tuple[Any, ...]]:
-    """The closures of a rule's scope, grades and exceptions (built once per rule)."""
+def _rule_fns(rule: ir.Rule, defines: Mapping[str, ir.Define]) -> tuple[Any, tuple[Any, ...], tuple[Any, ...]]:
+    """The functions of a rule's scope, grades and exceptions (built once per rule)."""
     hit = _RULE_FNS.get(id(rule))
     if hit is None or hit[0] is not rule:
-        fns = (generated(rule.applies) if rule.applies is not None else None,
-               tuple(generated(g.expr) for g in rule.grades), tuple(generated(u) for u in rule.unless))
+        fns = (generated(rule.applies, defines) if rule.applies is not None else None,
+               tuple(generated(g.expr, defines) for g in rule.grades), tuple(generated(u, defines) for u in rule.unless))
         hit = (rule, fns)
         _RULE_FNS[id(rule)] = hit
     return hit[1]
@@ -681,7 +737,7 @@ def evaluate_rule(rule: ir.Rule, env: Env, judged_on: dt.date | None = None, bas
     stated = env.stated
     if stated is not None and rule.gate and stated.isdisjoint(rule.gate):
         return _quiet(rule, "no_facts", judged_on, basis)
-    applies, grade_fns, unless_fns = _rule_fns(rule)
+    applies, grade_fns, unless_fns = _rule_fns(rule, env.defines)
     if applies is not None:
         sv, sm = applies(env)
     else:
@@ -815,32 +871,52 @@ def relevant(rule: ir.Rule, stated: frozenset[str] | None) -> bool:
     return not (rule.gate and stated.isdisjoint(rule.gate))
 
 
+def _quiet_for(plan: _Plan, as_of: dt.date) -> RuleResult | None:
+    """The result of a rule id whose family the record does not mention (None: evaluate it)."""
+    res = plan.quiet.get(as_of)
+    if res is None:
+        if not plan.windowed:
+            res = _quiet(plan.versions[0], "no_facts", None, "")
+        else:
+            rule = next((r for r in plan.versions if r.in_force(as_of)), None)
+            if rule is None:
+                return None  # not in force: evaluate_id says so
+            res = _quiet(rule, "no_facts", as_of, "evaluation_date")
+        if len(plan.quiet) > 1000:
+            plan.quiet.clear()
+        plan.quiet[as_of] = res
+    return res
+
+
 def evaluate(pack: ir.RulePack, facts: Mapping[str, Any], as_of: dt.date,
              stated: Iterable[str] | None = None) -> tuple[Env, list[RuleResult], list[Mismatch]]:
     """Every rule of the pack on one case, in dependency order, one result per rule id."""
     env, mismatches = derive(pack, facts, as_of, stated)
-    results: list[RuleResult] = []
+    index = _index(pack)
+    plans = index.plans
+    results: list[RuleResult | None] = [None] * len(plans)
     stated_set = env.stated
-    gates: dict[frozenset[str], bool] = {}
-    for plan in _index(pack).plans:
-        gate = plan.gate
-        res = None
-        if gate is not None and stated_set is not None and not plan.judged:
-            about = gates.get(gate)
-            if about is None:
-                about = gates[gate] = not stated_set.isdisjoint(gate)
-            if not about:  # the record says nothing of this family: the answer needs no evaluation
-                if not plan.windowed:
-                    res = _quiet(plan.versions[0], "no_facts", None, "")
-                else:
-                    rule = next((r for r in plan.versions if r.in_force(as_of)), None)
-                    if rule is not None:
-                        res = _quiet(rule, "no_facts", as_of, "evaluation_date")
-        if res is None:
-            res = evaluate_id(plan.versions, env)
-        env.results[plan.rid] = res
+    if stated_set is None:
+        todo: Iterable[int] = range(len(plans))
+    else:
+        pending = list(index.ungated)
+        for gate, members in index.gated:
+            if stated_set.isdisjoint(gate):  # the record says nothing of this family: no evaluation needed
+                for i in members:
+                    res = _quiet_for(plans[i], as_of)
+                    if res is None:
+                        pending.append(i)
+                    else:
+                        results[i] = res
+            else:
+                pending.extend(members)
+        todo = sorted(pending)
+    fired_missing = env.fired_missing
+    for i in todo:
+        plan = plans[i]
+        res = evaluate_id(plan.versions, env)
+        results[i] = res
         if plan.referenced:
-            env.fired_missing[plan.rid] = (res.reason == "fires", res.outcome in ("OK", "NOT_APPLICABLE"),
-                                           _mask(res.missing))
-        results.append(res)
-    return env, results, mismatches
+            fired_missing[plan.rid] = (res.reason == "fires", res.outcome in ("OK", "NOT_APPLICABLE"), _mask(res.missing))
+    env.results.update(zip(index.ids, results))  # type: ignore[arg-type]
+    return env, results, mismatches  # type: ignore[return-value]
