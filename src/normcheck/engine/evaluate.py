@@ -132,6 +132,7 @@ class Env:
     stated: frozenset[str] | None = None  # facts the record mentions (None: treat every rule as relevant)
     defines: Mapping[str, ir.Define] = field(default_factory=dict)
     fired_missing: dict[str, tuple[bool, bool, int]] = field(default_factory=dict)  # rule id -> (fired, quiet, missing mask)
+    hot: bool = False  # a batch: use the generated code (worth compiling only after some cases)
 
     def lookup(self, name: str) -> Val:
         """A fact or derived fact with its explanation; a definition is computed once, when first needed."""
@@ -155,7 +156,7 @@ class Env:
         if stated is not U:
             v = (stated, bit(d.name))
         else:
-            cv, cm = generated(d.expr, self.defines)(self)
+            cv, cm = (generated(d.expr, self.defines) if self.hot else compiled(d.expr))(self)
             if cv is not U:
                 v = (cv, bit(d.name))
             else:
@@ -640,6 +641,7 @@ class _PackIndex:
     ids: tuple[str, ...] = ()
     gated: tuple[tuple[frozenset[str], tuple[int, ...]], ...] = ()  # plans by family gate (plan indexes)
     ungated: tuple[int, ...] = ()  # plans evaluated whatever the record mentions
+    cases: list[int] = field(default_factory=lambda: [0], compare=False)  # cases evaluated so far
 
 
 _INDEX: dict[int, tuple[ir.RulePack, _PackIndex]] = {}
@@ -717,17 +719,24 @@ def _quiet(rule: ir.Rule, reason: str, judged_on: dt.date | None, basis: str) ->
     return hit
 
 
-_RULE_FNS: dict[int, tuple[ir.Rule, tuple[Any, tuple[Any, ...], tuple[Any, ...]]]] = {}
+_RULE_FNS: dict[tuple[int, bool], tuple[ir.Rule, tuple[Any, tuple[Any, ...], tuple[Any, ...]]]] = {}
 
 
-def _rule_fns(rule: ir.Rule, defines: Mapping[str, ir.Define]) -> tuple[Any, tuple[Any, ...], tuple[Any, ...]]:
-    """The functions of a rule's scope, grades and exceptions (built once per rule)."""
-    hit = _RULE_FNS.get(id(rule))
+def _rule_fns(rule: ir.Rule, env: Env) -> tuple[Any, tuple[Any, ...], tuple[Any, ...]]:
+    """The functions of a rule's scope, grades and exceptions (built once per rule): the closures,
+    or in a batch the generated code."""
+    key = (id(rule), env.hot)
+    hit = _RULE_FNS.get(key)
     if hit is None or hit[0] is not rule:
-        fns = (generated(rule.applies, defines) if rule.applies is not None else None,
-               tuple(generated(g.expr, defines) for g in rule.grades), tuple(generated(u, defines) for u in rule.unless))
+        if env.hot:
+            d = env.defines
+            fns = (generated(rule.applies, d) if rule.applies is not None else None,
+                   tuple(generated(g.expr, d) for g in rule.grades), tuple(generated(u, d) for u in rule.unless))
+        else:
+            fns = (compiled(rule.applies) if rule.applies is not None else None,
+                   tuple(compiled(g.expr) for g in rule.grades), tuple(compiled(u) for u in rule.unless))
         hit = (rule, fns)
-        _RULE_FNS[id(rule)] = hit
+        _RULE_FNS[key] = hit
     return hit[1]
 
 
@@ -737,7 +746,7 @@ def evaluate_rule(rule: ir.Rule, env: Env, judged_on: dt.date | None = None, bas
     stated = env.stated
     if stated is not None and rule.gate and stated.isdisjoint(rule.gate):
         return _quiet(rule, "no_facts", judged_on, basis)
-    applies, grade_fns, unless_fns = _rule_fns(rule, env.defines)
+    applies, grade_fns, unless_fns = _rule_fns(rule, env)
     if applies is not None:
         sv, sm = applies(env)
     else:
@@ -871,6 +880,11 @@ def relevant(rule: ir.Rule, stated: frozenset[str] | None) -> bool:
     return not (rule.gate and stated.isdisjoint(rule.gate))
 
 
+# Generating code costs more than evaluating a few cases with the closures: a batch switches to
+# the generated code after this many cases (a one-case run never pays for it).
+HOT_AFTER = 40
+
+
 def _quiet_for(plan: _Plan, as_of: dt.date) -> RuleResult | None:
     """The result of a rule id whose family the record does not mention (None: evaluate it)."""
     res = plan.quiet.get(as_of)
@@ -893,6 +907,8 @@ def evaluate(pack: ir.RulePack, facts: Mapping[str, Any], as_of: dt.date,
     """Every rule of the pack on one case, in dependency order, one result per rule id."""
     env, mismatches = derive(pack, facts, as_of, stated)
     index = _index(pack)
+    index.cases[0] += 1
+    env.hot = index.cases[0] > HOT_AFTER
     plans = index.plans
     results: list[RuleResult | None] = [None] * len(plans)
     stated_set = env.stated
