@@ -151,10 +151,6 @@ def startup_bench(repeats: int, env: dict[str, str]) -> None:
 # ---- batch throughput ---------------------------------------------------------------------------
 
 
-def best_of(fn: Callable[[], float], rounds: int = 3) -> float:
-    return min(fn() for _ in range(rounds))
-
-
 def normcheck_engine(cases: list[dict], engine: Engine) -> float:
     start = time.perf_counter()
     for f in cases:
@@ -248,7 +244,7 @@ def baseline_evaluator() -> Any:
     return module
 
 
-def batch_bench(n: int) -> None:
+def batch_bench(n: int, rounds: int = 5) -> None:
     loaded = load_pack(None)
     engine = Engine(loaded.pack)
     cases = generate(n)
@@ -258,12 +254,15 @@ def batch_bench(n: int) -> None:
     evaluator_time(cases[:300], loaded.pack, v0.evaluate)
     bare, posted = bare_durable_setup(cases, engine)
     bare()
-    t_nc = best_of(lambda: normcheck_engine(cases, engine))
-    t_bare = best_of(bare)
-    t_eval = best_of(lambda: evaluator_time(cases, loaded.pack, evaluate))
-    t_v0 = best_of(lambda: evaluator_time(cases, loaded.pack, v0.evaluate))
-    t_py = best_of(lambda: pure_python(cases))
-    print(f"batch throughput on {n:,} generated T.Q. cases (cases/s, best of 3):")
+    runs: dict[str, list[float]] = {"nc": [], "bare": [], "eval": [], "v0": [], "py": []}
+    for _ in range(rounds):  # in turn, so that a busy machine slows every contender alike
+        runs["nc"].append(normcheck_engine(cases, engine))
+        runs["bare"].append(bare())
+        runs["eval"].append(evaluator_time(cases, loaded.pack, evaluate))
+        runs["v0"].append(evaluator_time(cases, loaded.pack, v0.evaluate))
+        runs["py"].append(pure_python(cases))
+    t_nc, t_bare, t_eval, t_v0, t_py = (min(runs[k]) for k in ("nc", "bare", "eval", "v0", "py"))
+    print(f"batch throughput on {n:,} generated T.Q. cases (cases/s, best of {rounds} rounds taken in turn):")
     print(f"  normcheck: evaluator with explanations + durable-rules + cross-check: {n / t_nc:10,.0f}")
     print(f"  bare durable-rules, the same rule pack, the same facts posted:        {posted / t_bare:10,.0f}")
     print(f"  hand-written Python, the seven T.Q. conditions (the floor):           {n / t_py:10,.0f}")

@@ -58,7 +58,10 @@ class Engine:
         if self.durable is not None:
             fired = self.durable.fired(env)
             for res in results:
-                got = self._durable_verdict(res, fired.get(res.rule.id, {}))
+                marks = fired.get(res.rule.id)
+                if not marks and res.reason != "fires":
+                    continue  # neither engine says it fires
+                got = self._durable_verdict(res, marks or {})
                 want: tuple[str, ...] | None
                 if res.fired and res.rule.judged_on is not None and res.judged_on is None:
                     want = (res.outcome, res.severity or "")  # versions agreed on an unknown event date

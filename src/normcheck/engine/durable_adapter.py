@@ -34,7 +34,7 @@ from typing import Any
 
 from .. import ir
 from ..values import EPOCH, NULL, UNKNOWN
-from .evaluate import Env, compiled, eval_node
+from .evaluate import Env, compiled, eval_node, generated
 
 try:  # durable-rules 2.0.28 does not import on Python 3.13+; normcheck then runs its own evaluator
     import durable_rules_engine  # noqa: F401
@@ -508,7 +508,7 @@ class DurableEngine:
                     fact.update(props)
             for node, name in view.atoms:
                 if name not in atom_values:
-                    atom_values[name] = compiled(node)(env)[0]
+                    atom_values[name] = (generated(node, env.defines) if env.hot else compiled(node))(env)[0]
                 if atom_values[name] is not UNKNOWN:
                     fact[name] = bool(atom_values[name])
             facts.append(fact)
@@ -536,11 +536,13 @@ class DurableEngine:
             handled = False
             facts.insert(0, {"sid": sid, "t": "$begin"})
             try:
-                self._check(self.host.assert_facts(name, facts))  # every fact is handled: `$begin` or the sink
-                handled = True
+                state = self.host.assert_facts(name, facts)  # every fact is handled: `$begin` or the sink
+                handled = True  # (the state exists now: delete it even if an action failed)
+                self._check(state)
                 for n in range(1, self.compiled.strata + 1):
                     self._check(self.host.assert_fact(name, {"sid": sid, "t": "$end", "n": n}))
-                self._check(self.host.get_state(name, sid))
+                # (each assertion returns the state after every action it set off, chained ones
+                # included, with any exception an action raised: no separate get_state is needed)
                 marks = DurableEngine._fired.pop(sid, set())
             finally:
                 DurableEngine._fired.pop(sid, None)
