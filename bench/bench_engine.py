@@ -329,6 +329,10 @@ def main() -> None:
         sys.exit("durable-rules is not importable on this Python; the benchmark compares against it")
     cache = tempfile.mkdtemp(prefix="nc-bench-cache-")
     env = dict(os.environ, NORMCHECK_CACHE=cache, PYTHONPATH=str(ROOT / "src"))
+    # Processes run as on a user's machine: Python keeps the compiled bytecode of normcheck's
+    # modules (a harness may set PYTHONDONTWRITEBYTECODE, which would recompile every module of
+    # normcheck, but not of the site-packages it is compared with, on every run).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     print(f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
           f"load average {os.getloadavg()[0]:.1f}")
     sweep_bench(args.repeats, env)
