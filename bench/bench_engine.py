@@ -169,8 +169,6 @@ def evaluator_time(cases: list[dict], pack: Any, fn: Callable[..., Any]) -> floa
 def bare_durable_setup(cases: list[dict], engine: Engine) -> tuple[Callable[[], float], int]:
     """The same rule pack (normcheck's compiled ruleset) on a bare durable-rules host, posted the
     same facts normcheck posts, with actions that only chain (no explanation, no evaluator)."""
-    from durable import engine as dengine
-
     durable = engine.durable
     compiled = durable_adapter.compile_pack(engine.pack)
     referenced = frozenset(d for r in engine.pack.rules for d in r.rule_deps)
@@ -190,7 +188,7 @@ def bare_durable_setup(cases: list[dict], engine: Engine) -> tuple[Callable[[], 
                 c.assert_fact({"t": "finding", "rule": rule_id})
         return run
     name = f"bench_bare_{os.getpid()}_{time.time_ns()}"
-    host = dengine.Host()
+    host = durable_adapter.SyncHost()  # durable-rules' Host without its background dispatch threads, as normcheck
     host.register_rulesets({name: {k: dict(v, run=action(k)) for k, v in compiled.definition.items()}})
     posted = []
     for i, f in enumerate(cases):  # the facts normcheck posts for each case, worked out before timing

@@ -430,6 +430,19 @@ def _negative_refs(rule: ir.Rule) -> set[str]:
     return out
 
 
+if AVAILABLE:
+    class SyncHost(_dengine.Host):  # type: ignore[misc, name-defined]
+        """A durable-rules host without its background threads. `Host()` starts two timer threads
+        that dispatch pending actions and timers of every ruleset every 0.2-0.5 s. normcheck runs
+        every action synchronously inside its own assertions (the sink rule sees to it) and uses no
+        timers or queues; a background dispatch could only take an action away from the case
+        being run and make the cross-check report a rule that "did not fire" (seen under heavy
+        load). Without the threads a forked process (`-j N`) also inherits no thread state."""
+
+        def _run(self) -> None:
+            pass
+
+
 class DurableEngine:
     """One registered ruleset per pack per process; one state per case, deleted afterwards."""
 
@@ -443,7 +456,7 @@ class DurableEngine:
         self.pack = pack
         with self._lock:
             if DurableEngine._host is None:
-                DurableEngine._host = _dengine.Host()
+                DurableEngine._host = SyncHost()
             name = "nc_" + pack.digest[:16]
             compiled = DurableEngine._registered.get(name)
             if compiled is None:
