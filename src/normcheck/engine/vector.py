@@ -25,7 +25,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -213,6 +212,10 @@ class Grid:
 # ---- functions of the rule language -----------------------------------------------------------
 
 
+_MONTH = np.timedelta64(1, "M")
+_DAY = np.timedelta64(1, "D")
+
+
 def _ymd(d: Any) -> tuple[Any, Any, Any]:
     months = d.astype("datetime64[M]")
     years = months.astype("datetime64[Y]")
@@ -221,7 +224,7 @@ def _ymd(d: Any) -> tuple[Any, Any, Any]:
 
 
 def _month_end(d: Any) -> Any:
-    return (d.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1 == d
+    return (d.astype("datetime64[M]") + _MONTH).astype("datetime64[D]") - _DAY == d
 
 
 def v_months_between(a: Any, b: Any) -> Any:
@@ -251,7 +254,7 @@ def v_add_months(d: Any, n: Any) -> Any:
     y, m, day = _ymd(d)
     total = (y - 1970) * 12 + (m - 1) + np.asarray(n, dtype=np.int64)
     month = total.astype("datetime64[M]")
-    length = ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(np.int64)
+    length = ((month + _MONTH).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(np.int64)
     return month.astype("datetime64[D]") + (np.minimum(day, length) - 1).astype("timedelta64[D]")
 
 
@@ -747,4 +750,4 @@ def outcome_names(codes: np.ndarray) -> list[str]:
 
 
 __all__ = ["Col", "Grid", "VECTOR_FUNCTIONS", "VectorEvaluator", "column", "evaluate_grid", "outcome_names",
-           "rule_closure", "Decimal"]
+           "rule_closure"]
