@@ -8,7 +8,6 @@ This is also the documented, versioned JSON schema of `normcheck --format json` 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import platform
 import re
 from dataclasses import dataclass, fields
@@ -153,7 +152,9 @@ class _Model:
         return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
 
     def model_dump_json(self, indent: int | None = None) -> str:
-        return json.dumps(self.model_dump(), indent=indent, ensure_ascii=False)
+        from pydantic_core import to_json  # the same (compiled) JSON writer pydantic models use
+
+        return to_json(self.model_dump(), indent=indent).decode("utf-8")
 
 
 def _plain(value: Any) -> Any:
