@@ -1,9 +1,9 @@
 """Run a rule pack on one case: the evaluator explains, durable-rules independently decides what fires.
 
 Both engines read the same IR. On every case they must agree on which rules fire and at which
-level; a disagreement is a defect in normcheck and is reported, never silently resolved. On
-Python 3.13+ (where durable-rules 2.0.28 does not import) the evaluator runs alone and the
-receipt says so.
+level; a disagreement is a defect in normcheck and is reported, never silently resolved. Where
+durable-rules does not import (2.0.28 built on Python 3.13 without the README's CPPFLAGS) the
+evaluator runs alone and the receipt says so.
 """
 
 from __future__ import annotations

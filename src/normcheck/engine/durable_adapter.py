@@ -36,7 +36,9 @@ from .. import ir
 from ..values import EPOCH, NULL, UNKNOWN
 from .evaluate import Env, compiled, eval_node, generated
 
-try:  # durable-rules 2.0.28 does not import on Python 3.13+; normcheck then runs its own evaluator
+# Built on Python 3.13 without CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject (see the README),
+# durable-rules 2.0.28 does not import; normcheck then runs its own evaluator and says so.
+try:
     import durable_rules_engine  # noqa: F401
     from durable import engine as _dengine
 
