@@ -625,7 +625,6 @@ class _Plan:
     rid: str
     versions: tuple[ir.Rule, ...]
     gate: frozenset[str] | None  # the facts of its family, when every version has the same (else None)
-    windowed: bool  # picked by the evaluation date (no `judged on`)
     judged: bool  # picked by the date of an event (`judged on`)
     referenced: bool  # another rule says `RULE fires`
     quiet: dict[dt.date, RuleResult] = field(default_factory=dict, compare=False)  # "no facts" result by evaluation date
@@ -659,8 +658,7 @@ def _index(pack: ir.RulePack) -> _PackIndex:
             gates = {frozenset(v.gate) for v in versions}
             gate = gates.pop() if len(gates) == 1 else None
             judged = versions[0].judged_on is not None
-            windowed = not judged and (len(versions) > 1 or versions[0].windowed)
-            plans.append(_Plan(rid, tuple(versions), gate if gate else None, windowed, judged, rid in referenced))
+            plans.append(_Plan(rid, tuple(versions), gate if gate else None, judged, rid in referenced))
         groups: dict[frozenset[str], list[int]] = {}
         ungated = []
         for i, plan in enumerate(plans):
@@ -821,15 +819,8 @@ def evaluate_id(versions: tuple[ir.Rule, ...], env: Env) -> RuleResult:
     result open unless every candidate version (and "no version in force", where the windows
     leave a gap) gives the same result."""
     first = versions[0]
-    if first.judged_on is None:
-        if len(versions) == 1 and not first.windowed:
-            return evaluate_rule(first, env)
-        rule = next((r for r in versions if r.in_force(env.as_of)), None)
-        basis = "evaluation_date"
-        if rule is None:
-            return RuleResult(first, "NOT_APPLICABLE", None, None, "not_in_force", frozenset({"evaluation_date"}),
-                              _EMPTY, judged_on=env.as_of, judged_basis=basis)
-        return evaluate_rule(rule, env, env.as_of, basis)
+    if first.judged_on is None:  # the checker allows this only for a rule without window or versions
+        return evaluate_rule(first, env)
     basis = first.judged_on.text
     when = eval_node(first.judged_on, env)
     if when.known and when.value is not NULL:
@@ -840,8 +831,12 @@ def evaluate_id(versions: tuple[ir.Rule, ...], env: Env) -> RuleResult:
         res = evaluate_rule(rule, env)
         decided = res.decided if res.reason in ("no_facts", "scope_not_mentioned") else res.decided | when.decided
         return replace(res, decided=decided, judged_on=when.value, judged_basis=basis)
-    candidates = [evaluate_rule(r, env) for r in versions]
-    gap = not covers_all_time(versions)
+    possible = candidate_versions(versions, env.as_of)
+    if not possible:  # the event happened by the review date, and no version was in force by then
+        return RuleResult(first, "NOT_APPLICABLE", None, None, "not_in_force", frozenset({"evaluation_date"}), _EMPTY,
+                          judged_basis=basis)
+    candidates = [evaluate_rule(r, env) for r in possible]
+    gap = not covers_until(possible, env.as_of)
     outcomes = {(c.outcome, c.severity) for c in candidates} | ({("NOT_APPLICABLE", None)} if gap else set())
     date_missing = when.missing if not when.known else _EMPTY
     if len(outcomes) == 1:
@@ -859,17 +854,29 @@ def evaluate_id(versions: tuple[ir.Rule, ...], env: Env) -> RuleResult:
                       missing or frozenset({basis}), judged_basis=basis)
 
 
-def covers_all_time(versions: tuple[ir.Rule, ...]) -> bool:
-    """Do the versions' windows, together, leave no day on which none of them is in force?"""
+def candidate_versions(versions: tuple[ir.Rule, ...], as_of: dt.date) -> tuple[ir.Rule, ...]:
+    """The versions that could govern an event of unknown date: the event happened by the review
+    date (design §5: the evaluation date is what has happened by then), so a version that starts
+    later is out."""
+    return tuple(r for r in versions if r.valid_from is None or r.valid_from <= as_of)
+
+
+def covers_until(versions: tuple[ir.Rule, ...], as_of: dt.date) -> bool:
+    """Do the versions' windows, together, leave no day up to the review date on which none of them
+    is in force?"""
+    if not versions:
+        return False
     spans = sorted(((r.valid_from or dt.date.min), (r.valid_until or dt.date.max)) for r in versions)
-    if spans[0][0] != dt.date.min or max(u for _, u in spans) != dt.date.max:
+    if spans[0][0] != dt.date.min:
         return False
     reach = spans[0][1]
     for start, until in spans[1:]:
-        if reach < dt.date.max and start > reach + dt.timedelta(days=1):
+        if reach >= as_of:
+            break
+        if start > reach + dt.timedelta(days=1):
             return False
         reach = max(reach, until)
-    return True
+    return reach >= as_of
 
 
 def relevant(rule: ir.Rule, stated: frozenset[str] | None) -> bool:
@@ -886,16 +893,11 @@ HOT_AFTER = 40
 
 
 def _quiet_for(plan: _Plan, as_of: dt.date) -> RuleResult | None:
-    """The result of a rule id whose family the record does not mention (None: evaluate it)."""
+    """The result of a rule id whose family the record does not mention (a rule without `judged
+    on`, so with one version and no window: the checker refuses the others)."""
     res = plan.quiet.get(as_of)
     if res is None:
-        if not plan.windowed:
-            res = _quiet(plan.versions[0], "no_facts", None, "")
-        else:
-            rule = next((r for r in plan.versions if r.in_force(as_of)), None)
-            if rule is None:
-                return None  # not in force: evaluate_id says so
-            res = _quiet(rule, "no_facts", as_of, "evaluation_date")
+        res = _quiet(plan.versions[0], "no_facts", None, "")
         if len(plan.quiet) > 1000:
             plan.quiet.clear()
         plan.quiet[as_of] = res

@@ -31,7 +31,7 @@ import numpy as np
 
 from .. import ir
 from ..values import NULL, UNKNOWN
-from .evaluate import Env, _index, covers_all_time, eval_node, relevant
+from .evaluate import Env, _index, candidate_versions, covers_until, eval_node, relevant
 
 OUTCOME_CODE = {name: i for i, name in enumerate(ir.OUTCOMES)}
 NA = OUTCOME_CODE["NOT_APPLICABLE"]
@@ -521,13 +521,8 @@ class VectorEvaluator:
         """`evaluate_id` over the grid: the version in force on the date of the event the rule governs."""
         n = self.n
         first = versions[0]
-        if first.judged_on is None:
-            if not any(r.windowed for r in versions):
-                return self.rule(first)
-            rule = next((r for r in versions if r.in_force(self.grid.as_of)), None)
-            if rule is None:
-                return _RuleOut(np.full(n, NA, np.int8), np.zeros(n, np.int8), np.zeros(n, bool))
-            return self.rule(rule)
+        if first.judged_on is None:  # the checker allows this only for a rule without window or versions
+            return self.rule(first)
         when = self.ev(first.judged_on)
         dated = _bcast(when.known & ~when.null, n)
         day = None
@@ -537,14 +532,15 @@ class VectorEvaluator:
             else:  # dates that came through an object column
                 day = np.array([_py(_python_value(when, i)) if dated[i] else dt.date(1970, 1, 1) for i in range(n)],
                                dtype="datetime64[D]")
-        candidates = [self.rule(r) for r in versions]
+        by_version = {id(r): self.rule(r) for r in versions}
         outcome = np.full(n, NA, np.int8)
         severity = np.zeros(n, np.int8)
         fired = np.zeros(n, bool)
         taken = ~dated
-        for r, c in zip(versions, candidates):
+        for r in versions:
             if day is None:
                 break
+            c = by_version[id(r)]
             inside = ~taken
             if r.valid_from:
                 inside &= day >= np.datetime64(r.valid_from, "D")
@@ -552,14 +548,17 @@ class VectorEvaluator:
                 inside &= day <= np.datetime64(r.valid_until, "D")
             outcome[inside], severity[inside], fired[inside] = c.outcome[inside], c.severity[inside], c.fired[inside]
             taken |= inside
-        # the event date is unknown: the versions (and a gap between them) must agree
+        # the event date is unknown: it happened by the review date; the versions that could apply
+        # (and a gap between them) must agree
         open_ = ~dated
-        if open_.any():
+        possible = candidate_versions(versions, self.grid.as_of)
+        if open_.any() and possible:
+            candidates = [by_version[id(r)] for r in possible]
             last = candidates[-1]
             same = np.ones(n, bool)
             for c in candidates[:-1]:
                 same &= (c.outcome == last.outcome) & (c.severity == last.severity)
-            if not covers_all_time(versions):
+            if not covers_until(possible, self.grid.as_of):
                 same &= (last.outcome == NA) & (last.severity == 0)
             quiet = np.ones(n, bool)
             for c in candidates:
