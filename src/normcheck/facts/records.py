@@ -11,13 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from pydantic import ValidationError
-
 from ..diagnostics import Diagnostic, InputError, did_you_mean, one_of
 from ..values import UNKNOWN
 from ..vocabulary import Vocabulary
 from . import guard, yamlio
-from .model import RECORD_TYPES, CaseBase, Expectation, case_model
+from .model import RECORD_TYPES, Expectation, Parsed, case_model, quick_parse
 
 TOP_KEYS = ("normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "facts", "expect")
 MAX_SHOWN = 25  # problems shown per file; the rest are counted
@@ -101,14 +99,19 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
         raise InputError([doc.diag((), "a case file must be a mapping of keys to values",
                                    expected="`normcheck: 1`, `id: …`, `facts:` …")])
     problems, warnings = _guard(doc, vocabulary, personal_data)
-    model = case_model(vocabulary)
-    try:
-        parsed: CaseBase = model.model_validate(doc.data)
-    except ValidationError as exc:
-        flagged = {(d.line, d.column) for d in problems}  # a personal-data key is not also an "unknown key"
-        translated, more = _translate(exc, doc, vocabulary, MAX_SHOWN + 1 - len(problems))
-        problems.extend(d for d in translated if not (d.message.startswith("unknown") and (d.line, d.column) in flagged))
-        raise InputError(capped(problems, extra=more) + capped(warnings)) from None
+    parsed = quick_parse(doc.data, vocabulary) if not problems else None
+    if parsed is None:  # not plainly valid: the pydantic model decides and words the errors
+        from pydantic import ValidationError
+
+        from .pydantic_case import to_parsed
+
+        try:
+            parsed = to_parsed(case_model(vocabulary).model_validate(doc.data))
+        except ValidationError as exc:
+            flagged = {(d.line, d.column) for d in problems}  # a personal-data key is not also an "unknown key"
+            translated, more = _translate(exc, doc, vocabulary, MAX_SHOWN + 1 - len(problems))
+            problems.extend(d for d in translated if not (d.message.startswith("unknown") and (d.line, d.column) in flagged))
+            raise InputError(capped(problems, extra=more) + capped(warnings)) from None
     if problems:
         raise InputError(capped(problems) + capped(warnings))
     lo, hi = vocabulary.date_range
@@ -117,9 +120,8 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
                                    f"evaluates ({lo.isoformat()} to {hi.isoformat()})")])
     facts: dict[str, Any] = {}
     origins: dict[str, FactOrigin] = {}
-    fact_block = parsed.facts  # type: ignore[attr-defined]
-    for fname in sorted(fact_block.model_fields_set):
-        value = getattr(fact_block, fname)
+    for fname in sorted(parsed.facts):
+        value = parsed.facts[fname]
         line, col = doc.where(("facts", fname), key=True)
         origins[fname] = FactOrigin(doc.file, line, col, _line(doc, line))
         if value is not UNKNOWN:
@@ -171,7 +173,7 @@ def _line(doc: yamlio.Doc, line: int | None) -> str | None:
     return doc.line(line)
 
 
-def _as_of(parsed: CaseBase, facts: dict[str, Any], today: dt.date) -> tuple[dt.date, str]:
+def _as_of(parsed: Parsed, facts: dict[str, Any], today: dt.date) -> tuple[dt.date, str]:
     """The evaluation date: `as_of`, else the record's own reference date, else today."""
     if parsed.as_of is not None:
         return parsed.as_of, "as_of"
@@ -304,7 +306,7 @@ def _column(doc: yamlio.Doc, sc: yamlio.Scalar, offset: int) -> int:
     return sc.column
 
 
-def _translate(exc: ValidationError, doc: yamlio.Doc, vocabulary: Vocabulary, limit: int) -> tuple[list[Diagnostic], int]:
+def _translate(exc: Any, doc: yamlio.Doc, vocabulary: Vocabulary, limit: int) -> tuple[list[Diagnostic], int]:
     """Pydantic's errors in plain words, at most `limit` of them, and how many more there are."""
     out: list[Diagnostic] = []
     errors = exc.errors()

@@ -17,6 +17,7 @@ print the fields as they are:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any, Callable
 
@@ -67,6 +68,15 @@ def _map(obj: Any, pick: Callable[[type, str], Callable[[str], str]], fn: Callab
     if isinstance(obj, (tuple, list)):
         items = [_map(x, pick, fn) for x in obj]
         return obj if all(a is b for a, b in zip(items, obj)) else type(obj)(items)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        owner = type(obj)
+        update = {}
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            new = _map(value, pick, pick(owner, f.name))
+            if new is not value:
+                update[f.name] = new
+        return dataclasses.replace(obj, **update) if update else obj
     if isinstance(obj, BaseModel):
         owner = type(obj)
         update = {}
