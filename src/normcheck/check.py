@@ -9,6 +9,7 @@ reported together, each with file, line and column.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import ast, ir
+from .readings import rule_under
 from .diagnostics import Diagnostic, InputError, did_you_mean, one_of, source_line
 from .vocabulary import FactSpec, Vocabulary
 
@@ -147,8 +149,7 @@ class Checker:
         for f in self.files:
             family = Path(f.path).stem
             for r in f.rules:
-                rule = self._rule(r, f, family, sources)
-                if rule is not None:
+                for rule in self._rule(r, f, family, sources) or ():
                     built.append(rule)
                     by_id.setdefault(rule.id, []).append((rule, r, f))
         for rid, versions in by_id.items():
@@ -208,7 +209,7 @@ class Checker:
                 todo.extend(n for n in _names(d.expr) if n in self.vocab or n in self.define_decls)
         return seen
 
-    def _rule(self, r: ast.RuleDecl, f: ast.RuleFile, family: str, sources: dict[str, ir.Source]) -> ir.Rule | None:
+    def _rule(self, r: ast.RuleDecl, f: ast.RuleFile, family: str, sources: dict[str, ir.Source]) -> list[ir.Rule] | None:
         before = len(self.problems)
         ctx = _Ctx(f, self.problems)
         titles = self._per_lang(r.titles, f, r, "title", required=True)
@@ -250,14 +251,14 @@ class Checker:
             node = self._bool(g.expr, ctx, "the condition after `fires when`")
             self._fires_polarity(node, f, g.expr.pos, positive=True)
             grades.append(ir.Grade(node, level, severity))
-        if counters and not any(g.level == "CONTESTED" for g in grades):
-            self._err(f, r.pos, f"rule {r.id} has a counter-argument but no CONTESTED grade", warn=True,
-                      hint="contested law is CONTESTED, never BREACH: check the level, or drop the counter-argument")
-        if any(g.level == "CONTESTED" for g in grades):
-            for lang in LANGS:
-                if lang not in counters:
-                    self._err(f, r.pos, f"rule {r.id} is CONTESTED but has no counter-argument in {_lang_name(lang)}",
-                              expected=f'a line `counter {lang} "…"` stating the opposing reading and who holds it')
+        for _lang, _text, pos in r.counters:
+            self._err(f, pos, f"rule {r.id}: a counter-argument is now written as a reading",
+                      expected="under the CONTESTED grade, at least two readings, e.g. `reading state gives OK` with "
+                               "`held by SOURCE \"pinpoint\" verified`, `holder en \"…\"`, `holder nl \"…\"`, "
+                               "`argues en \"…\"` and `argues nl \"…\"`",
+                      hint="the counter text becomes the `argues` text of the opposing reading")
+            break
+        grades = self._readings(r, f, grades, sources)
         applies_nodes = [self._bool(e, ctx, "the scope after `applies when`") for e in r.applies]
         for e, node in zip(r.applies, applies_nodes):
             self._fires_polarity(node, f, e.pos, positive=True)
@@ -295,7 +296,9 @@ class Checker:
                       "must be picked by the date of the facts, not by the day of the review",
                       hint="name the event the norm governs, e.g. `judged on decision_date` or `judged on notification_date`")
         placeholders: set[str] = set()
-        for kind, items in (("message", r.messages), ("counter", r.counters), ("note", r.notes), ("title", r.titles)):
+        reading_texts = tuple(item for rd in r.readings for item in rd.holders + rd.arguments)
+        for kind, items in (("message", r.messages), ("counter", r.counters), ("note", r.notes), ("title", r.titles),
+                            ("reading", reading_texts)):
             for lang, text, pos in items:
                 for name in PLACEHOLDER.findall(text):
                     if name == "evaluation_date" or name in self.define_types or name in self.vocab:
@@ -305,7 +308,7 @@ class Checker:
                                   hint=did_you_mean(name, list(self.vocab.facts) + list(self.define_types)))
         if len(self.problems) > before:
             return None
-        return ir.Rule(
+        rule = ir.Rule(
             id=r.id, family=family, titles=tuple(sorted(titles.items())),
             citations=tuple(ir.Citation(c.source, c.pinpoint, c.verified) for c in r.cites),
             quotes=tuple((q.source, q.text) for q in r.quotes),
@@ -316,6 +319,112 @@ class Checker:
             placeholders=tuple(sorted(placeholders)), rule_deps=tuple(sorted(ctx.rule_deps)),
             judged_on=judged_on, file=f.path, line=r.pos.line,
         )
+        return self._settle(rule, r, f, sources)
+
+    # ---- readings
+    def _readings(self, r: ast.RuleDecl, f: ast.RuleFile, grades: list[ir.Grade],
+                  sources: dict[str, ir.Source]) -> list[ir.Grade]:
+        """Attach each reading to the CONTESTED grade it follows; every CONTESTED grade names at least
+        two, each with a source and its words in English and Dutch."""
+        by_grade: dict[int, list[ir.Reading]] = {}
+        for rd in r.readings:
+            target = r.grades[rd.grade] if rd.grade is not None and rd.grade < len(r.grades) else None
+            level = grades[rd.grade].level if target is not None and rd.grade is not None and rd.grade < len(grades) else None
+            if level != "CONTESTED":
+                self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` follows " +
+                          ("no `fires … when` line" if level is None else f"a {level} grade"),
+                          hint="write the readings of a contested grade right after its `fires as CONTESTED … when …` "
+                               "line (or, with `level CONTESTED`, after `fires when …`)")
+                continue
+            if rd.level not in ir.READING_LEVELS:
+                self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` gives `{rd.level}`",
+                          expected=one_of(ir.READING_LEVELS),
+                          hint="a reading says what the rule gives if that reading is adopted: a finding (BREACH, RISK), "
+                               "a follow-up (INSUFFICIENT_DATA) or no problem (OK)")
+            if rd.severity is not None and rd.severity not in ir.SEVERITIES:
+                self._err(f, rd.pos, f"`{rd.severity}` is not a severity", expected=one_of(ir.SEVERITIES))
+            if not rd.held_by:
+                self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` names no source",
+                          expected='a line `held by SOURCE "pinpoint" verified|unverified`: the judgment, the published '
+                                   "position or the commentary that holds it (mark what you could not check `unverified`)")
+            for c in rd.held_by:
+                if c.source not in sources:
+                    self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}` is held by unknown source `{c.source}`",
+                              hint=did_you_mean(c.source, sources))
+                if not c.pinpoint.strip():
+                    self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}`: the citation of {c.source} has an empty pinpoint")
+            holder = self._per_lang_items(rd.holders, f, r, f"`holder` of reading `{rd.name}`", "holder", rd.pos)
+            argument = self._per_lang_items(rd.arguments, f, r, f"`argues` text of reading `{rd.name}`", "argues", rd.pos)
+            same = [x for x in by_grade.get(rd.grade or 0, []) if x.name == rd.name]
+            if same:
+                self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` is named twice for the same grade")
+            by_grade.setdefault(rd.grade or 0, []).append(ir.Reading(
+                name=rd.name, level=rd.level, severity=rd.severity,
+                held_by=tuple(ir.Citation(c.source, c.pinpoint, c.verified) for c in rd.held_by),
+                holder=tuple(sorted(holder.items())), argument=tuple(sorted(argument.items()))))
+        out = []
+        for i, (g, decl) in enumerate(zip(grades, r.grades)):
+            readings = tuple(by_grade.get(i, ()))
+            if g.level == "CONTESTED" and len(readings) < 2:
+                self._err(f, decl.pos, f"rule {r.id}: this CONTESTED grade names {len(readings) or 'no'} reading"
+                          f"{'' if len(readings) == 1 else 's'}; a contested grade names at least two",
+                          expected="after the grade, one `reading NAME gives LEVEL` per side (e.g. `applicant` and "
+                                   "`state`), each with who holds it and the sources it rests on",
+                          hint="contested law is CONTESTED, never BREACH: the readings say what each side's reading gives")
+            out.append(replace(g, readings=readings) if readings else g)
+        return out
+
+    def _per_lang_items(self, items: tuple[tuple[str, str, ast.Pos], ...], f: ast.RuleFile, r: ast.RuleDecl,
+                        what: str, keyword: str, pos: ast.Pos | None = None) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for lang, text, p in items:
+            if lang in out:
+                self._err(f, p, f"rule {r.id}: two {what}s in {_lang_name(lang)}")
+            if not text.strip():
+                self._err(f, p, f"rule {r.id}: empty {what} in {_lang_name(lang)}")
+            out[lang] = text
+        for lang in LANGS:
+            if lang not in out:
+                self._err(f, pos or (items[0][2] if items else r.pos), f"rule {r.id}: no {what} in {_lang_name(lang)}",
+                          expected=f'a line `{keyword} {lang} "…"`')
+        return out
+
+    def _settle(self, rule: ir.Rule, r: ast.RuleDecl, f: ast.RuleFile, sources: dict[str, ir.Source]) -> list[ir.Rule]:
+        """`settled as READING by SOURCE "pinpoint" … [from DATE]`: from DATE (or always) the rule gives that
+        reading's level, citing the source that settled it; before DATE the contested version stays."""
+        if not r.settled:
+            return [rule]
+        if len(r.settled) > 1:
+            self._err(f, r.settled[1].pos, f"rule {r.id} has more than one `settled` line")
+            return []
+        st = r.settled[0]
+        before = len(self.problems)
+        if st.cite.source not in sources:
+            self._err(f, st.pos, f"rule {r.id} is settled by unknown source `{st.cite.source}`",
+                      hint=did_you_mean(st.cite.source, sources))
+        if not st.cite.pinpoint.strip():
+            self._err(f, st.pos, f"rule {r.id}: the citation that settles it has an empty pinpoint")
+        if st.reading not in rule.reading_names():
+            self._err(f, st.pos, f"rule {r.id} has no reading `{st.reading}` to settle on",
+                      hint=did_you_mean(st.reading, rule.reading_names()) or
+                      ("its readings: " + ", ".join(rule.reading_names()) if rule.reading_names() else "it is not contested"))
+        if st.since is not None and rule.judged_on is None:
+            self._err(f, st.pos, f"rule {r.id} is settled from {st.since} but has no `judged on EVENT_DATE`: the "
+                      "contested version must stay for events before that date",
+                      hint="name the event the rule governs, e.g. `judged on decision_date`")
+        if st.since is not None and rule.valid_until is not None and st.since > rule.valid_until:
+            self._err(f, st.pos, f"rule {r.id} is settled from {st.since}, after it ends ({rule.valid_until})")
+        if len(self.problems) > before:
+            return []
+        cite = ir.Citation(st.cite.source, st.cite.pinpoint, st.cite.verified)
+        settled = rule_under(rule, st.reading, settled_by=cite, settled_from=st.since)
+        settled = replace(settled, citations=rule.citations + (cite,))
+        if st.since is None or (rule.valid_from is not None and st.since <= rule.valid_from):
+            return [settled]
+        label = (rule.version + "; ") if rule.version else ""
+        old = replace(rule, version=label + "contested", valid_until=st.since - dt.timedelta(days=1))
+        new = replace(settled, version=label + f"settled: {st.reading}", valid_from=st.since)
+        return [old, new]
 
     def _per_lang(self, items: tuple[tuple[str, str, ast.Pos], ...], f: ast.RuleFile, r: ast.RuleDecl,
                   what: str, required: bool) -> dict[str, str]:
@@ -641,3 +750,22 @@ def check(vocabulary: Vocabulary, files: list[ast.RuleFile]) -> tuple[dict[str, 
     checker = Checker(vocabulary, files)
     sources, defines, rules = checker.run()
     return sources, defines, rules, checker.warnings
+
+
+def check_open_norms(vocabulary: Vocabulary, sources: dict[str, ir.Source]) -> dict[str, ir.OpenNorm]:
+    """The open norms of the vocabulary, each criterion's source resolved against the rule files' sources."""
+    problems: list[Diagnostic] = []
+    out: dict[str, ir.OpenNorm] = {}
+    for name, spec in vocabulary.facts.items():
+        norm = spec.open_norm
+        if norm is None:
+            continue
+        for c in norm.criteria:
+            if c.citation.source not in sources:
+                problems.append(Diagnostic(spec.file, spec.line, 1, f"criterion `{c.id}` of the open norm of `{name}` cites "
+                                           f"unknown source `{c.citation.source}`", hint=did_you_mean(c.citation.source, sources)
+                                           or "sources are declared in rules/*.norm (`source NAME \"title\" …`)"))
+        out[name] = norm
+    if problems:
+        raise InputError(problems)
+    return out

@@ -63,6 +63,12 @@ def _personal(p: argparse.ArgumentParser) -> None:
                         "`warn` reports it as a warning and checks the file anyway")
 
 
+def _reading(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--reading", action="append", default=[], metavar="NAME|RULE:NAME",
+                   help="evaluate contested rules under one of their named readings: NAME for every rule that has "
+                        "it (e.g. state), RULE:NAME for one rule (e.g. TQ-04a:applicant); repeatable")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="normcheck", description="Check anonymised migration cases and policies against "
                                 "legal norms, with pinpoint sources (T.Q., Schengen Borders Code, Art. 3 ECHR, Changu).")
@@ -81,11 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="auto: durable-rules cross-checked by the evaluator where durable-rules imports")
     c.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
                    help="check the files in N processes (output in the same order as with one)")
+    _reading(c)
+    c.add_argument("--compare-readings", action="store_true",
+                   help="list, per record, the findings whose level changes with the reading adopted of a contested rule")
     _common(c)
     _personal(c)
 
     t = sub.add_parser("test", help="check the expect: blocks of pinned case files")
     t.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: cases/)")
+    _reading(t)
     _common(t)
     _personal(t)
 
@@ -115,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--format", choices=("terminal", "json", "csv", "svg"), default="terminal")
     sw.add_argument("--output", "-o", metavar="FILE")
     sw.add_argument("--as-of", type=_date, metavar="DATE")
+    _reading(sw)
     _common(sw)
     _personal(sw)
 
@@ -230,11 +241,16 @@ def print_diagnostics(diags: Sequence[Diagnostic], err: Console) -> None:
 
 
 def _load(args: argparse.Namespace, engine: str = "auto"):  # type: ignore[no-untyped-def]
+    """The rule pack, and an engine on it under the readings chosen with --reading (if any)."""
     from .engine import Engine
     from .pack import load_pack
+    from .readings import pack_under, select
 
     loaded = load_pack(args.rules)
-    return loaded, Engine(loaded.pack, use_durable=False if engine == "evaluator" else None)
+    selection = select(loaded.pack, getattr(args, "reading", None) or ())
+    runner = Engine(pack_under(loaded.pack, selection), use_durable=False if engine == "evaluator" else None)
+    runner.readings = tuple(selection.describe())
+    return loaded, runner
 
 
 def cmd_check(args: argparse.Namespace, err: Console) -> int:
@@ -245,6 +261,10 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
     check_as_of(args.as_of, loaded)
     files, problems = expand(args.paths)
     check_output_path(args.output, files)
+    if args.compare_readings:
+        from .compare import cmd_compare
+
+        return cmd_compare(args, loaded, files, problems, err)
     if problems:
         print_diagnostics(problems, err)
     problems = [p for p in problems if p.severity == "error"]
@@ -265,14 +285,14 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
 
             results = list(check_files_parallel(files, args.rules, False if args.engine == "evaluator" else None,
                                                 args.lang, args.jobs, as_of=args.as_of, on_done=on_done,
-                                                personal_data=personal))
+                                                personal_data=personal, readings=tuple(args.reading)))
         else:
             results = list(check_files(files, loaded, engine, args.lang, as_of=args.as_of, on_done=on_done,
                                        personal_data=personal))
     finally:
         if progress is not None:
             progress.stop()
-    run = findings.Run(receipt=findings.receipt(loaded.pack, engine.label, args.lang), records=tuple(results))
+    run = findings.Run(receipt=findings.receipt(loaded.pack, engine.label, args.lang, engine.readings), records=tuple(results))
     out_text: str | None = None
     if args.format == "json":
         out_text = run.model_dump_json(indent=2) + "\n"
@@ -327,6 +347,7 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
     print_diagnostics(problems, err)
     out = Console(highlight=False)
     passed = failed = broken = pinned = unpinned = 0
+    depends: list = []  # pins whose rule this run decided under a chosen reading
     mode = "warning" if args.personal_data == "warn" else "error"
     for path in files:
         try:
@@ -353,12 +374,20 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
                 out.print(p.render(), markup=False)
             continue
         for pin in pins(result, record.expect or {}, record.expect_lines):
+            if pin.under_reading:
+                depends.append(pin)
             if pin.ok:
                 passed += 1
             else:
                 failed += 1
                 out.print("[red]FAIL[/red] ", end="")
                 out.print(printable_lines(pin.explain()), markup=False)
+    if engine.readings:
+        for pin in depends:
+            a = pin.actual
+            out.print(f"READING {pin.file}:{pin.line}: {pin.rule} decided under `{pin.under_reading}`: {a.level}"
+                      f" (pinned: {pin.expected_level})", markup=False, highlight=False)
+        out.print(f"{len(depends)} pins depend on the readings chosen ({', '.join(args.reading)})")
     out.print(f"{passed} pinned interpretations hold, {failed} fail ({pinned} case files with `expect:`"
               + (f", {unpinned} without" if unpinned else "") + (f", {broken} could not be read" if broken else "") + ")")
     if pinned == 0 and not broken:

@@ -16,11 +16,11 @@ from typing import Any, Literal
 
 from . import __version__, ir
 from .diagnostics import Diagnostic
-from .engine import CaseRun
-from .engine.evaluate import RuleResult
+from .engine import CaseRun, ReadingResult, reading_results
+from .engine.evaluate import RuleResult, eval_node
 from .values import UNKNOWN, display, to_json
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "2.0"
 FAMILY_ORDER = ("tq", "sbc", "echr3", "qd4", "changu", "cec")  # the design's order of the norm families
 Lang = Literal["en", "nl"]
 Outcome = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
@@ -31,12 +31,14 @@ REASONS = {
            "no_facts": "the record states none of this rule's facts", "exception_holds": "an exception applies",
            "scope_not_mentioned": "the record says nothing about what this rule concerns",
            "condition_false": "none of the conditions for a finding holds", "condition_false_scope_unknown": "none of the conditions for a finding holds",
-           "event_date_unknown": "the date of the event is unknown and the versions of the law in force around it give different results"},
+           "event_date_unknown": "the date of the event is unknown and the versions of the law in force around it give different results",
+           "reading": "the contested grade holds, but the reading applied gives no problem"},
     "nl": {"not_in_force": "niet van kracht op de peildatum", "out_of_scope": "buiten de reikwijdte van de regel",
            "no_facts": "het dossier vermeldt geen van de feiten van deze regel", "exception_holds": "er geldt een uitzondering",
            "scope_not_mentioned": "het dossier zegt niets over waar deze regel over gaat",
            "condition_false": "geen van de voorwaarden voor een bevinding doet zich voor", "condition_false_scope_unknown": "geen van de voorwaarden voor een bevinding doet zich voor",
-           "event_date_unknown": "de datum van de gebeurtenis is onbekend en de versies van het recht rond die datum geven verschillende uitkomsten"},
+           "event_date_unknown": "de datum van de gebeurtenis is onbekend en de versies van het recht rond die datum geven verschillende uitkomsten",
+           "reading": "de omstreden grond doet zich voor, maar de toegepaste lezing geeft geen probleem"},
 }
 
 
@@ -192,6 +194,32 @@ class DecidingFact(_Model):
     definition: str | None = None  # for a derived fact: its definition in the rules
     stated_at: str | None = None  # file:line where the case states it
     inputs: tuple["DecidingFact", ...] = ()
+    open_norm: bool = False  # the value is the conclusion of an open norm: see the record's `open_norms`
+
+
+@_record
+class ReadingOutcome(_Model):
+    """One reading of a contested grade and what the rule gives for this record under it."""
+
+    name: str
+    held_by: str  # who holds the reading, in words
+    level: Outcome  # the rule's result for this record under the reading
+    severity: Literal["high", "medium", "low"] | None
+    sources: tuple[SourceRef, ...]  # the sources that hold it, with pinpoints
+    argument: str
+    applied: bool = False  # this run evaluated the rule under this reading (--reading)
+
+
+@_record
+class AppliedReading(_Model):
+    """The reading a finding was decided under: chosen for the run, or adopted by a court (settled)."""
+
+    name: str
+    held_by: str
+    sources: tuple[SourceRef, ...]
+    argument: str
+    settled_by: SourceRef | None = None  # the ruling that settled the question (a settled version of the rule)
+    settled_from: str | None = None  # the date from which it governs (events before it keep the contested version)
 
 
 @_record
@@ -210,7 +238,8 @@ class Finding(_Model):
     title: str
     message: str  # the rule's message when it fires; otherwise why it did not (or could not yet) fire
     rule_message: str  # what the rule says when it fires, with this case's values
-    counter_argument: str | None = None  # only on a CONTESTED finding: other grades have no opposing reading
+    readings: tuple[ReadingOutcome, ...] = ()  # where a contested grade decided the result: the result under each reading
+    reading_applied: AppliedReading | None = None  # the reading that decided this result (--reading, or a settled question)
     note: str | None = None
     reason: str  # fires | not_in_force | out_of_scope | no_facts | condition_false | condition_unknown | scope_unknown | exception_holds | …
     sources: tuple[SourceRef, ...]
@@ -229,6 +258,50 @@ class FactToCollect(_Model):
     fact: str
     could_change: tuple[str, ...]  # rules whose result this fact could decide or change
     weight: int  # sum of the severities (high 3, medium 2, low 1) of those rules
+    assess: str | None = None  # an open norm: the legal test to apply (see `open_norms`), not a bare yes/no
+
+
+@_record
+class CriterionCheck(_Model):
+    id: str
+    text: str
+    source: SourceRef
+    examined: bool | None = None  # per the record's `assessments:` block; null when the record has none
+
+
+@_record
+class Assessment(_Model):
+    criteria_examined: tuple[str, ...]
+    by: str
+    source: str | None = None
+    date: str | None = None
+    stated_at: str | None = None
+
+
+@_record
+class OpenNormCheck(_Model):
+    """A fact the findings rest on (or wait for) that is the conclusion of an open norm: the test a
+    court applies, as a checklist for a human."""
+
+    fact: str
+    value: Any  # what the record states (null: not stated, or `unknown`)
+    stated_at: str | None  # file:line
+    test: str
+    criteria: tuple[CriterionCheck, ...]
+    sources: tuple[SourceRef, ...]
+    findings: tuple[str, ...]  # rules whose result rests on the value, or waits for it
+    waiting: bool = False  # the value is unknown: the findings wait for the assessment
+    assessment: Assessment | None = None
+    criteria_not_covered: tuple[str, ...] | None = None  # with an assessment: the criteria it does not cover
+
+
+@_record
+class ReadingFlip(_Model):
+    """A finding whose level changes with the reading adopted (`--compare-readings`)."""
+
+    rule: str
+    default: Outcome  # as the rules stand (contested grades CONTESTED)
+    by_reading: dict[str, str]  # reading name -> the level under it
 
 
 @_record
@@ -263,6 +336,8 @@ class RecordResult(_Model):
     policy: str | None = None
     findings: tuple[Finding, ...] = ()
     facts_to_collect: tuple[FactToCollect, ...] = ()
+    open_norms: tuple[OpenNormCheck, ...] = ()  # "needs human assessment"
+    reading_flips: tuple[ReadingFlip, ...] | None = None  # only with --compare-readings
     problems: tuple[Problem, ...] = ()
 
     @property
@@ -279,6 +354,7 @@ class Receipt(_Model):
     engine: str
     python: str
     language: Lang
+    readings: tuple[str, ...] = ()  # RULE:READING for every contested rule this run decided under a reading
 
 
 @_record
@@ -318,8 +394,9 @@ def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any
             inputs = tuple(_deciding(dep, run, pack, origins, depth + 1) for dep in d.deps
                            if run.env.value(dep) is not UNKNOWN)
         return DecidingFact(name=name, value=to_json(run.env.value(name)), derived=True, definition=d.expr.text,
-                            inputs=inputs)
-    return DecidingFact(name=name, value=to_json(run.env.value(name)), stated_at=stated_at)
+                            inputs=inputs, open_norm=name in pack.open_norms)
+    return DecidingFact(name=name, value=to_json(run.env.value(name)), stated_at=stated_at,
+                        open_norm=name in pack.open_norms)
 
 
 def _constant(name: str, pack: ir.RulePack) -> bool:
@@ -328,27 +405,72 @@ def _constant(name: str, pack: ir.RulePack) -> bool:
     return d is not None and not d.deps and not d.in_vocabulary
 
 
+def source_ref(c: ir.Citation, pack: ir.RulePack) -> SourceRef:
+    src = pack.sources[c.source]
+    return SourceRef(source=c.source, title=src.title, pinpoint=c.pinpoint, verified=c.verified, ecli=src.ecli,
+                     celex=src.celex, hudoc=src.hudoc, url=src.url, source_status=src.status)
+
+
+def _reading_outcome(rr: ReadingResult, run: CaseRun, pack: ir.RulePack, lang: str) -> ReadingOutcome:
+    r = rr.reading
+    level = rr.result.outcome
+    return ReadingOutcome(
+        name=r.name, held_by=render(r.text("holder", lang), run, lang, pack), level=level,  # type: ignore[arg-type]
+        severity=rr.result.severity if level in ir.LEVELS or level == "INSUFFICIENT_DATA" else None,  # type: ignore[arg-type]
+        sources=tuple(source_ref(c, pack) for c in r.held_by), argument=render(r.text("argument", lang), run, lang, pack),
+        applied=rr.applied)
+
+
+def _applied(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str) -> tuple[AppliedReading | None, frozenset[str] | None]:
+    """The reading that decided this result, if one did: the result came from a grade whose level a reading
+    set, or a grade the reading set aside (it gives OK) holds. Also the facts of that set-aside grade."""
+    applied = res.rule.applied
+    if applied is None:
+        return None, None
+    held: frozenset[str] | None = None
+    decided = res.grade is not None and res.rule.grades[res.grade].reading == applied.reading
+    if not decided and res.outcome in ("OK", "INSUFFICIENT_DATA"):
+        for g in applied.set_aside:
+            v = eval_node(g.expr, run.env)
+            if v.value is True:
+                held = v.decided
+                decided = True
+                break
+    if not decided:
+        return None, None
+    reading = next(r for _, r in applied.replaced)
+    return AppliedReading(
+        name=applied.reading, held_by=render(reading.text("holder", lang), run, lang, pack),
+        sources=tuple(source_ref(c, pack) for c in reading.held_by), argument=render(reading.text("argument", lang), run, lang, pack),
+        settled_by=source_ref(applied.settled_by, pack) if applied.settled_by is not None else None,
+        settled_from=applied.settled_from.isoformat() if applied.settled_from is not None else None), held
+
+
 def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any]) -> Finding:
     rule = res.rule
-    sources = tuple(
-        SourceRef(source=c.source, title=pack.sources[c.source].title, pinpoint=c.pinpoint, verified=c.verified,
-                  ecli=pack.sources[c.source].ecli, celex=pack.sources[c.source].celex,
-                  hudoc=pack.sources[c.source].hudoc, url=pack.sources[c.source].url,
-                  source_status=pack.sources[c.source].status)
-        for c in rule.citations
-    )
-    counter = rule.text("counters", lang)
+    sources = tuple(source_ref(c, pack) for c in rule.citations)
     note = rule.text("notes", lang)
+    readings = tuple(_reading_outcome(rr, run, pack, lang) for rr in reading_results(pack, res, run.env))
+    applied, held = _applied(res, run, pack, lang)
+    reason = res.reason
+    decided = res.decided
+    message = render(rule.text("messages", lang), run, lang, pack) if res.fired else explain_quiet(res, lang)
+    if held is not None and res.outcome == "OK" and applied is not None:  # OK because the reading applied says so
+        reason = "reading"
+        decided = decided | held
+        message = (f"Geen probleem gevonden volgens de lezing `{applied.name}` ({applied.held_by}): {applied.argument}"
+                   if lang == "nl" else
+                   f"No problem found on the reading `{applied.name}` ({applied.held_by}): {applied.argument}")
     return Finding(
         rule=rule.id, version=rule.version, family=rule.family, level=res.outcome,  # type: ignore[arg-type]
         severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,  # type: ignore[arg-type]
         title=render(rule.text("titles", lang), run, lang, pack),
-        message=render(rule.text("messages", lang), run, lang, pack) if res.fired else explain_quiet(res, lang),
+        message=message,
         rule_message=render(rule.text("messages", lang), run, lang, pack),
-        counter_argument=render(counter, run, lang, pack) if counter and res.outcome == "CONTESTED" else None,
+        readings=readings, reading_applied=applied,
         note=render(note, run, lang, pack) if note else None,
-        reason=res.reason, sources=sources, pinpoints_verified=rule.verified,
-        decided_by=tuple(_deciding(n, run, pack, origins) for n in sorted(res.decided) if not _constant(n, pack)),
+        reason=reason, sources=sources, pinpoints_verified=rule.verified,
+        decided_by=tuple(_deciding(n, run, pack, origins) for n in sorted(decided) if not _constant(n, pack)),
         missing_facts=tuple(sorted(res.missing)),
         exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status) for e in res.exceptions),  # type: ignore[arg-type]
         judged_on=res.judged_on.isoformat() if res.judged_on else None,
@@ -371,7 +493,7 @@ def _inputs(d: ir.Define, pack: ir.RulePack) -> set[str]:
     return out
 
 
-def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack) -> tuple[FactToCollect, ...]:
+def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack, lang: str = "en") -> tuple[FactToCollect, ...]:
     """Unknown facts ranked by how many findings, and how severe, they could decide or change."""
     weight: dict[str, int] = {}
     rules: dict[str, set[str]] = {}
@@ -387,7 +509,71 @@ def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack) -> tuple[
         if d is not None and any(dep in weight for dep in _inputs(d, pack)):
             del weight[name]
     ranked = sorted(weight, key=lambda n: (-weight[n], -len(rules[n]), n))
-    return tuple(FactToCollect(fact=n, could_change=tuple(sorted(rules[n])), weight=weight[n]) for n in ranked)
+    norms = pack.open_norms
+    return tuple(FactToCollect(fact=n, could_change=tuple(sorted(rules[n])), weight=weight[n],
+                               assess=norms[n].words(lang) if n in norms else None) for n in ranked)
+
+
+def _open_norm_facts(d: DecidingFact) -> list[str]:
+    """The open-norm facts among a deciding fact and its inputs."""
+    out = [d.name] if d.open_norm else []
+    for i in d.inputs:
+        out.extend(_open_norm_facts(i))
+    return out
+
+
+def open_norm_checks(findings: tuple[Finding, ...], record: Any, run: CaseRun, pack: ir.RulePack,
+                     lang: str) -> tuple[OpenNormCheck, ...]:
+    """Every open-norm fact the findings rest on (a deciding fact) or wait for (a missing fact), with its
+    legal test as a checklist, the value the record states and where, and what an `assessments:` block
+    in the record says was examined."""
+    norms = pack.open_norms
+    if not norms:
+        return ()
+    resting: dict[str, list[str]] = {}
+    waiting: dict[str, list[str]] = {}
+    for f in findings:
+        if f.level == "NOT_APPLICABLE" and f.reason in ("no_facts", "scope_not_mentioned"):
+            continue
+        for d in f.decided_by:
+            for name in _open_norm_facts(d):
+                resting.setdefault(name, [])
+                if f.rule not in resting[name]:
+                    resting[name].append(f.rule)
+        for name in f.missing_facts:
+            if name in norms:
+                waiting.setdefault(name, [])
+                if f.rule not in waiting[name]:
+                    waiting[name].append(f.rule)
+    origins = dict(record.origins)
+    assessments = dict(getattr(record, "assessments", None) or {})
+    out = []
+    for name in sorted(set(resting) | set(waiting), key=lambda n: (n not in resting, n)):
+        norm = norms[name]
+        value = run.env.value(name)
+        origin = origins.get(name)
+        given = assessments.get(name)
+        examined = set(given.criteria_examined) if given is not None else None
+        criteria = tuple(CriterionCheck(id=c.id, text=c.words(lang), source=source_ref(c.citation, pack),
+                                        examined=(c.id in examined) if examined is not None else None)
+                         for c in norm.criteria)
+        seen: dict[tuple[str, str], SourceRef] = {}
+        for c in criteria:
+            seen.setdefault((c.source.source, c.source.pinpoint), c.source)
+        assessment = None
+        if given is not None:
+            at = given.origin
+            assessment = Assessment(criteria_examined=tuple(given.criteria_examined), by=given.by, source=given.source,
+                                    date=given.date.isoformat() if given.date is not None else None,
+                                    stated_at=f"{at.file}:{at.line}" if at is not None and at.line else None)
+        out.append(OpenNormCheck(
+            fact=name, value=to_json(value) if value is not UNKNOWN else None,
+            stated_at=f"{origin.file}:{origin.line}" if origin is not None and origin.line else None,
+            test=norm.words(lang), criteria=criteria, sources=tuple(seen.values()),
+            findings=tuple(resting.get(name, []) + [r for r in waiting.get(name, []) if r not in resting.get(name, [])]),
+            waiting=name not in resting, assessment=assessment,
+            criteria_not_covered=tuple(c.id for c in criteria if not c.examined) if examined is not None else None))
+    return tuple(out)
 
 
 def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> RecordResult:
@@ -413,7 +599,8 @@ def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> Re
     return RecordResult(
         id=record.id, file=record.file, record_type=record.record_type, as_of=record.as_of.isoformat(),
         as_of_source=record.as_of_source, policy=record.policy_id, findings=findings,
-        facts_to_collect=facts_to_collect(findings, pack), problems=tuple(problems),
+        facts_to_collect=facts_to_collect(findings, pack, lang),
+        open_norms=open_norm_checks(findings, record, run, pack, lang), problems=tuple(problems),
     )
 
 
@@ -421,8 +608,11 @@ def failed_record(file: str, diagnostics: list[Diagnostic]) -> RecordResult:
     return RecordResult(id=None, file=file, problems=tuple(Problem.of(d) for d in diagnostics))
 
 
-def receipt(pack: ir.RulePack, engine_label: str, lang: str) -> Receipt:
+def receipt(pack: ir.RulePack, engine_label: str, lang: str, readings: tuple[str, ...] = ()) -> Receipt:
+    """`pack` is the rule pack as written (its hash identifies the rule files); `readings` the contested
+    rules this run decided under a reading."""
     return Receipt(normcheck_version=__version__, schema_version=SCHEMA_VERSION, rule_pack_sha256=pack.digest,
                    rule_files=pack.files, engine=engine_label,
-                   python=f"{platform.python_implementation()} {platform.python_version()}", language=lang)  # type: ignore[arg-type]
+                   python=f"{platform.python_implementation()} {platform.python_version()}", language=lang,  # type: ignore[arg-type]
+                   readings=tuple(readings))
 

@@ -194,16 +194,55 @@ class Define:
     line: int = 0
 
 
+# What a reading of a contested grade may give: a level a rule can raise, or OK (on that reading the
+# facts show no problem, so the grade is set aside).
+READING_LEVELS = ("BREACH", "RISK", "INSUFFICIENT_DATA", "OK")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One side of a contested question: who holds it, on which sources (with pinpoints), what the rule
+    gives under it (`level`, and `severity`, None: the grade's), and the argument, in each language."""
+
+    name: str
+    level: str
+    severity: str | None
+    held_by: tuple[Citation, ...]
+    holder: tuple[tuple[str, str], ...] = ()
+    argument: tuple[tuple[str, str], ...] = ()
+
+    def text(self, field_name: str, lang: str) -> str:
+        items = dict(getattr(self, field_name))
+        return items.get(lang) or items.get("en") or ""
+
+
 @dataclass(frozen=True)
 class Grade:
     expr: Node
     level: str
     severity: str
+    readings: tuple[Reading, ...] = ()  # for a CONTESTED grade: the readings it names (at least two)
+    reading: str | None = None  # the reading that gave this grade its level (a contested grade decided by it)
 
     @property
     def rank(self) -> tuple[int, int]:
         """Which of several true grades wins: the higher level, then the higher severity."""
         return OUTCOME_RANK[self.level], SEVERITY_RANK[self.severity]
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The reading a rule is evaluated under: chosen for a run (`--reading`), or adopted by a court
+    (`settled as … by SOURCE … from DATE`). `replaced` pairs each contested grade it decided (its index
+    in the contested rule) with the reading; `set_aside` holds the grades whose reading gives OK (they
+    no longer fire); `base` is the contested rule itself (None for a settled version)."""
+
+    reading: str
+    replaced: tuple[tuple[int, Reading], ...]
+    set_aside: tuple[Grade, ...] = ()
+    base: "Rule | None" = None
+    settled_by: Citation | None = None
+    settled_from: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -231,6 +270,7 @@ class Rule:
     judged_on: Node | None = None
     file: str = ""
     line: int = 0
+    applied: Applied | None = None  # evaluated under one reading (a run's choice, or a settled question)
 
     @property
     def key(self) -> str:
@@ -257,9 +297,46 @@ class Rule:
     def contested(self) -> bool:
         return any(g.level == "CONTESTED" for g in self.grades)
 
+    def reading_names(self) -> tuple[str, ...]:
+        """The names of the readings of its contested grades, in the order written."""
+        seen: dict[str, None] = {}
+        for g in self.grades:
+            for r in g.readings:
+                seen.setdefault(r.name, None)
+        return tuple(seen)
+
     @property
     def verified(self) -> bool:
         return all(c.verified for c in self.citations)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion of the legal test of an open norm, with the source that states it."""
+
+    id: str
+    text: tuple[tuple[str, str], ...]  # (lang, words)
+    citation: Citation
+
+    def words(self, lang: str) -> str:
+        items = dict(self.text)
+        return items.get(lang) or items.get("en") or self.id
+
+
+@dataclass(frozen=True)
+class OpenNorm:
+    """A fact that is the conclusion of an open legal norm ("real risk", "adequate reception", "best
+    interests"): the case states the conclusion, a court examines the test behind it."""
+
+    fact: str
+    test: tuple[tuple[str, str], ...]  # (lang, the test in one sentence)
+    criteria: tuple[Criterion, ...]
+    file: str = ""
+    line: int = 0
+
+    def words(self, lang: str) -> str:
+        items = dict(self.test)
+        return items.get(lang) or items.get("en") or self.fact
 
 
 @dataclass(frozen=True)
@@ -271,6 +348,7 @@ class RulePack:
     digest: str
     files: tuple[str, ...]
     value_labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # fact -> lang -> value -> words
+    open_norms: dict[str, OpenNorm] = field(default_factory=dict)  # fact -> the legal test behind it (vocabulary)
 
     def rule_ids(self) -> list[str]:
         seen: dict[str, None] = {}

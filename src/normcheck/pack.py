@@ -85,7 +85,7 @@ def load_pack(directory: str | None = None) -> LoadedPack:
                 and isinstance(hit[1], Vocabulary)):
             return LoadedPack(hit[0], hit[1], tuple(hit[2]))
     from . import dsl  # the parser and the checker are needed only when the pack is not cached
-    from .check import check, fact_type
+    from .check import check, check_open_norms, fact_type
 
     vocabulary = load_vocabulary(vocab_files)
     problems: list[Diagnostic] = []
@@ -98,6 +98,7 @@ def load_pack(directory: str | None = None) -> LoadedPack:
     if problems:
         raise InputError(problems)
     sources, defines, rules, warnings = check(vocabulary, parsed)
+    open_norms = check_open_norms(vocabulary, sources)
     fact_types = {name: fact_type(spec) for name, spec in vocabulary.facts.items()}
     for d in defines:
         fact_types.setdefault(d.name, d.type)
@@ -112,7 +113,7 @@ def load_pack(directory: str | None = None) -> LoadedPack:
                 value_labels[d.name] = value_labels[name]
                 break
     pack = ir.RulePack(sources=sources, defines=defines, rules=rules, fact_types=fact_types, digest=digest,
-                       files=tuple(p.name for p in rule_files), value_labels=value_labels)
+                       files=tuple(p.name for p in rule_files), value_labels=value_labels, open_norms=open_norms)
     loaded = LoadedPack(pack, vocabulary, tuple(warnings))
     if cached is not None:
         from . import packcache

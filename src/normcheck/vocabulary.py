@@ -16,6 +16,7 @@ from typing import Any, Iterable
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from . import ir
 from .diagnostics import Diagnostic, InputError, did_you_mean, one_of
 
 KINDS = ("bool", "int", "decimal", "date", "enum", "set", "text", "country")
@@ -43,6 +44,7 @@ class FactSpec:
     range: tuple[Any, Any] | None = None  # (lowest, highest) value a case may state, for numbers and dates
     question: tuple[tuple[str, str], ...] = ()  # (lang, question) for a form asking for this fact
     help: tuple[tuple[str, str], ...] = ()  # (lang, help text) where the vocabulary gives one per language
+    open_norm: ir.OpenNorm | None = None  # the fact is the conclusion of an open norm: the test a court applies
 
     def label(self, value: str, lang: str) -> str | None:
         """How a report or a form in `lang` words `value` (None: the vocabulary gives no wording)."""
@@ -173,6 +175,7 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
                 labels=_labels(spec.get("labels"), values, name, line, fact, problems),
                 question=_texts(spec.get("question"), name, line, f"`question` of `{fact}`", problems),
                 help=_texts(spec.get("help"), name, line, f"`help` of `{fact}`", problems),
+                open_norm=_open_norm(spec.get("open_norm"), fact, name, line, problems) if "open_norm" in spec else None,
             )
             if "range" in spec:
                 ranges.append((fact, spec["range"], name, line))
@@ -246,3 +249,45 @@ def _labels(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact
                                            hint=did_you_mean(str(value), values)))
         out.append((str(lang), tuple(sorted((str(k), str(v)) for k, v in mapping.items()))))
     return tuple(sorted(out))
+
+
+_CRITERION_KEYS = frozenset({"id", "en", "nl", "source", "pinpoint", "verified"})
+
+
+def _open_norm(raw: Any, fact: str, file: str, line: int, problems: list[Diagnostic]) -> ir.OpenNorm | None:
+    """`open_norm: {test: {en, nl}, criteria: [{id, en, nl, source, pinpoint, verified}, …]}`: the legal
+    test behind a fact that is the conclusion of an open norm. Source names are checked against the rule
+    files' sources when the pack is built."""
+    where = f"`open_norm` of `{fact}`"
+    if not isinstance(raw, dict) or set(raw) - {"test", "criteria"}:
+        problems.append(Diagnostic(file, line, 1, f"{where} must be a mapping with `test:` and `criteria:`"))
+        return None
+    test = _texts(raw.get("test"), file, line, f"`test` of {where}", problems)
+    if {lang for lang, _ in test} != {"en", "nl"}:
+        problems.append(Diagnostic(file, line, 1, f"{where} needs its `test` in English and Dutch ({{en: \"…\", nl: \"…\"}})"))
+    items = raw.get("criteria")
+    if not isinstance(items, list) or not items:
+        problems.append(Diagnostic(file, line, 1, f"{where} needs a list of `criteria`"))
+        return None
+    criteria: list[ir.Criterion] = []
+    for i, item in enumerate(items, 1):
+        if not isinstance(item, dict) or set(item) - _CRITERION_KEYS:
+            problems.append(Diagnostic(file, line, 1, f"criterion {i} of {where} must be a mapping of "
+                                       + ", ".join(sorted(_CRITERION_KEYS))))
+            continue
+        cid = item.get("id")
+        missing = [k for k in ("id", "en", "nl", "source", "pinpoint", "verified") if item.get(k) in (None, "")]
+        if missing:
+            problems.append(Diagnostic(file, line, 1, f"criterion {i} of {where} has no " + ", ".join(f"`{m}`" for m in missing),
+                                       hint="each criterion states the test in English and Dutch and the source, with a "
+                                            "pinpoint, that states it (`verified: false` where the pinpoint was not checked)"))
+            continue
+        if not isinstance(item["verified"], bool):
+            problems.append(Diagnostic(file, line, 1, f"criterion `{cid}` of {where}: `verified` is true or false"))
+            continue
+        if any(c.id == str(cid) for c in criteria):
+            problems.append(Diagnostic(file, line, 1, f"criterion `{cid}` of {where} is named twice"))
+            continue
+        criteria.append(ir.Criterion(str(cid), (("en", str(item["en"])), ("nl", str(item["nl"]))),
+                                     ir.Citation(str(item["source"]), str(item["pinpoint"]), item["verified"])))
+    return ir.OpenNorm(fact, test, tuple(criteria), file, line)

@@ -145,6 +145,66 @@ def _short(v: Any, limit: int = 60) -> Any:
     return text[: limit - 1] + "…"
 
 
+# Who examined an open norm's criteria (a role, never a name).
+ASSESSORS = ("authority", "court", "applicant_lawyer", "expert", "caseworker", "other")
+_ASSESSMENT_KEYS = frozenset({"criteria_examined", "by", "source", "date"})
+
+
+@dataclass(frozen=True)
+class AssessmentValue:
+    """What a record says was examined of an open norm's test (`assessments:` block)."""
+
+    criteria_examined: tuple[str, ...]
+    by: str
+    source: str | None = None
+    date: dt.date | None = None
+
+
+def assessment_validator(spec: FactSpec) -> Callable[[Any], AssessmentValue]:
+    """`{criteria_examined: [ids], by: role, source: "…", date: YYYY-MM-DD}` for an open-norm fact."""
+    norm = spec.open_norm
+    ids = tuple(c.id for c in norm.criteria) if norm is not None else ()
+
+    def check(v: Any) -> AssessmentValue:
+        if norm is None:
+            raise _fail("`{name}` is not the conclusion of an open norm; only open-norm facts take an assessment",
+                        name=spec.name)
+        if not isinstance(v, dict) or not all(isinstance(k, str) for k in v):
+            raise _fail("the assessment of `{name}` is a mapping: criteria_examined, by, source, date", name=spec.name)
+        extra = sorted(set(v) - _ASSESSMENT_KEYS)
+        if extra:
+            raise _fail("the assessment of `{name}` has an unknown key `{key}` (keys: criteria_examined, by, source, date)",
+                        name=spec.name, key=_short(extra[0]))
+        items = v.get("criteria_examined")
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise _fail("`criteria_examined` of `{name}` is a list of the test's criteria: {values}",
+                        name=spec.name, values=", ".join(ids))
+        for item in items:
+            if item not in ids:
+                raise _fail("`{item}` is not a criterion of the test of `{name}`; its criteria are: {values}",
+                            item=_short(item), name=spec.name, values=", ".join(ids))
+        by = v.get("by")
+        if not isinstance(by, str) or by not in ASSESSORS:
+            raise _fail("`by` of the assessment of `{name}` is who examined it, as a role: {values}",
+                        name=spec.name, values=", ".join(ASSESSORS))
+        source = v.get("source")
+        if source is not None and not isinstance(source, str):
+            raise _fail("`source` of the assessment of `{name}` is a text (the document and passage, no names)", name=spec.name)
+        when = v.get("date")
+        if isinstance(when, str):
+            try:
+                when = dt.date.fromisoformat(when.strip())
+            except ValueError:
+                when = False
+        if when is not None and (not isinstance(when, dt.date) or isinstance(when, dt.datetime)):
+            raise _fail("`date` of the assessment of `{name}` is a date written YYYY-MM-DD", name=spec.name)
+        if isinstance(when, dt.date) and not dt.date(1900, 1, 1) <= when <= dt.date(2100, 12, 31):
+            raise _fail("`date` of the assessment of `{name}` is outside the dates normcheck evaluates", name=spec.name)
+        return AssessmentValue(tuple(dict.fromkeys(items)), by, source, when)
+
+    return check
+
+
 @dataclass(frozen=True)
 class Expectation:
     """What a pinned case expects of one rule."""
@@ -153,6 +213,7 @@ class Expectation:
     severity: Literal["high", "medium", "low"] | None = None
     missing: tuple[str, ...] = ()  # facts that must be listed as missing
     note: str | None = None
+    readings: tuple[tuple[str, str], ...] = ()  # (reading, level): what the rule gives under each reading
 
 
 @dataclass(frozen=True)
@@ -167,6 +228,7 @@ class Parsed:
     note: str | None
     expect: dict[str, Expectation] | None
     facts: dict[str, Any]  # every fact the file states, `unknown` ones as UNKNOWN
+    assessments: dict[str, AssessmentValue] | None = None  # what was examined of open norms' tests
 
 
 def case_model(vocabulary: Vocabulary) -> Any:
@@ -176,8 +238,9 @@ def case_model(vocabulary: Vocabulary) -> Any:
     return build(vocabulary)
 
 
-_CASE_KEYS = frozenset({"normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "expect", "facts"})
-_EXPECT_KEYS = frozenset({"level", "severity", "missing", "note"})
+_CASE_KEYS = frozenset({"normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "expect", "facts",
+                        "assessments"})
+_EXPECT_KEYS = frozenset({"level", "severity", "missing", "note", "readings"})
 _VALIDATORS: dict[int, tuple[Vocabulary, dict[str, Callable[[Any], Any]]]] = {}
 
 
@@ -244,7 +307,18 @@ def _quick(data: dict[Any, Any], vocabulary: Vocabulary) -> Parsed:
         if check is None:
             raise _Unsure
         facts[name] = check(value)
-    return Parsed(rid, record_type, ms, as_of, policy, note, expect, facts)
+    assessments = None
+    given = data.get("assessments")
+    if given is not None:
+        if type(given) is not dict:
+            raise _Unsure
+        assessments = {}
+        for name, value in given.items():
+            spec = vocabulary.get(name) if type(name) is str else None
+            if spec is None or spec.open_norm is None:
+                raise _Unsure
+            assessments[name] = assessment_validator(spec)(value)
+    return Parsed(rid, record_type, ms, as_of, policy, note, expect, facts, assessments)
 
 
 def _key(k: Any) -> str:
@@ -267,7 +341,10 @@ def _expect(v: Any) -> Expectation:
         raise _Unsure
     if note is not None and type(note) is not str:
         raise _Unsure
-    return Expectation(level, severity, tuple(missing), note)  # type: ignore[arg-type]
+    readings = v.get("readings", {})
+    if type(readings) is not dict or not all(type(k) is str and type(x) is str and x in OUTCOMES for k, x in readings.items()):
+        raise _Unsure
+    return Expectation(level, severity, tuple(missing), note, tuple(readings.items()))  # type: ignore[arg-type]
 
 
 def _validators(vocabulary: Vocabulary) -> dict[str, Callable[[Any], Any]]:

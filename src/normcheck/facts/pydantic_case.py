@@ -17,7 +17,7 @@ from typing_extensions import Annotated
 from ..values import UNKNOWN
 from ..vocabulary import Vocabulary
 from . import model as m
-from .model import COUNTRY, ID_PATTERN, OUTCOMES, Parsed, _fail, _is_unknown, _short, _show, fact_validator
+from .model import COUNTRY, ID_PATTERN, OUTCOMES, Parsed, _fail, _is_unknown, _short, _show, assessment_validator, fact_validator
 
 
 class Expectation(BaseModel):
@@ -28,6 +28,7 @@ class Expectation(BaseModel):
     severity: Literal["high", "medium", "low"] | None = None
     missing: tuple[str, ...] = ()  # facts that must be listed as missing
     note: str | None = None
+    readings: dict[str, Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]] = {}
 
 
 def _expectation(v: Any) -> Any:
@@ -102,8 +103,14 @@ def case_model(vocabulary: Vocabulary) -> type[CaseBase]:
     facts_model = create_model(  # type: ignore[call-overload]
         "Facts", __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=True), **fields
     )
+    assessed = {name: (Annotated[Any, BeforeValidator(assessment_validator(spec))], Field(default=None))
+                for name, spec in vocabulary.facts.items() if spec.open_norm is not None}
+    assessments_model = create_model(  # type: ignore[call-overload]
+        "Assessments", __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=True), **assessed
+    )
     return create_model(  # type: ignore[call-overload,no-any-return]
-        "CaseFile", __base__=CaseBase, facts=(facts_model, Field(default_factory=facts_model))
+        "CaseFile", __base__=CaseBase, facts=(facts_model, Field(default_factory=facts_model)),
+        assessments=(assessments_model | None, Field(default=None)),
     )
 
 
@@ -112,6 +119,9 @@ def to_parsed(parsed: CaseBase) -> Parsed:
     block = parsed.facts  # type: ignore[attr-defined]
     expect = None
     if parsed.expect is not None:
-        expect = {k: m.Expectation(e.level, e.severity, tuple(e.missing), e.note) for k, e in parsed.expect.items()}
+        expect = {k: m.Expectation(e.level, e.severity, tuple(e.missing), e.note, tuple(e.readings.items()))
+                  for k, e in parsed.expect.items()}
+    given = parsed.assessments  # type: ignore[attr-defined]
+    assessments = {name: getattr(given, name) for name in given.model_fields_set} if given is not None else None
     return Parsed(parsed.id, parsed.record_type, parsed.member_state, parsed.as_of, parsed.policy, parsed.note, expect,
-                  {name: getattr(block, name) for name in block.model_fields_set})
+                  {name: getattr(block, name) for name in block.model_fields_set}, assessments)

@@ -17,6 +17,16 @@ LABELS: dict[str, dict[str, str]] = {
         "findings": "findings", "records": "records", "failed": "could not be read",
         "title": "normcheck report", "rule": "Rule", "level": "Result",
         "not_concerned": "families this record says nothing about (rules)", "fact": "fact", "files": "files",
+        "readings": "Readings", "reading": "reading", "held_by": "held by", "under_reading": "Decided under the reading",
+        "settled_by": "Settled by", "settled_from": "for events from", "applied": "applied in this run",
+        "needs_assessment": "Needs human assessment", "open_norm": "open norm: needs human assessment",
+        "test": "Test", "value_stated": "value stated", "not_stated": "not stated", "rests_on": "findings resting on it",
+        "waits_for": "findings waiting for it", "checklist": "Checklist", "assessed_by": "assessment stated",
+        "not_covered": "criteria the file does not cover", "no_assessment": "the file states no assessment of these criteria",
+        "assess": "assess", "see_assessment": "see Needs human assessment", "all_covered": "every criterion covered",
+        "as_written": "as written (contested)", "no_flips": "no finding changes with the reading adopted",
+        "compare_title": "normcheck: findings that change with the reading adopted", "criterion_examined": "examined",
+        "criterion_open": "not examined", "criterion_unknown": "to check",
     },
     "nl": {
         "BREACH": "Schending", "RISK": "Risico", "CONTESTED": "Omstreden uitleg",
@@ -32,6 +42,16 @@ LABELS: dict[str, dict[str, str]] = {
         "findings": "bevindingen", "records": "dossiers", "failed": "kon niet worden gelezen",
         "title": "normcheck-rapport", "rule": "Regel", "level": "Uitkomst",
         "not_concerned": "families waarover dit dossier niets zegt (regels)", "fact": "feit", "files": "bestanden",
+        "readings": "Lezingen", "reading": "lezing", "held_by": "aangehangen door", "under_reading": "Beslist volgens de lezing",
+        "settled_by": "Beslecht door", "settled_from": "voor gebeurtenissen vanaf", "applied": "toegepast in deze run",
+        "needs_assessment": "Vraagt menselijke beoordeling", "open_norm": "open norm: vraagt menselijke beoordeling",
+        "test": "Toets", "value_stated": "vermelde waarde", "not_stated": "niet vermeld", "rests_on": "bevindingen die erop steunen",
+        "waits_for": "bevindingen die erop wachten", "checklist": "Controlelijst", "assessed_by": "vermelde beoordeling",
+        "not_covered": "criteria die het dossier niet dekt", "no_assessment": "het dossier vermeldt geen beoordeling van deze criteria",
+        "assess": "beoordelen", "see_assessment": "zie Vraagt menselijke beoordeling", "all_covered": "elk criterium gedekt",
+        "as_written": "zoals geschreven (omstreden)", "no_flips": "geen bevinding verandert met de gekozen lezing",
+        "compare_title": "normcheck: bevindingen die veranderen met de gekozen lezing", "criterion_examined": "onderzocht",
+        "criterion_open": "niet onderzocht", "criterion_unknown": "na te gaan",
     },
 }
 
@@ -50,3 +70,10 @@ COLOURS = {"BREACH": "bold red", "RISK": "dark_orange", "CONTESTED": "magenta", 
 
 def t(lang: str, key: str) -> str:
     return LABELS.get(lang, LABELS["en"]).get(key, key)
+
+ASSESSORS = {
+    "en": {"authority": "the authority", "court": "a court", "applicant_lawyer": "the applicant's lawyer",
+           "expert": "an expert", "caseworker": "a caseworker", "other": "other"},
+    "nl": {"authority": "de autoriteit", "court": "een rechter", "applicant_lawyer": "de advocaat van verzoeker",
+           "expert": "een deskundige", "caseworker": "een medewerker", "other": "anders"},
+}

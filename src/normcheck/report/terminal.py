@@ -1,5 +1,6 @@
 """The terminal report (rich): findings grouped by level and coloured, with pinpoints, the facts
-that decided them, the counter-argument of contested readings, the facts to collect, a receipt."""
+that decided them, the readings of contested grades, the facts to collect, what needs human
+assessment, a receipt."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rich.text import Text
 from ..findings import REASONS, DecidingFact, Finding, RecordResult, Run, SourceRef
 from .escape import safe_record
 from .labels import COLOURS, EXCEPTION_STATUS, ORDER, SEVERITY, t
+from .readings_view import applied_line, collect_words, norm_blocks, open_norm_marker, reading_lines
 
 SHOWN = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA")
 
@@ -43,10 +45,29 @@ def fact_line(d: DecidingFact, lang: str) -> str:
     text = f"{d.name} = {_value(d.value)}"
     if d.stated_at:
         text += f" ({d.stated_at})"
+    if d.open_norm:
+        text += " " + open_norm_marker(lang)
     if d.derived and d.definition:
-        inputs = ", ".join(f"{i.name} = {_value(i.value)}" for i in d.inputs)
+        inputs = ", ".join(f"{i.name} = {_value(i.value)}" + (" " + open_norm_marker(lang) if i.open_norm else "")
+                           for i in d.inputs)
         text += f" — {t(lang, 'defined_as')} {d.definition}" + (f" [{inputs}]" if inputs else "")
     return text
+
+
+def _readings(f: Finding, lang: str) -> list[object]:
+    parts: list[object] = []
+    line = applied_line(f, lang)
+    if line:
+        parts.append(Text("   " + line, style="italic"))
+    lines = reading_lines(f, lang)
+    if lines:
+        parts.append(Text(f"   {t(lang, 'readings')}:", style="bold"))
+        for rl in lines:
+            parts.append(Text.assemble("     - ", (rl.head, "bold")))
+            for s in rl.sources:
+                parts.append(Text("         " + s, style="dim"))
+            parts.append(Text("         " + rl.argument))
+    return parts
 
 
 def reason_text(f: Finding, lang: str) -> str:
@@ -63,6 +84,9 @@ def _quiet_finding(f: Finding, lang: str) -> Group:
     for e in f.exceptions:
         if e.status == "holds":
             parts.append(Text(f"     {t(lang, 'exception')}: {EXCEPTION_STATUS.get(lang, EXCEPTION_STATUS['en'])['unless']} {e.condition}", style="dim"))
+    if f.reason == "reading":
+        parts.append(Text("     " + f.message))
+    parts += _readings(f, lang)
     if f.note:
         parts.append(Text.assemble((f"     {t(lang, 'note')}: ", "bold"), f.note))
     return Group(*parts)
@@ -75,7 +99,8 @@ def _finding(f: Finding, lang: str) -> Group:
     sev = f" [{SEVERITY[lang][f.severity]}]" if f.severity else ""
     head = Text.assemble((f"● {f.rule}", f"bold {colour}"), (sev, colour), "  ", (f.title, "bold"))
     if f.level == "INSUFFICIENT_DATA":  # compact: what to collect; the full text is in --all, JSON, Markdown
-        return Group(head, Text.assemble((f"   {t(lang, 'missing')}: ", "bold yellow"), ", ".join(f.missing_facts)))
+        return Group(head, Text.assemble((f"   {t(lang, 'missing')}: ", "bold yellow"), ", ".join(f.missing_facts)),
+                     *_readings(f, lang))
     parts: list[object] = [head, Text("   " + f.message)]
     for line in (f.law_applied, f.later_case_law):
         if line:
@@ -88,8 +113,7 @@ def _finding(f: Finding, lang: str) -> Group:
         parts.append(Text(f"   {t(lang, 'decided_by')}:", style="bold"))
         for d in f.decided_by:
             parts.append(Text("     - " + fact_line(d, lang)))
-    if f.counter_argument and f.level == "CONTESTED":
-        parts.append(Text.assemble((f"   {t(lang, 'counter')}: ", "bold"), f.counter_argument))
+    parts += _readings(f, lang)
     if f.note:
         parts.append(Text.assemble((f"   {t(lang, 'note')}: ", "bold"), f.note))
     for e in f.exceptions:
@@ -138,9 +162,23 @@ def record_panel(r: RecordResult, lang: str, show_all: bool) -> Panel:
         table.add_column(t(lang, "fact"), overflow="fold")
         table.add_column(t(lang, "could_change"), overflow="fold")
         for i, c in enumerate(r.facts_to_collect, 1):
-            table.add_row(str(i), c.fact, ", ".join(c.could_change))
+            table.add_row(str(i), collect_words(c, lang), ", ".join(c.could_change))
         items.append(Text(""))
         items.append(table)
+    blocks = norm_blocks(r, lang)
+    if blocks:
+        items.append(Text(f"\n{t(lang, 'needs_assessment')} ({len(blocks)})", style="bold cyan underline"))
+        for b in blocks:
+            items.append(Text.assemble("● ", (b.head, "bold")))
+            items.append(Text("   " + b.test))
+            items.append(Text("   " + b.findings, style="dim"))
+            items.append(Text(f"   {t(lang, 'checklist')}:", style="bold"))
+            for mark, text in b.checklist:
+                items.append(Text(f"     {mark} {text}"))
+            if b.assessment:
+                items.append(Text("   " + b.assessment))
+            if b.coverage:
+                items.append(Text("   " + b.coverage, style="green" if b.complete else "yellow"))
     head = [f"{t(lang, 'record')} {r.id or '?'} · {r.file}"]
     if r.as_of:
         head.append(f"{t(lang, 'as_of')} {r.as_of} ({t(lang, 'from')} {r.as_of_source})")
@@ -175,4 +213,5 @@ def print_run(run: Run, console: Console, lang: str, show_all: bool = False,
     rc = run.receipt
     console.print(Text(
         f"{t(lang, 'receipt')}: normcheck {rc.normcheck_version} · {t(lang, 'rule_pack')} sha256:{rc.rule_pack_sha256[:16]} "
-        f"({len(rc.rule_files)} {t(lang, 'files')}) · {t(lang, 'engine')}: {rc.engine} · {rc.python}", style="dim"))
+        f"({len(rc.rule_files)} {t(lang, 'files')}) · {t(lang, 'engine')}: {rc.engine} · {rc.python}"
+        + (f" · {t(lang, 'readings')}: {', '.join(rc.readings)}" if rc.readings else ""), style="dim"))
