@@ -83,10 +83,15 @@ def test_condition_must_be_boolean(tmp_path: Path) -> None:
     assert "must be true or false" in out[0]
 
 
-def test_contested_needs_counter_argument_in_both_languages(tmp_path: Path) -> None:
+def test_contested_grade_needs_two_readings(tmp_path: Path) -> None:
     out = errors(tmp_path, RULE.format(cond="flag", level="CONTESTED"))
-    assert any("counter-argument in English" in o for o in out)
-    assert any("counter-argument in Dutch" in o for o in out)
+    assert any("CONTESTED grade names no readings; a contested grade names at least two" in o for o in out)
+
+
+def test_a_counter_argument_is_written_as_readings(tmp_path: Path) -> None:
+    body = RULE.format(cond="flag", level="CONTESTED") + '  counter en "c"\n  counter nl "c"\n'
+    out = errors(tmp_path, body)
+    assert any("a counter-argument is now written as a reading" in o for o in out)
 
 
 def test_rule_without_pinpoint_is_refused(tmp_path: Path) -> None:
@@ -155,8 +160,14 @@ def test_bundled_pack_is_clean(loaded) -> None:
     for r in pack.rules:
         assert r.citations, r.id
         assert dict(r.messages).keys() == {"en", "nl"}, r.id
-        if r.contested:
-            assert dict(r.counters).keys() == {"en", "nl"}, r.id
+        for g in r.grades:
+            if g.level == "CONTESTED":
+                assert len(g.readings) >= 2, r.id
+                for reading in g.readings:
+                    assert reading.held_by, (r.id, reading.name)
+                    assert dict(reading.holder).keys() == dict(reading.argument).keys() == {"en", "nl"}, (r.id, reading.name)
+            else:
+                assert not g.readings, r.id
     tq = {r.id for r in pack.rules if r.family == "tq"}
     assert tq == {"TQ-01", "TQ-02", "TQ-03", "TQ-04a", "TQ-04b", "TQ-05", "TQ-06", "TQ-07", "TQ-08", "TQ-09", "TQ-10",
                   "TQ-11", "TQ-12", "TQ-13", "TQ-14", "TQ-15"}

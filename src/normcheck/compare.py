@@ -31,16 +31,17 @@ from .report.labels import t
 def flips(results: dict[str, findings.RecordResult]) -> tuple[findings.ReadingFlip, ...]:
     """Rules whose level differs between the evaluations (`""`: as the rules stand; else a reading name)."""
     base = results[""]
-    levels: dict[str, dict[str, str]] = {}
+    levels: dict[str, dict[str, tuple[str, str | None]]] = {}
     for name, result in results.items():
         for f in result.findings:
-            levels.setdefault(f.rule, {})[name] = f.level
+            levels.setdefault(f.rule, {})[name] = (f.level, f.severity)
     out = []
     for f in base.findings:
         by = levels.get(f.rule, {})
         if len(set(by.values())) > 1:
-            out.append(findings.ReadingFlip(rule=f.rule, default=f.level,  # type: ignore[arg-type]
-                                            by_reading={n: lv for n, lv in by.items() if n}))
+            out.append(findings.ReadingFlip(rule=f.rule, default=f.level, default_severity=f.severity,  # type: ignore[arg-type]
+                                            by_reading={n: lv for n, (lv, _) in by.items() if n},
+                                            severity_by_reading={n: sev for n, (_, sev) in by.items() if n}))
     return tuple(out)
 
 
@@ -123,9 +124,15 @@ def _columns(r: findings.RecordResult) -> list[str]:
     names: list[str] = []
     for f in r.reading_flips or ():
         for n, lv in f.by_reading.items():
-            if lv != f.default and n not in names:
+            if (lv, f.severity_by_reading.get(n)) != (f.default, f.default_severity) and n not in names:
                 names.append(n)
     return sorted(names)
+
+
+def _level(level: str, severity: str | None, lang: str) -> str:
+    from .report.labels import SEVERITY
+
+    return t(lang, level) + (f" ({SEVERITY[lang].get(severity, severity)})" if severity else "")
 
 
 def print_compare(run: findings.Run, console: Console, lang: str) -> None:
@@ -149,7 +156,7 @@ def print_compare(run: findings.Run, console: Console, lang: str) -> None:
         for c in cols:
             table.add_column(f"{t(lang, 'reading')} {c}")
         for f in r.reading_flips:
-            table.add_row(f.rule, t(lang, f.default), *[_cell(f, c, lang) for c in cols])
+            table.add_row(f.rule, _level(f.default, f.default_severity, lang), *[_cell(f, c, lang) for c in cols])
         console.print(table)
     rc = run.receipt
     console.print(Text(f"{t(lang, 'receipt')}: normcheck {rc.normcheck_version} · {t(lang, 'rule_pack')} "
@@ -157,8 +164,8 @@ def print_compare(run: findings.Run, console: Console, lang: str) -> None:
 
 
 def _cell(f: findings.ReadingFlip, name: str, lang: str) -> str:
-    level = f.by_reading.get(name, f.default)
-    return t(lang, level) if level != f.default else "="
+    got = (f.by_reading.get(name, f.default), f.severity_by_reading.get(name, f.default_severity))
+    return _level(*got, lang) if got != (f.default, f.default_severity) else "="
 
 
 def markdown(run: findings.Run, lang: str) -> str:
@@ -180,7 +187,7 @@ def markdown(run: findings.Run, lang: str) -> str:
         out.append("| " + " | ".join([t(lang, "rule"), t(lang, "as_written")] + [f"{t(lang, 'reading')} `{c}`" for c in cols]) + " |")
         out.append("|" + "---|" * (2 + len(cols)))
         for f in r.reading_flips:
-            out.append("| " + " | ".join([f.rule, t(lang, f.default)] + [_cell(f, c, lang) for c in cols]) + " |")
+            out.append("| " + " | ".join([f.rule, _level(f.default, f.default_severity, lang)] + [_cell(f, c, lang) for c in cols]) + " |")
         out.append("")
     return "\n".join(out) + "\n"
 

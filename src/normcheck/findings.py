@@ -301,7 +301,9 @@ class ReadingFlip(_Model):
 
     rule: str
     default: Outcome  # as the rules stand (contested grades CONTESTED)
+    default_severity: Literal["high", "medium", "low"] | None
     by_reading: dict[str, str]  # reading name -> the level under it
+    severity_by_reading: dict[str, str | None]  # reading name -> the severity under it
 
 
 @_record

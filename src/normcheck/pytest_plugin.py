@@ -1,5 +1,10 @@
 """pytest plugin: every case file under a `cases/` folder with an `expect:` block becomes tests,
-one per pinned rule; a failure shows expected vs actual and the finding's explanation."""
+one per pinned rule; a failure shows expected vs actual and the finding's explanation.
+
+A suite can adopt readings of contested rules ("our office argues the applicant's reading of
+TQ-04a"): the ini option `normcheck_readings` (one NAME or RULE:NAME per line) or
+`--normcheck-reading NAME` on the command line; the pinned rules decided under a chosen reading
+are named in the terminal summary."""
 
 from __future__ import annotations
 
@@ -11,15 +16,44 @@ import pytest
 _STATE: dict[str, Any] = {}
 
 
-def _engine() -> tuple[Any, Any]:
-    if "engine" not in _STATE:
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("normcheck_readings", type="linelist", default=[],
+                  help="readings of contested rules the pinned cases are checked under: NAME or RULE:NAME, one per line")
+    parser.getgroup("normcheck").addoption(
+        "--normcheck-reading", action="append", default=[], metavar="NAME|RULE:NAME",
+        help="check the pinned cases under this reading of the contested rules (repeatable; adds to normcheck_readings)")
+
+
+def _readings(config: pytest.Config) -> tuple[str, ...]:
+    return tuple(config.getini("normcheck_readings") or ()) + tuple(config.getoption("--normcheck-reading") or ())
+
+
+def _engine(config: pytest.Config | None = None) -> tuple[Any, Any]:
+    readings = _readings(config) if config is not None else ()
+    if _STATE.get("readings") != readings or "engine" not in _STATE:
         from .engine import Engine
         from .pack import load_pack
+        from .readings import pack_under, select
 
         loaded = load_pack(None)
+        selection = select(loaded.pack, readings, where="normcheck_readings")
         _STATE["loaded"] = loaded
-        _STATE["engine"] = Engine(loaded.pack)
+        _STATE["engine"] = Engine(pack_under(loaded.pack, selection))
+        _STATE["readings"] = readings
+        _STATE["depends"] = []
     return _STATE["loaded"], _STATE["engine"]
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    depends = _STATE.get("depends") or []
+    if not _STATE.get("readings"):
+        return
+    terminalreporter.section("normcheck readings")
+    terminalreporter.write_line(f"pinned cases checked under: {', '.join(_STATE['readings'])}")
+    for pin in depends:
+        terminalreporter.write_line(f"{pin.file}:{pin.line}: {pin.rule} decided under `{pin.under_reading}`: "
+                                    f"{pin.actual.level} (pinned: {pin.expected_level})")
+    terminalreporter.write_line(f"{len(depends)} pins depend on the readings chosen")
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
@@ -39,7 +73,11 @@ class CaseFile(pytest.File):
         from .facts import load_record
         from .testing import pins
 
-        loaded, engine = _engine()
+        try:
+            loaded, engine = _engine(self.config)
+        except InputError as exc:  # a reading that no rule has: one failing item says so
+            yield CaseError.from_parent(self, name="readings", message=exc.render())
+            return
         shown = self.path.relative_to(self.config.rootpath) if self.path.is_relative_to(self.config.rootpath) else self.path
         try:
             record = load_record(self.path, loaded.vocabulary, display=str(shown))
@@ -48,6 +86,8 @@ class CaseFile(pytest.File):
             return
         result = next(check_files([self.path], loaded, engine, "en"))
         for pin in pins(result, record.expect or {}, record.expect_lines):
+            if pin.under_reading:
+                _STATE.setdefault("depends", []).append(pin)
             yield PinItem.from_parent(self, name=pin.rule, pin=pin)
 
 

@@ -7,7 +7,73 @@ import html
 from ..findings import Finding, RecordResult, Run
 from .escape import safe_record
 from .labels import ORDER, SEVERITY, t
+from .readings_view import applied_line, collect_words, norm_blocks, reading_lines
 from .terminal import SHOWN, fact_line, reason_text, source_line, unconcerned, unconcerned_families
+
+
+def _md_readings(f: Finding, lang: str) -> list[str]:
+    out: list[str] = []
+    line = applied_line(f, lang)
+    if line:
+        out += ["", f"*{line}*"]
+    lines = reading_lines(f, lang)
+    if lines:
+        out += ["", f"**{t(lang, 'readings')}**", ""]
+        for rl in lines:
+            out.append(f"- **{rl.head}** — {rl.argument}")
+            out += [f"  - {s}" for s in rl.sources]
+    return out
+
+
+def _md_open_norms(r: RecordResult, lang: str) -> list[str]:
+    blocks = norm_blocks(r, lang)
+    if not blocks:
+        return []
+    out = [f"### {t(lang, 'needs_assessment')} ({len(blocks)})", ""]
+    for b in blocks:
+        out += [f"#### {b.head}", "", b.test, "", f"*{b.findings}*", "", f"**{t(lang, 'checklist')}**", ""]
+        out += [f"- {mark} {text}" for mark, text in b.checklist]
+        out.append("")
+        if b.assessment:
+            out += [b.assessment, ""]
+        if b.coverage:
+            out += [f"**{b.coverage}**", ""]
+    return out
+
+
+def _html_readings(f: Finding, lang: str) -> list[str]:
+    e = html.escape
+    out: list[str] = []
+    line = applied_line(f, lang)
+    if line:
+        out.append(f"<p class=\"law\"><em>{e(line)}</em></p>")
+    lines = reading_lines(f, lang)
+    if lines:
+        out.append(f"<p><strong>{e(t(lang, 'readings'))}</strong></p><ul>")
+        for rl in lines:
+            out.append(f"<li><strong>{e(rl.head)}</strong> — {e(rl.argument)}<ul>"
+                       + "".join(f"<li>{e(s)}</li>" for s in rl.sources) + "</ul></li>")
+        out.append("</ul>")
+    return out
+
+
+def _html_open_norms(r: RecordResult, lang: str) -> list[str]:
+    e = html.escape
+    blocks = norm_blocks(r, lang)
+    if not blocks:
+        return []
+    out = [f"<h3>{e(t(lang, 'needs_assessment'))} ({len(blocks)})</h3>"]
+    for b in blocks:
+        out.append(f"<div class=\"f norm\"><h4>{e(b.head)}</h4><p>{e(b.test)}</p><p><em>{e(b.findings)}</em></p>"
+                   f"<p><strong>{e(t(lang, 'checklist'))}</strong></p><ul>")
+        out += [f"<li>{e(mark)} {e(text)}</li>" for mark, text in b.checklist]
+        out.append("</ul>")
+        if b.assessment:
+            out.append(f"<p>{e(b.assessment)}</p>")
+        if b.coverage:
+            out.append(f"<p><strong>{e(b.coverage)}</strong></p>")
+        out.append("</div>")
+    return out
 
 
 def _md_finding(f: Finding, lang: str) -> list[str]:
@@ -15,6 +81,11 @@ def _md_finding(f: Finding, lang: str) -> list[str]:
         out = [f"#### {f.rule} — {f.title}", "", f"*{reason_text(f, lang)}*", ""]
         if f.decided_by:
             out += [f"- `{fact_line(d, lang)}`" for d in f.decided_by] + [""]
+        if f.reason == "reading":
+            out += [f.message, ""]
+        extra = _md_readings(f, lang)
+        if extra:
+            out += extra[1:] + [""]
         if f.note:
             out += [f"**{t(lang, 'note')}:** {f.note}", ""]
         return out
@@ -26,8 +97,7 @@ def _md_finding(f: Finding, lang: str) -> list[str]:
     if f.level in ("BREACH", "RISK", "CONTESTED") and f.decided_by:
         out += ["", f"**{t(lang, 'decided_by')}**", ""]
         out += [f"- `{fact_line(d, lang)}`" for d in f.decided_by]
-    if f.counter_argument:
-        out += ["", f"**{t(lang, 'counter')}:** {f.counter_argument}"]
+    out += _md_readings(f, lang)
     if f.note:
         out += ["", f"**{t(lang, 'note')}:** {f.note}"]
     if f.missing_facts:
@@ -43,7 +113,10 @@ def markdown(run: Run, lang: str, show_all: bool = False) -> str:
     out += [f"## {t(lang, 'receipt')}", "",
             f"- normcheck {rc.normcheck_version}, JSON schema {rc.schema_version}",
             f"- {t(lang, 'rule_pack')}: sha256 `{rc.rule_pack_sha256}` ({', '.join(rc.rule_files)})",
-            f"- {t(lang, 'engine')}: {rc.engine}", f"- {rc.python}", ""]
+            f"- {t(lang, 'engine')}: {rc.engine}", f"- {rc.python}"]
+    if rc.readings:
+        out.append(f"- {t(lang, 'readings')}: {', '.join(rc.readings)}")
+    out.append("")
     return "\n".join(out)
 
 
@@ -80,9 +153,15 @@ def _md_record(r: RecordResult, lang: str, show_all: bool) -> list[str]:
                 out += _md_finding(f, lang)
     if r.facts_to_collect:
         out += [f"### {t(lang, 'facts_to_collect')}", "", "| # | fact | " + t(lang, "could_change") + " |", "|---|---|---|"]
-        out += [f"| {i} | `{c.fact}` | {', '.join(c.could_change)} |" for i, c in enumerate(r.facts_to_collect, 1)]
+        out += [f"| {i} | `{c.fact}`{_md_assess(c, lang)} | {', '.join(c.could_change)} |" for i, c in enumerate(r.facts_to_collect, 1)]
         out.append("")
+    out += _md_open_norms(r, lang)
     return out
+
+
+def _md_assess(c: object, lang: str) -> str:
+    words = collect_words(c, lang)  # type: ignore[arg-type]
+    return words[len(c.fact):] if words != c.fact else ""  # type: ignore[attr-defined]
 
 
 _CSS = """
@@ -91,7 +170,7 @@ h1,h2,h3,h4{font-family:Helvetica,Arial,sans-serif}
 .f{border-left:4px solid #999;padding:.2rem .8rem;margin:1rem 0;page-break-inside:avoid}
 .BREACH{border-color:#c00}.RISK{border-color:#e67e00}.CONTESTED{border-color:#8e44ad}
 .INSUFFICIENT_DATA{border-color:#c9a800}.OK{border-color:#2e7d32}.NOT_APPLICABLE{border-color:#bbb}
-.unverified{font-style:italic;color:#555} code{font-size:.9em} table{border-collapse:collapse}
+.norm{border-color:#0277bd}.unverified{font-style:italic;color:#555} code{font-size:.9em} table{border-collapse:collapse}
 td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left} .receipt{color:#555;font-size:.85em}
 @media print{body{margin:0;max-width:none}}
 """
@@ -130,8 +209,7 @@ def html_page(run: Run, lang: str, show_all: bool = False) -> str:
                     out.append(f"<p><strong>{e(t(lang, 'decided_by'))}</strong></p><ul>")
                     out += [f"<li><code>{e(fact_line(d, lang))}</code></li>" for d in f.decided_by]
                     out.append("</ul>")
-                if f.counter_argument:
-                    out.append(f"<p><strong>{e(t(lang, 'counter'))}:</strong> {e(f.counter_argument)}</p>")
+                out += _html_readings(f, lang)
                 if f.missing_facts:
                     out.append(f"<p><strong>{e(t(lang, 'missing'))}:</strong> {e(', '.join(f.missing_facts))}</p>")
                 out.append("</div>")
@@ -143,10 +221,12 @@ def html_page(run: Run, lang: str, show_all: bool = False) -> str:
             out.append(f"<h3>{e(t(lang, 'other_rules'))}</h3><p>" + ", ".join(listed) + "</p>")
         if r.facts_to_collect:
             out.append(f"<h3>{e(t(lang, 'facts_to_collect'))}</h3><table><tr><th>#</th><th>fact</th><th>{e(t(lang, 'could_change'))}</th></tr>")
-            out += [f"<tr><td>{i}</td><td><code>{e(c.fact)}</code></td><td>{e(', '.join(c.could_change))}</td></tr>"
+            out += [f"<tr><td>{i}</td><td><code>{e(c.fact)}</code>{e(_md_assess(c, lang))}</td><td>{e(', '.join(c.could_change))}</td></tr>"
                     for i, c in enumerate(r.facts_to_collect, 1)]
             out.append("</table>")
+        out += _html_open_norms(r, lang)
     rc = run.receipt
     out.append(f"<p class=\"receipt\">{e(t(lang, 'receipt'))}: normcheck {e(rc.normcheck_version)} · {e(t(lang, 'rule_pack'))} "
-               f"sha256 {e(rc.rule_pack_sha256)} · {e(t(lang, 'engine'))}: {e(rc.engine)} · {e(rc.python)}</p></body></html>")
+               f"sha256 {e(rc.rule_pack_sha256)} · {e(t(lang, 'engine'))}: {e(rc.engine)} · {e(rc.python)}"
+               + (f" · {e(t(lang, 'readings'))}: {e(', '.join(rc.readings))}" if rc.readings else "") + "</p></body></html>")
     return "\n".join(out) + "\n"
