@@ -9,15 +9,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..findings import AppliedReading, FactToCollect, Finding, OpenNormCheck, ReadingOutcome, RecordResult, SourceRef
 from .labels import ASSESSORS, t
 
 
+_NOTE = re.compile(r"\s*\([^()]*\)$")
+
+
 def _src(s: SourceRef, lang: str) -> str:
+    """A source in a checklist or under a reading: its title without the trailing note, the pinpoint, its status."""
     mark = t(lang, "verified") if s.verified else t(lang, "unverified")
-    return f"{s.title}, {s.pinpoint} [{mark}]"
+    return f"{_NOTE.sub('', s.title) or s.title}, {s.pinpoint} [{mark}]"
 
 
 @dataclass(frozen=True)
