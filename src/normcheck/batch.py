@@ -26,12 +26,12 @@ def expand(paths: Iterable[str]) -> tuple[list[Path], list[Diagnostic]]:
         if p.is_dir():
             found = sorted(q for q in p.rglob("*") if q.suffix in CASE_SUFFIXES and q.is_file())
             if not found:
-                problems.append(Diagnostic(raw, None, None, "no case files (*.yaml) in this folder"))
+                problems.append(Diagnostic(raw, None, None, "no case files (*.yaml) in this folder", code="NC-P002"))
             files.extend(found)
         elif p.is_file():
             files.append(p)
         else:
-            problems.append(Diagnostic(raw, None, None, "no such file or folder"))
+            problems.append(Diagnostic(raw, None, None, "no such file or folder", code="NC-P001"))
     return files, problems
 
 

@@ -1,16 +1,134 @@
-"""Errors a person can act on: file, line, column, the offending line with a caret, what was expected.
+"""Errors a person can act on: file, line, column, the offending line with a caret, what was expected,
+and a stable code saying what kind of problem it is.
 
 Every stage raises `InputError` with one or more `Diagnostic`s instead of letting a library
-exception (Lark, ruamel, pydantic) reach the user as a traceback.
+exception (Lark, ruamel, pydantic) reach the user as a traceback. The code (`NC-R020`, …) is the
+machine-readable kind: tests, the JSON report and a web page tell a typo from a refused YAML bomb
+by the code, never by the wording; `CODES` lists every one and the README documents them.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Iterable, Literal, Sequence
 
 Severity = Literal["error", "warning"]
+
+# Every code normcheck can give, with what it means (the README's table says the same). A code is
+# never reused for another kind of problem; new kinds get new numbers.
+CODES: dict[str, str] = {
+    # Y: the YAML text of a case, policy or vocabulary file
+    "NC-Y001": "not valid YAML (a syntax error)",
+    "NC-Y002": "the file is not UTF-8 text",
+    "NC-Y003": "YAML anchors and aliases are refused",
+    "NC-Y004": "YAML merge keys (<<) are refused",
+    "NC-Y005": "a key appears twice in the same block",
+    "NC-Y006": "a key is not a plain word",
+    "NC-Y007": "a value is not what it is written as (e.g. an impossible date)",
+    # L: limits that keep hostile input from exhausting the machine
+    "NC-L001": "the file is too large",
+    "NC-L002": "the document is too large or too deeply nested",
+    "NC-L003": "the sweep grid has too many points",
+    # P: paths
+    "NC-P001": "no such file or folder",
+    "NC-P002": "a folder holds no case files",
+    "NC-P003": "the file cannot be read",
+    "NC-P004": "the rules folder is missing or holds no rule files",
+    "NC-P005": "no cases folder to test",
+    # F: facts, case files and the vocabulary
+    "NC-F001": "unknown fact",
+    "NC-F002": "unknown key",
+    "NC-F003": "a fact's value is not allowed (type, value list, null)",
+    "NC-F004": "a required key is missing",
+    "NC-F005": "unsupported format version",
+    "NC-F006": "unknown record type",
+    "NC-F007": "a malformed `expect:` block",
+    "NC-F008": "the file is empty or not a mapping of keys to values",
+    "NC-F009": "a fact is stated both in the case and in its policy",
+    "NC-F010": "the policy a case names is missing, broken or not a policy",
+    "NC-F011": "a derived fact contradicts the facts it is computed from",
+    "NC-F012": "another malformed value in a case file",
+    "NC-F020": "a vocabulary file is malformed",
+    "NC-F021": "a fact is declared twice in the vocabulary",
+    "NC-F022": "a vocabulary fact has an unknown type or no values",
+    "NC-F023": "`values_of` names no enum or set fact",
+    "NC-F024": "malformed `labels` of a vocabulary fact",
+    # A: anonymisation guard
+    "NC-A001": "a key that names personal data",
+    "NC-A002": "a value that looks like an e-mail address",
+    "NC-A003": "a value that looks like a phone number",
+    "NC-A004": "a value that looks like a citizen service number (BSN)",
+    "NC-A005": "a value that looks like a V-number",
+    "NC-A010": "a text that seems to name a person (warning)",
+    "NC-A011": "an exact date of birth (warning)",
+    # R: the rule language and its checker
+    "NC-R001": "syntax error in a rule file",
+    "NC-R002": "not a real calendar date in a rule file",
+    "NC-R003": "a rule file is not UTF-8 text",
+    "NC-R010": "a source is declared twice or has no identifier",
+    "NC-R011": "a citation names no source or an unknown one, or has an empty pinpoint",
+    "NC-R012": "a source is declared but never cited (warning)",
+    "NC-R020": "unknown fact or value",
+    "NC-R021": "type error",
+    "NC-R022": "unknown function, or wrong arguments",
+    "NC-R023": "unknown rule, or `RULE fires` where it cannot be used",
+    "NC-R030": "a definition is duplicated, redefines a stated fact, or has the wrong type",
+    "NC-R031": "definitions or rules refer to each other in a circle",
+    "NC-R040": "a rule id or version is duplicated, or its validity is inconsistent",
+    "NC-R041": "a title, message or counter-argument is missing, empty or doubled in a language",
+    "NC-R042": "a missing or unknown level, severity or condition",
+    "NC-R050": "a counter-argument without a CONTESTED grade (warning)",
+    "NC-R051": "`is null` on a fact that is never null (warning)",
+    # C: command-line options
+    "NC-C001": "an option names something that does not exist or is malformed",
+    # I: normcheck itself
+    "NC-I001": "internal error: the two engines disagree",
+    "NC-I002": "internal error: normcheck failed",
+    "NC-I003": "the compiled rule-pack cache could not be read or written (warning)",
+}
+
+# Diagnostics raised by the case-file loader (facts/*) before it passes codes itself: their kind,
+# recognised once, here. A new message there without a code gets NC-F012 (another malformed value).
+_UNCODED: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), c) for p, c in (
+    (r"^not valid YAML", "NC-Y001"),
+    (r"not UTF-8", "NC-Y002"),
+    (r"anchors and aliases", "NC-Y003"),
+    (r"merge keys", "NC-Y004"),
+    (r"appears twice in the same block", "NC-Y005"),
+    (r"^a key must be a plain word", "NC-Y006"),
+    (r"^file is too large", "NC-L001"),
+    (r"too large or too deeply nested", "NC-L002"),
+    (r"^cannot read the file", "NC-P003"),
+    (r"^unknown fact", "NC-F001"),
+    (r"^unknown key", "NC-F002"),
+    (r"^the file has no ", "NC-F004"),
+    (r"^unsupported format version", "NC-F005"),
+    (r"^`record_type` is", "NC-F006"),
+    (r"^(in `expect`|expected outcome)", "NC-F007"),
+    (r"^(the file is empty|a case file must be a mapping|`facts` must be a mapping)", "NC-F008"),
+    (r"both in this case and in the policy", "NC-F009"),
+    (r"^(policy file|the policy `|`policy` takes)|not a policy_instrument", "NC-F010"),
+    (r"looks like personal data", "NC-A001"),
+    (r"looks like an e-mail", "NC-A002"),
+    (r"looks like a phone", "NC-A003"),
+    (r"looks like a citizen service number", "NC-A004"),
+    (r"looks like a V-number", "NC-A005"),
+    (r"person's name", "NC-A010"),
+    (r"exact date of birth", "NC-A011"),
+    (r"^`[^`]*` is not (a date|a number)$", "NC-Y007"),
+    (r"^`(id|member_state|as_of)` (must|takes)", "NC-F012"),
+    (r"^`[^`]*`(:| (takes|cannot be empty|has an unsupported type))|^item \d+ of `", "NC-F003"),
+))
+
+
+def code_of(message: str) -> str:
+    """The code of a diagnostic raised without one (see `_UNCODED`)."""
+    for pattern, code in _UNCODED:
+        if pattern.search(message):
+            return code
+    return "NC-F012"
 
 
 @dataclass(frozen=True)
@@ -26,6 +144,13 @@ class Diagnostic:
     source_line: str | None = None
     severity: Severity = "error"
     width: int = 1
+    code: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.code:
+            object.__setattr__(self, "code", code_of(self.message))
+        elif self.code not in CODES:
+            raise ValueError(f"unknown diagnostic code {self.code}")
 
     def location(self) -> str:
         if self.line is None:
@@ -36,7 +161,7 @@ class Diagnostic:
 
     def render(self) -> str:
         """Plain-text form, the same in a terminal, a log and a test failure."""
-        out = [f"{self.location()}: {self.severity}: {self.message}"]
+        out = [f"{self.location()}: {self.severity}[{self.code}]: {self.message}"]
         if self.source_line is not None and self.line is not None:
             gutter = f"{self.line:>5} | "
             out.append(gutter + self.source_line.rstrip("\n"))

@@ -359,6 +359,7 @@ def parse(text: str, path: str | Path = "<rules>") -> ast.RuleFile:
                         expected="a date written YYYY-MM-DD that exists (month 01-12, a day that month has)",
                         source_line=source_line(text, orig.line),
                         width=len(orig.text),
+                        code="NC-R002",
                     )
                 ]
             ) from None
@@ -387,7 +388,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
             expected=_expected_words(exc.expected),
             hint=_keyword_hint(exc.expected, tok) or _hint(exc.expected, tok),
             source_line=source_line(text, line),
-            width=len(str(tok)) if tok.type != "$END" else 1,
+            width=len(str(tok)) if tok.type != "$END" else 1, code="NC-R001",
         )
     if isinstance(exc, UnexpectedCharacters):
         char = text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else "?"
@@ -404,15 +405,15 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
             path, line, col, f"unexpected character {char!r}",
             expected=_expected_words(exc.allowed or set()),
             hint=hint,
-            source_line=source_line(text, line),
+            source_line=source_line(text, line), code="NC-R001",
         )
     if isinstance(exc, UnexpectedEOF):
         lines = text.splitlines() or [""]
         return Diagnostic(
             path, len(lines), len(lines[-1]) + 1, "the file ends too early",
-            expected=_expected_words(set(exc.expected)), source_line=lines[-1],
+            expected=_expected_words(set(exc.expected)), source_line=lines[-1], code="NC-R001",
         )
-    return Diagnostic(path, line, col, str(exc).splitlines()[0], source_line=source_line(text, line))
+    return Diagnostic(path, line, col, str(exc).splitlines()[0], source_line=source_line(text, line), code="NC-R001")
 
 
 def _keyword_hint(expected: set[str] | frozenset[str], tok: Token) -> str | None:

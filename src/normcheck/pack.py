@@ -9,6 +9,7 @@ re-checks the rules when nothing changed.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import pickle
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from . import __version__, ir
 from .diagnostics import Diagnostic, InputError
 from .resources import grammar_path, rules_dir
 from .vocabulary import Vocabulary, load_vocabulary
+
+log = logging.getLogger("normcheck")
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,10 @@ def load_pack(directory: str | None = None) -> LoadedPack:
     root = Path(directory) if directory else rules_dir()
     if not root.is_dir():
         raise InputError([Diagnostic(str(root), None, None, "rules folder not found",
-                                     expected="a folder with *.norm rule files and vocabulary/*.yaml")])
+                                     expected="a folder with *.norm rule files and vocabulary/*.yaml", code="NC-P004")])
     rule_files, vocab_files = _files(root)
     if not rule_files:
-        raise InputError([Diagnostic(str(root), None, None, "no *.norm rule files in this folder")])
+        raise InputError([Diagnostic(str(root), None, None, "no *.norm rule files in this folder", code="NC-P004")])
     digest = _digest(rule_files, vocab_files)
     cache = _cache_dir()
     cached = cache / f"pack-{digest[:24]}-{_code_fingerprint()[:12]}.pickle" if cache else None
@@ -81,8 +84,9 @@ def load_pack(directory: str | None = None) -> LoadedPack:
                 loaded = pickle.load(fh)
             if isinstance(loaded, LoadedPack) and loaded.pack.digest == digest:
                 return loaded
-        except Exception:  # a stale or broken cache entry is rebuilt, never trusted
-            pass
+            _cache_warning(cached, "read", "it holds another rule pack")
+        except Exception as exc:  # a stale or broken cache entry is rebuilt, never trusted
+            _cache_warning(cached, "read", f"{type(exc).__name__}: {exc}")
     from . import dsl  # the parser and the checker are needed only when the pack is not cached
     from .check import check, fact_type
 
@@ -95,7 +99,7 @@ def load_pack(directory: str | None = None) -> LoadedPack:
         except InputError as exc:
             problems.extend(exc.diagnostics)
         except UnicodeDecodeError as exc:
-            problems.append(Diagnostic(_display(path), None, None, f"rule file is not UTF-8 text ({exc.reason})"))
+            problems.append(Diagnostic(_display(path), None, None, f"rule file is not UTF-8 text ({exc.reason})", code="NC-R003"))
     if problems:
         raise InputError(problems)
     sources, defines, rules, warnings = check(vocabulary, parsed)
@@ -113,7 +117,9 @@ def load_pack(directory: str | None = None) -> LoadedPack:
                 value_labels[d.name] = value_labels[name]
                 break
     pack = ir.RulePack(sources=sources, defines=defines, rules=rules, fact_types=fact_types, digest=digest,
-                       files=tuple(p.name for p in rule_files), value_labels=value_labels)
+                       files=tuple(p.name for p in rule_files), value_labels=value_labels,
+                       not_established={name: frozenset(spec.not_established)
+                                        for name, spec in vocabulary.facts.items() if spec.not_established})
     loaded = LoadedPack(pack, vocabulary, tuple(warnings))
     if cached is not None:
         try:
@@ -122,9 +128,16 @@ def load_pack(directory: str | None = None) -> LoadedPack:
             with tmp.open("wb") as fh:
                 pickle.dump(loaded, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, cached)
-        except OSError:
-            pass
+        except OSError as exc:
+            _cache_warning(cached, "written", exc.strerror or str(exc))
     return loaded
+
+
+def _cache_warning(path: Path, verb: str, why: str) -> None:
+    """A cache failure costs time, not correctness: say so on stderr (logging's default), and go on."""
+    log.warning(Diagnostic(str(path), None, None, f"the compiled rule pack could not be {verb} ({why}); "
+                           "the rules were checked afresh", severity="warning", code="NC-I003",
+                           hint="set NORMCHECK_CACHE to a writable folder, or NORMCHECK_NO_CACHE=1").render())
 
 
 def _display(path: Path) -> str:

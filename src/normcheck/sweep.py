@@ -29,7 +29,7 @@ from .engine.evaluate import evaluate
 from .facts import load_record
 from .facts.model import fact_validator
 from .pack import load_pack
-from .report.labels import COLOURS
+from .report.renderers.terminal import COLOURS
 
 MAX_POINTS = 200_000
 SYMBOL = {"BREACH": "█", "RISK": "▓", "CONTESTED": "▒", "INSUFFICIENT_DATA": "?", "OK": "·", "NOT_APPLICABLE": " "}
@@ -55,12 +55,12 @@ class Sweep:
 
 def parse_axis(text: str, loaded: Any) -> Axis:
     if "=" not in text or ".." not in text:
-        raise InputError([Diagnostic("--vary", None, None, f"`{text}` is not FACT=A..B[:STEP]", expected="e.g. age_at_application_months=0..215")])
+        raise InputError([Diagnostic("--vary", None, None, f"`{text}` is not FACT=A..B[:STEP]", expected="e.g. age_at_application_months=0..215", code="NC-C001")])
     fact, rng = text.split("=", 1)
     spec = loaded.vocabulary.get(fact)
     if spec is None or spec.kind not in ("int", "decimal"):
         hint = did_you_mean(fact, [n for n, s in loaded.vocabulary.facts.items() if s.kind == "int"])
-        raise InputError([Diagnostic("--vary", None, None, f"`{fact}` is not a numeric fact", hint=hint)])
+        raise InputError([Diagnostic("--vary", None, None, f"`{fact}` is not a numeric fact", hint=hint, code="NC-C001")])
     step = 1
     if ":" in rng:
         rng, step_text = rng.split(":", 1)
@@ -68,19 +68,19 @@ def parse_axis(text: str, loaded: Any) -> Axis:
     try:
         lo, hi = (int(x) for x in rng.split("..", 1))
     except ValueError:
-        raise InputError([Diagnostic("--vary", None, None, f"`{text}`: the range must be whole numbers A..B")]) from None
+        raise InputError([Diagnostic("--vary", None, None, f"`{text}`: the range must be whole numbers A..B", code="NC-C001")]) from None
     if hi < lo or step < 1:
-        raise InputError([Diagnostic("--vary", None, None, f"`{text}`: empty range")])
+        raise InputError([Diagnostic("--vary", None, None, f"`{text}`: empty range", code="NC-C001")])
     return Axis(fact, tuple(range(lo, hi + 1, step)))
 
 
 def parse_set(text: str, loaded: Any) -> tuple[str, Any]:
     if "=" not in text:
-        raise InputError([Diagnostic("--set", None, None, f"`{text}` is not FACT=VALUE")])
+        raise InputError([Diagnostic("--set", None, None, f"`{text}` is not FACT=VALUE", code="NC-C001")])
     fact, raw = text.split("=", 1)
     spec = loaded.vocabulary.get(fact)
     if spec is None:
-        raise InputError([Diagnostic("--set", None, None, f"unknown fact `{fact}`", hint=did_you_mean(fact, loaded.vocabulary.names()))])
+        raise InputError([Diagnostic("--set", None, None, f"unknown fact `{fact}`", hint=did_you_mean(fact, loaded.vocabulary.names()), code="NC-C001")])
     from .facts import yamlio
 
     value = yamlio.load(f"v: {raw}", "--set").data["v"]
@@ -89,7 +89,7 @@ def parse_set(text: str, loaded: Any) -> tuple[str, Any]:
     try:
         return fact, fact_validator(spec)(value)
     except Exception as exc:  # pydantic's error carries the plain message
-        raise InputError([Diagnostic("--set", None, None, str(exc))]) from None
+        raise InputError([Diagnostic("--set", None, None, str(exc), code="NC-C001")]) from None
 
 
 def run_sweep(args: argparse.Namespace) -> Sweep:
@@ -97,12 +97,12 @@ def run_sweep(args: argparse.Namespace) -> Sweep:
     policy = load_record(Path(args.policy), loaded.vocabulary, display=args.policy)
     axes = tuple(parse_axis(v, loaded) for v in args.vary)
     if not axes:
-        raise InputError([Diagnostic("--vary", None, None, "give at least one --vary FACT=A..B")])
+        raise InputError([Diagnostic("--vary", None, None, "give at least one --vary FACT=A..B", code="NC-C001")])
     total = 1
     for a in axes:
         total *= len(a.values)
     if total > MAX_POINTS:
-        raise InputError([Diagnostic("--vary", None, None, f"{total:,} points is too many (at most {MAX_POINTS:,}); use a :STEP")])
+        raise InputError([Diagnostic("--vary", None, None, f"{total:,} points is too many (at most {MAX_POINTS:,}); use a :STEP", code="NC-L003")])
     base = {k: v for k, v in policy.facts.items() if k != "record_type"}
     base["record_type"] = "individual_case"
     for item in args.set:
@@ -113,7 +113,7 @@ def run_sweep(args: argparse.Namespace) -> Sweep:
     wanted = list(dict.fromkeys(args.rule)) if args.rule else pack.rule_ids()
     unknown = [r for r in wanted if r not in pack.rule_ids()]
     if unknown:
-        raise InputError([Diagnostic("--rule", None, None, f"unknown rule `{unknown[0]}`", hint=did_you_mean(unknown[0], pack.rule_ids()))])
+        raise InputError([Diagnostic("--rule", None, None, f"unknown rule `{unknown[0]}`", hint=did_you_mean(unknown[0], pack.rule_ids()), code="NC-C001")])
     grid: dict[tuple[int, ...], dict[str, str]] = {}
     for point in itertools.product(*(a.values for a in axes)):
         facts = dict(base)

@@ -7,7 +7,7 @@ built from it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -31,6 +31,9 @@ class FactSpec:
     file: str = ""
     line: int = 0
     labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (lang, ((value, label), …)) for reports
+    # Values that say the fact was never established (e.g. `not_assessed`): a rule that fails only on such
+    # a value was not assessed, and a report must not call that "no problem found".
+    not_established: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,21 +66,21 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
         except YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problems.append(Diagnostic(name, mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-                                       f"vocabulary file is not valid YAML: {getattr(exc, 'problem', exc)}"))
+                                       f"vocabulary file is not valid YAML: {getattr(exc, 'problem', exc)}", code="NC-Y001"))
             continue
         if not isinstance(data, dict) or "facts" not in data:
-            problems.append(Diagnostic(name, 1, 1, "a vocabulary file needs `family:` and `facts:`"))
+            problems.append(Diagnostic(name, 1, 1, "a vocabulary file needs `family:` and `facts:`", code="NC-F020"))
             continue
         family = str(data.get("family", path.stem))
         families.append(family)
         for fact, spec in data["facts"].items():
             line = data["facts"].lc.key(fact)[0] + 1
             if fact in facts:
-                problems.append(Diagnostic(name, line, 1, f"fact `{fact}` is declared twice (also in {facts[fact].file})"))
+                problems.append(Diagnostic(name, line, 1, f"fact `{fact}` is declared twice (also in {facts[fact].file})", code="NC-F021"))
                 continue
             kind = str(spec.get("type", ""))
             if kind not in KINDS:
-                problems.append(Diagnostic(name, line, 1, f"fact `{fact}` has unknown type `{kind}`", expected=one_of(KINDS)))
+                problems.append(Diagnostic(name, line, 1, f"fact `{fact}` has unknown type `{kind}`", expected=one_of(KINDS), code="NC-F022"))
                 continue
             values: tuple[str, ...] | None = None
             raw = spec.get("values")
@@ -87,25 +90,25 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
                 elif isinstance(raw, list):
                     values = tuple(str(v) for v in raw)
                     if "unknown" in values:
-                        problems.append(Diagnostic(name, line, 1, f"`unknown` is implied for every enum; remove it from `{fact}`"))
+                        problems.append(Diagnostic(name, line, 1, f"`unknown` is implied for every enum; remove it from `{fact}`", code="NC-F022"))
                 elif "values_of" in spec:
                     pending_refs.append((fact, str(spec["values_of"]), name, line))
                 elif kind == "enum":
-                    problems.append(Diagnostic(name, line, 1, f"enum fact `{fact}` needs `values:`"))
+                    problems.append(Diagnostic(name, line, 1, f"enum fact `{fact}` needs `values:`", code="NC-F022"))
             facts[fact] = FactSpec(
                 name=fact, kind=kind, family=family, values=values,
                 nullable=bool(spec.get("nullable", False)), derived=bool(spec.get("derived", False)),
                 doc=str(spec.get("doc", "") or ""), file=name, line=line,
                 labels=_labels(spec.get("labels"), values, name, line, fact, problems),
+                not_established=_not_established(spec.get("not_established"), values, name, line, fact, problems),
             )
     for fact, ref, file, line in pending_refs:
         target = facts.get(ref)
         if target is None or target.values is None:
-            problems.append(Diagnostic(file, line, 1, f"`values_of: {ref}` names no enum or set fact", hint=did_you_mean(ref, facts)))
+            problems.append(Diagnostic(file, line, 1, f"`values_of: {ref}` names no enum or set fact", hint=did_you_mean(ref, facts), code="NC-F023"))
             continue
         old = facts[fact]
-        facts[fact] = FactSpec(old.name, old.kind, old.family, target.values, old.nullable, old.derived, old.doc, old.file,
-                               old.line, old.labels or target.labels)
+        facts[fact] = replace(old, values=target.values, labels=old.labels or target.labels)
     if problems:
         raise InputError(problems)
     return Vocabulary(facts=facts, families=tuple(families))
@@ -117,16 +120,32 @@ def _labels(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact
     if raw is None:
         return ()
     if not isinstance(raw, dict):
-        problems.append(Diagnostic(file, line, 1, f"`labels` of `{fact}` must map a language to value: wording"))
+        problems.append(Diagnostic(file, line, 1, f"`labels` of `{fact}` must map a language to value: wording", code="NC-F024"))
         return ()
     out = []
     for lang, mapping in raw.items():
         if not isinstance(mapping, dict):
-            problems.append(Diagnostic(file, line, 1, f"`labels.{lang}` of `{fact}` must map values to wording"))
+            problems.append(Diagnostic(file, line, 1, f"`labels.{lang}` of `{fact}` must map values to wording", code="NC-F024"))
             continue
         for value in mapping:
             if values is not None and str(value) not in values:
                 problems.append(Diagnostic(file, line, 1, f"`labels.{lang}` of `{fact}` names unknown value `{value}`",
-                                           hint=did_you_mean(str(value), values)))
+                                           hint=did_you_mean(str(value), values), code="NC-F024"))
         out.append((str(lang), tuple(sorted((str(k), str(v)) for k, v in mapping.items()))))
     return tuple(sorted(out))
+
+
+def _not_established(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact: str,
+                     problems: list[Diagnostic]) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or values is None:
+        problems.append(Diagnostic(file, line, 1, f"`not_established` of `{fact}` must list some of its values",
+                                   code="NC-F022"))
+        return ()
+    out = tuple(str(v) for v in raw)
+    for v in out:
+        if v not in values:
+            problems.append(Diagnostic(file, line, 1, f"`not_established` of `{fact}` names unknown value `{v}`",
+                                       hint=did_you_mean(v, values), code="NC-F022"))
+    return out
