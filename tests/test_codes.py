@@ -8,9 +8,9 @@ import json
 import logging
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 

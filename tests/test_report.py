@@ -8,8 +8,9 @@ import gc
 import io
 import json
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TextIO
 
 import pytest
 
@@ -103,6 +104,27 @@ def test_a_renderer_that_reads_nothing_still_gets_the_exit_code_right(capsys) ->
         del renderers.RENDERERS["nothing"]
 
 
+def test_every_renderer_shows_every_section_the_view_gives(loaded, engine) -> None:
+    """Renderers lay out; the view decides what a finding shows. Whatever section it gives (a new
+    field of a finding included), each human format prints it."""
+    recs = results(loaded, engine, TQ_FACTS, CASES / "tq" / "tq04a-age-183-amv-2025.yaml", lang="nl")
+    receipt = findings.receipt(loaded.pack, engine.label, "nl")
+    words = Words("nl", loaded.pack.value_labels)
+    texts = {}
+    for fmt in ("terminal", "markdown", "html"):
+        out = io.StringIO()
+        renderers.get(fmt)(RunView(iter(recs), receipt, words, show_all=True), out)
+        texts[fmt] = " ".join(out.getvalue().replace("│", " ").split())
+    shown = [s for r in RunView(iter(recs), receipt, words, show_all=True).records
+             for g in r.groups for f in g.findings for s in f.sections]
+    assert {s.key for s in shown} >= {"law", "sources", "decided_by", "counter", "note", "exceptions", "missing"}
+    for fmt, text in texts.items():
+        for s in shown:
+            first = s.items[0].text if s.style == "emphasis" else s.label
+            assert " ".join(first.split()[:6]).replace("&", "&amp;").replace("'", "&#x27;") in text or \
+                " ".join(first.split()[:6]) in text, (fmt, s.key)
+
+
 def test_every_format_is_deterministic_and_in_one_language(capsys) -> None:
     for fmt in FORMATS:
         first = run(capsys, "--format", fmt, "--lang", "nl", str(CASES / "tq"))[1]
@@ -185,7 +207,7 @@ def test_csv_summary_has_a_row_per_record_and_the_facts_across_the_batch(capsys,
     rows = list(csv.reader(io.StringIO(table)))
     assert rows[0] == ["Record", "File", "Highest result", "Breach", "Risk", "Contested", "Insufficient data", "OK",
                        "Not applicable", "Problems"]
-    assert [r[0] for r in rows[1:]] == ["sbc-nl-2024-11-notification", "tq-c441-19", "amv-rd-0001", "?"]
+    assert [r[0] for r in rows[1:]] == ["sbc-nl-2024-11-notification", "tq-c441-19", "amv-rd-0001", ""]
     first = rows[2]
     assert first[2] == "Breach" and int(first[3]) == 2 and sum(int(x) for x in first[3:9]) > 40
     assert rows[4][2] == "could not be read" and rows[4][9] == "1"

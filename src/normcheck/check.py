@@ -186,7 +186,8 @@ class Checker:
     def _gate(self, rule: ir.Rule) -> set[str]:
         """The facts of the norm families a rule reads (directly or through definitions), record context
         aside: a record that mentions none of them is not about this rule, which is then NOT_APPLICABLE."""
-        seen = self._reads(([rule.applies] if rule.applies else []) + [g.expr for g in rule.grades] + list(rule.unless))
+        seen = self._reads(([rule.applies] if rule.applies else []) + [g.expr for g in rule.grades] + list(rule.unless)
+                           + ([rule.judged_on] if rule.judged_on is not None else []))
         families = {self.vocab.facts[n].family for n in seen if n in self.vocab} - {"record"}
         return {name for name, spec in self.vocab.facts.items() if spec.family in families}
 
@@ -278,6 +279,20 @@ class Checker:
             self._err(f, r.valid[0][2], f"rule {r.id} is valid until {valid_until}, before it is valid from {valid_from}", code="NC-R040")
         if len(r.versions) > 1:
             self._err(f, r.versions[1][1], f"rule {r.id} has more than one `version` line", code="NC-R040")
+        judged_on: ir.Node | None = None
+        if len(r.judged_on) > 1:
+            self._err(f, r.judged_on[1].pos, f"rule {r.id} has more than one `judged on` line", code="NC-R040")
+        if r.judged_on:
+            judged_on, jtype = self._expr(r.judged_on[0], ctx)
+            if jtype.kind not in ("date", "any"):
+                self._type_err(ctx, r.judged_on[0], f"`judged on` needs the date of the event the rule governs, "
+                               f"but `{r.judged_on[0].text}` is {jtype.describe()}")
+        elif r.valid or r.versions:
+            self._err(f, (r.valid[0][2] if r.valid else r.versions[0][1]),
+                      f"rule {r.id} has a validity window but no `judged on EVENT_DATE`: the version of the law "
+                      "must be picked by the date of the facts, not by the day of the review",
+                      hint="name the event the norm governs, e.g. `judged on decision_date` or `judged on notification_date`",
+                      code="NC-R040")
         placeholders: set[str] = set()
         for kind, items in (("message", r.messages), ("counter", r.counters), ("note", r.notes), ("title", r.titles)):
             for lang, text, pos in items:
@@ -298,7 +313,7 @@ class Checker:
             unless=tuple(unless_nodes), messages=tuple(sorted(messages.items())),
             counters=tuple(sorted(counters.items())), notes=tuple(sorted(notes.items())),
             placeholders=tuple(sorted(placeholders)), rule_deps=tuple(sorted(ctx.rule_deps)),
-            file=f.path, line=r.pos.line,
+            judged_on=judged_on, file=f.path, line=r.pos.line,
         )
 
     def _per_lang(self, items: tuple[tuple[str, str, ast.Pos], ...], f: ast.RuleFile, r: ast.RuleDecl,

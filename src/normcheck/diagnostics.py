@@ -10,9 +10,10 @@ by the code, never by the wording; `CODES` lists every one and the README docume
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from typing import Iterable, Literal, Sequence
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 
@@ -54,7 +55,7 @@ CODES: dict[str, str] = {
     "NC-F021": "a fact is declared twice in the vocabulary",
     "NC-F022": "a vocabulary fact has an unknown type or no values",
     "NC-F023": "`values_of` names no enum or set fact",
-    "NC-F024": "malformed `labels` of a vocabulary fact",
+    "NC-F024": "malformed `labels`, `question` or `help` of a vocabulary fact",
     # A: anonymisation guard
     "NC-A001": "a key that names personal data",
     "NC-A002": "a value that looks like an e-mail address",

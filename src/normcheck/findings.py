@@ -17,14 +17,77 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import __version__, ir
 from .diagnostics import Diagnostic
 from .engine import CaseRun
-from .engine.evaluate import RuleResult, eval_node
+from .engine.evaluate import Env, RuleResult, Val, eval_node
 from .values import UNKNOWN, display, to_json
-from .wording import quiet_message
+from .wording import long_date, quiet_message
 
-SCHEMA_VERSION = "1.1"  # 1.1: problems[].code, findings[].not_established, summary, more reasons
+# 1.1: findings[].judged_on, judged_on_basis, law_applied, later_case_law
+# 1.2: problems[].code, findings[].not_established, summary, reasons *_not_established
+SCHEMA_VERSION = "1.2"
 FAMILY_ORDER = ("tq", "sbc", "echr3", "qd4", "changu", "cec")  # the design's order of the norm families
 Lang = Literal["en", "nl"]
 Outcome = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
+
+def law_applied(res: RuleResult, lang: str) -> str | None:
+    """Which version of the law the finding applied, and the date that chose it (design §5, law-time
+    vs fact-time): in words, in the report's language."""
+    nl = lang == "nl"
+    rule = res.rule
+    version = f" ({rule.version})" if rule.version else ""
+    if res.judged_on is not None:
+        on = long_date(res.judged_on, lang)
+        if res.judged_basis == "evaluation_date":
+            return (f"Toegepast: de regel{version} zoals die gold op de peildatum, {on} (een voortdurende situatie "
+                    "wordt beoordeeld naar de dag van de beoordeling)." if nl else
+                    f"Applied: the rule{version} as in force on the review date, {on} (a continuing situation is "
+                    "judged on the day of the review).")
+        if res.outcome == "NOT_APPLICABLE" and res.reason == "not_in_force":
+            return None  # the message says it
+        return (f"Toegepast: de regel{version} zoals die gold op {on}, de datum van de gebeurtenis ({res.judged_basis})."
+                if nl else f"Applied: the rule{version} as in force on {on}, the date of the event ({res.judged_basis}).")
+    if res.versions_agree:
+        return (f"De datum van de gebeurtenis ({res.judged_basis}) is onbekend, maar elke versie van het recht die in "
+                "aanmerking komt geeft deze uitkomst." if nl else
+                f"The date of the event ({res.judged_basis}) is unknown, but every version of the law that could "
+                "apply gives this result.")
+    return None
+
+
+def later_case_law(res: RuleResult, pack: ir.RulePack, lang: str) -> str | None:
+    """A CJEU judgment the finding relies on that post-dates the event under review: its
+    interpretation still applies from the entry into force of the provision it interprets (the
+    State may argue that it relied on the earlier reading)."""
+    if res.judged_on is None or res.judged_basis == "evaluation_date" or res.outcome in ("OK", "NOT_APPLICABLE"):
+        return None
+    later = []
+    for c in res.rule.citations:
+        src = pack.sources.get(c.source)
+        if src is None or src.date is None or not (src.ecli or "").startswith("ECLI:EU:C:") or src.date <= res.judged_on:
+            continue
+        if src.title.lower().startswith(("opinion", "conclusie")) or src.name in later:
+            continue
+        later.append(src.name)
+    if not later:
+        return None
+    nl = lang == "nl"
+    on = long_date(res.judged_on, lang)
+    parts = []
+    for name in later:
+        src = pack.sources[name]
+        parts.append(f"{src.ecli} ({long_date(src.date, lang)})")  # type: ignore[arg-type]
+    cited = "; ".join(parts)
+    authority = "Salumi, gevoegde zaken 66, 127 en 128/79, ECLI:EU:C:1980:101" if nl else \
+        "Salumi, Joined Cases 66, 127 and 128/79, EU:C:1980:101"
+    if nl:
+        return (f"De uitspraak van het Hof van Justitie waarop deze bevinding steunt ({cited}) is van na {on}, de datum "
+                f"van de gebeurtenis ({res.judged_basis}). Een uitlegging door het Hof geeft aan hoe de bepaling vanaf "
+                f"haar inwerkingtreding moet worden begrepen en toegepast, en geldt dus ook voor deze zaak ({authority}); "
+                "de Staat kan aanvoeren dat hij op de eerdere uitleg vertrouwde.")
+    return (f"The Court of Justice judgment this finding relies on ({cited}) post-dates {on}, the date of the event "
+            f"({res.judged_basis}). An interpretation by the Court states how the provision must be understood and "
+            f"applied from its entry into force, so it governs this case too ({authority}); the State may argue that "
+            "it relied on the earlier reading.")
+
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -68,7 +131,7 @@ class Finding(_Model):
     title: str
     message: str = Field(description="the rule's message when it fires; otherwise why it did not (or could not yet) fire")
     rule_message: str = Field(description="what the rule says when it fires, with this case's values")
-    counter_argument: str | None = None
+    counter_argument: str | None = None  # only on a CONTESTED finding: other grades have no opposing reading
     note: str | None = None
     reason: str = Field(description="fires | not_in_force | no_facts | out_of_scope | scope_not_mentioned | "
                                     "scope_not_established (out of scope only on a value meaning 'never established') | "
@@ -85,6 +148,13 @@ class Finding(_Model):
         "facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule "
         "did not fire: it was not assessed on them, so this is not 'no problem found'"))
     exceptions: tuple[ExceptionCheck, ...] = ()
+    judged_on: str | None = Field(default=None, description="the date whose law was applied: the date of the event the "
+                                  "rule governs (or the evaluation date for a rule that names none); null when unknown")
+    judged_on_basis: str | None = Field(default=None, description="what that date is: the rule's `judged on` "
+                                        "expression, or `evaluation_date`")
+    law_applied: str | None = Field(default=None, description="which version of the law was applied and why, in words")
+    later_case_law: str | None = Field(default=None, description="a CJEU judgment relied on that post-dates the event "
+                                       "under review, and why its interpretation still applies")
 
 
 class FactToCollect(_Model):
@@ -244,14 +314,19 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
         severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,  # type: ignore[arg-type]
         title=render(rule.text("titles", lang), run, lang, pack),
         message=(render(rule.text("messages", lang), run, lang, pack) if res.fired
-                 else quiet_message(res.outcome, reason, lang, res.missing, _stated(open_facts, run, pack, lang))),
+                 else quiet_message(res.outcome, reason, lang, res.missing, _stated(open_facts, run, pack, lang),
+                                    judged_on=res.judged_on, judged_basis=res.judged_basis)),
         rule_message=render(rule.text("messages", lang), run, lang, pack),
-        counter_argument=render(counter, run, lang, pack) if counter and (res.outcome == "CONTESTED" or rule.contested) else None,
+        counter_argument=render(counter, run, lang, pack) if counter and res.outcome == "CONTESTED" else None,
         note=render(note, run, lang, pack) if note else None,
         reason=reason, sources=sources, pinpoints_verified=rule.verified,
         decided_by=tuple(_deciding(n, run, pack, origins) for n in sorted(res.decided) if not _constant(n, pack)),
         missing_facts=tuple(sorted(res.missing)), not_established=open_facts,
         exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status) for e in res.exceptions),  # type: ignore[arg-type]
+        judged_on=res.judged_on.isoformat() if res.judged_on else None,
+        judged_on_basis=res.judged_basis or None,
+        law_applied=law_applied(res, lang),
+        later_case_law=later_case_law(res, pack, lang),
     )
 
 
@@ -263,7 +338,7 @@ def _why_not(res: RuleResult, run: CaseRun, pack: ir.RulePack) -> tuple[str, tup
     rule = res.rule
     if res.reason == "condition_false_scope_unknown":
         assert rule.applies is not None
-        return res.reason, _collectable(eval_node(rule.applies, run.env).missing, pack)
+        return res.reason, _collectable(_evaluate(rule.applies, run.env).missing, pack)
     if res.reason not in ("condition_false", "out_of_scope"):
         return res.reason, ()
     opened = {n for n in res.decided if _value_of(run, n) in pack.not_established.get(n, ())}
@@ -275,13 +350,18 @@ def _why_not(res: RuleResult, run: CaseRun, pack: ir.RulePack) -> tuple[str, tup
     missing: set[str] = set()
     for node in nodes:
         if node is not None:
-            v = eval_node(node, env)
+            v = _evaluate(node, env)
             if v.value is UNKNOWN:
                 missing |= v.missing & opened
     if not missing:
         return res.reason, ()
     reason = "condition_false_not_established" if res.reason == "condition_false" else "scope_not_established"
     return reason, tuple(sorted(missing))
+
+
+def _evaluate(node: ir.Node, env: Env) -> Val:
+    """One expression of the rules on a case (the evaluator's own closures)."""
+    return eval_node(node, env)
 
 
 def _value_of(run: CaseRun, name: str) -> Any:

@@ -230,6 +230,9 @@ class Rule:
     rule_deps: tuple[str, ...]
     gate: tuple[str, ...] = ()  # the facts of the rule's norm families: none mentioned -> NOT_APPLICABLE
     scope_gate: tuple[str, ...] = ()  # the facts its scope reads: none mentioned -> NOT_APPLICABLE
+    # The date of the event the norm governs (the notification, the check, the decision): it picks
+    # the version of the law and tests the validity window. None: the evaluation date does.
+    judged_on: Node | None = None
     file: str = ""
     line: int = 0
 
@@ -241,6 +244,11 @@ class Rule:
     def text(self, field_name: str, lang: str) -> str:
         items = dict(getattr(self, field_name))
         return items.get(lang) or items.get("en") or ""
+
+    @property
+    def windowed(self) -> bool:
+        """Has a validity window (a version of a norm, or a rule that starts or ends on a date)."""
+        return bool(self.valid_from or self.valid_until or self.version)
 
     def in_force(self, on: dt.date) -> bool:
         if self.valid_from and on < self.valid_from:

@@ -50,7 +50,9 @@ class Pin:
         v = finding_view(self.actual, Words("en"))  # the report's own wording, every section in full
         why = [f"  {v.rule} — {v.title}", f"  {v.message}", f"  {v.label}; reason: {v.finding.reason}"]
         for s in v.sections:
-            if s.style == "inline":
+            if s.style == "emphasis":
+                why += [f"  {i.text}" for i in s.items]
+            elif s.style == "inline":
                 why.append(f"  {s.label}: {s.text}")
             else:
                 why += [f"  {s.label}: {i.text}" for i in s.items]

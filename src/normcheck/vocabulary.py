@@ -31,15 +31,32 @@ class FactSpec:
     file: str = ""
     line: int = 0
     labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (lang, ((value, label), …)) for reports
+    question: tuple[tuple[str, str], ...] = ()  # (lang, question) for a form asking for this fact
+    help: tuple[tuple[str, str], ...] = ()  # (lang, help text) where the vocabulary gives one per language
     # Values that say the fact was never established (e.g. `not_assessed`): a rule that fails only on such
     # a value was not assessed, and a report must not call that "no problem found".
     not_established: tuple[str, ...] = ()
+
+    def label(self, value: str, lang: str) -> str | None:
+        """How a report or a form in `lang` words `value` (None: the vocabulary gives no wording)."""
+        return dict(dict(self.labels).get(lang, ())).get(value)
+
+    def text(self, what: str, lang: str) -> str | None:
+        """The `question` or `help` text in `lang` (English as a fallback), or None."""
+        texts = dict(getattr(self, what))
+        return texts.get(lang) or texts.get("en")
 
 
 @dataclass(frozen=True, eq=False)
 class Vocabulary:
     facts: dict[str, FactSpec]
     families: tuple[str, ...]
+    titles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (family, ((lang, title), …))
+
+    def title(self, family: str, lang: str) -> str:
+        """A family's title in `lang` (English as a fallback, else the family's name)."""
+        texts = dict(dict(self.titles).get(family, ()))
+        return texts.get(lang) or texts.get("en") or family
 
     def __contains__(self, name: str) -> bool:
         return name in self.facts
@@ -57,6 +74,7 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
     yaml = YAML(typ="rt")
     facts: dict[str, FactSpec] = {}
     families: list[str] = []
+    titles: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     problems: list[Diagnostic] = []
     pending_refs: list[tuple[str, str, str, int]] = []
     for path in sorted(paths):
@@ -73,6 +91,7 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
             continue
         family = str(data.get("family", path.stem))
         families.append(family)
+        titles.append((family, _texts(data.get("title"), name, 1, "`title`", problems)))
         for fact, spec in data["facts"].items():
             line = data["facts"].lc.key(fact)[0] + 1
             if fact in facts:
@@ -100,6 +119,8 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
                 nullable=bool(spec.get("nullable", False)), derived=bool(spec.get("derived", False)),
                 doc=str(spec.get("doc", "") or ""), file=name, line=line,
                 labels=_labels(spec.get("labels"), values, name, line, fact, problems),
+                question=_texts(spec.get("question"), name, line, f"`question` of `{fact}`", problems),
+                help=_texts(spec.get("help"), name, line, f"`help` of `{fact}`", problems),
                 not_established=_not_established(spec.get("not_established"), values, name, line, fact, problems),
             )
     for fact, ref, file, line in pending_refs:
@@ -111,7 +132,20 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
         facts[fact] = replace(old, values=target.values, labels=old.labels or target.labels)
     if problems:
         raise InputError(problems)
-    return Vocabulary(facts=facts, families=tuple(families))
+    return Vocabulary(facts=facts, families=tuple(families), titles=tuple(titles))
+
+
+def _texts(raw: Any, file: str, line: int, what: str, problems: list[Diagnostic]) -> tuple[tuple[str, str], ...]:
+    """`{en: "…", nl: "…"}` (or one English text): wording per language for a form or a report."""
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return (("en", raw),)
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        problems.append(Diagnostic(file, line, 1, f"{what} must map a language to a text, e.g. {{en: \"…\", nl: \"…\"}}",
+                                   code="NC-F024"))
+        return ()
+    return tuple(sorted((str(k), str(v)) for k, v in raw.items()))
 
 
 def _labels(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact: str,

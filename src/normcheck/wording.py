@@ -8,8 +8,9 @@ names, labels, reasons, values, dates). `findings` uses it for the JSON messages
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from .values import NULL, UNKNOWN, display
 
@@ -25,7 +26,8 @@ LABELS: dict[str, dict[str, str]] = {
         "not_established": "Not established", "counter": "Counter-argument", "note": "Note",
         "facts_to_collect": "Facts to collect",
         "could_change": "could decide or change", "receipt": "Receipt", "engine": "Engine",
-        "rule_pack": "Rule pack", "version": "normcheck", "unverified": "paragraph unverified", "source_unverified": "the source's own ECLI/HUDOC id was not checked",
+        "rule_pack": "Rule pack", "version": "normcheck", "unverified": "paragraph unverified",
+        "source_unverified": "the source's own ECLI/HUDOC id was not checked",
         "verified": "verified", "severity": "severity", "no_findings": "No findings at or above the threshold.",
         "other_rules": "Other rules", "problems": "Problems", "summary": "Summary",
         "exception": "Exception", "defined_as": "defined as", "from": "taken from",
@@ -33,7 +35,7 @@ LABELS: dict[str, dict[str, str]] = {
         "title": "normcheck report", "rule": "Rule", "level": "Result",
         "not_concerned": "families this record says nothing about (rules)", "fact": "fact", "files": "files",
         "highest": "Highest result", "records_deciding": "records it could decide", "none": "none",
-        "schema": "JSON schema", "expected": "expected", "reason": "reason",
+        "schema": "JSON schema", "expected": "expected", "reason": "reason", "law": "Law applied",
     },
     "nl": {
         "BREACH": "Schending", "RISK": "Risico", "CONTESTED": "Omstreden uitleg",
@@ -44,7 +46,8 @@ LABELS: dict[str, dict[str, str]] = {
         "not_established": "Niet vastgesteld", "counter": "Tegenargument", "note": "Opmerking",
         "facts_to_collect": "Nog te verzamelen feiten",
         "could_change": "kan beslissen of veranderen", "receipt": "Verantwoording", "engine": "Rekenkern",
-        "rule_pack": "Regelset", "version": "normcheck", "unverified": "randnummer niet geverifieerd", "source_unverified": "ECLI/HUDOC-nummer van de bron zelf niet gecontroleerd",
+        "rule_pack": "Regelset", "version": "normcheck", "unverified": "randnummer niet geverifieerd",
+        "source_unverified": "ECLI/HUDOC-nummer van de bron zelf niet gecontroleerd",
         "verified": "geverifieerd", "severity": "ernst", "no_findings": "Geen bevindingen op of boven de drempel.",
         "other_rules": "Overige regels", "problems": "Problemen", "summary": "Samenvatting",
         "exception": "Uitzondering", "defined_as": "gedefinieerd als", "from": "ontleend aan",
@@ -52,7 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
         "title": "normcheck-rapport", "rule": "Regel", "level": "Uitkomst",
         "not_concerned": "families waarover dit dossier niets zegt (regels)", "fact": "feit", "files": "bestanden",
         "highest": "Hoogste uitkomst", "records_deciding": "dossiers waarvoor het beslissend kan zijn", "none": "geen",
-        "schema": "JSON-schema", "expected": "verwacht", "reason": "reden",
+        "schema": "JSON-schema", "expected": "verwacht", "reason": "reden", "law": "Toegepast recht",
     },
 }
 
@@ -82,6 +85,8 @@ REASONS = {
            "condition_false_not_established": "the conditions for a finding fail only on what the record does not "
                                               "establish ({facts})",
            "scope_not_established": "the record does not establish that this rule applies ({facts})",
+           "event_date_unknown": "the date of the event is unknown and the versions of the law in force around it "
+                                 "give different results",
            "condition_false_scope_unknown": "the record does not establish that this rule applies ({facts} unknown); "
                                             "on the facts stated none of its conditions holds"},
     "nl": {"not_in_force": "niet van kracht op de peildatum", "out_of_scope": "buiten de reikwijdte van de regel",
@@ -91,6 +96,8 @@ REASONS = {
            "condition_false_not_established": "de voorwaarden voor een bevinding falen alleen op wat het dossier niet "
                                               "vaststelt ({facts})",
            "scope_not_established": "het dossier stelt niet vast dat deze regel van toepassing is ({facts})",
+           "event_date_unknown": "de datum van de gebeurtenis is onbekend en de versies van het recht rond die datum "
+                                 "geven verschillende uitkomsten",
            "condition_false_scope_unknown": "het dossier stelt niet vast dat deze regel van toepassing is "
                                             "({facts} onbekend); op de vermelde feiten doet geen van de voorwaarden zich voor"},
 }
@@ -116,19 +123,52 @@ def quiet_reason(reason: str, lang: str, facts: Iterable[str] = ()) -> str:
     return text.replace("{facts}", ", ".join(facts) or t(lang, "none"))
 
 
-def quiet_message(level: str, reason: str, lang: str, missing: Iterable[str] = (), open_facts: Iterable[str] = ()) -> str:
-    """The message of a rule that did not fire: the rule's own message would read as if it had."""
+def why_not(level: str, reason: str, lang: str, missing: Iterable[str] = (), open_facts: Iterable[str] = (), *,
+            judged_on: dt.date | None = None, judged_basis: str = "") -> str:
+    """Why a rule did not fire, or what it still needs, in words (without the level in front)."""
     nl = lang == "nl"
+    if reason == "event_date_unknown":
+        needed = ", ".join(sorted(missing))
+        return (f"welke versie van het recht geldt hangt af van de datum van de gebeurtenis ({judged_basis}), en de "
+                f"versies geven verschillende uitkomsten; nodig: {needed}" if nl else
+                f"which version of the law applies depends on the date of the event ({judged_basis}), and the "
+                f"versions give different results; needed: {needed}")
     if level == "INSUFFICIENT_DATA":
         names = ", ".join(sorted(missing)) or ("onbekende feiten" if nl else "unknown facts")
-        return (f"Nog niet te beoordelen: {names} kan de uitkomst bepalen." if nl
-                else f"Cannot be decided yet: {names} could decide it.")
-    why = quiet_reason(reason, lang, open_facts)
-    return f"{t(lang, shown_level(level, reason))}: {why}."
+        return f"{names} kan de uitkomst bepalen" if nl else f"{names} could decide it"
+    if reason == "not_in_force" and judged_on is not None and judged_basis != "evaluation_date":
+        on = long_date(judged_on, lang)
+        return (f"deze regel gold niet op {on}, de datum van de gebeurtenis ({judged_basis})" if nl
+                else f"this rule was not in force on {on}, the date of the event ({judged_basis})")
+    return quiet_reason(reason, lang, open_facts)
+
+
+def quiet_message(level: str, reason: str, lang: str, missing: Iterable[str] = (), open_facts: Iterable[str] = (), *,
+                  judged_on: dt.date | None = None, judged_basis: str = "") -> str:
+    """The message of a rule that did not fire: the rule's own message would read as if it had."""
+    if level == "INSUFFICIENT_DATA" or reason == "event_date_unknown":
+        head = "Nog niet te beoordelen" if lang == "nl" else "Cannot be decided yet"
+    else:
+        head = t(lang, shown_level(level, reason))
+    why = why_not(level, reason, lang, missing, open_facts, judged_on=judged_on, judged_basis=judged_basis)
+    return f"{head}: {why}."
+
+
+_MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"),
+}
+
+
+def long_date(d: dt.date, lang: str) -> str:
+    """A date as a court writes it: 12 April 2024 / 12 april 2024."""
+    return f"{d.day} {_MONTHS.get(lang, _MONTHS['en'])[d.month - 1]} {d.year}"
 
 
 def date_text(value: dt.date | str | None, lang: str) -> str:
-    """A date as reports show it (ISO 8601 in both languages, the form case files use)."""
+    """A date in a report's header lines (ISO 8601 in both languages, the form case files use)."""
     if value is None:
         return ""
     return value.isoformat() if isinstance(value, dt.date) else str(value)

@@ -33,7 +33,7 @@ from typing import Any
 
 from .. import ir
 from ..values import EPOCH, NULL, UNKNOWN
-from .evaluate import Env, eval_node, relevant
+from .evaluate import Env, candidate_versions, covers_until, eval_node, relevant
 
 try:  # durable-rules 2.0.28 does not import on Python 3.13+; normcheck then runs its own evaluator
     import durable_rules_engine  # noqa: F401
@@ -367,11 +367,22 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
     views: list[RuleView] = []
     for rule in pack.rules:
         comp.begin_rule()
-        window = []
+        # The validity window is tested against the date of the event the rule governs (`_j`, one per
+        # rule fact) or, for a rule without `judged on`, the evaluation date. An unknown event date
+        # (absent `_j`) lets every version fire: the engine then compares all versions' verdicts.
+        when = "_j" if rule.judged_on is not None else "_as_of"
+        bounds = []
         if rule.valid_from:
-            window.append(J({"$gte": {"_as_of": encode(rule.valid_from)}}))
+            bounds.append(J({"$gte": {when: encode(rule.valid_from)}}))
         if rule.valid_until:
-            window.append(J({"$lte": {"_as_of": encode(rule.valid_until)}}))
+            bounds.append(J({"$lte": {when: encode(rule.valid_until)}}))
+        if rule.judged_on is not None and bounds:
+            # unknown event date: a candidate if it was in force by the review date (the engine then
+            # requires every candidate to agree, as the evaluator does)
+            started = [J({"$gte": {"_as_of": encode(rule.valid_from)}})] if rule.valid_from else []
+            window = [OR(AND(J({"$nex": {"_j": 1}}), *started), AND(*bounds))]
+        else:
+            window = bounds
         scope_alts = comp.alternatives(rule.applies) if rule.applies is not None else [(frozenset(), TRUE)]
         none_rules: list[str] = []
         exc_conds: list[tuple] = []
@@ -454,10 +465,14 @@ class DurableEngine:
                 DurableEngine._registered[name] = compiled
         self.compiled = compiled
         self._rules = {r.key: r for r in pack.rules}
+        referenced = frozenset(d for r in pack.rules for d in r.rule_deps)
+        self._judged = {r.id: r.judged_on for r in pack.rules if r.judged_on is not None and r.windowed}
+        self._chained_versioned = frozenset(rid for rid in self._judged if rid in referenced)
         self.host = DurableEngine._host
         self._seq = itertools.count()
 
     _fired: dict[str, set[tuple[str, int]]] = {}
+    _undated: dict[str, frozenset[str]] = {}  # per case: versioned rules referred to by others whose event date is unknown
 
     @staticmethod
     def _action(key: str, referenced: frozenset[str]) -> Any:
@@ -472,9 +487,11 @@ class DurableEngine:
             mark = (rule_key, int(grade))
             if mark in fired:
                 return
-            first_for_rule = not any(k == rule_key for k, _ in fired)
+            first_for_rule = not any(k.split("@")[0] == rule_id for k, _ in fired)
             fired.add(mark)
-            if first_for_rule and rule_id in referenced:  # only rules that other rules refer to chain
+            # Only rules that other rules refer to chain. A versioned rule whose event date is unknown
+            # chains only once every candidate version has agreed (asserted by `fired`, see _agree).
+            if first_for_rule and rule_id in referenced and rule_id not in DurableEngine._undated.get(sid, ()):
                 c.assert_fact({"t": "finding", "rule": rule_id})
         return run
 
@@ -487,6 +504,11 @@ class DurableEngine:
             if not relevant(self._rules[view.key], env.stated):
                 continue  # the relevance gate: the record says nothing the rule is about
             fact: dict[str, Any] = {"sid": sid, "t": view.key, "_as_of": as_of}
+            judged = self._rules[view.key].judged_on
+            if judged is not None:
+                when = eval_node(judged, env).value
+                if isinstance(when, dt.date):
+                    fact["_j"] = encode(when)
             for name in view.props:
                 if name.endswith("__n"):
                     continue
@@ -507,34 +529,62 @@ class DurableEngine:
             facts.append(fact)
         return facts
 
-    def fired(self, env: Env) -> dict[str, tuple[str, int]]:
-        """rule id -> (rule key, index of the highest grade that fired), for one case."""
+    def fired(self, env: Env) -> dict[str, dict[str, int]]:
+        """rule id -> {rule key (version) -> index of its highest grade that fired}, for one case."""
         sid = f"case-{next(self._seq)}"
         name = self.compiled.name
         with self._lock:
             facts = self.case_facts(env, sid)
             if not facts:  # no rule is relevant to this record; durable-rules crashes on an empty batch
                 return {}
+            undated = frozenset(rid for rid in self._chained_versioned
+                                if eval_node(self._judged[rid], env).value is UNKNOWN
+                                or eval_node(self._judged[rid], env).value is NULL)
+            DurableEngine._undated[sid] = undated
             handled = False
             facts.insert(0, {"sid": sid, "t": "$begin"})
             try:
                 self._check(self.host.assert_facts(name, facts))  # every fact is handled: `$begin` or the sink
                 handled = True
+                agreed: set[str] = set()
+                self._agree(sid, undated, agreed, env.as_of)
                 for n in range(1, self.compiled.strata + 1):
                     self._check(self.host.assert_fact(name, {"sid": sid, "t": "$end", "n": n}))
+                    self._agree(sid, undated, agreed, env.as_of)
                 self._check(self.host.get_state(name, sid))
                 marks = DurableEngine._fired.pop(sid, set())
             finally:
                 DurableEngine._fired.pop(sid, None)
+                DurableEngine._undated.pop(sid, None)
                 if handled:  # a state exists only once a fact was accepted; deleting a missing one crashes
                     self.host.delete_state(name, sid)
-        out: dict[str, tuple[str, int]] = {}
+        out: dict[str, dict[str, int]] = {}
         for key, grade in marks:  # the highest true grade wins, as in the evaluator
             rule = self._rules[key]
-            prev = out.get(rule.id)
-            if prev is None or (rule.grades[grade].rank, -grade) > (self._rules[prev[0]].grades[prev[1]].rank, -prev[1]):
-                out[rule.id] = (key, grade)
+            per_version = out.setdefault(rule.id, {})
+            prev = per_version.get(key)
+            if prev is None or (rule.grades[grade].rank, -grade) > (rule.grades[prev].rank, -prev):
+                per_version[key] = grade
         return out
+
+    def _agree(self, sid: str, undated: frozenset[str], agreed: set[str], as_of: dt.date) -> None:
+        """A versioned rule with an unknown event date fires (for the rules that refer to it) only
+        when every version that could apply fired at the same level and severity and the versions
+        leave no gap: the evaluator's rule, applied between strata so that `unless X fires` sees it."""
+        marks = DurableEngine._fired.get(sid, set())
+        for rid in undated - agreed:
+            versions = candidate_versions(tuple(self.pack.versions(rid)), as_of)
+            best: dict[str, int] = {}
+            for key, grade in marks:
+                if key.split("@")[0] == rid:
+                    rule = self._rules[key]
+                    if key not in best or (rule.grades[grade].rank, -grade) > (rule.grades[best[key]].rank, -best[key]):
+                        best[key] = grade
+            if not versions or not covers_until(versions, as_of) or any(v.key not in best for v in versions):
+                continue
+            if len({(v.grades[best[v.key]].level, v.grades[best[v.key]].severity) for v in versions}) == 1:
+                agreed.add(rid)
+                self._check(self.host.assert_fact(self.compiled.name, {"sid": sid, "t": "finding", "rule": rid}))
 
     @staticmethod
     def _check(state: Any) -> None:

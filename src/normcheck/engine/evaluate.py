@@ -9,7 +9,7 @@ where the "decided by", the "missing facts" and the ranked "facts to collect" co
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any, Callable, Iterable, Mapping
 
@@ -58,6 +58,12 @@ class RuleResult:
     decided: frozenset[str]
     missing: frozenset[str]
     exceptions: tuple[ExceptionCheck, ...] = ()
+    # Which date chose the version of the law: the event date named by `judged on` (or the
+    # evaluation date for a windowed rule without one); None when it is unknown or the rule has no
+    # window. `judged_basis` is what that date is ("notification_date", "evaluation date").
+    judged_on: dt.date | None = None
+    judged_basis: str = ""
+    versions_agree: bool = False  # the event date is unknown, but every candidate version gives this result
 
     @property
     def fired(self) -> bool:
@@ -414,9 +420,8 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def evaluate_rule(rule: ir.Rule, env: Env) -> RuleResult:
-    """One rule on one case: the table of design §5, with the reasons."""
-    if not rule.in_force(env.as_of):
-        return RuleResult(rule, "NOT_APPLICABLE", None, None, "not_in_force", frozenset({"evaluation_date"}), _EMPTY)
+    """One rule on one case: the table of design §5, with the reasons. (Which version is in force
+    is decided before, by `evaluate_id`.)"""
     if not relevant(rule, env.stated):
         return RuleResult(rule, "NOT_APPLICABLE", None, None, "no_facts", _EMPTY, _EMPTY)
     scope = eval_node(rule.applies, env) if rule.applies is not None else Val(True)
@@ -455,6 +460,72 @@ def evaluate_rule(rule: ir.Rule, env: Env) -> RuleResult:
                       decided, _EMPTY, exceptions)
 
 
+def evaluate_id(versions: tuple[ir.Rule, ...], env: Env) -> RuleResult:
+    """The result for one rule id: the version of the law in force on the date of the event the
+    rule governs (`judged on`), not on the day of the review. An unknown event date leaves the
+    result open unless every candidate version (and "no version in force", where the windows
+    leave a gap) gives the same result."""
+    first = versions[0]
+    if first.judged_on is None:  # the checker allows this only for a rule without window or versions
+        return evaluate_rule(first, env)
+    basis = first.judged_on.text
+    when = eval_node(first.judged_on, env)
+    if when.known and when.value is not NULL:
+        rule = next((r for r in versions if r.in_force(when.value)), None)
+        if rule is None:
+            return RuleResult(first, "NOT_APPLICABLE", None, None, "not_in_force", when.decided, _EMPTY,
+                              judged_on=when.value, judged_basis=basis)
+        res = evaluate_rule(rule, env)
+        decided = res.decided if res.reason in ("no_facts", "scope_not_mentioned") else res.decided | when.decided
+        return replace(res, decided=decided, judged_on=when.value, judged_basis=basis)
+    possible = candidate_versions(versions, env.as_of)
+    if not possible:  # the event happened by the review date, and no version was in force by then
+        return RuleResult(first, "NOT_APPLICABLE", None, None, "not_in_force", frozenset({"evaluation_date"}), _EMPTY,
+                          judged_basis=basis)
+    candidates = [evaluate_rule(r, env) for r in possible]
+    gap = not covers_until(possible, env.as_of)
+    outcomes = {(c.outcome, c.severity) for c in candidates} | ({("NOT_APPLICABLE", None)} if gap else set())
+    date_missing = when.missing if not when.known else _EMPTY
+    if len(outcomes) == 1:
+        pick = candidates[-1]
+        extra = date_missing if pick.outcome == "INSUFFICIENT_DATA" else _EMPTY
+        return replace(pick, missing=pick.missing | extra, judged_basis=basis, versions_agree=len(candidates) > 1 or gap)
+    if all(o in ("OK", "NOT_APPLICABLE") for o, _ in outcomes):  # no version finds anything: say so, not "unknown"
+        pick = next(c for c in reversed(candidates) if c.outcome == "OK")
+        return replace(pick, judged_basis=basis, versions_agree=True)
+    missing = date_missing | frozenset().union(*(c.missing for c in candidates))
+    severities = [c.severity for c in candidates if c.severity]
+    sev = max(severities, key=lambda x: ir.SEVERITY_RANK[x]) if severities else None
+    decided = frozenset().union(*(c.decided for c in candidates if c.outcome != "NOT_APPLICABLE"))
+    return RuleResult(candidates[-1].rule, "INSUFFICIENT_DATA", sev, None, "event_date_unknown", decided,
+                      missing or frozenset({basis}), judged_basis=basis)
+
+
+def candidate_versions(versions: tuple[ir.Rule, ...], as_of: dt.date) -> tuple[ir.Rule, ...]:
+    """The versions that could govern an event of unknown date: the event happened by the review
+    date (design §5: the evaluation date is what has happened by then), so a version that starts
+    later is out."""
+    return tuple(r for r in versions if r.valid_from is None or r.valid_from <= as_of)
+
+
+def covers_until(versions: tuple[ir.Rule, ...], as_of: dt.date) -> bool:
+    """Do the versions' windows, together, leave no day up to the review date on which none of them
+    is in force?"""
+    if not versions:
+        return False
+    spans = sorted(((r.valid_from or dt.date.min), (r.valid_until or dt.date.max)) for r in versions)
+    if spans[0][0] != dt.date.min:
+        return False
+    reach = spans[0][1]
+    for start, until in spans[1:]:
+        if reach >= as_of:
+            break
+        if start > reach + dt.timedelta(days=1):
+            return False
+        reach = max(reach, until)
+    return reach >= as_of
+
+
 def relevant(rule: ir.Rule, stated: frozenset[str] | None) -> bool:
     """Is the record about this rule's norm family at all? It must mention one of the family's facts
     (a fact stated as `unknown` counts: it was mentioned)."""
@@ -479,8 +550,7 @@ def evaluate(pack: ir.RulePack, facts: Mapping[str, Any], as_of: dt.date,
     env, mismatches = derive(pack, facts, as_of, stated)
     results: list[RuleResult] = []
     for rid, versions in _index(pack).by_id:
-        rule = next((r for r in versions if r.in_force(as_of)), versions[0])
-        res = evaluate_rule(rule, env)
+        res = evaluate_id(versions, env)
         env.results[rid] = res
         results.append(res)
     return env, results, mismatches

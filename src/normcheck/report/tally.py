@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from .. import ir
 from ..findings import FactAcrossRecords, LevelCounts, RecordResult, SummaryRow
@@ -24,7 +24,7 @@ class SummaryRowData:
     errors: int
 
     def model(self) -> SummaryRow:
-        return SummaryRow(id=self.id, file=self.file, highest=self.highest,  # type: ignore[arg-type]
+        return SummaryRow(id=self.id, file=self.file, highest=self.highest,
                           counts=LevelCounts(**dict(zip(ir.OUTCOMES, self.counts))), errors=self.errors)
 
 
@@ -44,7 +44,8 @@ class Tally:
         self.failed = 0
         self.by_highest = [0] * len(ir.OUTCOMES)
         self._facts: dict[str, list[int]] = {}
-        self._spool = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="\n")  # the rows, on disk
+        # the rows, on disk, for as long as the run lasts (closed by `close`)
+        self._spool = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="\n")  # noqa: SIM115
 
     def add(self, r: RecordResult) -> SummaryRowData:
         counts = [0] * len(ir.OUTCOMES)

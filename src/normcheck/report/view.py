@@ -10,13 +10,13 @@ batch), so a run over 100,000 files holds one record at a time plus small counte
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 from .. import ir
 from ..findings import DecidingFact, Finding, Problem, Receipt, RecordResult, SourceRef
-from ..wording import (EXCEPTION_STATUS, LEVEL_SHORT, SEVERITY, date_text, quiet_reason, shown_level, t,
-                       value_text)
+from ..wording import EXCEPTION_STATUS, LEVEL_SHORT, SEVERITY, date_text, shown_level, t, value_text, why_not
 from .tally import FactRow, SummaryRowData, Tally
 
 # The order of the groups in a record; the first four are always shown in full.
@@ -56,7 +56,8 @@ class Item:
 @dataclass(frozen=True)
 class Section:
     """A labelled part of a finding. `style`: `list` (label, then one item per line), `inline`
-    (label: the items on one line), `each` (one `label: item` line per item)."""
+    (label: the items on one line), `each` (one `label: item` line per item), `emphasis` (each item
+    a line of its own, set apart, without the label)."""
 
     key: str
     label: str
@@ -159,7 +160,7 @@ class ReceiptView:
 
 @dataclass(frozen=True)
 class SummaryRowView:
-    id: str
+    id: str | None  # None: the file could not be read
     file: str
     name: str  # the id, or the file when it could not be read
     highest: str  # in words; "could not be read" for a file with errors
@@ -206,6 +207,9 @@ def _sections(f: Finding, group: str, w: Words, show_all: bool) -> tuple[Section
     """What a finding shows, in order: the one place that decides it for every format."""
     quiet = group in QUIET
     out: list[Section] = []
+    law = tuple(Item(text) for text in (f.law_applied, f.later_case_law) if text)
+    if law and (not quiet or show_all):  # which version of the law, chosen by which date
+        out.append(Section("law", w("law"), law, "emphasis"))
     if not quiet or show_all:
         out.append(Section("sources", w("sources"), tuple(
             Item(source_text(s, w), url=s.url, unverified=not s.verified) for s in f.sources)))
@@ -235,7 +239,9 @@ def finding_view(f: Finding, w: Words, show_all: bool = True) -> FindingView:
         rule=f.rule, family=f.family, level=f.level, group=group, label=w(group), severity=f.severity,
         severity_label=SEVERITY.get(w.lang, SEVERITY["en"]).get(f.severity) if f.severity else None,
         severity_name=w("severity"),
-        title=f.title, message=f.message, reason=quiet_reason(f.reason, w.lang, opened), quiet=quiet,
+        title=f.title, message=f.message, quiet=quiet,
+        reason=why_not(f.level, f.reason, w.lang, f.missing_facts, opened, judged_basis=f.judged_on_basis or "",
+                       judged_on=dt.date.fromisoformat(f.judged_on) if f.judged_on else None),
         sections=_sections(f, group, w, show_all), finding=f,
     )
 
@@ -351,4 +357,4 @@ class _Rows:
 
 def _row_view(row: SummaryRowData, w: Words) -> SummaryRowView:
     highest = LEVEL_SHORT.get(w.lang, LEVEL_SHORT["en"])[row.highest] if row.highest else w("failed")
-    return SummaryRowView(row.id or "?", row.file, row.id or row.file, highest, row.highest, row.counts, row.errors)
+    return SummaryRowView(row.id, row.file, row.id or row.file, highest, row.highest, row.counts, row.errors)

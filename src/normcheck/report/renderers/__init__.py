@@ -7,14 +7,15 @@ A new format is one module here and one line in `RENDERERS` (see the README, "A 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Callable, TextIO, Union
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from ..view import RunView
 
 Renderer = Callable[["RunView", TextIO], None]
 
-RENDERERS: dict[str, Union[str, Renderer]] = {
+RENDERERS: dict[str, str | Renderer] = {
     "terminal": "normcheck.report.renderers.terminal",
     "json": "normcheck.report.renderers.json_report",
     "markdown": "normcheck.report.renderers.markdown",
@@ -27,7 +28,7 @@ def names() -> tuple[str, ...]:
     return tuple(RENDERERS)
 
 
-def register(name: str, renderer: Union[str, Renderer]) -> None:
+def register(name: str, renderer: str | Renderer) -> None:
     """Add a format: a module path (with a `render` function) or the function itself."""
     RENDERERS[name] = renderer
 

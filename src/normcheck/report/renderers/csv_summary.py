@@ -14,7 +14,7 @@ def render(run: RunView, out: TextIO) -> None:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(run.summary().columns)
     for row in run.rows():  # one line per record as the batch runs
-        w.writerow([row.id, row.file, row.highest, *row.counts, row.errors])
+        w.writerow([row.id or "", row.file, row.highest, *row.counts, row.errors])
     end = run.summary()
     out.write("\n")
     w.writerow(end.facts_columns)

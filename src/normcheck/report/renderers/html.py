@@ -32,6 +32,8 @@ def _section(s: Section) -> list[str]:
         return [f"<p><strong>{e(s.label)}:</strong> {e(s.text)}</p>"]
     if s.style == "each":
         return [f"<p><strong>{e(s.label)}:</strong> {_item(i)}</p>" for i in s.items]
+    if s.style == "emphasis":
+        return [f"<p class=\"law\"><em>{e(i.text)}</em></p>" for i in s.items]
     out = [f"<p><strong>{e(s.label)}</strong></p><ul>"]
     out += [("<li class=\"unverified\">" if i.unverified else "<li>") + f"{_item(i)}</li>" for i in s.items]
     return out + ["</ul>"]
@@ -75,7 +77,7 @@ def _summary(s: SummaryView, out: TextIO) -> None:
     head = "".join(f"<th>{e(c)}</th>" for c in s.columns)
     out.write(f"<h2>{e(s.label)} ({s.records})</h2><table><tr>{head}</tr>\n")
     for row in s.rows:
-        cells = [e(row.id), f"<code>{e(row.file)}</code>", e(row.highest)] + [str(n) for n in row.counts] + [str(row.errors)]
+        cells = [e(row.id or "?"), f"<code>{e(row.file)}</code>", e(row.highest)] + [str(n) for n in row.counts] + [str(row.errors)]
         out.write("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>\n")
     out.write("</table>\n")
     if s.facts:

@@ -14,8 +14,8 @@ def _item(i: Item) -> str:
 def _section(s: Section, quiet: bool) -> list[str]:
     if s.style == "inline":
         return [f"**{s.label}:** " + ", ".join(_item(i) for i in s.items)]
-    if s.style == "each":
-        lines = [f"**{s.label}:** {_item(i)}" for i in s.items]
+    if s.style in ("each", "emphasis"):
+        lines = [f"**{s.label}:** {_item(i)}" if s.style == "each" else f"*{i.text}*" for i in s.items]
         return [x for line in lines for x in (line, "")][:-1]  # a paragraph each
     if quiet and s.key == "decided_by":
         return [f"- {_item(i)}" for i in s.items]
@@ -76,7 +76,7 @@ def render(run: RunView, out: TextIO) -> None:
         s = run.summary()
         out.write("\n".join(summary(s)) + "\n")
         for row in s.rows:
-            cells = [row.id, f"`{row.file}`", row.highest] + [str(n) for n in row.counts] + [str(row.errors)]
+            cells = [row.id or "?", f"`{row.file}`", row.highest] + [str(n) for n in row.counts] + [str(row.errors)]
             out.write("| " + " | ".join(cells) + " |\n")
         out.write("\n")
         if s.facts:

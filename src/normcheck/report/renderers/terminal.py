@@ -6,7 +6,7 @@ from __future__ import annotations
 from itertools import islice
 from typing import TextIO
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -38,20 +38,22 @@ def render(run: RunView, out: TextIO) -> None:
         f"({len(rc.rule_files)} {rc.files_label}) · {rc.engine_label}: {rc.engine} · {rc.python}", style="dim"))
 
 
-def _section(s: Section, indent: str) -> list[object]:
+def _section(s: Section, indent: str) -> list[RenderableType]:
     label_style = _LABEL_STYLE.get(s.key, "bold")
     if s.style == "inline":
         return [Text.assemble((f"{indent}{s.label}: ", label_style), s.text)]
     if s.style == "each":
         return [Text(f"{indent}{s.label}: {i.text}", style="dim") for i in s.items]
-    lines: list[object] = [Text(f"{indent}{s.label}:", style=label_style)]
+    if s.style == "emphasis":
+        return [Text(f"{indent}{i.text}", style="italic") for i in s.items]
+    lines: list[RenderableType] = [Text(f"{indent}{s.label}:", style=label_style)]
     lines += [Text(f"{indent}  - {i.text}", style="italic" if i.unverified else "") for i in s.items]
     return lines
 
 
 def _quiet(v: FindingView) -> Group:
     """OK / not established / not applicable: why not, on one line, then what decided it."""
-    parts: list[object] = [Text.assemble((f"● {v.rule}", f"bold {COLOURS[v.group]}"), "  ", (v.title, "bold"),
+    parts: list[RenderableType] = [Text.assemble((f"● {v.rule}", f"bold {COLOURS[v.group]}"), "  ", (v.title, "bold"),
                                          (f" — {v.reason}", "dim"))]
     for s in v.sections:
         if s.key == "decided_by":
@@ -70,7 +72,7 @@ def _finding(v: FindingView, show_all: bool) -> Group:
     missing = v.section("missing")
     if v.level == "INSUFFICIENT_DATA" and not show_all and missing is not None:
         return Group(head, *_section(missing, "   "))  # compact: what to collect; --all shows the rest
-    parts: list[object] = [head, Text("   " + v.message)]
+    parts: list[RenderableType] = [head, Text("   " + v.message)]
     for s in v.sections:
         parts += _section(s, "   ")
     return Group(*parts)
@@ -78,7 +80,7 @@ def _finding(v: FindingView, show_all: bool) -> Group:
 
 def record_panel(r: RecordView, show_all: bool = False) -> Panel:
     head = [f"{r.heading} · {r.meta[0].value}"] + [f"{m.label} {m.value}" for m in r.meta[1:]]
-    items: list[object] = [Text(" · ".join(head), style="bold")]  # inside the panel: a long title would be cut
+    items: list[RenderableType] = [Text(" · ".join(head), style="bold")]  # inside the panel: a long title would be cut
     for p in r.problems:
         items.append(Text(p.text, style="bold red" if p.severity == "error" else "yellow"))
     for g in r.groups:
