@@ -11,7 +11,7 @@ batch), so a run over 100,000 files holds one record at a time plus small counte
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .. import ir
@@ -310,12 +310,15 @@ class RunView:
         self.receipt = receipt_view(receipt, words)
         self.tally = Tally()
         self._results = iter(results)
+        # A renderer whose format does not escape text itself (a terminal, Markdown) sets this to make the
+        # case file's text inert in its format before the record is worded; the counts use the record as is.
+        self.inert: Callable[[RecordResult], RecordResult] = lambda r: r
 
     @property
     def records(self) -> Iterator[RecordView]:
         for r in self._results:
             self.tally.add(r)
-            yield record_view(r, self.words, self.show_all)
+            yield record_view(self.inert(r), self.words, self.show_all)
 
     def results(self) -> Iterator[RecordResult]:
         """The records as data (for `--format json`), counted like `records`."""
