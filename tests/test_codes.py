@@ -171,8 +171,8 @@ def test_a_broken_cache_entry_is_logged_and_rebuilt(tmp_path: Path, monkeypatch,
     shutil.copytree(rules_dir(), rules)
     monkeypatch.setenv("NORMCHECK_CACHE", str(tmp_path / "cache"))
     load_pack(str(rules))
-    entry = next((tmp_path / "cache" / "normcheck").glob("pack-*.pickle"))
-    entry.write_bytes(b"not a pickle")
+    entry = next((tmp_path / "cache" / "normcheck").glob("pack-*.json"))
+    entry.write_bytes(b"[not a rule pack")
     load_pack.cache_clear()
     with caplog.at_level(logging.WARNING, logger="normcheck"):
         loaded = load_pack(str(rules))

@@ -23,7 +23,7 @@ from typing import Iterator, Sequence
 
 from rich.console import Console
 
-from . import __version__, findings
+from . import __version__
 from .diagnostics import Diagnostic, InputError
 from .report import renderers
 
@@ -36,6 +36,16 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 256:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes from 1 to 256")
+    return n
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -61,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     c.add_argument("--engine", choices=("auto", "evaluator"), default="auto",
                    help="auto: durable-rules cross-checked by the evaluator where durable-rules imports")
+    c.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                   help="check the files in N processes (output in the same order as with one)")
     _common(c)
 
     t = sub.add_parser("test", help="check the expect: blocks of pinned case files")
@@ -89,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="a fact to vary over a range (repeat for a grid)")
     sw.add_argument("--set", action="append", default=[], metavar="FACT=VALUE", help="fix a fact for every point")
     sw.add_argument("--rule", action="append", default=[], metavar="RULE", help="only these rules")
+    sw.add_argument("--against", metavar="OTHER_POLICY", help="compare with another policy: who gains and who loses")
     sw.add_argument("--format", choices=("terminal", "json", "csv", "svg"), default="terminal")
     sw.add_argument("--output", "-o", metavar="FILE")
     sw.add_argument("--as-of", type=_date, metavar="DATE")
@@ -153,6 +166,7 @@ def _load(args: argparse.Namespace, engine: str = "auto"):  # type: ignore[no-un
 
 
 def cmd_check(args: argparse.Namespace, err: Console) -> int:
+    from . import findings
     from .batch import check_files, expand
     from .report.view import RunView, Words
 
@@ -170,9 +184,17 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
         progress.start()
 
     def results() -> Iterator[findings.RecordResult]:
-        """The batch, one record at a time; a file's errors also go to stderr (the report may be a file)."""
-        for r in check_files(files, loaded, engine, args.lang, as_of=args.as_of,
-                             on_done=(lambda _p: progress.advance(task)) if progress else None):
+        """The batch, one record at a time (in the order of the files, with -j too); a file's errors also
+        go to stderr (the report may be a file)."""
+        on_done = (lambda _p: progress.advance(task)) if progress else None
+        if args.jobs > 1 and len(files) > 1:
+            from .batch import check_files_parallel
+
+            batch = check_files_parallel(files, args.rules, False if args.engine == "evaluator" else None,
+                                         args.lang, args.jobs, as_of=args.as_of, on_done=on_done)
+        else:
+            batch = check_files(files, loaded, engine, args.lang, as_of=args.as_of, on_done=on_done)
+        for r in batch:
             if args.format != "terminal":
                 for p in r.problems:
                     if p.severity == "error":

@@ -1,18 +1,19 @@
-"""Turn the engine's rule results into findings a lawyer can use: pydantic models, messages in
+"""Turn the engine's rule results into findings a lawyer can use: immutable records, messages in
 Dutch or English with the case's values filled in, the pinpoint sources, the facts (and the
 chain of definitions) that decided each result, and the ranked facts still to collect.
 
-This is also the documented, versioned JSON schema of `normcheck --format json` (SCHEMA_VERSION).
+These records are the documented, versioned JSON schema of `normcheck --format json` (SCHEMA_VERSION,
+docs/output-schema.json; a test keeps the two in step).
 """
 
 from __future__ import annotations
 
 import platform
 import re
-from dataclasses import replace
-from typing import Any, Iterable, Literal
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__, ir
 from .diagnostics import Diagnostic
@@ -92,36 +93,65 @@ def later_case_law(res: RuleResult, pack: ir.RulePack, lang: str) -> str | None:
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class _Model:
+    """Immutable records (frozen dataclasses) that dump themselves as the documented JSON. Plain
+    dataclasses rather than pydantic models: building pydantic models costs more than the rest of
+    a one-case run, and these are only ever built by normcheck itself."""
+
+    __slots__ = ()
+
+    def model_dump(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
+    def model_dump_json(self, indent: int | None = None) -> str:
+        from pydantic_core import to_json  # the same (compiled) JSON writer pydantic models use
+
+        return to_json(self.model_dump(), indent=indent).decode("utf-8")
 
 
+def _plain(value: Any) -> Any:
+    if isinstance(value, _Model):
+        return value.model_dump()
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+_record = dataclass(frozen=True, kw_only=True)
+
+
+@_record
 class SourceRef(_Model):
-    source: str = Field(description="the source's short name in the rule files")
+    source: str  # the source's short name in the rule files
     title: str
-    pinpoint: str = Field(description="paragraph, point or article/paragraph relied on")
-    verified: bool = Field(description="false: the pinpoint could not be checked against the published text")
+    pinpoint: str  # paragraph, point or article/paragraph relied on
+    verified: bool  # false: the pinpoint could not be checked against the published text
     ecli: str | None = None
     celex: str | None = None
     hudoc: str | None = None
     url: str | None = None
-    source_status: str | None = Field(default=None, description="`unverified`: the source's own identifiers or text could not be checked")
+    source_status: str | None = None  # `unverified`: the source's own identifiers or text could not be checked
 
 
+@_record
 class DecidingFact(_Model):
     name: str
     value: Any
     derived: bool = False
-    definition: str | None = Field(default=None, description="for a derived fact: its definition in the rules")
-    stated_at: str | None = Field(default=None, description="file:line where the case states it")
+    definition: str | None = None  # for a derived fact: its definition in the rules
+    stated_at: str | None = None  # file:line where the case states it
     inputs: tuple["DecidingFact", ...] = ()
 
 
+@_record
 class ExceptionCheck(_Model):
     condition: str
     status: Literal["holds", "does not hold", "not established"]
 
 
+@_record
 class Finding(_Model):
     rule: str
     version: str | None = None
@@ -129,50 +159,48 @@ class Finding(_Model):
     level: Outcome
     severity: Literal["high", "medium", "low"] | None
     title: str
-    message: str = Field(description="the rule's message when it fires; otherwise why it did not (or could not yet) fire")
-    rule_message: str = Field(description="what the rule says when it fires, with this case's values")
+    message: str  # the rule's message when it fires; otherwise why it did not (or could not yet) fire
+    rule_message: str  # what the rule says when it fires, with this case's values
     counter_argument: str | None = None  # only on a CONTESTED finding: other grades have no opposing reading
     note: str | None = None
-    reason: str = Field(description="fires | not_in_force | no_facts | out_of_scope | scope_not_mentioned | "
-                                    "scope_not_established (out of scope only on a value meaning 'never established') | "
-                                    "exception_holds | condition_unknown | scope_unknown | condition_false (its "
-                                    "conditions were evaluated and are false) | condition_false_not_established (false "
-                                    "only on a value meaning 'never established', e.g. not_assessed) | "
-                                    "condition_false_scope_unknown (false, but the record does not establish that "
-                                    "the rule applies)")
+    # fires | not_in_force | no_facts | out_of_scope | scope_not_mentioned | scope_not_established (out of scope
+    # only on a value meaning "never established") | exception_holds | condition_unknown | scope_unknown |
+    # condition_false (its conditions were evaluated and are false) | condition_false_not_established (false only
+    # on a value meaning "never established", e.g. not_assessed) | condition_false_scope_unknown (false, but the
+    # record does not establish that the rule applies) | event_date_unknown
+    reason: str
     sources: tuple[SourceRef, ...]
     pinpoints_verified: bool
     decided_by: tuple[DecidingFact, ...]
-    missing_facts: tuple[str, ...] = Field(description="unknown facts that could decide or change this result")
-    not_established: tuple[str, ...] = Field(default=(), description=(
-        "facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule "
-        "did not fire: it was not assessed on them, so this is not 'no problem found'"))
+    missing_facts: tuple[str, ...]  # unknown facts that could decide or change this result
+    # facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did
+    # not fire: it was not assessed on them, so this is not "no problem found"
+    not_established: tuple[str, ...] = ()
     exceptions: tuple[ExceptionCheck, ...] = ()
-    judged_on: str | None = Field(default=None, description="the date whose law was applied: the date of the event the "
-                                  "rule governs (or the evaluation date for a rule that names none); null when unknown")
-    judged_on_basis: str | None = Field(default=None, description="what that date is: the rule's `judged on` "
-                                        "expression, or `evaluation_date`")
-    law_applied: str | None = Field(default=None, description="which version of the law was applied and why, in words")
-    later_case_law: str | None = Field(default=None, description="a CJEU judgment relied on that post-dates the event "
-                                       "under review, and why its interpretation still applies")
+    judged_on: str | None = None  # the date whose law was applied: the date of the event the rule governs (or the evaluation date for a rule that names none); null when unknown
+    judged_on_basis: str | None = None  # what that date is: the rule's `judged on` expression, or `evaluation_date`
+    law_applied: str | None = None  # which version of the law was applied and why, in words
+    later_case_law: str | None = None  # a CJEU judgment relied on that post-dates the event under review, and why its interpretation still applies
 
 
+@_record
 class FactToCollect(_Model):
     fact: str
-    could_change: tuple[str, ...] = Field(description="rules whose result this fact could decide or change")
-    weight: int = Field(description="sum of the severities (high 3, medium 2, low 1) of those rules")
+    could_change: tuple[str, ...]  # rules whose result this fact could decide or change
+    weight: int  # sum of the severities (high 3, medium 2, low 1) of those rules
 
 
+@_record
 class Problem(_Model):
     file: str
     line: int | None
     column: int | None
     severity: Literal["error", "warning"]
-    code: str = Field(description="the kind of problem, stable across versions (NC-Y001 …; README, 'Error codes')")
+    code: str  # the kind of problem, stable across versions (NC-Y001 …; README, "Error codes")
     message: str
     expected: str | None = None
     hint: str | None = None
-    source_line: str | None = Field(default=None, description="the offending line of the file, as written")
+    source_line: str | None = None  # the offending line of the file, as written
 
     @classmethod
     def of(cls, d: Diagnostic) -> "Problem":
@@ -185,6 +213,7 @@ class Problem(_Model):
                           source_line=self.source_line, severity=self.severity, code=self.code).render()
 
 
+@_record
 class RecordResult(_Model):
     id: str | None
     file: str
@@ -201,6 +230,7 @@ class RecordResult(_Model):
         return any(p.severity == "error" for p in self.problems)
 
 
+@_record
 class Receipt(_Model):
     normcheck_version: str
     schema_version: str
@@ -211,6 +241,7 @@ class Receipt(_Model):
     language: Lang
 
 
+@_record
 class LevelCounts(_Model):
     BREACH: int = 0
     RISK: int = 0
@@ -220,41 +251,37 @@ class LevelCounts(_Model):
     NOT_APPLICABLE: int = 0
 
 
+@_record
 class SummaryRow(_Model):
     id: str | None
     file: str
-    highest: Outcome | None = Field(description="the highest level among its findings (none: the file has errors)")
-    counts: LevelCounts = Field(description="how many of its findings have each level")
-    errors: int = Field(description="how many errors its file has (then it has no findings)")
+    highest: Outcome | None  # the highest level among its findings (null: the file has errors)
+    counts: LevelCounts  # how many of its findings have each level
+    errors: int  # how many errors its file has (then it has no findings)
 
 
+@_record
 class FactAcrossRecords(_Model):
     fact: str
-    records: int = Field(description="how many records this fact could decide or change a finding of")
-    weight: int = Field(description="the sum of its weights in those records (see facts_to_collect)")
+    records: int  # how many records this fact could decide or change a finding of
+    weight: int  # the sum of its weights in those records (see facts_to_collect)
 
 
+@_record
 class Summary(_Model):
     records: int
-    failed: int = Field(description="records whose file has errors")
-    by_highest: LevelCounts = Field(description="how many records have each level as their highest")
-    rows: tuple[SummaryRow, ...] = Field(description="one row per record, in the order of `records`")
-    facts_to_collect: tuple[FactAcrossRecords, ...] = Field(description="across the run, most records first")
+    failed: int  # records whose file has errors
+    by_highest: LevelCounts  # how many records have each level as their highest
+    rows: tuple[SummaryRow, ...]  # one row per record, in the order of `records`
+    facts_to_collect: tuple[FactAcrossRecords, ...]  # across the run, most records first
 
 
+@_record
 class Run(_Model):
     normcheck: str = SCHEMA_VERSION
     receipt: Receipt
     records: tuple[RecordResult, ...]
     summary: Summary
-
-
-def output_schema() -> dict[str, Any]:
-    """The JSON Schema of `--format json`, as docs/output-schema.json holds it."""
-    schema = Run.model_json_schema()
-    schema["title"] = f"normcheck report (normcheck --format json), schema version {SCHEMA_VERSION}"
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return schema
 
 
 # ---- building findings ------------------------------------------------------------------------

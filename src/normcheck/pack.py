@@ -1,9 +1,10 @@
 """Load a rule pack: parse and check every rule file once, and cache the compiled result.
 
 The pack's identity is the SHA-256 of the grammar, the vocabulary and the rule files (and the
-normcheck version); the receipt of every run carries it. A compiled pack is pickled under that
-hash in the user's cache folder, so a run on one case neither re-parses the grammar nor
-re-checks the rules when nothing changed.
+normcheck version); the receipt of every run carries it. A compiled pack is stored as JSON under
+that hash in the user's cache folder (`packcache`: data that cannot run code, file paths stored
+relative to the rules folder), so a run on one case neither re-parses the grammar nor re-checks
+the rules when nothing changed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -50,7 +50,7 @@ def _digest(rule_files: list[Path], vocab_files: list[Path]) -> str:
 
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
-    """The compiled pack depends on the checker too: a changed normcheck never reuses an old pickle."""
+    """The compiled pack depends on the checker too: a changed normcheck never reuses an old cache."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
     for p in sorted(here.rglob("*.py")):
@@ -77,16 +77,19 @@ def load_pack(directory: str | None = None) -> LoadedPack:
         raise InputError([Diagnostic(str(root), None, None, "no *.norm rule files in this folder", code="NC-P004")])
     digest = _digest(rule_files, vocab_files)
     cache = _cache_dir()
-    cached = cache / f"pack-{digest[:24]}-{_code_fingerprint()[:12]}.pickle" if cache else None
-    if cached is not None and cached.is_file():
-        try:
-            with cached.open("rb") as fh:
-                loaded = pickle.load(fh)
-            if isinstance(loaded, LoadedPack) and loaded.pack.digest == digest:
-                return loaded
+    key = f"{digest}-{_code_fingerprint()}"
+    cached = cache / f"pack-{digest[:24]}-{_code_fingerprint()[:12]}.json" if cache else None
+    shown = {p.relative_to(root).as_posix(): _display(p) for p in rule_files + vocab_files}
+    if cached is not None:
+        from . import packcache
+
+        hit = packcache.read(cached, key, lambda name: shown.get(name, name),
+                             on_error=lambda why: _cache_warning(cached, "read", why))
+        if (isinstance(hit, tuple) and len(hit) == 3 and isinstance(hit[0], ir.RulePack) and hit[0].digest == digest
+                and isinstance(hit[1], Vocabulary)):
+            return LoadedPack(hit[0], hit[1], tuple(hit[2]))
+        if hit is not None:
             _cache_warning(cached, "read", "it holds another rule pack")
-        except Exception as exc:  # a stale or broken cache entry is rebuilt, never trusted
-            _cache_warning(cached, "read", f"{type(exc).__name__}: {exc}")
     from . import dsl  # the parser and the checker are needed only when the pack is not cached
     from .check import check, fact_type
 
@@ -122,14 +125,12 @@ def load_pack(directory: str | None = None) -> LoadedPack:
                                         for name, spec in vocabulary.facts.items() if spec.not_established})
     loaded = LoadedPack(pack, vocabulary, tuple(warnings))
     if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump(loaded, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cached)
-        except OSError as exc:
-            _cache_warning(cached, "written", exc.strerror or str(exc))
+        from . import packcache
+
+        as_files = {**{_display(p): n for n, p in zip(shown, rule_files + vocab_files)},
+                    **{str(p): n for n, p in zip(shown, rule_files + vocab_files)}}
+        packcache.write(cached, key, (loaded.pack, loaded.vocabulary, loaded.warnings), as_files,
+                        on_error=lambda why: _cache_warning(cached, "written", why))
     return loaded
 
 

@@ -11,13 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from pydantic import ValidationError
-
 from ..diagnostics import Diagnostic, InputError, did_you_mean, one_of, source_line
 from ..values import UNKNOWN
 from ..vocabulary import Vocabulary
 from . import guard, yamlio
-from .model import RECORD_TYPES, CaseBase, Expectation, case_model
+from .model import RECORD_TYPES, Expectation, Parsed, case_model, quick_parse
 
 TOP_KEYS = ("normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "facts", "expect")
 AS_OF_FALLBACKS = {
@@ -85,21 +83,25 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
         raise InputError([doc.diag((), "a case file must be a mapping of keys to values",
                                    expected="`normcheck: 1`, `id: …`, `facts:` …")])
     problems, warnings = _guard(doc)
-    model = case_model(vocabulary)
-    try:
-        parsed: CaseBase = model.model_validate(doc.data)
-    except ValidationError as exc:
-        flagged = {(d.line, d.column) for d in problems}  # a personal-data key is not also an "unknown key"
-        problems.extend(d for d in _translate(exc, doc, vocabulary)
-                        if not (d.message.startswith("unknown") and (d.line, d.column) in flagged))
-        raise InputError(problems + warnings) from None
+    parsed = quick_parse(doc.data, vocabulary) if not problems else None
+    if parsed is None:  # not plainly valid: the pydantic model decides and words the errors
+        from pydantic import ValidationError
+
+        from .pydantic_case import to_parsed
+
+        try:
+            parsed = to_parsed(case_model(vocabulary).model_validate(doc.data))
+        except ValidationError as exc:
+            flagged = {(d.line, d.column) for d in problems}  # a personal-data key is not also an "unknown key"
+            problems.extend(d for d in _translate(exc, doc, vocabulary)
+                            if not (d.message.startswith("unknown") and (d.line, d.column) in flagged))
+            raise InputError(problems + warnings) from None
     if problems:
         raise InputError(problems + warnings)
     facts: dict[str, Any] = {}
     origins: dict[str, FactOrigin] = {}
-    fact_block = parsed.facts  # type: ignore[attr-defined]
-    for fname in sorted(fact_block.model_fields_set):
-        value = getattr(fact_block, fname)
+    for fname in sorted(parsed.facts):
+        value = parsed.facts[fname]
         line, col = doc.where(("facts", fname), key=True)
         origins[fname] = FactOrigin(doc.file, line, col, _line(doc, line))
         if value is not UNKNOWN:
@@ -151,7 +153,7 @@ def _line(doc: yamlio.Doc, line: int | None) -> str | None:
     return source_line(doc.text, line)
 
 
-def _as_of(parsed: CaseBase, facts: dict[str, Any], today: dt.date) -> tuple[dt.date, str]:
+def _as_of(parsed: Parsed, facts: dict[str, Any], today: dt.date) -> tuple[dt.date, str]:
     """The evaluation date: `as_of`, else the record's own reference date, else today."""
     if parsed.as_of is not None:
         return parsed.as_of, "as_of"
@@ -233,7 +235,7 @@ def _guard(doc: yamlio.Doc) -> tuple[list[Diagnostic], list[Diagnostic]]:
     return problems, warnings
 
 
-def _translate(exc: ValidationError, doc: yamlio.Doc, vocabulary: Vocabulary) -> list[Diagnostic]:
+def _translate(exc: Any, doc: yamlio.Doc, vocabulary: Vocabulary) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for err in exc.errors():
         loc = tuple(err["loc"])

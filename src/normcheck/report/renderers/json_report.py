@@ -1,20 +1,18 @@
 """`--format json`: the documented, versioned schema (docs/output-schema.json, `findings.Run`), written
 record by record as the batch runs, so the document is valid JSON without ever being held whole. The
-bytes are those of `Run(...).model_dump_json(indent=2)`."""
+bytes are those of `Run(...).model_dump_json(indent=2)` (pydantic-core's compiled writer)."""
 
 from __future__ import annotations
 
 import json
 from typing import TextIO
 
-from pydantic import BaseModel
-
-from ...findings import SCHEMA_VERSION
+from ...findings import SCHEMA_VERSION, _Model
 from ..view import RunView
 
 
-def _dump(model: BaseModel, depth: int) -> str:
-    """A model as pydantic indents it, nested `depth` levels deep."""
+def _dump(model: _Model, depth: int) -> str:
+    """A record as its JSON writer indents it, nested `depth` levels deep."""
     return model.model_dump_json(indent=2).replace("\n", "\n" + "  " * depth)
 
 
