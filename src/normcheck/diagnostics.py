@@ -16,28 +16,53 @@ from difflib import get_close_matches
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+QUOTE_WIDTH = 160  # a quoted line longer than this is shown around the column
+
+# Control characters, C1 controls, bidirectional overrides and line separators: never sent to a terminal as they are.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters shown escaped (\\x1b, \\n, \\u202e), so no input can drive the terminal."""
+    return _CONTROL.sub(_escape_char, text)
+
+
+def printable_lines(text: str) -> str:
+    """Like `printable`, keeping the line breaks of a multi-line explanation."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    if c == 10:
+        return "\\n"
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
 
 # Every code normcheck can give, with what it means (the README's table says the same). A code is
 # never reused for another kind of problem; new kinds get new numbers.
 CODES: dict[str, str] = {
     # Y: the YAML text of a case, policy or vocabulary file
     "NC-Y001": "not valid YAML (a syntax error)",
-    "NC-Y002": "the file is not UTF-8 text",
+    "NC-Y002": "the file is not UTF-8 text, or holds characters YAML does not allow (a NUL byte, a control character)",
     "NC-Y003": "YAML anchors and aliases are refused",
     "NC-Y004": "YAML merge keys (<<) are refused",
     "NC-Y005": "a key appears twice in the same block",
     "NC-Y006": "a key is not a plain word",
-    "NC-Y007": "a value is not what it is written as (e.g. an impossible date)",
+    "NC-Y007": "a value is not what it is written as (an impossible date, a number normcheck does not read)",
+    "NC-Y008": "a case file holds more than one YAML document",
     # L: limits that keep hostile input from exhausting the machine
     "NC-L001": "the file is too large",
     "NC-L002": "the document is too large or too deeply nested",
     "NC-L003": "the sweep grid has too many points",
+    "NC-L004": "a number with too many digits, or an expression nested too deep",
+    "NC-L005": "more problems in a file than are listed (the first ones are shown)",
     # P: paths
     "NC-P001": "no such file or folder",
     "NC-P002": "a folder holds no case files",
     "NC-P003": "the file cannot be read",
     "NC-P004": "the rules folder is missing or holds no rule files",
     "NC-P005": "no cases folder to test",
+    "NC-P006": "the report cannot be written",
     # F: facts, case files and the vocabulary
     "NC-F001": "unknown fact",
     "NC-F002": "unknown key",
@@ -51,18 +76,22 @@ CODES: dict[str, str] = {
     "NC-F010": "the policy a case names is missing, broken or not a policy",
     "NC-F011": "a derived fact contradicts the facts it is computed from",
     "NC-F012": "another malformed value in a case file",
+    "NC-F013": "the facts lead to a computation the rules cannot carry out (e.g. a date beyond the calendar)",
+    "NC-F014": "a fact stated twice with different values (under `facts:` and at the top of the file)",
     "NC-F020": "a vocabulary file is malformed",
     "NC-F021": "a fact is declared twice in the vocabulary",
-    "NC-F022": "a vocabulary fact has an unknown type or no values",
+    "NC-F022": "a vocabulary fact has an unknown type, no values, or a malformed range or `not_established`",
     "NC-F023": "`values_of` names no enum or set fact",
     "NC-F024": "malformed `labels`, `question` or `help` of a vocabulary fact",
     # A: anonymisation guard
     "NC-A001": "a key that names personal data",
-    "NC-A002": "a value that looks like an e-mail address",
-    "NC-A003": "a value that looks like a phone number",
-    "NC-A004": "a value that looks like a citizen service number (BSN)",
-    "NC-A005": "a value that looks like a V-number",
-    "NC-A010": "a text that seems to name a person (warning)",
+    "NC-A002": "a text that contains an e-mail address",
+    "NC-A003": "a text that contains a phone number",
+    "NC-A004": "a text that contains a citizen service number (BSN)",
+    "NC-A005": "a text that contains a V-number",
+    "NC-A006": "a text that contains a bank account number (IBAN)",
+    "NC-A007": "a text that contains a passport or identity-document number",
+    "NC-A010": "a text that contains a person's name (an honorific, a first and family name)",
     "NC-A011": "an exact date of birth (warning)",
     # R: the rule language and its checker
     "NC-R001": "syntax error in a rule file",
@@ -94,38 +123,46 @@ CODES: dict[str, str] = {
 # recognised once, here. A new message there without a code gets NC-F012 (another malformed value).
 _UNCODED: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), c) for p, c in (
     (r"^not valid YAML", "NC-Y001"),
-    (r"not UTF-8", "NC-Y002"),
+    (r"not UTF-8|NUL byte|is not allowed in a YAML file", "NC-Y002"),
     (r"anchors and aliases", "NC-Y003"),
     (r"merge keys", "NC-Y004"),
     (r"appears twice in the same block", "NC-Y005"),
     (r"^a key must be a plain word", "NC-Y006"),
+    (r"one YAML document; this is a second one", "NC-Y008"),
     (r"^file is too large", "NC-L001"),
-    (r"too large or too deeply nested", "NC-L002"),
-    (r"^cannot read the file", "NC-P003"),
+    (r"too large or too deeply nested|nested more than \d+ levels|too deeply nested|has more than [\d,]+ values", "NC-L002"),
+    (r"^this number has [\d,]+ digits", "NC-L004"),
+    (r"^… and [\d,]+ more problems", "NC-L005"),
+    (r"^cannot read the file|^not a regular file", "NC-P003"),
     (r"^unknown fact", "NC-F001"),
     (r"^unknown key", "NC-F002"),
     (r"^the file has no ", "NC-F004"),
-    (r"^unsupported format version", "NC-F005"),
-    (r"^`record_type` is", "NC-F006"),
+    (r"^unsupported format version|^`normcheck` is the format version", "NC-F005"),
+    (r"^`record_type` is '", "NC-F006"),
     (r"^(in `expect`|expected outcome)", "NC-F007"),
     (r"^(the file is empty|a case file must be a mapping|`facts` must be a mapping)", "NC-F008"),
     (r"both in this case and in the policy", "NC-F009"),
-    (r"^(policy file|the policy `|`policy` takes)|not a policy_instrument", "NC-F010"),
+    (r"^(policy file|the policy `|`policy` |policy `)|not a policy(_instrument| record)|a policy record cannot", "NC-F010"),
+    (r"here but .* at the top of the file$", "NC-F014"),
     (r"looks like personal data", "NC-A001"),
-    (r"looks like an e-mail", "NC-A002"),
-    (r"looks like a phone", "NC-A003"),
-    (r"looks like a citizen service number", "NC-A004"),
-    (r"looks like a V-number", "NC-A005"),
-    (r"person's name", "NC-A010"),
     (r"exact date of birth", "NC-A011"),
-    (r"^`[^`]*` is not (a date|a number)$", "NC-Y007"),
-    (r"^`(id|member_state|as_of)` (must|takes)", "NC-F012"),
-    (r"^`[^`]*`(:| (takes|cannot be empty|has an unsupported type))|^item \d+ of `", "NC-F003"),
+    (r"^`[^`]*` (is not a date$|is not a (plain )?number|is written with an exponent)", "NC-Y007"),
+    (r"^`id` must", "NC-F012"),
+    (r"^`[^`]*`(:| (takes|cannot be empty|has an unsupported type|is ))|^item \d+ of `", "NC-F003"),
 ))
+
+# What the anonymisation guard found ("this value contains a phone number, …"): the first kind decides.
+_PERSONAL = (("an e-mail", "NC-A002"), ("a phone", "NC-A003"), ("a citizen service number", "NC-A004"),
+             ("a V-number", "NC-A005"), ("a bank account", "NC-A006"), ("a passport", "NC-A007"),
+             ("a person's name", "NC-A010"))
+_CONTAINS = re.compile(r"^this (?:key|value|comment) contains (.*?); case files")
 
 
 def code_of(message: str) -> str:
     """The code of a diagnostic raised without one (see `_UNCODED`)."""
+    found = _CONTAINS.match(message)
+    if found:
+        return next((code for kind, code in _PERSONAL if found.group(1).startswith(kind)), "NC-A001")
     for pattern, code in _UNCODED:
         if pattern.search(message):
             return code
@@ -161,18 +198,28 @@ class Diagnostic:
         return f"{self.file}:{self.line}:{self.column}"
 
     def render(self) -> str:
-        """Plain-text form, the same in a terminal, a log and a test failure."""
-        out = [f"{self.location()}: {self.severity}[{self.code}]: {self.message}"]
+        """Plain-text form, the same in a terminal, a log and a test failure (control characters escaped)."""
+        out = [printable(f"{self.location()}: {self.severity}[{self.code}]: {self.message}")]
         if self.source_line is not None and self.line is not None:
             gutter = f"{self.line:>5} | "
-            out.append(gutter + self.source_line.rstrip("\n"))
+            text = self.source_line.rstrip("\n").rstrip("\r")
+            col = (self.column or 1) - 1
+            lead = ""
+            if len(text) > QUOTE_WIDTH:  # a long line (a 900 KB note) is shown around the column
+                start = max(0, min(col - QUOTE_WIDTH // 2, len(text) - QUOTE_WIDTH))
+                lead = "…" if start else ""
+                tail = "…" if start + QUOTE_WIDTH < len(text) else ""
+                col -= start
+                text = text[start: start + QUOTE_WIDTH] + tail
+            shown_before = lead + printable(text[:col])
+            out.append(gutter + shown_before + printable(text[col:]))
             if self.column is not None:
-                caret = " " * (self.column - 1) + "^" * max(1, min(self.width, 80))
+                caret = " " * len(shown_before) + "^" * max(1, min(self.width, 80))
                 out.append(" " * (len(gutter) - 2) + "| " + caret)
         if self.expected:
-            out.append(f"  expected: {self.expected}")
+            out.append("  expected: " + printable(self.expected))
         if self.hint:
-            out.append(f"  hint: {self.hint}")
+            out.append("  hint: " + printable(self.hint))
         return "\n".join(out)
 
     def to_json(self) -> dict[str, object]:
@@ -208,10 +255,13 @@ def source_line(text: str, line: int | None) -> str | None:
     """The 1-based `line` of `text`, for quoting under an error."""
     if line is None or line < 1:
         return None
-    lines = text.splitlines()
-    if line > len(lines):
-        return None
-    return lines[line - 1]
+    start = 0
+    for _ in range(line - 1):  # lines end at \n only: a U+2028 inside a value does not shift them
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    end = text.find("\n", start)
+    return text[start: end if end >= 0 else len(text)].rstrip("\r")
 
 
 def did_you_mean(word: str, candidates: Iterable[str], n: int = 3) -> str | None:

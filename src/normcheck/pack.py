@@ -98,11 +98,9 @@ def load_pack(directory: str | None = None) -> LoadedPack:
     parsed = []
     for path in rule_files:
         try:
-            parsed.append(dsl.parse(path.read_text(encoding="utf-8"), _display(path)))
+            parsed.append(dsl.parse(_read_rules(path), _display(path)))
         except InputError as exc:
             problems.extend(exc.diagnostics)
-        except UnicodeDecodeError as exc:
-            problems.append(Diagnostic(_display(path), None, None, f"rule file is not UTF-8 text ({exc.reason})", code="NC-R003"))
     if problems:
         raise InputError(problems)
     sources, defines, rules, warnings = check(vocabulary, parsed)
@@ -139,6 +137,26 @@ def _cache_warning(path: Path, verb: str, why: str) -> None:
     log.warning(Diagnostic(str(path), None, None, f"the compiled rule pack could not be {verb} ({why}); "
                            "the rules were checked afresh", severity="warning", code="NC-I003",
                            hint="set NORMCHECK_CACHE to a writable folder, or NORMCHECK_NO_CACHE=1").render())
+
+
+def _read_rules(path: Path) -> str:
+    """A rule file's text; bytes that are not UTF-8 are an error with their line and column."""
+    from .dsl import MAX_RULE_BYTES
+
+    shown = _display(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Diagnostic(shown, None, None, f"cannot read the rule file: {exc.strerror or exc}", code="NC-P003")]) from None
+    if len(raw) > MAX_RULE_BYTES:
+        raise InputError([Diagnostic(shown, None, None, f"rule file is too large ({len(raw):,} bytes)", code="NC-L001")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace")) + 1
+        raise InputError([Diagnostic(shown, line, col, f"the rule file is not UTF-8 text (byte 0x{raw[exc.start]:02X})",
+                                     hint="save it as UTF-8", code="NC-R003")]) from None
 
 
 def _display(path: Path) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from ..escape import markdown_code, markdown_text, safe_record
 from ..view import FindingView, Item, RecordView, RunView, Section, SummaryView
 
 
@@ -70,13 +71,15 @@ def summary(s: SummaryView) -> list[str]:
 
 def render(run: RunView, out: TextIO) -> None:
     out.write("\n".join([f"# {run.title}", ""]) + "\n")
+    run.inert = lambda r: safe_record(r, "markdown")  # text from the case file is never markup
     for r in run.records:
         out.write("\n".join(record(r)) + "\n")
     if run.batch:
         s = run.summary()
         out.write("\n".join(summary(s)) + "\n")
         for row in s.rows:
-            cells = [row.id or "?", f"`{row.file}`", row.highest] + [str(n) for n in row.counts] + [str(row.errors)]
+            cells = [markdown_text(row.id or "?"), f"`{markdown_code(row.file)}`", row.highest]
+            cells += [str(n) for n in row.counts] + [str(row.errors)]
             out.write("| " + " | ".join(cells) + " |\n")
         out.write("\n")
         if s.facts:

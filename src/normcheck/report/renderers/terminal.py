@@ -12,6 +12,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ...diagnostics import printable
+from ..escape import safe_record
 from ..view import GROUPS, FindingView, RecordView, RunView, Section, SummaryRowView, SummaryView
 
 COLOURS = {"BREACH": "bold red", "RISK": "dark_orange", "CONTESTED": "magenta", "INSUFFICIENT_DATA": "yellow",
@@ -28,6 +30,7 @@ def console_for(out: TextIO) -> Console:
 
 def render(run: RunView, out: TextIO) -> None:
     console = console_for(out)
+    run.inert = lambda r: safe_record(r, "terminal")  # text from the case file never drives the terminal
     for record in run.records:
         console.print(record_panel(record, run.show_all))
     if run.batch:
@@ -130,7 +133,7 @@ def print_summary(s: SummaryView, console: Console) -> None:
             table.add_column(col, justify="right", min_width=fit, max_width=fit)
         for row in chunk:
             style = COLOURS[row.highest_level] if row.highest_level else "red"
-            table.add_row(row.name, Text(row.highest, style=style), *(str(n) for n in row.counts))
+            table.add_row(printable(row.name), Text(row.highest, style=style), *(str(n) for n in row.counts))
         if first:
             console.print(Text(""))
         console.print(table)
