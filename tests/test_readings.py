@@ -356,7 +356,8 @@ def test_one_line_settles_a_question_from_a_date(tmp_path: Path, capsys) -> None
     assert new["reading_applied"]["settled_from"] == "2027-03-01"
     assert new["readings"] == []  # the question is settled: no alternatives any more
     main(["--rules", str(rules), str(after)])
-    assert "Settled by Hypothetical ruling" in " ".join(capsys.readouterr().out.split())
+    out = " ".join(capsys.readouterr().out.split())
+    assert "settled by Hypothetical ruling" in out and "for events from 2027-03-01" in out
 
 
 def test_settling_needs_a_reading_a_source_and_an_event_date(tmp_path: Path) -> None:

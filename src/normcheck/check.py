@@ -69,12 +69,12 @@ class Checker:
         self.rule_ids: set[str] = set()
 
     # ---- diagnostics
-    def _err(self, f: ast.RuleFile, pos: ast.Pos, message: str, *, expected: str | None = None,
+    def _err(self, f: ast.RuleFile, pos: ast.Pos, message: str, *, code: str, expected: str | None = None,
              hint: str | None = None, warn: bool = False) -> None:
         width = (pos.end_column - pos.column) if pos.end_line == pos.line else 1
         d = Diagnostic(f.path, pos.line or None, pos.column or None, message, expected=expected, hint=hint,
                        source_line=source_line(f.text, pos.line), severity="warning" if warn else "error",
-                       width=max(1, width))
+                       width=max(1, width), code=code)
         (self.warnings if warn else self.problems).append(d)
 
     # ---- entry point
@@ -94,10 +94,10 @@ class Checker:
         for f in self.files:
             for s in f.sources:
                 if s.name in out:
-                    self._err(f, s.pos, f"source `{s.name}` is declared twice (first in {where[s.name]})")
+                    self._err(f, s.pos, f"source `{s.name}` is declared twice (first in {where[s.name]})", code="NC-R010")
                     continue
                 if not (s.ecli or s.celex or s.hudoc or s.url):
-                    self._err(f, s.pos, f"source `{s.name}` has no identifier",
+                    self._err(f, s.pos, f"source `{s.name}` has no identifier", code="NC-R010",
                               expected="at least one of ecli, celex, hudoc or url, so a reader can find the text")
                 out[s.name] = ir.Source(s.name, s.title, s.ecli, s.celex, s.hudoc, s.url, s.date, s.court, s.status)
                 where[s.name] = f"{Path(f.path).name}:{s.pos.line}"
@@ -109,11 +109,11 @@ class Checker:
             for d in f.defines:
                 if d.name in self.define_decls:
                     first = self.define_decls[d.name][0]
-                    self._err(f, d.pos, f"`{d.name}` is defined twice (first at line {first.pos.line} of {Path(first.pos.file).name})")
+                    self._err(f, d.pos, f"`{d.name}` is defined twice (first at line {first.pos.line} of {Path(first.pos.file).name})", code="NC-R030")
                     continue
                 spec = self.vocab.get(d.name)
                 if spec is not None and not spec.derived:
-                    self._err(f, d.pos, f"`{d.name}` is a fact stated in case files, not a derived fact",
+                    self._err(f, d.pos, f"`{d.name}` is a fact stated in case files, not a derived fact", code="NC-R030",
                               hint="mark it `derived: true` in the vocabulary, or choose another name for the definition")
                     continue
                 self.define_decls[d.name] = (d, f)
@@ -125,7 +125,7 @@ class Checker:
         except CycleError as exc:
             cycle = exc.args[1]
             d, f = self.define_decls[cycle[0]]
-            self._err(f, d.pos, "definitions depend on each other in a circle: " + " -> ".join(cycle))
+            self._err(f, d.pos, "definitions depend on each other in a circle: " + " -> ".join(cycle), code="NC-R031")
             return ()
         out: list[ir.Define] = []
         for name in order:
@@ -135,7 +135,7 @@ class Checker:
             # a definition of a vocabulary field reads its bare words as that field's values
             node, typ = self._expr(d.expr, ctx, fact_type(spec) if spec is not None else None)
             if spec is not None and typ.kind != fact_type(spec).kind and typ.kind != "any":
-                self._err(f, d.pos, f"`{name}` is {fact_type(spec).describe()} in the vocabulary but its definition gives {typ.describe()}")
+                self._err(f, d.pos, f"`{name}` is {fact_type(spec).describe()} in the vocabulary but its definition gives {typ.describe()}", code="NC-R030")
             final_type = fact_type(spec) if spec is not None else typ
             self.define_types[name] = final_type
             out.append(ir.Define(name, node, final_type, tuple(sorted(ctx.deps)), spec is not None,
@@ -158,20 +158,21 @@ class Checker:
             for _rule, decl, f in versions[1:]:
                 first = versions[0][1]
                 if not all(v[0].version for v in versions):
-                    self._err(f, decl.pos, f"rule id `{rid}` is used twice (first at {Path(first.pos.file).name}:{first.pos.line})",
+                    self._err(f, decl.pos, f"rule id `{rid}` is used twice (first at {Path(first.pos.file).name}:{first.pos.line})", code="NC-R040",
                               hint="two versions of one rule each need `version \"…\"` and non-overlapping `valid from … until …`")
                     break
             else:
                 spans = sorted(((v[0].valid_from, v[0].valid_until, v) for v in versions), key=lambda t: (t[0] is not None, t[0]))
                 for (_, a_until, _a), (b_from, _, b) in zip(spans, spans[1:]):
                     if a_until is None or b_from is None or b_from <= a_until:
-                        self._err(b[2], b[1].pos, f"versions of `{rid}` overlap in time",
+                        self._err(b[2], b[1].pos, f"versions of `{rid}` overlap in time", code="NC-R040",
                                   hint="give each version a window: `valid until D` on the older, `valid from D+1` on the newer")
         graph = {r.key: {k.key for k in built if k.id in r.rule_deps} for r in built}
         try:
             order = list(TopologicalSorter(graph).static_order())
         except CycleError as exc:
-            self.problems.append(Diagnostic("<rules>", None, None, "rules refer to each other in a circle: " + " -> ".join(exc.args[1])))
+            self.problems.append(Diagnostic("<rules>", None, None, "rules refer to each other in a circle: " + " -> ".join(exc.args[1]),
+                                            code="NC-R031"))
             return tuple(built)
         index = {r.key: r for r in built}
         ordered = [index[k] for k in order]
@@ -217,33 +218,33 @@ class Checker:
         counters = self._per_lang(r.counters, f, r, "counter", required=False)
         notes = self._per_lang(r.notes, f, r, "note", required=False)
         if not r.cites:
-            self._err(f, r.pos, f"rule {r.id} cites no source",
+            self._err(f, r.pos, f"rule {r.id} cites no source", code="NC-R011",
                       expected='a pinpoint citation such as: cite TQ "operative part, point 1" verified',
                       hint="every rule needs its legal source and the paragraph or article it rests on")
         for c in r.cites:
             if c.source not in sources:
-                self._err(f, c.pos, f"rule {r.id} cites unknown source `{c.source}`", hint=did_you_mean(c.source, sources))
+                self._err(f, c.pos, f"rule {r.id} cites unknown source `{c.source}`", hint=did_you_mean(c.source, sources), code="NC-R011")
 
             if not c.pinpoint.strip():
-                self._err(f, c.pos, f"rule {r.id}: the citation of {c.source} has an empty pinpoint",
+                self._err(f, c.pos, f"rule {r.id}: the citation of {c.source} has an empty pinpoint", code="NC-R011",
                           expected="the paragraph, point or article/paragraph, e.g. \"para 67\" or \"Art. 25a(4)\"")
         for q in r.quotes:
             if q.source not in sources:
-                self._err(f, q.pos, f"rule {r.id} quotes unknown source `{q.source}`", hint=did_you_mean(q.source, sources))
+                self._err(f, q.pos, f"rule {r.id} quotes unknown source `{q.source}`", hint=did_you_mean(q.source, sources), code="NC-R011")
         if len(r.levels) > 1:
-            self._err(f, r.levels[1][2], f"rule {r.id} has more than one `level … severity …` line",
+            self._err(f, r.levels[1][2], f"rule {r.id} has more than one `level … severity …` line", code="NC-R042",
                       hint="for several levels write one `fires as LEVEL severity S when …` per level")
         default_level = r.levels[0] if r.levels else None
         if default_level:
             self._check_level(f, default_level[0], default_level[1], default_level[2])
         if not r.grades:
-            self._err(f, r.pos, f"rule {r.id} has no `fires when …` condition")
+            self._err(f, r.pos, f"rule {r.id} has no `fires when …` condition", code="NC-R042")
         grades: list[ir.Grade] = []
         for g in r.grades:
             level = g.level or (default_level[0] if default_level else None)
             severity = g.severity or (default_level[1] if default_level else None)
             if level is None or severity is None:
-                self._err(f, g.pos, f"rule {r.id}: this condition has no level and severity",
+                self._err(f, g.pos, f"rule {r.id}: this condition has no level and severity", code="NC-R042",
                           expected="a line `level BREACH|RISK|CONTESTED severity high|medium|low`, or `fires as LEVEL severity S when …`")
                 level, severity = "RISK", "medium"
             elif g.level:
@@ -256,7 +257,7 @@ class Checker:
                       expected="under the CONTESTED grade, at least two readings, e.g. `reading state gives OK` with "
                                "`held by SOURCE \"pinpoint\" verified`, `holder en \"…\"`, `holder nl \"…\"`, "
                                "`argues en \"…\"` and `argues nl \"…\"`",
-                      hint="the counter text becomes the `argues` text of the opposing reading")
+                      hint="the counter text becomes the `argues` text of the opposing reading", code="NC-R044")
             break
         grades = self._readings(r, f, grades, sources)
         applies_nodes = [self._bool(e, ctx, "the scope after `applies when`") for e in r.applies]
@@ -266,7 +267,8 @@ class Checker:
         if len(applies_nodes) == 1:
             applies = applies_nodes[0]
         elif applies_nodes:
-            applies = ir.And(text=" and ".join(e.text for e in r.applies), line=r.applies[0].pos.line, operands=tuple(applies_nodes))
+            applies = ir.And(text=" and ".join(e.text for e in r.applies), line=r.applies[0].pos.line,
+                             column=r.applies[0].pos.column, file=f.path, operands=tuple(applies_nodes))
         unless_nodes = []
         for e in r.unless:
             node = self._bool(e, ctx, "the exception after `unless`")
@@ -276,15 +278,15 @@ class Checker:
                     self._fires_polarity(p, f, e.pos, positive=False)
             unless_nodes.append(node)
         if len(r.valid) > 1:
-            self._err(f, r.valid[1][2], f"rule {r.id} has more than one `valid` line")
+            self._err(f, r.valid[1][2], f"rule {r.id} has more than one `valid` line", code="NC-R040")
         valid_from, valid_until = (r.valid[0][0], r.valid[0][1]) if r.valid else (None, None)
         if valid_from and valid_until and valid_until < valid_from:
-            self._err(f, r.valid[0][2], f"rule {r.id} is valid until {valid_until}, before it is valid from {valid_from}")
+            self._err(f, r.valid[0][2], f"rule {r.id} is valid until {valid_until}, before it is valid from {valid_from}", code="NC-R040")
         if len(r.versions) > 1:
-            self._err(f, r.versions[1][1], f"rule {r.id} has more than one `version` line")
+            self._err(f, r.versions[1][1], f"rule {r.id} has more than one `version` line", code="NC-R040")
         judged_on: ir.Node | None = None
         if len(r.judged_on) > 1:
-            self._err(f, r.judged_on[1].pos, f"rule {r.id} has more than one `judged on` line")
+            self._err(f, r.judged_on[1].pos, f"rule {r.id} has more than one `judged on` line", code="NC-R040")
         if r.judged_on:
             judged_on, jtype = self._expr(r.judged_on[0], ctx)
             if jtype.kind not in ("date", "any"):
@@ -294,7 +296,8 @@ class Checker:
             self._err(f, (r.valid[0][2] if r.valid else r.versions[0][1]),
                       f"rule {r.id} has a validity window but no `judged on EVENT_DATE`: the version of the law "
                       "must be picked by the date of the facts, not by the day of the review",
-                      hint="name the event the norm governs, e.g. `judged on decision_date` or `judged on notification_date`")
+                      hint="name the event the norm governs, e.g. `judged on decision_date` or `judged on notification_date`",
+                      code="NC-R040")
         placeholders: set[str] = set()
         reading_texts = tuple(item for rd in r.readings for item in rd.holders + rd.arguments)
         for kind, items in (("message", r.messages), ("counter", r.counters), ("note", r.notes), ("title", r.titles),
@@ -304,7 +307,7 @@ class Checker:
                     if name == "evaluation_date" or name in self.define_types or name in self.vocab:
                         placeholders.add(name)
                     else:
-                        self._err(f, pos, f"rule {r.id}: the {kind} ({lang}) refers to unknown fact `{{{name}}}`",
+                        self._err(f, pos, f"rule {r.id}: the {kind} ({lang}) refers to unknown fact `{{{name}}}`", code="NC-R020",
                                   hint=did_you_mean(name, list(self.vocab.facts) + list(self.define_types)))
         if len(self.problems) > before:
             return None
@@ -334,30 +337,30 @@ class Checker:
                 self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` follows " +
                           ("no `fires … when` line" if level is None else f"a {level} grade"),
                           hint="write the readings of a contested grade right after its `fires as CONTESTED … when …` "
-                               "line (or, with `level CONTESTED`, after `fires when …`)")
+                               "line (or, with `level CONTESTED`, after `fires when …`)", code="NC-R043")
                 continue
             if rd.level not in ir.READING_LEVELS:
                 self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` gives `{rd.level}`",
                           expected=one_of(ir.READING_LEVELS),
                           hint="a reading says what the rule gives if that reading is adopted: a finding (BREACH, RISK), "
-                               "a follow-up (INSUFFICIENT_DATA) or no problem (OK)")
+                               "a follow-up (INSUFFICIENT_DATA) or no problem (OK)", code="NC-R044")
             if rd.severity is not None and rd.severity not in ir.SEVERITIES:
-                self._err(f, rd.pos, f"`{rd.severity}` is not a severity", expected=one_of(ir.SEVERITIES))
+                self._err(f, rd.pos, f"`{rd.severity}` is not a severity", expected=one_of(ir.SEVERITIES), code="NC-R042")
             if not rd.held_by:
                 self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` names no source",
                           expected='a line `held by SOURCE "pinpoint" verified|unverified`: the judgment, the published '
-                                   "position or the commentary that holds it (mark what you could not check `unverified`)")
+                                   "position or the commentary that holds it (mark what you could not check `unverified`)", code="NC-R044")
             for c in rd.held_by:
                 if c.source not in sources:
                     self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}` is held by unknown source `{c.source}`",
-                              hint=did_you_mean(c.source, sources))
+                              hint=did_you_mean(c.source, sources), code="NC-R044")
                 if not c.pinpoint.strip():
-                    self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}`: the citation of {c.source} has an empty pinpoint")
+                    self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}`: the citation of {c.source} has an empty pinpoint", code="NC-R044")
             holder = self._per_lang_items(rd.holders, f, r, f"`holder` of reading `{rd.name}`", "holder", rd.pos)
             argument = self._per_lang_items(rd.arguments, f, r, f"`argues` text of reading `{rd.name}`", "argues", rd.pos)
             same = [x for x in by_grade.get(rd.grade or 0, []) if x.name == rd.name]
             if same:
-                self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` is named twice for the same grade")
+                self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` is named twice for the same grade", code="NC-R044")
             by_grade.setdefault(rd.grade or 0, []).append(ir.Reading(
                 name=rd.name, level=rd.level, severity=rd.severity,
                 held_by=tuple(ir.Citation(c.source, c.pinpoint, c.verified) for c in rd.held_by),
@@ -370,7 +373,7 @@ class Checker:
                           f"{'' if len(readings) == 1 else 's'}; a contested grade names at least two",
                           expected="after the grade, one `reading NAME gives LEVEL` per side (e.g. `applicant` and "
                                    "`state`), each with who holds it and the sources it rests on",
-                          hint="contested law is CONTESTED, never BREACH: the readings say what each side's reading gives")
+                          hint="contested law is CONTESTED, never BREACH: the readings say what each side's reading gives", code="NC-R043")
             out.append(replace(g, readings=readings) if readings else g)
         return out
 
@@ -379,14 +382,14 @@ class Checker:
         out: dict[str, str] = {}
         for lang, text, p in items:
             if lang in out:
-                self._err(f, p, f"rule {r.id}: two {what}s in {_lang_name(lang)}")
+                self._err(f, p, f"rule {r.id}: two {what}s in {_lang_name(lang)}", code="NC-R044")
             if not text.strip():
-                self._err(f, p, f"rule {r.id}: empty {what} in {_lang_name(lang)}")
+                self._err(f, p, f"rule {r.id}: empty {what} in {_lang_name(lang)}", code="NC-R044")
             out[lang] = text
         for lang in LANGS:
             if lang not in out:
                 self._err(f, pos or (items[0][2] if items else r.pos), f"rule {r.id}: no {what} in {_lang_name(lang)}",
-                          expected=f'a line `{keyword} {lang} "…"`')
+                          expected=f'a line `{keyword} {lang} "…"`', code="NC-R044")
         return out
 
     def _settle(self, rule: ir.Rule, r: ast.RuleDecl, f: ast.RuleFile, sources: dict[str, ir.Source]) -> list[ir.Rule]:
@@ -395,25 +398,25 @@ class Checker:
         if not r.settled:
             return [rule]
         if len(r.settled) > 1:
-            self._err(f, r.settled[1].pos, f"rule {r.id} has more than one `settled` line")
+            self._err(f, r.settled[1].pos, f"rule {r.id} has more than one `settled` line", code="NC-R045")
             return []
         st = r.settled[0]
         before = len(self.problems)
         if st.cite.source not in sources:
             self._err(f, st.pos, f"rule {r.id} is settled by unknown source `{st.cite.source}`",
-                      hint=did_you_mean(st.cite.source, sources))
+                      hint=did_you_mean(st.cite.source, sources), code="NC-R045")
         if not st.cite.pinpoint.strip():
-            self._err(f, st.pos, f"rule {r.id}: the citation that settles it has an empty pinpoint")
+            self._err(f, st.pos, f"rule {r.id}: the citation that settles it has an empty pinpoint", code="NC-R045")
         if st.reading not in rule.reading_names():
             self._err(f, st.pos, f"rule {r.id} has no reading `{st.reading}` to settle on",
                       hint=did_you_mean(st.reading, rule.reading_names()) or
-                      ("its readings: " + ", ".join(rule.reading_names()) if rule.reading_names() else "it is not contested"))
+                      ("its readings: " + ", ".join(rule.reading_names()) if rule.reading_names() else "it is not contested"), code="NC-R045")
         if st.since is not None and rule.judged_on is None:
             self._err(f, st.pos, f"rule {r.id} is settled from {st.since} but has no `judged on EVENT_DATE`: the "
                       "contested version must stay for events before that date",
-                      hint="name the event the rule governs, e.g. `judged on decision_date`")
+                      hint="name the event the rule governs, e.g. `judged on decision_date`", code="NC-R045")
         if st.since is not None and rule.valid_until is not None and st.since > rule.valid_until:
-            self._err(f, st.pos, f"rule {r.id} is settled from {st.since}, after it ends ({rule.valid_until})")
+            self._err(f, st.pos, f"rule {r.id} is settled from {st.since}, after it ends ({rule.valid_until})", code="NC-R045")
         if len(self.problems) > before:
             return []
         cite = ir.Citation(st.cite.source, st.cite.pinpoint, st.cite.verified)
@@ -431,31 +434,31 @@ class Checker:
         out: dict[str, str] = {}
         for lang, text, pos in items:
             if lang in out:
-                self._err(f, pos, f"rule {r.id} has two {what}s in {_lang_name(lang)}")
+                self._err(f, pos, f"rule {r.id} has two {what}s in {_lang_name(lang)}", code="NC-R041")
             if not text.strip():
-                self._err(f, pos, f"rule {r.id}: empty {what} in {_lang_name(lang)}")
+                self._err(f, pos, f"rule {r.id}: empty {what} in {_lang_name(lang)}", code="NC-R041")
             out[lang] = text
         if required:
             for lang in LANGS:
                 if lang not in out:
                     kw = "title " + lang if what == "title" else lang
-                    self._err(f, r.pos, f"rule {r.id} has no {what} in {_lang_name(lang)}", expected=f'a line `{kw} "…"`')
+                    self._err(f, r.pos, f"rule {r.id} has no {what} in {_lang_name(lang)}", expected=f'a line `{kw} "…"`', code="NC-R041")
         return out
 
     def _check_level(self, f: ast.RuleFile, level: str, severity: str, pos: ast.Pos) -> None:
         if level not in ir.DECLARABLE:
-            self._err(f, pos, f"`{level}` is not a level a rule can raise", expected=one_of(ir.DECLARABLE),
+            self._err(f, pos, f"`{level}` is not a level a rule can raise", expected=one_of(ir.DECLARABLE), code="NC-R042",
                       hint="OK and NOT_APPLICABLE are computed by the engine; INSUFFICIENT_DATA may be declared "
                            "for a follow-up flag")
         if severity not in ir.SEVERITIES:
-            self._err(f, pos, f"`{severity}` is not a severity", expected=one_of(ir.SEVERITIES))
+            self._err(f, pos, f"`{severity}` is not a severity", expected=one_of(ir.SEVERITIES), code="NC-R042")
 
     def _fires_polarity(self, node: ir.Node, f: ast.RuleFile, pos: ast.Pos, positive: bool) -> None:
         """`X fires` may be used positively (scope, condition) or as a whole exception (`unless X fires`)."""
         def walk(n: ir.Node, pos_ok: bool) -> None:
             if isinstance(n, ir.Fires):
                 if not pos_ok:
-                    self._err(f, pos, f"`{n.rule} fires` cannot be negated or used inside a comparison here",
+                    self._err(f, pos, f"`{n.rule} fires` cannot be negated or used inside a comparison here", code="NC-R023",
                               hint=f"to let {n.rule} override this rule write `unless {n.rule} fires`")
                 return
             if isinstance(n, (ir.And, ir.Or)):
@@ -473,8 +476,8 @@ class Checker:
             self._type_err(ctx, e, f"{where} must be true or false, but `{e.text}` is {typ.describe()}")
         return node
 
-    def _type_err(self, ctx: _Ctx, e: ast.Expr, message: str, hint: str | None = None) -> None:
-        self._err(ctx.file, e.pos, message, hint=hint)
+    def _type_err(self, ctx: _Ctx, e: ast.Expr, message: str, hint: str | None = None, code: str = "NC-R021") -> None:
+        self._err(ctx.file, e.pos, message, hint=hint, code=code)
 
     def _is_value_name(self, e: ast.Expr) -> bool:
         return isinstance(e, ast.Name) and e.name not in self.define_types and e.name not in self.define_decls \
@@ -489,7 +492,10 @@ class Checker:
 
     def _expr(self, e: ast.Expr, ctx: _Ctx, expected: ir.Type | None = None) -> tuple[ir.Node, ir.Type]:
         method: Callable[[ast.Expr, _Ctx, ir.Type | None], tuple[ir.Node, ir.Type]] = getattr(self, "_x_" + type(e).__name__)
-        return method(e, ctx, expected)
+        node, typ = method(e, ctx, expected)
+        if not node.column:  # the position of the expression, for messages about the compiled rule
+            node = replace(node, column=e.pos.column, file=e.pos.file)
+        return node, typ
 
     def _x_Lit(self, e: ast.Lit, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
         v = e.value
@@ -500,7 +506,7 @@ class Checker:
         elif isinstance(v, str):
             if expected is not None and expected.kind == "enum" and expected.values is not None:
                 if v not in expected.values:
-                    self._type_err(ctx, e, f"\"{v}\" is not a possible value here", hint=did_you_mean(v, expected.values))
+                    self._type_err(ctx, e, f"\"{v}\" is not a possible value here", hint=did_you_mean(v, expected.values), code="NC-R020")
                 return ir.Const(e.text, e.pos.line, v), ir.Type("enum", expected.values)
             t = ir.TEXT
         else:
@@ -528,29 +534,30 @@ class Checker:
             return ir.Fact(e.text, e.pos.line, e.name), ir.Type("any")
         if expected is not None and expected.kind in ("enum", "set") and expected.values is not None:
             self._type_err(ctx, e, f"`{e.name}` is neither a fact nor a possible value here",
-                           hint=did_you_mean(e.name, list(expected.values)) or f"possible values: {', '.join(sorted(expected.values))}")
+                           hint=did_you_mean(e.name, list(expected.values)) or f"possible values: {', '.join(sorted(expected.values))}",
+                           code="NC-R020")
         else:
             pool = list(self.vocab.facts) + list(self.define_decls)
             hint = did_you_mean(e.name, pool) or "facts are listed in rules/vocabulary/*.yaml; derived facts need a `define`"
             if expected is not None and expected.kind == "text":
                 hint = f'a text value is written in double quotes: "{e.name}"'
-            self._type_err(ctx, e, f"unknown fact `{e.name}`", hint=hint)
+            self._type_err(ctx, e, f"unknown fact `{e.name}`", hint=hint, code="NC-R020")
         return ir.Fact(e.text, e.pos.line, e.name), ir.Type("any")
 
     def _x_Call(self, e: ast.Call, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
         sig = FUNCTIONS.get(e.func)
         if sig is None and e.func in ("not", "and", "or", "if"):
             self._type_err(ctx, e, f"`{e.func}` cannot start an operand of `otherwise` or arithmetic",
-                           hint=f"put it in parentheses: a otherwise ({e.text})")
+                           hint=f"put it in parentheses: a otherwise ({e.text})", code="NC-R022")
             return ir.Const(e.text, e.pos.line, None), ir.Type("any")
         if sig is None:
-            self._type_err(ctx, e, f"unknown function `{e.func}`", hint=did_you_mean(e.func, FUNCTIONS) or one_of(sorted(FUNCTIONS)))
+            self._type_err(ctx, e, f"unknown function `{e.func}`", hint=did_you_mean(e.func, FUNCTIONS) or one_of(sorted(FUNCTIONS)), code="NC-R022")
             return ir.Const(e.text, e.pos.line, None), ir.Type("any")
         params, result = sig
         args = [self._expr(a, ctx) for a in e.args]
         if params == "same":
             if not args:
-                self._type_err(ctx, e, f"`{e.func}` needs at least one argument")
+                self._type_err(ctx, e, f"`{e.func}` needs at least one argument", code="NC-R022")
                 return ir.Call(e.text, e.pos.line, e.func, ()), ir.NUMBER
             kinds = {t.kind for _, t in args} - {"any"}
             if len(kinds) > 1 or (kinds and not kinds <= {"number"} and not kinds <= {"date"}):
@@ -559,7 +566,7 @@ class Checker:
         else:
             assert isinstance(params, tuple)
             if len(args) != len(params):
-                self._type_err(ctx, e, f"`{e.func}` takes {len(params)} argument(s), got {len(args)}")
+                self._type_err(ctx, e, f"`{e.func}` takes {len(params)} argument(s), got {len(args)}", code="NC-R022")
             for (_node, t), want, a in zip(args, params, e.args):
                 if t.kind not in (want, "any"):
                     self._type_err(ctx, a, f"argument `{a.text}` of `{e.func}` must be {ir.Type(want).describe()}, not {t.describe()}")
@@ -578,12 +585,12 @@ class Checker:
             for item in e.items:
                 if item not in values:
                     self._type_err(ctx, e, f"`{item}` is not a possible value here",
-                                   hint=did_you_mean(item, values) or f"possible values: {', '.join(sorted(values))}")
+                                   hint=did_you_mean(item, values) or f"possible values: {', '.join(sorted(values))}", code="NC-R020")
         return ir.Const(e.text, e.pos.line, frozenset(e.items)), ir.Type("set", values)
 
     def _x_RuleFires(self, e: ast.RuleFires, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
         if e.rule not in self.rule_ids:
-            self._type_err(ctx, e, f"unknown rule `{e.rule}`", hint=did_you_mean(e.rule, self.rule_ids))
+            self._type_err(ctx, e, f"unknown rule `{e.rule}`", hint=did_you_mean(e.rule, self.rule_ids), code="NC-R023")
         ctx.rule_deps.add(e.rule)
         return ir.Fires(e.text, e.pos.line, e.rule), ir.BOOL
 
@@ -642,7 +649,7 @@ class Checker:
             if ct.kind not in ("set", "any"):
                 self._type_err(ctx, e, f"`{e.container.text}` is {ct.describe()}, not a set", hint="write `x == value`, or `x in {a, b}`")
             en, et = self._expr(e.element, ctx, ir.Type("enum", ct.values) if ct.values is not None else None)
-        node: ir.Node = ir.In(e.text, e.pos.line, en, cn)
+        node: ir.Node = ir.In(e.text, e.pos.line, en, cn, column=e.pos.column, file=e.pos.file)
         if e.negated:
             node = ir.Not(e.text, e.pos.line, node)
         return node, ir.BOOL
@@ -669,8 +676,8 @@ class Checker:
         if e.test == "empty" and t.kind not in ("set", "any"):
             self._type_err(ctx, e, f"`is empty` applies to sets; `{e.operand.text}` is {t.describe()}")
         if e.test == "null" and not t.nullable and isinstance(node, ir.Fact):
-            self._err(ctx.file, e.pos, f"`{e.operand.text}` is never null (the vocabulary does not allow null for it)", warn=True)
-        out: ir.Node = ir.Is(e.text, e.pos.line, node, e.test)
+            self._err(ctx.file, e.pos, f"`{e.operand.text}` is never null (the vocabulary does not allow null for it)", warn=True, code="NC-R051")
+        out: ir.Node = ir.Is(e.text, e.pos.line, node, e.test, column=e.pos.column, file=e.pos.file)
         if e.negated:
             out = ir.Not(e.text, e.pos.line, out)
         return out, ir.BOOL
@@ -764,7 +771,8 @@ def check_open_norms(vocabulary: Vocabulary, sources: dict[str, ir.Source]) -> d
             if c.citation.source not in sources:
                 problems.append(Diagnostic(spec.file, spec.line, 1, f"criterion `{c.id}` of the open norm of `{name}` cites "
                                            f"unknown source `{c.citation.source}`", hint=did_you_mean(c.citation.source, sources)
-                                           or "sources are declared in rules/*.norm (`source NAME \"title\" …`)"))
+                                           or "sources are declared in rules/*.norm (`source NAME \"title\" …`)",
+                                           code="NC-F025"))
         out[name] = norm
     if problems:
         raise InputError(problems)

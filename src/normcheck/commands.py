@@ -29,7 +29,7 @@ def run(args: argparse.Namespace, err: Console) -> int:
     if args.command == "sweep":
         from .sweep import cmd_sweep
         return cmd_sweep(args, err)
-    raise InputError([Diagnostic("normcheck", None, None, f"unknown command {args.command}")])  # pragma: no cover
+    raise InputError([Diagnostic("normcheck", None, None, f"unknown command {args.command}", code="NC-C001")])  # pragma: no cover
 
 
 def _validity(r: ir.Rule) -> str:
@@ -87,7 +87,7 @@ def rules(args: argparse.Namespace) -> int:
     if args.family and not rows:
         families = sorted({r.family for r in pack.rules})
         raise InputError([Diagnostic("--family", None, None, f"no rules in family `{args.family}`",
-                                     hint=did_you_mean(args.family, families) or "families: " + ", ".join(families))])
+                                     hint=did_you_mean(args.family, families) or "families: " + ", ".join(families), code="NC-C001")])
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return 0
@@ -110,7 +110,7 @@ def explain(args: argparse.Namespace) -> int:
     versions = pack.versions(args.rule)
     if not versions:
         raise InputError([Diagnostic(args.rule, None, None, f"no rule `{args.rule}`",
-                                     hint=did_you_mean(args.rule, pack.rule_ids()) or "`normcheck rules` lists them")])
+                                     hint=did_you_mean(args.rule, pack.rule_ids()) or "`normcheck rules` lists them", code="NC-C001")])
     out = Console(highlight=False)
     lang = args.lang
     for r in versions:
@@ -215,7 +215,7 @@ def lint(args: argparse.Namespace, err: Console) -> int:
     cited |= {c.source for r in pack.rules if r.applied is not None for _, rd in r.applied.replaced for c in rd.held_by}
     unused = set(pack.sources) - cited
     for name in sorted(unused):
-        out.print(f"warning: source `{name}` is declared but no rule cites it", style="yellow")
+        out.print(f"warning[NC-R012]: source `{name}` is declared but no rule cites it", style="yellow")
     unverified = [r for r in pack.rules if not r.verified]
     out.print(f"{len(pack.rules)} rules in {len(pack.files)} files, {len(pack.defines)} definitions, "
               f"{len(pack.sources)} sources; {len(unverified)} rules rest partly on unverified pinpoints; "

@@ -91,25 +91,25 @@ def select(pack: ir.RulePack, specs: Iterable[str], where: str = "--reading") ->
         if m:
             rid, name = m.group(1), m.group(2)
             if rid not in readings_of:
-                problems.append(Diagnostic(where, None, None, f"no rule `{rid}`", hint=did_you_mean(rid, list(readings_of))))
+                problems.append(Diagnostic(where, None, None, f"no rule `{rid}`", hint=did_you_mean(rid, list(readings_of)), code="NC-C001"))
             elif not readings_of[rid]:
-                problems.append(Diagnostic(where, None, None, f"rule {rid} has no readings (it is not contested)"))
+                problems.append(Diagnostic(where, None, None, f"rule {rid} has no readings (it is not contested)", code="NC-C001"))
             elif name not in readings_of[rid]:
                 problems.append(Diagnostic(where, None, None, f"rule {rid} has no reading `{name}`",
-                                           expected="one of " + ", ".join(sorted(readings_of[rid]))))
+                                           expected="one of " + ", ".join(sorted(readings_of[rid])), code="NC-C001"))
             elif rid in explicit and explicit[rid] != name:
-                problems.append(Diagnostic(where, None, None, f"two readings of {rid} are chosen: `{explicit[rid]}` and `{name}`"))
+                problems.append(Diagnostic(where, None, None, f"two readings of {rid} are chosen: `{explicit[rid]}` and `{name}`", code="NC-C001"))
             else:
                 explicit[rid] = name
         elif _NAME.match(spec):
             if spec not in all_names:
                 problems.append(Diagnostic(where, None, None, f"no rule has a reading `{spec}`",
-                                           hint=did_you_mean(spec, all_names) or ("readings: " + ", ".join(all_names))))
+                                           hint=did_you_mean(spec, all_names) or ("readings: " + ", ".join(all_names)), code="NC-C001"))
             elif spec not in names:
                 names.append(spec)
         else:
             problems.append(Diagnostic(where, None, None, f"`{spec}` is not a reading",
-                                       expected="NAME (e.g. state) or RULE:NAME (e.g. TQ-04a:applicant)"))
+                                       expected="NAME (e.g. state) or RULE:NAME (e.g. TQ-04a:applicant)", code="NC-C001"))
     by_rule: dict[str, str] = {}
     for rid, have in readings_of.items():
         if rid in explicit:
@@ -118,7 +118,7 @@ def select(pack: ir.RulePack, specs: Iterable[str], where: str = "--reading") ->
         hits = [n for n in names if n in have]
         if len(hits) > 1:
             problems.append(Diagnostic(where, None, None, f"rule {rid} has both readings " + " and ".join(f"`{h}`" for h in hits),
-                                       hint=f"choose one for it with {rid}:NAME"))
+                                       hint=f"choose one for it with {rid}:NAME", code="NC-C001"))
         elif hits:
             by_rule[rid] = hits[0]
     if problems:

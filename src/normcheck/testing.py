@@ -14,7 +14,7 @@ from pathlib import Path
 from .diagnostics import did_you_mean
 from .facts.model import Expectation
 from .findings import Finding, RecordResult
-from .report.terminal import fact_line, source_line
+from .report.view import Words, finding_view
 
 
 @dataclass(frozen=True)
@@ -66,21 +66,18 @@ class Pin:
                      self.actual.missing_facts if self.expected.missing else (),
                      tuple((name, got.get(name, "(no such reading here)")) for name, _ in self.expected.readings))
         diff = "\n".join(unified_diff(exp, act, "expected (pinned in the case file)", "actual (the rules now)", lineterm="", n=3))
-        a = self.actual
-        why = [f"  {a.rule} — {a.title}", f"  {a.message}", f"  reason: {a.reason}"]
-        why += [f"  source: {source_line(s, 'en')}" for s in a.sources]
-        why += [f"  decided by: {fact_line(d, 'en')}" for d in a.decided_by]
-        if a.reading_applied is not None:
-            why.append(f"  decided under the reading `{a.reading_applied.name}` ({a.reading_applied.held_by})")
-        for r in a.readings:
-            why.append(f"  reading `{r.name}` ({r.held_by}): {r.level}" + (" [applied]" if r.applied else ""))
-        if a.missing_facts:
-            why.append("  missing facts: " + ", ".join(a.missing_facts))
-        for e in a.exceptions:
-            why.append(f"  exception: unless {e.condition} — {e.status}")
+        v = finding_view(self.actual, Words("en"))  # the report's own wording, every section in full
+        why = [f"  {v.rule} — {v.title}", f"  {v.message}", f"  {v.label}; reason: {v.finding.reason}"]
+        for s in v.sections:
+            if s.style == "emphasis":
+                why += [f"  {i.text}" for i in s.items]
+            elif s.style == "inline":
+                why.append(f"  {s.label}: {s.text}")
+            else:
+                why += [f"  {s.label}: {i.text}" for i in s.items]
         if self.under_reading and self.under_reading not in dict(self.expected.readings):
-            why.append(f"  this run decided {a.rule} under the reading `{self.under_reading}`; the pin does not say what the "
-                       f"case gives under it (add `readings: {{{self.under_reading}: {a.level}}}` if that is the reading's result)")
+            why.append(f"  this run decided {v.rule} under the reading `{self.under_reading}`; the pin does not say what the "
+                       f"case gives under it (add `readings: {{{self.under_reading}: {v.level}}}` if that is the reading's result)")
         if self.expected.note:
             why.append(f"  pinned because: {self.expected.note}")
         return f"{head}\n{diff}\n" + "\n".join(why)

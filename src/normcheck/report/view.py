@@ -1,0 +1,502 @@
+"""One format-neutral view of a run: records → groups by level → findings → facts to collect →
+summary → receipt, with every word resolved in the report's language.
+
+Renderers (`report/renderers/*`) only lay this out; none of them words a label, orders findings
+or decides what a reader sees. What a finding shows is decided in one place, `_sections`: a new
+field of a finding (a date, a reading, a follow-up) becomes one more `Section` there and every
+format shows it (the readings of a contested grade are such sections). A record's open-norm facts
+("Needs human assessment") and, with `--compare-readings`, the findings that change with the reading
+adopted are parts of the record's view. Records flow through one at a time (`RunView.records` is a generator over the
+batch), so a run over 100,000 files holds one record at a time plus small counters (`Tally`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .. import ir
+from ..findings import (AppliedReading, DecidingFact, FactToCollect, Finding, OpenNormCheck, Problem, ReadingFlip,
+                        ReadingOutcome, Receipt, RecordResult, SourceRef)
+from ..wording import ASSESSORS, EXCEPTION_STATUS, LEVEL_SHORT, SEVERITY, date_text, shown_level, t, value_text, why_not
+from .tally import FactRow, SummaryRowData, Tally
+
+# The order of the groups in a record; the first four are always shown in full.
+GROUPS = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_ESTABLISHED", "NOT_APPLICABLE")
+IN_FULL = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA")
+QUIET = ("OK", "NOT_ESTABLISHED", "NOT_APPLICABLE")
+FIRED = ("BREACH", "RISK", "CONTESTED")
+
+
+@dataclass(frozen=True)
+class Words:
+    """The report's language and the vocabulary's wording of values."""
+
+    lang: str
+    value_labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+
+    def __call__(self, key: str) -> str:
+        return t(self.lang, key)
+
+    def value(self, name: str, value: object) -> str:
+        return value_text(value, self.lang, self.value_labels.get(name, {}).get(self.lang))
+
+
+# ---- the view's parts --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a section."""
+
+    text: str
+    url: str | None = None
+    unverified: bool = False  # a pinpoint not checked against the published text
+    code: bool = False  # a fact or a formula: set apart as code where the format can
+    strong: bool = False  # the head of an item with sub-items (a reading: its name, holder and result)
+    sub: tuple["Item", ...] = ()  # lines under this one (a reading's sources and argument)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A labelled part of a finding. `style`: `list` (label, then one item per line), `inline`
+    (label: the items on one line), `each` (one `label: item` line per item), `emphasis` (each item
+    a line of its own, set apart, without the label)."""
+
+    key: str
+    label: str
+    items: tuple[Item, ...]
+    style: str = "list"
+
+    @property
+    def text(self) -> str:
+        return ", ".join(i.text for i in self.items)
+
+
+@dataclass(frozen=True)
+class FindingView:
+    rule: str
+    family: str
+    level: str  # as in the JSON report
+    group: str  # the group it is shown in: the level, or NOT_ESTABLISHED
+    label: str  # the group's name in the report's language
+    severity: str | None
+    severity_label: str | None  # "high", "hoog"
+    severity_name: str  # "severity", "ernst"
+    title: str
+    message: str  # the rule's message when it fired; otherwise why not, or what is missing
+    reason: str  # why it did not fire, in words (for a quiet finding's one line)
+    quiet: bool  # did not fire (OK, not established, not applicable)
+    sections: tuple[Section, ...]
+    finding: Finding  # the data it was worded from
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True)
+class Meta:
+    key: str  # file | as_of | policy
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    code: str
+    severity: str  # error | warning
+    where: str  # file:line:column
+    message: str
+    expected: str | None
+    text: str  # the full plain-text diagnostic: position, line with a caret, expected, hint
+    problem: Problem
+
+
+@dataclass(frozen=True)
+class CollectView:
+    fact: str
+    could_change: tuple[str, ...]
+    assess: str | None = None  # an open norm: "assess: <its test> (see Needs human assessment)", not a bare yes/no
+
+
+@dataclass(frozen=True)
+class CriterionView:
+    mark: str  # [x] examined, [ ] not examined (per the record's assessment), [?] to check (no assessment stated)
+    text: str  # the criterion with its source and pinpoint
+    source: SourceRef
+    unverified: bool
+
+
+@dataclass(frozen=True)
+class OpenNormView:
+    """One open-norm fact under "Needs human assessment": a checklist for a human."""
+
+    fact: str
+    head: str  # the fact, the value the record states and where
+    test: str  # "Test: …"
+    findings: str  # "findings resting on it: …" / "findings waiting for it: …"
+    checklist_label: str
+    checklist: tuple[CriterionView, ...]
+    assessment: str | None  # who stated an assessment, with its source and date, and where
+    coverage: str  # which criteria the file does not cover, or that it states no assessment
+    complete: bool  # an assessment covers every criterion
+    norm: OpenNormCheck
+
+
+@dataclass(frozen=True)
+class FlipView:
+    """A finding whose result changes with the reading adopted (`--compare-readings`)."""
+
+    rule: str
+    as_written: str  # the result as the rules stand (contested grades CONTESTED)
+    cells: tuple[str, ...]  # per reading column: the result under it, "=" where it is the same
+    flip: ReadingFlip
+
+
+@dataclass(frozen=True)
+class RecordView:
+    heading: str  # "Record amv-2025-0042"
+    id: str
+    meta: tuple[Meta, ...]
+    failed: bool
+    problems_label: str
+    problems: tuple[ProblemView, ...]
+    groups: tuple[Group, ...]  # shown in full, in GROUPS order
+    others_label: str
+    others_columns: tuple[str, str]  # rule, result
+    others: tuple[FindingView, ...]  # quiet findings not shown in full: one line each (rule and why not)
+    unconcerned_label: str
+    unconcerned: tuple[tuple[str, int], ...]  # families the record says nothing about, with their number of rules
+    noted: tuple[FindingView, ...]  # quiet findings whose note is worth reading although not shown in full
+    collect_label: str
+    collect_columns: tuple[str, str, str]  # "#", fact, could decide or change
+    collect: tuple[CollectView, ...]
+    result: RecordResult  # the data (what `--format json` writes)
+    assess_label: str = ""
+    open_norms: tuple[OpenNormView, ...] = ()  # "Needs human assessment"
+    flips_label: str = ""
+    flips_columns: tuple[str, ...] = ()  # rule, as written, one per reading
+    flips: tuple[FlipView, ...] | None = None  # --compare-readings only: the findings that change with the reading
+    no_flips: str = ""  # what to say when none does
+
+
+@dataclass(frozen=True)
+class ReceiptView:
+    label: str
+    normcheck_version: str
+    schema_label: str
+    schema_version: str
+    rule_pack_label: str
+    sha256: str
+    rule_files: tuple[str, ...]
+    files_label: str
+    engine_label: str
+    engine: str
+    python: str
+    receipt: Receipt
+    readings_label: str = ""
+    readings: tuple[str, ...] = ()  # RULE:READING the run decided contested rules under (--reading)
+
+
+@dataclass(frozen=True)
+class SummaryRowView:
+    id: str | None  # None: the file could not be read
+    file: str
+    name: str  # the id, or the file when it could not be read
+    highest: str  # in words; "could not be read" for a file with errors
+    highest_level: str | None
+    counts: tuple[int, ...]  # per level, in ir.OUTCOMES order
+    errors: int
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    label: str
+    records: int
+    failed: int
+    columns: tuple[str, ...]  # record, file, highest, one per level, errors
+    rows: Iterable[SummaryRowView]  # read back one at a time
+    facts_label: str
+    facts_columns: tuple[str, str, str]  # "#", fact, records it could decide
+    facts: tuple[FactRow, ...]
+
+
+# ---- building it -------------------------------------------------------------------------------
+
+
+def source_text(s: SourceRef, w: Words) -> str:
+    ident = s.ecli or s.celex or s.hudoc or s.url or ""
+    mark = w("verified") if s.verified else w("unverified")
+    if s.source_status == "unverified":
+        mark += "; " + w("source_unverified")
+    ident_part = f" ({ident})" if ident and ident not in s.title else ""
+    return f"{s.title}{ident_part}, {s.pinpoint} [{mark}]"
+
+
+def fact_text(d: DecidingFact, w: Words) -> str:
+    """A deciding fact; one that is the conclusion of an open norm says so (its test is under "Needs human
+    assessment")."""
+    marker = f" [{w('open_norm')}]"
+    text = f"{d.name} = {w.value(d.name, d.value)}"
+    if d.stated_at:
+        text += f" ({d.stated_at})"
+    if d.open_norm:
+        text += marker
+    if d.derived and d.definition:
+        inputs = ", ".join(f"{i.name} = {w.value(i.name, i.value)}" + (marker if i.open_norm else "") for i in d.inputs)
+        text += f" — {w('defined_as')} {d.definition}" + (f" [{inputs}]" if inputs else "")
+    return text
+
+
+def _sections(f: Finding, group: str, w: Words, show_all: bool) -> tuple[Section, ...]:
+    """What a finding shows, in order: the one place that decides it for every format."""
+    quiet = group in QUIET
+    out: list[Section] = []
+    law = tuple(Item(text) for text in (f.law_applied, f.later_case_law) if text)
+    if law and (not quiet or show_all):  # which version of the law, chosen by which date
+        out.append(Section("law", w("law"), law, "emphasis"))
+    if not quiet or show_all:
+        out.append(Section("sources", w("sources"), tuple(
+            Item(source_text(s, w), url=s.url, unverified=not s.verified) for s in f.sources)))
+    if f.decided_by and (quiet or f.level in FIRED):
+        out.append(Section("decided_by", w("decided_by"), tuple(Item(fact_text(d, w), code=True) for d in f.decided_by)))
+    if f.reading_applied is not None:  # the reading this run (or a court's ruling) decided it under
+        out.append(Section("reading_applied", w("under_reading"), (Item(applied_text(f.reading_applied, w)),), "emphasis"))
+    if f.readings:  # the result under each reading of the contested grade
+        out.append(Section("readings", w("readings"), tuple(reading_item(r, w) for r in f.readings)))
+    if f.note:
+        out.append(Section("note", w("note"), (Item(f.note),), "inline"))
+    words = EXCEPTION_STATUS.get(w.lang, EXCEPTION_STATUS["en"])
+    exceptions = [e for e in f.exceptions if not quiet or e.status == "holds"]
+    if exceptions:
+        out.append(Section("exceptions", w("exception"), tuple(
+            Item(f"{words['unless']} {e.condition}" + ("" if quiet else f" — {words[e.status]}"), code=True)
+            for e in exceptions), "each"))
+    if f.missing_facts:
+        out.append(Section("missing", w("missing"), tuple(Item(m, code=True) for m in f.missing_facts), "inline"))
+    return tuple(out)
+
+
+def level_text(level: str, severity: str | None, w: Words, named: bool = True) -> str:
+    """A result in words: "Risk (severity low)"; in a table cell ("named" off) "Risk (low)"."""
+    sev = SEVERITY.get(w.lang, SEVERITY["en"]).get(severity or "", severity) if severity else None
+    return w(level) + ((f" ({w('severity')} {sev})" if named else f" ({sev})") if sev else "")
+
+
+def reading_item(r: ReadingOutcome, w: Words) -> Item:
+    """A reading: its name, who holds it and what the rule gives under it; then its sources and argument."""
+    head = f"{r.name} ({w('held_by')} {r.held_by}): {level_text(r.level, r.severity, w)}"
+    if r.applied:
+        head += f" — {w('applied')}"
+    sub = tuple(Item(source_text(s, w), url=s.url, unverified=not s.verified) for s in r.sources)
+    return Item(head, strong=True, sub=sub + (Item(f"{w('argues')}: {r.argument}"),))
+
+
+def applied_text(a: AppliedReading, w: Words) -> str:
+    line = f"{w('under_reading')} `{a.name}` ({w('held_by')} {a.held_by})"
+    if a.settled_by is not None:
+        line += f"; {w('settled_by')} {source_text(a.settled_by, w)}"
+        if a.settled_from:
+            line += f", {w('settled_from')} {date_text(a.settled_from, w.lang)}"
+    return line + "."
+
+
+def collect_view(c: FactToCollect, w: Words) -> CollectView:
+    assess = f"{w('assess')}: {c.assess} ({w('see_assessment')})" if c.assess else None
+    return CollectView(c.fact, c.could_change, assess)
+
+
+def open_norm_view(n: OpenNormCheck, w: Words) -> OpenNormView:
+    value = w.value(n.fact, n.value) if n.value is not None else w("not_stated")
+    head = f"{n.fact} — {w('value_stated')}: {value}" + (f" ({n.stated_at})" if n.stated_at else "")
+    which = w("waits_for") if n.waiting else w("rests_on")
+    checklist = tuple(
+        CriterionView("[x]" if c.examined else "[ ]" if c.examined is False else "[?]",
+                      f"{c.text} — {source_text(c.source, w)}", c.source, not c.source.verified)
+        for c in n.criteria)
+    assessment = None
+    if n.assessment is not None:
+        a = n.assessment
+        who = ASSESSORS.get(w.lang, ASSESSORS["en"]).get(a.by, a.by)
+        parts = [who] + [x for x in (a.source, date_text(a.date, w.lang) if a.date else None) if x]
+        assessment = f"{w('assessed_by')}: " + "; ".join(parts) + (f" ({a.stated_at})" if a.stated_at else "")
+        missing = n.criteria_not_covered or ()
+        coverage = f"{w('not_covered')}: " + ", ".join(missing) if missing else w("all_covered")
+    else:
+        coverage = w("no_assessment")
+    return OpenNormView(
+        fact=n.fact, head=head, test=f"{w('test')}: {n.test}", findings=f"{which}: {', '.join(n.findings)}",
+        checklist_label=w("checklist"), checklist=checklist, assessment=assessment, coverage=coverage,
+        complete=n.assessment is not None and not n.criteria_not_covered, norm=n)
+
+
+def _flip_columns(flips: tuple[ReadingFlip, ...]) -> list[str]:
+    """The readings that change at least one result (the others would be a column of "=")."""
+    names: set[str] = set()
+    for f in flips:
+        for n, level in f.by_reading.items():
+            if (level, f.severity_by_reading.get(n)) != (f.default, f.default_severity):
+                names.add(n)
+    return sorted(names)
+
+
+def flip_views(flips: tuple[ReadingFlip, ...], w: Words) -> tuple[tuple[str, ...], tuple[FlipView, ...]]:
+    cols = _flip_columns(flips)
+    views = []
+    for f in flips:
+        cells = []
+        for c in cols:
+            got = (f.by_reading.get(c, f.default), f.severity_by_reading.get(c, f.default_severity))
+            cells.append("=" if got == (f.default, f.default_severity) else level_text(got[0], got[1], w, named=False))
+        views.append(FlipView(f.rule, level_text(f.default, f.default_severity, w, named=False), tuple(cells), f))
+    return (w("rule"), w("as_written")) + tuple(f"{w('reading')} {c}" for c in cols), tuple(views)
+
+
+def finding_view(f: Finding, w: Words, show_all: bool = True) -> FindingView:
+    group = shown_level(f.level, f.reason)
+    quiet = group in QUIET
+    opened = [n if n not in {d.name for d in f.decided_by} else
+              f"{n}: {w.value(n, next(d.value for d in f.decided_by if d.name == n))}" for n in f.not_established]
+    return FindingView(
+        rule=f.rule, family=f.family, level=f.level, group=group, label=w(group), severity=f.severity,
+        severity_label=SEVERITY.get(w.lang, SEVERITY["en"]).get(f.severity) if f.severity else None,
+        severity_name=w("severity"),
+        title=f.title, message=f.message, quiet=quiet,
+        reason=why_not(f.level, f.reason, w.lang, f.missing_facts, opened, judged_basis=f.judged_on_basis or "",
+                       judged_on=dt.date.fromisoformat(f.judged_on) if f.judged_on else None),
+        sections=_sections(f, group, w, show_all), finding=f,
+    )
+
+
+def _severity_rank(v: FindingView) -> int:
+    return ir.SEVERITY_RANK.get(v.severity or "", 0)
+
+
+def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView:
+    views = [finding_view(f, w, show_all) for f in r.findings]
+    by_group: dict[str, list[FindingView]] = {}
+    for v in views:
+        by_group.setdefault(v.group, []).append(v)
+    groups = tuple(
+        Group(g, w(g), tuple(sorted(by_group[g], key=lambda v: -_severity_rank(v))))  # stable: family order within
+        for g in GROUPS if by_group.get(g) and (g in IN_FULL or show_all))
+    others: list[FindingView] = []
+    unconcerned: dict[str, int] = {}
+    noted: list[FindingView] = []
+    if not show_all:
+        for v in views:  # in the order of the rules
+            if not v.quiet:
+                continue
+            if v.level == "NOT_APPLICABLE" and v.finding.reason == "no_facts":
+                unconcerned[v.family] = unconcerned.get(v.family, 0) + 1
+                continue
+            others.append(v)
+            # an OK with a note (e.g. CH-01), or one a reading decided, is worth reading
+            if v.group != "NOT_APPLICABLE" and (v.finding.note or v.finding.reading_applied is not None):
+                noted.append(v)
+    meta = [Meta("file", w("file"), r.file)]
+    if r.as_of:
+        meta.append(Meta("as_of", w("as_of"), f"{date_text(r.as_of, w.lang)} ({w('from')} {r.as_of_source})"))
+    if r.policy:
+        meta.append(Meta("policy", w("policy"), r.policy))
+    flips_columns: tuple[str, ...] = ()
+    flips: tuple[FlipView, ...] | None = None
+    if r.reading_flips is not None:  # --compare-readings: the listing is the report
+        flips_columns, flips = flip_views(r.reading_flips, w)
+        groups, others, unconcerned, noted = (), [], {}, []
+    problems = tuple(ProblemView(p.code, p.severity, f"{p.file}:{p.line}:{p.column}" if p.line else p.file,
+                                 p.message, p.expected, p.render(), p) for p in r.problems)
+    return RecordView(
+        heading=f"{w('record')} {r.id or '?'}", id=r.id or "?", meta=tuple(meta), failed=r.failed,
+        problems_label=w("problems"), problems=problems, groups=groups, others_label=w("other_rules"),
+        others_columns=(w("rule"), w("level")), others=tuple(others), unconcerned_label=w("not_concerned"),
+        unconcerned=tuple(unconcerned.items()), noted=tuple(noted), collect_label=w("facts_to_collect"),
+        collect_columns=("#", w("fact"), w("could_change")),
+        collect=() if flips is not None else tuple(collect_view(c, w) for c in r.facts_to_collect), result=r,
+        assess_label=w("needs_assessment"),
+        open_norms=() if flips is not None else tuple(open_norm_view(n, w) for n in r.open_norms),
+        flips_label=w("flips"), flips_columns=flips_columns, flips=flips, no_flips=w("no_flips"),
+    )
+
+
+def receipt_view(rc: Receipt, w: Words) -> ReceiptView:
+    return ReceiptView(
+        label=w("receipt"), normcheck_version=rc.normcheck_version, schema_label=w("schema"),
+        schema_version=rc.schema_version, rule_pack_label=w("rule_pack"), sha256=rc.rule_pack_sha256,
+        rule_files=rc.rule_files, files_label=w("files"), engine_label=w("engine"), engine=rc.engine,
+        python=rc.python, receipt=rc, readings_label=w("readings"), readings=rc.readings)
+
+
+class RunView:
+    """A run as renderers see it. Iterate `records` once (it pulls the batch through the engine, one
+    record at a time); then `summary()` and `tally` hold the run's totals."""
+
+    def __init__(self, results: Iterable[RecordResult], receipt: Receipt, words: Words, *, show_all: bool = False,
+                 batch: bool = False, title: str = "title") -> None:
+        self.words = words
+        self.lang = words.lang
+        self.title = words(title)  # "compare_title" for --compare-readings
+        self.show_all = show_all
+        self.batch = batch  # more than one record: human formats end with a summary
+        self.receipt = receipt_view(receipt, words)
+        self.tally = Tally()
+        self._results = iter(results)
+        # A renderer whose format does not escape text itself (a terminal, Markdown) sets this to make the
+        # case file's text inert in its format before the record is worded; the counts use the record as is.
+        self.inert: Callable[[RecordResult], RecordResult] = lambda r: r
+
+    @property
+    def records(self) -> Iterator[RecordView]:
+        for r in self._results:
+            self.tally.add(r)
+            yield record_view(self.inert(r), self.words, self.show_all)
+
+    def results(self) -> Iterator[RecordResult]:
+        """The records as data (for `--format json`), counted like `records`."""
+        for r in self._results:
+            self.tally.add(r)
+            yield r
+
+    def rows(self) -> Iterator[SummaryRowView]:
+        """The summary's row of each record as the record passes (for a summary-only format)."""
+        for r in self._results:
+            yield _row_view(self.tally.add(r), self.words)
+
+    def drain(self) -> None:
+        """Count whatever a renderer did not read (the exit code depends on every record)."""
+        for _ in self.results():
+            pass
+
+    def summary(self) -> SummaryView:
+        w = self.words
+        short = LEVEL_SHORT.get(w.lang, LEVEL_SHORT["en"])
+        return SummaryView(
+            label=w("summary"), records=self.tally.records, failed=self.tally.failed,
+            columns=(w("record"), w("file"), w("highest")) + tuple(short[lv] for lv in ir.OUTCOMES) + (w("problems"),),
+            rows=_Rows(self.tally, w), facts_label=w("facts_to_collect"),
+            facts_columns=("#", w("fact"), w("records_deciding")), facts=self.tally.facts(),
+        )
+
+
+class _Rows:
+    """The summary's rows, read back from the tally each time they are iterated (never all in memory)."""
+
+    def __init__(self, tally: Tally, w: Words) -> None:
+        self.tally, self.w = tally, w
+
+    def __iter__(self) -> Iterator[SummaryRowView]:
+        for row in self.tally.rows():
+            yield _row_view(row, self.w)
+
+
+def _row_view(row: SummaryRowData, w: Words) -> SummaryRowView:
+    highest = LEVEL_SHORT.get(w.lang, LEVEL_SHORT["en"])[row.highest] if row.highest else w("failed")
+    return SummaryRowView(row.id, row.file, row.id or row.file, highest, row.highest, row.counts, row.errors)
