@@ -370,3 +370,20 @@ def test_settling_needs_a_reading_a_source_and_an_event_date(tmp_path: Path) -> 
     body = RULE.format(cond="flag", level="CONTESTED") + TWO + '  settled as state by S "para 9" verified from 2027-01-01\n'
     out = errors(tmp_path / "x", body)
     assert any("has no `judged on EVENT_DATE`" in o for o in out)
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "html"])
+def test_readings_in_every_human_format_and_dutch_throughout(capsys, fmt: str) -> None:
+    """Under a contested finding every human format lists the readings (who holds each, what it gives, its
+    argument), marks the reading a run adopted, and a Dutch report words all of it in Dutch."""
+    case = str(TQ / "tq04a-age-183-amv-2025.yaml")
+    main(["--format", fmt, "--fail-on", "never", "--all", "--reading", "TQ-04a:state", case])
+    en = " ".join(capsys.readouterr().out.replace("│", " ").split())
+    assert "Readings" in en and "held by the State" in en and "argues:" in en
+    assert "Decided under the reading" in en and "applied in this run" in en and "TQ-04a:state" in en
+    main(["--format", fmt, "--fail-on", "never", "--all", "--lang", "nl", "--reading", "TQ-04a:state", case])
+    nl = " ".join(capsys.readouterr().out.replace("│", " ").split())
+    assert "Lezingen" in nl and "aangehangen door de Staat" in nl and "betoogt:" in nl
+    assert "Beslist volgens de lezing" in nl and "toegepast in deze run" in nl
+    for english in ("Readings", "held by", "argues:", "Decided under", "applied in this run", "Needs human", "Checklist"):
+        assert english not in nl, (fmt, english)

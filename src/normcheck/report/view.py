@@ -13,6 +13,7 @@ batch), so a run over 100,000 files holds one record at a time plus small counte
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -241,6 +242,16 @@ def source_text(s: SourceRef, w: Words) -> str:
     return f"{s.title}{ident_part}, {s.pinpoint} [{mark}]"
 
 
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
+
+
+def short_source_text(s: SourceRef, w: Words) -> str:
+    """A source in a checklist: its title without the trailing note, the pinpoint and whether it was checked
+    (the full reference is under the finding's sources)."""
+    mark = w("verified") if s.verified else w("unverified")
+    return f"{_TRAILING_NOTE.sub('', s.title) or s.title}, {s.pinpoint} [{mark}]"
+
+
 def fact_text(d: DecidingFact, w: Words) -> str:
     """A deciding fact; one that is the conclusion of an open norm says so (its test is under "Needs human
     assessment")."""
@@ -320,7 +331,7 @@ def open_norm_view(n: OpenNormCheck, w: Words) -> OpenNormView:
     which = w("waits_for") if n.waiting else w("rests_on")
     checklist = tuple(
         CriterionView("[x]" if c.examined else "[ ]" if c.examined is False else "[?]",
-                      f"{c.text} — {source_text(c.source, w)}", c.source, not c.source.verified)
+                      f"{c.text} — {short_source_text(c.source, w)}", c.source, not c.source.verified)
         for c in n.criteria)
     assessment = None
     if n.assessment is not None:
