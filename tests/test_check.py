@@ -87,12 +87,12 @@ def test_condition_must_be_boolean(tmp_path: Path) -> None:
 
 
 def test_contested_grade_needs_two_readings(tmp_path: Path) -> None:
-    assert codes(tmp_path, RULE.format(cond="flag", level="CONTESTED")) == ["NC-R043"]
+    assert codes(tmp_path, RULE.format(cond="flag", level="CONTESTED")) == ["NC-R046"]
 
 
 def test_a_counter_argument_is_written_as_readings(tmp_path: Path) -> None:
     body = RULE.format(cond="flag", level="CONTESTED") + '  counter en "c"\n  counter nl "c"\n'
-    assert "NC-R044" in codes(tmp_path, body)
+    assert "NC-R047" in codes(tmp_path, body)
 
 
 def test_rule_without_pinpoint_is_refused(tmp_path: Path) -> None:

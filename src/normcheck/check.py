@@ -257,7 +257,7 @@ class Checker:
                       expected="under the CONTESTED grade, at least two readings, e.g. `reading state gives OK` with "
                                "`held by SOURCE \"pinpoint\" verified`, `holder en \"…\"`, `holder nl \"…\"`, "
                                "`argues en \"…\"` and `argues nl \"…\"`",
-                      hint="the counter text becomes the `argues` text of the opposing reading", code="NC-R044")
+                      hint="the counter text becomes the `argues` text of the opposing reading", code="NC-R047")
             break
         grades = self._readings(r, f, grades, sources)
         applies_nodes = [self._bool(e, ctx, "the scope after `applies when`") for e in r.applies]
@@ -337,30 +337,30 @@ class Checker:
                 self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` follows " +
                           ("no `fires … when` line" if level is None else f"a {level} grade"),
                           hint="write the readings of a contested grade right after its `fires as CONTESTED … when …` "
-                               "line (or, with `level CONTESTED`, after `fires when …`)", code="NC-R043")
+                               "line (or, with `level CONTESTED`, after `fires when …`)", code="NC-R046")
                 continue
             if rd.level not in ir.READING_LEVELS:
                 self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` gives `{rd.level}`",
                           expected=one_of(ir.READING_LEVELS),
                           hint="a reading says what the rule gives if that reading is adopted: a finding (BREACH, RISK), "
-                               "a follow-up (INSUFFICIENT_DATA) or no problem (OK)", code="NC-R044")
+                               "a follow-up (INSUFFICIENT_DATA) or no problem (OK)", code="NC-R047")
             if rd.severity is not None and rd.severity not in ir.SEVERITIES:
                 self._err(f, rd.pos, f"`{rd.severity}` is not a severity", expected=one_of(ir.SEVERITIES), code="NC-R042")
             if not rd.held_by:
                 self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` names no source",
                           expected='a line `held by SOURCE "pinpoint" verified|unverified`: the judgment, the published '
-                                   "position or the commentary that holds it (mark what you could not check `unverified`)", code="NC-R044")
+                                   "position or the commentary that holds it (mark what you could not check `unverified`)", code="NC-R047")
             for c in rd.held_by:
                 if c.source not in sources:
                     self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}` is held by unknown source `{c.source}`",
-                              hint=did_you_mean(c.source, sources), code="NC-R044")
+                              hint=did_you_mean(c.source, sources), code="NC-R047")
                 if not c.pinpoint.strip():
-                    self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}`: the citation of {c.source} has an empty pinpoint", code="NC-R044")
+                    self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}`: the citation of {c.source} has an empty pinpoint", code="NC-R047")
             holder = self._per_lang_items(rd.holders, f, r, f"`holder` of reading `{rd.name}`", "holder", rd.pos)
             argument = self._per_lang_items(rd.arguments, f, r, f"`argues` text of reading `{rd.name}`", "argues", rd.pos)
             same = [x for x in by_grade.get(rd.grade or 0, []) if x.name == rd.name]
             if same:
-                self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` is named twice for the same grade", code="NC-R044")
+                self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` is named twice for the same grade", code="NC-R047")
             by_grade.setdefault(rd.grade or 0, []).append(ir.Reading(
                 name=rd.name, level=rd.level, severity=rd.severity,
                 held_by=tuple(ir.Citation(c.source, c.pinpoint, c.verified) for c in rd.held_by),
@@ -373,7 +373,7 @@ class Checker:
                           f"{'' if len(readings) == 1 else 's'}; a contested grade names at least two",
                           expected="after the grade, one `reading NAME gives LEVEL` per side (e.g. `applicant` and "
                                    "`state`), each with who holds it and the sources it rests on",
-                          hint="contested law is CONTESTED, never BREACH: the readings say what each side's reading gives", code="NC-R043")
+                          hint="contested law is CONTESTED, never BREACH: the readings say what each side's reading gives", code="NC-R046")
             out.append(replace(g, readings=readings) if readings else g)
         return out
 
@@ -382,14 +382,14 @@ class Checker:
         out: dict[str, str] = {}
         for lang, text, p in items:
             if lang in out:
-                self._err(f, p, f"rule {r.id}: two {what}s in {_lang_name(lang)}", code="NC-R044")
+                self._err(f, p, f"rule {r.id}: two {what}s in {_lang_name(lang)}", code="NC-R047")
             if not text.strip():
-                self._err(f, p, f"rule {r.id}: empty {what} in {_lang_name(lang)}", code="NC-R044")
+                self._err(f, p, f"rule {r.id}: empty {what} in {_lang_name(lang)}", code="NC-R047")
             out[lang] = text
         for lang in LANGS:
             if lang not in out:
                 self._err(f, pos or (items[0][2] if items else r.pos), f"rule {r.id}: no {what} in {_lang_name(lang)}",
-                          expected=f'a line `{keyword} {lang} "…"`', code="NC-R044")
+                          expected=f'a line `{keyword} {lang} "…"`', code="NC-R047")
         return out
 
     def _settle(self, rule: ir.Rule, r: ast.RuleDecl, f: ast.RuleFile, sources: dict[str, ir.Source]) -> list[ir.Rule]:
@@ -398,25 +398,25 @@ class Checker:
         if not r.settled:
             return [rule]
         if len(r.settled) > 1:
-            self._err(f, r.settled[1].pos, f"rule {r.id} has more than one `settled` line", code="NC-R045")
+            self._err(f, r.settled[1].pos, f"rule {r.id} has more than one `settled` line", code="NC-R048")
             return []
         st = r.settled[0]
         before = len(self.problems)
         if st.cite.source not in sources:
             self._err(f, st.pos, f"rule {r.id} is settled by unknown source `{st.cite.source}`",
-                      hint=did_you_mean(st.cite.source, sources), code="NC-R045")
+                      hint=did_you_mean(st.cite.source, sources), code="NC-R048")
         if not st.cite.pinpoint.strip():
-            self._err(f, st.pos, f"rule {r.id}: the citation that settles it has an empty pinpoint", code="NC-R045")
+            self._err(f, st.pos, f"rule {r.id}: the citation that settles it has an empty pinpoint", code="NC-R048")
         if st.reading not in rule.reading_names():
             self._err(f, st.pos, f"rule {r.id} has no reading `{st.reading}` to settle on",
                       hint=did_you_mean(st.reading, rule.reading_names()) or
-                      ("its readings: " + ", ".join(rule.reading_names()) if rule.reading_names() else "it is not contested"), code="NC-R045")
+                      ("its readings: " + ", ".join(rule.reading_names()) if rule.reading_names() else "it is not contested"), code="NC-R048")
         if st.since is not None and rule.judged_on is None:
             self._err(f, st.pos, f"rule {r.id} is settled from {st.since} but has no `judged on EVENT_DATE`: the "
                       "contested version must stay for events before that date",
-                      hint="name the event the rule governs, e.g. `judged on decision_date`", code="NC-R045")
+                      hint="name the event the rule governs, e.g. `judged on decision_date`", code="NC-R048")
         if st.since is not None and rule.valid_until is not None and st.since > rule.valid_until:
-            self._err(f, st.pos, f"rule {r.id} is settled from {st.since}, after it ends ({rule.valid_until})", code="NC-R045")
+            self._err(f, st.pos, f"rule {r.id} is settled from {st.since}, after it ends ({rule.valid_until})", code="NC-R048")
         if len(self.problems) > before:
             return []
         cite = ir.Citation(st.cite.source, st.cite.pinpoint, st.cite.verified)

@@ -78,7 +78,7 @@ CODES: dict[str, str] = {
     "NC-F012": "another malformed value in a case file",
     "NC-F013": "the facts lead to a computation the rules cannot carry out (e.g. a date beyond the calendar)",
     "NC-F014": "a fact stated twice with different values (under `facts:` and at the top of the file)",
-    "NC-F015": "a malformed `assessments:` block (not an open-norm fact, an unknown criterion, an unknown role)",
+    "NC-F016": "a malformed `assessments:` block (not an open-norm fact, an unknown criterion, an unknown role)",
     "NC-F020": "a vocabulary file is malformed",
     "NC-F021": "a fact is declared twice in the vocabulary",
     "NC-F022": "a vocabulary fact has an unknown type, no values, or a malformed range or `not_established`",
@@ -111,10 +111,12 @@ CODES: dict[str, str] = {
     "NC-R040": "a rule id or version is duplicated, or its validity is inconsistent",
     "NC-R041": "a title or message is missing, empty or doubled in a language",
     "NC-R042": "a missing or unknown level, severity or condition",
-    "NC-R043": "a CONTESTED grade names fewer than two readings, or a reading follows no CONTESTED grade",
-    "NC-R044": "a reading names no source, gives no level a reading can give, or lacks its words in a language; a "
+    "NC-R046": "a CONTESTED grade names fewer than two readings, or a reading follows no CONTESTED grade",
+    "NC-R047": "a reading names no source, gives no level a reading can give, or lacks its words in a language; a "
                "counter-argument not written as readings",
-    "NC-R045": "a `settled` line names no reading of the rule or an unknown source, or the rule has no `judged on`",
+    "NC-R048": "a `settled` line names no reading of the rule or an unknown source, or the rule has no `judged on`",
+    "NC-R050": "a counter-argument without a CONTESTED grade (no longer reported: every `counter` line is now an "
+               "error, NC-R047)",
     "NC-R051": "`is null` on a fact that is never null (warning)",
     # C: command-line options
     "NC-C001": "an option names something that does not exist or is malformed",
@@ -154,7 +156,7 @@ _UNCODED: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), c) for
     (r"^`[^`]*` (is not a date$|is not a (plain )?number|is written with an exponent)", "NC-Y007"),
     (r"^`id` must", "NC-F012"),
     (r"assessment of `|is not a criterion of the test of `|is not the conclusion of an open norm|"
-     r"an assessment is given for an open-norm fact|^`assessments` must", "NC-F015"),
+     r"an assessment is given for an open-norm fact|^`assessments` must", "NC-F016"),
     (r"^`[^`]*`(:| (takes|cannot be empty|has an unsupported type|is ))|^item \d+ of `", "NC-F003"),
 ))
 
