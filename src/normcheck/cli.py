@@ -51,6 +51,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("en", "nl"), default=os.environ.get("NORMCHECK_LANG", "en"),
                    help="language of titles, messages and labels (default: en)")
     p.add_argument("--rules", metavar="DIR", help="folder of rule files (default: the bundled rules/)")
+    p.add_argument("--add-rules", action="append", default=[], metavar="DIR", dest="add_rules",
+                   help="a folder of your own rule files (*.norm, vocabulary/*.yaml) added to the bundled ones; "
+                        "repeatable. A rule that takes a bundled rule's place says `replaces ID because …`")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("rules", help="list every rule with its family, level, severity, validity and verification")
     r.add_argument("--format", choices=("terminal", "json"), default="terminal")
     r.add_argument("--family", help="only this family (file name without .norm)")
+    r.add_argument("--diff", metavar="OLD", help="compare with OLD (a folder of rule files, or a git revision of this "
+                   "repository such as HEAD~1 or a tag): the rules added, removed and changed in meaning or wording")
+    r.add_argument("--cases", action="append", default=[], metavar="PATH",
+                   help="with --diff: run both rule packs over these case files or folders and list the findings whose level changes")
     _common(r)
 
     e = sub.add_parser("explain", help="show one rule: text, sources, facts, pinned cases")
@@ -158,7 +165,7 @@ def _load(args: argparse.Namespace, engine: str = "auto"):  # type: ignore[no-un
     from .engine import Engine
     from .pack import load_pack
 
-    loaded = load_pack(args.rules)
+    loaded = load_pack(args.rules, tuple(args.add_rules))
     return loaded, Engine(loaded.pack, use_durable=False if engine == "evaluator" else None)
 
 
@@ -183,7 +190,8 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
             from .batch import check_files_parallel
 
             results = list(check_files_parallel(files, args.rules, False if args.engine == "evaluator" else None,
-                                                args.lang, args.jobs, as_of=args.as_of, on_done=on_done))
+                                                args.lang, args.jobs, as_of=args.as_of, on_done=on_done,
+                                                added=tuple(args.add_rules)))
         else:
             results = list(check_files(files, loaded, engine, args.lang, as_of=args.as_of, on_done=on_done))
     finally:
@@ -232,17 +240,30 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
     from .batch import check_files, expand
     from .facts import load_record
     from .resources import cases_dir
-    from .testing import has_expect_block, pins
+    from .testing import PackChanges, pins, read_claim
 
     paths = args.paths or ([str(Path("cases"))] if Path("cases").is_dir() else [str(cases_dir())] if cases_dir() else [])
     if not paths:
         raise InputError([Diagnostic("cases", None, None, "no cases folder here; give the case files to test")])
     loaded, engine = _load(args)
-    files, problems = expand(paths)
-    files = [f for f in files if has_expect_block(f)]
+    found, problems = expand(paths)
+    files: list[Path] = []
+    unreadable: list[Path] = []
+    for f in found:  # a case file with pins, by its content (a file that cannot be read at all is reported)
+        c = read_claim(f)
+        if c is None:
+            unreadable.append(f)
+        elif c.case and c.pinned:
+            files.append(f)
     print_diagnostics(problems, err)
     out = Console(highlight=False)
-    passed = failed = broken = 0
+    changes = PackChanges(loaded, Path(args.rules) if args.rules else None, tuple(args.add_rules))
+    stale: dict[str, list[str]] = {}
+    passed = failed = 0
+    broken = len(unreadable)
+    for path in unreadable:
+        out.print(f"[red]ERROR[/red] {path}")
+        out.print(f"{path}: the file cannot be read (it may be a case file with pins)", markup=False)
     for path, result in zip(files, check_files(files, loaded, engine, "en")):
         if result.failed:
             broken += 1
@@ -251,14 +272,25 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
                 out.print(p.render(), markup=False)
             continue
         record = load_record(path, loaded.vocabulary, display=str(path))
-        for pin in pins(result, record.expect or {}, record.expect_lines):
+        change = changes.change(record.pinned_against) if record.pinned_against else None
+        if change is not None:
+            stale.setdefault(change.pinned, []).append(str(path))
+        for pin in pins(result, record.expect or {}, record.expect_lines, loaded.pack):
             if pin.ok:
                 passed += 1
             else:
                 failed += 1
                 out.print("[red]FAIL[/red] ", end="")
                 out.print(pin.explain(), markup=False)
-    out.print(f"{passed} pinned interpretations hold, {failed} fail ({len(files)} case files"
+                if change is not None:
+                    out.print("  " + change.about(pin.rule).replace("\n", "\n  "), markup=False)
+    for pinned, where in stale.items():
+        change = changes.change(pinned)
+        assert change is not None
+        out.print(f"{len(where)} case file(s) {change.summary()[0]}:", markup=False)
+        for line in change.summary()[1:]:
+            out.print(f"  {line}", markup=False)
+    out.print(f"{passed} pinned interpretations hold, {failed} fail ({len(files) + len(unreadable)} case files"
               + (f", {broken} could not be read" if broken else "") + ")")
     if broken or problems:
         return 2

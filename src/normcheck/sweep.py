@@ -124,7 +124,7 @@ def _policy_grid(args: argparse.Namespace, loaded: Any, policy_path: str, axes: 
 
 
 def run_sweep(args: argparse.Namespace, policy_path: str | None = None) -> Sweep:
-    loaded = load_pack(args.rules)
+    loaded = load_pack(args.rules, tuple(getattr(args, "add_rules", ())))
     axes = tuple(parse_axis(v, loaded) for v in args.vary)
     if not axes:
         raise InputError([Diagnostic("--vary", None, None, "give at least one --vary FACT=A..B")])

@@ -17,7 +17,7 @@ from ..vocabulary import Vocabulary
 from . import guard, yamlio
 from .model import RECORD_TYPES, Expectation, Parsed, case_model, quick_parse
 
-TOP_KEYS = ("normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "facts", "expect")
+TOP_KEYS = ("normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "facts", "expect", "pinned_against")
 AS_OF_FALLBACKS = {
     "border_control_measure": ("decision_date", "control_end_date", "control_start_date", "notification_date"),
     "policy_instrument": ("decision_date", "policy_effective_date"),
@@ -48,6 +48,7 @@ class Record:
     policy_file: str | None = None
     note: str | None = None
     warnings: tuple[Diagnostic, ...] = ()
+    pinned_against: str | None = None  # the rule pack (SHA-256 or its first hex digits) the pins were written against
 
 
 def load_record(path: Path | str, vocabulary: Vocabulary, *, display: str | None = None,
@@ -145,7 +146,7 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
         id=parsed.id, file=doc.file, record_type=parsed.record_type, as_of=as_of, as_of_source=source,
         facts=facts, origins=origins, expect=dict(parsed.expect) if parsed.expect is not None else None,
         expect_lines=expect_lines, policy_id=policy_id, policy_file=policy_file, note=parsed.note,
-        warnings=tuple(warnings),
+        warnings=tuple(warnings), pinned_against=parsed.pinned_against,
     )
 
 

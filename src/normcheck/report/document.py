@@ -6,7 +6,7 @@ import html
 
 from ..findings import Finding, RecordResult, Run
 from .labels import ORDER, SEVERITY, t
-from .terminal import SHOWN, fact_line, reason_text, source_line, unconcerned, unconcerned_families
+from .terminal import SHOWN, added_rules_line, fact_line, reason_text, source_line, unconcerned, unconcerned_families
 
 
 def _md_finding(f: Finding, lang: str) -> list[str]:
@@ -42,6 +42,9 @@ def markdown(run: Run, lang: str, show_all: bool = False) -> str:
     out += [f"## {t(lang, 'receipt')}", "",
             f"- normcheck {rc.normcheck_version}, JSON schema {rc.schema_version}",
             f"- {t(lang, 'rule_pack')}: sha256 `{rc.rule_pack_sha256}` ({', '.join(rc.rule_files)})",
+            *[f"- {t(lang, 'bundled_rules')}: sha256 `{rc.bundled_pack_sha256}`" for _ in rc.added_rules[:1]],
+            *[f"- {t(lang, 'added_rules')} `{a.folder}`: sha256 `{a.sha256}` ({', '.join(a.rule_files)})"
+              + (f"; {t(lang, 'replaces')} {', '.join(a.replaces)}" if a.replaces else "") for a in rc.added_rules],
             f"- {t(lang, 'engine')}: {rc.engine}", f"- {rc.python}", ""]
     return "\n".join(out)
 
@@ -146,5 +149,7 @@ def html_page(run: Run, lang: str, show_all: bool = False) -> str:
             out.append("</table>")
     rc = run.receipt
     out.append(f"<p class=\"receipt\">{e(t(lang, 'receipt'))}: normcheck {e(rc.normcheck_version)} · {e(t(lang, 'rule_pack'))} "
-               f"sha256 {e(rc.rule_pack_sha256)} · {e(t(lang, 'engine'))}: {e(rc.engine)} · {e(rc.python)}</p></body></html>")
+               f"sha256 {e(rc.rule_pack_sha256)} · {e(t(lang, 'engine'))}: {e(rc.engine)} · {e(rc.python)}"
+               + "".join(f"<br>{e(line)}" for line in ([added_rules_line(rc, lang)] if rc.added_rules else []))
+               + "</p></body></html>")
     return "\n".join(out) + "\n"

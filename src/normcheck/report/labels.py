@@ -17,6 +17,7 @@ LABELS: dict[str, dict[str, str]] = {
         "findings": "findings", "records": "records", "failed": "could not be read",
         "title": "normcheck report", "rule": "Rule", "level": "Result",
         "not_concerned": "families this record says nothing about (rules)", "fact": "fact", "files": "files",
+        "bundled_rules": "bundled rules", "added_rules": "added rules", "replaces": "replacing",
     },
     "nl": {
         "BREACH": "Schending", "RISK": "Risico", "CONTESTED": "Omstreden uitleg",
@@ -32,6 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
         "findings": "bevindingen", "records": "dossiers", "failed": "kon niet worden gelezen",
         "title": "normcheck-rapport", "rule": "Regel", "level": "Uitkomst",
         "not_concerned": "families waarover dit dossier niets zegt (regels)", "fact": "feit", "files": "bestanden",
+        "bundled_rules": "meegeleverde regels", "added_rules": "toegevoegde regels", "replaces": "vervangt",
     },
 }
 

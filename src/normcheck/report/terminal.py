@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..findings import REASONS, DecidingFact, Finding, RecordResult, Run, SourceRef
+from ..findings import REASONS, DecidingFact, Finding, Receipt, RecordResult, Run, SourceRef
 from .labels import COLOURS, EXCEPTION_STATUS, ORDER, SEVERITY, t
 
 SHOWN = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA")
@@ -174,3 +174,14 @@ def print_run(run: Run, console: Console, lang: str, show_all: bool = False,
     console.print(Text(
         f"{t(lang, 'receipt')}: normcheck {rc.normcheck_version} · {t(lang, 'rule_pack')} sha256:{rc.rule_pack_sha256[:16]} "
         f"({len(rc.rule_files)} {t(lang, 'files')}) · {t(lang, 'engine')}: {rc.engine} · {rc.python}", style="dim"))
+    if rc.added_rules:
+        console.print(Text(added_rules_line(rc, lang), style="dim"))
+
+
+def added_rules_line(rc: Receipt, lang: str) -> str:
+    """The bundled pack's hash and each added folder's, for the receipt."""
+    parts = [f"{t(lang, 'bundled_rules')} sha256:{rc.bundled_pack_sha256[:16]}"]
+    for a in rc.added_rules:
+        replaced = f", {t(lang, 'replaces')} {', '.join(a.replaces)}" if a.replaces else ""
+        parts.append(f"{t(lang, 'added_rules')} {a.folder} sha256:{a.sha256[:16]} ({len(a.rule_files)} {t(lang, 'files')}{replaced})")
+    return f"{t(lang, 'rule_pack')} = " + " + ".join(parts)
