@@ -16,18 +16,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__
-from .diagnostics import Diagnostic, InputError
+from .diagnostics import Diagnostic, InputError, printable_lines
+from .options import check_as_of, check_output_path, write_output
 
 FAIL_ON = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "never")
 SUBCOMMANDS = ("check", "test", "rules", "explain", "schema", "lint", "sweep", "serve")
+LANGS = ("en", "nl")
 
 
 def _date(text: str) -> dt.date:
@@ -48,12 +52,18 @@ def _jobs(text: str) -> int:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", choices=("en", "nl"), default=os.environ.get("NORMCHECK_LANG", "en"),
-                   help="language of titles, messages and labels (default: en)")
+    p.add_argument("--lang", choices=LANGS, default=os.environ.get("NORMCHECK_LANG", "en"),
+                   help="language of titles, messages and labels (default: en, or NORMCHECK_LANG)")
     p.add_argument("--rules", metavar="DIR", help="folder of rule files (default: the bundled rules/)")
     p.add_argument("--add-rules", action="append", default=[], metavar="DIR", dest="add_rules",
                    help="a folder of your own rule files (*.norm, vocabulary/*.yaml) added to the bundled ones; "
                         "repeatable. A rule that takes a bundled rule's place says `replaces ID because …`")
+
+
+def _personal(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--personal-data", choices=("error", "warn"), default="error",
+                   help="what the anonymisation guard finds (a BSN, a phone number, a name …) is an error (default); "
+                        "`warn` reports it as a warning and checks the file anyway")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,10 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
                    help="check the files in N processes (output in the same order as with one)")
     _common(c)
+    _personal(c)
 
     t = sub.add_parser("test", help="check the expect: blocks of pinned case files")
     t.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: cases/)")
     _common(t)
+    _personal(t)
 
     r = sub.add_parser("rules", help="list every rule with its family, level, severity, validity and verification")
     r.add_argument("--format", choices=("terminal", "json"), default="terminal")
@@ -111,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--output", "-o", metavar="FILE")
     sw.add_argument("--as-of", type=_date, metavar="DATE")
     _common(sw)
+    _personal(sw)
 
     sv = sub.add_parser("serve", help="a local page where a case is filled in and checked (loopback only, nothing stored)")
     sv.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0: any free port)")
@@ -131,7 +144,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     args = parser.parse_args(args_in)
     err = Console(stderr=True, highlight=False)
+    stdout = sys.stdout
+    sys.stdout = _QuietPipe(stdout)  # type: ignore[assignment]
     try:
+        if getattr(args, "lang", "en") not in LANGS:
+            raise InputError([Diagnostic("NORMCHECK_LANG", None, None, f"`{args.lang}` is not a language of normcheck",
+                                         expected="en or nl", hint="set NORMCHECK_LANG=en or NORMCHECK_LANG=nl, or use --lang")])
         if args.command == "check":
             return cmd_check(args, err)
         if args.command == "test":
@@ -148,12 +166,69 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # a defect in normcheck itself: say so plainly; NORMCHECK_DEBUG=1 shows the traceback
+    except (Exception, RecursionError) as exc:  # a defect in normcheck itself: say so plainly; NORMCHECK_DEBUG=1 shows the traceback
         if os.environ.get("NORMCHECK_DEBUG"):
             raise
-        err.print(f"internal error in normcheck ({type(exc).__name__}: {exc}); please report it with the input "
+        err.print(f"internal error in normcheck ({type(exc).__name__}: {str(exc)[:300]}); please report it with the input "
                   "that caused it (set NORMCHECK_DEBUG=1 for details)", style="red", markup=False, highlight=False)
         return 2
+    finally:
+        try:
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            pass
+        sys.stdout = stdout
+
+
+class _QuietPipe(io.TextIOBase):
+    """Standard output that goes quiet when its reader has gone (`normcheck … | head -1`): the run goes on and
+    exits with the code it would have, without a BrokenPipeError."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__()
+        self.inner = inner
+        self.gone = False
+
+    def write(self, text: str) -> int:  # type: ignore[override]
+        if not self.gone:
+            try:
+                return int(self.inner.write(text) or 0)
+            except BrokenPipeError:
+                self._gone()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.inner.flush()
+            except BrokenPipeError:
+                self._gone()
+
+    def _gone(self) -> None:
+        self.gone = True
+        try:  # what is still buffered, and the interpreter's last flush, go nowhere instead of failing
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.inner.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            pass
+
+    def isatty(self) -> bool:
+        return bool(getattr(self.inner, "isatty", lambda: False)())
+
+    def fileno(self) -> int:
+        return int(self.inner.fileno())
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.inner, "encoding", None) or "utf-8"
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return getattr(self.inner, "errors", None)
 
 
 def print_diagnostics(diags: Sequence[Diagnostic], err: Console) -> None:
@@ -174,9 +249,14 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
     from .batch import check_files, expand
 
     loaded, engine = _load(args, args.engine)
+    check_as_of(args.as_of, loaded)
     files, problems = expand(args.paths)
+    check_output_path(args.output, files)
     if problems:
         print_diagnostics(problems, err)
+    problems = [p for p in problems if p.severity == "error"]
+    if not files:
+        return 2
     progress = None
     folder = any(Path(p).is_dir() for p in args.paths)
     if folder and len(files) > 1 and err.is_terminal:
@@ -186,14 +266,16 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
         progress.start()
     try:
         on_done = (lambda _p: progress.advance(task)) if progress else None
+        personal = "warning" if args.personal_data == "warn" else "error"
         if args.jobs > 1 and len(files) > 1:
             from .batch import check_files_parallel
 
             results = list(check_files_parallel(files, args.rules, False if args.engine == "evaluator" else None,
                                                 args.lang, args.jobs, as_of=args.as_of, on_done=on_done,
-                                                added=tuple(args.add_rules)))
+                                                personal_data=personal, added=tuple(args.add_rules)))
         else:
-            results = list(check_files(files, loaded, engine, args.lang, as_of=args.as_of, on_done=on_done))
+            results = list(check_files(files, loaded, engine, args.lang, as_of=args.as_of, on_done=on_done,
+                                       personal_data=personal))
     finally:
         if progress is not None:
             progress.stop()
@@ -209,14 +291,15 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
         out_text = document.html_page(run, args.lang, args.all)
     if out_text is not None:
         if args.output:
-            Path(args.output).write_text(out_text, encoding="utf-8")
+            write_output(args.output, out_text)
         else:
             sys.stdout.write(out_text)
     else:
         from .report import terminal
         if args.output:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                terminal.print_run(run, Console(file=fh, width=120, highlight=False), args.lang, args.all)
+            buf = io.StringIO()
+            terminal.print_run(run, Console(file=buf, width=120, highlight=False), args.lang, args.all)
+            write_output(args.output, buf.getvalue())
         else:
             console = Console(highlight=False)
             if not console.is_terminal:  # a pipe or a file: wide enough that nothing is cut
@@ -237,41 +320,49 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
 
 
 def cmd_test(args: argparse.Namespace, err: Console) -> int:
-    from .batch import check_files, expand
+    """Check every pinned interpretation; every file that cannot be read is reported and makes the exit code 2.
+    A case file that records the rule pack its pins were written against (`pinned_against`) gets the
+    rules that changed since named."""
+    from .batch import evaluate_record, expand, internal_error
     from .facts import load_record
     from .resources import cases_dir
-    from .testing import PackChanges, pins, read_claim
+    from .testing import PackChanges, pins
 
     paths = args.paths or ([str(Path("cases"))] if Path("cases").is_dir() else [str(cases_dir())] if cases_dir() else [])
     if not paths:
         raise InputError([Diagnostic("cases", None, None, "no cases folder here; give the case files to test")])
     loaded, engine = _load(args)
-    found, problems = expand(paths)
-    files: list[Path] = []
-    unreadable: list[Path] = []
-    for f in found:  # a case file with pins, by its content (a file that cannot be read at all is reported)
-        c = read_claim(f)
-        if c is None:
-            unreadable.append(f)
-        elif c.case and c.pinned:
-            files.append(f)
+    files, problems = expand(paths)
     print_diagnostics(problems, err)
     out = Console(highlight=False)
+    passed = failed = broken = pinned = unpinned = 0
+    mode = "warning" if args.personal_data == "warn" else "error"
     changes = PackChanges(loaded, Path(args.rules) if args.rules else None, tuple(args.add_rules))
-    stale: dict[str, list[str]] = {}
-    passed = failed = 0
-    broken = len(unreadable)
-    for path in unreadable:
-        out.print(f"[red]ERROR[/red] {path}")
-        out.print(f"{path}: the file cannot be read (it may be a case file with pins)", markup=False)
-    for path, result in zip(files, check_files(files, loaded, engine, "en")):
+    stale: dict[str, list[str]] = {}  # pinned pack hash -> case files
+    for path in files:
+        try:
+            record = load_record(path, loaded.vocabulary, display=str(path), personal_data=mode)
+            result = evaluate_record(record, loaded, engine, "en") if record.expect is not None else None
+        except InputError as exc:
+            broken += 1
+            out.print(f"[red]ERROR[/red] {escape(str(path))}: the file cannot be read, so its pins (if any) are not checked")
+            for p in exc.diagnostics:
+                out.print(p.render(), markup=False)
+            continue
+        except (Exception, RecursionError) as exc:
+            broken += 1
+            out.print(internal_error(str(path), exc).problems[0].render(), markup=False)
+            continue
+        if result is None:
+            unpinned += 1
+            continue
+        pinned += 1
         if result.failed:
             broken += 1
-            out.print(f"[red]ERROR[/red] {path}")
+            out.print(f"[red]ERROR[/red] {escape(str(path))}")
             for p in result.problems:
                 out.print(p.render(), markup=False)
             continue
-        record = load_record(path, loaded.vocabulary, display=str(path))
         change = changes.change(record.pinned_against) if record.pinned_against else None
         if change is not None:
             stale.setdefault(change.pinned, []).append(str(path))
@@ -281,18 +372,20 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
             else:
                 failed += 1
                 out.print("[red]FAIL[/red] ", end="")
-                out.print(pin.explain(), markup=False)
+                out.print(printable_lines(pin.explain()), markup=False)
                 if change is not None:
-                    out.print("  " + change.about(pin.rule).replace("\n", "\n  "), markup=False)
-    for pinned, where in stale.items():
-        change = changes.change(pinned)
-        assert change is not None
-        out.print(f"{len(where)} case file(s) {change.summary()[0]}:", markup=False)
-        for line in change.summary()[1:]:
-            out.print(f"  {line}", markup=False)
-    out.print(f"{passed} pinned interpretations hold, {failed} fail ({len(files) + len(unreadable)} case files"
-              + (f", {broken} could not be read" if broken else "") + ")")
-    if broken or problems:
+                    out.print(printable_lines("  " + change.about(pin.rule).replace("\n", "\n  ")), markup=False)
+    for hash_, where in stale.items():
+        lines = changes.change(hash_).summary()  # type: ignore[union-attr]
+        out.print(printable_lines("\n".join([f"{len(where)} case file(s) {lines[0]}:"] + [f"  {line}" for line in lines[1:]])),
+                  markup=False)
+    out.print(f"{passed} pinned interpretations hold, {failed} fail ({pinned} case files with `expect:`"
+              + (f", {unpinned} without" if unpinned else "") + (f", {broken} could not be read" if broken else "") + ")")
+    if pinned == 0 and not broken:
+        err.print("no pinned case file (none has an `expect:` block) in " + ", ".join(paths), style="red",
+                  markup=False, highlight=False)
+        return 2
+    if broken or any(p.severity == "error" for p in problems):
         return 2
     return 1 if failed else 0
 

@@ -147,11 +147,9 @@ def _load_pack(directory: str | None, added: tuple[str, ...], lenient: bool = Fa
     for folder in folders:
         for path in folder.rules:
             try:
-                parsed.append(replace(dsl.parse(path.read_text(encoding="utf-8"), _display(path)), layer=folder.layer))
+                parsed.append(replace(dsl.parse(_read_rules(path), _display(path)), layer=folder.layer))
             except InputError as exc:
                 problems.extend(exc.diagnostics)
-            except UnicodeDecodeError as exc:
-                problems.append(Diagnostic(_display(path), None, None, f"rule file is not UTF-8 text ({exc.reason})"))
     if problems:
         raise InputError(problems)
     sources, defines, rules, warnings = check(vocabulary, parsed, lenient)
@@ -208,6 +206,26 @@ def _added_folders(root: Path, added: tuple[str, ...]) -> list[_Folder]:
     if problems:
         raise InputError(problems)
     return out
+
+
+def _read_rules(path: Path) -> str:
+    """A rule file's text; bytes that are not UTF-8 are an error with their line and column."""
+    from .dsl import MAX_RULE_BYTES
+
+    shown = _display(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Diagnostic(shown, None, None, f"cannot read the rule file: {exc.strerror or exc}")]) from None
+    if len(raw) > MAX_RULE_BYTES:
+        raise InputError([Diagnostic(shown, None, None, f"rule file is too large ({len(raw):,} bytes)")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace")) + 1
+        raise InputError([Diagnostic(shown, line, col, f"the rule file is not UTF-8 text (byte 0x{raw[exc.start]:02X})",
+                                     hint="save it as UTF-8")]) from None
 
 
 def _display(path: Path) -> str:

@@ -14,7 +14,9 @@ shows who gains and who loses between two policies.
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from html import escape
@@ -30,6 +32,7 @@ from .diagnostics import Diagnostic, InputError, did_you_mean
 from .engine import vector
 from .facts import load_record
 from .facts.model import fact_validator
+from .options import check_as_of, check_output_path, write_output
 from .pack import load_pack
 from .report.labels import COLOURS, t
 
@@ -70,23 +73,34 @@ class Sweep:
 
 
 def parse_axis(text: str, loaded: Any) -> Axis:
+    """`FACT=A..B[:STEP]` for a whole-number fact, within the fact's declared range."""
     if "=" not in text or ".." not in text:
         raise InputError([Diagnostic("--vary", None, None, f"`{text}` is not FACT=A..B[:STEP]", expected="e.g. age_at_application_months=0..215")])
     fact, rng = text.split("=", 1)
     spec = loaded.vocabulary.get(fact)
-    if spec is None or spec.kind not in ("int", "decimal"):
+    if spec is None or spec.kind != "int":
         hint = did_you_mean(fact, [n for n, s in loaded.vocabulary.facts.items() if s.kind == "int"])
-        raise InputError([Diagnostic("--vary", None, None, f"`{fact}` is not a numeric fact", hint=hint)])
+        raise InputError([Diagnostic("--vary", None, None, f"`{fact}` is not a whole-number fact", hint=hint)])
     step = 1
     if ":" in rng:
         rng, step_text = rng.split(":", 1)
+        if not re.fullmatch(r"[0-9]{1,9}", step_text.strip()):
+            raise InputError([Diagnostic("--vary", None, None, f"`{text}`: the step `{step_text}` is not a whole number",
+                                         expected="a positive whole number after the colon, e.g. 0..215:12")])
         step = int(step_text)
-    try:
-        lo, hi = (int(x) for x in rng.split("..", 1))
-    except ValueError:
-        raise InputError([Diagnostic("--vary", None, None, f"`{text}`: the range must be whole numbers A..B")]) from None
+    m = re.fullmatch(r"\s*(-?[0-9]{1,15})\s*\.\.\s*(-?[0-9]{1,15})\s*", rng)
+    if m is None:
+        raise InputError([Diagnostic("--vary", None, None, f"`{text}`: the range must be whole numbers A..B",
+                                     expected="e.g. 0..215")])
+    lo, hi = int(m.group(1)), int(m.group(2))
     if hi < lo or step < 1:
-        raise InputError([Diagnostic("--vary", None, None, f"`{text}`: empty range")])
+        raise InputError([Diagnostic("--vary", None, None, f"`{text}`: empty range (A must not exceed B, the step must be at least 1)")])
+    for end in (lo, hi):
+        why = spec.out_of_range(end)
+        if why is not None:
+            raise InputError([Diagnostic("--vary", None, None, f"`{text}`: {fact} = {end} is {why}")])
+    if (hi - lo) // step + 1 > MAX_POINTS:
+        raise InputError([Diagnostic("--vary", None, None, f"`{text}` has too many points (at most {MAX_POINTS:,}); use a larger :STEP")])
     return Axis(fact, tuple(range(lo, hi + 1, step)))
 
 
@@ -99,7 +113,16 @@ def parse_set(text: str, loaded: Any) -> tuple[str, Any]:
         raise InputError([Diagnostic("--set", None, None, f"unknown fact `{fact}`", hint=did_you_mean(fact, loaded.vocabulary.names()))])
     from .facts import yamlio
 
-    value = yamlio.load(f"v: {raw}", "--set").data["v"]
+    if len(raw) > 10_000 or "\n" in raw:
+        raise InputError([Diagnostic("--set", None, None, f"the value of `{fact}` must be one line of at most 10,000 characters")])
+    try:
+        value = yamlio.load(f"v: {raw}", "--set").data
+    except InputError as exc:
+        raise InputError([Diagnostic("--set", None, None, f"`{fact}={_short(raw)}`: {exc.diagnostics[0].message}",
+                                     hint=exc.diagnostics[0].hint)]) from None
+    if not isinstance(value, dict) or "v" not in value:
+        raise InputError([Diagnostic("--set", None, None, f"`{_short(text)}` is not FACT=VALUE")])
+    value = value["v"]
     if spec.kind == "set" and isinstance(value, str):
         value = [v.strip() for v in value.split(",") if v.strip()]
     try:
@@ -108,9 +131,16 @@ def parse_set(text: str, loaded: Any) -> tuple[str, Any]:
         raise InputError([Diagnostic("--set", None, None, str(exc))]) from None
 
 
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _policy_grid(args: argparse.Namespace, loaded: Any, policy_path: str, axes: tuple[Axis, ...],
                  wanted: list[str]) -> tuple[dict[str, np.ndarray], Any]:
-    policy = load_record(Path(policy_path), loaded.vocabulary, display=policy_path)
+    if not policy_path.strip() or not Path(policy_path).is_file():
+        raise InputError([Diagnostic(policy_path or "''", None, None, "no such policy file")])
+    policy = load_record(Path(policy_path), loaded.vocabulary, display=policy_path,
+                         personal_data="warning" if getattr(args, "personal_data", "error") == "warn" else "error")
     base = {k: v for k, v in policy.facts.items() if k != "record_type"}
     base["record_type"] = "individual_case"
     for item in args.set:
@@ -125,6 +155,8 @@ def _policy_grid(args: argparse.Namespace, loaded: Any, policy_path: str, axes: 
 
 def run_sweep(args: argparse.Namespace, policy_path: str | None = None) -> Sweep:
     loaded = load_pack(args.rules, tuple(getattr(args, "add_rules", ())))
+    check_as_of(args.as_of, loaded)
+    check_output_path(args.output, [Path(p) for p in (args.policy, getattr(args, "against", None)) if p])
     axes = tuple(parse_axis(v, loaded) for v in args.vary)
     if not axes:
         raise InputError([Diagnostic("--vary", None, None, "give at least one --vary FACT=A..B")])
@@ -486,7 +518,8 @@ def cmd_sweep(args: argparse.Namespace, err: Console) -> int:
         other = run_sweep(args, against)
         cmp = Comparison(sw, other)
         if args.format == "terminal":
-            console = Console(highlight=False, file=open(args.output, "w", encoding="utf-8") if args.output else None)
+            buf = io.StringIO() if args.output else None
+            console = Console(highlight=False, file=buf)
             console.print(f"{sw.policy} ({sw.policy_file}, {sw.as_of}) against {other.policy} ({other.policy_file}, {other.as_of})",
                           markup=False)
             for rule in cmp.rules:
@@ -495,20 +528,25 @@ def cmd_sweep(args: argparse.Namespace, err: Console) -> int:
                 console.print()
             if cmp.unchanged:
                 console.print(f"the same result under both policies at every point: {', '.join(cmp.unchanged)}", markup=False)
+            if buf is not None:
+                write_output(args.output, buf.getvalue())
             return 0
         text = {"csv": comparison_csv, "json": comparison_json, "svg": lambda c: comparison_svg(c, args.lang)}[args.format](cmp)
     elif args.format == "terminal":
-        console = Console(highlight=False, file=open(args.output, "w", encoding="utf-8") if args.output else None)
+        buf = io.StringIO() if args.output else None
+        console = Console(highlight=False, file=buf)
         for rule in sw.rules:
             for line in describe(sw, rule):
                 console.print(line, markup=False)
             heatmap(sw, rule, console)
             console.print()
+        if buf is not None:
+            write_output(args.output, buf.getvalue())
         return 0
     else:
         text = {"csv": to_csv, "json": to_json, "svg": lambda s: to_svg(s, args.lang)}[args.format](sw)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_output(args.output, text)
     else:
         sys.stdout.write(text)
     return 0

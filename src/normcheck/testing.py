@@ -120,9 +120,12 @@ def claim(text: str) -> Claim:
 
 
 def read_claim(path: Path) -> Claim | None:
-    """The claim of a file, or None when the file cannot be read at all."""
+    """The claim of a file, or None when it cannot be read at all (never opens a pipe or a device)."""
+    if not path.is_file():
+        return None
     try:
-        return claim(path.read_text(encoding="utf-8", errors="replace"))
+        with path.open("rb") as fh:
+            return claim(fh.read(2_000_000).decode("utf-8", errors="replace"))
     except OSError:
         return None
 

@@ -14,7 +14,7 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any, Callable, Iterable, Mapping
 
 from .. import ir
-from ..values import NULL, UNKNOWN, add_months, days_between, months_between, round_half_up
+from ..values import NULL, UNKNOWN, EvaluationError, add_months, days_between, months_between, round_half_up
 
 _EMPTY: frozenset[str] = frozenset()
 
@@ -612,7 +612,19 @@ def _call(n: ir.Call) -> Callable[[Env], Pair]:
     impl = FUNCTIONS.get(n.func)
     if impl is None:  # pragma: no cover - the checker rejects unknown functions
         raise ValueError(n.func)
+    if n.func in ("add_days", "add_months"):
+        impl = _dated(impl, n)
     return _strict(fns, impl)
+
+
+def _dated(impl: Callable[..., Any], n: ir.Call) -> Callable[..., Any]:
+    """Date arithmetic that leaves the calendar is an error of the rule on this case, with the rule's line."""
+    def call(d: dt.date, k: Any) -> Any:
+        try:
+            return impl(d, k)
+        except (OverflowError, ValueError):
+            raise EvaluationError(f"`{n.text}` gives no date in the calendar on this case ({n.func} by {k})", n.line) from None
+    return call
 
 
 # ---- derived facts ----------------------------------------------------------------------------
@@ -932,7 +944,11 @@ def evaluate(pack: ir.RulePack, facts: Mapping[str, Any], as_of: dt.date,
     fired_missing = env.fired_missing
     for i in todo:
         plan = plans[i]
-        res = evaluate_id(plan.versions, env)
+        try:
+            res = evaluate_id(plan.versions, env)
+        except EvaluationError as exc:
+            exc.file = exc.file or plan.versions[0].file
+            raise
         results[i] = res
         if plan.referenced:
             fired_missing[plan.rid] = (res.reason == "fires", res.outcome in ("OK", "NOT_APPLICABLE"), _mask(res.missing))

@@ -50,6 +50,13 @@ def fact_validator(spec: FactSpec) -> Callable[[Any], Any]:
     """Turn a YAML value into the engine's value for this fact, or raise with a plain message."""
 
     def check(v: Any) -> Any:
+        value = convert(v)
+        why = spec.out_of_range(value)
+        if why is not None:
+            raise _fail("`{name}` is {value}: {why}", name=spec.name, value=_short(_show(value)), why=why)
+        return value
+
+    def convert(v: Any) -> Any:
         if _is_unknown(v):
             return UNKNOWN
         if v is None:
@@ -124,8 +131,18 @@ def _show(v: Any) -> Any:
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, Decimal):
-        return float(v)
+        return format(v, "f") if -20 < v.adjusted() < 20 else str(v)
+    if isinstance(v, (list, dict, str)) and len(v) > 40 or isinstance(v, (list, dict)) and len(repr(v)) > 60:
+        return _short(repr(v))
     return v
+
+
+def _short(v: Any, limit: int = 60) -> Any:
+    """A value in a message, cut to a readable length (a set of 2,000 items is not printed whole)."""
+    text = v if isinstance(v, str) else repr(v)
+    if len(text) <= limit:
+        return v
+    return text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing_extensions import Annotated
 from ..values import UNKNOWN
 from ..vocabulary import Vocabulary
 from . import model as m
-from .model import COUNTRY, ID_PATTERN, OUTCOMES, Parsed, _fail, _is_unknown, _show, fact_validator
+from .model import COUNTRY, ID_PATTERN, OUTCOMES, Parsed, _fail, _is_unknown, _short, _show, fact_validator
 
 
 class Expectation(BaseModel):
@@ -82,6 +82,15 @@ class CaseBase(BaseModel):
         if not isinstance(v, str) or not COUNTRY.match(v):
             raise _fail("`member_state` takes a two-letter country code such as NL or AT, not {value}", value=repr(_show(v)))
         return v
+
+    @field_validator("normcheck", mode="before")
+    @classmethod
+    def _version(cls, v: Any) -> Any:
+        if isinstance(v, int) and not isinstance(v, bool) and v == 1:
+            return v
+        shown = _short(_show(v)) if not isinstance(v, bool) else ("true" if v else "false")
+        raise _fail("`normcheck` is the format version and must be written `normcheck: 1` (the whole number 1), not {value}",
+                    value=shown)
 
     @field_validator("as_of", mode="before")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from ..findings import Finding, RecordResult, Run
+from .escape import safe_record
 from .labels import ORDER, SEVERITY, t
 from .terminal import SHOWN, added_rules_line, fact_line, reason_text, source_line, unconcerned, unconcerned_families
 
@@ -50,6 +51,7 @@ def markdown(run: Run, lang: str, show_all: bool = False) -> str:
 
 
 def _md_record(r: RecordResult, lang: str, show_all: bool) -> list[str]:
+    r = safe_record(r, "markdown")  # text from the case file is never markup
     out = [f"## {t(lang, 'record')} {r.id or '?'}", "", f"- {t(lang, 'file')}: `{r.file}`"]
     if r.as_of:
         out.append(f"- {t(lang, 'as_of')}: {r.as_of} ({t(lang, 'from')} {r.as_of_source})")

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..findings import REASONS, DecidingFact, Finding, Receipt, RecordResult, Run, SourceRef
+from .escape import safe_record
 from .labels import COLOURS, EXCEPTION_STATUS, ORDER, SEVERITY, t
 
 SHOWN = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA")
@@ -100,6 +101,7 @@ def _finding(f: Finding, lang: str) -> Group:
 
 
 def record_panel(r: RecordResult, lang: str, show_all: bool) -> Panel:
+    r = safe_record(r, "terminal")  # text from the case file never drives the terminal
     items: list[object] = []
     if r.problems:
         for p in r.problems:
