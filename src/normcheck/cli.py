@@ -377,7 +377,7 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
                     out.print(printable_lines("  " + change.about(pin.rule).replace("\n", "\n  ")), markup=False)
     for hash_, where in stale.items():
         lines = changes.change(hash_).summary()  # type: ignore[union-attr]
-        out.print(printable_lines("\n".join([f"{len(where)} case file(s) {lines[0]}:"] + [f"  {line}" for line in lines[1:]])),
+        out.print(printable_lines("\n".join([f"{len(where)} case file(s) {lines[0]}" + (":" if len(lines) > 1 else "")] + lines[1:])),
                   markup=False)
     out.print(f"{passed} pinned interpretations hold, {failed} fail ({pinned} case files with `expect:`"
               + (f", {unpinned} without" if unpinned else "") + (f", {broken} could not be read" if broken else "") + ")")

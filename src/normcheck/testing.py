@@ -144,14 +144,18 @@ class PackChange:
     """The rule pack a pin was written against, compared with the one it is checked with now."""
 
     pinned: str  # the hash (or its first hex digits) the case file records
-    current: str
+    current: str  # the pack in use
+    bundled: str  # its bundled rules alone
     found: str | None  # where the older pack was found, in words; None: not found
     diff: PackDiff | None
 
+    @property
+    def now(self) -> str:
+        return f"sha256:{self.current[:16]}" + (f" (bundled rules sha256:{self.bundled[:16]})" if self.bundled != self.current else "")
+
     def about(self, rule: str) -> str:
         """For a failing pin: did its rule change since the pin was written?"""
-        head = (f"This pin was written against rule pack sha256:{self.pinned[:16]}; the rules now are "
-                f"sha256:{self.current[:16]}.")
+        head = f"This pin was written against rule pack sha256:{self.pinned[:16]}; the rules now are {self.now}."
         if self.diff is None:
             return (f"{head} Which rules changed cannot be named: that pack is neither in the history of the rules "
                     "folder nor in the compiled-pack cache.")
@@ -167,9 +171,9 @@ class PackChange:
     def summary(self) -> list[str]:
         """The rules that changed since, one line per kind of change."""
         if self.diff is None:
-            return [f"pinned against sha256:{self.pinned[:16]}, now sha256:{self.current[:16]}: the rules that changed "
+            return [f"pinned against sha256:{self.pinned[:16]}, now {self.now}: the rules that changed "
                     "cannot be named (that pack is neither in the history of the rules folder nor in the pack cache)"]
-        out = [f"pinned against sha256:{self.pinned[:16]} ({self.found}), now sha256:{self.current[:16]}"]
+        out = [f"pinned against sha256:{self.pinned[:16]} ({self.found}), now {self.now}"]
         for kind in ("added", "removed", "meaning", "sources", "wording"):
             ids = [c.rule for c in self.diff.changes if c.kind == kind]
             if ids:
@@ -208,5 +212,7 @@ class PackChanges:
 
             found = find_pack(pinned, self.rules_root or rules_dir(), self.added)
             diff = diff_packs(found.loaded.pack, self.loaded.pack) if found is not None else None
-            self._seen[pinned] = PackChange(pinned, self.loaded.pack.digest, found.label if found else None, diff)
+            pack = self.loaded.pack
+            self._seen[pinned] = PackChange(pinned, pack.digest, pack.base_digest or pack.digest,
+                                            found.label if found else None, diff)
         return self._seen[pinned]

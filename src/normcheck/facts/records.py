@@ -15,7 +15,7 @@ from ..diagnostics import Diagnostic, InputError, did_you_mean, one_of
 from ..values import UNKNOWN
 from ..vocabulary import Vocabulary
 from . import guard, yamlio
-from .model import RECORD_TYPES, Expectation, Parsed, case_model, quick_parse
+from .model import PACK_HASH, RECORD_TYPES, Expectation, Parsed, case_model, quick_parse
 
 TOP_KEYS = ("normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "facts", "expect", "pinned_against")
 MAX_SHOWN = 25  # problems shown per file; the rest are counted
@@ -259,6 +259,8 @@ def _guard(doc: yamlio.Doc, vocabulary: Vocabulary, severity: str = "error") -> 
                                     "files hold anonymised facts only", hint="remove it; identify the case by an anonymised `id`",
                                     severity=sev))  # type: ignore[arg-type]
             continue
+        if sc.path == ("pinned_against",) and not sc.is_key and isinstance(sc.value, str) and PACK_HASH.match(sc.value.strip()):
+            continue  # a rule pack's hash (hex digits only): a run of digits in it is chance, not a BSN
         hits = guard.scan_id(sc.value, public, _id_words(vocabulary)) if sc.path == ("id",) and not sc.is_key \
             else guard.scan(sc.value, public)
         if hits:
