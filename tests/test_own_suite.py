@@ -243,7 +243,8 @@ def _edited(tmp_path: Path) -> tuple[Path, Path]:
     start = text.index("rule TQ-07")
     at = text.index('\n  cite ', start) + len('\n  cite ')
     end = text.index("\n", at)
-    text = text[:at] + text[at:end].replace('" verified', ' (pinpoint edited)" verified').replace('" unverified', ' (pinpoint edited)" unverified') + text[end:]
+    cite = text[at:end].replace('" verified', ' (pinpoint edited)" verified').replace('" unverified', ' (pinpoint edited)" unverified')
+    text = text[:at] + cite + text[end:]
     tq.write_text(text, encoding="utf-8")
     return old, new
 
@@ -512,3 +513,17 @@ def test_the_plugin_names_the_rules_changed_since_a_pin_was_written(tmp_path: Pa
     assert "FAILED pins/pin.yaml::TQ-04a" in out
     assert "TQ-04a changed since (the rules at commit" in out and "228 - age_at_application_months" in out
     assert "normcheck: pins written against another rule pack" in out and "changed in meaning: TQ-04a" in out
+
+
+def test_the_local_page_shows_an_added_folders_facts_and_checks_its_rules(tmp_path: Path) -> None:
+    from normcheck.web.pipeline import Pipeline
+
+    office = folder(tmp_path, "office_rules", rule())
+    p = Pipeline(None, (str(office),))
+    sections = {s.family: [f.name for f in s.facts] for s in p.form.sections}
+    assert sections.get("representative") == ["representative_appointed"]
+    checked = p.check(CASE, "case.yaml", "en")
+    assert checked.run is not None, checked.problems
+    (record,) = checked.run.records
+    assert {f.rule: f.level for f in record.findings}["OFFICE-01"] == "RISK"
+    assert checked.run.receipt.added_rules[0].folder == str(office)

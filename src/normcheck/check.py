@@ -230,7 +230,7 @@ class Checker:
                 continue
             layers = sorted({v[2].layer for v in versions})
             if len(layers) > 1:  # an added rule with a bundled rule's id: never a silent clash
-                first_rule, first_decl, first_file = next(v for v in versions if v[2].layer == layers[0])
+                _first_rule, first_decl, first_file = next(v for v in versions if v[2].layer == layers[0])
                 for _rule, decl, f in versions:
                     if f.layer == layers[0]:
                         continue

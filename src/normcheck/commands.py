@@ -141,6 +141,8 @@ def rules_diff(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return 0
     out = Console(highlight=False)
+    if not out.is_terminal:  # a pipe or a file: wide enough that a changed condition stays on its line
+        out = Console(highlight=False, width=200)
     out.print(Text(f"From {old.label} (sha256:{diff.old_digest[:16]}) to {new_label} (sha256:{diff.new_digest[:16]})", style="bold"))
     print_rule_changes(diff, out)
     if cases is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -38,8 +39,18 @@ def _files(directory: Path) -> tuple[list[Path], list[Path]]:
 
 
 def _digest(rule_files: list[Path], vocab_files: list[Path]) -> str:
-    return digest_of(__version__, grammar_path().read_bytes(),
-                     [(p.name, p.read_bytes()) for p in vocab_files + rule_files])
+    root = rule_files[0].parent
+    listing = {p.relative_to(root).as_posix(): p.read_bytes() for p in vocab_files + rule_files}
+    return digest_of(__version__, grammar_path().read_bytes(), hashed_parts(listing))
+
+
+def hashed_parts(listing: Mapping[str, bytes]) -> list[tuple[str, bytes]]:
+    """The files of a rules folder (path within the folder -> bytes) that make its hash, named and in
+    order: the vocabulary, then the rule files. `packhistory` hashes a folder of an older commit
+    with this too, so a change here changes both."""
+    rules = sorted(n for n in listing if "/" not in n and n.endswith(".norm"))
+    vocab = sorted(n for n in listing if n.startswith("vocabulary/") and n.count("/") == 1 and n.endswith(".yaml"))
+    return [(n.rsplit("/", 1)[-1], listing[n]) for n in vocab + rules]
 
 
 def digest_of(version: str, grammar: bytes, files: list[tuple[str, bytes]]) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic, InputError
-from .pack import LoadedPack, digest_of, load_pack
+from .pack import LoadedPack, digest_of, hashed_parts, load_pack
 
 _VERSION = re.compile(r'^__version__\s*=\s*["\']([^"\']+)["\']', re.M)
 MAX_COMMITS = 2000  # how far back a hash is looked for
@@ -173,27 +173,28 @@ def find_in_history(repo: Repo, digest: str) -> str | None:
 
 
 def _digest_at(repo: Repo, entries: list[tuple[str, str]], blobs: dict[str, bytes]) -> str:
-    base = PurePosixPath(repo.rules) if repo.rules else PurePosixPath(".")
-    rules, vocab = [], []
+    """The hash normcheck gives the rules folder of one commit (`pack.hashed_parts`, `pack.digest_of`),
+    with that commit's grammar and version where they are in the same repository."""
+    base = PurePosixPath(repo.rules) if repo.rules else None
+    listing: dict[str, bytes] = {}
     grammar = version = None
     for name, sha in entries:
-        p = PurePosixPath(name)
-        if p.parent == base and p.suffix == ".norm":
-            rules.append((p.name, blobs[sha]))
-        elif p.parent == base / "vocabulary" and p.suffix == ".yaml":
-            vocab.append((p.name, blobs[sha]))
-        elif name == repo.grammar:
+        if name == repo.grammar:
             grammar = blobs[sha]
         elif name == repo.version_file:
             match = _VERSION.search(blobs[sha].decode("utf-8", "replace"))
             version = match.group(1) if match else None
+        else:
+            p = PurePosixPath(name)
+            if base is None or p.is_relative_to(base):
+                listing[(p.relative_to(base) if base is not None else p).as_posix()] = blobs[sha]
     if grammar is None or version is None:
         from . import __version__
         from .resources import grammar_path
 
         grammar = grammar if grammar is not None else grammar_path().read_bytes()
         version = version or __version__
-    return digest_of(version, grammar, sorted(vocab) + sorted(rules))
+    return digest_of(version, grammar, hashed_parts(listing))
 
 
 def find_in_cache(digest: str) -> LoadedPack | None:

@@ -14,9 +14,10 @@ cases (`--cases`) to see whether any result actually moves.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 from . import ir
 
