@@ -150,7 +150,7 @@ def test_a_silent_clash_of_ids_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         load_pack(None, (str(office),))
     text = messages(exc)
-    assert "office.norm:2:1" in text and "rule id `TQ-01` is already used by a rule in the bundled rules" in text
+    assert "office.norm:2:1: error[NC-R044]: rule id `TQ-01` is already used by a rule in the bundled rules" in text
     assert "replaces TQ-01 because" in text
 
 
@@ -198,7 +198,7 @@ def test_a_bad_replacement_is_refused(tmp_path: Path, extra: str, message: str) 
     office = folder(tmp_path, "office_rules", rule(rid="NL-01", extra=extra))
     with pytest.raises(InputError) as exc:
         load_pack(None, (str(office),))
-    assert message in messages(exc)
+    assert message in messages(exc) and {d.code for d in exc.value.diagnostics} == {"NC-R043"}
 
 
 def test_replacing_twice_and_replacing_in_the_bundled_folder_are_refused(tmp_path: Path) -> None:
@@ -206,22 +206,22 @@ def test_replacing_twice_and_replacing_in_the_bundled_folder_are_refused(tmp_pat
     office = folder(tmp_path, "office_rules", rule(rid="NL-01", extra=reason) + rule(rid="NL-02", extra=reason))
     with pytest.raises(InputError) as exc:
         load_pack(None, (str(office),))
-    assert "TQ-04a is replaced twice: by NL-01" in messages(exc)
+    assert "error[NC-R043]: TQ-04a is replaced twice: by NL-01" in messages(exc)
     base = tmp_path / "base"
     shutil.copytree(rules_dir(), base)
     with (base / "tq.norm").open("a", encoding="utf-8") as fh:
         fh.write(rule(rid="TQ-99", extra=reason))
     with pytest.raises(InputError) as exc:
         load_pack(str(base))
-    assert "only a rule in an added folder" in messages(exc)
+    assert "only a rule in an added folder" in messages(exc) and exc.value.diagnostics[0].code == "NC-R043"
 
 
 def test_an_added_folder_must_exist_and_be_given_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "lint", "--add-rules", str(tmp_path / "nowhere"))
-    assert code == 2 and "added rules folder not found" in " ".join(err.split())
+    assert code == 2 and "error[NC-P007]: added rules folder not found" in " ".join(err.split())
     office = folder(tmp_path, "office_rules", rule())
     code, _, err = run(capsys, "lint", "--add-rules", str(office), "--add-rules", str(office))
-    assert code == 2 and "given twice" in " ".join(err.split())
+    assert code == 2 and "given twice" in " ".join(err.split()) and "NC-P007" in err
 
 
 # ---- what a rule change moves ------------------------------------------------------------------
@@ -324,9 +324,9 @@ def test_rules_diff_reads_a_git_revision_without_touching_the_work_tree(tmp_path
     status = subprocess.run(["git", "-C", str(repo), "status", "--porcelain"], capture_output=True, text=True).stdout
     assert status.split() == ["M", "rules/tq.norm"]
     code, _, err = run(capsys, "rules", "--rules", str(repo / "rules"), "--diff", "no-such-revision")
-    assert code == 2 and "nor a revision of this repository" in " ".join(err.split())
+    assert code == 2 and "error[NC-P008]: not a folder of rule files, nor a revision of this repository" in " ".join(err.split())
     code, _, err = run(capsys, "rules", "--cases", "cases")
-    assert code == 2 and "--diff" in err
+    assert code == 2 and "--diff" in err and "NC-C001" in err
 
 
 def test_a_pin_written_against_an_older_pack_names_the_rules_changed_since(tmp_path: Path,
@@ -358,7 +358,7 @@ def test_pinned_against_takes_a_hash_only(tmp_path: Path, capsys: pytest.Capture
     case = tmp_path / "pin.yaml"
     case.write_text(CASE.replace("normcheck: 1\n", "normcheck: 1\npinned_against: last week\n"), encoding="utf-8")
     code, out, _ = run(capsys, "test", str(case))
-    assert code == 2 and "pin.yaml:2:17" in out and "`pinned_against` takes the rule pack's SHA-256" in out
+    assert code == 2 and "pin.yaml:2:17: error[NC-F015]: `pinned_against` takes the rule pack's SHA-256" in " ".join(out.split())
     digits = "111222333" + "0" * 55  # a run of digits in a hash is not a BSN
     case.write_text(CASE.replace("normcheck: 1\n", f"normcheck: 1\npinned_against: sha256:{digits}\n")
                     .replace("OFFICE-01: RISK", "TQ-01: INSUFFICIENT_DATA").replace("  representative_appointed: false\n", ""),
@@ -422,7 +422,7 @@ def test_the_readme_example_runs_with_plain_pytest(tmp_path: Path) -> None:
     assert "1 failed, 2 passed" in out and "normcheck" in out.split("collected")[0]
     assert "FAILED pins/amv-2025-0042.yaml::TQ-01" in out
     assert "-level: BREACH" in out and "+level: INSUFFICIENT_DATA" in out
-    assert "missing facts: best_interests_assessment_documented" in out
+    assert "Facts that could decide this: best_interests_assessment_documented" in out
     assert "pinned because: no best-interests assessment before the return decision" in out
     pin = where / "pins" / "amv-2025-0042.yaml"
     pin.write_text(pin.read_text(encoding="utf-8").replace(
@@ -454,8 +454,8 @@ def test_every_file_that_claims_to_be_a_case_is_tested_and_nothing_is_skipped_si
                       "pins/sub/expect-text.yaml::expect", "pins/sub/empty-expect.yaml::expect", "pins/sub/latin1.yaml::case",
                       "pins/sub/not-a-case.yaml::case"}, out
     assert "pins/sub/quoted.yaml::TQ-01" not in out.split("short test summary")[1]
-    assert "bad-yaml.yaml:5:8: error: not valid YAML" in out
-    assert "unknown-fact.yaml:4:3: error: unknown fact `not_a_fact`" in out
+    assert "bad-yaml.yaml:5:8: error[NC-Y001]: not valid YAML" in out
+    assert "unknown-fact.yaml:4:3: error[NC-F001]: unknown fact `not_a_fact`" in out
     assert "is not a normcheck case file" in out and "the `expect:` block is empty" in out
     assert "not UTF-8" in out
     assert "outside-the-glob" not in out

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace, err: Console) -> int:
     if args.command == "sweep":
         from .sweep import cmd_sweep
         return cmd_sweep(args, err)
-    raise InputError([Diagnostic("normcheck", None, None, f"unknown command {args.command}")])  # pragma: no cover
+    raise InputError([Diagnostic("normcheck", None, None, f"unknown command {args.command}", code="NC-C001")])  # pragma: no cover
 
 
 def _validity(r: ir.Rule) -> str:
@@ -87,13 +87,14 @@ def rules(args: argparse.Namespace) -> int:
     if args.diff:
         return rules_diff(args)
     if args.cases:
-        raise InputError([Diagnostic("--cases", None, None, "--cases runs the cases under two rule packs: it goes with --diff OLD")])
+        raise InputError([Diagnostic("--cases", None, None, "--cases runs the cases under two rule packs: it goes with --diff OLD",
+                                     code="NC-C001")])
     pack = load_pack(args.rules, tuple(args.add_rules)).pack
     rows = rule_rows(pack, args.family)
     if args.family and not rows:
         families = sorted({r.family for r in pack.rules})
         raise InputError([Diagnostic("--family", None, None, f"no rules in family `{args.family}`",
-                                     hint=did_you_mean(args.family, families) or "families: " + ", ".join(families))])
+                                     hint=did_you_mean(args.family, families) or "families: " + ", ".join(families), code="NC-C001")])
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return 0
@@ -192,7 +193,7 @@ def explain(args: argparse.Namespace) -> int:
     versions = pack.versions(args.rule)
     if not versions:
         raise InputError([Diagnostic(args.rule, None, None, f"no rule `{args.rule}`",
-                                     hint=did_you_mean(args.rule, pack.rule_ids()) or "`normcheck rules` lists them")])
+                                     hint=did_you_mean(args.rule, pack.rule_ids()) or "`normcheck rules` lists them", code="NC-C001")])
     out = Console(highlight=False)
     lang = args.lang
     for r in versions:
@@ -298,7 +299,7 @@ def lint(args: argparse.Namespace, err: Console) -> int:
     pack = loaded.pack
     unused = set(pack.sources) - {c.source for r in pack.rules for c in r.citations}
     for name in sorted(unused):
-        out.print(f"warning: source `{name}` is declared but no rule cites it", style="yellow")
+        out.print(f"warning[NC-R012]: source `{name}` is declared but no rule cites it", style="yellow")
     unverified = [r for r in pack.rules if not r.verified]
     files = len(pack.files) + sum(len(a.files) for a in pack.added)
     replaced = [r for r in pack.rules if r.replaces]

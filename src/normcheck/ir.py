@@ -52,8 +52,12 @@ TEXT = Type("text")
 
 @dataclass(frozen=True)
 class Node:
+    """Where it was written (file, line, column) rides along for messages; it never affects equality."""
+
     text: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
+    column: int = field(default=0, compare=False, kw_only=True)
+    file: str = field(default="", compare=False, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -286,6 +290,7 @@ class RulePack:
     digest: str
     files: tuple[str, ...]
     value_labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # fact -> lang -> value -> words
+    not_established: dict[str, frozenset[str]] = field(default_factory=dict)  # fact -> values meaning "never established"
     # With added rule folders: `digest` identifies the whole pack as run, `base_digest` the bundled
     # rules (or `--rules DIR`) alone, `added` each added folder. Without: base_digest == digest.
     base_digest: str = ""

@@ -65,7 +65,7 @@ def _commit(repo: Repo, rev: str) -> str:
     except RuntimeError:
         raise InputError([Diagnostic(rev, None, None, "not a folder of rule files, nor a revision of this repository",
                                      expected="a folder with *.norm files, or a git revision (a commit, a tag, a branch, HEAD~1)",
-                                     hint=f"the repository is {repo.top}")]) from None
+                                     hint=f"the repository is {repo.top}", code="NC-P008")]) from None
 
 
 def export_rules(repo: Repo, rev: str, into: Path) -> tuple[Path, str]:
@@ -74,18 +74,18 @@ def export_rules(repo: Repo, rev: str, into: Path) -> tuple[Path, str]:
     try:
         data = _git(repo.top, "archive", "--format=tar", commit, "--", repo.rules or ".")
     except RuntimeError as exc:
-        raise InputError([Diagnostic(rev, None, None, f"cannot read the rules at this revision: {exc}")]) from None
+        raise InputError([Diagnostic(rev, None, None, f"cannot read the rules at this revision: {exc}", code="NC-P008")]) from None
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         if hasattr(tarfile, "data_filter"):
             tar.extractall(into, filter="data")
         else:  # pragma: no cover - Python without extraction filters
             for member in tar.getmembers():
                 if not (member.isfile() or member.isdir()) or member.name.startswith(("/", "..")) or ".." in member.name:
-                    raise InputError([Diagnostic(rev, None, None, f"unexpected entry in the archive: {member.name}")])
+                    raise InputError([Diagnostic(rev, None, None, f"unexpected entry in the archive: {member.name}", code="NC-P008")])
             tar.extractall(into)
     folder = into / repo.rules if repo.rules else into
     if not folder.is_dir() or not any(folder.glob("*.norm")):
-        raise InputError([Diagnostic(rev, None, None, f"there are no rule files in {repo.rules or 'the repository'} at {commit[:12]}")])
+        raise InputError([Diagnostic(rev, None, None, f"there are no rule files in {repo.rules or 'the repository'} at {commit[:12]}", code="NC-P008")])
     return folder, commit
 
 
@@ -111,7 +111,7 @@ def old_pack(spec: str, rules_root: Path, added: tuple[str, ...] = ()) -> OldPac
     if repo is None:
         raise InputError([Diagnostic(spec, None, None, "no such folder, and the rules are not in a git repository "
                                      "(so a revision cannot be read)",
-                                     expected="a folder with the old *.norm files (e.g. an older normcheck's rules)")])
+                                     expected="a folder with the old *.norm files (e.g. an older normcheck's rules)", code="NC-P008")])
     tmp = tempfile.TemporaryDirectory(prefix="normcheck-rules-")
     try:
         folder, commit = export_rules(repo, spec, Path(tmp.name))
