@@ -354,6 +354,29 @@ def test_a_pin_written_against_an_older_pack_names_the_rules_changed_since(tmp_p
     assert code == 1 and "cannot be named" in " ".join(out.split())
 
 
+def test_a_pin_against_bundled_rules_kept_in_the_cache_compares_the_bundled_rules(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pinned against the bundled rules' hash of an older pack that only the cache keeps: the
+    office's own folder is not listed as added since, the edited bundled rule is."""
+    monkeypatch.setenv("NORMCHECK_CACHE", str(tmp_path / "cache"))
+    now, old = tmp_path / "rules-now", tmp_path / "rules-old"
+    shutil.copytree(rules_dir(), now)
+    shutil.copytree(rules_dir(), old)
+    tq = old / "tq.norm"
+    tq.write_text(tq.read_text(encoding="utf-8").replace("216 - age_at_application_months < policy_durable",
+                                                          "228 - age_at_application_months < policy_durable"), encoding="utf-8")
+    written_against = load_pack(str(old)).pack.digest  # compiled once, so the cache keeps it
+    load_pack.cache_clear()
+    office = folder(tmp_path, "office_rules", rule())
+    case = tmp_path / "pin.yaml"
+    case.write_text(CASE.replace("normcheck: 1\n", f"normcheck: 1\npinned_against: {written_against}\n"), encoding="utf-8")
+    code, out, _ = run(capsys, "test", "--rules", str(now), "--add-rules", str(office), str(case))
+    flat = " ".join(out.split())
+    assert code == 0 and "1 pinned interpretations hold" in flat
+    assert f"pinned against sha256:{written_against[:16]} (a pack kept in the compiled-pack cache)" in flat
+    assert "changed in meaning: TQ-04a" in flat and "OFFICE-01" not in flat
+
+
 def test_pinned_against_takes_a_hash_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     case = tmp_path / "pin.yaml"
     case.write_text(CASE.replace("normcheck: 1\n", "normcheck: 1\npinned_against: last week\n"), encoding="utf-8")

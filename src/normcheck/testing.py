@@ -212,7 +212,14 @@ class PackChanges:
             from .rulediff import diff_packs
 
             found = find_pack(pinned, self.rules_root or rules_dir(), self.added)
-            diff = diff_packs(found.loaded.pack, self.loaded.pack) if found is not None else None
+            now = self.loaded.pack
+            if found is not None and now.added and not found.loaded.pack.added:
+                # a pack of bundled rules alone (kept in the cache): compare the bundled rules, so the
+                # added folders' own rules are not listed as added since
+                from .pack import load_pack
+
+                now = load_pack(self.rules_root).pack
+            diff = diff_packs(found.loaded.pack, now) if found is not None else None
             pack = self.loaded.pack
             self._seen[pinned] = PackChange(pinned, pack.digest, pack.base_digest or pack.digest,
                                             found.label if found else None, diff)
