@@ -387,3 +387,29 @@ def test_readings_in_every_human_format_and_dutch_throughout(capsys, fmt: str) -
     assert "Beslist volgens de lezing" in nl and "toegepast in deze run" in nl
     for english in ("Readings", "held by", "argues:", "Decided under", "applied in this run", "Needs human", "Checklist"):
         assert english not in nl, (fmt, english)
+
+
+def test_rules_diff_counts_what_a_reading_gives_as_meaning(tmp_path: Path, capsys) -> None:
+    """A reading that now gives another level changes the rule's meaning (under --reading, and once
+    the question is settled); a reworded argument is wording only."""
+    from normcheck.resources import rules_dir
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(rules_dir(), old)
+    shutil.copytree(rules_dir(), new)
+    tq = new / "tq.norm"
+    text = tq.read_text(encoding="utf-8")
+    start = text.index("rule TQ-01\n")
+    at = text.index("  reading state gives OK", start)
+    text = text[:at] + "  reading state gives INSUFFICIENT_DATA" + text[at + len("  reading state gives OK"):]
+    start = text.index("rule TQ-04b\n")
+    at = text.index('    argues en "', start) + len('    argues en "')
+    text = text[:at] + "Reworded: " + text[at:]
+    tq.write_text(text, encoding="utf-8")
+    assert main(["rules", "--rules", str(new), "--diff", str(old), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    kinds = {c["rule"]: c["change"] for c in doc["rules"]}
+    assert kinds.pop("TQ-01") == "meaning" and kinds.pop("TQ-04b") == "wording"
+    assert kinds == {"TQ-11": "meaning"}, kinds  # it reads `TQ-01 fires`
+    detail = next(c for c in doc["rules"] if c["rule"] == "TQ-01")["details"]
+    assert any("state gives OK" in d and "state gives INSUFFICIENT_DATA" in d for d in detail), detail

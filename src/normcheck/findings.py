@@ -26,6 +26,7 @@ from .wording import long_date, quiet_message
 # 1.2: problems[].code, findings[].not_established, summary, reasons *_not_established
 # 2.0: findings[].readings and reading_applied (counter_argument removed: contested grades name readings),
 #      decided_by[].open_norm, facts_to_collect[].assess, records[].open_norms and reading_flips, receipt.readings
+#      (with main's own suite: receipt.bundled_pack_sha256 and added_rules)
 SCHEMA_VERSION = "2.0"
 FAMILY_ORDER = ("tq", "sbc", "echr3", "qd4", "changu", "cec")  # the design's order of the norm families
 Lang = Literal["en", "nl"]
@@ -308,15 +309,27 @@ class RecordResult(_Model):
 
 
 @_record
+class AddedRules(_Model):
+    """A folder of an office's own rules added to the bundled ones."""
+
+    folder: str
+    sha256: str
+    rule_files: tuple[str, ...]
+    replaces: tuple[str, ...] = ()  # bundled rule ids its rules take the place of
+
+
+@_record
 class Receipt(_Model):
     normcheck_version: str
     schema_version: str
-    rule_pack_sha256: str
+    rule_pack_sha256: str  # the pack as run: the bundled rules and any added folders
     rule_files: tuple[str, ...]
     engine: str
     python: str
     language: Lang
     readings: tuple[str, ...] = ()  # RULE:READING for every contested rule this run decided under a reading
+    bundled_pack_sha256: str = ""  # the bundled rules (or --rules DIR) alone; equal to rule_pack_sha256 without added folders
+    added_rules: tuple[AddedRules, ...] = ()
 
 
 @_record
@@ -680,5 +693,8 @@ def receipt(pack: ir.RulePack, engine_label: str, lang: str, readings: tuple[str
     return Receipt(normcheck_version=__version__, schema_version=SCHEMA_VERSION, rule_pack_sha256=pack.digest,
                    rule_files=pack.files, engine=engine_label,
                    python=f"{platform.python_implementation()} {platform.python_version()}", language=lang,  # type: ignore[arg-type]
-                   readings=tuple(readings))
+                   readings=tuple(readings),
+                   bundled_pack_sha256=pack.base_digest or pack.digest,
+                   added_rules=tuple(AddedRules(folder=a.folder, sha256=a.sha256, rule_files=a.files, replaces=a.replaces)
+                                     for a in pack.added))
 

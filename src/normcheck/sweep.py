@@ -159,7 +159,7 @@ def run_sweep(args: argparse.Namespace, policy_path: str | None = None) -> Sweep
 
     from .readings import pack_under, select
 
-    loaded = load_pack(args.rules)
+    loaded = load_pack(args.rules, tuple(getattr(args, "add_rules", ())))
     # under --reading the grid is evaluated with the contested rules decided by the readings chosen
     loaded = replace(loaded, pack=pack_under(loaded.pack, select(loaded.pack, getattr(args, "reading", None) or ())))
     check_as_of(args.as_of, loaded)

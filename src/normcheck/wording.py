@@ -46,6 +46,7 @@ LABELS: dict[str, dict[str, str]] = {
         "as_written": "as written (contested)", "no_flips": "no finding changes with the reading adopted",
         "compare_title": "normcheck: findings that change with the reading adopted", "flips": "Findings that change with the reading",
         "argues": "argues",
+        "bundled_rules": "bundled rules", "added_rules": "added rules", "replaces": "replacing",
     },
     "nl": {
         "BREACH": "Schending", "RISK": "Risico", "CONTESTED": "Omstreden uitleg",
@@ -76,6 +77,7 @@ LABELS: dict[str, dict[str, str]] = {
         "as_written": "zoals geschreven (omstreden)", "no_flips": "geen bevinding verandert met de gekozen lezing",
         "compare_title": "normcheck: bevindingen die veranderen met de gekozen lezing", "flips": "Bevindingen die veranderen met de lezing",
         "argues": "betoogt",
+        "bundled_rules": "meegeleverde regels", "added_rules": "toegevoegde regels", "replaces": "vervangt",
     },
 }
 

@@ -229,6 +229,7 @@ class Parsed:
     expect: dict[str, Expectation] | None
     facts: dict[str, Any]  # every fact the file states, `unknown` ones as UNKNOWN
     assessments: dict[str, AssessmentValue] | None = None  # what was examined of open norms' tests
+    pinned_against: str | None = None  # the rule pack's SHA-256 (or a prefix) the `expect:` block was written against
 
 
 def case_model(vocabulary: Vocabulary) -> Any:
@@ -239,7 +240,9 @@ def case_model(vocabulary: Vocabulary) -> Any:
 
 
 _CASE_KEYS = frozenset({"normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "expect", "facts",
-                        "assessments"})
+                        "assessments", "pinned_against"})
+# `pinned_against`: a rule pack's SHA-256 as the receipt shows it, whole or its first 12+ hex digits.
+PACK_HASH = re.compile(r"^(?:sha256:)?([0-9a-f]{12,64})$")
 _EXPECT_KEYS = frozenset({"level", "severity", "missing", "note", "readings"})
 _VALIDATORS: dict[int, tuple[Vocabulary, dict[str, Callable[[Any], Any]]]] = {}
 
@@ -297,6 +300,11 @@ def _quick(data: dict[Any, Any], vocabulary: Vocabulary) -> Parsed:
         if type(expect) is not dict:
             raise _Unsure
         expect = {_key(k): _expect(v) for k, v in expect.items()}
+    pinned = data.get("pinned_against")
+    if pinned is not None:
+        if type(pinned) is not str or not PACK_HASH.match(pinned.strip()):
+            raise _Unsure
+        pinned = PACK_HASH.match(pinned.strip()).group(1)  # type: ignore[union-attr]
     raw = data.get("facts", {})
     if type(raw) is not dict:
         raise _Unsure
@@ -318,7 +326,7 @@ def _quick(data: dict[Any, Any], vocabulary: Vocabulary) -> Parsed:
             if spec is None or spec.open_norm is None:
                 raise _Unsure
             assessments[name] = assessment_validator(spec)(value)
-    return Parsed(rid, record_type, ms, as_of, policy, note, expect, facts, assessments)
+    return Parsed(rid, record_type, ms, as_of, policy, note, expect, facts, assessments=assessments, pinned_against=pinned)
 
 
 def _key(k: Any) -> str:

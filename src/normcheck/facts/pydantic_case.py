@@ -53,6 +53,18 @@ class CaseBase(BaseModel):
     policy: Union[str, dict[str, Any], None] = None
     note: str | None = None
     expect: dict[str, ExpectValue] | None = None
+    pinned_against: str | None = None
+
+    @field_validator("pinned_against", mode="before")
+    @classmethod
+    def _pinned(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        match = m.PACK_HASH.match(v.strip()) if isinstance(v, str) else None
+        if match is None:
+            raise _fail("`pinned_against` takes the rule pack's SHA-256 as the receipt shows it (64 hex digits, "
+                        "or at least the first 12), not {value}", value=repr(_show(v)))
+        return match.group(1)
 
     @field_validator("id", mode="before")
     @classmethod
@@ -124,4 +136,5 @@ def to_parsed(parsed: CaseBase) -> Parsed:
     given = parsed.assessments  # type: ignore[attr-defined]
     assessments = {name: getattr(given, name) for name in given.model_fields_set} if given is not None else None
     return Parsed(parsed.id, parsed.record_type, parsed.member_state, parsed.as_of, parsed.policy, parsed.note, expect,
-                  {name: getattr(block, name) for name in block.model_fields_set}, assessments)
+                  {name: getattr(block, name) for name in block.model_fields_set}, assessments=assessments,
+                  pinned_against=parsed.pinned_against)

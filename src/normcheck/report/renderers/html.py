@@ -128,4 +128,6 @@ def render(run: RunView, out: TextIO) -> None:
     rc = run.receipt
     out.write(f"<p class=\"receipt\">{e(rc.label)}: normcheck {e(rc.normcheck_version)} · {e(rc.rule_pack_label)} "
               f"sha256 {e(rc.sha256)} · {e(rc.engine_label)}: {e(rc.engine)} · {e(rc.python)}"
-              + (f" · {e(rc.readings_label)}: {e(', '.join(rc.readings))}" if rc.readings else "") + "</p></body></html>\n")
+              + (f" · {e(rc.readings_label)}: {e(', '.join(rc.readings))}" if rc.readings else "")
+              + "".join(f"<br>{e(line)}" for line in ([rc.composition()] if rc.added else []))
+              + "</p></body></html>\n")
