@@ -429,6 +429,22 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
     )
 
 
+def cached_compile_pack(pack: ir.RulePack) -> CompiledPack:
+    """`compile_pack`, read from the cache next to the compiled pack when it is there (see `durable_cache`)."""
+    from . import durable_cache
+
+    hit = durable_cache.read(pack)
+    if hit is not None:
+        name, definition, views, strata = hit
+        return CompiledPack(name=name, definition=definition, strata=strata, views=tuple(
+            RuleView(rule.key, props, atoms, frozenset(rule.gate)) for rule, (props, atoms) in zip(pack.rules, views)))
+    compiled = compile_pack(pack)
+    if [v.key for v in compiled.views] == [r.key for r in pack.rules]:
+        durable_cache.write(pack, compiled.name, compiled.definition, [(v.props, v.atoms) for v in compiled.views],
+                            compiled.strata)
+    return compiled
+
+
 def _negative_refs(rule: ir.Rule) -> set[str]:
     out: set[str] = set()
     for u in rule.unless:
@@ -468,7 +484,7 @@ class DurableEngine:
             name = "nc_" + pack.digest[:16]
             compiled = DurableEngine._registered.get(name)
             if compiled is None:
-                compiled = compile_pack(pack)
+                compiled = cached_compile_pack(pack)
                 referenced = frozenset(d for r in pack.rules for d in r.rule_deps)
                 definition = {}
                 for key, rule in compiled.definition.items():
