@@ -65,68 +65,78 @@ def _personal(p: argparse.ArgumentParser) -> None:
                         "`warn` reports it as a warning and checks the file anyway")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line. `only`: build just that command's parser (its usage, help and errors are the same
+    as in the full parser; the other seven cost a few milliseconds of every run)."""
     p = argparse.ArgumentParser(prog="normcheck", description="Check anonymised migration cases and policies against "
                                 "legal norms, with pinpoint sources (T.Q., Schengen Borders Code, Art. 3 ECHR, Changu).")
     p.add_argument("--version", action="version", version=f"normcheck {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    c = sub.add_parser("check", help="check case files (the default command)")
-    c.add_argument("paths", nargs="+", metavar="PATH", help="case files (YAML) or folders")
-    c.add_argument("--format", choices=renderers.names(), default="terminal",
-                   help="terminal (default), json (docs/output-schema.json), markdown, html, csv (the batch summary)")
-    c.add_argument("--as-of", type=_date, metavar="DATE", help="evaluate every record on this date")
-    c.add_argument("--fail-on", choices=FAIL_ON, default="RISK",
-                   help="lowest level that makes the exit code 1 (default: RISK)")
-    c.add_argument("--all", action="store_true", help="show OK and NOT_APPLICABLE results in full too")
-    c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
-    c.add_argument("--engine", choices=("auto", "evaluator"), default="auto",
-                   help="auto: durable-rules cross-checked by the evaluator where durable-rules imports")
-    c.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
-                   help="check the files in N processes (output in the same order as with one)")
-    _common(c)
-    _personal(c)
+    if only in (None, "check"):
+        c = sub.add_parser("check", help="check case files (the default command)")
+        c.add_argument("paths", nargs="+", metavar="PATH", help="case files (YAML) or folders")
+        c.add_argument("--format", choices=renderers.names(), default="terminal",
+                       help="terminal (default), json (docs/output-schema.json), markdown, html, csv (the batch summary)")
+        c.add_argument("--as-of", type=_date, metavar="DATE", help="evaluate every record on this date")
+        c.add_argument("--fail-on", choices=FAIL_ON, default="RISK",
+                       help="lowest level that makes the exit code 1 (default: RISK)")
+        c.add_argument("--all", action="store_true", help="show OK and NOT_APPLICABLE results in full too")
+        c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+        c.add_argument("--engine", choices=("auto", "evaluator"), default="auto",
+                       help="auto: durable-rules cross-checked by the evaluator where durable-rules imports")
+        c.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                       help="check the files in N processes (output in the same order as with one)")
+        _common(c)
+        _personal(c)
 
-    t = sub.add_parser("test", help="check the expect: blocks of pinned case files")
-    t.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: cases/)")
-    _common(t)
-    _personal(t)
+    if only in (None, "test"):
+        t = sub.add_parser("test", help="check the expect: blocks of pinned case files")
+        t.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: cases/)")
+        _common(t)
+        _personal(t)
 
-    r = sub.add_parser("rules", help="list every rule with its family, level, severity, validity and verification")
-    r.add_argument("--format", choices=("terminal", "json"), default="terminal")
-    r.add_argument("--family", help="only this family (file name without .norm)")
-    _common(r)
+    if only in (None, "rules"):
+        r = sub.add_parser("rules", help="list every rule with its family, level, severity, validity and verification")
+        r.add_argument("--format", choices=("terminal", "json"), default="terminal")
+        r.add_argument("--family", help="only this family (file name without .norm)")
+        _common(r)
 
-    e = sub.add_parser("explain", help="show one rule: text, sources, facts, pinned cases")
-    e.add_argument("rule", help="rule id, e.g. TQ-04a")
-    e.add_argument("--cases", metavar="DIR", help="where to look for pinned cases (default: cases/)")
-    _common(e)
+    if only in (None, "explain"):
+        e = sub.add_parser("explain", help="show one rule: text, sources, facts, pinned cases")
+        e.add_argument("rule", help="rule id, e.g. TQ-04a")
+        e.add_argument("--cases", metavar="DIR", help="where to look for pinned cases (default: cases/)")
+        _common(e)
 
-    s = sub.add_parser("schema", help="print the JSON Schema of case files")
-    _common(s)
+    if only in (None, "schema"):
+        s = sub.add_parser("schema", help="print the JSON Schema of case files")
+        _common(s)
 
-    lint = sub.add_parser("lint", help="check the rule files (syntax, names, types, sources, messages)")
-    _common(lint)
+    if only in (None, "lint"):
+        lint = sub.add_parser("lint", help="check the rule files (syntax, names, types, sources, messages)")
+        _common(lint)
 
-    sw = sub.add_parser("sweep", help="evaluate a policy over a grid of ages and procedure lengths")
-    sw.add_argument("policy", help="policy record (YAML)")
-    sw.add_argument("--vary", action="append", default=[], metavar="FACT=A..B[:STEP]",
-                    help="a fact to vary over a range (repeat for a grid)")
-    sw.add_argument("--set", action="append", default=[], metavar="FACT=VALUE", help="fix a fact for every point")
-    sw.add_argument("--rule", action="append", default=[], metavar="RULE", help="only these rules")
-    sw.add_argument("--against", metavar="OTHER_POLICY", help="compare with another policy: who gains and who loses")
-    sw.add_argument("--format", choices=("terminal", "json", "csv", "svg"), default="terminal")
-    sw.add_argument("--output", "-o", metavar="FILE")
-    sw.add_argument("--as-of", type=_date, metavar="DATE")
-    _common(sw)
-    _personal(sw)
+    if only in (None, "sweep"):
+        sw = sub.add_parser("sweep", help="evaluate a policy over a grid of ages and procedure lengths")
+        sw.add_argument("policy", help="policy record (YAML)")
+        sw.add_argument("--vary", action="append", default=[], metavar="FACT=A..B[:STEP]",
+                        help="a fact to vary over a range (repeat for a grid)")
+        sw.add_argument("--set", action="append", default=[], metavar="FACT=VALUE", help="fix a fact for every point")
+        sw.add_argument("--rule", action="append", default=[], metavar="RULE", help="only these rules")
+        sw.add_argument("--against", metavar="OTHER_POLICY", help="compare with another policy: who gains and who loses")
+        sw.add_argument("--format", choices=("terminal", "json", "csv", "svg"), default="terminal")
+        sw.add_argument("--output", "-o", metavar="FILE")
+        sw.add_argument("--as-of", type=_date, metavar="DATE")
+        _common(sw)
+        _personal(sw)
 
-    sv = sub.add_parser("serve", help="a local page where a case is filled in and checked (loopback only, nothing stored)")
-    sv.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0: any free port)")
-    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
-    sv.add_argument("--allow-remote", action="store_true",
-                    help="allow a --host that is not a loopback address (the page is then reachable from the network)")
-    _common(sv)
+    if only in (None, "serve"):
+        sv = sub.add_parser("serve", help="a local page where a case is filled in and checked (loopback only, nothing stored)")
+        sv.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0: any free port)")
+        sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+        sv.add_argument("--allow-remote", action="store_true",
+                        help="allow a --host that is not a loopback address (the page is then reachable from the network)")
+        _common(sv)
     return p
 
 
@@ -174,7 +184,7 @@ def _main(argv: Sequence[str] | None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
     if args_in and args_in[0] not in SUBCOMMANDS and args_in[0] not in ("-h", "--help", "--version"):
         args_in = ["check"] + args_in  # `normcheck case.yaml` is `normcheck check case.yaml`
-    parser = build_parser()
+    parser = build_parser(args_in[0] if args_in and args_in[0] in SUBCOMMANDS else None)
     if not args_in:
         parser.print_help(sys.stderr)
         return 2
