@@ -13,7 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from . import ir
-from .findings import FAMILY_ORDER
+from .citations import LEGEND
+from .findings import FAMILY_ORDER, sources_and_background
+from .report.labels import t
+from .report.terminal import background_line, source_line
 from .diagnostics import Diagnostic, InputError, did_you_mean
 from .pack import load_pack
 from .resources import cases_dir
@@ -68,7 +71,7 @@ def rule_rows(pack: ir.RulePack, family: str | None = None) -> list[dict[str, An
             "valid_from": r.valid_from.isoformat() if r.valid_from else None,
             "valid_until": r.valid_until.isoformat() if r.valid_until else None,
             "pinpoints_verified": r.verified,
-            "unverified_pinpoints": [f"{c.source}: {c.pinpoint}" for c in r.citations if not c.verified],
+            "unverified_pinpoints": [f"{c.source}: {c.pinpoint or c.about_text('en')}" for c in r.citations if not c.verified],
             "file": f"{r.file}:{r.line}",
         })
     return rows
@@ -109,13 +112,16 @@ def explain(args: argparse.Namespace) -> int:
         out.print(f"  {r.text('titles', lang)}")
         out.print(f"  in force: {_validity(r)}   defined at {r.file}:{r.line}")
         out.print(Text("  Sources:", style="bold"))
-        for c in r.citations:
-            s = pack.sources[c.source]
-            ident = s.ecli or s.celex or s.hudoc or ""
-            mark = "verified" if c.verified else "PARAGRAPH UNVERIFIED"
-            out.print(f"    - {s.title} {('(' + ident + ')') if ident else ''}, {c.pinpoint} [{mark}]", markup=False)
-            if s.url:
-                out.print(f"      {s.url}", markup=False)
+        body, background = sources_and_background(r, pack, lang)
+        for ref in body:
+            out.print(f"    - {source_line(ref, lang)}", markup=False)
+            if ref.url:
+                out.print(f"      {ref.url}", markup=False)
+        for b in background:
+            out.print(f"    ({t(lang, 'background')}) {background_line(b, lang)}" + (f"  {b.url}" if b.url else ""),
+                      markup=False)
+        if any(ref.footnote for ref in body):
+            out.print(f"    {LEGEND.get(lang, LEGEND['en'])}", markup=False)
         for src, text in r.quotes:
             out.print(Text(f"  Text of {src}: “{text}”", style="italic"))
         if r.applies is not None:

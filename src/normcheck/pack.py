@@ -112,8 +112,14 @@ def load_pack(directory: str | None = None) -> LoadedPack:
             if name in value_labels and spec.values is not None and values <= set(spec.values):
                 value_labels[d.name] = value_labels[name]
                 break
+    fact_texts = {name: ir.FactText(spec.family, spec.label_texts, spec.question, spec.ask, spec.ask_instead)
+                  for name, spec in vocabulary.facts.items()}
+    for d in defines:
+        if d.name not in fact_texts or (d.labels and not fact_texts[d.name].labels):
+            family = fact_texts[d.name].family if d.name in fact_texts else ""
+            fact_texts[d.name] = ir.FactText(family, d.labels)
     pack = ir.RulePack(sources=sources, defines=defines, rules=rules, fact_types=fact_types, digest=digest,
-                       files=tuple(p.name for p in rule_files), value_labels=value_labels)
+                       files=tuple(p.name for p in rule_files), value_labels=value_labels, fact_texts=fact_texts)
     loaded = LoadedPack(pack, vocabulary, tuple(warnings))
     if cached is not None:
         try:

@@ -31,8 +31,11 @@ class FactSpec:
     file: str = ""
     line: int = 0
     labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (lang, ((value, label), …)) for reports
-    question: tuple[tuple[str, str], ...] = ()  # (lang, question) for a form asking for this fact
+    question: tuple[tuple[str, str], ...] = ()  # (lang, question) to the client or the authority, for forms and reports
     help: tuple[tuple[str, str], ...] = ()  # (lang, help text) where the vocabulary gives one per language
+    label_texts: tuple[tuple[str, str], ...] = ()  # (lang, the fact's name in words, for reports)
+    ask: str | None = None  # who can answer the question: client | authority | file
+    ask_instead: str | None = None  # a fact asked for instead of this one (date_of_birth -> age in months)
 
     def label(self, value: str, lang: str) -> str | None:
         """How a report or a form in `lang` words `value` (None: the vocabulary gives no wording)."""
@@ -74,6 +77,7 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
     titles: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     problems: list[Diagnostic] = []
     pending_refs: list[tuple[str, str, str, int]] = []
+    pending_instead: list[tuple[str, str, str, int]] = []
     for path in sorted(paths):
         name = str(path)
         try:
@@ -118,7 +122,12 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
                 labels=_labels(spec.get("labels"), values, name, line, fact, problems),
                 question=_texts(spec.get("question"), name, line, f"`question` of `{fact}`", problems),
                 help=_texts(spec.get("help"), name, line, f"`help` of `{fact}`", problems),
+                label_texts=_texts(spec.get("label"), name, line, f"`label` of `{fact}`", problems),
+                ask=_ask(spec.get("ask"), name, line, fact, problems),
+                ask_instead=str(spec["ask_instead"]) if spec.get("ask_instead") is not None else None,
             )
+            if spec.get("ask_instead") is not None:
+                pending_instead.append((fact, str(spec["ask_instead"]), name, line))
     for fact, ref, file, line in pending_refs:
         target = facts.get(ref)
         if target is None or target.values is None:
@@ -126,6 +135,10 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
             continue
         old = facts[fact]
         facts[fact] = replace(old, values=target.values, labels=old.labels or target.labels)
+    for fact, other, file, line in pending_instead:
+        if other not in facts:
+            problems.append(Diagnostic(file, line, 1, f"`ask_instead: {other}` of `{fact}` names no fact",
+                                       hint=did_you_mean(other, facts)))
     if problems:
         raise InputError(problems)
     return Vocabulary(facts=facts, families=tuple(families), titles=tuple(titles))
@@ -141,6 +154,19 @@ def _texts(raw: Any, file: str, line: int, what: str, problems: list[Diagnostic]
         problems.append(Diagnostic(file, line, 1, f"{what} must map a language to a text, e.g. {{en: \"…\", nl: \"…\"}}"))
         return ()
     return tuple(sorted((str(k), str(v)) for k, v in raw.items()))
+
+
+ASK = ("client", "authority", "file")
+
+
+def _ask(raw: Any, file: str, line: int, fact: str, problems: list[Diagnostic]) -> str | None:
+    """`ask: client | authority | file`: who can answer the fact's question."""
+    if raw is None:
+        return None
+    if str(raw) not in ASK:
+        problems.append(Diagnostic(file, line, 1, f"`ask` of `{fact}` must be one of {', '.join(ASK)}, not `{raw}`"))
+        return None
+    return str(raw)
 
 
 def _labels(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact: str,

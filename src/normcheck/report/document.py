@@ -6,14 +6,24 @@ import html
 
 from ..findings import Finding, RecordResult, Run
 from .labels import ORDER, SEVERITY, t
-from .terminal import SHOWN, fact_line, reason_text, source_line, unconcerned, unconcerned_families
+from ..citations import LEGEND
+from .labels import engine_words, family_name
+from .terminal import (SHOWN, as_of_line, background_line, collect_line, fact_line, marks_used, missing_line, reason_text,
+                       source_line, unconcerned, unconcerned_families)
+
+
+def _md_link(text: str, url: str | None) -> str:
+    if not url:
+        return text
+    label = text.replace("[", "\\[").replace("]", "\\]")
+    return f"[{label}](<{url}>)"
 
 
 def _md_finding(f: Finding, lang: str) -> list[str]:
     if f.level in ("OK", "NOT_APPLICABLE"):
         out = [f"#### {f.rule} — {f.title}", "", f"*{reason_text(f, lang)}*", ""]
         if f.decided_by:
-            out += [f"- `{fact_line(d, lang)}`" for d in f.decided_by] + [""]
+            out += [f"- {fact_line(d, lang)}" for d in f.decided_by] + [""]
         if f.note:
             out += [f"**{t(lang, 'note')}:** {f.note}", ""]
         return out
@@ -21,16 +31,19 @@ def _md_finding(f: Finding, lang: str) -> list[str]:
     out = [f"#### {f.rule} — {f.title}{sev}", "", f.message, ""]
     out += [f"*{line}*\n" for line in (f.law_applied, f.later_case_law) if line]
     out += [f"**{t(lang, 'sources')}**", ""]
-    out += [f"- {source_line(s, lang)}" for s in f.sources]
+    out += [f"- {source_line(s, lang, _md_link)}" for s in f.sources]
+    if f.background:
+        out += ["", f"*{t(lang, 'background')}*", ""]
+        out += [f"- {background_line(b, lang, _md_link)}" for b in f.background]
     if f.level in ("BREACH", "RISK", "CONTESTED") and f.decided_by:
         out += ["", f"**{t(lang, 'decided_by')}**", ""]
-        out += [f"- `{fact_line(d, lang)}`" for d in f.decided_by]
+        out += [f"- {fact_line(d, lang)}" for d in f.decided_by]
     if f.counter_argument:
         out += ["", f"**{t(lang, 'counter')}:** {f.counter_argument}"]
     if f.note:
         out += ["", f"**{t(lang, 'note')}:** {f.note}"]
     if f.missing_facts:
-        out += ["", f"**{t(lang, 'missing')}:** " + ", ".join(f"`{m}`" for m in f.missing_facts)]
+        out += ["", f"**{t(lang, 'missing')}:** " + missing_line(f)]
     return out + [""]
 
 
@@ -38,18 +51,20 @@ def markdown(run: Run, lang: str, show_all: bool = False) -> str:
     out = [f"# {t(lang, 'title')}", ""]
     for r in run.records:
         out += _md_record(r, lang, show_all)
+    if marks_used(f for r in run.records for f in r.findings):
+        out += [LEGEND.get(lang, LEGEND["en"]).replace("*", "\\*", 1), ""]
     rc = run.receipt
     out += [f"## {t(lang, 'receipt')}", "",
             f"- normcheck {rc.normcheck_version}, JSON schema {rc.schema_version}",
             f"- {t(lang, 'rule_pack')}: sha256 `{rc.rule_pack_sha256}` ({', '.join(rc.rule_files)})",
-            f"- {t(lang, 'engine')}: {rc.engine}", f"- {rc.python}", ""]
+            f"- {t(lang, 'engine')}: {engine_words(rc.engine, lang)}", f"- {rc.python}", ""]
     return "\n".join(out)
 
 
 def _md_record(r: RecordResult, lang: str, show_all: bool) -> list[str]:
     out = [f"## {t(lang, 'record')} {r.id or '?'}", "", f"- {t(lang, 'file')}: `{r.file}`"]
     if r.as_of:
-        out.append(f"- {t(lang, 'as_of')}: {r.as_of} ({t(lang, 'from')} {r.as_of_source})")
+        out.append(f"- {t(lang, 'as_of')}: {as_of_line(r, lang)}")
     if r.policy:
         out.append(f"- {t(lang, 'policy')}: {r.policy}")
     out.append("")
@@ -71,14 +86,16 @@ def _md_record(r: RecordResult, lang: str, show_all: bool) -> list[str]:
     if (rest or families) and not show_all:
         out += [f"### {t(lang, 'other_rules')}", "", "| " + t(lang, "rule") + " | " + t(lang, "level") + " |", "|---|---|"]
         out += [f"| {f.rule} | {t(lang, f.level)}: {reason_text(f, lang)} |" for f in rest]
-        out += [f"| {fam} ({n}) | {t(lang, 'not_concerned')} |" for fam, n in families]
+        out += [f"| {family_name(lang, fam)} ({n}) | {t(lang, 'not_concerned')} |" for fam, n in families]
         out.append("")
         for f in rest:
             if f.level == "OK" and f.note:
                 out += _md_finding(f, lang)
     if r.facts_to_collect:
-        out += [f"### {t(lang, 'facts_to_collect')}", "", "| # | fact | " + t(lang, "could_change") + " |", "|---|---|---|"]
-        out += [f"| {i} | `{c.fact}` | {', '.join(c.could_change)} |" for i, c in enumerate(r.facts_to_collect, 1)]
+        out += [f"### {t(lang, 'facts_to_collect')}", "",
+                f"| # | {t(lang, 'question')} | {t(lang, 'ask')} | {t(lang, 'could_change')} |", "|---|---|---|---|"]
+        out += [f"| {i} | {c.question or c.fact} | {c.ask_label or ''} | {collect_line(c, lang)} |"
+                for i, c in enumerate(r.facts_to_collect, 1)]
         out.append("")
     return out
 
@@ -89,10 +106,15 @@ h1,h2,h3,h4{font-family:Helvetica,Arial,sans-serif}
 .f{border-left:4px solid #999;padding:.2rem .8rem;margin:1rem 0;page-break-inside:avoid}
 .BREACH{border-color:#c00}.RISK{border-color:#e67e00}.CONTESTED{border-color:#8e44ad}
 .INSUFFICIENT_DATA{border-color:#c9a800}.OK{border-color:#2e7d32}.NOT_APPLICABLE{border-color:#bbb}
-.unverified{font-style:italic;color:#555} code{font-size:.9em} table{border-collapse:collapse}
+.background{color:#555;font-size:.9em} .legend{color:#555;font-size:.85em} code{font-size:.9em} table{border-collapse:collapse}
 td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left} .receipt{color:#555;font-size:.85em}
 @media print{body{margin:0;max-width:none}}
 """
+
+
+def _html_link(text: str, url: str | None) -> str:
+    e = html.escape
+    return f"<a href=\"{e(url)}\">{e(text)}</a>" if url else e(text)
 
 
 def html_page(run: Run, lang: str, show_all: bool = False) -> str:
@@ -102,7 +124,7 @@ def html_page(run: Run, lang: str, show_all: bool = False) -> str:
     for r in run.records:
         out.append(f"<h2>{e(t(lang, 'record'))} {e(r.id or '?')}</h2><ul><li>{e(t(lang, 'file'))}: <code>{e(r.file)}</code></li>")
         if r.as_of:
-            out.append(f"<li>{e(t(lang, 'as_of'))}: {e(r.as_of)} ({e(t(lang, 'from'))} {e(r.as_of_source or '')})</li>")
+            out.append(f"<li>{e(t(lang, 'as_of'))}: {e(as_of_line(r, lang))}</li>")
         if r.policy:
             out.append(f"<li>{e(t(lang, 'policy'))}: {e(r.policy)}</li>")
         out.append("</ul>")
@@ -119,32 +141,36 @@ def html_page(run: Run, lang: str, show_all: bool = False) -> str:
                 out.append(f"<div class=\"f {f.level}\"><h4>{e(f.rule)} — {e(f.title)}{sev}</h4><p>{e(f.message)}</p>")
                 out += [f"<p class=\"law\"><em>{e(line)}</em></p>" for line in (f.law_applied, f.later_case_law) if line]
                 out.append(f"<p><strong>{e(t(lang, 'sources'))}</strong></p><ul>")
-                for s in f.sources:
-                    cls = "" if s.verified else " class=\"unverified\""
-                    link = f" <a href=\"{e(s.url)}\">↗</a>" if s.url else ""
-                    out.append(f"<li{cls}>{e(source_line(s, lang))}{link}</li>")
+                out += [f"<li>{source_line(s, lang, _html_link, e)}</li>" for s in f.sources]
                 out.append("</ul>")
+                if f.background:
+                    out.append(f"<p class=\"background\"><em>{e(t(lang, 'background'))}</em></p><ul class=\"background\">")
+                    out += [f"<li>{background_line(b, lang, _html_link, e)}</li>" for b in f.background]
+                    out.append("</ul>")
                 if f.level in ("BREACH", "RISK", "CONTESTED") and f.decided_by:
                     out.append(f"<p><strong>{e(t(lang, 'decided_by'))}</strong></p><ul>")
-                    out += [f"<li><code>{e(fact_line(d, lang))}</code></li>" for d in f.decided_by]
+                    out += [f"<li>{e(fact_line(d, lang))}</li>" for d in f.decided_by]
                     out.append("</ul>")
                 if f.counter_argument:
                     out.append(f"<p><strong>{e(t(lang, 'counter'))}:</strong> {e(f.counter_argument)}</p>")
                 if f.missing_facts:
-                    out.append(f"<p><strong>{e(t(lang, 'missing'))}:</strong> {e(', '.join(f.missing_facts))}</p>")
+                    out.append(f"<p><strong>{e(t(lang, 'missing'))}:</strong> {e(missing_line(f))}</p>")
                 out.append("</div>")
         rest = [f for f in r.findings if f.level in ("OK", "NOT_APPLICABLE") and not unconcerned(f)]
         families = unconcerned_families(r)
         if (rest or families) and not show_all:
             listed = [f"{e(f.rule)} ({e(t(lang, f.level))})" for f in rest]
-            listed += [f"{e(fam)}: {n} ({e(t(lang, 'not_concerned'))})" for fam, n in families]
+            listed += [f"{e(family_name(lang, fam))}: {n} ({e(t(lang, 'not_concerned'))})" for fam, n in families]
             out.append(f"<h3>{e(t(lang, 'other_rules'))}</h3><p>" + ", ".join(listed) + "</p>")
         if r.facts_to_collect:
-            out.append(f"<h3>{e(t(lang, 'facts_to_collect'))}</h3><table><tr><th>#</th><th>fact</th><th>{e(t(lang, 'could_change'))}</th></tr>")
-            out += [f"<tr><td>{i}</td><td><code>{e(c.fact)}</code></td><td>{e(', '.join(c.could_change))}</td></tr>"
-                    for i, c in enumerate(r.facts_to_collect, 1)]
+            out.append(f"<h3>{e(t(lang, 'facts_to_collect'))}</h3><table><tr><th>#</th><th>{e(t(lang, 'question'))}</th>"
+                       f"<th>{e(t(lang, 'ask'))}</th><th>{e(t(lang, 'could_change'))}</th></tr>")
+            out += [f"<tr><td>{i}</td><td>{e(c.question or c.fact)}</td><td>{e(c.ask_label or '')}</td>"
+                    f"<td>{e(collect_line(c, lang))}</td></tr>" for i, c in enumerate(r.facts_to_collect, 1)]
             out.append("</table>")
+    if marks_used(f for r in run.records for f in r.findings):
+        out.append(f"<p class=\"legend\">{e(LEGEND.get(lang, LEGEND['en']))}</p>")
     rc = run.receipt
     out.append(f"<p class=\"receipt\">{e(t(lang, 'receipt'))}: normcheck {e(rc.normcheck_version)} · {e(t(lang, 'rule_pack'))} "
-               f"sha256 {e(rc.rule_pack_sha256)} · {e(t(lang, 'engine'))}: {e(rc.engine)} · {e(rc.python)}</p></body></html>")
+               f"sha256 {e(rc.rule_pack_sha256)} · {e(t(lang, 'engine'))}: {e(engine_words(rc.engine, lang))} · {e(rc.python)}</p></body></html>")
     return "\n".join(out) + "\n"

@@ -3,16 +3,18 @@ that decided them, the counter-argument of contested readings, the facts to coll
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from ..findings import REASONS, DecidingFact, Finding, RecordResult, Run, SourceRef
-from .labels import COLOURS, EXCEPTION_STATUS, ORDER, SEVERITY, t
+from ..citations import LEGEND, MARK
+from ..findings import REASONS, BackgroundRef, DecidingFact, FactToCollect, Finding, RecordResult, Run, SourceRef
+from .labels import COLOURS, EXCEPTION_STATUS, ORDER, SEVERITY, engine_words, family_name, t
 
 SHOWN = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA")
 
@@ -29,23 +31,71 @@ def _value(v: object) -> str:
     return str(v)
 
 
-def source_line(s: SourceRef, lang: str) -> str:
-    ident = s.ecli or s.celex or s.hudoc or s.url or ""
-    mark = t(lang, "verified") if s.verified else t(lang, "unverified")
-    if s.source_status == "unverified":
-        mark += "; " + t(lang, "source_unverified")
-    ident_part = f" ({ident})" if ident and ident not in s.title else ""
-    return f"{s.title}{ident_part}, {s.pinpoint} [{mark}]"
+Link = Callable[[str, "str | None"], str]
+
+
+def _plain(text: str, url: str | None = None) -> str:
+    return text
+
+
+def source_line(s: SourceRef, lang: str, link: Link = _plain, esc: Callable[[str], str] = _plain) -> str:
+    """The citation as a court writes it (through `link`, which a format may use to link it to the
+    official text), the footnote mark, and what it is cited for (`esc` escapes plain text)."""
+    text = link(s.citation, s.url) + (MARK if s.footnote else "")
+    if s.about:
+        text += esc(f" — {s.about}")
+    if s.note:
+        text += esc(f" ({s.note})")
+    return text
+
+
+def background_line(b: BackgroundRef, lang: str, link: Link = _plain, esc: Callable[[str], str] = _plain) -> str:
+    text = link(b.title, b.url)
+    if b.relates_to:
+        text = esc(f"{b.relates_to}: ") + text
+    return text + (esc(f" — {b.about}") if b.about else "")
+
+
+_LINK_START, _LINK_END = "\x00", "\x01"
+
+
+def _mark_link(text: str, url: str | None) -> str:
+    return f"{_LINK_START}{text}{_LINK_END}" if url else text
+
+
+def _linked(prefix: str, line: str, url: str | None, style: str = "") -> Text:
+    """A line whose linked part (between the marks) a terminal can open."""
+    out = Text(prefix, style=style)
+    before, _, rest = line.partition(_LINK_START)
+    linked, _, after = rest.partition(_LINK_END)
+    out.append(before, style=style)
+    out.append(linked, style=Style(link=url) + Style.parse(style) if url and style else Style(link=url) if url else style)
+    out.append(after, style=style)
+    return out
+
+
+def marks_used(findings: Iterable[Finding]) -> bool:
+    """Does any shown source carry the footnote mark (then the report prints the legend once)?"""
+    return any(s.footnote for f in findings if f.level in SHOWN for s in f.sources)
 
 
 def fact_line(d: DecidingFact, lang: str) -> str:
-    text = f"{d.name} = {_value(d.value)}"
-    if d.stated_at:
-        text += f" ({d.stated_at})"
-    if d.derived and d.definition:
-        inputs = ", ".join(f"{i.name} = {_value(i.value)}" for i in d.inputs)
-        text += f" — {t(lang, 'defined_as')} {d.definition}" + (f" [{inputs}]" if inputs else "")
-    return text
+    """A deciding fact in words: its name, its value, and what a derived fact is computed from."""
+    return d.text or f"{d.name} = {_value(d.value)}"
+
+
+def missing_line(f: Finding) -> str:
+    return ", ".join(f.missing_labels or f.missing_facts)
+
+
+def as_of_line(r: RecordResult, lang: str) -> str:
+    basis = r.as_of_basis or r.as_of_source
+    return f"{r.as_of} ({t(lang, 'from')} {basis})" if basis else str(r.as_of)
+
+
+def collect_line(c: FactToCollect, lang: str) -> str:
+    """The rules a fact could change, and the highest level it could lead to."""
+    return f"{', '.join(c.could_change)} ({t(lang, 'level_reach')}: {t(lang, c.level).lower()}, {SEVERITY[lang][c.severity]})"
 
 
 def reason_text(f: Finding, lang: str) -> str:
@@ -61,7 +111,8 @@ def _quiet_finding(f: Finding, lang: str) -> Group:
         parts.append(Text("     " + "; ".join(fact_line(d, lang) for d in f.decided_by), style="dim"))
     for e in f.exceptions:
         if e.status == "holds":
-            parts.append(Text(f"     {t(lang, 'exception')}: {EXCEPTION_STATUS.get(lang, EXCEPTION_STATUS['en'])['unless']} {e.condition}", style="dim"))
+            unless = EXCEPTION_STATUS.get(lang, EXCEPTION_STATUS["en"])["unless"]
+            parts.append(Text(f"     {t(lang, 'exception')}: {unless} {e.description or e.condition}", style="dim"))
     if f.note:
         parts.append(Text.assemble((f"     {t(lang, 'note')}: ", "bold"), f.note))
     return Group(*parts)
@@ -74,15 +125,18 @@ def _finding(f: Finding, lang: str) -> Group:
     sev = f" [{SEVERITY[lang][f.severity]}]" if f.severity else ""
     head = Text.assemble((f"● {f.rule}", f"bold {colour}"), (sev, colour), "  ", (f.title, "bold"))
     if f.level == "INSUFFICIENT_DATA":  # compact: what to collect; the full text is in --all, JSON, Markdown
-        return Group(head, Text.assemble((f"   {t(lang, 'missing')}: ", "bold yellow"), ", ".join(f.missing_facts)))
+        return Group(head, Text.assemble((f"   {t(lang, 'missing')}: ", "bold yellow"), missing_line(f)))
     parts: list[object] = [head, Text("   " + f.message)]
     for line in (f.law_applied, f.later_case_law):
         if line:
             parts.append(Text("   " + line, style="italic"))
     parts.append(Text(f"   {t(lang, 'sources')}:", style="bold"))
     for s in f.sources:
-        style = "" if s.verified else "italic"
-        parts.append(Text("     - " + source_line(s, lang), style=style))
+        parts.append(_linked("     - ", source_line(s, lang, _mark_link), s.url))
+    if f.background:
+        parts.append(Text(f"   {t(lang, 'background')}:", style="bold dim"))
+        for b in f.background:
+            parts.append(_linked("     - ", background_line(b, lang, _mark_link), b.url, "dim"))
     if f.level in ("BREACH", "RISK", "CONTESTED") and f.decided_by:
         parts.append(Text(f"   {t(lang, 'decided_by')}:", style="bold"))
         for d in f.decided_by:
@@ -93,9 +147,10 @@ def _finding(f: Finding, lang: str) -> Group:
         parts.append(Text.assemble((f"   {t(lang, 'note')}: ", "bold"), f.note))
     for e in f.exceptions:
         words = EXCEPTION_STATUS.get(lang, EXCEPTION_STATUS["en"])
-        parts.append(Text(f"   {t(lang, 'exception')}: {words['unless']} {e.condition} — {words[e.status]}", style="dim"))
+        parts.append(Text(f"   {t(lang, 'exception')}: {words['unless']} {e.description or e.condition} — {words[e.status]}",
+                          style="dim"))
     if f.missing_facts:
-        parts.append(Text.assemble((f"   {t(lang, 'missing')}: ", "bold yellow"), ", ".join(f.missing_facts)))
+        parts.append(Text.assemble((f"   {t(lang, 'missing')}: ", "bold yellow"), missing_line(f)))
     return Group(*parts)
 
 
@@ -125,7 +180,7 @@ def record_panel(r: RecordResult, lang: str, show_all: bool) -> Panel:
                 parts.append(f"{t(lang, lv)}: " + ", ".join(shown))
         families = unconcerned_families(r)
         if families:
-            parts.append(t(lang, "not_concerned") + ": " + ", ".join(f"{fam} ({n})" for fam, n in families))
+            parts.append(t(lang, "not_concerned") + ": " + ", ".join(f"{family_name(lang, fam)} ({n})" for fam, n in families))
         items.append(Text(f"\n{t(lang, 'other_rules')}: " + "; ".join(parts), style="dim"))
         for f in by_level.get("OK", []):  # an OK that carries a note (e.g. CH-01) is worth reading
             if f.note:
@@ -133,15 +188,16 @@ def record_panel(r: RecordResult, lang: str, show_all: bool) -> Panel:
     if r.facts_to_collect:
         table = Table(title=t(lang, "facts_to_collect"), title_justify="left", show_edge=False, expand=False)
         table.add_column("#", justify="right")
-        table.add_column(t(lang, "fact"), overflow="fold")
+        table.add_column(t(lang, "question"), overflow="fold")
+        table.add_column(t(lang, "ask"), overflow="fold")
         table.add_column(t(lang, "could_change"), overflow="fold")
         for i, c in enumerate(r.facts_to_collect, 1):
-            table.add_row(str(i), c.fact, ", ".join(c.could_change))
+            table.add_row(str(i), c.question or c.fact, c.ask_label or "", collect_line(c, lang))
         items.append(Text(""))
         items.append(table)
     head = [f"{t(lang, 'record')} {r.id or '?'} · {r.file}"]
     if r.as_of:
-        head.append(f"{t(lang, 'as_of')} {r.as_of} ({t(lang, 'from')} {r.as_of_source})")
+        head.append(f"{t(lang, 'as_of')} {as_of_line(r, lang)}")
     if r.policy:
         head.append(f"{t(lang, 'policy')} {r.policy}")
     items.insert(0, Text(" · ".join(head), style="bold"))  # inside the panel: a long title would be cut
@@ -168,9 +224,12 @@ def _sev(f: Finding) -> int:
 
 def print_run(run: Run, console: Console, lang: str, show_all: bool = False,
               records: Iterable[RecordResult] | None = None) -> None:
-    for r in records if records is not None else run.records:
+    shown = list(records if records is not None else run.records)
+    for r in shown:
         console.print(record_panel(r, lang, show_all))
+    if marks_used(f for r in shown for f in r.findings):
+        console.print(Text(LEGEND.get(lang, LEGEND["en"]), style="dim"))
     rc = run.receipt
     console.print(Text(
         f"{t(lang, 'receipt')}: normcheck {rc.normcheck_version} · {t(lang, 'rule_pack')} sha256:{rc.rule_pack_sha256[:16]} "
-        f"({len(rc.rule_files)} {t(lang, 'files')}) · {t(lang, 'engine')}: {rc.engine} · {rc.python}", style="dim"))
+        f"({len(rc.rule_files)} {t(lang, 'files')}) · {t(lang, 'engine')}: {engine_words(rc.engine, lang)} · {rc.python}", style="dim"))
