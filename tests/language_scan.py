@@ -163,7 +163,10 @@ def outputs(lang: str, files: list[Path] | None = None) -> Iterator[tuple[str, s
         record = load_record(path, loaded.vocabulary, display=shown)
         result = evaluate_record(record, loaded, engine, lang)
         run = findings.Run(receipt=findings.receipt(loaded.pack, "evaluator", lang), records=(result,))
-        own = (shown, record.id or "", record.policy_id or "", str(record.file)) + _typed(record, loaded)
+        # Diagnostics about the case file (a warning about a date of birth) quote the file and stay in
+        # English for now: they are the loader's, not the report's (see the README).
+        diagnostics = tuple(line.strip() for p in result.problems for line in p.render().splitlines() if line.strip())
+        own = (shown, record.id or "", record.policy_id or "", str(record.file)) + _typed(record, loaded) + diagnostics
         data = json.loads(run.model_dump_json())
         yield shown, "json", "\n".join(json_texts(data["records"][0])), own
         yield shown, "markdown", _strip_receipt(document.markdown(run, lang, True)), own
@@ -172,7 +175,7 @@ def outputs(lang: str, files: list[Path] | None = None) -> Iterator[tuple[str, s
         page = re.sub(r"<[^>]+>", " ", page)
         yield shown, "html", _strip_receipt(page.replace("&#x27;", "'").replace("&quot;", '"').replace("&amp;", "&")), own
         buf = io.StringIO()
-        terminal.print_run(run, Console(file=buf, width=400, no_color=True, highlight=False), lang, True)
+        terminal.print_run(run, Console(file=buf, width=4000, no_color=True, highlight=False), lang, True)
         yield shown, "terminal", _strip_receipt(buf.getvalue()), own
 
 

@@ -109,8 +109,8 @@ def test_duplicate_rule_ids_are_refused(tmp_path: Path) -> None:
 
 
 def test_versions_must_not_overlap(tmp_path: Path) -> None:
-    v1 = RULE.format(cond="flag", level="BREACH").replace("  fires", '  version "old"\n  valid until 2024-07-09\n  fires')
-    v2 = RULE.format(cond="flag", level="RISK").replace("  fires", '  version "new"\n  valid from 2024-07-09\n  fires')
+    v1 = RULE.format(cond="flag", level="BREACH").replace("  fires", '  version "old"\n  valid until 2024-07-09\n  judged on evaluation_date\n  fires')
+    v2 = RULE.format(cond="flag", level="RISK").replace("  fires", '  version "new"\n  valid from 2024-07-09\n  judged on evaluation_date\n  fires')
     out = errors(tmp_path, v1 + v2)
     assert any("overlap" in o for o in out)
     v2ok = v2.replace("2024-07-09", "2024-07-10")
@@ -158,4 +158,7 @@ def test_bundled_pack_is_clean(loaded) -> None:
         if r.contested:
             assert dict(r.counters).keys() == {"en", "nl"}, r.id
     tq = {r.id for r in pack.rules if r.family == "tq"}
-    assert tq == {"TQ-01", "TQ-02", "TQ-03", "TQ-04a", "TQ-04b", "TQ-05", "TQ-06", "TQ-07", "TQ-08", "TQ-09", "TQ-10", "TQ-11"}
+    assert tq == {"TQ-01", "TQ-02", "TQ-03", "TQ-04a", "TQ-04b", "TQ-05", "TQ-06", "TQ-07", "TQ-08", "TQ-09", "TQ-10",
+                  "TQ-11", "TQ-12", "TQ-13", "TQ-14", "TQ-15"}
+    changu = {r.id for r in pack.rules if r.family == "changu"}
+    assert changu == {"CH-01", "CH-02", "CH-03", "CH-04", "CH-05", "CH-06"}

@@ -90,7 +90,7 @@ class LocatorError(ValueError):
 
 LOCATOR_FORMS = ('"para 47", "paras 46-47", "§ 102", "§§ 77-105", "operative part", "operative part, point 1", '
                  '"operative part, points 1 and 3", "operative part, first indent", "recital 12", "question 2", '
-                 '"Art. 10(2)", "Art. 26(1)(a)(i) and (b)(i)-(ii)", "Art. 4(1), second sentence", "Arts 1 and 4", '
+                 '"Art. 10(2)", "Art. 26(1)(a)(i) and (b)(i)-(ii)", "Art. 4(1), second sentence", "Art. 14(1), introductory words", "Arts 1 and 4", '
                  'several joined by ";" — or no locator at all ("") with what is cited in en "…" nl "…"')
 
 Ranges = tuple[tuple[str, str | None], ...]
@@ -175,7 +175,7 @@ def _part(p: str) -> Part:
     raise LocatorError(f"`{p}` is not a locator")
 
 
-_ART_TOKEN = re.compile(r"\s*(?:(?P<sent>,\s*(?P<ord>first|second|third|fourth|fifth)\s+(?P<what>sentence|subparagraph))"
+_ART_TOKEN = re.compile(r"\s*(?:(?P<intro>,\s*introductory words)|(?P<sent>,\s*(?P<ord>first|second|third|fourth|fifth)\s+(?P<what>sentence|subparagraph))"
                         r"|(?P<group>\((?P<g>[0-9]+|[a-z]+)\))|(?P<conn>and|,|-)|(?:Art\.\s*)?(?P<art>\d+[a-z]*(?::\d+[a-z]*)?))")
 
 
@@ -207,7 +207,8 @@ def _articles(text: str) -> tuple[ArtRef, ...]:
             if not refs:
                 raise LocatorError("an article reference starts with its number")
             last = refs[-1]
-            refs[-1] = ArtRef(last.number, last.tail, (_ORDINALS[m.group("ord")], m.group("what")))
+            words = (0, "intro") if m.group("intro") else (_ORDINALS[m.group("ord")], m.group("what"))
+            refs[-1] = ArtRef(last.number, last.tail, words)
     if conn or not refs:
         raise LocatorError("the article reference ends too early")
     return tuple(refs)
@@ -268,7 +269,8 @@ def _art_nl(ref: ArtRef) -> str:
         previous = level
     if ref.sentence:
         ordinal, what = ref.sentence
-        out += f", {_ORDINALS_NL.get(ordinal, str(ordinal))} {'volzin' if what == 'sentence' else 'alinea'}"
+        out += ", aanhef" if what == "intro" else \
+            f", {_ORDINALS_NL.get(ordinal, str(ordinal))} {'volzin' if what == 'sentence' else 'alinea'}"
     return out
 
 
@@ -278,7 +280,8 @@ def _art_en(ref: ArtRef) -> str:
         out += {"": "", "and": " and ", ",": ", ", "-": " to "}[conn] + f"({value})"
     if ref.sentence:
         ordinal, what = ref.sentence
-        out += f", {next(k for k, v in _ORDINALS.items() if v == ordinal)} {what}"
+        out += ", introductory words" if what == "intro" else \
+            f", {next(k for k, v in _ORDINALS.items() if v == ordinal)} {what}"
     return out
 
 
@@ -438,6 +441,6 @@ def footnote(c: ir.Citation, source: ir.Source) -> bool:
 
 def wording_note(c: ir.Citation, source: ir.Source, lang: str) -> str | None:
     """A legislative article whose wording the rule's author could not check: a note, not a mark."""
-    if source.kind == "legislation" and not c.verified:
+    if source.kind == "legislation" and not c.verified and c.pinpoint:
         return WORDING_NOTE.get(lang, WORDING_NOTE["en"])
     return None

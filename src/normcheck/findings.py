@@ -97,9 +97,10 @@ def law_applied(res: RuleResult, lang: str, pack: ir.RulePack | None = None) -> 
     if res.judged_on is not None:
         on = long_date(res.judged_on, lang)
         if res.judged_basis == "evaluation_date":
-            return (f"Toegepast: de regel{version} zoals die gold op de peildatum, {on} (de regel noemt geen datum "
-                    "van de gebeurtenis)." if nl else
-                    f"Applied: the rule{version} as in force on the evaluation date, {on} (the rule names no event date).")
+            return (f"Toegepast: de regel{version} zoals die gold op de peildatum, {on} (een voortdurende situatie "
+                    "wordt beoordeeld naar de dag van de beoordeling)." if nl else
+                    f"Applied: the rule{version} as in force on the review date, {on} (a continuing situation is "
+                    "judged on the day of the review).")
         if res.outcome == "NOT_APPLICABLE" and res.reason == "not_in_force":
             return None  # the message says it
         return (f"Toegepast: de regel{version} zoals die gold op {on}, de datum van de gebeurtenis ({basis})."
@@ -215,7 +216,7 @@ class Finding(_Model):
     title: str
     message: str = Field(description="the rule's message when it fires; otherwise why it did not (or could not yet) fire")
     rule_message: str = Field(description="what the rule says when it fires, with this case's values")
-    counter_argument: str | None = None
+    counter_argument: str | None = None  # only on a CONTESTED finding: other grades have no opposing reading
     note: str | None = None
     reason: str = Field(description="fires | not_in_force | out_of_scope | no_facts | condition_false | "
                                     "condition_unknown | scope_unknown | exception_holds | …")
@@ -415,7 +416,7 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
         title=render(rule.text("titles", lang), run, lang, pack),
         message=render(rule.text("messages", lang), run, lang, pack) if res.fired else explain_quiet(res, lang, pack),
         rule_message=render(rule.text("messages", lang), run, lang, pack),
-        counter_argument=render(counter, run, lang, pack) if counter and (res.outcome == "CONTESTED" or rule.contested) else None,
+        counter_argument=render(counter, run, lang, pack) if counter and res.outcome == "CONTESTED" else None,
         note=render(note, run, lang, pack) if note else None,
         reason=res.reason, sources=sources, background=background, pinpoints_verified=rule.verified,
         decided_by=tuple(_deciding(n, run, pack, origins, lang) for n in sorted(res.decided) if not _constant(n, pack)),

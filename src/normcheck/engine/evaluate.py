@@ -466,15 +466,8 @@ def evaluate_id(versions: tuple[ir.Rule, ...], env: Env) -> RuleResult:
     result open unless every candidate version (and "no version in force", where the windows
     leave a gap) gives the same result."""
     first = versions[0]
-    if first.judged_on is None:
-        if not any(r.windowed for r in versions):
-            return evaluate_rule(first, env)
-        rule = next((r for r in versions if r.in_force(env.as_of)), None)
-        basis = "evaluation_date"
-        if rule is None:
-            return RuleResult(first, "NOT_APPLICABLE", None, None, "not_in_force", frozenset({"evaluation_date"}),
-                              _EMPTY, judged_on=env.as_of, judged_basis=basis)
-        return replace(evaluate_rule(rule, env), judged_on=env.as_of, judged_basis=basis)
+    if first.judged_on is None:  # the checker allows this only for a rule without window or versions
+        return evaluate_rule(first, env)
     basis = first.judged_on.text
     when = eval_node(first.judged_on, env)
     if when.known and when.value is not NULL:
