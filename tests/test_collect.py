@@ -97,7 +97,9 @@ def test_no_date_of_birth_when_the_age_is_known(write) -> None:
 
 
 def test_the_age_is_asked_instead_of_the_date_of_birth(write) -> None:
-    text = BOY.replace("  age_at_application_months: 189\n", "")
+    """A policy that investigates reception only below 15: the age decides TQ-03, and is asked for in
+    months, never as a date of birth."""
+    text = BOY.replace("  age_at_application_months: 189\n", "  policy_reception_assessment_age_limit_months: 180\n")
     asked = {c.fact for c in _collect(write, text).facts_to_collect}
     assert "date_of_birth" not in asked
     assert "age_at_application_months" in asked

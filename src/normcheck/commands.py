@@ -15,7 +15,7 @@ from rich.text import Text
 from . import ir
 from .citations import LEGEND
 from .findings import FAMILY_ORDER, sources_and_background
-from .report.labels import t
+from .report.labels import t as words
 from .report.terminal import background_line, source_line
 from .diagnostics import Diagnostic, InputError, did_you_mean
 from .pack import load_pack
@@ -125,7 +125,7 @@ def explain(args: argparse.Namespace) -> int:
             if ref.url:
                 out.print(f"      {ref.url}", markup=False)
         for b in background:
-            out.print(f"    ({t(lang, 'background')}) {background_line(b, lang)}" + (f"  {b.url}" if b.url else ""),
+            out.print(f"    ({words(lang, 'background')}) {background_line(b, lang)}" + (f"  {b.url}" if b.url else ""),
                       markup=False)
         if any(ref.footnote for ref in body):
             out.print(f"    {LEGEND.get(lang, LEGEND['en'])}", markup=False)

@@ -320,6 +320,7 @@ def render(text: str, run: CaseRun, lang: str, pack: ir.RulePack | None = None) 
 
 _RULE_WORD = {"en": "rule", "nl": "regel"}
 _LINE_WORD = {"en": "line", "nl": "regel"}
+_FILE_WORD = {"en": "file", "nl": "dossier"}
 _FROM_WORD = {"en": "computed from", "nl": "berekend uit"}
 _LEVEL_WORDS = {
     "en": {"BREACH": "breach", "RISK": "risk", "CONTESTED": "contested interpretation", "INSUFFICIENT_DATA":
@@ -361,7 +362,7 @@ def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any
                             definition=d.expr.text, inputs=inputs)
     line = origin.line if origin is not None and origin.line else None
     if line:
-        shown += f" ({_LINE_WORD[words]} {line})"
+        shown += f" ({_FILE_WORD[words]}, {_LINE_WORD[words]} {line})"
     return DecidingFact(name=name, value=to_json(raw), label=label, text=shown, stated_at=stated_at, line=line)
 
 
