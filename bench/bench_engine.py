@@ -1,24 +1,38 @@
 """Benchmark, run by hand (never in CI):  python bench/bench_engine.py [--cases 10000] [--memory 100000]
 
-Every figure is a ratio against a baseline measured in the same run on the same machine:
-  1. throughput of normcheck's engine on N generated T.Q. cases, against bare durable-rules posting
-     the same facts to hand-written rules (quality bar: at least 0.5), and against a hand-written
-     pure-Python check of the same rules (printed for information);
-  2. wall time of `normcheck case.yaml` against the bare import of its dependencies (bar: at most 1.5);
-  3. resident memory over M cases (bar: flat, i.e. the last sample within 10 % of the first).
+Every figure is a ratio against a baseline measured in the same run on the same machine, so the
+ratios travel between machines even though the absolute speeds do not:
+
+  1. sweep: `normcheck sweep` of the 2025 amv policy (TQ-04a/04b over age 0-215 x procedure 0-48,
+     10,584 points), whole process, against OpenFisca-core computing the same two rules over the
+     same grid, whole process (bench/openfisca_tq04.py; `pip install -e '.[bench]'`); and the 3-D
+     grid (x 37 values of the months a durable permit requires: 391,608 points);
+  2. start-up: `normcheck case.yaml`, whole process, against the bare import of its dependencies;
+  3. batch: normcheck's engine (evaluator with explanations + durable-rules + cross-check) against
+     the same rule pack on bare durable-rules (the same facts posted, no explanation, no
+     evaluator), against hand-written Python (the floor), and the evaluator alone against the
+     evaluator before the speed work (bench/baseline/evaluate_v0.py);
+  4. `normcheck -j N FOLDER` against `-j 1` on a folder of generated case files;
+  5. resident memory over many cases.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
+import json
 import os
 import random
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -28,6 +42,13 @@ from normcheck.engine.evaluate import evaluate  # noqa: E402
 from normcheck.pack import load_pack  # noqa: E402
 
 AS_OF = dt.date(2025, 11, 15)
+POLICY = ROOT / "cases" / "policies" / "nl-amv-2025.yaml"
+CASE = ROOT / "cases" / "tq" / "tq04a-age-183-amv-2025.yaml"
+SWEEP = ["sweep", str(POLICY), "--set", "is_unaccompanied_minor_at_application=true",
+         "--vary", "age_at_application_months=0..215", "--vary", "procedure_duration_months=0..48",
+         "--rule", "TQ-04a", "--rule", "TQ-04b"]
+THIRD_AXIS = ["--vary", "policy_durable_permit_requires_months_as_minor=0..36"]
+FLOOR = "import durable.lang, pydantic, lark, rich, ruamel.yaml"
 
 
 def generate(n: int, seed: int = 7) -> list[dict]:
@@ -56,57 +77,144 @@ def generate(n: int, seed: int = 7) -> list[dict]:
     return out
 
 
-# ---- baseline 1: bare durable-rules with hand-written rules for the same T.Q. conditions ----------
+# ---- whole processes ---------------------------------------------------------------------------
 
-def bare_durable(cases: list[dict]) -> float:
-    from durable import engine
 
-    fired = [0]
+def whole(cmd: list[str], repeats: int, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Median wall time and median CPU time (user + system) of a whole process, in seconds."""
+    walls, cpus = [], []
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
 
-    def hit(c):  # noqa: ANN001
-        fired[0] += 1
 
-    case = {"t": "case"}
-    defs = {
-        "tq01": {"all": [{"m": {"$and": [case, {"is_unaccompanied_minor_at_application": True}, {"return_decision_issued": True},
-                                          {"best_interests_assessment_documented": False}]}}], "run": hit},
-        "tq02": {"all": [{"m": {"$and": [case, {"is_unaccompanied_minor_at_application": True}, {"return_decision_issued": True},
-                                          {"$or": [{"adequate_reception_status": "not_assessed"}, {"adequate_reception_status": "assessment_pending"},
-                                                   {"adequate_reception_status": "verified_unavailable"},
-                                                   {"reception_assessment_before_return_decision": False}, {"reception_type_identified": "none"}]}]}}],
-                 "run": hit},
-        "tq04a": {"all": [{"m": {"$and": [case, {"is_unaccompanied_minor_at_application": True}, {"policy_permit_ends_at_majority": True},
-                                           {"$gt": {"age_at_application_months": 180}}]}}], "run": hit},
-        "tq04b": {"all": [{"m": {"$and": [case, {"is_unaccompanied_minor_at_application": True}, {"policy_permit_ends_at_majority": True},
-                                           {"$lte": {"age_at_application_months": 180}}, {"$lt": {"max_attainable": 36}}]}}], "run": hit},
-        "tq05": {"all": [{"m": {"$and": [case, {"is_unaccompanied_minor_at_application": True}, {"return_decision_issued": True},
-                                          {"adequate_reception_status": "verified_available"}, {"removal_postponed_reason": "awaiting_majority_age"}]}}],
-                 "run": hit},
-        "tq06": {"all": [{"m": {"$and": [case, {"is_unaccompanied_minor_at_application": True}, {"return_decision_issued": True},
-                                          {"$or": [{"reception_still_guaranteed_at_removal": "no"}, {"reception_still_guaranteed_at_removal": "not_rechecked"}]}]}}],
-                 "run": hit},
-        "tq08": {"all": [{"m": {"$and": [case, {"is_unaccompanied_minor_at_application": True}, {"$gt": {"procedure_months": 6}}]}}], "run": hit},
-        "catch": {"all": [{"m": {"$ex": {"t": 1}}}], "run": lambda c: None},
-    }
-    host = engine.Host()
-    name = f"bench_bare_{os.getpid()}_{time.time_ns()}"
-    host.register_rulesets({name: defs})
-    from normcheck.values import months_between
+def interleaved(cmds: dict[str, list[str]], repeats: int, env: dict[str, str]) -> dict[str, tuple[float, float]]:
+    """Run the commands in turn, `repeats` rounds, so that a busy machine slows all of them alike."""
+    samples: dict[str, list[tuple[float, float]]] = {k: [] for k in cmds}
+    for _ in range(repeats):
+        for k, cmd in cmds.items():
+            samples[k].append(whole(cmd, 1, env))
+    return {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in samples.items()}
 
+
+def normcheck_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "normcheck.cli", *args]
+
+
+def fired_counts(output: str) -> dict[str, int]:
+    return {rule: len(data["fires_at"]) for rule, data in json.loads(output)["rules"].items()}
+
+
+def sweep_bench(repeats: int, env: dict[str, str]) -> None:
+    print("sweep (whole process, median of %d; wall / CPU):" % repeats)
+    has_openfisca = importlib.util.find_spec("openfisca_core") is not None
+    cmds = {"normcheck 2-D": normcheck_cmd(*SWEEP), "normcheck 3-D": normcheck_cmd(*SWEEP, *THIRD_AXIS)}
+    if has_openfisca:
+        peer = [sys.executable, str(ROOT / "bench" / "openfisca_tq04.py")]
+        cmds.update({"OpenFisca 2-D": peer, "OpenFisca 3-D": peer + ["--3d"]})
+        # both compute the same thing: the same number of points per rule
+        ours = fired_counts(subprocess.run(normcheck_cmd(*SWEEP, "--format", "json"), env=env, capture_output=True,
+                                           text=True, check=True).stdout)
+        theirs = subprocess.run(peer, capture_output=True, text=True, check=True).stdout.split()
+        assert theirs[3] == str(ours["TQ-04a"]) and theirs[5] == str(ours["TQ-04b"]), (ours, theirs)
+    for k, cmd in cmds.items():  # warm up (and the rule-pack cache)
+        whole(cmd, 1, env)
+    got = interleaved(cmds, repeats, env)
+    for k, (w, c) in got.items():
+        print(f"  {k:<16} {w * 1000:7.0f} ms wall  {c * 1000:7.0f} ms CPU")
+    if has_openfisca:
+        for dim in ("2-D", "3-D"):
+            (nw, nc), (ow, oc) = got[f"normcheck {dim}"], got[f"OpenFisca {dim}"]
+            print(f"  ratio normcheck / OpenFisca, {dim}: {nw / ow:.2f} wall, {nc / oc:.2f} CPU   (bar: <= 1.00)")
+    else:
+        print("  OpenFisca-core is not installed: pip install -e '.[bench]' to compare")
+    print(f"  3-D grid (391,608 points): {got['normcheck 3-D'][0]:.2f} s wall   (bar: <= 2 s)")
+
+
+def startup_bench(repeats: int, env: dict[str, str]) -> None:
+    cmds = {"normcheck case.yaml": normcheck_cmd("--fail-on", "never", str(CASE)),
+            "bare import": [sys.executable, "-c", FLOOR]}
+    for cmd in cmds.values():
+        whole(cmd, 1, env)
+    got = interleaved(cmds, repeats, env)
+    (nw, nc), (fw, fc) = got["normcheck case.yaml"], got["bare import"]
+    print(f"start-up (whole process, median of {repeats}): `normcheck case.yaml` {nw * 1000:.0f} ms wall / {nc * 1000:.0f} ms CPU, "
+          f"`python -c \"{FLOOR}\"` {fw * 1000:.0f} ms / {fc * 1000:.0f} ms")
+    print(f"  ratio: {nw / fw:.2f} wall, {nc / fc:.2f} CPU   (bar: <= 1.50)")
+
+
+# ---- batch throughput ---------------------------------------------------------------------------
+
+
+def normcheck_engine(cases: list[dict], engine: Engine) -> float:
     start = time.perf_counter()
-    for i, f in enumerate(cases):
-        procedure = months_between(f["application_date"], f["decision_date"])
-        fact = {k: v for k, v in f.items() if not isinstance(v, dt.date)}
-        fact.update(t="case", sid=str(i), procedure_months=procedure,
-                    max_attainable=min(36, 216 - f["age_at_application_months"] - procedure))
-        host.assert_fact(name, fact)
-        host.delete_state(name, str(i))
+    for f in cases:
+        run = engine.run(f, AS_OF, f.keys())
+        assert not run.disagreements
     return time.perf_counter() - start
 
 
-# ---- baseline 2: hand-written pure Python ----------------------------------------------------------
+def evaluator_time(cases: list[dict], pack: Any, fn: Callable[..., Any]) -> float:
+    start = time.perf_counter()
+    for f in cases:
+        fn(pack, f, AS_OF, f.keys())
+    return time.perf_counter() - start
+
+
+def bare_durable_setup(cases: list[dict], engine: Engine) -> tuple[Callable[[], float], int]:
+    """The same rule pack (normcheck's compiled ruleset) on a bare durable-rules host, posted the
+    same facts normcheck posts, with actions that only chain (no explanation, no evaluator)."""
+    durable = engine.durable
+    compiled = durable_adapter.compile_pack(engine.pack)
+    referenced = frozenset(d for r in engine.pack.rules for d in r.rule_deps)
+    seen: dict[str, set[str]] = {}
+    fired = [0]
+
+    def action(key: str) -> Callable[[Any], None]:
+        if key in ("_begin", "_sink"):
+            return lambda c: None
+        rule_id = key.split("#")[0].split("@")[0]
+
+        def run(c: Any) -> None:
+            fired[0] += 1
+            mine = seen.setdefault(c.s.sid, set())
+            if rule_id in referenced and rule_id not in mine:
+                mine.add(rule_id)
+                c.assert_fact({"t": "finding", "rule": rule_id})
+        return run
+    name = f"bench_bare_{os.getpid()}_{time.time_ns()}"
+    host = durable_adapter.SyncHost()  # durable-rules' Host without its background dispatch threads, as normcheck
+    host.register_rulesets({name: {k: dict(v, run=action(k)) for k, v in compiled.definition.items()}})
+    posted = []
+    for i, f in enumerate(cases):  # the facts normcheck posts for each case, worked out before timing
+        env, _, _ = evaluate(engine.pack, f, AS_OF, f.keys())
+        sid = f"b{i}"
+        facts = durable.case_facts(env, sid)
+        if facts:
+            posted.append((sid, [{"sid": sid, "t": "$begin"}] + facts,
+                           [{"sid": sid, "t": "$end", "n": n} for n in range(1, compiled.strata + 1)]))
+    rounds = [0]
+
+    def timed() -> float:
+        rounds[0] += 1
+        start = time.perf_counter()
+        for sid, batch, ends in posted:
+            host.assert_facts(name, batch)
+            for end in ends:
+                host.assert_fact(name, end)
+            host.delete_state(name, sid)
+            seen.pop(sid, None)
+        return time.perf_counter() - start
+    return timed, len(posted)
+
 
 def pure_python(cases: list[dict]) -> float:
+    """The seven T.Q. conditions of the generated cases, hand-written (two-valued: every fact is known)."""
     from normcheck.values import months_between
 
     start = time.perf_counter()
@@ -125,37 +233,64 @@ def pure_python(cases: list[dict]) -> float:
     return time.perf_counter() - start
 
 
-def normcheck_engine(cases: list[dict], engine: Engine) -> float:
-    start = time.perf_counter()
-    for f in cases:
-        engine.run(f, AS_OF, f.keys())
-    return time.perf_counter() - start
+def baseline_evaluator() -> Any:
+    path = ROOT / "bench" / "baseline" / "evaluate_v0.py"
+    spec = importlib.util.spec_from_file_location("normcheck_bench_evaluate_v0", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[spec.name] = module  # type: ignore[union-attr]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
 
 
-def evaluator_only(cases: list[dict], pack) -> float:  # noqa: ANN001
-    start = time.perf_counter()
-    for f in cases:
-        evaluate(pack, f, AS_OF, f.keys())
-    return time.perf_counter() - start
+def batch_bench(n: int, rounds: int = 5) -> None:
+    loaded = load_pack(None)
+    engine = Engine(loaded.pack)
+    cases = generate(n)
+    v0 = baseline_evaluator()
+    normcheck_engine(cases[:300], engine)
+    evaluator_time(cases[:300], loaded.pack, evaluate)
+    evaluator_time(cases[:300], loaded.pack, v0.evaluate)
+    bare, posted = bare_durable_setup(cases, engine)
+    bare()
+    runs: dict[str, list[float]] = {"nc": [], "bare": [], "eval": [], "v0": [], "py": []}
+    for _ in range(rounds):  # in turn, so that a busy machine slows every contender alike
+        runs["nc"].append(normcheck_engine(cases, engine))
+        runs["bare"].append(bare())
+        runs["eval"].append(evaluator_time(cases, loaded.pack, evaluate))
+        runs["v0"].append(evaluator_time(cases, loaded.pack, v0.evaluate))
+        runs["py"].append(pure_python(cases))
+    t_nc, t_bare, t_eval, t_v0, t_py = (min(runs[k]) for k in ("nc", "bare", "eval", "v0", "py"))
+    print(f"batch throughput on {n:,} generated T.Q. cases (cases/s, best of {rounds} rounds taken in turn):")
+    print(f"  normcheck: evaluator with explanations + durable-rules + cross-check: {n / t_nc:10,.0f}")
+    print(f"  bare durable-rules, the same rule pack, the same facts posted:        {posted / t_bare:10,.0f}")
+    print(f"  hand-written Python, the seven T.Q. conditions (the floor):           {n / t_py:10,.0f}")
+    print(f"  normcheck evaluator alone:                                            {n / t_eval:10,.0f}")
+    print(f"  normcheck evaluator before the speed work (bench/baseline):           {n / t_v0:10,.0f}")
+    print(f"  ratio normcheck / bare durable-rules:      {(n / t_nc) / (posted / t_bare):.2f}   (bar: >= 0.50)")
+    print(f"  ratio normcheck / hand-written Python:     {t_py / t_nc:.4f}")
+    print(f"  ratio evaluator now / before:              {t_v0 / t_eval:.1f}x   (bar: >= 10)")
+    print(f"  share of normcheck's time in the evaluator: {t_eval / t_nc:.0%}")
 
 
-def startup(repeats: int = 5) -> tuple[float, float]:
-    case = ROOT / "cases" / "tq" / "tq04a-age-183-amv-2025.yaml"
-    if not case.is_file():
-        case = ROOT / "cases" / "policies" / "nl-amv-2025.yaml"
-    env = dict(os.environ, NORMCHECK_CACHE=str(ROOT / "bench" / "results" / "cache"))
-    exe = [sys.executable, "-m", "normcheck.cli", "--fail-on", "never", "--format", "json", str(case)]
-    bare = [sys.executable, "-c", "import durable.engine, lark, pydantic, rich.console, ruamel.yaml"]
-    subprocess.run(exe, env=env, capture_output=True, check=True)  # warm the rule-pack cache
-
-    def best(cmd: list[str]) -> float:
-        times = []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            subprocess.run(cmd, env=env, capture_output=True, check=True)
-            times.append(time.perf_counter() - t0)
-        return min(times)
-    return best(exe), best(bare)
+def jobs_bench(files: int, env: dict[str, str], jobs: int) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="nc-bench-"))
+    try:
+        for i, f in enumerate(generate(files, seed=3)):
+            lines = ["normcheck: 1", f"id: bench-{i}", "as_of: 2025-11-15", "facts:"]
+            for k, v in f.items():
+                if k != "record_type":
+                    lines.append(f"  {k}: {str(v).lower() if isinstance(v, bool) else v}")
+            (folder / f"case-{i:05d}.yaml").write_text("\n".join(lines) + "\n")
+        base = normcheck_cmd("--format", "json", "--fail-on", "never", str(folder))
+        one = subprocess.run(base, env=env, capture_output=True, check=True).stdout
+        many = subprocess.run(normcheck_cmd("-j", str(jobs), *base[3:]), env=env, capture_output=True, check=True).stdout
+        assert one == many, "-j N must give the same bytes as -j 1"
+        t1, _ = whole(base, 1, env)
+        tn, _ = whole(normcheck_cmd("-j", str(jobs), *base[3:]), 1, env)
+        print(f"folder of {files:,} case files, whole process: -j 1 {t1:.1f} s, -j {jobs} {tn:.1f} s, "
+              f"speed-up {t1 / tn:.2f}x on {os.cpu_count()} cores (same output bytes)")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def rss_mb() -> float:
@@ -166,41 +301,44 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def memory_bench(m: int) -> None:
+    loaded = load_pack(None)
+    engine = Engine(loaded.pack)
+    samples = []
+    more = generate(min(m, 20_000), seed=11)
+    for i in range(m):
+        f = more[i % len(more)]
+        engine.run(f, AS_OF, f.keys())
+        if i + 1 in (1_000, m // 2, m):
+            samples.append((i + 1, rss_mb()))
+    print("memory (RSS MB): " + ", ".join(f"{k:,} cases: {v:.1f}" for k, v in samples)
+          + f"   growth first->last {samples[-1][1] / samples[0][1]:.2f}x (bar: <= 1.10)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=10_000)
     ap.add_argument("--memory", type=int, default=100_000)
+    ap.add_argument("--repeats", type=int, default=7, help="whole-process timings per command")
+    ap.add_argument("--files", type=int, default=1_000, help="case files for the -j N benchmark")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = ap.parse_args()
     if not durable_adapter.AVAILABLE:
         sys.exit("durable-rules is not importable on this Python; the benchmark compares against it")
-    loaded = load_pack(None)
-    engine = Engine(loaded.pack)
-    cases = generate(args.cases)
-    normcheck_engine(cases[:200], engine)  # warm up
-    t_nc = normcheck_engine(cases, engine)
-    t_eval = evaluator_only(cases, loaded.pack)
-    t_bare = bare_durable(cases)
-    t_py = pure_python(cases)
-    n = len(cases)
-    print(f"throughput on {n:,} generated T.Q. cases (cases/s):")
-    print(f"  normcheck engine (durable-rules + evaluator, cross-checked): {n / t_nc:10,.0f}")
-    print(f"  normcheck evaluator alone:                                  {n / t_eval:10,.0f}")
-    print(f"  bare durable-rules, hand-written rules (baseline):          {n / t_bare:10,.0f}")
-    print(f"  hand-written pure Python:                                   {n / t_py:10,.0f}")
-    print(f"  ratio normcheck / bare durable-rules: {t_bare / t_nc:.2f}   (bar: >= 0.50)")
-    print(f"  ratio normcheck / pure Python:        {t_py / t_nc:.3f}")
-    t_cli, t_import = startup()
-    print(f"startup: `normcheck case.yaml` {t_cli * 1000:.0f} ms, bare import of dependencies {t_import * 1000:.0f} ms, "
-          f"ratio {t_cli / t_import:.2f}   (bar: <= 1.50)")
-    samples = []
-    more = generate(min(args.memory, 20_000), seed=11)
-    for i in range(args.memory):
-        f = more[i % len(more)]
-        engine.run(f, AS_OF, f.keys())
-        if i + 1 in (1_000, args.memory // 2, args.memory):
-            samples.append((i + 1, rss_mb()))
-    print("memory (RSS MB): " + ", ".join(f"{k:,} cases: {v:.1f}" for k, v in samples)
-          + f"   growth first->last {samples[-1][1] / samples[0][1]:.2f}x (bar: <= 1.10)")
+    cache = tempfile.mkdtemp(prefix="nc-bench-cache-")
+    env = dict(os.environ, NORMCHECK_CACHE=cache, PYTHONPATH=str(ROOT / "src"))
+    # Processes run as on a user's machine: Python keeps the compiled bytecode of normcheck's
+    # modules (a harness may set PYTHONDONTWRITEBYTECODE, which would recompile every module of
+    # normcheck, but not of the site-packages it is compared with, on every run).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    print(f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    sweep_bench(args.repeats, env)
+    startup_bench(args.repeats, env)
+    batch_bench(args.cases)
+    jobs_bench(args.files, env, args.jobs)
+    memory_bench(args.memory)
+    shutil.rmtree(cache, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -112,9 +112,13 @@ def test_personal_data_is_refused(write, loaded) -> None:
     assert "BSN" in d[0].message
 
 
-def test_names_in_free_text_get_a_warning(write, loaded) -> None:
-    rec = load(write, HEAD + "note: interview with Mr Ahmadi on the clan question\nfacts: {}\n", loaded=loaded)
-    assert any("person's name" in w.message and w.line == 5 for w in rec.warnings)
+def test_names_in_free_text_are_refused_unless_downgraded(write, loaded) -> None:
+    d = problems(write, loaded, HEAD + "note: interview with Mr Ahmadi on the clan question\nfacts: {}\n")
+    assert "person's name" in d[0].message and (d[0].line, d[0].column) == (5, 22) and d[0].severity == "error"
+    assert d[0].source_line is None  # the report never repeats the personal data
+    rec = load_record(write("case.yaml", HEAD + "note: interview with Mr Ahmadi\nfacts: {}\n"), loaded.vocabulary,
+                      display="case.yaml", personal_data="warning")
+    assert any("person's name" in w.message and w.severity == "warning" and w.line == 5 for w in rec.warnings)
     rec = load(write, HEAD + "note: Rechtbank Den Haag annulled the decision\nfacts: {}\n", loaded=loaded)
     assert not rec.warnings
 

@@ -38,6 +38,10 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...] | str, str]] = {
 }
 
 
+# Arguments a date function accepts when written as a number in the rule (beyond them no date exists).
+ARGUMENT_RANGES = {"add_months": (-2400, 2400), "add_days": (-73_000, 73_000)}
+
+
 def fact_type(spec: FactSpec) -> ir.Type:
     kind = {"int": "number", "decimal": "number", "country": "text"}.get(spec.kind, spec.kind)
     values = frozenset(spec.values) if spec.values is not None else None
@@ -478,6 +482,9 @@ class Checker:
             t = ir.TEXT
         else:
             t = ir.DATE
+            lo, hi = self.vocab.date_range
+            if not lo <= v <= hi:
+                self._type_err(ctx, e, f"the date {v.isoformat()} is outside the dates normcheck evaluates ({lo.isoformat()} to {hi.isoformat()})")
         return ir.Const(e.text, e.pos.line, v), t
 
     def _x_EvalDate(self, e: ast.EvalDate, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
@@ -533,6 +540,12 @@ class Checker:
             for (_node, t), want, a in zip(args, params, e.args):
                 if t.kind not in (want, "any"):
                     self._type_err(ctx, a, f"argument `{a.text}` of `{e.func}` must be {ir.Type(want).describe()}, not {t.describe()}")
+            bounds = ARGUMENT_RANGES.get(e.func)
+            number = _literal_number(e.args[1]) if bounds and len(e.args) == 2 else None
+            if bounds and number is not None and not bounds[0] <= number <= bounds[1]:
+                self._type_err(ctx, e.args[1], f"`{e.func}` by {number:,} gives no date in the calendar",
+                               hint=f"the number of {'months' if e.func == 'add_months' else 'days'} must lie between "
+                                    f"{bounds[0]:,} and {bounds[1]:,}")
             res = ir.Type(result)
         return ir.Call(e.text, e.pos.line, e.func, tuple(n for n, _ in args)), res
 
@@ -664,6 +677,16 @@ class Checker:
         if {tt.kind, et.kind} - {"any"} and len({tt.kind, et.kind} - {"any"}) > 1:
             self._type_err(ctx, e, f"`then` and `else` must give the same type ({tt.describe()} vs {et.describe()})")
         return ir.If(e.text, e.pos.line, cn, tn, en), tt if tt.kind != "any" else et
+
+
+def _literal_number(e: ast.Expr) -> int | Decimal | None:
+    """The value of a number written in the rule (`12`, `-12`), or None for anything computed."""
+    if isinstance(e, ast.Lit) and isinstance(e.value, (int, Decimal)) and not isinstance(e.value, bool):
+        return e.value
+    if isinstance(e, ast.Neg) and e.operand is not None:
+        inner = _literal_number(e.operand)
+        return -inner if inner is not None else None
+    return None
 
 
 def _lang_name(lang: str) -> str:

@@ -16,18 +16,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from rich.console import Console
+from rich.markup import escape
 
-from . import __version__, findings
-from .diagnostics import Diagnostic, InputError
+from . import __version__
+from .diagnostics import Diagnostic, InputError, printable_lines
+from .options import check_as_of, check_output_path, write_output
 
 FAIL_ON = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "never")
 SUBCOMMANDS = ("check", "test", "rules", "explain", "schema", "lint", "sweep", "serve")
+LANGS = ("en", "nl")
 
 
 def _date(text: str) -> dt.date:
@@ -37,10 +41,26 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 256:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes from 1 to 256")
+    return n
+
+
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", choices=("en", "nl"), default=os.environ.get("NORMCHECK_LANG", "en"),
-                   help="language of titles, messages and labels (default: en)")
+    p.add_argument("--lang", choices=LANGS, default=os.environ.get("NORMCHECK_LANG", "en"),
+                   help="language of titles, messages and labels (default: en, or NORMCHECK_LANG)")
     p.add_argument("--rules", metavar="DIR", help="folder of rule files (default: the bundled rules/)")
+
+
+def _personal(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--personal-data", choices=("error", "warn"), default="error",
+                   help="what the anonymisation guard finds (a BSN, a phone number, a name …) is an error (default); "
+                        "`warn` reports it as a warning and checks the file anyway")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,11 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     c.add_argument("--engine", choices=("auto", "evaluator"), default="auto",
                    help="auto: durable-rules cross-checked by the evaluator where durable-rules imports")
+    c.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                   help="check the files in N processes (output in the same order as with one)")
     _common(c)
+    _personal(c)
 
     t = sub.add_parser("test", help="check the expect: blocks of pinned case files")
     t.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: cases/)")
     _common(t)
+    _personal(t)
 
     r = sub.add_parser("rules", help="list every rule with its family, level, severity, validity and verification")
     r.add_argument("--format", choices=("terminal", "json"), default="terminal")
@@ -87,10 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
                     help="a fact to vary over a range (repeat for a grid)")
     sw.add_argument("--set", action="append", default=[], metavar="FACT=VALUE", help="fix a fact for every point")
     sw.add_argument("--rule", action="append", default=[], metavar="RULE", help="only these rules")
+    sw.add_argument("--against", metavar="OTHER_POLICY", help="compare with another policy: who gains and who loses")
     sw.add_argument("--format", choices=("terminal", "json", "csv", "svg"), default="terminal")
     sw.add_argument("--output", "-o", metavar="FILE")
     sw.add_argument("--as-of", type=_date, metavar="DATE")
     _common(sw)
+    _personal(sw)
 
     sv = sub.add_parser("serve", help="a local page where a case is filled in and checked (loopback only, nothing stored)")
     sv.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0: any free port)")
@@ -111,7 +137,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     args = parser.parse_args(args_in)
     err = Console(stderr=True, highlight=False)
+    stdout = sys.stdout
+    sys.stdout = _QuietPipe(stdout)  # type: ignore[assignment]
     try:
+        if getattr(args, "lang", "en") not in LANGS:
+            raise InputError([Diagnostic("NORMCHECK_LANG", None, None, f"`{args.lang}` is not a language of normcheck",
+                                         expected="en or nl", hint="set NORMCHECK_LANG=en or NORMCHECK_LANG=nl, or use --lang")])
         if args.command == "check":
             return cmd_check(args, err)
         if args.command == "test":
@@ -128,12 +159,69 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # a defect in normcheck itself: say so plainly; NORMCHECK_DEBUG=1 shows the traceback
+    except (Exception, RecursionError) as exc:  # a defect in normcheck itself: say so plainly; NORMCHECK_DEBUG=1 shows the traceback
         if os.environ.get("NORMCHECK_DEBUG"):
             raise
-        err.print(f"internal error in normcheck ({type(exc).__name__}: {exc}); please report it with the input "
+        err.print(f"internal error in normcheck ({type(exc).__name__}: {str(exc)[:300]}); please report it with the input "
                   "that caused it (set NORMCHECK_DEBUG=1 for details)", style="red", markup=False, highlight=False)
         return 2
+    finally:
+        try:
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            pass
+        sys.stdout = stdout
+
+
+class _QuietPipe(io.TextIOBase):
+    """Standard output that goes quiet when its reader has gone (`normcheck … | head -1`): the run goes on and
+    exits with the code it would have, without a BrokenPipeError."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__()
+        self.inner = inner
+        self.gone = False
+
+    def write(self, text: str) -> int:  # type: ignore[override]
+        if not self.gone:
+            try:
+                return int(self.inner.write(text) or 0)
+            except BrokenPipeError:
+                self._gone()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.inner.flush()
+            except BrokenPipeError:
+                self._gone()
+
+    def _gone(self) -> None:
+        self.gone = True
+        try:  # what is still buffered, and the interpreter's last flush, go nowhere instead of failing
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.inner.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            pass
+
+    def isatty(self) -> bool:
+        return bool(getattr(self.inner, "isatty", lambda: False)())
+
+    def fileno(self) -> int:
+        return int(self.inner.fileno())
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.inner, "encoding", None) or "utf-8"
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return getattr(self.inner, "errors", None)
 
 
 def print_diagnostics(diags: Sequence[Diagnostic], err: Console) -> None:
@@ -150,13 +238,18 @@ def _load(args: argparse.Namespace, engine: str = "auto"):  # type: ignore[no-un
 
 
 def cmd_check(args: argparse.Namespace, err: Console) -> int:
+    from . import findings
     from .batch import check_files, expand
-    from .report import document, terminal
 
     loaded, engine = _load(args, args.engine)
+    check_as_of(args.as_of, loaded)
     files, problems = expand(args.paths)
+    check_output_path(args.output, files)
     if problems:
         print_diagnostics(problems, err)
+    problems = [p for p in problems if p.severity == "error"]
+    if not files:
+        return 2
     progress = None
     folder = any(Path(p).is_dir() for p in args.paths)
     if folder and len(files) > 1 and err.is_terminal:
@@ -165,8 +258,17 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
         task = progress.add_task("checking cases", total=len(files))
         progress.start()
     try:
-        results = list(check_files(files, loaded, engine, args.lang, as_of=args.as_of,
-                                   on_done=(lambda _p: progress.advance(task)) if progress else None))
+        on_done = (lambda _p: progress.advance(task)) if progress else None
+        personal = "warning" if args.personal_data == "warn" else "error"
+        if args.jobs > 1 and len(files) > 1:
+            from .batch import check_files_parallel
+
+            results = list(check_files_parallel(files, args.rules, False if args.engine == "evaluator" else None,
+                                                args.lang, args.jobs, as_of=args.as_of, on_done=on_done,
+                                                personal_data=personal))
+        else:
+            results = list(check_files(files, loaded, engine, args.lang, as_of=args.as_of, on_done=on_done,
+                                       personal_data=personal))
     finally:
         if progress is not None:
             progress.stop()
@@ -175,18 +277,22 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
     if args.format == "json":
         out_text = run.model_dump_json(indent=2) + "\n"
     elif args.format == "markdown":
+        from .report import document
         out_text = document.markdown(run, args.lang, args.all)
     elif args.format == "html":
+        from .report import document
         out_text = document.html_page(run, args.lang, args.all)
     if out_text is not None:
         if args.output:
-            Path(args.output).write_text(out_text, encoding="utf-8")
+            write_output(args.output, out_text)
         else:
             sys.stdout.write(out_text)
     else:
+        from .report import terminal
         if args.output:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                terminal.print_run(run, Console(file=fh, width=120, highlight=False), args.lang, args.all)
+            buf = io.StringIO()
+            terminal.print_run(run, Console(file=buf, width=120, highlight=False), args.lang, args.all)
+            write_output(args.output, buf.getvalue())
         else:
             console = Console(highlight=False)
             if not console.is_terminal:  # a pipe or a file: wide enough that nothing is cut
@@ -207,38 +313,59 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
 
 
 def cmd_test(args: argparse.Namespace, err: Console) -> int:
-    from .batch import check_files, expand
+    """Check every pinned interpretation; every file that cannot be read is reported and makes the exit code 2."""
+    from .batch import evaluate_record, expand, internal_error
     from .facts import load_record
     from .resources import cases_dir
-    from .testing import has_expect_block, pins
+    from .testing import pins
 
     paths = args.paths or ([str(Path("cases"))] if Path("cases").is_dir() else [str(cases_dir())] if cases_dir() else [])
     if not paths:
         raise InputError([Diagnostic("cases", None, None, "no cases folder here; give the case files to test")])
     loaded, engine = _load(args)
     files, problems = expand(paths)
-    files = [f for f in files if has_expect_block(f)]
     print_diagnostics(problems, err)
     out = Console(highlight=False)
-    passed = failed = broken = 0
-    for path, result in zip(files, check_files(files, loaded, engine, "en")):
+    passed = failed = broken = pinned = unpinned = 0
+    mode = "warning" if args.personal_data == "warn" else "error"
+    for path in files:
+        try:
+            record = load_record(path, loaded.vocabulary, display=str(path), personal_data=mode)
+            result = evaluate_record(record, loaded, engine, "en") if record.expect is not None else None
+        except InputError as exc:
+            broken += 1
+            out.print(f"[red]ERROR[/red] {escape(str(path))}: the file cannot be read, so its pins (if any) are not checked")
+            for p in exc.diagnostics:
+                out.print(p.render(), markup=False)
+            continue
+        except (Exception, RecursionError) as exc:
+            broken += 1
+            out.print(internal_error(str(path), exc).problems[0].render(), markup=False)
+            continue
+        if result is None:
+            unpinned += 1
+            continue
+        pinned += 1
         if result.failed:
             broken += 1
-            out.print(f"[red]ERROR[/red] {path}")
+            out.print(f"[red]ERROR[/red] {escape(str(path))}")
             for p in result.problems:
                 out.print(p.render(), markup=False)
             continue
-        record = load_record(path, loaded.vocabulary, display=str(path))
         for pin in pins(result, record.expect or {}, record.expect_lines):
             if pin.ok:
                 passed += 1
             else:
                 failed += 1
                 out.print("[red]FAIL[/red] ", end="")
-                out.print(pin.explain(), markup=False)
-    out.print(f"{passed} pinned interpretations hold, {failed} fail ({len(files)} case files"
-              + (f", {broken} could not be read" if broken else "") + ")")
-    if broken or problems:
+                out.print(printable_lines(pin.explain()), markup=False)
+    out.print(f"{passed} pinned interpretations hold, {failed} fail ({pinned} case files with `expect:`"
+              + (f", {unpinned} without" if unpinned else "") + (f", {broken} could not be read" if broken else "") + ")")
+    if pinned == 0 and not broken:
+        err.print("no pinned case file (none has an `expect:` block) in " + ", ".join(paths), style="red",
+                  markup=False, highlight=False)
+        return 2
+    if broken or any(p.severity == "error" for p in problems):
         return 2
     return 1 if failed else 0
 

@@ -9,14 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from . import ir
-from .citations import LEGEND
-from .findings import FAMILY_ORDER, sources_and_background
-from .report.labels import t as words
-from .report.terminal import background_line, source_line
 from .diagnostics import Diagnostic, InputError, did_you_mean
 from .pack import load_pack
 from .resources import cases_dir
@@ -61,6 +56,8 @@ def _levels(r: ir.Rule) -> str:
 
 def _ordered(pack: ir.RulePack) -> list[ir.Rule]:
     """Rules in the order of the design (T.Q., SBC, Art. 3 ECHR, Art. 4 QD, Changu, CEC), then as written."""
+    from .findings import FAMILY_ORDER  # (findings builds the report models: only when listing rules)
+
     rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
     return sorted(pack.rules, key=lambda r: (rank.get(r.family, len(rank)), r.family, r.line))
 
@@ -94,6 +91,8 @@ def rules(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return 0
+    from rich.table import Table
+
     table = Table(show_lines=False)
     for col in ("rule", "family", "level / severity", "valid", "pinpoints", "title"):
         table.add_column(col)
@@ -106,6 +105,11 @@ def rules(args: argparse.Namespace) -> int:
 
 
 def explain(args: argparse.Namespace) -> int:
+    from .citations import LEGEND
+    from .findings import sources_and_background
+    from .report.labels import t as words
+    from .report.terminal import background_line, source_line
+
     loaded = load_pack(args.rules)
     pack = loaded.pack
     versions = pack.versions(args.rule)

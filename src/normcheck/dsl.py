@@ -14,12 +14,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import ast
 from .diagnostics import Diagnostic, InputError, did_you_mean, source_line
 from .resources import grammar_path
+
+MAX_NESTING = 64  # levels of an expression (each operand of an `and` chain counts as one): deeper is refused
+MAX_LITERAL_DIGITS = 15  # a number in a rule is a duration, an age or a count, never longer
+MAX_RULE_BYTES = 2_000_000
 
 # What each terminal means, in words a lawyer can follow.
 _TERMINAL_WORDS = {
@@ -407,8 +411,11 @@ class _DateError(Exception):
 def parse(text: str, path: str | Path = "<rules>") -> ast.RuleFile:
     """Parse one rule file; raise `InputError` with a readable diagnostic on a syntax error."""
     path = str(path)
+    if len(text) > MAX_RULE_BYTES:
+        raise InputError([Diagnostic(path, None, None, f"rule file is too large (over {MAX_RULE_BYTES:,} characters)")])
     try:
         tree = _parser().parse(text)
+        _bounded(tree, text, path)
         items = _Builder(path, text).transform(tree)
     except UnexpectedInput as exc:
         raise InputError([_syntax_diagnostic(exc, text, path)]) from None
@@ -433,6 +440,35 @@ def parse(text: str, path: str | Path = "<rules>") -> ast.RuleFile:
     defines = tuple(i for i in items if isinstance(i, ast.DefineDecl))
     rules = tuple(i for i in items if isinstance(i, ast.RuleDecl))
     return ast.RuleFile(path=path, text=text, sources=sources, defines=defines, rules=rules)
+
+
+def _bounded(tree: Tree, text: str, path: str) -> None:
+    """Refuse expressions nested deeper than MAX_NESTING and number literals longer than MAX_LITERAL_DIGITS,
+    walking the tree without recursion, before anything recursive (the AST builder, the checker) sees it."""
+    problems: list[Diagnostic] = []
+    stack: list[tuple[Any, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, Token):
+            if node.type in ("INT", "DECIMAL") and sum(c.isdigit() for c in node) > MAX_LITERAL_DIGITS:
+                problems.append(Diagnostic(path, node.line, node.column, f"this number has {sum(c.isdigit() for c in node):,} "
+                                           f"digits; a number in a rule has at most {MAX_LITERAL_DIGITS}",
+                                           source_line=source_line(text, node.line), width=min(len(node), 80)))
+            continue
+        if depth > MAX_NESTING:
+            meta = node.meta
+            line = getattr(meta, "line", None) if not getattr(meta, "empty", True) else None
+            col = getattr(meta, "column", None) if line is not None else None
+            raise InputError([Diagnostic(path, line, col, f"this expression is nested more than {MAX_NESTING} levels deep "
+                                         "(each operand of a chain of `and`/`or` counts as a level)",
+                                         hint="split it into `define`d parts; a rule a lawyer can read needs far fewer levels",
+                                         source_line=source_line(text, line))])
+        for child in node.children:
+            stack.append((child, depth + 1))
+        if len(problems) > 20:
+            break
+    if problems:
+        raise InputError(problems)
 
 
 def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import re
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__, citations, collect, ir, wording
 from .diagnostics import Diagnostic
@@ -155,58 +155,85 @@ def later_case_law(res: RuleResult, pack: ir.RulePack, lang: str) -> str | None:
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class _Model:
+    """Immutable records (frozen dataclasses) that dump themselves as the documented JSON. Plain
+    dataclasses rather than pydantic models: building pydantic models costs more than the rest of
+    a one-case run, and these are only ever built by normcheck itself."""
+
+    __slots__ = ()
+
+    def model_dump(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
+    def model_dump_json(self, indent: int | None = None) -> str:
+        from pydantic_core import to_json  # the same (compiled) JSON writer pydantic models use
+
+        return to_json(self.model_dump(), indent=indent).decode("utf-8")
 
 
+def _plain(value: Any) -> Any:
+    if isinstance(value, _Model):
+        return value.model_dump()
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+_record = dataclass(frozen=True, kw_only=True)
+
+
+@_record
 class SourceRef(_Model):
-    source: str = Field(description="the source's short name in the rule files")
-    kind: str = Field(default="", description="judgment | decision | reference | legislation | policy | secondary")
-    citation: str = Field(default="", description="the source with its pinpoint as a court cites it, in the report's language")
-    title: str = Field(description="the source's full title, in the report's language")
-    pinpoint: str = Field(description="paragraph, point or article/paragraph relied on, in the report's language "
-                                      "(empty: the source as a whole)")
-    about: str | None = Field(default=None, description="what the pinpoint is cited for, in the report's language")
-    verified: bool = Field(description="false: the pinpoint could not be checked against the published text")
-    footnote: bool = Field(default=False, description="true: the citation carries the report's footnote mark (not "
-                                                      "verified against the published text); never for a legislative article")
-    note: str | None = Field(default=None, description="for a legislative article whose wording was not checked: that note")
+    source: str  # the source's short name in the rule files
+    kind: str = ""  # judgment | decision | reference | legislation | policy | secondary
+    citation: str = ""  # the source with its pinpoint as a court cites it, in the report's language
+    title: str  # the source's full title, in the report's language
+    pinpoint: str  # paragraph, point or article/paragraph relied on, in the report's language (empty: the source as a whole)
+    about: str | None = None  # what the pinpoint is cited for, in the report's language
+    verified: bool  # false: the pinpoint could not be checked against the published text
+    footnote: bool = False  # true: the citation carries the report's footnote mark (not verified against the published text); never for a legislative article
+    note: str | None = None  # for a legislative article whose wording was not checked: that note
     ecli: str | None = None
     celex: str | None = None
     hudoc: str | None = None
-    url: str | None = Field(default=None, description="the official text (EUR-Lex, curia, HUDOC, rechtspraak.nl, …)")
-    source_status: str | None = Field(default=None, description="`unverified`: the source's own identifiers or text could not be checked")
+    url: str | None = None  # the official text (EUR-Lex, curia, HUDOC, rechtspraak.nl, …)
+    source_status: str | None = None  # `unverified`: the source's own identifiers or text could not be checked
 
 
+@_record
 class BackgroundRef(_Model):
     """Secondary material (a case summary, a press report, a blog): background, never a pinpoint."""
 
-    source: str = Field(description="the source it belongs to (a secondary source, or the source it summarises)")
-    title: str = Field(description="what it is, in the report's language")
-    relates_to: str | None = Field(default=None, description="the source it summarises or reports on, by its short name")
-    about: str | None = Field(default=None, description="what it is cited for, in the report's language")
+    source: str  # the source it belongs to (a secondary source, or the source it summarises)
+    title: str  # what it is, in the report's language
+    relates_to: str | None = None  # the source it summarises or reports on, by its short name
+    about: str | None = None  # what it is cited for, in the report's language
     url: str | None = None
 
 
+@_record
 class DecidingFact(_Model):
-    name: str = Field(description="the fact's name in the vocabulary (or `RULE fires`)")
+    name: str  # the fact's name in the vocabulary (or `RULE fires`)
     value: Any
-    label: str = Field(default="", description="the fact's name in words, in the report's language")
-    text: str = Field(default="", description="the fact, its value and (for a derived fact) what it is computed "
-                                              "from, in words, in the report's language")
+    label: str = ""  # the fact's name in words, in the report's language
+    text: str = ""  # the fact, its value and (for a derived fact) what it is computed from, in words, in the report's language
     derived: bool = False
-    definition: str | None = Field(default=None, description="for a derived fact: its definition in the rules")
-    stated_at: str | None = Field(default=None, description="file:line where the case states it")
-    line: int | None = Field(default=None, description="the line of the case file that states it")
+    definition: str | None = None  # for a derived fact: its definition in the rules
+    stated_at: str | None = None  # file:line where the case states it
+    line: int | None = None  # the line of the case file that states it
     inputs: tuple["DecidingFact", ...] = ()
 
 
+@_record
 class ExceptionCheck(_Model):
-    condition: str = Field(description="the exception as written in the rule")
+    condition: str  # the exception as written in the rule
     status: Literal["holds", "does not hold", "not established"]
-    description: str = Field(default="", description="the exception in words, in the report's language")
+    description: str = ""  # the exception in words, in the report's language
 
 
+@_record
 class Finding(_Model):
     rule: str
     version: str | None = None
@@ -214,42 +241,39 @@ class Finding(_Model):
     level: Outcome
     severity: Literal["high", "medium", "low"] | None
     title: str
-    message: str = Field(description="the rule's message when it fires; otherwise why it did not (or could not yet) fire")
-    rule_message: str = Field(description="what the rule says when it fires, with this case's values")
+    message: str  # the rule's message when it fires; otherwise why it did not (or could not yet) fire
+    rule_message: str  # what the rule says when it fires, with this case's values
     counter_argument: str | None = None  # only on a CONTESTED finding: other grades have no opposing reading
     note: str | None = None
-    reason: str = Field(description="fires | not_in_force | out_of_scope | no_facts | condition_false | "
-                                    "condition_unknown | scope_unknown | exception_holds | …")
-    sources: tuple[SourceRef, ...] = Field(description="the legal sources of the finding (secondary material aside)")
-    background: tuple[BackgroundRef, ...] = Field(default=(), description="secondary material: summaries, press, copies")
+    reason: str  # fires | not_in_force | out_of_scope | no_facts | condition_false | condition_unknown | scope_unknown | exception_holds | …
+    sources: tuple[SourceRef, ...]  # the legal sources of the finding (secondary material aside)
+    background: tuple[BackgroundRef, ...] = ()  # secondary material: summaries, press, copies
     pinpoints_verified: bool
     decided_by: tuple[DecidingFact, ...]
-    missing_facts: tuple[str, ...] = Field(description="unknown facts that could decide or change this result")
-    missing_labels: tuple[str, ...] = Field(default=(), description="the same facts in words, in the report's language")
+    missing_facts: tuple[str, ...]  # unknown facts that could decide or change this result
+    missing_labels: tuple[str, ...] = ()  # the same facts in words, in the report's language
     exceptions: tuple[ExceptionCheck, ...] = ()
-    judged_on: str | None = Field(default=None, description="the date whose law was applied: the date of the event the "
-                                  "rule governs (or the evaluation date for a rule that names none); null when unknown")
-    judged_on_basis: str | None = Field(default=None, description="what that date is: the rule's `judged on` "
-                                        "expression, or `evaluation_date`")
-    law_applied: str | None = Field(default=None, description="which version of the law was applied and why, in words")
-    later_case_law: str | None = Field(default=None, description="a CJEU judgment relied on that post-dates the event "
-                                       "under review, and why its interpretation still applies")
+    judged_on: str | None = None  # the date whose law was applied: the date of the event the rule governs (or the evaluation date for a rule that names none); null when unknown
+    judged_on_basis: str | None = None  # what that date is: the rule's `judged on` expression, or `evaluation_date`
+    law_applied: str | None = None  # which version of the law was applied and why, in words
+    later_case_law: str | None = None  # a CJEU judgment relied on that post-dates the event under review, and why its interpretation still applies
 
 
+@_record
 class FactToCollect(_Model):
-    fact: str = Field(description="the fact's name in the vocabulary")
-    label: str = Field(default="", description="the fact in words, in the report's language")
-    question: str = Field(default="", description="the question to put to the client or the authority")
-    ask: str | None = Field(default=None, description="who can answer it: client | authority | file")
-    ask_label: str | None = Field(default=None, description="who can answer it, in the report's language")
-    could_change: tuple[str, ...] = Field(description="rules whose result this fact could decide or change")
-    level: Outcome = Field(default="INSUFFICIENT_DATA", description="the highest level a finding it could change can reach")
-    severity: Literal["high", "medium", "low"] = Field(default="low", description="the severity with that level")
-    key_scope: bool = Field(default=False, description="asked because it decides whether a rule applies at all")
-    weight: int = Field(description="legal weight: 10 x the level's rank (BREACH 5 … INSUFFICIENT_DATA 2) + the "
-                                    "severity's (high 3, medium 2, low 1); the list is ranked by it")
+    fact: str  # the fact's name in the vocabulary
+    label: str = ""  # the fact in words, in the report's language
+    question: str = ""  # the question to put to the client or the authority
+    ask: str | None = None  # who can answer it: client | authority | file
+    ask_label: str | None = None  # who can answer it, in the report's language
+    could_change: tuple[str, ...]  # rules whose result this fact could decide or change
+    level: Outcome = "INSUFFICIENT_DATA"  # the highest level a finding it could change can reach
+    severity: Literal["high", "medium", "low"] = "low"  # the severity with that level
+    key_scope: bool = False  # asked because it decides whether a rule applies at all
+    weight: int  # legal weight: 10 x the level's rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity's (high 3, medium 2, low 1); the list is ranked by it
 
 
+@_record
 class Problem(_Model):
     file: str
     line: int | None
@@ -258,7 +282,7 @@ class Problem(_Model):
     message: str
     expected: str | None = None
     hint: str | None = None
-    source_line: str | None = Field(default=None, description="the offending line of the file, as written")
+    source_line: str | None = None  # the offending line of the file, as written
 
     @classmethod
     def of(cls, d: Diagnostic) -> "Problem":
@@ -271,13 +295,14 @@ class Problem(_Model):
                           source_line=self.source_line, severity=self.severity).render()
 
 
+@_record
 class RecordResult(_Model):
     id: str | None
     file: str
     record_type: str | None = None
     as_of: str | None = None
     as_of_source: str | None = None
-    as_of_basis: str | None = Field(default=None, description="where the evaluation date came from, in words")
+    as_of_basis: str | None = None  # where the evaluation date came from, in words
     policy: str | None = None
     findings: tuple[Finding, ...] = ()
     facts_to_collect: tuple[FactToCollect, ...] = ()
@@ -288,6 +313,7 @@ class RecordResult(_Model):
         return any(p.severity == "error" for p in self.problems)
 
 
+@_record
 class Receipt(_Model):
     normcheck_version: str
     schema_version: str
@@ -298,6 +324,7 @@ class Receipt(_Model):
     language: Lang
 
 
+@_record
 class Run(_Model):
     normcheck: str = SCHEMA_VERSION
     receipt: Receipt

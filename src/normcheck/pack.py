@@ -1,16 +1,16 @@
 """Load a rule pack: parse and check every rule file once, and cache the compiled result.
 
 The pack's identity is the SHA-256 of the grammar, the vocabulary and the rule files (and the
-normcheck version); the receipt of every run carries it. A compiled pack is pickled under that
-hash in the user's cache folder, so a run on one case neither re-parses the grammar nor
-re-checks the rules when nothing changed.
+normcheck version); the receipt of every run carries it. A compiled pack is stored as JSON under
+that hash in the user's cache folder (`packcache`: data that cannot run code, file paths stored
+relative to the rules folder), so a run on one case neither re-parses the grammar nor re-checks
+the rules when nothing changed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -47,7 +47,7 @@ def _digest(rule_files: list[Path], vocab_files: list[Path]) -> str:
 
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
-    """The compiled pack depends on the checker too: a changed normcheck never reuses an old pickle."""
+    """The compiled pack depends on the checker too: a changed normcheck never reuses an old cache."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
     for p in sorted(here.rglob("*.py")):
@@ -74,15 +74,16 @@ def load_pack(directory: str | None = None) -> LoadedPack:
         raise InputError([Diagnostic(str(root), None, None, "no *.norm rule files in this folder")])
     digest = _digest(rule_files, vocab_files)
     cache = _cache_dir()
-    cached = cache / f"pack-{digest[:24]}-{_code_fingerprint()[:12]}.pickle" if cache else None
-    if cached is not None and cached.is_file():
-        try:
-            with cached.open("rb") as fh:
-                loaded = pickle.load(fh)
-            if isinstance(loaded, LoadedPack) and loaded.pack.digest == digest:
-                return loaded
-        except Exception:  # a stale or broken cache entry is rebuilt, never trusted
-            pass
+    key = f"{digest}-{_code_fingerprint()}"
+    cached = cache / f"pack-{digest[:24]}-{_code_fingerprint()[:12]}.json" if cache else None
+    shown = {p.relative_to(root).as_posix(): _display(p) for p in rule_files + vocab_files}
+    if cached is not None:
+        from . import packcache
+
+        hit = packcache.read(cached, key, lambda name: shown.get(name, name))
+        if (isinstance(hit, tuple) and len(hit) == 3 and isinstance(hit[0], ir.RulePack) and hit[0].digest == digest
+                and isinstance(hit[1], Vocabulary)):
+            return LoadedPack(hit[0], hit[1], tuple(hit[2]))
     from . import dsl  # the parser and the checker are needed only when the pack is not cached
     from .check import check, fact_type
 
@@ -91,11 +92,9 @@ def load_pack(directory: str | None = None) -> LoadedPack:
     parsed = []
     for path in rule_files:
         try:
-            parsed.append(dsl.parse(path.read_text(encoding="utf-8"), _display(path)))
+            parsed.append(dsl.parse(_read_rules(path), _display(path)))
         except InputError as exc:
             problems.extend(exc.diagnostics)
-        except UnicodeDecodeError as exc:
-            problems.append(Diagnostic(_display(path), None, None, f"rule file is not UTF-8 text ({exc.reason})"))
     if problems:
         raise InputError(problems)
     sources, defines, rules, warnings = check(vocabulary, parsed)
@@ -122,15 +121,32 @@ def load_pack(directory: str | None = None) -> LoadedPack:
                        files=tuple(p.name for p in rule_files), value_labels=value_labels, fact_texts=fact_texts)
     loaded = LoadedPack(pack, vocabulary, tuple(warnings))
     if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump(loaded, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cached)
-        except OSError:
-            pass
+        from . import packcache
+
+        as_files = {**{_display(p): n for n, p in zip(shown, rule_files + vocab_files)},
+                    **{str(p): n for n, p in zip(shown, rule_files + vocab_files)}}
+        packcache.write(cached, key, (loaded.pack, loaded.vocabulary, loaded.warnings), as_files)
     return loaded
+
+
+def _read_rules(path: Path) -> str:
+    """A rule file's text; bytes that are not UTF-8 are an error with their line and column."""
+    from .dsl import MAX_RULE_BYTES
+
+    shown = _display(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Diagnostic(shown, None, None, f"cannot read the rule file: {exc.strerror or exc}")]) from None
+    if len(raw) > MAX_RULE_BYTES:
+        raise InputError([Diagnostic(shown, None, None, f"rule file is too large ({len(raw):,} bytes)")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace")) + 1
+        raise InputError([Diagnostic(shown, line, col, f"the rule file is not UTF-8 text (byte 0x{raw[exc.start]:02X})",
+                                     hint="save it as UTF-8")]) from None
 
 
 def _display(path: Path) -> str:

@@ -6,6 +6,7 @@ followed by the finding's explanation, so a maintainer sees at once which readin
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from difflib import unified_diff
 from pathlib import Path
@@ -83,10 +84,16 @@ def pins(result: RecordResult, expect: dict[str, Expectation], lines: dict[str, 
     return out
 
 
+_EXPECT = re.compile(r"""^(?:expect|"expect"|'expect')[ \t]*:""", re.M)
+
+
 def has_expect_block(path: Path) -> bool:
-    """Cheap pre-check used during collection: a top-level `expect:` key."""
+    """Cheap pre-check used during collection: a top-level `expect:` key (also written quoted, `"expect":`)."""
+    if not path.is_file():  # never open a pipe or a device (it could block)
+        return False
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        with path.open("rb") as fh:
+            text = fh.read(2_000_000).decode("utf-8", errors="replace")
     except OSError:
         return False
-    return any(line.startswith("expect:") for line in text.splitlines()) and "normcheck:" in text
+    return bool(_EXPECT.search(text)) and "normcheck" in text

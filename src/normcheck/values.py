@@ -31,6 +31,15 @@ NULL: Any = _Special("NULL")
 EPOCH = dt.date(1970, 1, 1)
 
 
+class EvaluationError(ValueError):
+    """A rule's arithmetic gives no value on this case (a date beyond the calendar): an error of that rule on
+    that case, reported with the rule's file and line, never a crash of the batch."""
+
+    def __init__(self, message: str, line: int | None = None, file: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.line, self.file = message, line, file
+
+
 def is_leap_end(d: dt.date) -> bool:
     return d.day == calendar.monthrange(d.year, d.month)[1]
 
@@ -57,6 +66,8 @@ def days_between(a: dt.date, b: dt.date) -> int:
 def add_months(d: dt.date, n: int) -> dt.date:
     total = d.year * 12 + (d.month - 1) + int(n)
     year, month = divmod(total, 12)
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise OverflowError(f"year {year} is out of range")
     day = min(d.day, calendar.monthrange(year, month + 1)[1])
     return dt.date(year, month + 1, day)
 

@@ -7,7 +7,9 @@ built from it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -17,6 +19,13 @@ from ruamel.yaml.error import YAMLError
 from .diagnostics import Diagnostic, InputError, did_you_mean, one_of
 
 KINDS = ("bool", "int", "decimal", "date", "enum", "set", "text", "country")
+RANGED = ("int", "decimal", "date")
+# Used when the vocabulary declares no `limits:` (record.yaml does): no value outside these is a fact of a case.
+DEFAULT_LIMITS: dict[str, tuple[Any, Any]] = {
+    "int": (0, 1_000_000_000), "decimal": (Decimal(0), Decimal(1_000_000_000)),
+    "date": (dt.date(1900, 1, 1), dt.date(2100, 12, 31)),
+}
+MAX_VOCABULARY_BYTES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,7 @@ class FactSpec:
     file: str = ""
     line: int = 0
     labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (lang, ((value, label), …)) for reports
+    range: tuple[Any, Any] | None = None  # (lowest, highest) value a case may state, for numbers and dates
     question: tuple[tuple[str, str], ...] = ()  # (lang, question) to the client or the authority, for forms and reports
     help: tuple[tuple[str, str], ...] = ()  # (lang, help text) where the vocabulary gives one per language
     label_texts: tuple[tuple[str, str], ...] = ()  # (lang, the fact's name in words, for reports)
@@ -46,12 +56,33 @@ class FactSpec:
         texts = dict(getattr(self, what))
         return texts.get(lang) or texts.get("en")
 
+    def out_of_range(self, value: Any) -> str | None:
+        """Why `value` is not a value this fact can have (None when it is), in words."""
+        if self.range is None or isinstance(value, bool) or not isinstance(value, (int, Decimal, dt.date)):
+            return None
+        lo, hi = self.range
+        if isinstance(value, dt.date) != isinstance(lo, dt.date):
+            return None
+        if value < lo or value > hi:
+            return f"outside the range this fact can have ({_show(lo)} to {_show(hi)})"
+        return None
+
+
+def _show(v: Any) -> str:
+    return v.isoformat() if isinstance(v, dt.date) else str(v)
+
 
 @dataclass(frozen=True, eq=False)
 class Vocabulary:
     facts: dict[str, FactSpec]
     families: tuple[str, ...]
+    limits: tuple[tuple[str, tuple[Any, Any]], ...] = tuple(DEFAULT_LIMITS.items())
+    public_names: frozenset[str] = frozenset()  # names of judgments (parties): public, never personal data
     titles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (family, ((lang, title), …))
+
+    @property
+    def date_range(self) -> tuple[dt.date, dt.date]:
+        return dict(self.limits)["date"]  # type: ignore[no-any-return]
 
     def title(self, family: str, lang: str) -> str:
         """A family's title in `lang` (English as a fallback, else the family's name)."""
@@ -78,23 +109,47 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
     problems: list[Diagnostic] = []
     pending_refs: list[tuple[str, str, str, int]] = []
     pending_instead: list[tuple[str, str, str, int]] = []
+    limits = dict(DEFAULT_LIMITS)
+    declared: dict[str, tuple[Any, Any]] = {}
+    public: set[str] = set()
+    ranges: list[tuple[str, Any, str, int]] = []
     for path in sorted(paths):
         name = str(path)
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"))
+            raw = path.read_bytes()
+            if len(raw) > MAX_VOCABULARY_BYTES:
+                problems.append(Diagnostic(name, None, None, f"vocabulary file is too large (over {MAX_VOCABULARY_BYTES:,} bytes)"))
+                continue
+            data = yaml.load(raw.decode("utf-8"))
         except YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problems.append(Diagnostic(name, mark.line + 1 if mark else None, mark.column + 1 if mark else None,
                                        f"vocabulary file is not valid YAML: {getattr(exc, 'problem', exc)}"))
             continue
-        if not isinstance(data, dict) or "facts" not in data:
+        except (UnicodeDecodeError, OSError, RecursionError, ValueError) as exc:
+            problems.append(Diagnostic(name, None, None, f"cannot read the vocabulary file ({type(exc).__name__}: {str(exc)[:200]})"))
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("facts"), dict):
             problems.append(Diagnostic(name, 1, 1, "a vocabulary file needs `family:` and `facts:`"))
             continue
         family = str(data.get("family", path.stem))
         families.append(family)
         titles.append((family, _texts(data.get("title"), name, 1, "`title`", problems)))
+        if "limits" in data:
+            for kind, value in (data["limits"] or {}).items():
+                parsed = _range(value, str(kind))
+                if parsed is None:
+                    problems.append(Diagnostic(name, data.lc.key("limits")[0] + 1, 1, f"`limits.{kind}` must be [lowest, highest] "
+                                               "for int, decimal or date"))
+                else:
+                    declared[str(kind)] = parsed
+        for item in data.get("public_names") or ():
+            public.add(str(item))
         for fact, spec in data["facts"].items():
             line = data["facts"].lc.key(fact)[0] + 1
+            if not isinstance(spec, dict):
+                problems.append(Diagnostic(name, line, 1, f"fact `{fact}` must be a mapping with `type:`"))
+                continue
             if fact in facts:
                 problems.append(Diagnostic(name, line, 1, f"fact `{fact}` is declared twice (also in {facts[fact].file})"))
                 continue
@@ -128,6 +183,8 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
             )
             if spec.get("ask_instead") is not None:
                 pending_instead.append((fact, str(spec["ask_instead"]), name, line))
+            if "range" in spec:
+                ranges.append((fact, spec["range"], name, line))
     for fact, ref, file, line in pending_refs:
         target = facts.get(ref)
         if target is None or target.values is None:
@@ -139,9 +196,36 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
         if other not in facts:
             problems.append(Diagnostic(file, line, 1, f"`ask_instead: {other}` of `{fact}` names no fact",
                                        hint=did_you_mean(other, facts)))
+    limits.update(declared)
+    explicit: dict[str, tuple[Any, Any]] = {}
+    for fact, value, file, line in ranges:
+        kind = facts[fact].kind
+        parsed = _range(value, kind)
+        if parsed is None:
+            problems.append(Diagnostic(file, line, 1, f"`range` of `{fact}` must be [lowest, highest] for an int, decimal or date fact"))
+        else:
+            explicit[fact] = parsed
+    for fact, spec in list(facts.items()):
+        if spec.kind in RANGED:
+            facts[fact] = replace(spec, range=explicit.get(fact, limits[spec.kind]))
     if problems:
         raise InputError(problems)
-    return Vocabulary(facts=facts, families=tuple(families), titles=tuple(titles))
+    return Vocabulary(facts=facts, families=tuple(families), titles=tuple(titles),
+                      limits=tuple(sorted(limits.items())), public_names=frozenset(public))
+
+
+def _range(value: Any, kind: str) -> tuple[Any, Any] | None:
+    """`[lowest, highest]` of the right kind, lowest <= highest; None if it is not one."""
+    if kind not in RANGED or not isinstance(value, (list, tuple)) or len(value) != 2:
+        return None
+    lo, hi = value
+    if kind == "date":
+        ok = all(isinstance(v, dt.date) and not isinstance(v, dt.datetime) for v in (lo, hi))
+    else:
+        ok = all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in (lo, hi))
+        if ok:
+            lo, hi = (int(lo), int(hi)) if kind == "int" else (Decimal(str(lo)), Decimal(str(hi)))
+    return (lo, hi) if ok and lo <= hi else None
 
 
 def _texts(raw: Any, file: str, line: int, what: str, problems: list[Diagnostic]) -> tuple[tuple[str, str], ...]:

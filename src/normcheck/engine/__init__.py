@@ -1,9 +1,9 @@
 """Run a rule pack on one case: the evaluator explains, durable-rules independently decides what fires.
 
 Both engines read the same IR. On every case they must agree on which rules fire and at which
-level; a disagreement is a defect in normcheck and is reported, never silently resolved. On
-Python 3.13+ (where durable-rules 2.0.28 does not import) the evaluator runs alone and the
-receipt says so.
+level; a disagreement is a defect in normcheck and is reported, never silently resolved. Where
+durable-rules does not import (2.0.28 built on Python 3.13 without the README's CPPFLAGS) the
+evaluator runs alone and the receipt says so.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from .. import ir
-from . import durable_adapter
 from .evaluate import Env, Mismatch, RuleResult, candidate_versions, covers_until, evaluate
 
 
@@ -28,6 +27,8 @@ class CaseRun:
 
 class Engine:
     def __init__(self, pack: ir.RulePack, use_durable: bool | None = None) -> None:
+        from . import durable_adapter  # imported by the commands that run cases only (not by the sweep)
+
         self.pack = pack
         if use_durable is None:
             use_durable = durable_adapter.AVAILABLE and not os.environ.get("NORMCHECK_NO_DURABLE")
@@ -41,6 +42,8 @@ class Engine:
 
     @property
     def label(self) -> str:
+        from . import durable_adapter
+
         if self.durable is not None:
             return f"durable-rules {durable_adapter.VERSION} + normcheck three-valued evaluator (cross-checked)"
         if not durable_adapter.AVAILABLE:
@@ -55,7 +58,10 @@ class Engine:
         if self.durable is not None:
             fired = self.durable.fired(env)
             for res in results:
-                got = self._durable_verdict(res, fired.get(res.rule.id, {}), as_of)
+                marks = fired.get(res.rule.id)
+                if not marks and res.reason != "fires":
+                    continue  # neither engine says it fires
+                got = self._durable_verdict(res, marks or {}, as_of)
                 want: tuple[str, ...] | None
                 if res.fired and res.rule.judged_on is not None and res.judged_on is None:
                     want = (res.outcome, res.severity or "")  # versions agreed on an unknown event date

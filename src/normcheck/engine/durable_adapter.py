@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,9 +34,11 @@ from typing import Any
 
 from .. import ir
 from ..values import EPOCH, NULL, UNKNOWN
-from .evaluate import Env, candidate_versions, covers_until, eval_node, relevant
+from .evaluate import Env, candidate_versions, compiled, covers_until, eval_node, generated
 
-try:  # durable-rules 2.0.28 does not import on Python 3.13+; normcheck then runs its own evaluator
+# Built on Python 3.13 without CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject (see the README),
+# durable-rules 2.0.28 does not import; normcheck then runs its own evaluator and says so.
+try:
     import durable_rules_engine  # noqa: F401
     from durable import engine as _dengine
 
@@ -435,6 +438,19 @@ def _negative_refs(rule: ir.Rule) -> set[str]:
     return out
 
 
+if AVAILABLE:
+    class SyncHost(_dengine.Host):  # type: ignore[misc, name-defined]
+        """A durable-rules host without its background threads. `Host()` starts two timer threads
+        that dispatch pending actions and timers of every ruleset every 0.2-0.5 s. normcheck runs
+        every action synchronously inside its own assertions (the sink rule sees to it) and uses no
+        timers or queues; a background dispatch could only take an action away from the case
+        being run and make the cross-check report a rule that "did not fire" (seen under heavy
+        load). Without the threads a forked process (`-j N`) also inherits no thread state."""
+
+        def _run(self) -> None:
+            pass
+
+
 class DurableEngine:
     """One registered ruleset per pack per process; one state per case, deleted afterwards."""
 
@@ -448,7 +464,7 @@ class DurableEngine:
         self.pack = pack
         with self._lock:
             if DurableEngine._host is None:
-                DurableEngine._host = _dengine.Host()
+                DurableEngine._host = SyncHost()
             name = "nc_" + pack.digest[:16]
             compiled = DurableEngine._registered.get(name)
             if compiled is None:
@@ -499,9 +515,11 @@ class DurableEngine:
         """One fact per rule: the case as that rule sees it (its facts, its computed atoms)."""
         as_of = encode(env.as_of)
         atom_values: dict[str, Any] = {}
+        encoded: dict[str, tuple[tuple[str, Any], ...]] = {}  # a fact's properties, worked out once per case
+        stated = env.stated
         facts = []
         for view in self.compiled.views:
-            if not relevant(self._rules[view.key], env.stated):
+            if stated is not None and view.gate and stated.isdisjoint(view.gate):
                 continue  # the relevance gate: the record says nothing the rule is about
             fact: dict[str, Any] = {"sid": sid, "t": view.key, "_as_of": as_of}
             judged = self._rules[view.key].judged_on
@@ -510,24 +528,29 @@ class DurableEngine:
                 if isinstance(when, dt.date):
                     fact["_j"] = encode(when)
             for name in view.props:
-                if name.endswith("__n"):
-                    continue
-                value = env.value(name)
-                if value is UNKNOWN:
-                    continue
-                if value is NULL:
-                    fact[name + "__null"] = True
-                    continue
-                fact[name] = encode(value)
-                if isinstance(value, (frozenset, set)):
-                    fact[name + "__n"] = len(value)
+                props = encoded.get(name)
+                if props is None:
+                    props = encoded[name] = () if name.endswith("__n") else self._encoded(name, env.value(name))
+                if props:
+                    fact.update(props)
             for node, name in view.atoms:
                 if name not in atom_values:
-                    atom_values[name] = eval_node(node, env).value
+                    atom_values[name] = (generated(node, env.defines) if env.hot else compiled(node))(env)[0]
                 if atom_values[name] is not UNKNOWN:
                     fact[name] = bool(atom_values[name])
             facts.append(fact)
         return facts
+
+    @staticmethod
+    def _encoded(name: str, value: Any) -> tuple[tuple[str, Any], ...]:
+        """The properties that carry one fact: none when unknown, `<name>__null` for a stated null."""
+        if value is UNKNOWN:
+            return ()
+        if value is NULL:
+            return ((name + "__null", True),)
+        if isinstance(value, (frozenset, set)):
+            return ((name, encode(value)), (name + "__n", len(value)))
+        return ((name, encode(value)),)
 
     def fired(self, env: Env) -> dict[str, dict[str, int]]:
         """rule id -> {rule key (version) -> index of its highest grade that fired}, for one case."""
@@ -544,14 +567,16 @@ class DurableEngine:
             handled = False
             facts.insert(0, {"sid": sid, "t": "$begin"})
             try:
-                self._check(self.host.assert_facts(name, facts))  # every fact is handled: `$begin` or the sink
-                handled = True
+                state = self.host.assert_facts(name, facts)  # every fact is handled: `$begin` or the sink
+                handled = True  # (the state exists now: delete it even if an action failed)
+                self._check(state)
                 agreed: set[str] = set()
                 self._agree(sid, undated, agreed, env.as_of)
                 for n in range(1, self.compiled.strata + 1):
                     self._check(self.host.assert_fact(name, {"sid": sid, "t": "$end", "n": n}))
                     self._agree(sid, undated, agreed, env.as_of)
-                self._check(self.host.get_state(name, sid))
+                # (each assertion returns the state after every action it set off, chained ones
+                # included, with any exception an action raised: no separate get_state is needed)
                 marks = DurableEngine._fired.pop(sid, set())
             finally:
                 DurableEngine._fired.pop(sid, None)
@@ -590,6 +615,19 @@ class DurableEngine:
     def _check(state: Any) -> None:
         if isinstance(state, dict) and "exception" in state:
             raise RuntimeError(f"durable-rules action failed: {state['exception']}")
+
+
+def _forget_host_in_child() -> None:
+    """A forked process (`normcheck -j N`) builds its own host: the parent's timer threads and
+    locks do not exist in the child."""
+    DurableEngine._host = None
+    DurableEngine._registered = {}
+    DurableEngine._fired = {}
+    DurableEngine._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_host_in_child)
 
 
 def _culprit(compiled: CompiledPack) -> str:

@@ -1,61 +1,593 @@
 """The anonymisation guard: case files hold anonymised facts, never personal data.
 
-Refuses values that look like a Dutch citizen service number (a BSN passing the 11-test), an
-immigration V-number, an e-mail address or a phone number, and keys that name personal data
-(name, address, …); warns about an exact date of birth (the age in months suffices).
+Every scalar of a case file (keys and values, numbers as written) and every YAML comment is
+scanned once. The text is first normalised (NFKC, every kind of space, dash and digit made
+plain, zero-width characters dropped), so `jan＠example.nl`, a BSN written with non-breaking
+spaces or full-width digits, and `+31 (0)6 12345678` read like their plain forms. Each pattern
+is bounded (no unbounded repetition next to another), so the scan is linear in the input.
+
+What it finds: a citizen service number (BSN, by the 11-test of `python-stdnum`, in any
+notation, or any nine digits after the word BSN), a V-number (after a V cue), a phone number
+(Dutch, or international with + or 00), an e-mail address (IDN domains too), an IBAN (mod-97,
+`python-stdnum`), a passport or identity-card number, and a person's name: an honorific or a
+form of address ("dhr.", "mevr.", "mr.", "Mr", "Mrs", "Ms", "Cliënt:", "client") followed by a
+name, a name announced as such ("naam: …"), or a first name followed by a family name (first
+names from Faker's name lists). Dates, times, amounts, counts, ECLIs, case numbers, rule ids
+and legal citations are not personal data and are left alone.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Iterator
 
 PERSONAL_KEYS = {
     "name", "naam", "first_name", "firstname", "voornaam", "last_name", "lastname", "surname", "achternaam",
     "family_name", "full_name", "given_name", "initials", "voorletters", "v_number", "vnumber", "v_nummer",
     "vnummer", "bsn", "citizen_service_number", "burgerservicenummer", "email", "e_mail", "mail", "phone",
-    "telephone", "telefoon", "telefoonnummer", "mobile", "address", "adres", "street", "straat", "postcode",
-    "zip", "passport_number", "paspoortnummer", "document_number", "iban", "client_name", "applicant_name",
+    "telephone", "telefoon", "telefoonnummer", "mobile", "mobiel", "address", "adres", "street", "straat", "postcode",
+    "zip", "passport_number", "paspoortnummer", "document_number", "documentnummer", "iban", "client_name",
+    "applicant_name", "client", "cliënt", "clientnaam", "geboorteplaats", "place_of_birth", "woonplaats",
 }
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_PHONE = re.compile(r"(?<![\w])(?:\+|00)\d[\d \-]{7,15}\d(?![\w])|(?<![\w\d])0[1-9](?:[ \-]?\d){8}(?![\w\d])")
-_DIGITS = re.compile(r"(?<![\d])\d(?:[.\- ]?\d){8,9}(?![\d])")
+# ---- normalisation ---------------------------------------------------------------------------
+
+_DROP = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                               "\u2066\u2067\u2068\u2069"), None)
+_DASHES = {ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u2043"}
+_DIGIT_BLOCKS = (0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
+                 0x0D66, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x17E0, 0x1810, 0x1946, 0x19D0, 0xFF10, 0x1D7CE)
+_DIGITS = {base + i: str(i) for base in _DIGIT_BLOCKS for i in range(10)}
+_TABLE = {**_DROP, **_DASHES, **_DIGITS}
+_SPACE = re.compile(r"\s")
 
 
-_NAME_CUES = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dhr|Mevr|Mevrouw|Meneer|De heer|Madame|Monsieur|Herr|Frau)\.?\s+[A-Z][a-z]+"
-    r"|\b(?:name|naam|named|genaamd|called)\s*[:=]?\s+[A-Z][a-z]+\s+[A-Z][a-z]+")
+def normalise(text: str) -> str:
+    """One plain form of a text: NFKC, every space a space, every dash a hyphen, digits 0-9, no zero-width characters."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_TABLE)
+    return _SPACE.sub(" ", text)
 
 
-def looks_like_name(value: str) -> bool:
-    """A person's name announced as such ("Mr Ahmadi", "naam: Jan Jansen"): warned about, not refused."""
-    return bool(_NAME_CUES.search(value))
+# ---- findings --------------------------------------------------------------------------------
+
+WHAT = {
+    "bsn": "a citizen service number (BSN)",
+    "v_number": "a V-number (vreemdelingennummer)",
+    "phone": "a phone number",
+    "email": "an e-mail address",
+    "iban": "a bank account number (IBAN)",
+    "passport": "a passport or identity-document number",
+    "name": "a person's name",
+}
+
+
+MAX_HITS = 12  # per text: a value or a comment is refused at the first; a few more say what else it holds
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One piece of personal data in a normalised text: its kind and where it is."""
+
+    kind: str
+    start: int
+    end: int
+
+    @property
+    def what(self) -> str:
+        return WHAT[self.kind]
+
+
+# ---- numbers: BSN, V-number, phone ------------------------------------------------------------
+
+# A run of digits with the separators people put between them; maximal (never starts inside a number).
+_CHUNK = re.compile(r"(?<![\w+])[+(]?[0-9][0-9 .\-/()]*")
+_TOKEN = re.compile(r"[0-9]+|[^0-9]+")
+_BSN_CUE = re.compile(r"(?i)(?:bsn|burgerservice ?nummer|burger service nummer|sofi[- ]?nummer|sofinr|"
+                      r"citizen service number|social security number|service number)[^0-9]{0,30}$")
+_V_CUE = re.compile(r"(?i)(?:\bv[- .]?(?:nummer|nr|number|no|num)\b\.?|vreemdelingen ?nummer|alien (?:registration )?number|"
+                    r"immigration number)[^0-9]{0,30}$|\bv\W{0,3}$")
+# A number followed by a unit or preceded by a currency is an amount or a count, not a BSN.
+_UNIT_AFTER = re.compile(r"(?i)[ ]?(?:euro|eur|€|dollar|usd|pond|gbp|persons|people|personen|mensen|inwoners|inhabitants|"
+                         r"checks|controles|cases|zaken|km|kg|days|dagen|months|maanden|years|jaar|times|keer|x)\b")
+_CURRENCY_BEFORE = re.compile(r"(?i)(?:eur|€|usd|\$|£|gbp|chf)[ ]?$")
+_V_INLINE = re.compile(r"(?i)(?<![\w])v[- .]?(?:nummer|nr|number|no)?\.?[ :#]{0,3}([0-9](?:[ .\-]?[0-9]){9})(?![0-9])")
+
+
+def _bsn_ok(digits: str) -> bool:
+    from stdnum.nl import bsn
+
+    return bsn.is_valid(digits)
+
+
+def _date_groups(groups: list[str], seps: list[str]) -> set[int]:
+    """Indexes of digit groups that are part of a date (d-m-y, y-m-d) written with - . or /."""
+    out: set[int] = set()
+    for i in range(len(groups) - 2):
+        s1, s2 = seps[i], seps[i + 1]
+        if s1 != s2 or s1 not in ("-", ".", "/"):
+            continue
+        a, b, c = groups[i], groups[i + 1], groups[i + 2]
+        if i > 0 and seps[i - 1] == s1 or i + 3 < len(groups) and seps[i + 2] == s1:
+            continue  # 06.12.34.56.78: a longer sequence, not a date
+        if len(a) <= 2 and len(b) <= 2 and len(c) in (2, 4) and 1 <= int(a) <= 31 and 1 <= int(b) <= 31:
+            out.update((i, i + 1, i + 2))
+        elif len(a) == 4 and a[:2] in ("19", "20") and len(b) <= 2 and len(c) <= 2 and 1 <= int(b) <= 12 and 1 <= int(c) <= 31:
+            out.update((i, i + 1, i + 2))
+    return out
+
+
+def _numbers(text: str) -> Iterator[Hit]:
+    for m in _CHUNK.finditer(text):
+        chunk = m.group(0).rstrip(" .-/(")
+        start = m.start()
+        if chunk.endswith(")") and chunk.count("(") < chunk.count(")"):
+            chunk = chunk.rstrip(")")
+        yield from _chunk_hits(text, chunk, start)
+    for m in _V_INLINE.finditer(text):
+        if len(re.sub(r"[^0-9]", "", m.group(1))) == 10:
+            yield Hit("v_number", m.start(), m.end())
+
+
+def _chunk_hits(text: str, chunk: str, start: int) -> Iterator[Hit]:
+    """Split a run of digits into groups, drop dates and times, and test the windows people write numbers in."""
+    groups: list[str] = []
+    offsets: list[int] = []
+    seps: list[str] = []  # separator after each group ("" for the last)
+    plus = chunk.startswith("+")
+    pos = 0
+    sub_starts = [0]  # index of the first group of each sub-chunk (a long separator splits)
+    for tok in _TOKEN.findall(chunk):
+        if tok[0].isdigit():
+            groups.append(tok)
+            offsets.append(start + pos)
+            seps.append("")
+        elif groups:
+            seps[-1] = tok
+            if len(tok) > 3:
+                sub_starts.append(len(groups))
+        pos += len(tok)
+    if not groups:
+        return
+    end = start + len(chunk)
+    excluded = _date_groups(groups, seps)
+    if end < len(text) and text[end] == ":":  # an hour (10:00)
+        excluded.add(len(groups) - 1)
+    if start > 0 and text[start - 1] == ":":
+        excluded.add(0)
+    # runs of groups that are neither dates nor times, not across a long separator
+    runs: list[list[int]] = []
+    cur: list[int] = []
+    bounds = set(sub_starts)
+    for i in range(len(groups)):
+        if i in excluded or (i in bounds and cur):
+            if cur:
+                runs.append(cur)
+            cur = []
+        if i not in excluded:
+            cur.append(i)
+    if cur:
+        runs.append(cur)
+    for run in runs:
+        yield from _run_hits(text, groups, offsets, seps, run, plus and run[0] == 0)
+
+
+def _window(groups: list[str], idx: list[int]) -> str:
+    return "".join(groups[i] for i in idx)
+
+
+def _run_hits(text: str, groups: list[str], offsets: list[int], seps: list[str], run: list[int], plus: bool) -> Iterator[Hit]:
+    first, last = run[0], run[-1]
+    span = (offsets[first], offsets[last] + len(groups[last]))
+    whole = _window(groups, run)
+    before = text[max(0, span[0] - 40): span[0]]
+    # space-separated words of the run (a word keeps its . - / separators)
+    words: list[list[int]] = [[]]
+    for i in run:
+        words[-1].append(i)
+        if i != last and " " in seps[i]:
+            words.append([])
+    # phone numbers
+    if plus:
+        digits = _drop_trunk(groups, run, text, offsets)
+        if 8 <= len(digits) <= 15:
+            yield Hit("phone", span[0] - 1, span[1])
+            return
+    if _is_phone(whole):
+        yield Hit("phone", span[0], span[1])
+        return
+    # a phone number among other numbers: consecutive words starting with 0, ten digits
+    for w0 in range(len(words)):
+        if not groups[words[w0][0]].startswith("0"):
+            continue
+        acc: list[int] = []
+        for w in words[w0:]:
+            acc.extend(w)
+            n = len(_window(groups, acc))
+            if n >= 10:
+                if n == 10 and _is_phone(_window(groups, acc)):
+                    yield Hit("phone", offsets[acc[0]], offsets[acc[-1]] + len(groups[acc[-1]]))
+                    return
+                break
+    # BSN: the whole run, or one space-separated word
+    cue = _BSN_CUE.search(before) is not None
+    v_cue = _V_CUE.search(before) is not None
+    measured = _UNIT_AFTER.match(text, span[1]) is not None or _CURRENCY_BEFORE.search(before) is not None
+    for cand in [run] + (words if len(words) > 1 else []):
+        digits = _window(groups, cand)
+        where = (offsets[cand[0]], offsets[cand[-1]] + len(groups[cand[-1]]))
+        if len(cand) == 2 and groups[cand[0]] == "001" and seps[cand[0]] == "-":
+            continue  # a HUDOC item id (001-161829), not a BSN
+        if len(digits) == 9 and _bsn_ok(digits) and not (measured and cand is run) or cue and cand is run and len(digits) in (8, 9):
+            yield Hit("bsn", *where)
+            return
+        if v_cue and cand is run and len(digits) == 10:
+            yield Hit("v_number", *where)
+            return
+
+
+def _drop_trunk(groups: list[str], run: list[int], text: str, offsets: list[int]) -> str:
+    """Digits of an international number without the "(0)" of the national trunk prefix."""
+    out = []
+    for i in run:
+        if groups[i] == "0" and offsets[i] > 0 and text[offsets[i] - 1] == "(":
+            continue
+        out.append(groups[i])
+    return "".join(out)
+
+
+def _is_phone(digits: str) -> bool:
+    """A Dutch number (0 + nine digits, not 00) or an international one written with 00."""
+    if len(digits) == 10 and digits[0] == "0" and digits[1] != "0":
+        return True
+    return digits.startswith("00") and digits[2:3] not in ("", "0") and 11 <= len(digits) <= 15
+
+
+# ---- e-mail, IBAN, passport ------------------------------------------------------------------
+
+_AT = r"(?:@|[ ]?[\[({][ ]?(?:at|apenstaartje)[ ]?[\])}][ ]?)"
+_DOT = r"(?:\.|[ ]?[\[({][ ]?(?:dot|punt)[ ]?[\])}][ ]?)"
+_EMAIL = re.compile(r"(?i)(?<![\w.+%-])[\w.+%-]{1,64}" + _AT + r"[\w-]{1,63}(?:" + _DOT + r"[\w-]{1,63}){0,6}" + _DOT
+                    + r"(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59})(?![\w-])")
+_IBAN = re.compile(r"(?i)(?<![\w])[a-z]{2}[0-9]{2}(?:[ ]?[a-z0-9]){10,30}")
+_PASSPORT_CUE = re.compile(r"(?i)(?:paspoort|passport|reisdocument|travel document|identiteitskaart|identity card|"
+                           r"id[- ]?kaart|id[- ]?card|id[- ]?bewijs|documentnummer|document number|doc\.? ?nr)"
+                           r"\W{0,4}(?:nr\.?|nummer|number|no\.?)?[ :#.]{0,4}([A-Za-z0-9]{6,12})(?![\w])")
+_PASSPORT = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{7,8}(?![\w-])")
+
+
+def _mod97(compact: str) -> bool:
+    """The IBAN check (ISO 13616): country and check digits moved to the end, letters as numbers, mod 97 == 1."""
+    moved = compact[4:] + compact[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
+
+
+def _iban(text: str) -> Iterator[Hit]:
+    from stdnum import iban
+
+    for m in _IBAN.finditer(text):
+        raw = m.group(0).upper()
+        ends, n = [], 0  # an IBAN ends where a group ends: before a space, or at the end of the match
+        for i, c in enumerate(raw):
+            if c == " ":
+                ends.append(n)
+            else:
+                n += 1
+        ends.append(n)
+        compact = raw.replace(" ", "")
+        for end in sorted(set(ends), reverse=True):
+            if 15 <= end <= 34 and _mod97(compact[:end]) and iban.is_valid(compact[:end]):
+                yield Hit("iban", m.start(), m.end())
+                break
+
+
+_PASSPORT_CUES = ("pasp", "passport", "reisdoc", "travel doc", "identit", "id", "doc")
+
+
+def _passport(text: str) -> Iterator[Hit]:
+    low = text.lower()
+    for m in (_PASSPORT_CUE.finditer(text) if any(c in low for c in _PASSPORT_CUES) else ()):
+        token = m.group(1)
+        if any(c.isdigit() for c in token):
+            yield Hit("passport", m.start(1), m.end(1))
+    for m in _PASSPORT.finditer(text):
+        token = m.group(0)
+        digits = sum(c.isdigit() for c in token)
+        letters = len(token) - digits
+        if digits >= 3 and letters >= 2 and token[-1].isdigit():
+            yield Hit("passport", m.start(), m.end())
+
+
+# ---- names -----------------------------------------------------------------------------------
+
+_UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_LOW = "a-zß-öø-ÿā-ž"
+_CAP = rf"[{_UP}][{_LOW}'’]{{1,30}}(?:-[{_UP}]?[{_LOW}'’]{{1,30}})?"
+_PARTICLE = r"(?:van|de|der|den|het|'t|ter|ten|te|von|vom|zu|el|al|bin|ben|ibn|abu|da|das|do|dos|du|del|della|di|la|le|Van|De|El|Al|Abu|Bin|Ben|La|Le|Da|Di|Du)"
+_INITIALS = rf"(?:[{_UP}]\.[ ]?){{1,4}}"
+_NAME_AFTER = rf"(?:{_INITIALS}[ ]?)?(?:{_PARTICLE}[ ](?:{_PARTICLE}[ ])?)?(?P<n>{_CAP})"
+_HONORIFIC = re.compile(
+    r"(?<![\w])(?:Mr|Mrs|Ms|Mx|Miss|Mister|Dr|Drs|Prof|Ir|Ing|Dhr|dhr|Mevr|mevr|Mw|mw|Mej|mej|mr|Mevrouw|mevrouw|"
+    r"Meneer|meneer|Madame|Mme|Monsieur|Herr|Frau|Sayed|Sheikh|[Dd]e [Hh]eer|[Dd]e [Hh]eren)"
+    r"(?:\.[ ]{0,3}|[ ]{1,3})(?:(?:mr|drs|dr|ir|ing|prof)\.[ ]{0,3}){0,3}" + _NAME_AFTER)
+_ROLE = re.compile(
+    r"(?i:(?<![\w])(?:cli[eë]nte?|client|aanvrager|aanvraagster|verzoeker|verzoekster|eiser|eiseres|appellant|"
+    r"betrokkene|belanghebbende|minderjarige|pupil|applicant|claimant|asielzoeker|patient|patiënt|voogd|guardian))"
+    r"(?P<colon>[ ]{0,3}:)?[ ]{1,3}" + _NAME_AFTER)
+_ANNOUNCED = re.compile(
+    r"(?i:(?<![\w])(?:naam|name|named|genaamd|heet|heette|called|alias|roepnaam|voornaam|achternaam|surname|"
+    r"first name|family name|geboren als|born as|signed|getekend|ondertekend))[ ]{0,3}[:=]?[ ]{0,3}" + _NAME_AFTER)
+_INITIALS_NAME = re.compile(rf"(?<![\w.])(?P<i>(?:[{_UP}]\.[ ]?){{1,4}})[ ]?(?:{_PARTICLE}[ ](?:{_PARTICLE}[ ])?)?(?P<n>{_CAP})")
+_ARTICLES = frozenset("The A An He She It They De Het Een Hij Zij Ze Onbekend Unknown Geen None Nvt Zie See".split())
+_PAIR = re.compile(rf"(?<![\w'’-])(?P<f>[{_UP}][{_LOW}'’]{{1,20}})[ ]{{1,2}}(?:{_PARTICLE}[ ](?:{_PARTICLE}[ ])?)?(?P<n>{_CAP})")
+_CASE_NAME_AFTER = re.compile(r"(?:[ ,]{0,3}(?:v\.?|vs\.?|t\.|c\.|tegen|against|and others|e\.a\.|et al\.?|en anderen|"
+                              r"and another|\(no\.|\(c-|\(ecli|\(app|§|, no\.|, c-|, ecli))(?![\w])", re.I)
+_CASE_NAME_BEFORE = re.compile(r"(?:\bv\.?|\bvs\.?|\bt\.|\btegen|\bagainst|\bjudgment|\barrest|\buitspraak|\bAG|\bA-G|"
+                               r"\badvocate general|\badvocaat-generaal|\bjudge|\brapporteur|\bpresident)[ ]{1,2}$", re.I)
+
+# Capitalised words that are not family names (articles, pronouns, months, days, institutions, places, legal words).
+NOT_A_NAME = frozenset("""
+The A An He She It They We You I His Her Its Their Our My This That These Those There Here What Which Who Whom Whose
+When Where Why How In On At Of For And Or But If Is Was Are Were Has Had Have Be Been Being To From With By As Not No
+Yes So Then Than Also All Any Each Every Both Either Neither Some Such Only Under Over After Before Since Until While
+Although Because Whether Per Via Upon Into Onto Within Without Between Among Against During Through About Above Below
+De Het Een Hij Zij Ze Dit Dat Deze Die Dan En Maar Als Zijn Heeft Hebben Werd Wordt Worden Op Bij Met Voor Na Uit Door
+Om Te Van Naar Over Onder Tegen Tot Sinds Tijdens Ook Niet Geen Wel Nog Al Er Hier Daar Wie Wat Welke Waar Wanneer
+January February March April May June July August September October November December Jan Feb Mar Apr Jun Jul Aug
+Sep Sept Oct Nov Dec Januari Februari Maart Mei Juni Juli Augustus Oktober
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday Maandag Dinsdag Woensdag Donderdag Vrijdag Zaterdag Zondag
+Article Articles Art Arts Paragraph Para Point Points Recital Annex Part Chapter Section Title Protocol Rule Rules
+Court Courts Chamber Grand Judgment Judgments Decision Decisions Order Opinion Ruling Regulation Regulations Directive
+Directives Code Convention Charter Treaty Treaties Act Acts Law Laws Wet Besluit Beschikking Uitspraak Arrest
+Member State States Union European Europe Commission Council Parliament Committee Minister Ministers Ministry
+Secretary Staatssecretaris Rechtbank Raad Afdeling Kamer Hof Republic Kingdom Government Police Politie Immigration
+Service Agency Office Department Policy Instruction Werkinstructie Vreemdelingencirculaire Vreemdelingenwet
+Case Cases Application Applications Complaint Complaints Report Reports Norm Norms Source Sources Others Anderen
+Netherlands Nederland Dutch Belgium Belgian Germany German France French Austria Austrian Italy Italian Greece Greek
+Hungary Hungarian Sweden Swedish Spain Spanish Poland Polish Denmark Danish Switzerland Swiss Luxembourg Bulgaria
+Bulgarian Romania Romanian Croatia Slovenia Slovakia Czech Portugal Ireland Irish Britain British England English
+Syria Syrian Afghanistan Afghan Iraq Iraqi Iran Iranian Somalia Somali Eritrea Eritrean Yemen Yemeni Nigeria Nigerian
+Turkey Turkish Morocco Moroccan Algeria Algerian Tunisia Tunisian Libya Libyan Sudan Sudanese Ethiopia Ethiopian
+Georgia Georgian Albania Albanian Serbia Serbian Kosovo Russia Russian Ukraine Ukrainian China Chinese India Indian
+Pakistan Pakistani Bangladesh Egypt Egyptian Sri Lanka Lankan Tamil Kurdish Kurd Yazidi Arab Arabic Africa African
+Asia Asian America American Amsterdam Rotterdam Haag Hague Utrecht Leiden Arnhem Zwolle Groningen Haarlem Brussels
+Strasbourg Luxemburg Geneva Vienna Sofia Athens Rome Paris Berlin London Schengen Dublin Kabul Baghdad Mogadishu
+Ter Apel Budel Zevenaar Wolvega Kennedy Nidos Dienst Terugkeer Vertrek Centraal Orgaan Opvang Asielzoekers
+Vluchtelingenwerk Amnesty International Human Rights Watch Refugee Council Red Cross Kruis Rode
+Qualification Return Reception Procedures Asylum Borders Border Schengen Social Rights Economic Cultural
+Health Care Medical Treatment Shelter Food Clothing Security Safety Threat Public Order Internal External
+Control Controls Check Checks Notification Prolongation Reintroduction Risk Assessment Breach Contested Insufficient
+Data Unknown Valid Invalid True False Yes No None Null High Medium Low Yes Ja Nee
+Lex Specialis Generalis Bis Ter Quater Ex Nunc Tunc Officio Ante Post Prima Facie
+""".split())
+
+# First names that are also everyday words in English or Dutch prose (kept out of the name list).
+NOT_A_FIRST_NAME = frozenset("""
+January February March April May June July August September October November December Mei Juni Juli Augustus
+An Art Bill Can Case Chance Charity Comfort Christian Dean Earl Else Faith Favour Frank Gift Glen Grace Guy Hope Honor
+Hunter Iris Ivy Jade Joy Justice King Lane Lex Liberty Major Mark Mason Mercy Miles Noble Norman Patience Peace Pearl
+Precious Prince Ray River Rose Royal Ruby Sky Star Stone Summer Sunny Unity Valid Violet Wade Will Wisdom Angel
+Amber Crystal Daisy Dawn Holly Heather Autumn Brook Cliff Dale Page Price Chase Carter Cooper Parker Sterling General
+Bright Goodluck Blessing Goodness Deniz Umut Nur Ay Su Eren Wil Maan Ster Zon Hoop
+Sofia Georgia India Virginia Sierra Leone Paris Florence Lourdes Adelaide Austin Dallas Jordan Chad Israel Kenya
+Victoria Elizabeth Regina Lorraine Carolina Savannah Phoenix Sydney Asia Africa America Europa Holland Brittany
+Ireland Trinity Genesis Nevada Dakota Montana Orlando Marcel Sharon Salem Medina Mecca Eden Jericho Sinai
+German Germaine France Francis Kristen Kirk Church Temple Bishop Abbott Pope Dutch Welsh Irish English Scott
+Van Den Ter Ten Del Della Abu Bin Ibn Al El Le La Da Di Du Dos
+Amen Islam Iman Imam Hajji Haji Sultan Emir Malik Sheikh Said
+""".split())
+
+_SUPPLEMENT = """Mohammed Muhammad Mohamed Mohamad Mahmoud Mahmud Ahmed Ahmad Mustafa Mostafa Yusuf Youssef Yousef
+Ibrahim Ismail Hussein Hossein Hassan Hasan Omar Umar Abdullah Abdallah Abdulrahman Abdirahman Abdi Abdikadir
+Mahad Hamza Bilal Tariq Khalid Khaled Walid Samir Karim Rashid Reza Mehdi Hamid Javad Ali Akbar Jawad Farid Nasir
+Zahra Zainab Fatima Fatma Aisha Ayesha Amina Khadija Maryam Mariam Layla Leila Nour Noor Hawa Halima Sahra Sara
+Yonas Yohannes Tesfaye Tesfay Semhar Filmon Merhawi Mulugeta Habtom Tekle Kidane Yemane Abraham Senait Helen Mebrat
+Abebe Dawit Biniam Berhane Ghebre Haile Selam Saba Rahel Eden Miriam Aklilu Hagos Goitom
+Abdulkadir Abdiaziz Ayan Hodan Fadumo Faduma Hibo Ifrah Warsame Farah Jama Nuur Osman Abdulahi Mohamud Ahmedou
+Ahmadzai Gul Wali Habib Najib Nasrin Parisa Shirin Soraya Farzana Mina Nazanin Arash Babak Dariush Kamran Reza
+Lamin Alieu Ousman Mamadou Moussa Amadou Ibrahima Aminata Fatoumata Mariama Kadiatou Sekou Boubacar
+Tigran Armen Levan Giorgi Nino Tamar Davit Irakli Artem Olena Oksana Dmytro Serhiy Andriy Olga Natalia Svetlana
+""".split()
+
+_LOCALES = ("nl_NL", "nl_BE", "en_US", "en_GB", "en_IE", "de_DE", "fr_FR", "fr_DZ", "tr_TR", "en_PK", "en_KE",
+            "en_NG", "uz_UZ", "az_AZ", "sw", "ha_NG", "es_ES", "it_IT", "pl_PL", "ro_RO", "yo_NG", "ig_NG",
+            "en_IN", "id_ID", "pt_PT", "pt_BR")
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """First names in Latin script, from Faker's person providers (a well-kept list), plus common transliterations."""
+    import importlib
+
+    names: set[str] = set(_SUPPLEMENT)
+    for loc in _LOCALES:
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
+        except (ImportError, AttributeError):  # pragma: no cover - a Faker without this locale
+            continue
+        for attr in ("first_names", "first_names_male", "first_names_female"):
+            for n in getattr(provider, attr, ()) or ():
+                if isinstance(n, str) and n[:1].isupper() and n.isalpha() and len(n) >= 3:
+                    names.add(unicodedata.normalize("NFKC", n))
+    return frozenset(names - NOT_A_FIRST_NAME - (NOT_A_NAME - {"Jan"}))
+
+
+@lru_cache(maxsize=8)
+def _public_words(public: frozenset[str]) -> frozenset[str]:
+    return frozenset(w for p in public for w in re.split(r"[^\w'’]+", p.lower()) if w)
+
+
+def _surname(word: str, public: frozenset[str]) -> bool:
+    """A capitalised word that can be a family name: not an everyday or legal word, not a judgment's public name."""
+    return word not in NOT_A_NAME and word.rsplit("-", 1)[-1] not in NOT_A_NAME and word.lower() not in _public_words(public)
+
+
+# Cheap substring tests (in lower case) that decide whether a cue pattern can match at all.
+_HONORIFIC_CUES = ("mr", "ms", "mx", "miss", "dr", "prof", "ir", "ing", "dhr", "mevr", "mw", "mej", "meneer", "madame", "mme",
+                   "monsieur", "herr", "frau", "sayed", "sheikh", "heer", "heren")
+_ANNOUNCED_CUES = ("naam", "name", "heet", "called", "alias", "geboren als", "born as", "signed", "getekend")
+_ROLE_CUES = ("cli", "aanvra", "verzoek", "eiser", "appellant", "betrokkene", "belanghebbende", "minderjarige", "pupil",
+              "applicant", "claimant", "asielzoeker", "pati", "voogd", "guardian")
+
+
+def _names(text: str, public: frozenset[str]) -> Iterator[Hit]:
+    low = text.lower()
+    for pattern, cues in ((_HONORIFIC, _HONORIFIC_CUES), (_ANNOUNCED, _ANNOUNCED_CUES)):
+        if not any(c in low for c in cues):
+            continue
+        for m in pattern.finditer(text):
+            if _surname(m.group("n"), public):
+                yield Hit("name", m.start(), m.end())
+    for m in (_ROLE.finditer(text) if any(c in low for c in _ROLE_CUES) else ()):
+        word = m.group("n")
+        if m.group("colon") and word not in _ARTICLES and word.lower() not in _public_words(public) or \
+                _surname(word, public) and not _case_citation(text, m):
+            yield Hit("name", m.start(), m.end())
+    for m in _INITIALS_NAME.finditer(text):
+        if _surname(m.group("n"), public) and not _case_citation(text, m) and m.group("i").strip(". ") not in ("I", "V", "X"):
+            yield Hit("name", m.start(), m.end())
+    if not any(c.isupper() for c in text):
+        return
+    firsts = first_names()
+    words = _public_words(public)
+    for m in _PAIR.finditer(text):
+        first, last = m.group("f"), m.group("n")
+        if first not in firsts or not _surname(last, frozenset()):
+            continue
+        if f"{first} {last}".lower() in public or first.lower() in words and last.lower() in words:
+            continue
+        if _case_citation(text, m):
+            continue
+        yield Hit("name", m.start(), m.end())
+
+
+def _case_citation(text: str, m: re.Match[str]) -> bool:
+    """A party name in a case citation ("Salah Sheekh v the Netherlands", "v Jansen") is public, not personal data."""
+    return bool(_CASE_NAME_AFTER.match(text, m.end(), min(len(text), m.end() + 12))
+                or _CASE_NAME_BEFORE.search(text, max(0, m.start() - 14), m.start()))
+
+
+# ---- entry points ----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _prep(public_names: frozenset[str]) -> frozenset[str]:
+    return frozenset(normalise(p).lower() for p in public_names)
+
+
+def scan(text: str, public_names: frozenset[str] = frozenset()) -> list[Hit]:
+    """Personal data in `text` (a value or a comment), in the order found; empty when there is none.
+
+    `text` is normalised here; the offsets of the hits refer to the normalised text. `public_names` are the
+    names of judgments (from the vocabulary), public and not personal data."""
+    norm = normalise(text)
+    public = _prep(public_names)
+    hits: list[Hit] = []
+    seen: list[tuple[int, int]] = []
+    has_digit = any(c.isdigit() for c in norm)
+    sources: list[Iterable[Hit]] = []
+    if has_digit:
+        sources += [_iban(norm), _numbers(norm), _passport(norm)]
+    if "@" in norm or "(at)" in norm.lower() or "[at]" in norm.lower() or "{at}" in norm.lower():
+        sources.append(_email_hits(norm))
+    sources.append(_names(norm, public))
+    for source in sources:
+        for h in source:
+            if any(not (h.end <= s or h.start >= e) for s, e in seen):
+                continue
+            seen.append((h.start, h.end))
+            hits.append(h)
+            if len(hits) >= MAX_HITS:  # enough to refuse the value and say why; the rest of the text is not needed
+                return hits
+    return hits
+
+
+def _email_hits(text: str) -> Iterator[Hit]:
+    for m in _EMAIL.finditer(text):
+        yield Hit("email", m.start(), m.end())
+
+
+def scan_id(value: str, public_names: frozenset[str] = frozenset(), words: frozenset[str] = frozenset()) -> list[Hit]:
+    """An `id:` must be an anonymised reference: no number that identifies a person, no name in it.
+
+    `words` are words an id may use although some family somewhere bears them (the vocabulary's words)."""
+    hits = scan(value, public_names)
+    if hits:
+        return hits
+    norm = normalise(value)
+    digits = re.sub(r"[^0-9]", "", norm)
+    if re.fullmatch(r"[0-9 .\-]+", norm) and len(digits) == 10:
+        return [Hit("v_number", 0, len(norm))]
+    public = _public_words(_prep(public_names))
+    firsts = _lower_first_names()
+    lasts = last_names()
+    tokens = [t.lower() for t in re.split(r"[-_.:/ ]+|(?<=[a-z])(?=[A-Z])", norm) if t]
+    for i, low in enumerate(tokens):
+        if low in public or low in _ID_WORDS or low in words or not low.isalpha():
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        before = tokens[i - 1] if i else ""
+        if after in _ID_PARTICLES and i + 2 < len(tokens) and tokens[i + 2].isalpha() and (low in firsts or low in lasts):
+            return [Hit("name", 0, len(norm))]  # "jim-de-gratie", "fatima-el-amrani"
+        if low in firsts:
+            # a first name of four letters or more; a shorter one (ali, jan, mia) next to another word or a year
+            if len(low) >= 4 or len(low) == 3 and low not in _MONTHS and (
+                    after.isalpha() and after not in _ID_WORDS or re.fullmatch(r"(19|20)[0-9]{2}", after)
+                    or before.isalpha() and len(before) >= 4 and before not in _ID_WORDS and before not in words):
+                return [Hit("name", 0, len(norm))]
+        if low in ("van", "ter", "ten", "vander") and after.isalpha() and after not in _ID_WORDS:
+            return [Hit("name", 0, len(norm))]
+        # a family name next to another family name or a first name ("gerritse-bakker", "de-vries-ali")
+        neighbours = [w for w in (before, after) if w.isalpha() and w not in _ID_WORDS and w not in words]
+        if len(low) >= 4 and low in lasts and any(w in lasts or w in firsts for w in neighbours):
+            return [Hit("name", 0, len(norm))]
+    return []
+
+
+# Words that occur in anonymised ids and happen to be names somewhere.
+_ID_WORDS = frozenset("""amv case policy test pin border control family mother father child son daughter woman man
+girl boy minor adult old new late early first second third last rd proc wd variant letter model hyp ok ind nl be de
+cec sbc tq qd echr changu feantsa""".split())
+_ID_PARTICLES = frozenset("de van der den el al ter ten bin ben abu".split())
+_MONTHS = frozenset("jan feb mar apr may mei jun jul aug sep okt oct nov dec".split())
+
+
+@lru_cache(maxsize=1)
+def last_names() -> frozenset[str]:
+    """Family names (lower case, each part of four letters or more), from Faker's person providers."""
+    import importlib
+
+    names: set[str] = set()
+    for loc in ("nl_NL", "nl_BE", "en_US", "en_GB", "de_DE", "fr_FR", "tr_TR", "en_PK", "en_KE", "es_ES", "it_IT", "pl_PL"):
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
+        except (ImportError, AttributeError):  # pragma: no cover
+            continue
+        for n in getattr(provider, "last_names", ()) or ():
+            for part in re.split(r"[ '-]", str(n)):
+                if len(part) >= 4 and part[:1].isupper():
+                    names.add(unicodedata.normalize("NFKC", part).lower())
+    return frozenset(names - {w.lower() for w in NOT_A_NAME | NOT_A_FIRST_NAME} - _COMMON_WORDS)
+
+
+# Everyday words that are also someone's family name somewhere: not a name in an id.
+_COMMON_WORDS = frozenset("""best good case long short young king white black brown green small little hard open free
+new old late early first last late close high low great wide rich poor fine sharp strong weak bird fish baker miller
+smith hunter fisher cook wood woods hill field fields street lane brook bridge ford stone rock mill park water well
+mann bakker visser smit bosch berg dijk veld boer beek molen kamp huis""".split())
+@lru_cache(maxsize=1)
+def _lower_first_names() -> frozenset[str]:
+    return frozenset(n.lower() for n in first_names())
+
+
+def personal_key(key: str) -> bool:
+    k = normalise(key).strip().lower().replace("-", "_").replace(" ", "_")
+    return k in PERSONAL_KEYS or k.endswith("_name") and k not in {"rule_name"}
 
 
 def bsn_valid(digits: str) -> bool:
     """The 11-test of the Dutch citizen service number (BSN)."""
-    if len(digits) != 9 or not digits.isdigit() or set(digits) == {"0"}:
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
-    return total % 11 == 0
-
-
-def personal_key(key: str) -> bool:
-    k = key.lower().replace("-", "_").replace(" ", "_")
-    return k in PERSONAL_KEYS or k.endswith("_name") and k not in {"rule_name"}
-
-
-def scan(value: str) -> list[str]:
-    """What in `value` looks like personal data, in words (empty when nothing does)."""
-    found: list[str] = []
-    if _EMAIL.search(value):
-        found.append("an e-mail address")
-    if _PHONE.search(value):
-        found.append("a phone number")
-    for m in _DIGITS.finditer(value):
-        digits = re.sub(r"\D", "", m.group(0))
-        if len(digits) == 9 and bsn_valid(digits):
-            found.append("a citizen service number (BSN, it passes the 11-test)")
-        elif len(digits) == 10 and not digits.startswith("0"):
-            found.append("a V-number (10 digits)")
-    return found
+    return len(digits) == 9 and digits.isdigit() and _bsn_ok(digits)

@@ -1,24 +1,27 @@
-"""Pydantic models of case and policy files, built from the fact vocabulary.
+"""Case and policy files as data: the fact validators built from the vocabulary, and the fast
+path that reads a well-formed file without building a pydantic model.
 
-The `facts:` block is a model created at run time from `rules/vocabulary/*.yaml`, so a new
-norm family's facts are a data change. Every field is optional (missing = unknown); every enum
-and bool also takes `unknown`; unknown fields are refused.
+The `facts:` block follows `rules/vocabulary/*.yaml`, so a new norm family's facts are a data
+change. Every field is optional (missing = unknown); every enum and bool also takes `unknown`;
+unknown fields are refused. `quick_parse` accepts only what the pydantic model
+(`pydantic_case.py`, built from the same vocabulary and the same validators) accepts, and gives
+the same values; on anything it is not sure of it steps aside, and the pydantic model decides and
+words every error. A one-case run therefore never pays for building pydantic models.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
-from typing import Any, Callable, Literal, Union
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, field_validator
-from pydantic_core import PydanticCustomError
-from typing_extensions import Annotated
+from typing import TYPE_CHECKING, Any, Callable, Literal
 
 from ..values import NULL, UNKNOWN
 from ..vocabulary import FactSpec, Vocabulary
+
+if TYPE_CHECKING:
+    from pydantic_core import PydanticCustomError
 
 RECORD_TYPES = ("individual_case", "policy_instrument", "border_control_measure")
 OUTCOMES = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE")
@@ -29,7 +32,9 @@ BOOL_WORDS = {"yes": True, "no": False, "ja": True, "nee": False}
 SPECIAL_VALUES: tuple[str, ...] = ("unknown",)
 
 
-def _fail(message: str, **ctx: Any) -> PydanticCustomError:
+def _fail(message: str, **ctx: Any) -> "PydanticCustomError":
+    from pydantic_core import PydanticCustomError  # only on the error path
+
     return PydanticCustomError("fact_value", message, ctx)
 
 
@@ -45,6 +50,13 @@ def fact_validator(spec: FactSpec) -> Callable[[Any], Any]:
     """Turn a YAML value into the engine's value for this fact, or raise with a plain message."""
 
     def check(v: Any) -> Any:
+        value = convert(v)
+        why = spec.out_of_range(value)
+        if why is not None:
+            raise _fail("`{name}` is {value}: {why}", name=spec.name, value=_short(_show(value)), why=why)
+        return value
+
+    def convert(v: Any) -> Any:
         if _is_unknown(v):
             return UNKNOWN
         if v is None:
@@ -119,83 +131,148 @@ def _show(v: Any) -> Any:
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, Decimal):
-        return float(v)
+        return format(v, "f") if -20 < v.adjusted() < 20 else str(v)
+    if isinstance(v, (list, dict, str)) and len(v) > 40 or isinstance(v, (list, dict)) and len(repr(v)) > 60:
+        return _short(repr(v))
     return v
 
 
-class Expectation(BaseModel):
+def _short(v: Any, limit: int = 60) -> Any:
+    """A value in a message, cut to a readable length (a set of 2,000 items is not printed whole)."""
+    text = v if isinstance(v, str) else repr(v)
+    if len(text) <= limit:
+        return v
+    return text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Expectation:
     """What a pinned case expects of one rule."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     level: Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
     severity: Literal["high", "medium", "low"] | None = None
     missing: tuple[str, ...] = ()  # facts that must be listed as missing
     note: str | None = None
 
 
-def _expectation(v: Any) -> Any:
-    if isinstance(v, str):
-        if v not in OUTCOMES:
-            raise _fail("expected outcome {value} is not one of {values}", value=repr(v), values=", ".join(OUTCOMES))
-        return {"level": v}
-    return v
+@dataclass(frozen=True)
+class Parsed:
+    """A validated case or policy file, before policies are merged and dates resolved."""
 
-
-ExpectValue = Annotated[Expectation, BeforeValidator(_expectation)]
-
-
-class CaseBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
-
-    normcheck: Literal[1]
     id: str
-    record_type: Literal["individual_case", "policy_instrument", "border_control_measure"] = "individual_case"
-    member_state: str | None = None
-    as_of: dt.date | None = None
-    policy: Union[str, dict[str, Any], None] = None
-    note: str | None = None
-    expect: dict[str, ExpectValue] | None = None
-
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id(cls, v: Any) -> Any:
-        if isinstance(v, int) and not isinstance(v, bool):
-            v = str(v)
-        if not isinstance(v, str) or not ID_PATTERN.match(v):
-            raise _fail("`id` must be an anonymised reference of letters, digits and - _ . : / (no spaces), e.g. amv-2025-0042")
-        return v
-
-    @field_validator("member_state", mode="before")
-    @classmethod
-    def _ms(cls, v: Any) -> Any:
-        if v is None or _is_unknown(v):
-            return None
-        if not isinstance(v, str) or not COUNTRY.match(v):
-            raise _fail("`member_state` takes a two-letter country code such as NL or AT, not {value}", value=repr(_show(v)))
-        return v
-
-    @field_validator("as_of", mode="before")
-    @classmethod
-    def _as_of(cls, v: Any) -> Any:
-        if isinstance(v, str):
-            try:
-                return dt.date.fromisoformat(v.strip())
-            except ValueError:
-                raise _fail("`as_of` takes a date written YYYY-MM-DD") from None
-        return v
+    record_type: str
+    member_state: str | None
+    as_of: dt.date | None
+    policy: str | dict[str, Any] | None
+    note: str | None
+    expect: dict[str, Expectation] | None
+    facts: dict[str, Any]  # every fact the file states, `unknown` ones as UNKNOWN
 
 
-@lru_cache(maxsize=4)
-def case_model(vocabulary: Vocabulary) -> type[CaseBase]:
-    """The model of a case file for this vocabulary (built once per vocabulary)."""
-    fields: dict[str, Any] = {}
-    for name, spec in vocabulary.facts.items():
-        if name in ("record_type",):
-            continue
-        fields[name] = (Annotated[Any, BeforeValidator(fact_validator(spec))], Field(default=UNKNOWN))
-    facts_model = create_model(  # type: ignore[call-overload]
-        "Facts", __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=True), **fields
-    )
-    return create_model(  # type: ignore[call-overload,no-any-return]
-        "CaseFile", __base__=CaseBase, facts=(facts_model, Field(default_factory=facts_model))
-    )
+def case_model(vocabulary: Vocabulary) -> Any:
+    """The pydantic model of a case file (for error messages and `normcheck schema`)."""
+    from .pydantic_case import case_model as build
+
+    return build(vocabulary)
+
+
+_CASE_KEYS = frozenset({"normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "expect", "facts"})
+_EXPECT_KEYS = frozenset({"level", "severity", "missing", "note"})
+_VALIDATORS: dict[int, tuple[Vocabulary, dict[str, Callable[[Any], Any]]]] = {}
+
+
+class _Unsure(Exception):
+    """The fast path cannot vouch for this input: the pydantic model decides."""
+
+
+def quick_parse(data: dict[Any, Any], vocabulary: Vocabulary) -> Parsed | None:
+    """The file as `Parsed`, or None when it is not plainly valid (then use the pydantic model)."""
+    try:
+        return _quick(data, vocabulary)
+    except _Unsure:
+        return None
+    except Exception:  # a validator refused a value: the pydantic model words the error
+        return None
+
+
+def _quick(data: dict[Any, Any], vocabulary: Vocabulary) -> Parsed:
+    if not all(isinstance(k, str) for k in data) or not set(data) <= _CASE_KEYS:
+        raise _Unsure
+    if type(data.get("normcheck")) is not int or data["normcheck"] != 1:
+        raise _Unsure
+    rid = data.get("id")
+    if type(rid) is int:
+        rid = str(rid)
+    if type(rid) is not str or not ID_PATTERN.match(rid):
+        raise _Unsure
+    record_type = data.get("record_type", "individual_case")
+    if type(record_type) is not str or record_type not in RECORD_TYPES:
+        raise _Unsure
+    ms = data.get("member_state")
+    if ms is not None and not _is_unknown(ms):
+        if type(ms) is not str or not COUNTRY.match(ms):
+            raise _Unsure
+    else:
+        ms = None
+    as_of = data.get("as_of")
+    if type(as_of) is str:
+        as_of = dt.date.fromisoformat(as_of.strip())
+    elif as_of is not None and type(as_of) is not dt.date:
+        raise _Unsure
+    policy = data.get("policy")
+    if isinstance(policy, dict):
+        if type(policy) is not dict or not all(type(k) is str for k in policy):
+            raise _Unsure
+        policy = dict(policy)
+    elif policy is not None and type(policy) is not str:
+        raise _Unsure
+    note = data.get("note")
+    if note is not None and type(note) is not str:
+        raise _Unsure
+    expect = data.get("expect")
+    if expect is not None:
+        if type(expect) is not dict:
+            raise _Unsure
+        expect = {_key(k): _expect(v) for k, v in expect.items()}
+    raw = data.get("facts", {})
+    if type(raw) is not dict:
+        raise _Unsure
+    validators = _validators(vocabulary)
+    facts = {}
+    for name, value in raw.items():
+        check = validators.get(name) if type(name) is str else None
+        if check is None:
+            raise _Unsure
+        facts[name] = check(value)
+    return Parsed(rid, record_type, ms, as_of, policy, note, expect, facts)
+
+
+def _key(k: Any) -> str:
+    if type(k) is not str:
+        raise _Unsure
+    return k
+
+
+def _expect(v: Any) -> Expectation:
+    if type(v) is str:
+        v = {"level": v}
+    if type(v) is not dict or not set(v) <= _EXPECT_KEYS or not all(type(k) is str for k in v):
+        raise _Unsure
+    level, severity, missing, note = v.get("level"), v.get("severity"), v.get("missing", ()), v.get("note")
+    if type(level) is not str or level not in OUTCOMES:
+        raise _Unsure
+    if severity is not None and (type(severity) is not str or severity not in ("high", "medium", "low")):
+        raise _Unsure
+    if type(missing) not in (list, tuple) or not all(type(m) is str for m in missing):
+        raise _Unsure
+    if note is not None and type(note) is not str:
+        raise _Unsure
+    return Expectation(level, severity, tuple(missing), note)  # type: ignore[arg-type]
+
+
+def _validators(vocabulary: Vocabulary) -> dict[str, Callable[[Any], Any]]:
+    hit = _VALIDATORS.get(id(vocabulary))
+    if hit is None or hit[0] is not vocabulary:
+        hit = (vocabulary, {name: fact_validator(spec) for name, spec in vocabulary.facts.items() if name != "record_type"})
+        _VALIDATORS[id(vocabulary)] = hit
+    return hit[1]

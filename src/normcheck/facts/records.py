@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from pydantic import ValidationError
-
-from ..diagnostics import Diagnostic, InputError, did_you_mean, one_of, source_line
+from ..diagnostics import Diagnostic, InputError, did_you_mean, one_of
 from ..values import UNKNOWN
 from ..vocabulary import Vocabulary
 from . import guard, yamlio
-from .model import RECORD_TYPES, CaseBase, Expectation, case_model
+from .model import RECORD_TYPES, Expectation, Parsed, case_model, quick_parse
 
 TOP_KEYS = ("normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "facts", "expect")
+MAX_SHOWN = 25  # problems shown per file; the rest are counted
+POLICY_SUFFIXES = (".yaml", ".yml")
 AS_OF_FALLBACKS = {
     "border_control_measure": ("decision_date", "control_end_date", "control_start_date", "notification_date"),
     "policy_instrument": ("decision_date", "policy_effective_date"),
@@ -53,53 +53,75 @@ class Record:
 
 
 def load_record(path: Path | str, vocabulary: Vocabulary, *, display: str | None = None,
-                today: dt.date | None = None) -> Record:
-    """Read, validate and merge one case (or policy) file; raise `InputError` with every problem found."""
+                today: dt.date | None = None, personal_data: str = "error") -> Record:
+    """Read, validate and merge one case (or policy) file; raise `InputError` with every problem found.
+
+    `personal_data="warning"` downgrades what the anonymisation guard finds from an error to a warning."""
     path = Path(path)
     name = display or str(path)
     text = yamlio.read_text(path, name)
     doc = yamlio.load(text, name)
-    return _record(doc, path, vocabulary, today or dt.date.today(), nested=False)
+    return _record(doc, path, vocabulary, today or dt.date.today(), nested=False, personal_data=personal_data)
+
+
+def capped(diagnostics: list[Diagnostic], limit: int = MAX_SHOWN, extra: int = 0) -> list[Diagnostic]:
+    """At most `limit` problems of one file, then one line counting the rest."""
+    rest = len(diagnostics) - limit + extra
+    if rest <= 0:
+        return diagnostics
+    shown = diagnostics[:limit]
+    file = shown[0].file if shown else "?"
+    severity = "warning" if shown and all(d.severity == "warning" for d in shown) else "error"
+    return shown + [Diagnostic(file, None, None, f"… and {rest:,} more problems in this file (the first {limit} are shown)",
+                               hint="fix these and run again", severity=severity)]  # type: ignore[arg-type]
 
 
 PolicyResolver = Callable[[str], "Path | None"]
 
 
 def load_record_text(text: str, vocabulary: Vocabulary, *, display: str, today: dt.date | None = None,
-                     policy_file: PolicyResolver | None = None) -> Record:
+                     policy_file: PolicyResolver | None = None, personal_data: str = "error") -> Record:
     """A case given as text rather than as a file (the local page): the same YAML hardening,
     anonymisation guard and model as `load_record`. A `policy:` given as a path is looked up only
     through `policy_file` (a name → one of the files it allows, or None), never on the file system
     at large; without it a policy must be given inline."""
     doc = yamlio.load(text, display)
     return _record(doc, Path(display), vocabulary, today or dt.date.today(), nested=False,
-                   resolve=policy_file or (lambda _ref: None))
+                   resolve=policy_file or (lambda _ref: None), personal_data=personal_data)
 
 
 def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date, nested: bool,
-            resolve: PolicyResolver | None = None) -> Record:
+            resolve: PolicyResolver | None = None, personal_data: str = "error") -> Record:
     if doc.data is None:
         raise InputError([Diagnostic(doc.file, 1, 1, "the file is empty",
                                      expected="a case file starting with `normcheck: 1`, `id:` and `facts:`")])
     if not isinstance(doc.data, dict):
         raise InputError([doc.diag((), "a case file must be a mapping of keys to values",
                                    expected="`normcheck: 1`, `id: …`, `facts:` …")])
-    problems, warnings = _guard(doc)
-    model = case_model(vocabulary)
-    try:
-        parsed: CaseBase = model.model_validate(doc.data)
-    except ValidationError as exc:
-        flagged = {(d.line, d.column) for d in problems}  # a personal-data key is not also an "unknown key"
-        problems.extend(d for d in _translate(exc, doc, vocabulary)
-                        if not (d.message.startswith("unknown") and (d.line, d.column) in flagged))
-        raise InputError(problems + warnings) from None
+    problems, warnings = _guard(doc, vocabulary, personal_data)
+    parsed = quick_parse(doc.data, vocabulary) if not problems else None
+    if parsed is None:  # not plainly valid: the pydantic model decides and words the errors
+        from pydantic import ValidationError
+
+        from .pydantic_case import to_parsed
+
+        try:
+            parsed = to_parsed(case_model(vocabulary).model_validate(doc.data))
+        except ValidationError as exc:
+            flagged = {(d.line, d.column) for d in problems}  # a personal-data key is not also an "unknown key"
+            translated, more = _translate(exc, doc, vocabulary, MAX_SHOWN + 1 - len(problems))
+            problems.extend(d for d in translated if not (d.message.startswith("unknown") and (d.line, d.column) in flagged))
+            raise InputError(capped(problems, extra=more) + capped(warnings)) from None
     if problems:
-        raise InputError(problems + warnings)
+        raise InputError(capped(problems) + capped(warnings))
+    lo, hi = vocabulary.date_range
+    if parsed.as_of is not None and not lo <= parsed.as_of <= hi:
+        raise InputError([doc.diag(("as_of",), f"`as_of` is {parsed.as_of.isoformat()}: outside the dates normcheck "
+                                   f"evaluates ({lo.isoformat()} to {hi.isoformat()})")])
     facts: dict[str, Any] = {}
     origins: dict[str, FactOrigin] = {}
-    fact_block = parsed.facts  # type: ignore[attr-defined]
-    for fname in sorted(fact_block.model_fields_set):
-        value = getattr(fact_block, fname)
+    for fname in sorted(parsed.facts):
+        value = parsed.facts[fname]
         line, col = doc.where(("facts", fname), key=True)
         origins[fname] = FactOrigin(doc.file, line, col, _line(doc, line))
         if value is not UNKNOWN:
@@ -118,7 +140,7 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
         if nested:
             problems.append(doc.diag(("policy",), "a policy record cannot itself refer to a policy", key=True))
         else:
-            pol, policy_file = _policy(parsed.policy, doc, path, vocabulary, today, resolve)
+            pol, policy_file = _policy(parsed.policy, doc, path, vocabulary, today, resolve, personal_data)
             policy_id = pol.id
             for fname, value in pol.facts.items():
                 if fname in ("record_type", "member_state"):
@@ -136,22 +158,22 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
                 origins[fname] = pol.origins.get(fname, FactOrigin(pol.file, None, None, None))
             warnings.extend(pol.warnings)
     if problems:
-        raise InputError(problems + warnings)
+        raise InputError(capped(problems) + capped(warnings))
     as_of, source = _as_of(parsed, facts, today)
     expect_lines = {rid: doc.where(("expect", rid), key=True)[0] or 0 for rid in (parsed.expect or {})}
     return Record(
         id=parsed.id, file=doc.file, record_type=parsed.record_type, as_of=as_of, as_of_source=source,
         facts=facts, origins=origins, expect=dict(parsed.expect) if parsed.expect is not None else None,
         expect_lines=expect_lines, policy_id=policy_id, policy_file=policy_file, note=parsed.note,
-        warnings=tuple(warnings),
+        warnings=tuple(capped(warnings)),
     )
 
 
 def _line(doc: yamlio.Doc, line: int | None) -> str | None:
-    return source_line(doc.text, line)
+    return doc.line(line)
 
 
-def _as_of(parsed: CaseBase, facts: dict[str, Any], today: dt.date) -> tuple[dt.date, str]:
+def _as_of(parsed: Parsed, facts: dict[str, Any], today: dt.date) -> tuple[dt.date, str]:
     """The evaluation date: `as_of`, else the record's own reference date, else today."""
     if parsed.as_of is not None:
         return parsed.as_of, "as_of"
@@ -163,24 +185,32 @@ def _as_of(parsed: CaseBase, facts: dict[str, Any], today: dt.date) -> tuple[dt.
 
 
 def _policy(ref: Any, doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
-            resolve: PolicyResolver | None = None) -> tuple[Record, str]:
+            resolve: PolicyResolver | None = None, personal_data: str = "error") -> tuple[Record, str]:
     if isinstance(ref, str):
         found = (path.parent / ref) if resolve is None else resolve(ref)
         if found is None:
-            raise InputError([doc.diag(("policy",), f"policy `{ref}` is not one of the policies this page offers",
+            raise InputError([doc.diag(("policy",), f"policy `{_short(ref)}` is not one of the policies this page offers",
                                        hint="choose the policy from the list, or give it inline (`policy:` with its facts)")])
-        target = found
         shown = str(Path(doc.file).parent / ref) if not Path(ref).is_absolute() else ref
+        if Path(ref).suffix.lower() not in POLICY_SUFFIXES or not ref.strip():
+            raise InputError([doc.diag(("policy",), f"`policy` must name a policy record, a .yaml or .yml file; `{_short(ref)}` is not one",
+                                       hint="the path is relative to the case file, e.g. ../policies/nl-amv-2025.yaml")])
+        target = found
         if not target.is_file():
-            raise InputError([doc.diag(("policy",), f"policy file `{ref}` not found (looked in {target.parent})",
+            what = "is not a regular file" if target.exists() else "not found"
+            raise InputError([doc.diag(("policy",), f"policy file `{_short(ref)}` {what} (looked in {target.parent})",
                                        hint="the path is relative to the case file")])
         try:
             pdoc = yamlio.load(yamlio.read_text(target, shown), shown)
-        except InputError as exc:
-            raise InputError([doc.diag(("policy",), f"the policy `{ref}` this case names has errors:")] + exc.diagnostics) from None
-        pol = _record(pdoc, target, vocabulary, today, nested=True)
-        if pol.record_type != "policy_instrument":
-            raise InputError([doc.diag(("policy",), f"`{ref}` is a {pol.record_type}, not a policy_instrument record")])
+        except InputError as exc:  # not known to be a policy record: say where, never quote its lines
+            raise InputError([doc.diag(("policy",), f"the policy `{_short(ref)}` this case names cannot be read:")]
+                             + [_unquoted(d) for d in exc.diagnostics[:MAX_SHOWN]]) from None
+        data = pdoc.data
+        if not (isinstance(data, dict) and data.get("normcheck") == 1 and data.get("record_type") == "policy_instrument"):
+            raise InputError([doc.diag(("policy",), f"`{_short(ref)}` is not a policy record",
+                                       expected="a case file of its own with `normcheck: 1` and `record_type: policy_instrument`",
+                                       hint="`policy:` names a normcheck policy record (or holds the policy's facts inline)")])
+        pol = _record(pdoc, target, vocabulary, today, nested=True, personal_data=personal_data)
         return pol, shown
     if isinstance(ref, dict):
         inline = dict(ref) if "facts" in ref else {"facts": ref}
@@ -193,63 +223,111 @@ def _policy(ref: Any, doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today
         if "facts" not in ref:
             sub.keys = {("facts",) + k: v for k, v in sub.keys.items()}
             sub.values = {("facts",) + k: v for k, v in sub.values.items()}
-        return _record(sub, path, vocabulary, today, nested=True), doc.file
+        return _record(sub, path, vocabulary, today, nested=True, personal_data=personal_data), doc.file
     raise InputError([doc.diag(("policy",), "`policy` takes a path to a policy file or an inline mapping")])
 
 
-def _guard(doc: yamlio.Doc) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """Personal data in keys or values is refused; an exact date of birth gets a hint."""
+def _unquoted(d: Diagnostic) -> Diagnostic:
+    return Diagnostic(d.file, d.line, d.column, d.message, expected=d.expected, hint=d.hint, severity=d.severity)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _guard(doc: yamlio.Doc, vocabulary: Vocabulary, severity: str = "error") -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Personal data in any key, value or comment (error, or warning when downgraded); an exact date of birth gets a hint.
+
+    The diagnostics give the line and column but never quote the line: the report must not repeat the data."""
     problems: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
-
-    def walk(value: Any, path: tuple[Any, ...]) -> None:
-        if isinstance(value, dict):
-            for k, v in value.items():
-                if isinstance(k, str) and guard.personal_key(k):
-                    problems.append(doc.diag(path + (k,), f"`{k}` looks like personal data; case files hold anonymised facts only",
-                                             key=True, hint="remove it; identify the case by an anonymised `id`"))
-                    continue
-                walk(v, path + (k,))
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                walk(v, path + (i,))
-        elif isinstance(value, (str, int)) and not isinstance(value, bool):
-            text = str(value)
-            if isinstance(value, int) and path != ("id",):
-                return
-            for what in guard.scan(text):
-                problems.append(doc.diag(path, f"this value looks like {what}; case files hold anonymised facts only",
-                                         hint="remove or replace it; the tool never needs personal data"))
-            if guard.looks_like_name(text):
-                warnings.append(doc.diag(path, "this text seems to contain a person's name; case files hold anonymised facts only",
-                                         severity="warning", hint="replace the name by a role, e.g. 'the applicant', 'the guardian'"))
-
-    walk(doc.data, ())
+    found = problems if severity == "error" else warnings
+    sev = "error" if severity == "error" else "warning"
+    hint = "remove or replace it (a name by a role such as 'the applicant'); case files hold anonymised facts only"
+    if sev == "warning":
+        hint += " (reported as a warning because of --personal-data warn)"
+    public = vocabulary.public_names
+    flagged: list[tuple[Any, ...]] = []
+    for sc in doc.scalars:
+        if flagged and any(sc.path[: len(p)] == p for p in flagged):
+            continue  # the value under a personal-data key: the key is reported once
+        if sc.is_key and isinstance(sc.path[-1], str) and guard.personal_key(sc.value):
+            flagged.append(sc.path)
+            found.append(Diagnostic(doc.file, sc.line, sc.column, f"`{_short(sc.value)}` looks like personal data; case "
+                                    "files hold anonymised facts only", hint="remove it; identify the case by an anonymised `id`",
+                                    severity=sev))  # type: ignore[arg-type]
+            continue
+        hits = guard.scan_id(sc.value, public, _id_words(vocabulary)) if sc.path == ("id",) and not sc.is_key \
+            else guard.scan(sc.value, public)
+        if hits:
+            col = _column(doc, sc, hits[0].start)
+            kinds = ", ".join(dict.fromkeys(h.what for h in hits))
+            found.append(Diagnostic(doc.file, sc.line, col, f"this {'key' if sc.is_key else 'value'} contains {kinds}; case files "
+                                    "hold anonymised facts only", hint=hint, severity=sev))  # type: ignore[arg-type]
+    for line, col, text in doc.comments:
+        hits = guard.scan(text, public)
+        if hits:
+            kinds = ", ".join(dict.fromkeys(h.what for h in hits))
+            at = col + 1 + hits[0].start if len(guard.normalise(text)) == len(text) else col
+            found.append(Diagnostic(doc.file, line, at, f"this comment contains {kinds}; case files hold anonymised facts "
+                                    "only (comments too)", hint=hint, severity=sev))  # type: ignore[arg-type]
     facts = doc.data.get("facts") if isinstance(doc.data, dict) else None
     if isinstance(facts, dict) and "date_of_birth" in facts and facts["date_of_birth"] not in (None, "unknown"):
         warnings.append(doc.diag(("facts", "date_of_birth"), "an exact date of birth is personal data",
-                                 key=True, severity="warning",
+                                 key=True, severity="warning", quote=False,
                                  hint="age_at_application_months (with application_date) is enough for every rule"))
     return problems, warnings
 
 
-def _translate(exc: ValidationError, doc: yamlio.Doc, vocabulary: Vocabulary) -> list[Diagnostic]:
+_ID_WORDS: dict[int, frozenset[str]] = {}
+
+
+def _id_words(vocabulary: Vocabulary) -> frozenset[str]:
+    """Words of the vocabulary (fact names, values, families): an id may use them although they are someone's name."""
+    words = _ID_WORDS.get(id(vocabulary))
+    if words is None:
+        found: set[str] = set()
+        for name, spec in vocabulary.facts.items():
+            found.update(name.lower().split("_"))
+            for value in spec.values or ():
+                found.update(value.lower().split("_"))
+        found.update(f.lower() for f in vocabulary.families)
+        words = _ID_WORDS[id(vocabulary)] = frozenset(found)
+    return words
+
+
+def _column(doc: yamlio.Doc, sc: yamlio.Scalar, offset: int) -> int:
+    """The column of a hit inside a one-line scalar written as it reads; else the scalar's own column."""
+    text = doc.line(sc.line) or ""
+    start = sc.column - 1 + (1 if sc.quoted else 0)
+    if text[start: start + len(sc.value)] == sc.value and len(guard.normalise(sc.value)) == len(sc.value):
+        return start + offset + 1
+    return sc.column
+
+
+def _translate(exc: Any, doc: yamlio.Doc, vocabulary: Vocabulary, limit: int) -> tuple[list[Diagnostic], int]:
+    """Pydantic's errors in plain words, at most `limit` of them, and how many more there are."""
     out: list[Diagnostic] = []
-    for err in exc.errors():
+    errors = exc.errors()
+    limit = max(limit, 1)
+    for err in errors[:limit]:
         loc = tuple(err["loc"])
         etype = err["type"]
         if etype == "extra_forbidden":
             key = loc[-1]
+            short = _short(key)
+            word = str(key) if len(str(key)) <= 60 else ""  # no "did you mean" for a key of a thousand characters
             if loc[:1] == ("facts",) and len(loc) == 2:
-                hint = did_you_mean(str(key), vocabulary.names())
-                out.append(doc.diag(loc, f"unknown fact `{key}`", key=True,
+                hint = did_you_mean(word, vocabulary.names()) if word else None
+                out.append(doc.diag(loc, f"unknown fact `{short}`", key=True,
                                     hint=hint or "facts are listed in rules/vocabulary/*.yaml (`normcheck schema` prints them)"))
             elif len(loc) == 1:
                 where = "facts" if str(key) in vocabulary.facts else None
-                hint = f"`{key}` is a fact: put it under `facts:`" if where else did_you_mean(str(key), TOP_KEYS)
-                out.append(doc.diag(loc, f"unknown key `{key}`", key=True, hint=hint or f"the keys of a case file are {', '.join(TOP_KEYS)}"))
+                hint = f"`{key}` is a fact: put it under `facts:`" if where else (did_you_mean(word, TOP_KEYS) if word else None)
+                out.append(doc.diag(loc, f"unknown key `{short}`", key=True, hint=hint or f"the keys of a case file are {', '.join(TOP_KEYS)}"))
             else:
-                out.append(doc.diag(loc, f"unknown key `{key}`", key=True))
+                out.append(doc.diag(loc, f"unknown key `{short}`", key=True))
             continue
         if etype == "missing":
             out.append(doc.diag((), f"the file has no `{loc[-1]}`", expected=_required(loc[-1])))
@@ -275,8 +353,8 @@ def _translate(exc: ValidationError, doc: yamlio.Doc, vocabulary: Vocabulary) ->
         if loc == ("facts",):
             out.append(doc.diag(loc, "`facts` must be a mapping of fact names to values"))
             continue
-        out.append(doc.diag(loc, f"`{'.'.join(str(p) for p in loc)}`: {err['msg']}"))
-    return out
+        out.append(doc.diag(loc, f"`{_short('.'.join(str(p) for p in loc))}`: {err['msg']}"))
+    return out, max(0, len(errors) - limit)
 
 
 def _required(key: Any) -> str:

@@ -1,14 +1,23 @@
-"""Safe YAML reading with a position for every key and value.
+"""Safe YAML reading with a position for every key, value and comment.
 
-Only plain data is built (mappings, lists, strings, numbers, booleans, null, dates) from the
-composed node tree, under YAML 1.2 rules: `yes`, `no` and `on` stay text, as a lawyer meant them.
-Anchors and aliases are refused (no alias bombs), as are oversized files, duplicate keys and
-impossible dates, each with file, line and column. Nothing is ever written back.
+Plain data only (mappings, lists, strings, numbers, booleans, null, dates), built from the
+parser's events with an explicit stack (no recursion, so `[` × 10,000 is an error with its
+position, never a crash), under YAML 1.2 rules: `yes`, `no` and `on` stay text, as a lawyer meant
+them. Refused, each with file, line and column: anchors and aliases, merge keys, duplicate keys,
+more than one document, nesting deeper than MAX_DEPTH, more than MAX_NODES values, files over
+MAX_BYTES, numbers written in a form a lawyer does not write (hex, exponents, `1_000`) or longer
+than MAX_DIGITS digits (refused before any conversion), impossible dates, bytes that are not UTF-8
+text, NUL bytes. Lines are counted on `\\n` only, so a U+2028 inside a value never shifts the
+quoted line. Every scalar is kept as written, and every comment, for the anonymisation guard.
+Nothing is ever written back.
 """
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,15 +25,54 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
+                                SequenceEndEvent, SequenceStartEvent)
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.reader import ReaderError
 
-from ..diagnostics import Diagnostic, InputError, source_line
+from ..diagnostics import Diagnostic, InputError
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 20
 MAX_NODES = 50_000
+MAX_DIGITS = 15  # a number with more digits is no fact of a case (the largest is a count of days or people)
 
 PathKey = tuple[Any, ...]
+
+_INT = re.compile(r"[-+]?[0-9]+")
+_DEC = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+class Lines:
+    """Line starts of a text (on `\\n` only), for positions and quoted lines in O(log n)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(self, index: int) -> tuple[int, int]:
+        """1-based (line, column) of a character index."""
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
+
+    def line(self, number: int | None) -> str | None:
+        if number is None or number < 1 or number > len(self.starts):
+            return None
+        start = self.starts[number - 1]
+        end = self.starts[number] - 1 if number < len(self.starts) else len(self.text)
+        return self.text[start:end].rstrip("\r")
+
+
+@dataclass
+class Scalar:
+    """One scalar as written: the guard reads it (a key, or a value with its path)."""
+
+    path: PathKey
+    is_key: bool
+    value: str
+    line: int
+    column: int
+    quoted: bool
 
 
 @dataclass
@@ -36,6 +84,9 @@ class Doc:
     data: Any
     keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    scalars: list[Scalar] = field(default_factory=list)
+    comments: list[tuple[int, int, str]] = field(default_factory=list)  # (line, column, text after '#')
+    lines: Lines | None = None
 
     def where(self, path: PathKey, key: bool = False) -> tuple[int | None, int | None]:
         """Position of the value at `path` (or of its key), falling back to the nearest parent."""
@@ -49,136 +100,323 @@ class Doc:
             p = p[:-1]
         return (1, 1)
 
+    def line(self, number: int | None) -> str | None:
+        if self.lines is None:
+            self.lines = Lines(self.text)
+        return self.lines.line(number)
+
     def diag(self, path: PathKey, message: str, *, key: bool = False, expected: str | None = None,
-             hint: str | None = None, severity: str = "error") -> Diagnostic:
+             hint: str | None = None, severity: str = "error", quote: bool = True) -> Diagnostic:
         line, col = self.where(path, key)
         return Diagnostic(self.file, line, col, message, expected=expected, hint=hint,
-                          source_line=source_line(self.text, line), severity=severity)  # type: ignore[arg-type]
+                          source_line=self.line(line) if quote else None, severity=severity)  # type: ignore[arg-type]
+
+
+# ---- reading bytes -----------------------------------------------------------------------------
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def read_text(path: Path, display: str) -> str:
+    """The text of a case file: a regular file under MAX_BYTES, UTF-8 (or UTF-16/32 with a byte-order mark)."""
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         raise InputError([Diagnostic(display, None, None, f"cannot read the file: {exc.strerror or exc}")]) from None
-    if size > MAX_BYTES:
-        raise InputError([Diagnostic(display, None, None, f"file is too large ({size:,} bytes; a case file stays under {MAX_BYTES:,})")])
+    import stat as _stat
+
+    if not _stat.S_ISREG(st.st_mode):
+        raise InputError([Diagnostic(display, None, None, "not a regular file (a folder, a pipe or a device); give a case file")])
+    if st.st_size > MAX_BYTES:
+        raise InputError([Diagnostic(display, None, None, f"file is too large ({st.st_size:,} bytes; a case file stays under {MAX_BYTES:,})")])
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError([Diagnostic(display, None, None, f"cannot read the file: {exc.strerror or exc}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise InputError([Diagnostic(display, None, None, f"file is too large (over {MAX_BYTES:,} bytes)")])
+    return decode(raw, display)
+
+
+def decode(raw: bytes, display: str) -> str:
+    """Bytes to text, or an error naming the line and column of the first byte that is not text."""
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise InputError([Diagnostic(display, None, None, f"the file is not UTF-8 text (it starts with a {codec.upper()} "
+                                             f"byte-order mark but is not {codec.upper()} text either: {exc.reason})",
+                                             hint="save it as UTF-8")]) from None
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        line, col = _byte_position(raw, nul)
+        sample = raw[:4000]
+        utf16 = sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
+        hint = ("the file looks like UTF-16 text without a byte-order mark; save it as UTF-8" if utf16
+                else "a case file is text; remove the NUL byte (is this a binary file?)")
+        raise InputError([Diagnostic(display, line, col, "the file contains a NUL byte (\\0), which is not text", hint=hint)])
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError([Diagnostic(display, line, None, "the file is not UTF-8 text", hint="save it as UTF-8")]) from None
+        line, col = _byte_position(raw, exc.start)
+        bad = raw[exc.start: exc.start + 1]
+        guess = ""
+        try:
+            guess = f" (in Latin-1 / Windows-1252 it would read {raw[exc.start: exc.start + 1].decode('cp1252')!r})"
+        except UnicodeDecodeError:
+            pass
+        raise InputError([Diagnostic(display, line, col, f"the file is not UTF-8 text: byte 0x{bad.hex().upper()}{guess}",
+                                     hint="save the file as UTF-8", source_line=_raw_line(raw, exc.start))]) from None
+
+
+def _byte_position(raw: bytes, index: int) -> tuple[int, int]:
+    line_start = raw.rfind(b"\n", 0, index) + 1
+    line = raw.count(b"\n", 0, index) + 1
+    col = len(raw[line_start:index].decode("utf-8", "replace")) + 1
+    return line, col
+
+
+def _raw_line(raw: bytes, index: int) -> str:
+    start = raw.rfind(b"\n", 0, index) + 1
+    end = raw.find(b"\n", index)
+    return raw[start: end if end >= 0 else len(raw)].decode("utf-8", "replace").rstrip("\r")
+
+
+# ---- parsing -----------------------------------------------------------------------------------
+
+
+class _Frame:
+    __slots__ = ("container", "path", "key", "has_key", "depth")
+
+    def __init__(self, container: Any, path: PathKey, depth: int) -> None:
+        self.container = container
+        self.path = path
+        self.key: Any = None
+        self.has_key = False
+        self.depth = depth
 
 
 def load(text: str, display: str) -> Doc:
     """Parse one YAML document into a `Doc`; raise `InputError` on anything unsafe or malformed."""
-    if len(text.encode("utf-8", "replace")) > MAX_BYTES:
+    if len(text) > MAX_BYTES and len(text.encode("utf-8", "replace")) > MAX_BYTES:
         raise InputError([Diagnostic(display, None, None, f"file is too large (over {MAX_BYTES:,} bytes)")])
-    yaml = YAML(typ="rt", pure=True)
+    lines = Lines(text)
+    doc = Doc(display, text, None, lines=lines)
+    builder = _Builder(doc, lines)
+    yaml = YAML(typ="safe", pure=True)  # events only; the rt scanner would also gather comments
     try:
-        node = yaml.compose(text)
+        for event in yaml.parse(text):
+            builder.feed(event)
     except InputError:
         raise
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        hint = None
-        ctx = exc.context_mark
-        if exc.context and ctx is not None and mark is not None and (ctx.line, ctx.column) != (mark.line, mark.column):
-            hint = f"{exc.context} at line {ctx.line + 1}, column {ctx.column + 1}: is it closed?"
-        if hint is None and "\t" in (source_line(text, line) or ""):
-            hint = "YAML does not allow tabs for indentation; use spaces"
-        elif hint is None and "mapping values are not allowed" in problem:
-            hint = "check the indentation of this line against the one above; a value containing ': ' must be quoted"
-        raise InputError([Diagnostic(display, line, col, f"not valid YAML: {problem}", hint=hint,
-                                     source_line=source_line(text, line))]) from None
+        raise InputError([_yaml_error(exc, doc, lines)]) from None
+    except ReaderError as exc:
+        pos = exc.position if isinstance(exc.position, int) else 0
+        line, col = lines.position(pos)
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character) if isinstance(exc.character, int) else "?"
+        raise InputError([Diagnostic(display, line, col, f"the character {char!r} (U+{ord(char[:1] or '?'):04X}) is not allowed in a YAML file",
+                                     hint="remove it; control characters are not text", source_line=lines.line(line))]) from None
     except YAMLError as exc:
-        raise InputError([Diagnostic(display, None, None, f"not valid YAML: {exc}")]) from None
-    doc = Doc(display, text, None)
-    if node is None:
-        return doc
-    counter = [0]
-    doc.data = _build(node, (), doc, 0, counter)
+        raise InputError([Diagnostic(display, None, None, f"not valid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")]) from None
+    except RecursionError:  # pragma: no cover - the parser is not recursive; kept as a last line of defence
+        raise InputError([Diagnostic(display, None, None, "the document is too deeply nested for a case file")]) from None
+    doc.data = builder.root
+    doc.comments = _comments(text, builder.spans, lines)
     return doc
 
 
-def _pos(node: Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _yaml_error(exc: MarkedYAMLError, doc: Doc, lines: Lines) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line = col = None
+    if mark is not None:
+        line, col = lines.position(mark.index) if getattr(mark, "index", None) is not None else (mark.line + 1, mark.column + 1)
+    problem = exc.problem or exc.context or "invalid YAML"
+    hint = None
+    ctx = exc.context_mark
+    if exc.context and ctx is not None and mark is not None and ctx.index != mark.index:
+        cl, cc = lines.position(ctx.index)
+        hint = f"{exc.context} at line {cl}, column {cc}: is it closed?"
+    source = lines.line(line)
+    if hint is None and "\t" in (source or ""):
+        hint = "YAML does not allow tabs for indentation; use spaces"
+    elif hint is None and "mapping values are not allowed" in problem:
+        hint = "check the indentation of this line against the one above; a value containing ': ' must be quoted"
+    return Diagnostic(doc.file, line, col, f"not valid YAML: {problem}", hint=hint, source_line=source)
 
 
-def _build(node: Node, path: PathKey, doc: Doc, depth: int, counter: list[int], seen: set[int] | None = None) -> Any:
-    seen = set() if seen is None else seen
-    if id(node) in seen or getattr(node, "anchor", None):
-        line, col = _pos(node)
-        raise InputError([Diagnostic(doc.file, line, col, "YAML anchors and aliases (&name, *name) are not allowed in case files",
-                                     hint="write the value out in full; aliases can hide very large documents",
-                                     source_line=source_line(doc.text, line))])
-    seen.add(id(node))
-    counter[0] += 1
-    if counter[0] > MAX_NODES or depth > MAX_DEPTH:
-        line, col = _pos(node)
-        raise InputError([Diagnostic(doc.file, line, col, "the document is too large or too deeply nested for a case file",
-                                     source_line=source_line(doc.text, line))])
-    doc.values[path] = _pos(node)
-    if isinstance(node, MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                line, col = _pos(key_node)
-                raise InputError([Diagnostic(doc.file, line, col, "a key must be a plain word",
-                                             source_line=source_line(doc.text, line))])
-            if key_node.tag.endswith(":merge") or key_node.value == "<<":
-                line, col = _pos(key_node)
-                raise InputError([Diagnostic(doc.file, line, col, "YAML merge keys (<<) are not allowed in case files",
-                                             source_line=source_line(doc.text, line))])
-            key = _scalar(key_node, path, doc)
-            if not isinstance(key, (str, int)) or isinstance(key, bool):
-                key = str(key_node.value)
-            if key in out:
-                line, col = _pos(key_node)
-                first = doc.keys[path + (key,)]
-                raise InputError([Diagnostic(doc.file, line, col, f"`{key}` appears twice in the same block (first on line {first[0]})",
-                                             source_line=source_line(doc.text, line))])
-            doc.keys[path + (key,)] = _pos(key_node)
-            out[key] = _build(value_node, path + (key,), doc, depth + 1, counter, seen)
-        return out
-    if isinstance(node, SequenceNode):
-        return [_build(item, path + (i,), doc, depth + 1, counter, seen) for i, item in enumerate(node.value)]
-    return _scalar(node, path, doc)
+class _Builder:
+    """Plain data from parser events, with an explicit stack: depth, size and shape checked as it goes."""
 
+    def __init__(self, doc: Doc, lines: Lines) -> None:
+        self.doc = doc
+        self.lines = lines
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.nodes = 0
+        self.documents = 0
+        self.spans: list[tuple[int, int]] = []  # character spans of scalars (comments lie outside them)
 
-def _scalar(node: ScalarNode, path: PathKey, doc: Doc) -> Any:
-    tag = node.tag or ""
-    value = node.value
-    if node.style in ("'", '"', "|", ">"):
-        return value
-    try:
+    def _fail(self, event: Any, message: str, hint: str | None = None, width: int = 1) -> InputError:
+        line, col = self.lines.position(event.start_mark.index)
+        return InputError([Diagnostic(self.doc.file, line, col, message, hint=hint, source_line=self.lines.line(line), width=width)])
+
+    def feed(self, event: Any) -> None:
+        if isinstance(event, DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise self._fail(event, "a case file holds one YAML document; this is a second one",
+                                 hint="remove the second `---` and what follows, or put it in its own file")
+            return
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+            raise self._fail(event, "YAML anchors and aliases (&name, *name) are not allowed in case files",
+                             hint="write the value out in full; aliases can hide very large documents")
+        if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+            self.stack.pop()
+            return
+        if not isinstance(event, (ScalarEvent, MappingStartEvent, SequenceStartEvent)):
+            return
+        self.nodes += 1
+        depth = len(self.stack)
+        if self.nodes > MAX_NODES:
+            raise self._fail(event, f"the document has more than {MAX_NODES:,} values, too many for a case file")
+        if depth > MAX_DEPTH:
+            raise self._fail(event, f"the document is nested more than {MAX_DEPTH} levels deep, too deep for a case file")
+        frame = self.stack[-1] if self.stack else None
+        is_key = frame is not None and isinstance(frame.container, dict) and not frame.has_key
+        if is_key and not isinstance(event, ScalarEvent):
+            raise self._fail(event, "a key must be a plain word")
+        pos = self.lines.position(event.start_mark.index)
+        if isinstance(event, ScalarEvent):
+            self.spans.append((event.start_mark.index, event.end_mark.index))
+            value = self._scalar(event, pos)
+        else:
+            value = {} if isinstance(event, MappingStartEvent) else []
+        if frame is None:
+            path: PathKey = ()
+            self.root = value
+        elif is_key:
+            self._key(frame, event, value, pos)
+            return
+        elif isinstance(frame.container, list):
+            path = frame.path + (len(frame.container),)
+            frame.container.append(value)
+        else:
+            path = frame.path + (frame.key,)
+            frame.container[frame.key] = value
+            frame.has_key = False
+        self.doc.values[path] = pos
+        if isinstance(event, ScalarEvent):
+            self.doc.scalars.append(Scalar(path, False, event.value, pos[0], pos[1], event.style is not None))
+        else:
+            self.stack.append(_Frame(value, path, depth + 1))
+
+    def _key(self, frame: _Frame, event: ScalarEvent, value: Any, pos: tuple[int, int]) -> None:
+        if str(event.ctag or "").endswith(":merge") or event.value == "<<":
+            raise self._fail(event, "YAML merge keys (<<) are not allowed in case files")
+        key = value if isinstance(value, (str, int)) and not isinstance(value, bool) else str(event.value)
+        if key in frame.container:
+            first = self.doc.keys[frame.path + (key,)]
+            raise self._fail(event, f"`{_short(key)}` appears twice in the same block (first on line {first[0]})")
+        self.doc.keys[frame.path + (key,)] = pos
+        self.doc.scalars.append(Scalar(frame.path + (key,), True, event.value, pos[0], pos[1], event.style is not None))
+        frame.key = key
+        frame.has_key = True
+
+    def _scalar(self, event: ScalarEvent, pos: tuple[int, int]) -> Any:
+        value = event.value
+        if event.style is not None and event.style != "":  # quoted or block: a text, as written
+            return value
+        tag = event.ctag
+        if tag is None or str(tag) == "!":
+            tag = _resolve(value, event.implicit)
+        tag = str(tag)
         if tag.endswith(":null"):
             return None
         if tag.endswith(":bool"):
             return value.lower() == "true"
         if tag.endswith(":int"):
-            text = value.replace("_", "")
-            try:
-                return int(text)
-            except ValueError:
-                return int(text, 0)
+            return self._int(event, value)
         if tag.endswith(":float"):
-            return Decimal(value.replace("_", ""))
+            return self._decimal(event, value)
         if tag.endswith(":timestamp"):
-            return dt.date.fromisoformat(value)
-    except (ValueError, InvalidOperation):
-        line, col = _pos(node)
-        what = "a date" if tag.endswith(":timestamp") else "a number"
-        hint = "dates are written YYYY-MM-DD and must exist in the calendar" if "timestamp" in tag else None
-        if "timestamp" in tag and ("T" in value or " " in value.strip()):
-            hint = "give the date only (YYYY-MM-DD), without a time"
-        raise InputError([Diagnostic(doc.file, line, col, f"`{value}` is not {what}", hint=hint,
-                                     source_line=source_line(doc.text, line), width=len(value))]) from None
-    return value
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                hint = "dates are written YYYY-MM-DD and must exist in the calendar"
+                if "T" in value or "t" in value or " " in value.strip():
+                    hint = "give the date only (YYYY-MM-DD), without a time"
+                raise self._fail(event, f"`{_short(value)}` is not a date", hint=hint, width=len(value)) from None
+        return value
+
+    def _int(self, event: ScalarEvent, value: str) -> int:
+        if _INT.fullmatch(value):
+            digits = value.lstrip("+-")
+            if len(digits) > MAX_DIGITS:
+                raise self._fail(event, f"this number has {len(digits):,} digits; a fact has at most {MAX_DIGITS}",
+                                 hint="state the value itself (a number of months, days or people)", width=min(len(value), 80))
+            return int(value)
+        if "_" in value:
+            plain = value.replace("_", "")
+            hint = f"write the number without underscores: {plain}" if _INT.fullmatch(plain) and len(plain) <= MAX_DIGITS + 1 else "write the number with digits only"
+            raise self._fail(event, f"`{_short(value)}` is not a number as normcheck reads it (underscores are not allowed)", hint=hint, width=min(len(value), 80))
+        raise self._fail(event, f"`{_short(value)}` is not a plain number (hexadecimal, octal and binary numbers are not accepted)",
+                         hint="write the number in ordinary digits, e.g. 183", width=min(len(value), 80))
+
+    def _decimal(self, event: ScalarEvent, value: str) -> Decimal:
+        if _DEC.fullmatch(value):
+            digits = sum(c.isdigit() for c in value)
+            if digits > MAX_DIGITS + 4:
+                raise self._fail(event, f"this number has {digits:,} digits; a fact has at most {MAX_DIGITS}", width=min(len(value), 80))
+            return Decimal(value)
+        if "_" in value:
+            raise self._fail(event, f"`{_short(value)}` is not a number as normcheck reads it (underscores are not allowed)",
+                             hint=f"write it without underscores: {value.replace('_', '')}"[:120], width=min(len(value), 80))
+        hint = "write the number out in ordinary digits, e.g. 1500 rather than 1.5e3"
+        try:
+            d = Decimal(value) if len(value) <= 40 else None
+        except InvalidOperation:
+            d = None
+        if d is not None and d.is_finite() and -MAX_DIGITS <= d.adjusted() <= MAX_DIGITS:
+            hint = f"write the number out in ordinary digits: {format(d, 'f')}"
+        if d is not None and not d.is_finite() or value.lower().lstrip("+-") in (".inf", ".nan"):
+            raise self._fail(event, f"`{_short(value)}` is not a number a case can state", width=len(value))
+        raise self._fail(event, f"`{_short(value)}` is written with an exponent; normcheck reads plain numbers only",
+                         hint=hint, width=min(len(value), 80))
+
+
+_RESOLVER: Any = None
+
+
+def _resolve(value: str, implicit: Any) -> Any:
+    global _RESOLVER
+    if _RESOLVER is None:
+        _RESOLVER = YAML(typ="rt", pure=True).resolver
+    return _RESOLVER.resolve(ScalarNode, value, implicit)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _comments(text: str, spans: list[tuple[int, int]], lines: Lines) -> list[tuple[int, int, str]]:
+    """Every comment: a `#` outside every scalar runs to the end of its line (one pass over the text)."""
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    bounds = spans + [(len(text), len(text))]
+    for start, end in bounds:
+        while pos < start:
+            hit = text.find("#", pos, start)
+            if hit < 0:
+                break
+            stop = text.find("\n", hit)
+            stop = len(text) if stop < 0 else stop
+            line, col = lines.position(hit)
+            out.append((line, col, text[hit + 1: stop].rstrip("\r")))
+            pos = stop
+        pos = max(pos, end)
+    return out

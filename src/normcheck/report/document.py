@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from ..findings import Finding, RecordResult, Run
+from .escape import safe_record
 from .labels import ORDER, SEVERITY, t
 from ..citations import LEGEND
 from .labels import engine_words, family_name
@@ -13,10 +14,8 @@ from .terminal import (SHOWN, as_of_line, background_line, collect_line, fact_li
 
 
 def _md_link(text: str, url: str | None) -> str:
-    if not url:
-        return text
-    label = text.replace("[", "\\[").replace("]", "\\]")
-    return f"[{label}](<{url}>)"
+    """A link to the official text (the text is already inert: `safe_record`)."""
+    return f"[{text}](<{url}>)" if url else text
 
 
 def _md_finding(f: Finding, lang: str) -> list[str]:
@@ -62,6 +61,7 @@ def markdown(run: Run, lang: str, show_all: bool = False) -> str:
 
 
 def _md_record(r: RecordResult, lang: str, show_all: bool) -> list[str]:
+    r = safe_record(r, "markdown")  # text from the case file is never markup
     out = [f"## {t(lang, 'record')} {r.id or '?'}", "", f"- {t(lang, 'file')}: `{r.file}`"]
     if r.as_of:
         out.append(f"- {t(lang, 'as_of')}: {as_of_line(r, lang)}")

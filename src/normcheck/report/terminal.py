@@ -14,6 +14,7 @@ from rich.text import Text
 
 from ..citations import LEGEND, MARK
 from ..findings import REASONS, BackgroundRef, DecidingFact, FactToCollect, Finding, RecordResult, Run, SourceRef
+from .escape import safe_record
 from .labels import COLOURS, EXCEPTION_STATUS, ORDER, SEVERITY, engine_words, family_name, t
 
 SHOWN = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA")
@@ -155,6 +156,7 @@ def _finding(f: Finding, lang: str) -> Group:
 
 
 def record_panel(r: RecordResult, lang: str, show_all: bool) -> Panel:
+    r = safe_record(r, "terminal")  # text from the case file never drives the terminal
     items: list[object] = []
     if r.problems:
         for p in r.problems:

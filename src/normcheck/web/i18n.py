@@ -73,7 +73,8 @@ TEXT: dict[str, dict[str, str]] = {
         "err_required": "The file has no `{key}`.",
         "err_other": "{detail}",
         "what_email": "an e-mail address", "what_phone": "a phone number", "what_bsn": "a citizen service number (BSN)",
-        "what_vnumber": "a V-number",
+        "what_vnumber": "a V-number", "what_iban": "a bank account number (IBAN)",
+        "what_passport": "a passport or identity-document number", "what_name": "a person's name",
     },
     "nl": {
         "title": "normcheck — een zaak toetsen",
@@ -140,7 +141,8 @@ TEXT: dict[str, dict[str, str]] = {
         "err_required": "Het bestand heeft geen `{key}`.",
         "err_other": "Het casusbestand is op dit punt geweigerd (toelichting in het Engels: {detail}).",
         "what_email": "een e-mailadres", "what_phone": "een telefoonnummer", "what_bsn": "een burgerservicenummer (BSN)",
-        "what_vnumber": "een V-nummer",
+        "what_vnumber": "een V-nummer", "what_iban": "een bankrekeningnummer (IBAN)",
+        "what_passport": "een paspoort- of identiteitsdocumentnummer", "what_name": "een naam van een persoon",
     },
 }
 
@@ -178,10 +180,8 @@ def value_label(value: str, lang: str, vocabulary_label: str | None = None) -> s
 def personal_data_words(value: str, lang: str) -> str:
     """What in `value` looks like personal data, in the page's language."""
     out = []
-    for what in guard.scan(value):
-        key = ("what_email" if "e-mail" in what else "what_phone" if "phone" in what
-               else "what_bsn" if "BSN" in what else "what_vnumber" if "V-number" in what else None)
-        out.append(t(lang, key) if key else what)
+    for hit in guard.scan(value):
+        out.append(t(lang, "what_" + hit.kind.replace("_", "")))
     return ", ".join(dict.fromkeys(out))
 
 
@@ -201,7 +201,9 @@ def diagnostic_text(d: Diagnostic, lang: str, kind: str | None, value: str | Non
         return m + (f" (expected: {d.expected})" if d.expected and "expected" not in m else "")
     if "looks like personal data" in m and d.message.startswith("`"):
         return t(lang, "err_personal_key", key=key)
-    if "this value looks like" in m:
+    if "person's name" in m:
+        return t(lang, "err_name")
+    if re.match(r"this (value|key|comment) contains", m):
         return t(lang, "err_personal_value", what=personal_data_words(value or "", lang) or "?")
     if "person's name" in m:
         return t(lang, "err_name")

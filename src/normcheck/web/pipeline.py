@@ -110,9 +110,9 @@ class Pipeline:
             return None, [Diagnostic(display, None, None, f"file is too large ({len(raw):,} bytes; a case file stays "
                                                           f"under {yamlio.MAX_BYTES:,})")]
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            return None, [Diagnostic(display, raw[: exc.start].count(b"\n") + 1, None, "the file is not UTF-8 text")]
+            text = yamlio.decode(raw, display)  # UTF-8 (or UTF-16/32 with a BOM); else an error with line and column
+        except InputError as exc:
+            return None, list(exc.diagnostics)
         try:
             record = load_record_text(text, self.loaded.vocabulary, display=display, policy_file=self.form.policy_path)
             problems = [_strict(d) for d in record.warnings]

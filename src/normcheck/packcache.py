@@ -1,0 +1,165 @@
+"""The compiled-pack cache as JSON: data that can only ever become IR, never run code.
+
+The cache folder (`NORMCHECK_CACHE`, `XDG_CACHE_HOME`, `~/.cache`) is writable by any process of
+the user, so what is read back from it must not be able to do anything but describe a rule pack:
+
+* the file is JSON; a value is a JSON scalar or a tagged list (`["t", …]` a tuple, `["s", …]` a
+  frozenset, `["d", [k, v], …]` a dict, `["D", iso]` a date, `["M", text]` a decimal, `["N"]`
+  null, `["U"]` unknown, `["F", name]` a rule or vocabulary file, `["C", class, field, …]` one
+  of the closed list of IR / vocabulary / diagnostic classes below, built by its constructor);
+  anything else is refused, and the caller rebuilds the pack from the rule files;
+* a file of the pack is stored by its name relative to the rules folder and shown again under
+  the path of *this* run: a pack cached by another installation (same rules, same code) never
+  shows that installation's paths;
+* the caller reads a cache file only when the current user owns it and nobody else can write it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import stat
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from . import ir
+from .diagnostics import Diagnostic
+from .values import NULL, UNKNOWN
+from .vocabulary import FactSpec, Vocabulary
+
+FORMAT = 1
+
+
+class CacheRejected(ValueError):
+    """The cache file is not a rule pack written by this normcheck; rebuild it."""
+
+
+def _classes() -> dict[str, type]:
+    out: dict[str, type] = {}
+    for name in dir(ir):
+        obj = getattr(ir, name)
+        if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == ir.__name__:
+            out[name] = obj
+    for cls in (FactSpec, Vocabulary, Diagnostic):
+        out[cls.__name__] = cls
+    return out
+
+
+_CLASSES = _classes()
+_FIELDS: dict[str, tuple[str, ...]] = {name: tuple(f.name for f in dataclasses.fields(cls) if f.init)
+                                       for name, cls in _CLASSES.items()}
+
+
+def encode(obj: Any, files: Mapping[str, str]) -> Any:
+    """`obj` as JSON data; `files` maps a path as shown in this run to its name in the rules folder."""
+    if obj is None or isinstance(obj, (bool, int, str)):
+        return obj
+    if obj is NULL:
+        return ["N"]
+    if obj is UNKNOWN:
+        return ["U"]
+    if isinstance(obj, tuple):
+        return ["t", *(encode(x, files) for x in obj)]
+    if isinstance(obj, frozenset):
+        return ["s", *sorted((encode(x, files) for x in obj), key=json.dumps)]
+    if isinstance(obj, dict):
+        return ["d", *([encode(k, files), encode(v, files)] for k, v in obj.items())]
+    if isinstance(obj, dt.date) and not isinstance(obj, dt.datetime):
+        return ["D", obj.isoformat()]
+    if isinstance(obj, Decimal):
+        return ["M", str(obj)]
+    name = type(obj).__name__
+    if _CLASSES.get(name) is type(obj):
+        out: list[Any] = ["C", name]
+        for f in _FIELDS[name]:
+            value = getattr(obj, f)
+            if f == "file" and isinstance(value, str) and value in files:
+                out.append(["F", files[value]])
+            else:
+                out.append(encode(value, files))
+        return out
+    raise TypeError(f"cannot cache a {type(obj).__name__}")
+
+
+def decode(data: Any, show: Callable[[str], str]) -> Any:
+    """The inverse of `encode`; `show` turns a file's name in the rules folder into a path for this run."""
+    if data is None or isinstance(data, (bool, int, str)):
+        return data
+    if not isinstance(data, list) or not data or not isinstance(data[0], str):
+        raise CacheRejected(f"unexpected value {str(data)[:40]!r}")
+    tag = data[0]
+    if tag == "t":
+        return tuple(decode(x, show) for x in data[1:])
+    if tag == "C":
+        if len(data) < 2 or not isinstance(data[1], str) or data[1] not in _CLASSES:
+            raise CacheRejected(f"not a class of the rule pack: {str(data[1:2])[:40]}")
+        names = _FIELDS[data[1]]
+        if len(data) - 2 != len(names):
+            raise CacheRejected(f"wrong number of fields for {data[1]}")
+        return _CLASSES[data[1]](**{n: decode(v, show) for n, v in zip(names, data[2:])})
+    if tag == "s":
+        return frozenset(decode(x, show) for x in data[1:])
+    if tag == "d":
+        out = {}
+        for item in data[1:]:
+            if not isinstance(item, list) or len(item) != 2:
+                raise CacheRejected("malformed mapping")
+            out[decode(item[0], show)] = decode(item[1], show)
+        return out
+    if len(data) == 2 and isinstance(data[1], str):
+        try:
+            if tag == "D":
+                return dt.date.fromisoformat(data[1])
+            if tag == "M":
+                return Decimal(data[1])
+        except ValueError as exc:
+            raise CacheRejected(str(exc)) from None
+        if tag == "F":
+            return show(data[1])
+    if data == ["N"]:
+        return NULL
+    if data == ["U"]:
+        return UNKNOWN
+    raise CacheRejected(f"unknown tag {tag!r}")
+
+
+def trusted(path: Path) -> bool:
+    """Read only a regular file that this user owns and that no one else may write."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode) or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return False
+    geteuid = getattr(os, "geteuid", None)
+    return geteuid is None or st.st_uid == geteuid()
+
+
+def read(path: Path, key: str, show: Callable[[str], str]) -> Any:
+    """The cached object under `key`, or None when there is none that can be trusted."""
+    if not trusted(path):
+        return None
+    try:
+        doc = json.loads(path.read_bytes())
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("key") != key:
+            return None
+        return decode(doc.get("pack"), show)
+    except (CacheRejected, ValueError, TypeError, RecursionError, UnicodeDecodeError, OSError):
+        return None
+
+
+def write(path: Path, key: str, obj: Any, files: Mapping[str, str]) -> None:
+    """Write atomically, readable and writable by this user only; a failure leaves no cache."""
+    try:
+        text = json.dumps({"format": FORMAT, "key": key, "pack": encode(obj, files)}, separators=(",", ":"))
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except (OSError, TypeError):
+        pass

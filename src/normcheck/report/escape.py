@@ -1,0 +1,98 @@
+"""Text from case files is data, never commands to the reader's terminal or markup in a report.
+
+A text fact can hold `\\e[2J` (YAML's double-quoted escapes make that easy), `<script>` or a
+Markdown link; the rules interpolate facts into messages. `safe_record` returns a copy of a
+record's result in which every string is made inert for one output format, so a renderer can
+print the fields as they are:
+
+* terminal: control characters, C1 controls, bidirectional overrides and line separators are
+  shown escaped (`\\x1b`, `\\n`, `\\u202e`);
+* markdown: additionally `\\`, `` ` ``, `<`, `>`, `[`, `]` and `|` are backslash-escaped in
+  running text (no raw HTML, links, code spans or table cells can be opened), and in the fields
+  a renderer puts inside a code span (file paths, fact names, the deciding facts) a backtick
+  becomes `'`, so the span cannot be closed early.
+
+(HTML output escapes everything with `html.escape` already.)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, Callable
+
+from pydantic import BaseModel
+
+from ..diagnostics import printable
+from ..findings import BackgroundRef, DecidingFact, FactToCollect, Finding, Problem, RecordResult, SourceRef
+
+_MD_SPECIAL = re.compile(r"([\\`<>\[\]|])")
+
+# Fields that the Markdown renderer puts inside `code spans`.
+_CODE_FIELDS = {(RecordResult, "file"), (Problem, "file"), (FactToCollect, "fact"), (Finding, "missing_facts"),
+                (DecidingFact, "name"), (DecidingFact, "definition"), (DecidingFact, "stated_at")}
+# Links to the official text come from the rule files, never from a case file: kept as written.
+_RAW_FIELDS = {(SourceRef, "url"), (BackgroundRef, "url")}
+
+
+def terminal_text(text: str) -> str:
+    return printable(text)
+
+
+def markdown_text(text: str) -> str:
+    """Running Markdown text: no control characters, no raw HTML, no links, no code spans, no table cells."""
+    return _MD_SPECIAL.sub(r"\\\1", printable(text))
+
+
+def markdown_code(text: str) -> str:
+    """Inside a Markdown code span: everything is inert except a backtick, which would close it."""
+    return printable(text).replace("`", "'")
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def safe_record(record: RecordResult, fmt: str) -> RecordResult:
+    """A copy of `record` whose strings are inert in `fmt` ("terminal" or "markdown"); the record itself if none changes."""
+    if fmt == "markdown":
+        def pick(owner: type, name: str) -> Callable[[str], str]:
+            if (owner, name) in _RAW_FIELDS:
+                return _same
+            if (owner, name) in _CODE_FIELDS:
+                return markdown_code
+            return markdown_text
+    else:
+        def pick(owner: type, name: str) -> Callable[[str], str]:
+            return terminal_text
+    return _map(record, pick)  # type: ignore[no-any-return]
+
+
+def _map(obj: Any, pick: Callable[[type, str], Callable[[str], str]], fn: Callable[[str], str] | None = None) -> Any:
+    if isinstance(obj, str):
+        if fn is None:
+            return obj
+        new = fn(obj)
+        return obj if new == obj else new
+    if isinstance(obj, (tuple, list)):
+        items = [_map(x, pick, fn) for x in obj]
+        return obj if all(a is b for a, b in zip(items, obj)) else type(obj)(items)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        owner = type(obj)
+        update = {}
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            new = _map(value, pick, pick(owner, f.name))
+            if new is not value:
+                update[f.name] = new
+        return dataclasses.replace(obj, **update) if update else obj
+    if isinstance(obj, BaseModel):
+        owner = type(obj)
+        update = {}
+        for name in owner.model_fields:
+            value = getattr(obj, name)
+            new = _map(value, pick, pick(owner, name))
+            if new is not value:
+                update[name] = new
+        return obj.model_copy(update=update) if update else obj
+    return obj

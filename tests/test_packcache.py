@@ -1,0 +1,105 @@
+"""The compiled-pack cache cannot run code, cannot be swapped by another user, and never shows
+another installation's file paths."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from normcheck import packcache
+from normcheck.pack import load_pack
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("NORMCHECK_CACHE", str(folder))
+    monkeypatch.delenv("NORMCHECK_NO_CACHE", raising=False)
+    load_pack.cache_clear()
+    yield folder / "normcheck"
+    load_pack.cache_clear()
+
+
+def _rules_copy(where: Path) -> Path:
+    shutil.copytree(ROOT / "rules", where)
+    return where
+
+
+def _entry(cache: Path) -> Path:
+    (entry,) = cache.glob("pack-*.json")
+    return entry
+
+
+class _Payload:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):  # noqa: ANN204 - what an attacker would plant
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_pickle_planted_in_the_cache_is_never_run(cache, tmp_path) -> None:
+    rules = _rules_copy(tmp_path / "rules")
+    first = load_pack(str(rules))
+    entry = _entry(cache)
+    marker = tmp_path / "pwned"
+    entry.write_bytes(pickle.dumps(_Payload(marker)))
+    entry.chmod(0o600)
+    load_pack.cache_clear()
+    again = load_pack(str(rules))
+    assert not marker.exists()
+    assert again.pack == first.pack
+    assert json.loads(_entry(cache).read_text())["format"] == packcache.FORMAT  # rebuilt, as JSON
+
+
+def test_a_cache_naming_anything_but_an_ir_class_is_refused(cache, tmp_path) -> None:
+    rules = _rules_copy(tmp_path / "rules")
+    load_pack(str(rules))
+    entry = _entry(cache)
+    doc = json.loads(entry.read_text())
+    for planted in (["C", "system", "touch x"], ["C", "Path", "/etc/passwd"], ["C", "Const"], ["X", 1], {"a": 1}):
+        with pytest.raises(packcache.CacheRejected):
+            packcache.decode(planted, str)
+        entry.write_text(json.dumps(dict(doc, pack=planted)))
+        entry.chmod(0o600)
+        load_pack.cache_clear()
+        assert len(load_pack(str(rules)).pack.rules) > 50
+
+
+def test_a_cache_file_others_can_write_is_not_read(cache, tmp_path) -> None:
+    rules = _rules_copy(tmp_path / "rules")
+    load_pack(str(rules))
+    entry = _entry(cache)
+    text = entry.read_text()
+    assert "Return decision against an unaccompanied minor" in text
+    entry.write_text(text.replace("Return decision against an unaccompanied minor", "Tampered title"))
+    entry.chmod(0o666)
+    load_pack.cache_clear()
+    titles = [r.text("titles", "en") for r in load_pack(str(rules)).pack.rules]
+    assert not any("Tampered" in t for t in titles)
+    entry.chmod(0o600)  # the same file, owned by this user and private, is trusted (the check is real)
+    entry.write_text(text.replace("Return decision against an unaccompanied minor", "Tampered title"))
+    load_pack.cache_clear()
+    assert any("Tampered" in r.text("titles", "en") for r in load_pack(str(rules)).pack.rules)
+
+
+def test_a_pack_cached_by_another_installation_shows_this_installations_paths(cache, tmp_path) -> None:
+    one = _rules_copy(tmp_path / "venv-one" / "rules")
+    two = _rules_copy(tmp_path / "venv-two" / "rules")
+    first = load_pack(str(one))
+    assert all("venv-one" in r.file for r in first.pack.rules)
+    load_pack.cache_clear()
+    second = load_pack(str(two))  # same rules, same code: the cache entry of the first is reused
+    assert len(list(cache.glob("pack-*.json"))) == 1
+    assert second.pack.digest == first.pack.digest
+    files = [r.file for r in second.pack.rules] + [d.file for d in second.pack.defines]
+    files += [s.file for s in second.vocabulary.facts.values()] + [w.file for w in second.warnings]
+    assert files and all("venv-two" in f and "venv-one" not in f for f in files)
+    assert "venv-one" not in _entry(cache).read_text()
