@@ -217,6 +217,12 @@ def _articles(text: str) -> tuple[ArtRef, ...]:
 # ---- rendering a locator -------------------------------------------------------------------------
 
 
+def _last_item(pin: str) -> str:
+    """The last numbered item of a Dutch pinpoint ("art. 5, onder a, en 6 lid 1" -> "6 lid 1";
+    "art. 26 lid 1, onder a en b" stays whole: letters are not a new article or paragraph)."""
+    return re.split(r"(?:, | en )(?=\d)", pin.rsplit("; ", 1)[-1])[-1]
+
+
 def _and(items: list[str], lang: str) -> str:
     word = " en " if lang == "nl" else " and "
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
@@ -320,7 +326,7 @@ def _part_text(part: Part, lang: str, court: Court | None) -> str:
         out = "art. " + _art_nl(refs[0])
         for i, ref in enumerate(refs[1:], 1):
             sep = " en " if i == len(refs) - 1 else ", "
-            out += ("," if "," in out.rsplit(" en ", 1)[-1] and sep == " en " else "") + sep + _art_nl(ref)
+            out += ("," if ", " in _last_item(out) and sep == " en " else "") + sep + _art_nl(ref)
         return out
     texts = [_art_en(r) for r in refs]
     return ("Articles " if len(refs) > 1 else "Article ") + _and(texts, lang)
@@ -360,8 +366,10 @@ def format_source(source: ir.Source, pin: str, lang: str) -> str:
         act, short = _text(source, "acts", lang), _text(source, "shorts", lang)
         if nl:
             named = f"{short} ({act})" if short else act
-            # "art. 14 lid 1, onder b, Terugkeerrichtlijn": a pinpoint with its own commas closes with one
-            return f"{pin}{',' if ',' in pin else ''} {named}" if pin else named
+            # "art. 14 lid 1, onder b, Terugkeerrichtlijn": a pinpoint whose last article has its own
+            # commas closes with one; "art. 28 lid 1, 3 en 4 Terugkeerrichtlijn" (a list) does not
+            closes = ", " in _last_item(pin)
+            return f"{pin}{',' if closes else ''} {named}" if pin else named
         named = f"{act} ({short})" if short else act
         text = f"{pin} of {named}" if pin else named
         return text[:1].upper() + text[1:]
