@@ -14,14 +14,17 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from rich.console import Console
-
 from normcheck import findings
 from normcheck.batch import evaluate_record
 from normcheck.engine import Engine
 from normcheck.facts import load_record
 from normcheck.pack import load_pack
-from normcheck.report import document, terminal
+from rich.console import Console
+
+from normcheck.report import renderers
+from normcheck.report.escape import safe_record
+from normcheck.report.renderers import terminal
+from normcheck.report.view import RunView, Words
 from normcheck.resources import cases_dir
 
 # Words of one language that have no business in a report in the other (whole words, case as given:
@@ -162,21 +165,37 @@ def outputs(lang: str, files: list[Path] | None = None) -> Iterator[tuple[str, s
         shown = str(path)
         record = load_record(path, loaded.vocabulary, display=shown)
         result = evaluate_record(record, loaded, engine, lang)
-        run = findings.Run(receipt=findings.receipt(loaded.pack, "evaluator", lang), records=(result,))
+        receipt = findings.receipt(loaded.pack, "evaluator", lang)
         # Diagnostics about the case file (a warning about a date of birth) quote the file and stay in
         # English for now: they are the loader's, not the report's (see the README).
         diagnostics = tuple(line.strip() for p in result.problems for line in p.render().splitlines() if line.strip())
         own = (shown, record.id or "", record.policy_id or "", str(record.file)) + _typed(record, loaded) + diagnostics
-        data = json.loads(run.model_dump_json())
-        yield shown, "json", "\n".join(json_texts(data["records"][0])), own
-        yield shown, "markdown", _strip_receipt(document.markdown(run, lang, True)), own
-        page = document.html_page(run, lang, True)
+        yield shown, "json", "\n".join(json_texts(json.loads(result.model_dump_json()))), own
+        yield shown, "markdown", _strip_receipt(_render("markdown", result, receipt, loaded, lang)), own
+        page = _render("html", result, receipt, loaded, lang)
         page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
         page = re.sub(r"<[^>]+>", " ", page)
         yield shown, "html", _strip_receipt(page.replace("&#x27;", "'").replace("&quot;", '"').replace("&amp;", "&")), own
-        buf = io.StringIO()
-        terminal.print_run(run, Console(file=buf, width=4000, no_color=True, highlight=False), lang, True)
-        yield shown, "terminal", _strip_receipt(buf.getvalue()), own
+        yield shown, "terminal", _strip_receipt(_render("terminal", result, receipt, loaded, lang)), own
+
+
+def _render(fmt: str, result: findings.RecordResult, receipt: findings.Receipt, loaded: object, lang: str) -> str:
+    """One record in one format, every finding in full (`--all`)."""
+    view = RunView(iter((result,)), receipt, Words(lang, loaded.pack.value_labels), show_all=True)  # type: ignore[attr-defined]
+    out = io.StringIO()
+    try:
+        if fmt == "terminal":  # one line per line of text: a console as wide as it needs (no wrapping)
+            console = Console(file=out, width=4000, no_color=True, highlight=False)
+            view.inert = lambda r: safe_record(r, "terminal")
+            for record in view.records:
+                console.print(terminal.record_panel(record, True))
+            if view.legend:
+                console.print(view.legend)
+        else:
+            renderers.get(fmt)(view, out)
+    finally:
+        view.tally.close()
+    return out.getvalue()
 
 
 def scan(lang: str, files: list[Path] | None = None) -> list[str]:

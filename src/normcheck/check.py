@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import partial
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Callable, Iterable
@@ -67,12 +68,12 @@ class Checker:
         self.rule_ids: set[str] = set()
 
     # ---- diagnostics
-    def _err(self, f: ast.RuleFile, pos: ast.Pos, message: str, *, expected: str | None = None,
+    def _err(self, f: ast.RuleFile, pos: ast.Pos, message: str, *, code: str, expected: str | None = None,
              hint: str | None = None, warn: bool = False) -> None:
         width = (pos.end_column - pos.column) if pos.end_line == pos.line else 1
         d = Diagnostic(f.path, pos.line or None, pos.column or None, message, expected=expected, hint=hint,
                        source_line=source_line(f.text, pos.line), severity="warning" if warn else "error",
-                       width=max(1, width))
+                       width=max(1, width), code=code)
         (self.warnings if warn else self.problems).append(d)
 
     # ---- entry point
@@ -92,7 +93,7 @@ class Checker:
         for f in self.files:
             for s in f.sources:
                 if s.name in out:
-                    self._err(f, s.pos, f"source `{s.name}` is declared twice (first in {where[s.name]})")
+                    self._err(f, s.pos, f"source `{s.name}` is declared twice (first in {where[s.name]})", code="NC-R010")
                     continue
                 self._check_source(f, s)
                 out[s.name] = ir.Source(
@@ -106,37 +107,38 @@ class Checker:
     def _check_source(self, f: ast.RuleFile, s: ast.SourceDecl) -> None:
         """What a court citation of the source is built from must be there (citations.py)."""
         name = f"source `{s.name}`"
+        err = partial(self._err, code="NC-R013")
         for attr in s.repeated:
-            self._err(f, s.pos, f"{name} gives `{attr}` twice")
+            err(f, s.pos, f"{name} gives `{attr}` twice")
         if not (s.ecli or s.celex or s.hudoc or s.url or s.cases or s.applications):
-            self._err(f, s.pos, f"{name} has no identifier",
+            err(f, s.pos, f"{name} has no identifier", code="NC-R010",
                       expected="at least one of ecli, celex, hudoc, url, case or application, so a reader can find the text")
         langs = dict(s.titles)
         if "nl" not in langs:
-            self._err(f, s.pos, f"{name} has no Dutch title: a Dutch report shows the English one", warn=True,
+            err(f, s.pos, f"{name} has no Dutch title: a Dutch report shows the English one", warn=True, code="NC-R015",
                       expected='a line `title nl "…"`')
         if s.kind is None:
-            self._err(f, s.pos, f"{name} does not say what kind of source it is: reports cite it by its title", warn=True,
+            err(f, s.pos, f"{name} does not say what kind of source it is: reports cite it by its title", warn=True, code="NC-R015",
                       expected="`kind " + "|".join(citations.KINDS) + "` with the data a court citation needs")
             return
         if s.kind not in citations.KINDS:
-            self._err(f, s.pos, f"{name}: `{s.kind}` is not a kind of source", expected=one_of(citations.KINDS))
+            err(f, s.pos, f"{name}: `{s.kind}` is not a kind of source", expected=one_of(citations.KINDS))
             return
         for attr, what in (("parties", "parties"), ("acts", "act"), ("shorts", "short"), ("seats", "seat")):
             given = dict(getattr(s, attr))
             if given and set(given) != set(LANGS):
                 missing = [_lang_name(x) for x in LANGS if x not in given]
-                self._err(f, s.pos, f"{name} gives `{what}` without {', '.join(missing)}",
+                err(f, s.pos, f"{name} gives `{what}` without {', '.join(missing)}",
                           expected=f'`{what} en "…" nl "…"`')
         for url, labels in s.backgrounds:
             if set(dict(labels)) != set(LANGS):
-                self._err(f, s.pos, f"{name}: the background {url} needs a label in English and Dutch",
+                err(f, s.pos, f"{name}: the background {url} needs a label in English and Dutch",
                           expected=f'`background "{url}" en "…" nl "…"`')
         if s.formation is not None and s.formation not in citations.FORMATIONS:
-            self._err(f, s.pos, f"{name}: `{s.formation}` is not a formation", expected=one_of(citations.FORMATIONS))
+            err(f, s.pos, f"{name}: `{s.formation}` is not a formation", expected=one_of(citations.FORMATIONS))
         if s.kind in citations.RULINGS:
             if s.court is None or s.court not in citations.COURTS:
-                self._err(f, s.pos, f"{name}: a {s.kind} needs the court that gave it" if s.court is None else
+                err(f, s.pos, f"{name}: a {s.kind} needs the court that gave it" if s.court is None else
                           f"{name}: `{s.court}` is not a known court", expected=one_of(sorted(citations.COURTS)),
                           hint=did_you_mean(s.court, citations.COURTS) if s.court else None)
                 return
@@ -144,11 +146,11 @@ class Checker:
             for attr in needs:
                 if not getattr(s, attr):
                     word = {"cases": "case", "applications": "application", "parties": "parties", "seats": "seat"}.get(attr, attr)
-                    self._err(f, s.pos, f"{name}: a citation of this court needs `{word}`")
+                    err(f, s.pos, f"{name}: a citation of this court needs `{word}`")
         elif s.court is not None and s.court not in citations.COURTS:
-            self._err(f, s.pos, f"{name}: `{s.court}` is not a known court", expected=one_of(sorted(citations.COURTS)))
+            err(f, s.pos, f"{name}: `{s.court}` is not a known court", expected=one_of(sorted(citations.COURTS)))
         if s.kind == "legislation" and not s.acts:
-            self._err(f, s.pos, f"{name}: legislation needs the act's designation",
+            err(f, s.pos, f"{name}: legislation needs the act's designation",
                       expected='`act en "Directive 2008/115/EC" nl "Richtlijn 2008/115/EG"` (and `short en "…" nl "…"`)')
 
     # ---- defines
@@ -157,11 +159,11 @@ class Checker:
             for d in f.defines:
                 if d.name in self.define_decls:
                     first = self.define_decls[d.name][0]
-                    self._err(f, d.pos, f"`{d.name}` is defined twice (first at line {first.pos.line} of {Path(first.pos.file).name})")
+                    self._err(f, d.pos, f"`{d.name}` is defined twice (first at line {first.pos.line} of {Path(first.pos.file).name})", code="NC-R030")
                     continue
                 spec = self.vocab.get(d.name)
                 if spec is not None and not spec.derived:
-                    self._err(f, d.pos, f"`{d.name}` is a fact stated in case files, not a derived fact",
+                    self._err(f, d.pos, f"`{d.name}` is a fact stated in case files, not a derived fact", code="NC-R030",
                               hint="mark it `derived: true` in the vocabulary, or choose another name for the definition")
                     continue
                 self.define_decls[d.name] = (d, f)
@@ -173,7 +175,7 @@ class Checker:
         except CycleError as exc:
             cycle = exc.args[1]
             d, f = self.define_decls[cycle[0]]
-            self._err(f, d.pos, "definitions depend on each other in a circle: " + " -> ".join(cycle))
+            self._err(f, d.pos, "definitions depend on each other in a circle: " + " -> ".join(cycle), code="NC-R031")
             return ()
         out: list[ir.Define] = []
         for name in order:
@@ -183,7 +185,7 @@ class Checker:
             # a definition of a vocabulary field reads its bare words as that field's values
             node, typ = self._expr(d.expr, ctx, fact_type(spec) if spec is not None else None)
             if spec is not None and typ.kind != fact_type(spec).kind and typ.kind != "any":
-                self._err(f, d.pos, f"`{name}` is {fact_type(spec).describe()} in the vocabulary but its definition gives {typ.describe()}")
+                self._err(f, d.pos, f"`{name}` is {fact_type(spec).describe()} in the vocabulary but its definition gives {typ.describe()}", code="NC-R030")
             final_type = fact_type(spec) if spec is not None else typ
             self.define_types[name] = final_type
             out.append(ir.Define(name, node, final_type, tuple(sorted(ctx.deps)), spec is not None,
@@ -207,20 +209,21 @@ class Checker:
             for _rule, decl, f in versions[1:]:
                 first = versions[0][1]
                 if not all(v[0].version for v in versions):
-                    self._err(f, decl.pos, f"rule id `{rid}` is used twice (first at {Path(first.pos.file).name}:{first.pos.line})",
+                    self._err(f, decl.pos, f"rule id `{rid}` is used twice (first at {Path(first.pos.file).name}:{first.pos.line})", code="NC-R040",
                               hint="two versions of one rule each need `version \"…\"` and non-overlapping `valid from … until …`")
                     break
             else:
                 spans = sorted(((v[0].valid_from, v[0].valid_until, v) for v in versions), key=lambda t: (t[0] is not None, t[0]))
                 for (_, a_until, _a), (b_from, _, b) in zip(spans, spans[1:]):
                     if a_until is None or b_from is None or b_from <= a_until:
-                        self._err(b[2], b[1].pos, f"versions of `{rid}` overlap in time",
+                        self._err(b[2], b[1].pos, f"versions of `{rid}` overlap in time", code="NC-R040",
                                   hint="give each version a window: `valid until D` on the older, `valid from D+1` on the newer")
         graph = {r.key: {k.key for k in built if k.id in r.rule_deps} for r in built}
         try:
             order = list(TopologicalSorter(graph).static_order())
         except CycleError as exc:
-            self.problems.append(Diagnostic("<rules>", None, None, "rules refer to each other in a circle: " + " -> ".join(exc.args[1])))
+            self.problems.append(Diagnostic("<rules>", None, None, "rules refer to each other in a circle: " + " -> ".join(exc.args[1]),
+                                            code="NC-R031"))
             return tuple(built)
         index = {r.key: r for r in built}
         ordered = [index[k] for k in order]
@@ -266,31 +269,31 @@ class Checker:
         counters = self._per_lang(r.counters, f, r, "counter", required=False)
         notes = self._per_lang(r.notes, f, r, "note", required=False)
         if not r.cites:
-            self._err(f, r.pos, f"rule {r.id} cites no source",
+            self._err(f, r.pos, f"rule {r.id} cites no source", code="NC-R011",
                       expected='a pinpoint citation such as: cite TQ "operative part, point 1" verified',
                       hint="every rule needs its legal source and the paragraph or article it rests on")
         for c in r.cites:
             if c.source not in sources:
-                self._err(f, c.pos, f"rule {r.id} cites unknown source `{c.source}`", hint=did_you_mean(c.source, sources))
+                self._err(f, c.pos, f"rule {r.id} cites unknown source `{c.source}`", hint=did_you_mean(c.source, sources), code="NC-R011")
             else:
                 self._check_cite(f, r, c, sources[c.source])
         for q in r.quotes:
             if q.source not in sources:
-                self._err(f, q.pos, f"rule {r.id} quotes unknown source `{q.source}`", hint=did_you_mean(q.source, sources))
+                self._err(f, q.pos, f"rule {r.id} quotes unknown source `{q.source}`", hint=did_you_mean(q.source, sources), code="NC-R011")
         if len(r.levels) > 1:
-            self._err(f, r.levels[1][2], f"rule {r.id} has more than one `level … severity …` line",
+            self._err(f, r.levels[1][2], f"rule {r.id} has more than one `level … severity …` line", code="NC-R042",
                       hint="for several levels write one `fires as LEVEL severity S when …` per level")
         default_level = r.levels[0] if r.levels else None
         if default_level:
             self._check_level(f, default_level[0], default_level[1], default_level[2])
         if not r.grades:
-            self._err(f, r.pos, f"rule {r.id} has no `fires when …` condition")
+            self._err(f, r.pos, f"rule {r.id} has no `fires when …` condition", code="NC-R042")
         grades: list[ir.Grade] = []
         for g in r.grades:
             level = g.level or (default_level[0] if default_level else None)
             severity = g.severity or (default_level[1] if default_level else None)
             if level is None or severity is None:
-                self._err(f, g.pos, f"rule {r.id}: this condition has no level and severity",
+                self._err(f, g.pos, f"rule {r.id}: this condition has no level and severity", code="NC-R042",
                           expected="a line `level BREACH|RISK|CONTESTED severity high|medium|low`, or `fires as LEVEL severity S when …`")
                 level, severity = "RISK", "medium"
             elif g.level:
@@ -299,12 +302,12 @@ class Checker:
             self._fires_polarity(node, f, g.expr.pos, positive=True)
             grades.append(ir.Grade(node, level, severity))
         if counters and not any(g.level == "CONTESTED" for g in grades):
-            self._err(f, r.pos, f"rule {r.id} has a counter-argument but no CONTESTED grade", warn=True,
+            self._err(f, r.pos, f"rule {r.id} has a counter-argument but no CONTESTED grade", warn=True, code="NC-R050",
                       hint="contested law is CONTESTED, never BREACH: check the level, or drop the counter-argument")
         if any(g.level == "CONTESTED" for g in grades):
             for lang in LANGS:
                 if lang not in counters:
-                    self._err(f, r.pos, f"rule {r.id} is CONTESTED but has no counter-argument in {_lang_name(lang)}",
+                    self._err(f, r.pos, f"rule {r.id} is CONTESTED but has no counter-argument in {_lang_name(lang)}", code="NC-R041",
                               expected=f'a line `counter {lang} "…"` stating the opposing reading and who holds it')
         applies_nodes = [self._bool(e, ctx, "the scope after `applies when`") for e in r.applies]
         for e, node in zip(r.applies, applies_nodes):
@@ -313,7 +316,8 @@ class Checker:
         if len(applies_nodes) == 1:
             applies = applies_nodes[0]
         elif applies_nodes:
-            applies = ir.And(text=" and ".join(e.text for e in r.applies), line=r.applies[0].pos.line, operands=tuple(applies_nodes))
+            applies = ir.And(text=" and ".join(e.text for e in r.applies), line=r.applies[0].pos.line,
+                             column=r.applies[0].pos.column, file=f.path, operands=tuple(applies_nodes))
         unless_nodes = []
         for e in r.unless:
             node = self._bool(e, ctx, "the exception after `unless`")
@@ -323,15 +327,15 @@ class Checker:
                     self._fires_polarity(p, f, e.pos, positive=False)
             unless_nodes.append(node)
         if len(r.valid) > 1:
-            self._err(f, r.valid[1][2], f"rule {r.id} has more than one `valid` line")
+            self._err(f, r.valid[1][2], f"rule {r.id} has more than one `valid` line", code="NC-R040")
         valid_from, valid_until = (r.valid[0][0], r.valid[0][1]) if r.valid else (None, None)
         if valid_from and valid_until and valid_until < valid_from:
-            self._err(f, r.valid[0][2], f"rule {r.id} is valid until {valid_until}, before it is valid from {valid_from}")
+            self._err(f, r.valid[0][2], f"rule {r.id} is valid until {valid_until}, before it is valid from {valid_from}", code="NC-R040")
         if len(r.versions) > 1:
-            self._err(f, r.versions[1][1], f"rule {r.id} has more than one `version` line")
+            self._err(f, r.versions[1][1], f"rule {r.id} has more than one `version` line", code="NC-R040")
         judged_on: ir.Node | None = None
         if len(r.judged_on) > 1:
-            self._err(f, r.judged_on[1].pos, f"rule {r.id} has more than one `judged on` line")
+            self._err(f, r.judged_on[1].pos, f"rule {r.id} has more than one `judged on` line", code="NC-R040")
         if r.judged_on:
             judged_on, jtype = self._expr(r.judged_on[0], ctx)
             if jtype.kind not in ("date", "any"):
@@ -341,7 +345,8 @@ class Checker:
             self._err(f, (r.valid[0][2] if r.valid else r.versions[0][1]),
                       f"rule {r.id} has a validity window but no `judged on EVENT_DATE`: the version of the law "
                       "must be picked by the date of the facts, not by the day of the review",
-                      hint="name the event the norm governs, e.g. `judged on decision_date` or `judged on notification_date`")
+                      hint="name the event the norm governs, e.g. `judged on decision_date` or `judged on notification_date`",
+                      code="NC-R040")
         placeholders: set[str] = set()
         for kind, items in (("message", r.messages), ("counter", r.counters), ("note", r.notes), ("title", r.titles)):
             for lang, text, pos in items:
@@ -349,7 +354,7 @@ class Checker:
                     if name == "evaluation_date" or name in self.define_types or name in self.vocab:
                         placeholders.add(name)
                     else:
-                        self._err(f, pos, f"rule {r.id}: the {kind} ({lang}) refers to unknown fact `{{{name}}}`",
+                        self._err(f, pos, f"rule {r.id}: the {kind} ({lang}) refers to unknown fact `{{{name}}}`", code="NC-R020",
                                   hint=did_you_mean(name, list(self.vocab.facts) + list(self.define_types)))
         if len(self.problems) > before:
             return None
@@ -368,17 +373,18 @@ class Checker:
 
     def _check_cite(self, f: ast.RuleFile, r: ast.RuleDecl, c: ast.Cite, source: ir.Source) -> None:
         """A pinpoint in the locator notation, or none with what is cited, in both languages."""
+        err = partial(self._err, code="NC-R014")
         about = dict(c.about)
         langs = [x for x, _ in c.about]
         for lang in LANGS:
             if langs.count(lang) > 1:
-                self._err(f, c.pos, f"rule {r.id}: the citation of {c.source} says twice in {_lang_name(lang)} what it is cited for")
+                err(f, c.pos, f"rule {r.id}: the citation of {c.source} says twice in {_lang_name(lang)} what it is cited for")
         if about and set(about) != set(LANGS):
             missing = [x for x in LANGS if x not in about]
-            self._err(f, c.pos, f"rule {r.id}: the citation of {c.source} says what it is cited for in "
+            err(f, c.pos, f"rule {r.id}: the citation of {c.source} says what it is cited for in "
                       f"{_lang_name(next(iter(about)))} only", expected=f'`{missing[0]} "…"` as well')
         if not c.pinpoint.strip() and not about:
-            self._err(f, c.pos, f"rule {r.id}: the citation of {c.source} has an empty pinpoint",
+            err(f, c.pos, f"rule {r.id}: the citation of {c.source} has an empty pinpoint", code="NC-R011",
                       expected="the paragraph, point or article/paragraph, e.g. \"para 67\" or \"Art. 25a(4)\", "
                                "or what the source is cited for: en \"…\" nl \"…\"")
             return
@@ -387,20 +393,20 @@ class Checker:
         try:
             parts = citations.parse_locator(c.pinpoint)
         except citations.LocatorError as exc:
-            self._err(f, c.pos, f"rule {r.id}: the pinpoint \"{c.pinpoint}\" of {c.source} is not in the locator notation: {exc}",
+            err(f, c.pos, f"rule {r.id}: the pinpoint \"{c.pinpoint}\" of {c.source} is not in the locator notation: {exc}",
                       expected=citations.LOCATOR_FORMS,
                       hint='what the pinpoint is cited for goes after it: cite SRC "para 47" en "…" nl "…" verified')
             return
         legislative = any(isinstance(p, (citations.Articles, citations.Recital)) for p in parts)
         ruling = any(isinstance(p, (citations.Paras, citations.Operative, citations.Question)) for p in parts)
         if source.kind == "legislation" and ruling:
-            self._err(f, c.pos, f"rule {r.id}: {c.source} is legislation; cite an article or a recital",
+            err(f, c.pos, f"rule {r.id}: {c.source} is legislation; cite an article or a recital",
                       expected='e.g. "Art. 10(2)" or "recital 12"')
         if source.kind in citations.RULINGS and legislative:
-            self._err(f, c.pos, f"rule {r.id}: {c.source} is a {source.kind}; cite a paragraph or the operative part",
+            err(f, c.pos, f"rule {r.id}: {c.source} is a {source.kind}; cite a paragraph or the operative part",
                       hint="an article the ruling interprets belongs in what it is cited for (en \"…\" nl \"…\")")
         if source.kind == "secondary" and parts:
-            self._err(f, c.pos, f"rule {r.id}: {c.source} is secondary material: it gives no pinpoint",
+            err(f, c.pos, f"rule {r.id}: {c.source} is secondary material: it gives no pinpoint",
                       hint='say what it is cited for instead: cite SRC en "…" nl "…" verified')
 
     def _per_lang(self, items: tuple[tuple[str, str, ast.Pos], ...], f: ast.RuleFile, r: ast.RuleDecl,
@@ -408,31 +414,31 @@ class Checker:
         out: dict[str, str] = {}
         for lang, text, pos in items:
             if lang in out:
-                self._err(f, pos, f"rule {r.id} has two {what}s in {_lang_name(lang)}")
+                self._err(f, pos, f"rule {r.id} has two {what}s in {_lang_name(lang)}", code="NC-R041")
             if not text.strip():
-                self._err(f, pos, f"rule {r.id}: empty {what} in {_lang_name(lang)}")
+                self._err(f, pos, f"rule {r.id}: empty {what} in {_lang_name(lang)}", code="NC-R041")
             out[lang] = text
         if required:
             for lang in LANGS:
                 if lang not in out:
                     kw = "title " + lang if what == "title" else lang
-                    self._err(f, r.pos, f"rule {r.id} has no {what} in {_lang_name(lang)}", expected=f'a line `{kw} "…"`')
+                    self._err(f, r.pos, f"rule {r.id} has no {what} in {_lang_name(lang)}", expected=f'a line `{kw} "…"`', code="NC-R041")
         return out
 
     def _check_level(self, f: ast.RuleFile, level: str, severity: str, pos: ast.Pos) -> None:
         if level not in ir.DECLARABLE:
-            self._err(f, pos, f"`{level}` is not a level a rule can raise", expected=one_of(ir.DECLARABLE),
+            self._err(f, pos, f"`{level}` is not a level a rule can raise", expected=one_of(ir.DECLARABLE), code="NC-R042",
                       hint="OK and NOT_APPLICABLE are computed by the engine; INSUFFICIENT_DATA may be declared "
                            "for a follow-up flag")
         if severity not in ir.SEVERITIES:
-            self._err(f, pos, f"`{severity}` is not a severity", expected=one_of(ir.SEVERITIES))
+            self._err(f, pos, f"`{severity}` is not a severity", expected=one_of(ir.SEVERITIES), code="NC-R042")
 
     def _fires_polarity(self, node: ir.Node, f: ast.RuleFile, pos: ast.Pos, positive: bool) -> None:
         """`X fires` may be used positively (scope, condition) or as a whole exception (`unless X fires`)."""
         def walk(n: ir.Node, pos_ok: bool) -> None:
             if isinstance(n, ir.Fires):
                 if not pos_ok:
-                    self._err(f, pos, f"`{n.rule} fires` cannot be negated or used inside a comparison here",
+                    self._err(f, pos, f"`{n.rule} fires` cannot be negated or used inside a comparison here", code="NC-R023",
                               hint=f"to let {n.rule} override this rule write `unless {n.rule} fires`")
                 return
             if isinstance(n, (ir.And, ir.Or)):
@@ -450,8 +456,8 @@ class Checker:
             self._type_err(ctx, e, f"{where} must be true or false, but `{e.text}` is {typ.describe()}")
         return node
 
-    def _type_err(self, ctx: _Ctx, e: ast.Expr, message: str, hint: str | None = None) -> None:
-        self._err(ctx.file, e.pos, message, hint=hint)
+    def _type_err(self, ctx: _Ctx, e: ast.Expr, message: str, hint: str | None = None, code: str = "NC-R021") -> None:
+        self._err(ctx.file, e.pos, message, hint=hint, code=code)
 
     def _is_value_name(self, e: ast.Expr) -> bool:
         return isinstance(e, ast.Name) and e.name not in self.define_types and e.name not in self.define_decls \
@@ -466,7 +472,10 @@ class Checker:
 
     def _expr(self, e: ast.Expr, ctx: _Ctx, expected: ir.Type | None = None) -> tuple[ir.Node, ir.Type]:
         method: Callable[[ast.Expr, _Ctx, ir.Type | None], tuple[ir.Node, ir.Type]] = getattr(self, "_x_" + type(e).__name__)
-        return method(e, ctx, expected)
+        node, typ = method(e, ctx, expected)
+        if not node.column:  # the position of the expression, for messages about the compiled rule
+            node = replace(node, column=e.pos.column, file=e.pos.file)
+        return node, typ
 
     def _x_Lit(self, e: ast.Lit, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
         v = e.value
@@ -477,7 +486,7 @@ class Checker:
         elif isinstance(v, str):
             if expected is not None and expected.kind == "enum" and expected.values is not None:
                 if v not in expected.values:
-                    self._type_err(ctx, e, f"\"{v}\" is not a possible value here", hint=did_you_mean(v, expected.values))
+                    self._type_err(ctx, e, f"\"{v}\" is not a possible value here", hint=did_you_mean(v, expected.values), code="NC-R020")
                 return ir.Const(e.text, e.pos.line, v), ir.Type("enum", expected.values)
             t = ir.TEXT
         else:
@@ -505,29 +514,30 @@ class Checker:
             return ir.Fact(e.text, e.pos.line, e.name), ir.Type("any")
         if expected is not None and expected.kind in ("enum", "set") and expected.values is not None:
             self._type_err(ctx, e, f"`{e.name}` is neither a fact nor a possible value here",
-                           hint=did_you_mean(e.name, list(expected.values)) or f"possible values: {', '.join(sorted(expected.values))}")
+                           hint=did_you_mean(e.name, list(expected.values)) or f"possible values: {', '.join(sorted(expected.values))}",
+                           code="NC-R020")
         else:
             pool = list(self.vocab.facts) + list(self.define_decls)
             hint = did_you_mean(e.name, pool) or "facts are listed in rules/vocabulary/*.yaml; derived facts need a `define`"
             if expected is not None and expected.kind == "text":
                 hint = f'a text value is written in double quotes: "{e.name}"'
-            self._type_err(ctx, e, f"unknown fact `{e.name}`", hint=hint)
+            self._type_err(ctx, e, f"unknown fact `{e.name}`", hint=hint, code="NC-R020")
         return ir.Fact(e.text, e.pos.line, e.name), ir.Type("any")
 
     def _x_Call(self, e: ast.Call, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
         sig = FUNCTIONS.get(e.func)
         if sig is None and e.func in ("not", "and", "or", "if"):
             self._type_err(ctx, e, f"`{e.func}` cannot start an operand of `otherwise` or arithmetic",
-                           hint=f"put it in parentheses: a otherwise ({e.text})")
+                           hint=f"put it in parentheses: a otherwise ({e.text})", code="NC-R022")
             return ir.Const(e.text, e.pos.line, None), ir.Type("any")
         if sig is None:
-            self._type_err(ctx, e, f"unknown function `{e.func}`", hint=did_you_mean(e.func, FUNCTIONS) or one_of(sorted(FUNCTIONS)))
+            self._type_err(ctx, e, f"unknown function `{e.func}`", hint=did_you_mean(e.func, FUNCTIONS) or one_of(sorted(FUNCTIONS)), code="NC-R022")
             return ir.Const(e.text, e.pos.line, None), ir.Type("any")
         params, result = sig
         args = [self._expr(a, ctx) for a in e.args]
         if params == "same":
             if not args:
-                self._type_err(ctx, e, f"`{e.func}` needs at least one argument")
+                self._type_err(ctx, e, f"`{e.func}` needs at least one argument", code="NC-R022")
                 return ir.Call(e.text, e.pos.line, e.func, ()), ir.NUMBER
             kinds = {t.kind for _, t in args} - {"any"}
             if len(kinds) > 1 or (kinds and not kinds <= {"number"} and not kinds <= {"date"}):
@@ -536,7 +546,7 @@ class Checker:
         else:
             assert isinstance(params, tuple)
             if len(args) != len(params):
-                self._type_err(ctx, e, f"`{e.func}` takes {len(params)} argument(s), got {len(args)}")
+                self._type_err(ctx, e, f"`{e.func}` takes {len(params)} argument(s), got {len(args)}", code="NC-R022")
             for (_node, t), want, a in zip(args, params, e.args):
                 if t.kind not in (want, "any"):
                     self._type_err(ctx, a, f"argument `{a.text}` of `{e.func}` must be {ir.Type(want).describe()}, not {t.describe()}")
@@ -555,12 +565,12 @@ class Checker:
             for item in e.items:
                 if item not in values:
                     self._type_err(ctx, e, f"`{item}` is not a possible value here",
-                                   hint=did_you_mean(item, values) or f"possible values: {', '.join(sorted(values))}")
+                                   hint=did_you_mean(item, values) or f"possible values: {', '.join(sorted(values))}", code="NC-R020")
         return ir.Const(e.text, e.pos.line, frozenset(e.items)), ir.Type("set", values)
 
     def _x_RuleFires(self, e: ast.RuleFires, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
         if e.rule not in self.rule_ids:
-            self._type_err(ctx, e, f"unknown rule `{e.rule}`", hint=did_you_mean(e.rule, self.rule_ids))
+            self._type_err(ctx, e, f"unknown rule `{e.rule}`", hint=did_you_mean(e.rule, self.rule_ids), code="NC-R023")
         ctx.rule_deps.add(e.rule)
         return ir.Fires(e.text, e.pos.line, e.rule), ir.BOOL
 
@@ -619,7 +629,7 @@ class Checker:
             if ct.kind not in ("set", "any"):
                 self._type_err(ctx, e, f"`{e.container.text}` is {ct.describe()}, not a set", hint="write `x == value`, or `x in {a, b}`")
             en, et = self._expr(e.element, ctx, ir.Type("enum", ct.values) if ct.values is not None else None)
-        node: ir.Node = ir.In(e.text, e.pos.line, en, cn)
+        node: ir.Node = ir.In(e.text, e.pos.line, en, cn, column=e.pos.column, file=e.pos.file)
         if e.negated:
             node = ir.Not(e.text, e.pos.line, node)
         return node, ir.BOOL
@@ -646,8 +656,8 @@ class Checker:
         if e.test == "empty" and t.kind not in ("set", "any"):
             self._type_err(ctx, e, f"`is empty` applies to sets; `{e.operand.text}` is {t.describe()}")
         if e.test == "null" and not t.nullable and isinstance(node, ir.Fact):
-            self._err(ctx.file, e.pos, f"`{e.operand.text}` is never null (the vocabulary does not allow null for it)", warn=True)
-        out: ir.Node = ir.Is(e.text, e.pos.line, node, e.test)
+            self._err(ctx.file, e.pos, f"`{e.operand.text}` is never null (the vocabulary does not allow null for it)", warn=True, code="NC-R051")
+        out: ir.Node = ir.Is(e.text, e.pos.line, node, e.test, column=e.pos.column, file=e.pos.file)
         if e.negated:
             out = ir.Not(e.text, e.pos.line, out)
         return out, ir.BOOL

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace, err: Console) -> int:
     if args.command == "sweep":
         from .sweep import cmd_sweep
         return cmd_sweep(args, err)
-    raise InputError([Diagnostic("normcheck", None, None, f"unknown command {args.command}")])  # pragma: no cover
+    raise InputError([Diagnostic("normcheck", None, None, f"unknown command {args.command}", code="NC-C001")])  # pragma: no cover
 
 
 def _validity(r: ir.Rule) -> str:
@@ -87,7 +87,7 @@ def rules(args: argparse.Namespace) -> int:
     if args.family and not rows:
         families = sorted({r.family for r in pack.rules})
         raise InputError([Diagnostic("--family", None, None, f"no rules in family `{args.family}`",
-                                     hint=did_you_mean(args.family, families) or "families: " + ", ".join(families))])
+                                     hint=did_you_mean(args.family, families) or "families: " + ", ".join(families), code="NC-C001")])
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return 0
@@ -107,15 +107,15 @@ def rules(args: argparse.Namespace) -> int:
 def explain(args: argparse.Namespace) -> int:
     from .citations import LEGEND
     from .findings import sources_and_background
-    from .report.labels import t as words
-    from .report.terminal import background_line, source_line
+    from .report.view import background_item, source_item
+    from .wording import t as words
 
     loaded = load_pack(args.rules)
     pack = loaded.pack
     versions = pack.versions(args.rule)
     if not versions:
         raise InputError([Diagnostic(args.rule, None, None, f"no rule `{args.rule}`",
-                                     hint=did_you_mean(args.rule, pack.rule_ids()) or "`normcheck rules` lists them")])
+                                     hint=did_you_mean(args.rule, pack.rule_ids()) or "`normcheck rules` lists them", code="NC-C001")])
     out = Console(highlight=False)
     lang = args.lang
     for r in versions:
@@ -125,11 +125,11 @@ def explain(args: argparse.Namespace) -> int:
         out.print(Text("  Sources:", style="bold"))
         body, background = sources_and_background(r, pack, lang)
         for ref in body:
-            out.print(f"    - {source_line(ref, lang)}", markup=False)
+            out.print(f"    - {source_item(ref).plain}", markup=False)
             if ref.url:
                 out.print(f"      {ref.url}", markup=False)
         for b in background:
-            out.print(f"    ({words(lang, 'background')}) {background_line(b, lang)}" + (f"  {b.url}" if b.url else ""),
+            out.print(f"    ({words(lang, 'background')}) {background_item(b).plain}" + (f"  {b.url}" if b.url else ""),
                       markup=False)
         if any(ref.footnote for ref in body):
             out.print(f"    {LEGEND.get(lang, LEGEND['en'])}", markup=False)
@@ -220,7 +220,7 @@ def lint(args: argparse.Namespace, err: Console) -> int:
     pack = loaded.pack
     unused = set(pack.sources) - {c.source for r in pack.rules for c in r.citations}
     for name in sorted(unused):
-        out.print(f"warning: source `{name}` is declared but no rule cites it", style="yellow")
+        out.print(f"warning[NC-R012]: source `{name}` is declared but no rule cites it", style="yellow")
     unverified = [r for r in pack.rules if not r.verified]
     out.print(f"{len(pack.rules)} rules in {len(pack.files)} files, {len(pack.defines)} definitions, "
               f"{len(pack.sources)} sources; {len(unverified)} rules rest partly on unverified pinpoints; "

@@ -1,51 +1,35 @@
-"""Turn the engine's rule results into findings a lawyer can use: pydantic models, messages in
+"""Turn the engine's rule results into findings a lawyer can use: immutable records, messages in
 Dutch or English with the case's values filled in, the pinpoint sources, the facts (and the
 chain of definitions) that decided each result, and the ranked facts still to collect.
 
-This is also the documented, versioned JSON schema of `normcheck --format json` (SCHEMA_VERSION).
+These records are the documented, versioned JSON schema of `normcheck --format json` (SCHEMA_VERSION,
+docs/output-schema.json; a test keeps the two in step).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import platform
 import re
-from dataclasses import dataclass, fields
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
 
 from . import __version__, citations, collect, ir, wording
 from .diagnostics import Diagnostic
 from .engine import CaseRun
-from .engine.evaluate import RuleResult
+from .engine.evaluate import Env, RuleResult, Val, eval_node
 from .values import UNKNOWN, display, to_json
+from .wording import long_date, quiet_message
 
-SCHEMA_VERSION = "1.2"
+# 1.1: findings[].judged_on, judged_on_basis, law_applied, later_case_law
+# 1.2: problems[].code, findings[].not_established, summary, reasons *_not_established
+# 1.3: findings[].sources as court citations (citation, url, footnote, about), background, missing_labels;
+#      facts_to_collect[].label, question, ask, ask_label, level, severity, key_scope; decided_by[].label and words
+SCHEMA_VERSION = "1.3"
 FAMILY_ORDER = ("tq", "sbc", "echr3", "qd4", "changu", "cec")  # the design's order of the norm families
 Lang = Literal["en", "nl"]
 Outcome = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
-
-# Why a rule did not fire, in words (machine reason -> text).
-REASONS = {
-    "en": {"not_in_force": "not in force on the evaluation date", "out_of_scope": "outside the rule's scope",
-           "no_facts": "the record states none of this rule's facts", "exception_holds": "an exception applies",
-           "scope_not_mentioned": "the record says nothing about what this rule concerns",
-           "condition_false": "none of the conditions for a finding holds", "condition_false_scope_unknown": "none of the conditions for a finding holds",
-           "event_date_unknown": "the date of the event is unknown and the versions of the law in force around it give different results"},
-    "nl": {"not_in_force": "niet van kracht op de peildatum", "out_of_scope": "buiten de reikwijdte van de regel",
-           "no_facts": "het dossier vermeldt geen van de feiten van deze regel", "exception_holds": "er geldt een uitzondering",
-           "scope_not_mentioned": "het dossier zegt niets over waar deze regel over gaat",
-           "condition_false": "geen van de voorwaarden voor een bevinding doet zich voor", "condition_false_scope_unknown": "geen van de voorwaarden voor een bevinding doet zich voor",
-           "event_date_unknown": "de datum van de gebeurtenis is onbekend en de versies van het recht rond die datum geven verschillende uitkomsten"},
-}
-
-
-
-
-def _missing_words(names: frozenset[str] | tuple[str, ...], pack: ir.RulePack | None, lang: str) -> str:
-    if pack is None:
-        return ", ".join(sorted(names))
-    return wording.join(sorted(wording.label(n, pack, lang) for n in names), lang)
 
 
 def event_words(res: RuleResult, pack: ir.RulePack | None, lang: str) -> str:
@@ -55,36 +39,6 @@ def event_words(res: RuleResult, pack: ir.RulePack | None, lang: str) -> str:
     if pack is not None and res.rule.judged_on is not None:
         return wording.expr(res.rule.judged_on, pack, lang)
     return res.judged_basis
-
-
-def explain_quiet(res: RuleResult, lang: str, pack: ir.RulePack | None = None) -> str:
-    """The message of a rule that did not fire: the rule's own message would read as if it had."""
-    nl = lang == "nl"
-    if res.reason == "event_date_unknown":
-        missing = _missing_words(res.missing, pack, lang)
-        basis = event_words(res, pack, lang)
-        return (f"Nog niet te beoordelen: welke versie van het recht geldt hangt af van de datum van de gebeurtenis "
-                f"({basis}), en de versies geven verschillende uitkomsten; nodig: {missing}." if nl else
-                f"Cannot be decided yet: which version of the law applies depends on the date of the event "
-                f"({basis}), and the versions give different results; needed: {missing}.")
-    if res.outcome == "INSUFFICIENT_DATA":
-        missing = _missing_words(res.missing, pack, lang) or ("onbekende feiten" if nl else "unknown facts")
-        return (f"Nog niet te beoordelen: {missing} kan of kunnen de uitkomst bepalen." if nl
-                else f"Cannot be decided yet: {missing} could decide it.")
-    why = REASONS.get(lang, REASONS["en"]).get(res.reason, res.reason)
-    if res.outcome == "OK":
-        return f"Geen probleem gevonden: {why}." if nl else f"No problem found: {why}."
-    if res.reason == "not_in_force" and res.judged_on is not None and res.judged_basis != "evaluation_date":
-        on = long_date(res.judged_on, lang)
-        basis = event_words(res, pack, lang)
-        return (f"Niet van toepassing: deze regel gold niet op {on}, de datum van de gebeurtenis ({basis})."
-                if nl else f"Not applicable: this rule was not in force on {on}, the date of the event ({basis}).")
-    return f"Niet van toepassing: {why}." if nl else f"Not applicable: {why}."
-
-
-def long_date(d: dt.date, lang: str) -> str:
-    """A date as a court writes it: 12 April 2024 / 12 april 2024."""
-    return citations.long_date(d, lang)
 
 
 def law_applied(res: RuleResult, lang: str, pack: ir.RulePack | None = None) -> str | None:
@@ -245,13 +199,21 @@ class Finding(_Model):
     rule_message: str  # what the rule says when it fires, with this case's values
     counter_argument: str | None = None  # only on a CONTESTED finding: other grades have no opposing reading
     note: str | None = None
-    reason: str  # fires | not_in_force | out_of_scope | no_facts | condition_false | condition_unknown | scope_unknown | exception_holds | …
+    # fires | not_in_force | no_facts | out_of_scope | scope_not_mentioned | scope_not_established (out of scope
+    # only on a value meaning "never established") | exception_holds | condition_unknown | scope_unknown |
+    # condition_false (its conditions were evaluated and are false) | condition_false_not_established (false only
+    # on a value meaning "never established", e.g. not_assessed) | condition_false_scope_unknown (false, but the
+    # record does not establish that the rule applies) | event_date_unknown
+    reason: str
     sources: tuple[SourceRef, ...]  # the legal sources of the finding (secondary material aside)
     background: tuple[BackgroundRef, ...] = ()  # secondary material: summaries, press, copies
     pinpoints_verified: bool
     decided_by: tuple[DecidingFact, ...]
     missing_facts: tuple[str, ...]  # unknown facts that could decide or change this result
     missing_labels: tuple[str, ...] = ()  # the same facts in words, in the report's language
+    # facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did
+    # not fire: it was not assessed on them, so this is not "no problem found"
+    not_established: tuple[str, ...] = ()
     exceptions: tuple[ExceptionCheck, ...] = ()
     judged_on: str | None = None  # the date whose law was applied: the date of the event the rule governs (or the evaluation date for a rule that names none); null when unknown
     judged_on_basis: str | None = None  # what that date is: the rule's `judged on` expression, or `evaluation_date`
@@ -279,6 +241,7 @@ class Problem(_Model):
     line: int | None
     column: int | None
     severity: Literal["error", "warning"]
+    code: str  # the kind of problem, stable across versions (NC-Y001 …; README, "Error codes")
     message: str
     expected: str | None = None
     hint: str | None = None
@@ -286,13 +249,13 @@ class Problem(_Model):
 
     @classmethod
     def of(cls, d: Diagnostic) -> "Problem":
-        return cls(file=d.file, line=d.line, column=d.column, severity=d.severity, message=d.message,
+        return cls(file=d.file, line=d.line, column=d.column, severity=d.severity, code=d.code, message=d.message,
                    expected=d.expected, hint=d.hint, source_line=d.source_line)
 
     def render(self) -> str:
         """The same text as the diagnostic it came from: position, message, the line with a caret."""
         return Diagnostic(self.file, self.line, self.column, self.message, expected=self.expected, hint=self.hint,
-                          source_line=self.source_line, severity=self.severity).render()
+                          source_line=self.source_line, severity=self.severity, code=self.code).render()
 
 
 @_record
@@ -325,10 +288,46 @@ class Receipt(_Model):
 
 
 @_record
+class LevelCounts(_Model):
+    BREACH: int = 0
+    RISK: int = 0
+    CONTESTED: int = 0
+    INSUFFICIENT_DATA: int = 0
+    OK: int = 0
+    NOT_APPLICABLE: int = 0
+
+
+@_record
+class SummaryRow(_Model):
+    id: str | None
+    file: str
+    highest: Outcome | None  # the highest level among its findings (null: the file has errors)
+    counts: LevelCounts  # how many of its findings have each level
+    errors: int  # how many errors its file has (then it has no findings)
+
+
+@_record
+class FactAcrossRecords(_Model):
+    fact: str
+    records: int  # how many records this fact could decide or change a finding of
+    weight: int  # the sum of its weights in those records (see facts_to_collect)
+
+
+@_record
+class Summary(_Model):
+    records: int
+    failed: int  # records whose file has errors
+    by_highest: LevelCounts  # how many records have each level as their highest
+    rows: tuple[SummaryRow, ...]  # one row per record, in the order of `records`
+    facts_to_collect: tuple[FactAcrossRecords, ...]  # across the run, most records first
+
+
+@_record
 class Run(_Model):
     normcheck: str = SCHEMA_VERSION
     receipt: Receipt
     records: tuple[RecordResult, ...]
+    summary: Summary
 
 
 # ---- building findings ------------------------------------------------------------------------
@@ -438,18 +437,23 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
     sources, background = sources_and_background(rule, pack, lang)
     counter = rule.text("counters", lang)
     note = rule.text("notes", lang)
+    reason, open_facts = _why_not(res, run, pack)
     return Finding(
         rule=rule.id, version=rule.version, family=rule.family, level=res.outcome,  # type: ignore[arg-type]
         severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,  # type: ignore[arg-type]
         title=render(rule.text("titles", lang), run, lang, pack),
-        message=render(rule.text("messages", lang), run, lang, pack) if res.fired else explain_quiet(res, lang, pack),
+        message=(render(rule.text("messages", lang), run, lang, pack) if res.fired
+                 else quiet_message(res.outcome, reason, lang, _missing_list(res.missing, pack, lang),
+                                    _stated(open_facts, run, pack, lang),
+                                    judged_on=res.judged_on, judged_basis=event_words(res, pack, lang))),
         rule_message=render(rule.text("messages", lang), run, lang, pack),
         counter_argument=render(counter, run, lang, pack) if counter and res.outcome == "CONTESTED" else None,
         note=render(note, run, lang, pack) if note else None,
-        reason=res.reason, sources=sources, background=background, pinpoints_verified=rule.verified,
+        reason=reason, sources=sources, background=background, pinpoints_verified=rule.verified,
         decided_by=tuple(_deciding(n, run, pack, origins, lang) for n in sorted(res.decided) if not _constant(n, pack)),
         missing_facts=tuple(sorted(res.missing)),
         missing_labels=tuple(wording.label(n, pack, lang) for n in sorted(res.missing)),
+        not_established=open_facts,
         exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status,  # type: ignore[arg-type]
                                         description=wording.expr(node, pack, lang))
                          for e, node in zip(res.exceptions, rule.unless)),
@@ -462,6 +466,89 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
 
 ASK_WORDS = {"en": {"client": "the client", "authority": "the authority", "file": "the file"},
              "nl": {"client": "de cliënt", "authority": "de overheid", "file": "het dossier"}}
+
+
+def _why_not(res: RuleResult, run: CaseRun, pack: ir.RulePack) -> tuple[str, tuple[str, ...]]:
+    """'No problem found' only when the rule's conditions were evaluated and are false. A condition that
+    fails only on a value meaning "never established" (reception `not_assessed`, so "reception verified"
+    is false) was not assessed; nor was a rule whose scope the record leaves open. Such results get their
+    own reason, and the facts the record does not establish."""
+    rule = res.rule
+    if res.reason == "condition_false_scope_unknown":
+        assert rule.applies is not None
+        return res.reason, _collectable(_evaluate(rule.applies, run.env).missing, pack)
+    if res.reason not in ("condition_false", "out_of_scope"):
+        return res.reason, ()
+    opened = {n for n in res.decided if _value_of(run, n) in pack.not_established.get(n, ())}
+    if not opened:
+        return res.reason, ()
+    # The same conditions with those values taken as unknown: does the verdict still stand?
+    env = replace(run.env, facts={k: v for k, v in run.env.facts.items() if k not in opened}, derived={})
+    nodes = [g.expr for g in rule.grades] if res.reason == "condition_false" else [rule.applies]
+    missing: set[str] = set()
+    for node in nodes:
+        if node is not None:
+            v = _evaluate(node, env)
+            if v.value is UNKNOWN:
+                missing |= v.missing & opened
+    if not missing:
+        return res.reason, ()
+    reason = "condition_false_not_established" if res.reason == "condition_false" else "scope_not_established"
+    return reason, tuple(sorted(missing))
+
+
+def _evaluate(node: ir.Node, env: Env) -> Val:
+    """One expression of the rules on a case (the evaluator's own closures)."""
+    return eval_node(node, env)
+
+
+def _value_of(run: CaseRun, name: str) -> Any:
+    value = run.env.facts.get(name, UNKNOWN)
+    return value if isinstance(value, str) else None
+
+
+def _stated(names: tuple[str, ...], run: CaseRun, pack: ir.RulePack, lang: str) -> list[str]:
+    """Facts in a 'not established' message, in words: with the value the record gives, where it gives one."""
+    out = []
+    for name in names:
+        value = run.env.facts.get(name, UNKNOWN)
+        label = wording.label(name, pack, lang)
+        out.append(label if value is UNKNOWN else f"{label}: {wording.value(name, value, pack, lang)}")
+    return out
+
+
+def _missing_list(names: Iterable[str], pack: ir.RulePack, lang: str) -> list[str]:
+    """Unknown facts in a message, in words (`wording.why_not` joins them)."""
+    return sorted(wording.label(n, pack, lang) for n in names)
+
+
+def _collectable(names: Iterable[str], pack: ir.RulePack) -> tuple[str, ...]:
+    """Facts a person can collect: vocabulary facts (stated or derived), not a computed fact whose
+    inputs are listed too."""
+    keep = {n for n in names if n in pack.fact_types and not _internal(n, pack)}
+    for name in list(keep):
+        d = pack.define(name)
+        if d is not None and any(dep in keep for dep in _inputs(d, pack)):
+            keep.discard(name)
+    return tuple(sorted(keep))
+
+
+def _internal(name: str, pack: ir.RulePack) -> bool:
+    d = pack.define(name)
+    return d is not None and not d.in_vocabulary
+
+
+def _inputs(d: ir.Define, pack: ir.RulePack) -> set[str]:
+    """The stated facts a definition is computed from, through other definitions."""
+    out: set[str] = set()
+    todo = list(d.deps)
+    while todo:
+        name = todo.pop()
+        inner = pack.define(name)
+        if inner is not None and name not in out:
+            todo.extend(inner.deps)
+        out.add(name)
+    return out
 
 
 def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack, run: CaseRun | None = None,
@@ -507,12 +594,13 @@ def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> Re
         o = origins.get(m.name)
         problems.append(Problem(
             file=o.file if o else record.file, line=o.line if o else None, column=o.column if o else None, severity="error",
+            code="NC-F011",
             message=f"`{m.name}` is stated as {display(m.given)} but the other facts give {display(m.computed)}",
             expected=f"a value consistent with its definition: {m.name} = {m.definition}",
             hint="correct one of the facts, or leave the derived fact out and let normcheck compute it",
             source_line=o.source_line if o else None))
     for d in run.disagreements:
-        problems.append(Problem(file=record.file, line=None, column=None, severity="error",
+        problems.append(Problem(file=record.file, line=None, column=None, severity="error", code="NC-I001",
                                 message=f"internal error, please report: the two engines disagree: {d}"))
     if any(p.severity == "error" for p in problems):
         findings = ()  # contradictory facts: no finding is built on them (fix the input first)

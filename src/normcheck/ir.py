@@ -52,8 +52,12 @@ TEXT = Type("text")
 
 @dataclass(frozen=True)
 class Node:
+    """Where it was written (file, line, column) rides along for messages; it never affects equality."""
+
     text: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
+    column: int = field(default=0, compare=False, kw_only=True)
+    file: str = field(default="", compare=False, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -336,6 +340,7 @@ class RulePack:
     files: tuple[str, ...]
     value_labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # fact -> lang -> value -> words
     fact_texts: dict[str, FactText] = field(default_factory=dict)  # fact or define -> its words and question
+    not_established: dict[str, frozenset[str]] = field(default_factory=dict)  # fact -> values meaning "never established"
 
     def rule_ids(self) -> list[str]:
         seen: dict[str, None] = {}

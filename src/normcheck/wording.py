@@ -1,21 +1,229 @@
-"""Facts, values and conditions in words, in the report's language.
+"""The report's language: every word normcheck itself puts in a report, in English and Dutch.
 
-A report never shows rule-language fragments (`otherwise`, `decision_date < policy_effective_date`)
-or fact identifiers in prose: a fact is named by its label in the vocabulary (or, for a derived fact
-that is only a `define`, by the define's `label`), a value by its label or as a court writes it, and
-the few conditions a report has to state (an exception, the event whose date picks the law) are put
-into words from the expression itself.
+The rules carry their own titles and messages; this module words everything around them (level
+names, labels, reasons, values, dates) and puts facts, values and conditions into words. A report
+never shows rule-language fragments (`otherwise`, `decision_date < policy_effective_date`) or fact
+identifiers in prose: a fact is named by its label in the vocabulary (or, for a derived fact that is
+only a `define`, by the define's `label`), a value by its label or as a court writes it, and the few
+conditions a report has to state (an exception, the event whose date picks the law) are put into
+words from the expression itself. `findings` uses it for the JSON messages and `report.view` for
+every other format, so a Dutch report is worded in one place.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from . import ir
 from .citations import long_date
 from .values import NULL, UNKNOWN, display
+
+LANGS = ("en", "nl")
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "BREACH": "Breach", "RISK": "Risk", "CONTESTED": "Contested interpretation",
+        "INSUFFICIENT_DATA": "Insufficient data", "OK": "No problem found", "NOT_APPLICABLE": "Not applicable",
+        "NOT_ESTABLISHED": "No finding, not fully established",
+        "record": "Record", "file": "File", "as_of": "Evaluation date", "policy": "Policy",
+        "sources": "Sources", "decided_by": "Decided by", "missing": "Facts that could decide this",
+        "not_established": "Not established", "counter": "Counter-argument", "note": "Note",
+        "facts_to_collect": "Facts to collect",
+        "could_change": "could decide or change", "receipt": "Receipt", "engine": "Engine",
+        "rule_pack": "Rule pack", "version": "normcheck", "severity": "severity", "no_findings": "No findings at or above the threshold.",
+        "other_rules": "Other rules", "problems": "Problems", "summary": "Summary",
+        "exception": "Exception", "defined_as": "defined as", "from": "taken from",
+        "findings": "findings", "records": "records", "failed": "could not be read",
+        "title": "normcheck report", "rule": "Rule", "level": "Result",
+        "not_concerned": "families this record says nothing about (rules)", "fact": "fact", "files": "files",
+        "highest": "Highest result", "records_deciding": "records it could decide", "none": "none",
+        "schema": "JSON schema", "expected": "expected", "reason": "reason", "law": "Law applied",
+        "background": "Background", "question": "Question", "ask": "Ask", "level_reach": "could reach",
+    },
+    "nl": {
+        "BREACH": "Schending", "RISK": "Risico", "CONTESTED": "Omstreden uitleg",
+        "INSUFFICIENT_DATA": "Onvoldoende gegevens", "OK": "Geen probleem gevonden", "NOT_APPLICABLE": "Niet van toepassing",
+        "NOT_ESTABLISHED": "Geen bevinding, niet volledig vastgesteld",
+        "record": "Dossier", "file": "Bestand", "as_of": "Peildatum", "policy": "Beleid",
+        "sources": "Bronnen", "decided_by": "Bepaald door", "missing": "Feiten die dit kunnen beslissen",
+        "not_established": "Niet vastgesteld", "counter": "Tegenargument", "note": "Opmerking",
+        "facts_to_collect": "Nog te verzamelen feiten",
+        "could_change": "kan beslissen of veranderen", "receipt": "Verantwoording", "engine": "Rekenkern",
+        "rule_pack": "Regelset", "version": "normcheck", "severity": "ernst", "no_findings": "Geen bevindingen op of boven de drempel.",
+        "other_rules": "Overige regels", "problems": "Problemen", "summary": "Samenvatting",
+        "exception": "Uitzondering", "defined_as": "gedefinieerd als", "from": "ontleend aan",
+        "findings": "bevindingen", "records": "dossiers", "failed": "kon niet worden gelezen",
+        "title": "normcheck-rapport", "rule": "Regel", "level": "Uitkomst",
+        "not_concerned": "families waarover dit dossier niets zegt (regels)", "fact": "feit", "files": "bestanden",
+        "highest": "Hoogste uitkomst", "records_deciding": "dossiers waarvoor het beslissend kan zijn", "none": "geen",
+        "schema": "JSON-schema", "expected": "verwacht", "reason": "reden", "law": "Toegepast recht",
+        "background": "Achtergrond", "question": "Vraag", "ask": "Te vragen aan", "level_reach": "kan leiden tot",
+    },
+}
+
+# Short level names for the columns of a summary table.
+LEVEL_SHORT = {
+    "en": {"BREACH": "Breach", "RISK": "Risk", "CONTESTED": "Contested", "INSUFFICIENT_DATA": "Insufficient data",
+           "OK": "OK", "NOT_APPLICABLE": "Not applicable"},
+    "nl": {"BREACH": "Schending", "RISK": "Risico", "CONTESTED": "Omstreden", "INSUFFICIENT_DATA": "Onvoldoende gegevens",
+           "OK": "OK", "NOT_APPLICABLE": "Niet van toepassing"},
+}
+
+EXCEPTION_STATUS = {
+    "en": {"holds": "holds", "does not hold": "does not hold", "not established": "not established", "unless": "unless"},
+    "nl": {"holds": "geldt", "does not hold": "geldt niet", "not established": "niet vastgesteld", "unless": "tenzij"},
+}
+
+SEVERITY = {"en": {"high": "high", "medium": "medium", "low": "low"},
+            "nl": {"high": "hoog", "medium": "middel", "low": "laag"}}
+
+# Why a rule did not fire, in words (machine reason -> text). `{facts}` is the list of facts the
+# record leaves unknown where that is the point (see `quiet_reason`).
+REASONS = {
+    "en": {"not_in_force": "not in force on the evaluation date", "out_of_scope": "outside the rule's scope",
+           "no_facts": "the record states none of this rule's facts", "exception_holds": "an exception applies",
+           "scope_not_mentioned": "the record says nothing about what this rule concerns",
+           "condition_false": "none of the conditions for a finding holds",
+           "condition_false_not_established": "the conditions for a finding fail only on what the record does not "
+                                              "establish ({facts})",
+           "scope_not_established": "the record does not establish that this rule applies ({facts})",
+           "event_date_unknown": "the date of the event is unknown and the versions of the law in force around it "
+                                 "give different results",
+           "condition_false_scope_unknown": "the record does not establish that this rule applies ({facts} unknown); "
+                                            "on the facts stated none of its conditions holds"},
+    "nl": {"not_in_force": "niet van kracht op de peildatum", "out_of_scope": "buiten de reikwijdte van de regel",
+           "no_facts": "het dossier vermeldt geen van de feiten van deze regel", "exception_holds": "er geldt een uitzondering",
+           "scope_not_mentioned": "het dossier zegt niets over waar deze regel over gaat",
+           "condition_false": "geen van de voorwaarden voor een bevinding doet zich voor",
+           "condition_false_not_established": "de voorwaarden voor een bevinding falen alleen op wat het dossier niet "
+                                              "vaststelt ({facts})",
+           "scope_not_established": "het dossier stelt niet vast dat deze regel van toepassing is ({facts})",
+           "event_date_unknown": "de datum van de gebeurtenis is onbekend en de versies van het recht rond die datum "
+                                 "geven verschillende uitkomsten",
+           "condition_false_scope_unknown": "het dossier stelt niet vast dat deze regel van toepassing is "
+                                            "({facts} onbekend); op de vermelde feiten doet geen van de voorwaarden zich voor"},
+}
+
+# A rule that did not fire because the record does not establish its conditions or its scope is not
+# "no problem found": it is shown apart, saying what the record leaves open.
+NOT_ESTABLISHED_REASONS = frozenset({"condition_false_not_established", "condition_false_scope_unknown",
+                                     "scope_not_established"})
+
+
+def t(lang: str, key: str) -> str:
+    return LABELS.get(lang, LABELS["en"]).get(key, key)
+
+
+# The norm families (rules/<family>.norm) by name, for the line of families a record does not concern.
+FAMILY = {
+    "en": {"tq": "T.Q. (unaccompanied minors and return)", "sbc": "Schengen Borders Code (internal border control)",
+           "echr3": "Article 3 ECHR", "qd4": "Qualification Directive, Article 4",
+           "changu": "Changu (persons who cannot be returned)", "cec": "European Social Charter (basic needs)"},
+    "nl": {"tq": "T.Q. (alleenstaande minderjarigen en terugkeer)", "sbc": "Schengengrenscode (binnengrenscontrole)",
+           "echr3": "artikel 3 EVRM", "qd4": "Kwalificatierichtlijn, artikel 4",
+           "changu": "Changu (niet-uitzetbare vreemdelingen)", "cec": "Europees Sociaal Handvest (basisvoorzieningen)"},
+}
+
+
+def family_name(lang: str, family: str) -> str:
+    return FAMILY.get(lang, FAMILY["en"]).get(family, family)
+
+
+_ENGINE_NL = (("normcheck three-valued evaluator", "driewaardige evaluator van normcheck"),
+              ("(cross-checked)", "(onderling gecontroleerd)"), (" only ", " alleen "),
+              ("durable-rules unavailable", "durable-rules niet beschikbaar"),
+              ("durable-rules refused the rule pack", "durable-rules weigerde de regelset"),
+              ("durable-rules disabled", "durable-rules uitgeschakeld"))
+
+
+def engine_words(engine: str, lang: str) -> str:
+    """The receipt's engine line in the report's language (the JSON keeps the machine text)."""
+    if lang != "nl":
+        return engine
+    for en, nl in _ENGINE_NL:
+        engine = engine.replace(en, nl)
+    return engine
+
+
+def shown_level(level: str, reason: str) -> str:
+    """The level as a report groups it: an OK on facts not all established is set apart."""
+    return "NOT_ESTABLISHED" if level in ("OK", "NOT_APPLICABLE") and reason in NOT_ESTABLISHED_REASONS else level
+
+
+def quiet_reason(reason: str, lang: str, facts: Iterable[str] = ()) -> str:
+    """Why a rule did not fire, in words."""
+    text = REASONS.get(lang, REASONS["en"]).get(reason, reason)
+    return text.replace("{facts}", join(list(facts), lang) or t(lang, "none"))
+
+
+def why_not(level: str, reason: str, lang: str, missing: Iterable[str] = (), open_facts: Iterable[str] = (), *,
+            judged_on: dt.date | None = None, judged_basis: str = "") -> str:
+    """Why a rule did not fire, or what it still needs, in words (without the level in front)."""
+    nl = lang == "nl"
+    if reason == "event_date_unknown":
+        needed = join(sorted(missing), lang)
+        return (f"welke versie van het recht geldt hangt af van de datum van de gebeurtenis ({judged_basis}), en de "
+                f"versies geven verschillende uitkomsten; nodig: {needed}" if nl else
+                f"which version of the law applies depends on the date of the event ({judged_basis}), and the "
+                f"versions give different results; needed: {needed}")
+    if level == "INSUFFICIENT_DATA":
+        names = join(sorted(missing), lang) or ("onbekende feiten" if nl else "unknown facts")
+        return f"{names} kan de uitkomst bepalen" if nl else f"{names} could decide it"
+    if reason == "not_in_force" and judged_on is not None and judged_basis != "evaluation_date":
+        on = long_date(judged_on, lang)
+        return (f"deze regel gold niet op {on}, de datum van de gebeurtenis ({judged_basis})" if nl
+                else f"this rule was not in force on {on}, the date of the event ({judged_basis})")
+    return quiet_reason(reason, lang, open_facts)
+
+
+def quiet_message(level: str, reason: str, lang: str, missing: Iterable[str] = (), open_facts: Iterable[str] = (), *,
+                  judged_on: dt.date | None = None, judged_basis: str = "") -> str:
+    """The message of a rule that did not fire: the rule's own message would read as if it had."""
+    if level == "INSUFFICIENT_DATA" or reason == "event_date_unknown":
+        head = "Nog niet te beoordelen" if lang == "nl" else "Cannot be decided yet"
+    else:
+        head = t(lang, shown_level(level, reason))
+    why = why_not(level, reason, lang, missing, open_facts, judged_on=judged_on, judged_basis=judged_basis)
+    return f"{head}: {why}."
+
+
+def date_text(value: dt.date | str | None, lang: str) -> str:
+    """A date in a report's header lines (ISO 8601 in both languages, the form case files use)."""
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def value_text(value: Any, lang: str, labels: dict[str, str] | None = None) -> str:
+    """A fact's value as a report shows it: vocabulary wording and yes/no in Dutch; the vocabulary's own
+    words, true/false and [a, b] in English (the value as the case file writes it)."""
+    if lang != "en":
+        if isinstance(value, list):
+            return "{" + display(frozenset(str(v) for v in value), lang, labels) + "}" if value else display(frozenset(), lang)
+        if value is None:
+            value = NULL
+        elif isinstance(value, float):
+            value = Decimal(str(value))
+        elif value == "unknown":
+            value = UNKNOWN
+        return display(value, lang, labels)
+    if isinstance(value, list):
+        return "[" + ", ".join(str(labels.get(str(x), x) if labels else x) for x in value) + "]"
+    if value is None:
+        return "none"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if labels and isinstance(value, str):
+        return labels.get(value, value)
+    return str(value)
+
+
+# ---- facts, values and conditions in words ------------------------------------------------------
 
 _WORDS = {
     "en": {"and": "and", "or": "or", "otherwise": "or else", "is": "is", "is_not": "is not", "not": "not",

@@ -24,13 +24,15 @@ from typing import Any, Callable
 from pydantic import BaseModel
 
 from ..diagnostics import printable
-from ..findings import BackgroundRef, DecidingFact, FactToCollect, Finding, Problem, RecordResult, SourceRef
+from ..findings import (BackgroundRef, DecidingFact, ExceptionCheck, FactToCollect, Finding, Problem, RecordResult,
+                        SourceRef)
 
 _MD_SPECIAL = re.compile(r"([\\`<>\[\]|])")
 
 # Fields that the Markdown renderer puts inside `code spans`.
 _CODE_FIELDS = {(RecordResult, "file"), (Problem, "file"), (FactToCollect, "fact"), (Finding, "missing_facts"),
-                (DecidingFact, "name"), (DecidingFact, "definition"), (DecidingFact, "stated_at")}
+                (DecidingFact, "name"), (DecidingFact, "definition"), (DecidingFact, "stated_at"),
+                (ExceptionCheck, "condition")}
 # Links to the official text come from the rule files, never from a case file: kept as written.
 _RAW_FIELDS = {(SourceRef, "url"), (BackgroundRef, "url")}
 

@@ -1,0 +1,411 @@
+"""One format-neutral view of a run: records → groups by level → findings → facts to collect →
+summary → receipt, with every word resolved in the report's language.
+
+Renderers (`report/renderers/*`) only lay this out; none of them words a label, orders findings
+or decides what a reader sees. What a finding shows is decided in one place, `_sections`: a new
+field of a finding (a date, a reading, a follow-up) becomes one more `Section` there and every
+format shows it. Records flow through one at a time (`RunView.records` is a generator over the
+batch), so a run over 100,000 files holds one record at a time plus small counters (`Tally`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .. import ir
+from ..citations import LEGEND, MARK
+from ..findings import BackgroundRef, DecidingFact, FactToCollect, Finding, Problem, Receipt, RecordResult, SourceRef
+from ..wording import (EXCEPTION_STATUS, LEVEL_SHORT, SEVERITY, date_text, engine_words, family_name, shown_level, t,
+                       value_text, why_not)
+from .tally import FactRow, SummaryRowData, Tally
+
+# The order of the groups in a record; the first four are always shown in full.
+GROUPS = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_ESTABLISHED", "NOT_APPLICABLE")
+IN_FULL = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA")
+QUIET = ("OK", "NOT_ESTABLISHED", "NOT_APPLICABLE")
+FIRED = ("BREACH", "RISK", "CONTESTED")
+
+
+@dataclass(frozen=True)
+class Words:
+    """The report's language and the vocabulary's wording of values."""
+
+    lang: str
+    value_labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+
+    def __call__(self, key: str) -> str:
+        return t(self.lang, key)
+
+    def value(self, name: str, value: object) -> str:
+        return value_text(value, self.lang, self.value_labels.get(name, {}).get(self.lang))
+
+
+# ---- the view's parts --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a section: `prefix`, then `text` (linked to `url` where the format can: a court
+    citation links to the official text), the footnote `mark`, then `suffix`."""
+
+    text: str
+    url: str | None = None
+    unverified: bool = False  # carries the footnote mark: not verified against the published text
+    code: bool = False  # a fact or a formula: set apart as code where the format can
+    mark: str = ""  # the footnote mark (citations.MARK) or nothing
+    prefix: str = ""  # plain text before the linked text
+    suffix: str = ""  # plain text after the mark: what the source is cited for, a note
+
+    @property
+    def plain(self) -> str:
+        """The whole line as plain text (the link's address left out)."""
+        return f"{self.prefix}{self.text}{self.mark}{self.suffix}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A labelled part of a finding. `style`: `list` (label, then one item per line), `inline`
+    (label: the items on one line), `each` (one `label: item` line per item), `emphasis` (each item
+    a line of its own, set apart, without the label)."""
+
+    key: str
+    label: str
+    items: tuple[Item, ...]
+    style: str = "list"
+
+    @property
+    def text(self) -> str:
+        return ", ".join(i.plain for i in self.items)
+
+
+@dataclass(frozen=True)
+class FindingView:
+    rule: str
+    family: str
+    level: str  # as in the JSON report
+    group: str  # the group it is shown in: the level, or NOT_ESTABLISHED
+    label: str  # the group's name in the report's language
+    severity: str | None
+    severity_label: str | None  # "high", "hoog"
+    severity_name: str  # "severity", "ernst"
+    title: str
+    message: str  # the rule's message when it fired; otherwise why not, or what is missing
+    reason: str  # why it did not fire, in words (for a quiet finding's one line)
+    quiet: bool  # did not fire (OK, not established, not applicable)
+    sections: tuple[Section, ...]
+    finding: Finding  # the data it was worded from
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True)
+class Meta:
+    key: str  # file | as_of | policy
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    code: str
+    severity: str  # error | warning
+    where: str  # file:line:column
+    message: str
+    expected: str | None
+    text: str  # the full plain-text diagnostic: position, line with a caret, expected, hint
+    problem: Problem
+
+
+@dataclass(frozen=True)
+class CollectView:
+    fact: str  # the vocabulary's name (machine formats only)
+    question: str  # the question to put, in the report's language
+    ask: str  # whom to ask, in words ("" when the vocabulary does not say)
+    could_change: tuple[str, ...]  # rules
+    reach: str  # the rules it could change and the highest result they could reach, in words
+
+
+@dataclass(frozen=True)
+class RecordView:
+    heading: str  # "Record amv-2025-0042"
+    id: str
+    meta: tuple[Meta, ...]
+    failed: bool
+    problems_label: str
+    problems: tuple[ProblemView, ...]
+    groups: tuple[Group, ...]  # shown in full, in GROUPS order
+    others_label: str
+    others_columns: tuple[str, str]  # rule, result
+    others: tuple[FindingView, ...]  # quiet findings not shown in full: one line each (rule and why not)
+    unconcerned_label: str
+    unconcerned: tuple[tuple[str, int], ...]  # families the record says nothing about, with their number of rules
+    noted: tuple[FindingView, ...]  # quiet findings whose note is worth reading although not shown in full
+    collect_label: str
+    collect_columns: tuple[str, str, str, str]  # "#", question, whom to ask, could decide or change
+    collect: tuple[CollectView, ...]
+    marked: bool  # a shown source carries the footnote mark (the report prints the legend once)
+    result: RecordResult  # the data (what `--format json` writes)
+
+
+@dataclass(frozen=True)
+class ReceiptView:
+    label: str
+    normcheck_version: str
+    schema_label: str
+    schema_version: str
+    rule_pack_label: str
+    sha256: str
+    rule_files: tuple[str, ...]
+    files_label: str
+    engine_label: str
+    engine: str
+    python: str
+    receipt: Receipt
+
+
+@dataclass(frozen=True)
+class SummaryRowView:
+    id: str | None  # None: the file could not be read
+    file: str
+    name: str  # the id, or the file when it could not be read
+    highest: str  # in words; "could not be read" for a file with errors
+    highest_level: str | None
+    counts: tuple[int, ...]  # per level, in ir.OUTCOMES order
+    errors: int
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    label: str
+    records: int
+    failed: int
+    columns: tuple[str, ...]  # record, file, highest, one per level, errors
+    rows: Iterable[SummaryRowView]  # read back one at a time
+    facts_label: str
+    facts_columns: tuple[str, str, str]  # "#", question, records it could decide
+    facts: tuple[FactRow, ...]
+
+
+# ---- building it -------------------------------------------------------------------------------
+
+
+def source_item(s: SourceRef) -> Item:
+    """A source as a court cites it, linked to the official text, with the footnote mark and what it
+    is cited for."""
+    suffix = (f" — {s.about}" if s.about else "") + (f" ({s.note})" if s.note else "")
+    return Item(s.citation or f"{s.title}, {s.pinpoint}".rstrip(", "), url=s.url, unverified=s.footnote,
+                mark=MARK if s.footnote else "", suffix=suffix)
+
+
+def background_item(b: BackgroundRef) -> Item:
+    """Secondary material: what it is and what it relates to, linked; never a pinpoint."""
+    return Item(b.title, url=b.url, prefix=f"{b.relates_to}: " if b.relates_to else "",
+                suffix=f" — {b.about}" if b.about else "")
+
+
+def fact_text(d: DecidingFact, w: Words) -> str:
+    """A deciding fact in words: its name, its value, and what a derived fact is computed from."""
+    return d.text or f"{d.label or d.name} = {w.value(d.name, d.value)}"
+
+
+def collect_view(c: FactToCollect, w: Words) -> CollectView:
+    severity = SEVERITY.get(w.lang, SEVERITY["en"]).get(c.severity, c.severity)
+    reach = f"{', '.join(c.could_change)} ({w('level_reach')}: {w(c.level).lower()}, {severity})"
+    return CollectView(c.fact, c.question or c.label or c.fact, c.ask_label or "", c.could_change, reach)
+
+
+def _why(f: Finding) -> str:
+    """Why a quiet finding did not fire, in words: its message (`wording.quiet_message`, worded with the
+    vocabulary's labels) without the level in front."""
+    head, sep, why = f.message.partition(": ")
+    return why.rstrip(".") if sep else f.message
+
+
+def _sections(f: Finding, group: str, w: Words, show_all: bool) -> tuple[Section, ...]:
+    """What a finding shows, in order: the one place that decides it for every format."""
+    quiet = group in QUIET
+    out: list[Section] = []
+    law = tuple(Item(text) for text in (f.law_applied, f.later_case_law) if text)
+    if law and (not quiet or show_all):  # which version of the law, chosen by which date
+        out.append(Section("law", w("law"), law, "emphasis"))
+    if not quiet or show_all:
+        out.append(Section("sources", w("sources"), tuple(source_item(s) for s in f.sources)))
+        if f.background:
+            out.append(Section("background", w("background"), tuple(background_item(b) for b in f.background)))
+    if f.decided_by and (quiet or f.level in FIRED):
+        out.append(Section("decided_by", w("decided_by"), tuple(Item(fact_text(d, w)) for d in f.decided_by)))
+    if f.counter_argument and not quiet:
+        out.append(Section("counter", w("counter"), (Item(f.counter_argument),), "inline"))
+    if f.note:
+        out.append(Section("note", w("note"), (Item(f.note),), "inline"))
+    words = EXCEPTION_STATUS.get(w.lang, EXCEPTION_STATUS["en"])
+    exceptions = [e for e in f.exceptions if not quiet or e.status == "holds"]
+    if exceptions:
+        out.append(Section("exceptions", w("exception"), tuple(
+            Item(f"{words['unless']} {e.description or e.condition}" + ("" if quiet else f" — {words[e.status]}"),
+                 code=not e.description)
+            for e in exceptions), "each"))
+    if f.missing_facts:
+        missing = f.missing_labels or f.missing_facts
+        out.append(Section("missing", w("missing"), tuple(Item(m, code=not f.missing_labels) for m in missing), "inline"))
+    return tuple(out)
+
+
+def finding_view(f: Finding, w: Words, show_all: bool = True) -> FindingView:
+    group = shown_level(f.level, f.reason)
+    quiet = group in QUIET
+    if quiet or f.level == "INSUFFICIENT_DATA":
+        reason = _why(f)
+    else:
+        opened = [n if n not in {d.name for d in f.decided_by} else
+                  f"{n}: {w.value(n, next(d.value for d in f.decided_by if d.name == n))}" for n in f.not_established]
+        reason = why_not(f.level, f.reason, w.lang, f.missing_labels or f.missing_facts, opened,
+                         judged_basis=f.judged_on_basis or "",
+                         judged_on=dt.date.fromisoformat(f.judged_on) if f.judged_on else None)
+    return FindingView(
+        rule=f.rule, family=f.family, level=f.level, group=group, label=w(group), severity=f.severity,
+        severity_label=SEVERITY.get(w.lang, SEVERITY["en"]).get(f.severity) if f.severity else None,
+        severity_name=w("severity"),
+        title=f.title, message=f.message, quiet=quiet,
+        reason=reason,
+        sections=_sections(f, group, w, show_all), finding=f,
+    )
+
+
+def _severity_rank(v: FindingView) -> int:
+    return ir.SEVERITY_RANK.get(v.severity or "", 0)
+
+
+def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView:
+    views = [finding_view(f, w, show_all) for f in r.findings]
+    by_group: dict[str, list[FindingView]] = {}
+    for v in views:
+        by_group.setdefault(v.group, []).append(v)
+    groups = tuple(
+        Group(g, w(g), tuple(sorted(by_group[g], key=lambda v: -_severity_rank(v))))  # stable: family order within
+        for g in GROUPS if by_group.get(g) and (g in IN_FULL or show_all))
+    others: list[FindingView] = []
+    unconcerned: dict[str, int] = {}
+    noted: list[FindingView] = []
+    if not show_all:
+        for v in views:  # in the order of the rules
+            if not v.quiet:
+                continue
+            if v.level == "NOT_APPLICABLE" and v.finding.reason == "no_facts":
+                unconcerned[v.family] = unconcerned.get(v.family, 0) + 1
+                continue
+            others.append(v)
+            if v.group != "NOT_APPLICABLE" and v.finding.note:  # an OK with a note (e.g. CH-01) is worth reading
+                noted.append(v)
+    meta = [Meta("file", w("file"), r.file)]
+    if r.as_of:
+        basis = r.as_of_basis or r.as_of_source
+        meta.append(Meta("as_of", w("as_of"), f"{date_text(r.as_of, w.lang)} ({w('from')} {basis})" if basis
+                         else date_text(r.as_of, w.lang)))
+    if r.policy:
+        meta.append(Meta("policy", w("policy"), r.policy))
+    problems = tuple(ProblemView(p.code, p.severity, f"{p.file}:{p.line}:{p.column}" if p.line else p.file,
+                                 p.message, p.expected, p.render(), p) for p in r.problems)
+    return RecordView(
+        heading=f"{w('record')} {r.id or '?'}", id=r.id or "?", meta=tuple(meta), failed=r.failed,
+        problems_label=w("problems"), problems=problems, groups=groups, others_label=w("other_rules"),
+        others_columns=(w("rule"), w("level")), others=tuple(others), unconcerned_label=w("not_concerned"),
+        unconcerned=tuple((family_name(w.lang, fam), n) for fam, n in unconcerned.items()), noted=tuple(noted),
+        collect_label=w("facts_to_collect"), collect_columns=("#", w("question"), w("ask"), w("could_change")),
+        collect=tuple(collect_view(c, w) for c in r.facts_to_collect),
+        marked=any(i.mark for g in groups for v in g.findings for sec in v.sections if sec.key == "sources"
+                   for i in sec.items), result=r,
+    )
+
+
+def receipt_view(rc: Receipt, w: Words) -> ReceiptView:
+    return ReceiptView(
+        label=w("receipt"), normcheck_version=rc.normcheck_version, schema_label=w("schema"),
+        schema_version=rc.schema_version, rule_pack_label=w("rule_pack"), sha256=rc.rule_pack_sha256,
+        rule_files=rc.rule_files, files_label=w("files"), engine_label=w("engine"), engine=engine_words(rc.engine, w.lang),
+        python=rc.python, receipt=rc)
+
+
+class RunView:
+    """A run as renderers see it. Iterate `records` once (it pulls the batch through the engine, one
+    record at a time); then `summary()` and `tally` hold the run's totals."""
+
+    def __init__(self, results: Iterable[RecordResult], receipt: Receipt, words: Words, *, show_all: bool = False,
+                 batch: bool = False) -> None:
+        self.words = words
+        self.lang = words.lang
+        self.title = words("title")
+        self.show_all = show_all
+        self.batch = batch  # more than one record: human formats end with a summary
+        self.receipt = receipt_view(receipt, words)
+        self.tally = Tally()
+        self._results = iter(results)
+        self._marked = False
+        # A renderer whose format does not escape text itself (a terminal, Markdown) sets this to make the
+        # case file's text inert in its format before the record is worded; the counts use the record as is.
+        self.inert: Callable[[RecordResult], RecordResult] = lambda r: r
+
+    @property
+    def records(self) -> Iterator[RecordView]:
+        for r in self._results:
+            self.tally.add(r)
+            view = record_view(self.inert(r), self.words, self.show_all)
+            self._marked = self._marked or view.marked
+            yield view
+
+    @property
+    def legend(self) -> str | None:
+        """What the footnote mark means, once, after the records (when a record shown carried it)."""
+        return LEGEND.get(self.lang, LEGEND["en"]) if self._marked else None
+
+    def results(self) -> Iterator[RecordResult]:
+        """The records as data (for `--format json`), counted like `records`."""
+        for r in self._results:
+            self.tally.add(r)
+            yield r
+
+    def rows(self) -> Iterator[SummaryRowView]:
+        """The summary's row of each record as the record passes (for a summary-only format)."""
+        for r in self._results:
+            yield _row_view(self.tally.add(r), self.words)
+
+    def drain(self) -> None:
+        """Count whatever a renderer did not read (the exit code depends on every record)."""
+        for _ in self.results():
+            pass
+
+    def summary(self) -> SummaryView:
+        w = self.words
+        short = LEVEL_SHORT.get(w.lang, LEVEL_SHORT["en"])
+        return SummaryView(
+            label=w("summary"), records=self.tally.records, failed=self.tally.failed,
+            columns=(w("record"), w("file"), w("highest")) + tuple(short[lv] for lv in ir.OUTCOMES) + (w("problems"),),
+            rows=_Rows(self.tally, w), facts_label=w("facts_to_collect"),
+            facts_columns=("#", w("question"), w("records_deciding")), facts=self.tally.facts(),
+        )
+
+
+class _Rows:
+    """The summary's rows, read back from the tally each time they are iterated (never all in memory)."""
+
+    def __init__(self, tally: Tally, w: Words) -> None:
+        self.tally, self.w = tally, w
+
+    def __iter__(self) -> Iterator[SummaryRowView]:
+        for row in self.tally.rows():
+            yield _row_view(row, self.w)
+
+
+def _row_view(row: SummaryRowData, w: Words) -> SummaryRowView:
+    highest = LEVEL_SHORT.get(w.lang, LEVEL_SHORT["en"])[row.highest] if row.highest else w("failed")
+    return SummaryRowView(row.id, row.file, row.id or row.file, highest, row.highest, row.counts, row.errors)
