@@ -275,6 +275,11 @@ class Rule:
     file: str = ""
     line: int = 0
     version_labels: tuple[tuple[str, str], ...] = ()  # (lang, the version in words) beyond the English `version`
+    # An added rule that takes a bundled rule's place (`replaces TQ-04a because …`): the id it
+    # replaces and why, per language. `layer`: 0 the bundled rules, i the i-th added rule folder.
+    replaces: str | None = None
+    replaces_because: tuple[tuple[str, str], ...] = ()
+    layer: int = 0
 
     @property
     def key(self) -> str:
@@ -331,6 +336,16 @@ class FactText:
 
 
 @dataclass(frozen=True)
+class AddedFolder:
+    """A rule folder added to the bundled rules (`--add-rules DIR`, `normcheck_rules`)."""
+
+    folder: str  # as given (shown in receipts)
+    sha256: str  # of its rule and vocabulary files (names and bytes)
+    files: tuple[str, ...]  # its rule files
+    replaces: tuple[str, ...] = ()  # the bundled rule ids its rules replace
+
+
+@dataclass(frozen=True)
 class RulePack:
     sources: dict[str, Source]
     defines: tuple[Define, ...]  # in dependency order
@@ -341,6 +356,10 @@ class RulePack:
     value_labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # fact -> lang -> value -> words
     fact_texts: dict[str, FactText] = field(default_factory=dict)  # fact or define -> its words and question
     not_established: dict[str, frozenset[str]] = field(default_factory=dict)  # fact -> values meaning "never established"
+    # With added rule folders: `digest` identifies the whole pack as run, `base_digest` the bundled
+    # rules (or `--rules DIR`) alone, `added` each added folder. Without: base_digest == digest.
+    base_digest: str = ""
+    added: tuple[AddedFolder, ...] = ()
 
     def rule_ids(self) -> list[str]:
         seen: dict[str, None] = {}

@@ -42,6 +42,7 @@ LABELS: dict[str, dict[str, str]] = {
         "highest": "Highest result", "records_deciding": "records it could decide", "none": "none",
         "schema": "JSON schema", "expected": "expected", "reason": "reason", "law": "Law applied",
         "background": "Background", "question": "Question", "ask": "Ask", "level_reach": "could reach",
+        "bundled_rules": "bundled rules", "added_rules": "added rules", "replaces": "replacing",
     },
     "nl": {
         "BREACH": "Schending", "RISK": "Risico", "CONTESTED": "Omstreden uitleg",
@@ -61,6 +62,7 @@ LABELS: dict[str, dict[str, str]] = {
         "highest": "Hoogste uitkomst", "records_deciding": "dossiers waarvoor het beslissend kan zijn", "none": "geen",
         "schema": "JSON-schema", "expected": "verwacht", "reason": "reden", "law": "Toegepast recht",
         "background": "Achtergrond", "question": "Vraag", "ask": "Te vragen aan", "level_reach": "kan leiden tot",
+        "bundled_rules": "meegeleverde regels", "added_rules": "toegevoegde regels", "replaces": "vervangt",
     },
 }
 
