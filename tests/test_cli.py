@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from normcheck import findings
 from normcheck.cli import main
 from normcheck.resources import rules_dir
 
@@ -67,7 +68,7 @@ def test_main_job_json(capsys, write) -> None:
     assert names["age_at_application_months"]["value"] == 183
     assert names["age_at_application_months"]["stated_at"].endswith(":9")
     assert data["receipt"]["rule_pack_sha256"] and data["receipt"]["engine"]
-    assert data["normcheck"] == "1.2"
+    assert data["normcheck"] == findings.SCHEMA_VERSION == "1.3"
 
 
 def test_output_matches_the_documented_schema(capsys, write) -> None:
