@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
 
-from . import __version__, ir
+from . import __version__, citations, collect, ir, wording
 from .diagnostics import Diagnostic
 from .engine import CaseRun
 from .engine.evaluate import Env, RuleResult, Val, eval_node
@@ -24,17 +24,30 @@ from .wording import long_date, quiet_message
 
 # 1.1: findings[].judged_on, judged_on_basis, law_applied, later_case_law
 # 1.2: problems[].code, findings[].not_established, summary, reasons *_not_established
-SCHEMA_VERSION = "1.2"
+# 1.3: findings[].sources as court citations (citation, url, footnote, about), background, missing_labels;
+#      facts_to_collect[].label, question, ask, ask_label, level, severity, key_scope; decided_by[].label and words
+SCHEMA_VERSION = "1.3"
 FAMILY_ORDER = ("tq", "sbc", "echr3", "qd4", "changu", "cec")  # the design's order of the norm families
 Lang = Literal["en", "nl"]
 Outcome = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
 
-def law_applied(res: RuleResult, lang: str) -> str | None:
+
+def event_words(res: RuleResult, pack: ir.RulePack | None, lang: str) -> str:
+    """The date that picks the law, in words: the rule's `judged on` expression, or the evaluation date."""
+    if res.judged_basis == "evaluation_date":
+        return wording.label("evaluation_date", pack, lang) if pack is not None else res.judged_basis
+    if pack is not None and res.rule.judged_on is not None:
+        return wording.expr(res.rule.judged_on, pack, lang)
+    return res.judged_basis
+
+
+def law_applied(res: RuleResult, lang: str, pack: ir.RulePack | None = None) -> str | None:
     """Which version of the law the finding applied, and the date that chose it (design §5, law-time
     vs fact-time): in words, in the report's language."""
     nl = lang == "nl"
     rule = res.rule
-    version = f" ({rule.version})" if rule.version else ""
+    version = f" ({rule.version_text(lang)})" if rule.version else ""
+    basis = event_words(res, pack, lang)
     if res.judged_on is not None:
         on = long_date(res.judged_on, lang)
         if res.judged_basis == "evaluation_date":
@@ -44,17 +57,17 @@ def law_applied(res: RuleResult, lang: str) -> str | None:
                     "judged on the day of the review).")
         if res.outcome == "NOT_APPLICABLE" and res.reason == "not_in_force":
             return None  # the message says it
-        return (f"Toegepast: de regel{version} zoals die gold op {on}, de datum van de gebeurtenis ({res.judged_basis})."
-                if nl else f"Applied: the rule{version} as in force on {on}, the date of the event ({res.judged_basis}).")
+        return (f"Toegepast: de regel{version} zoals die gold op {on}, de datum van de gebeurtenis ({basis})."
+                if nl else f"Applied: the rule{version} as in force on {on}, the date of the event ({basis}).")
     if res.versions_agree:
-        return (f"De datum van de gebeurtenis ({res.judged_basis}) is onbekend, maar elke versie van het recht die in "
+        return (f"De datum van de gebeurtenis ({basis}) is onbekend, maar elke versie van het recht die in "
                 "aanmerking komt geeft deze uitkomst." if nl else
-                f"The date of the event ({res.judged_basis}) is unknown, but every version of the law that could "
+                f"The date of the event ({basis}) is unknown, but every version of the law that could "
                 "apply gives this result.")
     return None
 
 
-def later_case_law(res: RuleResult, pack: ir.RulePack, lang: str) -> str | None:
+def later_case_law(res: RuleResult, pack: ir.RulePack, lang: str) -> str | None:  # noqa: C901
     """A CJEU judgment the finding relies on that post-dates the event under review: its
     interpretation still applies from the entry into force of the provision it interprets (the
     State may argue that it relied on the earlier reading)."""
@@ -75,17 +88,20 @@ def later_case_law(res: RuleResult, pack: ir.RulePack, lang: str) -> str | None:
     parts = []
     for name in later:
         src = pack.sources[name]
-        parts.append(f"{src.ecli} ({long_date(src.date, lang)})")  # type: ignore[arg-type]
+        if src.kind in citations.RULINGS:
+            parts.append(citations.format_source(src, "", lang))
+        else:
+            parts.append(f"{src.ecli} ({long_date(src.date, lang)})")  # type: ignore[arg-type]
     cited = "; ".join(parts)
     authority = "Salumi, gevoegde zaken 66, 127 en 128/79, ECLI:EU:C:1980:101" if nl else \
         "Salumi, Joined Cases 66, 127 and 128/79, EU:C:1980:101"
     if nl:
         return (f"De uitspraak van het Hof van Justitie waarop deze bevinding steunt ({cited}) is van na {on}, de datum "
-                f"van de gebeurtenis ({res.judged_basis}). Een uitlegging door het Hof geeft aan hoe de bepaling vanaf "
+                f"van de gebeurtenis ({event_words(res, pack, lang)}). Een uitlegging door het Hof geeft aan hoe de bepaling vanaf "
                 f"haar inwerkingtreding moet worden begrepen en toegepast, en geldt dus ook voor deze zaak ({authority}); "
                 "de Staat kan aanvoeren dat hij op de eerdere uitleg vertrouwde.")
     return (f"The Court of Justice judgment this finding relies on ({cited}) post-dates {on}, the date of the event "
-            f"({res.judged_basis}). An interpretation by the Court states how the provision must be understood and "
+            f"({event_words(res, pack, lang)}). An interpretation by the Court states how the provision must be understood and "
             f"applied from its entry into force, so it governs this case too ({authority}); the State may argue that "
             "it relied on the earlier reading.")
 
@@ -125,30 +141,50 @@ _record = dataclass(frozen=True, kw_only=True)
 @_record
 class SourceRef(_Model):
     source: str  # the source's short name in the rule files
-    title: str
-    pinpoint: str  # paragraph, point or article/paragraph relied on
+    kind: str = ""  # judgment | decision | reference | legislation | policy | secondary
+    citation: str = ""  # the source with its pinpoint as a court cites it, in the report's language
+    title: str  # the source's full title, in the report's language
+    pinpoint: str  # paragraph, point or article/paragraph relied on, in the report's language (empty: the source as a whole)
+    about: str | None = None  # what the pinpoint is cited for, in the report's language
     verified: bool  # false: the pinpoint could not be checked against the published text
+    footnote: bool = False  # true: the citation carries the report's footnote mark (not verified against the published text); never for a legislative article
+    note: str | None = None  # for a legislative article whose wording was not checked: that note
     ecli: str | None = None
     celex: str | None = None
     hudoc: str | None = None
-    url: str | None = None
+    url: str | None = None  # the official text (EUR-Lex, curia, HUDOC, rechtspraak.nl, …)
     source_status: str | None = None  # `unverified`: the source's own identifiers or text could not be checked
 
 
 @_record
+class BackgroundRef(_Model):
+    """Secondary material (a case summary, a press report, a blog): background, never a pinpoint."""
+
+    source: str  # the source it belongs to (a secondary source, or the source it summarises)
+    title: str  # what it is, in the report's language
+    relates_to: str | None = None  # the source it summarises or reports on, by its short name
+    about: str | None = None  # what it is cited for, in the report's language
+    url: str | None = None
+
+
+@_record
 class DecidingFact(_Model):
-    name: str
+    name: str  # the fact's name in the vocabulary (or `RULE fires`)
     value: Any
+    label: str = ""  # the fact's name in words, in the report's language
+    text: str = ""  # the fact, its value and (for a derived fact) what it is computed from, in words, in the report's language
     derived: bool = False
     definition: str | None = None  # for a derived fact: its definition in the rules
     stated_at: str | None = None  # file:line where the case states it
+    line: int | None = None  # the line of the case file that states it
     inputs: tuple["DecidingFact", ...] = ()
 
 
 @_record
 class ExceptionCheck(_Model):
-    condition: str
+    condition: str  # the exception as written in the rule
     status: Literal["holds", "does not hold", "not established"]
+    description: str = ""  # the exception in words, in the report's language
 
 
 @_record
@@ -169,10 +205,12 @@ class Finding(_Model):
     # on a value meaning "never established", e.g. not_assessed) | condition_false_scope_unknown (false, but the
     # record does not establish that the rule applies) | event_date_unknown
     reason: str
-    sources: tuple[SourceRef, ...]
+    sources: tuple[SourceRef, ...]  # the legal sources of the finding (secondary material aside)
+    background: tuple[BackgroundRef, ...] = ()  # secondary material: summaries, press, copies
     pinpoints_verified: bool
     decided_by: tuple[DecidingFact, ...]
     missing_facts: tuple[str, ...]  # unknown facts that could decide or change this result
+    missing_labels: tuple[str, ...] = ()  # the same facts in words, in the report's language
     # facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did
     # not fire: it was not assessed on them, so this is not "no problem found"
     not_established: tuple[str, ...] = ()
@@ -185,9 +223,16 @@ class Finding(_Model):
 
 @_record
 class FactToCollect(_Model):
-    fact: str
+    fact: str  # the fact's name in the vocabulary
+    label: str = ""  # the fact in words, in the report's language
+    question: str = ""  # the question to put to the client or the authority
+    ask: str | None = None  # who can answer it: client | authority | file
+    ask_label: str | None = None  # who can answer it, in the report's language
     could_change: tuple[str, ...]  # rules whose result this fact could decide or change
-    weight: int  # sum of the severities (high 3, medium 2, low 1) of those rules
+    level: Outcome = "INSUFFICIENT_DATA"  # the highest level a finding it could change can reach
+    severity: Literal["high", "medium", "low"] = "low"  # the severity with that level
+    key_scope: bool = False  # asked because it decides whether a rule applies at all
+    weight: int  # legal weight: 10 x the level's rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity's (high 3, medium 2, low 1); the list is ranked by it
 
 
 @_record
@@ -220,6 +265,7 @@ class RecordResult(_Model):
     record_type: str | None = None
     as_of: str | None = None
     as_of_source: str | None = None
+    as_of_basis: str | None = None  # where the evaluation date came from, in words
     policy: str | None = None
     findings: tuple[Finding, ...] = ()
     facts_to_collect: tuple[FactToCollect, ...] = ()
@@ -310,24 +356,52 @@ def render(text: str, run: CaseRun, lang: str, pack: ir.RulePack | None = None) 
     return _PLACEHOLDER.sub(value, text)
 
 
-def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any], depth: int = 0) -> DecidingFact:
+_RULE_WORD = {"en": "rule", "nl": "regel"}
+_LINE_WORD = {"en": "line", "nl": "regel"}
+_FILE_WORD = {"en": "file", "nl": "dossier"}
+_FROM_WORD = {"en": "computed from", "nl": "berekend uit"}
+_LEVEL_WORDS = {
+    "en": {"BREACH": "breach", "RISK": "risk", "CONTESTED": "contested interpretation", "INSUFFICIENT_DATA":
+           "insufficient data", "OK": "no problem found", "NOT_APPLICABLE": "not applicable"},
+    "nl": {"BREACH": "schending", "RISK": "risico", "CONTESTED": "omstreden uitleg", "INSUFFICIENT_DATA":
+           "onvoldoende gegevens", "OK": "geen probleem gevonden", "NOT_APPLICABLE": "niet van toepassing"},
+}
+
+
+def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any], lang: str,
+              depth: int = 0) -> DecidingFact:
+    words = lang if lang in _RULE_WORD else "en"
     if name.startswith("rule:"):
         rid = name[5:]
         res = run.env.results.get(rid)
-        return DecidingFact(name=f"{rid} fires", value=res.outcome if res else "NOT_APPLICABLE")
+        outcome = res.outcome if res else "NOT_APPLICABLE"
+        head = f"{_RULE_WORD[words]} {rid}"
+        return DecidingFact(name=f"{rid} fires", value=outcome, label=head,
+                            text=f"{head}: {_LEVEL_WORDS[words][outcome]}")
+    label = wording.label(name, pack, lang)
     if name == "evaluation_date":
-        return DecidingFact(name=name, value=run.env.as_of.isoformat())
+        return DecidingFact(name=name, value=run.env.as_of.isoformat(), label=label,
+                            text=f"{label}: {long_date(run.env.as_of, lang)}")
+    raw = run.env.value(name)
+    shown = f"{label}: {wording.value(name, raw, pack, lang)}"
     origin = origins.get(name)
     stated_at = f"{origin.file}:{origin.line}" if origin is not None and origin.line else None
     d = pack.define(name)
     if d is not None and name not in run.env.given_derived:
         inputs: tuple[DecidingFact, ...] = ()
         if depth < 3:
-            inputs = tuple(_deciding(dep, run, pack, origins, depth + 1) for dep in d.deps
-                           if run.env.value(dep) is not UNKNOWN)
-        return DecidingFact(name=name, value=to_json(run.env.value(name)), derived=True, definition=d.expr.text,
-                            inputs=inputs)
-    return DecidingFact(name=name, value=to_json(run.env.value(name)), stated_at=stated_at)
+            inputs = tuple(_deciding(dep, run, pack, origins, lang, depth + 1) for dep in d.deps
+                           if run.env.value(dep) is not UNKNOWN and not _constant(dep, pack))
+        if inputs:
+            parts = [f"{i.label} ({wording.value(i.name, run.env.value(i.name), pack, lang)})"
+                     if not i.name.endswith(" fires") else i.text for i in inputs]
+            shown += f" — {_FROM_WORD[words]} {wording.join(parts, lang)}"
+        return DecidingFact(name=name, value=to_json(raw), label=label, text=shown, derived=True,
+                            definition=d.expr.text, inputs=inputs)
+    line = origin.line if origin is not None and origin.line else None
+    if line:
+        shown += f" ({_FILE_WORD[words]}, {_LINE_WORD[words]} {line})"
+    return DecidingFact(name=name, value=to_json(raw), label=label, text=shown, stated_at=stated_at, line=line)
 
 
 def _constant(name: str, pack: ir.RulePack) -> bool:
@@ -336,15 +410,43 @@ def _constant(name: str, pack: ir.RulePack) -> bool:
     return d is not None and not d.deps and not d.in_vocabulary
 
 
+def source_ref(c: ir.Citation, s: ir.Source, lang: str) -> SourceRef:
+    """A citation as every report shows it: the court-style text, what it is cited for, the mark."""
+    return SourceRef(source=c.source, kind=s.kind, citation=citations.citation(c, s, lang),
+                     title=s.text("titles", lang) or s.title, pinpoint=citations.pinpoint(c, s, lang),
+                     about=c.about_text(lang), verified=c.verified, footnote=citations.footnote(c, s),
+                     note=citations.wording_note(c, s, lang), ecli=s.ecli, celex=s.celex, hudoc=s.hudoc,
+                     url=citations.link(s, lang), source_status=s.status)
+
+
+def _short_name(s: ir.Source, lang: str) -> str:
+    return s.text("parties", lang) or s.text("shorts", lang) or s.text("acts", lang) or s.text("titles", lang) or s.name
+
+
+def sources_and_background(rule: ir.Rule, pack: ir.RulePack, lang: str) -> tuple[tuple[SourceRef, ...], tuple[BackgroundRef, ...]]:
+    """The body's sources, and the background: secondary sources cited, and the secondary copies or
+    summaries consulted for the body's sources (once each)."""
+    body: list[SourceRef] = []
+    background: list[BackgroundRef] = []
+    seen: set[str] = set()
+    for c in rule.citations:
+        s = pack.sources[c.source]
+        if s.kind == "secondary":
+            background.append(BackgroundRef(source=s.name, title=s.text("titles", lang) or s.title,
+                                            about=c.about_text(lang), url=citations.link(s, lang)))
+            continue
+        body.append(source_ref(c, s, lang))
+        for b in s.backgrounds:
+            if b.url in seen:
+                continue
+            seen.add(b.url)
+            background.append(BackgroundRef(source=s.name, title=b.label(lang), relates_to=_short_name(s, lang), url=b.url))
+    return tuple(body), tuple(background)
+
+
 def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any]) -> Finding:
     rule = res.rule
-    sources = tuple(
-        SourceRef(source=c.source, title=pack.sources[c.source].title, pinpoint=c.pinpoint, verified=c.verified,
-                  ecli=pack.sources[c.source].ecli, celex=pack.sources[c.source].celex,
-                  hudoc=pack.sources[c.source].hudoc, url=pack.sources[c.source].url,
-                  source_status=pack.sources[c.source].status)
-        for c in rule.citations
-    )
+    sources, background = sources_and_background(rule, pack, lang)
     counter = rule.text("counters", lang)
     note = rule.text("notes", lang)
     reason, open_facts = _why_not(res, run, pack)
@@ -353,20 +455,29 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
         severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,  # type: ignore[arg-type]
         title=render(rule.text("titles", lang), run, lang, pack),
         message=(render(rule.text("messages", lang), run, lang, pack) if res.fired
-                 else quiet_message(res.outcome, reason, lang, res.missing, _stated(open_facts, run, pack, lang),
-                                    judged_on=res.judged_on, judged_basis=res.judged_basis)),
+                 else quiet_message(res.outcome, reason, lang, _missing_list(res.missing, pack, lang),
+                                    _stated(open_facts, run, pack, lang),
+                                    judged_on=res.judged_on, judged_basis=event_words(res, pack, lang))),
         rule_message=render(rule.text("messages", lang), run, lang, pack),
         counter_argument=render(counter, run, lang, pack) if counter and res.outcome == "CONTESTED" else None,
         note=render(note, run, lang, pack) if note else None,
-        reason=reason, sources=sources, pinpoints_verified=rule.verified,
-        decided_by=tuple(_deciding(n, run, pack, origins) for n in sorted(res.decided) if not _constant(n, pack)),
-        missing_facts=tuple(sorted(res.missing)), not_established=open_facts,
-        exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status) for e in res.exceptions),  # type: ignore[arg-type]
+        reason=reason, sources=sources, background=background, pinpoints_verified=rule.verified,
+        decided_by=tuple(_deciding(n, run, pack, origins, lang) for n in sorted(res.decided) if not _constant(n, pack)),
+        missing_facts=tuple(sorted(res.missing)),
+        missing_labels=tuple(wording.label(n, pack, lang) for n in sorted(res.missing)),
+        not_established=open_facts,
+        exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status,  # type: ignore[arg-type]
+                                        description=wording.expr(node, pack, lang))
+                         for e, node in zip(res.exceptions, rule.unless)),
         judged_on=res.judged_on.isoformat() if res.judged_on else None,
         judged_on_basis=res.judged_basis or None,
-        law_applied=law_applied(res, lang),
+        law_applied=law_applied(res, lang, pack),
         later_case_law=later_case_law(res, pack, lang),
     )
+
+
+ASK_WORDS = {"en": {"client": "the client", "authority": "the authority", "file": "the file"},
+             "nl": {"client": "de cliënt", "authority": "de overheid", "file": "het dossier"}}
 
 
 def _why_not(res: RuleResult, run: CaseRun, pack: ir.RulePack) -> tuple[str, tuple[str, ...]]:
@@ -409,13 +520,18 @@ def _value_of(run: CaseRun, name: str) -> Any:
 
 
 def _stated(names: tuple[str, ...], run: CaseRun, pack: ir.RulePack, lang: str) -> list[str]:
-    """Facts in a 'not established' message: with the value the record gives, where it gives one."""
+    """Facts in a 'not established' message, in words: with the value the record gives, where it gives one."""
     out = []
     for name in names:
         value = run.env.facts.get(name, UNKNOWN)
-        out.append(name if value is UNKNOWN else
-                   f"{name}: {display(value, lang, pack.value_labels.get(name, {}).get(lang))}")
+        label = wording.label(name, pack, lang)
+        out.append(label if value is UNKNOWN else f"{label}: {wording.value(name, value, pack, lang)}")
     return out
+
+
+def _missing_list(names: Iterable[str], pack: ir.RulePack, lang: str) -> list[str]:
+    """Unknown facts in a message, in words (`wording.why_not` joins them)."""
+    return sorted(wording.label(n, pack, lang) for n in names)
 
 
 def _collectable(names: Iterable[str], pack: ir.RulePack) -> tuple[str, ...]:
@@ -447,23 +563,36 @@ def _inputs(d: ir.Define, pack: ir.RulePack) -> set[str]:
     return out
 
 
-def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack) -> tuple[FactToCollect, ...]:
-    """Unknown facts ranked by how many findings, and how severe, they could decide or change."""
-    weight: dict[str, int] = {}
-    rules: dict[str, set[str]] = {}
-    for f in findings:
-        w = ir.SEVERITY_RANK.get(f.severity or "low", 1)
-        for name in f.missing_facts:
-            if name not in pack.fact_types or (pack.define(name) is not None and not pack.define(name).in_vocabulary):  # type: ignore[union-attr]
-                continue
-            weight[name] = weight.get(name, 0) + w
-            rules.setdefault(name, set()).add(f.rule)
-    for name in list(weight):  # a computed fact whose inputs are listed too: collect the inputs
-        d = pack.define(name)
-        if d is not None and any(dep in weight for dep in _inputs(d, pack)):
-            del weight[name]
-    ranked = sorted(weight, key=lambda n: (-weight[n], -len(rules[n]), n))
-    return tuple(FactToCollect(fact=n, could_change=tuple(sorted(rules[n])), weight=weight[n]) for n in ranked)
+def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack, run: CaseRun | None = None,
+                     lang: str = "en") -> tuple[FactToCollect, ...]:
+    """The facts a lawyer should collect, as questions, ranked by legal weight (`normcheck.collect`)."""
+    facts = dict(run.env.facts) if run is not None else {}
+    as_of = run.env.as_of if run is not None else None
+    out = []
+    for c in collect.rank(findings, pack, facts, as_of):
+        text = pack.fact_texts.get(c.fact)
+        label = wording.label(c.fact, pack, lang)
+        question = (text.question(lang) if text is not None else None) or label
+        ask = text.ask if text is not None else None
+        out.append(FactToCollect(fact=c.fact, label=label, question=question, ask=ask,
+                                 ask_label=ASK_WORDS.get(lang, ASK_WORDS["en"]).get(ask) if ask else None,
+                                 could_change=tuple(sorted(c.rules)), level=c.level,  # type: ignore[arg-type]
+                                 severity=c.severity, key_scope=c.key_scope, weight=c.weight))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+def as_of_words(source: str | None, pack: ir.RulePack, lang: str) -> str | None:
+    """Where the evaluation date came from, in words."""
+    nl = lang == "nl"
+    if source is None:
+        return None
+    if source == "as_of":
+        return "de peildatum in het dossier" if nl else "the evaluation date in the file"
+    if source == "--as-of":
+        return "de optie --as-of" if nl else "the --as-of option"
+    if source == "today":
+        return "vandaag" if nl else "today"
+    return wording.label(source, pack, lang)
 
 
 def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> RecordResult:
@@ -490,7 +619,8 @@ def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> Re
     return RecordResult(
         id=record.id, file=record.file, record_type=record.record_type, as_of=record.as_of.isoformat(),
         as_of_source=record.as_of_source, policy=record.policy_id, findings=findings,
-        facts_to_collect=facts_to_collect(findings, pack), problems=tuple(problems),
+        facts_to_collect=facts_to_collect(findings, pack, run, lang), problems=tuple(problems),
+        as_of_basis=as_of_words(record.as_of_source, pack, lang),
     )
 
 

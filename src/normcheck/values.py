@@ -90,7 +90,7 @@ def display(value: Any, lang: str = "en", labels: dict[str, str] | None = None) 
     if isinstance(value, bool):
         if lang == "nl":
             return "ja" if value else "nee"
-        return "true" if value else "false"
+        return "yes" if value else "no"
     if isinstance(value, Decimal):
         q = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
         text = format(q, "f")
