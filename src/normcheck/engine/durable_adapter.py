@@ -35,7 +35,7 @@ from typing import Any, Iterable
 from .. import ir
 from ..values import EPOCH, NULL, UNKNOWN
 from . import durable_functions as dfn
-from .evaluate import Env, candidate_versions, covers_until
+from .evaluate import Env
 
 # Built on Python 3.13 without CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject (see the README),
 # durable-rules 2.0.28 does not import; normcheck then runs its own evaluator and says so.
@@ -791,14 +791,14 @@ class DurableEngine:
         leave no gap: the evaluator's rule, applied between strata so that `unless X fires` sees it."""
         marks = DurableEngine._fired.get(sid, set())
         for rid in undated - agreed:
-            versions = candidate_versions(tuple(self.pack.versions(rid)), as_of)
+            versions = dfn.version_candidates(tuple(self.pack.versions(rid)), as_of)
             best: dict[str, int] = {}
             for key, grade in marks:
                 if key.split("@")[0] == rid:
                     rule = self._rules[key]
                     if key not in best or (rule.grades[grade].rank, -grade) > (rule.grades[best[key]].rank, -best[key]):
                         best[key] = grade
-            if not versions or not covers_until(versions, as_of) or any(v.key not in best for v in versions):
+            if not versions or not dfn.versions_cover(versions, as_of) or any(v.key not in best for v in versions):
                 continue
             if len({(v.grades[best[v.key]].level, v.grades[best[v.key]].severity) for v in versions}) == 1:
                 agreed.add(rid)

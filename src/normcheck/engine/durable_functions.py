@@ -226,3 +226,31 @@ def define_value(d: ir.Define, look: Lookup, as_of: dt.date, stated: Mapping[str
     if d.in_vocabulary and stated.get(d.name, U) is not U:
         return stated[d.name]
     return value(d.expr, look, as_of)
+
+
+# ---- versions of a rule -------------------------------------------------------------------------
+
+
+def version_candidates(versions: tuple[ir.Rule, ...], as_of: dt.date) -> tuple[ir.Rule, ...]:
+    """The versions that could govern an event of unknown date: the event happened by the review
+    date, so a version that only starts after it is out."""
+    return tuple(v for v in versions if not (v.valid_from and v.valid_from > as_of))
+
+
+def versions_cover(versions: tuple[ir.Rule, ...], as_of: dt.date) -> bool:
+    """Is every day up to the review date inside some version's window (no gap, no late start)?"""
+    reach: int | None = None  # the last day covered so far, as an ordinal
+    for v in sorted(versions, key=lambda r: r.valid_from or dt.date.min):
+        start = (v.valid_from or dt.date.min).toordinal()
+        end = (v.valid_until or dt.date.max).toordinal()
+        if reach is None:
+            if v.valid_from is not None:
+                return False
+            reach = end
+        elif reach >= as_of.toordinal():
+            return True
+        elif start > reach + 1:
+            return False
+        else:
+            reach = max(reach, end)
+    return reach is not None and reach >= as_of.toordinal()
