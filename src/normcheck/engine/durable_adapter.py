@@ -550,6 +550,7 @@ def _define_action(pack: ir.RulePack, name: str) -> Any:
     kinds = {x: pack.fact_types[x].kind if x in pack.fact_types else "text" for x in d.deps if x not in defined}
     if d.in_vocabulary:
         kinds[d.name] = d.type.kind
+    chained = any(name in x.deps for x in pack.defines)  # a `$def` fact only for a definition another one reads
 
     def run(c: Any) -> None:
         matched = c._m
@@ -560,7 +561,8 @@ def _define_action(pack: ir.RulePack, name: str) -> Any:
         stated = {d.name: values.pop(d.name)} if d.in_vocabulary else {}
         v = dfn.define_value(d, lambda x: values.get(x, UNKNOWN), dt.date.fromordinal(EPOCH.toordinal() + inp["_as_of"]), stated)
         DurableEngine._derived[c.s.sid][name] = v
-        c.assert_fact({"t": "$def", "d": name, "_as_of": inp["_as_of"], **_carry("v", v)})
+        if chained:
+            c.assert_fact({"t": "$def", "d": name, "_as_of": inp["_as_of"], **_carry("v", v)})
     return run
 
 

@@ -124,77 +124,108 @@ Lookup = Callable[[str], Any]
 def value(n: ir.Node, look: Lookup, as_of: dt.date) -> Any:
     """The plain value of an expression (UNKNOWN, NULL or a value), in Kleene logic: a fact nobody
     stated is unknown; `false and unknown` is false, `true or unknown` true."""
-    t = type(n)
-    if t is ir.Const:
-        return n.value  # type: ignore[attr-defined]
-    if t is ir.Fact:
-        return look(n.name)  # type: ignore[attr-defined]
-    if t is ir.EvalDate:
-        return as_of
-    if t is ir.And or t is ir.Or:
-        settle = t is ir.Or  # the value that decides the whole
-        vals = [value(o, look, as_of) for o in n.operands]  # type: ignore[attr-defined]
-        if any(v is settle for v in vals):
-            return settle
-        if any(v is U for v in vals):
-            return U
-        return not settle
-    if t is ir.Not:
-        v = value(n.operand, look, as_of)  # type: ignore[attr-defined]
-        return U if v is U else not v
-    if t is ir.Cmp:
-        a, b = value(n.left, look, as_of), value(n.right, look, as_of)  # type: ignore[attr-defined]
-        if a is U or b is U:
-            return U
-        op = n.op  # type: ignore[attr-defined]
-        if op in ("==", "!="):
-            same = a is b if (a is NULL or b is NULL) else a == b
-            return same if op == "==" else not same
-        if a is NULL or b is NULL:
-            return False
-        return _ORDER[op](a, b)
-    if t is ir.In or t is ir.Subset:
-        a = value(n.element if t is ir.In else n.left, look, as_of)  # type: ignore[attr-defined]
-        b = value(n.container if t is ir.In else n.right, look, as_of)  # type: ignore[attr-defined]
-        if a is U or b is U:
-            return U
-        if a is NULL or b is NULL:
-            return False
-        return a in b if t is ir.In else all(x in b for x in a)
-    if t is ir.Is:
-        v = value(n.operand, look, as_of)  # type: ignore[attr-defined]
-        test = n.test  # type: ignore[attr-defined]
-        if test == "known":
-            return v is not U
-        if test == "unknown":
-            return v is U
-        if v is U:
-            return U
-        if test == "null":
-            return v is NULL
-        return v is NULL or not v
-    if t is ir.Otherwise:
-        v = value(n.left, look, as_of)  # type: ignore[attr-defined]
-        return v if v is not U else value(n.right, look, as_of)  # type: ignore[attr-defined]
-    if t is ir.Neg:
-        v = value(n.operand, look, as_of)  # type: ignore[attr-defined]
-        return v if v is U or v is NULL else -v
-    if t is ir.Arith:
-        return _strict(_ARITH[n.op], [n.left, n.right], look, as_of)  # type: ignore[attr-defined]
-    if t is ir.Diff:
-        a, b = value(n.left, look, as_of), value(n.right, look, as_of)  # type: ignore[attr-defined]
-        if a is U or b is U:
-            return U
-        return frozenset(x for x in (() if a is NULL else a) if b is NULL or x not in b)
-    if t is ir.If:
-        c = value(n.cond, look, as_of)  # type: ignore[attr-defined]
-        if c is U:
-            a, b = value(n.then, look, as_of), value(n.orelse, look, as_of)  # type: ignore[attr-defined]
-            return a if a is not U and b is not U and a == b else U
-        return value(n.then if c else n.orelse, look, as_of)  # type: ignore[attr-defined]
-    if t is ir.Call:
-        return _call(n, look, as_of)  # type: ignore[arg-type]
-    raise TypeError(f"the durable side computes no {t.__name__} here")  # Fires: joined in durable-rules
+    handler = _HANDLERS.get(type(n))
+    if handler is None:  # Fires: joined in durable-rules, never computed here
+        raise TypeError(f"the durable side computes no {type(n).__name__} here")
+    return handler(n, look, as_of)
+
+
+def _and_or(n: Any, look: Lookup, as_of: dt.date) -> Any:
+    settle = type(n) is ir.Or  # the value that decides the whole
+    vals = [value(o, look, as_of) for o in n.operands]
+    if any(v is settle for v in vals):
+        return settle
+    if any(v is U for v in vals):
+        return U
+    return not settle
+
+
+def _not(n: Any, look: Lookup, as_of: dt.date) -> Any:
+    v = value(n.operand, look, as_of)
+    return U if v is U else not v
+
+
+def _cmp(n: Any, look: Lookup, as_of: dt.date) -> Any:
+    a, b = value(n.left, look, as_of), value(n.right, look, as_of)
+    if a is U or b is U:
+        return U
+    op = n.op
+    if op in ("==", "!="):
+        same = a is b if (a is NULL or b is NULL) else a == b
+        return same if op == "==" else not same
+    if a is NULL or b is NULL:
+        return False
+    return _ORDER[op](a, b)
+
+
+def _member(n: Any, look: Lookup, as_of: dt.date) -> Any:
+    is_in = type(n) is ir.In
+    a = value(n.element if is_in else n.left, look, as_of)
+    b = value(n.container if is_in else n.right, look, as_of)
+    if a is U or b is U:
+        return U
+    if a is NULL or b is NULL:
+        return False
+    return a in b if is_in else all(x in b for x in a)
+
+
+def _is(n: Any, look: Lookup, as_of: dt.date) -> Any:
+    v = value(n.operand, look, as_of)
+    test = n.test
+    if test == "known":
+        return v is not U
+    if test == "unknown":
+        return v is U
+    if v is U:
+        return U
+    if test == "null":
+        return v is NULL
+    return v is NULL or not v
+
+
+def _otherwise(n: Any, look: Lookup, as_of: dt.date) -> Any:
+    v = value(n.left, look, as_of)
+    return v if v is not U else value(n.right, look, as_of)
+
+
+def _neg(n: Any, look: Lookup, as_of: dt.date) -> Any:
+    v = value(n.operand, look, as_of)
+    return v if v is U or v is NULL else -v
+
+
+def _diff(n: Any, look: Lookup, as_of: dt.date) -> Any:
+    a, b = value(n.left, look, as_of), value(n.right, look, as_of)
+    if a is U or b is U:
+        return U
+    return frozenset(x for x in (() if a is NULL else a) if b is NULL or x not in b)
+
+
+def _if(n: Any, look: Lookup, as_of: dt.date) -> Any:
+    c = value(n.cond, look, as_of)
+    if c is U:
+        a, b = value(n.then, look, as_of), value(n.orelse, look, as_of)
+        return a if a is not U and b is not U and a == b else U
+    return value(n.then if c else n.orelse, look, as_of)
+
+
+_HANDLERS: dict[type, Callable[[Any, Lookup, dt.date], Any]] = {
+    ir.Const: lambda n, look, as_of: n.value,
+    ir.Fact: lambda n, look, as_of: look(n.name),
+    ir.EvalDate: lambda n, look, as_of: as_of,
+    ir.And: _and_or,
+    ir.Or: _and_or,
+    ir.Not: _not,
+    ir.Cmp: _cmp,
+    ir.In: _member,
+    ir.Subset: _member,
+    ir.Is: _is,
+    ir.Otherwise: _otherwise,
+    ir.Neg: _neg,
+    ir.Arith: lambda n, look, as_of: _strict(_ARITH[n.op], (n.left, n.right), look, as_of),
+    ir.Diff: _diff,
+    ir.If: _if,
+    ir.Call: lambda n, look, as_of: _call(n, look, as_of),
+}
 
 
 def _strict(fn: Callable[..., Any], args: list[ir.Node] | tuple[ir.Node, ...], look: Lookup, as_of: dt.date) -> Any:
