@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from .. import ir
-from .evaluate import Env, Mismatch, RuleResult, candidate_versions, covers_until, evaluate
+from .durable_functions import version_candidates, versions_cover
+from .evaluate import Env, Mismatch, RuleResult, evaluate
 
 
 @dataclass
@@ -81,8 +82,8 @@ class Engine:
         if not marks:
             return None
         if res.rule.judged_on is not None and res.judged_on is None:
-            versions = candidate_versions(tuple(self.pack.versions(res.rule.id)), as_of)
-            if not covers_until(versions, as_of) or any(v.key not in marks for v in versions):
+            versions = version_candidates(tuple(self.pack.versions(res.rule.id)), as_of)
+            if not versions_cover(versions, as_of) or any(v.key not in marks for v in versions):
                 return None
             grades = {(v.grades[marks[v.key]].level, v.grades[marks[v.key]].severity) for v in versions}
             return next(iter(grades)) if len(grades) == 1 else None
