@@ -43,6 +43,7 @@ class FactSpec:
     range: tuple[Any, Any] | None = None  # (lowest, highest) value a case may state, for numbers and dates
     question: tuple[tuple[str, str], ...] = ()  # (lang, question) for a form asking for this fact
     help: tuple[tuple[str, str], ...] = ()  # (lang, help text) where the vocabulary gives one per language
+    label_texts: tuple[tuple[str, str], ...] = ()  # (lang, the fact's name in words, for reports)
     # Values that say the fact was never established (e.g. `not_assessed`): a rule that fails only on such
     # a value was not assessed, and a report must not call that "no problem found".
     not_established: tuple[str, ...] = ()
@@ -177,6 +178,7 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
                 labels=_labels(spec.get("labels"), values, name, line, fact, problems),
                 question=_texts(spec.get("question"), name, line, f"`question` of `{fact}`", problems),
                 help=_texts(spec.get("help"), name, line, f"`help` of `{fact}`", problems),
+                label_texts=_texts(spec.get("label"), name, line, f"`label` of `{fact}`", problems),
                 not_established=_not_established(spec.get("not_established"), values, name, line, fact, problems),
             )
             if "range" in spec:
