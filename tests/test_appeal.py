@@ -240,3 +240,27 @@ def test_an_nl_run_on_a_bad_file_words_the_error_in_dutch_with_its_code(capsys, 
     assert json.loads(out)["records"][0]["problems"][0]["message"].startswith("unknown fact `agee_at_application_months`")
     code, _, err = run(capsys, "--lang", "nl", str(bad.parent / "missing.yaml"))  # an error before any report
     assert code == 2 and "fout[NC-P001]: dit bestand of deze map bestaat niet" in err
+
+
+# ---- the other formats are as they were ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["json", "terminal", "markdown", "html"])
+def test_the_vocabularys_fact_names_and_questions_change_no_other_format(loaded, evaluator_only, fmt: str) -> None:
+    """The words the appeal takes from the vocabulary (`label`, `question`) are the appeal's: the JSON,
+    terminal, Markdown and HTML reports are the same bytes with or without them."""
+    from normcheck import findings
+    from normcheck.batch import check_files
+    from normcheck.report.view import RunView, Words
+
+    recs = list(check_files([AMV, SAFEGUARDS], loaded, evaluator_only, "nl"))
+    receipt = findings.receipt(loaded.pack, evaluator_only.label, "nl")
+    outputs = []
+    for words in (Words("nl", loaded.pack.value_labels), Words.of("nl", loaded.pack.value_labels, loaded.vocabulary)):
+        out = io.StringIO()
+        view = RunView(iter(recs), receipt, words, batch=True)
+        renderers.get(fmt)(view, out)
+        view.tally.close()
+        outputs.append(out.getvalue())
+    assert outputs[0] == outputs[1] and "Beroepsgronden" not in outputs[0]
+    assert Words.of("nl", {}, loaded.vocabulary).fact("return_decision_date") == "datum van het terugkeerbesluit"
