@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from .. import ir
 from ..findings import DecidingFact, Finding, Problem, Receipt, RecordResult, SourceRef
+from ..vocabulary import Vocabulary
 from ..wording import EXCEPTION_STATUS, LEVEL_SHORT, SEVERITY, date_text, shown_level, t, value_text, why_not
 from .tally import FactRow, SummaryRowData, Tally
 
@@ -37,13 +37,14 @@ class Words:
     questions: dict[str, dict[str, str]] = field(default_factory=dict)  # fact -> lang -> the question that asks for it
 
     @classmethod
-    def of(cls, lang: str, value_labels: dict[str, dict[str, dict[str, str]]], vocabulary: Any = None) -> "Words":
+    def of(cls, lang: str, value_labels: dict[str, dict[str, dict[str, str]]],
+           vocabulary: Vocabulary | None = None) -> "Words":
         """The words of a report in `lang`: the pack's wording of values and, from the vocabulary (`label`,
         `question`), each fact's name in words and the question that asks for it."""
         labels: dict[str, dict[str, str]] = {}
         questions: dict[str, dict[str, str]] = {}
         for name, spec in (vocabulary.facts.items() if vocabulary is not None else ()):
-            if getattr(spec, "label_texts", ()):
+            if spec.label_texts:
                 labels[name] = dict(spec.label_texts)
             if spec.question:
                 questions[name] = dict(spec.question)

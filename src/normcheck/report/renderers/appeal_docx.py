@@ -108,7 +108,7 @@ def record(doc: DocxDocument, r: AppealRecord) -> None:
         doc.add_paragraph(x, style="List Bullet")
 
 
-def render(run: RunView, out: BinaryIO) -> None:  # type: ignore[override]
+def render(run: RunView, out: BinaryIO) -> None:
     view = AppealView(run)
     doc = Document()
     props = doc.core_properties
