@@ -78,6 +78,7 @@ CODES: dict[str, str] = {
     "NC-F012": "another malformed value in a case file",
     "NC-F013": "the facts lead to a computation the rules cannot carry out (e.g. a date beyond the calendar)",
     "NC-F014": "a fact stated twice with different values (under `facts:` and at the top of the file)",
+    "NC-F015": "a date not written year-month-day (15-03-2025, 15/03/2025, 2025/03/15): the error suggests the ISO date",
     "NC-F020": "a vocabulary file is malformed",
     "NC-F021": "a fact is declared twice in the vocabulary",
     "NC-F022": "a vocabulary fact has an unknown type, no values, or a malformed range or `not_established`",
@@ -148,6 +149,7 @@ _UNCODED: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), c) for
     (r"exact date of birth", "NC-A011"),
     (r"^`[^`]*` (is not a date$|is not a (plain )?number|is written with an exponent)", "NC-Y007"),
     (r"^`id` must", "NC-F012"),
+    (r"dates are written year-month-day; did you mean", "NC-F015"),
     (r"^`[^`]*`(:| (takes|cannot be empty|has an unsupported type|is ))|^item \d+ of `", "NC-F003"),
 ))
 

@@ -19,12 +19,13 @@ from . import __version__, ir
 from .diagnostics import Diagnostic
 from .engine import CaseRun
 from .engine.evaluate import Env, RuleResult, Val, eval_node
-from .values import UNKNOWN, display, to_json
-from .wording import long_date, quiet_message
+from .values import NOT_DISCLOSED, UNKNOWN, display, to_json
+from .wording import follow_up, long_date, quiet_message
 
 # 1.1: findings[].judged_on, judged_on_basis, law_applied, later_case_law
 # 1.2: problems[].code, findings[].not_established, summary, reasons *_not_established
-SCHEMA_VERSION = "1.2"
+# 1.3: findings[].not_disclosed, potential_level, follow_up; facts_to_collect[].not_disclosed; reason date_day_unknown
+SCHEMA_VERSION = "1.3"
 FAMILY_ORDER = ("tq", "sbc", "echr3", "qd4", "changu", "cec")  # the design's order of the norm families
 Lang = Literal["en", "nl"]
 Outcome = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
@@ -181,6 +182,11 @@ class Finding(_Model):
     judged_on_basis: str | None = None  # what that date is: the rule's `judged on` expression, or `evaluation_date`
     law_applied: str | None = None  # which version of the law was applied and why, in words
     later_case_law: str | None = None  # a CJEU judgment relied on that post-dates the event under review, and why its interpretation still applies
+    # facts the record states as `not_disclosed` (the authority has not disclosed them) that could decide or change
+    # this result: to be asked of the authority
+    not_disclosed: tuple[str, ...] = ()
+    potential_level: Outcome | None = None  # the highest level this finding could reach once they are produced
+    follow_up: str | None = None  # the request to the authority, in words
 
 
 @_record
@@ -188,6 +194,7 @@ class FactToCollect(_Model):
     fact: str
     could_change: tuple[str, ...]  # rules whose result this fact could decide or change
     weight: int  # sum of the severities (high 3, medium 2, low 1) of those rules
+    not_disclosed: bool = False  # the record says the authority has not disclosed it: ask the authority
 
 
 @_record
@@ -293,7 +300,8 @@ def render(text: str, run: CaseRun, lang: str, pack: ir.RulePack | None = None) 
         name = m.group(1)
         if name == "evaluation_date":
             return run.env.as_of.isoformat()
-        return display(run.env.value(name), lang, labels.get(name, {}).get(lang))
+        value = run.shown[name] if name in run.shown else run.env.value(name)
+        return display(value, lang, labels.get(name, {}).get(lang))
     labels = pack.value_labels if pack is not None else {}
     return _PLACEHOLDER.sub(value, text)
 
@@ -313,9 +321,14 @@ def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any
         if depth < 3:
             inputs = tuple(_deciding(dep, run, pack, origins, depth + 1) for dep in d.deps
                            if run.env.value(dep) is not UNKNOWN)
-        return DecidingFact(name=name, value=to_json(run.env.value(name)), derived=True, definition=d.expr.text,
+        return DecidingFact(name=name, value=to_json(_value_shown(name, run)), derived=True, definition=d.expr.text,
                             inputs=inputs)
-    return DecidingFact(name=name, value=to_json(run.env.value(name)), stated_at=stated_at)
+    return DecidingFact(name=name, value=to_json(_value_shown(name, run)), stated_at=stated_at)
+
+
+def _value_shown(name: str, run: CaseRun) -> Any:
+    """The value a report shows: the run's, unless it computed with a stand-in (a day of a month-precise date)."""
+    return run.shown[name] if name in run.shown else run.env.value(name)
 
 
 def _constant(name: str, pack: ir.RulePack) -> bool:
@@ -324,7 +337,31 @@ def _constant(name: str, pack: ir.RulePack) -> bool:
     return d is not None and not d.deps and not d.in_vocabulary
 
 
-def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any]) -> Finding:
+def _potential(res: RuleResult, run: CaseRun, withheld: frozenset[str]) -> tuple[tuple[str, ...], str | None]:
+    """The undisclosed facts that could change this result, and the highest level it could then reach (at
+    least its own): a grade that holds or is open on one of them, with a scope that is not false."""
+    asked = tuple(sorted(res.missing & withheld))
+    if not asked:
+        return (), None
+    rule = res.rule
+    top = res.outcome
+    scope = _evaluate(rule.applies, run.env) if rule.applies is not None else None
+    if scope is not None and scope.value is False:
+        return asked, top
+    scope_open = scope is not None and scope.value is UNKNOWN
+    for g in rule.grades:
+        v = _evaluate(g.expr, run.env)
+        if v.value is False:
+            continue
+        open_here = (v.value is UNKNOWN and bool(v.missing & withheld)) or \
+            (v.value is True and scope_open and bool(scope.missing & withheld))  # type: ignore[union-attr]
+        if open_here and ir.OUTCOME_RANK[g.level] > ir.OUTCOME_RANK[top]:
+            top = g.level
+    return asked, top
+
+
+def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any],
+            withheld: frozenset[str] = frozenset()) -> Finding:
     rule = res.rule
     sources = tuple(
         SourceRef(source=c.source, title=pack.sources[c.source].title, pinpoint=c.pinpoint, verified=c.verified,
@@ -336,6 +373,7 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
     counter = rule.text("counters", lang)
     note = rule.text("notes", lang)
     reason, open_facts = _why_not(res, run, pack)
+    asked, potential = _potential(res, run, withheld) if withheld else ((), None)
     return Finding(
         rule=rule.id, version=rule.version, family=rule.family, level=res.outcome,  # type: ignore[arg-type]
         severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,  # type: ignore[arg-type]
@@ -354,6 +392,8 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
         judged_on_basis=res.judged_basis or None,
         law_applied=law_applied(res, lang),
         later_case_law=later_case_law(res, pack, lang),
+        not_disclosed=asked, potential_level=potential,  # type: ignore[arg-type]
+        follow_up=follow_up(asked, res.outcome, potential, lang) if asked else None,
     )
 
 
@@ -435,7 +475,8 @@ def _inputs(d: ir.Define, pack: ir.RulePack) -> set[str]:
     return out
 
 
-def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack) -> tuple[FactToCollect, ...]:
+def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack,
+                     withheld: frozenset[str] = frozenset()) -> tuple[FactToCollect, ...]:
     """Unknown facts ranked by how many findings, and how severe, they could decide or change."""
     weight: dict[str, int] = {}
     rules: dict[str, set[str]] = {}
@@ -451,7 +492,8 @@ def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack) -> tuple[
         if d is not None and any(dep in weight for dep in _inputs(d, pack)):
             del weight[name]
     ranked = sorted(weight, key=lambda n: (-weight[n], -len(rules[n]), n))
-    return tuple(FactToCollect(fact=n, could_change=tuple(sorted(rules[n])), weight=weight[n]) for n in ranked)
+    return tuple(FactToCollect(fact=n, could_change=tuple(sorted(rules[n])), weight=weight[n], not_disclosed=n in withheld)
+                 for n in ranked)
 
 
 def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> RecordResult:
@@ -459,7 +501,8 @@ def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> Re
     origins = dict(record.origins)
     rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
     results = sorted(run.results, key=lambda r: (rank.get(r.rule.family, len(rank)), r.rule.family, r.rule.line))
-    findings = tuple(finding(r, run, pack, lang, origins) for r in results)
+    withheld = frozenset(getattr(record, "not_disclosed", ()))
+    findings = tuple(finding(r, run, pack, lang, origins, withheld) for r in results)
     problems = [Problem.of(w) for w in record.warnings]
     for m in run.mismatches:
         o = origins.get(m.name)
@@ -478,7 +521,7 @@ def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> Re
     return RecordResult(
         id=record.id, file=record.file, record_type=record.record_type, as_of=record.as_of.isoformat(),
         as_of_source=record.as_of_source, policy=record.policy_id, findings=findings,
-        facts_to_collect=facts_to_collect(findings, pack), problems=tuple(problems),
+        facts_to_collect=facts_to_collect(findings, pack, withheld), problems=tuple(problems),
     )
 
 

@@ -119,6 +119,7 @@ class ProblemView:
 class CollectView:
     fact: str
     could_change: tuple[str, ...]
+    mark: str | None = None  # "not disclosed: ask the authority" for a fact the record says the authority withholds
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,8 @@ def _sections(f: Finding, group: str, w: Words, show_all: bool) -> tuple[Section
             for e in exceptions), "each"))
     if f.missing_facts:
         out.append(Section("missing", w("missing"), tuple(Item(m, code=True) for m in f.missing_facts), "inline"))
+    if f.follow_up:  # facts the authority has not disclosed could change it: what to ask for
+        out.append(Section("follow_up", w("follow_up"), (Item(f.follow_up),), "emphasis"))
     return tuple(out)
 
 
@@ -284,7 +287,8 @@ def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView
         others_columns=(w("rule"), w("level")), others=tuple(others), unconcerned_label=w("not_concerned"),
         unconcerned=tuple(unconcerned.items()), noted=tuple(noted), collect_label=w("facts_to_collect"),
         collect_columns=("#", w("fact"), w("could_change")),
-        collect=tuple(CollectView(c.fact, c.could_change) for c in r.facts_to_collect), result=r,
+        collect=tuple(CollectView(c.fact, c.could_change, w("not_disclosed_mark") if c.not_disclosed else None)
+                      for c in r.facts_to_collect), result=r,
     )
 
 

@@ -67,7 +67,8 @@ def record(r: RecordView) -> list[str]:
     if r.collect:
         head = "".join(f"<th>{e(c)}</th>" for c in r.collect_columns)
         out.append(f"<h3>{e(r.collect_label)}</h3><table><tr>{head}</tr>")
-        out += [f"<tr><td>{i}</td><td><code>{e(c.fact)}</code></td><td>{e(', '.join(c.could_change))}</td></tr>"
+        out += [f"<tr><td>{i}</td><td><code>{e(c.fact)}</code>" + (f" <em>({e(c.mark)})</em>" if c.mark else "")
+                + f"</td><td>{e(', '.join(c.could_change))}</td></tr>"
                 for i, c in enumerate(r.collect, 1)]
         out.append("</table>")
     return out

@@ -59,7 +59,8 @@ def record(r: RecordView) -> list[str]:
             out += finding(v)
     if r.collect:
         out += [f"### {r.collect_label}", "", "| " + " | ".join(r.collect_columns) + " |", "|---|---|---|"]
-        out += [f"| {i} | `{c.fact}` | {', '.join(c.could_change)} |" for i, c in enumerate(r.collect, 1)]
+        out += [f"| {i} | `{c.fact}`" + (f" ({c.mark})" if c.mark else "") + f" | {', '.join(c.could_change)} |"
+                for i, c in enumerate(r.collect, 1)]
         out.append("")
     return out
 

@@ -74,7 +74,8 @@ def _finding(v: FindingView, show_all: bool) -> Group:
     head = Text.assemble((f"● {v.rule}", f"bold {colour}"), (sev, colour), "  ", (v.title, "bold"))
     missing = v.section("missing")
     if v.level == "INSUFFICIENT_DATA" and not show_all and missing is not None:
-        return Group(head, *_section(missing, "   "))  # compact: what to collect; --all shows the rest
+        follow = v.section("follow_up")  # compact: what to collect (and ask the authority for); --all shows the rest
+        return Group(head, *_section(missing, "   "), *(_section(follow, "   ") if follow else ()))
     parts: list[RenderableType] = [head, Text("   " + v.message)]
     for s in v.sections:
         parts += _section(s, "   ")
@@ -106,7 +107,7 @@ def record_panel(r: RecordView, show_all: bool = False) -> Panel:
         table.add_column(r.collect_columns[1], overflow="fold")
         table.add_column(r.collect_columns[2], overflow="fold")
         for i, c in enumerate(r.collect, 1):
-            table.add_row(str(i), c.fact, ", ".join(c.could_change))
+            table.add_row(str(i), c.fact + (f" ({c.mark})" if c.mark else ""), ", ".join(c.could_change))
         items.append(Text(""))
         items.append(table)
     return Panel(Group(*items), title=escape(r.id), title_align="left", border_style="red" if r.failed else "blue")
