@@ -4,7 +4,8 @@
     normcheck test [PATHS]                  check the `expect:` blocks of pinned cases
     normcheck rules                         list every rule
     normcheck explain RULE                  a rule, its sources, its facts and its pinned cases
-    normcheck schema                        JSON Schema of case files (for editors)
+    normcheck schema [--family F]           JSON Schema of case files (for editors), or a table of a family's facts
+    normcheck new --template NAME [-o FILE] a commented case file to fill in (amv, asylum, border, non-removable)
     normcheck lint                          check the rule files themselves
     normcheck sweep POLICY --vary …         which groups a policy's parameters disadvantage
     normcheck serve [--port N]              a local page with a case form (loopback only, nothing stored)
@@ -31,7 +32,7 @@ from .options import check_as_of, check_output_path, open_output
 from .report import renderers
 
 FAIL_ON = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "never")
-SUBCOMMANDS = ("check", "test", "rules", "explain", "schema", "lint", "sweep", "serve")
+SUBCOMMANDS = ("check", "test", "rules", "explain", "schema", "lint", "sweep", "serve", "new")
 LANGS = ("en", "nl")
 
 
@@ -101,8 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--cases", metavar="DIR", help="where to look for pinned cases (default: cases/)")
     _common(e)
 
-    s = sub.add_parser("schema", help="print the JSON Schema of case files")
+    s = sub.add_parser("schema", help="print the JSON Schema of case files, or with --family a table of a family's facts")
+    s.add_argument("--family", metavar="F", help="a table of this fact family (record, tq, sbc, echr3_qd4, basic_needs): "
+                   "fact, type, allowed values, question")
     _common(s)
+
+    nw = sub.add_parser("new", help="write a commented case file to fill in")
+    nw.add_argument("--template", required=True, metavar="NAME", help="amv, asylum, border or non-removable (rules/templates.yaml)")
+    nw.add_argument("--output", "-o", metavar="FILE", help="write it to FILE (never overwritten) instead of standard output")
+    _common(nw)
 
     lint = sub.add_parser("lint", help="check the rule files (syntax, names, types, sources, messages)")
     _common(lint)

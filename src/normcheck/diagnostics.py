@@ -63,6 +63,7 @@ CODES: dict[str, str] = {
     "NC-P004": "the rules folder is missing or holds no rule files",
     "NC-P005": "no cases folder to test",
     "NC-P006": "the report cannot be written",
+    "NC-P007": "the file `normcheck new` would write already exists (it never overwrites one)",
     # F: facts, case files and the vocabulary
     "NC-F001": "unknown fact",
     "NC-F002": "unknown key",
@@ -150,7 +151,7 @@ _UNCODED: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), c) for
     (r"^`[^`]*` (is not a date$|is not a (plain )?number|is written with an exponent)", "NC-Y007"),
     (r"^`id` must", "NC-F012"),
     (r"dates are written year-month-day; did you mean", "NC-F015"),
-    (r"^`[^`]*`(:| (takes|cannot be empty|has an unsupported type|is ))|^item \d+ of `", "NC-F003"),
+    (r"^`[^`]*`(:| (takes|does not take|cannot be empty|has an unsupported type|is ))|^item \d+ of `", "NC-F003"),
 ))
 
 # What the anonymisation guard found ("this value contains a phone number, …"): the first kind decides.
