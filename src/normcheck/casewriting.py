@@ -23,13 +23,7 @@ from .vocabulary import FactSpec, Vocabulary
 TEMPLATES_FILE = "templates.yaml"
 WIDTH = 100
 
-KIND_TYPE_WORDS = {
-    "en": {"bool": "yes/no", "int": "whole number", "decimal": "number", "date": "date", "enum": "choice",
-           "set": "list", "text": "text", "country": "country code"},
-    "nl": {"bool": "ja/nee", "int": "geheel getal", "decimal": "getal", "date": "datum", "enum": "keuze",
-           "set": "lijst", "text": "tekst", "country": "landcode"},
-}
-WORDS = {
+KIND_WORDS = {
     "en": {"bool": "yes/no", "int": "whole number", "decimal": "number", "date": "date (YYYY-MM-DD, or YYYY-MM)",
            "enum": "one of", "set": "list of", "text": "text", "country": "country code (NL, AT …)"},
     "nl": {"bool": "ja/nee", "int": "geheel getal", "decimal": "getal", "date": "datum (JJJJ-MM-DD, of JJJJ-MM)",
