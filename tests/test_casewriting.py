@@ -176,6 +176,11 @@ def test_a_date_written_day_first_gets_did_you_mean(write, loaded, written: str,
     assert f"did you mean {right}?" in d[0].message and "NC-F015" in CODES
 
 
+def test_as_of_written_day_first_gets_did_you_mean(write, loaded) -> None:
+    d = refused(write, loaded, "normcheck: 1\nid: cw-test-2\nas_of: 15/03/2025\n")
+    assert (d[0].line, d[0].code) == (3, "NC-F015") and "did you mean 2025-03-15?" in d[0].message
+
+
 def test_an_impossible_day_first_date_gets_no_suggestion(write, loaded) -> None:
     d = refused(write, loaded, HEAD + "facts:\n  decision_date: 31-02-2025\n")
     assert d[0].code == "NC-F003" and "did you mean" not in d[0].message
