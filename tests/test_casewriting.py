@@ -172,13 +172,13 @@ def test_a_day_dependent_result_names_the_date_in_words(capsys) -> None:
                                             ("15.03.2025", "2025-03-15")])
 def test_a_date_written_day_first_gets_did_you_mean(write, loaded, written: str, right: str) -> None:
     d = refused(write, loaded, HEAD + f"facts:\n  decision_date: {written}\n")
-    assert (d[0].line, d[0].column, d[0].code) == (7, 18, "NC-F015")
-    assert f"did you mean {right}?" in d[0].message and "NC-F015" in CODES
+    assert (d[0].line, d[0].column, d[0].code) == (7, 18, "NC-F016")
+    assert f"did you mean {right}?" in d[0].message and "NC-F016" in CODES
 
 
 def test_as_of_written_day_first_gets_did_you_mean(write, loaded) -> None:
     d = refused(write, loaded, "normcheck: 1\nid: cw-test-2\nas_of: 15/03/2025\n")
-    assert (d[0].line, d[0].code) == (3, "NC-F015") and "did you mean 2025-03-15?" in d[0].message
+    assert (d[0].line, d[0].code) == (3, "NC-F016") and "did you mean 2025-03-15?" in d[0].message
 
 
 def test_an_impossible_day_first_date_gets_no_suggestion(write, loaded) -> None:
@@ -192,7 +192,7 @@ def test_the_web_page_words_a_day_first_date_in_dutch() -> None:
 
     d = Diagnostic("case.yaml", 7, 18, "`decision_date` is '15-03-2025': dates are written year-month-day; did you mean "
                    "2025-03-15?")
-    assert d.code == "NC-F015"
+    assert d.code == "NC-F016"
     assert i18n.diagnostic_text(d, "nl", "date", "15-03-2025") == "Een datum schrijft u als jaar-maand-dag: bedoelt u 2025-03-15?"
 
 
@@ -231,7 +231,7 @@ def test_new_never_overwrites_a_file(capsys, tmp_path) -> None:
     target = tmp_path / "mine.yaml"
     target.write_text("keep me\n")
     code, _, err = run(capsys, "new", "--template", "border", "-o", str(target))
-    assert code == 2 and "NC-P007" in err and target.read_text() == "keep me\n"
+    assert code == 2 and "NC-P009" in err and target.read_text() == "keep me\n"
     code, _, err = run(capsys, "new", "--template", "amvv")
     assert code == 2 and "did you mean `amv`?" in err
 

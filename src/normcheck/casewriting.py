@@ -173,7 +173,7 @@ def write_new(text: str, output: str | None, stdout: TextIO) -> None:
             fh.write(text)
     except FileExistsError:
         raise InputError([Diagnostic(output, None, None, "this file already exists; normcheck new never overwrites a file",
-                                     hint="give a new file name", code="NC-P007")]) from None
+                                     hint="give a new file name", code="NC-P009")]) from None
     except OSError as exc:
         raise InputError([Diagnostic(output, None, None, f"cannot write the case file ({exc.strerror or exc})",
                                      code="NC-P006")]) from None

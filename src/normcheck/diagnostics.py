@@ -63,7 +63,9 @@ CODES: dict[str, str] = {
     "NC-P004": "the rules folder is missing or holds no rule files",
     "NC-P005": "no cases folder to test",
     "NC-P006": "the report cannot be written",
-    "NC-P007": "the file `normcheck new` would write already exists (it never overwrites one)",
+    "NC-P007": "an added rules folder (`--add-rules`, `normcheck_rules`) is missing, holds no rule or vocabulary files, or is given twice",
+    "NC-P008": "`rules --diff OLD`: OLD is neither a folder of rule files nor a readable git revision of this repository",
+    "NC-P009": "the file `normcheck new` would write already exists (it never overwrites one)",
     # F: facts, case files and the vocabulary
     "NC-F001": "unknown fact",
     "NC-F002": "unknown key",
@@ -79,7 +81,8 @@ CODES: dict[str, str] = {
     "NC-F012": "another malformed value in a case file",
     "NC-F013": "the facts lead to a computation the rules cannot carry out (e.g. a date beyond the calendar)",
     "NC-F014": "a fact stated twice with different values (under `facts:` and at the top of the file)",
-    "NC-F015": "a date not written year-month-day (15-03-2025, 15/03/2025, 2025/03/15): the error suggests the ISO date",
+    "NC-F015": "`pinned_against` is not a rule pack's SHA-256 (64 hex digits, or at least the first 12)",
+    "NC-F016": "a date not written year-month-day (15-03-2025, 15/03/2025, 2025/03/15): the error suggests the ISO date",
     "NC-F020": "a vocabulary file is malformed",
     "NC-F021": "a fact is declared twice in the vocabulary",
     "NC-F022": "a vocabulary fact has an unknown type, no values, or a malformed range or `not_established`",
@@ -111,6 +114,8 @@ CODES: dict[str, str] = {
     "NC-R040": "a rule id or version is duplicated, or its validity is inconsistent",
     "NC-R041": "a title, message or counter-argument is missing, empty or doubled in a language",
     "NC-R042": "a missing or unknown level, severity or condition",
+    "NC-R043": "a `replaces` line is malformed (twice in a rule, its reason missing in English or Dutch) or cannot take effect (in the bundled rules, no earlier rule of that id, the same folder, a rule replaced twice)",
+    "NC-R044": "an added rule has the id of an earlier rule without saying `replaces` (a silent clash of ids)",
     "NC-R050": "a counter-argument without a CONTESTED grade (warning)",
     "NC-R051": "`is null` on a fact that is never null (warning)",
     # C: command-line options
@@ -146,11 +151,12 @@ _UNCODED: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), c) for
     (r"both in this case and in the policy", "NC-F009"),
     (r"^(policy file|the policy `|`policy` |policy `)|not a policy(_instrument| record)|a policy record cannot", "NC-F010"),
     (r"here but .* at the top of the file$", "NC-F014"),
+    (r"^`pinned_against` takes", "NC-F015"),
     (r"looks like personal data", "NC-A001"),
     (r"exact date of birth", "NC-A011"),
     (r"^`[^`]*` (is not a date$|is not a (plain )?number|is written with an exponent)", "NC-Y007"),
     (r"^`id` must", "NC-F012"),
-    (r"dates are written year-month-day; did you mean", "NC-F015"),
+    (r"dates are written year-month-day; did you mean", "NC-F016"),
     (r"^`[^`]*`(:| (takes|does not take|cannot be empty|has an unsupported type|is ))|^item \d+ of `", "NC-F003"),
 ))
 

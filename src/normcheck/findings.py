@@ -238,14 +238,26 @@ class RecordResult(_Model):
 
 
 @_record
+class AddedRules(_Model):
+    """A folder of an office's own rules added to the bundled ones."""
+
+    folder: str
+    sha256: str
+    rule_files: tuple[str, ...]
+    replaces: tuple[str, ...] = ()  # bundled rule ids its rules take the place of
+
+
+@_record
 class Receipt(_Model):
     normcheck_version: str
     schema_version: str
-    rule_pack_sha256: str
+    rule_pack_sha256: str  # the pack as run: the bundled rules and any added folders
     rule_files: tuple[str, ...]
     engine: str
     python: str
     language: Lang
+    bundled_pack_sha256: str = ""  # the bundled rules (or --rules DIR) alone; equal to rule_pack_sha256 without added folders
+    added_rules: tuple[AddedRules, ...] = ()
 
 
 @_record
@@ -532,5 +544,8 @@ def failed_record(file: str, diagnostics: list[Diagnostic]) -> RecordResult:
 def receipt(pack: ir.RulePack, engine_label: str, lang: str) -> Receipt:
     return Receipt(normcheck_version=__version__, schema_version=SCHEMA_VERSION, rule_pack_sha256=pack.digest,
                    rule_files=pack.files, engine=engine_label,
-                   python=f"{platform.python_implementation()} {platform.python_version()}", language=lang)  # type: ignore[arg-type]
+                   python=f"{platform.python_implementation()} {platform.python_version()}", language=lang,  # type: ignore[arg-type]
+                   bundled_pack_sha256=pack.base_digest or pack.digest,
+                   added_rules=tuple(AddedRules(folder=a.folder, sha256=a.sha256, rule_files=a.files, replaces=a.replaces)
+                                     for a in pack.added))
 

@@ -235,6 +235,11 @@ class Rule:
     judged_on: Node | None = None
     file: str = ""
     line: int = 0
+    # An added rule that takes a bundled rule's place (`replaces TQ-04a because …`): the id it
+    # replaces and why, per language. `layer`: 0 the bundled rules, i the i-th added rule folder.
+    replaces: str | None = None
+    replaces_because: tuple[tuple[str, str], ...] = ()
+    layer: int = 0
 
     @property
     def key(self) -> str:
@@ -267,6 +272,16 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class AddedFolder:
+    """A rule folder added to the bundled rules (`--add-rules DIR`, `normcheck_rules`)."""
+
+    folder: str  # as given (shown in receipts)
+    sha256: str  # of its rule and vocabulary files (names and bytes)
+    files: tuple[str, ...]  # its rule files
+    replaces: tuple[str, ...] = ()  # the bundled rule ids its rules replace
+
+
+@dataclass(frozen=True)
 class RulePack:
     sources: dict[str, Source]
     defines: tuple[Define, ...]  # in dependency order
@@ -276,6 +291,10 @@ class RulePack:
     files: tuple[str, ...]
     value_labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # fact -> lang -> value -> words
     not_established: dict[str, frozenset[str]] = field(default_factory=dict)  # fact -> values meaning "never established"
+    # With added rule folders: `digest` identifies the whole pack as run, `base_digest` the bundled
+    # rules (or `--rules DIR`) alone, `added` each added folder. Without: base_digest == digest.
+    base_digest: str = ""
+    added: tuple[AddedFolder, ...] = ()
 
     def rule_ids(self) -> list[str]:
         seen: dict[str, None] = {}

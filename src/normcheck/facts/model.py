@@ -226,6 +226,7 @@ class Parsed:
     note: str | None
     expect: dict[str, Expectation] | None
     facts: dict[str, Any]  # every fact the file states, `unknown` ones as UNKNOWN
+    pinned_against: str | None = None  # the rule pack's SHA-256 (or a prefix) the `expect:` block was written against
 
 
 def case_model(vocabulary: Vocabulary) -> Any:
@@ -235,7 +236,10 @@ def case_model(vocabulary: Vocabulary) -> Any:
     return build(vocabulary)
 
 
-_CASE_KEYS = frozenset({"normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "expect", "facts"})
+_CASE_KEYS = frozenset({"normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "expect", "facts",
+                        "pinned_against"})
+# `pinned_against`: a rule pack's SHA-256 as the receipt shows it, whole or its first 12+ hex digits.
+PACK_HASH = re.compile(r"^(?:sha256:)?([0-9a-f]{12,64})$")
 _EXPECT_KEYS = frozenset({"level", "severity", "missing", "note"})
 _VALIDATORS: dict[int, tuple[Vocabulary, dict[str, Callable[[Any], Any]]]] = {}
 
@@ -293,6 +297,11 @@ def _quick(data: dict[Any, Any], vocabulary: Vocabulary) -> Parsed:
         if type(expect) is not dict:
             raise _Unsure
         expect = {_key(k): _expect(v) for k, v in expect.items()}
+    pinned = data.get("pinned_against")
+    if pinned is not None:
+        if type(pinned) is not str or not PACK_HASH.match(pinned.strip()):
+            raise _Unsure
+        pinned = PACK_HASH.match(pinned.strip()).group(1)  # type: ignore[union-attr]
     raw = data.get("facts", {})
     if type(raw) is not dict:
         raise _Unsure
@@ -303,7 +312,7 @@ def _quick(data: dict[Any, Any], vocabulary: Vocabulary) -> Parsed:
         if check is None:
             raise _Unsure
         facts[name] = check(value)
-    return Parsed(rid, record_type, ms, as_of, policy, note, expect, facts)
+    return Parsed(rid, record_type, ms, as_of, policy, note, expect, facts, pinned)
 
 
 def _key(k: Any) -> str:

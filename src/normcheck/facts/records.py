@@ -15,9 +15,9 @@ from ..diagnostics import Diagnostic, InputError, did_you_mean, one_of
 from ..values import MAX_MONTH_DATES, NOT_DISCLOSED, UNKNOWN, MonthDate
 from ..vocabulary import Vocabulary
 from . import guard, yamlio
-from .model import RECORD_TYPES, Expectation, Parsed, case_model, quick_parse
+from .model import PACK_HASH, RECORD_TYPES, Expectation, Parsed, case_model, quick_parse
 
-TOP_KEYS = ("normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "facts", "expect")
+TOP_KEYS = ("normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "facts", "expect", "pinned_against")
 MAX_SHOWN = 25  # problems shown per file; the rest are counted
 POLICY_SUFFIXES = (".yaml", ".yml")
 AS_OF_FALLBACKS = {
@@ -52,6 +52,7 @@ class Record:
     warnings: tuple[Diagnostic, ...] = ()
     # facts stated as `not_disclosed`: unknown to the engine, a request to the authority in the report
     not_disclosed: frozenset[str] = frozenset()
+    pinned_against: str | None = None  # the rule pack (SHA-256 or its first hex digits) the pins were written against
 
 
 def load_record(path: Path | str, vocabulary: Vocabulary, *, display: str | None = None,
@@ -186,7 +187,7 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
         id=parsed.id, file=doc.file, record_type=parsed.record_type, as_of=as_of, as_of_source=source,
         facts=facts, origins=origins, expect=dict(parsed.expect) if parsed.expect is not None else None,
         expect_lines=expect_lines, policy_id=policy_id, policy_file=policy_file, note=parsed.note,
-        warnings=tuple(capped(warnings)), not_disclosed=frozenset(withheld),
+        warnings=tuple(capped(warnings)), not_disclosed=frozenset(withheld), pinned_against=parsed.pinned_against,
     )
 
 
@@ -281,6 +282,8 @@ def _guard(doc: yamlio.Doc, vocabulary: Vocabulary, severity: str = "error") -> 
                                     "files hold anonymised facts only", hint="remove it; identify the case by an anonymised `id`",
                                     severity=sev))  # type: ignore[arg-type]
             continue
+        if sc.path == ("pinned_against",) and not sc.is_key and isinstance(sc.value, str) and PACK_HASH.match(sc.value.strip()):
+            continue  # a rule pack's hash (hex digits only): a run of digits in it is chance, not a BSN
         hits = guard.scan_id(sc.value, public, _id_words(vocabulary)) if sc.path == ("id",) and not sc.is_key \
             else guard.scan(sc.value, public)
         if hits:

@@ -224,7 +224,7 @@ def diagnostic_text(d: Diagnostic, lang: str, kind: str | None, value: str | Non
         return t(lang, "err_required", key=key)
     if "cannot be empty" in m:
         return t(lang, "err_kind_null")
-    if d.code == "NC-F015":
+    if d.code == "NC-F016":
         return t(lang, "err_date_order", right=m.rsplit("did you mean", 1)[1].strip(" ?"))
     if kind == "id" or "`id`" in m:
         return t(lang, "err_id")
