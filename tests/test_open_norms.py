@@ -106,7 +106,7 @@ def test_the_report_has_a_section_of_its_own_in_both_languages(capsys, fmt: str)
     assert "Needs human" not in nl and "Test:" not in nl  # a Dutch report is Dutch throughout
     waiting = _text(capsys, WAITING, *args)
     # (the terminal wraps the table cell, so only the start is checked there)
-    assert ("assess: Does the removal of this seriously ill person" if fmt != "terminal" else "paposhvili_threshold_met — assess:") in waiting
+    assert ("assess: Does the removal of this seriously ill person" if fmt != "terminal" else "expectancy? — assess:") in waiting
 
 
 def _assessment(block: str) -> str:

@@ -4,12 +4,14 @@ the same findings as the command line, and the guards (Host, Origin, body limit,
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import shutil
 import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+import docx
 import pytest
 
 pytest.importorskip("starlette")
@@ -229,8 +231,16 @@ def test_downloads_offer_every_format_of_the_report_layer(client, pipeline):
     for fmt in report_formats():
         assert f'formaction="/download/{fmt.name}"' in html
         r = client.post(f"/download/{fmt.name}", data=AMV_183, headers=SAME)
-        assert r.status_code == 200 and r.headers["content-disposition"] == f'attachment; filename="amv-web-183-findings.{fmt.extension}"'
-        assert "TQ-04a" in r.text
+        assert r.status_code == 200 and r.headers["content-disposition"] == \
+            f'attachment; filename="amv-web-183-{fmt.stem}.{fmt.extension}"'
+        if fmt.extension == "docx":  # a Word document: read with python-docx
+            text = "\n".join(p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs)
+            assert text.startswith("Grounds of appeal") and "TQ-04a" in text
+        else:
+            assert "TQ-04a" in r.text
+    assert {f.name for f in report_formats()} >= {"appeal", "appeal-html", "appeal-docx"}
+    nl = client.post("/check", data={**AMV_183, "lang": "nl"}, headers=SAME).text
+    assert "beroepsgronden (Word)" in nl
     case = client.post("/download/case", data=AMV_183, headers=SAME)
     assert case.headers["content-disposition"] == 'attachment; filename="amv-web-183.yaml"'
     # the downloaded case file is exactly the text that was checked: the command line agrees
@@ -381,16 +391,21 @@ def test_nothing_about_a_case_is_logged(client, caplog, capfd):
         assert "secret-ref-7" not in text and "Jan Jansen" not in text
 
 
-def test_a_special_value_the_case_model_declares_is_offered_for_every_fact(pipeline, monkeypatch):
-    """`not_disclosed` (or any other word every fact takes) appears once the case model declares it."""
-    from normcheck.facts import model
-
-    monkeypatch.setattr(model, "SPECIAL_VALUES", ("unknown", "not_disclosed"))
+def test_not_disclosed_is_offered_for_every_enum_and_bool_fact_and_only_there(pipeline):
+    """`not_disclosed` (the authority has not disclosed it) is a choice wherever the case format takes it: every
+    enum and bool fact; a date, a number or a list offers `unknown` only."""
     client = TestClient(create_app(pipeline, HostPolicy(PORT)), base_url=BASE)
     html = client.get("/").text
-    for fid in ("f-adequate_reception_status", "f-return_decision_issued", "f-decision_date-or", "f-basic_needs_provided-or"):
+    for fid in ("f-adequate_reception_status", "f-return_decision_issued"):
         select = re.search(rf'<select id="{fid}".*?</select>', html, re.S).group(0)
         assert 'value="not_disclosed">not disclosed by the authority<' in select, fid
+    for fid in ("f-decision_date-or", "f-basic_needs_provided-or"):
+        select = re.search(rf'<select id="{fid}".*?</select>', html, re.S).group(0)
+        assert 'value="unknown"' in select and "not_disclosed" not in select, fid
+    page = client.post("/check", data={**AMV_183, "fact.return_decision_issued": "true",
+                                       "fact.best_interests_assessment_documented": "not_disclosed"}, headers=SAME).text
+    assert 'value="not_disclosed" selected' in page  # the form stays filled
+    assert "Ask the authority to produce what it has not disclosed: best_interests_assessment_documented" in page
 
 
 def test_serve_refuses_an_address_other_machines_can_reach(capsys):

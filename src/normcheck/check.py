@@ -13,11 +13,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import partial
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import ast, ir
+from . import ast, citations, ir
 from .readings import rule_under
 from .diagnostics import Diagnostic, InputError, did_you_mean, one_of, source_line
 from .vocabulary import FactSpec, Vocabulary
@@ -69,6 +70,9 @@ class Checker:
         self.files = files
         self.problems: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
+        # A reading's source located by free text (NC-R014, a warning): shown by `normcheck lint` and with
+        # a pack that loads, but left out of an error report, so a user's error is not buried under them.
+        self.free_pins: list[Diagnostic] = []
         self.define_types: dict[str, ir.Type] = {}
         self.define_decls: dict[str, tuple[ast.DefineDecl, ast.RuleFile]] = {}
         self.rule_ids: set[str] = set()
@@ -95,6 +99,7 @@ class Checker:
         rules = self._rules(sources)
         if self.problems:
             raise InputError(self.problems + self.warnings)
+        self.warnings += self.free_pins
         return sources, defines, rules
 
     # ---- sources
@@ -106,12 +111,63 @@ class Checker:
                 if s.name in out:
                     self._err(f, s.pos, f"source `{s.name}` is declared twice (first in {where[s.name]})", code="NC-R010")
                     continue
-                if not (s.ecli or s.celex or s.hudoc or s.url):
-                    self._err(f, s.pos, f"source `{s.name}` has no identifier", code="NC-R010", policy=True,
-                              expected="at least one of ecli, celex, hudoc or url, so a reader can find the text")
-                out[s.name] = ir.Source(s.name, s.title, s.ecli, s.celex, s.hudoc, s.url, s.date, s.court, s.status)
+                self._check_source(f, s)
+                out[s.name] = ir.Source(
+                    s.name, s.title, s.ecli, s.celex, s.hudoc, s.url, s.date, s.court, s.status,
+                    kind=s.kind or "", formation=s.formation, cases=s.cases, applications=s.applications,
+                    titles=s.titles, parties=s.parties, acts=s.acts, shorts=s.shorts, seats=s.seats,
+                    backgrounds=tuple(ir.Background(url, labels) for url, labels in s.backgrounds))
                 where[s.name] = f"{Path(f.path).name}:{s.pos.line}"
         return out
+
+    def _check_source(self, f: ast.RuleFile, s: ast.SourceDecl) -> None:
+        """What a court citation of the source is built from must be there (citations.py)."""
+        name = f"source `{s.name}`"
+        err = partial(self._err, code="NC-R013", policy=True)
+        for attr in s.repeated:
+            err(f, s.pos, f"{name} gives `{attr}` twice")
+        if not (s.ecli or s.celex or s.hudoc or s.url or s.cases or s.applications):
+            err(f, s.pos, f"{name} has no identifier", code="NC-R010",
+                      expected="at least one of ecli, celex, hudoc, url, case or application, so a reader can find the text")
+        langs = dict(s.titles)
+        if "nl" not in langs:
+            err(f, s.pos, f"{name} has no Dutch title: a Dutch report shows the English one", warn=True, code="NC-R015",
+                      expected='a line `title nl "…"`')
+        if s.kind is None:
+            err(f, s.pos, f"{name} does not say what kind of source it is: reports cite it by its title", warn=True, code="NC-R015",
+                      expected="`kind " + "|".join(citations.KINDS) + "` with the data a court citation needs")
+            return
+        if s.kind not in citations.KINDS:
+            err(f, s.pos, f"{name}: `{s.kind}` is not a kind of source", expected=one_of(citations.KINDS))
+            return
+        for attr, what in (("parties", "parties"), ("acts", "act"), ("shorts", "short"), ("seats", "seat")):
+            given = dict(getattr(s, attr))
+            if given and set(given) != set(LANGS):
+                missing = [_lang_name(x) for x in LANGS if x not in given]
+                err(f, s.pos, f"{name} gives `{what}` without {', '.join(missing)}",
+                          expected=f'`{what} en "…" nl "…"`')
+        for url, labels in s.backgrounds:
+            if set(dict(labels)) != set(LANGS):
+                err(f, s.pos, f"{name}: the background {url} needs a label in English and Dutch",
+                          expected=f'`background "{url}" en "…" nl "…"`')
+        if s.formation is not None and s.formation not in citations.FORMATIONS:
+            err(f, s.pos, f"{name}: `{s.formation}` is not a formation", expected=one_of(citations.FORMATIONS))
+        if s.kind in citations.RULINGS:
+            if s.court is None or s.court not in citations.COURTS:
+                err(f, s.pos, f"{name}: a {s.kind} needs the court that gave it" if s.court is None else
+                          f"{name}: `{s.court}` is not a known court", expected=one_of(sorted(citations.COURTS)),
+                          hint=did_you_mean(s.court, citations.COURTS) if s.court else None)
+                return
+            needs = citations.COURTS[s.court].needs if s.kind != "reference" else ("cases", "parties", "date")
+            for attr in needs:
+                if not getattr(s, attr):
+                    word = {"cases": "case", "applications": "application", "parties": "parties", "seats": "seat"}.get(attr, attr)
+                    err(f, s.pos, f"{name}: a citation of this court needs `{word}`")
+        elif s.court is not None and s.court not in citations.COURTS:
+            err(f, s.pos, f"{name}: `{s.court}` is not a known court", expected=one_of(sorted(citations.COURTS)))
+        if s.kind == "legislation" and not s.acts:
+            err(f, s.pos, f"{name}: legislation needs the act's designation",
+                      expected='`act en "Directive 2008/115/EC" nl "Richtlijn 2008/115/EG"` (and `short en "…" nl "…"`)')
 
     # ---- added rule folders: `replaces`
     def _replacements(self) -> None:
@@ -211,7 +267,7 @@ class Checker:
             final_type = fact_type(spec) if spec is not None else typ
             self.define_types[name] = final_type
             out.append(ir.Define(name, node, final_type, tuple(sorted(ctx.deps)), spec is not None,
-                                 d.docs, f.path, d.pos.line))
+                                 d.docs, f.path, d.pos.line, d.labels))
         return tuple(out)
 
     # ---- rules
@@ -310,10 +366,8 @@ class Checker:
         for c in r.cites:
             if c.source not in sources:
                 self._err(f, c.pos, f"rule {r.id} cites unknown source `{c.source}`", hint=did_you_mean(c.source, sources), code="NC-R011", policy=True)
-
-            if not c.pinpoint.strip():
-                self._err(f, c.pos, f"rule {r.id}: the citation of {c.source} has an empty pinpoint", code="NC-R011", policy=True,
-                          expected="the paragraph, point or article/paragraph, e.g. \"para 67\" or \"Art. 25a(4)\"")
+            else:
+                self._check_cite(f, r, c, sources[c.source])
         for q in r.quotes:
             if q.source not in sources:
                 self._err(f, q.pos, f"rule {r.id} quotes unknown source `{q.source}`", hint=did_you_mean(q.source, sources), code="NC-R011", policy=True)
@@ -402,7 +456,7 @@ class Checker:
             return None
         rule = ir.Rule(
             id=r.id, family=family, titles=tuple(sorted(titles.items())),
-            citations=tuple(ir.Citation(c.source, c.pinpoint, c.verified) for c in r.cites),
+            citations=tuple(ir.Citation(c.source, c.pinpoint, c.verified, c.about) for c in r.cites),
             quotes=tuple((q.source, q.text) for q in r.quotes),
             version=r.versions[0][0] if r.versions else None,
             valid_from=valid_from, valid_until=valid_until, applies=applies, grades=tuple(grades),
@@ -410,6 +464,7 @@ class Checker:
             counters=tuple(sorted(counters.items())), notes=tuple(sorted(notes.items())),
             placeholders=tuple(sorted(placeholders)), rule_deps=tuple(sorted(ctx.rule_deps)),
             judged_on=judged_on, file=f.path, line=r.pos.line,
+            version_labels=r.versions[0][2] if r.versions else (),
             replaces=r.replaces[0].rule if r.replaces else None,
             replaces_because=tuple(sorted((lang, text) for lang, text, _pos in r.replaces[0].because)) if r.replaces else (),
             layer=f.layer,
@@ -449,6 +504,8 @@ class Checker:
                               hint=did_you_mean(c.source, sources), code="NC-R047", policy=True)
                 if not c.pinpoint.strip():
                     self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}`: the citation of {c.source} has an empty pinpoint", code="NC-R047", policy=True)
+                elif c.source in sources:
+                    self._check_cite(f, r, c, sources[c.source], reading=True)
             holder = self._per_lang_items(rd.holders, f, r, f"`holder` of reading `{rd.name}`", "holder", rd.pos)
             argument = self._per_lang_items(rd.arguments, f, r, f"`argues` text of reading `{rd.name}`", "argues", rd.pos)
             same = [x for x in by_grade.get(rd.grade or 0, []) if x.name == rd.name]
@@ -456,7 +513,7 @@ class Checker:
                 self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` is named twice for the same grade", code="NC-R047")
             by_grade.setdefault(rd.grade or 0, []).append(ir.Reading(
                 name=rd.name, level=rd.level, severity=rd.severity,
-                held_by=tuple(ir.Citation(c.source, c.pinpoint, c.verified) for c in rd.held_by),
+                held_by=tuple(ir.Citation(c.source, c.pinpoint, c.verified, c.about) for c in rd.held_by),
                 holder=tuple(sorted(holder.items())), argument=tuple(sorted(argument.items()))))
         out = []
         for i, (g, decl) in enumerate(zip(grades, r.grades)):
@@ -501,6 +558,8 @@ class Checker:
                       hint=did_you_mean(st.cite.source, sources), code="NC-R048")
         if not st.cite.pinpoint.strip():
             self._err(f, st.pos, f"rule {r.id}: the citation that settles it has an empty pinpoint", code="NC-R048")
+        elif st.cite.source in sources:
+            self._check_cite(f, r, st.cite, sources[st.cite.source], reading=True)
         if st.reading not in rule.reading_names():
             self._err(f, st.pos, f"rule {r.id} has no reading `{st.reading}` to settle on",
                       hint=did_you_mean(st.reading, rule.reading_names()) or
@@ -513,7 +572,7 @@ class Checker:
             self._err(f, st.pos, f"rule {r.id} is settled from {st.since}, after it ends ({rule.valid_until})", code="NC-R048")
         if len(self.problems) > before:
             return []
-        cite = ir.Citation(st.cite.source, st.cite.pinpoint, st.cite.verified)
+        cite = ir.Citation(st.cite.source, st.cite.pinpoint, st.cite.verified, st.cite.about)
         settled = rule_under(rule, st.reading, settled_by=cite, settled_from=st.since)
         settled = replace(settled, citations=rule.citations + (cite,))
         if st.since is None or (rule.valid_from is not None and st.since <= rule.valid_from):
@@ -522,6 +581,49 @@ class Checker:
         old = replace(rule, version=label + "contested", valid_until=st.since - dt.timedelta(days=1))
         new = replace(settled, version=label + f"settled: {st.reading}", valid_from=st.since)
         return [old, new]
+
+    def _check_cite(self, f: ast.RuleFile, r: ast.RuleDecl, c: ast.Cite, source: ir.Source, *,
+                    reading: bool = False) -> None:
+        """A pinpoint in the locator notation, or none with what is cited, in both languages. The sources
+        of a reading (`held by`, `settled … by`) may be commentary or positions located by free text: there a
+        pinpoint outside the notation is a warning, kept as written."""
+        err = partial(self._err, code="NC-R014", policy=True, warn=reading)
+        about = dict(c.about)
+        langs = [x for x, _ in c.about]
+        for lang in LANGS:
+            if langs.count(lang) > 1:
+                err(f, c.pos, f"rule {r.id}: the citation of {c.source} says twice in {_lang_name(lang)} what it is cited for")
+        if about and set(about) != set(LANGS):
+            missing = [x for x in LANGS if x not in about]
+            err(f, c.pos, f"rule {r.id}: the citation of {c.source} says what it is cited for in "
+                      f"{_lang_name(next(iter(about)))} only", expected=f'`{missing[0]} "…"` as well')
+        if not c.pinpoint.strip() and not about:
+            err(f, c.pos, f"rule {r.id}: the citation of {c.source} has an empty pinpoint", code="NC-R011", policy=True,
+                      expected="the paragraph, point or article/paragraph, e.g. \"para 67\" or \"Art. 25a(4)\", "
+                               "or what the source is cited for: en \"…\" nl \"…\"")
+            return
+        if not source.kind:
+            return  # an undeclared source keeps its pinpoint as written (a warning says so)
+        try:
+            parts = citations.parse_locator(c.pinpoint)
+        except citations.LocatorError as exc:
+            err(f, c.pos, f"rule {r.id}: the pinpoint \"{c.pinpoint}\" of {c.source} is not in the locator notation: {exc}",
+                      expected=citations.LOCATOR_FORMS,
+                      hint='what the pinpoint is cited for goes after it: cite SRC "para 47" en "…" nl "…" verified')
+            if reading and self.warnings and self.warnings[-1].code == "NC-R014":
+                self.free_pins.append(self.warnings.pop())
+            return
+        legislative = any(isinstance(p, (citations.Articles, citations.Recital)) for p in parts)
+        ruling = any(isinstance(p, (citations.Paras, citations.Operative, citations.Question)) for p in parts)
+        if source.kind == "legislation" and ruling:
+            err(f, c.pos, f"rule {r.id}: {c.source} is legislation; cite an article or a recital",
+                      expected='e.g. "Art. 10(2)" or "recital 12"')
+        if source.kind in citations.RULINGS and legislative:
+            err(f, c.pos, f"rule {r.id}: {c.source} is a {source.kind}; cite a paragraph or the operative part",
+                      hint="an article the ruling interprets belongs in what it is cited for (en \"…\" nl \"…\")")
+        if source.kind == "secondary" and parts:
+            err(f, c.pos, f"rule {r.id}: {c.source} is secondary material: it gives no pinpoint",
+                      hint='say what it is cited for instead: cite SRC en "…" nl "…" verified')
 
     def _per_lang(self, items: tuple[tuple[str, str, ast.Pos], ...], f: ast.RuleFile, r: ast.RuleDecl,
                   what: str, required: bool) -> dict[str, str]:

@@ -4,7 +4,8 @@
     normcheck test [PATHS]                  check the `expect:` blocks of pinned cases
     normcheck rules                         list every rule
     normcheck explain RULE                  a rule, its sources, its facts and its pinned cases
-    normcheck schema                        JSON Schema of case files (for editors)
+    normcheck schema [--family F]           JSON Schema of case files (for editors), or a table of a family's facts
+    normcheck new --template NAME [-o FILE] a commented case file to fill in (amv, asylum, border, non-removable)
     normcheck lint                          check the rule files themselves
     normcheck sweep POLICY --vary …         which groups a policy's parameters disadvantage
     normcheck serve [--port N]              a local page with a case form (loopback only, nothing stored)
@@ -16,22 +17,23 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import io
 import os
 import sys
 from pathlib import Path
-from typing import Any, Iterator, Sequence
-
-from rich.console import Console
-from rich.markup import escape
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from . import __version__
-from .diagnostics import Diagnostic, InputError, printable_lines
+from .diagnostics import Diagnostic, InputError, localize, printable_lines
 from .options import check_as_of, check_output_path, open_output
 from .report import renderers
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 FAIL_ON = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "never")
-SUBCOMMANDS = ("check", "test", "rules", "explain", "schema", "lint", "sweep", "serve")
+SUBCOMMANDS = ("check", "test", "rules", "explain", "schema", "lint", "sweep", "serve", "new")
 LANGS = ("en", "nl")
 
 
@@ -73,89 +75,153 @@ def _reading(p: argparse.ArgumentParser) -> None:
                         "it (e.g. state), RULE:NAME for one rule (e.g. TQ-04a:applicant); repeatable")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line. `only`: build just that command's parser (its usage, help and errors are the same
+    as in the full parser; the other seven cost a few milliseconds of every run)."""
     p = argparse.ArgumentParser(prog="normcheck", description="Check anonymised migration cases and policies against "
                                 "legal norms, with pinpoint sources (T.Q., Schengen Borders Code, Art. 3 ECHR, Changu).")
     p.add_argument("--version", action="version", version=f"normcheck {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    c = sub.add_parser("check", help="check case files (the default command)")
-    c.add_argument("paths", nargs="+", metavar="PATH", help="case files (YAML) or folders")
-    c.add_argument("--format", choices=renderers.names(), default="terminal",
-                   help="terminal (default), json (docs/output-schema.json), markdown, html, csv (the batch summary)")
-    c.add_argument("--as-of", type=_date, metavar="DATE", help="evaluate every record on this date")
-    c.add_argument("--fail-on", choices=FAIL_ON, default="RISK",
-                   help="lowest level that makes the exit code 1 (default: RISK)")
-    c.add_argument("--all", action="store_true", help="show OK and NOT_APPLICABLE results in full too")
-    c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
-    c.add_argument("--engine", choices=("auto", "evaluator"), default="auto",
-                   help="auto: durable-rules cross-checked by the evaluator where durable-rules imports")
-    c.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
-                   help="check the files in N processes (output in the same order as with one)")
-    _reading(c)
-    c.add_argument("--compare-readings", action="store_true",
-                   help="list, per record, the findings whose level changes with the reading adopted of a contested rule")
-    _common(c)
-    _personal(c)
+    if only in (None, "check"):
+        c = sub.add_parser("check", help="check case files (the default command)")
+        c.add_argument("paths", nargs="+", metavar="PATH", help="case files (YAML) or folders")
+        c.add_argument("--format", choices=renderers.names(), default="terminal",
+                       help="terminal (default), json (docs/output-schema.json), markdown, html, csv (the batch summary), "
+                            "appeal (grounds of appeal: Markdown on standard output; with -o, .docx, .html or .md by the "
+                            "file's suffix)")
+        c.add_argument("--as-of", type=_date, metavar="DATE", help="evaluate every record on this date")
+        c.add_argument("--fail-on", choices=FAIL_ON, default="RISK",
+                       help="lowest level that makes the exit code 1 (default: RISK)")
+        c.add_argument("--all", action="store_true", help="show OK and NOT_APPLICABLE results in full too")
+        c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+        c.add_argument("--engine", choices=("auto", "evaluator"), default="auto",
+                       help="auto: durable-rules cross-checked by the evaluator where durable-rules imports")
+        c.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                       help="check the files in N processes (output in the same order as with one)")
+        _reading(c)
+        c.add_argument("--compare-readings", action="store_true",
+                       help="list, per record, the findings whose level changes with the reading adopted of a contested rule")
+        _common(c)
+        _personal(c)
 
-    t = sub.add_parser("test", help="check the expect: blocks of pinned case files")
-    t.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: cases/)")
-    _reading(t)
-    _common(t)
-    _personal(t)
+    if only in (None, "test"):
+        t = sub.add_parser("test", help="check the expect: blocks of pinned case files")
+        t.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: cases/)")
+        _reading(t)
+        _common(t)
+        _personal(t)
 
-    r = sub.add_parser("rules", help="list every rule with its family, level, severity, validity and verification")
-    r.add_argument("--format", choices=("terminal", "json"), default="terminal")
-    r.add_argument("--family", help="only this family (file name without .norm)")
-    r.add_argument("--diff", metavar="OLD", help="compare with OLD (a folder of rule files, or a git revision of this "
-                   "repository such as HEAD~1 or a tag): the rules added, removed and changed in meaning or wording")
-    r.add_argument("--cases", action="append", default=[], metavar="PATH",
-                   help="with --diff: run both rule packs over these case files or folders and list the findings whose level changes")
-    _common(r)
+    if only in (None, "rules"):
+        r = sub.add_parser("rules", help="list every rule with its family, level, severity, validity and verification")
+        r.add_argument("--format", choices=("terminal", "json"), default="terminal")
+        r.add_argument("--family", help="only this family (file name without .norm)")
+        r.add_argument("--diff", metavar="OLD", help="compare with OLD (a folder of rule files, or a git revision of this "
+                       "repository such as HEAD~1 or a tag): the rules added, removed and changed in meaning or wording")
+        r.add_argument("--cases", action="append", default=[], metavar="PATH",
+                       help="with --diff: run both rule packs over these case files or folders and list the findings whose level changes")
+        _common(r)
 
-    e = sub.add_parser("explain", help="show one rule: text, sources, facts, pinned cases")
-    e.add_argument("rule", help="rule id, e.g. TQ-04a")
-    e.add_argument("--cases", metavar="DIR", help="where to look for pinned cases (default: cases/)")
-    _common(e)
+    if only in (None, "explain"):
+        e = sub.add_parser("explain", help="show one rule: text, sources, facts, pinned cases")
+        e.add_argument("rule", help="rule id, e.g. TQ-04a")
+        e.add_argument("--cases", metavar="DIR", help="where to look for pinned cases (default: cases/)")
+        _common(e)
 
-    s = sub.add_parser("schema", help="print the JSON Schema of case files")
-    _common(s)
+    if only in (None, "schema"):
+        s = sub.add_parser("schema", help="print the JSON Schema of case files, or with --family a table of a family's facts")
+        s.add_argument("--family", metavar="F", help="a table of this fact family (record, tq, sbc, echr3_qd4, basic_needs): "
+                       "fact, type, allowed values, question")
+        _common(s)
 
-    lint = sub.add_parser("lint", help="check the rule files (syntax, names, types, sources, messages)")
-    _common(lint)
+    if only in (None, "new"):
+        nw = sub.add_parser("new", help="write a commented case file to fill in")
+        nw.add_argument("--template", required=True, metavar="NAME", help="amv, asylum, border or non-removable (rules/templates.yaml)")
+        nw.add_argument("--output", "-o", metavar="FILE", help="write it to FILE (never overwritten) instead of standard output")
+        _common(nw)
 
-    sw = sub.add_parser("sweep", help="evaluate a policy over a grid of ages and procedure lengths")
-    sw.add_argument("policy", help="policy record (YAML)")
-    sw.add_argument("--vary", action="append", default=[], metavar="FACT=A..B[:STEP]",
-                    help="a fact to vary over a range (repeat for a grid)")
-    sw.add_argument("--set", action="append", default=[], metavar="FACT=VALUE", help="fix a fact for every point")
-    sw.add_argument("--rule", action="append", default=[], metavar="RULE", help="only these rules")
-    sw.add_argument("--against", metavar="OTHER_POLICY", help="compare with another policy: who gains and who loses")
-    sw.add_argument("--format", choices=("terminal", "json", "csv", "svg"), default="terminal")
-    sw.add_argument("--output", "-o", metavar="FILE")
-    sw.add_argument("--as-of", type=_date, metavar="DATE")
-    _reading(sw)
-    _common(sw)
-    _personal(sw)
+    if only in (None, "lint"):
+        lint = sub.add_parser("lint", help="check the rule files (syntax, names, types, sources, messages)")
+        _common(lint)
 
-    sv = sub.add_parser("serve", help="a local page where a case is filled in and checked (loopback only, nothing stored)")
-    sv.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0: any free port)")
-    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
-    sv.add_argument("--allow-remote", action="store_true",
-                    help="allow a --host that is not a loopback address (the page is then reachable from the network)")
-    _common(sv)
+    if only in (None, "sweep"):
+        sw = sub.add_parser("sweep", help="evaluate a policy over a grid of ages and procedure lengths")
+        sw.add_argument("policy", help="policy record (YAML)")
+        sw.add_argument("--vary", action="append", default=[], metavar="FACT=A..B[:STEP]",
+                        help="a fact to vary over a range (repeat for a grid)")
+        sw.add_argument("--set", action="append", default=[], metavar="FACT=VALUE", help="fix a fact for every point")
+        sw.add_argument("--rule", action="append", default=[], metavar="RULE", help="only these rules")
+        sw.add_argument("--against", metavar="OTHER_POLICY", help="compare with another policy: who gains and who loses")
+        sw.add_argument("--format", choices=("terminal", "json", "csv", "svg"), default="terminal")
+        sw.add_argument("--output", "-o", metavar="FILE")
+        sw.add_argument("--as-of", type=_date, metavar="DATE")
+        _reading(sw)
+        _common(sw)
+        _personal(sw)
+
+    if only in (None, "serve"):
+        sv = sub.add_parser("serve", help="a local page where a case is filled in and checked (loopback only, nothing stored)")
+        sv.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0: any free port)")
+        sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+        sv.add_argument("--allow-remote", action="store_true",
+                        help="allow a --host that is not a loopback address (the page is then reachable from the network)")
+        _common(sv)
     return p
 
 
+class _Collector:
+    """The cyclic garbage collector during a run. Start-up (the imports, the rule pack's thousands of
+    objects, the durable-rules ruleset) allocates a great deal and frees almost nothing, so collecting
+    then only costs time: the collector is paused until the pack and the engine are loaded. When
+    normcheck is the program (not called from Python), everything loaded by then lives as long as the
+    process and is moved out of the collector's sight (`gc.freeze`), and so is everything at the end,
+    so the interpreter's exit does not scan it all once more (together about a third of a one-case run)."""
+
+    paused = False
+    program = False
+
+    @classmethod
+    def pause(cls, program: bool) -> None:
+        cls.program = program
+        cls.paused = gc.isenabled()
+        gc.disable()
+
+    @classmethod
+    def resume(cls) -> None:
+        if cls.program:
+            gc.freeze()
+        if cls.paused:
+            cls.paused = False
+            gc.enable()
+
+    @classmethod
+    def finish(cls) -> None:
+        cls.resume()
+        if cls.program:
+            gc.freeze()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _Collector.pause(program=argv is None)
+    try:
+        return _main(argv)
+    finally:
+        _Collector.finish()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
     if args_in and args_in[0] not in SUBCOMMANDS and args_in[0] not in ("-h", "--help", "--version"):
         args_in = ["check"] + args_in  # `normcheck case.yaml` is `normcheck check case.yaml`
-    parser = build_parser()
+    parser = build_parser(args_in[0] if args_in and args_in[0] in SUBCOMMANDS else None)
     if not args_in:
         parser.print_help(sys.stderr)
         return 2
     args = parser.parse_args(args_in)
+    if args.command not in ("check", "test"):
+        _Collector.resume()  # only the commands that check cases load the pack and the engine at start-up (see _load)
+    from rich.console import Console  # (imported here, where the collector is paused: see _Collector)
+
     err = Console(stderr=True, highlight=False)
     stdout = sys.stdout
     sys.stdout = _QuietPipe(stdout)  # type: ignore[assignment]
@@ -173,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from . import commands
         return commands.run(args, err)
     except InputError as exc:
-        print_diagnostics(exc.diagnostics, err)
+        print_diagnostics(exc.diagnostics, err, getattr(args, "lang", "en"))
         return 2
     except KeyboardInterrupt:
         return 130
@@ -245,9 +311,10 @@ class _QuietPipe(io.TextIOBase):
         return getattr(self.inner, "errors", None)
 
 
-def print_diagnostics(diags: Sequence[Diagnostic], err: Console) -> None:
+def print_diagnostics(diags: Sequence[Diagnostic], err: Console, lang: str = "en") -> None:
+    """Problems on standard error, worded in `lang` (by their code; position and code as they are)."""
     for d in diags:
-        err.print(d.render(), style="red" if d.severity == "error" else "yellow", highlight=False, markup=False)
+        err.print(localize(d, lang).render(lang), style="red" if d.severity == "error" else "yellow", highlight=False, markup=False)
 
 
 def _load(args: argparse.Namespace, engine: str = "auto"):  # type: ignore[no-untyped-def]
@@ -256,11 +323,14 @@ def _load(args: argparse.Namespace, engine: str = "auto"):  # type: ignore[no-un
     from .pack import load_pack
     from .readings import pack_under, select
 
-    loaded = load_pack(args.rules, tuple(args.add_rules))
-    selection = select(loaded.pack, getattr(args, "reading", None) or ())
-    runner = Engine(pack_under(loaded.pack, selection), use_durable=False if engine == "evaluator" else None)
-    runner.readings = tuple(selection.describe())
-    return loaded, runner
+    try:
+        loaded = load_pack(args.rules, tuple(args.add_rules))
+        selection = select(loaded.pack, getattr(args, "reading", None) or ())
+        runner = Engine(pack_under(loaded.pack, selection), use_durable=False if engine == "evaluator" else None)
+        runner.readings = tuple(selection.describe())
+        return loaded, runner
+    finally:
+        _Collector.resume()
 
 
 def cmd_check(args: argparse.Namespace, err: Console) -> int:
@@ -268,6 +338,16 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
     from .batch import check_files, expand
     from .report.view import RunView, Words
 
+    fmt = renderers.variant(args.format, args.output)
+    if fmt is None:
+        raise InputError([Diagnostic(args.output, None, None, f"`--format {args.format}` cannot write a "
+                                     f"{Path(args.output).suffix} file", expected=", ".join(sorted(
+                                         s for s in renderers.VARIANTS[args.format] if s)), code="NC-C001")])
+    binary = renderers.is_binary(fmt)
+    if binary and not args.output and sys.stdout.isatty():
+        raise InputError([Diagnostic("--format", None, None, f"`--format {args.format}` writes a Word document, "
+                                     "which is not shown on a terminal", hint=f"write it to a file: -o appeal.docx "
+                                     "(or leave out -o for Markdown with --format appeal)", code="NC-C001")])
     loaded, engine = _load(args, args.engine)
     check_as_of(args.as_of, loaded)
     files, problems = expand(args.paths)
@@ -277,7 +357,7 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
 
         return cmd_compare(args, loaded, files, problems, err)
     if problems:
-        print_diagnostics(problems, err)
+        print_diagnostics(problems, err, args.lang)
     problems = [p for p in problems if p.severity == "error"]
     if not files:
         return 2
@@ -306,21 +386,21 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
             batch = check_files(files, loaded, engine, args.lang, as_of=args.as_of, on_done=on_done,
                                 personal_data=personal)
         for r in batch:
-            if args.format != "terminal":
+            if fmt != "terminal":
                 for p in r.problems:
                     if p.severity == "error":
-                        err.print(p.render(), style="red", highlight=False, markup=False)
+                        err.print(p.localized(args.lang).render(args.lang), style="red", highlight=False, markup=False)
             yield r
 
     run = RunView(results(), findings.receipt(loaded.pack, engine.label, args.lang, engine.readings),
-                  Words(args.lang, loaded.pack.value_labels), show_all=args.all, batch=len(files) > 1)
-    render = renderers.get(args.format)
+                  Words.of(args.lang, loaded.pack.value_labels, loaded.vocabulary), show_all=args.all, batch=len(files) > 1)
+    render = renderers.get(fmt)
     try:
         if args.output:
-            with open_output(args.output) as fh:
+            with open_output(args.output, binary) as fh:
                 render(run, fh)
         else:
-            render(run, sys.stdout)
+            render(run, getattr(getattr(sys.stdout, "inner", sys.stdout), "buffer") if binary else sys.stdout)
         run.drain()
     finally:
         if progress is not None:
@@ -337,6 +417,9 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
     """Check every pinned interpretation; every file that cannot be read is reported and makes the exit code 2.
     A case file that records the rule pack its pins were written against (`pinned_against`) gets the
     rules that changed since named."""
+    from rich.console import Console
+    from rich.markup import escape
+
     from .batch import evaluate_record, expand, internal_error
     from .facts import load_record
     from .resources import cases_dir

@@ -24,6 +24,8 @@ def run(args: argparse.Namespace, err: Console) -> int:
         return explain(args)
     if args.command == "schema":
         return schema(args)
+    if args.command == "new":
+        return new(args)
     if args.command == "lint":
         return lint(args, err)
     if args.command == "sweep":
@@ -75,7 +77,7 @@ def rule_rows(pack: ir.RulePack, family: str | None = None) -> list[dict[str, An
             "valid_from": r.valid_from.isoformat() if r.valid_from else None,
             "valid_until": r.valid_until.isoformat() if r.valid_until else None,
             "pinpoints_verified": r.verified,
-            "unverified_pinpoints": [f"{c.source}: {c.pinpoint}" for c in r.citations if not c.verified],
+            "unverified_pinpoints": [f"{c.source}: {c.pinpoint or c.about_text('en')}" for c in r.citations if not c.verified],
             "file": f"{r.file}:{r.line}",
             "added_folder": pack.added[r.layer - 1].folder if r.layer else None,
             "replaces": r.replaces,
@@ -188,6 +190,11 @@ def print_rule_changes(diff: Any, out: Console, indent: str = "") -> None:
 
 
 def explain(args: argparse.Namespace) -> int:
+    from .citations import LEGEND
+    from .findings import sources_and_background
+    from .report.view import background_item, source_item
+    from .wording import t as words
+
     loaded = load_pack(args.rules, tuple(args.add_rules))
     pack = loaded.pack
     versions = pack.versions(args.rule)
@@ -205,13 +212,16 @@ def explain(args: argparse.Namespace) -> int:
         if r.replaces:
             out.print(Text.assemble(("  Replaces: ", "bold"), f"{r.replaces} (bundled) — {r.text('replaces_because', lang)}"))
         out.print(Text("  Sources:", style="bold"))
-        for c in r.citations:
-            s = pack.sources[c.source]
-            ident = s.ecli or s.celex or s.hudoc or ""
-            mark = "verified" if c.verified else "PARAGRAPH UNVERIFIED"
-            out.print(f"    - {s.title} {('(' + ident + ')') if ident else ''}, {c.pinpoint} [{mark}]", markup=False)
-            if s.url:
-                out.print(f"      {s.url}", markup=False)
+        body, background = sources_and_background(r, pack, lang)
+        for ref in body:
+            out.print(f"    - {source_item(ref).plain}", markup=False)
+            if ref.url:
+                out.print(f"      {ref.url}", markup=False)
+        for b in background:
+            out.print(f"    ({words(lang, 'background')}) {background_item(b).plain}" + (f"  {b.url}" if b.url else ""),
+                      markup=False)
+        if any(ref.footnote for ref in body):
+            out.print(f"    {LEGEND.get(lang, LEGEND['en'])}", markup=False)
         for src, text in r.quotes:
             out.print(Text(f"  Text of {src}: “{text}”", style="italic"))
         if r.applies is not None:
@@ -279,11 +289,28 @@ def _pinned_cases(rule_id: str, folder: Path | None, loaded: Any) -> list[tuple[
     return out
 
 
+def new(args: argparse.Namespace) -> int:
+    """`normcheck new --template NAME`: a commented case file of the template's facts."""
+    from .casewriting import load_templates, pick, template_text, write_new
+    from .resources import rules_dir
+
+    loaded = load_pack(args.rules, tuple(getattr(args, "add_rules", None) or ()))
+    folder = Path(args.rules) if args.rules and (Path(args.rules) / "templates.yaml").is_file() else rules_dir()
+    tpl = pick(load_templates(folder, loaded.vocabulary), args.template)
+    write_new(template_text(tpl, loaded.vocabulary, args.lang), args.output, sys.stdout)
+    return 0
+
+
 def schema(args: argparse.Namespace) -> int:
     from .facts.model import case_model
     from .facts.schema import json_schema
 
     loaded = load_pack(args.rules, tuple(args.add_rules))
+    if getattr(args, "family", None):
+        from .casewriting import print_schema
+
+        print_schema(loaded.vocabulary, args.family, args.lang, sys.stdout, sys.stdout.isatty())
+        return 0
     computed = frozenset(d.name for d in loaded.pack.defines)
     schema_doc = json_schema(loaded.vocabulary, case_model(loaded.vocabulary), computed)
     sys.stdout.write(json.dumps(schema_doc, indent=2, ensure_ascii=False) + "\n")

@@ -97,7 +97,7 @@ def cmd_compare(args: argparse.Namespace, loaded: LoadedPack, files: list[Path],
             yield r
 
     run = RunView(results(), findings.receipt(loaded.pack, engine_label, args.lang),
-                  Words(args.lang, loaded.pack.value_labels), batch=len(files) > 1, title="compare_title")
+                  Words.of(args.lang, loaded.pack.value_labels, loaded.vocabulary), batch=len(files) > 1, title="compare_title")
     render = renderers.get(args.format)
     try:
         if args.output:

@@ -15,29 +15,43 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
 
-from . import __version__, ir
-from .diagnostics import Diagnostic
+from . import __version__, citations, collect, ir, wording
+from .diagnostics import Diagnostic, localize
 from .engine import CaseRun, ReadingResult, reading_results
 from .engine.evaluate import Env, RuleResult, Val, eval_node
-from .values import UNKNOWN, display, to_json
-from .wording import long_date, quiet_message
+from .values import NOT_DISCLOSED, UNKNOWN, display, to_json
+from .wording import follow_up, long_date, quiet_message
 
 # 1.1: findings[].judged_on, judged_on_basis, law_applied, later_case_law
 # 1.2: problems[].code, findings[].not_established, summary, reasons *_not_established
+# 1.3 (main): findings[].sources as court citations (citation, url, footnote, about), background, missing_labels;
+#      facts_to_collect[].label, question, ask, ask_label, level, severity, key_scope; decided_by[].label and words;
+#      findings[].not_disclosed, potential_level, follow_up; facts_to_collect[].not_disclosed; reason date_day_unknown
 # 2.0: findings[].readings and reading_applied (counter_argument removed: contested grades name readings),
 #      decided_by[].open_norm, facts_to_collect[].assess, records[].open_norms and reading_flips, receipt.readings
-#      (with main's own suite: receipt.bundled_pack_sha256 and added_rules)
+#      (with main's own suite: receipt.bundled_pack_sha256 and added_rules; with main's 1.3 fields above)
 SCHEMA_VERSION = "2.0"
 FAMILY_ORDER = ("tq", "sbc", "echr3", "qd4", "changu", "cec")  # the design's order of the norm families
 Lang = Literal["en", "nl"]
 Outcome = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
 
-def law_applied(res: RuleResult, lang: str) -> str | None:
+
+def event_words(res: RuleResult, pack: ir.RulePack | None, lang: str) -> str:
+    """The date that picks the law, in words: the rule's `judged on` expression, or the evaluation date."""
+    if res.judged_basis == "evaluation_date":
+        return wording.label("evaluation_date", pack, lang) if pack is not None else res.judged_basis
+    if pack is not None and res.rule.judged_on is not None:
+        return wording.expr(res.rule.judged_on, pack, lang)
+    return res.judged_basis
+
+
+def law_applied(res: RuleResult, lang: str, pack: ir.RulePack | None = None) -> str | None:
     """Which version of the law the finding applied, and the date that chose it (design §5, law-time
     vs fact-time): in words, in the report's language."""
     nl = lang == "nl"
     rule = res.rule
-    version = f" ({rule.version})" if rule.version else ""
+    version = f" ({rule.version_text(lang)})" if rule.version else ""
+    basis = event_words(res, pack, lang)
     if res.judged_on is not None:
         on = long_date(res.judged_on, lang)
         if res.judged_basis == "evaluation_date":
@@ -47,17 +61,17 @@ def law_applied(res: RuleResult, lang: str) -> str | None:
                     "judged on the day of the review).")
         if res.outcome == "NOT_APPLICABLE" and res.reason == "not_in_force":
             return None  # the message says it
-        return (f"Toegepast: de regel{version} zoals die gold op {on}, de datum van de gebeurtenis ({res.judged_basis})."
-                if nl else f"Applied: the rule{version} as in force on {on}, the date of the event ({res.judged_basis}).")
+        return (f"Toegepast: de regel{version} zoals die gold op {on}, de datum van de gebeurtenis ({basis})."
+                if nl else f"Applied: the rule{version} as in force on {on}, the date of the event ({basis}).")
     if res.versions_agree:
-        return (f"De datum van de gebeurtenis ({res.judged_basis}) is onbekend, maar elke versie van het recht die in "
+        return (f"De datum van de gebeurtenis ({basis}) is onbekend, maar elke versie van het recht die in "
                 "aanmerking komt geeft deze uitkomst." if nl else
-                f"The date of the event ({res.judged_basis}) is unknown, but every version of the law that could "
+                f"The date of the event ({basis}) is unknown, but every version of the law that could "
                 "apply gives this result.")
     return None
 
 
-def later_case_law(res: RuleResult, pack: ir.RulePack, lang: str) -> str | None:
+def later_case_law(res: RuleResult, pack: ir.RulePack, lang: str) -> str | None:  # noqa: C901
     """A CJEU judgment the finding relies on that post-dates the event under review: its
     interpretation still applies from the entry into force of the provision it interprets (the
     State may argue that it relied on the earlier reading)."""
@@ -78,17 +92,20 @@ def later_case_law(res: RuleResult, pack: ir.RulePack, lang: str) -> str | None:
     parts = []
     for name in later:
         src = pack.sources[name]
-        parts.append(f"{src.ecli} ({long_date(src.date, lang)})")  # type: ignore[arg-type]
+        if src.kind in citations.RULINGS:
+            parts.append(citations.format_source(src, "", lang))
+        else:
+            parts.append(f"{src.ecli} ({long_date(src.date, lang)})")  # type: ignore[arg-type]
     cited = "; ".join(parts)
     authority = "Salumi, gevoegde zaken 66, 127 en 128/79, ECLI:EU:C:1980:101" if nl else \
         "Salumi, Joined Cases 66, 127 and 128/79, EU:C:1980:101"
     if nl:
         return (f"De uitspraak van het Hof van Justitie waarop deze bevinding steunt ({cited}) is van na {on}, de datum "
-                f"van de gebeurtenis ({res.judged_basis}). Een uitlegging door het Hof geeft aan hoe de bepaling vanaf "
+                f"van de gebeurtenis ({event_words(res, pack, lang)}). Een uitlegging door het Hof geeft aan hoe de bepaling vanaf "
                 f"haar inwerkingtreding moet worden begrepen en toegepast, en geldt dus ook voor deze zaak ({authority}); "
                 "de Staat kan aanvoeren dat hij op de eerdere uitleg vertrouwde.")
     return (f"The Court of Justice judgment this finding relies on ({cited}) post-dates {on}, the date of the event "
-            f"({res.judged_basis}). An interpretation by the Court states how the provision must be understood and "
+            f"({event_words(res, pack, lang)}). An interpretation by the Court states how the provision must be understood and "
             f"applied from its entry into force, so it governs this case too ({authority}); the State may argue that "
             "it relied on the earlier reading.")
 
@@ -128,23 +145,42 @@ _record = dataclass(frozen=True, kw_only=True)
 @_record
 class SourceRef(_Model):
     source: str  # the source's short name in the rule files
-    title: str
-    pinpoint: str  # paragraph, point or article/paragraph relied on
+    kind: str = ""  # judgment | decision | reference | legislation | policy | secondary
+    citation: str = ""  # the source with its pinpoint as a court cites it, in the report's language
+    title: str  # the source's full title, in the report's language
+    pinpoint: str  # paragraph, point or article/paragraph relied on, in the report's language (empty: the source as a whole)
+    about: str | None = None  # what the pinpoint is cited for, in the report's language
     verified: bool  # false: the pinpoint could not be checked against the published text
+    footnote: bool = False  # true: the citation carries the report's footnote mark (not verified against the published text); never for a legislative article
+    note: str | None = None  # for a legislative article whose wording was not checked: that note
     ecli: str | None = None
     celex: str | None = None
     hudoc: str | None = None
-    url: str | None = None
+    url: str | None = None  # the official text (EUR-Lex, curia, HUDOC, rechtspraak.nl, …)
     source_status: str | None = None  # `unverified`: the source's own identifiers or text could not be checked
 
 
 @_record
+class BackgroundRef(_Model):
+    """Secondary material (a case summary, a press report, a blog): background, never a pinpoint."""
+
+    source: str  # the source it belongs to (a secondary source, or the source it summarises)
+    title: str  # what it is, in the report's language
+    relates_to: str | None = None  # the source it summarises or reports on, by its short name
+    about: str | None = None  # what it is cited for, in the report's language
+    url: str | None = None
+
+
+@_record
 class DecidingFact(_Model):
-    name: str
+    name: str  # the fact's name in the vocabulary (or `RULE fires`)
     value: Any
+    label: str = ""  # the fact's name in words, in the report's language
+    text: str = ""  # the fact, its value and (for a derived fact) what it is computed from, in words, in the report's language
     derived: bool = False
     definition: str | None = None  # for a derived fact: its definition in the rules
     stated_at: str | None = None  # file:line where the case states it
+    line: int | None = None  # the line of the case file that states it
     inputs: tuple["DecidingFact", ...] = ()
     open_norm: bool = False  # the value is the conclusion of an open norm: see the record's `open_norms`
 
@@ -176,8 +212,9 @@ class AppliedReading(_Model):
 
 @_record
 class ExceptionCheck(_Model):
-    condition: str
+    condition: str  # the exception as written in the rule
     status: Literal["holds", "does not hold", "not established"]
+    description: str = ""  # the exception in words, in the report's language
 
 
 @_record
@@ -199,10 +236,12 @@ class Finding(_Model):
     # on a value meaning "never established", e.g. not_assessed) | condition_false_scope_unknown (false, but the
     # record does not establish that the rule applies) | event_date_unknown
     reason: str
-    sources: tuple[SourceRef, ...]
+    sources: tuple[SourceRef, ...]  # the legal sources of the finding (secondary material aside)
+    background: tuple[BackgroundRef, ...] = ()  # secondary material: summaries, press, copies
     pinpoints_verified: bool
     decided_by: tuple[DecidingFact, ...]
     missing_facts: tuple[str, ...]  # unknown facts that could decide or change this result
+    missing_labels: tuple[str, ...] = ()  # the same facts in words, in the report's language
     # facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did
     # not fire: it was not assessed on them, so this is not "no problem found"
     not_established: tuple[str, ...] = ()
@@ -211,13 +250,26 @@ class Finding(_Model):
     judged_on_basis: str | None = None  # what that date is: the rule's `judged on` expression, or `evaluation_date`
     law_applied: str | None = None  # which version of the law was applied and why, in words
     later_case_law: str | None = None  # a CJEU judgment relied on that post-dates the event under review, and why its interpretation still applies
+    # facts the record states as `not_disclosed` (the authority has not disclosed them) that could decide or change
+    # this result: to be asked of the authority
+    not_disclosed: tuple[str, ...] = ()
+    potential_level: Outcome | None = None  # the highest level this finding could reach once they are produced
+    follow_up: str | None = None  # the request to the authority, in words
 
 
 @_record
 class FactToCollect(_Model):
-    fact: str
+    fact: str  # the fact's name in the vocabulary
+    label: str = ""  # the fact in words, in the report's language
+    question: str = ""  # the question to put to the client or the authority
+    ask: str | None = None  # who can answer it: client | authority | file
+    ask_label: str | None = None  # who can answer it, in the report's language
     could_change: tuple[str, ...]  # rules whose result this fact could decide or change
-    weight: int  # sum of the severities (high 3, medium 2, low 1) of those rules
+    level: Outcome = "INSUFFICIENT_DATA"  # the highest level a finding it could change can reach
+    severity: Literal["high", "medium", "low"] = "low"  # the severity with that level
+    key_scope: bool = False  # asked because it decides whether a rule applies at all
+    weight: int  # legal weight: 10 x the level's rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity's (high 3, medium 2, low 1); the list is ranked by it
+    not_disclosed: bool = False  # the record says the authority has not disclosed it: ask the authority
     assess: str | None = None  # an open norm: the legal test to apply (see `open_norms`), not a bare yes/no
 
 
@@ -283,10 +335,21 @@ class Problem(_Model):
         return cls(file=d.file, line=d.line, column=d.column, severity=d.severity, code=d.code, message=d.message,
                    expected=d.expected, hint=d.hint, source_line=d.source_line)
 
-    def render(self) -> str:
-        """The same text as the diagnostic it came from: position, message, the line with a caret."""
+    def diagnostic(self) -> Diagnostic:
         return Diagnostic(self.file, self.line, self.column, self.message, expected=self.expected, hint=self.hint,
-                          source_line=self.source_line, severity=self.severity, code=self.code).render()
+                          source_line=self.source_line, severity=self.severity, code=self.code)
+
+    def render(self, lang: str = "en") -> str:
+        """The same text as the diagnostic it came from: position, message, the line with a caret (the
+        words around them in `lang`; the message as it stands, see `localized`)."""
+        return self.diagnostic().render(lang)
+
+    def localized(self, lang: str) -> "Problem":
+        """This problem worded in `lang` by its code (`diagnostics.localize`); the code and position stay."""
+        d = localize(self.diagnostic(), lang)
+        if d.message == self.message and d.hint == self.hint and d.expected == self.expected:
+            return self
+        return replace(self, message=d.message, expected=d.expected, hint=d.hint)
 
 
 @_record
@@ -296,6 +359,7 @@ class RecordResult(_Model):
     record_type: str | None = None
     as_of: str | None = None
     as_of_source: str | None = None
+    as_of_basis: str | None = None  # where the evaluation date came from, in words
     policy: str | None = None
     findings: tuple[Finding, ...] = ()
     facts_to_collect: tuple[FactToCollect, ...] = ()
@@ -384,30 +448,64 @@ def render(text: str, run: CaseRun, lang: str, pack: ir.RulePack | None = None) 
         name = m.group(1)
         if name == "evaluation_date":
             return run.env.as_of.isoformat()
-        return display(run.env.value(name), lang, labels.get(name, {}).get(lang))
+        value = run.shown[name] if name in run.shown else run.env.value(name)
+        return display(value, lang, labels.get(name, {}).get(lang))
     labels = pack.value_labels if pack is not None else {}
     return _PLACEHOLDER.sub(value, text)
 
 
-def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any], depth: int = 0) -> DecidingFact:
+_RULE_WORD = {"en": "rule", "nl": "regel"}
+_LINE_WORD = {"en": "line", "nl": "regel"}
+_FILE_WORD = {"en": "file", "nl": "dossier"}
+_FROM_WORD = {"en": "computed from", "nl": "berekend uit"}
+_LEVEL_WORDS = {
+    "en": {"BREACH": "breach", "RISK": "risk", "CONTESTED": "contested interpretation", "INSUFFICIENT_DATA":
+           "insufficient data", "OK": "no problem found", "NOT_APPLICABLE": "not applicable"},
+    "nl": {"BREACH": "schending", "RISK": "risico", "CONTESTED": "omstreden uitleg", "INSUFFICIENT_DATA":
+           "onvoldoende gegevens", "OK": "geen probleem gevonden", "NOT_APPLICABLE": "niet van toepassing"},
+}
+
+
+def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any], lang: str,
+              depth: int = 0) -> DecidingFact:
+    words = lang if lang in _RULE_WORD else "en"
     if name.startswith("rule:"):
         rid = name[5:]
         res = run.env.results.get(rid)
-        return DecidingFact(name=f"{rid} fires", value=res.outcome if res else "NOT_APPLICABLE")
+        outcome = res.outcome if res else "NOT_APPLICABLE"
+        head = f"{_RULE_WORD[words]} {rid}"
+        return DecidingFact(name=f"{rid} fires", value=outcome, label=head,
+                            text=f"{head}: {_LEVEL_WORDS[words][outcome]}")
+    label = wording.label(name, pack, lang)
     if name == "evaluation_date":
-        return DecidingFact(name=name, value=run.env.as_of.isoformat())
+        return DecidingFact(name=name, value=run.env.as_of.isoformat(), label=label,
+                            text=f"{label}: {long_date(run.env.as_of, lang)}")
+    raw = _value_shown(name, run)
+    shown = f"{label}: {wording.value(name, raw, pack, lang)}"
     origin = origins.get(name)
     stated_at = f"{origin.file}:{origin.line}" if origin is not None and origin.line else None
     d = pack.define(name)
     if d is not None and name not in run.env.given_derived:
         inputs: tuple[DecidingFact, ...] = ()
         if depth < 3:
-            inputs = tuple(_deciding(dep, run, pack, origins, depth + 1) for dep in d.deps
-                           if run.env.value(dep) is not UNKNOWN)
-        return DecidingFact(name=name, value=to_json(run.env.value(name)), derived=True, definition=d.expr.text,
-                            inputs=inputs, open_norm=name in pack.open_norms)
-    return DecidingFact(name=name, value=to_json(run.env.value(name)), stated_at=stated_at,
+            inputs = tuple(_deciding(dep, run, pack, origins, lang, depth + 1) for dep in d.deps
+                           if _value_shown(dep, run) is not UNKNOWN and not _constant(dep, pack))
+        if inputs:
+            parts = [f"{i.label} ({wording.value(i.name, _value_shown(i.name, run), pack, lang)})"
+                     if not i.name.endswith(" fires") else i.text for i in inputs]
+            shown += f" — {_FROM_WORD[words]} {wording.join(parts, lang)}"
+        return DecidingFact(name=name, value=to_json(raw), label=label, text=shown, derived=True,
+                            definition=d.expr.text, inputs=inputs, open_norm=name in pack.open_norms)
+    line = origin.line if origin is not None and origin.line else None
+    if line:
+        shown += f" ({_FILE_WORD[words]}, {_LINE_WORD[words]} {line})"
+    return DecidingFact(name=name, value=to_json(raw), label=label, text=shown, stated_at=stated_at, line=line,
                         open_norm=name in pack.open_norms)
+
+
+def _value_shown(name: str, run: CaseRun) -> Any:
+    """The value a report shows: the run's, unless it computed with a stand-in (a day of a month-precise date)."""
+    return run.shown[name] if name in run.shown else run.env.value(name)
 
 
 def _constant(name: str, pack: ir.RulePack) -> bool:
@@ -416,10 +514,66 @@ def _constant(name: str, pack: ir.RulePack) -> bool:
     return d is not None and not d.deps and not d.in_vocabulary
 
 
-def source_ref(c: ir.Citation, pack: ir.RulePack) -> SourceRef:
-    src = pack.sources[c.source]
-    return SourceRef(source=c.source, title=src.title, pinpoint=c.pinpoint, verified=c.verified, ecli=src.ecli,
-                     celex=src.celex, hudoc=src.hudoc, url=src.url, source_status=src.status)
+def source_ref(c: ir.Citation, s: ir.Source, lang: str) -> SourceRef:
+    """A citation as every report shows it: the court-style text, what it is cited for, the mark."""
+    return SourceRef(source=c.source, kind=s.kind, citation=citations.citation(c, s, lang),
+                     title=s.text("titles", lang) or s.title, pinpoint=citations.pinpoint(c, s, lang),
+                     about=c.about_text(lang), verified=c.verified, footnote=citations.footnote(c, s),
+                     note=citations.wording_note(c, s, lang), ecli=s.ecli, celex=s.celex, hudoc=s.hudoc,
+                     url=citations.link(s, lang), source_status=s.status)
+
+
+def _short_name(s: ir.Source, lang: str) -> str:
+    return s.text("parties", lang) or s.text("shorts", lang) or s.text("acts", lang) or s.text("titles", lang) or s.name
+
+
+def sources_and_background(rule: ir.Rule, pack: ir.RulePack, lang: str) -> tuple[tuple[SourceRef, ...], tuple[BackgroundRef, ...]]:
+    """The body's sources, and the background: secondary sources cited, and the secondary copies or
+    summaries consulted for the body's sources (once each)."""
+    body: list[SourceRef] = []
+    background: list[BackgroundRef] = []
+    seen: set[str] = set()
+    for c in rule.citations:
+        s = pack.sources[c.source]
+        if s.kind == "secondary":
+            background.append(BackgroundRef(source=s.name, title=s.text("titles", lang) or s.title,
+                                            about=c.about_text(lang), url=citations.link(s, lang)))
+            continue
+        body.append(source_ref(c, s, lang))
+        for b in s.backgrounds:
+            if b.url in seen:
+                continue
+            seen.add(b.url)
+            background.append(BackgroundRef(source=s.name, title=b.label(lang), relates_to=_short_name(s, lang), url=b.url))
+    return tuple(body), tuple(background)
+
+
+def _potential(res: RuleResult, run: CaseRun, withheld: frozenset[str]) -> tuple[tuple[str, ...], str | None]:
+    """The undisclosed facts that could change this result, and the highest level it could then reach (at
+    least its own): a grade that holds or is open on one of them, with a scope that is not false."""
+    asked = tuple(sorted(res.missing & withheld))
+    if not asked:
+        return (), None
+    rule = res.rule
+    top = res.outcome
+    scope = _evaluate(rule.applies, run.env) if rule.applies is not None else None
+    if scope is not None and scope.value is False:
+        return asked, top
+    scope_open = scope is not None and scope.value is UNKNOWN
+    for g in rule.grades:
+        v = _evaluate(g.expr, run.env)
+        if v.value is False:
+            continue
+        open_here = (v.value is UNKNOWN and bool(v.missing & withheld)) or \
+            (v.value is True and scope_open and bool(scope.missing & withheld))  # type: ignore[union-attr]
+        if open_here and ir.OUTCOME_RANK[g.level] > ir.OUTCOME_RANK[top]:
+            top = g.level
+    return asked, top
+
+
+def _ref(c: ir.Citation, pack: ir.RulePack, lang: str) -> SourceRef:
+    """A reading's or an open norm's citation, court-style like a rule's."""
+    return source_ref(c, pack.sources[c.source], lang)
 
 
 def _reading_outcome(rr: ReadingResult, run: CaseRun, pack: ir.RulePack, lang: str) -> ReadingOutcome:
@@ -428,7 +582,7 @@ def _reading_outcome(rr: ReadingResult, run: CaseRun, pack: ir.RulePack, lang: s
     return ReadingOutcome(
         name=r.name, held_by=render(r.text("holder", lang), run, lang, pack), level=level,  # type: ignore[arg-type]
         severity=rr.result.severity if level in ir.LEVELS or level == "INSUFFICIENT_DATA" else None,  # type: ignore[arg-type]
-        sources=tuple(source_ref(c, pack) for c in r.held_by), argument=render(r.text("argument", lang), run, lang, pack),
+        sources=tuple(_ref(c, pack, lang) for c in r.held_by), argument=render(r.text("argument", lang), run, lang, pack),
         applied=rr.applied)
 
 
@@ -452,22 +606,25 @@ def _applied(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str) -> tup
     reading = next(r for _, r in applied.replaced)
     return AppliedReading(
         name=applied.reading, held_by=render(reading.text("holder", lang), run, lang, pack),
-        sources=tuple(source_ref(c, pack) for c in reading.held_by), argument=render(reading.text("argument", lang), run, lang, pack),
-        settled_by=source_ref(applied.settled_by, pack) if applied.settled_by is not None else None,
+        sources=tuple(_ref(c, pack, lang) for c in reading.held_by), argument=render(reading.text("argument", lang), run, lang, pack),
+        settled_by=_ref(applied.settled_by, pack, lang) if applied.settled_by is not None else None,
         settled_from=applied.settled_from.isoformat() if applied.settled_from is not None else None), held
 
 
-def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any]) -> Finding:
+def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any],
+            withheld: frozenset[str] = frozenset()) -> Finding:
     rule = res.rule
-    sources = tuple(source_ref(c, pack) for c in rule.citations)
+    sources, background = sources_and_background(rule, pack, lang)
     note = rule.text("notes", lang)
     reason, open_facts = _why_not(res, run, pack)
+    asked, potential = _potential(res, run, withheld) if withheld else ((), None)
     readings = tuple(_reading_outcome(rr, run, pack, lang) for rr in reading_results(pack, res, run.env))
     applied, held = _applied(res, run, pack, lang)
     decided = res.decided
     message = (render(rule.text("messages", lang), run, lang, pack) if res.fired
-               else quiet_message(res.outcome, reason, lang, res.missing, _stated(open_facts, run, pack, lang),
-                                  judged_on=res.judged_on, judged_basis=res.judged_basis))
+               else quiet_message(res.outcome, reason, lang, _missing_list(res.missing, pack, lang),
+                                  _stated(open_facts, run, pack, lang),
+                                  judged_on=res.judged_on, judged_basis=event_words(res, pack, lang)))
     if held is not None and res.outcome == "OK" and applied is not None:  # OK because the reading applied says so
         reason = "reading"
         decided = decided | held
@@ -482,15 +639,25 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
         rule_message=render(rule.text("messages", lang), run, lang, pack),
         readings=readings, reading_applied=applied,
         note=render(note, run, lang, pack) if note else None,
-        reason=reason, sources=sources, pinpoints_verified=rule.verified,
-        decided_by=tuple(_deciding(n, run, pack, origins) for n in sorted(decided) if not _constant(n, pack)),
-        missing_facts=tuple(sorted(res.missing)), not_established=open_facts,
-        exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status) for e in res.exceptions),  # type: ignore[arg-type]
+        reason=reason, sources=sources, background=background, pinpoints_verified=rule.verified,
+        decided_by=tuple(_deciding(n, run, pack, origins, lang) for n in sorted(decided) if not _constant(n, pack)),
+        missing_facts=tuple(sorted(res.missing)),
+        missing_labels=tuple(wording.label(n, pack, lang) for n in sorted(res.missing)),
+        not_established=open_facts,
+        exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status,  # type: ignore[arg-type]
+                                        description=wording.expr(node, pack, lang))
+                         for e, node in zip(res.exceptions, rule.unless)),
         judged_on=res.judged_on.isoformat() if res.judged_on else None,
         judged_on_basis=res.judged_basis or None,
-        law_applied=law_applied(res, lang),
+        law_applied=law_applied(res, lang, pack),
         later_case_law=later_case_law(res, pack, lang),
+        not_disclosed=asked, potential_level=potential,  # type: ignore[arg-type]
+        follow_up=follow_up([wording.label(n, pack, lang) for n in asked], res.outcome, potential, lang) if asked else None,
     )
+
+
+ASK_WORDS = {"en": {"client": "the client", "authority": "the authority", "file": "the file"},
+             "nl": {"client": "de cliënt", "authority": "de overheid", "file": "het dossier"}}
 
 
 def _why_not(res: RuleResult, run: CaseRun, pack: ir.RulePack) -> tuple[str, tuple[str, ...]]:
@@ -533,13 +700,18 @@ def _value_of(run: CaseRun, name: str) -> Any:
 
 
 def _stated(names: tuple[str, ...], run: CaseRun, pack: ir.RulePack, lang: str) -> list[str]:
-    """Facts in a 'not established' message: with the value the record gives, where it gives one."""
+    """Facts in a 'not established' message, in words: with the value the record gives, where it gives one."""
     out = []
     for name in names:
         value = run.env.facts.get(name, UNKNOWN)
-        out.append(name if value is UNKNOWN else
-                   f"{name}: {display(value, lang, pack.value_labels.get(name, {}).get(lang))}")
+        label = wording.label(name, pack, lang)
+        out.append(label if value is UNKNOWN else f"{label}: {wording.value(name, value, pack, lang)}")
     return out
+
+
+def _missing_list(names: Iterable[str], pack: ir.RulePack, lang: str) -> list[str]:
+    """Unknown facts in a message, in words (`wording.why_not` joins them)."""
+    return sorted(wording.label(n, pack, lang) for n in names)
 
 
 def _collectable(names: Iterable[str], pack: ir.RulePack) -> tuple[str, ...]:
@@ -571,25 +743,38 @@ def _inputs(d: ir.Define, pack: ir.RulePack) -> set[str]:
     return out
 
 
-def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack, lang: str = "en") -> tuple[FactToCollect, ...]:
-    """Unknown facts ranked by how many findings, and how severe, they could decide or change."""
-    weight: dict[str, int] = {}
-    rules: dict[str, set[str]] = {}
-    for f in findings:
-        w = ir.SEVERITY_RANK.get(f.severity or "low", 1)
-        for name in f.missing_facts:
-            if name not in pack.fact_types or (pack.define(name) is not None and not pack.define(name).in_vocabulary):  # type: ignore[union-attr]
-                continue
-            weight[name] = weight.get(name, 0) + w
-            rules.setdefault(name, set()).add(f.rule)
-    for name in list(weight):  # a computed fact whose inputs are listed too: collect the inputs
-        d = pack.define(name)
-        if d is not None and any(dep in weight for dep in _inputs(d, pack)):
-            del weight[name]
-    ranked = sorted(weight, key=lambda n: (-weight[n], -len(rules[n]), n))
-    norms = pack.open_norms
-    return tuple(FactToCollect(fact=n, could_change=tuple(sorted(rules[n])), weight=weight[n],
-                               assess=norms[n].words(lang) if n in norms else None) for n in ranked)
+def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack, run: CaseRun | None = None,
+                     lang: str = "en", withheld: frozenset[str] = frozenset()) -> tuple[FactToCollect, ...]:
+    """The facts a lawyer should collect, as questions, ranked by legal weight (`normcheck.collect`)."""
+    facts = dict(run.env.facts) if run is not None else {}
+    as_of = run.env.as_of if run is not None else None
+    out = []
+    for c in collect.rank(findings, pack, facts, as_of):
+        text = pack.fact_texts.get(c.fact)
+        label = wording.label(c.fact, pack, lang)
+        question = (text.question(lang) if text is not None else None) or label
+        ask = text.ask if text is not None else None
+        out.append(FactToCollect(fact=c.fact, label=label, question=question, ask=ask,
+                                 ask_label=ASK_WORDS.get(lang, ASK_WORDS["en"]).get(ask) if ask else None,
+                                 could_change=tuple(sorted(c.rules)), level=c.level,  # type: ignore[arg-type]
+                                 severity=c.severity, key_scope=c.key_scope, weight=c.weight,  # type: ignore[arg-type]
+                                 not_disclosed=c.fact in withheld,
+                                 assess=pack.open_norms[c.fact].words(lang) if c.fact in pack.open_norms else None))
+    return tuple(out)
+
+
+def as_of_words(source: str | None, pack: ir.RulePack, lang: str) -> str | None:
+    """Where the evaluation date came from, in words."""
+    nl = lang == "nl"
+    if source is None:
+        return None
+    if source == "as_of":
+        return "de peildatum in het dossier" if nl else "the evaluation date in the file"
+    if source == "--as-of":
+        return "de optie --as-of" if nl else "the --as-of option"
+    if source == "today":
+        return "vandaag" if nl else "today"
+    return wording.label(source, pack, lang)
 
 
 def _open_norm_facts(d: DecidingFact) -> list[str]:
@@ -632,7 +817,7 @@ def open_norm_checks(findings: tuple[Finding, ...], record: Any, run: CaseRun, p
         origin = origins.get(name)
         given = assessments.get(name)
         examined = set(given.criteria_examined) if given is not None else None
-        criteria = tuple(CriterionCheck(id=c.id, text=c.words(lang), source=source_ref(c.citation, pack),
+        criteria = tuple(CriterionCheck(id=c.id, text=c.words(lang), source=_ref(c.citation, pack, lang),
                                         examined=(c.id in examined) if examined is not None else None)
                          for c in norm.criteria)
         seen: dict[tuple[str, str], SourceRef] = {}
@@ -659,7 +844,8 @@ def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> Re
     origins = dict(record.origins)
     rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
     results = sorted(run.results, key=lambda r: (rank.get(r.rule.family, len(rank)), r.rule.family, r.rule.line))
-    findings = tuple(finding(r, run, pack, lang, origins) for r in results)
+    withheld = frozenset(getattr(record, "not_disclosed", ()))
+    findings = tuple(finding(r, run, pack, lang, origins, withheld) for r in results)
     problems = [Problem.of(w) for w in record.warnings]
     for m in run.mismatches:
         o = origins.get(m.name)
@@ -678,8 +864,9 @@ def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> Re
     return RecordResult(
         id=record.id, file=record.file, record_type=record.record_type, as_of=record.as_of.isoformat(),
         as_of_source=record.as_of_source, policy=record.policy_id, findings=findings,
-        facts_to_collect=facts_to_collect(findings, pack, lang),
+        facts_to_collect=facts_to_collect(findings, pack, run, lang, withheld),
         open_norms=open_norm_checks(findings, record, run, pack, lang), problems=tuple(problems),
+        as_of_basis=as_of_words(record.as_of_source, pack, lang),
     )
 
 

@@ -167,7 +167,22 @@ class If(Node):
 
 
 @dataclass(frozen=True)
+class Background:
+    """Secondary material consulted for a source (a case summary, a blog, an excerpt): listed as
+    background, never as the source of a pinpoint."""
+
+    url: str
+    labels: tuple[tuple[str, str], ...]  # (lang, what it is)
+
+    def label(self, lang: str) -> str:
+        items = dict(self.labels)
+        return items.get(lang) or items.get("en") or self.url
+
+
+@dataclass(frozen=True)
 class Source:
+    """A legal source, with the data a court citation is built from (`normcheck.citations`)."""
+
     name: str
     title: str
     ecli: str | None = None
@@ -175,15 +190,38 @@ class Source:
     hudoc: str | None = None
     url: str | None = None
     date: dt.date | None = None
-    court: str | None = None
+    court: str | None = None  # a court code of citations.COURTS (cjeu, ecthr, ecsr, abrvs, rb)
     status: str | None = None
+    kind: str = ""  # judgment | decision | reference | legislation | policy | secondary ("": not declared)
+    formation: str | None = None  # grand_chamber, plenary, chamber, …
+    cases: tuple[str, ...] = ()  # case numbers (C-441/19; joined cases; complaint 90/2013)
+    applications: tuple[str, ...] = ()  # ECtHR application numbers
+    titles: tuple[tuple[str, str], ...] = ()  # (lang, full title); English is `title`
+    parties: tuple[tuple[str, str], ...] = ()  # (lang, the case's short name as cited)
+    acts: tuple[tuple[str, str], ...] = ()  # (lang, the act's designation: "Directive 2008/115/EC")
+    shorts: tuple[tuple[str, str], ...] = ()  # (lang, the act's short name: "Return Directive")
+    seats: tuple[tuple[str, str], ...] = ()  # (lang, a national court's seat: "Den Haag (zp. Haarlem)")
+    backgrounds: tuple[Background, ...] = ()
+
+    def text(self, field_name: str, lang: str) -> str | None:
+        """A per-language attribute in `lang` (English as a fallback)."""
+        if field_name == "titles":
+            items = {"en": self.title, **dict(self.titles)}
+        else:
+            items = dict(getattr(self, field_name))
+        return items.get(lang) or items.get("en")
 
 
 @dataclass(frozen=True)
 class Citation:
     source: str
-    pinpoint: str
+    pinpoint: str  # the locator as written in the rule file ("" for the source as a whole)
     verified: bool
+    about: tuple[tuple[str, str], ...] = ()  # (lang, what the pinpoint is cited for)
+
+    def about_text(self, lang: str) -> str | None:
+        items = dict(self.about)
+        return items.get(lang) or items.get("en")
 
 
 @dataclass(frozen=True)
@@ -196,6 +234,7 @@ class Define:
     docs: tuple[tuple[str, str], ...] = ()
     file: str = ""
     line: int = 0
+    labels: tuple[tuple[str, str], ...] = ()  # (lang, what the derived fact is, in a few words)
 
 
 # What a reading of a contested grade may give: a level a rule can raise, or OK (on that reading the
@@ -275,6 +314,7 @@ class Rule:
     file: str = ""
     line: int = 0
     applied: Applied | None = None  # evaluated under one reading (a run's choice, or a settled question)
+    version_labels: tuple[tuple[str, str], ...] = ()  # (lang, the version in words) beyond the English `version`
     # An added rule that takes a bundled rule's place (`replaces TQ-04a because …`): the id it
     # replaces and why, per language. `layer`: 0 the bundled rules, i the i-th added rule folder.
     replaces: str | None = None
@@ -289,6 +329,10 @@ class Rule:
     def text(self, field_name: str, lang: str) -> str:
         items = dict(getattr(self, field_name))
         return items.get(lang) or items.get("en") or ""
+
+    def version_text(self, lang: str) -> str:
+        """The version's name in `lang` (`version "old Art. 27(1)" nl "oud art. 27 lid 1"`)."""
+        return dict(self.version_labels).get(lang) or self.version or ""
 
     @property
     def windowed(self) -> bool:
@@ -349,6 +393,26 @@ class OpenNorm:
 
 
 @dataclass(frozen=True)
+class FactText:
+    """How reports name a fact and how a lawyer asks for it (rules/vocabulary/*.yaml; for a derived
+    fact that is only a `define`, its `label`)."""
+
+    family: str = ""
+    labels: tuple[tuple[str, str], ...] = ()  # (lang, the fact's name in words)
+    questions: tuple[tuple[str, str], ...] = ()  # (lang, the question to the client or the authority)
+    ask: str | None = None  # client | authority | file: who can answer it
+    ask_instead: str | None = None  # ask for this fact instead (date_of_birth -> the age in months)
+
+    def label(self, lang: str) -> str | None:
+        items = dict(self.labels)
+        return items.get(lang) or items.get("en")
+
+    def question(self, lang: str) -> str | None:
+        items = dict(self.questions)
+        return items.get(lang) or items.get("en")
+
+
+@dataclass(frozen=True)
 class AddedFolder:
     """A rule folder added to the bundled rules (`--add-rules DIR`, `normcheck_rules`)."""
 
@@ -368,6 +432,7 @@ class RulePack:
     files: tuple[str, ...]
     value_labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # fact -> lang -> value -> words
     open_norms: dict[str, OpenNorm] = field(default_factory=dict)  # fact -> the legal test behind it (vocabulary)
+    fact_texts: dict[str, FactText] = field(default_factory=dict)  # fact or define -> its words and question
     not_established: dict[str, frozenset[str]] = field(default_factory=dict)  # fact -> values meaning "never established"
     # With added rule folders: `digest` identifies the whole pack as run, `base_digest` the bundled
     # rules (or `--rules DIR`) alone, `added` each added folder. Without: base_digest == digest.

@@ -50,9 +50,12 @@ def write_output(output: str, text: str) -> None:
                                      code="NC-P006")]) from None
 
 
-def open_output(output: str) -> TextIO:
-    """The report file, opened for a report written as the batch runs (a failure is an input error)."""
+def open_output(output: str, binary: bool = False) -> Any:
+    """The report file, opened for a report written as the batch runs (a failure is an input error);
+    `binary` for a format that writes bytes (a .docx)."""
     try:
+        if binary:
+            return open(output, "wb")  # noqa: SIM115 (the caller closes it)
         return open(output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (the caller closes it)
     except OSError as exc:
         raise InputError([Diagnostic(output, None, None, f"cannot write the report: {exc.strerror or exc}",

@@ -20,6 +20,7 @@ from . import ir
 from .diagnostics import Diagnostic, InputError, did_you_mean, one_of
 
 KINDS = ("bool", "int", "decimal", "date", "enum", "set", "text", "country")
+DISCLOSABLE = ("bool", "enum")  # the kinds that take `not_disclosed` (unless a fact opts out)
 RANGED = ("int", "decimal", "date")
 # Used when the vocabulary declares no `limits:` (record.yaml does): no value outside these is a fact of a case.
 DEFAULT_LIMITS: dict[str, tuple[Any, Any]] = {
@@ -42,12 +43,18 @@ class FactSpec:
     line: int = 0
     labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (lang, ((value, label), …)) for reports
     range: tuple[Any, Any] | None = None  # (lowest, highest) value a case may state, for numbers and dates
-    question: tuple[tuple[str, str], ...] = ()  # (lang, question) for a form asking for this fact
+    question: tuple[tuple[str, str], ...] = ()  # (lang, question) to the client or the authority, for forms and reports
     help: tuple[tuple[str, str], ...] = ()  # (lang, help text) where the vocabulary gives one per language
     open_norm: ir.OpenNorm | None = None  # the fact is the conclusion of an open norm: the test a court applies
+    label_texts: tuple[tuple[str, str], ...] = ()  # (lang, the fact's name in words, for reports)
+    ask: str | None = None  # who can answer the question: client | authority | file
+    ask_instead: str | None = None  # a fact asked for instead of this one (date_of_birth -> age in months)
     # Values that say the fact was never established (e.g. `not_assessed`): a rule that fails only on such
     # a value was not assessed, and a report must not call that "no problem found".
     not_established: tuple[str, ...] = ()
+    # `not_disclosed` (the authority has not disclosed it) is allowed for every enum and bool fact unless the
+    # vocabulary says `not_disclosed: false` for it (a fact only the client can know).
+    disclosable: bool = False
 
     def label(self, value: str, lang: str) -> str | None:
         """How a report or a form in `lang` words `value` (None: the vocabulary gives no wording)."""
@@ -110,6 +117,7 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
     titles: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     problems: list[Diagnostic] = []
     pending_refs: list[tuple[str, str, str, int]] = []
+    pending_instead: list[tuple[str, str, str, int]] = []
     limits = dict(DEFAULT_LIMITS)
     declared: dict[str, tuple[Any, Any]] = {}
     public: set[str] = set()
@@ -166,8 +174,10 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
                     values = None
                 elif isinstance(raw, list):
                     values = tuple(str(v) for v in raw)
-                    if "unknown" in values:
-                        problems.append(Diagnostic(name, line, 1, f"`unknown` is implied for every enum; remove it from `{fact}`", code="NC-F022"))
+                    for implied in ("unknown", "not_disclosed"):
+                        if implied in values:
+                            problems.append(Diagnostic(name, line, 1, f"`{implied}` is implied for every enum; remove it from `{fact}`",
+                                                       code="NC-F022"))
                 elif "values_of" in spec:
                     pending_refs.append((fact, str(spec["values_of"]), name, line))
                 elif kind == "enum":
@@ -180,8 +190,14 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
                 question=_texts(spec.get("question"), name, line, f"`question` of `{fact}`", problems),
                 help=_texts(spec.get("help"), name, line, f"`help` of `{fact}`", problems),
                 open_norm=_open_norm(spec.get("open_norm"), fact, name, line, problems) if "open_norm" in spec else None,
+                label_texts=_texts(spec.get("label"), name, line, f"`label` of `{fact}`", problems),
+                ask=_ask(spec.get("ask"), name, line, fact, problems),
+                ask_instead=str(spec["ask_instead"]) if spec.get("ask_instead") is not None else None,
                 not_established=_not_established(spec.get("not_established"), values, name, line, fact, problems),
+                disclosable=_disclosable(spec.get("not_disclosed", True), kind, name, line, fact, problems),
             )
+            if spec.get("ask_instead") is not None:
+                pending_instead.append((fact, str(spec["ask_instead"]), name, line))
             if "range" in spec:
                 ranges.append((fact, spec["range"], name, line))
     for fact, ref, file, line in pending_refs:
@@ -191,6 +207,10 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
             continue
         old = facts[fact]
         facts[fact] = replace(old, values=target.values, labels=old.labels or target.labels)
+    for fact, other, file, line in pending_instead:
+        if other not in facts:
+            problems.append(Diagnostic(file, line, 1, f"`ask_instead: {other}` of `{fact}` names no fact",
+                                       hint=did_you_mean(other, facts)))
     limits.update(declared)
     explicit: dict[str, tuple[Any, Any]] = {}
     for fact, value, file, line in ranges:
@@ -234,6 +254,20 @@ def _texts(raw: Any, file: str, line: int, what: str, problems: list[Diagnostic]
                                    code="NC-F024"))
         return ()
     return tuple(sorted((str(k), str(v)) for k, v in raw.items()))
+
+
+ASK = ("client", "authority", "file")
+
+
+def _ask(raw: Any, file: str, line: int, fact: str, problems: list[Diagnostic]) -> str | None:
+    """`ask: client | authority | file`: who can answer the fact's question."""
+    if raw is None:
+        return None
+    if str(raw) not in ASK:
+        problems.append(Diagnostic(file, line, 1, f"`ask` of `{fact}` must be one of {', '.join(ASK)}, not `{raw}`",
+                                   code="NC-F024"))
+        return None
+    return str(raw)
 
 
 def _labels(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact: str,
@@ -297,6 +331,14 @@ def _open_norm(raw: Any, fact: str, file: str, line: int, problems: list[Diagnos
         criteria.append(ir.Criterion(str(cid), (("en", str(item["en"])), ("nl", str(item["nl"]))),
                                      ir.Citation(str(item["source"]), str(item["pinpoint"]), item["verified"])))
     return ir.OpenNorm(fact, test, tuple(criteria), file, line)
+def _disclosable(raw: Any, kind: str, file: str, line: int, fact: str, problems: list[Diagnostic]) -> bool:
+    """`not_disclosed: false` opts a fact out of `not_disclosed`; only enum and bool facts take it at all."""
+    if not isinstance(raw, bool):
+        problems.append(Diagnostic(file, line, 1, f"`not_disclosed` of `{fact}` must be true or false", code="NC-F022"))
+        return False
+    return raw and kind in DISCLOSABLE
+
+
 def _not_established(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact: str,
                      problems: list[Diagnostic]) -> tuple[str, ...]:
     if raw is None:

@@ -4,6 +4,11 @@ Both engines read the same IR. On every case they must agree on which rules fire
 level; a disagreement is a defect in normcheck and is reported, never silently resolved. Where
 durable-rules does not import (2.0.28 built on Python 3.13 without the README's CPPFLAGS) the
 evaluator runs alone and the receipt says so.
+
+A date known to the month only (`MonthDate`, `2025-03`) is never given an invented day: the case is
+run (by both engines) with each such date on the first and on the last day of its month — with
+several, every combination of those extremes — and a rule's result stands only when all runs agree
+on it; otherwise it is INSUFFICIENT_DATA (reason `date_day_unknown`) naming the dates (`months.py`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from .. import ir
+from ..values import MonthDate
+from .durable_functions import version_candidates, versions_cover
 from .evaluate import Env, Mismatch, RuleResult, candidate_versions, covers_until, evaluate
+from .months import combine, variants
 
 
 @dataclass
@@ -23,6 +31,10 @@ class CaseRun:
     results: list[RuleResult]
     mismatches: list[Mismatch]
     disagreements: list[str] = field(default_factory=list)
+    # How a report shows a value when it is not the one the run computed with: a month-precise date
+    # (`2025-03`), a derived value that differs between its first and last day (`182–183`), a fact the
+    # authority has not disclosed.
+    shown: dict[str, Any] = field(default_factory=dict)
 
 
 class Engine:
@@ -54,6 +66,14 @@ class Engine:
         return "normcheck three-valued evaluator only (durable-rules disabled)"
 
     def run(self, facts: Mapping[str, Any], as_of: dt.date, stated: Iterable[str] | None = None) -> CaseRun:
+        """Both engines on one case; a month-precise date is run on the extremes of its month."""
+        months = {k: v for k, v in facts.items() if isinstance(v, MonthDate)}
+        if not months:
+            return self._run(facts, as_of, stated)
+        stated = None if stated is None else frozenset(stated)
+        return combine(self.pack, [self._run(f, as_of, stated) for f in variants(facts, months)], months)
+
+    def _run(self, facts: Mapping[str, Any], as_of: dt.date, stated: Iterable[str] | None = None) -> CaseRun:
         env, results, mismatches = evaluate(self.pack, facts, as_of, stated)
         run = CaseRun(env, results, mismatches)
         if self.durable is not None:
@@ -82,8 +102,8 @@ class Engine:
         if not marks:
             return None
         if res.rule.judged_on is not None and res.judged_on is None:
-            versions = candidate_versions(tuple(self.pack.versions(res.rule.id)), as_of)
-            if not covers_until(versions, as_of) or any(v.key not in marks for v in versions):
+            versions = version_candidates(tuple(self.pack.versions(res.rule.id)), as_of)
+            if not versions_cover(versions, as_of) or any(v.key not in marks for v in versions):
                 return None
             grades = {(v.grades[marks[v.key]].level, v.grades[marks[v.key]].severity) for v in versions}
             return next(iter(grades)) if len(grades) == 1 else None

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..diagnostics import Diagnostic, InputError, did_you_mean, one_of
-from ..values import UNKNOWN
+from ..values import MAX_MONTH_DATES, NOT_DISCLOSED, UNKNOWN, MonthDate
 from ..vocabulary import Vocabulary
 from . import guard, yamlio
 from .model import PACK_HASH, RECORD_TYPES, Expectation, Parsed, case_model, quick_parse
@@ -63,6 +63,8 @@ class Record:
     note: str | None = None
     warnings: tuple[Diagnostic, ...] = ()
     assessments: dict[str, Assessed] = field(default_factory=dict)  # open norm -> what the record says was examined
+    # facts stated as `not_disclosed`: unknown to the engine, a request to the authority in the report
+    not_disclosed: frozenset[str] = frozenset()
     pinned_against: str | None = None  # the rule pack (SHA-256 or its first hex digits) the pins were written against
 
 
@@ -134,11 +136,14 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
                                    f"evaluates ({lo.isoformat()} to {hi.isoformat()})")])
     facts: dict[str, Any] = {}
     origins: dict[str, FactOrigin] = {}
+    withheld: set[str] = set()
     for fname in sorted(parsed.facts):
         value = parsed.facts[fname]
         line, col = doc.where(("facts", fname), key=True)
         origins[fname] = FactOrigin(doc.file, line, col, _line(doc, line))
-        if value is not UNKNOWN:
+        if value is NOT_DISCLOSED:
+            withheld.add(fname)
+        elif value is not UNKNOWN:
             facts[fname] = value
     for top in ("member_state",):
         top_value = getattr(parsed, top)
@@ -170,7 +175,23 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
                     continue
                 facts[fname] = value
                 origins[fname] = pol.origins.get(fname, FactOrigin(pol.file, None, None, None))
+            for fname in sorted(pol.not_disclosed):
+                if fname in origins:  # the case states it too: the same error as for any fact
+                    mine = origins[fname]
+                    problems.append(Diagnostic(doc.file, mine.line, mine.column,
+                                               f"`{fname}` is stated both in this case and in the policy it names",
+                                               hint="state a policy parameter once: in the policy record, or in the case without `policy:`",
+                                               source_line=mine.source_line))
+                    continue
+                withheld.add(fname)
+                origins[fname] = pol.origins.get(fname, FactOrigin(pol.file, None, None, None))
             warnings.extend(pol.warnings)
+    months = sorted(n for n, v in facts.items() if isinstance(v, MonthDate))
+    if len(months) > MAX_MONTH_DATES:
+        problems.append(doc.diag(("facts", months[MAX_MONTH_DATES]), f"`{months[MAX_MONTH_DATES]}`: at most {MAX_MONTH_DATES} "
+                                 "dates of a case may be known to the month only (YYYY-MM)", key=True,
+                                 hint="give the day (YYYY-MM-DD) of the dates that are known; normcheck evaluates every "
+                                      "combination of the first and last days of the others"))
     if problems:
         raise InputError(capped(problems) + capped(warnings))
     as_of, source = _as_of(parsed, facts, today)
@@ -183,7 +204,8 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
         id=parsed.id, file=doc.file, record_type=parsed.record_type, as_of=as_of, as_of_source=source,
         facts=facts, origins=origins, expect=dict(parsed.expect) if parsed.expect is not None else None,
         expect_lines=expect_lines, policy_id=policy_id, policy_file=policy_file, note=parsed.note,
-        warnings=tuple(capped(warnings)), assessments=assessed, pinned_against=parsed.pinned_against,
+        warnings=tuple(capped(warnings)), assessments=assessed, not_disclosed=frozenset(withheld),
+        pinned_against=parsed.pinned_against,
     )
 
 
@@ -199,6 +221,8 @@ def _as_of(parsed: Parsed, facts: dict[str, Any], today: dt.date) -> tuple[dt.da
         value = facts.get(name)
         if isinstance(value, dt.date):
             return value, name
+        if isinstance(value, MonthDate):  # what has happened by the end of that month
+            return value.last, name
     return today, "today"
 
 

@@ -19,18 +19,21 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 from typing import Any, Callable
 
-from pydantic import BaseModel
-
 from ..diagnostics import printable
-from ..findings import DecidingFact, ExceptionCheck, FactToCollect, Finding, Problem, RecordResult
+from ..findings import (BackgroundRef, DecidingFact, ExceptionCheck, FactToCollect, Finding, Problem, RecordResult,
+                        SourceRef)
 
 _MD_SPECIAL = re.compile(r"([\\`<>\[\]|])")
 
 # Fields that the Markdown renderer puts inside `code spans`.
 _CODE_FIELDS = {(RecordResult, "file"), (Problem, "file"), (FactToCollect, "fact"), (Finding, "missing_facts"),
+                (DecidingFact, "name"), (DecidingFact, "definition"), (DecidingFact, "stated_at"),
                 (ExceptionCheck, "condition")}
+# Links to the official text come from the rule files, never from a case file: kept as written.
+_RAW_FIELDS = {(SourceRef, "url"), (BackgroundRef, "url")}
 
 
 def terminal_text(text: str) -> str:
@@ -47,11 +50,17 @@ def markdown_code(text: str) -> str:
     return printable(text).replace("`", "'")
 
 
+def _same(text: str) -> str:
+    return text
+
+
 def safe_record(record: RecordResult, fmt: str) -> RecordResult:
     """A copy of `record` whose strings are inert in `fmt` ("terminal" or "markdown"); the record itself if none changes."""
     if fmt == "markdown":
         def pick(owner: type, name: str) -> Callable[[str], str]:
-            if owner is DecidingFact or (owner, name) in _CODE_FIELDS:
+            if (owner, name) in _RAW_FIELDS:
+                return _same
+            if (owner, name) in _CODE_FIELDS:
                 return markdown_code
             return markdown_text
     else:
@@ -78,7 +87,7 @@ def _map(obj: Any, pick: Callable[[type, str], Callable[[str], str]], fn: Callab
             if new is not value:
                 update[f.name] = new
         return dataclasses.replace(obj, **update) if update else obj
-    if isinstance(obj, BaseModel):
+    if _pydantic_model(obj):
         owner = type(obj)
         update = {}
         for name in owner.model_fields:
@@ -88,3 +97,10 @@ def _map(obj: Any, pick: Callable[[type, str], Callable[[str], str]], fn: Callab
                 update[name] = new
         return obj.model_copy(update=update) if update else obj
     return obj
+
+
+def _pydantic_model(obj: Any) -> bool:
+    """Whether `obj` is a pydantic model, without importing pydantic's model machinery (about 50 ms of every
+    one-case run): no object can be a `BaseModel` before `pydantic.main` has been imported by someone."""
+    main = sys.modules.get("pydantic.main")
+    return main is not None and isinstance(obj, main.BaseModel)

@@ -33,6 +33,7 @@ class FactRow:
     fact: str
     records: int  # how many records it could decide or change a finding of
     weight: int
+    question: str = ""  # the fact as a question, in the report's language
 
     def model(self) -> FactAcrossRecords:
         return FactAcrossRecords(fact=self.fact, records=self.records, weight=self.weight)
@@ -43,7 +44,10 @@ class Tally:
         self.records = 0
         self.failed = 0
         self.by_highest = [0] * len(ir.OUTCOMES)
+        # the highest level a finding could reach once what the authority has not disclosed is produced
+        self.potential = -1
         self._facts: dict[str, list[int]] = {}
+        self._questions: dict[str, str] = {}  # bounded by the vocabulary, like `_facts`
         # the rows, on disk, for as long as the run lasts (closed by `close`)
         self._spool = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="\n")  # noqa: SIM115
 
@@ -56,10 +60,14 @@ class Tally:
         self.failed += r.failed
         if highest is not None:
             self.by_highest[_INDEX[highest]] += 1
+        for f in r.findings:
+            if f.potential_level is not None:
+                self.potential = max(self.potential, ir.OUTCOME_RANK[f.potential_level])
         for c in r.facts_to_collect:
             entry = self._facts.setdefault(c.fact, [0, 0])
             entry[0] += 1
             entry[1] += c.weight
+            self._questions.setdefault(c.fact, c.question or c.label)
         errors = sum(p.severity == "error" for p in r.problems)
         self._spool.write(json.dumps([r.id, r.file, highest, counts, errors], ensure_ascii=False) + "\n")
         return SummaryRowData(r.id, r.file, highest, tuple(counts), errors)
@@ -78,15 +86,16 @@ class Tally:
     def facts(self) -> tuple[FactRow, ...]:
         """Facts to collect across the batch: those that could decide the most records first."""
         ranked = sorted(self._facts.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
-        return tuple(FactRow(name, n, weight) for name, (n, weight) in ranked)
+        return tuple(FactRow(name, n, weight, self._questions.get(name, "")) for name, (n, weight) in ranked)
 
     def highest_counts(self) -> LevelCounts:
         return LevelCounts(**dict(zip(ir.OUTCOMES, self.by_highest)))
 
     def reached(self, level: str) -> bool:
-        """Has any record a finding at or above `level`?"""
+        """Has any record a finding at or above `level`, or one that facts the authority has not disclosed
+        could raise to it?"""
         threshold = ir.OUTCOME_RANK[level]
-        return any(n and ir.OUTCOME_RANK[lv] >= threshold for lv, n in zip(ir.OUTCOMES, self.by_highest))
+        return self.potential >= threshold or any(n and ir.OUTCOME_RANK[lv] >= threshold for lv, n in zip(ir.OUTCOMES, self.by_highest))
 
     def close(self) -> None:
         self._spool.close()

@@ -9,7 +9,11 @@ from ..view import FindingView, Item, OpenNormView, RecordView, RunView, Section
 
 
 def _item(i: Item) -> str:
-    return f"`{i.text}`" if i.code else f"**{i.text}**" if i.strong else i.text
+    """An item as Markdown: its text is already inert (`safe_record`); a citation links to the official text."""
+    if i.code:
+        return f"`{i.text}`"
+    text = f"[{i.text}](<{i.url}>)" if i.url else f"**{i.text}**" if i.strong else i.text
+    return f"{i.prefix}{text}{i.mark.replace('*', chr(92) + '*')}{i.suffix}"
 
 
 def _list_item(i: Item) -> list[str]:
@@ -62,8 +66,9 @@ def record(r: RecordView) -> list[str]:
         for v in r.noted:
             out += finding(v)
     if r.collect:
-        out += [f"### {r.collect_label}", "", "| " + " | ".join(r.collect_columns) + " |", "|---|---|---|"]
-        out += [f"| {i} | `{c.fact}`" + (f" — {c.assess}" if c.assess else "") + f" | {', '.join(c.could_change)} |"
+        out += [f"### {r.collect_label}", "", "| " + " | ".join(r.collect_columns) + " |", "|---|---|---|---|"]
+        out += [f"| {i} | {c.question}" + (f" ({c.mark})" if c.mark else "") + (f" — {c.assess}" if c.assess else "")
+                + f" | {c.ask} | {c.reach} |"
                 for i, c in enumerate(r.collect, 1)]
         out.append("")
     if r.open_norms:
@@ -101,6 +106,8 @@ def render(run: RunView, out: TextIO) -> None:
     run.inert = lambda r: safe_record(r, "markdown")  # text from the case file is never markup
     for r in run.records:
         out.write("\n".join(record(r)) + "\n")
+    if run.legend:
+        out.write(run.legend.replace("*", "\\*", 1) + "\n\n")
     if run.batch:
         s = run.summary()
         out.write("\n".join(summary(s)) + "\n")
@@ -111,7 +118,8 @@ def render(run: RunView, out: TextIO) -> None:
         out.write("\n")
         if s.facts:
             lines = [f"### {s.facts_label}", "", "| " + " | ".join(s.facts_columns) + " |", "|---|---|---|"]
-            lines += [f"| {i} | `{f.fact}` | {f.records} |" for i, f in enumerate(s.facts, 1)]
+            lines += [f"| {i} | {markdown_text(f.question) if f.question else f'`{f.fact}`'} | {f.records} |"
+                      for i, f in enumerate(s.facts, 1)]
             out.write("\n".join(lines) + "\n\n")
     rc = run.receipt
     out.write("\n".join([

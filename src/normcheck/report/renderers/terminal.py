@@ -9,6 +9,7 @@ from typing import TextIO
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -33,6 +34,8 @@ def render(run: RunView, out: TextIO) -> None:
     run.inert = lambda r: safe_record(r, "terminal")  # text from the case file never drives the terminal
     for record in run.records:
         console.print(record_panel(record, run.show_all))
+    if run.legend:
+        console.print(Text(run.legend, style="dim"))
     if run.batch:
         print_summary(run.summary(), console)
     rc = run.receipt
@@ -52,17 +55,22 @@ def _section(s: Section, indent: str) -> list[RenderableType]:
         return [Text(f"{indent}{s.label}: {i.text}", style="dim") for i in s.items]
     if s.style == "emphasis":
         return [Text(f"{indent}{i.text}", style="italic") for i in s.items]
+    if s.key == "background":
+        label_style = "bold dim"
     lines: list[RenderableType] = [Text(f"{indent}{s.label}:", style=label_style)]
     for i in s.items:
-        lines += _item(i, f"{indent}  ")
+        lines.append(_item(f"{indent}  - ", i, "bold" if i.strong else "dim" if s.key == "background" else ""))
+        lines += [_item(f"{indent}      ", x, "dim") for x in i.sub]
     return lines
 
 
-def _item(i: Item, indent: str) -> list[RenderableType]:
-    style = "bold" if i.strong else "italic" if i.unverified else ""
-    lines: list[RenderableType] = [Text(f"{indent}- {i.text}", style=style)]
-    lines += [Text(f"{indent}    {s.text}", style="dim" if s.url is not None or s.unverified else "") for s in i.sub]
-    return lines
+def _item(lead: str, i: Item, style: str = "") -> Text:
+    """A line whose citation a terminal can open (a hyperlink to the official text where it supports them)."""
+    out = Text(lead + i.prefix, style=style)
+    linked = Style(link=i.url) + Style.parse(style) if i.url and style else Style(link=i.url) if i.url else style
+    out.append(i.text, style=linked)
+    out.append(i.mark + i.suffix, style=style)
+    return out
 
 
 def _quiet(v: FindingView) -> Group:
@@ -84,9 +92,11 @@ def _finding(v: FindingView, show_all: bool) -> Group:
     sev = f" [{v.severity_label}]" if v.severity_label else ""
     head = Text.assemble((f"● {v.rule}", f"bold {colour}"), (sev, colour), "  ", (v.title, "bold"))
     missing = v.section("missing")
-    if v.level == "INSUFFICIENT_DATA" and not show_all and missing is not None:  # compact: what to collect and,
+    if v.level == "INSUFFICIENT_DATA" and not show_all and missing is not None:
+        follow = v.section("follow_up")  # compact: what to collect (and ask the authority for); --all shows the rest;
         readings = [x for s in v.sections if s.key in ("reading_applied", "readings") for x in _section(s, "   ")]
-        return Group(head, *_section(missing, "   "), *readings)  # for a contested grade, its readings
+        return Group(head, *_section(missing, "   "), *(_section(follow, "   ") if follow else ()),
+                     *readings)  # for a contested grade, its readings
     parts: list[RenderableType] = [head, Text("   " + v.message)]
     for s in v.sections:
         parts += _section(s, "   ")
@@ -115,10 +125,11 @@ def record_panel(r: RecordView, show_all: bool = False) -> Panel:
     if r.collect:
         table = Table(title=r.collect_label, title_justify="left", show_edge=False, expand=False)
         table.add_column(r.collect_columns[0], justify="right")
-        table.add_column(r.collect_columns[1], overflow="fold")
-        table.add_column(r.collect_columns[2], overflow="fold")
+        for col in r.collect_columns[1:]:
+            table.add_column(col, overflow="fold")
         for i, c in enumerate(r.collect, 1):
-            table.add_row(str(i), c.fact + (f" — {c.assess}" if c.assess else ""), ", ".join(c.could_change))
+            table.add_row(str(i), c.question + (f" ({c.mark})" if c.mark else "") + (f" — {c.assess}" if c.assess else ""),
+                          c.ask, c.reach)
         items.append(Text(""))
         items.append(table)
     if r.open_norms:
@@ -189,5 +200,5 @@ def _facts_table(s: SummaryView, console: Console) -> None:
     table.add_column(s.facts_columns[1], overflow="fold")
     table.add_column(s.facts_columns[2], justify="right")
     for i, f in enumerate(s.facts, 1):
-        table.add_row(str(i), f.fact, str(f.records))
+        table.add_row(str(i), printable(f.question or f.fact), str(f.records))
     console.print(Text(""), table)
