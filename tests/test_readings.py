@@ -58,6 +58,39 @@ def test_a_reading_that_names_no_source_is_refused(tmp_path: Path) -> None:
     assert any("reading `state` names no source" in o for o in out)
 
 
+def test_a_reading_may_rest_on_a_source_as_a_whole_that_says_what_it_is_cited_for(tmp_path: Path) -> None:
+    """`held by S ""` with what the source is cited for (as `cite` allows) loads; a bare `""` says nothing
+    about where the reading comes from and is refused."""
+    whole = TWO.replace('    held by S "para 3" unverified\n',
+                        '    held by S ""\n      en "the position as reported" nl "het standpunt zoals bericht"\n      unverified\n')
+    pack = pack_of(tmp_path / "a", RULE.format(cond="flag", level="CONTESTED") + whole).pack
+    cite = pack.rules[0].grades[0].readings[1].held_by[0]
+    assert (cite.source, cite.pinpoint, cite.verified) == ("S", "", False)
+    assert dict(cite.about) == {"en": "the position as reported", "nl": "het standpunt zoals bericht"}
+    bare = TWO.replace('held by S "para 3" unverified', 'held by S "" unverified')
+    out = errors(tmp_path / "b", RULE.format(cond="flag", level="CONTESTED") + bare)
+    assert any("reading `state`: the citation of S has an empty pinpoint" in o for o in out)
+
+
+def test_bundled_tq_and_cec_readings_locate_their_sources_in_the_notation() -> None:
+    """Every `held by` of the T.Q. and CEC rules is a locator (or the source as a whole) with what it is
+    cited for in both languages, so that a Dutch report shows no English pinpoint text."""
+    from normcheck import citations
+    pack = load_pack().pack
+    seen = 0
+    for rule in pack.rules:
+        if not rule.id.startswith(("TQ-", "CEC-")):
+            continue
+        for grade in rule.grades:
+            for reading in grade.readings:
+                for c in reading.held_by:
+                    seen += 1
+                    citations.parse_locator(c.pinpoint)  # raises on free text
+                    if not c.pinpoint.strip():
+                        assert set(dict(c.about)) == {"en", "nl"}, (rule.id, c)
+    assert seen >= 40
+
+
 def test_one_reading_is_not_enough(tmp_path: Path) -> None:
     body = RULE.format(cond="flag", level="CONTESTED") + TWO.split("  reading state")[0]
     out = errors(tmp_path, body)

@@ -502,8 +502,11 @@ class Checker:
                 if c.source not in sources:
                     self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}` is held by unknown source `{c.source}`",
                               hint=did_you_mean(c.source, sources), code="NC-R047", policy=True)
-                if not c.pinpoint.strip():
-                    self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}`: the citation of {c.source} has an empty pinpoint", code="NC-R047", policy=True)
+                if not c.pinpoint.strip() and not c.about:
+                    # `""` cites the source as a whole, which then says what it is cited for (as `cite` does)
+                    self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}`: the citation of {c.source} has an empty pinpoint",
+                              expected='a locator ("para 67", "operative part, point 2"), or "" with what the source '
+                                       'is cited for: en "…" nl "…"', code="NC-R047", policy=True)
                 elif c.source in sources:
                     self._check_cite(f, r, c, sources[c.source], reading=True)
             holder = self._per_lang_items(rd.holders, f, r, f"`holder` of reading `{rd.name}`", "holder", rd.pos)
