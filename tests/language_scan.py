@@ -97,6 +97,11 @@ def json_texts(record: dict) -> Iterator[str]:
             yield from (e[k] for k in HUMAN_FIELDS["exception"] if e.get(k))
     for c in record.get("facts_to_collect", ()):
         yield from (c[k] for k in HUMAN_FIELDS["collect"] if c.get(k))
+    for n in record.get("open_norms", ()):  # "needs human assessment": the test, the fact's words, the checklist
+        yield from (n[k] for k in ("label", "test") if n.get(k))
+        for c in n.get("criteria", ()):
+            yield c["text"]
+            yield from (c["source"][k] for k in HUMAN_FIELDS["source"] if c["source"].get(k))
 
 
 def hits(text: str, lang: str, own: tuple[str, ...] = ()) -> list[str]:
@@ -152,6 +157,9 @@ def _typed(record: object, loaded: object) -> tuple[str, ...]:
             out.append(value)
         elif spec.kind == "set" and spec.values is None and isinstance(value, (frozenset, set, list, tuple)):
             out.extend(str(v) for v in value)
+    for given in (getattr(record, "assessments", None) or {}).values():  # where the file says an assessment is written
+        if getattr(given, "source", None):
+            out.append(given.source)
     return tuple(out)
 
 

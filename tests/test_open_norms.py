@@ -39,9 +39,11 @@ def test_the_vocabulary_marks_open_norms_with_their_test(loaded) -> None:
     tq = norms["best_interests_assessment_documented"]
     assert [c.id for c in tq.criteria][:7] == ["age", "gender", "vulnerability", "health", "foster_family", "schooling",
                                                 "social_environment"]
-    assert all(c.citation.source == "TQ" and c.citation.pinpoint.startswith("para 47") for c in tq.criteria[:7])
+    assert all(c.citation.source == "TQ" and c.citation.pinpoint == "para 47" for c in tq.criteria[:7])
     violence = norms["indiscriminate_violence_level"]
-    assert [c.citation.pinpoint for c in violence.criteria[:4]] == [f"§ 241 ({n} criterion)" for n in ("first", "second", "third", "fourth")]
+    assert [c.citation.pinpoint for c in violence.criteria[:4]] == ["§ 241"] * 4
+    assert [c.citation.about_text("en") for c in violence.criteria[:4]] == [
+        f"{n} criterion (as quoted by the European Union Agency for Asylum)" for n in ("first", "second", "third", "fourth")]
     for norm in norms.values():
         assert dict(norm.test).keys() == {"en", "nl"}
         for c in norm.criteria:
@@ -101,7 +103,8 @@ def test_the_report_has_a_section_of_its_own_in_both_languages(capsys, fmt: str)
     nl = _text(capsys, ASSESSED, "--lang", "nl", *args)
     assert "Vraagt menselijke beoordeling" in nl and "Toets: Is het algemene geweld" in nl
     assert "[x] of de partijen bij het conflict" in nl and "[ ] onder het uitzonderlijke niveau" in nl
-    assert "criteria die het dossier niet dekt: sliding_scale" in nl
+    assert "criteria die het dossier niet dekt: onder het uitzonderlijke niveau" in nl  # the criterion in words, not its id
+    assert "indiscriminate_violence_level" not in nl and "sliding_scale" not in nl
     assert "vermelde beoordeling: een rechter" in nl
     assert "Needs human" not in nl and "Test:" not in nl  # a Dutch report is Dutch throughout
     waiting = _text(capsys, WAITING, *args)
@@ -144,8 +147,7 @@ def test_an_open_norm_must_cite_a_declared_source(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
     vocab = rules / "vocabulary" / "echr3_qd4.yaml"
-    vocab.write_text(vocab.read_text().replace("source: SUFI_ELMI, pinpoint: \"§ 241 (first criterion)\"",
-                                               "source: SUFI, pinpoint: \"§ 241 (first criterion)\"", 1))
+    vocab.write_text(vocab.read_text().replace("source: SUFI_ELMI, pinpoint: \"§ 241\"", "source: SUFI, pinpoint: \"§ 241\"", 1))
     with pytest.raises(InputError) as exc:
         load_pack(str(rules))
     d = exc.value.diagnostics[0]
@@ -156,7 +158,65 @@ def test_an_open_norm_needs_both_languages_and_a_pinpoint(tmp_path: Path) -> Non
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
     vocab = rules / "vocabulary" / "echr3_qd4.yaml"
-    vocab.write_text(vocab.read_text().replace(', pinpoint: "§ 241 (second criterion)"', "", 1))
+    vocab.write_text(vocab.read_text().replace(', pinpoint: "§ 241"', "", 1))
     with pytest.raises(InputError) as exc:
         load_pack(str(rules))
     assert any("has no `pinpoint`" in d.message for d in exc.value.diagnostics)
+
+
+def _vocab_with(tmp_path: Path, old: str, new: str) -> Path:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    vocab = rules / "vocabulary" / "tq.yaml"
+    text = vocab.read_text()
+    assert old in text
+    vocab.write_text(text.replace(old, new, 1))
+    return rules
+
+
+def test_a_criterion_pinpoint_in_free_text_is_refused_where_it_stands(tmp_path: Path) -> None:
+    """An English parenthetical in the pinpoint would reach a Dutch report as it is: the pinpoint is a locator,
+    what it is cited for goes in `about`."""
+    rules = _vocab_with(tmp_path, 'pinpoint: "para 47", about:', 'pinpoint: "para 47 (factors: age)", about:')
+    with pytest.raises(InputError) as exc:
+        load_pack(str(rules))
+    (d,) = [d for d in exc.value.diagnostics if d.code == "NC-R014"]
+    line = next(i for i, text in enumerate((rules / "vocabulary" / "tq.yaml").read_text().splitlines(), 1)
+                if "para 47 (factors: age)" in text)
+    assert d.file.endswith("tq.yaml") and d.line == line
+    assert d.column == (rules / "vocabulary" / "tq.yaml").read_text().splitlines()[line - 1].index('"para 47 (') + 1
+    assert "criterion `age`" in d.message and "not in the locator notation" in d.message
+
+
+@pytest.mark.parametrize("old, new, code", [
+    ('about: {en: "factors to be given due account", nl:', 'about: {en: "factors to be given due account", xx:', "NC-R014"),
+    ('pinpoint: "operative part, point 2", verified', 'pinpoint: "", verified', "NC-R011"),
+])
+def test_what_a_criterion_is_cited_for_is_said_in_both_languages(tmp_path: Path, old: str, new: str, code: str) -> None:
+    with pytest.raises(InputError) as exc:
+        load_pack(str(_vocab_with(tmp_path, old, new)))
+    assert [d.code for d in exc.value.diagnostics] == [code]
+
+
+def test_every_bundled_criterion_cites_a_locator(loaded) -> None:
+    from normcheck import citations
+    for norm in loaded.pack.open_norms.values():
+        for c in norm.criteria:
+            citations.parse_locator(c.citation.pinpoint)  # raises on free text
+            assert c.citation.pinpoint or c.citation.about, (norm.fact, c.id)
+            assert not c.citation.about or dict(c.citation.about).keys() == {"en", "nl"}, (norm.fact, c.id)
+
+
+def test_the_checklist_cites_court_style_in_the_report_language(capsys) -> None:
+    tq = ROOT / "cases" / "tq" / "tq04a-age-183-amv-2025.yaml"
+    rec = _record(capsys, tq, "--lang", "nl")
+    norm = next(n for n in rec["open_norms"] if n["fact"] == "best_interests_assessment_documented")
+    assert norm["label"] and "_" not in norm["label"]
+    age = next(c for c in norm["criteria"] if c["id"] == "age")
+    assert age["source"]["pinpoint"] == "r.o. 47" and age["source"]["citation"].endswith("(T.Q.), r.o. 47")
+    assert age["source"]["about"].startswith("gezichtspunten")
+    text = _text(capsys, tq, "--lang", "nl", "--format", "markdown").split("Vraagt menselijke beoordeling (")[-1]
+    assert "dictum, onder 1; r.o. 46" in text and "operative part" not in text and "para 47" not in text
+    assert "best_interests_assessment_documented" not in text and "[geverifieerd]" in text
+    en = _text(capsys, tq, "--format", "markdown")
+    assert "EU:C:2021:9, para 47 — factors to be given due account [verified]" in en

@@ -28,7 +28,7 @@ from .wording import follow_up, long_date, quiet_message
 #      facts_to_collect[].label, question, ask, ask_label, level, severity, key_scope; decided_by[].label and words;
 #      findings[].not_disclosed, potential_level, follow_up; facts_to_collect[].not_disclosed; reason date_day_unknown
 # 2.0: findings[].readings and reading_applied (counter_argument removed: contested grades name readings),
-#      decided_by[].open_norm, facts_to_collect[].assess, records[].open_norms and reading_flips, receipt.readings
+#      decided_by[].open_norm, facts_to_collect[].assess, records[].open_norms (with the fact's label) and reading_flips, receipt.readings
 #      (with main's own suite: receipt.bundled_pack_sha256 and added_rules; with main's 1.3 fields above)
 SCHEMA_VERSION = "2.0"
 FAMILY_ORDER = ("tq", "sbc", "echr3", "qd4", "changu", "cec")  # the design's order of the norm families
@@ -305,6 +305,7 @@ class OpenNormCheck(_Model):
     waiting: bool = False  # the value is unknown: the findings wait for the assessment
     assessment: Assessment | None = None
     criteria_not_covered: tuple[str, ...] | None = None  # with an assessment: the criteria it does not cover
+    label: str | None = None  # the fact's name in words, in the report's language (the vocabulary's `label`)
 
 
 @_record
@@ -822,7 +823,8 @@ def open_norm_checks(findings: tuple[Finding, ...], record: Any, run: CaseRun, p
             test=norm.words(lang), criteria=criteria, sources=tuple(seen.values()),
             findings=tuple(resting.get(name, []) + [r for r in waiting.get(name, []) if r not in resting.get(name, [])]),
             waiting=name not in resting, assessment=assessment,
-            criteria_not_covered=tuple(c.id for c in criteria if not c.examined) if examined is not None else None))
+            criteria_not_covered=tuple(c.id for c in criteria if not c.examined) if examined is not None else None,
+            label=wording.label(name, pack, lang)))
     return tuple(out)
 
 

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from . import ir
+from . import citations, ir
 from .diagnostics import Diagnostic, InputError, did_you_mean, one_of
 
 KINDS = ("bool", "int", "decimal", "date", "enum", "set", "text", "country")
@@ -291,11 +291,11 @@ def _labels(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact
     return tuple(sorted(out))
 
 
-_CRITERION_KEYS = frozenset({"id", "en", "nl", "source", "pinpoint", "verified"})
+_CRITERION_KEYS = frozenset({"id", "en", "nl", "source", "pinpoint", "about", "verified"})
 
 
 def _open_norm(raw: Any, fact: str, file: str, line: int, problems: list[Diagnostic]) -> ir.OpenNorm | None:
-    """`open_norm: {test: {en, nl}, criteria: [{id, en, nl, source, pinpoint, verified}, …]}`: the legal
+    """`open_norm: {test: {en, nl}, criteria: [{id, en, nl, source, pinpoint, about, verified}, …]}`: the legal
     test behind a fact that is the conclusion of an open norm. Source names are checked against the rule
     files' sources when the pack is built."""
     where = f"`open_norm` of `{fact}`"
@@ -316,7 +316,9 @@ def _open_norm(raw: Any, fact: str, file: str, line: int, problems: list[Diagnos
                                        + ", ".join(sorted(_CRITERION_KEYS)), code="NC-F025"))
             continue
         cid = item.get("id")
-        missing = [k for k in ("id", "en", "nl", "source", "pinpoint", "verified") if item.get(k) in (None, "")]
+        missing = [k for k in ("id", "en", "nl", "source", "verified") if item.get(k) in (None, "")]
+        if item.get("pinpoint") is None:
+            missing.insert(4, "pinpoint")
         if missing:
             problems.append(Diagnostic(file, line, 1, f"criterion {i} of {where} has no " + ", ".join(f"`{m}`" for m in missing),
                                        hint="each criterion states the test in English and Dutch and the source, with a "
@@ -328,9 +330,59 @@ def _open_norm(raw: Any, fact: str, file: str, line: int, problems: list[Diagnos
         if any(c.id == str(cid) for c in criteria):
             problems.append(Diagnostic(file, line, 1, f"criterion `{cid}` of {where} is named twice", code="NC-F025"))
             continue
+        pin = _criterion_pinpoint(item, str(cid), where, file, line, problems)
+        if pin is None:
+            continue
         criteria.append(ir.Criterion(str(cid), (("en", str(item["en"])), ("nl", str(item["nl"]))),
-                                     ir.Citation(str(item["source"]), str(item["pinpoint"]), item["verified"])))
+                                     ir.Citation(str(item["source"]), pin[0], item["verified"], pin[1])))
     return ir.OpenNorm(fact, test, tuple(criteria), file, line)
+def _at(item: Any, key: str, line: int) -> tuple[int, int]:
+    """Line and column (1-based) of `key`'s value in a YAML mapping, or the fact's line."""
+    try:
+        row, col = item.lc.value(key)
+        return row + 1, col + 1
+    except (AttributeError, KeyError, TypeError):
+        return line, 1
+
+
+def _criterion_pinpoint(item: Any, cid: str, where: str, file: str, line: int,
+                        problems: list[Diagnostic]) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """A criterion's pinpoint as a rule's `cite`: a locator in the notation of `citations.parse_locator`
+    (rendered per language and court), or "" for the source as a whole; what the pinpoint is cited for
+    goes in `about: {en, nl}` (both or neither, and required without a locator). Free text in the
+    pinpoint would reach a Dutch report in English (NC-R014)."""
+    pin = " ".join(str(item["pinpoint"]).split())
+    ok = True
+    try:
+        citations.parse_locator(pin)
+    except citations.LocatorError as exc:
+        at, col = _at(item, "pinpoint", line)
+        problems.append(Diagnostic(file, at, col, f"the pinpoint \"{pin}\" of criterion `{cid}` of {where} is not in the "
+                                   f"locator notation: {exc}", expected=citations.LOCATOR_FORMS,
+                                   hint='what the pinpoint is cited for goes in `about: {en: "…", nl: "…"}`, e.g. '
+                                        '`pinpoint: "para 47", about: {en: "factors: age", nl: "factoren: leeftijd"}`',
+                                   code="NC-R014"))
+        ok = False
+    raw = item.get("about")
+    about: tuple[tuple[str, str], ...] = ()
+    if raw is not None:
+        at, col = _at(item, "about", line)
+        if (not isinstance(raw, dict) or set(map(str, raw)) != {"en", "nl"}
+                or not all(isinstance(v, str) and v.strip() for v in raw.values())):
+            problems.append(Diagnostic(file, at, col, f"`about` of criterion `{cid}` of {where} must say in English and "
+                                       "Dutch what the pinpoint is cited for", expected='{en: "…", nl: "…"}', code="NC-R014"))
+            ok = False
+        else:
+            about = (("en", str(raw["en"])), ("nl", str(raw["nl"])))
+    if ok and not pin and not about:
+        at, col = _at(item, "pinpoint", line)
+        problems.append(Diagnostic(file, at, col, f"criterion `{cid}` of {where} cites its source as a whole without saying "
+                                   "what it is cited for", expected='a locator ("para 47", "§ 102", "operative part, point 1") '
+                                   'or `about: {en: "…", nl: "…"}`', code="NC-R011"))
+        ok = False
+    return (pin, about) if ok else None
+
+
 def _disclosable(raw: Any, kind: str, file: str, line: int, fact: str, problems: list[Diagnostic]) -> bool:
     """`not_disclosed: false` opts a fact out of `not_disclosed`; only enum and bool facts take it at all."""
     if not isinstance(raw, bool):

@@ -54,6 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
         "background": "Background", "question": "Question", "ask": "Ask", "level_reach": "could reach",
         "bundled_rules": "bundled rules", "added_rules": "added rules", "replaces": "replacing",
         "follow_up": "Ask the authority", "not_disclosed_mark": "not disclosed: ask the authority",
+        "verified": "verified", "unverified": "not verified",
     },
     "nl": {
         "BREACH": "Schending", "RISK": "Risico", "CONTESTED": "Omstreden uitleg",
@@ -85,6 +86,7 @@ LABELS: dict[str, dict[str, str]] = {
         "background": "Achtergrond", "question": "Vraag", "ask": "Te vragen aan", "level_reach": "kan leiden tot",
         "bundled_rules": "meegeleverde regels", "added_rules": "toegevoegde regels", "replaces": "vervangt",
         "follow_up": "Opvragen bij de autoriteit", "not_disclosed_mark": "niet openbaar gemaakt: opvragen bij de autoriteit",
+        "verified": "geverifieerd", "unverified": "niet geverifieerd",
     },
 }
 

@@ -320,7 +320,8 @@ def short_source_text(s: SourceRef, w: Words) -> str:
     (the full reference is under the finding's sources)."""
     mark = w("verified") if s.verified else w("unverified")
     cited = s.citation or f"{_TRAILING_NOTE.sub('', s.title) or s.title}, {s.pinpoint}"
-    return f"{cited}{MARK if s.footnote else ''} [{mark}]"
+    about = f" — {s.about}" if s.about else ""
+    return f"{cited}{MARK if s.footnote else ''}{about} [{mark}]"
 
 
 def fact_text(d: DecidingFact, w: Words) -> str:
@@ -410,7 +411,8 @@ def applied_text(a: AppliedReading, w: Words) -> str:
 
 def open_norm_view(n: OpenNormCheck, w: Words) -> OpenNormView:
     value = w.value(n.fact, n.value) if n.value is not None else w("not_stated")
-    head = f"{n.fact} — {w('value_stated')}: {value}" + (f" ({n.stated_at})" if n.stated_at else "")
+    name = n.label or w.fact(n.fact) or n.fact  # the fact in words: a lawyer reads no identifiers
+    head = f"{name} — {w('value_stated')}: {value}" + (f" ({n.stated_at})" if n.stated_at else "")
     which = w("waits_for") if n.waiting else w("rests_on")
     checklist = tuple(
         CriterionView("[x]" if c.examined else "[ ]" if c.examined is False else "[?]",
@@ -422,8 +424,9 @@ def open_norm_view(n: OpenNormCheck, w: Words) -> OpenNormView:
         who = ASSESSORS.get(w.lang, ASSESSORS["en"]).get(a.by, a.by)
         parts = [who] + [x for x in (a.source, date_text(a.date, w.lang) if a.date else None) if x]
         assessment = f"{w('assessed_by')}: " + "; ".join(parts) + (f" ({a.stated_at})" if a.stated_at else "")
-        missing = n.criteria_not_covered or ()
-        coverage = f"{w('not_covered')}: " + ", ".join(missing) if missing else w("all_covered")
+        words = {c.id: c.text for c in n.criteria}
+        missing = [words.get(c, c) for c in n.criteria_not_covered or ()]
+        coverage = f"{w('not_covered')}: " + "; ".join(missing) if missing else w("all_covered")
     else:
         coverage = w("no_assessment")
     return OpenNormView(
