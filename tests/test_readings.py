@@ -58,6 +58,15 @@ def test_a_reading_that_names_no_source_is_refused(tmp_path: Path) -> None:
     assert any("reading `state` names no source" in o for o in out)
 
 
+def test_a_reading_may_rest_on_a_source_as_a_whole_said_in_both_languages(tmp_path: Path) -> None:
+    whole = '    held by S ""\n      en "the position taken" nl "het ingenomen standpunt"\n      unverified\n'
+    pack = pack_of(tmp_path, RULE.format(cond="flag", level="CONTESTED")
+                   + TWO.replace('    held by S "para 3" unverified\n', whole)).pack
+    assert pack.rules[0].grades[0].readings[1].held_by[0].pinpoint == ""
+    bare = RULE.format(cond="flag", level="CONTESTED") + TWO.replace('"para 3"', '""')
+    assert any("the citation of S has an empty pinpoint" in o for o in errors(tmp_path / "bare", bare))
+
+
 def test_one_reading_is_not_enough(tmp_path: Path) -> None:
     body = RULE.format(cond="flag", level="CONTESTED") + TWO.split("  reading state")[0]
     out = errors(tmp_path, body)

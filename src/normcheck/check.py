@@ -502,8 +502,9 @@ class Checker:
                 if c.source not in sources:
                     self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}` is held by unknown source `{c.source}`",
                               hint=did_you_mean(c.source, sources), code="NC-R047", policy=True)
-                if not c.pinpoint.strip():
-                    self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}`: the citation of {c.source} has an empty pinpoint", code="NC-R047", policy=True)
+                if not c.pinpoint.strip() and not c.about:  # "" with en/nl: the source as a whole, as for `cite`
+                    self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}`: the citation of {c.source} has an empty pinpoint", code="NC-R047", policy=True,
+                              expected='a locator, or "" with what the source as a whole is cited for: en "…" nl "…"')
                 elif c.source in sources:
                     self._check_cite(f, r, c, sources[c.source], reading=True)
             holder = self._per_lang_items(rd.holders, f, r, f"`holder` of reading `{rd.name}`", "holder", rd.pos)
