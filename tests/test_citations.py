@@ -32,7 +32,7 @@ def cite(source: ir.Source, pin: str, lang: str, verified: bool = True) -> str:
 
 
 @pytest.mark.parametrize(("source", "pin", "lang", "expected"), [
-    (TQ, "para 47", "nl", "HvJ EU 14 januari 2021, C-441/19, ECLI:EU:C:2021:9 (T.Q.), r.o. 47"),
+    (TQ, "para 47", "nl", "HvJ EU 14 januari 2021, C-441/19, ECLI:EU:C:2021:9 (T.Q.), punt 47"),
     (TQ, "para 47", "en", "Case C-441/19 TQ, EU:C:2021:9, para 47"),
     (TQ, "operative part, point 1", "nl", "HvJ EU 14 januari 2021, C-441/19, ECLI:EU:C:2021:9 (T.Q.), dictum, onder 1"),
     (TQ, "operative part, points 1 and 3", "en", "Case C-441/19 TQ, EU:C:2021:9, operative part, points 1 and 3"),

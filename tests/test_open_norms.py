@@ -213,10 +213,10 @@ def test_the_checklist_cites_court_style_in_the_report_language(capsys) -> None:
     norm = next(n for n in rec["open_norms"] if n["fact"] == "best_interests_assessment_documented")
     assert norm["label"] and "_" not in norm["label"]
     age = next(c for c in norm["criteria"] if c["id"] == "age")
-    assert age["source"]["pinpoint"] == "r.o. 47" and age["source"]["citation"].endswith("(T.Q.), r.o. 47")
+    assert age["source"]["pinpoint"] == "punt 47" and age["source"]["citation"].endswith("(T.Q.), punt 47")
     assert age["source"]["about"].startswith("gezichtspunten")
     text = _text(capsys, tq, "--lang", "nl", "--format", "markdown").split("Vraagt menselijke beoordeling (")[-1]
-    assert "dictum, onder 1; r.o. 46" in text and "operative part" not in text and "para 47" not in text
+    assert "dictum, onder 1; punt 46" in text and "operative part" not in text and "para 47" not in text
     assert "best_interests_assessment_documented" not in text and "[geverifieerd]" in text
     en = _text(capsys, tq, "--format", "markdown")
     assert "EU:C:2021:9, para 47 — factors to be given due account [verified]" in en

@@ -6,7 +6,7 @@ A rule cites a source with a locator written in one small, checked notation ("pa
 the locator (the checker calls `parse_locator`, so a locator that does not parse is a rule-file
 error) and writes the citation as a court would, in the report's language:
 
-    nl  HvJ EU 14 januari 2021, C-441/19, ECLI:EU:C:2021:9 (T.Q.), r.o. 47
+    nl  HvJ EU 14 januari 2021, C-441/19, ECLI:EU:C:2021:9 (T.Q.), punt 47
     en  Case C-441/19 TQ, EU:C:2021:9, para 47
     nl  EHRM (GK) 23 augustus 2016, nr. 59166/12 (J.K. e.a. t. Zweden), § 102
     en  J.K. and Others v Sweden [GC], no. 59166/12, § 102, 23 August 2016
@@ -40,13 +40,13 @@ class Court:
 
     nl: str
     en: str
-    para_nl: str  # "r.o." (CJEU, Dutch courts) or "§" (Strasbourg)
+    para_nl: str  # "punt" (CJEU, as the EU style guide cites it), "r.o." (Dutch courts) or "§" (Strasbourg)
     para_en: str  # "para" or "§"
     needs: tuple[str, ...]  # source attributes its citation is built from
 
 
 COURTS: dict[str, Court] = {
-    "cjeu": Court("HvJ EU", "Court of Justice", "r.o.", "para", ("cases", "parties", "date")),
+    "cjeu": Court("HvJ EU", "Court of Justice", "punt", "para", ("cases", "parties", "date")),
     "ecthr": Court("EHRM", "European Court of Human Rights", "§", "§", ("applications", "parties", "date")),
     "ecsr": Court("ECSR", "European Committee of Social Rights", "§", "§", ("cases", "parties", "date")),
     "abrvs": Court("ABRvS", "Council of State (ABRvS)", "r.o.", "para", ("ecli", "date")),
