@@ -58,6 +58,14 @@ def test_a_reading_that_names_no_source_is_refused(tmp_path: Path) -> None:
     assert any("reading `state` names no source" in o for o in out)
 
 
+def test_a_reading_may_rest_on_a_source_as_a_whole_if_it_says_what_for(tmp_path: Path) -> None:
+    whole = TWO.replace('held by S "para 3" unverified', 'held by S "" en "its general approach" nl "de algemene lijn" unverified')
+    pack = pack_of(tmp_path / "whole", RULE.format(cond="flag", level="CONTESTED") + whole).pack
+    assert pack.rules[0].grades[0].readings[1].held_by[0].pinpoint == ""
+    bare = TWO.replace('held by S "para 3" unverified', 'held by S "" unverified')
+    assert any("has an empty pinpoint" in o for o in errors(tmp_path / "bare", RULE.format(cond="flag", level="CONTESTED") + bare))
+
+
 def test_one_reading_is_not_enough(tmp_path: Path) -> None:
     body = RULE.format(cond="flag", level="CONTESTED") + TWO.split("  reading state")[0]
     out = errors(tmp_path, body)

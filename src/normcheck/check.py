@@ -502,7 +502,7 @@ class Checker:
                 if c.source not in sources:
                     self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}` is held by unknown source `{c.source}`",
                               hint=did_you_mean(c.source, sources), code="NC-R047", policy=True)
-                if not c.pinpoint.strip():
+                if not c.pinpoint.strip() and not c.about:  # a source as a whole says what it is cited for
                     self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}`: the citation of {c.source} has an empty pinpoint", code="NC-R047", policy=True)
                 elif c.source in sources:
                     self._check_cite(f, r, c, sources[c.source], reading=True)
