@@ -47,7 +47,7 @@ PROPER = (
     "Algemene wet bestuursrecht", "Rechtbank Den Haag", "Den Haag", "Mobiel Toezicht Veiligheid", "Landespolizeidirektion Steiermark",
     "Bezirkshauptmannschaft Leibnitz", "Landesverwaltungsgericht Steiermark", "Bundesrepublik Deutschland",
     "Intervyuirasht organ na Darzhavna agentsia za bezhantsite pri Ministerskia savet",
-    "Zamestnik-predsedatel na Darzhavna agentsia za bezhantsite", "Centre public d'action sociale d'Ottignies-Louvain-La-Neuve",
+    "Zamestnik-predsedatel na Darzhavna agentsia za bezhantsite", "Defence for Children", "Centre public d'action sociale d'Ottignies-Louvain-La-Neuve",
     "Bundesamt für Fremdenwesen und Asyl", "CM/ResChS", "Werkinstructie", "Kamerbrief", "NH Nieuws", "EenVandaag",
     "asyl.net", "bed-bad-brood", "bed-bath-bread", "Mobiel Toezicht", "zp.", "(zp ", "Stichting LOS", "de facto",
 )
