@@ -86,7 +86,17 @@ def test_bundled_readings_locate_their_sources_in_the_notation() -> None:
                     citations.parse_locator(c.pinpoint)  # raises on free text
                     if not c.pinpoint.strip():
                         assert set(dict(c.about)) == {"en", "nl"}, (rule.id, c)
-    assert seen >= 150
+    assert seen >= 120
+
+
+def test_a_place_verified_in_one_citation_and_not_in_another_is_a_warning(tmp_path: Path) -> None:
+    """`S "para 2"` verified in a reading and unverified in a rule's `cite`: one of the two claims is wrong,
+    and the warning sits at the verified one (the claim to re-check)."""
+    body = RULE.replace('cite S "para 1" verified', 'cite S "para 2" unverified').format(cond="flag", level="CONTESTED") + TWO
+    warnings = [d for d in pack_of(tmp_path / "a", body).warnings if d.code == "NC-R049"]
+    assert len(warnings) == 1 and "unverified in T-01" in warnings[0].message
+    agreeing = RULE.replace('cite S "para 1" verified', 'cite S "para 2" verified').format(cond="flag", level="CONTESTED") + TWO
+    assert not [d for d in pack_of(tmp_path / "b", agreeing).warnings if d.code == "NC-R049"]
 
 
 def test_one_reading_is_not_enough(tmp_path: Path) -> None:

@@ -70,9 +70,8 @@ class Checker:
         self.files = files
         self.problems: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
-        # A reading's source located by free text (NC-R014, a warning): shown by `normcheck lint` and with
-        # a pack that loads, but left out of an error report, so a user's error is not buried under them.
-        self.free_pins: list[Diagnostic] = []
+        # (source, locator) -> where it is cited and whether that citation says it was verified
+        self.verifications: dict[tuple[str, str], list[tuple[ast.RuleFile, ast.Cite, str]]] = {}
         self.define_types: dict[str, ir.Type] = {}
         self.define_decls: dict[str, tuple[ast.DefineDecl, ast.RuleFile]] = {}
         self.rule_ids: set[str] = set()
@@ -97,9 +96,9 @@ class Checker:
         self.rule_ids = {r.id for f in self.files for r in f.rules if not self._dropped(r, f)} | set(self.replaced)
         defines = self._defines()
         rules = self._rules(sources)
+        self._verifications_agree()
         if self.problems:
             raise InputError(self.problems + self.warnings)
-        self.warnings += self.free_pins
         return sources, defines, rules
 
     # ---- sources
@@ -585,12 +584,29 @@ class Checker:
         new = replace(settled, version=label + f"settled: {st.reading}", valid_from=st.since)
         return [old, new]
 
+    def _verifications_agree(self) -> None:
+        """One place in a source is verified against the official text or it is not: a locator marked
+        `verified` in one citation and `unverified` in another tells the reader two things (a warning at
+        each `verified` one, which is the claim to re-check)."""
+        for (source, pin), seen in self.verifications.items():
+            if len({c.verified for _, c, _ in seen}) < 2:
+                continue
+            doubted = sorted({rid for _, c, rid in seen if not c.verified})
+            for f, c, rid in seen:
+                if c.verified:
+                    self._err(f, c.pos, f"rule {rid}: {source} \"{pin}\" is marked verified here but unverified in "
+                              f"{', '.join(doubted)}", code="NC-R049", warn=True,
+                              expected="the same tag wherever the same place in the source is cited")
+
     def _check_cite(self, f: ast.RuleFile, r: ast.RuleDecl, c: ast.Cite, source: ir.Source, *,
                     reading: bool = False) -> None:
-        """A pinpoint in the locator notation, or none with what is cited, in both languages. The sources
-        of a reading (`held by`, `settled … by`) may be commentary or positions located by free text: there a
-        pinpoint outside the notation is a warning, kept as written."""
-        err = partial(self._err, code="NC-R014", policy=True, warn=reading)
+        """A pinpoint in the locator notation, or none with what is cited, in both languages — for a
+        reading's sources (`held by`, `settled … by`) too: a position or a press report is cited as the
+        source as a whole (`""`) with what it is cited for, so a Dutch report shows no English locator."""
+        err = partial(self._err, code="NC-R014", policy=True)
+        if c.pinpoint.strip():
+            key = (c.source, " ".join(c.pinpoint.split()))
+            self.verifications.setdefault(key, []).append((f, c, r.id))
         about = dict(c.about)
         langs = [x for x, _ in c.about]
         for lang in LANGS:
@@ -613,8 +629,6 @@ class Checker:
             err(f, c.pos, f"rule {r.id}: the pinpoint \"{c.pinpoint}\" of {c.source} is not in the locator notation: {exc}",
                       expected=citations.LOCATOR_FORMS,
                       hint='what the pinpoint is cited for goes after it: cite SRC "para 47" en "…" nl "…" verified')
-            if reading and self.warnings and self.warnings[-1].code == "NC-R014":
-                self.free_pins.append(self.warnings.pop())
             return
         legislative = any(isinstance(p, (citations.Articles, citations.Recital)) for p in parts)
         ruling = any(isinstance(p, (citations.Paras, citations.Operative, citations.Question)) for p in parts)

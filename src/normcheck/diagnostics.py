@@ -125,6 +125,7 @@ CODES: dict[str, str] = {
     "NC-R047": "a reading names no source, gives no level a reading can give, or lacks its words in a language; a "
                "counter-argument not written as readings",
     "NC-R048": "a `settled` line names no reading of the rule or an unknown source, or the rule has no `judged on`",
+    "NC-R049": "the same place in a source is cited as verified in one rule and as unverified in another (a warning)",
     "NC-R050": "a counter-argument without a CONTESTED grade (no longer reported: every `counter` line is now an "
                "error, NC-R047)",
     "NC-R051": "`is null` on a fact that is never null (warning)",
@@ -217,6 +218,7 @@ CODES_NL: dict[str, str] = {
     "NC-R047": "een lezing noemt geen bron, geeft geen niveau dat een lezing kan geven, of mist haar tekst in een taal; "
                "een tegenargument dat niet als lezingen is geschreven",
     "NC-R048": "een regel `settled` noemt geen lezing van de regel of een onbekende bron, of de regel heeft geen `judged on`",
+    "NC-R049": "dezelfde vindplaats in een bron is in de ene regel als geverifieerd en in een andere als niet geverifieerd aangehaald (waarschuwing)",
     "NC-R050": "een tegenargument zonder omstreden niveau (wordt niet meer gemeld: elke regel `counter` is nu een fout, NC-R047)",
     "NC-R051": "`is null` bij een feit dat nooit leeg is (waarschuwing)",
     "NC-C001": "een optie noemt iets dat niet bestaat of onjuist is geschreven",
