@@ -53,6 +53,7 @@ PROPER = (
 )
 IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[A-Za-z]+_[A-Za-z0-9_]+\b|\botherwise\b")
 PATH = re.compile(r"(?<![\w/])(?:cases|rules|src|tests)/[\w./-]+|\b[\w-]+\.(?:ya?ml|norm|py)\b")
+OPTION = re.compile(r"--reading \S+?(?=[`)\s]|$)")  # a command line is not prose: `--reading applicant`
 URL = re.compile(r"https?://\S+?(?=[)>\]\s\"']|$)")
 
 HUMAN_FIELDS = {
@@ -110,6 +111,7 @@ def hits(text: str, lang: str, own: tuple[str, ...] = ()) -> list[str]:
         if name:
             text = text.replace(name, " ")
     text = URL.sub(" ", text)
+    text = OPTION.sub(" ", text)
     for name in PROPER:
         text = text.replace(name, " ")
     found = [f"path {m.group(0)}" for m in PATH.finditer(text)]

@@ -217,10 +217,11 @@ def test_reading_replaces_contested_for_that_rule_only(capsys) -> None:
 
 
 def test_a_reading_that_gives_ok_says_why(capsys) -> None:
-    for lang, words in (("en", "No problem found on the reading `state`"), ("nl", "Geen probleem gevonden volgens de lezing `state`")):
+    for lang, words in (("en", "No problem found on the reading of the State"), ("nl", "Geen probleem gevonden volgens de lezing van de Staat")):
         by = _by_rule(_json(capsys, "--lang", lang, "--reading", "state", str(TQ / "tq04a-age-183-amv-2025.yaml")))
         f = by["TQ-04a"]
         assert f["level"] == "OK" and f["reason"] == "reading" and f["message"].startswith(words)
+        assert "(`--reading state`)" in f["message"]  # the name is the command line's handle, shown as such
         assert {d["name"] for d in f["decided_by"]} >= {"age_at_application_months"}  # the facts of the contested grade
 
 
@@ -420,11 +421,11 @@ def test_readings_in_every_human_format_and_dutch_throughout(capsys, fmt: str) -
     case = str(TQ / "tq04a-age-183-amv-2025.yaml")
     main(["--format", fmt, "--fail-on", "never", "--all", "--reading", "TQ-04a:state", case])
     en = " ".join(capsys.readouterr().out.replace("│", " ").split())
-    assert "Readings" in en and "held by the State" in en and "argues:" in en
+    assert "Readings" in en and "the State" in en and "--reading state" in en and "argues:" in en
     assert "Decided under the reading" in en and "applied in this run" in en and "TQ-04a:state" in en
     main(["--format", fmt, "--fail-on", "never", "--all", "--lang", "nl", "--reading", "TQ-04a:state", case])
     nl = " ".join(capsys.readouterr().out.replace("│", " ").split())
-    assert "Lezingen" in nl and "aangehangen door de Staat" in nl and "betoogt:" in nl
+    assert "Lezingen" in nl and "de Staat" in nl and "--reading state" in nl and "betoogt:" in nl
     assert "Beslist volgens de lezing" in nl and "toegepast in deze run" in nl
     for english in ("Readings", "held by", "argues:", "Decided under", "applied in this run", "Needs human", "Checklist"):
         assert english not in nl, (fmt, english)

@@ -629,9 +629,9 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
     if held is not None and res.outcome == "OK" and applied is not None:  # OK because the reading applied says so
         reason = "reading"
         decided = decided | held
-        message = (f"Geen probleem gevonden volgens de lezing `{applied.name}` ({applied.held_by}): {applied.argument}"
-                   if lang == "nl" else
-                   f"No problem found on the reading `{applied.name}` ({applied.held_by}): {applied.argument}")
+        message = (f"Geen probleem gevonden volgens de lezing van {applied.held_by} (`--reading {applied.name}`): "
+                   f"{applied.argument}" if lang == "nl" else
+                   f"No problem found on the reading of {applied.held_by} (`--reading {applied.name}`): {applied.argument}")
     return Finding(
         rule=rule.id, version=rule.version, family=rule.family, level=res.outcome,  # type: ignore[arg-type]
         severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,  # type: ignore[arg-type]

@@ -392,16 +392,18 @@ def level_text(level: str, severity: str | None, w: Words, named: bool = True) -
 
 
 def reading_item(r: ReadingOutcome, w: Words) -> Item:
-    """A reading: its name, who holds it and what the rule gives under it; then its sources and argument."""
-    head = f"{r.name} ({w('held_by')} {r.held_by}): {level_text(r.level, r.severity, w)}"
+    """A reading: who holds it (in the report's language) and what the rule gives under it, then the
+    option that selects it — its name is a handle for the command line, not a word of the report."""
+    head = f"{r.held_by}: {level_text(r.level, r.severity, w)}"
     if r.applied:
         head += f" — {w('applied')}"
+    head += f" (`--reading {r.name}`)"
     sub = tuple(source_item(s) for s in r.sources)
     return Item(head, strong=True, sub=sub + (Item(f"{w('argues')}: {r.argument}"),))
 
 
 def applied_text(a: AppliedReading, w: Words) -> str:
-    line = f"{w('under_reading')} `{a.name}` ({w('held_by')} {a.held_by})"
+    line = f"{w('under_reading')} {a.held_by} (`--reading {a.name}`)"
     if a.settled_by is not None:
         line += f"; {w('settled_by')} {source_item(a.settled_by).plain}"
         if a.settled_from:
