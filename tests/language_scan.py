@@ -33,7 +33,7 @@ ENGLISH = ("the", "and", "with", "without", "which", "not", "from", "for", "unve
            "operative", "part", "paragraph", "para", "paras", "point", "points", "rule", "unknown", "none", "yes",
            "true", "false", "where", "when", "this", "that", "could", "would", "must", "should", "has", "have", "been",
            "January", "February", "March", "May", "June", "July", "August", "October", "Article", "Articles",
-           "judgment", "applicant", "decision", "Case", "Joined", "Cases", "no.", "nos.", "recital")
+           "judgment", "applicant", "decision", "otherwise", "Case", "Joined", "Cases", "no.", "nos.", "recital")
 DUTCH = ("de", "het", "een", "van", "en", "niet", "voor", "bij", "zonder", "wordt", "zijn", "dictum",
          "randnummer", "lid", "onder", "overweging", "januari", "februari", "maart", "mei", "juni", "juli",
          "augustus", "oktober", "geverifieerd", "uitspraak", "besluit", "aanvraag", "onbekend", "ja", "nee", "regel",
@@ -51,7 +51,8 @@ PROPER = (
     "Bundesamt für Fremdenwesen und Asyl", "CM/ResChS", "Werkinstructie", "Kamerbrief", "NH Nieuws", "EenVandaag",
     "asyl.net", "bed-bad-brood", "bed-bath-bread", "Mobiel Toezicht", "zp.", "(zp ", "Stichting LOS", "de facto",
 )
-IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[A-Za-z]+_[A-Za-z0-9_]+\b|\botherwise\b")
+# (`otherwise`, the rule language's keyword, is an English word: ENGLISH catches it in a Dutch report.)
+IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[A-Za-z]+_[A-Za-z0-9_]+\b")
 PATH = re.compile(r"(?<![\w/])(?:cases|rules|src|tests)/[\w./-]+|\b[\w-]+\.(?:ya?ml|norm|py)\b")
 OPTION = re.compile(r"--reading \S+?(?=[`)\s]|$)")  # a command line is not prose: `--reading applicant`
 URL = re.compile(r"https?://\S+?(?=[)>\]\s\"']|$)")
