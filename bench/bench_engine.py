@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from normcheck.engine import Engine, durable_adapter  # noqa: E402
-from normcheck.engine.evaluate import evaluate  # noqa: E402
 from normcheck.pack import load_pack  # noqa: E402
 
 AS_OF = dt.date(2025, 11, 15)
@@ -63,7 +62,7 @@ def bare_durable(cases: list[dict]) -> float:
 
     fired = [0]
 
-    def hit(c):  # noqa: ANN001
+    def hit(c):
         fired[0] += 1
 
     case = {"t": "case"}
@@ -132,10 +131,10 @@ def normcheck_engine(cases: list[dict], engine: Engine) -> float:
     return time.perf_counter() - start
 
 
-def evaluator_only(cases: list[dict], pack) -> float:  # noqa: ANN001
+def evaluator_only(cases: list[dict], engine: Engine) -> float:
     start = time.perf_counter()
     for f in cases:
-        evaluate(pack, f, AS_OF, f.keys())
+        engine.evaluate(f, AS_OF, f.keys())
     return time.perf_counter() - start
 
 
@@ -178,7 +177,7 @@ def main() -> None:
     cases = generate(args.cases)
     normcheck_engine(cases[:200], engine)  # warm up
     t_nc = normcheck_engine(cases, engine)
-    t_eval = evaluator_only(cases, loaded.pack)
+    t_eval = evaluator_only(cases, engine)
     t_bare = bare_durable(cases)
     t_py = pure_python(cases)
     n = len(cases)

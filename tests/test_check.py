@@ -9,6 +9,8 @@ import pytest
 from normcheck.diagnostics import InputError
 from normcheck.pack import load_pack
 
+from conftest import families_yaml
+
 VOCAB = """
 family: t
 facts:
@@ -40,6 +42,7 @@ def pack_of(tmp_path: Path, body: str, vocab: str = VOCAB):
     d = tmp_path / "rules"
     (d / "vocabulary").mkdir(parents=True, exist_ok=True)
     (d / "vocabulary" / "t.yaml").write_text(vocab)
+    (d / "families.yaml").write_text(families_yaml({"t": ["t.yaml"]}, "decision_date"))
     (d / "t.norm").write_text(HEAD + body)
     return load_pack(str(d))
 

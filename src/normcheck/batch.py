@@ -4,9 +4,9 @@ reported and the batch goes on."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from . import findings
 from .diagnostics import Diagnostic, InputError

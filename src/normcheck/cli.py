@@ -17,13 +17,18 @@ import argparse
 import datetime as dt
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from . import __version__, findings
 from .diagnostics import Diagnostic, InputError
+
+if TYPE_CHECKING:  # imported lazily at run time: `normcheck --help` must not load the engine
+    from .engine import Engine
+    from .pack import LoadedPack
 
 FAIL_ON = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "never")
 SUBCOMMANDS = ("check", "test", "rules", "explain", "schema", "lint", "sweep")
@@ -130,7 +135,7 @@ def print_diagnostics(diags: Sequence[Diagnostic], err: Console) -> None:
         err.print(d.render(), style="red" if d.severity == "error" else "yellow", highlight=False, markup=False)
 
 
-def _load(args: argparse.Namespace, engine: str = "auto"):  # type: ignore[no-untyped-def]
+def _load(args: argparse.Namespace, engine: str = "auto") -> tuple[LoadedPack, Engine]:
     from .engine import Engine
     from .pack import load_pack
 

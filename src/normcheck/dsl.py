@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
@@ -20,6 +20,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from . import ast
 from .diagnostics import Diagnostic, InputError, did_you_mean, source_line
 from .resources import grammar_path
+
+E = TypeVar("E", bound=ast.Expr)
 
 # What each terminal means, in words a lawyer can follow.
 _TERMINAL_WORDS = {
@@ -76,7 +78,7 @@ def _unescape(token: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
 
 
-class _Builder(Transformer):  # type: ignore[type-arg]
+class _Builder(Transformer[Token, Any]):
     """Lark tree -> AST. Positions come from Lark's `meta`."""
 
     def __init__(self, path: str, text: str) -> None:
@@ -95,7 +97,7 @@ class _Builder(Transformer):  # type: ignore[type-arg]
             return ""
         return " ".join(self.source[meta.start_pos : meta.end_pos].split())
 
-    def _e(self, cls: type, meta: Any, **kw: Any) -> Any:
+    def _e(self, cls: type[E], meta: Any, **kw: Any) -> E:
         return cls(pos=self._pos(meta), text=self._src(meta), **kw)
 
     # -- text
@@ -183,7 +185,7 @@ class _Builder(Transformer):  # type: ignore[type-arg]
 
     @v_args(meta=True)
     def member(self, meta: Any, c: list[Any]) -> ast.Expr:
-        return self._e(ast.Member, meta, element=c[0], container=c[1])
+        return self._e(ast.Member, meta, element=c[0], container=c[1], negated=False)
 
     @v_args(meta=True)
     def not_member(self, meta: Any, c: list[Any]) -> ast.Expr:
@@ -195,7 +197,7 @@ class _Builder(Transformer):  # type: ignore[type-arg]
 
     @v_args(meta=True)
     def is_test(self, meta: Any, c: list[Any]) -> ast.Expr:
-        return self._e(ast.IsTest, meta, operand=c[0], test=str(c[1]))
+        return self._e(ast.IsTest, meta, operand=c[0], test=str(c[1]), negated=False)
 
     @v_args(meta=True)
     def is_not_test(self, meta: Any, c: list[Any]) -> ast.Expr:
@@ -390,7 +392,8 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
             width=len(str(tok)) if tok.type != "$END" else 1,
         )
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else "?"
+        at = exc.pos_in_stream
+        char = text[at] if at is not None and 0 <= at < len(text) else "?"
         hint = None
         if char == "'":
             hint = "texts are written in double quotes"

@@ -20,20 +20,23 @@ from .engine.evaluate import RuleResult
 from .values import UNKNOWN, display, to_json
 
 SCHEMA_VERSION = "1.0"
-FAMILY_ORDER = ("tq", "sbc", "echr3", "qd4", "changu", "cec")  # the design's order of the norm families
-Lang = Literal["en", "nl"]
-Outcome = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
+Lang = ir.Lang
+Outcome = ir.Outcome
 
 # Why a rule did not fire, in words (machine reason -> text).
 REASONS = {
     "en": {"not_in_force": "not in force on the evaluation date", "out_of_scope": "outside the rule's scope",
            "no_facts": "the record states none of this rule's facts", "exception_holds": "an exception applies",
+           "record_type": "this kind of record is outside the rule's norm family",
            "scope_not_mentioned": "the record says nothing about what this rule concerns",
-           "condition_false": "none of the conditions for a finding holds", "condition_false_scope_unknown": "none of the conditions for a finding holds"},
+           "condition_false": "none of the conditions for a finding holds",
+           "condition_false_scope_unknown": "none of the conditions for a finding holds"},
     "nl": {"not_in_force": "niet van kracht op de peildatum", "out_of_scope": "buiten de reikwijdte van de regel",
            "no_facts": "het dossier vermeldt geen van de feiten van deze regel", "exception_holds": "er geldt een uitzondering",
+           "record_type": "dit soort dossier valt buiten de normfamilie van de regel",
            "scope_not_mentioned": "het dossier zegt niets over waar deze regel over gaat",
-           "condition_false": "geen van de voorwaarden voor een bevinding doet zich voor", "condition_false_scope_unknown": "geen van de voorwaarden voor een bevinding doet zich voor"},
+           "condition_false": "geen van de voorwaarden voor een bevinding doet zich voor",
+           "condition_false_scope_unknown": "geen van de voorwaarden voor een bevinding doet zich voor"},
 }
 
 
@@ -68,6 +71,8 @@ class SourceRef(_Model):
     celex: str | None = None
     hudoc: str | None = None
     url: str | None = None
+    court: str | None = Field(default=None, description="the court or body that gave the judgment or decision")
+    date: str | None = Field(default=None, description="date of the judgment, decision or instrument (ISO 8601)")
     source_status: str | None = Field(default=None, description="`unverified`: the source's own identifiers or text could not be checked")
 
 
@@ -76,8 +81,9 @@ class DecidingFact(_Model):
     value: Any
     derived: bool = False
     definition: str | None = Field(default=None, description="for a derived fact: its definition in the rules")
+    doc: str | None = Field(default=None, description="for a derived fact: what it means, in the report's language")
     stated_at: str | None = Field(default=None, description="file:line where the case states it")
-    inputs: tuple["DecidingFact", ...] = ()
+    inputs: tuple[DecidingFact, ...] = ()
 
 
 class ExceptionCheck(_Model):
@@ -96,8 +102,7 @@ class Finding(_Model):
     rule_message: str = Field(description="what the rule says when it fires, with this case's values")
     counter_argument: str | None = None
     note: str | None = None
-    reason: str = Field(description="fires | not_in_force | out_of_scope | no_facts | condition_false | "
-                                    "condition_unknown | scope_unknown | exception_holds | …")
+    reason: ir.Reason = Field(description="why the rule gave this result (machine-readable; `message` words it)")
     sources: tuple[SourceRef, ...]
     pinpoints_verified: bool
     decided_by: tuple[DecidingFact, ...]
@@ -122,7 +127,7 @@ class Problem(_Model):
     source_line: str | None = Field(default=None, description="the offending line of the file, as written")
 
     @classmethod
-    def of(cls, d: Diagnostic) -> "Problem":
+    def of(cls, d: Diagnostic) -> Problem:
         return cls(file=d.file, line=d.line, column=d.column, severity=d.severity, message=d.message,
                    expected=d.expected, hint=d.hint, source_line=d.source_line)
 
@@ -178,7 +183,7 @@ def render(text: str, run: CaseRun, lang: str, pack: ir.RulePack | None = None) 
     return _PLACEHOLDER.sub(value, text)
 
 
-def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any], depth: int = 0) -> DecidingFact:
+def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any], lang: str, depth: int = 0) -> DecidingFact:
     if name.startswith("rule:"):
         rid = name[5:]
         res = run.env.results.get(rid)
@@ -191,11 +196,17 @@ def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any
     if d is not None and name not in run.env.given_derived:
         inputs: tuple[DecidingFact, ...] = ()
         if depth < 3:
-            inputs = tuple(_deciding(dep, run, pack, origins, depth + 1) for dep in d.deps
+            inputs = tuple(_deciding(dep, run, pack, origins, lang, depth + 1) for dep in d.deps
                            if run.env.value(dep) is not UNKNOWN)
         return DecidingFact(name=name, value=to_json(run.env.value(name)), derived=True, definition=d.expr.text,
-                            inputs=inputs)
+                            doc=d.doc(lang), inputs=inputs)
     return DecidingFact(name=name, value=to_json(run.env.value(name)), stated_at=stated_at)
+
+
+def _source_ref(c: ir.Citation, s: ir.Source) -> SourceRef:
+    return SourceRef(source=c.source, title=s.title, pinpoint=c.pinpoint, verified=c.verified, ecli=s.ecli,
+                     celex=s.celex, hudoc=s.hudoc, url=s.url, court=s.court,
+                     date=s.date.isoformat() if s.date else None, source_status=s.status)
 
 
 def _constant(name: str, pack: ir.RulePack) -> bool:
@@ -206,27 +217,21 @@ def _constant(name: str, pack: ir.RulePack) -> bool:
 
 def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any]) -> Finding:
     rule = res.rule
-    sources = tuple(
-        SourceRef(source=c.source, title=pack.sources[c.source].title, pinpoint=c.pinpoint, verified=c.verified,
-                  ecli=pack.sources[c.source].ecli, celex=pack.sources[c.source].celex,
-                  hudoc=pack.sources[c.source].hudoc, url=pack.sources[c.source].url,
-                  source_status=pack.sources[c.source].status)
-        for c in rule.citations
-    )
+    sources = tuple(_source_ref(c, pack.sources[c.source]) for c in rule.citations)
     counter = rule.text("counters", lang)
     note = rule.text("notes", lang)
     return Finding(
-        rule=rule.id, version=rule.version, family=rule.family, level=res.outcome,  # type: ignore[arg-type]
-        severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,  # type: ignore[arg-type]
+        rule=rule.id, version=rule.version, family=rule.family, level=res.outcome,
+        severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,
         title=render(rule.text("titles", lang), run, lang, pack),
         message=render(rule.text("messages", lang), run, lang, pack) if res.fired else explain_quiet(res, lang),
         rule_message=render(rule.text("messages", lang), run, lang, pack),
         counter_argument=render(counter, run, lang, pack) if counter and (res.outcome == "CONTESTED" or rule.contested) else None,
         note=render(note, run, lang, pack) if note else None,
         reason=res.reason, sources=sources, pinpoints_verified=rule.verified,
-        decided_by=tuple(_deciding(n, run, pack, origins) for n in sorted(res.decided) if not _constant(n, pack)),
+        decided_by=tuple(_deciding(n, run, pack, origins, lang) for n in sorted(res.decided) if not _constant(n, pack)),
         missing_facts=tuple(sorted(res.missing)),
-        exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status) for e in res.exceptions),  # type: ignore[arg-type]
+        exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status) for e in res.exceptions),
     )
 
 
@@ -250,7 +255,8 @@ def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack) -> tuple[
     for f in findings:
         w = ir.SEVERITY_RANK.get(f.severity or "low", 1)
         for name in f.missing_facts:
-            if name not in pack.fact_types or (pack.define(name) is not None and not pack.define(name).in_vocabulary):  # type: ignore[union-attr]
+            d = pack.define(name)
+            if name not in pack.fact_types or (d is not None and not d.in_vocabulary):
                 continue
             weight[name] = weight.get(name, 0) + w
             rules.setdefault(name, set()).add(f.rule)
@@ -265,8 +271,7 @@ def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack) -> tuple[
 def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> RecordResult:
     """Findings for one loaded record (a `facts.Record`) and its engine run."""
     origins = dict(record.origins)
-    rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
-    results = sorted(run.results, key=lambda r: (rank.get(r.rule.family, len(rank)), r.rule.family, r.rule.line))
+    results = sorted(run.results, key=lambda r: (pack.family_rank(r.rule.family), r.rule.family, r.rule.line))
     findings = tuple(finding(r, run, pack, lang, origins) for r in results)
     problems = [Problem.of(w) for w in record.warnings]
     for m in run.mismatches:
@@ -293,8 +298,15 @@ def failed_record(file: str, diagnostics: list[Diagnostic]) -> RecordResult:
     return RecordResult(id=None, file=file, problems=tuple(Problem.of(d) for d in diagnostics))
 
 
+def output_schema() -> dict[str, Any]:
+    """The JSON Schema of `--format json`, as published in docs/output-schema.json."""
+    schema = Run.model_json_schema()
+    schema["title"] = f"normcheck report (normcheck --format json), schema version {SCHEMA_VERSION}"
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
 def receipt(pack: ir.RulePack, engine_label: str, lang: str) -> Receipt:
     return Receipt(normcheck_version=__version__, schema_version=SCHEMA_VERSION, rule_pack_sha256=pack.digest,
                    rule_files=pack.files, engine=engine_label,
-                   python=f"{platform.python_implementation()} {platform.python_version()}", language=lang)  # type: ignore[arg-type]
+                   python=f"{platform.python_implementation()} {platform.python_version()}", language=lang)
 

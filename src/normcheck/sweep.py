@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .diagnostics import Diagnostic, InputError, did_you_mean
-from .engine.evaluate import evaluate
+from .engine.evaluate import Evaluator
 from .facts import load_record
 from .facts.model import fact_validator
 from .pack import load_pack
@@ -114,11 +114,12 @@ def run_sweep(args: argparse.Namespace) -> Sweep:
     unknown = [r for r in wanted if r not in pack.rule_ids()]
     if unknown:
         raise InputError([Diagnostic("--rule", None, None, f"unknown rule `{unknown[0]}`", hint=did_you_mean(unknown[0], pack.rule_ids()))])
+    evaluator = Evaluator(pack)  # compiled once for the whole grid
     grid: dict[tuple[int, ...], dict[str, str]] = {}
     for point in itertools.product(*(a.values for a in axes)):
         facts = dict(base)
         facts.update({a.fact: v for a, v in zip(axes, point)})
-        _, results, _ = evaluate(pack, facts, as_of, stated=facts.keys())
+        _, results, _ = evaluator.evaluate(facts, as_of, stated=facts.keys())
         grid[point] = {r.rule.id: r.outcome for r in results if r.rule.id in wanted}
     # keep the rules that do something somewhere on the grid
     active = [r for r in wanted if any(g[r] not in ("NOT_APPLICABLE",) for g in grid.values())]
@@ -252,7 +253,8 @@ def to_svg(sw: Sweep, cell: int = 3) -> str:
 def cmd_sweep(args: argparse.Namespace, err: Console) -> int:
     sw = run_sweep(args)
     if args.format == "terminal":
-        console = Console(highlight=False, file=open(args.output, "w", encoding="utf-8") if args.output else None)
+        # the file stays open until the process ends, which follows at once
+        console = Console(highlight=False, file=open(args.output, "w", encoding="utf-8") if args.output else None)  # noqa: SIM115
         for rule in sw.rules:
             for line in describe(sw, rule):
                 console.print(line, markup=False)

@@ -7,9 +7,10 @@ built from it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -33,10 +34,22 @@ class FactSpec:
     labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (lang, ((value, label), …)) for reports
 
 
+@dataclass(frozen=True)
+class RecordType:
+    """A kind of record (rules/families.yaml): the facts that give its evaluation date, first known first."""
+
+    id: str
+    evaluation_date: tuple[str, ...]
+
+
 @dataclass(frozen=True, eq=False)
 class Vocabulary:
     facts: dict[str, FactSpec]
-    families: tuple[str, ...]
+    record_types: tuple[RecordType, ...] = ()  # in declaration order (rules/families.yaml)
+    default_record_type: str | None = None
+
+    def record_type(self, type_id: str) -> RecordType | None:
+        return next((t for t in self.record_types if t.id == type_id), None)
 
     def __contains__(self, name: str) -> bool:
         return name in self.facts
@@ -47,13 +60,16 @@ class Vocabulary:
     def names(self) -> list[str]:
         return sorted(self.facts)
 
+    def in_file(self, file_name: str) -> list[str]:
+        """The facts declared in one vocabulary file (by file name, e.g. `tq.yaml`)."""
+        return [name for name, spec in self.facts.items() if Path(spec.file).name == file_name]
 
 
-def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
+def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = (),
+                    default_record_type: str | None = None) -> Vocabulary:
     """Read every vocabulary file; report all problems at once."""
     yaml = YAML(typ="rt")
     facts: dict[str, FactSpec] = {}
-    families: list[str] = []
     problems: list[Diagnostic] = []
     pending_refs: list[tuple[str, str, str, int]] = []
     for path in sorted(paths):
@@ -69,7 +85,6 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
             problems.append(Diagnostic(name, 1, 1, "a vocabulary file needs `family:` and `facts:`"))
             continue
         family = str(data.get("family", path.stem))
-        families.append(family)
         for fact, spec in data["facts"].items():
             line = data["facts"].lc.key(fact)[0] + 1
             if fact in facts:
@@ -108,7 +123,7 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
                                old.line, old.labels or target.labels)
     if problems:
         raise InputError(problems)
-    return Vocabulary(facts=facts, families=tuple(families))
+    return Vocabulary(facts=facts, record_types=tuple(record_types), default_record_type=default_record_type)
 
 
 def _labels(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact: str,

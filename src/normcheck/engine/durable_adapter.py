@@ -2,8 +2,9 @@
 
 How the pack maps onto durable-rules (see ../shared/notes/durable-rules.md for the traps):
 
-* One ruleset per rule pack, registered once per process on a private `engine.Host` under a
-  content-addressed name (`nc_<digest>`), because rulesets can never be deleted or redefined.
+* One ruleset per rule pack, registered once on the engine's own `engine.Host` (one per
+  `normcheck.engine.Engine`, which a process keeps for its lifetime) under a content-addressed name
+  (`nc_<digest>`), because rulesets can never be deleted or redefined.
 * One case = one state id (`sid`); the state is deleted after reading the results (at most 1,024
   live states per ruleset).
 * The case is one fact: every fact and derived fact a rule reads, as JSON (dates as day
@@ -11,7 +12,8 @@ How the pack maps onto durable-rules (see ../shared/notes/durable-rules.md for t
   are simply absent: durable-rules never matches an absent property, which is exactly
   "not known to be true". Date arithmetic and other computed comparisons (anything beyond
   fact-versus-constant, fact-versus-fact, membership and subset) are evaluated in Python and
-  passed as three-valued atoms `_aN`.
+  passed as three-valued atoms `_aN`; so are the rule language's functions (`normcheck.functions`),
+  none of which has a durable-rules implementation yet.
 * Three-valued logic: every condition is compiled in four forms — known true, known false, not
   true, not false — with negation pushed down to the leaves, so `not` never becomes
   negation-as-failure.
@@ -29,11 +31,11 @@ import itertools
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from .. import ir
 from ..values import EPOCH, NULL, UNKNOWN
-from .evaluate import Env, eval_node, relevant
+from .evaluate import Env, Evaluator, Fn
 
 try:  # durable-rules 2.0.28 does not import on Python 3.13+; normcheck then runs its own evaluator
     import durable_rules_engine  # noqa: F401
@@ -49,12 +51,15 @@ VERSION = "2.0.28"
 
 # ---- a tiny condition algebra, simplified before it becomes durable-rules JSON ----------------
 
-TRUE: tuple = ("true",)
-FALSE: tuple = ("false",)
+Cond = tuple[Any, ...]  # ("true",) | ("false",) | ("json", {...}) | ("and"|"or", [Cond, ...])
+JSON = dict[str, Any]
+Operand = ir.Const | ir.Fact  # what a durable-rules condition can compare directly
+TRUE: Cond = ("true",)
+FALSE: Cond = ("false",)
 
 
-def AND(*xs: tuple) -> tuple:
-    out: list[tuple] = []
+def AND(*xs: Cond) -> Cond:
+    out: list[Cond] = []
     for x in xs:
         if x == FALSE:
             return FALSE
@@ -66,8 +71,8 @@ def AND(*xs: tuple) -> tuple:
     return out[0] if len(out) == 1 else ("and", out)
 
 
-def OR(*xs: tuple) -> tuple:
-    out: list[tuple] = []
+def OR(*xs: Cond) -> Cond:
+    out: list[Cond] = []
     for x in xs:
         if x == TRUE:
             return TRUE
@@ -79,13 +84,14 @@ def OR(*xs: tuple) -> tuple:
     return out[0] if len(out) == 1 else ("or", out)
 
 
-def J(obj: dict) -> tuple:
+def J(obj: JSON) -> Cond:
     return ("json", obj)
 
 
-def to_json(c: tuple) -> dict:
+def to_json(c: Cond) -> JSON:
     if c[0] == "json":
-        return c[1]
+        obj: JSON = c[1]
+        return obj
     if c[0] == "and":
         return {"$and": [to_json(x) for x in c[1]]}
     if c[0] == "or":
@@ -113,10 +119,10 @@ _JOP = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
 
 @dataclass(frozen=True)
 class Forms:
-    t: tuple  # known true
-    f: tuple  # known false
-    n: tuple  # not known true
-    nf: tuple  # not known false
+    t: Cond  # known true
+    f: Cond  # known false
+    n: Cond  # not known true
+    nf: Cond  # not known false
 
 
 class _Compiler:
@@ -139,59 +145,61 @@ class _Compiler:
         t = self.pack.fact_types.get(name)
         return bool(t and t.nullable) or self.pack.define(name) is not None
 
-    def EX(self, o: ir.Node) -> tuple:
+    def EX(self, o: Operand) -> Cond:
         if isinstance(o, ir.Const):
             return TRUE
-        return J({"$ex": {self._prop(o.name): 1}})  # type: ignore[attr-defined]
+        return J({"$ex": {self._prop(o.name): 1}})
 
-    def NU(self, o: ir.Node) -> tuple:
-        if isinstance(o, ir.Const) or not self._nullable(o.name):  # type: ignore[attr-defined]
+    def NU(self, o: Operand) -> Cond:
+        if isinstance(o, ir.Const) or not self._nullable(o.name):
             return FALSE
-        return J({self._prop(o.name) + "__null": True})  # type: ignore[attr-defined]
+        return J({self._prop(o.name) + "__null": True})
 
-    def KN(self, o: ir.Node) -> tuple:
+    def KN(self, o: Operand) -> Cond:
         return OR(self.EX(o), self.NU(o))
 
-    def UN(self, o: ir.Node) -> tuple:
+    def UN(self, o: Operand) -> Cond:
         if isinstance(o, ir.Const):
             return FALSE
-        name = self._prop(o.name)  # type: ignore[attr-defined]
+        name = self._prop(o.name)
         parts = [J({"$nex": {name: 1}})]
         if self._nullable(name):
             parts.append(J({"$nex": {name + "__null": 1}}))
         return AND(*parts)
 
     @staticmethod
-    def _simple(o: ir.Node) -> bool:
-        return isinstance(o, ir.Const) and o.value is not None or isinstance(o, ir.Fact)
+    def _simple(o: ir.Node) -> TypeGuard[Operand]:
+        return (isinstance(o, ir.Const) and o.value is not None) or isinstance(o, ir.Fact)
 
     # -- comparison of two simple operands
-    def _cmp_pred(self, op: str, a: ir.Node, b: ir.Node) -> tuple:
+    def _cmp_pred(self, op: str, a: Operand, b: Operand) -> Cond:
         if isinstance(a, ir.Const) and isinstance(b, ir.Const):
-            ok = {"==": a.value == b.value, "!=": a.value != b.value}.get(op)
+            x: Any = a.value  # two constants of one type (the checker saw to it)
+            y: Any = b.value
+            ok = {"==": x == y, "!=": x != y}.get(op)
             if ok is None:
-                ok = {"<": a.value < b.value, "<=": a.value <= b.value, ">": a.value > b.value, ">=": a.value >= b.value}[op]  # type: ignore[operator]
+                ok = {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
             return TRUE if ok else FALSE
         if isinstance(a, ir.Const):
             return self._cmp_pred(_FLIP[op], b, a)
-        left = self._prop(a.name)  # type: ignore[attr-defined]
-        right: Any = encode(b.value) if isinstance(b, ir.Const) else {"$m": self._prop(b.name)}  # type: ignore[attr-defined]
+        left = self._prop(a.name)
+        right: Any = encode(b.value) if isinstance(b, ir.Const) else {"$m": self._prop(b.name)}
         if op == "==":
             return J({left: right})
         return J({_JOP[op]: {left: right}})
 
-    def _atom(self, n: ir.Node) -> tuple[tuple, tuple, tuple]:
+    def _atom(self, n: ir.Node) -> tuple[Cond, Cond, Cond]:
         name = self.atoms.setdefault(n, f"_a{len(self.atoms)}")
         self.rule_atoms[n] = name
         return J({name: True}), J({name: False}), J({"$nex": {name: 1}})
 
-    def leaf(self, n: ir.Node) -> tuple[tuple, tuple, tuple]:
+    def leaf(self, n: ir.Node) -> tuple[Cond, Cond, Cond]:
         """(true, false, unknown) conditions of a leaf, mirroring the evaluator's truth tables."""
         if isinstance(n, ir.Const) and isinstance(n.value, bool):
             return (TRUE, FALSE, FALSE) if n.value else (FALSE, TRUE, FALSE)
         if isinstance(n, ir.Fact) and self.pack.fact_types.get(n.name, ir.BOOL).kind == "bool":
-            p = self._prop(n.name)
-            return J({p: True}), J({p: False}), self.UN(n)
+            prop = self._prop(n.name)
+            return J({prop: True}), J({prop: False}), self.UN(n)
         if isinstance(n, ir.Cmp) and self._simple(n.left) and self._simple(n.right):
             a, b = n.left, n.right
             u = OR(self.UN(a), self.UN(b))
@@ -209,19 +217,21 @@ class _Compiler:
             u = OR(self.UN(e), self.UN(c))
             both = AND(self.EX(e), self.EX(c))
             nulls = OR(AND(self.NU(e), self.KN(c)), AND(self.KN(e), self.NU(c)))
+            p: Cond
+            notp: Cond
             if isinstance(c, ir.Const):
-                values = sorted(c.value)  # type: ignore[arg-type]
+                members = _texts(c.value)
                 if isinstance(e, ir.Const):
-                    p = TRUE if e.value in c.value else FALSE  # type: ignore[operator]
+                    p = TRUE if e.value in members else FALSE
                     notp = FALSE if p == TRUE else TRUE
                 else:
-                    p = OR(*[self._cmp_pred("==", e, ir.Const(value=v)) for v in values])
-                    notp = AND(*[self._cmp_pred("!=", e, ir.Const(value=v)) for v in values])
+                    p = OR(*[self._cmp_pred("==", e, ir.Const(v)) for v in sorted(members)])
+                    notp = AND(*[self._cmp_pred("!=", e, ir.Const(v)) for v in sorted(members)])
             else:
-                s = self._prop(c.name)  # type: ignore[attr-defined]
-                v = e.value  # type: ignore[attr-defined]
-                p = J({"$iany": {s: {"$i": v}}})
-                notp = self._lacks(s, v)
+                assert isinstance(e, ir.Const)  # not both facts (see the condition above)
+                s = self._prop(c.name)
+                p = J({"$iany": {s: {"$i": e.value}}})
+                notp = self._lacks(s, str(e.value))
             return AND(both, p), OR(AND(both, notp), nulls), u
         if isinstance(n, ir.Subset) and (isinstance(n.left, ir.Const) != isinstance(n.right, ir.Const)) \
                 and self._simple(n.left) and self._simple(n.right):
@@ -230,14 +240,16 @@ class _Compiler:
             both = AND(self.EX(a), self.EX(b))
             nulls = OR(AND(self.NU(a), self.KN(b)), AND(self.KN(a), self.NU(b)))
             if isinstance(a, ir.Const):
-                s = self._prop(b.name)  # type: ignore[attr-defined]
-                items = sorted(a.value)  # type: ignore[arg-type]
+                assert isinstance(b, ir.Fact)  # exactly one side is a constant (see the condition above)
+                s = self._prop(b.name)
+                items = sorted(_texts(a.value))
                 p = AND(*[J({"$iany": {s: {"$i": v}}}) for v in items])
                 notp = OR(*[self._lacks(s, v) for v in items])
             else:
-                s = self._prop(a.name)  # type: ignore[attr-defined]
+                assert isinstance(b, ir.Const)
+                s = self._prop(a.name)
                 self.props.add(s + "__n")
-                allowed = sorted(b.value)  # type: ignore[arg-type]
+                allowed = sorted(_texts(b.value))
                 if allowed:
                     p = OR(J({s + "__n": 0}), J({"$iall": {s: to_json(OR(*[J({"$i": v}) for v in allowed]))}}))
                     notp = J({"$iany": {s: to_json(AND(*[J({"$neq": {"$i": v}}) for v in allowed]))}})
@@ -257,7 +269,7 @@ class _Compiler:
             return OR(self.NU(o), J({count: 0})), J({"$gt": {count: 0}}), self.UN(o)
         return self._atom(n)
 
-    def _lacks(self, s: str, v: str) -> tuple:
+    def _lacks(self, s: str, v: str) -> Cond:
         self.props.add(s + "__n")
         return OR(J({s + "__n": 0}), J({"$iall": {s: {"$neq": {"$i": v}}}}))
 
@@ -288,7 +300,7 @@ class _Compiler:
         t, f, u = self.leaf(n)
         return Forms(t, f, OR(f, u), OR(t, u))
 
-    def alternatives(self, n: ir.Node) -> list[tuple[frozenset[str], tuple]]:
+    def alternatives(self, n: ir.Node) -> list[tuple[frozenset[str], Cond]]:
         """Disjunctive form over rule references: [(rules that must have fired, condition on the case)]."""
         if isinstance(n, ir.Fires):
             return [(frozenset({n.rule}), TRUE)]
@@ -310,7 +322,13 @@ class _Compiler:
 MAX_BRANCHES = 8
 
 
-def _branches(c: tuple) -> int:
+def _texts(value: ir.Value) -> frozenset[str]:
+    """A set constant's members (the checker only lets set constants reach a membership or subset test)."""
+    assert isinstance(value, frozenset)
+    return value
+
+
+def _branches(c: Cond) -> int:
     """How many alpha-network branches durable-rules makes of a condition (its DNF size)."""
     if c[0] == "and":
         total = 1
@@ -346,7 +364,7 @@ class RuleView:
 @dataclass(frozen=True)
 class CompiledPack:
     name: str
-    definition: dict[str, dict]
+    definition: dict[str, JSON]
     views: tuple[RuleView, ...]
     strata: int
 
@@ -363,7 +381,7 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
             dep_s = max(stratum.get(k, 0) for k in by_key if by_key[k].id == dep)
             s = max(s, dep_s + 1 if dep in negative else dep_s)
         stratum[rule.key] = s
-    definition: dict[str, dict] = {}
+    definition: dict[str, JSON] = {}
     views: list[RuleView] = []
     for rule in pack.rules:
         comp.begin_rule()
@@ -374,7 +392,7 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
             window.append(J({"$lte": {"_as_of": encode(rule.valid_until)}}))
         scope_alts = comp.alternatives(rule.applies) if rule.applies is not None else [(frozenset(), TRUE)]
         none_rules: list[str] = []
-        exc_conds: list[tuple] = []
+        exc_conds: list[Cond] = []
         for u in rule.unless:
             for part in (u.operands if isinstance(u, ir.Or) else (u,)):
                 if isinstance(part, ir.Fires):
@@ -389,7 +407,7 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
                 cond = AND(J({"t": rule.key}), *window, scond, gcond, *exc_conds)
                 if cond == FALSE:
                     continue
-                patterns: list[dict] = []
+                patterns: list[JSON] = []
                 if none_rules:
                     patterns.append({"z": {"$and": [{"t": "$end"}, {"n": stratum[rule.key]}]}})
                 patterns.append({"c": to_json(cond)})
@@ -425,50 +443,47 @@ def _negative_refs(rule: ir.Rule) -> set[str]:
 
 
 class DurableEngine:
-    """One registered ruleset per pack per process; one state per case, deleted afterwards."""
+    """The pack registered on a durable-rules host this object owns; one state per case, deleted afterwards.
 
-    _lock = threading.Lock()
-    _host: Any = None
-    _registered: dict[str, CompiledPack] = {}
+    Keep one per process (normcheck.engine.Engine does): a ruleset is never freed, and each host runs
+    two timer threads. Calls are serialised by a lock, so threads may share it.
+    """
 
-    def __init__(self, pack: ir.RulePack) -> None:
+    def __init__(self, pack: ir.RulePack, evaluator: Evaluator) -> None:
         if not AVAILABLE:
             raise RuntimeError(f"durable-rules is not available here ({IMPORT_ERROR})")
         self.pack = pack
-        with self._lock:
-            if DurableEngine._host is None:
-                DurableEngine._host = _dengine.Host()
-            name = "nc_" + pack.digest[:16]
-            compiled = DurableEngine._registered.get(name)
-            if compiled is None:
-                compiled = compile_pack(pack)
-                referenced = frozenset(d for r in pack.rules for d in r.rule_deps)
-                definition = {}
-                for key, rule in compiled.definition.items():
-                    definition[key] = dict(rule, run=self._action(key, referenced))
-                try:
-                    DurableEngine._host.register_rulesets({compiled.name: definition})
-                except Exception as exc:
-                    raise RuntimeError(f"durable-rules refused the compiled rule pack ({exc}); "
-                                       f"first rule it refuses alone: {_culprit(compiled)}") from exc
-                DurableEngine._registered[name] = compiled
-        self.compiled = compiled
+        self.evaluator = evaluator
+        self._lock = threading.Lock()
+        self._fired: dict[str, set[tuple[str, int]]] = {}
+        self.compiled = compile_pack(pack)
+        referenced = frozenset(d for r in pack.rules for d in r.rule_deps)
+        definition = {key: dict(rule, run=self._action(key, referenced)) for key, rule in self.compiled.definition.items()}
+        self.host = _dengine.Host()
+        try:
+            self.host.register_rulesets({self.compiled.name: definition})
+        except Exception as exc:
+            raise RuntimeError(f"durable-rules refused the compiled rule pack ({exc}); "
+                               f"first rule it refuses alone: {_culprit(self.compiled)}") from exc
         self._rules = {r.key: r for r in pack.rules}
-        self.host = DurableEngine._host
+        # the computed atoms, compiled once by the evaluator (see the module docstring)
+        self._atoms: dict[str, Fn] = {}
+        for view in self.compiled.views:
+            for node, name in view.atoms:
+                if name not in self._atoms:
+                    self._atoms[name] = evaluator.compile(node)
         self._seq = itertools.count()
 
-    _fired: dict[str, set[tuple[str, int]]] = {}
-
-    @staticmethod
-    def _action(key: str, referenced: frozenset[str]) -> Any:
+    def _action(self, key: str, referenced: frozenset[str]) -> Any:
         if key in ("_begin", "_sink"):
             return lambda c: None
         rule_key, grade, _ = key.split("#")
         rule_id = rule_key.split("@")[0]
+        fired_by_state = self._fired
 
         def run(c: Any) -> None:
             sid = c.s.sid
-            fired = DurableEngine._fired.setdefault(sid, set())
+            fired = fired_by_state.setdefault(sid, set())
             mark = (rule_key, int(grade))
             if mark in fired:
                 return
@@ -484,8 +499,8 @@ class DurableEngine:
         atom_values: dict[str, Any] = {}
         facts = []
         for view in self.compiled.views:
-            if not relevant(self._rules[view.key], env.stated):
-                continue  # the relevance gate: the record says nothing the rule is about
+            if self.evaluator.gate(self._rules[view.key], env) is not None:
+                continue  # the relevance gate: the record is not about the rule's family
             fact: dict[str, Any] = {"sid": sid, "t": view.key, "_as_of": as_of}
             for name in view.props:
                 if name.endswith("__n"):
@@ -499,9 +514,9 @@ class DurableEngine:
                 fact[name] = encode(value)
                 if isinstance(value, (frozenset, set)):
                     fact[name + "__n"] = len(value)
-            for node, name in view.atoms:
+            for _node, name in view.atoms:
                 if name not in atom_values:
-                    atom_values[name] = eval_node(node, env).value
+                    atom_values[name] = self._atoms[name](env).value
                 if atom_values[name] is not UNKNOWN:
                     fact[name] = bool(atom_values[name])
             facts.append(fact)
@@ -523,9 +538,9 @@ class DurableEngine:
                 for n in range(1, self.compiled.strata + 1):
                     self._check(self.host.assert_fact(name, {"sid": sid, "t": "$end", "n": n}))
                 self._check(self.host.get_state(name, sid))
-                marks = DurableEngine._fired.pop(sid, set())
+                marks = self._fired.pop(sid, set())
             finally:
-                DurableEngine._fired.pop(sid, None)
+                self._fired.pop(sid, None)
                 if handled:  # a state exists only once a fact was accepted; deleting a missing one crashes
                     self.host.delete_state(name, sid)
         out: dict[str, tuple[str, int]] = {}

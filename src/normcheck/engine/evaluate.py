@@ -4,19 +4,27 @@ Kleene logic throughout: a fact nobody stated is UNKNOWN, never false; `false an
 false, `true or unknown` is true, everything else with an unknown is unknown. Every value
 carries the facts that decided it and the unknown facts that could still decide it, which is
 where the "decided by", the "missing facts" and the ranked "facts to collect" come from.
+
+An `Evaluator` compiles a rule pack once, every IR node into a Python closure (the hot path of a
+batch), and then evaluates any number of cases; it holds no per-case state, so one evaluator can
+serve many requests.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, DivisionByZero, InvalidOperation
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Literal
 
 from .. import ir
-from ..values import NULL, UNKNOWN, add_months, days_between, months_between, round_half_up
+from ..functions import FUNCTIONS
+from ..values import NULL, UNKNOWN
 
 _EMPTY: frozenset[str] = frozenset()
+ExceptionStatus = Literal["holds", "does not hold", "not established"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +36,9 @@ class Val:
     @property
     def known(self) -> bool:
         return self.value is not UNKNOWN
+
+
+Fn = Callable[["Env"], Val]
 
 
 @dataclass(frozen=True)
@@ -43,7 +54,7 @@ class Mismatch:
 @dataclass(frozen=True)
 class ExceptionCheck:
     text: str
-    status: str  # "holds" | "does not hold" | "not established"
+    status: ExceptionStatus
     decided: frozenset[str]
     missing: frozenset[str]
 
@@ -51,10 +62,10 @@ class ExceptionCheck:
 @dataclass(frozen=True)
 class RuleResult:
     rule: ir.Rule
-    outcome: str  # one of ir.OUTCOMES
-    severity: str | None
+    outcome: ir.Outcome
+    severity: ir.Severity | None
     grade: int | None  # index of the grade that fired
-    reason: str  # machine-readable why / why not
+    reason: ir.Reason  # machine-readable why / why not
     decided: frozenset[str]
     missing: frozenset[str]
     exceptions: tuple[ExceptionCheck, ...] = ()
@@ -71,20 +82,19 @@ class Env:
 
     facts: Mapping[str, Any]
     as_of: dt.date
+    defines: Mapping[str, tuple[ir.Define, Fn]]
     derived: dict[str, Val] = field(default_factory=dict)
     results: dict[str, RuleResult] = field(default_factory=dict)
     given_derived: frozenset[str] = _EMPTY
     stated: frozenset[str] | None = None  # facts the record mentions (None: treat every rule as relevant)
-    defines: Mapping[str, ir.Define] = field(default_factory=dict)
 
     def lookup(self, name: str) -> Val:
         """A fact or derived fact with its explanation; a definition is computed once, when first needed."""
         v = self.derived.get(name)
         if v is not None:
             return v
-        d = self.defines.get(name)
-        if d is not None:
-            return self._derive(d)
+        if name in self.defines:
+            return self.derive(name)
         value = self.facts.get(name, UNKNOWN)
         if value is UNKNOWN:
             return Val(UNKNOWN, _EMPTY, frozenset({name}))
@@ -93,17 +103,18 @@ class Env:
     def value(self, name: str) -> Any:
         return self.lookup(name).value
 
-    def _derive(self, d: ir.Define) -> Val:
-        stated = self.facts.get(d.name, UNKNOWN) if d.in_vocabulary else UNKNOWN
+    def derive(self, name: str) -> Val:
+        d, fn = self.defines[name]
+        stated = self.facts.get(name, UNKNOWN) if d.in_vocabulary else UNKNOWN
         if stated is not UNKNOWN:
-            v = Val(stated, frozenset({d.name}))
+            v = Val(stated, frozenset({name}))
         else:
-            computed = eval_node(d.expr, self)
+            computed = fn(self)
             if computed.value is not UNKNOWN:
-                v = Val(computed.value, frozenset({d.name}))
+                v = Val(computed.value, frozenset({name}))
             else:
-                v = Val(UNKNOWN, _EMPTY, computed.missing | ({d.name} if d.in_vocabulary else _EMPTY))
-        self.derived[d.name] = v
+                v = Val(UNKNOWN, _EMPTY, computed.missing | ({name} if d.in_vocabulary else _EMPTY))
+        self.derived[name] = v
         return v
 
 
@@ -125,45 +136,44 @@ def _k(value: Any, *vals: Val) -> Val:
     return Val(value, decided)
 
 
-def eval_node(n: ir.Node, env: Env) -> Val:
-    return compiled(n)(env)
+_ORDER: dict[str, Callable[[Any, Any], bool]] = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
-_COMPILED: dict[int, tuple[ir.Node, Callable[[Env], Val]]] = {}
+def _divide(x: Any, y: Any) -> Any:
+    try:
+        r = Decimal(x) / Decimal(y)
+    except (DivisionByZero, InvalidOperation, ZeroDivisionError):
+        return NULL  # no rate without a base: a known absence, not an unknown
+    return int(r) if r == r.to_integral_value() else r
 
 
-def compiled(n: ir.Node) -> Callable[[Env], Val]:
-    """The node as a Python closure, built once per node: the hot path of every batch."""
-    hit = _COMPILED.get(id(n))
-    if hit is not None and hit[0] is n:
-        return hit[1]
-    fn = _compile(n)
-    _COMPILED[id(n)] = (n, fn)
-    return fn
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": _divide}
 
 
-def _compile(n: ir.Node) -> Callable[[Env], Val]:
-    t = type(n)
-    if t is ir.Const:
-        const = Val(n.value)  # type: ignore[attr-defined]
+def compile_node(n: ir.Node, defined: Callable[[str], bool]) -> Fn:
+    """The node as a Python closure. `defined(name)`: is `name` a definition (computed on first use)?"""
+    def c(child: ir.Node) -> Fn:
+        return compile_node(child, defined)
+
+    if isinstance(n, ir.Const):
+        const = Val(n.value)
         return lambda env: const
-    if t is ir.Fact:
-        name = n.name  # type: ignore[attr-defined]
+    if isinstance(n, ir.Fact):
+        name = n.name
+        if defined(name):
+            def derived(env: Env) -> Val:
+                return env.derived.get(name) or env.derive(name)
+            return derived
         miss = Val(UNKNOWN, _EMPTY, frozenset({name}))
         dec = frozenset({name})
 
         def fact(env: Env) -> Val:
-            d = env.derived.get(name)
-            if d is not None:
-                return d
-            if name in env.defines:
-                return env.lookup(name)
             value = env.facts.get(name, UNKNOWN)
             return miss if value is UNKNOWN else Val(value, dec)
         return fact
-    if t is ir.And or t is ir.Or:
-        fns = tuple(compiled(o) for o in n.operands)  # type: ignore[attr-defined]
-        decisive = t is ir.Or  # the value that settles the whole: false for `and`, true for `or`
+    if isinstance(n, (ir.And, ir.Or)):
+        fns = tuple(c(o) for o in n.operands)
+        decisive = isinstance(n, ir.Or)  # the value that settles the whole: false for `and`, true for `or`
 
         def boolop(env: Env) -> Val:
             vals = [g(env) for g in fns]
@@ -174,234 +184,302 @@ def _compile(n: ir.Node) -> Callable[[Env], Val]:
                 return _k(not decisive, *vals)
             return _u(*vals)
         return boolop
-    if t is ir.Not:
-        inner = compiled(n.operand)  # type: ignore[attr-defined]
+    if isinstance(n, ir.Not):
+        inner = c(n.operand)
 
         def negate(env: Env) -> Val:
             v = inner(env)
             return v if v.value is UNKNOWN else Val(not v.value, v.decided)
         return negate
-    if t is ir.Cmp:
-        left, right, op = compiled(n.left), compiled(n.right), n.op  # type: ignore[attr-defined]
-        order = _ORDER.get(op)
-
-        def cmp(env: Env) -> Val:
-            a, b = left(env), right(env)
-            if a.value is UNKNOWN or b.value is UNKNOWN:
-                return _u(a, b)
-            if op == "==":
-                return _k(a.value == b.value, a, b)
-            if op == "!=":
-                return _k(a.value != b.value, a, b)
-            if a.value is NULL or b.value is NULL:
-                return _k(False, a, b)
-            return _k(bool(order(a.value, b.value)), a, b)  # type: ignore[misc]
-        return cmp
-    generic = _DISPATCH[t]
-    return lambda env: generic(n, env)
-
-
-def _evaldate(n: ir.EvalDate, env: Env) -> Val:
-    return Val(env.as_of, frozenset({"evaluation_date"}))
-
-
-def _fires(n: ir.Fires, env: Env) -> Val:
-    res = env.results.get(n.rule)
-    ref = frozenset({"rule:" + n.rule})
-    if res is not None and res.fired:
-        return Val(True, ref)
-    if res is None or res.outcome in ("OK", "NOT_APPLICABLE"):
-        return Val(False, ref)
-    return Val(UNKNOWN, _EMPTY, res.missing)
+    if isinstance(n, ir.Cmp):
+        return _cmp(n.op, c(n.left), c(n.right))
+    if isinstance(n, ir.EvalDate):
+        return lambda env: Val(env.as_of, frozenset({"evaluation_date"}))
+    if isinstance(n, ir.Fires):
+        return _fires(n.rule)
+    if isinstance(n, ir.In):
+        return _in(c(n.element), c(n.container))
+    if isinstance(n, ir.Subset):
+        return _subset(c(n.left), c(n.right))
+    if isinstance(n, ir.Is):
+        return _is(c(n.operand), n.test)
+    if isinstance(n, ir.Otherwise):
+        return _otherwise(c(n.left), c(n.right))
+    if isinstance(n, ir.Neg):
+        return _neg(c(n.operand))
+    if isinstance(n, ir.Arith):
+        return _arith(_ARITH[n.op], c(n.left), c(n.right))
+    if isinstance(n, ir.Diff):
+        return _diff(c(n.left), c(n.right))
+    if isinstance(n, ir.If):
+        return _if(c(n.cond), c(n.then), c(n.orelse))
+    if isinstance(n, ir.Call):
+        return _call(n.func, tuple(c(a) for a in n.args))
+    raise TypeError(f"no evaluation for {type(n).__name__}")  # pragma: no cover - every IR node is handled above
 
 
-_ORDER = {
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-}
+def _cmp(op: ir.CmpOp, left: Fn, right: Fn) -> Fn:
+    order = _ORDER.get(op)
+
+    def cmp(env: Env) -> Val:
+        a, b = left(env), right(env)
+        if a.value is UNKNOWN or b.value is UNKNOWN:
+            return _u(a, b)
+        if op == "==":
+            return _k(a.value == b.value, a, b)
+        if op == "!=":
+            return _k(a.value != b.value, a, b)
+        if a.value is NULL or b.value is NULL:
+            return _k(False, a, b)
+        assert order is not None  # an ordering operator
+        return _k(order(a.value, b.value), a, b)
+    return cmp
 
 
-def _in(n: ir.In, env: Env) -> Val:
-    e, c = eval_node(n.element, env), eval_node(n.container, env)
-    if not (e.known and c.known):
-        return _u(e, c)
-    if e.value is NULL or c.value is NULL:
-        return _k(False, e, c)
-    return _k(e.value in c.value, e, c)
+def _fires(rule_id: str) -> Fn:
+    ref = frozenset({"rule:" + rule_id})
+
+    def fires(env: Env) -> Val:
+        res = env.results.get(rule_id)
+        if res is not None and res.fired:
+            return Val(True, ref)
+        if res is None or res.outcome in ("OK", "NOT_APPLICABLE"):
+            return Val(False, ref)
+        return Val(UNKNOWN, _EMPTY, res.missing)
+    return fires
 
 
-def _subset(n: ir.Subset, env: Env) -> Val:
-    a, b = eval_node(n.left, env), eval_node(n.right, env)
-    if not (a.known and b.known):
+def _in(element: Fn, container: Fn) -> Fn:
+    def member(env: Env) -> Val:
+        e, c = element(env), container(env)
+        if not (e.known and c.known):
+            return _u(e, c)
+        if e.value is NULL or c.value is NULL:
+            return _k(False, e, c)
+        return _k(e.value in c.value, e, c)
+    return member
+
+
+def _subset(left: Fn, right: Fn) -> Fn:
+    def subset(env: Env) -> Val:
+        a, b = left(env), right(env)
+        if not (a.known and b.known):
+            return _u(a, b)
+        if a.value is NULL or b.value is NULL:
+            return _k(False, a, b)
+        return _k(frozenset(a.value) <= frozenset(b.value), a, b)
+    return subset
+
+
+def _is(operand: Fn, test: ir.IsTest) -> Fn:
+    def is_(env: Env) -> Val:
+        v = operand(env)
+        if test == "known":
+            return Val(v.known, v.decided | v.missing)
+        if test == "unknown":
+            return Val(not v.known, v.decided | v.missing)
+        if not v.known:
+            return v
+        if test == "null":
+            return Val(v.value is NULL, v.decided)
+        return Val(v.value is NULL or len(v.value) == 0, v.decided)  # empty
+    return is_
+
+
+def _otherwise(left: Fn, right: Fn) -> Fn:
+    def otherwise(env: Env) -> Val:
+        a = left(env)
+        if a.known:
+            return a
+        b = right(env)
+        if b.known:
+            return b
         return _u(a, b)
-    if a.value is NULL or b.value is NULL:
-        return _k(False, a, b)
-    return _k(frozenset(a.value) <= frozenset(b.value), a, b)
+    return otherwise
 
 
-def _is(n: ir.Is, env: Env) -> Val:
-    v = eval_node(n.operand, env)
-    if n.test == "known":
-        return Val(v.known, v.decided | v.missing)
-    if n.test == "unknown":
-        return Val(not v.known, v.decided | v.missing)
-    if not v.known:
-        return v
-    if n.test == "null":
-        return Val(v.value is NULL, v.decided)
-    # empty
-    return Val(v.value is NULL or len(v.value) == 0, v.decided)
+def _neg(operand: Fn) -> Fn:
+    def neg(env: Env) -> Val:
+        v = operand(env)
+        if not v.known or v.value is NULL:
+            return v
+        return Val(-v.value, v.decided)
+    return neg
 
 
-def _otherwise(n: ir.Otherwise, env: Env) -> Val:
-    a = eval_node(n.left, env)
-    if a.known:
-        return a
-    b = eval_node(n.right, env)
-    if b.known:
-        return b
-    return _u(a, b)
+def _arith(op: Callable[[Any, Any], Any], left: Fn, right: Fn) -> Fn:
+    def arith(env: Env) -> Val:
+        a, b = left(env), right(env)
+        if not (a.known and b.known):
+            return _u(a, b)
+        if a.value is NULL or b.value is NULL:
+            return _k(NULL, a, b)
+        return _k(op(a.value, b.value), a, b)
+    return arith
 
 
-def _neg(n: ir.Neg, env: Env) -> Val:
-    v = eval_node(n.operand, env)
-    if not v.known or v.value is NULL:
-        return v
-    return Val(-v.value, v.decided)
+def _diff(left: Fn, right: Fn) -> Fn:
+    def diff(env: Env) -> Val:
+        a, b = left(env), right(env)
+        if not (a.known and b.known):
+            return _u(a, b)
+        lhs = frozenset() if a.value is NULL else frozenset(a.value)
+        rhs = frozenset() if b.value is NULL else frozenset(b.value)
+        return _k(lhs - rhs, a, b)
+    return diff
 
 
-def _arith(n: ir.Arith, env: Env) -> Val:
-    a, b = eval_node(n.left, env), eval_node(n.right, env)
-    if not (a.known and b.known):
-        return _u(a, b)
-    if a.value is NULL or b.value is NULL:
-        return _k(NULL, a, b)
-    x, y = a.value, b.value
-    if n.op == "+":
-        r = x + y
-    elif n.op == "-":
-        r = x - y
-    elif n.op == "*":
-        r = x * y
-    else:
-        try:
-            r = Decimal(x) / Decimal(y)
-        except (DivisionByZero, InvalidOperation, ZeroDivisionError):
-            return _k(NULL, a, b)  # no rate without a base: a known absence, not an unknown
-        if r == r.to_integral_value():
-            r = int(r)
-    return _k(r, a, b)
+def _if(cond: Fn, then: Fn, orelse: Fn) -> Fn:
+    def if_(env: Env) -> Val:
+        c = cond(env)
+        if not c.known:
+            t, e = then(env), orelse(env)
+            if t.known and e.known and t.value == e.value:
+                return _k(t.value, t, e)
+            return _u(c, t, e)
+        branch = (then if c.value else orelse)(env)
+        if not branch.known:
+            return Val(UNKNOWN, _EMPTY, branch.missing)
+        return Val(branch.value, branch.decided | c.decided)
+    return if_
 
 
-def _diff(n: ir.Diff, env: Env) -> Val:
-    a, b = eval_node(n.left, env), eval_node(n.right, env)
-    if not (a.known and b.known):
-        return _u(a, b)
-    left = frozenset() if a.value is NULL else frozenset(a.value)
-    right = frozenset() if b.value is NULL else frozenset(b.value)
-    return _k(left - right, a, b)
+def _call(name: str, args: tuple[Fn, ...]) -> Fn:
+    """A function of the rule language (normcheck.functions), with the registry's null handling."""
+    fn = FUNCTIONS[name]
+    impl, skip_nulls = fn.evaluate, fn.nulls == "skip"
+
+    def call(env: Env) -> Val:
+        vals = [a(env) for a in args]
+        if not all(v.known for v in vals):
+            return _u(*vals)
+        present = [v.value for v in vals if v.value is not NULL]
+        if (len(present) < len(vals) and not skip_nulls) or not present:
+            return _k(NULL, *vals)  # a null argument gives null; with `skip`, only when all are null
+        return _k(impl(*present), *vals)
+    return call
 
 
-def _if(n: ir.If, env: Env) -> Val:
-    c = eval_node(n.cond, env)
-    if not c.known:
-        t, e = eval_node(n.then, env), eval_node(n.orelse, env)
-        if t.known and e.known and t.value == e.value:
-            return _k(t.value, t, e)
-        return _u(c, t, e)
-    branch = eval_node(n.then if c.value else n.orelse, env)
-    if not branch.known:
-        return Val(UNKNOWN, _EMPTY, branch.missing)
-    return Val(branch.value, branch.decided | c.decided)
-
-
-def _call(n: ir.Call, env: Env) -> Val:
-    args = [eval_node(a, env) for a in n.args]
-    if n.func in ("min", "max"):
-        if not all(a.known for a in args):
-            return _u(*args)
-        present = [a for a in args if a.value is not NULL]  # a null bound ("no maximum") does not bind
-        if not present:
-            return _k(NULL, *args)
-        pick = (min if n.func == "min" else max)(present, key=lambda a: a.value)
-        return _k(pick.value, *args)
-    if not all(a.known for a in args):
-        return _u(*args)
-    if any(a.value is NULL for a in args):
-        return _k(NULL, *args)
-    x = [a.value for a in args]
-    if n.func == "months_between":
-        r: Any = months_between(x[0], x[1])
-    elif n.func == "days_between":
-        r = days_between(x[0], x[1])
-    elif n.func == "years_between":
-        r = months_between(x[0], x[1]) // 12 if x[1] >= x[0] else -(months_between(x[1], x[0]) // 12)
-    elif n.func == "add_days":
-        r = x[0] + dt.timedelta(days=int(x[1]))
-    elif n.func == "add_months":
-        r = add_months(x[0], int(x[1]))
-    elif n.func == "count":
-        r = len(x[0])
-    elif n.func == "abs":
-        r = abs(x[0])
-    elif n.func == "round":
-        r = round_half_up(x[0])
-    else:  # pragma: no cover - the checker rejects unknown functions
-        raise ValueError(n.func)
-    return _k(r, *args)
-
-
-# Nodes without a closure of their own in _compile (the rarer ones) are evaluated by these.
-_DISPATCH: dict[type, Any] = {
-    ir.EvalDate: _evaldate, ir.Fires: _fires, ir.In: _in, ir.Subset: _subset, ir.Is: _is,
-    ir.Otherwise: _otherwise, ir.Neg: _neg, ir.Arith: _arith, ir.Diff: _diff, ir.If: _if, ir.Call: _call,
-}
-
-
-# ---- derived facts ----------------------------------------------------------------------------
+# ---- rules ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _PackIndex:
-    """What every case needs from a pack, computed once per pack: definitions by name, rules by id."""
-
-    defines: dict[str, ir.Define]
-    by_id: tuple[tuple[str, tuple[ir.Rule, ...]], ...]
-
-
-_INDEX: dict[int, tuple[ir.RulePack, _PackIndex]] = {}
+class CompiledRule:
+    rule: ir.Rule
+    applies: Fn | None
+    grades: tuple[Fn, ...]
+    unless: tuple[tuple[ir.Node, Fn], ...]
 
 
-def _index(pack: ir.RulePack) -> _PackIndex:
-    hit = _INDEX.get(id(pack))
-    if hit is None or hit[0] is not pack:
-        grouped: dict[str, list[ir.Rule]] = {}
+class Evaluator:
+    """A rule pack compiled for evaluation: definitions and rules as closures, rules grouped by id."""
+
+    def __init__(self, pack: ir.RulePack) -> None:
+        self.pack = pack
+        names = {d.name for d in pack.defines}
+        self._defined: Callable[[str], bool] = names.__contains__
+        self.defines: Mapping[str, tuple[ir.Define, Fn]] = {d.name: (d, self.compile(d.expr)) for d in pack.defines}
+        grouped: dict[str, list[CompiledRule]] = {}
         for r in pack.rules:  # dependency order; an id's versions stay together
-            grouped.setdefault(r.id, []).append(r)
-        index = _PackIndex({d.name: d for d in pack.defines}, tuple((k, tuple(v)) for k, v in grouped.items()))
-        hit = (pack, index)
-        _INDEX[id(pack)] = hit
-    return hit[1]
+            compiled = CompiledRule(r, self.compile(r.applies) if r.applies is not None else None,
+                                    tuple(self.compile(g.expr) for g in r.grades),
+                                    tuple((u, self.compile(u)) for u in r.unless))
+            grouped.setdefault(r.id, []).append(compiled)
+        self.by_id: tuple[tuple[str, tuple[CompiledRule, ...]], ...] = tuple((k, tuple(v)) for k, v in grouped.items())
+        self._kinds = {f.id: frozenset(f.record_types) for f in pack.families}
+
+    def compile(self, node: ir.Node) -> Fn:
+        """Any expression of this pack as a closure (the durable-rules adapter computes its atoms with it)."""
+        return compile_node(node, self._defined)
+
+    def env(self, facts: Mapping[str, Any], as_of: dt.date, stated: Iterable[str] | None = None) -> tuple[Env, list[Mismatch]]:
+        """Prepare the case: derived facts are computed on first use; a derived fact the case also
+        states is checked against its definition here."""
+        env = Env(facts=facts, as_of=as_of, defines=self.defines, stated=frozenset(stated) if stated is not None else None)
+        mismatches: list[Mismatch] = []
+        given = [name for name in facts if name in self.defines and self.defines[name][0].in_vocabulary]
+        for name in given:
+            d, fn = self.defines[name]
+            computed = fn(env)
+            if computed.value is not UNKNOWN and not _same(computed.value, facts[name]):
+                mismatches.append(Mismatch(name, facts[name], computed.value, d.expr.text))
+        env.derived.clear()  # the checks above may have cached values computed around a stated fact
+        env.given_derived = frozenset(given)
+        return env, mismatches
+
+    def gate(self, rule: ir.Rule, env: Env) -> ir.Reason | None:
+        """Why the record is not about this rule at all, or None. Its family does not concern this kind of
+        record (`record_type`), or the record mentions none of the family's facts (`no_facts`; a fact
+        stated as `unknown` counts: it was mentioned)."""
+        kinds = self._kinds.get(rule.family)
+        kind = env.facts.get("record_type")
+        if kinds is not None and isinstance(kind, str) and kind not in kinds:
+            return "record_type"
+        if env.stated is not None and rule.gate and env.stated.isdisjoint(rule.gate):
+            return "no_facts"
+        return None
+
+    def evaluate_rule(self, cr: CompiledRule, env: Env) -> RuleResult:
+        """One rule on one case: the table of design §5, with the reasons."""
+        rule = cr.rule
+        if not rule.in_force(env.as_of):
+            return RuleResult(rule, "NOT_APPLICABLE", None, None, "not_in_force", frozenset({"evaluation_date"}), _EMPTY)
+        gated = self.gate(rule, env)
+        if gated is not None:
+            return RuleResult(rule, "NOT_APPLICABLE", None, None, gated, _EMPTY, _EMPTY)
+        scope = cr.applies(env) if cr.applies is not None else Val(True)
+        if scope.value is False:
+            return RuleResult(rule, "NOT_APPLICABLE", None, None, "out_of_scope", scope.decided, _EMPTY)
+        if scope.value is UNKNOWN and rule.scope_gate and env.stated is not None and env.stated.isdisjoint(rule.scope_gate):
+            # The scope is unknown only because the record says nothing about the rule's subject (e.g.
+            # nothing about illness for A3-10): not applicable, rather than "insufficient data".
+            return RuleResult(rule, "NOT_APPLICABLE", None, None, "scope_not_mentioned", _EMPTY, _EMPTY)
+        grades = [g(env) for g in cr.grades]
+        exceptions = tuple(_exception(node, fn(env)) for node, fn in cr.unless)
+        holding = [e for e in exceptions if e.status == "holds"]
+        firing = [i for i, v in enumerate(grades) if v.value is True]
+        unknown = [i for i, v in enumerate(grades) if not v.known]
+        open_exc = _union(e.missing for e in exceptions if e.status == "not established")
+        if holding:  # the exception displaces the rule, whatever its condition says
+            decided = scope.decided | _union(e.decided for e in holding)
+            return RuleResult(rule, "NOT_APPLICABLE", None, None, "exception_holds", decided, _EMPTY, exceptions)
+        if firing:
+            best = max(firing, key=lambda i: (rule.grades[i].rank, -i))
+            g = rule.grades[best]
+            if scope.value is True:
+                # unknown facts that could raise the level, or make an exception hold
+                could = _union(grades[i].missing for i in unknown if rule.grades[i].rank > g.rank)
+                decided = scope.decided | grades[best].decided | _union(e.decided for e in exceptions)
+                return RuleResult(rule, g.level, g.severity, best, "fires", decided, could | open_exc, exceptions)
+            return RuleResult(rule, "INSUFFICIENT_DATA", g.severity, best, "scope_unknown", grades[best].decided,
+                              scope.missing, exceptions)
+        if unknown:
+            missing = _union(grades[i].missing for i in unknown) | (scope.missing if not scope.known else _EMPTY)
+            decided = scope.decided | _union(grades[i].decided for i, v in enumerate(grades) if v.known)
+            sev = max((rule.grades[i].severity for i in unknown), key=lambda s: ir.SEVERITY_RANK[s])
+            return RuleResult(rule, "INSUFFICIENT_DATA", sev, None, "condition_unknown", decided, missing, exceptions)
+        decided = scope.decided | _union(v.decided for v in grades)
+        return RuleResult(rule, "OK", None, None, "condition_false" if scope.known else "condition_false_scope_unknown",
+                          decided, _EMPTY, exceptions)
+
+    def evaluate(self, facts: Mapping[str, Any], as_of: dt.date,
+                 stated: Iterable[str] | None = None) -> tuple[Env, list[RuleResult], list[Mismatch]]:
+        """Every rule of the pack on one case, in dependency order, one result per rule id."""
+        env, mismatches = self.env(facts, as_of, stated)
+        results: list[RuleResult] = []
+        for rid, versions in self.by_id:
+            cr = next((v for v in versions if v.rule.in_force(as_of)), versions[0])
+            res = self.evaluate_rule(cr, env)
+            env.results[rid] = res
+            results.append(res)
+        return env, results, mismatches
 
 
-def derive(pack: ir.RulePack, facts: Mapping[str, Any], as_of: dt.date,
-           stated: Iterable[str] | None = None) -> tuple[Env, list[Mismatch]]:
-    """Prepare the case: derived facts are computed on first use; a derived fact the case also
-    states is checked against its definition here."""
-    defines = _index(pack).defines
-    env = Env(facts=facts, as_of=as_of, stated=frozenset(stated) if stated is not None else None, defines=defines)
-    mismatches: list[Mismatch] = []
-    given = [name for name in facts if name in defines and defines[name].in_vocabulary]
-    for name in given:
-        d = defines[name]
-        computed = eval_node(d.expr, env)
-        if computed.value is not UNKNOWN and not _same(computed.value, facts[name]):
-            mismatches.append(Mismatch(name, facts[name], computed.value, d.expr.text))
-    env.derived.clear()  # the checks above may have cached values computed around a stated fact
-    env.given_derived = frozenset(given)
-    return env, mismatches
+def _union(sets: Iterable[frozenset[str]]) -> frozenset[str]:
+    out: frozenset[str] = _EMPTY
+    for s in sets:
+        out |= s
+    return out
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -410,77 +488,10 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-# ---- rules ------------------------------------------------------------------------------------
-
-
-def evaluate_rule(rule: ir.Rule, env: Env) -> RuleResult:
-    """One rule on one case: the table of design §5, with the reasons."""
-    if not rule.in_force(env.as_of):
-        return RuleResult(rule, "NOT_APPLICABLE", None, None, "not_in_force", frozenset({"evaluation_date"}), _EMPTY)
-    if not relevant(rule, env.stated):
-        return RuleResult(rule, "NOT_APPLICABLE", None, None, "no_facts", _EMPTY, _EMPTY)
-    scope = eval_node(rule.applies, env) if rule.applies is not None else Val(True)
-    if scope.value is False:
-        return RuleResult(rule, "NOT_APPLICABLE", None, None, "out_of_scope", scope.decided, _EMPTY)
-    if scope.value is UNKNOWN and rule.scope_gate and env.stated is not None and env.stated.isdisjoint(rule.scope_gate):
-        # The scope is unknown only because the record says nothing about the rule's subject (e.g.
-        # nothing about illness for A3-10): not applicable, rather than "insufficient data".
-        return RuleResult(rule, "NOT_APPLICABLE", None, None, "scope_not_mentioned", _EMPTY, _EMPTY)
-    grades = [eval_node(g.expr, env) for g in rule.grades]
-    exceptions = tuple(_exception(u, env) for u in rule.unless)
-    holding = [e for e in exceptions if e.status == "holds"]
-    firing = [i for i, v in enumerate(grades) if v.value is True]
-    unknown = [i for i, v in enumerate(grades) if not v.known]
-    open_exc = frozenset().union(*(e.missing for e in exceptions if e.status == "not established"))
-    if holding:  # the exception displaces the rule, whatever its condition says
-        decided = scope.decided | frozenset().union(*(e.decided for e in holding))
-        return RuleResult(rule, "NOT_APPLICABLE", None, None, "exception_holds", decided, _EMPTY, exceptions)
-    if firing:
-        best = max(firing, key=lambda i: (rule.grades[i].rank, -i))
-        g = rule.grades[best]
-        if scope.value is True:
-            # unknown facts that could raise the level, or make an exception hold
-            higher = [i for i in unknown if rule.grades[i].rank > g.rank]
-            could = frozenset().union(*(grades[i].missing for i in higher)) if higher else _EMPTY
-            decided = scope.decided | grades[best].decided | frozenset().union(*(e.decided for e in exceptions))
-            return RuleResult(rule, g.level, g.severity, best, "fires", decided, could | open_exc, exceptions)
-        return RuleResult(rule, "INSUFFICIENT_DATA", g.severity, best, "scope_unknown", grades[best].decided, scope.missing, exceptions)
-    if unknown:
-        missing = frozenset().union(*(grades[i].missing for i in unknown)) | (scope.missing if not scope.known else _EMPTY)
-        decided = scope.decided | frozenset().union(*(grades[i].decided for i, v in enumerate(grades) if v.known))
-        sev = max((rule.grades[i].severity for i in unknown), key=lambda s: ir.SEVERITY_RANK[s])
-        return RuleResult(rule, "INSUFFICIENT_DATA", sev, None, "condition_unknown", decided, missing, exceptions)
-    decided = scope.decided | frozenset().union(*(v.decided for v in grades))
-    return RuleResult(rule, "OK", None, None, "condition_false" if scope.known else "condition_false_scope_unknown",
-                      decided, _EMPTY, exceptions)
-
-
-def relevant(rule: ir.Rule, stated: frozenset[str] | None) -> bool:
-    """Is the record about this rule's norm family at all? It must mention one of the family's facts
-    (a fact stated as `unknown` counts: it was mentioned)."""
-    if stated is None:
-        return True
-    return not (rule.gate and stated.isdisjoint(rule.gate))
-
-
-def _exception(node: ir.Node, env: Env) -> ExceptionCheck:
+def _exception(node: ir.Node, v: Val) -> ExceptionCheck:
     """An exception defeats the rule only when it is established (default logic: unknown does not defeat)."""
-    v = eval_node(node, env)
     if v.value is True:
         return ExceptionCheck(node.text, "holds", v.decided, _EMPTY)
     if v.value is False:
         return ExceptionCheck(node.text, "does not hold", v.decided, _EMPTY)
     return ExceptionCheck(node.text, "not established", _EMPTY, v.missing)
-
-
-def evaluate(pack: ir.RulePack, facts: Mapping[str, Any], as_of: dt.date,
-             stated: Iterable[str] | None = None) -> tuple[Env, list[RuleResult], list[Mismatch]]:
-    """Every rule of the pack on one case, in dependency order, one result per rule id."""
-    env, mismatches = derive(pack, facts, as_of, stated)
-    results: list[RuleResult] = []
-    for rid, versions in _index(pack).by_id:
-        rule = next((r for r in versions if r.in_force(as_of)), versions[0])
-        res = evaluate_rule(rule, env)
-        env.results[rid] = res
-        results.append(res)
-    return env, results, mismatches

@@ -42,7 +42,7 @@ def bsn_valid(digits: str) -> bool:
 
 def personal_key(key: str) -> bool:
     k = key.lower().replace("-", "_").replace(" ", "_")
-    return k in PERSONAL_KEYS or k.endswith("_name") and k not in {"rule_name"}
+    return k in PERSONAL_KEYS or (k.endswith("_name") and k not in {"rule_name"})
 
 
 def scan(value: str) -> list[str]:

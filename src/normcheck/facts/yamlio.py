@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..diagnostics import Diagnostic, InputError, source_line
+from ..diagnostics import Diagnostic, InputError, Severity, source_line
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 20
@@ -50,10 +50,10 @@ class Doc:
         return (1, 1)
 
     def diag(self, path: PathKey, message: str, *, key: bool = False, expected: str | None = None,
-             hint: str | None = None, severity: str = "error") -> Diagnostic:
+             hint: str | None = None, severity: Severity = "error") -> Diagnostic:
         line, col = self.where(path, key)
         return Diagnostic(self.file, line, col, message, expected=expected, hint=hint,
-                          source_line=source_line(self.text, line), severity=severity)  # type: ignore[arg-type]
+                          source_line=source_line(self.text, line), severity=severity)
 
 
 def read_text(path: Path, display: str) -> str:
@@ -133,7 +133,7 @@ def _build(node: Node, path: PathKey, doc: Doc, depth: int, counter: list[int], 
                 line, col = _pos(key_node)
                 raise InputError([Diagnostic(doc.file, line, col, "a key must be a plain word",
                                              source_line=source_line(doc.text, line))])
-            if key_node.tag.endswith(":merge") or key_node.value == "<<":
+            if (key_node.tag or "").endswith(":merge") or key_node.value == "<<":
                 line, col = _pos(key_node)
                 raise InputError([Diagnostic(doc.file, line, col, "YAML merge keys (<<) are not allowed in case files",
                                              source_line=source_line(doc.text, line))])
@@ -150,6 +150,7 @@ def _build(node: Node, path: PathKey, doc: Doc, depth: int, counter: list[int], 
         return out
     if isinstance(node, SequenceNode):
         return [_build(item, path + (i,), doc, depth + 1, counter, seen) for i, item in enumerate(node.value)]
+    assert isinstance(node, ScalarNode)  # ruamel composes mappings, sequences and scalars only
     return _scalar(node, path, doc)
 
 
