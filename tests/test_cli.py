@@ -68,7 +68,7 @@ def test_main_job_json(capsys, write) -> None:
     assert names["age_at_application_months"]["value"] == 183
     assert names["age_at_application_months"]["stated_at"].endswith(":9")
     assert data["receipt"]["rule_pack_sha256"] and data["receipt"]["engine"]
-    assert data["normcheck"] == "1.0"
+    assert data["normcheck"] == "1.1"
 
 
 def test_output_matches_the_documented_schema(capsys, write) -> None:
@@ -228,7 +228,7 @@ def test_wheel_ships_grammar_and_rules(tmp_path) -> None:
     wheel = next(tmp_path.glob("normcheck-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "normcheck/_data/grammar/normcheck.lark" in names
-    assert "normcheck/_data/rules/tq.norm" in names
+    assert "normcheck/_data/rules/tq.norm" in names and "normcheck/_data/rules/families.yaml" in names
     assert any(n.startswith("normcheck/_data/rules/vocabulary/") for n in names)
 
 

@@ -199,6 +199,7 @@ class RuleDecl:
     quotes: tuple[Quote, ...] = ()
     versions: tuple[tuple[str, Pos], ...] = ()
     valid: tuple[tuple[dt.date | None, dt.date | None, Pos], ...] = ()
+    judged_on: tuple[Expr, ...] = ()
     applies: tuple[Expr, ...] = ()
     grades: tuple[Grade, ...] = ()
     unless: tuple[Expr, ...] = ()

@@ -178,7 +178,8 @@ class Checker:
             # The gate: the facts of the rule's family (its vocabulary files, context aside). A record that
             # mentions none of them is not about this rule, which is then NOT_APPLICABLE.
             own = self.family_facts[rule.family]
-            reads = self._reads(([rule.applies] if rule.applies else []) + [g.expr for g in rule.grades] + list(rule.unless))
+            reads = self._reads(([rule.applies] if rule.applies else []) + [g.expr for g in rule.grades] + list(rule.unless)
+                                + ([rule.judged_on] if rule.judged_on is not None else []))
             stray = sorted(n for n in reads if n in self.vocab and n not in own and n not in self.context)
             if stray:
                 decl, f = where[rule.key]
@@ -283,6 +284,19 @@ class Checker:
             self._err(f, r.valid[0][2], f"rule {r.id} is valid until {valid_until}, before it is valid from {valid_from}")
         if len(r.versions) > 1:
             self._err(f, r.versions[1][1], f"rule {r.id} has more than one `version` line")
+        judged_on: ir.Node | None = None
+        if len(r.judged_on) > 1:
+            self._err(f, r.judged_on[1].pos, f"rule {r.id} has more than one `judged on` line")
+        if r.judged_on:
+            judged_on, jtype = self._expr(r.judged_on[0], ctx)
+            if jtype.kind not in ("date", "any"):
+                self._type_err(ctx, r.judged_on[0], f"`judged on` needs the date of the event the rule governs, "
+                               f"but `{r.judged_on[0].text}` is {jtype.describe()}")
+        elif r.valid or r.versions:
+            self._err(f, (r.valid[0][2] if r.valid else r.versions[0][1]),
+                      f"rule {r.id} has a validity window but no `judged on EVENT_DATE`: the version of the law is "
+                      "then picked by the evaluation date instead of the date of the facts", warn=True,
+                      hint="name the event the norm governs, e.g. `judged on decision_date` or `judged on notification_date`")
         for kind, items in (("message", r.messages), ("counter", r.counters), ("note", r.notes), ("title", r.titles)):
             for lang, text, pos in items:
                 for name in PLACEHOLDER.findall(text):
@@ -299,7 +313,7 @@ class Checker:
             valid_from=valid_from, valid_until=valid_until, applies=applies, grades=tuple(grades),
             unless=tuple(unless_nodes), messages=tuple(sorted(messages.items())),
             counters=tuple(sorted(counters.items())), notes=tuple(sorted(notes.items())),
-            rule_deps=tuple(sorted(ctx.rule_deps)),
+            rule_deps=tuple(sorted(ctx.rule_deps)), judged_on=judged_on,
             file=f.path, line=r.pos.line,
         )
 

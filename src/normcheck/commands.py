@@ -112,7 +112,7 @@ def explain(args: argparse.Namespace) -> int:
             ident = s.ecli or s.celex or s.hudoc or ""
             mark = "verified" if c.verified else "PARAGRAPH UNVERIFIED"
             out.print(f"    - {s.title} {('(' + ident + ')') if ident else ''}, {c.pinpoint} [{mark}]", markup=False)
-            issued = ", ".join(x for x in (s.court, s.date.isoformat() if s.date else None) if x)
+            issued = ", ".join(x for x in (s.court, f"dated {s.date.isoformat()}" if s.date else None) if x)
             if issued:
                 out.print(f"      {issued}", markup=False)
             if s.url:

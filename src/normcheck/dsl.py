@@ -283,6 +283,10 @@ class _Builder(Transformer[Token, Any]):
         return "valid", (bounds.get("from"), bounds.get("until"), self._pos(meta))
 
     @v_args(meta=True)
+    def judged_on(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return "judged_on", c[0]
+
+    @v_args(meta=True)
     def applies(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         return "applies", c[0]
 

@@ -7,6 +7,7 @@ This is also the documented, versioned JSON schema of `normcheck --format json` 
 
 from __future__ import annotations
 
+import datetime as dt
 import platform
 import re
 from typing import Any, Literal
@@ -19,7 +20,7 @@ from .engine import CaseRun
 from .engine.evaluate import RuleResult
 from .values import UNKNOWN, display, to_json
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 Lang = ir.Lang
 Outcome = ir.Outcome
 
@@ -30,13 +31,15 @@ REASONS = {
            "record_type": "this kind of record is outside the rule's norm family",
            "scope_not_mentioned": "the record says nothing about what this rule concerns",
            "condition_false": "none of the conditions for a finding holds",
-           "condition_false_scope_unknown": "none of the conditions for a finding holds"},
+           "condition_false_scope_unknown": "none of the conditions for a finding holds",
+           "event_date_unknown": "the date of the event is unknown and the versions of the law in force around it give different results"},
     "nl": {"not_in_force": "niet van kracht op de peildatum", "out_of_scope": "buiten de reikwijdte van de regel",
            "no_facts": "het dossier vermeldt geen van de feiten van deze regel", "exception_holds": "er geldt een uitzondering",
            "record_type": "dit soort dossier valt buiten de normfamilie van de regel",
            "scope_not_mentioned": "het dossier zegt niets over waar deze regel over gaat",
            "condition_false": "geen van de voorwaarden voor een bevinding doet zich voor",
-           "condition_false_scope_unknown": "geen van de voorwaarden voor een bevinding doet zich voor"},
+           "condition_false_scope_unknown": "geen van de voorwaarden voor een bevinding doet zich voor",
+           "event_date_unknown": "de datum van de gebeurtenis is onbekend en de versies van het recht rond die datum geven verschillende uitkomsten"},
 }
 
 
@@ -45,6 +48,12 @@ REASONS = {
 def explain_quiet(res: RuleResult, lang: str) -> str:
     """The message of a rule that did not fire: the rule's own message would read as if it had."""
     nl = lang == "nl"
+    if res.reason == "event_date_unknown":
+        missing = ", ".join(sorted(res.missing))
+        return (f"Nog niet te beoordelen: welke versie van het recht geldt hangt af van de datum van de gebeurtenis "
+                f"({res.judged_basis}), en de versies geven verschillende uitkomsten; nodig: {missing}." if nl else
+                f"Cannot be decided yet: which version of the law applies depends on the date of the event "
+                f"({res.judged_basis}), and the versions give different results; needed: {missing}.")
     if res.outcome == "INSUFFICIENT_DATA":
         missing = ", ".join(sorted(res.missing)) or ("onbekende feiten" if nl else "unknown facts")
         return (f"Nog niet te beoordelen: {missing} kan de uitkomst bepalen." if nl
@@ -52,7 +61,84 @@ def explain_quiet(res: RuleResult, lang: str) -> str:
     why = REASONS.get(lang, REASONS["en"]).get(res.reason, res.reason)
     if res.outcome == "OK":
         return f"Geen probleem gevonden: {why}." if nl else f"No problem found: {why}."
+    if res.reason == "not_in_force" and res.judged_on is not None and res.judged_basis != "evaluation_date":
+        on = long_date(res.judged_on, lang)
+        return (f"Niet van toepassing: deze regel gold niet op {on}, de datum van de gebeurtenis ({res.judged_basis})."
+                if nl else f"Not applicable: this rule was not in force on {on}, the date of the event ({res.judged_basis}).")
     return f"Niet van toepassing: {why}." if nl else f"Not applicable: {why}."
+
+
+_MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"),
+}
+
+
+def long_date(d: dt.date, lang: str) -> str:
+    """A date as a court writes it: 12 April 2024 / 12 april 2024."""
+    return f"{d.day} {_MONTHS.get(lang, _MONTHS['en'])[d.month - 1]} {d.year}"
+
+
+def law_applied(res: RuleResult, lang: str) -> str | None:
+    """Which version of the law the finding applied, and the date that chose it (design §5, law-time
+    vs fact-time): in words, in the report's language."""
+    nl = lang == "nl"
+    rule = res.rule
+    version = f" ({rule.version})" if rule.version else ""
+    if res.judged_on is not None:
+        on = long_date(res.judged_on, lang)
+        if res.judged_basis == "evaluation_date":
+            return (f"Toegepast: de regel{version} zoals die gold op de peildatum, {on} (de regel noemt geen datum "
+                    "van de gebeurtenis)." if nl else
+                    f"Applied: the rule{version} as in force on the evaluation date, {on} (the rule names no event date).")
+        if res.outcome == "NOT_APPLICABLE" and res.reason == "not_in_force":
+            return None  # the message says it
+        return (f"Toegepast: de regel{version} zoals die gold op {on}, de datum van de gebeurtenis ({res.judged_basis})."
+                if nl else f"Applied: the rule{version} as in force on {on}, the date of the event ({res.judged_basis}).")
+    if res.versions_agree:
+        return (f"De datum van de gebeurtenis ({res.judged_basis}) is onbekend, maar elke versie van het recht die in "
+                "aanmerking komt geeft deze uitkomst." if nl else
+                f"The date of the event ({res.judged_basis}) is unknown, but every version of the law that could "
+                "apply gives this result.")
+    return None
+
+
+def later_case_law(res: RuleResult, pack: ir.RulePack, lang: str) -> str | None:
+    """A CJEU judgment the finding relies on that post-dates the event under review: its
+    interpretation still applies from the entry into force of the provision it interprets (the
+    State may argue that it relied on the earlier reading)."""
+    if res.judged_on is None or res.judged_basis == "evaluation_date" or res.outcome in ("OK", "NOT_APPLICABLE"):
+        return None
+    later = []
+    for c in res.rule.citations:
+        src = pack.sources.get(c.source)
+        if src is None or src.date is None or not (src.ecli or "").startswith("ECLI:EU:C:") or src.date <= res.judged_on:
+            continue
+        if src.title.lower().startswith(("opinion", "conclusie")) or src.name in later:
+            continue
+        later.append(src.name)
+    if not later:
+        return None
+    nl = lang == "nl"
+    on = long_date(res.judged_on, lang)
+    parts = []
+    for name in later:
+        src = pack.sources[name]
+        parts.append(f"{src.ecli} ({long_date(src.date, lang)})")  # type: ignore[arg-type]
+    cited = "; ".join(parts)
+    authority = "Salumi, gevoegde zaken 66, 127 en 128/79, ECLI:EU:C:1980:101" if nl else \
+        "Salumi, Joined Cases 66, 127 and 128/79, EU:C:1980:101"
+    if nl:
+        return (f"De uitspraak van het Hof van Justitie waarop deze bevinding steunt ({cited}) is van na {on}, de datum "
+                f"van de gebeurtenis ({res.judged_basis}). Een uitlegging door het Hof geeft aan hoe de bepaling vanaf "
+                f"haar inwerkingtreding moet worden begrepen en toegepast, en geldt dus ook voor deze zaak ({authority}); "
+                "de Staat kan aanvoeren dat hij op de eerdere uitleg vertrouwde.")
+    return (f"The Court of Justice judgment this finding relies on ({cited}) post-dates {on}, the date of the event "
+            f"({res.judged_basis}). An interpretation by the Court states how the provision must be understood and "
+            f"applied from its entry into force, so it governs this case too ({authority}); the State may argue that "
+            "it relied on the earlier reading.")
 
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -108,6 +194,13 @@ class Finding(_Model):
     decided_by: tuple[DecidingFact, ...]
     missing_facts: tuple[str, ...] = Field(description="unknown facts that could decide or change this result")
     exceptions: tuple[ExceptionCheck, ...] = ()
+    judged_on: str | None = Field(default=None, description="the date whose law was applied: the date of the event the "
+                                  "rule governs (or the evaluation date for a rule that names none); null when unknown")
+    judged_on_basis: str | None = Field(default=None, description="what that date is: the rule's `judged on` "
+                                        "expression, or `evaluation_date`")
+    law_applied: str | None = Field(default=None, description="which version of the law was applied and why, in words")
+    later_case_law: str | None = Field(default=None, description="a CJEU judgment relied on that post-dates the event "
+                                       "under review, and why its interpretation still applies")
 
 
 class FactToCollect(_Model):
@@ -232,6 +325,10 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
         decided_by=tuple(_deciding(n, run, pack, origins, lang) for n in sorted(res.decided) if not _constant(n, pack)),
         missing_facts=tuple(sorted(res.missing)),
         exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status) for e in res.exceptions),
+        judged_on=res.judged_on.isoformat() if res.judged_on else None,
+        judged_on_basis=res.judged_basis or None,
+        law_applied=law_applied(res, lang),
+        later_case_law=later_case_law(res, pack, lang),
     )
 
 

@@ -23,7 +23,7 @@ Outcome = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT
 # Why a rule gave its result (machine-readable; reports word it).
 Reason = Literal["fires", "not_in_force", "record_type", "no_facts", "out_of_scope", "scope_not_mentioned",
                  "scope_unknown", "exception_holds", "condition_unknown", "condition_false",
-                 "condition_false_scope_unknown"]
+                 "condition_false_scope_unknown", "event_date_unknown"]
 Lang = Literal["en", "nl"]
 
 LEVELS: tuple[Level, ...] = get_args(Level)
@@ -264,6 +264,9 @@ class Rule:
     counters: tuple[tuple[str, str], ...]
     notes: tuple[tuple[str, str], ...]
     rule_deps: tuple[str, ...]
+    # The date of the event the norm governs (the notification, the check, the decision): it picks
+    # the version of the law and tests the validity window. None: the evaluation date does.
+    judged_on: Node | None
     file: str
     line: int
     gate: tuple[str, ...] = ()  # the facts of the rule's norm family: none mentioned -> NOT_APPLICABLE
@@ -277,6 +280,11 @@ class Rule:
     def text(self, field_name: TextField, lang: str) -> str:
         items = dict(getattr(self, field_name))
         return items.get(lang) or items.get("en") or ""
+
+    @property
+    def windowed(self) -> bool:
+        """Has a validity window (a version of a norm, or a rule that starts or ends on a date)."""
+        return bool(self.valid_from or self.valid_until or self.version)
 
     def in_force(self, on: dt.date) -> bool:
         if self.valid_from and on < self.valid_from:

@@ -385,11 +385,16 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
     views: list[RuleView] = []
     for rule in pack.rules:
         comp.begin_rule()
-        window = []
+        # The validity window is tested against the date of the event the rule governs (`_j`, one per
+        # rule fact) or, for a rule without `judged on`, the evaluation date. An unknown event date
+        # (absent `_j`) lets every version fire: the engine then compares all versions' verdicts.
+        when = "_j" if rule.judged_on is not None else "_as_of"
+        bounds = []
         if rule.valid_from:
-            window.append(J({"$gte": {"_as_of": encode(rule.valid_from)}}))
+            bounds.append(J({"$gte": {when: encode(rule.valid_from)}}))
         if rule.valid_until:
-            window.append(J({"$lte": {"_as_of": encode(rule.valid_until)}}))
+            bounds.append(J({"$lte": {when: encode(rule.valid_until)}}))
+        window = [OR(J({"$nex": {"_j": 1}}), AND(*bounds))] if rule.judged_on is not None and bounds else bounds
         scope_alts = comp.alternatives(rule.applies) if rule.applies is not None else [(frozenset(), TRUE)]
         none_rules: list[str] = []
         exc_conds: list[Cond] = []
@@ -472,6 +477,8 @@ class DurableEngine:
             for node, name in view.atoms:
                 if name not in self._atoms:
                     self._atoms[name] = evaluator.compile(node)
+        # the event date of each rule with `judged on`, computed by the evaluator like the atoms
+        self._judged: dict[str, Fn] = {r.key: evaluator.compile(r.judged_on) for r in pack.rules if r.judged_on is not None}
         self._seq = itertools.count()
 
     def _action(self, key: str, referenced: frozenset[str]) -> Any:
@@ -502,6 +509,11 @@ class DurableEngine:
             if self.evaluator.gate(self._rules[view.key], env) is not None:
                 continue  # the relevance gate: the record is not about the rule's family
             fact: dict[str, Any] = {"sid": sid, "t": view.key, "_as_of": as_of}
+            judged = self._judged.get(view.key)
+            if judged is not None:
+                when = judged(env).value
+                if isinstance(when, dt.date):
+                    fact["_j"] = encode(when)
             for name in view.props:
                 if name.endswith("__n"):
                     continue
@@ -522,8 +534,8 @@ class DurableEngine:
             facts.append(fact)
         return facts
 
-    def fired(self, env: Env) -> dict[str, tuple[str, int]]:
-        """rule id -> (rule key, index of the highest grade that fired), for one case."""
+    def fired(self, env: Env) -> dict[str, dict[str, int]]:
+        """rule id -> {rule key (version) -> index of its highest grade that fired}, for one case."""
         sid = f"case-{next(self._seq)}"
         name = self.compiled.name
         with self._lock:
@@ -543,12 +555,13 @@ class DurableEngine:
                 self._fired.pop(sid, None)
                 if handled:  # a state exists only once a fact was accepted; deleting a missing one crashes
                     self.host.delete_state(name, sid)
-        out: dict[str, tuple[str, int]] = {}
+        out: dict[str, dict[str, int]] = {}
         for key, grade in marks:  # the highest true grade wins, as in the evaluator
             rule = self._rules[key]
-            prev = out.get(rule.id)
-            if prev is None or (rule.grades[grade].rank, -grade) > (self._rules[prev[0]].grades[prev[1]].rank, -prev[1]):
-                out[rule.id] = (key, grade)
+            per_version = out.setdefault(rule.id, {})
+            prev = per_version.get(key)
+            if prev is None or (rule.grades[grade].rank, -grade) > (rule.grades[prev].rank, -prev):
+                per_version[key] = grade
         return out
 
     @staticmethod

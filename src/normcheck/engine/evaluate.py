@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any, Literal
 
@@ -69,6 +69,12 @@ class RuleResult:
     decided: frozenset[str]
     missing: frozenset[str]
     exceptions: tuple[ExceptionCheck, ...] = ()
+    # Which date chose the version of the law: the event date named by `judged on` (or the
+    # evaluation date for a windowed rule without one); None when it is unknown or the rule has no
+    # window. `judged_basis` is what that date is ("notification_date", "evaluation date").
+    judged_on: dt.date | None = None
+    judged_basis: str = ""
+    versions_agree: bool = False  # the event date is unknown, but every candidate version gives this result
 
     @property
     def fired(self) -> bool:
@@ -369,6 +375,7 @@ class CompiledRule:
     applies: Fn | None
     grades: tuple[Fn, ...]
     unless: tuple[tuple[ir.Node, Fn], ...]
+    judged_on: Fn | None  # the date of the event the rule governs
 
 
 class Evaluator:
@@ -383,7 +390,8 @@ class Evaluator:
         for r in pack.rules:  # dependency order; an id's versions stay together
             compiled = CompiledRule(r, self.compile(r.applies) if r.applies is not None else None,
                                     tuple(self.compile(g.expr) for g in r.grades),
-                                    tuple((u, self.compile(u)) for u in r.unless))
+                                    tuple((u, self.compile(u)) for u in r.unless),
+                                    self.compile(r.judged_on) if r.judged_on is not None else None)
             grouped.setdefault(r.id, []).append(compiled)
         self.by_id: tuple[tuple[str, tuple[CompiledRule, ...]], ...] = tuple((k, tuple(v)) for k, v in grouped.items())
         self._kinds = {f.id: frozenset(f.record_types) for f in pack.families}
@@ -420,10 +428,9 @@ class Evaluator:
         return None
 
     def evaluate_rule(self, cr: CompiledRule, env: Env) -> RuleResult:
-        """One rule on one case: the table of design §5, with the reasons."""
+        """One rule on one case: the table of design §5, with the reasons. (Which version is in force
+        is decided before, by `evaluate_id`.)"""
         rule = cr.rule
-        if not rule.in_force(env.as_of):
-            return RuleResult(rule, "NOT_APPLICABLE", None, None, "not_in_force", frozenset({"evaluation_date"}), _EMPTY)
         gated = self.gate(rule, env)
         if gated is not None:
             return RuleResult(rule, "NOT_APPLICABLE", None, None, gated, _EMPTY, _EMPTY)
@@ -468,11 +475,59 @@ class Evaluator:
         env, mismatches = self.env(facts, as_of, stated)
         results: list[RuleResult] = []
         for rid, versions in self.by_id:
-            cr = next((v for v in versions if v.rule.in_force(as_of)), versions[0])
-            res = self.evaluate_rule(cr, env)
+            res = self.evaluate_id(versions, env)
             env.results[rid] = res
             results.append(res)
         return env, results, mismatches
+
+    def evaluate_id(self, versions: tuple[CompiledRule, ...], env: Env) -> RuleResult:
+        """The result for one rule id: the version of the law in force on the date of the event the
+        rule governs (`judged on`), not on the day of the review. An unknown event date leaves the
+        result open unless every candidate version (and "no version in force", where the windows
+        leave a gap) gives the same result."""
+        first = versions[0]
+        if first.judged_on is None:
+            if not any(v.rule.windowed for v in versions):
+                return self.evaluate_rule(first, env)
+            cr = next((v for v in versions if v.rule.in_force(env.as_of)), None)
+            basis = "evaluation_date"
+            if cr is None:
+                return RuleResult(first.rule, "NOT_APPLICABLE", None, None, "not_in_force", frozenset({"evaluation_date"}),
+                                  _EMPTY, judged_on=env.as_of, judged_basis=basis)
+            return replace(self.evaluate_rule(cr, env), judged_on=env.as_of, judged_basis=basis)
+        assert first.rule.judged_on is not None  # compiled from it
+        basis = first.rule.judged_on.text
+        when = first.judged_on(env)
+        if when.known and when.value is not NULL:
+            cr = next((v for v in versions if v.rule.in_force(when.value)), None)
+            if cr is None:
+                return RuleResult(first.rule, "NOT_APPLICABLE", None, None, "not_in_force", when.decided, _EMPTY,
+                                  judged_on=when.value, judged_basis=basis)
+            res = self.evaluate_rule(cr, env)
+            gated = res.reason in ("record_type", "no_facts", "scope_not_mentioned")
+            decided = res.decided if gated else res.decided | when.decided
+            return replace(res, decided=decided, judged_on=when.value, judged_basis=basis)
+        candidates = [self.evaluate_rule(v, env) for v in versions]
+        gap = not covers_all_time(v.rule for v in versions)
+        outcomes = {(c.outcome, c.severity) for c in candidates} | ({("NOT_APPLICABLE", None)} if gap else set())
+        date_missing = when.missing if not when.known else _EMPTY
+        if len(outcomes) == 1:
+            pick = candidates[-1]
+            extra = date_missing if pick.outcome == "INSUFFICIENT_DATA" else _EMPTY
+            return replace(pick, missing=pick.missing | extra, judged_basis=basis, versions_agree=len(candidates) > 1 or gap)
+        if all(o in ("OK", "NOT_APPLICABLE") for o, _ in outcomes):  # no version finds anything: say so, not "unknown"
+            pick = next(c for c in reversed(candidates) if c.outcome == "OK")
+            return replace(pick, judged_basis=basis, versions_agree=True)
+        missing = date_missing | _union(c.missing for c in candidates)
+        severities: list[ir.Severity] = [c.severity for c in candidates if c.severity is not None]
+        sev = _worst(severities) if severities else None
+        decided = _union(c.decided for c in candidates if c.outcome != "NOT_APPLICABLE")
+        return RuleResult(candidates[-1].rule, "INSUFFICIENT_DATA", sev, None, "event_date_unknown", decided,
+                          missing or frozenset({basis}), judged_basis=basis)
+
+
+def _worst(severities: list[ir.Severity]) -> ir.Severity:
+    return max(severities, key=lambda s: ir.SEVERITY_RANK[s])
 
 
 def _union(sets: Iterable[frozenset[str]]) -> frozenset[str]:
@@ -486,6 +541,19 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, (int, Decimal)) and isinstance(b, (int, Decimal)) and not isinstance(a, bool):
         return Decimal(a) == Decimal(b)
     return bool(a == b)
+
+
+def covers_all_time(versions: Iterable[ir.Rule]) -> bool:
+    """Do the versions' windows, together, leave no day on which none of them is in force?"""
+    spans = sorted(((r.valid_from or dt.date.min), (r.valid_until or dt.date.max)) for r in versions)
+    if spans[0][0] != dt.date.min or max(u for _, u in spans) != dt.date.max:
+        return False
+    reach = spans[0][1]
+    for start, until in spans[1:]:
+        if reach < dt.date.max and start > reach + dt.timedelta(days=1):
+            return False
+        reach = max(reach, until)
+    return True
 
 
 def _exception(node: ir.Node, v: Val) -> ExceptionCheck:

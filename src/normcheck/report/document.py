@@ -18,7 +18,9 @@ def _md_finding(f: Finding, lang: str) -> list[str]:
             out += [f"**{t(lang, 'note')}:** {f.note}", ""]
         return out
     sev = f" ({t(lang, 'severity')}: {SEVERITY[lang][f.severity]})" if f.severity else ""
-    out = [f"#### {f.rule} — {f.title}{sev}", "", f.message, "", f"**{t(lang, 'sources')}**", ""]
+    out = [f"#### {f.rule} — {f.title}{sev}", "", f.message, ""]
+    out += [f"*{line}*\n" for line in (f.law_applied, f.later_case_law) if line]
+    out += [f"**{t(lang, 'sources')}**", ""]
     out += [f"- {source_line(s, lang)}" for s in f.sources]
     if f.level in ("BREACH", "RISK", "CONTESTED") and f.decided_by:
         out += ["", f"**{t(lang, 'decided_by')}**", ""]
@@ -115,6 +117,7 @@ def html_page(run: Run, lang: str, show_all: bool = False) -> str:
             for f in group:
                 sev = f" ({e(t(lang, 'severity'))}: {e(SEVERITY[lang][f.severity])})" if f.severity else ""
                 out.append(f"<div class=\"f {f.level}\"><h4>{e(f.rule)} — {e(f.title)}{sev}</h4><p>{e(f.message)}</p>")
+                out += [f"<p class=\"law\"><em>{e(line)}</em></p>" for line in (f.law_applied, f.later_case_law) if line]
                 out.append(f"<p><strong>{e(t(lang, 'sources'))}</strong></p><ul>")
                 for s in f.sources:
                     cls = "" if s.verified else " class=\"unverified\""

@@ -77,6 +77,9 @@ def _finding(f: Finding, lang: str) -> Group:
     if f.level == "INSUFFICIENT_DATA":  # compact: what to collect; the full text is in --all, JSON, Markdown
         return Group(head, Text.assemble((f"   {t(lang, 'missing')}: ", "bold yellow"), ", ".join(f.missing_facts)))
     parts: list[RenderableType] = [head, Text("   " + f.message)]
+    for line in (f.law_applied, f.later_case_law):
+        if line:
+            parts.append(Text("   " + line, style="italic"))
     parts.append(Text(f"   {t(lang, 'sources')}:", style="bold"))
     for s in f.sources:
         style = "" if s.verified else "italic"
