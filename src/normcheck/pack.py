@@ -1,7 +1,7 @@
 """Load a rule pack: parse and check every rule file once, and cache the compiled result.
 
-The pack's identity is the SHA-256 of the grammar, the vocabulary and the rule files (and the
-normcheck version); the receipt of every run carries it. A compiled pack is pickled under that
+The pack's identity is the SHA-256 of the grammar, `families.yaml`, the vocabulary and the rule
+files (and the normcheck version); the receipt of every run carries it. A compiled pack is pickled under that
 hash in the user's cache folder, so a run on one case neither re-parses the grammar nor
 re-checks the rules when nothing changed.
 """
