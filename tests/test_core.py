@@ -170,3 +170,50 @@ def test_one_engine_serves_concurrent_requests(engine) -> None:
     for t in threads:
         t.join()
     assert [got[i] for i in range(40)] == expected
+
+
+CHAINED_VERSIONS = '''
+source S "A source" url "https://example.invalid/s"
+rule X-1
+  title en "t" title nl "t"
+  cite S "p" unverified
+  version "old"
+  valid until 2024-07-09
+  judged on d1
+  fires when n > 1
+  level RISK severity low
+  en "m" nl "m"
+rule X-1
+  title en "t" title nl "t"
+  cite S "p" unverified
+  version "new"
+  valid from 2024-07-10
+  judged on d1
+  fires when n > 2
+  level RISK severity low
+  en "m" nl "m"
+rule Y-1
+  title en "t" title nl "t"
+  cite S "p" unverified
+  fires when X-1 fires
+  level RISK severity low
+  en "m" nl "m"
+'''
+
+
+def test_a_rule_may_chain_on_a_versioned_rule_whose_event_date_is_unknown(tmp_path) -> None:
+    """Both versions fire when the event date is unknown: durable-rules must record one finding for the
+    rule id (an identical fact asserted twice made its action fail), and agree with the evaluator."""
+    engine = Engine(_square_pack(tmp_path, CHAINED_VERSIONS))
+    for facts in ({"n": 5}, {"n": 5, "d1": dt.date(2024, 1, 1)}, {"n": 1}, {}):
+        run = engine.run(facts, dt.date(2025, 1, 1))
+        assert run.disagreements == [], (facts, run.disagreements)
+    by = {r.rule.id: r.outcome for r in engine.run({"n": 5}, dt.date(2025, 1, 1)).results}
+    assert by == {"X-1": "RISK", "Y-1": "RISK"}
+
+
+@pytest.mark.xfail(strict=True, reason="known defect (judged on + chaining): with the event date unknown, durable-rules "
+                   "lets `X-1 fires` hold when one version fires, the evaluator only when all agree")
+def test_chaining_on_versions_that_disagree(tmp_path) -> None:
+    engine = Engine(_square_pack(tmp_path, CHAINED_VERSIONS))
+    assert engine.run({"n": 2}, dt.date(2025, 1, 1)).disagreements == []

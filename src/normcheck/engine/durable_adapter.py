@@ -494,7 +494,9 @@ class DurableEngine:
             mark = (rule_key, int(grade))
             if mark in fired:
                 return
-            first_for_rule = not any(k == rule_key for k, _ in fired)
+            # one `finding` per rule id, whichever version fired (with the event date unknown, several
+            # versions can): asserting the same fact twice makes durable-rules raise inside the action
+            first_for_rule = not any(k.split("@")[0] == rule_id for k, _ in fired)
             fired.add(mark)
             if first_for_rule and rule_id in referenced:  # only rules that other rules refer to chain
                 c.assert_fact({"t": "finding", "rule": rule_id})
