@@ -161,4 +161,7 @@ def test_bundled_pack_is_clean(loaded) -> None:
         if r.contested:
             assert dict(r.counters).keys() == {"en", "nl"}, r.id
     tq = {r.id for r in pack.rules if r.family == "tq"}
-    assert tq == {"TQ-01", "TQ-02", "TQ-03", "TQ-04a", "TQ-04b", "TQ-05", "TQ-06", "TQ-07", "TQ-08", "TQ-09", "TQ-10", "TQ-11"}
+    assert tq == {"TQ-01", "TQ-02", "TQ-03", "TQ-04a", "TQ-04b", "TQ-05", "TQ-06", "TQ-07", "TQ-08", "TQ-09", "TQ-10",
+                  "TQ-11", "TQ-12", "TQ-13", "TQ-14", "TQ-15"}
+    changu = {r.id for r in pack.rules if r.family == "changu"}
+    assert changu == {"CH-01", "CH-02", "CH-03", "CH-04", "CH-05", "CH-06"}

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from normcheck.engine import Engine
-from normcheck.engine.evaluate import Evaluator, covers_all_time
+from normcheck.engine.evaluate import Evaluator, candidate_versions, covers_until
 from normcheck.findings import later_case_law, law_applied
 from normcheck.pack import load_pack
 from normcheck.values import UNKNOWN
@@ -66,6 +66,41 @@ rule C-1
   fires when a
   level BREACH severity high
   en "c" nl "c"
+
+rule U-1
+  title en "t" title nl "t"
+  cite S "Art. 4" verified
+  fires when a
+  unless V-1 fires
+  level RISK severity medium
+  en "u" nl "u"
+
+rule P-1
+  title en "t" title nl "t"
+  cite S "Art. 5" verified
+  fires when V-1 fires and a
+  level RISK severity low
+  en "p" nl "p"
+
+rule F-1
+  title en "t" title nl "t"
+  cite S "Art. 6" verified
+  version "before"
+  valid until 2026-06-30
+  judged on event_date
+  fires when a
+  level RISK severity low
+  en "f" nl "f"
+
+rule F-1
+  title en "t" title nl "t"
+  cite S "Art. 6" verified
+  version "after"
+  valid from 2026-07-01
+  judged on event_date
+  fires when n > 1
+  level RISK severity low
+  en "f" nl "f"
 
 rule E-1
   title en "t" title nl "t"
@@ -157,22 +192,48 @@ def test_later_cjeu_judgment_is_noted(pack: Any) -> None:
     assert later_case_law(after, pack, "en") is None
 
 
-def test_windows_cover_all_time(pack: Any) -> None:
-    assert covers_all_time(tuple(pack.versions("V-1")))
-    assert not covers_all_time(tuple(pack.versions("W-1")))
+def test_windows_cover_the_time_up_to_the_review(pack: Any) -> None:
+    assert covers_until(tuple(pack.versions("V-1")), REVIEW)
+    assert not covers_until(tuple(pack.versions("W-1")), REVIEW)
+    assert [r.version for r in candidate_versions(tuple(pack.versions("F-1")), REVIEW)] == ["before"]
+
+
+def test_unknown_event_date_happened_by_the_review(pack: Any) -> None:
+    # the later version cannot govern an event that happened by the review date
+    r = result(pack, {"a": True, "n": 0}, "F-1")
+    assert (r.outcome, r.rule.version) == ("RISK", "before")
+    r = result(pack, {"a": True, "n": 0}, "F-1", as_of=dt.date(2026, 8, 1))
+    assert (r.outcome, r.reason) == ("INSUFFICIENT_DATA", "event_date_unknown")
+    # nothing in force by the review date
+    r = result(pack, {"a": True}, "W-1", as_of=dt.date(2024, 1, 1))
+    assert (r.outcome, r.reason) == ("NOT_APPLICABLE", "not_in_force")
+
+
+def test_rules_that_refer_to_a_versioned_rule_of_unknown_date(pack: Any) -> None:
+    # versions agree (both fire): the rule fires, so `unless V-1 fires` holds and `V-1 fires` is true
+    facts = {"a": True, "n": 30}
+    assert result(pack, facts, "U-1").outcome == "NOT_APPLICABLE"
+    assert result(pack, facts, "P-1").outcome == "RISK"
+    # versions disagree: V-1 is open, and so are the rules that depend on it
+    facts = {"a": True, "n": 12}
+    assert result(pack, facts, "U-1").outcome == "RISK"  # an exception that is not established does not defeat
+    assert result(pack, facts, "P-1").outcome == "INSUFFICIENT_DATA"
 
 
 @pytest.mark.parametrize("facts", [
     {"n": 12, "event_date": dt.date(2023, 8, 1)}, {"n": 12, "event_date": dt.date(2024, 8, 1)}, {"n": 12},
     {"n": 30}, {"n": 3}, {"a": True}, {"a": True, "event_date": dt.date(2024, 1, 1)},
     {"a": True, "other_date": dt.date(2024, 8, 1)}, {"a": True, "n": 30, "event_date": dt.date(2020, 1, 1)},
+    {"a": True, "n": 30}, {"a": True, "n": 12}, {"a": True, "n": 3}, {"a": False, "n": 30},
+    {"a": True, "n": 12, "event_date": dt.date(2023, 1, 1)}, {"a": True, "n": 0, "event_date": dt.date(2026, 7, 2)},
 ])
 def test_durable_rules_agrees(pack: Any, facts: dict[str, Any]) -> None:
     engine = Engine(pack)
     if engine.durable is None:
         pytest.skip("durable-rules is not available on this Python")
-    run = engine.run(facts, REVIEW)
-    assert run.disagreements == []
+    for as_of in (REVIEW, dt.date(2024, 1, 1), dt.date(2026, 8, 1)):
+        run = engine.run(facts, as_of)
+        assert run.disagreements == [], (as_of, run.disagreements)
 
 
 def test_checker_refuses_a_non_date_event(tmp_path: Any) -> None:

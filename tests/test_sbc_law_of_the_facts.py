@@ -65,5 +65,6 @@ def test_review_date_does_not_change_the_law(capsys, case) -> None:
     early = _findings(capsys, "--as-of", "2024-07-01", str(CASES / case))
     late = _findings(capsys, "--as-of", "2027-01-01", str(CASES / case))
     for rule in (r for r in early if r.startswith("SBC-")):
-        assert (early[rule]["level"], early[rule]["judged_on"], early[rule]["version"]) == \
-               (late[rule]["level"], late[rule]["judged_on"], late[rule]["version"]), rule
+        assert (early[rule]["level"], early[rule]["judged_on"]) == (late[rule]["level"], late[rule]["judged_on"]), rule
+        if early[rule]["judged_on"] is not None:  # an unknown event date must have been by the review: fewer candidates early
+            assert early[rule]["version"] == late[rule]["version"], rule

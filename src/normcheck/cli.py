@@ -7,6 +7,7 @@
     normcheck schema                        JSON Schema of case files (for editors)
     normcheck lint                          check the rule files themselves
     normcheck sweep POLICY --vary …         which groups a policy's parameters disadvantage
+    normcheck serve [--port N]              a local page with a case form (loopback only, nothing stored)
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 input error (bad file or option).
 """
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # imported lazily at run time: `normcheck --help` must not lo
     from .pack import LoadedPack
 
 FAIL_ON = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "never")
-SUBCOMMANDS = ("check", "test", "rules", "explain", "schema", "lint", "sweep")
+SUBCOMMANDS = ("check", "test", "rules", "explain", "schema", "lint", "sweep", "serve")
 
 
 def _date(text: str) -> dt.date:
@@ -95,6 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--output", "-o", metavar="FILE")
     sw.add_argument("--as-of", type=_date, metavar="DATE")
     _common(sw)
+
+    sv = sub.add_parser("serve", help="a local page where a case is filled in and checked (loopback only, nothing stored)")
+    sv.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0: any free port)")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    sv.add_argument("--allow-remote", action="store_true",
+                    help="allow a --host that is not a loopback address (the page is then reachable from the network)")
+    _common(sv)
     return p
 
 
@@ -113,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_check(args, err)
         if args.command == "test":
             return cmd_test(args, err)
+        if args.command == "serve":
+            from .web.server import serve
+            return serve(args, err)
         from . import commands
         return commands.run(args, err)
     except InputError as exc:

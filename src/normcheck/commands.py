@@ -39,9 +39,16 @@ def _validity(r: ir.Rule) -> str:
     return f"{r.valid_from or '…'} – {r.valid_until or '…'}"
 
 
+def _live_grades(r: ir.Rule) -> list[ir.Grade]:
+    """The grades that can fire: a negative rule (CH-01) states its one condition as `false`."""
+    return [g for g in r.grades if not (isinstance(g.expr, ir.Const) and g.expr.value is False)]
+
+
 def _levels(r: ir.Rule) -> str:
+    if not _live_grades(r):
+        return "never fires (negative rule)"
     seen: list[str] = []
-    for g in r.grades:
+    for g in _live_grades(r):
         item = f"{g.level}/{g.severity}"
         if item not in seen:
             seen.append(item)
@@ -60,7 +67,7 @@ def rule_rows(pack: ir.RulePack, family: str | None = None, lang: str = "en") ->
         rows.append({
             "rule": r.id, "version": r.version, "family": r.family, "family_title": fam.title(lang) if fam else r.family,
             "title": r.text("titles", lang),
-            "levels": [{"level": g.level, "severity": g.severity} for g in r.grades],
+            "levels": [{"level": g.level, "severity": g.severity} for g in _live_grades(r)],
             "valid_from": r.valid_from.isoformat() if r.valid_from else None,
             "valid_until": r.valid_until.isoformat() if r.valid_until else None,
             "pinpoints_verified": r.verified,

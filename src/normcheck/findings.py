@@ -111,22 +111,19 @@ def later_case_law(res: RuleResult, pack: ir.RulePack, lang: str) -> str | None:
     State may argue that it relied on the earlier reading)."""
     if res.judged_on is None or res.judged_basis == "evaluation_date" or res.outcome in ("OK", "NOT_APPLICABLE"):
         return None
-    later = []
+    later: dict[str, tuple[ir.Source, dt.date]] = {}
     for c in res.rule.citations:
         src = pack.sources.get(c.source)
         if src is None or src.date is None or not (src.ecli or "").startswith("ECLI:EU:C:") or src.date <= res.judged_on:
             continue
-        if src.title.lower().startswith(("opinion", "conclusie")) or src.name in later:
+        if src.title.lower().startswith(("opinion", "conclusie")):
             continue
-        later.append(src.name)
+        later.setdefault(src.name, (src, src.date))
     if not later:
         return None
     nl = lang == "nl"
     on = long_date(res.judged_on, lang)
-    parts = []
-    for name in later:
-        src = pack.sources[name]
-        parts.append(f"{src.ecli} ({long_date(src.date, lang)})")  # type: ignore[arg-type]
+    parts = [f"{src.ecli} ({long_date(date, lang)})" for src, date in later.values()]
     cited = "; ".join(parts)
     authority = "Salumi, gevoegde zaken 66, 127 en 128/79, ECLI:EU:C:1980:101" if nl else \
         "Salumi, Joined Cases 66, 127 and 128/79, EU:C:1980:101"
@@ -186,7 +183,7 @@ class Finding(_Model):
     title: str
     message: str = Field(description="the rule's message when it fires; otherwise why it did not (or could not yet) fire")
     rule_message: str = Field(description="what the rule says when it fires, with this case's values")
-    counter_argument: str | None = None
+    counter_argument: str | None = None  # only on a CONTESTED finding: other grades have no opposing reading
     note: str | None = None
     reason: ir.Reason = Field(description="why the rule gave this result (machine-readable; `message` words it)")
     sources: tuple[SourceRef, ...]
@@ -319,7 +316,7 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
         title=render(rule.text("titles", lang), run, lang, pack),
         message=render(rule.text("messages", lang), run, lang, pack) if res.fired else explain_quiet(res, lang),
         rule_message=render(rule.text("messages", lang), run, lang, pack),
-        counter_argument=render(counter, run, lang, pack) if counter and (res.outcome == "CONTESTED" or rule.contested) else None,
+        counter_argument=render(counter, run, lang, pack) if counter and res.outcome == "CONTESTED" else None,
         note=render(note, run, lang, pack) if note else None,
         reason=res.reason, sources=sources, pinpoints_verified=rule.verified,
         decided_by=tuple(_deciding(n, run, pack, origins, lang) for n in sorted(res.decided) if not _constant(n, pack)),

@@ -90,7 +90,9 @@ def load_pack(directory: str | None = None) -> LoadedPack:
     from .check import check, fact_type
 
     declarations = load_declarations(families_file, _display(families_file))
-    vocabulary = load_vocabulary(vocab_files, declarations.record_types, declarations.default_record_type)
+    vocabulary = load_vocabulary(vocab_files, declarations.record_types, declarations.default_record_type,
+                                 order=declarations.context + tuple(v for f in declarations.families for v in f.vocabulary),
+                                 context=declarations.context)
     declared = check_against(declarations, vocabulary, [p.name for p in vocab_files], [p.name for p in rule_files])
     problems: list[Diagnostic] = []
     parsed = []

@@ -8,7 +8,7 @@ built from it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,17 @@ class FactSpec:
     file: str = ""
     line: int = 0
     labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (lang, ((value, label), …)) for reports
+    question: tuple[tuple[str, str], ...] = ()  # (lang, question) for a form asking for this fact
+    help: tuple[tuple[str, str], ...] = ()  # (lang, help text) where the vocabulary gives one per language
+
+    def label(self, value: str, lang: str) -> str | None:
+        """How a report or a form in `lang` words `value` (None: the vocabulary gives no wording)."""
+        return dict(dict(self.labels).get(lang, ())).get(value)
+
+    def text(self, what: str, lang: str) -> str | None:
+        """The `question` or `help` text in `lang` (English as a fallback), or None."""
+        texts = dict(getattr(self, what))
+        return texts.get(lang) or texts.get("en")
 
 
 @dataclass(frozen=True)
@@ -45,8 +56,16 @@ class RecordType:
 @dataclass(frozen=True, eq=False)
 class Vocabulary:
     facts: dict[str, FactSpec]
+    families: tuple[str, ...] = ()  # the `family:` of each vocabulary file (groups of facts, e.g. for a form)
+    titles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (family, ((lang, title), …))
     record_types: tuple[RecordType, ...] = ()  # in declaration order (rules/families.yaml)
     default_record_type: str | None = None
+    context: tuple[str, ...] = ()  # the `family:` of the context vocabulary files (rules/families.yaml)
+
+    def title(self, family: str, lang: str) -> str:
+        """A family's title in `lang` (English as a fallback, else the family's name)."""
+        texts = dict(dict(self.titles).get(family, ()))
+        return texts.get(lang) or texts.get("en") or family
 
     def record_type(self, type_id: str) -> RecordType | None:
         return next((t for t in self.record_types if t.id == type_id), None)
@@ -66,13 +85,17 @@ class Vocabulary:
 
 
 def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = (),
-                    default_record_type: str | None = None) -> Vocabulary:
+                    default_record_type: str | None = None, order: Iterable[str] = (),
+                    context: Iterable[str] = ()) -> Vocabulary:
     """Read every vocabulary file; report all problems at once."""
     yaml = YAML(typ="rt")
     facts: dict[str, FactSpec] = {}
+    families: list[str] = []
+    titles: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     problems: list[Diagnostic] = []
     pending_refs: list[tuple[str, str, str, int]] = []
-    for path in sorted(paths):
+    rank = {name: i for i, name in enumerate(dict.fromkeys(order))}  # file names, as rules/families.yaml lists them
+    for path in sorted(paths, key=lambda p: (rank.get(p.name, len(rank)), p.name)):
         name = str(path)
         try:
             data = yaml.load(path.read_text(encoding="utf-8"))
@@ -85,6 +108,8 @@ def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = 
             problems.append(Diagnostic(name, 1, 1, "a vocabulary file needs `family:` and `facts:`"))
             continue
         family = str(data.get("family", path.stem))
+        families.append(family)
+        titles.append((family, _texts(data.get("title"), name, 1, "`title`", problems)))
         for fact, spec in data["facts"].items():
             line = data["facts"].lc.key(fact)[0] + 1
             if fact in facts:
@@ -112,6 +137,8 @@ def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = 
                 nullable=bool(spec.get("nullable", False)), derived=bool(spec.get("derived", False)),
                 doc=str(spec.get("doc", "") or ""), file=name, line=line,
                 labels=_labels(spec.get("labels"), values, name, line, fact, problems),
+                question=_texts(spec.get("question"), name, line, f"`question` of `{fact}`", problems),
+                help=_texts(spec.get("help"), name, line, f"`help` of `{fact}`", problems),
             )
     for fact, ref, file, line in pending_refs:
         target = facts.get(ref)
@@ -119,11 +146,25 @@ def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = 
             problems.append(Diagnostic(file, line, 1, f"`values_of: {ref}` names no enum or set fact", hint=did_you_mean(ref, facts)))
             continue
         old = facts[fact]
-        facts[fact] = FactSpec(old.name, old.kind, old.family, target.values, old.nullable, old.derived, old.doc, old.file,
-                               old.line, old.labels or target.labels)
+        facts[fact] = replace(old, values=target.values, labels=old.labels or target.labels)
     if problems:
         raise InputError(problems)
-    return Vocabulary(facts=facts, record_types=tuple(record_types), default_record_type=default_record_type)
+    context_files = set(context)
+    context_families = tuple(dict.fromkeys(s.family for s in facts.values() if Path(s.file).name in context_files))
+    return Vocabulary(facts=facts, families=tuple(families), titles=tuple(titles), record_types=tuple(record_types),
+                      default_record_type=default_record_type, context=context_families)
+
+
+def _texts(raw: Any, file: str, line: int, what: str, problems: list[Diagnostic]) -> tuple[tuple[str, str], ...]:
+    """`{en: "…", nl: "…"}` (or one English text): wording per language for a form or a report."""
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return (("en", raw),)
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        problems.append(Diagnostic(file, line, 1, f"{what} must map a language to a text, e.g. {{en: \"…\", nl: \"…\"}}"))
+        return ()
+    return tuple(sorted((str(k), str(v)) for k, v in raw.items()))
 
 
 def _labels(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact: str,

@@ -20,7 +20,7 @@ from typing import Any
 
 from .. import ir
 from . import durable_adapter
-from .evaluate import Env, Evaluator, Mismatch, RuleResult, covers_all_time
+from .evaluate import Env, Evaluator, Mismatch, RuleResult, candidate_versions, covers_until
 
 
 @dataclass
@@ -66,7 +66,7 @@ class Engine:
         if self.durable is not None:
             fired = self.durable.fired(env)
             for res in results:
-                got = self._durable_verdict(res, fired.get(res.rule.id, {}))
+                got = self._durable_verdict(res, fired.get(res.rule.id, {}), as_of)
                 want: tuple[str, ...] | None
                 if res.fired and res.rule.judged_on is not None and res.judged_on is None:
                     want = (res.outcome, res.severity or "")  # versions agreed on an unknown event date
@@ -79,15 +79,15 @@ class Engine:
                     )
         return run
 
-    def _durable_verdict(self, res: RuleResult, marks: Mapping[str, int]) -> tuple[str, ...] | None:
+    def _durable_verdict(self, res: RuleResult, marks: Mapping[str, int], as_of: dt.date) -> tuple[str, ...] | None:
         """What durable-rules says of one rule id. With the event date unknown every version could
         fire: the rule fires only if all versions fire at the same level and severity, and their
         windows leave no gap (the evaluator's rule for an unknown date)."""
         if not marks:
             return None
         if res.rule.judged_on is not None and res.judged_on is None:
-            versions = tuple(self.pack.versions(res.rule.id))
-            if not covers_all_time(versions) or any(v.key not in marks for v in versions):
+            versions = candidate_versions(tuple(self.pack.versions(res.rule.id)), as_of)
+            if not covers_until(versions, as_of) or any(v.key not in marks for v in versions):
                 return None
             grades = {(v.grades[marks[v.key]].level, v.grades[marks[v.key]].severity) for v in versions}
             return next(iter(grades)) if len(grades) == 1 else None

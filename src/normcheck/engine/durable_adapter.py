@@ -35,7 +35,7 @@ from typing import Any, TypeGuard
 
 from .. import ir
 from ..values import EPOCH, NULL, UNKNOWN
-from .evaluate import Env, Evaluator, Fn
+from .evaluate import Env, Evaluator, Fn, candidate_versions, covers_until
 
 try:  # durable-rules 2.0.28 does not import on Python 3.13+; normcheck then runs its own evaluator
     import durable_rules_engine  # noqa: F401
@@ -394,7 +394,13 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
             bounds.append(J({"$gte": {when: encode(rule.valid_from)}}))
         if rule.valid_until:
             bounds.append(J({"$lte": {when: encode(rule.valid_until)}}))
-        window = [OR(J({"$nex": {"_j": 1}}), AND(*bounds))] if rule.judged_on is not None and bounds else bounds
+        if rule.judged_on is not None and bounds:
+            # unknown event date: a candidate if it was in force by the review date (the engine then
+            # requires every candidate to agree, as the evaluator does)
+            started = [J({"$gte": {"_as_of": encode(rule.valid_from)}})] if rule.valid_from else []
+            window = [OR(AND(J({"$nex": {"_j": 1}}), *started), AND(*bounds))]
+        else:
+            window = bounds
         scope_alts = comp.alternatives(rule.applies) if rule.applies is not None else [(frozenset(), TRUE)]
         none_rules: list[str] = []
         exc_conds: list[Cond] = []
@@ -460,7 +466,8 @@ class DurableEngine:
         self.pack = pack
         self.evaluator = evaluator
         self._lock = threading.Lock()
-        self._fired: dict[str, set[tuple[str, int]]] = {}
+        self._fired: dict[str, set[tuple[str, int]]] = {}  # per case (sid): (rule key, grade) that fired
+        self._undated: dict[str, frozenset[str]] = {}  # per case: chained versioned rules of unknown event date
         self.compiled = compile_pack(pack)
         referenced = frozenset(d for r in pack.rules for d in r.rule_deps)
         definition = {key: dict(rule, run=self._action(key, referenced)) for key, rule in self.compiled.definition.items()}
@@ -479,6 +486,10 @@ class DurableEngine:
                     self._atoms[name] = evaluator.compile(node)
         # the event date of each rule with `judged on`, computed by the evaluator like the atoms
         self._judged: dict[str, Fn] = {r.key: evaluator.compile(r.judged_on) for r in pack.rules if r.judged_on is not None}
+        # versioned rules with an event date that other rules refer to: with the date unknown they chain
+        # only once their candidate versions agree (see _agree)
+        self._chained_versioned: dict[str, Fn] = {r.id: self._judged[r.key] for r in pack.rules
+                                                  if r.judged_on is not None and r.windowed and r.id in referenced}
         self._seq = itertools.count()
 
     def _action(self, key: str, referenced: frozenset[str]) -> Any:
@@ -486,7 +497,7 @@ class DurableEngine:
             return lambda c: None
         rule_key, grade, _ = key.split("#")
         rule_id = rule_key.split("@")[0]
-        fired_by_state = self._fired
+        fired_by_state, undated_by_state = self._fired, self._undated
 
         def run(c: Any) -> None:
             sid = c.s.sid
@@ -498,7 +509,9 @@ class DurableEngine:
             # versions can): asserting the same fact twice makes durable-rules raise inside the action
             first_for_rule = not any(k.split("@")[0] == rule_id for k, _ in fired)
             fired.add(mark)
-            if first_for_rule and rule_id in referenced:  # only rules that other rules refer to chain
+            # Only rules that other rules refer to chain. A versioned rule whose event date is unknown
+            # chains only once every candidate version has agreed (asserted by `fired`, see _agree).
+            if first_for_rule and rule_id in referenced and rule_id not in undated_by_state.get(sid, ()):
                 c.assert_fact({"t": "finding", "rule": rule_id})
         return run
 
@@ -544,17 +557,24 @@ class DurableEngine:
             facts = self.case_facts(env, sid)
             if not facts:  # no rule is relevant to this record; durable-rules crashes on an empty batch
                 return {}
+            undated = frozenset(rid for rid, when in self._chained_versioned.items()
+                                if when(env).value is UNKNOWN or when(env).value is NULL)
+            self._undated[sid] = undated
             handled = False
             facts.insert(0, {"sid": sid, "t": "$begin"})
             try:
                 self._check(self.host.assert_facts(name, facts))  # every fact is handled: `$begin` or the sink
                 handled = True
+                agreed: set[str] = set()
+                self._agree(sid, undated, agreed, env.as_of)
                 for n in range(1, self.compiled.strata + 1):
                     self._check(self.host.assert_fact(name, {"sid": sid, "t": "$end", "n": n}))
+                    self._agree(sid, undated, agreed, env.as_of)
                 self._check(self.host.get_state(name, sid))
                 marks = self._fired.pop(sid, set())
             finally:
                 self._fired.pop(sid, None)
+                self._undated.pop(sid, None)
                 if handled:  # a state exists only once a fact was accepted; deleting a missing one crashes
                     self.host.delete_state(name, sid)
         out: dict[str, dict[str, int]] = {}
@@ -565,6 +585,25 @@ class DurableEngine:
             if prev is None or (rule.grades[grade].rank, -grade) > (rule.grades[prev].rank, -prev):
                 per_version[key] = grade
         return out
+
+    def _agree(self, sid: str, undated: frozenset[str], agreed: set[str], as_of: dt.date) -> None:
+        """A versioned rule with an unknown event date fires (for the rules that refer to it) only
+        when every version that could apply fired at the same level and severity and the versions
+        leave no gap: the evaluator's rule, applied between strata so that `unless X fires` sees it."""
+        marks = self._fired.get(sid, set())
+        for rid in undated - agreed:
+            versions = candidate_versions(tuple(self.pack.versions(rid)), as_of)
+            best: dict[str, int] = {}
+            for key, grade in marks:
+                if key.split("@")[0] == rid:
+                    rule = self._rules[key]
+                    if key not in best or (rule.grades[grade].rank, -grade) > (rule.grades[best[key]].rank, -best[key]):
+                        best[key] = grade
+            if not versions or not covers_until(versions, as_of) or any(v.key not in best for v in versions):
+                continue
+            if len({(v.grades[best[v.key]].level, v.grades[best[v.key]].severity) for v in versions}) == 1:
+                agreed.add(rid)
+                self._check(self.host.assert_fact(self.compiled.name, {"sid": sid, "t": "finding", "rule": rid}))
 
     @staticmethod
     def _check(state: Any) -> None:

@@ -507,8 +507,12 @@ class Evaluator:
             gated = res.reason in ("record_type", "no_facts", "scope_not_mentioned")
             decided = res.decided if gated else res.decided | when.decided
             return replace(res, decided=decided, judged_on=when.value, judged_basis=basis)
-        candidates = [self.evaluate_rule(v, env) for v in versions]
-        gap = not covers_all_time(v.rule for v in versions)
+        possible = [v for v in versions if is_candidate(v.rule, env.as_of)]
+        if not possible:  # the event happened by the review date, and no version was in force by then
+            return RuleResult(first.rule, "NOT_APPLICABLE", None, None, "not_in_force", frozenset({"evaluation_date"}), _EMPTY,
+                              judged_basis=basis)
+        candidates = [self.evaluate_rule(v, env) for v in possible]
+        gap = not covers_until(tuple(v.rule for v in possible), env.as_of)
         outcomes = {(c.outcome, c.severity) for c in candidates} | ({("NOT_APPLICABLE", None)} if gap else set())
         date_missing = when.missing if not when.known else _EMPTY
         if len(outcomes) == 1:
@@ -543,17 +547,34 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def covers_all_time(versions: Iterable[ir.Rule]) -> bool:
-    """Do the versions' windows, together, leave no day on which none of them is in force?"""
+def is_candidate(version: ir.Rule, as_of: dt.date) -> bool:
+    """Could this version govern an event of unknown date? The event happened by the review date
+    (design §5: the evaluation date is what has happened by then), so a version that starts later
+    cannot."""
+    return version.valid_from is None or version.valid_from <= as_of
+
+
+def candidate_versions(versions: Iterable[ir.Rule], as_of: dt.date) -> tuple[ir.Rule, ...]:
+    """The versions that could govern an event of unknown date (see is_candidate)."""
+    return tuple(r for r in versions if is_candidate(r, as_of))
+
+
+def covers_until(versions: tuple[ir.Rule, ...], as_of: dt.date) -> bool:
+    """Do the versions' windows, together, leave no day up to the review date on which none of them
+    is in force?"""
+    if not versions:
+        return False
     spans = sorted(((r.valid_from or dt.date.min), (r.valid_until or dt.date.max)) for r in versions)
-    if spans[0][0] != dt.date.min or max(u for _, u in spans) != dt.date.max:
+    if spans[0][0] != dt.date.min:
         return False
     reach = spans[0][1]
     for start, until in spans[1:]:
-        if reach < dt.date.max and start > reach + dt.timedelta(days=1):
+        if reach >= as_of:
+            break
+        if start > reach + dt.timedelta(days=1):
             return False
         reach = max(reach, until)
-    return True
+    return reach >= as_of
 
 
 def _exception(node: ir.Node, v: Val) -> ExceptionCheck:

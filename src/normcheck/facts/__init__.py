@@ -1,5 +1,5 @@
 """Case and policy files: safe YAML with positions, the pydantic model built from the vocabulary, the anonymisation guard."""
 
-from .records import FactOrigin, Record, load_record
+from .records import FactOrigin, Record, load_record, load_record_text
 
-__all__ = ["FactOrigin", "Record", "load_record"]
+__all__ = ["FactOrigin", "Record", "load_record", "load_record_text"]

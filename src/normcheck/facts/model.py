@@ -24,6 +24,8 @@ from ..vocabulary import FactSpec, Vocabulary
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 BOOL_WORDS = {"yes": True, "no": False, "ja": True, "nee": False}
+# Words every fact takes besides its own values (a form offers them for every fact).
+SPECIAL_VALUES: tuple[str, ...] = ("unknown",)
 
 
 def _fail(message: str, **ctx: Any) -> PydanticCustomError:

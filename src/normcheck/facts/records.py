@@ -7,6 +7,7 @@ facts merged in; a fact stated in both is an error. Every problem names file, li
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,22 @@ def load_record(path: Path | str, vocabulary: Vocabulary, *, display: str | None
     return _record(doc, path, vocabulary, today or dt.date.today(), nested=False)
 
 
-def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date, nested: bool) -> Record:
+PolicyResolver = Callable[[str], "Path | None"]
+
+
+def load_record_text(text: str, vocabulary: Vocabulary, *, display: str, today: dt.date | None = None,
+                     policy_file: PolicyResolver | None = None) -> Record:
+    """A case given as text rather than as a file (the local page): the same YAML hardening,
+    anonymisation guard and model as `load_record`. A `policy:` given as a path is looked up only
+    through `policy_file` (a name → one of the files it allows, or None), never on the file system
+    at large; without it a policy must be given inline."""
+    doc = yamlio.load(text, display)
+    return _record(doc, Path(display), vocabulary, today or dt.date.today(), nested=False,
+                   resolve=policy_file or (lambda _ref: None))
+
+
+def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date, nested: bool,
+            resolve: PolicyResolver | None = None) -> Record:
     if doc.data is None:
         raise InputError([Diagnostic(doc.file, 1, 1, "the file is empty",
                                      expected="a case file starting with `normcheck: 1`, `id:` and `facts:`")])
@@ -101,7 +117,7 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
         if nested:
             problems.append(doc.diag(("policy",), "a policy record cannot itself refer to a policy", key=True))
         else:
-            pol, policy_file = _policy(parsed.policy, doc, path, vocabulary, today)
+            pol, policy_file = _policy(parsed.policy, doc, path, vocabulary, today, resolve)
             policy_id = pol.id
             for fname, value in pol.facts.items():
                 if fname in ("record_type", "member_state"):
@@ -146,9 +162,14 @@ def _as_of(parsed: CaseBase, facts: dict[str, Any], today: dt.date, vocabulary: 
     return today, "today"
 
 
-def _policy(ref: Any, doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date) -> tuple[Record, str]:
+def _policy(ref: Any, doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
+            resolve: PolicyResolver | None = None) -> tuple[Record, str]:
     if isinstance(ref, str):
-        target = (path.parent / ref)
+        found = (path.parent / ref) if resolve is None else resolve(ref)
+        if found is None:
+            raise InputError([doc.diag(("policy",), f"policy `{ref}` is not one of the policies this page offers",
+                                       hint="choose the policy from the list, or give it inline (`policy:` with its facts)")])
+        target = found
         shown = str(Path(doc.file).parent / ref) if not Path(ref).is_absolute() else ref
         if not target.is_file():
             raise InputError([doc.diag(("policy",), f"policy file `{ref}` not found (looked in {target.parent})",
