@@ -453,3 +453,13 @@ def test_an_internal_error_shows_a_plain_page_and_logs_nothing(pipeline, monkeyp
     assert "secret-ref-99" not in r.text
     out, err = capfd.readouterr()
     assert "secret-ref-99" not in caplog.text + out + err
+
+
+def test_dutch_page_words_an_unknown_key_with_its_name():
+    """A page text with its own {key} placeholder (i18n.t took `key` as its own argument and failed)."""
+    from normcheck.diagnostics import Diagnostic
+    from normcheck.web import i18n
+
+    d = Diagnostic("case.yaml", 4, 3, "unknown fact `age_at_aplication_months`")
+    assert "`age_at_aplication_months`" in i18n.diagnostic_text(d, "nl", None, None)
+    assert "`id`" in i18n.diagnostic_text(Diagnostic("case.yaml", 1, 1, "the file has no `id`"), "nl", None, None)
