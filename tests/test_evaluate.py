@@ -86,6 +86,7 @@ rule K-WINDOW
   title en "t" title nl "t"
   cite S "p" verified
   valid from 2024-07-10
+  judged on evaluation_date
   fires when a
   level BREACH severity high
   en "m" nl "m"

@@ -106,6 +106,7 @@ rule E-1
   title en "t" title nl "t"
   cite S "Art. 3" verified
   valid from 2024-07-10
+  judged on evaluation_date
   fires when a
   level RISK severity low
   en "e" nl "e"
@@ -249,11 +250,14 @@ def test_checker_refuses_a_non_date_event(tmp_path: Any) -> None:
     assert any("judged on" in p.message and p.line for p in exc.value.diagnostics)
 
 
-def test_lint_warns_about_a_window_without_event_date(pack: Any, tmp_path: Any) -> None:
+def test_checker_refuses_a_window_without_event_date(tmp_path: Any) -> None:
+    from normcheck.diagnostics import InputError
+
     d = tmp_path / "rules"
     (d / "vocabulary").mkdir(parents=True)
     (d / "vocabulary" / "t.yaml").write_text(VOCAB)
     (d / "families.yaml").write_text(families_yaml({"j": ["t.yaml"]}, "event_date"))
-    (d / "j.norm").write_text(RULES)
-    loaded = load_pack(str(d))
-    assert any("E-1" in w.message and "judged on" in w.message for w in loaded.warnings)
+    (d / "j.norm").write_text(RULES.replace("  judged on evaluation_date\n", ""))
+    with pytest.raises(InputError) as exc:
+        load_pack(str(d))
+    assert any("E-1" in p.message and "judged on" in p.message and p.line for p in exc.value.diagnostics)

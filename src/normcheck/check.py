@@ -294,8 +294,8 @@ class Checker:
                                f"but `{r.judged_on[0].text}` is {jtype.describe()}")
         elif r.valid or r.versions:
             self._err(f, (r.valid[0][2] if r.valid else r.versions[0][1]),
-                      f"rule {r.id} has a validity window but no `judged on EVENT_DATE`: the version of the law is "
-                      "then picked by the evaluation date instead of the date of the facts", warn=True,
+                      f"rule {r.id} has a validity window but no `judged on EVENT_DATE`: the version of the law "
+                      "must be picked by the date of the facts, not by the day of the review",
                       hint="name the event the norm governs, e.g. `judged on decision_date` or `judged on notification_date`")
         for kind, items in (("message", r.messages), ("counter", r.counters), ("note", r.notes), ("title", r.titles)):
             for lang, text, pos in items:

@@ -90,9 +90,10 @@ def law_applied(res: RuleResult, lang: str) -> str | None:
     if res.judged_on is not None:
         on = long_date(res.judged_on, lang)
         if res.judged_basis == "evaluation_date":
-            return (f"Toegepast: de regel{version} zoals die gold op de peildatum, {on} (de regel noemt geen datum "
-                    "van de gebeurtenis)." if nl else
-                    f"Applied: the rule{version} as in force on the evaluation date, {on} (the rule names no event date).")
+            return (f"Toegepast: de regel{version} zoals die gold op de peildatum, {on} (een voortdurende situatie "
+                    "wordt beoordeeld naar de dag van de beoordeling)." if nl else
+                    f"Applied: the rule{version} as in force on the review date, {on} (a continuing situation is "
+                    "judged on the day of the review).")
         if res.outcome == "NOT_APPLICABLE" and res.reason == "not_in_force":
             return None  # the message says it
         return (f"Toegepast: de regel{version} zoals die gold op {on}, de datum van de gebeurtenis ({res.judged_basis})."

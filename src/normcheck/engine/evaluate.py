@@ -486,15 +486,8 @@ class Evaluator:
         result open unless every candidate version (and "no version in force", where the windows
         leave a gap) gives the same result."""
         first = versions[0]
-        if first.judged_on is None:
-            if not any(v.rule.windowed for v in versions):
-                return self.evaluate_rule(first, env)
-            cr = next((v for v in versions if v.rule.in_force(env.as_of)), None)
-            basis = "evaluation_date"
-            if cr is None:
-                return RuleResult(first.rule, "NOT_APPLICABLE", None, None, "not_in_force", frozenset({"evaluation_date"}),
-                                  _EMPTY, judged_on=env.as_of, judged_basis=basis)
-            return replace(self.evaluate_rule(cr, env), judged_on=env.as_of, judged_basis=basis)
+        if first.judged_on is None:  # the checker allows this only for a rule without window or versions
+            return self.evaluate_rule(first, env)
         assert first.rule.judged_on is not None  # compiled from it
         basis = first.rule.judged_on.text
         when = first.judged_on(env)
