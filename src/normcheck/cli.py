@@ -15,12 +15,14 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 input error (bad f
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import io
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -28,6 +30,10 @@ from rich.markup import escape
 from . import __version__
 from .diagnostics import Diagnostic, InputError, printable_lines
 from .options import check_as_of, check_output_path, write_output
+
+if TYPE_CHECKING:  # imported lazily at run time: `normcheck --help` must not load the engine
+    from .engine import Engine
+    from .pack import LoadedPack
 
 FAIL_ON = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "never")
 SUBCOMMANDS = ("check", "test", "rules", "explain", "schema", "lint", "sweep", "serve")
@@ -138,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_in)
     err = Console(stderr=True, highlight=False)
     stdout = sys.stdout
-    sys.stdout = _QuietPipe(stdout)  # type: ignore[assignment]
+    sys.stdout = _QuietPipe(stdout)
     try:
         if getattr(args, "lang", "en") not in LANGS:
             raise InputError([Diagnostic("NORMCHECK_LANG", None, None, f"`{args.lang}` is not a language of normcheck",
@@ -166,10 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "that caused it (set NORMCHECK_DEBUG=1 for details)", style="red", markup=False, highlight=False)
         return 2
     finally:
-        try:
+        with contextlib.suppress(OSError, ValueError):
             sys.stdout.flush()
-        except (OSError, ValueError):
-            pass
         sys.stdout = stdout
 
 
@@ -182,7 +186,7 @@ class _QuietPipe(io.TextIOBase):
         self.inner = inner
         self.gone = False
 
-    def write(self, text: str) -> int:  # type: ignore[override]
+    def write(self, text: str) -> int:
         if not self.gone:
             try:
                 return int(self.inner.write(text) or 0)
@@ -229,7 +233,7 @@ def print_diagnostics(diags: Sequence[Diagnostic], err: Console) -> None:
         err.print(d.render(), style="red" if d.severity == "error" else "yellow", highlight=False, markup=False)
 
 
-def _load(args: argparse.Namespace, engine: str = "auto"):  # type: ignore[no-untyped-def]
+def _load(args: argparse.Namespace, engine: str = "auto") -> tuple[LoadedPack, Engine]:
     from .engine import Engine
     from .pack import load_pack
 
@@ -349,8 +353,8 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
         if result.failed:
             broken += 1
             out.print(f"[red]ERROR[/red] {escape(str(path))}")
-            for p in result.problems:
-                out.print(p.render(), markup=False)
+            for problem in result.problems:
+                out.print(problem.render(), markup=False)
             continue
         for pin in pins(result, record.expect or {}, record.expect_lines):
             if pin.ok:

@@ -7,9 +7,10 @@ exception (Lark, ruamel, pydantic) reach the user as a traceback.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from typing import Iterable, Literal, Sequence
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 QUOTE_WIDTH = 160  # a quoted line longer than this is shown around the column
@@ -81,17 +82,6 @@ class Diagnostic:
             out.append("  hint: " + printable(self.hint))
         return "\n".join(out)
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "severity": self.severity,
-            "message": self.message,
-            "expected": self.expected,
-            "hint": self.hint,
-        }
-
 
 @dataclass
 class InputError(Exception):
@@ -104,10 +94,6 @@ class InputError(Exception):
 
     def render(self) -> str:
         return "\n".join(d.render() for d in self.diagnostics)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "error"]
 
 
 def source_line(text: str, line: int | None) -> str | None:

@@ -1,4 +1,4 @@
-"""Turn the engine's rule results into findings a lawyer can use: pydantic models, messages in
+"""Turn the engine's rule results into findings a lawyer can use: immutable records, messages in
 Dutch or English with the case's values filled in, the pinpoint sources, the facts (and the
 chain of definitions) that decided each result, and the ranked facts still to collect.
 
@@ -11,8 +11,7 @@ import datetime as dt
 import platform
 import re
 from dataclasses import dataclass, fields
-from typing import Any, Literal
-
+from typing import Annotated, Any, Literal, get_type_hints
 
 from . import __version__, ir
 from .diagnostics import Diagnostic
@@ -21,21 +20,24 @@ from .engine.evaluate import RuleResult
 from .values import UNKNOWN, display, to_json
 
 SCHEMA_VERSION = "1.1"
-FAMILY_ORDER = ("tq", "sbc", "echr3", "qd4", "changu", "cec")  # the design's order of the norm families
-Lang = Literal["en", "nl"]
-Outcome = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
+Lang = ir.Lang
+Outcome = ir.Outcome
 
 # Why a rule did not fire, in words (machine reason -> text).
 REASONS = {
     "en": {"not_in_force": "not in force on the evaluation date", "out_of_scope": "outside the rule's scope",
            "no_facts": "the record states none of this rule's facts", "exception_holds": "an exception applies",
+           "record_type": "this kind of record is outside the rule's norm family",
            "scope_not_mentioned": "the record says nothing about what this rule concerns",
-           "condition_false": "none of the conditions for a finding holds", "condition_false_scope_unknown": "none of the conditions for a finding holds",
+           "condition_false": "none of the conditions for a finding holds",
+           "condition_false_scope_unknown": "none of the conditions for a finding holds",
            "event_date_unknown": "the date of the event is unknown and the versions of the law in force around it give different results"},
     "nl": {"not_in_force": "niet van kracht op de peildatum", "out_of_scope": "buiten de reikwijdte van de regel",
            "no_facts": "het dossier vermeldt geen van de feiten van deze regel", "exception_holds": "er geldt een uitzondering",
+           "record_type": "dit soort dossier valt buiten de normfamilie van de regel",
            "scope_not_mentioned": "het dossier zegt niets over waar deze regel over gaat",
-           "condition_false": "geen van de voorwaarden voor een bevinding doet zich voor", "condition_false_scope_unknown": "geen van de voorwaarden voor een bevinding doet zich voor",
+           "condition_false": "geen van de voorwaarden voor een bevinding doet zich voor",
+           "condition_false_scope_unknown": "geen van de voorwaarden voor een bevinding doet zich voor",
            "event_date_unknown": "de datum van de gebeurtenis is onbekend en de versies van het recht rond die datum geven verschillende uitkomsten"},
 }
 
@@ -109,22 +111,19 @@ def later_case_law(res: RuleResult, pack: ir.RulePack, lang: str) -> str | None:
     State may argue that it relied on the earlier reading)."""
     if res.judged_on is None or res.judged_basis == "evaluation_date" or res.outcome in ("OK", "NOT_APPLICABLE"):
         return None
-    later = []
+    later: dict[str, tuple[ir.Source, dt.date]] = {}
     for c in res.rule.citations:
         src = pack.sources.get(c.source)
         if src is None or src.date is None or not (src.ecli or "").startswith("ECLI:EU:C:") or src.date <= res.judged_on:
             continue
-        if src.title.lower().startswith(("opinion", "conclusie")) or src.name in later:
+        if src.title.lower().startswith(("opinion", "conclusie")):
             continue
-        later.append(src.name)
+        later.setdefault(src.name, (src, src.date))
     if not later:
         return None
     nl = lang == "nl"
     on = long_date(res.judged_on, lang)
-    parts = []
-    for name in later:
-        src = pack.sources[name]
-        parts.append(f"{src.ecli} ({long_date(src.date, lang)})")  # type: ignore[arg-type]
+    parts = [f"{src.ecli} ({long_date(date, lang)})" for src, date in later.values()]
     cited = "; ".join(parts)
     authority = "Salumi, gevoegde zaken 66, 127 en 128/79, ECLI:EU:C:1980:101" if nl else \
         "Salumi, Joined Cases 66, 127 and 128/79, EU:C:1980:101"
@@ -168,39 +167,48 @@ def _plain(value: Any) -> Any:
     return value
 
 
-_record = dataclass(frozen=True, kw_only=True)
 
 
-@_record
+class Describe(str):
+    """A field's description in the published JSON Schema (`Annotated[type, Describe("...")]`; read
+    by `output_schema` only, so a run never builds a schema)."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class SourceRef(_Model):
-    source: str  # the source's short name in the rule files
+    source: Annotated[str, Describe("the source's short name in the rule files")]
     title: str
-    pinpoint: str  # paragraph, point or article/paragraph relied on
-    verified: bool  # false: the pinpoint could not be checked against the published text
+    pinpoint: Annotated[str, Describe("paragraph, point or article/paragraph relied on")]
+    verified: Annotated[bool, Describe("false: the pinpoint could not be checked against the published text")]
     ecli: str | None = None
     celex: str | None = None
     hudoc: str | None = None
     url: str | None = None
-    source_status: str | None = None  # `unverified`: the source's own identifiers or text could not be checked
+    court: Annotated[str | None, Describe("the court or body that gave the judgment or decision")] = None
+    date: Annotated[str | None, Describe("date of the judgment, decision or instrument (ISO 8601)")] = None
+    source_status: Annotated[str | None, Describe("`unverified`: the source's own identifiers or text could not be checked")] = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class DecidingFact(_Model):
     name: str
     value: Any
     derived: bool = False
-    definition: str | None = None  # for a derived fact: its definition in the rules
-    stated_at: str | None = None  # file:line where the case states it
-    inputs: tuple["DecidingFact", ...] = ()
+    definition: Annotated[str | None, Describe("for a derived fact: its definition in the rules")] = None
+    doc: Annotated[str | None, Describe("for a derived fact: what it means, in the report's language")] = None
+    stated_at: Annotated[str | None, Describe("file:line where the case states it")] = None
+    inputs: tuple[DecidingFact, ...] = ()
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class ExceptionCheck(_Model):
     condition: str
     status: Literal["holds", "does not hold", "not established"]
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class Finding(_Model):
     rule: str
     version: str | None = None
@@ -208,30 +216,32 @@ class Finding(_Model):
     level: Outcome
     severity: Literal["high", "medium", "low"] | None
     title: str
-    message: str  # the rule's message when it fires; otherwise why it did not (or could not yet) fire
-    rule_message: str  # what the rule says when it fires, with this case's values
+    message: Annotated[str, Describe("the rule's message when it fires; otherwise why it did not (or could not yet) fire")]
+    rule_message: Annotated[str, Describe("what the rule says when it fires, with this case's values")]
     counter_argument: str | None = None  # only on a CONTESTED finding: other grades have no opposing reading
     note: str | None = None
-    reason: str  # fires | not_in_force | out_of_scope | no_facts | condition_false | condition_unknown | scope_unknown | exception_holds | …
+    reason: Annotated[ir.Reason, Describe("why the rule gave this result (machine-readable; `message` words it)")]
     sources: tuple[SourceRef, ...]
     pinpoints_verified: bool
     decided_by: tuple[DecidingFact, ...]
-    missing_facts: tuple[str, ...]  # unknown facts that could decide or change this result
+    missing_facts: Annotated[tuple[str, ...], Describe("unknown facts that could decide or change this result")]
     exceptions: tuple[ExceptionCheck, ...] = ()
-    judged_on: str | None = None  # the date whose law was applied: the date of the event the rule governs (or the evaluation date for a rule that names none); null when unknown
-    judged_on_basis: str | None = None  # what that date is: the rule's `judged on` expression, or `evaluation_date`
-    law_applied: str | None = None  # which version of the law was applied and why, in words
-    later_case_law: str | None = None  # a CJEU judgment relied on that post-dates the event under review, and why its interpretation still applies
+    judged_on: Annotated[str | None, Describe("the date whose law was applied: the date of the event the rule governs (or the "
+                                              "evaluation date for a rule that names none); null when unknown")] = None
+    judged_on_basis: Annotated[str | None, Describe("what that date is: the rule's `judged on` expression, or `evaluation_date`")] = None
+    law_applied: Annotated[str | None, Describe("which version of the law was applied and why, in words")] = None
+    later_case_law: Annotated[str | None, Describe("a CJEU judgment relied on that post-dates the event under review, and why "
+                                                   "its interpretation still applies")] = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class FactToCollect(_Model):
     fact: str
-    could_change: tuple[str, ...]  # rules whose result this fact could decide or change
-    weight: int  # sum of the severities (high 3, medium 2, low 1) of those rules
+    could_change: Annotated[tuple[str, ...], Describe("rules whose result this fact could decide or change")]
+    weight: Annotated[int, Describe("sum of the severities (high 3, medium 2, low 1) of those rules")]
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class Problem(_Model):
     file: str
     line: int | None
@@ -240,10 +250,10 @@ class Problem(_Model):
     message: str
     expected: str | None = None
     hint: str | None = None
-    source_line: str | None = None  # the offending line of the file, as written
+    source_line: Annotated[str | None, Describe("the offending line of the file, as written")] = None
 
     @classmethod
-    def of(cls, d: Diagnostic) -> "Problem":
+    def of(cls, d: Diagnostic) -> Problem:
         return cls(file=d.file, line=d.line, column=d.column, severity=d.severity, message=d.message,
                    expected=d.expected, hint=d.hint, source_line=d.source_line)
 
@@ -253,7 +263,7 @@ class Problem(_Model):
                           source_line=self.source_line, severity=self.severity).render()
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class RecordResult(_Model):
     id: str | None
     file: str
@@ -270,7 +280,7 @@ class RecordResult(_Model):
         return any(p.severity == "error" for p in self.problems)
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class Receipt(_Model):
     normcheck_version: str
     schema_version: str
@@ -281,7 +291,7 @@ class Receipt(_Model):
     language: Lang
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class Run(_Model):
     normcheck: str = SCHEMA_VERSION
     receipt: Receipt
@@ -302,7 +312,7 @@ def render(text: str, run: CaseRun, lang: str, pack: ir.RulePack | None = None) 
     return _PLACEHOLDER.sub(value, text)
 
 
-def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any], depth: int = 0) -> DecidingFact:
+def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any], lang: str, depth: int = 0) -> DecidingFact:
     if name.startswith("rule:"):
         rid = name[5:]
         res = run.env.results.get(rid)
@@ -315,11 +325,17 @@ def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any
     if d is not None and name not in run.env.given_derived:
         inputs: tuple[DecidingFact, ...] = ()
         if depth < 3:
-            inputs = tuple(_deciding(dep, run, pack, origins, depth + 1) for dep in d.deps
+            inputs = tuple(_deciding(dep, run, pack, origins, lang, depth + 1) for dep in d.deps
                            if run.env.value(dep) is not UNKNOWN)
         return DecidingFact(name=name, value=to_json(run.env.value(name)), derived=True, definition=d.expr.text,
-                            inputs=inputs)
+                            doc=d.doc(lang), inputs=inputs)
     return DecidingFact(name=name, value=to_json(run.env.value(name)), stated_at=stated_at)
+
+
+def _source_ref(c: ir.Citation, s: ir.Source) -> SourceRef:
+    return SourceRef(source=c.source, title=s.title, pinpoint=c.pinpoint, verified=c.verified, ecli=s.ecli,
+                     celex=s.celex, hudoc=s.hudoc, url=s.url, court=s.court,
+                     date=s.date.isoformat() if s.date else None, source_status=s.status)
 
 
 def _constant(name: str, pack: ir.RulePack) -> bool:
@@ -330,27 +346,21 @@ def _constant(name: str, pack: ir.RulePack) -> bool:
 
 def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any]) -> Finding:
     rule = res.rule
-    sources = tuple(
-        SourceRef(source=c.source, title=pack.sources[c.source].title, pinpoint=c.pinpoint, verified=c.verified,
-                  ecli=pack.sources[c.source].ecli, celex=pack.sources[c.source].celex,
-                  hudoc=pack.sources[c.source].hudoc, url=pack.sources[c.source].url,
-                  source_status=pack.sources[c.source].status)
-        for c in rule.citations
-    )
+    sources = tuple(_source_ref(c, pack.sources[c.source]) for c in rule.citations)
     counter = rule.text("counters", lang)
     note = rule.text("notes", lang)
     return Finding(
-        rule=rule.id, version=rule.version, family=rule.family, level=res.outcome,  # type: ignore[arg-type]
-        severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,  # type: ignore[arg-type]
+        rule=rule.id, version=rule.version, family=rule.family, level=res.outcome,
+        severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,
         title=render(rule.text("titles", lang), run, lang, pack),
         message=render(rule.text("messages", lang), run, lang, pack) if res.fired else explain_quiet(res, lang),
         rule_message=render(rule.text("messages", lang), run, lang, pack),
         counter_argument=render(counter, run, lang, pack) if counter and res.outcome == "CONTESTED" else None,
         note=render(note, run, lang, pack) if note else None,
         reason=res.reason, sources=sources, pinpoints_verified=rule.verified,
-        decided_by=tuple(_deciding(n, run, pack, origins) for n in sorted(res.decided) if not _constant(n, pack)),
+        decided_by=tuple(_deciding(n, run, pack, origins, lang) for n in sorted(res.decided) if not _constant(n, pack)),
         missing_facts=tuple(sorted(res.missing)),
-        exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status) for e in res.exceptions),  # type: ignore[arg-type]
+        exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status) for e in res.exceptions),
         judged_on=res.judged_on.isoformat() if res.judged_on else None,
         judged_on_basis=res.judged_basis or None,
         law_applied=law_applied(res, lang),
@@ -378,7 +388,8 @@ def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack) -> tuple[
     for f in findings:
         w = ir.SEVERITY_RANK.get(f.severity or "low", 1)
         for name in f.missing_facts:
-            if name not in pack.fact_types or (pack.define(name) is not None and not pack.define(name).in_vocabulary):  # type: ignore[union-attr]
+            d = pack.define(name)
+            if name not in pack.fact_types or (d is not None and not d.in_vocabulary):
                 continue
             weight[name] = weight.get(name, 0) + w
             rules.setdefault(name, set()).add(f.rule)
@@ -393,8 +404,7 @@ def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack) -> tuple[
 def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> RecordResult:
     """Findings for one loaded record (a `facts.Record`) and its engine run."""
     origins = dict(record.origins)
-    rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
-    results = sorted(run.results, key=lambda r: (rank.get(r.rule.family, len(rank)), r.rule.family, r.rule.line))
+    results = sorted(run.results, key=lambda r: (pack.family_rank(r.rule.family), r.rule.family, r.rule.line))
     findings = tuple(finding(r, run, pack, lang, origins) for r in results)
     problems = [Problem.of(w) for w in record.warnings]
     for m in run.mismatches:
@@ -421,8 +431,24 @@ def failed_record(file: str, diagnostics: list[Diagnostic]) -> RecordResult:
     return RecordResult(id=None, file=file, problems=tuple(Problem.of(d) for d in diagnostics))
 
 
+def output_schema() -> dict[str, Any]:
+    """The JSON Schema of `--format json`, as published in docs/output-schema.json: pydantic's
+    schema of the record dataclasses, with each field's `Describe` text as its description."""
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(Run).json_schema()
+    for cls in (SourceRef, DecidingFact, ExceptionCheck, Finding, FactToCollect, Problem, RecordResult, Receipt, Run):
+        target = schema if cls is Run else schema["$defs"][cls.__name__]
+        for name, hint in get_type_hints(cls, include_extras=True).items():
+            for meta in getattr(hint, "__metadata__", ()):
+                if isinstance(meta, Describe):
+                    target["properties"][name]["description"] = str(meta)
+    schema["title"] = f"normcheck report (normcheck --format json), schema version {SCHEMA_VERSION}"
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
 def receipt(pack: ir.RulePack, engine_label: str, lang: str) -> Receipt:
     return Receipt(normcheck_version=__version__, schema_version=SCHEMA_VERSION, rule_pack_sha256=pack.digest,
                    rule_files=pack.files, engine=engine_label,
-                   python=f"{platform.python_implementation()} {platform.python_version()}", language=lang)  # type: ignore[arg-type]
+                   python=f"{platform.python_implementation()} {platform.python_version()}", language="nl" if lang == "nl" else "en")
 

@@ -8,28 +8,43 @@ explanation can quote the rule as the lawyer wrote it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import Union
+from types import MappingProxyType
+from typing import Any, Literal, get_args
 
-LEVELS = ("BREACH", "RISK", "CONTESTED")
+Level = Literal["BREACH", "RISK", "CONTESTED"]
 # A rule may also declare INSUFFICIENT_DATA for a grade: a follow-up flag ("a document that must
 # exist is not on file") that is not a finding against anyone (e.g. SBC-08, a Commission duty).
-DECLARABLE = LEVELS + ("INSUFFICIENT_DATA",)
-SEVERITIES = ("high", "medium", "low")
-OUTCOMES = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE")
-# Higher ranks first; --fail-on compares against this order.
-OUTCOME_RANK = {"BREACH": 5, "RISK": 4, "CONTESTED": 3, "INSUFFICIENT_DATA": 2, "OK": 1, "NOT_APPLICABLE": 0}
-SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
+Declarable = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA"]
+Severity = Literal["high", "medium", "low"]
+Outcome = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
+# Why a rule gave its result (machine-readable; reports word it).
+Reason = Literal["fires", "not_in_force", "record_type", "no_facts", "out_of_scope", "scope_not_mentioned",
+                 "scope_unknown", "exception_holds", "condition_unknown", "condition_false",
+                 "condition_false_scope_unknown", "event_date_unknown"]
+Lang = Literal["en", "nl"]
 
-Value = Union[bool, int, Decimal, dt.date, str, frozenset, None]
+LEVELS: tuple[Level, ...] = get_args(Level)
+DECLARABLE: tuple[Declarable, ...] = get_args(Declarable)
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+LANGS: tuple[Lang, ...] = get_args(Lang)
+# Higher ranks first; --fail-on compares against this order.
+OUTCOME_RANK: Mapping[Outcome, int] = MappingProxyType(
+    {"BREACH": 5, "RISK": 4, "CONTESTED": 3, "INSUFFICIENT_DATA": 2, "OK": 1, "NOT_APPLICABLE": 0})
+SEVERITY_RANK: Mapping[Severity, int] = MappingProxyType({"high": 3, "medium": 2, "low": 1})
+
+Value = bool | int | Decimal | dt.date | str | frozenset[str] | None
+Kind = Literal["bool", "number", "date", "enum", "set", "text", "any"]  # "any": a name the checker could not resolve
 
 
 @dataclass(frozen=True)
 class Type:
     """bool | number | date | enum | set | text. `values` for enums and sets (None: any text)."""
 
-    kind: str
+    kind: Kind
     values: frozenset[str] | None = None
     nullable: bool = False
 
@@ -45,27 +60,41 @@ BOOL = Type("bool")
 NUMBER = Type("number")
 DATE = Type("date")
 TEXT = Type("text")
+ANY = Type("any")
 
 
 # ---- expressions ------------------------------------------------------------------------------
+# Every operand is required: an expression without its parts cannot be built. `text` (the rule as
+# the lawyer wrote it) and `line` are keyword-only and do not take part in equality.
 
 
 @dataclass(frozen=True)
 class Node:
-    text: str = field(default="", compare=False)
-    line: int = field(default=0, compare=False)
+    text: str = field(default="", compare=False, kw_only=True)
+    line: int = field(default=0, compare=False, kw_only=True)
+
+    def children(self) -> tuple[Node, ...]:
+        """The sub-expressions, in the order they are written."""
+        out: list[Node] = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Node):
+                out.append(value)
+            elif isinstance(value, tuple):
+                out.extend(v for v in value if isinstance(v, Node))
+        return tuple(out)
 
 
 @dataclass(frozen=True)
 class Const(Node):
-    value: Value = None
+    value: Value
 
 
 @dataclass(frozen=True)
 class Fact(Node):
     """A fact typed into the case (or computed, when it is also a `define`)."""
 
-    name: str = ""
+    name: str
 
 
 @dataclass(frozen=True)
@@ -75,88 +104,93 @@ class EvalDate(Node):
 
 @dataclass(frozen=True)
 class Call(Node):
-    func: str = ""
-    args: tuple[Node, ...] = ()
+    func: str  # a name in normcheck.functions.FUNCTIONS
+    args: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Fires(Node):
-    rule: str = ""
+    rule: str
 
 
 @dataclass(frozen=True)
 class Not(Node):
-    operand: Node = field(default_factory=Node)
+    operand: Node
 
 
 @dataclass(frozen=True)
 class Neg(Node):
-    operand: Node = field(default_factory=Node)
+    operand: Node
 
 
 @dataclass(frozen=True)
 class And(Node):
-    operands: tuple[Node, ...] = ()
+    operands: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Or(Node):
-    operands: tuple[Node, ...] = ()
+    operands: tuple[Node, ...]
+
+
+CmpOp = Literal["==", "!=", "<", "<=", ">", ">="]
+ArithOp = Literal["+", "-", "*", "/"]
+IsTest = Literal["null", "known", "unknown", "empty"]
 
 
 @dataclass(frozen=True)
 class Cmp(Node):
-    op: str = "=="
-    left: Node = field(default_factory=Node)
-    right: Node = field(default_factory=Node)
+    op: CmpOp
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class In(Node):
     """element ∈ container (container: a set constant or a set-valued fact)."""
 
-    element: Node = field(default_factory=Node)
-    container: Node = field(default_factory=Node)
+    element: Node
+    container: Node
 
 
 @dataclass(frozen=True)
 class Subset(Node):
-    left: Node = field(default_factory=Node)
-    right: Node = field(default_factory=Node)
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class Is(Node):
-    operand: Node = field(default_factory=Node)
-    test: str = "known"  # null | known | unknown | empty
+    operand: Node
+    test: IsTest
 
 
 @dataclass(frozen=True)
 class Otherwise(Node):
-    left: Node = field(default_factory=Node)
-    right: Node = field(default_factory=Node)
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class Arith(Node):
-    op: str = "+"
-    left: Node = field(default_factory=Node)
-    right: Node = field(default_factory=Node)
+    op: ArithOp
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class Diff(Node):
     """Set difference: the elements of `left` missing from `right`."""
 
-    left: Node = field(default_factory=Node)
-    right: Node = field(default_factory=Node)
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class If(Node):
-    cond: Node = field(default_factory=Node)
-    then: Node = field(default_factory=Node)
-    orelse: Node = field(default_factory=Node)
+    cond: Node
+    then: Node
+    orelse: Node
 
 
 # ---- declarations -----------------------------------------------------------------------------
@@ -189,16 +223,20 @@ class Define:
     type: Type
     deps: tuple[str, ...]  # facts and defines it reads directly
     in_vocabulary: bool  # a derived fact a case may also state (then checked against this)
-    docs: tuple[tuple[str, str], ...] = ()
-    file: str = ""
-    line: int = 0
+    docs: tuple[tuple[str, str], ...]  # (lang, what the derived fact means), shown where it decides a finding
+    file: str
+    line: int
+
+    def doc(self, lang: str) -> str | None:
+        items = dict(self.docs)
+        return items.get(lang) or items.get("en")
 
 
 @dataclass(frozen=True)
 class Grade:
     expr: Node
-    level: str
-    severity: str
+    level: Declarable
+    severity: Severity
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -206,10 +244,13 @@ class Grade:
         return OUTCOME_RANK[self.level], SEVERITY_RANK[self.severity]
 
 
+TextField = Literal["titles", "messages", "counters", "notes"]
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
-    family: str
+    family: str  # a Family.id
     titles: tuple[tuple[str, str], ...]
     citations: tuple[Citation, ...]
     quotes: tuple[tuple[str, str], ...]
@@ -222,22 +263,21 @@ class Rule:
     messages: tuple[tuple[str, str], ...]
     counters: tuple[tuple[str, str], ...]
     notes: tuple[tuple[str, str], ...]
-    placeholders: tuple[str, ...]
     rule_deps: tuple[str, ...]
-    gate: tuple[str, ...] = ()  # the facts of the rule's norm families: none mentioned -> NOT_APPLICABLE
-    scope_gate: tuple[str, ...] = ()  # the facts its scope reads: none mentioned -> NOT_APPLICABLE
     # The date of the event the norm governs (the notification, the check, the decision): it picks
     # the version of the law and tests the validity window. None: the evaluation date does.
-    judged_on: Node | None = None
-    file: str = ""
-    line: int = 0
+    judged_on: Node | None
+    file: str
+    line: int
+    gate: tuple[str, ...] = ()  # the facts of the rule's norm family: none mentioned -> NOT_APPLICABLE
+    scope_gate: tuple[str, ...] = ()  # the facts its scope reads: none mentioned -> NOT_APPLICABLE
 
     @property
     def key(self) -> str:
         """Unique within a pack: the id, plus the version for a rule with several."""
         return f"{self.id}@{self.version}" if self.version else self.id
 
-    def text(self, field_name: str, lang: str) -> str:
+    def text(self, field_name: TextField, lang: str) -> str:
         items = dict(getattr(self, field_name))
         return items.get(lang) or items.get("en") or ""
 
@@ -249,9 +289,7 @@ class Rule:
     def in_force(self, on: dt.date) -> bool:
         if self.valid_from and on < self.valid_from:
             return False
-        if self.valid_until and on > self.valid_until:
-            return False
-        return True
+        return not (self.valid_until and on > self.valid_until)
 
     @property
     def contested(self) -> bool:
@@ -263,14 +301,63 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Family:
+    """A norm family, declared in rules/families.yaml: its rules are rules/<id>.norm."""
+
+    id: str
+    titles: tuple[tuple[str, str], ...]  # (lang, title)
+    record_types: tuple[str, ...]  # the kinds of record its rules concern
+    vocabulary: tuple[str, ...]  # the vocabulary files (rules/vocabulary/) whose facts make a record about it
+
+    def title(self, lang: str) -> str:
+        items = dict(self.titles)
+        return items.get(lang) or items.get("en") or self.id
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    return value
+
+
+_MAPPINGS = ("sources", "fact_types", "value_labels")
+
+
+@dataclass(frozen=True)
 class RulePack:
-    sources: dict[str, Source]
+    """Immutable: the mappings are read-only views (a web server shares one pack between requests)."""
+
+    sources: Mapping[str, Source]
     defines: tuple[Define, ...]  # in dependency order
     rules: tuple[Rule, ...]  # in dependency order (a rule after the rules it refers to)
-    fact_types: dict[str, Type]
+    fact_types: Mapping[str, Type]
     digest: str
     files: tuple[str, ...]
-    value_labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # fact -> lang -> value -> words
+    families: tuple[Family, ...]  # in report order
+    value_labels: Mapping[str, Mapping[str, Mapping[str, str]]] = field(
+        default_factory=lambda: MappingProxyType({}))  # fact -> lang -> value -> words
+    _defines: Mapping[str, Define] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name in _MAPPINGS:
+            object.__setattr__(self, name, _freeze(getattr(self, name)))
+        object.__setattr__(self, "_defines", MappingProxyType({d.name: d for d in self.defines}))
+
+    # A read-only view does not pickle (nor deep-copy): store plain dicts and freeze them again. (The
+    # compiled-pack cache is JSON, see packcache; this keeps a pack usable with copy and pickle.)
+    def __getstate__(self) -> dict[str, Any]:
+        return {f.name: _thaw(getattr(self, f.name)) for f in fields(self) if f.init}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self.__post_init__()
 
     def rule_ids(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -282,7 +369,15 @@ class RulePack:
         return [r for r in self.rules if r.id == rule_id]
 
     def define(self, name: str) -> Define | None:
-        for d in self.defines:
-            if d.name == name:
-                return d
-        return None
+        return self._defines.get(name)
+
+    def family(self, family_id: str) -> Family | None:
+        return next((f for f in self.families if f.id == family_id), None)
+
+    def family_rank(self, family_id: str) -> int:
+        """Position of a family in the report order (declaration order in rules/families.yaml)."""
+        return next((i for i, f in enumerate(self.families) if f.id == family_id), len(self.families))
+
+    def in_report_order(self, rules: list[Rule] | tuple[Rule, ...]) -> list[Rule]:
+        """Rules by family (in the declared order), then as written."""
+        return sorted(rules, key=lambda r: (self.family_rank(r.family), r.family, r.file, r.line))

@@ -7,8 +7,9 @@ cannot be written, and never overwrites one of its inputs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .diagnostics import Diagnostic, InputError
 

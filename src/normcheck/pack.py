@@ -1,10 +1,10 @@
 """Load a rule pack: parse and check every rule file once, and cache the compiled result.
 
-The pack's identity is the SHA-256 of the grammar, the vocabulary and the rule files (and the
-normcheck version); the receipt of every run carries it. A compiled pack is stored as JSON under
-that hash in the user's cache folder (`packcache`: data that cannot run code, file paths stored
-relative to the rules folder), so a run on one case neither re-parses the grammar nor re-checks
-the rules when nothing changed.
+The pack's identity is the SHA-256 of the grammar, `families.yaml`, the vocabulary and the rule
+files (and the normcheck version); the receipt of every run carries it. A compiled pack is stored
+as JSON under that hash in the user's cache folder (`packcache`: data that cannot run code, file
+paths stored relative to the rules folder), so a run on one case neither re-parses the grammar nor
+re-checks the rules when nothing changed.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from pathlib import Path
 
 from . import __version__, ir
 from .diagnostics import Diagnostic, InputError
+from .families import FILE_NAME as FAMILIES_FILE
+from .families import check_against, load_declarations
 from .resources import grammar_path, rules_dir
 from .vocabulary import Vocabulary, load_vocabulary
 
@@ -35,11 +37,11 @@ def _files(directory: Path) -> tuple[list[Path], list[Path]]:
     return rules, vocab
 
 
-def _digest(rule_files: list[Path], vocab_files: list[Path]) -> str:
+def _digest(rule_files: list[Path], vocab_files: list[Path], families: Path) -> str:
     h = hashlib.sha256()
     h.update(f"normcheck {__version__}\n".encode())
     h.update(grammar_path().read_bytes())
-    for p in vocab_files + rule_files:
+    for p in ([families] if families.is_file() else []) + vocab_files + rule_files:
         h.update(b"\0" + p.name.encode() + b"\0")
         h.update(p.read_bytes())
     return h.hexdigest()
@@ -72,11 +74,13 @@ def load_pack(directory: str | None = None) -> LoadedPack:
     rule_files, vocab_files = _files(root)
     if not rule_files:
         raise InputError([Diagnostic(str(root), None, None, "no *.norm rule files in this folder")])
-    digest = _digest(rule_files, vocab_files)
+    families_file = root / FAMILIES_FILE
+    digest = _digest(rule_files, vocab_files, families_file)
     cache = _cache_dir()
     key = f"{digest}-{_code_fingerprint()}"
     cached = cache / f"pack-{digest[:24]}-{_code_fingerprint()[:12]}.json" if cache else None
-    shown = {p.relative_to(root).as_posix(): _display(p) for p in rule_files + vocab_files}
+    pack_files = rule_files + vocab_files + ([families_file] if families_file.is_file() else [])
+    shown = {p.relative_to(root).as_posix(): _display(p) for p in pack_files}
     if cached is not None:
         from . import packcache
 
@@ -87,7 +91,11 @@ def load_pack(directory: str | None = None) -> LoadedPack:
     from . import dsl  # the parser and the checker are needed only when the pack is not cached
     from .check import check, fact_type
 
-    vocabulary = load_vocabulary(vocab_files)
+    declarations = load_declarations(families_file, _display(families_file))
+    vocabulary = load_vocabulary(vocab_files, declarations.record_types, declarations.default_record_type,
+                                 order=declarations.context + tuple(v for f in declarations.families for v in f.vocabulary),
+                                 context=declarations.context)
+    declared = check_against(declarations, vocabulary, [p.name for p in vocab_files], [p.name for p in rule_files])
     problems: list[Diagnostic] = []
     parsed = []
     for path in rule_files:
@@ -96,8 +104,13 @@ def load_pack(directory: str | None = None) -> LoadedPack:
         except InputError as exc:
             problems.extend(exc.diagnostics)
     if problems:
-        raise InputError(problems)
-    sources, defines, rules, warnings = check(vocabulary, parsed)
+        raise InputError(declared + problems)
+    try:
+        sources, defines, rules, warnings = check(vocabulary, parsed, declarations)
+    except InputError as exc:
+        raise InputError(declared + exc.diagnostics) from None
+    if declared:
+        raise InputError(declared + warnings)
     fact_types = {name: fact_type(spec) for name, spec in vocabulary.facts.items()}
     for d in defines:
         fact_types.setdefault(d.name, d.type)
@@ -112,13 +125,14 @@ def load_pack(directory: str | None = None) -> LoadedPack:
                 value_labels[d.name] = value_labels[name]
                 break
     pack = ir.RulePack(sources=sources, defines=defines, rules=rules, fact_types=fact_types, digest=digest,
-                       files=tuple(p.name for p in rule_files), value_labels=value_labels)
+                       files=tuple(p.name for p in rule_files), families=declarations.families,
+                       value_labels=value_labels)
     loaded = LoadedPack(pack, vocabulary, tuple(warnings))
     if cached is not None:
         from . import packcache
 
-        as_files = {**{_display(p): n for n, p in zip(shown, rule_files + vocab_files)},
-                    **{str(p): n for n, p in zip(shown, rule_files + vocab_files)}}
+        as_files = {**{_display(p): n for n, p in zip(shown, pack_files)},
+                    **{str(p): n for n, p in zip(shown, pack_files)}}
         packcache.write(cached, key, (loaded.pack, loaded.vocabulary, loaded.warnings), as_files)
     return loaded
 

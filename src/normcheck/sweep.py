@@ -18,6 +18,7 @@ import io
 import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -210,7 +211,7 @@ def describe_mask(axes: tuple[Axis, ...], mask: np.ndarray, subject: str) -> lis
     y = axes[1]
     lines: list[str] = []
     per_x = mask.reshape(len(x.values), -1)
-    full_mask = per_x.all(axis=1)
+    full_mask = np.asarray(per_x.all(axis=1), dtype=bool)
     full = [xv for xv, f in zip(x.values, full_mask.tolist()) if f]
     if full:
         lines.append(f"{subject} for every applicant with {x.fact} " + ", ".join(_fmt(r) for r in _ranges(full))
@@ -441,14 +442,14 @@ class Comparison:
 
     def worse(self, rule: str) -> np.ndarray:
         """Fires under the policy but not under the other one: these applicants lose."""
-        return self.new.fires(rule) & ~self.old.fires(rule)
+        return np.asarray(self.new.fires(rule) & ~self.old.fires(rule))
 
     def better(self, rule: str) -> np.ndarray:
         """Fires under the other policy only: these applicants gain."""
-        return self.old.fires(rule) & ~self.new.fires(rule)
+        return np.asarray(self.old.fires(rule) & ~self.new.fires(rule))
 
     def changed(self, rule: str) -> np.ndarray:
-        return self.new.outcomes[rule] != self.old.outcomes[rule]
+        return np.asarray(self.new.outcomes[rule] != self.old.outcomes[rule])
 
     def lines(self, rule: str) -> list[str]:
         a, b = self.new.policy, self.old.policy
@@ -531,7 +532,9 @@ def cmd_sweep(args: argparse.Namespace, err: Console) -> int:
             if buf is not None:
                 write_output(args.output, buf.getvalue())
             return 0
-        text = {"csv": comparison_csv, "json": comparison_json, "svg": lambda c: comparison_svg(c, args.lang)}[args.format](cmp)
+        compared: dict[str, Callable[[Comparison], str]] = {"csv": comparison_csv, "json": comparison_json,
+                                                           "svg": lambda c: comparison_svg(c, args.lang)}
+        text = compared[args.format](cmp)
     elif args.format == "terminal":
         buf = io.StringIO() if args.output else None
         console = Console(highlight=False, file=buf)
@@ -544,7 +547,8 @@ def cmd_sweep(args: argparse.Namespace, err: Console) -> int:
             write_output(args.output, buf.getvalue())
         return 0
     else:
-        text = {"csv": to_csv, "json": to_json, "svg": lambda s: to_svg(s, args.lang)}[args.format](sw)
+        writers: dict[str, Callable[[Sweep], str]] = {"csv": to_csv, "json": to_json, "svg": lambda s: to_svg(s, args.lang)}
+        text = writers[args.format](sw)
     if args.output:
         write_output(args.output, text)
     else:

@@ -1,20 +1,29 @@
-"""Run a rule pack on one case: the evaluator explains, durable-rules independently decides what fires.
+"""Run a rule pack on cases: the evaluator explains, durable-rules independently decides what fires.
 
 Both engines read the same IR. On every case they must agree on which rules fire and at which
 level; a disagreement is a defect in normcheck and is reported, never silently resolved. Where
 durable-rules does not import (2.0.28 built on Python 3.13 without the README's CPPFLAGS) the
 evaluator runs alone and the receipt says so.
+
+An `Engine` owns everything built from a pack: the evaluator (its compiled closures, generated
+code, rule plans and explanation bits) and the durable-rules host with the registered ruleset.
+Build one per process and pack (a web server keeps one and serves many requests with it); `run`
+keeps no state between cases.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from .. import ir
-from .evaluate import Env, Mismatch, RuleResult, candidate_versions, covers_until, evaluate
+from .evaluate import Env, Evaluator, Mismatch, RuleResult, candidate_versions, covers_until
+
+if TYPE_CHECKING:  # imported by the commands that run cases only (not by the sweep)
+    from .durable_adapter import DurableEngine
 
 
 @dataclass
@@ -30,13 +39,14 @@ class Engine:
         from . import durable_adapter  # imported by the commands that run cases only (not by the sweep)
 
         self.pack = pack
+        self.evaluator = Evaluator(pack)
         if use_durable is None:
             use_durable = durable_adapter.AVAILABLE and not os.environ.get("NORMCHECK_NO_DURABLE")
         self.refused = ""
-        self.durable = None
+        self.durable: DurableEngine | None = None
         if use_durable:
             try:
-                self.durable = durable_adapter.DurableEngine(pack)
+                self.durable = durable_adapter.DurableEngine(pack, self.evaluator)
             except RuntimeError as exc:  # durable-rules 2.0.28 rejected the compiled pack: say so, go on
                 self.refused = str(exc)
 
@@ -52,8 +62,13 @@ class Engine:
             return f"normcheck three-valued evaluator only (durable-rules refused the rule pack: {self.refused})"
         return "normcheck three-valued evaluator only (durable-rules disabled)"
 
+    def evaluate(self, facts: Mapping[str, Any], as_of: dt.date,
+                 stated: Iterable[str] | None = None) -> tuple[Env, list[RuleResult], list[Mismatch]]:
+        """The evaluator alone (no cross-check): results with their explanations."""
+        return self.evaluator.evaluate(facts, as_of, stated)
+
     def run(self, facts: Mapping[str, Any], as_of: dt.date, stated: Iterable[str] | None = None) -> CaseRun:
-        env, results, mismatches = evaluate(self.pack, facts, as_of, stated)
+        env, results, mismatches = self.evaluator.evaluate(facts, as_of, stated)
         run = CaseRun(env, results, mismatches)
         if self.durable is not None:
             fired = self.durable.fired(env)

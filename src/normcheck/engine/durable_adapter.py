@@ -2,8 +2,10 @@
 
 How the pack maps onto durable-rules (see ../shared/notes/durable-rules.md for the traps):
 
-* One ruleset per rule pack, registered once per process on a private `engine.Host` under a
-  content-addressed name (`nc_<digest>`), because rulesets can never be deleted or redefined.
+* One ruleset per rule pack, registered once on the engine's own host (`SyncHost`: durable-rules'
+  `engine.Host` without its background threads; one per `normcheck.engine.Engine`, which a
+  process keeps for its lifetime) under a content-addressed name (`nc_<digest>`), because
+  rulesets can never be deleted or redefined.
 * One case = one state id (`sid`); the state is deleted after reading the results (at most 1,024
   live states per ruleset).
 * The case is one fact: every fact and derived fact a rule reads, as JSON (dates as day
@@ -11,7 +13,10 @@ How the pack maps onto durable-rules (see ../shared/notes/durable-rules.md for t
   are simply absent: durable-rules never matches an absent property, which is exactly
   "not known to be true". Date arithmetic and other computed comparisons (anything beyond
   fact-versus-constant, fact-versus-fact, membership and subset) are evaluated in Python and
-  passed as three-valued atoms `_aN`.
+  passed as three-valued atoms `_aN`, computed by the evaluator; so are the rule language's
+  functions (`normcheck.functions`). An atom that calls a function with a durable-side
+  implementation (`functions.register("durable", name)`) is computed with that implementation
+  instead; none is registered yet.
 * Three-valued logic: every condition is compiled in four forms — known true, known false, not
   true, not false — with negation pushed down to the leaves, so `not` never becomes
   negation-as-failure.
@@ -26,15 +31,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from .. import ir
+from ..functions import FUNCTIONS, implementation
 from ..values import EPOCH, NULL, UNKNOWN
-from .evaluate import Env, candidate_versions, compiled, covers_until, eval_node, generated
+from .evaluate import Env, Evaluator, PairFn, candidate_versions, covers_until
 
 # Built on Python 3.13 without CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject (see the README),
 # durable-rules 2.0.28 does not import; normcheck then runs its own evaluator and says so.
@@ -52,12 +57,15 @@ VERSION = "2.0.28"
 
 # ---- a tiny condition algebra, simplified before it becomes durable-rules JSON ----------------
 
-TRUE: tuple = ("true",)
-FALSE: tuple = ("false",)
+Cond = tuple[Any, ...]  # ("true",) | ("false",) | ("json", {...}) | ("and"|"or", [Cond, ...])
+JSON = dict[str, Any]
+Operand = ir.Const | ir.Fact  # what a durable-rules condition can compare directly
+TRUE: Cond = ("true",)
+FALSE: Cond = ("false",)
 
 
-def AND(*xs: tuple) -> tuple:
-    out: list[tuple] = []
+def AND(*xs: Cond) -> Cond:
+    out: list[Cond] = []
     for x in xs:
         if x == FALSE:
             return FALSE
@@ -69,8 +77,8 @@ def AND(*xs: tuple) -> tuple:
     return out[0] if len(out) == 1 else ("and", out)
 
 
-def OR(*xs: tuple) -> tuple:
-    out: list[tuple] = []
+def OR(*xs: Cond) -> Cond:
+    out: list[Cond] = []
     for x in xs:
         if x == TRUE:
             return TRUE
@@ -82,13 +90,14 @@ def OR(*xs: tuple) -> tuple:
     return out[0] if len(out) == 1 else ("or", out)
 
 
-def J(obj: dict) -> tuple:
+def J(obj: JSON) -> Cond:
     return ("json", obj)
 
 
-def to_json(c: tuple) -> dict:
+def to_json(c: Cond) -> JSON:
     if c[0] == "json":
-        return c[1]
+        obj: JSON = c[1]
+        return obj
     if c[0] == "and":
         return {"$and": [to_json(x) for x in c[1]]}
     if c[0] == "or":
@@ -116,10 +125,10 @@ _JOP = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
 
 @dataclass(frozen=True)
 class Forms:
-    t: tuple  # known true
-    f: tuple  # known false
-    n: tuple  # not known true
-    nf: tuple  # not known false
+    t: Cond  # known true
+    f: Cond  # known false
+    n: Cond  # not known true
+    nf: Cond  # not known false
 
 
 class _Compiler:
@@ -142,59 +151,61 @@ class _Compiler:
         t = self.pack.fact_types.get(name)
         return bool(t and t.nullable) or self.pack.define(name) is not None
 
-    def EX(self, o: ir.Node) -> tuple:
+    def EX(self, o: Operand) -> Cond:
         if isinstance(o, ir.Const):
             return TRUE
-        return J({"$ex": {self._prop(o.name): 1}})  # type: ignore[attr-defined]
+        return J({"$ex": {self._prop(o.name): 1}})
 
-    def NU(self, o: ir.Node) -> tuple:
-        if isinstance(o, ir.Const) or not self._nullable(o.name):  # type: ignore[attr-defined]
+    def NU(self, o: Operand) -> Cond:
+        if isinstance(o, ir.Const) or not self._nullable(o.name):
             return FALSE
-        return J({self._prop(o.name) + "__null": True})  # type: ignore[attr-defined]
+        return J({self._prop(o.name) + "__null": True})
 
-    def KN(self, o: ir.Node) -> tuple:
+    def KN(self, o: Operand) -> Cond:
         return OR(self.EX(o), self.NU(o))
 
-    def UN(self, o: ir.Node) -> tuple:
+    def UN(self, o: Operand) -> Cond:
         if isinstance(o, ir.Const):
             return FALSE
-        name = self._prop(o.name)  # type: ignore[attr-defined]
+        name = self._prop(o.name)
         parts = [J({"$nex": {name: 1}})]
         if self._nullable(name):
             parts.append(J({"$nex": {name + "__null": 1}}))
         return AND(*parts)
 
     @staticmethod
-    def _simple(o: ir.Node) -> bool:
-        return isinstance(o, ir.Const) and o.value is not None or isinstance(o, ir.Fact)
+    def _simple(o: ir.Node) -> TypeGuard[Operand]:
+        return (isinstance(o, ir.Const) and o.value is not None) or isinstance(o, ir.Fact)
 
     # -- comparison of two simple operands
-    def _cmp_pred(self, op: str, a: ir.Node, b: ir.Node) -> tuple:
+    def _cmp_pred(self, op: str, a: Operand, b: Operand) -> Cond:
         if isinstance(a, ir.Const) and isinstance(b, ir.Const):
-            ok = {"==": a.value == b.value, "!=": a.value != b.value}.get(op)
+            x: Any = a.value  # two constants of one type (the checker saw to it)
+            y: Any = b.value
+            ok = {"==": x == y, "!=": x != y}.get(op)
             if ok is None:
-                ok = {"<": a.value < b.value, "<=": a.value <= b.value, ">": a.value > b.value, ">=": a.value >= b.value}[op]  # type: ignore[operator]
+                ok = {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
             return TRUE if ok else FALSE
         if isinstance(a, ir.Const):
             return self._cmp_pred(_FLIP[op], b, a)
-        left = self._prop(a.name)  # type: ignore[attr-defined]
-        right: Any = encode(b.value) if isinstance(b, ir.Const) else {"$m": self._prop(b.name)}  # type: ignore[attr-defined]
+        left = self._prop(a.name)
+        right: Any = encode(b.value) if isinstance(b, ir.Const) else {"$m": self._prop(b.name)}
         if op == "==":
             return J({left: right})
         return J({_JOP[op]: {left: right}})
 
-    def _atom(self, n: ir.Node) -> tuple[tuple, tuple, tuple]:
+    def _atom(self, n: ir.Node) -> tuple[Cond, Cond, Cond]:
         name = self.atoms.setdefault(n, f"_a{len(self.atoms)}")
         self.rule_atoms[n] = name
         return J({name: True}), J({name: False}), J({"$nex": {name: 1}})
 
-    def leaf(self, n: ir.Node) -> tuple[tuple, tuple, tuple]:
+    def leaf(self, n: ir.Node) -> tuple[Cond, Cond, Cond]:
         """(true, false, unknown) conditions of a leaf, mirroring the evaluator's truth tables."""
         if isinstance(n, ir.Const) and isinstance(n.value, bool):
             return (TRUE, FALSE, FALSE) if n.value else (FALSE, TRUE, FALSE)
         if isinstance(n, ir.Fact) and self.pack.fact_types.get(n.name, ir.BOOL).kind == "bool":
-            p = self._prop(n.name)
-            return J({p: True}), J({p: False}), self.UN(n)
+            prop = self._prop(n.name)
+            return J({prop: True}), J({prop: False}), self.UN(n)
         if isinstance(n, ir.Cmp) and self._simple(n.left) and self._simple(n.right):
             a, b = n.left, n.right
             u = OR(self.UN(a), self.UN(b))
@@ -212,19 +223,21 @@ class _Compiler:
             u = OR(self.UN(e), self.UN(c))
             both = AND(self.EX(e), self.EX(c))
             nulls = OR(AND(self.NU(e), self.KN(c)), AND(self.KN(e), self.NU(c)))
+            p: Cond
+            notp: Cond
             if isinstance(c, ir.Const):
-                values = sorted(c.value)  # type: ignore[arg-type]
+                members = _texts(c.value)
                 if isinstance(e, ir.Const):
-                    p = TRUE if e.value in c.value else FALSE  # type: ignore[operator]
+                    p = TRUE if e.value in members else FALSE
                     notp = FALSE if p == TRUE else TRUE
                 else:
-                    p = OR(*[self._cmp_pred("==", e, ir.Const(value=v)) for v in values])
-                    notp = AND(*[self._cmp_pred("!=", e, ir.Const(value=v)) for v in values])
+                    p = OR(*[self._cmp_pred("==", e, ir.Const(v)) for v in sorted(members)])
+                    notp = AND(*[self._cmp_pred("!=", e, ir.Const(v)) for v in sorted(members)])
             else:
-                s = self._prop(c.name)  # type: ignore[attr-defined]
-                v = e.value  # type: ignore[attr-defined]
-                p = J({"$iany": {s: {"$i": v}}})
-                notp = self._lacks(s, v)
+                assert isinstance(e, ir.Const)  # not both facts (see the condition above)
+                s = self._prop(c.name)
+                p = J({"$iany": {s: {"$i": e.value}}})
+                notp = self._lacks(s, str(e.value))
             return AND(both, p), OR(AND(both, notp), nulls), u
         if isinstance(n, ir.Subset) and (isinstance(n.left, ir.Const) != isinstance(n.right, ir.Const)) \
                 and self._simple(n.left) and self._simple(n.right):
@@ -233,14 +246,16 @@ class _Compiler:
             both = AND(self.EX(a), self.EX(b))
             nulls = OR(AND(self.NU(a), self.KN(b)), AND(self.KN(a), self.NU(b)))
             if isinstance(a, ir.Const):
-                s = self._prop(b.name)  # type: ignore[attr-defined]
-                items = sorted(a.value)  # type: ignore[arg-type]
+                assert isinstance(b, ir.Fact)  # exactly one side is a constant (see the condition above)
+                s = self._prop(b.name)
+                items = sorted(_texts(a.value))
                 p = AND(*[J({"$iany": {s: {"$i": v}}}) for v in items])
                 notp = OR(*[self._lacks(s, v) for v in items])
             else:
-                s = self._prop(a.name)  # type: ignore[attr-defined]
+                assert isinstance(b, ir.Const)
+                s = self._prop(a.name)
                 self.props.add(s + "__n")
-                allowed = sorted(b.value)  # type: ignore[arg-type]
+                allowed = sorted(_texts(b.value))
                 if allowed:
                     p = OR(J({s + "__n": 0}), J({"$iall": {s: to_json(OR(*[J({"$i": v}) for v in allowed]))}}))
                     notp = J({"$iany": {s: to_json(AND(*[J({"$neq": {"$i": v}}) for v in allowed]))}})
@@ -260,7 +275,7 @@ class _Compiler:
             return OR(self.NU(o), J({count: 0})), J({"$gt": {count: 0}}), self.UN(o)
         return self._atom(n)
 
-    def _lacks(self, s: str, v: str) -> tuple:
+    def _lacks(self, s: str, v: str) -> Cond:
         self.props.add(s + "__n")
         return OR(J({s + "__n": 0}), J({"$iall": {s: {"$neq": {"$i": v}}}}))
 
@@ -291,7 +306,7 @@ class _Compiler:
         t, f, u = self.leaf(n)
         return Forms(t, f, OR(f, u), OR(t, u))
 
-    def alternatives(self, n: ir.Node) -> list[tuple[frozenset[str], tuple]]:
+    def alternatives(self, n: ir.Node) -> list[tuple[frozenset[str], Cond]]:
         """Disjunctive form over rule references: [(rules that must have fired, condition on the case)]."""
         if isinstance(n, ir.Fires):
             return [(frozenset({n.rule}), TRUE)]
@@ -313,7 +328,13 @@ class _Compiler:
 MAX_BRANCHES = 8
 
 
-def _branches(c: tuple) -> int:
+def _texts(value: ir.Value) -> frozenset[str]:
+    """A set constant's members (the checker only lets set constants reach a membership or subset test)."""
+    assert isinstance(value, frozenset)
+    return value
+
+
+def _branches(c: Cond) -> int:
     """How many alpha-network branches durable-rules makes of a condition (its DNF size)."""
     if c[0] == "and":
         total = 1
@@ -349,7 +370,7 @@ class RuleView:
 @dataclass(frozen=True)
 class CompiledPack:
     name: str
-    definition: dict[str, dict]
+    definition: dict[str, JSON]
     views: tuple[RuleView, ...]
     strata: int
 
@@ -366,7 +387,7 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
             dep_s = max(stratum.get(k, 0) for k in by_key if by_key[k].id == dep)
             s = max(s, dep_s + 1 if dep in negative else dep_s)
         stratum[rule.key] = s
-    definition: dict[str, dict] = {}
+    definition: dict[str, JSON] = {}
     views: list[RuleView] = []
     for rule in pack.rules:
         comp.begin_rule()
@@ -388,7 +409,7 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
             window = bounds
         scope_alts = comp.alternatives(rule.applies) if rule.applies is not None else [(frozenset(), TRUE)]
         none_rules: list[str] = []
-        exc_conds: list[tuple] = []
+        exc_conds: list[Cond] = []
         for u in rule.unless:
             for part in (u.operands if isinstance(u, ir.Or) else (u,)):
                 if isinstance(part, ir.Fires):
@@ -403,7 +424,7 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
                 cond = AND(J({"t": rule.key}), *window, scond, gcond, *exc_conds)
                 if cond == FALSE:
                     continue
-                patterns: list[dict] = []
+                patterns: list[JSON] = []
                 if none_rules:
                     patterns.append({"z": {"$and": [{"t": "$end"}, {"n": stratum[rule.key]}]}})
                 patterns.append({"c": to_json(cond)})
@@ -439,7 +460,7 @@ def _negative_refs(rule: ir.Rule) -> set[str]:
 
 
 if AVAILABLE:
-    class SyncHost(_dengine.Host):  # type: ignore[misc, name-defined]
+    class SyncHost(_dengine.Host):  # type: ignore[misc]  # durable-rules publishes no types: Host is Any
         """A durable-rules host without its background threads. `Host()` starts two timer threads
         that dispatch pending actions and timers of every ruleset every 0.2-0.5 s. normcheck runs
         every action synchronously inside its own assertions (the sink rule sees to it) and uses no
@@ -452,62 +473,71 @@ if AVAILABLE:
 
 
 class DurableEngine:
-    """One registered ruleset per pack per process; one state per case, deleted afterwards."""
+    """The pack registered on a durable-rules host this object owns; one state per case, deleted afterwards.
 
-    _lock = threading.Lock()
-    _host: Any = None
-    _registered: dict[str, CompiledPack] = {}
+    Keep one per process and pack (normcheck.engine.Engine does): a ruleset is never freed. Calls are
+    serialised by a lock, so threads may share it.
+    """
 
-    def __init__(self, pack: ir.RulePack) -> None:
+    def __init__(self, pack: ir.RulePack, evaluator: Evaluator) -> None:
         if not AVAILABLE:
             raise RuntimeError(f"durable-rules is not available here ({IMPORT_ERROR})")
         self.pack = pack
-        with self._lock:
-            if DurableEngine._host is None:
-                DurableEngine._host = SyncHost()
-            name = "nc_" + pack.digest[:16]
-            compiled = DurableEngine._registered.get(name)
-            if compiled is None:
-                compiled = compile_pack(pack)
-                referenced = frozenset(d for r in pack.rules for d in r.rule_deps)
-                definition = {}
-                for key, rule in compiled.definition.items():
-                    definition[key] = dict(rule, run=self._action(key, referenced))
-                try:
-                    DurableEngine._host.register_rulesets({compiled.name: definition})
-                except Exception as exc:
-                    raise RuntimeError(f"durable-rules refused the compiled rule pack ({exc}); "
-                                       f"first rule it refuses alone: {_culprit(compiled)}") from exc
-                DurableEngine._registered[name] = compiled
-        self.compiled = compiled
-        self._rules = {r.key: r for r in pack.rules}
+        self.evaluator = evaluator
+        self._lock = threading.Lock()
+        self._fired: dict[str, set[tuple[str, int]]] = {}  # per case (sid): (rule key, grade) that fired
+        self._undated: dict[str, frozenset[str]] = {}  # per case: chained versioned rules of unknown event date
+        self.compiled = compile_pack(pack)
         referenced = frozenset(d for r in pack.rules for d in r.rule_deps)
-        self._judged = {r.id: r.judged_on for r in pack.rules if r.judged_on is not None and r.windowed}
-        self._chained_versioned = frozenset(rid for rid in self._judged if rid in referenced)
-        self.host = DurableEngine._host
+        definition = {key: dict(rule, run=self._action(key, referenced)) for key, rule in self.compiled.definition.items()}
+        self.host = SyncHost()
+        try:
+            self.host.register_rulesets({self.compiled.name: definition})
+        except Exception as exc:
+            raise RuntimeError(f"durable-rules refused the compiled rule pack ({exc}); "
+                               f"first rule it refuses alone: {_culprit(self.compiled)}") from exc
+        self._rules = {r.key: r for r in pack.rules}
+        # the relevance gate's record types: the kinds of record each rule's family concerns
+        families = {f.id: frozenset(f.record_types) for f in pack.families}
+        self._kinds: dict[str, frozenset[str]] = {r.key: families[r.family] for r in pack.rules if r.family in families}
+        # The computed atoms (see the module docstring) are computed by the evaluator, except those that
+        # call a function durable-rules has its own implementation of (normcheck.functions.register):
+        # those are compiled with it, so that the two engines share no code path for that function.
+        own = {name: impl for name in FUNCTIONS if (impl := implementation("durable", name)) is not None}
+        closures = evaluator.closures_with(own)
+        self._own_atoms: dict[str, PairFn] = {}
+        for view in self.compiled.views:
+            for node, name in view.atoms:
+                if own and name not in self._own_atoms and _calls(node) & own.keys():
+                    self._own_atoms[name] = closures(node)
+        # the event date of each rule with `judged on`, computed by the evaluator like the atoms
+        self._judged: dict[str, ir.Node] = {r.key: r.judged_on for r in pack.rules if r.judged_on is not None}
+        # versioned rules with an event date that other rules refer to: with the date unknown they chain
+        # only once their candidate versions agree (see _agree)
+        self._chained_versioned: dict[str, ir.Node] = {r.id: r.judged_on for r in pack.rules
+                                                       if r.judged_on is not None and r.windowed and r.id in referenced}
         self._seq = itertools.count()
 
-    _fired: dict[str, set[tuple[str, int]]] = {}
-    _undated: dict[str, frozenset[str]] = {}  # per case: versioned rules referred to by others whose event date is unknown
-
-    @staticmethod
-    def _action(key: str, referenced: frozenset[str]) -> Any:
+    def _action(self, key: str, referenced: frozenset[str]) -> Any:
         if key in ("_begin", "_sink"):
             return lambda c: None
         rule_key, grade, _ = key.split("#")
         rule_id = rule_key.split("@")[0]
+        engine = self
 
         def run(c: Any) -> None:
             sid = c.s.sid
-            fired = DurableEngine._fired.setdefault(sid, set())
+            fired = engine._fired.setdefault(sid, set())
             mark = (rule_key, int(grade))
             if mark in fired:
                 return
+            # one `finding` per rule id, whichever version fired (with the event date unknown, several
+            # versions can): asserting the same fact twice makes durable-rules raise inside the action
             first_for_rule = not any(k.split("@")[0] == rule_id for k, _ in fired)
             fired.add(mark)
             # Only rules that other rules refer to chain. A versioned rule whose event date is unknown
             # chains only once every candidate version has agreed (asserted by `fired`, see _agree).
-            if first_for_rule and rule_id in referenced and rule_id not in DurableEngine._undated.get(sid, ()):
+            if first_for_rule and rule_id in referenced and rule_id not in engine._undated.get(sid, ()):
                 c.assert_fact({"t": "finding", "rule": rule_id})
         return run
 
@@ -516,15 +546,16 @@ class DurableEngine:
         as_of = encode(env.as_of)
         atom_values: dict[str, Any] = {}
         encoded: dict[str, tuple[tuple[str, Any], ...]] = {}  # a fact's properties, worked out once per case
-        stated = env.stated
+        stated, kind, evaluator = env.stated, env.kind, self.evaluator
         facts = []
         for view in self.compiled.views:
-            if stated is not None and view.gate and stated.isdisjoint(view.gate):
-                continue  # the relevance gate: the record says nothing the rule is about
+            if (stated is not None and view.gate and stated.isdisjoint(view.gate)) \
+                    or (kind is not None and view.key in self._kinds and kind not in self._kinds[view.key]):
+                continue  # the relevance gate: the record is not about the rule's family (evaluator.gate)
             fact: dict[str, Any] = {"sid": sid, "t": view.key, "_as_of": as_of}
-            judged = self._rules[view.key].judged_on
+            judged = self._judged.get(view.key)
             if judged is not None:
-                when = eval_node(judged, env).value
+                when = evaluator.fn(judged, env.hot)(env)[0]
                 if isinstance(when, dt.date):
                     fact["_j"] = encode(when)
             for name in view.props:
@@ -535,7 +566,8 @@ class DurableEngine:
                     fact.update(props)
             for node, name in view.atoms:
                 if name not in atom_values:
-                    atom_values[name] = (generated(node, env.defines) if env.hot else compiled(node))(env)[0]
+                    own = self._own_atoms.get(name)
+                    atom_values[name] = (own if own is not None else evaluator.fn(node, env.hot))(env)[0]
                 if atom_values[name] is not UNKNOWN:
                     fact[name] = bool(atom_values[name])
             facts.append(fact)
@@ -560,10 +592,9 @@ class DurableEngine:
             facts = self.case_facts(env, sid)
             if not facts:  # no rule is relevant to this record; durable-rules crashes on an empty batch
                 return {}
-            undated = frozenset(rid for rid in self._chained_versioned
-                                if eval_node(self._judged[rid], env).value is UNKNOWN
-                                or eval_node(self._judged[rid], env).value is NULL)
-            DurableEngine._undated[sid] = undated
+            undated = frozenset(rid for rid, node in self._chained_versioned.items()
+                                if self.evaluator.closures(node)(env)[0] in (UNKNOWN, NULL))
+            self._undated[sid] = undated
             handled = False
             facts.insert(0, {"sid": sid, "t": "$begin"})
             try:
@@ -577,10 +608,10 @@ class DurableEngine:
                     self._agree(sid, undated, agreed, env.as_of)
                 # (each assertion returns the state after every action it set off, chained ones
                 # included, with any exception an action raised: no separate get_state is needed)
-                marks = DurableEngine._fired.pop(sid, set())
+                marks = self._fired.pop(sid, set())
             finally:
-                DurableEngine._fired.pop(sid, None)
-                DurableEngine._undated.pop(sid, None)
+                self._fired.pop(sid, None)
+                self._undated.pop(sid, None)
                 if handled:  # a state exists only once a fact was accepted; deleting a missing one crashes
                     self.host.delete_state(name, sid)
         out: dict[str, dict[str, int]] = {}
@@ -596,7 +627,7 @@ class DurableEngine:
         """A versioned rule with an unknown event date fires (for the rules that refer to it) only
         when every version that could apply fired at the same level and severity and the versions
         leave no gap: the evaluator's rule, applied between strata so that `unless X fires` sees it."""
-        marks = DurableEngine._fired.get(sid, set())
+        marks = self._fired.get(sid, set())
         for rid in undated - agreed:
             versions = candidate_versions(tuple(self.pack.versions(rid)), as_of)
             best: dict[str, int] = {}
@@ -617,19 +648,6 @@ class DurableEngine:
             raise RuntimeError(f"durable-rules action failed: {state['exception']}")
 
 
-def _forget_host_in_child() -> None:
-    """A forked process (`normcheck -j N`) builds its own host: the parent's timer threads and
-    locks do not exist in the child."""
-    DurableEngine._host = None
-    DurableEngine._registered = {}
-    DurableEngine._fired = {}
-    DurableEngine._lock = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_host_in_child)
-
-
 def _culprit(compiled: CompiledPack) -> str:
     """Find the durable rule that cannot be registered on its own (error path only: probes leak)."""
     probe = _dengine.Host.__new__(_dengine.Host)
@@ -642,4 +660,13 @@ def _culprit(compiled: CompiledPack) -> str:
     return "none alone; the combination is too large"
 
 
-
+def _calls(node: ir.Node) -> set[str]:
+    """The functions of the rule language an expression calls."""
+    out: set[str] = set()
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, ir.Call):
+            out.add(n.func)
+        todo.extend(n.children())
+    return out

@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Literal
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
+from ..ir import OUTCOMES, SEVERITIES, Outcome, Severity
 from ..values import NULL, UNKNOWN
 from ..vocabulary import FactSpec, Vocabulary
 
 if TYPE_CHECKING:
     from pydantic_core import PydanticCustomError
 
-RECORD_TYPES = ("individual_case", "policy_instrument", "border_control_measure")
-OUTCOMES = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 BOOL_WORDS = {"yes": True, "no": False, "ja": True, "nee": False}
@@ -32,7 +33,7 @@ BOOL_WORDS = {"yes": True, "no": False, "ja": True, "nee": False}
 SPECIAL_VALUES: tuple[str, ...] = ("unknown",)
 
 
-def _fail(message: str, **ctx: Any) -> "PydanticCustomError":
+def _fail(message: str, **ctx: Any) -> PydanticCustomError:
     from pydantic_core import PydanticCustomError  # only on the error path
 
     return PydanticCustomError("fact_value", message, ctx)
@@ -132,7 +133,7 @@ def _show(v: Any) -> Any:
         return v.isoformat()
     if isinstance(v, Decimal):
         return format(v, "f") if -20 < v.adjusted() < 20 else str(v)
-    if isinstance(v, (list, dict, str)) and len(v) > 40 or isinstance(v, (list, dict)) and len(repr(v)) > 60:
+    if (isinstance(v, (list, dict, str)) and len(v) > 40) or (isinstance(v, (list, dict)) and len(repr(v)) > 60):
         return _short(repr(v))
     return v
 
@@ -149,8 +150,8 @@ def _short(v: Any, limit: int = 60) -> Any:
 class Expectation:
     """What a pinned case expects of one rule."""
 
-    level: Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
-    severity: Literal["high", "medium", "low"] | None = None
+    level: Outcome
+    severity: Severity | None = None
     missing: tuple[str, ...] = ()  # facts that must be listed as missing
     note: str | None = None
 
@@ -178,7 +179,8 @@ def case_model(vocabulary: Vocabulary) -> Any:
 
 _CASE_KEYS = frozenset({"normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "expect", "facts"})
 _EXPECT_KEYS = frozenset({"level", "severity", "missing", "note"})
-_VALIDATORS: dict[int, tuple[Vocabulary, dict[str, Callable[[Any], Any]]]] = {}
+# Each vocabulary's fact validators, built once; held weakly, so they go with their vocabulary.
+_VALIDATORS: WeakKeyDictionary[Vocabulary, dict[str, Callable[[Any], Any]]] = WeakKeyDictionary()
 
 
 class _Unsure(Exception):
@@ -205,8 +207,8 @@ def _quick(data: dict[Any, Any], vocabulary: Vocabulary) -> Parsed:
         rid = str(rid)
     if type(rid) is not str or not ID_PATTERN.match(rid):
         raise _Unsure
-    record_type = data.get("record_type", "individual_case")
-    if type(record_type) is not str or record_type not in RECORD_TYPES:
+    record_type = data.get("record_type", vocabulary.default_record_type)
+    if type(record_type) is not str or vocabulary.record_type(record_type) is None:
         raise _Unsure
     ms = data.get("member_state")
     if ms is not None and not _is_unknown(ms):
@@ -261,18 +263,18 @@ def _expect(v: Any) -> Expectation:
     level, severity, missing, note = v.get("level"), v.get("severity"), v.get("missing", ()), v.get("note")
     if type(level) is not str or level not in OUTCOMES:
         raise _Unsure
-    if severity is not None and (type(severity) is not str or severity not in ("high", "medium", "low")):
+    if severity is not None and (type(severity) is not str or severity not in SEVERITIES):
         raise _Unsure
     if type(missing) not in (list, tuple) or not all(type(m) is str for m in missing):
         raise _Unsure
     if note is not None and type(note) is not str:
         raise _Unsure
-    return Expectation(level, severity, tuple(missing), note)  # type: ignore[arg-type]
+    return Expectation(level, severity, tuple(missing), note)
 
 
 def _validators(vocabulary: Vocabulary) -> dict[str, Callable[[Any], Any]]:
-    hit = _VALIDATORS.get(id(vocabulary))
-    if hit is None or hit[0] is not vocabulary:
-        hit = (vocabulary, {name: fact_validator(spec) for name, spec in vocabulary.facts.items() if name != "record_type"})
-        _VALIDATORS[id(vocabulary)] = hit
-    return hit[1]
+    hit = _VALIDATORS.get(vocabulary)
+    if hit is None:
+        hit = {name: fact_validator(spec) for name, spec in vocabulary.facts.items() if name != "record_type"}
+        _VALIDATORS[vocabulary] = hit
+    return hit

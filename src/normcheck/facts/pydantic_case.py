@@ -9,23 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, field_validator
-from typing_extensions import Annotated
 
+from ..ir import OUTCOMES, Outcome, Severity
 from ..values import UNKNOWN
 from ..vocabulary import Vocabulary
 from . import model as m
-from .model import COUNTRY, ID_PATTERN, OUTCOMES, Parsed, _fail, _is_unknown, _short, _show, fact_validator
+from .model import COUNTRY, ID_PATTERN, Parsed, _fail, _is_unknown, _short, _show, fact_validator
 
 
 class Expectation(BaseModel):
     """What a pinned case expects of one rule."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    level: Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
-    severity: Literal["high", "medium", "low"] | None = None
+    level: Outcome
+    severity: Severity | None = None
     missing: tuple[str, ...] = ()  # facts that must be listed as missing
     note: str | None = None
 
@@ -46,10 +46,10 @@ class CaseBase(BaseModel):
 
     normcheck: Literal[1]
     id: str
-    record_type: Literal["individual_case", "policy_instrument", "border_control_measure"] = "individual_case"
+    record_type: str  # one of the vocabulary's record types (rules/families.yaml): see case_model
     member_state: str | None = None
     as_of: dt.date | None = None
-    policy: Union[str, dict[str, Any], None] = None
+    policy: str | dict[str, Any] | None = None
     note: str | None = None
     expect: dict[str, ExpectValue] | None = None
 
@@ -99,12 +99,13 @@ def case_model(vocabulary: Vocabulary) -> type[CaseBase]:
         if name in ("record_type",):
             continue
         fields[name] = (Annotated[Any, BeforeValidator(fact_validator(spec))], Field(default=UNKNOWN))
-    facts_model = create_model(  # type: ignore[call-overload]
-        "Facts", __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=True), **fields
-    )
-    return create_model(  # type: ignore[call-overload,no-any-return]
-        "CaseFile", __base__=CaseBase, facts=(facts_model, Field(default_factory=facts_model))
-    )
+    facts_model = create_model("Facts", __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=True), **fields)
+    kinds = tuple(t.id for t in vocabulary.record_types)
+    # The record types are data (rules/families.yaml), so the Literal is built at run time; mypy cannot
+    # check a Literal of a runtime tuple, hence the ignore.
+    kind_type = Literal[kinds]  # type: ignore[valid-type]
+    return create_model("CaseFile", __base__=CaseBase, facts=(facts_model, Field(default_factory=facts_model)),
+                        record_type=(kind_type, Field(default=vocabulary.default_record_type)))
 
 
 def to_parsed(parsed: CaseBase) -> Parsed:

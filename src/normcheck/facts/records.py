@@ -7,24 +7,21 @@ facts merged in; a fact stated in both is an error. Every problem names file, li
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..diagnostics import Diagnostic, InputError, did_you_mean, one_of
+from ..ir import OUTCOMES
 from ..values import UNKNOWN
 from ..vocabulary import Vocabulary
 from . import guard, yamlio
-from .model import RECORD_TYPES, Expectation, Parsed, case_model, quick_parse
+from .model import Expectation, Parsed, case_model, quick_parse
 
 TOP_KEYS = ("normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "facts", "expect")
 MAX_SHOWN = 25  # problems shown per file; the rest are counted
 POLICY_SUFFIXES = (".yaml", ".yml")
-AS_OF_FALLBACKS = {
-    "border_control_measure": ("decision_date", "control_end_date", "control_start_date", "notification_date"),
-    "policy_instrument": ("decision_date", "policy_effective_date"),
-    "individual_case": ("decision_date", "return_decision_date"),
-}
 
 
 @dataclass(frozen=True)
@@ -159,7 +156,7 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
             warnings.extend(pol.warnings)
     if problems:
         raise InputError(capped(problems) + capped(warnings))
-    as_of, source = _as_of(parsed, facts, today)
+    as_of, source = _as_of(parsed, facts, today, vocabulary)
     expect_lines = {rid: doc.where(("expect", rid), key=True)[0] or 0 for rid in (parsed.expect or {})}
     return Record(
         id=parsed.id, file=doc.file, record_type=parsed.record_type, as_of=as_of, as_of_source=source,
@@ -173,11 +170,12 @@ def _line(doc: yamlio.Doc, line: int | None) -> str | None:
     return doc.line(line)
 
 
-def _as_of(parsed: Parsed, facts: dict[str, Any], today: dt.date) -> tuple[dt.date, str]:
-    """The evaluation date: `as_of`, else the record's own reference date, else today."""
+def _as_of(parsed: Parsed, facts: dict[str, Any], today: dt.date, vocabulary: Vocabulary) -> tuple[dt.date, str]:
+    """The evaluation date: `as_of`, else the record's own reference date (rules/families.yaml), else today."""
     if parsed.as_of is not None:
         return parsed.as_of, "as_of"
-    for name in AS_OF_FALLBACKS.get(parsed.record_type, ("decision_date",)):
+    kind = vocabulary.record_type(parsed.record_type)
+    for name in kind.evaluation_date if kind is not None else ():
         value = facts.get(name)
         if isinstance(value, dt.date):
             return value, name
@@ -339,13 +337,13 @@ def _translate(exc: Any, doc: yamlio.Doc, vocabulary: Vocabulary, limit: int) ->
             out.append(doc.diag(loc, "unsupported format version", expected="`normcheck: 1`"))
             continue
         if loc == ("record_type",):
-            out.append(doc.diag(loc, f"`record_type` is {err.get('input')!r}", expected=one_of(RECORD_TYPES),
-                                hint=did_you_mean(str(err.get("input")), RECORD_TYPES)))
+            kinds = [t.id for t in vocabulary.record_types]
+            out.append(doc.diag(loc, f"`record_type` is {err.get('input')!r}", expected=one_of(kinds),
+                                hint=did_you_mean(str(err.get("input")), kinds)))
             continue
         if loc[:1] == ("expect",):
             if len(loc) >= 3 and loc[2] == "level":
-                out.append(doc.diag(loc, f"expected outcome {err.get('input')!r} is unknown", expected=one_of(
-                    ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"))))
+                out.append(doc.diag(loc, f"expected outcome {err.get('input')!r} is unknown", expected=one_of(OUTCOMES)))
                 continue
             out.append(doc.diag(loc, f"in `expect`: {err['msg']}",
                                 expected="`RULE-ID: LEVEL`, or `RULE-ID: {level: LEVEL, severity: high|medium|low, missing: [facts]}`"))

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -78,11 +79,11 @@ def _map(obj: Any, pick: Callable[[type, str], Callable[[str], str]], fn: Callab
                 update[f.name] = new
         return dataclasses.replace(obj, **update) if update else obj
     if isinstance(obj, BaseModel):
-        owner = type(obj)
+        model = type(obj)
         update = {}
-        for name in owner.model_fields:
+        for name in model.model_fields:
             value = getattr(obj, name)
-            new = _map(value, pick, pick(owner, name))
+            new = _map(value, pick, pick(model, name))
             if new is not value:
                 update[name] = new
         return obj.model_copy(update=update) if update else obj

@@ -3,9 +3,9 @@ that decided them, the counter-argument of contested readings, the facts to coll
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -56,13 +56,14 @@ def reason_text(f: Finding, lang: str) -> str:
 def _quiet_finding(f: Finding, lang: str) -> Group:
     """OK / NOT_APPLICABLE: why not (the rule's message would read as if it had fired)."""
     colour = COLOURS[f.level]
-    parts: list[object] = [Text.assemble((f"● {f.rule}", f"bold {colour}"), "  ", (f.title, "bold"),
+    parts: list[RenderableType] = [Text.assemble((f"● {f.rule}", f"bold {colour}"), "  ", (f.title, "bold"),
                                          (f" — {reason_text(f, lang)}", "dim"))]
     if f.decided_by:
         parts.append(Text("     " + "; ".join(fact_line(d, lang) for d in f.decided_by), style="dim"))
     for e in f.exceptions:
         if e.status == "holds":
-            parts.append(Text(f"     {t(lang, 'exception')}: {EXCEPTION_STATUS.get(lang, EXCEPTION_STATUS['en'])['unless']} {e.condition}", style="dim"))
+            unless = EXCEPTION_STATUS.get(lang, EXCEPTION_STATUS["en"])["unless"]
+            parts.append(Text(f"     {t(lang, 'exception')}: {unless} {e.condition}", style="dim"))
     if f.note:
         parts.append(Text.assemble((f"     {t(lang, 'note')}: ", "bold"), f.note))
     return Group(*parts)
@@ -76,7 +77,7 @@ def _finding(f: Finding, lang: str) -> Group:
     head = Text.assemble((f"● {f.rule}", f"bold {colour}"), (sev, colour), "  ", (f.title, "bold"))
     if f.level == "INSUFFICIENT_DATA":  # compact: what to collect; the full text is in --all, JSON, Markdown
         return Group(head, Text.assemble((f"   {t(lang, 'missing')}: ", "bold yellow"), ", ".join(f.missing_facts)))
-    parts: list[object] = [head, Text("   " + f.message)]
+    parts: list[RenderableType] = [head, Text("   " + f.message)]
     for line in (f.law_applied, f.later_case_law):
         if line:
             parts.append(Text("   " + line, style="italic"))
@@ -102,7 +103,7 @@ def _finding(f: Finding, lang: str) -> Group:
 
 def record_panel(r: RecordResult, lang: str, show_all: bool) -> Panel:
     r = safe_record(r, "terminal")  # text from the case file never drives the terminal
-    items: list[object] = []
+    items: list[RenderableType] = []
     if r.problems:
         for p in r.problems:
             style = "bold red" if p.severity == "error" else "yellow"
@@ -152,7 +153,7 @@ def record_panel(r: RecordResult, lang: str, show_all: bool) -> Panel:
 
 
 def unconcerned(f: Finding) -> bool:
-    return f.level == "NOT_APPLICABLE" and f.reason == "no_facts"
+    return f.level == "NOT_APPLICABLE" and f.reason in ("no_facts", "record_type")
 
 
 def unconcerned_families(r: RecordResult) -> list[tuple[str, int]]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .. import findings
 from ..batch import evaluate_record
@@ -33,7 +34,7 @@ class Format:
     label: str
     extension: str
     media_type: str
-    render: Callable[[findings.Run, str], "str | bytes"]  # bytes for a binary format such as .docx
+    render: Callable[[findings.Run, str], str | bytes]  # bytes for a binary format such as .docx
 
 
 def report_formats() -> tuple[Format, ...]:
