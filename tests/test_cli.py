@@ -68,7 +68,7 @@ def test_main_job_json(capsys, write) -> None:
     assert names["age_at_application_months"]["value"] == 183
     assert names["age_at_application_months"]["stated_at"].endswith(":9")
     assert data["receipt"]["rule_pack_sha256"] and data["receipt"]["engine"]
-    assert data["normcheck"] == "1.1"
+    assert data["normcheck"] == "1.2"
 
 
 def test_output_matches_the_documented_schema(capsys, write) -> None:

@@ -88,7 +88,8 @@ def hostile_case(draw) -> tuple[str, bytes, int | None]:  # type: ignore[no-unty
             return kind, (HEAD + f"as_of: {d}\nfacts: {{}}\n").encode(), 5
         return kind, (HEAD + f"facts:\n  {draw(st.sampled_from(DATE_FACTS))}: {d}\n").encode(), 6
     if kind == "range":
-        value = draw(st.one_of(st.integers(-10**14, -1), st.integers(10**9 + 1, 10**14)))
+        # outside every INT_FACTS range (notice_days may be negative: down to -36,600 days)
+        value = draw(st.one_of(st.integers(-10**14, -36_601), st.integers(10**9 + 1, 10**14)))
         return kind, (HEAD + f"facts:\n  {fact}: {value}\n").encode(), 6
     if kind == "deep_flow":
         opener = draw(st.sampled_from(["[", "{a: ", "[{b: "]))

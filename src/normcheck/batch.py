@@ -46,7 +46,7 @@ def expand(paths: Iterable[str]) -> tuple[list[Path], list[Diagnostic]]:
 
     for raw in paths:
         if not raw.strip():
-            problems.append(Diagnostic(repr(raw), None, None, "an empty path; give a case file or a folder of case files"))
+            problems.append(Diagnostic(repr(raw), None, None, "an empty path; give a case file or a folder of case files", code="NC-P001"))
             continue
         p = Path(raw)
         try:
@@ -57,17 +57,17 @@ def expand(paths: Iterable[str]) -> tuple[list[Path], list[Diagnostic]]:
             found, skipped = _walk(p)
             problems.extend(skipped)
             if not found:
-                problems.append(Diagnostic(raw, None, None, "no case files (*.yaml) in this folder"))
+                problems.append(Diagnostic(raw, None, None, "no case files (*.yaml) in this folder", code="NC-P002"))
             for q in found:
                 add(q)
         elif _regular(p):
             add(p)
         elif p.is_symlink() and not p.exists():
-            problems.append(Diagnostic(raw, None, None, "a symbolic link to a file that does not exist"))
+            problems.append(Diagnostic(raw, None, None, "a symbolic link to a file that does not exist", code="NC-P001"))
         elif p.exists():
-            problems.append(Diagnostic(raw, None, None, "not a regular file (a pipe, a socket or a device); give a case file"))
+            problems.append(Diagnostic(raw, None, None, "not a regular file (a pipe, a socket or a device); give a case file", code="NC-P003"))
         else:
-            problems.append(Diagnostic(raw, None, None, "no such file or folder"))
+            problems.append(Diagnostic(raw, None, None, "no such file or folder", code="NC-P001"))
     return files, problems
 
 
@@ -90,7 +90,7 @@ def _walk(root: Path) -> tuple[list[Path], list[Diagnostic]]:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             warnings.append(Diagnostic(str(folder), None, None, f"folder skipped: cannot read it ({exc.strerror or exc})",
-                                       severity="warning"))
+                                       severity="warning", code="NC-P003"))
             continue
         subfolders = []
         for e in entries:
@@ -103,14 +103,14 @@ def _walk(root: Path) -> tuple[list[Path], list[Diagnostic]]:
                     continue
                 if e.is_symlink() and not path.exists():
                     warnings.append(Diagnostic(str(path), None, None, "skipped: a symbolic link to a file that does not exist",
-                                               severity="warning"))
+                                               severity="warning", code="NC-P001"))
                 elif e.is_file():
                     found.append(path)
                 else:
                     warnings.append(Diagnostic(str(path), None, None, "skipped: not a regular file (a pipe, a socket or a "
-                                               "device, or a link to a folder)", severity="warning"))
+                                               "device, or a link to a folder)", severity="warning", code="NC-P003"))
             except OSError as exc:
-                warnings.append(Diagnostic(str(path), None, None, f"skipped: {exc.strerror or exc}", severity="warning"))
+                warnings.append(Diagnostic(str(path), None, None, f"skipped: {exc.strerror or exc}", severity="warning", code="NC-P003"))
         todo.extend(reversed(subfolders))
     return sorted(found), warnings
 
@@ -126,7 +126,7 @@ def internal_error(shown: str, exc: BaseException) -> findings.RecordResult:
     return findings.failed_record(shown, [Diagnostic(
         shown, None, None, f"internal error in normcheck while checking this file ({type(exc).__name__}"
         + (f": {text}" if text else "") + "); the other files are not affected",
-        hint="please report it with this file (NORMCHECK_DEBUG=1 shows the traceback)")])
+        hint="please report it with this file (NORMCHECK_DEBUG=1 shows the traceback)", code="NC-I002")])
 
 
 def check_files(files: list[Path], loaded: LoadedPack, engine: Engine, lang: str, *,
@@ -146,7 +146,7 @@ def check_files(files: list[Path], loaded: LoadedPack, engine: Engine, lang: str
         except EvaluationError as exc:  # the rules' arithmetic has no answer on this case: say which rule line
             where = f"{exc.file}:{exc.line}" if exc.file and exc.line else (exc.file or "the rules")
             result = findings.failed_record(shown, [Diagnostic(shown, None, None, f"the rules cannot be evaluated on this case: "
-                                                               f"{exc.message} ({where})")])
+                                                               f"{exc.message} ({where})", code="NC-F013")])
         except (Exception, RecursionError, MemoryError) as exc:  # contained to this file; never the whole batch
             if os.environ.get("NORMCHECK_DEBUG"):
                 raise

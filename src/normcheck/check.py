@@ -62,12 +62,12 @@ class Checker:
         self.rule_ids: set[str] = set()
 
     # ---- diagnostics
-    def _err(self, f: ast.RuleFile, pos: ast.Pos, message: str, *, expected: str | None = None,
+    def _err(self, f: ast.RuleFile, pos: ast.Pos, message: str, *, code: str, expected: str | None = None,
              hint: str | None = None, warn: bool = False) -> None:
         width = (pos.end_column - pos.column) if pos.end_line == pos.line else 1
         d = Diagnostic(f.path, pos.line or None, pos.column or None, message, expected=expected, hint=hint,
                        source_line=source_line(f.text, pos.line), severity="warning" if warn else "error",
-                       width=max(1, width))
+                       width=max(1, width), code=code)
         (self.warnings if warn else self.problems).append(d)
 
     # ---- entry point
@@ -87,10 +87,10 @@ class Checker:
         for f in self.files:
             for s in f.sources:
                 if s.name in out:
-                    self._err(f, s.pos, f"source `{s.name}` is declared twice (first in {where[s.name]})")
+                    self._err(f, s.pos, f"source `{s.name}` is declared twice (first in {where[s.name]})", code="NC-R010")
                     continue
                 if not (s.ecli or s.celex or s.hudoc or s.url):
-                    self._err(f, s.pos, f"source `{s.name}` has no identifier",
+                    self._err(f, s.pos, f"source `{s.name}` has no identifier", code="NC-R010",
                               expected="at least one of ecli, celex, hudoc or url, so a reader can find the text")
                 out[s.name] = ir.Source(s.name, s.title, ecli=s.ecli, celex=s.celex, hudoc=s.hudoc, url=s.url,
                                         date=s.date, court=s.court, status=s.status)
@@ -103,11 +103,12 @@ class Checker:
             for d in f.defines:
                 if d.name in self.define_decls:
                     first = self.define_decls[d.name][0]
-                    self._err(f, d.pos, f"`{d.name}` is defined twice (first at line {first.pos.line} of {Path(first.pos.file).name})")
+                    self._err(f, d.pos, f"`{d.name}` is defined twice (first at line {first.pos.line} of "
+                              f"{Path(first.pos.file).name})", code="NC-R030")
                     continue
                 spec = self.vocab.get(d.name)
                 if spec is not None and not spec.derived:
-                    self._err(f, d.pos, f"`{d.name}` is a fact stated in case files, not a derived fact",
+                    self._err(f, d.pos, f"`{d.name}` is a fact stated in case files, not a derived fact", code="NC-R030",
                               hint="mark it `derived: true` in the vocabulary, or choose another name for the definition")
                     continue
                 self.define_decls[d.name] = (d, f)
@@ -119,7 +120,7 @@ class Checker:
         except CycleError as exc:
             cycle = exc.args[1]
             d, f = self.define_decls[cycle[0]]
-            self._err(f, d.pos, "definitions depend on each other in a circle: " + " -> ".join(cycle))
+            self._err(f, d.pos, "definitions depend on each other in a circle: " + " -> ".join(cycle), code="NC-R031")
             return ()
         out: list[ir.Define] = []
         for name in order:
@@ -129,7 +130,8 @@ class Checker:
             # a definition of a vocabulary field reads its bare words as that field's values
             node, typ = self._expr(d.expr, ctx, fact_type(spec) if spec is not None else None)
             if spec is not None and typ.kind != fact_type(spec).kind and typ.kind != "any":
-                self._err(f, d.pos, f"`{name}` is {fact_type(spec).describe()} in the vocabulary but its definition gives {typ.describe()}")
+                self._err(f, d.pos, f"`{name}` is {fact_type(spec).describe()} in the vocabulary but its definition gives "
+                          f"{typ.describe()}", code="NC-R030")
             final_type = fact_type(spec) if spec is not None else typ
             self.define_types[name] = final_type
             out.append(ir.Define(name, node, final_type, tuple(sorted(ctx.deps)), spec is not None,
@@ -145,7 +147,7 @@ class Checker:
             if f.rules and family not in self.families:
                 self._err(f, f.rules[0].pos, f"`{Path(f.path).name}` holds rules but `{family}` is not a declared norm family",
                           hint=did_you_mean(family, self.families) or "declare it in rules/families.yaml "
-                          "(title, record types, vocabulary), or move the rules into a family's file")
+                          "(title, record types, vocabulary), or move the rules into a family's file", code="NC-R043")
                 continue
             for r in f.rules:
                 rule = self._rule(r, f, family, sources)
@@ -158,20 +160,21 @@ class Checker:
             for _rule, decl, f in versions[1:]:
                 first = versions[0][1]
                 if not all(v[0].version for v in versions):
-                    self._err(f, decl.pos, f"rule id `{rid}` is used twice (first at {Path(first.pos.file).name}:{first.pos.line})",
+                    self._err(f, decl.pos, f"rule id `{rid}` is used twice (first at {Path(first.pos.file).name}:{first.pos.line})", code="NC-R040",
                               hint="two versions of one rule each need `version \"…\"` and non-overlapping `valid from … until …`")
                     break
             else:
                 spans = sorted(((v[0].valid_from, v[0].valid_until, v) for v in versions), key=lambda t: (t[0] is not None, t[0]))
                 for (_, a_until, _a), (b_from, _, b) in pairwise(spans):
                     if a_until is None or b_from is None or b_from <= a_until:
-                        self._err(b[2], b[1].pos, f"versions of `{rid}` overlap in time",
+                        self._err(b[2], b[1].pos, f"versions of `{rid}` overlap in time", code="NC-R040",
                                   hint="give each version a window: `valid until D` on the older, `valid from D+1` on the newer")
         graph = {r.key: {k.key for k in built if k.id in r.rule_deps} for r in built}
         try:
             order = list(TopologicalSorter(graph).static_order())
         except CycleError as exc:
-            self.problems.append(Diagnostic("<rules>", None, None, "rules refer to each other in a circle: " + " -> ".join(exc.args[1])))
+            self.problems.append(Diagnostic("<rules>", None, None, "rules refer to each other in a circle: " + " -> ".join(exc.args[1]),
+                                            code="NC-R031"))
             return tuple(built)
         index = {r.key: r for r in built}
         ordered = [index[k] for k in order]
@@ -190,7 +193,8 @@ class Checker:
                 files = sorted({Path(self.vocab.facts[n].file).name for n in stray})
                 self._err(f, decl.pos, f"rule {rule.id} reads {', '.join(f'`{n}`' for n in stray)}, from "
                           f"{', '.join(files)}, which family `{rule.family}` does not declare",
-                          hint=f"add {', '.join(files)} to the `vocabulary:` of `{rule.family}` in rules/families.yaml")
+                          hint=f"add {', '.join(files)} to the `vocabulary:` of `{rule.family}` in rules/families.yaml",
+                          code="NC-R043")
             gate = set(own)
             for dep in rule.rule_deps:
                 gate |= gates.get(dep, set())
@@ -222,33 +226,33 @@ class Checker:
         counters = self._per_lang(r.counters, f, r, "counter", required=False)
         notes = self._per_lang(r.notes, f, r, "note", required=False)
         if not r.cites:
-            self._err(f, r.pos, f"rule {r.id} cites no source",
+            self._err(f, r.pos, f"rule {r.id} cites no source", code="NC-R011",
                       expected='a pinpoint citation such as: cite TQ "operative part, point 1" verified',
                       hint="every rule needs its legal source and the paragraph or article it rests on")
         for c in r.cites:
             if c.source not in sources:
-                self._err(f, c.pos, f"rule {r.id} cites unknown source `{c.source}`", hint=did_you_mean(c.source, sources))
+                self._err(f, c.pos, f"rule {r.id} cites unknown source `{c.source}`", hint=did_you_mean(c.source, sources), code="NC-R011")
 
             if not c.pinpoint.strip():
-                self._err(f, c.pos, f"rule {r.id}: the citation of {c.source} has an empty pinpoint",
+                self._err(f, c.pos, f"rule {r.id}: the citation of {c.source} has an empty pinpoint", code="NC-R011",
                           expected="the paragraph, point or article/paragraph, e.g. \"para 67\" or \"Art. 25a(4)\"")
         for q in r.quotes:
             if q.source not in sources:
-                self._err(f, q.pos, f"rule {r.id} quotes unknown source `{q.source}`", hint=did_you_mean(q.source, sources))
+                self._err(f, q.pos, f"rule {r.id} quotes unknown source `{q.source}`", hint=did_you_mean(q.source, sources), code="NC-R011")
         if len(r.levels) > 1:
-            self._err(f, r.levels[1][2], f"rule {r.id} has more than one `level … severity …` line",
+            self._err(f, r.levels[1][2], f"rule {r.id} has more than one `level … severity …` line", code="NC-R042",
                       hint="for several levels write one `fires as LEVEL severity S when …` per level")
         default_level = r.levels[0] if r.levels else None
         if default_level:
             self._check_level(f, default_level[0], default_level[1], default_level[2])
         if not r.grades:
-            self._err(f, r.pos, f"rule {r.id} has no `fires when …` condition")
+            self._err(f, r.pos, f"rule {r.id} has no `fires when …` condition", code="NC-R042")
         grades: list[ir.Grade] = []
         for g in r.grades:
             level = g.level or (default_level[0] if default_level else None)
             severity = g.severity or (default_level[1] if default_level else None)
             if level is None or severity is None:
-                self._err(f, g.pos, f"rule {r.id}: this condition has no level and severity",
+                self._err(f, g.pos, f"rule {r.id}: this condition has no level and severity", code="NC-R042",
                           expected="a line `level BREACH|RISK|CONTESTED severity high|medium|low`, or `fires as LEVEL severity S when …`")
             elif g.level:
                 self._check_level(f, g.level, g.severity or "", g.pos)
@@ -258,12 +262,13 @@ class Checker:
             if declared is not None and graded is not None:  # otherwise reported above
                 grades.append(ir.Grade(node, declared, graded))
         if counters and not any(g.level == "CONTESTED" for g in grades):
-            self._err(f, r.pos, f"rule {r.id} has a counter-argument but no CONTESTED grade", warn=True,
+            self._err(f, r.pos, f"rule {r.id} has a counter-argument but no CONTESTED grade", warn=True, code="NC-R050",
                       hint="contested law is CONTESTED, never BREACH: check the level, or drop the counter-argument")
         if any(g.level == "CONTESTED" for g in grades):
             for needed in ir.LANGS:
                 if needed not in counters:
                     self._err(f, r.pos, f"rule {r.id} is CONTESTED but has no counter-argument in {_lang_name(needed)}",
+                              code="NC-R041",
                               expected=f'a line `counter {needed} "…"` stating the opposing reading and who holds it')
         applies_nodes = [self._bool(e, ctx, "the scope after `applies when`") for e in r.applies]
         for e, node in zip(r.applies, applies_nodes):
@@ -272,7 +277,8 @@ class Checker:
         if len(applies_nodes) == 1:
             applies = applies_nodes[0]
         elif applies_nodes:
-            applies = ir.And(tuple(applies_nodes), text=" and ".join(e.text for e in r.applies), line=r.applies[0].pos.line)
+            applies = ir.And(tuple(applies_nodes), text=" and ".join(e.text for e in r.applies), line=r.applies[0].pos.line,
+                             column=r.applies[0].pos.column, file=f.path)
         unless_nodes: list[ir.Node] = []
         for e in r.unless:
             node = self._bool(e, ctx, "the exception after `unless`")
@@ -282,15 +288,15 @@ class Checker:
                     self._fires_polarity(p, f, e.pos, positive=False)
             unless_nodes.append(node)
         if len(r.valid) > 1:
-            self._err(f, r.valid[1][2], f"rule {r.id} has more than one `valid` line")
+            self._err(f, r.valid[1][2], f"rule {r.id} has more than one `valid` line", code="NC-R040")
         valid_from, valid_until = (r.valid[0][0], r.valid[0][1]) if r.valid else (None, None)
         if valid_from and valid_until and valid_until < valid_from:
-            self._err(f, r.valid[0][2], f"rule {r.id} is valid until {valid_until}, before it is valid from {valid_from}")
+            self._err(f, r.valid[0][2], f"rule {r.id} is valid until {valid_until}, before it is valid from {valid_from}", code="NC-R040")
         if len(r.versions) > 1:
-            self._err(f, r.versions[1][1], f"rule {r.id} has more than one `version` line")
+            self._err(f, r.versions[1][1], f"rule {r.id} has more than one `version` line", code="NC-R040")
         judged_on: ir.Node | None = None
         if len(r.judged_on) > 1:
-            self._err(f, r.judged_on[1].pos, f"rule {r.id} has more than one `judged on` line")
+            self._err(f, r.judged_on[1].pos, f"rule {r.id} has more than one `judged on` line", code="NC-R040")
         if r.judged_on:
             judged_on, jtype = self._expr(r.judged_on[0], ctx)
             if jtype.kind not in ("date", "any"):
@@ -300,12 +306,13 @@ class Checker:
             self._err(f, (r.valid[0][2] if r.valid else r.versions[0][1]),
                       f"rule {r.id} has a validity window but no `judged on EVENT_DATE`: the version of the law "
                       "must be picked by the date of the facts, not by the day of the review",
-                      hint="name the event the norm governs, e.g. `judged on decision_date` or `judged on notification_date`")
+                      hint="name the event the norm governs, e.g. `judged on decision_date` or `judged on notification_date`",
+                      code="NC-R040")
         for kind, items in (("message", r.messages), ("counter", r.counters), ("note", r.notes), ("title", r.titles)):
             for lang, text, pos in items:
                 for name in PLACEHOLDER.findall(text):
                     if name != "evaluation_date" and name not in self.define_types and name not in self.vocab:
-                        self._err(f, pos, f"rule {r.id}: the {kind} ({lang}) refers to unknown fact `{{{name}}}`",
+                        self._err(f, pos, f"rule {r.id}: the {kind} ({lang}) refers to unknown fact `{{{name}}}`", code="NC-R020",
                                   hint=did_you_mean(name, list(self.vocab.facts) + list(self.define_types)))
         if len(self.problems) > before:
             return None
@@ -326,31 +333,32 @@ class Checker:
         out: dict[str, str] = {}
         for lang, text, pos in items:
             if lang in out:
-                self._err(f, pos, f"rule {r.id} has two {what}s in {_lang_name(lang)}")
+                self._err(f, pos, f"rule {r.id} has two {what}s in {_lang_name(lang)}", code="NC-R041")
             if not text.strip():
-                self._err(f, pos, f"rule {r.id}: empty {what} in {_lang_name(lang)}")
+                self._err(f, pos, f"rule {r.id}: empty {what} in {_lang_name(lang)}", code="NC-R041")
             out[lang] = text
         if required:
             for needed in ir.LANGS:
                 if needed not in out:
                     kw = "title " + needed if what == "title" else needed
-                    self._err(f, r.pos, f"rule {r.id} has no {what} in {_lang_name(needed)}", expected=f'a line `{kw} "…"`')
+                    self._err(f, r.pos, f"rule {r.id} has no {what} in {_lang_name(needed)}", expected=f'a line `{kw} "…"`',
+                              code="NC-R041")
         return out
 
     def _check_level(self, f: ast.RuleFile, level: str, severity: str, pos: ast.Pos) -> None:
         if level not in ir.DECLARABLE:
-            self._err(f, pos, f"`{level}` is not a level a rule can raise", expected=one_of(ir.DECLARABLE),
+            self._err(f, pos, f"`{level}` is not a level a rule can raise", expected=one_of(ir.DECLARABLE), code="NC-R042",
                       hint="OK and NOT_APPLICABLE are computed by the engine; INSUFFICIENT_DATA may be declared "
                            "for a follow-up flag")
         if severity not in ir.SEVERITIES:
-            self._err(f, pos, f"`{severity}` is not a severity", expected=one_of(ir.SEVERITIES))
+            self._err(f, pos, f"`{severity}` is not a severity", expected=one_of(ir.SEVERITIES), code="NC-R042")
 
     def _fires_polarity(self, node: ir.Node, f: ast.RuleFile, pos: ast.Pos, positive: bool) -> None:
         """`X fires` may be used positively (scope, condition) or as a whole exception (`unless X fires`)."""
         def walk(n: ir.Node, pos_ok: bool) -> None:
             if isinstance(n, ir.Fires):
                 if not pos_ok:
-                    self._err(f, pos, f"`{n.rule} fires` cannot be negated or used inside a comparison here",
+                    self._err(f, pos, f"`{n.rule} fires` cannot be negated or used inside a comparison here", code="NC-R023",
                               hint=f"to let {n.rule} override this rule write `unless {n.rule} fires`")
                 return
             if isinstance(n, (ir.And, ir.Or)):
@@ -368,8 +376,8 @@ class Checker:
             self._type_err(ctx, e, f"{where} must be true or false, but `{e.text}` is {typ.describe()}")
         return node
 
-    def _type_err(self, ctx: _Ctx, e: ast.Expr, message: str, hint: str | None = None) -> None:
-        self._err(ctx.file, e.pos, message, hint=hint)
+    def _type_err(self, ctx: _Ctx, e: ast.Expr, message: str, hint: str | None = None, code: str = "NC-R021") -> None:
+        self._err(ctx.file, e.pos, message, hint=hint, code=code)
 
     def _is_value_name(self, e: ast.Expr) -> bool:
         return isinstance(e, ast.Name) and e.name not in self.define_types and e.name not in self.define_decls \
@@ -384,7 +392,10 @@ class Checker:
 
     def _expr(self, e: ast.Expr, ctx: _Ctx, expected: ir.Type | None = None) -> tuple[ir.Node, ir.Type]:
         method: Callable[[ast.Expr, _Ctx, ir.Type | None], tuple[ir.Node, ir.Type]] = getattr(self, "_x_" + type(e).__name__)
-        return method(e, ctx, expected)
+        node, typ = method(e, ctx, expected)
+        if not node.column:  # the position of the expression, for messages about the compiled rule
+            node = replace(node, column=e.pos.column, file=e.pos.file)
+        return node, typ
 
     def _x_Lit(self, e: ast.Lit, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
         v = e.value
@@ -396,7 +407,8 @@ class Checker:
         elif isinstance(v, str):
             if expected is not None and expected.kind == "enum" and expected.values is not None:
                 if v not in expected.values:
-                    self._type_err(ctx, e, f"\"{v}\" is not a possible value here", hint=did_you_mean(v, expected.values))
+                    self._type_err(ctx, e, f"\"{v}\" is not a possible value here", hint=did_you_mean(v, expected.values),
+                                   code="NC-R020")
                 return ir.Const(v, text=e.text, line=e.pos.line), ir.Type("enum", expected.values)
             t = ir.TEXT
         else:
@@ -425,13 +437,14 @@ class Checker:
             return ir.Fact(e.name, **at), ir.ANY
         if expected is not None and expected.kind in ("enum", "set") and expected.values is not None:
             self._type_err(ctx, e, f"`{e.name}` is neither a fact nor a possible value here",
-                           hint=did_you_mean(e.name, list(expected.values)) or f"possible values: {', '.join(sorted(expected.values))}")
+                           hint=did_you_mean(e.name, list(expected.values)) or f"possible values: {', '.join(sorted(expected.values))}",
+                           code="NC-R020")
         else:
             pool = list(self.vocab.facts) + list(self.define_decls)
             hint = did_you_mean(e.name, pool) or "facts are listed in rules/vocabulary/*.yaml; derived facts need a `define`"
             if expected is not None and expected.kind == "text":
                 hint = f'a text value is written in double quotes: "{e.name}"'
-            self._type_err(ctx, e, f"unknown fact `{e.name}`", hint=hint)
+            self._type_err(ctx, e, f"unknown fact `{e.name}`", hint=hint, code="NC-R020")
         return ir.Fact(e.name, **at), ir.ANY
 
     def _x_Call(self, e: ast.Call, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
@@ -439,17 +452,18 @@ class Checker:
         fn = FUNCTIONS.get(e.func)
         if fn is None and e.func in ("not", "and", "or", "if"):
             self._type_err(ctx, e, f"`{e.func}` cannot start an operand of `otherwise` or arithmetic",
-                           hint=f"put it in parentheses: a otherwise ({e.text})")
+                           hint=f"put it in parentheses: a otherwise ({e.text})", code="NC-R022")
             return ir.Const(None, **at), ir.ANY
         if fn is None:
-            self._type_err(ctx, e, f"unknown function `{e.func}`", hint=did_you_mean(e.func, FUNCTIONS) or one_of(sorted(FUNCTIONS)))
+            self._type_err(ctx, e, f"unknown function `{e.func}`", hint=did_you_mean(e.func, FUNCTIONS) or one_of(sorted(FUNCTIONS)),
+                           code="NC-R022")
             return ir.Const(None, **at), ir.ANY
         sig = fn.signature
         args = [self._expr(a, ctx) for a in e.args]
         nodes = tuple(n for n, _ in args)
         if sig.alike:
             if not args:
-                self._type_err(ctx, e, f"`{e.func}` needs at least one argument", hint=sig.describe(e.func))
+                self._type_err(ctx, e, f"`{e.func}` needs at least one argument", hint=sig.describe(e.func), code="NC-R022")
                 return ir.Call(e.func, nodes, **at), ir.ANY
             kinds = {t.kind for _, t in args} - {"any"}
             if len(kinds) > 1 or not kinds <= set(sig.alike):
@@ -459,7 +473,7 @@ class Checker:
         else:
             if len(args) != len(sig.params):
                 self._type_err(ctx, e, f"`{e.func}` takes {len(sig.params)} argument(s), got {len(args)}",
-                               hint=sig.describe(e.func))
+                               hint=sig.describe(e.func), code="NC-R022")
             for (_node, t), want, a in zip(args, sig.params, e.args):
                 if t.kind not in (want, "any"):
                     self._type_err(ctx, a, f"argument `{a.text}` of `{e.func}` must be {ir.Type(want).describe()}, not {t.describe()}")
@@ -479,12 +493,12 @@ class Checker:
             for item in e.items:
                 if item not in values:
                     self._type_err(ctx, e, f"`{item}` is not a possible value here",
-                                   hint=did_you_mean(item, values) or f"possible values: {', '.join(sorted(values))}")
+                                   hint=did_you_mean(item, values) or f"possible values: {', '.join(sorted(values))}", code="NC-R020")
         return ir.Const(frozenset(e.items), text=e.text, line=e.pos.line), ir.Type("set", values)
 
     def _x_RuleFires(self, e: ast.RuleFires, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
         if e.rule not in self.rule_ids:
-            self._type_err(ctx, e, f"unknown rule `{e.rule}`", hint=did_you_mean(e.rule, self.rule_ids))
+            self._type_err(ctx, e, f"unknown rule `{e.rule}`", hint=did_you_mean(e.rule, self.rule_ids), code="NC-R023")
         ctx.rule_deps.add(e.rule)
         return ir.Fires(e.rule, text=e.text, line=e.pos.line), ir.BOOL
 
@@ -540,7 +554,7 @@ class Checker:
             if ct.kind not in ("set", "any"):
                 self._type_err(ctx, e, f"`{e.container.text}` is {ct.describe()}, not a set", hint="write `x == value`, or `x in {a, b}`")
             en, et = self._expr(e.element, ctx, ir.Type("enum", ct.values) if ct.values is not None else None)
-        node: ir.Node = ir.In(en, cn, text=e.text, line=e.pos.line)
+        node: ir.Node = ir.In(en, cn, text=e.text, line=e.pos.line, column=e.pos.column, file=e.pos.file)
         if e.negated:
             node = ir.Not(node, text=e.text, line=e.pos.line)
         return node, ir.BOOL
@@ -564,8 +578,9 @@ class Checker:
         if e.test == "empty" and t.kind not in ("set", "any"):
             self._type_err(ctx, e, f"`is empty` applies to sets; `{e.operand.text}` is {t.describe()}")
         if e.test == "null" and not t.nullable and isinstance(node, ir.Fact):
-            self._err(ctx.file, e.pos, f"`{e.operand.text}` is never null (the vocabulary does not allow null for it)", warn=True)
-        out: ir.Node = ir.Is(node, e.test, text=e.text, line=e.pos.line)
+            self._err(ctx.file, e.pos, f"`{e.operand.text}` is never null (the vocabulary does not allow null for it)", warn=True,
+                      code="NC-R051")
+        out: ir.Node = ir.Is(node, e.test, text=e.text, line=e.pos.line, column=e.pos.column, file=e.pos.file)
         if e.negated:
             out = ir.Not(out, text=e.text, line=e.pos.line)
         return out, ir.BOOL

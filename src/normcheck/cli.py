@@ -20,7 +20,7 @@ import datetime as dt
 import io
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +29,8 @@ from rich.markup import escape
 
 from . import __version__
 from .diagnostics import Diagnostic, InputError, printable_lines
-from .options import check_as_of, check_output_path, write_output
+from .options import check_as_of, check_output_path, open_output
+from .report import renderers
 
 if TYPE_CHECKING:  # imported lazily at run time: `normcheck --help` must not load the engine
     from .engine import Engine
@@ -77,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="check case files (the default command)")
     c.add_argument("paths", nargs="+", metavar="PATH", help="case files (YAML) or folders")
-    c.add_argument("--format", choices=("terminal", "json", "markdown", "html"), default="terminal")
+    c.add_argument("--format", choices=renderers.names(), default="terminal",
+                   help="terminal (default), json (docs/output-schema.json), markdown, html, csv (the batch summary)")
     c.add_argument("--as-of", type=_date, metavar="DATE", help="evaluate every record on this date")
     c.add_argument("--fail-on", choices=FAIL_ON, default="RISK",
                    help="lowest level that makes the exit code 1 (default: RISK)")
@@ -148,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if getattr(args, "lang", "en") not in LANGS:
             raise InputError([Diagnostic("NORMCHECK_LANG", None, None, f"`{args.lang}` is not a language of normcheck",
-                                         expected="en or nl", hint="set NORMCHECK_LANG=en or NORMCHECK_LANG=nl, or use --lang")])
+                                         expected="en or nl", hint="set NORMCHECK_LANG=en or NORMCHECK_LANG=nl, or use --lang", code="NC-C001")])
         if args.command == "check":
             return cmd_check(args, err)
         if args.command == "test":
@@ -168,8 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (Exception, RecursionError) as exc:  # a defect in normcheck itself: say so plainly; NORMCHECK_DEBUG=1 shows the traceback
         if os.environ.get("NORMCHECK_DEBUG"):
             raise
-        err.print(f"internal error in normcheck ({type(exc).__name__}: {str(exc)[:300]}); please report it with the input "
-                  "that caused it (set NORMCHECK_DEBUG=1 for details)", style="red", markup=False, highlight=False)
+        err.print(f"error[NC-I002]: internal error in normcheck ({type(exc).__name__}: {str(exc)[:300]}); please report "
+                  "it with the input that caused it (set NORMCHECK_DEBUG=1 for details)", style="red", markup=False,
+                  highlight=False)
         return 2
     finally:
         with contextlib.suppress(OSError, ValueError):
@@ -244,6 +247,7 @@ def _load(args: argparse.Namespace, engine: str = "auto") -> tuple[LoadedPack, E
 def cmd_check(args: argparse.Namespace, err: Console) -> int:
     from . import findings
     from .batch import check_files, expand
+    from .report.view import RunView, Words
 
     loaded, engine = _load(args, args.engine)
     check_as_of(args.as_of, loaded)
@@ -256,64 +260,53 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
         return 2
     progress = None
     folder = any(Path(p).is_dir() for p in args.paths)
-    if folder and len(files) > 1 and err.is_terminal:
+    to_screen = not args.output and sys.stdout.isatty()  # the report itself shows the progress then
+    if folder and len(files) > 1 and err.is_terminal and not to_screen:
         from rich.progress import Progress
         progress = Progress(console=err, transient=True)
         task = progress.add_task("checking cases", total=len(files))
         progress.start()
-    try:
+
+    def results() -> Iterator[findings.RecordResult]:
+        """The batch, one record at a time (in the order of the files, with -j too); a file's errors also
+        go to stderr (the report may be a file)."""
         on_done = (lambda _p: progress.advance(task)) if progress else None
         personal = "warning" if args.personal_data == "warn" else "error"
         if args.jobs > 1 and len(files) > 1:
             from .batch import check_files_parallel
 
-            results = list(check_files_parallel(files, args.rules, False if args.engine == "evaluator" else None,
-                                                args.lang, args.jobs, as_of=args.as_of, on_done=on_done,
-                                                personal_data=personal))
+            batch = check_files_parallel(files, args.rules, False if args.engine == "evaluator" else None,
+                                         args.lang, args.jobs, as_of=args.as_of, on_done=on_done,
+                                         personal_data=personal)
         else:
-            results = list(check_files(files, loaded, engine, args.lang, as_of=args.as_of, on_done=on_done,
-                                       personal_data=personal))
+            batch = check_files(files, loaded, engine, args.lang, as_of=args.as_of, on_done=on_done,
+                                personal_data=personal)
+        for r in batch:
+            if args.format != "terminal":
+                for p in r.problems:
+                    if p.severity == "error":
+                        err.print(p.render(), style="red", highlight=False, markup=False)
+            yield r
+
+    run = RunView(results(), findings.receipt(loaded.pack, engine.label, args.lang),
+                  Words(args.lang, loaded.pack.value_labels, loaded.pack.families), show_all=args.all, batch=len(files) > 1)
+    render = renderers.get(args.format)
+    try:
+        if args.output:
+            with open_output(args.output) as fh:
+                render(run, fh)
+        else:
+            render(run, sys.stdout)
+        run.drain()
     finally:
         if progress is not None:
             progress.stop()
-    run = findings.Run(receipt=findings.receipt(loaded.pack, engine.label, args.lang), records=tuple(results))
-    out_text: str | None = None
-    if args.format == "json":
-        out_text = run.model_dump_json(indent=2) + "\n"
-    elif args.format == "markdown":
-        from .report import document
-        out_text = document.markdown(run, args.lang, args.all)
-    elif args.format == "html":
-        from .report import document
-        out_text = document.html_page(run, args.lang, args.all)
-    if out_text is not None:
-        if args.output:
-            write_output(args.output, out_text)
-        else:
-            sys.stdout.write(out_text)
-    else:
-        from .report import terminal
-        if args.output:
-            buf = io.StringIO()
-            terminal.print_run(run, Console(file=buf, width=120, highlight=False), args.lang, args.all)
-            write_output(args.output, buf.getvalue())
-        else:
-            console = Console(highlight=False)
-            if not console.is_terminal:  # a pipe or a file: wide enough that nothing is cut
-                console = Console(highlight=False, width=120)
-            terminal.print_run(run, console, args.lang, args.all)
-    for r in results:
-        for p in r.problems:
-            if p.severity == "error" and args.format != "terminal":
-                err.print(p.render(), style="red", highlight=False, markup=False)
-    if problems or any(r.failed for r in results):
+        run.tally.close()
+    if problems or run.tally.failed:
         return 2
     if args.fail_on == "never":
         return 0
-    from .ir import OUTCOME_RANK
-    threshold = OUTCOME_RANK[args.fail_on]
-    hit = any(OUTCOME_RANK[f.level] >= threshold for r in results for f in r.findings)
-    return 1 if hit else 0
+    return 1 if run.tally.reached(args.fail_on) else 0
 
 
 def cmd_test(args: argparse.Namespace, err: Console) -> int:
@@ -325,7 +318,7 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
 
     paths = args.paths or ([str(Path("cases"))] if Path("cases").is_dir() else [str(cases_dir())] if cases_dir() else [])
     if not paths:
-        raise InputError([Diagnostic("cases", None, None, "no cases folder here; give the case files to test")])
+        raise InputError([Diagnostic("cases", None, None, "no cases folder here; give the case files to test", code="NC-P005")])
     loaded, engine = _load(args)
     files, problems = expand(paths)
     print_diagnostics(problems, err)

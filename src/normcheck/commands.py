@@ -29,7 +29,7 @@ def run(args: argparse.Namespace, err: Console) -> int:
     if args.command == "sweep":
         from .sweep import cmd_sweep
         return cmd_sweep(args, err)
-    raise InputError([Diagnostic("normcheck", None, None, f"unknown command {args.command}")])  # pragma: no cover
+    raise InputError([Diagnostic("normcheck", None, None, f"unknown command {args.command}", code="NC-C001")])  # pragma: no cover
 
 
 def _validity(r: ir.Rule) -> str:
@@ -82,7 +82,7 @@ def rules(args: argparse.Namespace) -> int:
     if args.family and not rows:
         families = [f.id for f in pack.families]
         raise InputError([Diagnostic("--family", None, None, f"no rules in family `{args.family}`",
-                                     hint=did_you_mean(args.family, families) or "families: " + ", ".join(families))])
+                                     hint=did_you_mean(args.family, families) or "families: " + ", ".join(families), code="NC-C001")])
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return 0
@@ -105,7 +105,7 @@ def explain(args: argparse.Namespace) -> int:
     versions = pack.versions(args.rule)
     if not versions:
         raise InputError([Diagnostic(args.rule, None, None, f"no rule `{args.rule}`",
-                                     hint=did_you_mean(args.rule, pack.rule_ids()) or "`normcheck rules` lists them")])
+                                     hint=did_you_mean(args.rule, pack.rule_ids()) or "`normcheck rules` lists them", code="NC-C001")])
     out = Console(highlight=False)
     lang = args.lang
     for r in versions:
@@ -210,7 +210,7 @@ def lint(args: argparse.Namespace, err: Console) -> int:
     pack = loaded.pack
     unused = set(pack.sources) - {c.source for r in pack.rules for c in r.citations}
     for name in sorted(unused):
-        out.print(f"warning: source `{name}` is declared but no rule cites it", style="yellow")
+        out.print(f"warning[NC-R012]: source `{name}` is declared but no rule cites it", style="yellow")
     unverified = [r for r in pack.rules if not r.verified]
     out.print(f"{len(pack.rules)} rules in {len(pack.files)} files, {len(pack.defines)} definitions, "
               f"{len(pack.sources)} sources; {len(unverified)} rules rest partly on unverified pinpoints; "

@@ -1,7 +1,10 @@
-"""Errors a person can act on: file, line, column, the offending line with a caret, what was expected.
+"""Errors a person can act on: file, line, column, the offending line with a caret, what was expected,
+and a stable code saying what kind of problem it is.
 
 Every stage raises `InputError` with one or more `Diagnostic`s instead of letting a library
-exception (Lark, ruamel, pydantic) reach the user as a traceback.
+exception (Lark, ruamel, pydantic) reach the user as a traceback. The code (`NC-R020`, …) is the
+machine-readable kind: tests, the JSON report and a web page tell a typo from a refused YAML bomb
+by the code, never by the wording; `CODES` lists every one and the README documents them.
 """
 
 from __future__ import annotations
@@ -35,6 +38,138 @@ def _escape_char(m: re.Match[str]) -> str:
         return "\\n"
     return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
 
+# Every code normcheck can give, with what it means (the README's table says the same). A code is
+# never reused for another kind of problem; new kinds get new numbers.
+CODES: dict[str, str] = {
+    # Y: the YAML text of a case, policy or vocabulary file
+    "NC-Y001": "not valid YAML (a syntax error)",
+    "NC-Y002": "the file is not UTF-8 text, or holds characters YAML does not allow (a NUL byte, a control character)",
+    "NC-Y003": "YAML anchors and aliases are refused",
+    "NC-Y004": "YAML merge keys (<<) are refused",
+    "NC-Y005": "a key appears twice in the same block",
+    "NC-Y006": "a key is not a plain word",
+    "NC-Y007": "a value is not what it is written as (an impossible date, a number normcheck does not read)",
+    "NC-Y008": "a case file holds more than one YAML document",
+    # L: limits that keep hostile input from exhausting the machine
+    "NC-L001": "the file is too large",
+    "NC-L002": "the document is too large or too deeply nested",
+    "NC-L003": "the sweep grid has too many points",
+    "NC-L004": "a number with too many digits, or an expression nested too deep",
+    "NC-L005": "more problems in a file than are listed (the first ones are shown)",
+    # P: paths
+    "NC-P001": "no such file or folder",
+    "NC-P002": "a folder holds no case files",
+    "NC-P003": "the file cannot be read",
+    "NC-P004": "the rules folder is missing or holds no rule files",
+    "NC-P005": "no cases folder to test",
+    "NC-P006": "the report cannot be written",
+    # F: facts, case files and the vocabulary
+    "NC-F001": "unknown fact",
+    "NC-F002": "unknown key",
+    "NC-F003": "a fact's value is not allowed (type, value list, null)",
+    "NC-F004": "a required key is missing",
+    "NC-F005": "unsupported format version",
+    "NC-F006": "unknown record type",
+    "NC-F007": "a malformed `expect:` block",
+    "NC-F008": "the file is empty or not a mapping of keys to values",
+    "NC-F009": "a fact is stated both in the case and in its policy",
+    "NC-F010": "the policy a case names is missing, broken or not a policy",
+    "NC-F011": "a derived fact contradicts the facts it is computed from",
+    "NC-F012": "another malformed value in a case file",
+    "NC-F013": "the facts lead to a computation the rules cannot carry out (e.g. a date beyond the calendar)",
+    "NC-F014": "a fact stated twice with different values (under `facts:` and at the top of the file)",
+    "NC-F020": "a vocabulary file is malformed",
+    "NC-F021": "a fact is declared twice in the vocabulary",
+    "NC-F022": "a vocabulary fact has an unknown type, no values, or a malformed range or `not_established`",
+    "NC-F023": "`values_of` names no enum or set fact",
+    "NC-F024": "malformed `labels`, `question` or `help` of a vocabulary fact",
+    "NC-F025": "rules/families.yaml is missing or malformed (the norm families and the kinds of record)",
+    # A: anonymisation guard
+    "NC-A001": "a key that names personal data",
+    "NC-A002": "a text that contains an e-mail address",
+    "NC-A003": "a text that contains a phone number",
+    "NC-A004": "a text that contains a citizen service number (BSN)",
+    "NC-A005": "a text that contains a V-number",
+    "NC-A006": "a text that contains a bank account number (IBAN)",
+    "NC-A007": "a text that contains a passport or identity-document number",
+    "NC-A010": "a text that contains a person's name (an honorific, a first and family name)",
+    "NC-A011": "an exact date of birth (warning)",
+    # R: the rule language and its checker
+    "NC-R001": "syntax error in a rule file",
+    "NC-R002": "not a real calendar date in a rule file",
+    "NC-R003": "a rule file is not UTF-8 text",
+    "NC-R010": "a source is declared twice or has no identifier",
+    "NC-R011": "a citation names no source or an unknown one, or has an empty pinpoint",
+    "NC-R012": "a source is declared but never cited (warning)",
+    "NC-R020": "unknown fact or value",
+    "NC-R021": "type error",
+    "NC-R022": "unknown function, or wrong arguments",
+    "NC-R023": "unknown rule, or `RULE fires` where it cannot be used",
+    "NC-R030": "a definition is duplicated, redefines a stated fact, or has the wrong type",
+    "NC-R031": "definitions or rules refer to each other in a circle",
+    "NC-R040": "a rule id or version is duplicated, or its validity is inconsistent",
+    "NC-R041": "a title, message or counter-argument is missing, empty or doubled in a language",
+    "NC-R042": "a missing or unknown level, severity or condition",
+    "NC-R043": "rules in a file that is not a declared norm family, or a rule reading facts its family does not declare",
+    "NC-R050": "a counter-argument without a CONTESTED grade (warning)",
+    "NC-R051": "`is null` on a fact that is never null (warning)",
+    # C: command-line options
+    "NC-C001": "an option names something that does not exist or is malformed",
+    # I: normcheck itself
+    "NC-I001": "internal error: the two engines disagree",
+    "NC-I002": "internal error: normcheck failed",
+    "NC-I003": "the compiled rule-pack cache could not be read or written (warning)",
+}
+
+# Diagnostics raised by the case-file loader (facts/*) before it passes codes itself: their kind,
+# recognised once, here. A new message there without a code gets NC-F012 (another malformed value).
+_UNCODED: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), c) for p, c in (
+    (r"^not valid YAML", "NC-Y001"),
+    (r"not UTF-8|NUL byte|is not allowed in a YAML file", "NC-Y002"),
+    (r"anchors and aliases", "NC-Y003"),
+    (r"merge keys", "NC-Y004"),
+    (r"appears twice in the same block", "NC-Y005"),
+    (r"^a key must be a plain word", "NC-Y006"),
+    (r"one YAML document; this is a second one", "NC-Y008"),
+    (r"^file is too large", "NC-L001"),
+    (r"too large or too deeply nested|nested more than \d+ levels|too deeply nested|has more than [\d,]+ values", "NC-L002"),
+    (r"^this number has [\d,]+ digits", "NC-L004"),
+    (r"^… and [\d,]+ more problems", "NC-L005"),
+    (r"^cannot read the file|^not a regular file", "NC-P003"),
+    (r"^unknown fact", "NC-F001"),
+    (r"^unknown key", "NC-F002"),
+    (r"^the file has no ", "NC-F004"),
+    (r"^unsupported format version|^`normcheck` is the format version", "NC-F005"),
+    (r"^`record_type` is '", "NC-F006"),
+    (r"^(in `expect`|expected outcome)", "NC-F007"),
+    (r"^(the file is empty|a case file must be a mapping|`facts` must be a mapping)", "NC-F008"),
+    (r"both in this case and in the policy", "NC-F009"),
+    (r"^(policy file|the policy `|`policy` |policy `)|not a policy(_instrument| record)|a policy record cannot", "NC-F010"),
+    (r"here but .* at the top of the file$", "NC-F014"),
+    (r"looks like personal data", "NC-A001"),
+    (r"exact date of birth", "NC-A011"),
+    (r"^`[^`]*` (is not a date$|is not a (plain )?number|is written with an exponent)", "NC-Y007"),
+    (r"^`id` must", "NC-F012"),
+    (r"^`[^`]*`(:| (takes|cannot be empty|has an unsupported type|is ))|^item \d+ of `", "NC-F003"),
+))
+
+# What the anonymisation guard found ("this value contains a phone number, …"): the first kind decides.
+_PERSONAL = (("an e-mail", "NC-A002"), ("a phone", "NC-A003"), ("a citizen service number", "NC-A004"),
+             ("a V-number", "NC-A005"), ("a bank account", "NC-A006"), ("a passport", "NC-A007"),
+             ("a person's name", "NC-A010"))
+_CONTAINS = re.compile(r"^this (?:key|value|comment) contains (.*?); case files")
+
+
+def code_of(message: str) -> str:
+    """The code of a diagnostic raised without one (see `_UNCODED`)."""
+    found = _CONTAINS.match(message)
+    if found:
+        return next((code for kind, code in _PERSONAL if found.group(1).startswith(kind)), "NC-A001")
+    for pattern, code in _UNCODED:
+        if pattern.search(message):
+            return code
+    return "NC-F012"
+
 
 @dataclass(frozen=True)
 class Diagnostic:
@@ -49,6 +184,13 @@ class Diagnostic:
     source_line: str | None = None
     severity: Severity = "error"
     width: int = 1
+    code: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.code:
+            object.__setattr__(self, "code", code_of(self.message))
+        elif self.code not in CODES:
+            raise ValueError(f"unknown diagnostic code {self.code}")
 
     def location(self) -> str:
         if self.line is None:
@@ -59,7 +201,7 @@ class Diagnostic:
 
     def render(self) -> str:
         """Plain-text form, the same in a terminal, a log and a test failure (control characters escaped)."""
-        out = [printable(f"{self.location()}: {self.severity}: {self.message}")]
+        out = [printable(f"{self.location()}: {self.severity}[{self.code}]: {self.message}")]
         if self.source_line is not None and self.line is not None:
             gutter = f"{self.line:>5} | "
             text = self.source_line.rstrip("\n").rstrip("\r")

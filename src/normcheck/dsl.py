@@ -351,7 +351,7 @@ def parse(text: str, path: str | Path = "<rules>") -> ast.RuleFile:
     """Parse one rule file; raise `InputError` with a readable diagnostic on a syntax error."""
     path = str(path)
     if len(text) > MAX_RULE_BYTES:
-        raise InputError([Diagnostic(path, None, None, f"rule file is too large (over {MAX_RULE_BYTES:,} characters)")])
+        raise InputError([Diagnostic(path, None, None, f"rule file is too large (over {MAX_RULE_BYTES:,} characters)", code="NC-L001")])
     try:
         tree = _parser().parse(text)
         _bounded(tree, text, path)
@@ -371,6 +371,7 @@ def parse(text: str, path: str | Path = "<rules>") -> ast.RuleFile:
                         expected="a date written YYYY-MM-DD that exists (month 01-12, a day that month has)",
                         source_line=source_line(text, orig.line),
                         width=len(orig.text),
+                        code="NC-R002",
                     )
                 ]
             ) from None
@@ -392,7 +393,7 @@ def _bounded(tree: Tree[Token], text: str, path: str) -> None:
             if node.type in ("INT", "DECIMAL") and sum(c.isdigit() for c in node) > MAX_LITERAL_DIGITS:
                 problems.append(Diagnostic(path, node.line, node.column, f"this number has {sum(c.isdigit() for c in node):,} "
                                            f"digits; a number in a rule has at most {MAX_LITERAL_DIGITS}",
-                                           source_line=source_line(text, node.line), width=min(len(node), 80)))
+                                           source_line=source_line(text, node.line), width=min(len(node), 80), code="NC-L004"))
             continue
         if depth > MAX_NESTING:
             meta = node.meta
@@ -401,7 +402,7 @@ def _bounded(tree: Tree[Token], text: str, path: str) -> None:
             raise InputError([Diagnostic(path, line, col, f"this expression is nested more than {MAX_NESTING} levels deep "
                                          "(each operand of a chain of `and`/`or` counts as a level)",
                                          hint="split it into `define`d parts; a rule a lawyer can read needs far fewer levels",
-                                         source_line=source_line(text, line))])
+                                         source_line=source_line(text, line), code="NC-L004")])
         for child in node.children:
             stack.append((child, depth + 1))
         if len(problems) > 20:
@@ -428,7 +429,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
             expected=_expected_words(exc.expected),
             hint=_keyword_hint(exc.expected, tok) or _hint(exc.expected, tok),
             source_line=source_line(text, line),
-            width=len(str(tok)) if tok.type != "$END" else 1,
+            width=len(str(tok)) if tok.type != "$END" else 1, code="NC-R001",
         )
     if isinstance(exc, UnexpectedCharacters):
         at = exc.pos_in_stream
@@ -446,15 +447,15 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
             path, line, col, f"unexpected character {char!r}",
             expected=_expected_words(exc.allowed or set()),
             hint=hint,
-            source_line=source_line(text, line),
+            source_line=source_line(text, line), code="NC-R001",
         )
     if isinstance(exc, UnexpectedEOF):
         lines = text.splitlines() or [""]
         return Diagnostic(
             path, len(lines), len(lines[-1]) + 1, "the file ends too early",
-            expected=_expected_words(set(exc.expected)), source_line=lines[-1],
+            expected=_expected_words(set(exc.expected)), source_line=lines[-1], code="NC-R001",
         )
-    return Diagnostic(path, line, col, str(exc).splitlines()[0], source_line=source_line(text, line))
+    return Diagnostic(path, line, col, str(exc).splitlines()[0], source_line=source_line(text, line), code="NC-R001")
 
 
 def _keyword_hint(expected: set[str] | frozenset[str], tok: Token) -> str | None:

@@ -45,7 +45,7 @@ class _Reader:
         self.problems: list[Diagnostic] = []
 
     def err(self, line: int | None, message: str, **kw: Any) -> None:
-        self.problems.append(Diagnostic(self.file, line, 1 if line else None, message, **kw))
+        self.problems.append(Diagnostic(self.file, line, 1 if line else None, message, code="NC-F025", **kw))
 
     def names(self, value: Any, line: int, what: str) -> tuple[str, ...]:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
@@ -65,7 +65,7 @@ def load_declarations(path: Path, display: str) -> Declarations:
     """Read rules/families.yaml; every problem is reported at once, with its line."""
     r = _Reader(display)
     if not path.is_file():
-        raise InputError([Diagnostic(display, None, None, "the rules folder has no families.yaml",
+        raise InputError([Diagnostic(display, None, None, "the rules folder has no families.yaml", code="NC-F025",
                                      expected="a file declaring the norm families and the kinds of record "
                                               "(see the bundled rules/families.yaml)")])
     try:
@@ -73,9 +73,9 @@ def load_declarations(path: Path, display: str) -> Declarations:
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError([Diagnostic(display, mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-                                     f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+                                     f"not valid YAML: {getattr(exc, 'problem', exc)}", code="NC-F025")]) from None
     if not isinstance(data, dict):
-        raise InputError([Diagnostic(display, 1, 1, "families.yaml must be a mapping",
+        raise InputError([Diagnostic(display, 1, 1, "families.yaml must be a mapping", code="NC-F025",
                                      expected="the keys " + ", ".join(_KEYS))])
     for key in data:
         if key not in _KEYS:
@@ -149,7 +149,7 @@ def check_against(decl: Declarations, vocabulary: Vocabulary, vocab_files: list[
 
     def err(key: str, message: str, hint: str | None = None) -> None:
         line = decl.line(key)
-        problems.append(Diagnostic(decl.file, line, 1 if line else None, message, hint=hint))
+        problems.append(Diagnostic(decl.file, line, 1 if line else None, message, hint=hint, code="NC-F025"))
 
     claimed: set[str] = set(decl.context)
     for name in decl.context:
@@ -166,7 +166,7 @@ def check_against(decl: Declarations, vocabulary: Vocabulary, vocab_files: list[
                     hint=did_you_mean(name, vocab_files))
     for name in vocab_files:
         if name not in claimed:
-            problems.append(Diagnostic(decl.file, None, None, f"vocabulary file `{name}` belongs to no family",
+            problems.append(Diagnostic(decl.file, None, None, f"vocabulary file `{name}` belongs to no family", code="NC-F025",
                                        hint="name it under a family's `vocabulary:`, or under `context:`"))
     for kind in decl.record_types:
         for fact in kind.evaluation_date:
@@ -176,7 +176,7 @@ def check_against(decl: Declarations, vocabulary: Vocabulary, vocab_files: list[
                     hint=did_you_mean(fact, [n for n, s in vocabulary.facts.items() if s.kind == "date"]))
     spec = vocabulary.get("record_type")
     if spec is not None and set(spec.values or ()) != {t.id for t in decl.record_types}:
-        problems.append(Diagnostic(spec.file, spec.line, 1, "the values of `record_type` differ from the record types "
+        problems.append(Diagnostic(spec.file, spec.line, 1, code="NC-F025", message="the values of `record_type` differ from the record types "
                                    f"declared in {decl.file}: {', '.join(sorted(spec.values or ()))} vs "
                                    f"{', '.join(t.id for t in decl.record_types)}"))
     return problems

@@ -2,7 +2,8 @@
 Dutch or English with the case's values filled in, the pinpoint sources, the facts (and the
 chain of definitions) that decided each result, and the ranked facts still to collect.
 
-This is also the documented, versioned JSON schema of `normcheck --format json` (SCHEMA_VERSION).
+These records are the documented, versioned JSON schema of `normcheck --format json` (SCHEMA_VERSION,
+docs/output-schema.json; a test keeps the two in step).
 """
 
 from __future__ import annotations
@@ -10,75 +11,23 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Annotated, Any, Literal, get_type_hints
 
 from . import __version__, ir
 from .diagnostics import Diagnostic
 from .engine import CaseRun
-from .engine.evaluate import RuleResult
+from .engine.evaluate import Env, RuleResult, Val
 from .values import UNKNOWN, display, to_json
+from .wording import long_date, quiet_message
 
-SCHEMA_VERSION = "1.1"
+# 1.1: findings[].judged_on, judged_on_basis, law_applied, later_case_law
+# 1.2: problems[].code, findings[].not_established, summary, reasons *_not_established, record_type,
+#      sources[].court and date, decided_by[].doc
+SCHEMA_VERSION = "1.2"
 Lang = ir.Lang
 Outcome = ir.Outcome
-
-# Why a rule did not fire, in words (machine reason -> text).
-REASONS = {
-    "en": {"not_in_force": "not in force on the evaluation date", "out_of_scope": "outside the rule's scope",
-           "no_facts": "the record states none of this rule's facts", "exception_holds": "an exception applies",
-           "record_type": "this kind of record is outside the rule's norm family",
-           "scope_not_mentioned": "the record says nothing about what this rule concerns",
-           "condition_false": "none of the conditions for a finding holds",
-           "condition_false_scope_unknown": "none of the conditions for a finding holds",
-           "event_date_unknown": "the date of the event is unknown and the versions of the law in force around it give different results"},
-    "nl": {"not_in_force": "niet van kracht op de peildatum", "out_of_scope": "buiten de reikwijdte van de regel",
-           "no_facts": "het dossier vermeldt geen van de feiten van deze regel", "exception_holds": "er geldt een uitzondering",
-           "record_type": "dit soort dossier valt buiten de normfamilie van de regel",
-           "scope_not_mentioned": "het dossier zegt niets over waar deze regel over gaat",
-           "condition_false": "geen van de voorwaarden voor een bevinding doet zich voor",
-           "condition_false_scope_unknown": "geen van de voorwaarden voor een bevinding doet zich voor",
-           "event_date_unknown": "de datum van de gebeurtenis is onbekend en de versies van het recht rond die datum geven verschillende uitkomsten"},
-}
-
-
-
-
-def explain_quiet(res: RuleResult, lang: str) -> str:
-    """The message of a rule that did not fire: the rule's own message would read as if it had."""
-    nl = lang == "nl"
-    if res.reason == "event_date_unknown":
-        missing = ", ".join(sorted(res.missing))
-        return (f"Nog niet te beoordelen: welke versie van het recht geldt hangt af van de datum van de gebeurtenis "
-                f"({res.judged_basis}), en de versies geven verschillende uitkomsten; nodig: {missing}." if nl else
-                f"Cannot be decided yet: which version of the law applies depends on the date of the event "
-                f"({res.judged_basis}), and the versions give different results; needed: {missing}.")
-    if res.outcome == "INSUFFICIENT_DATA":
-        missing = ", ".join(sorted(res.missing)) or ("onbekende feiten" if nl else "unknown facts")
-        return (f"Nog niet te beoordelen: {missing} kan de uitkomst bepalen." if nl
-                else f"Cannot be decided yet: {missing} could decide it.")
-    why = REASONS.get(lang, REASONS["en"]).get(res.reason, res.reason)
-    if res.outcome == "OK":
-        return f"Geen probleem gevonden: {why}." if nl else f"No problem found: {why}."
-    if res.reason == "not_in_force" and res.judged_on is not None and res.judged_basis != "evaluation_date":
-        on = long_date(res.judged_on, lang)
-        return (f"Niet van toepassing: deze regel gold niet op {on}, de datum van de gebeurtenis ({res.judged_basis})."
-                if nl else f"Not applicable: this rule was not in force on {on}, the date of the event ({res.judged_basis}).")
-    return f"Niet van toepassing: {why}." if nl else f"Not applicable: {why}."
-
-
-_MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december"),
-}
-
-
-def long_date(d: dt.date, lang: str) -> str:
-    """A date as a court writes it: 12 April 2024 / 12 april 2024."""
-    return f"{d.day} {_MONTHS.get(lang, _MONTHS['en'])[d.month - 1]} {d.year}"
-
 
 def law_applied(res: RuleResult, lang: str) -> str | None:
     """Which version of the law the finding applied, and the date that chose it (design §5, law-time
@@ -220,11 +169,20 @@ class Finding(_Model):
     rule_message: Annotated[str, Describe("what the rule says when it fires, with this case's values")]
     counter_argument: str | None = None  # only on a CONTESTED finding: other grades have no opposing reading
     note: str | None = None
-    reason: Annotated[ir.Reason, Describe("why the rule gave this result (machine-readable; `message` words it)")]
+    reason: Annotated[str, Describe(
+        "why the rule gave this result (machine-readable; `message` words it): fires | not_in_force | record_type | "
+        "no_facts | out_of_scope | scope_not_mentioned | scope_not_established (out of scope only on a value meaning "
+        "\"never established\") | exception_holds | condition_unknown | scope_unknown | condition_false (its conditions "
+        "were evaluated and are false) | condition_false_not_established (false only on a value meaning \"never "
+        "established\", e.g. not_assessed) | condition_false_scope_unknown (false, but the record does not establish "
+        "that the rule applies) | event_date_unknown")]
     sources: tuple[SourceRef, ...]
     pinpoints_verified: bool
     decided_by: tuple[DecidingFact, ...]
     missing_facts: Annotated[tuple[str, ...], Describe("unknown facts that could decide or change this result")]
+    not_established: Annotated[tuple[str, ...], Describe(
+        "facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did "
+        "not fire: it was not assessed on them, so this is not \"no problem found\"")] = ()
     exceptions: tuple[ExceptionCheck, ...] = ()
     judged_on: Annotated[str | None, Describe("the date whose law was applied: the date of the event the rule governs (or the "
                                               "evaluation date for a rule that names none); null when unknown")] = None
@@ -247,6 +205,7 @@ class Problem(_Model):
     line: int | None
     column: int | None
     severity: Literal["error", "warning"]
+    code: str  # the kind of problem, stable across versions (NC-Y001 …; README, "Error codes")
     message: str
     expected: str | None = None
     hint: str | None = None
@@ -254,13 +213,13 @@ class Problem(_Model):
 
     @classmethod
     def of(cls, d: Diagnostic) -> Problem:
-        return cls(file=d.file, line=d.line, column=d.column, severity=d.severity, message=d.message,
+        return cls(file=d.file, line=d.line, column=d.column, severity=d.severity, code=d.code, message=d.message,
                    expected=d.expected, hint=d.hint, source_line=d.source_line)
 
     def render(self) -> str:
         """The same text as the diagnostic it came from: position, message, the line with a caret."""
         return Diagnostic(self.file, self.line, self.column, self.message, expected=self.expected, hint=self.hint,
-                          source_line=self.source_line, severity=self.severity).render()
+                          source_line=self.source_line, severity=self.severity, code=self.code).render()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -292,10 +251,46 @@ class Receipt(_Model):
 
 
 @dataclass(frozen=True, kw_only=True)
+class LevelCounts(_Model):
+    BREACH: int = 0
+    RISK: int = 0
+    CONTESTED: int = 0
+    INSUFFICIENT_DATA: int = 0
+    OK: int = 0
+    NOT_APPLICABLE: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class SummaryRow(_Model):
+    id: str | None
+    file: str
+    highest: Annotated[Outcome | None, Describe("the highest level among its findings (null: the file has errors)")]
+    counts: Annotated[LevelCounts, Describe("how many of its findings have each level")]
+    errors: Annotated[int, Describe("how many errors its file has (then it has no findings)")]
+
+
+@dataclass(frozen=True, kw_only=True)
+class FactAcrossRecords(_Model):
+    fact: str
+    records: Annotated[int, Describe("how many records this fact could decide or change a finding of")]
+    weight: Annotated[int, Describe("the sum of its weights in those records (see facts_to_collect)")]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Summary(_Model):
+    records: int
+    failed: Annotated[int, Describe("records whose file has errors")]
+    by_highest: Annotated[LevelCounts, Describe("how many records have each level as their highest")]
+    rows: Annotated[tuple[SummaryRow, ...], Describe("one row per record, in the order of `records`")]
+    facts_to_collect: Annotated[tuple[FactAcrossRecords, ...], Describe("across the run, most records first")]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Run(_Model):
     normcheck: str = SCHEMA_VERSION
     receipt: Receipt
     records: tuple[RecordResult, ...]
+    summary: Summary
 
 
 # ---- building findings ------------------------------------------------------------------------
@@ -349,23 +344,91 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
     sources = tuple(_source_ref(c, pack.sources[c.source]) for c in rule.citations)
     counter = rule.text("counters", lang)
     note = rule.text("notes", lang)
+    reason, open_facts = _why_not(res, run, pack)
     return Finding(
         rule=rule.id, version=rule.version, family=rule.family, level=res.outcome,
         severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,
         title=render(rule.text("titles", lang), run, lang, pack),
-        message=render(rule.text("messages", lang), run, lang, pack) if res.fired else explain_quiet(res, lang),
+        message=(render(rule.text("messages", lang), run, lang, pack) if res.fired
+                 else quiet_message(res.outcome, reason, lang, res.missing, _stated(open_facts, run, pack, lang),
+                                    judged_on=res.judged_on, judged_basis=res.judged_basis)),
         rule_message=render(rule.text("messages", lang), run, lang, pack),
         counter_argument=render(counter, run, lang, pack) if counter and res.outcome == "CONTESTED" else None,
         note=render(note, run, lang, pack) if note else None,
-        reason=res.reason, sources=sources, pinpoints_verified=rule.verified,
+        reason=reason, sources=sources, pinpoints_verified=rule.verified,
         decided_by=tuple(_deciding(n, run, pack, origins, lang) for n in sorted(res.decided) if not _constant(n, pack)),
-        missing_facts=tuple(sorted(res.missing)),
+        missing_facts=tuple(sorted(res.missing)), not_established=open_facts,
         exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status) for e in res.exceptions),
         judged_on=res.judged_on.isoformat() if res.judged_on else None,
         judged_on_basis=res.judged_basis or None,
         law_applied=law_applied(res, lang),
         later_case_law=later_case_law(res, pack, lang),
     )
+
+
+def _why_not(res: RuleResult, run: CaseRun, pack: ir.RulePack) -> tuple[str, tuple[str, ...]]:
+    """'No problem found' only when the rule's conditions were evaluated and are false. A condition that
+    fails only on a value meaning "never established" (reception `not_assessed`, so "reception verified"
+    is false) was not assessed; nor was a rule whose scope the record leaves open. Such results get their
+    own reason, and the facts the record does not establish."""
+    rule = res.rule
+    if res.reason == "condition_false_scope_unknown":
+        assert rule.applies is not None
+        return res.reason, _collectable(_evaluate(rule.applies, run.env).missing, pack)
+    if res.reason not in ("condition_false", "out_of_scope"):
+        return res.reason, ()
+    opened = {n for n in res.decided if _value_of(run, n) in pack.not_established.get(n, ())}
+    if not opened:
+        return res.reason, ()
+    # The same conditions with those values taken as unknown: does the verdict still stand?
+    env = run.env.ev.new_env({k: v for k, v in run.env.facts.items() if k not in opened}, run.env.as_of, run.env.stated)
+    nodes = [g.expr for g in rule.grades] if res.reason == "condition_false" else [rule.applies]
+    missing: set[str] = set()
+    for node in nodes:
+        if node is not None:
+            v = _evaluate(node, env)
+            if v.value is UNKNOWN:
+                missing |= v.missing & opened
+    if not missing:
+        return res.reason, ()
+    reason = "condition_false_not_established" if res.reason == "condition_false" else "scope_not_established"
+    return reason, tuple(sorted(missing))
+
+
+def _evaluate(node: ir.Node, env: Env) -> Val:
+    """One expression of the rules on a case, by the engine's evaluator (its compiled closures)."""
+    return env.ev.eval_node(node, env)
+
+
+def _value_of(run: CaseRun, name: str) -> Any:
+    value = run.env.facts.get(name, UNKNOWN)
+    return value if isinstance(value, str) else None
+
+
+def _stated(names: tuple[str, ...], run: CaseRun, pack: ir.RulePack, lang: str) -> list[str]:
+    """Facts in a 'not established' message: with the value the record gives, where it gives one."""
+    out = []
+    for name in names:
+        value = run.env.facts.get(name, UNKNOWN)
+        out.append(name if value is UNKNOWN else
+                   f"{name}: {display(value, lang, pack.value_labels.get(name, {}).get(lang))}")
+    return out
+
+
+def _collectable(names: Iterable[str], pack: ir.RulePack) -> tuple[str, ...]:
+    """Facts a person can collect: vocabulary facts (stated or derived), not a computed fact whose
+    inputs are listed too."""
+    keep = {n for n in names if n in pack.fact_types and not _internal(n, pack)}
+    for name in list(keep):
+        d = pack.define(name)
+        if d is not None and any(dep in keep for dep in _inputs(d, pack)):
+            keep.discard(name)
+    return tuple(sorted(keep))
+
+
+def _internal(name: str, pack: ir.RulePack) -> bool:
+    d = pack.define(name)
+    return d is not None and not d.in_vocabulary
 
 
 def _inputs(d: ir.Define, pack: ir.RulePack) -> set[str]:
@@ -411,12 +474,13 @@ def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> Re
         o = origins.get(m.name)
         problems.append(Problem(
             file=o.file if o else record.file, line=o.line if o else None, column=o.column if o else None, severity="error",
+            code="NC-F011",
             message=f"`{m.name}` is stated as {display(m.given)} but the other facts give {display(m.computed)}",
             expected=f"a value consistent with its definition: {m.name} = {m.definition}",
             hint="correct one of the facts, or leave the derived fact out and let normcheck compute it",
             source_line=o.source_line if o else None))
     for d in run.disagreements:
-        problems.append(Problem(file=record.file, line=None, column=None, severity="error",
+        problems.append(Problem(file=record.file, line=None, column=None, severity="error", code="NC-I001",
                                 message=f"internal error, please report: the two engines disagree: {d}"))
     if any(p.severity == "error" for p in problems):
         findings = ()  # contradictory facts: no finding is built on them (fix the input first)

@@ -70,8 +70,12 @@ ANY = Type("any")
 
 @dataclass(frozen=True)
 class Node:
+    """Where it was written (file, line, column) rides along for messages; it never affects equality."""
+
     text: str = field(default="", compare=False, kw_only=True)
     line: int = field(default=0, compare=False, kw_only=True)
+    column: int = field(default=0, compare=False, kw_only=True)
+    file: str = field(default="", compare=False, kw_only=True)
 
     def children(self) -> tuple[Node, ...]:
         """The sub-expressions, in the order they are written."""
@@ -326,7 +330,7 @@ def _thaw(value: Any) -> Any:
     return value
 
 
-_MAPPINGS = ("sources", "fact_types", "value_labels")
+_MAPPINGS = ("sources", "fact_types", "value_labels", "not_established")
 
 
 @dataclass(frozen=True)
@@ -342,6 +346,8 @@ class RulePack:
     families: tuple[Family, ...]  # in report order
     value_labels: Mapping[str, Mapping[str, Mapping[str, str]]] = field(
         default_factory=lambda: MappingProxyType({}))  # fact -> lang -> value -> words
+    not_established: Mapping[str, frozenset[str]] = field(
+        default_factory=lambda: MappingProxyType({}))  # fact -> values meaning "never established"
     _defines: Mapping[str, Define] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

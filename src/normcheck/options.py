@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .diagnostics import Diagnostic, InputError
 
@@ -21,14 +21,14 @@ def check_output_path(output: str | None, inputs: Sequence[Path]) -> None:
     if output is None:
         return
     if not output.strip():
-        raise InputError([Diagnostic("-o", None, None, "an empty output file name")])
+        raise InputError([Diagnostic("-o", None, None, "an empty output file name", code="NC-C001")])
     out = Path(output)
     if out.is_dir():
         raise InputError([Diagnostic(output, None, None, "-o names a folder; give a file name for the report",
-                                     hint=f"e.g. -o {out / 'report.md'}")])
+                                     hint=f"e.g. -o {out / 'report.md'}", code="NC-C001")])
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
-        raise InputError([Diagnostic(output, None, None, f"cannot write the report: the folder {parent} does not exist")])
+        raise InputError([Diagnostic(output, None, None, f"cannot write the report: the folder {parent} does not exist", code="NC-C001")])
     if out.exists():
         try:
             target = out.stat()
@@ -37,17 +37,28 @@ def check_output_path(output: str | None, inputs: Sequence[Path]) -> None:
             same = False
         if same:
             raise InputError([Diagnostic(output, None, None, "-o names one of the input files; normcheck never overwrites its input",
-                                         hint="write the report to a new file, e.g. report.md")])
+                                         hint="write the report to a new file, e.g. report.md", code="NC-C001")])
         if out.suffix.lower() in PROTECTED_SUFFIXES:
             raise InputError([Diagnostic(output, None, None, f"-o names an existing {out.suffix} file (a case, policy or rule "
-                                         "file?); normcheck does not overwrite it", hint="write the report to a new file, e.g. report.md")])
+                                         "file?); normcheck does not overwrite it", hint="write the report to a new file, e.g. report.md",
+                                             code="NC-C001")])
 
 
 def write_output(output: str, text: str) -> None:
     try:
         Path(output).write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InputError([Diagnostic(output, None, None, f"cannot write the report: {exc.strerror or exc}")]) from None
+        raise InputError([Diagnostic(output, None, None, f"cannot write the report: {exc.strerror or exc}",
+                                     code="NC-P006")]) from None
+
+
+def open_output(output: str) -> TextIO:
+    """The report file, opened for a report written as the batch runs (a failure is an input error)."""
+    try:
+        return open(output, "w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise InputError([Diagnostic(output, None, None, f"cannot write the report: {exc.strerror or exc}",
+                                     code="NC-P006")]) from None
 
 
 def check_as_of(as_of: dt.date | None, loaded: Any) -> None:
@@ -57,4 +68,4 @@ def check_as_of(as_of: dt.date | None, loaded: Any) -> None:
     lo, hi = loaded.vocabulary.date_range
     if not lo <= as_of <= hi:
         raise InputError([Diagnostic("--as-of", None, None, f"{as_of.isoformat()} is outside the dates normcheck evaluates",
-                                     expected=f"a date from {lo.isoformat()} to {hi.isoformat()}")])
+                                     expected=f"a date from {lo.isoformat()} to {hi.isoformat()}", code="NC-C001")])

@@ -10,6 +10,7 @@ re-checks the rules when nothing changed.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +22,8 @@ from .families import FILE_NAME as FAMILIES_FILE
 from .families import check_against, load_declarations
 from .resources import grammar_path, rules_dir
 from .vocabulary import Vocabulary, load_vocabulary
+
+log = logging.getLogger("normcheck")
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,10 @@ def load_pack(directory: str | None = None) -> LoadedPack:
     root = Path(directory) if directory else rules_dir()
     if not root.is_dir():
         raise InputError([Diagnostic(str(root), None, None, "rules folder not found",
-                                     expected="a folder with *.norm rule files and vocabulary/*.yaml")])
+                                     expected="a folder with *.norm rule files and vocabulary/*.yaml", code="NC-P004")])
     rule_files, vocab_files = _files(root)
     if not rule_files:
-        raise InputError([Diagnostic(str(root), None, None, "no *.norm rule files in this folder")])
+        raise InputError([Diagnostic(str(root), None, None, "no *.norm rule files in this folder", code="NC-P004")])
     families_file = root / FAMILIES_FILE
     digest = _digest(rule_files, vocab_files, families_file)
     cache = _cache_dir()
@@ -84,10 +87,13 @@ def load_pack(directory: str | None = None) -> LoadedPack:
     if cached is not None:
         from . import packcache
 
-        hit = packcache.read(cached, key, lambda name: shown.get(name, name))
+        hit = packcache.read(cached, key, lambda name: shown.get(name, name),
+                             on_error=lambda why: _cache_warning(cached, "read", why))
         if (isinstance(hit, tuple) and len(hit) == 3 and isinstance(hit[0], ir.RulePack) and hit[0].digest == digest
                 and isinstance(hit[1], Vocabulary)):
             return LoadedPack(hit[0], hit[1], tuple(hit[2]))
+        if hit is not None:
+            _cache_warning(cached, "read", "it holds another rule pack")
     from . import dsl  # the parser and the checker are needed only when the pack is not cached
     from .check import check, fact_type
 
@@ -126,15 +132,25 @@ def load_pack(directory: str | None = None) -> LoadedPack:
                 break
     pack = ir.RulePack(sources=sources, defines=defines, rules=rules, fact_types=fact_types, digest=digest,
                        files=tuple(p.name for p in rule_files), families=declarations.families,
-                       value_labels=value_labels)
+                       value_labels=value_labels,
+                       not_established={name: frozenset(spec.not_established)
+                                        for name, spec in vocabulary.facts.items() if spec.not_established})
     loaded = LoadedPack(pack, vocabulary, tuple(warnings))
     if cached is not None:
         from . import packcache
 
         as_files = {**{_display(p): n for n, p in zip(shown, pack_files)},
                     **{str(p): n for n, p in zip(shown, pack_files)}}
-        packcache.write(cached, key, (loaded.pack, loaded.vocabulary, loaded.warnings), as_files)
+        packcache.write(cached, key, (loaded.pack, loaded.vocabulary, loaded.warnings), as_files,
+                        on_error=lambda why: _cache_warning(cached, "written", why))
     return loaded
+
+
+def _cache_warning(path: Path, verb: str, why: str) -> None:
+    """A cache failure costs time, not correctness: say so on stderr (logging's default), and go on."""
+    log.warning(Diagnostic(str(path), None, None, f"the compiled rule pack could not be {verb} ({why}); "
+                           "the rules were checked afresh", severity="warning", code="NC-I003",
+                           hint="set NORMCHECK_CACHE to a writable folder, or NORMCHECK_NO_CACHE=1").render())
 
 
 def _read_rules(path: Path) -> str:
@@ -145,16 +161,16 @@ def _read_rules(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError([Diagnostic(shown, None, None, f"cannot read the rule file: {exc.strerror or exc}")]) from None
+        raise InputError([Diagnostic(shown, None, None, f"cannot read the rule file: {exc.strerror or exc}", code="NC-P003")]) from None
     if len(raw) > MAX_RULE_BYTES:
-        raise InputError([Diagnostic(shown, None, None, f"rule file is too large ({len(raw):,} bytes)")])
+        raise InputError([Diagnostic(shown, None, None, f"rule file is too large ({len(raw):,} bytes)", code="NC-L001")])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace")) + 1
         raise InputError([Diagnostic(shown, line, col, f"the rule file is not UTF-8 text (byte 0x{raw[exc.start]:02X})",
-                                     hint="save it as UTF-8")]) from None
+                                     hint="save it as UTF-8", code="NC-R003")]) from None
 
 
 def _display(path: Path) -> str:

@@ -140,21 +140,28 @@ def trusted(path: Path) -> bool:
     return geteuid is None or st.st_uid == geteuid()
 
 
-def read(path: Path, key: str, show: Callable[[str], str]) -> Any:
-    """The cached object under `key`, or None when there is none that can be trusted."""
+def read(path: Path, key: str, show: Callable[[str], str], on_error: Callable[[str], None] = lambda why: None) -> Any:
+    """The cached object under `key`, or None when there is none that can be trusted. A cache file that
+    exists but is refused is reported through `on_error` (it costs a rebuild: worth a warning)."""
+    if not path.exists():
+        return None
     if not trusted(path):
+        on_error("the file is not a regular file owned and writable by this user only")
         return None
     try:
         doc = json.loads(path.read_bytes())
         if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("key") != key:
+            on_error("it was written by another version of normcheck")
             return None
         return decode(doc.get("pack"), show)
-    except (CacheRejected, ValueError, TypeError, RecursionError, UnicodeDecodeError, OSError):
+    except (CacheRejected, ValueError, TypeError, RecursionError, UnicodeDecodeError, OSError) as exc:
+        on_error(f"{type(exc).__name__}: {str(exc)[:120]}")
         return None
 
 
-def write(path: Path, key: str, obj: Any, files: Mapping[str, str]) -> None:
-    """Write atomically, readable and writable by this user only; a failure leaves no cache."""
+def write(path: Path, key: str, obj: Any, files: Mapping[str, str], on_error: Callable[[str], None] = lambda why: None) -> None:
+    """Write atomically, readable and writable by this user only; a failure leaves no cache (and is
+    reported through `on_error`)."""
     try:
         text = json.dumps({"format": FORMAT, "key": key, "pack": encode(obj, files)}, separators=(",", ":"))
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -163,5 +170,7 @@ def write(path: Path, key: str, obj: Any, files: Mapping[str, str]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
-    except (OSError, TypeError):
-        pass
+    except OSError as exc:
+        on_error(exc.strerror or str(exc))
+    except TypeError as exc:
+        on_error(str(exc))

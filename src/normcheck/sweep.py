@@ -35,7 +35,8 @@ from .facts import load_record
 from .facts.model import fact_validator
 from .options import check_as_of, check_output_path, write_output
 from .pack import load_pack
-from .report.labels import COLOURS, t
+from .report.renderers.terminal import COLOURS
+from .wording import t
 
 MAX_POINTS = 2_000_000
 SYMBOL = {"BREACH": "█", "RISK": "▓", "CONTESTED": "▒", "INSUFFICIENT_DATA": "?", "OK": "·", "NOT_APPLICABLE": " "}
@@ -76,60 +77,64 @@ class Sweep:
 def parse_axis(text: str, loaded: Any) -> Axis:
     """`FACT=A..B[:STEP]` for a whole-number fact, within the fact's declared range."""
     if "=" not in text or ".." not in text:
-        raise InputError([Diagnostic("--vary", None, None, f"`{text}` is not FACT=A..B[:STEP]", expected="e.g. age_at_application_months=0..215")])
+        raise InputError([Diagnostic("--vary", None, None, f"`{text}` is not FACT=A..B[:STEP]", expected="e.g. age_at_application_months=0..215",
+            code="NC-C001")])
     fact, rng = text.split("=", 1)
     spec = loaded.vocabulary.get(fact)
     if spec is None or spec.kind != "int":
         hint = did_you_mean(fact, [n for n, s in loaded.vocabulary.facts.items() if s.kind == "int"])
-        raise InputError([Diagnostic("--vary", None, None, f"`{fact}` is not a whole-number fact", hint=hint)])
+        raise InputError([Diagnostic("--vary", None, None, f"`{fact}` is not a whole-number fact", hint=hint, code="NC-C001")])
     step = 1
     if ":" in rng:
         rng, step_text = rng.split(":", 1)
         if not re.fullmatch(r"[0-9]{1,9}", step_text.strip()):
             raise InputError([Diagnostic("--vary", None, None, f"`{text}`: the step `{step_text}` is not a whole number",
-                                         expected="a positive whole number after the colon, e.g. 0..215:12")])
+                                         expected="a positive whole number after the colon, e.g. 0..215:12", code="NC-C001")])
         step = int(step_text)
     m = re.fullmatch(r"\s*(-?[0-9]{1,15})\s*\.\.\s*(-?[0-9]{1,15})\s*", rng)
     if m is None:
         raise InputError([Diagnostic("--vary", None, None, f"`{text}`: the range must be whole numbers A..B",
-                                     expected="e.g. 0..215")])
+                                     expected="e.g. 0..215", code="NC-C001")])
     lo, hi = int(m.group(1)), int(m.group(2))
     if hi < lo or step < 1:
-        raise InputError([Diagnostic("--vary", None, None, f"`{text}`: empty range (A must not exceed B, the step must be at least 1)")])
+        raise InputError([Diagnostic("--vary", None, None, f"`{text}`: empty range (A must not exceed B, the step must be at least 1)",
+            code="NC-C001")])
     for end in (lo, hi):
         why = spec.out_of_range(end)
         if why is not None:
-            raise InputError([Diagnostic("--vary", None, None, f"`{text}`: {fact} = {end} is {why}")])
+            raise InputError([Diagnostic("--vary", None, None, f"`{text}`: {fact} = {end} is {why}", code="NC-C001")])
     if (hi - lo) // step + 1 > MAX_POINTS:
-        raise InputError([Diagnostic("--vary", None, None, f"`{text}` has too many points (at most {MAX_POINTS:,}); use a larger :STEP")])
+        raise InputError([Diagnostic("--vary", None, None, f"`{text}` has too many points (at most {MAX_POINTS:,}); use a larger :STEP",
+            code="NC-L003")])
     return Axis(fact, tuple(range(lo, hi + 1, step)))
 
 
 def parse_set(text: str, loaded: Any) -> tuple[str, Any]:
     if "=" not in text:
-        raise InputError([Diagnostic("--set", None, None, f"`{text}` is not FACT=VALUE")])
+        raise InputError([Diagnostic("--set", None, None, f"`{text}` is not FACT=VALUE", code="NC-C001")])
     fact, raw = text.split("=", 1)
     spec = loaded.vocabulary.get(fact)
     if spec is None:
-        raise InputError([Diagnostic("--set", None, None, f"unknown fact `{fact}`", hint=did_you_mean(fact, loaded.vocabulary.names()))])
+        raise InputError([Diagnostic("--set", None, None, f"unknown fact `{fact}`", hint=did_you_mean(fact, loaded.vocabulary.names()),
+            code="NC-C001")])
     from .facts import yamlio
 
     if len(raw) > 10_000 or "\n" in raw:
-        raise InputError([Diagnostic("--set", None, None, f"the value of `{fact}` must be one line of at most 10,000 characters")])
+        raise InputError([Diagnostic("--set", None, None, f"the value of `{fact}` must be one line of at most 10,000 characters", code="NC-C001")])
     try:
         value = yamlio.load(f"v: {raw}", "--set").data
     except InputError as exc:
         raise InputError([Diagnostic("--set", None, None, f"`{fact}={_short(raw)}`: {exc.diagnostics[0].message}",
-                                     hint=exc.diagnostics[0].hint)]) from None
+                                     hint=exc.diagnostics[0].hint, code="NC-C001")]) from None
     if not isinstance(value, dict) or "v" not in value:
-        raise InputError([Diagnostic("--set", None, None, f"`{_short(text)}` is not FACT=VALUE")])
+        raise InputError([Diagnostic("--set", None, None, f"`{_short(text)}` is not FACT=VALUE", code="NC-C001")])
     value = value["v"]
     if spec.kind == "set" and isinstance(value, str):
         value = [v.strip() for v in value.split(",") if v.strip()]
     try:
         return fact, fact_validator(spec)(value)
     except Exception as exc:  # pydantic's error carries the plain message
-        raise InputError([Diagnostic("--set", None, None, str(exc))]) from None
+        raise InputError([Diagnostic("--set", None, None, str(exc), code="NC-C001")]) from None
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -139,7 +144,7 @@ def _short(text: str, limit: int = 60) -> str:
 def _policy_grid(args: argparse.Namespace, loaded: Any, policy_path: str, axes: tuple[Axis, ...],
                  wanted: list[str]) -> tuple[dict[str, np.ndarray], Any]:
     if not policy_path.strip() or not Path(policy_path).is_file():
-        raise InputError([Diagnostic(policy_path or "''", None, None, "no such policy file")])
+        raise InputError([Diagnostic(policy_path or "''", None, None, "no such policy file", code="NC-P001")])
     policy = load_record(Path(policy_path), loaded.vocabulary, display=policy_path,
                          personal_data="warning" if getattr(args, "personal_data", "error") == "warn" else "error")
     base = {k: v for k, v in policy.facts.items() if k != "record_type"}
@@ -160,17 +165,18 @@ def run_sweep(args: argparse.Namespace, policy_path: str | None = None) -> Sweep
     check_output_path(args.output, [Path(p) for p in (args.policy, getattr(args, "against", None)) if p])
     axes = tuple(parse_axis(v, loaded) for v in args.vary)
     if not axes:
-        raise InputError([Diagnostic("--vary", None, None, "give at least one --vary FACT=A..B")])
+        raise InputError([Diagnostic("--vary", None, None, "give at least one --vary FACT=A..B", code="NC-C001")])
     total = 1
     for a in axes:
         total *= len(a.values)
     if total > MAX_POINTS:
-        raise InputError([Diagnostic("--vary", None, None, f"{total:,} points is too many (at most {MAX_POINTS:,}); use a :STEP")])
+        raise InputError([Diagnostic("--vary", None, None, f"{total:,} points is too many (at most {MAX_POINTS:,}); use a :STEP", code="NC-L003")])
     pack = loaded.pack
     wanted = list(dict.fromkeys(args.rule)) if args.rule else pack.rule_ids()
     unknown = [r for r in wanted if r not in pack.rule_ids()]
     if unknown:
-        raise InputError([Diagnostic("--rule", None, None, f"unknown rule `{unknown[0]}`", hint=did_you_mean(unknown[0], pack.rule_ids()))])
+        raise InputError([Diagnostic("--rule", None, None, f"unknown rule `{unknown[0]}`", hint=did_you_mean(unknown[0], pack.rule_ids()),
+            code="NC-C001")])
     path = policy_path or args.policy
     outcomes, policy = _policy_grid(args, loaded, path, axes, wanted)
     # keep the rules that do something somewhere on the grid

@@ -14,7 +14,7 @@ from pathlib import Path
 from .diagnostics import did_you_mean
 from .facts.model import Expectation
 from .findings import Finding, RecordResult
-from .report.terminal import fact_line, source_line
+from .report.view import Words, finding_view
 
 
 @dataclass(frozen=True)
@@ -48,14 +48,15 @@ class Pin:
         act = _lines(self.actual.level, self.actual.severity if self.expected.severity else None,
                      self.actual.missing_facts if self.expected.missing else ())
         diff = "\n".join(unified_diff(exp, act, "expected (pinned in the case file)", "actual (the rules now)", lineterm="", n=3))
-        a = self.actual
-        why = [f"  {a.rule} — {a.title}", f"  {a.message}", f"  reason: {a.reason}"]
-        why += [f"  source: {source_line(s, 'en')}" for s in a.sources]
-        why += [f"  decided by: {fact_line(d, 'en')}" for d in a.decided_by]
-        if a.missing_facts:
-            why.append("  missing facts: " + ", ".join(a.missing_facts))
-        for e in a.exceptions:
-            why.append(f"  exception: unless {e.condition} — {e.status}")
+        v = finding_view(self.actual, Words("en"))  # the report's own wording, every section in full
+        why = [f"  {v.rule} — {v.title}", f"  {v.message}", f"  {v.label}; reason: {v.finding.reason}"]
+        for s in v.sections:
+            if s.style == "emphasis":
+                why += [f"  {i.text}" for i in s.items]
+            elif s.style == "inline":
+                why.append(f"  {s.label}: {s.text}")
+            else:
+                why += [f"  {s.label}: {i.text}" for i in s.items]
         if self.expected.note:
             why.append(f"  pinned because: {self.expected.note}")
         return f"{head}\n{diff}\n" + "\n".join(why)

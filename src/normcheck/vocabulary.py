@@ -44,6 +44,9 @@ class FactSpec:
     range: tuple[Any, Any] | None = None  # (lowest, highest) value a case may state, for numbers and dates
     question: tuple[tuple[str, str], ...] = ()  # (lang, question) for a form asking for this fact
     help: tuple[tuple[str, str], ...] = ()  # (lang, help text) where the vocabulary gives one per language
+    # Values that say the fact was never established (e.g. `not_assessed`): a rule that fails only on such
+    # a value was not assessed, and a report must not call that "no problem found".
+    not_established: tuple[str, ...] = ()
 
     def label(self, value: str, lang: str) -> str | None:
         """How a report or a form in `lang` words `value` (None: the vocabulary gives no wording)."""
@@ -135,19 +138,20 @@ def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = 
         try:
             blob = path.read_bytes()
             if len(blob) > MAX_VOCABULARY_BYTES:
-                problems.append(Diagnostic(name, None, None, f"vocabulary file is too large (over {MAX_VOCABULARY_BYTES:,} bytes)"))
+                problems.append(Diagnostic(name, None, None, f"vocabulary file is too large (over {MAX_VOCABULARY_BYTES:,} bytes)", code="NC-L001"))
                 continue
             data = yaml.load(blob.decode("utf-8"))
         except YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problems.append(Diagnostic(name, mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-                                       f"vocabulary file is not valid YAML: {getattr(exc, 'problem', exc)}"))
+                                       f"vocabulary file is not valid YAML: {getattr(exc, 'problem', exc)}", code="NC-Y001"))
             continue
         except (UnicodeDecodeError, OSError, RecursionError, ValueError) as exc:
-            problems.append(Diagnostic(name, None, None, f"cannot read the vocabulary file ({type(exc).__name__}: {str(exc)[:200]})"))
+            problems.append(Diagnostic(name, None, None, f"cannot read the vocabulary file ({type(exc).__name__}: {str(exc)[:200]})",
+                                       code="NC-F020"))
             continue
         if not isinstance(data, dict) or not isinstance(data.get("facts"), dict):
-            problems.append(Diagnostic(name, 1, 1, "a vocabulary file needs `family:` and `facts:`"))
+            problems.append(Diagnostic(name, 1, 1, "a vocabulary file needs `family:` and `facts:`", code="NC-F020"))
             continue
         family = str(data.get("family", path.stem))
         families.append(family)
@@ -159,7 +163,7 @@ def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = 
                     where = getattr(data, "lc", None)  # ruamel's line and column of each key
                     line = where.key("limits")[0] + 1 if where is not None else 1
                     problems.append(Diagnostic(name, line, 1, f"`limits.{kind}` must be [lowest, highest] "
-                                               "for int, decimal or date"))
+                                               "for int, decimal or date", code="NC-F020"))
                 else:
                     declared[str(kind)] = parsed
         for item in data.get("public_names") or ():
@@ -167,14 +171,14 @@ def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = 
         for fact, spec in data["facts"].items():
             line = data["facts"].lc.key(fact)[0] + 1
             if not isinstance(spec, dict):
-                problems.append(Diagnostic(name, line, 1, f"fact `{fact}` must be a mapping with `type:`"))
+                problems.append(Diagnostic(name, line, 1, f"fact `{fact}` must be a mapping with `type:`", code="NC-F020"))
                 continue
             if fact in facts:
-                problems.append(Diagnostic(name, line, 1, f"fact `{fact}` is declared twice (also in {facts[fact].file})"))
+                problems.append(Diagnostic(name, line, 1, f"fact `{fact}` is declared twice (also in {facts[fact].file})", code="NC-F021"))
                 continue
             kind = str(spec.get("type", ""))
             if kind not in KINDS:
-                problems.append(Diagnostic(name, line, 1, f"fact `{fact}` has unknown type `{kind}`", expected=one_of(KINDS)))
+                problems.append(Diagnostic(name, line, 1, f"fact `{fact}` has unknown type `{kind}`", expected=one_of(KINDS), code="NC-F022"))
                 continue
             values: tuple[str, ...] | None = None
             raw = spec.get("values")
@@ -184,11 +188,11 @@ def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = 
                 elif isinstance(raw, list):
                     values = tuple(str(v) for v in raw)
                     if "unknown" in values:
-                        problems.append(Diagnostic(name, line, 1, f"`unknown` is implied for every enum; remove it from `{fact}`"))
+                        problems.append(Diagnostic(name, line, 1, f"`unknown` is implied for every enum; remove it from `{fact}`", code="NC-F022"))
                 elif "values_of" in spec:
                     pending_refs.append((fact, str(spec["values_of"]), name, line))
                 elif kind == "enum":
-                    problems.append(Diagnostic(name, line, 1, f"enum fact `{fact}` needs `values:`"))
+                    problems.append(Diagnostic(name, line, 1, f"enum fact `{fact}` needs `values:`", code="NC-F022"))
             facts[fact] = FactSpec(
                 name=fact, kind=kind, family=family, values=values,
                 nullable=bool(spec.get("nullable", False)), derived=bool(spec.get("derived", False)),
@@ -196,13 +200,14 @@ def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = 
                 labels=_labels(spec.get("labels"), values, name, line, fact, problems),
                 question=_texts(spec.get("question"), name, line, f"`question` of `{fact}`", problems),
                 help=_texts(spec.get("help"), name, line, f"`help` of `{fact}`", problems),
+                not_established=_not_established(spec.get("not_established"), values, name, line, fact, problems),
             )
             if "range" in spec:
                 ranges.append((fact, spec["range"], name, line))
     for fact, ref, file, line in pending_refs:
         target = facts.get(ref)
         if target is None or target.values is None:
-            problems.append(Diagnostic(file, line, 1, f"`values_of: {ref}` names no enum or set fact", hint=did_you_mean(ref, facts)))
+            problems.append(Diagnostic(file, line, 1, f"`values_of: {ref}` names no enum or set fact", hint=did_you_mean(ref, facts), code="NC-F023"))
             continue
         old = facts[fact]
         facts[fact] = replace(old, values=target.values, labels=old.labels or target.labels)
@@ -212,7 +217,8 @@ def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = 
         kind = facts[fact].kind
         parsed = _range(value, kind)
         if parsed is None:
-            problems.append(Diagnostic(file, line, 1, f"`range` of `{fact}` must be [lowest, highest] for an int, decimal or date fact"))
+            problems.append(Diagnostic(file, line, 1, f"`range` of `{fact}` must be [lowest, highest] for an int, decimal or date fact",
+                code="NC-F022"))
         else:
             explicit[fact] = parsed
     for fact, spec in list(facts.items()):
@@ -248,7 +254,8 @@ def _texts(raw: Any, file: str, line: int, what: str, problems: list[Diagnostic]
     if isinstance(raw, str):
         return (("en", raw),)
     if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
-        problems.append(Diagnostic(file, line, 1, f"{what} must map a language to a text, e.g. {{en: \"…\", nl: \"…\"}}"))
+        problems.append(Diagnostic(file, line, 1, f"{what} must map a language to a text, e.g. {{en: \"…\", nl: \"…\"}}",
+                                   code="NC-F024"))
         return ()
     return tuple(sorted((str(k), str(v)) for k, v in raw.items()))
 
@@ -259,16 +266,32 @@ def _labels(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact
     if raw is None:
         return ()
     if not isinstance(raw, dict):
-        problems.append(Diagnostic(file, line, 1, f"`labels` of `{fact}` must map a language to value: wording"))
+        problems.append(Diagnostic(file, line, 1, f"`labels` of `{fact}` must map a language to value: wording", code="NC-F024"))
         return ()
     out = []
     for lang, mapping in raw.items():
         if not isinstance(mapping, dict):
-            problems.append(Diagnostic(file, line, 1, f"`labels.{lang}` of `{fact}` must map values to wording"))
+            problems.append(Diagnostic(file, line, 1, f"`labels.{lang}` of `{fact}` must map values to wording", code="NC-F024"))
             continue
         for value in mapping:
             if values is not None and str(value) not in values:
                 problems.append(Diagnostic(file, line, 1, f"`labels.{lang}` of `{fact}` names unknown value `{value}`",
-                                           hint=did_you_mean(str(value), values)))
+                                           hint=did_you_mean(str(value), values), code="NC-F024"))
         out.append((str(lang), tuple(sorted((str(k), str(v)) for k, v in mapping.items()))))
     return tuple(sorted(out))
+
+
+def _not_established(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact: str,
+                     problems: list[Diagnostic]) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or values is None:
+        problems.append(Diagnostic(file, line, 1, f"`not_established` of `{fact}` must list some of its values",
+                                   code="NC-F022"))
+        return ()
+    out = tuple(str(v) for v in raw)
+    for v in out:
+        if v not in values:
+            problems.append(Diagnostic(file, line, 1, f"`not_established` of `{fact}` names unknown value `{v}`",
+                                       hint=did_you_mean(v, values), code="NC-F022"))
+    return out

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -398,9 +398,73 @@ _LOCALES = ("nl_NL", "nl_BE", "en_US", "en_GB", "en_IE", "de_DE", "fr_FR", "fr_D
             "en_IN", "id_ID", "pt_PT", "pt_BR")
 
 
+def _cached_names(kind: str, build: Callable[[], frozenset[str]]) -> frozenset[str]:
+    """A name list read back from the cache folder: importing Faker's providers costs about a second
+    (Faker's package start-up scans every locale), which every one-case run would otherwise pay.
+
+    The list is stored as JSON (data only, never code) under a key of Faker's version and this
+    module's source, read only when this user owns the file and nobody else can write it; any
+    failure rebuilds it from Faker and is logged, never fatal."""
+    import hashlib
+    import importlib.util
+    import json
+    import logging
+    import os
+    from pathlib import Path
+
+    from .. import packcache
+    from ..diagnostics import Diagnostic
+    from ..pack import _cache_dir
+
+    folder = _cache_dir()
+    if folder is None:
+        return build()
+    # Faker's installed copy, found without importing it (importing it is what the cache avoids)
+    spec = importlib.util.find_spec("faker")
+    try:
+        st = os.stat(spec.origin) if spec and spec.origin else None
+    except OSError:
+        st = None
+    faker_id = f"{spec.origin}:{st.st_size}:{st.st_mtime_ns}" if spec and st else "none"
+    key = f"{kind}:{faker_id}:{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}"
+    path = folder / f"namelist-{kind}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+
+    def warn(verb: str) -> Callable[[str], None]:
+        return lambda why: logging.getLogger("normcheck").warning(Diagnostic(
+            str(path), None, None, f"the cached list of {kind} could not be {verb} ({why}); it was built afresh",
+            severity="warning", code="NC-I003", hint="set NORMCHECK_CACHE to a writable folder, or NORMCHECK_NO_CACHE=1").render())
+
+    if path.exists():
+        try:
+            if not packcache.trusted(path):
+                raise ValueError("the file is not a regular file owned and writable by this user only")
+            doc = json.loads(path.read_bytes())
+            if isinstance(doc, dict) and doc.get("key") == key and isinstance(doc.get("names"), list) \
+                    and all(isinstance(n, str) for n in doc["names"]):
+                return frozenset(doc["names"])
+            raise ValueError("it was written for another list")
+        except (ValueError, OSError, RecursionError) as exc:
+            warn("read")(str(exc)[:120])
+    names = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"key": key, "names": sorted(names)}, fh)
+        os.replace(tmp, path)
+    except OSError as exc:
+        warn("written")(exc.strerror or str(exc))
+    return names
+
+
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
     """First names in Latin script, from Faker's person providers (a well-kept list), plus common transliterations."""
+    return _cached_names("first-names", _build_first_names)
+
+
+def _build_first_names() -> frozenset[str]:
     import importlib
 
     names: set[str] = set(_SUPPLEMENT)
@@ -558,6 +622,10 @@ _MONTHS = frozenset("jan feb mar apr may mei jun jul aug sep okt oct nov dec".sp
 @lru_cache(maxsize=1)
 def last_names() -> frozenset[str]:
     """Family names (lower case, each part of four letters or more), from Faker's person providers."""
+    return _cached_names("family-names", _build_last_names)
+
+
+def _build_last_names() -> frozenset[str]:
     import importlib
 
     names: set[str] = set()

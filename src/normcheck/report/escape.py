@@ -25,12 +25,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..diagnostics import printable
-from ..findings import DecidingFact, FactToCollect, Finding, Problem, RecordResult
+from ..findings import DecidingFact, ExceptionCheck, FactToCollect, Finding, Problem, RecordResult
 
 _MD_SPECIAL = re.compile(r"([\\`<>\[\]|])")
 
 # Fields that the Markdown renderer puts inside `code spans`.
-_CODE_FIELDS = {(RecordResult, "file"), (Problem, "file"), (FactToCollect, "fact"), (Finding, "missing_facts")}
+_CODE_FIELDS = {(RecordResult, "file"), (Problem, "file"), (FactToCollect, "fact"), (Finding, "missing_facts"),
+                (ExceptionCheck, "condition")}
 
 
 def terminal_text(text: str) -> str:

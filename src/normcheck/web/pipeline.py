@@ -1,29 +1,52 @@
 """The one place where the page calls the stages below it: case text → record (the same YAML
 hardening, anonymisation guard and model as a case file) → engine run → findings → report.
 
-Everything the page shows or offers for download about findings comes from the report layer
-through `report_formats` and `report_fragment`; when that layer offers a registry of renderers,
-these two functions are where the page switches to it.
+Everything the page shows or offers for download about findings comes from the report layer's
+renderers (`report.renderers`, by name) through `report_formats` and `report_fragment`.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import findings
+from .. import findings, ir
 from ..batch import evaluate_record
 from ..diagnostics import Diagnostic, InputError
 from ..engine import Engine
 from ..facts import Record, load_record_text, yamlio
 from ..pack import LoadedPack, load_pack
-from ..report import document
+from ..report import renderers
+from ..report.view import RunView, Words
 from ..resources import cases_dir
 from .form import CaseForm, build_form
+
+
+@dataclass(frozen=True)
+class Report:
+    """A checked case as the report layer takes it: its result and the receipt of the run."""
+
+    receipt: findings.Receipt
+    records: tuple[findings.RecordResult, ...]
+    value_labels: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    families: tuple[ir.Family, ...] = ()  # the pack's, in report order
+
+
+def render(name: str, run: Report, lang: str) -> str:
+    """`run` in the format `name` of the report layer, as text."""
+    view = RunView(iter(run.records), run.receipt, Words(lang, run.value_labels, run.families))
+    out = io.StringIO()
+    try:
+        renderers.get(name)(view, out)
+        view.drain()
+    finally:
+        view.tally.close()
+    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -34,23 +57,23 @@ class Format:
     label: str
     extension: str
     media_type: str
-    render: Callable[[findings.Run, str], str | bytes]  # bytes for a binary format such as .docx
+    render: Callable[[Report, str], str | bytes]  # bytes for a binary format such as .docx
 
 
 def report_formats() -> tuple[Format, ...]:
     """Every format the report layer renders a run in (the page offers a download for each)."""
     return (
-        Format("json", "JSON", "json", "application/json", lambda run, lang: run.model_dump_json(indent=2) + "\n"),
-        Format("markdown", "Markdown", "md", "text/markdown; charset=utf-8", document.markdown),
-        Format("html", "HTML", "html", "text/html; charset=utf-8", document.html_page),
+        Format("json", "JSON", "json", "application/json", lambda run, lang: render("json", run, lang)),
+        Format("markdown", "Markdown", "md", "text/markdown; charset=utf-8", lambda run, lang: render("markdown", run, lang)),
+        Format("html", "HTML", "html", "text/html; charset=utf-8", lambda run, lang: render("html", run, lang)),
     )
 
 
-def report_fragment(run: findings.Run, lang: str) -> str:
+def report_fragment(run: Report, lang: str) -> str:
     """The HTML report of a run, as the body of the standalone page the report layer writes (its
     inline style is left out: the page's own stylesheet styles the same classes), its headings one
     level down under the page's own."""
-    page = document.html_page(run, lang)
+    page = render("html", run, lang)
     body = page.split("<body>", 1)[1].rsplit("</body>", 1)[0]
     return re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", body)
 
@@ -66,7 +89,7 @@ class Checked:
 
     text: str
     record: Record | None = None
-    run: findings.Run | None = None
+    run: Report | None = None
     problems: list[Diagnostic] = field(default_factory=list)  # errors refuse the case; warnings are shown
 
     @property
@@ -101,7 +124,8 @@ class Pipeline:
             out.problems = errors + out.problems
             return out
         out.record = record
-        out.run = findings.Run(receipt=findings.receipt(self.loaded.pack, self.engine.label, lang), records=(result,))
+        out.run = Report(findings.receipt(self.loaded.pack, self.engine.label, lang), (result,),
+                         self.loaded.pack.value_labels, self.loaded.pack.families)
         return out
 
     def read_upload(self, raw: bytes, display: str) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
@@ -109,7 +133,7 @@ class Pipeline:
         model); its plain data when it passes, else the problems."""
         if len(raw) > yamlio.MAX_BYTES:
             return None, [Diagnostic(display, None, None, f"file is too large ({len(raw):,} bytes; a case file stays "
-                                                          f"under {yamlio.MAX_BYTES:,})")]
+                                                          f"under {yamlio.MAX_BYTES:,})", code="NC-L001")]
         try:
             text = yamlio.decode(raw, display)  # UTF-8 (or UTF-16/32 with a BOM); else an error with line and column
         except InputError as exc:
@@ -128,13 +152,13 @@ class Pipeline:
 def _strict(d: Diagnostic) -> Diagnostic:
     if is_name_warning(d):
         return Diagnostic(d.file, d.line, d.column, d.message, expected=d.expected, hint=d.hint,
-                          source_line=d.source_line, severity="error", width=d.width)
+                          source_line=d.source_line, severity="error", width=d.width, code=d.code)
     return d
 
 
 def _diagnostic(p: findings.Problem) -> Diagnostic:
     return Diagnostic(p.file, p.line, p.column, p.message, expected=p.expected, hint=p.hint,
-                      source_line=p.source_line, severity=p.severity)
+                      source_line=p.source_line, severity=p.severity, code=p.code)
 
 
 def policies_dir() -> Path | None:

@@ -22,7 +22,7 @@ def bind(host: str, port: int) -> socket.socket:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise InputError([Diagnostic("--host", None, None, f"cannot use host {host!r}: {exc.strerror}")]) from None
+        raise InputError([Diagnostic("--host", None, None, f"cannot use host {host!r}: {exc.strerror}", code="NC-C001")]) from None
     family, _type, _proto, _name, address = infos[0]
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -31,7 +31,7 @@ def bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise InputError([Diagnostic("--port", None, None, f"cannot listen on {host}:{port}: {exc.strerror}",
-                                     hint="another program uses this port: choose another with --port, or --port 0")]) from None
+                                     hint="another program uses this port: choose another with --port, or --port 0", code="NC-C001")]) from None
     sock.listen(64)
     sock.set_inheritable(True)
     return sock
@@ -49,7 +49,8 @@ def serve(args: argparse.Namespace, err: Console) -> int:
         raise InputError([Diagnostic("--host", None, None,
                                      f"{host} is not a loopback address: the page would be reachable from other machines",
                                      expected="127.0.0.1, localhost or ::1",
-                                     hint="add --allow-remote to do this anyway (case data then crosses the network unencrypted)")])
+                                     hint="add --allow-remote to do this anyway (case data then crosses the network unencrypted)",
+                                     code="NC-C001")])
     import uvicorn  # imported here: the other commands never need it
 
     from .app import create_app

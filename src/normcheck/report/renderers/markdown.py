@@ -1,0 +1,94 @@
+"""`--format markdown`: a report to paste into an appeal or a memo. Lays out `report.view`."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from ..escape import markdown_code, markdown_text, safe_record
+from ..view import FindingView, Item, RecordView, RunView, Section, SummaryView
+
+
+def _item(i: Item) -> str:
+    return f"`{i.text}`" if i.code else i.text
+
+
+def _section(s: Section, quiet: bool) -> list[str]:
+    if s.style == "inline":
+        return [f"**{s.label}:** " + ", ".join(_item(i) for i in s.items)]
+    if s.style in ("each", "emphasis"):
+        lines = [f"**{s.label}:** {_item(i)}" if s.style == "each" else f"*{i.text}*" for i in s.items]
+        return [x for line in lines for x in (line, "")][:-1]  # a paragraph each
+    if quiet and s.key == "decided_by":
+        return [f"- {_item(i)}" for i in s.items]
+    return [f"**{s.label}**", ""] + [f"- {_item(i)}" for i in s.items]
+
+
+def finding(v: FindingView) -> list[str]:
+    if v.quiet:
+        out = [f"#### {v.rule} — {v.title}", "", f"*{v.reason}*", ""]
+        for s in v.sections:
+            out += _section(s, True) + [""]
+        return out
+    sev = f" ({v.severity_name}: {v.severity_label})" if v.severity_label else ""
+    out = [f"#### {v.rule} — {v.title}{sev}", "", v.message]
+    for s in v.sections:
+        out += [""] + _section(s, False)
+    return out + [""]
+
+
+def record(r: RecordView) -> list[str]:
+    out = [f"## {r.heading}", ""]
+    for m in r.meta:
+        out.append(f"- {m.label}: `{m.value}`" if m.key == "file" else f"- {m.label}: {m.value}")
+    out.append("")
+    if r.problems:
+        out += [f"### {r.problems_label}", ""]
+        for p in r.problems:
+            out.append(f"- **{p.severity} {p.code}** `{p.where}`: {p.message}" + (f" — expected: {p.expected}" if p.expected else ""))
+        out.append("")
+    for g in r.groups:
+        out += [f"### {g.label} ({len(g.findings)})", ""]
+        for v in g.findings:
+            out += finding(v)
+    if r.others or r.unconcerned:
+        out += [f"### {r.others_label}", "", f"| {r.others_columns[0]} | {r.others_columns[1]} |", "|---|---|"]
+        out += [f"| {v.rule} | {v.label}: {v.reason} |" for v in r.others]
+        out += [f"| {fam} ({n}) | {r.unconcerned_label} |" for fam, n in r.unconcerned]
+        out.append("")
+        for v in r.noted:
+            out += finding(v)
+    if r.collect:
+        out += [f"### {r.collect_label}", "", "| " + " | ".join(r.collect_columns) + " |", "|---|---|---|"]
+        out += [f"| {i} | `{c.fact}` | {', '.join(c.could_change)} |" for i, c in enumerate(r.collect, 1)]
+        out.append("")
+    return out
+
+
+def summary(s: SummaryView) -> list[str]:
+    return [f"## {s.label} ({s.records})", "", "| " + " | ".join(s.columns) + " |",
+            "|" + "---|" * len(s.columns)]
+
+
+def render(run: RunView, out: TextIO) -> None:
+    out.write("\n".join([f"# {run.title}", ""]) + "\n")
+    run.inert = lambda r: safe_record(r, "markdown")  # text from the case file is never markup
+    for r in run.records:
+        out.write("\n".join(record(r)) + "\n")
+    if run.batch:
+        s = run.summary()
+        out.write("\n".join(summary(s)) + "\n")
+        for row in s.rows:
+            cells = [markdown_text(row.id or "?"), f"`{markdown_code(row.file)}`", row.highest]
+            cells += [str(n) for n in row.counts] + [str(row.errors)]
+            out.write("| " + " | ".join(cells) + " |\n")
+        out.write("\n")
+        if s.facts:
+            lines = [f"### {s.facts_label}", "", "| " + " | ".join(s.facts_columns) + " |", "|---|---|---|"]
+            lines += [f"| {i} | `{f.fact}` | {f.records} |" for i, f in enumerate(s.facts, 1)]
+            out.write("\n".join(lines) + "\n\n")
+    rc = run.receipt
+    out.write("\n".join([
+        f"## {rc.label}", "",
+        f"- normcheck {rc.normcheck_version}, {rc.schema_label} {rc.schema_version}",
+        f"- {rc.rule_pack_label}: sha256 `{rc.sha256}` ({', '.join(rc.rule_files)})",
+        f"- {rc.engine_label}: {rc.engine}", f"- {rc.python}", ""]))

@@ -1,0 +1,154 @@
+"""The terminal report (rich): one panel per record, findings grouped by level and coloured, then the
+batch summary and the receipt. Lays out `report.view`; every word comes from there."""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import TextIO
+
+from rich.console import Console, Group, RenderableType
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ...diagnostics import printable
+from ..escape import safe_record
+from ..view import GROUPS, FindingView, RecordView, RunView, Section, SummaryRowView, SummaryView
+
+COLOURS = {"BREACH": "bold red", "RISK": "dark_orange", "CONTESTED": "magenta", "INSUFFICIENT_DATA": "yellow",
+           "OK": "green", "NOT_ESTABLISHED": "cyan", "NOT_APPLICABLE": "dim"}
+_LABEL_STYLE = {"missing": "bold yellow"}
+_ROWS_PER_TABLE = 20  # the summary is printed in slices, so a batch of 100,000 never builds one huge table
+
+
+def console_for(out: TextIO) -> Console:
+    """A terminal gets its own width and colours; a pipe or a file 120 columns, so nothing is cut."""
+    tty = out.isatty() if hasattr(out, "isatty") else False
+    return Console(file=out, highlight=False, width=None if tty else 120)
+
+
+def render(run: RunView, out: TextIO) -> None:
+    console = console_for(out)
+    run.inert = lambda r: safe_record(r, "terminal")  # text from the case file never drives the terminal
+    for record in run.records:
+        console.print(record_panel(record, run.show_all))
+    if run.batch:
+        print_summary(run.summary(), console)
+    rc = run.receipt
+    console.print(Text(
+        f"{rc.label}: normcheck {rc.normcheck_version} · {rc.rule_pack_label} sha256:{rc.sha256[:16]} "
+        f"({len(rc.rule_files)} {rc.files_label}) · {rc.engine_label}: {rc.engine} · {rc.python}", style="dim"))
+
+
+def _section(s: Section, indent: str) -> list[RenderableType]:
+    label_style = _LABEL_STYLE.get(s.key, "bold")
+    if s.style == "inline":
+        return [Text.assemble((f"{indent}{s.label}: ", label_style), s.text)]
+    if s.style == "each":
+        return [Text(f"{indent}{s.label}: {i.text}", style="dim") for i in s.items]
+    if s.style == "emphasis":
+        return [Text(f"{indent}{i.text}", style="italic") for i in s.items]
+    lines: list[RenderableType] = [Text(f"{indent}{s.label}:", style=label_style)]
+    lines += [Text(f"{indent}  - {i.text}", style="italic" if i.unverified else "") for i in s.items]
+    return lines
+
+
+def _quiet(v: FindingView) -> Group:
+    """OK / not established / not applicable: why not, on one line, then what decided it."""
+    parts: list[RenderableType] = [Text.assemble((f"● {v.rule}", f"bold {COLOURS[v.group]}"), "  ", (v.title, "bold"),
+                                         (f" — {v.reason}", "dim"))]
+    for s in v.sections:
+        if s.key == "decided_by":
+            parts.append(Text("     " + "; ".join(i.text for i in s.items), style="dim"))
+        else:
+            parts += _section(s, "     ")
+    return Group(*parts)
+
+
+def _finding(v: FindingView, show_all: bool) -> Group:
+    if v.quiet:
+        return _quiet(v)
+    colour = COLOURS[v.group]
+    sev = f" [{v.severity_label}]" if v.severity_label else ""
+    head = Text.assemble((f"● {v.rule}", f"bold {colour}"), (sev, colour), "  ", (v.title, "bold"))
+    missing = v.section("missing")
+    if v.level == "INSUFFICIENT_DATA" and not show_all and missing is not None:
+        return Group(head, *_section(missing, "   "))  # compact: what to collect; --all shows the rest
+    parts: list[RenderableType] = [head, Text("   " + v.message)]
+    for s in v.sections:
+        parts += _section(s, "   ")
+    return Group(*parts)
+
+
+def record_panel(r: RecordView, show_all: bool = False) -> Panel:
+    head = [f"{r.heading} · {r.meta[0].value}"] + [f"{m.label} {m.value}" for m in r.meta[1:]]
+    items: list[RenderableType] = [Text(" · ".join(head), style="bold")]  # inside the panel: a long title would be cut
+    for p in r.problems:
+        items.append(Text(p.text, style="bold red" if p.severity == "error" else "yellow"))
+    for g in r.groups:
+        items.append(Text(f"\n{g.label} ({len(g.findings)})", style=f"bold {COLOURS[g.key]} underline"))
+        items += [_finding(v, show_all) for v in g.findings]
+    if r.others or r.unconcerned:
+        parts: list[str] = []
+        by_group: dict[str, list[FindingView]] = {}
+        for v in r.others:
+            by_group.setdefault(v.group, []).append(v)
+        parts += [f"{views[0].label}: " + ", ".join(v.rule for v in views)
+                  for g in GROUPS if (views := by_group.get(g))]
+        if r.unconcerned:
+            parts.append(r.unconcerned_label + ": " + ", ".join(f"{fam} ({n})" for fam, n in r.unconcerned))
+        items.append(Text(f"\n{r.others_label}: " + "; ".join(parts), style="dim"))
+        items += [_quiet(v) for v in r.noted]
+    if r.collect:
+        table = Table(title=r.collect_label, title_justify="left", show_edge=False, expand=False)
+        table.add_column(r.collect_columns[0], justify="right")
+        table.add_column(r.collect_columns[1], overflow="fold")
+        table.add_column(r.collect_columns[2], overflow="fold")
+        for i, c in enumerate(r.collect, 1):
+            table.add_row(str(i), c.fact, ", ".join(c.could_change))
+        items.append(Text(""))
+        items.append(table)
+    return Panel(Group(*items), title=escape(r.id), title_align="left", border_style="red" if r.failed else "blue")
+
+
+def print_summary(s: SummaryView, console: Console) -> None:
+    """One row per record (highest level, count per level), then the facts to collect across the batch. The
+    file and the error count are left out here (each panel above shows them; the other formats have them),
+    so the row fits a terminal."""
+    width = max([len(s.columns[0])] + [len(row.name) for row in s.rows])  # a first pass: the slices line up
+    high = max([len(s.columns[2])] + [len(row.highest) for row in s.rows])
+    rows = iter(s.rows)
+    first = True
+    while True:
+        chunk: list[SummaryRowView] = list(islice(rows, _ROWS_PER_TABLE))
+        if not chunk and not first:
+            break
+        table = Table(title=f"{s.label} ({s.records})" if first else None, title_justify="left", box=None,
+                      show_header=first, header_style="bold", expand=False, pad_edge=False)
+        table.add_column(s.columns[0], min_width=min(width, 32), max_width=32, overflow="fold")
+        table.add_column(s.columns[2], min_width=min(high, 20), max_width=20, overflow="fold")
+        for col in s.columns[3:-1]:
+            fit = max(len(word) for word in col.split())  # a long header wraps between its words
+            table.add_column(col, justify="right", min_width=fit, max_width=fit)
+        for row in chunk:
+            style = COLOURS[row.highest_level] if row.highest_level else "red"
+            table.add_row(printable(row.name), Text(row.highest, style=style), *(str(n) for n in row.counts))
+        if first:
+            console.print(Text(""))
+        console.print(table)
+        first = False
+        if len(chunk) < _ROWS_PER_TABLE:
+            break
+    if s.facts:
+        _facts_table(s, console)
+
+
+def _facts_table(s: SummaryView, console: Console) -> None:
+    table = Table(title=s.facts_label, title_justify="left", show_edge=False, expand=False)
+    table.add_column(s.facts_columns[0], justify="right")
+    table.add_column(s.facts_columns[1], overflow="fold")
+    table.add_column(s.facts_columns[2], justify="right")
+    for i, f in enumerate(s.facts, 1):
+        table.add_row(str(i), f.fact, str(f.records))
+    console.print(Text(""), table)

@@ -1,0 +1,92 @@
+"""Run-level totals over a stream of records, in memory that does not grow with the batch: a few
+counters, the facts to collect across the batch (bounded by the vocabulary), and one small row per
+record written to a temporary file and read back for the summary at the end."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .. import ir
+from ..findings import FactAcrossRecords, LevelCounts, RecordResult, SummaryRow
+
+_INDEX = {level: i for i, level in enumerate(ir.OUTCOMES)}
+
+
+@dataclass(frozen=True)
+class SummaryRowData:
+    id: str | None
+    file: str
+    highest: ir.Outcome | None  # None: the file has errors (no findings)
+    counts: tuple[int, ...]  # per level, in ir.OUTCOMES order
+    errors: int
+
+    def model(self) -> SummaryRow:
+        return SummaryRow(id=self.id, file=self.file, highest=self.highest,
+                          counts=LevelCounts(**dict(zip(ir.OUTCOMES, self.counts))), errors=self.errors)
+
+
+@dataclass(frozen=True)
+class FactRow:
+    fact: str
+    records: int  # how many records it could decide or change a finding of
+    weight: int
+
+    def model(self) -> FactAcrossRecords:
+        return FactAcrossRecords(fact=self.fact, records=self.records, weight=self.weight)
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.records = 0
+        self.failed = 0
+        self.by_highest = [0] * len(ir.OUTCOMES)
+        self._facts: dict[str, list[int]] = {}
+        # the rows, on disk, for as long as the run lasts (closed by `close`)
+        self._spool = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="\n")  # noqa: SIM115
+
+    def add(self, r: RecordResult) -> SummaryRowData:
+        counts = [0] * len(ir.OUTCOMES)
+        for f in r.findings:
+            counts[_INDEX[f.level]] += 1
+        highest = max((lv for lv in ir.OUTCOMES if counts[_INDEX[lv]]), key=ir.OUTCOME_RANK.__getitem__, default=None)
+        self.records += 1
+        self.failed += r.failed
+        if highest is not None:
+            self.by_highest[_INDEX[highest]] += 1
+        for c in r.facts_to_collect:
+            entry = self._facts.setdefault(c.fact, [0, 0])
+            entry[0] += 1
+            entry[1] += c.weight
+        errors = sum(p.severity == "error" for p in r.problems)
+        self._spool.write(json.dumps([r.id, r.file, highest, counts, errors], ensure_ascii=False) + "\n")
+        return SummaryRowData(r.id, r.file, highest, tuple(counts), errors)
+
+    def rows(self) -> Iterator[SummaryRowData]:
+        """One row per record, in the order they were added, read back from the spool."""
+        self._spool.flush()
+        self._spool.seek(0)
+        try:
+            for line in self._spool:
+                rid, file, highest, counts, errors = json.loads(line)
+                yield SummaryRowData(rid, file, highest, tuple(counts), errors)
+        finally:
+            self._spool.seek(0, 2)
+
+    def facts(self) -> tuple[FactRow, ...]:
+        """Facts to collect across the batch: those that could decide the most records first."""
+        ranked = sorted(self._facts.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
+        return tuple(FactRow(name, n, weight) for name, (n, weight) in ranked)
+
+    def highest_counts(self) -> LevelCounts:
+        return LevelCounts(**dict(zip(ir.OUTCOMES, self.by_highest)))
+
+    def reached(self, level: ir.Outcome) -> bool:
+        """Has any record a finding at or above `level`?"""
+        threshold = ir.OUTCOME_RANK[level]
+        return any(n and ir.OUTCOME_RANK[lv] >= threshold for lv, n in zip(ir.OUTCOMES, self.by_highest))
+
+    def close(self) -> None:
+        self._spool.close()

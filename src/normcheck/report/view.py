@@ -1,0 +1,375 @@
+"""One format-neutral view of a run: records → groups by level → findings → facts to collect →
+summary → receipt, with every word resolved in the report's language.
+
+Renderers (`report/renderers/*`) only lay this out; none of them words a label, orders findings
+or decides what a reader sees. What a finding shows is decided in one place, `_sections`: a new
+field of a finding (a date, a reading, a follow-up) becomes one more `Section` there and every
+format shows it. Records flow through one at a time (`RunView.records` is a generator over the
+batch), so a run over 100,000 files holds one record at a time plus small counters (`Tally`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from .. import ir
+from ..findings import DecidingFact, Finding, Problem, Receipt, RecordResult, SourceRef
+from ..wording import EXCEPTION_STATUS, LEVEL_SHORT, SEVERITY, date_text, shown_level, t, value_text, why_not
+from .tally import FactRow, SummaryRowData, Tally
+
+# The order of the groups in a record; the first four are always shown in full.
+GROUPS = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_ESTABLISHED", "NOT_APPLICABLE")
+IN_FULL = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA")
+QUIET = ("OK", "NOT_ESTABLISHED", "NOT_APPLICABLE")
+FIRED = ("BREACH", "RISK", "CONTESTED")
+
+
+@dataclass(frozen=True)
+class Words:
+    """The report's language and the vocabulary's wording of values."""
+
+    lang: str
+    value_labels: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    families: tuple[ir.Family, ...] = ()  # the pack's, in report order (rules/families.yaml)
+
+    def __call__(self, key: str) -> str:
+        return t(self.lang, key)
+
+    def family(self, family_id: str) -> str:
+        """A norm family's title in the report's language (its id where the pack does not declare it)."""
+        return next((f.title(self.lang) for f in self.families if f.id == family_id), family_id)
+
+    def family_rank(self, family_id: str) -> int:
+        return next((i for i, f in enumerate(self.families) if f.id == family_id), len(self.families))
+
+    def value(self, name: str, value: object) -> str:
+        return value_text(value, self.lang, self.value_labels.get(name, {}).get(self.lang))
+
+
+# ---- the view's parts --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a section."""
+
+    text: str
+    url: str | None = None
+    unverified: bool = False  # a pinpoint not checked against the published text
+    code: bool = False  # a fact or a formula: set apart as code where the format can
+
+
+@dataclass(frozen=True)
+class Section:
+    """A labelled part of a finding. `style`: `list` (label, then one item per line), `inline`
+    (label: the items on one line), `each` (one `label: item` line per item), `emphasis` (each item
+    a line of its own, set apart, without the label)."""
+
+    key: str
+    label: str
+    items: tuple[Item, ...]
+    style: str = "list"
+
+    @property
+    def text(self) -> str:
+        return ", ".join(i.text for i in self.items)
+
+
+@dataclass(frozen=True)
+class FindingView:
+    rule: str
+    family: str
+    level: str  # as in the JSON report
+    group: str  # the group it is shown in: the level, or NOT_ESTABLISHED
+    label: str  # the group's name in the report's language
+    severity: str | None
+    severity_label: str | None  # "high", "hoog"
+    severity_name: str  # "severity", "ernst"
+    title: str
+    message: str  # the rule's message when it fired; otherwise why not, or what is missing
+    reason: str  # why it did not fire, in words (for a quiet finding's one line)
+    quiet: bool  # did not fire (OK, not established, not applicable)
+    sections: tuple[Section, ...]
+    finding: Finding  # the data it was worded from
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True)
+class Meta:
+    key: str  # file | as_of | policy
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    code: str
+    severity: str  # error | warning
+    where: str  # file:line:column
+    message: str
+    expected: str | None
+    text: str  # the full plain-text diagnostic: position, line with a caret, expected, hint
+    problem: Problem
+
+
+@dataclass(frozen=True)
+class CollectView:
+    fact: str
+    could_change: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecordView:
+    heading: str  # "Record amv-2025-0042"
+    id: str
+    meta: tuple[Meta, ...]
+    failed: bool
+    problems_label: str
+    problems: tuple[ProblemView, ...]
+    groups: tuple[Group, ...]  # shown in full, in GROUPS order
+    others_label: str
+    others_columns: tuple[str, str]  # rule, result
+    others: tuple[FindingView, ...]  # quiet findings not shown in full: one line each (rule and why not)
+    unconcerned_label: str
+    unconcerned: tuple[tuple[str, int], ...]  # families the record says nothing about (their titles), with their number of rules
+    noted: tuple[FindingView, ...]  # quiet findings whose note is worth reading although not shown in full
+    collect_label: str
+    collect_columns: tuple[str, str, str]  # "#", fact, could decide or change
+    collect: tuple[CollectView, ...]
+    result: RecordResult  # the data (what `--format json` writes)
+
+
+@dataclass(frozen=True)
+class ReceiptView:
+    label: str
+    normcheck_version: str
+    schema_label: str
+    schema_version: str
+    rule_pack_label: str
+    sha256: str
+    rule_files: tuple[str, ...]
+    files_label: str
+    engine_label: str
+    engine: str
+    python: str
+    receipt: Receipt
+
+
+@dataclass(frozen=True)
+class SummaryRowView:
+    id: str | None  # None: the file could not be read
+    file: str
+    name: str  # the id, or the file when it could not be read
+    highest: str  # in words; "could not be read" for a file with errors
+    highest_level: str | None
+    counts: tuple[int, ...]  # per level, in ir.OUTCOMES order
+    errors: int
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    label: str
+    records: int
+    failed: int
+    columns: tuple[str, ...]  # record, file, highest, one per level, errors
+    rows: Iterable[SummaryRowView]  # read back one at a time
+    facts_label: str
+    facts_columns: tuple[str, str, str]  # "#", fact, records it could decide
+    facts: tuple[FactRow, ...]
+
+
+# ---- building it -------------------------------------------------------------------------------
+
+
+def source_text(s: SourceRef, w: Words) -> str:
+    ident = s.ecli or s.celex or s.hudoc or s.url or ""
+    mark = w("verified") if s.verified else w("unverified")
+    if s.source_status == "unverified":
+        mark += "; " + w("source_unverified")
+    ident_part = f" ({ident})" if ident and ident not in s.title else ""
+    return f"{s.title}{ident_part}, {s.pinpoint} [{mark}]"
+
+
+def fact_text(d: DecidingFact, w: Words) -> str:
+    text = f"{d.name} = {w.value(d.name, d.value)}"
+    if d.stated_at:
+        text += f" ({d.stated_at})"
+    if d.derived and d.definition:
+        inputs = ", ".join(f"{i.name} = {w.value(i.name, i.value)}" for i in d.inputs)
+        text += f" — {w('defined_as')} {d.definition}" + (f" [{inputs}]" if inputs else "")
+    return text
+
+
+def _sections(f: Finding, group: str, w: Words, show_all: bool) -> tuple[Section, ...]:
+    """What a finding shows, in order: the one place that decides it for every format."""
+    quiet = group in QUIET
+    out: list[Section] = []
+    law = tuple(Item(text) for text in (f.law_applied, f.later_case_law) if text)
+    if law and (not quiet or show_all):  # which version of the law, chosen by which date
+        out.append(Section("law", w("law"), law, "emphasis"))
+    if not quiet or show_all:
+        out.append(Section("sources", w("sources"), tuple(
+            Item(source_text(s, w), url=s.url, unverified=not s.verified) for s in f.sources)))
+    if f.decided_by and (quiet or f.level in FIRED):
+        out.append(Section("decided_by", w("decided_by"), tuple(Item(fact_text(d, w), code=True) for d in f.decided_by)))
+    if f.counter_argument and not quiet:
+        out.append(Section("counter", w("counter"), (Item(f.counter_argument),), "inline"))
+    if f.note:
+        out.append(Section("note", w("note"), (Item(f.note),), "inline"))
+    words = EXCEPTION_STATUS.get(w.lang, EXCEPTION_STATUS["en"])
+    exceptions = [e for e in f.exceptions if not quiet or e.status == "holds"]
+    if exceptions:
+        out.append(Section("exceptions", w("exception"), tuple(
+            Item(f"{words['unless']} {e.condition}" + ("" if quiet else f" — {words[e.status]}"), code=True)
+            for e in exceptions), "each"))
+    if f.missing_facts:
+        out.append(Section("missing", w("missing"), tuple(Item(m, code=True) for m in f.missing_facts), "inline"))
+    return tuple(out)
+
+
+def finding_view(f: Finding, w: Words, show_all: bool = True) -> FindingView:
+    group = shown_level(f.level, f.reason)
+    quiet = group in QUIET
+    opened = [n if n not in {d.name for d in f.decided_by} else
+              f"{n}: {w.value(n, next(d.value for d in f.decided_by if d.name == n))}" for n in f.not_established]
+    return FindingView(
+        rule=f.rule, family=f.family, level=f.level, group=group, label=w(group), severity=f.severity,
+        severity_label=SEVERITY.get(w.lang, SEVERITY["en"]).get(f.severity) if f.severity else None,
+        severity_name=w("severity"),
+        title=f.title, message=f.message, quiet=quiet,
+        reason=why_not(f.level, f.reason, w.lang, f.missing_facts, opened, judged_basis=f.judged_on_basis or "",
+                       judged_on=dt.date.fromisoformat(f.judged_on) if f.judged_on else None),
+        sections=_sections(f, group, w, show_all), finding=f,
+    )
+
+
+def _severity_rank(v: FindingView) -> int:
+    return _SEVERITY_RANK.get(v.severity, 0)
+
+
+_SEVERITY_RANK: dict[str | None, int] = {k: v for k, v in ir.SEVERITY_RANK.items()}
+
+
+def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView:
+    views = [finding_view(f, w, show_all) for f in r.findings]
+    by_group: dict[str, list[FindingView]] = {}
+    for v in views:
+        by_group.setdefault(v.group, []).append(v)
+    groups = tuple(
+        Group(g, w(g), tuple(sorted(by_group[g], key=lambda v: -_severity_rank(v))))  # stable: family order within
+        for g in GROUPS if by_group.get(g) and (g in IN_FULL or show_all))
+    others: list[FindingView] = []
+    unconcerned: dict[str, int] = {}
+    noted: list[FindingView] = []
+    if not show_all:
+        for v in views:  # in the order of the rules
+            if not v.quiet:
+                continue
+            if v.level == "NOT_APPLICABLE" and v.finding.reason in ("no_facts", "record_type"):
+                unconcerned[v.family] = unconcerned.get(v.family, 0) + 1
+                continue
+            others.append(v)
+            if v.group != "NOT_APPLICABLE" and v.finding.note:  # an OK with a note (e.g. CH-01) is worth reading
+                noted.append(v)
+    meta = [Meta("file", w("file"), r.file)]
+    if r.as_of:
+        meta.append(Meta("as_of", w("as_of"), f"{date_text(r.as_of, w.lang)} ({w('from')} {r.as_of_source})"))
+    if r.policy:
+        meta.append(Meta("policy", w("policy"), r.policy))
+    problems = tuple(ProblemView(p.code, p.severity, f"{p.file}:{p.line}:{p.column}" if p.line else p.file,
+                                 p.message, p.expected, p.render(), p) for p in r.problems)
+    return RecordView(
+        heading=f"{w('record')} {r.id or '?'}", id=r.id or "?", meta=tuple(meta), failed=r.failed,
+        problems_label=w("problems"), problems=problems, groups=groups, others_label=w("other_rules"),
+        others_columns=(w("rule"), w("level")), others=tuple(others), unconcerned_label=w("not_concerned"),
+        unconcerned=tuple((w.family(fam), n) for fam, n in sorted(unconcerned.items(), key=lambda i: w.family_rank(i[0]))),
+        noted=tuple(noted), collect_label=w("facts_to_collect"),
+        collect_columns=("#", w("fact"), w("could_change")),
+        collect=tuple(CollectView(c.fact, c.could_change) for c in r.facts_to_collect), result=r,
+    )
+
+
+def receipt_view(rc: Receipt, w: Words) -> ReceiptView:
+    return ReceiptView(
+        label=w("receipt"), normcheck_version=rc.normcheck_version, schema_label=w("schema"),
+        schema_version=rc.schema_version, rule_pack_label=w("rule_pack"), sha256=rc.rule_pack_sha256,
+        rule_files=rc.rule_files, files_label=w("files"), engine_label=w("engine"), engine=rc.engine,
+        python=rc.python, receipt=rc)
+
+
+class RunView:
+    """A run as renderers see it. Iterate `records` once (it pulls the batch through the engine, one
+    record at a time); then `summary()` and `tally` hold the run's totals."""
+
+    def __init__(self, results: Iterable[RecordResult], receipt: Receipt, words: Words, *, show_all: bool = False,
+                 batch: bool = False) -> None:
+        self.words = words
+        self.lang = words.lang
+        self.title = words("title")
+        self.show_all = show_all
+        self.batch = batch  # more than one record: human formats end with a summary
+        self.receipt = receipt_view(receipt, words)
+        self.tally = Tally()
+        self._results = iter(results)
+        # A renderer whose format does not escape text itself (a terminal, Markdown) sets this to make the
+        # case file's text inert in its format before the record is worded; the counts use the record as is.
+        self.inert: Callable[[RecordResult], RecordResult] = lambda r: r
+
+    @property
+    def records(self) -> Iterator[RecordView]:
+        for r in self._results:
+            self.tally.add(r)
+            yield record_view(self.inert(r), self.words, self.show_all)
+
+    def results(self) -> Iterator[RecordResult]:
+        """The records as data (for `--format json`), counted like `records`."""
+        for r in self._results:
+            self.tally.add(r)
+            yield r
+
+    def rows(self) -> Iterator[SummaryRowView]:
+        """The summary's row of each record as the record passes (for a summary-only format)."""
+        for r in self._results:
+            yield _row_view(self.tally.add(r), self.words)
+
+    def drain(self) -> None:
+        """Count whatever a renderer did not read (the exit code depends on every record)."""
+        for _ in self.results():
+            pass
+
+    def summary(self) -> SummaryView:
+        w = self.words
+        short = LEVEL_SHORT.get(w.lang, LEVEL_SHORT["en"])
+        return SummaryView(
+            label=w("summary"), records=self.tally.records, failed=self.tally.failed,
+            columns=(w("record"), w("file"), w("highest")) + tuple(short[lv] for lv in ir.OUTCOMES) + (w("problems"),),
+            rows=_Rows(self.tally, w), facts_label=w("facts_to_collect"),
+            facts_columns=("#", w("fact"), w("records_deciding")), facts=self.tally.facts(),
+        )
+
+
+class _Rows:
+    """The summary's rows, read back from the tally each time they are iterated (never all in memory)."""
+
+    def __init__(self, tally: Tally, w: Words) -> None:
+        self.tally, self.w = tally, w
+
+    def __iter__(self) -> Iterator[SummaryRowView]:
+        for row in self.tally.rows():
+            yield _row_view(row, self.w)
+
+
+def _row_view(row: SummaryRowData, w: Words) -> SummaryRowView:
+    highest = LEVEL_SHORT.get(w.lang, LEVEL_SHORT["en"])[row.highest] if row.highest else w("failed")
+    return SummaryRowView(row.id, row.file, row.id or row.file, highest, row.highest, row.counts, row.errors)

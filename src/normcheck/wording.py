@@ -1,0 +1,202 @@
+"""The report's language: every word normcheck itself puts in a report, in English and Dutch.
+
+The rules carry their own titles and messages; this module words everything around them (level
+names, labels, reasons, values, dates). `findings` uses it for the JSON messages and
+`report.view` for every other format, so a Dutch report is worded in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from .values import NULL, UNKNOWN, display
+
+LANGS = ("en", "nl")
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "BREACH": "Breach", "RISK": "Risk", "CONTESTED": "Contested interpretation",
+        "INSUFFICIENT_DATA": "Insufficient data", "OK": "No problem found", "NOT_APPLICABLE": "Not applicable",
+        "NOT_ESTABLISHED": "No finding, not fully established",
+        "record": "Record", "file": "File", "as_of": "Evaluation date", "policy": "Policy",
+        "sources": "Sources", "decided_by": "Decided by", "missing": "Facts that could decide this",
+        "not_established": "Not established", "counter": "Counter-argument", "note": "Note",
+        "facts_to_collect": "Facts to collect",
+        "could_change": "could decide or change", "receipt": "Receipt", "engine": "Engine",
+        "rule_pack": "Rule pack", "version": "normcheck", "unverified": "paragraph unverified",
+        "source_unverified": "the source's own ECLI/HUDOC id was not checked",
+        "verified": "verified", "severity": "severity", "no_findings": "No findings at or above the threshold.",
+        "other_rules": "Other rules", "problems": "Problems", "summary": "Summary",
+        "exception": "Exception", "defined_as": "defined as", "from": "taken from",
+        "findings": "findings", "records": "records", "failed": "could not be read",
+        "title": "normcheck report", "rule": "Rule", "level": "Result",
+        "not_concerned": "families this record says nothing about (rules)", "fact": "fact", "files": "files",
+        "highest": "Highest result", "records_deciding": "records it could decide", "none": "none",
+        "schema": "JSON schema", "expected": "expected", "reason": "reason", "law": "Law applied",
+    },
+    "nl": {
+        "BREACH": "Schending", "RISK": "Risico", "CONTESTED": "Omstreden uitleg",
+        "INSUFFICIENT_DATA": "Onvoldoende gegevens", "OK": "Geen probleem gevonden", "NOT_APPLICABLE": "Niet van toepassing",
+        "NOT_ESTABLISHED": "Geen bevinding, niet volledig vastgesteld",
+        "record": "Dossier", "file": "Bestand", "as_of": "Peildatum", "policy": "Beleid",
+        "sources": "Bronnen", "decided_by": "Bepaald door", "missing": "Feiten die dit kunnen beslissen",
+        "not_established": "Niet vastgesteld", "counter": "Tegenargument", "note": "Opmerking",
+        "facts_to_collect": "Nog te verzamelen feiten",
+        "could_change": "kan beslissen of veranderen", "receipt": "Verantwoording", "engine": "Rekenkern",
+        "rule_pack": "Regelset", "version": "normcheck", "unverified": "randnummer niet geverifieerd",
+        "source_unverified": "ECLI/HUDOC-nummer van de bron zelf niet gecontroleerd",
+        "verified": "geverifieerd", "severity": "ernst", "no_findings": "Geen bevindingen op of boven de drempel.",
+        "other_rules": "Overige regels", "problems": "Problemen", "summary": "Samenvatting",
+        "exception": "Uitzondering", "defined_as": "gedefinieerd als", "from": "ontleend aan",
+        "findings": "bevindingen", "records": "dossiers", "failed": "kon niet worden gelezen",
+        "title": "normcheck-rapport", "rule": "Regel", "level": "Uitkomst",
+        "not_concerned": "families waarover dit dossier niets zegt (regels)", "fact": "feit", "files": "bestanden",
+        "highest": "Hoogste uitkomst", "records_deciding": "dossiers waarvoor het beslissend kan zijn", "none": "geen",
+        "schema": "JSON-schema", "expected": "verwacht", "reason": "reden", "law": "Toegepast recht",
+    },
+}
+
+# Short level names for the columns of a summary table.
+LEVEL_SHORT = {
+    "en": {"BREACH": "Breach", "RISK": "Risk", "CONTESTED": "Contested", "INSUFFICIENT_DATA": "Insufficient data",
+           "OK": "OK", "NOT_APPLICABLE": "Not applicable"},
+    "nl": {"BREACH": "Schending", "RISK": "Risico", "CONTESTED": "Omstreden", "INSUFFICIENT_DATA": "Onvoldoende gegevens",
+           "OK": "OK", "NOT_APPLICABLE": "Niet van toepassing"},
+}
+
+EXCEPTION_STATUS = {
+    "en": {"holds": "holds", "does not hold": "does not hold", "not established": "not established", "unless": "unless"},
+    "nl": {"holds": "geldt", "does not hold": "geldt niet", "not established": "niet vastgesteld", "unless": "tenzij"},
+}
+
+SEVERITY = {"en": {"high": "high", "medium": "medium", "low": "low"},
+            "nl": {"high": "hoog", "medium": "middel", "low": "laag"}}
+
+# Why a rule did not fire, in words (machine reason -> text). `{facts}` is the list of facts the
+# record leaves unknown where that is the point (see `quiet_reason`).
+REASONS = {
+    "en": {"not_in_force": "not in force on the evaluation date", "out_of_scope": "outside the rule's scope",
+           "no_facts": "the record states none of this rule's facts", "exception_holds": "an exception applies",
+           "record_type": "this kind of record is outside the rule's norm family",
+           "scope_not_mentioned": "the record says nothing about what this rule concerns",
+           "condition_false": "none of the conditions for a finding holds",
+           "condition_false_not_established": "the conditions for a finding fail only on what the record does not "
+                                              "establish ({facts})",
+           "scope_not_established": "the record does not establish that this rule applies ({facts})",
+           "event_date_unknown": "the date of the event is unknown and the versions of the law in force around it "
+                                 "give different results",
+           "condition_false_scope_unknown": "the record does not establish that this rule applies ({facts} unknown); "
+                                            "on the facts stated none of its conditions holds"},
+    "nl": {"not_in_force": "niet van kracht op de peildatum", "out_of_scope": "buiten de reikwijdte van de regel",
+           "no_facts": "het dossier vermeldt geen van de feiten van deze regel", "exception_holds": "er geldt een uitzondering",
+           "record_type": "dit soort dossier valt buiten de normfamilie van de regel",
+           "scope_not_mentioned": "het dossier zegt niets over waar deze regel over gaat",
+           "condition_false": "geen van de voorwaarden voor een bevinding doet zich voor",
+           "condition_false_not_established": "de voorwaarden voor een bevinding falen alleen op wat het dossier niet "
+                                              "vaststelt ({facts})",
+           "scope_not_established": "het dossier stelt niet vast dat deze regel van toepassing is ({facts})",
+           "event_date_unknown": "de datum van de gebeurtenis is onbekend en de versies van het recht rond die datum "
+                                 "geven verschillende uitkomsten",
+           "condition_false_scope_unknown": "het dossier stelt niet vast dat deze regel van toepassing is "
+                                            "({facts} onbekend); op de vermelde feiten doet geen van de voorwaarden zich voor"},
+}
+
+# A rule that did not fire because the record does not establish its conditions or its scope is not
+# "no problem found": it is shown apart, saying what the record leaves open.
+NOT_ESTABLISHED_REASONS = frozenset({"condition_false_not_established", "condition_false_scope_unknown",
+                                     "scope_not_established"})
+
+
+def t(lang: str, key: str) -> str:
+    return LABELS.get(lang, LABELS["en"]).get(key, key)
+
+
+def shown_level(level: str, reason: str) -> str:
+    """The level as a report groups it: an OK on facts not all established is set apart."""
+    return "NOT_ESTABLISHED" if level in ("OK", "NOT_APPLICABLE") and reason in NOT_ESTABLISHED_REASONS else level
+
+
+def quiet_reason(reason: str, lang: str, facts: Iterable[str] = ()) -> str:
+    """Why a rule did not fire, in words."""
+    text = REASONS.get(lang, REASONS["en"]).get(reason, reason)
+    return text.replace("{facts}", ", ".join(facts) or t(lang, "none"))
+
+
+def why_not(level: str, reason: str, lang: str, missing: Iterable[str] = (), open_facts: Iterable[str] = (), *,
+            judged_on: dt.date | None = None, judged_basis: str = "") -> str:
+    """Why a rule did not fire, or what it still needs, in words (without the level in front)."""
+    nl = lang == "nl"
+    if reason == "event_date_unknown":
+        needed = ", ".join(sorted(missing))
+        return (f"welke versie van het recht geldt hangt af van de datum van de gebeurtenis ({judged_basis}), en de "
+                f"versies geven verschillende uitkomsten; nodig: {needed}" if nl else
+                f"which version of the law applies depends on the date of the event ({judged_basis}), and the "
+                f"versions give different results; needed: {needed}")
+    if level == "INSUFFICIENT_DATA":
+        names = ", ".join(sorted(missing)) or ("onbekende feiten" if nl else "unknown facts")
+        return f"{names} kan de uitkomst bepalen" if nl else f"{names} could decide it"
+    if reason == "not_in_force" and judged_on is not None and judged_basis != "evaluation_date":
+        on = long_date(judged_on, lang)
+        return (f"deze regel gold niet op {on}, de datum van de gebeurtenis ({judged_basis})" if nl
+                else f"this rule was not in force on {on}, the date of the event ({judged_basis})")
+    return quiet_reason(reason, lang, open_facts)
+
+
+def quiet_message(level: str, reason: str, lang: str, missing: Iterable[str] = (), open_facts: Iterable[str] = (), *,
+                  judged_on: dt.date | None = None, judged_basis: str = "") -> str:
+    """The message of a rule that did not fire: the rule's own message would read as if it had."""
+    if level == "INSUFFICIENT_DATA" or reason == "event_date_unknown":
+        head = "Nog niet te beoordelen" if lang == "nl" else "Cannot be decided yet"
+    else:
+        head = t(lang, shown_level(level, reason))
+    why = why_not(level, reason, lang, missing, open_facts, judged_on=judged_on, judged_basis=judged_basis)
+    return f"{head}: {why}."
+
+
+_MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"),
+}
+
+
+def long_date(d: dt.date, lang: str) -> str:
+    """A date as a court writes it: 12 April 2024 / 12 april 2024."""
+    return f"{d.day} {_MONTHS.get(lang, _MONTHS['en'])[d.month - 1]} {d.year}"
+
+
+def date_text(value: dt.date | str | None, lang: str) -> str:
+    """A date in a report's header lines (ISO 8601 in both languages, the form case files use)."""
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def value_text(value: Any, lang: str, labels: Mapping[str, str] | None = None) -> str:
+    """A fact's value as a report shows it: vocabulary wording and yes/no in Dutch; the vocabulary's own
+    words, true/false and [a, b] in English (the value as the case file writes it)."""
+    if lang != "en":
+        if isinstance(value, list):
+            return "{" + display(frozenset(str(v) for v in value), lang, labels) + "}" if value else display(frozenset(), lang)
+        if value is None:
+            value = NULL
+        elif isinstance(value, float):
+            value = Decimal(str(value))
+        elif value == "unknown":
+            value = UNKNOWN
+        return display(value, lang, labels)
+    if isinstance(value, list):
+        return "[" + ", ".join(str(labels.get(str(x), x) if labels else x) for x in value) + "]"
+    if value is None:
+        return "none"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if labels and isinstance(value, str):
+        return str(labels.get(value, value))
+    return str(value)
