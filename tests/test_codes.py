@@ -97,7 +97,7 @@ def test_more_rule_file_codes(tmp_path: Path) -> None:
     assert "NC-F022" in rule_codes(tmp_path / "e", body, VOCAB + "  other: {type: enum}\n")
     assert rule_codes(tmp_path / "f", body, families="families: [\n") == ["NC-F025"]  # families.yaml not YAML
     assert "NC-F025" in rule_codes(tmp_path / "g", body, families=families_yaml({"t": ["t.yaml"]}, "decison_date"))
-    assert "NC-R043" in rule_codes(tmp_path / "h", body, name="x.norm")  # rules of an undeclared family
+    assert "NC-R045" in rule_codes(tmp_path / "h", body, name="x.norm")  # rules of an undeclared family
 
 
 @pytest.mark.parametrize("text, code", [

@@ -93,6 +93,26 @@ def test_a_new_family_is_data(toy_rules: Path, tmp_path: Path, capsys) -> None:
     assert [r["rule"] for r in rows] == ["TOY-01"] and rows[0]["family_title"].startswith("Toy family")
 
 
+def test_reports_name_families_by_their_declared_titles_in_order(toy_rules: Path, tmp_path: Path, capsys) -> None:
+    """The families a record is not about are listed by their titles in the report's language, in the
+    order of families.yaml (the view reads the declarations; no list of families in the code)."""
+    fam = toy_rules / "families.yaml"
+    text = fam.read_text()
+    assert "  cec:\n" in text
+    start = text.index("  cec:\n")
+    end = text.index("\n", text.index("vocabulary:", start)) + 1
+    cec = text[start:end]
+    fam.write_text(text.replace(cec, "").replace(TOY_ENTRY, TOY_ENTRY + cec))  # cec second, after toy
+    case = tmp_path / "toy-1.yaml"
+    case.write_text(CASE)
+    assert main(["--rules", str(toy_rules), "--format", "markdown", "--lang", "nl", str(case)]) == 1
+    out = capsys.readouterr().out
+    titles = ["Europees Sociaal Handvest", "Schengengrenscode", "Artikel 3 EVRM"]
+    where = [out.find(t) for t in titles]
+    assert all(i >= 0 for i in where) and where == sorted(where), where  # Dutch titles, the declared order
+    assert "| cec (" not in out and "| sbc (" not in out  # titles, not ids
+
+
 def test_other_families_ignore_a_record_of_the_new_one(toy_rules: Path) -> None:
     from normcheck.engine import Engine
 

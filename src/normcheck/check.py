@@ -147,7 +147,7 @@ class Checker:
             if f.rules and family not in self.families:
                 self._err(f, f.rules[0].pos, f"`{Path(f.path).name}` holds rules but `{family}` is not a declared norm family",
                           hint=did_you_mean(family, self.families) or "declare it in rules/families.yaml "
-                          "(title, record types, vocabulary), or move the rules into a family's file", code="NC-R043")
+                          "(title, record types, vocabulary), or move the rules into a family's file", code="NC-R045")
                 continue
             for r in f.rules:
                 rule = self._rule(r, f, family, sources)
@@ -194,7 +194,7 @@ class Checker:
                 self._err(f, decl.pos, f"rule {rule.id} reads {', '.join(f'`{n}`' for n in stray)}, from "
                           f"{', '.join(files)}, which family `{rule.family}` does not declare",
                           hint=f"add {', '.join(files)} to the `vocabulary:` of `{rule.family}` in rules/families.yaml",
-                          code="NC-R043")
+                          code="NC-R045")
             gate = set(own)
             for dep in rule.rule_deps:
                 gate |= gates.get(dep, set())

@@ -110,7 +110,7 @@ CODES: dict[str, str] = {
     "NC-R040": "a rule id or version is duplicated, or its validity is inconsistent",
     "NC-R041": "a title, message or counter-argument is missing, empty or doubled in a language",
     "NC-R042": "a missing or unknown level, severity or condition",
-    "NC-R043": "rules in a file that is not a declared norm family, or a rule reading facts its family does not declare",
+    "NC-R045": "rules in a file that is not a declared norm family, or a rule reading facts its family does not declare",
     "NC-R050": "a counter-argument without a CONTESTED grade (warning)",
     "NC-R051": "`is null` on a fact that is never null (warning)",
     # C: command-line options
