@@ -116,9 +116,9 @@ ADVERSARIAL = {
 def _best(fn, text: str, runs: int = 3) -> float:
     best = float("inf")
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0 = time.process_time()  # CPU time of this process: other jobs on the machine do not count
         fn(text)
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, time.process_time() - t0)
     return best
 
 
@@ -130,7 +130,7 @@ def test_the_scan_is_linear(name: str) -> None:
     assert len(text) >= 800_000
     plain = re.compile(r"(?i)(?<!\w)(?:name|naam|bsn|tel|mail)[ ]{0,3}:?")  # one plain case-insensitive pass
     baseline = _best(lambda t: list(plain.finditer(t)), text)
-    full = _best(scan, text, runs=1)
-    quarter = _best(scan, text[: len(text) // 4], runs=2)
+    full = _best(scan, text, runs=2)
+    quarter = _best(scan, text[: len(text) // 4], runs=3)
     assert full <= 100 * baseline + 0.5, (full, baseline)
-    assert full <= 8 * quarter + 0.3, (full, quarter)
+    assert full <= 10 * quarter + 0.5, (full, quarter)  # linear: about 4x; quadratic: 16x

@@ -191,6 +191,15 @@ class Grade:
 
 
 @dataclass(frozen=True)
+class Replaces:
+    """`replaces TQ-04a because en "…" nl "…"`: an added rule takes a bundled rule's place, and says why."""
+
+    rule: str
+    because: tuple[tuple[str, str, Pos], ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
 class RuleDecl:
     id: str
     pos: Pos
@@ -207,6 +216,7 @@ class RuleDecl:
     messages: tuple[tuple[str, str, Pos], ...] = ()
     counters: tuple[tuple[str, str, Pos], ...] = ()
     notes: tuple[tuple[str, str, Pos], ...] = ()
+    replaces: tuple[Replaces, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -216,3 +226,6 @@ class RuleFile:
     sources: tuple[SourceDecl, ...]
     defines: tuple[DefineDecl, ...]
     rules: tuple[RuleDecl, ...]
+    # The rule folder the file comes from: 0 the bundled rules (or `--rules`), 1… the folders
+    # added with `--add-rules` / `normcheck_rules`, in the order given.
+    layer: int = 0

@@ -164,11 +164,11 @@ _WORKER: dict[str, object] = {}
 
 
 def _start_worker(rules: str | None, use_durable: bool | None, lang: str, as_of: dt.date | None,
-                  today: dt.date | None, personal_data: str = "error") -> None:
+                  today: dt.date | None, personal_data: str = "error", added: tuple[str, ...] = ()) -> None:
     """Each process has its own engine (durable-rules keeps its rulesets per process)."""
     from .pack import load_pack
 
-    loaded = load_pack(rules)
+    loaded = load_pack(rules, added)
     _WORKER.update(loaded=loaded, engine=Engine(loaded.pack, use_durable=use_durable), lang=lang, as_of=as_of, today=today,
                    personal_data=personal_data)
 
@@ -182,14 +182,15 @@ def _check_in_worker(path: Path) -> findings.RecordResult:
 def check_files_parallel(files: list[Path], rules: str | None, use_durable: bool | None, lang: str, jobs: int, *,
                          as_of: dt.date | None = None, today: dt.date | None = None,
                          on_done: Callable[[Path], None] | None = None,
-                         personal_data: str = "error") -> Iterator[findings.RecordResult]:
+                         personal_data: str = "error", added: tuple[str, ...] = ()) -> Iterator[findings.RecordResult]:
     """`check_files` in `jobs` processes; the results come in the order of `files`."""
     import multiprocessing as mp
 
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("fork" if "fork" in methods else "spawn")  # fork: the compiled pack is inherited
     chunk = max(1, min(32, len(files) // (jobs * 8)))
-    with ctx.Pool(jobs, initializer=_start_worker, initargs=(rules, use_durable, lang, as_of, today, personal_data)) as pool:
+    with ctx.Pool(jobs, initializer=_start_worker, initargs=(rules, use_durable, lang, as_of, today, personal_data,
+                                                             added)) as pool:
         for path, result in zip(files, pool.imap(_check_in_worker, files, chunksize=chunk)):
             if on_done is not None:
                 on_done(path)

@@ -48,22 +48,34 @@ class _Ctx:
 
 
 class Checker:
-    def __init__(self, vocabulary: Vocabulary, files: list[ast.RuleFile], declarations: Declarations) -> None:
+    def __init__(self, vocabulary: Vocabulary, files: list[ast.RuleFile], declarations: Declarations,
+                 lenient: bool = False) -> None:
         self.vocab = vocabulary
+        # lenient: an older rule pack read to compare it with the current one (`rules --diff`, pins
+        # written against an older pack). Checks of a rule's quality rather than its meaning
+        # (sources, translations, counter-arguments) become warnings, and a window without
+        # `judged on` is judged on the evaluation date, as before that check existed.
+        self.lenient = lenient
         self.files = files
         self.families = {f.id: f for f in declarations.families}
         self.context = {n for file in declarations.context for n in vocabulary.in_file(file)}
         self.family_facts = {f.id: {n for file in f.vocabulary for n in vocabulary.in_file(file)}
                              for f in declarations.families}
+        self.folder_facts = {layer: {n for file in names for n in vocabulary.in_file(file)}
+                             for layer, names in declarations.added_vocabulary}
         self.problems: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
         self.define_types: dict[str, ir.Type] = {}
         self.define_decls: dict[str, tuple[ast.DefineDecl, ast.RuleFile]] = {}
         self.rule_ids: set[str] = set()
+        # replaced id -> (the id of the rule that takes its place, the layer of that rule)
+        self.replaced: dict[str, tuple[str, int]] = {}
+        self.family_of: dict[str, str] = {}  # a replacing rule's id -> the family of the rule it replaces
 
     # ---- diagnostics
     def _err(self, f: ast.RuleFile, pos: ast.Pos, message: str, *, code: str, expected: str | None = None,
-             hint: str | None = None, warn: bool = False) -> None:
+             hint: str | None = None, warn: bool = False, policy: bool = False) -> None:
+        warn = warn or (policy and self.lenient)
         width = (pos.end_column - pos.column) if pos.end_line == pos.line else 1
         d = Diagnostic(f.path, pos.line or None, pos.column or None, message, expected=expected, hint=hint,
                        source_line=source_line(f.text, pos.line), severity="warning" if warn else "error",
@@ -73,7 +85,8 @@ class Checker:
     # ---- entry point
     def run(self) -> tuple[dict[str, ir.Source], tuple[ir.Define, ...], tuple[ir.Rule, ...]]:
         sources = self._sources()
-        self.rule_ids = {r.id for f in self.files for r in f.rules}
+        self._replacements()
+        self.rule_ids = {r.id for f in self.files for r in f.rules if not self._dropped(r, f)} | set(self.replaced)
         defines = self._defines()
         rules = self._rules(sources)
         if self.problems:
@@ -90,12 +103,74 @@ class Checker:
                     self._err(f, s.pos, f"source `{s.name}` is declared twice (first in {where[s.name]})", code="NC-R010")
                     continue
                 if not (s.ecli or s.celex or s.hudoc or s.url):
-                    self._err(f, s.pos, f"source `{s.name}` has no identifier", code="NC-R010",
+                    self._err(f, s.pos, f"source `{s.name}` has no identifier", code="NC-R010", policy=True,
                               expected="at least one of ecli, celex, hudoc or url, so a reader can find the text")
                 out[s.name] = ir.Source(s.name, s.title, ecli=s.ecli, celex=s.celex, hudoc=s.hudoc, url=s.url,
                                         date=s.date, court=s.court, status=s.status)
                 where[s.name] = f"{Path(f.path).name}:{s.pos.line}"
         return out
+
+    # ---- added rule folders: `replaces`
+    def _replacements(self) -> None:
+        """An added rule may take a bundled rule's place, saying so: `replaces ID because en "…" nl "…"`.
+        The target must exist in an earlier folder (the bundled rules, or a folder added before);
+        every version of it gives way, and `ID fires` elsewhere then reads the replacing rule."""
+        where: dict[str, list[tuple[int, ast.RuleDecl, ast.RuleFile]]] = {}
+        for f in self.files:
+            for r in f.rules:
+                where.setdefault(r.id, []).append((f.layer, r, f))
+        by_target: dict[str, tuple[str, int, ast.RuleDecl, ast.RuleFile]] = {}
+        for f in self.files:
+            for r in f.rules:
+                if len(r.replaces) > 1:
+                    self._err(f, r.replaces[1].pos, f"rule {r.id} has more than one `replaces` line",
+                              hint="a rule takes the place of one rule; to drop another, replace it with its own rule", code="NC-R043")
+                for rep in r.replaces[:1]:
+                    self._replacement(f, r, rep, where, by_target)
+        self.replaced = {t: (new, layer) for t, (new, layer, _r, _f) in by_target.items()}
+        for t, (new, _layer, _r, _f) in by_target.items():  # it takes the replaced rule's place in its family
+            first = min(where[t], key=lambda item: item[0])
+            self.family_of[new] = Path(first[2].path).stem
+
+    def _replacement(self, f: ast.RuleFile, r: ast.RuleDecl, rep: ast.Replaces,
+                     where: dict[str, list[tuple[int, ast.RuleDecl, ast.RuleFile]]],
+                     by_target: dict[str, tuple[str, int, ast.RuleDecl, ast.RuleFile]]) -> None:
+        langs = [lang for lang, _text, _pos in rep.because]
+        for lang, text, pos in rep.because:
+            if not text.strip():
+                self._err(f, pos, f"rule {r.id}: the reason for replacing {rep.rule} is empty in {_lang_name(lang)}", code="NC-R043")
+        if sorted(langs) != sorted(ir.LANGS):
+            self._err(f, rep.pos, f"rule {r.id}: the reason for replacing {rep.rule} must be given in English and Dutch",
+                      expected=f'replaces {rep.rule} because en "…" nl "…"', code="NC-R043")
+        if f.layer == 0:
+            self._err(f, rep.pos, f"rule {r.id} replaces {rep.rule}, but only a rule in an added folder "
+                      "(`--add-rules DIR`, `normcheck_rules`) can replace another",
+                      hint=f"edit or remove {rep.rule} in this folder instead", code="NC-R043")
+            return
+        targets = [(layer, d, g) for layer, d, g in where.get(rep.rule, []) if layer < f.layer]
+        if not targets:
+            same = [g for layer, _d, g in where.get(rep.rule, []) if layer == f.layer]
+            if same and rep.rule != r.id:
+                self._err(f, rep.pos, f"rule {r.id} replaces {rep.rule}, which is in the same folder "
+                          f"({Path(same[0].path).name})", hint=f"edit or remove {rep.rule} instead", code="NC-R043")
+            else:
+                earlier = sorted({d.id for g in self.files if g.layer < f.layer for d in g.rules})
+                self._err(f, rep.pos, f"rule {r.id} replaces `{rep.rule}`, but there is no rule {rep.rule} in the bundled "
+                          "rules or a folder added before this one",
+                          hint=did_you_mean(rep.rule, earlier) or "`normcheck rules` lists the rule ids", code="NC-R043")
+            return
+        first = by_target.get(rep.rule)
+        if first is not None and first[0] != r.id:
+            self._err(f, rep.pos, f"{rep.rule} is replaced twice: by {first[0]} ({Path(first[3].path).name}:{first[2].pos.line}) "
+                      f"and by {r.id}", hint="one rule takes its place; merge the two, or give one of them another target", code="NC-R043")
+            return
+        if first is None:
+            by_target[rep.rule] = (r.id, f.layer, r, f)
+
+    def _dropped(self, r: ast.RuleDecl, f: ast.RuleFile) -> bool:
+        """A rule (every version of it) that an added rule replaces."""
+        hit = self.replaced.get(r.id)
+        return hit is not None and f.layer < hit[1]
 
     # ---- defines
     def _defines(self) -> tuple[ir.Define, ...]:
@@ -143,19 +218,40 @@ class Checker:
         built: list[ir.Rule] = []
         by_id: dict[str, list[tuple[ir.Rule, ast.RuleDecl, ast.RuleFile]]] = {}
         for f in self.files:
-            family = Path(f.path).stem  # the family's rules are rules/<id>.norm
-            if f.rules and family not in self.families:
-                self._err(f, f.rules[0].pos, f"`{Path(f.path).name}` holds rules but `{family}` is not a declared norm family",
-                          hint=did_you_mean(family, self.families) or "declare it in rules/families.yaml "
-                          "(title, record types, vocabulary), or move the rules into a family's file", code="NC-R045")
-                continue
+            stem = Path(f.path).stem  # the family's rules are rules/<id>.norm
+            told = False
             for r in f.rules:
+                if self._dropped(r, f):
+                    continue
+                family = self.family_of.get(r.id, stem)  # a replacing rule joins the family of the rule it replaces
+                if family not in self.families:
+                    if not told:  # an older pack read for comparison (lenient) keeps the rules, with a warning
+                        place = "in a families.yaml in that added folder" if f.layer else "in rules/families.yaml"
+                        self._err(f, r.pos, f"`{Path(f.path).name}` holds rules but `{family}` is not a declared norm family",
+                                  hint=did_you_mean(family, self.families) or f"declare it {place} "
+                                  "(title, record types, vocabulary), or move the rules into a family's file",
+                                  code="NC-R045", policy=True)
+                        told = True
+                    if not self.lenient:
+                        continue
                 rule = self._rule(r, f, family, sources)
                 if rule is not None:
                     built.append(rule)
                     by_id.setdefault(rule.id, []).append((rule, r, f))
         for rid, versions in by_id.items():
             if len(versions) == 1:
+                continue
+            layers = sorted({v[2].layer for v in versions})
+            if len(layers) > 1:  # an added rule with a bundled rule's id: never a silent clash
+                _first_rule, first_decl, first_file = next(v for v in versions if v[2].layer == layers[0])
+                for _rule, decl, f in versions:
+                    if f.layer == layers[0]:
+                        continue
+                    self._err(f, decl.pos, f"rule id `{rid}` is already used by a rule in {_folder(first_file)} "
+                              f"({Path(first_decl.pos.file).name}:{first_decl.pos.line})",
+                              hint=f'to take its place say so: `replaces {rid} because en "…" nl "…"` (with the '
+                                   "rule's own sources); to add a rule beside it, give it another id", code="NC-R044")
+                    break
                 continue
             for _rule, decl, f in versions[1:]:
                 first = versions[0][1]
@@ -184,17 +280,24 @@ class Checker:
         for rule in ordered:
             # The gate: the facts of the rule's family (its vocabulary files, context aside). A record that
             # mentions none of them is not about this rule, which is then NOT_APPLICABLE.
-            own = self.family_facts[rule.family]
             reads = self._reads(([rule.applies] if rule.applies else []) + [g.expr for g in rule.grades] + list(rule.unless)
                                 + ([rule.judged_on] if rule.judged_on is not None else []))
+            declared = self.family_facts.get(rule.family)
+            if declared is not None and rule.layer:  # an added folder's rules also read its own facts
+                declared = declared | self.folder_facts.get(rule.layer, set())
+            # An undeclared family (only in an older pack read leniently): the facts of the vocabulary
+            # groups the rule reads, as before families were declared.
+            groups = {self.vocab.facts[n].family for n in reads if n in self.vocab and n not in self.context}
+            own = declared if declared is not None else {n for n, spec in self.vocab.facts.items()
+                                                         if spec.family in groups and n not in self.context}
             stray = sorted(n for n in reads if n in self.vocab and n not in own and n not in self.context)
             if stray:
                 decl, f = where[rule.key]
                 files = sorted({Path(self.vocab.facts[n].file).name for n in stray})
                 self._err(f, decl.pos, f"rule {rule.id} reads {', '.join(f'`{n}`' for n in stray)}, from "
                           f"{', '.join(files)}, which family `{rule.family}` does not declare",
-                          hint=f"add {', '.join(files)} to the `vocabulary:` of `{rule.family}` in rules/families.yaml",
-                          code="NC-R045")
+                          hint=f"add {', '.join(files)} to the `vocabulary:` of `{rule.family}` in its families.yaml",
+                          code="NC-R045", policy=True)
             gate = set(own)
             for dep in rule.rule_deps:
                 gate |= gates.get(dep, set())
@@ -226,19 +329,21 @@ class Checker:
         counters = self._per_lang(r.counters, f, r, "counter", required=False)
         notes = self._per_lang(r.notes, f, r, "note", required=False)
         if not r.cites:
-            self._err(f, r.pos, f"rule {r.id} cites no source", code="NC-R011",
+            self._err(f, r.pos, f"rule {r.id} cites no source", code="NC-R011", policy=True,
                       expected='a pinpoint citation such as: cite TQ "operative part, point 1" verified',
                       hint="every rule needs its legal source and the paragraph or article it rests on")
         for c in r.cites:
             if c.source not in sources:
-                self._err(f, c.pos, f"rule {r.id} cites unknown source `{c.source}`", hint=did_you_mean(c.source, sources), code="NC-R011")
+                self._err(f, c.pos, f"rule {r.id} cites unknown source `{c.source}`", hint=did_you_mean(c.source, sources),
+                          code="NC-R011", policy=True)
 
             if not c.pinpoint.strip():
-                self._err(f, c.pos, f"rule {r.id}: the citation of {c.source} has an empty pinpoint", code="NC-R011",
+                self._err(f, c.pos, f"rule {r.id}: the citation of {c.source} has an empty pinpoint", code="NC-R011", policy=True,
                           expected="the paragraph, point or article/paragraph, e.g. \"para 67\" or \"Art. 25a(4)\"")
         for q in r.quotes:
             if q.source not in sources:
-                self._err(f, q.pos, f"rule {r.id} quotes unknown source `{q.source}`", hint=did_you_mean(q.source, sources), code="NC-R011")
+                self._err(f, q.pos, f"rule {r.id} quotes unknown source `{q.source}`", hint=did_you_mean(q.source, sources),
+                          code="NC-R011", policy=True)
         if len(r.levels) > 1:
             self._err(f, r.levels[1][2], f"rule {r.id} has more than one `level … severity …` line", code="NC-R042",
                       hint="for several levels write one `fires as LEVEL severity S when …` per level")
@@ -268,7 +373,7 @@ class Checker:
             for needed in ir.LANGS:
                 if needed not in counters:
                     self._err(f, r.pos, f"rule {r.id} is CONTESTED but has no counter-argument in {_lang_name(needed)}",
-                              code="NC-R041",
+                              code="NC-R041", policy=True,
                               expected=f'a line `counter {needed} "…"` stating the opposing reading and who holds it')
         applies_nodes = [self._bool(e, ctx, "the scope after `applies when`") for e in r.applies]
         for e, node in zip(r.applies, applies_nodes):
@@ -302,6 +407,9 @@ class Checker:
             if jtype.kind not in ("date", "any"):
                 self._type_err(ctx, r.judged_on[0], f"`judged on` needs the date of the event the rule governs, "
                                f"but `{r.judged_on[0].text}` is {jtype.describe()}")
+        elif (r.valid or r.versions) and self.lenient:  # as before `judged on` was required
+            pos = r.valid[0][2] if r.valid else r.versions[0][1]
+            judged_on = ir.EvalDate(text="evaluation_date", line=pos.line)
         elif r.valid or r.versions:
             self._err(f, (r.valid[0][2] if r.valid else r.versions[0][1]),
                       f"rule {r.id} has a validity window but no `judged on EVENT_DATE`: the version of the law "
@@ -313,6 +421,7 @@ class Checker:
                 for name in PLACEHOLDER.findall(text):
                     if name != "evaluation_date" and name not in self.define_types and name not in self.vocab:
                         self._err(f, pos, f"rule {r.id}: the {kind} ({lang}) refers to unknown fact `{{{name}}}`", code="NC-R020",
+                                  policy=True,
                                   hint=did_you_mean(name, list(self.vocab.facts) + list(self.define_types)))
         if len(self.problems) > before:
             return None
@@ -326,6 +435,9 @@ class Checker:
             counters=tuple(sorted(counters.items())), notes=tuple(sorted(notes.items())),
             rule_deps=tuple(sorted(ctx.rule_deps)), judged_on=judged_on,
             file=f.path, line=r.pos.line,
+            replaces=r.replaces[0].rule if r.replaces else None,
+            replaces_because=tuple(sorted((lang, text) for lang, text, _pos in r.replaces[0].because)) if r.replaces else (),
+            layer=f.layer,
         )
 
     def _per_lang(self, items: tuple[tuple[str, str, ast.Pos], ...], f: ast.RuleFile, r: ast.RuleDecl,
@@ -333,16 +445,16 @@ class Checker:
         out: dict[str, str] = {}
         for lang, text, pos in items:
             if lang in out:
-                self._err(f, pos, f"rule {r.id} has two {what}s in {_lang_name(lang)}", code="NC-R041")
+                self._err(f, pos, f"rule {r.id} has two {what}s in {_lang_name(lang)}", code="NC-R041", policy=True)
             if not text.strip():
-                self._err(f, pos, f"rule {r.id}: empty {what} in {_lang_name(lang)}", code="NC-R041")
+                self._err(f, pos, f"rule {r.id}: empty {what} in {_lang_name(lang)}", code="NC-R041", policy=True)
             out[lang] = text
         if required:
             for needed in ir.LANGS:
                 if needed not in out:
                     kw = "title " + needed if what == "title" else needed
                     self._err(f, r.pos, f"rule {r.id} has no {what} in {_lang_name(needed)}", expected=f'a line `{kw} "…"`',
-                              code="NC-R041")
+                              code="NC-R041", policy=True)
         return out
 
     def _check_level(self, f: ast.RuleFile, level: str, severity: str, pos: ast.Pos) -> None:
@@ -499,8 +611,9 @@ class Checker:
     def _x_RuleFires(self, e: ast.RuleFires, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
         if e.rule not in self.rule_ids:
             self._type_err(ctx, e, f"unknown rule `{e.rule}`", hint=did_you_mean(e.rule, self.rule_ids), code="NC-R023")
-        ctx.rule_deps.add(e.rule)
-        return ir.Fires(e.rule, text=e.text, line=e.pos.line), ir.BOOL
+        rule = self.replaced[e.rule][0] if e.rule in self.replaced else e.rule  # a replaced rule: its successor
+        ctx.rule_deps.add(rule)
+        return ir.Fires(rule, text=e.text, line=e.pos.line), ir.BOOL
 
     def _x_Not(self, e: ast.Not, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
         return ir.Not(self._bool(e.operand, ctx, "the operand of `not`"), text=e.text, line=e.pos.line), ir.BOOL
@@ -623,6 +736,10 @@ def _severity(severity: str | None) -> ir.Severity | None:
     return None
 
 
+def _folder(f: ast.RuleFile) -> str:
+    return "the bundled rules" if f.layer == 0 else f"added folder {f.layer} ({Path(f.path).parent})"
+
+
 def _literal_number(e: ast.Expr) -> int | Decimal | None:
     """The value of a number written in the rule (`12`, `-12`), or None for anything computed."""
     if isinstance(e, ast.Lit) and isinstance(e.value, (int, Decimal)) and not isinstance(e.value, bool):
@@ -656,9 +773,10 @@ def _fact_names(n: ir.Node) -> Iterable[str]:
         yield from _fact_names(child)
 
 
-def check(vocabulary: Vocabulary, files: list[ast.RuleFile], declarations: Declarations
+def check(vocabulary: Vocabulary, files: list[ast.RuleFile], declarations: Declarations, lenient: bool = False,
           ) -> tuple[dict[str, ir.Source], tuple[ir.Define, ...], tuple[ir.Rule, ...], list[Diagnostic]]:
-    """Check the files; return sources, defines, rules and warnings, or raise `InputError`."""
-    checker = Checker(vocabulary, files, declarations)
+    """Check the files; return sources, defines, rules and warnings, or raise `InputError`.
+    `lenient`: read an older pack for comparison (see `Checker`)."""
+    checker = Checker(vocabulary, files, declarations, lenient)
     sources, defines, rules = checker.run()
     return sources, defines, rules, checker.warnings

@@ -62,6 +62,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=LANGS, default=os.environ.get("NORMCHECK_LANG", "en"),
                    help="language of titles, messages and labels (default: en, or NORMCHECK_LANG)")
     p.add_argument("--rules", metavar="DIR", help="folder of rule files (default: the bundled rules/)")
+    p.add_argument("--add-rules", action="append", default=[], metavar="DIR", dest="add_rules",
+                   help="a folder of your own rule files (*.norm, vocabulary/*.yaml) added to the bundled ones; "
+                        "repeatable. A rule that takes a bundled rule's place says `replaces ID because …`")
 
 
 def _personal(p: argparse.ArgumentParser) -> None:
@@ -100,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("rules", help="list every rule with its family, level, severity, validity and verification")
     r.add_argument("--format", choices=("terminal", "json"), default="terminal")
     r.add_argument("--family", help="only this family (file name without .norm)")
+    r.add_argument("--diff", metavar="OLD", help="compare with OLD (a folder of rule files, or a git revision of this "
+                   "repository such as HEAD~1 or a tag): the rules added, removed and changed in meaning or wording")
+    r.add_argument("--cases", action="append", default=[], metavar="PATH",
+                   help="with --diff: run both rule packs over these case files or folders and list the findings whose level changes")
     _common(r)
 
     e = sub.add_parser("explain", help="show one rule: text, sources, facts, pinned cases")
@@ -240,7 +247,7 @@ def _load(args: argparse.Namespace, engine: str = "auto") -> tuple[LoadedPack, E
     from .engine import Engine
     from .pack import load_pack
 
-    loaded = load_pack(args.rules)
+    loaded = load_pack(args.rules, tuple(args.add_rules))
     return loaded, Engine(loaded.pack, use_durable=False if engine == "evaluator" else None)
 
 
@@ -277,7 +284,7 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
 
             batch = check_files_parallel(files, args.rules, False if args.engine == "evaluator" else None,
                                          args.lang, args.jobs, as_of=args.as_of, on_done=on_done,
-                                         personal_data=personal)
+                                         personal_data=personal, added=tuple(args.add_rules))
         else:
             batch = check_files(files, loaded, engine, args.lang, as_of=args.as_of, on_done=on_done,
                                 personal_data=personal)
@@ -310,11 +317,13 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
 
 
 def cmd_test(args: argparse.Namespace, err: Console) -> int:
-    """Check every pinned interpretation; every file that cannot be read is reported and makes the exit code 2."""
+    """Check every pinned interpretation; every file that cannot be read is reported and makes the exit code 2.
+    A case file that records the rule pack its pins were written against (`pinned_against`) gets the
+    rules that changed since named."""
     from .batch import evaluate_record, expand, internal_error
     from .facts import load_record
     from .resources import cases_dir
-    from .testing import pins
+    from .testing import PackChanges, pins
 
     paths = args.paths or ([str(Path("cases"))] if Path("cases").is_dir() else [str(cases_dir())] if cases_dir() else [])
     if not paths:
@@ -325,6 +334,8 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
     out = Console(highlight=False)
     passed = failed = broken = pinned = unpinned = 0
     mode = "warning" if args.personal_data == "warn" else "error"
+    changes = PackChanges(loaded, Path(args.rules) if args.rules else None, tuple(args.add_rules))
+    stale: dict[str, list[str]] = {}  # pinned pack hash -> case files
     for path in files:
         try:
             record = load_record(path, loaded.vocabulary, display=str(path), personal_data=mode)
@@ -349,13 +360,22 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
             for problem in result.problems:
                 out.print(problem.render(), markup=False)
             continue
-        for pin in pins(result, record.expect or {}, record.expect_lines):
+        change = changes.change(record.pinned_against) if record.pinned_against else None
+        if change is not None:
+            stale.setdefault(change.pinned, []).append(str(path))
+        for pin in pins(result, record.expect or {}, record.expect_lines, loaded.pack):
             if pin.ok:
                 passed += 1
             else:
                 failed += 1
                 out.print("[red]FAIL[/red] ", end="")
                 out.print(printable_lines(pin.explain()), markup=False)
+                if change is not None:
+                    out.print(printable_lines("  " + change.about(pin.rule).replace("\n", "\n  ")), markup=False)
+    for hash_, where in stale.items():
+        lines = changes.change(hash_).summary()  # type: ignore[union-attr]
+        out.print(printable_lines("\n".join([f"{len(where)} case file(s) {lines[0]}" + (":" if len(lines) > 1 else "")] + lines[1:])),
+                  markup=False)
     out.print(f"{passed} pinned interpretations hold, {failed} fail ({pinned} case files with `expect:`"
               + (f", {unpinned} without" if unpinned else "") + (f", {broken} could not be read" if broken else "") + ")")
     if pinned == 0 and not broken:

@@ -72,12 +72,19 @@ def rule_rows(pack: ir.RulePack, family: str | None = None, lang: str = "en") ->
             "pinpoints_verified": r.verified,
             "unverified_pinpoints": [f"{c.source}: {c.pinpoint}" for c in r.citations if not c.verified],
             "file": f"{r.file}:{r.line}",
+            "added_folder": pack.added[r.layer - 1].folder if r.layer else None,
+            "replaces": r.replaces,
         })
     return rows
 
 
 def rules(args: argparse.Namespace) -> int:
-    pack = load_pack(args.rules).pack
+    if args.diff:
+        return rules_diff(args)
+    if args.cases:
+        raise InputError([Diagnostic("--cases", None, None, "--cases runs the cases under two rule packs: it goes with --diff OLD",
+                                     code="NC-C001")])
+    pack = load_pack(args.rules, tuple(args.add_rules)).pack
     rows = rule_rows(pack, args.family, args.lang)
     if args.family and not rows:
         families = [f.id for f in pack.families]
@@ -92,15 +99,91 @@ def rules(args: argparse.Namespace) -> int:
     for col in ("rule", "family", "level / severity", "valid", "pinpoints", "title"):
         table.add_column(col)
     for r, row in zip(_selected(pack, args.family), rows):
-        rid = r.id + (f" ({r.version})" if r.version else "")
+        rid = r.id + (f" ({r.version})" if r.version else "") + (f" replaces {r.replaces}" if r.replaces else "")
         status = "verified" if r.verified else f"{len(row['unverified_pinpoints'])} unverified"
         table.add_row(rid, r.family, _levels(r), _validity(r), status, row["title"])
     Console(highlight=False).print(table)
     return 0
 
 
+def rules_diff(args: argparse.Namespace) -> int:
+    """`normcheck rules --diff OLD [--cases DIR]`: what changed between OLD and the rules now, and
+    (over the cases) which findings move."""
+    from .packhistory import old_pack
+    from .resources import rules_dir
+    from .rulediff import diff_cases, diff_packs
+
+    added = tuple(args.add_rules)
+    new = load_pack(args.rules, added)
+    old = old_pack(args.diff, Path(args.rules) if args.rules else rules_dir(), added)
+    try:
+        diff = diff_packs(old.loaded.pack, new.pack)
+        cases = diff_cases(args.cases, old.loaded, new) if args.cases else None
+    finally:
+        old.close()
+    new_label = f"the rules in {args.rules}" if args.rules else "the rules now"
+    if args.format == "json":
+        doc: dict[str, Any] = {
+            "old": {"rules": old.label, "rule_pack_sha256": diff.old_digest},
+            "new": {"rules": new_label, "rule_pack_sha256": diff.new_digest},
+            "rules": [{"rule": c.rule, "change": c.kind, "details": list(c.details), "old": c.old_at, "new": c.new_at}
+                      for c in diff.changes],
+            "vocabulary": list(diff.vocabulary),
+        }
+        if cases is not None:
+            doc["cases"] = {"files": cases.files, "problems": cases.problems,
+                            "level_changes": [{"file": c.file, "record": c.record, "rule": c.rule, "old": c.old, "new": c.new}
+                                              for c in cases.changes]}
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    out = Console(highlight=False)
+    if not out.is_terminal:  # a pipe or a file: wide enough that a changed condition stays on its line
+        out = Console(highlight=False, width=200)
+    out.print(Text(f"From {old.label} (sha256:{diff.old_digest[:16]}) to {new_label} (sha256:{diff.new_digest[:16]})", style="bold"))
+    print_rule_changes(diff, out)
+    if cases is not None:
+        out.print(Text(f"Findings whose level changes, over {cases.files} case files: {len(cases.changes)}", style="bold"))
+        for c in cases.changes:
+            out.print(f"  {c.file}  {c.record}  {c.rule}: {c.old} → {c.new}", markup=False)
+        for p in cases.problems:
+            out.print(f"  {p}", markup=False, style="yellow")
+    return 0
+
+
+HEADINGS = {"added": "Added", "removed": "Removed", "meaning": "Changed in meaning", "sources": "Changed in sources only",
+            "wording": "Changed in wording only"}
+
+
+def print_rule_changes(diff: Any, out: Console, indent: str = "") -> None:
+    """The rule changes of a `rulediff.PackDiff`, grouped: added, removed, meaning, sources, wording."""
+    from .rulediff import KIND_ORDER
+
+    if diff.empty:
+        out.print(f"{indent}No rule changed.")
+        return
+    for kind in KIND_ORDER:
+        items = diff.by_kind(kind)
+        if not items:
+            continue
+        out.print(Text(f"{indent}{HEADINGS[kind]} ({len(items)}):", style="bold"))
+        for c in items:
+            where = c.new_at or c.old_at or ""
+            if kind in ("added", "removed"):
+                out.print(f"{indent}  {c.rule}  {c.details[0] if c.details else ''}  ({where})", markup=False)
+            elif kind == "wording":
+                out.print(f"{indent}  {c.rule}  ({', '.join(c.details)})", markup=False)
+            else:
+                out.print(f"{indent}  {c.rule}  ({where})", markup=False)
+                for d in c.details:
+                    out.print(f"{indent}    - {d}", markup=False)
+    if diff.vocabulary:
+        out.print(Text(f"{indent}Vocabulary ({len(diff.vocabulary)}):", style="bold"))
+        for v in diff.vocabulary:
+            out.print(f"{indent}  {v}", markup=False)
+
+
 def explain(args: argparse.Namespace) -> int:
-    loaded = load_pack(args.rules)
+    loaded = load_pack(args.rules, tuple(args.add_rules))
     pack = loaded.pack
     versions = pack.versions(args.rule)
     if not versions:
@@ -113,7 +196,11 @@ def explain(args: argparse.Namespace) -> int:
         out.print(Text(f"{r.id}" + (f" — version {r.version}" if r.version else "")
                        + f" ({fam.title(lang) if fam else r.family})", style="bold"))
         out.print(f"  {r.text('titles', lang)}")
-        out.print(f"  in force: {_validity(r)}   defined at {r.file}:{r.line}")
+        out.print(f"  in force: {_validity(r)}   defined at {r.file}:{r.line}", markup=False)
+        if r.layer:
+            out.print(f"  added rules: {pack.added[r.layer - 1].folder}", markup=False)
+        if r.replaces:
+            out.print(Text.assemble(("  Replaces: ", "bold"), f"{r.replaces} (bundled) — {r.text('replaces_because', lang)}"))
         out.print(Text("  Sources:", style="bold"))
         for c in r.citations:
             s = pack.sources[c.source]
@@ -194,7 +281,7 @@ def schema(args: argparse.Namespace) -> int:
     from .facts.model import case_model
     from .facts.schema import json_schema
 
-    loaded = load_pack(args.rules)
+    loaded = load_pack(args.rules, tuple(args.add_rules))
     computed = frozenset(d.name for d in loaded.pack.defines)
     schema_doc = json_schema(loaded.vocabulary, case_model(loaded.vocabulary), computed)
     sys.stdout.write(json.dumps(schema_doc, indent=2, ensure_ascii=False) + "\n")
@@ -203,7 +290,7 @@ def schema(args: argparse.Namespace) -> int:
 
 def lint(args: argparse.Namespace, err: Console) -> int:
     """Check the rule files; report warnings too, and rules whose pinpoints are unverified."""
-    loaded = load_pack(args.rules)
+    loaded = load_pack(args.rules, tuple(args.add_rules))
     out = Console(highlight=False)
     for w in loaded.warnings:
         out.print(w.render(), markup=False, style="yellow")
@@ -212,7 +299,11 @@ def lint(args: argparse.Namespace, err: Console) -> int:
     for name in sorted(unused):
         out.print(f"warning[NC-R012]: source `{name}` is declared but no rule cites it", style="yellow")
     unverified = [r for r in pack.rules if not r.verified]
-    out.print(f"{len(pack.rules)} rules in {len(pack.files)} files, {len(pack.defines)} definitions, "
+    files = len(pack.files) + sum(len(a.files) for a in pack.added)
+    replaced = [r for r in pack.rules if r.replaces]
+    for r in replaced:
+        out.print(f"note: {r.id} ({r.file}:{r.line}) replaces the bundled {r.replaces}", markup=False)
+    out.print(f"{len(pack.rules)} rules in {files} files, {len(pack.defines)} definitions, "
               f"{len(pack.sources)} sources; {len(unverified)} rules rest partly on unverified pinpoints; "
               f"{len(loaded.warnings) + len(unused)} warnings")
     return 0

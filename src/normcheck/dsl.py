@@ -322,6 +322,11 @@ class _Builder(Transformer[Token, Any]):
         return "notes", (str(c[0]), c[1][0], self._pos(meta))
 
     @v_args(meta=True)
+    def replaces(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        because = ((str(c[1]), c[2][0], c[2][1]), (str(c[3]), c[4][0], c[4][1]))
+        return "replaces", ast.Replaces(str(c[0]), because, self._pos(meta))
+
+    @v_args(meta=True)
     def rule_decl(self, meta: Any, c: list[Any]) -> ast.RuleDecl:
         fields: dict[str, list[Any]] = {}
         for kind, value in c[1:]:

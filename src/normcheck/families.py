@@ -9,7 +9,7 @@ is an entry in that file plus its rule and vocabulary files.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,9 @@ class Declarations:
     default_record_type: str
     file: str
     lines: tuple[tuple[str, int], ...]  # (family id or `record_types.<id>`, line) for later diagnostics
+    # An added rule folder's own vocabulary files, by its layer (1, 2, …): its rules may read them
+    # whatever their family (a rule replacing a bundled one stays in that rule's family).
+    added_vocabulary: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     def line(self, key: str) -> int | None:
         return dict(self.lines).get(key)
@@ -61,9 +64,7 @@ def _line(mapping: Any, key: str, default: int) -> int:
         return default
 
 
-def load_declarations(path: Path, display: str) -> Declarations:
-    """Read rules/families.yaml; every problem is reported at once, with its line."""
-    r = _Reader(display)
+def _read(path: Path, display: str) -> Any:
     if not path.is_file():
         raise InputError([Diagnostic(display, None, None, "the rules folder has no families.yaml", code="NC-F025",
                                      expected="a file declaring the norm families and the kinds of record "
@@ -77,6 +78,13 @@ def load_declarations(path: Path, display: str) -> Declarations:
     if not isinstance(data, dict):
         raise InputError([Diagnostic(display, 1, 1, "families.yaml must be a mapping", code="NC-F025",
                                      expected="the keys " + ", ".join(_KEYS))])
+    return data
+
+
+def load_declarations(path: Path, display: str) -> Declarations:
+    """Read rules/families.yaml; every problem is reported at once, with its line."""
+    r = _Reader(display)
+    data = _read(path, display)
     for key in data:
         if key not in _KEYS:
             r.err(_line(data, key, 1), f"unknown key `{key}`", hint=did_you_mean(str(key), _KEYS) or one_of(_KEYS))
@@ -101,6 +109,17 @@ def load_declarations(path: Path, display: str) -> Declarations:
         r.err(_line(data, "default_record_type", 1), f"`default_record_type` is {default!r}",
               expected=one_of(type_ids) if type_ids else "one of the record types")
 
+    families = _families(r, data, type_ids, lines)
+
+    context: tuple[str, ...] = ()
+    if data.get("context"):
+        context = r.names(data["context"], _line(data, "context", 1), "`context`")
+    if r.problems:
+        raise InputError(r.problems)
+    return Declarations(tuple(families), context, tuple(record_types), str(default), display, tuple(lines))
+
+
+def _families(r: _Reader, data: Any, type_ids: list[str], lines: list[tuple[str, int]]) -> list[ir.Family]:
     families: list[ir.Family] = []
     raw_families = data.get("families")
     if not isinstance(raw_families, dict) or not raw_families:
@@ -134,13 +153,28 @@ def load_declarations(path: Path, display: str) -> Declarations:
                       hint=did_you_mean(kind, type_ids) or one_of(type_ids))
         vocab = r.names(spec.get("vocabulary"), _line(spec, "vocabulary", line), f"`{fid}.vocabulary`")
         families.append(ir.Family(fid, titles, kinds, vocab))
+    return families
 
-    context: tuple[str, ...] = ()
-    if data.get("context"):
-        context = r.names(data["context"], _line(data, "context", 1), "`context`")
+
+def add_families(decl: Declarations, path: Path, display: str) -> Declarations:
+    """An added rule folder's own families.yaml: the new norm families its rules form (`families:`
+    only; the kinds of record and the context are the bundled ones), after the bundled ones in reports."""
+    r = _Reader(display)
+    data = _read(path, display)
+    for key in data:
+        if key != "families":
+            r.err(_line(data, key, 1), f"an added folder's families.yaml declares `families:` only, not `{key}`",
+                  hint="the kinds of record and the context are those of the bundled rules/families.yaml")
+    lines: list[tuple[str, int]] = []
+    families = _families(r, {"families": data.get("families")}, [t.id for t in decl.record_types], lines)
+    known = {f.id for f in decl.families}
+    for fam in families:
+        if fam.id in known:
+            r.err(dict(lines).get(fam.id), f"family `{fam.id}` is already declared (in {decl.file})",
+                  hint="rules of an existing family go in a file named after it; a new family needs a new id")
     if r.problems:
         raise InputError(r.problems)
-    return Declarations(tuple(families), context, tuple(record_types), str(default), display, tuple(lines))
+    return replace(decl, families=decl.families + tuple(families), lines=decl.lines + tuple(lines))
 
 
 def check_against(decl: Declarations, vocabulary: Vocabulary, vocab_files: list[str], rule_files: list[str]) -> list[Diagnostic]:
@@ -151,7 +185,7 @@ def check_against(decl: Declarations, vocabulary: Vocabulary, vocab_files: list[
         line = decl.line(key)
         problems.append(Diagnostic(decl.file, line, 1 if line else None, message, hint=hint, code="NC-F025"))
 
-    claimed: set[str] = set(decl.context)
+    claimed: set[str] = set(decl.context) | {name for _layer, names in decl.added_vocabulary for name in names}
     for name in decl.context:
         if name not in vocab_files:
             err("context", f"context: no vocabulary file `{name}`", hint=did_you_mean(name, vocab_files))

@@ -240,14 +240,28 @@ class RecordResult(_Model):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AddedRules(_Model):
+    """A folder of an office's own rules added to the bundled ones."""
+
+    folder: str
+    sha256: Annotated[str, Describe("SHA-256 of the folder's rule and vocabulary files (and its families.yaml)")]
+    rule_files: tuple[str, ...]
+    replaces: Annotated[tuple[str, ...], Describe("bundled rule ids its rules take the place of")] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class Receipt(_Model):
     normcheck_version: str
     schema_version: str
-    rule_pack_sha256: str
+    rule_pack_sha256: Annotated[str, Describe("SHA-256 of the rule pack as run: the bundled rules and any added rule folders")]
     rule_files: tuple[str, ...]
     engine: str
     python: str
     language: Lang
+    bundled_pack_sha256: Annotated[str, Describe(
+        "SHA-256 of the bundled rules (or --rules DIR) alone; equal to rule_pack_sha256 when no folder is added")] = ""
+    added_rules: Annotated[tuple[AddedRules, ...], Describe(
+        "folders of an office's own rules added to the bundled ones (--add-rules, normcheck_rules), in order")] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -501,7 +515,7 @@ def output_schema() -> dict[str, Any]:
     from pydantic import TypeAdapter
 
     schema = TypeAdapter(Run).json_schema()
-    for cls in (SourceRef, DecidingFact, ExceptionCheck, Finding, FactToCollect, Problem, RecordResult, Receipt, Run):
+    for cls in (SourceRef, DecidingFact, ExceptionCheck, Finding, FactToCollect, Problem, RecordResult, AddedRules, Receipt, Run):
         target = schema if cls is Run else schema["$defs"][cls.__name__]
         for name, hint in get_type_hints(cls, include_extras=True).items():
             for meta in getattr(hint, "__metadata__", ()):
@@ -514,5 +528,8 @@ def output_schema() -> dict[str, Any]:
 def receipt(pack: ir.RulePack, engine_label: str, lang: str) -> Receipt:
     return Receipt(normcheck_version=__version__, schema_version=SCHEMA_VERSION, rule_pack_sha256=pack.digest,
                    rule_files=pack.files, engine=engine_label,
-                   python=f"{platform.python_implementation()} {platform.python_version()}", language="nl" if lang == "nl" else "en")
+                   python=f"{platform.python_implementation()} {platform.python_version()}", language="nl" if lang == "nl" else "en",
+                   bundled_pack_sha256=pack.base_digest or pack.digest,
+                   added_rules=tuple(AddedRules(folder=a.folder, sha256=a.sha256, rule_files=a.files, replaces=a.replaces)
+                                     for a in pack.added))
 

@@ -248,7 +248,7 @@ class Grade:
         return OUTCOME_RANK[self.level], SEVERITY_RANK[self.severity]
 
 
-TextField = Literal["titles", "messages", "counters", "notes"]
+TextField = Literal["titles", "messages", "counters", "notes", "replaces_because"]
 
 
 @dataclass(frozen=True)
@@ -275,6 +275,11 @@ class Rule:
     line: int
     gate: tuple[str, ...] = ()  # the facts of the rule's norm family: none mentioned -> NOT_APPLICABLE
     scope_gate: tuple[str, ...] = ()  # the facts its scope reads: none mentioned -> NOT_APPLICABLE
+    # An added rule that takes a bundled rule's place (`replaces TQ-04a because …`): the id it
+    # replaces and why, per language. `layer`: 0 the bundled rules, i the i-th added rule folder.
+    replaces: str | None = None
+    replaces_because: tuple[tuple[str, str], ...] = ()
+    layer: int = 0
 
     @property
     def key(self) -> str:
@@ -330,6 +335,16 @@ def _thaw(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class AddedFolder:
+    """A rule folder added to the bundled rules (`--add-rules DIR`, `normcheck_rules`)."""
+
+    folder: str  # as given (shown in receipts)
+    sha256: str  # of its rule and vocabulary files (names and bytes)
+    files: tuple[str, ...]  # its rule files
+    replaces: tuple[str, ...] = ()  # the bundled rule ids its rules replace
+
+
 _MAPPINGS = ("sources", "fact_types", "value_labels", "not_established")
 
 
@@ -348,6 +363,10 @@ class RulePack:
         default_factory=lambda: MappingProxyType({}))  # fact -> lang -> value -> words
     not_established: Mapping[str, frozenset[str]] = field(
         default_factory=lambda: MappingProxyType({}))  # fact -> values meaning "never established"
+    # With added rule folders: `digest` identifies the whole pack as run, `base_digest` the bundled
+    # rules (or `--rules DIR`) alone, `added` each added folder. Without: base_digest == digest.
+    base_digest: str = ""
+    added: tuple[AddedFolder, ...] = ()
     _defines: Mapping[str, Define] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

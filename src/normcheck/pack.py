@@ -1,10 +1,13 @@
 """Load a rule pack: parse and check every rule file once, and cache the compiled result.
 
 The pack's identity is the SHA-256 of the grammar, `families.yaml`, the vocabulary and the rule
-files (and the normcheck version); the receipt of every run carries it. A compiled pack is stored
-as JSON under that hash in the user's cache folder (`packcache`: data that cannot run code, file
-paths stored relative to the rules folder), so a run on one case neither re-parses the grammar nor
-re-checks the rules when nothing changed.
+files (and the normcheck version); the receipt of every run carries it. Folders of an office's own
+rules may be added to the bundled ones (`added`): each has its own hash (of its rule and vocabulary
+files and its own `families.yaml`, which declares the new families it brings), and the pack as run
+is identified by the bundled hash and theirs together. A compiled pack is stored as JSON under that
+hash in the user's cache folder (`packcache`: data that cannot run code, file paths stored relative
+to their rules folder), so a run on one case neither re-parses the grammar nor re-checks the rules
+when nothing changed.
 """
 
 from __future__ import annotations
@@ -12,14 +15,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from . import __version__, ir
 from .diagnostics import Diagnostic, InputError
 from .families import FILE_NAME as FAMILIES_FILE
-from .families import check_against, load_declarations
+from .families import Declarations, add_families, check_against, load_declarations
 from .resources import grammar_path, rules_dir
 from .vocabulary import Vocabulary, load_vocabulary
 
@@ -40,14 +44,52 @@ def _files(directory: Path) -> tuple[list[Path], list[Path]]:
     return rules, vocab
 
 
-def _digest(rule_files: list[Path], vocab_files: list[Path], families: Path) -> str:
+def _digest(rule_files: list[Path], vocab_files: list[Path], root: Path) -> str:
+    listing = {p.relative_to(root).as_posix(): p.read_bytes() for p in vocab_files + rule_files + _families_file(root)}
+    return digest_of(__version__, grammar_path().read_bytes(), hashed_parts(listing))
+
+
+def hashed_parts(listing: Mapping[str, bytes]) -> list[tuple[str, bytes]]:
+    """The files of a rules folder (path within the folder -> bytes) that make its hash, named and in
+    order: `families.yaml`, the vocabulary, then the rule files. `packhistory` hashes a folder of an
+    older commit with this too, so a change here changes both."""
+    families = [FAMILIES_FILE] if FAMILIES_FILE in listing else []
+    rules = sorted(n for n in listing if "/" not in n and n.endswith(".norm"))
+    vocab = sorted(n for n in listing if n.startswith("vocabulary/") and n.count("/") == 1 and n.endswith(".yaml"))
+    return [(n.rsplit("/", 1)[-1], listing[n]) for n in families + vocab + rules]
+
+
+def digest_of(version: str, grammar: bytes, files: list[tuple[str, bytes]]) -> str:
+    """The rule pack's SHA-256 from its parts (also used to find a pack in the history of rules/):
+    the normcheck version, the grammar, then families.yaml, each vocabulary file and each rule file by name."""
     h = hashlib.sha256()
-    h.update(f"normcheck {__version__}\n".encode())
-    h.update(grammar_path().read_bytes())
-    for p in ([families] if families.is_file() else []) + vocab_files + rule_files:
-        h.update(b"\0" + p.name.encode() + b"\0")
+    h.update(f"normcheck {version}\n".encode())
+    h.update(grammar)
+    for name, data in files:
+        h.update(b"\0" + name.encode() + b"\0")
+        h.update(data)
+    return h.hexdigest()
+
+
+def folder_digest(rule_files: list[Path], vocab_files: list[Path], root: Path) -> str:
+    """An added folder's SHA-256: its families.yaml, vocabulary and rule files, by path within the folder."""
+    h = hashlib.sha256()
+    for p in _families_file(root) + vocab_files + rule_files:
+        h.update(b"\0" + p.relative_to(root).as_posix().encode() + b"\0")
         h.update(p.read_bytes())
     return h.hexdigest()
+
+
+def _families_file(root: Path) -> list[Path]:
+    path = root / FAMILIES_FILE
+    return [path] if path.is_file() else []
+
+
+def combined_digest(base: str, added: list[str]) -> str:
+    """The pack as run: the bundled hash alone, or the bundled hash with each added folder's, in order."""
+    if not added:
+        return base
+    return hashlib.sha256("".join([base + "\n"] + [f"+{d}\n" for d in added]).encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -67,9 +109,34 @@ def _cache_dir() -> Path | None:
     return Path(base) / "normcheck"
 
 
+@dataclass(frozen=True)
+class _Folder:
+    root: Path
+    shown: str
+    rules: list[Path]
+    vocab: list[Path]
+    layer: int
+
+    @property
+    def families(self) -> list[Path]:
+        return _families_file(self.root)
+
+    def name(self, p: Path) -> str:
+        """A file's name in the cache: relative to its folder (an added folder's under `+N/`)."""
+        rel = p.relative_to(self.root).as_posix()
+        return rel if self.layer == 0 else f"+{self.layer}/{rel}"
+
+
+def load_pack(directory: str | Path | None = None, added: tuple[str | Path, ...] | list[str | Path] = (), *,
+              lenient: bool = False) -> LoadedPack:
+    """The rule pack in `directory` (default: the bundled rules/), with the rule folders `added`
+    beside it, compiled once per process. `lenient`: an older pack read for comparison, whose
+    rules may predate checks of rule quality (`check.Checker`); never used to check cases."""
+    return _load_pack(str(directory) if directory else None, tuple(str(a) for a in added or ()), lenient)
+
+
 @lru_cache(maxsize=8)
-def load_pack(directory: str | None = None) -> LoadedPack:
-    """The rule pack in `directory` (default: the bundled rules/), compiled once per process."""
+def _load_pack(directory: str | None, added: tuple[str, ...], lenient: bool = False) -> LoadedPack:
     root = Path(directory) if directory else rules_dir()
     if not root.is_dir():
         raise InputError([Diagnostic(str(root), None, None, "rules folder not found",
@@ -77,13 +144,16 @@ def load_pack(directory: str | None = None) -> LoadedPack:
     rule_files, vocab_files = _files(root)
     if not rule_files:
         raise InputError([Diagnostic(str(root), None, None, "no *.norm rule files in this folder", code="NC-P004")])
-    families_file = root / FAMILIES_FILE
-    digest = _digest(rule_files, vocab_files, families_file)
+    folders = [_Folder(root, str(root), rule_files, vocab_files, 0)] + _added_folders(root, added)
+    base_digest = _digest(rule_files, vocab_files, root)
+    added_info = tuple(ir.AddedFolder(f.shown, folder_digest(f.rules, f.vocab, f.root), tuple(p.name for p in f.rules))
+                       for f in folders[1:])
+    digest = combined_digest(base_digest, [a.sha256 for a in added_info])
     cache = _cache_dir()
-    key = f"{digest}-{_code_fingerprint()}"
-    cached = cache / f"pack-{digest[:24]}-{_code_fingerprint()[:12]}.json" if cache else None
-    pack_files = rule_files + vocab_files + ([families_file] if families_file.is_file() else [])
-    shown = {p.relative_to(root).as_posix(): _display(p) for p in pack_files}
+    key = f"{digest}-{_code_fingerprint()}" + ("-lenient" if lenient else "")
+    cached = cache / f"pack-{digest[:24]}-{_code_fingerprint()[:12]}{'-lenient' if lenient else ''}.json" if cache else None
+    every = [(f, p) for f in folders for p in f.rules + f.vocab + f.families]
+    shown = {f.name(p): _display(p) for f, p in every}
     if cached is not None:
         from . import packcache
 
@@ -91,32 +161,43 @@ def load_pack(directory: str | None = None) -> LoadedPack:
                              on_error=lambda why: _cache_warning(cached, "read", why))
         if (isinstance(hit, tuple) and len(hit) == 3 and isinstance(hit[0], ir.RulePack) and hit[0].digest == digest
                 and isinstance(hit[1], Vocabulary)):
-            return LoadedPack(hit[0], hit[1], tuple(hit[2]))
+            pack = hit[0]
+            if pack.added != added_info:  # the same files in another place: show this run's folders
+                pack = replace(pack, added=tuple(replace(a, folder=b.folder) for a, b in zip(pack.added, added_info)))
+            return LoadedPack(pack, hit[1], tuple(hit[2]))
         if hit is not None:
             _cache_warning(cached, "read", "it holds another rule pack")
     from . import dsl  # the parser and the checker are needed only when the pack is not cached
     from .check import check, fact_type
 
-    declarations = load_declarations(families_file, _display(families_file))
-    vocabulary = load_vocabulary(vocab_files, declarations.record_types, declarations.default_record_type,
+    declarations = _declarations(root, folders[1:], lenient)
+    vocabulary = load_vocabulary([p for f in folders for p in f.vocab], declarations.record_types,
+                                 declarations.default_record_type,
                                  order=declarations.context + tuple(v for f in declarations.families for v in f.vocabulary),
                                  context=declarations.context)
-    declared = check_against(declarations, vocabulary, [p.name for p in vocab_files], [p.name for p in rule_files])
+    declared = check_against(declarations, vocabulary, [p.name for f in folders for p in f.vocab],
+                             [p.name for f in folders for p in f.rules])
+    if lenient:  # an older pack read for comparison: what it declares is not this run's concern
+        warned, declared = [replace(d, severity="warning") for d in declared], []
+    else:
+        warned = []
     problems: list[Diagnostic] = []
     parsed = []
-    for path in rule_files:
-        try:
-            parsed.append(dsl.parse(_read_rules(path), _display(path)))
-        except InputError as exc:
-            problems.extend(exc.diagnostics)
+    for folder in folders:
+        for path in folder.rules:
+            try:
+                parsed.append(replace(dsl.parse(_read_rules(path), _display(path)), layer=folder.layer))
+            except InputError as exc:
+                problems.extend(exc.diagnostics)
     if problems:
         raise InputError(declared + problems)
     try:
-        sources, defines, rules, warnings = check(vocabulary, parsed, declarations)
+        sources, defines, rules, warnings = check(vocabulary, parsed, declarations, lenient)
     except InputError as exc:
         raise InputError(declared + exc.diagnostics) from None
     if declared:
         raise InputError(declared + warnings)
+    warnings = warned + warnings
     fact_types = {name: fact_type(spec) for name, spec in vocabulary.facts.items()}
     for d in defines:
         fact_types.setdefault(d.name, d.type)
@@ -130,20 +211,65 @@ def load_pack(directory: str | None = None) -> LoadedPack:
             if name in value_labels and spec.values is not None and values <= set(spec.values):
                 value_labels[d.name] = value_labels[name]
                 break
+    added_info = tuple(replace(a, replaces=tuple(sorted(r.replaces for r in rules if r.layer == i and r.replaces)))
+                       for i, a in enumerate(added_info, 1))
     pack = ir.RulePack(sources=sources, defines=defines, rules=rules, fact_types=fact_types, digest=digest,
                        files=tuple(p.name for p in rule_files), families=declarations.families,
                        value_labels=value_labels,
+                       base_digest=base_digest, added=added_info,
                        not_established={name: frozenset(spec.not_established)
                                         for name, spec in vocabulary.facts.items() if spec.not_established})
     loaded = LoadedPack(pack, vocabulary, tuple(warnings))
     if cached is not None:
         from . import packcache
 
-        as_files = {**{_display(p): n for n, p in zip(shown, pack_files)},
-                    **{str(p): n for n, p in zip(shown, pack_files)}}
+        as_files = {**{_display(p): f.name(p) for f, p in every}, **{str(p): f.name(p) for f, p in every}}
         packcache.write(cached, key, (loaded.pack, loaded.vocabulary, loaded.warnings), as_files,
                         on_error=lambda why: _cache_warning(cached, "written", why))
     return loaded
+
+
+load_pack.cache_clear = _load_pack.cache_clear  # type: ignore[attr-defined]
+
+
+def _declarations(root: Path, added: list[_Folder], lenient: bool) -> Declarations:
+    """The bundled families.yaml, with the families each added folder declares in its own. An older
+    pack read for comparison (`lenient`) from before families.yaml takes the current declarations."""
+    path = root / FAMILIES_FILE
+    if lenient and not path.is_file():
+        path = rules_dir() / FAMILIES_FILE
+    declarations = load_declarations(path, _display(path))
+    for folder in added:
+        for extra in folder.families:
+            declarations = add_families(declarations, extra, _display(extra))
+    return replace(declarations, added_vocabulary=tuple((f.layer, tuple(p.name for p in f.vocab)) for f in added))
+
+
+def _added_folders(root: Path, added: tuple[str, ...]) -> list[_Folder]:
+    """The added rule folders, checked: each exists, holds rule or vocabulary files, and is given once."""
+    out: list[_Folder] = []
+    problems: list[Diagnostic] = []
+    seen = {root.resolve(): "the bundled rules"}
+    for i, raw in enumerate(added, 1):
+        path = Path(raw)
+        if not path.is_dir():
+            problems.append(Diagnostic(raw, None, None, "added rules folder not found",
+                                       expected="a folder with *.norm rule files (and vocabulary/*.yaml for new facts)", code="NC-P007"))
+            continue
+        if path.resolve() in seen:
+            problems.append(Diagnostic(raw, None, None, f"this rules folder is given twice (also as {seen[path.resolve()]})",
+                                       code="NC-P007"))
+            continue
+        seen[path.resolve()] = raw
+        rules, vocab = _files(path)
+        if not rules and not vocab:
+            problems.append(Diagnostic(raw, None, None, "no *.norm rule files or vocabulary/*.yaml in this added folder",
+                                       code="NC-P007"))
+            continue
+        out.append(_Folder(path, raw, rules, vocab, i))
+    if problems:
+        raise InputError(problems)
+    return out
 
 
 def _cache_warning(path: Path, verb: str, why: str) -> None:

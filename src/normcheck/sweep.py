@@ -160,7 +160,7 @@ def _policy_grid(args: argparse.Namespace, loaded: Any, policy_path: str, axes: 
 
 
 def run_sweep(args: argparse.Namespace, policy_path: str | None = None) -> Sweep:
-    loaded = load_pack(args.rules)
+    loaded = load_pack(args.rules, tuple(getattr(args, "add_rules", ())))
     check_as_of(args.as_of, loaded)
     check_output_path(args.output, [Path(p) for p in (args.policy, getattr(args, "against", None)) if p])
     axes = tuple(parse_axis(v, loaded) for v in args.vary)

@@ -36,6 +36,7 @@ LABELS: dict[str, dict[str, str]] = {
         "not_concerned": "families this record says nothing about (rules)", "fact": "fact", "files": "files",
         "highest": "Highest result", "records_deciding": "records it could decide", "none": "none",
         "schema": "JSON schema", "expected": "expected", "reason": "reason", "law": "Law applied",
+        "bundled_rules": "bundled rules", "added_rules": "added rules", "replaces": "replacing",
     },
     "nl": {
         "BREACH": "Schending", "RISK": "Risico", "CONTESTED": "Omstreden uitleg",
@@ -56,6 +57,7 @@ LABELS: dict[str, dict[str, str]] = {
         "not_concerned": "families waarover dit dossier niets zegt (regels)", "fact": "feit", "files": "bestanden",
         "highest": "Hoogste uitkomst", "records_deciding": "dossiers waarvoor het beslissend kan zijn", "none": "geen",
         "schema": "JSON-schema", "expected": "verwacht", "reason": "reden", "law": "Toegepast recht",
+        "bundled_rules": "meegeleverde regels", "added_rules": "toegevoegde regels", "replaces": "vervangt",
     },
 }
 

@@ -168,6 +168,7 @@ class Parsed:
     note: str | None
     expect: dict[str, Expectation] | None
     facts: dict[str, Any]  # every fact the file states, `unknown` ones as UNKNOWN
+    pinned_against: str | None = None  # the rule pack's SHA-256 (or a prefix) the `expect:` block was written against
 
 
 def case_model(vocabulary: Vocabulary) -> Any:
@@ -177,7 +178,10 @@ def case_model(vocabulary: Vocabulary) -> Any:
     return build(vocabulary)
 
 
-_CASE_KEYS = frozenset({"normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "expect", "facts"})
+_CASE_KEYS = frozenset({"normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "expect", "facts",
+                        "pinned_against"})
+# `pinned_against`: a rule pack's SHA-256 as the receipt shows it, whole or its first 12+ hex digits.
+PACK_HASH = re.compile(r"^(?:sha256:)?([0-9a-f]{12,64})$")
 _EXPECT_KEYS = frozenset({"level", "severity", "missing", "note"})
 # Each vocabulary's fact validators, built once; held weakly, so they go with their vocabulary.
 _VALIDATORS: WeakKeyDictionary[Vocabulary, dict[str, Callable[[Any], Any]]] = WeakKeyDictionary()
@@ -236,6 +240,12 @@ def _quick(data: dict[Any, Any], vocabulary: Vocabulary) -> Parsed:
         if type(expect) is not dict:
             raise _Unsure
         expect = {_key(k): _expect(v) for k, v in expect.items()}
+    pinned = data.get("pinned_against")
+    if pinned is not None:
+        hashed = PACK_HASH.match(pinned.strip()) if type(pinned) is str else None
+        if hashed is None:
+            raise _Unsure
+        pinned = hashed.group(1)
     raw = data.get("facts", {})
     if type(raw) is not dict:
         raise _Unsure
@@ -246,7 +256,7 @@ def _quick(data: dict[Any, Any], vocabulary: Vocabulary) -> Parsed:
         if check is None:
             raise _Unsure
         facts[name] = check(value)
-    return Parsed(rid, record_type, ms, as_of, policy, note, expect, facts)
+    return Parsed(rid, record_type, ms, as_of, policy, note, expect, facts, pinned)
 
 
 def _key(k: Any) -> str:

@@ -52,6 +52,18 @@ class CaseBase(BaseModel):
     policy: str | dict[str, Any] | None = None
     note: str | None = None
     expect: dict[str, ExpectValue] | None = None
+    pinned_against: str | None = None
+
+    @field_validator("pinned_against", mode="before")
+    @classmethod
+    def _pinned(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        match = m.PACK_HASH.match(v.strip()) if isinstance(v, str) else None
+        if match is None:
+            raise _fail("`pinned_against` takes the rule pack's SHA-256 as the receipt shows it (64 hex digits, "
+                        "or at least the first 12), not {value}", value=repr(_show(v)))
+        return match.group(1)
 
     @field_validator("id", mode="before")
     @classmethod
@@ -115,4 +127,4 @@ def to_parsed(parsed: CaseBase) -> Parsed:
     if parsed.expect is not None:
         expect = {k: m.Expectation(e.level, e.severity, tuple(e.missing), e.note) for k, e in parsed.expect.items()}
     return Parsed(parsed.id, parsed.record_type, parsed.member_state, parsed.as_of, parsed.policy, parsed.note, expect,
-                  {name: getattr(block, name) for name in block.model_fields_set})
+                  {name: getattr(block, name) for name in block.model_fields_set}, parsed.pinned_against)

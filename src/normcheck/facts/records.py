@@ -17,9 +17,9 @@ from ..ir import OUTCOMES
 from ..values import UNKNOWN
 from ..vocabulary import Vocabulary
 from . import guard, yamlio
-from .model import Expectation, Parsed, case_model, quick_parse
+from .model import PACK_HASH, Expectation, Parsed, case_model, quick_parse
 
-TOP_KEYS = ("normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "facts", "expect")
+TOP_KEYS = ("normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "facts", "expect", "pinned_against")
 MAX_SHOWN = 25  # problems shown per file; the rest are counted
 POLICY_SUFFIXES = (".yaml", ".yml")
 
@@ -47,6 +47,7 @@ class Record:
     policy_file: str | None = None
     note: str | None = None
     warnings: tuple[Diagnostic, ...] = ()
+    pinned_against: str | None = None  # the rule pack (SHA-256 or its first hex digits) the pins were written against
 
 
 def load_record(path: Path | str, vocabulary: Vocabulary, *, display: str | None = None,
@@ -162,7 +163,7 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
         id=parsed.id, file=doc.file, record_type=parsed.record_type, as_of=as_of, as_of_source=source,
         facts=facts, origins=origins, expect=dict(parsed.expect) if parsed.expect is not None else None,
         expect_lines=expect_lines, policy_id=policy_id, policy_file=policy_file, note=parsed.note,
-        warnings=tuple(capped(warnings)),
+        warnings=tuple(capped(warnings)), pinned_against=parsed.pinned_against,
     )
 
 
@@ -256,6 +257,8 @@ def _guard(doc: yamlio.Doc, vocabulary: Vocabulary, severity: str = "error") -> 
                                     "files hold anonymised facts only", hint="remove it; identify the case by an anonymised `id`",
                                     severity=sev))  # type: ignore[arg-type]
             continue
+        if sc.path == ("pinned_against",) and not sc.is_key and isinstance(sc.value, str) and PACK_HASH.match(sc.value.strip()):
+            continue  # a rule pack's hash (hex digits only): a run of digits in it is chance, not a BSN
         hits = guard.scan_id(sc.value, public, _id_words(vocabulary)) if sc.path == ("id",) and not sc.is_key \
             else guard.scan(sc.value, public)
         if hits:

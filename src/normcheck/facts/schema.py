@@ -72,5 +72,8 @@ def json_schema(vocabulary: Vocabulary, model: Any, computed: frozenset[str] = f
             "note": {"type": "string"},
             "facts": facts_obj,
             "expect": {"type": "object", "additionalProperties": expectation},
+            "pinned_against": {"type": "string", "pattern": "^(sha256:)?[0-9a-f]{12,64}$",
+                               "description": "the rule pack's SHA-256 (as in the receipt) the `expect:` block was "
+                                              "written against; `normcheck test` names the rules changed since"},
         },
     }

@@ -151,6 +151,18 @@ class RecordView:
 
 
 @dataclass(frozen=True)
+class AddedRulesView:
+    """An added rule folder in the receipt: where it is, its hash, its files, the rules it replaces."""
+
+    label: str  # "added rules"
+    folder: str
+    sha256: str
+    rule_files: tuple[str, ...]
+    replaces_label: str  # "replacing"
+    replaces: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ReceiptView:
     label: str
     normcheck_version: str
@@ -164,6 +176,18 @@ class ReceiptView:
     engine: str
     python: str
     receipt: Receipt
+    # With added rule folders (`--add-rules`): the bundled pack's hash and each folder's; `sha256` is the pack as run.
+    bundled_label: str = ""
+    bundled_sha256: str = ""
+    added: tuple[AddedRulesView, ...] = ()
+
+    def composition(self) -> str:
+        """One line: the pack as run = the bundled rules' hash + each added folder's (short hashes)."""
+        parts = [f"{self.bundled_label} sha256:{self.bundled_sha256[:16]}"]
+        for a in self.added:
+            replaced = f", {a.replaces_label} {', '.join(a.replaces)}" if a.replaces else ""
+            parts.append(f"{a.label} {a.folder} sha256:{a.sha256[:16]} ({len(a.rule_files)} {self.files_label}{replaced})")
+        return f"{self.rule_pack_label} = " + " + ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -305,7 +329,9 @@ def receipt_view(rc: Receipt, w: Words) -> ReceiptView:
         label=w("receipt"), normcheck_version=rc.normcheck_version, schema_label=w("schema"),
         schema_version=rc.schema_version, rule_pack_label=w("rule_pack"), sha256=rc.rule_pack_sha256,
         rule_files=rc.rule_files, files_label=w("files"), engine_label=w("engine"), engine=rc.engine,
-        python=rc.python, receipt=rc)
+        python=rc.python, receipt=rc, bundled_label=w("bundled_rules"), bundled_sha256=rc.bundled_pack_sha256,
+        added=tuple(AddedRulesView(w("added_rules"), a.folder, a.sha256, a.rule_files, w("replaces"), a.replaces)
+                    for a in rc.added_rules))
 
 
 class RunView:

@@ -100,8 +100,8 @@ class Checked:
 class Pipeline:
     """The rule pack, the engine and the form of one server: built once, used for every request."""
 
-    def __init__(self, rules: str | None = None) -> None:
-        self.loaded: LoadedPack = load_pack(rules)
+    def __init__(self, rules: str | None = None, added: tuple[str, ...] = ()) -> None:
+        self.loaded: LoadedPack = load_pack(rules, added)
         self.engine = Engine(self.loaded.pack)
         self.form: CaseForm = build_form(self.loaded.vocabulary, policies_dir())
         self._lock = threading.Lock()  # one case at a time through the engine (durable-rules keeps state)

@@ -56,7 +56,7 @@ def serve(args: argparse.Namespace, err: Console) -> int:
     from .app import create_app
     from .pipeline import Pipeline
 
-    pipeline = Pipeline(args.rules)
+    pipeline = Pipeline(args.rules, tuple(args.add_rules))
     sock = bind(host, args.port)
     port = sock.getsockname()[1]
     remote = not is_loopback(host)

@@ -98,4 +98,6 @@ def render(run: RunView, out: TextIO) -> None:
         _summary(run.summary(), out)
     rc = run.receipt
     out.write(f"<p class=\"receipt\">{e(rc.label)}: normcheck {e(rc.normcheck_version)} · {e(rc.rule_pack_label)} "
-              f"sha256 {e(rc.sha256)} · {e(rc.engine_label)}: {e(rc.engine)} · {e(rc.python)}</p></body></html>\n")
+              f"sha256 {e(rc.sha256)} · {e(rc.engine_label)}: {e(rc.engine)} · {e(rc.python)}"
+              + "".join(f"<br>{e(line)}" for line in ([rc.composition()] if rc.added else []))
+              + "</p></body></html>\n")

@@ -91,4 +91,7 @@ def render(run: RunView, out: TextIO) -> None:
         f"## {rc.label}", "",
         f"- normcheck {rc.normcheck_version}, {rc.schema_label} {rc.schema_version}",
         f"- {rc.rule_pack_label}: sha256 `{rc.sha256}` ({', '.join(rc.rule_files)})",
+        *[f"- {rc.bundled_label}: sha256 `{rc.bundled_sha256}`" for _ in rc.added[:1]],
+        *[f"- {a.label} `{markdown_code(a.folder)}`: sha256 `{a.sha256}` ({', '.join(a.rule_files)})"
+          + (f"; {a.replaces_label} {', '.join(a.replaces)}" if a.replaces else "") for a in rc.added],
         f"- {rc.engine_label}: {rc.engine}", f"- {rc.python}", ""]))

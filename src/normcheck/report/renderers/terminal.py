@@ -39,6 +39,8 @@ def render(run: RunView, out: TextIO) -> None:
     console.print(Text(
         f"{rc.label}: normcheck {rc.normcheck_version} · {rc.rule_pack_label} sha256:{rc.sha256[:16]} "
         f"({len(rc.rule_files)} {rc.files_label}) · {rc.engine_label}: {rc.engine} · {rc.python}", style="dim"))
+    if rc.added:
+        console.print(Text(printable(rc.composition()), style="dim"))  # a folder's name is the user's text
 
 
 def _section(s: Section, indent: str) -> list[RenderableType]:
