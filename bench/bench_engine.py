@@ -318,6 +318,9 @@ def memory_bench(m: int) -> None:
           + f"   growth first->last {samples[-1][1] / samples[0][1]:.2f}x (bar: <= 1.10)")
 
 
+PARTS = ("sweep", "startup", "batch", "jobs", "memory")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=10_000)
@@ -325,7 +328,10 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=7, help="whole-process timings per command")
     ap.add_argument("--files", type=int, default=1_000, help="case files for the -j N benchmark")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--only", action="append", choices=PARTS, metavar="PART",
+                    help=f"run only this part ({', '.join(PARTS)}; repeat for several; default: all)")
     args = ap.parse_args()
+    parts = set(args.only or PARTS)
     if not durable_adapter.AVAILABLE:
         sys.exit("durable-rules is not importable on this Python; the benchmark compares against it")
     cache = tempfile.mkdtemp(prefix="nc-bench-cache-")
@@ -336,11 +342,16 @@ def main() -> None:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     print(f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
           f"load average {os.getloadavg()[0]:.1f}")
-    sweep_bench(args.repeats, env)
-    startup_bench(args.repeats, env)
-    batch_bench(args.cases)
-    jobs_bench(args.files, env, args.jobs)
-    memory_bench(args.memory)
+    if "sweep" in parts:
+        sweep_bench(args.repeats, env)
+    if "startup" in parts:
+        startup_bench(args.repeats, env)
+    if "batch" in parts:
+        batch_bench(args.cases)
+    if "jobs" in parts:
+        jobs_bench(args.files, env, args.jobs)
+    if "memory" in parts:
+        memory_bench(args.memory)
     shutil.rmtree(cache, ignore_errors=True)
 
 

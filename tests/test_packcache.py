@@ -103,3 +103,36 @@ def test_a_pack_cached_by_another_installation_shows_this_installations_paths(ca
     files += [s.file for s in second.vocabulary.facts.values()] + [w.file for w in second.warnings]
     assert files and all("venv-two" in f and "venv-one" not in f for f in files)
     assert "venv-one" not in _entry(cache).read_text()
+
+
+def test_the_fast_decoder_builds_the_same_objects_as_the_constructors(cache, tmp_path) -> None:
+    """Objects of the pack are built by filling their fields (a frozen dataclass's `__init__` is slow);
+    every one must be what its constructor makes of the same fields: same class, same fields, same order."""
+    rules = _rules_copy(tmp_path / "rules")
+    load_pack(str(rules))
+    data = json.loads(_entry(cache).read_text())["pack"]
+    fast, slow = packcache.decode(data, str), packcache.decode(data, str, construct=True)
+    seen = 0
+
+    def same(a: object, b: object) -> None:
+        nonlocal seen
+        assert type(a) is type(b)
+        if isinstance(a, (tuple, list, frozenset)):
+            assert len(a) == len(b)  # type: ignore[arg-type]
+            for x, y in zip(sorted(a, key=repr) if isinstance(a, frozenset) else a,
+                            sorted(b, key=repr) if isinstance(b, frozenset) else b):  # type: ignore[arg-type]
+                same(x, y)
+        elif isinstance(a, dict):
+            assert list(a) == list(b)  # type: ignore[arg-type]
+            for k in a:
+                same(a[k], b[k])  # type: ignore[index]
+        elif hasattr(a, "__dict__") and type(a).__name__ in packcache._CLASSES:
+            seen += 1
+            assert list(vars(a)) == list(vars(b)), type(a)
+            for k in vars(a):
+                same(vars(a)[k], vars(b)[k])
+        else:
+            assert a == b
+    same(fast, slow)
+    assert seen > 1000 and fast[0] == slow[0]
+    assert {name for name, plain in packcache._PLAIN.items() if not plain} >= {"Diagnostic"}

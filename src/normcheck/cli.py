@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import gc
 import io
 import os
 import sys
@@ -24,15 +25,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.markup import escape
-
 from . import __version__
 from .diagnostics import Diagnostic, InputError, printable_lines
 from .options import check_as_of, check_output_path, open_output
 from .report import renderers
 
 if TYPE_CHECKING:  # imported lazily at run time: `normcheck --help` must not load the engine
+    from rich.console import Console
+
     from .engine import Engine
     from .pack import LoadedPack
 
@@ -73,84 +73,138 @@ def _personal(p: argparse.ArgumentParser) -> None:
                         "`warn` reports it as a warning and checks the file anyway")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line. `only`: build just that command's parser (its usage, help and errors are the same
+    as in the full parser; the other seven cost a few milliseconds of every run)."""
     p = argparse.ArgumentParser(prog="normcheck", description="Check anonymised migration cases and policies against "
                                 "legal norms, with pinpoint sources (T.Q., Schengen Borders Code, Art. 3 ECHR, Changu).")
     p.add_argument("--version", action="version", version=f"normcheck {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    c = sub.add_parser("check", help="check case files (the default command)")
-    c.add_argument("paths", nargs="+", metavar="PATH", help="case files (YAML) or folders")
-    c.add_argument("--format", choices=renderers.names(), default="terminal",
-                   help="terminal (default), json (docs/output-schema.json), markdown, html, csv (the batch summary)")
-    c.add_argument("--as-of", type=_date, metavar="DATE", help="evaluate every record on this date")
-    c.add_argument("--fail-on", choices=FAIL_ON, default="RISK",
-                   help="lowest level that makes the exit code 1 (default: RISK)")
-    c.add_argument("--all", action="store_true", help="show OK and NOT_APPLICABLE results in full too")
-    c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
-    c.add_argument("--engine", choices=("auto", "evaluator"), default="auto",
-                   help="auto: durable-rules cross-checked by the evaluator where durable-rules imports")
-    c.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
-                   help="check the files in N processes (output in the same order as with one)")
-    _common(c)
-    _personal(c)
+    if only in (None, "check"):
+        c = sub.add_parser("check", help="check case files (the default command)")
+        c.add_argument("paths", nargs="+", metavar="PATH", help="case files (YAML) or folders")
+        c.add_argument("--format", choices=renderers.names(), default="terminal",
+                       help="terminal (default), json (docs/output-schema.json), markdown, html, csv (the batch summary)")
+        c.add_argument("--as-of", type=_date, metavar="DATE", help="evaluate every record on this date")
+        c.add_argument("--fail-on", choices=FAIL_ON, default="RISK",
+                       help="lowest level that makes the exit code 1 (default: RISK)")
+        c.add_argument("--all", action="store_true", help="show OK and NOT_APPLICABLE results in full too")
+        c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+        c.add_argument("--engine", choices=("auto", "evaluator"), default="auto",
+                       help="auto: durable-rules cross-checked by the evaluator where durable-rules imports")
+        c.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                       help="check the files in N processes (output in the same order as with one)")
+        _common(c)
+        _personal(c)
 
-    t = sub.add_parser("test", help="check the expect: blocks of pinned case files")
-    t.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: cases/)")
-    _common(t)
-    _personal(t)
+    if only in (None, "test"):
+        t = sub.add_parser("test", help="check the expect: blocks of pinned case files")
+        t.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: cases/)")
+        _common(t)
+        _personal(t)
 
-    r = sub.add_parser("rules", help="list every rule with its family, level, severity, validity and verification")
-    r.add_argument("--format", choices=("terminal", "json"), default="terminal")
-    r.add_argument("--family", help="only this family (file name without .norm)")
-    r.add_argument("--diff", metavar="OLD", help="compare with OLD (a folder of rule files, or a git revision of this "
-                   "repository such as HEAD~1 or a tag): the rules added, removed and changed in meaning or wording")
-    r.add_argument("--cases", action="append", default=[], metavar="PATH",
-                   help="with --diff: run both rule packs over these case files or folders and list the findings whose level changes")
-    _common(r)
+    if only in (None, "rules"):
+        r = sub.add_parser("rules", help="list every rule with its family, level, severity, validity and verification")
+        r.add_argument("--format", choices=("terminal", "json"), default="terminal")
+        r.add_argument("--family", help="only this family (file name without .norm)")
+        r.add_argument("--diff", metavar="OLD", help="compare with OLD (a folder of rule files, or a git revision of this "
+                       "repository such as HEAD~1 or a tag): the rules added, removed and changed in meaning or wording")
+        r.add_argument("--cases", action="append", default=[], metavar="PATH",
+                       help="with --diff: run both rule packs over these case files or folders and list the findings whose level changes")
+        _common(r)
 
-    e = sub.add_parser("explain", help="show one rule: text, sources, facts, pinned cases")
-    e.add_argument("rule", help="rule id, e.g. TQ-04a")
-    e.add_argument("--cases", metavar="DIR", help="where to look for pinned cases (default: cases/)")
-    _common(e)
+    if only in (None, "explain"):
+        e = sub.add_parser("explain", help="show one rule: text, sources, facts, pinned cases")
+        e.add_argument("rule", help="rule id, e.g. TQ-04a")
+        e.add_argument("--cases", metavar="DIR", help="where to look for pinned cases (default: cases/)")
+        _common(e)
 
-    s = sub.add_parser("schema", help="print the JSON Schema of case files")
-    _common(s)
+    if only in (None, "schema"):
+        s = sub.add_parser("schema", help="print the JSON Schema of case files")
+        _common(s)
 
-    lint = sub.add_parser("lint", help="check the rule files (syntax, names, types, sources, messages)")
-    _common(lint)
+    if only in (None, "lint"):
+        lint = sub.add_parser("lint", help="check the rule files (syntax, names, types, sources, messages)")
+        _common(lint)
 
-    sw = sub.add_parser("sweep", help="evaluate a policy over a grid of ages and procedure lengths")
-    sw.add_argument("policy", help="policy record (YAML)")
-    sw.add_argument("--vary", action="append", default=[], metavar="FACT=A..B[:STEP]",
-                    help="a fact to vary over a range (repeat for a grid)")
-    sw.add_argument("--set", action="append", default=[], metavar="FACT=VALUE", help="fix a fact for every point")
-    sw.add_argument("--rule", action="append", default=[], metavar="RULE", help="only these rules")
-    sw.add_argument("--against", metavar="OTHER_POLICY", help="compare with another policy: who gains and who loses")
-    sw.add_argument("--format", choices=("terminal", "json", "csv", "svg"), default="terminal")
-    sw.add_argument("--output", "-o", metavar="FILE")
-    sw.add_argument("--as-of", type=_date, metavar="DATE")
-    _common(sw)
-    _personal(sw)
+    if only in (None, "sweep"):
+        sw = sub.add_parser("sweep", help="evaluate a policy over a grid of ages and procedure lengths")
+        sw.add_argument("policy", help="policy record (YAML)")
+        sw.add_argument("--vary", action="append", default=[], metavar="FACT=A..B[:STEP]",
+                        help="a fact to vary over a range (repeat for a grid)")
+        sw.add_argument("--set", action="append", default=[], metavar="FACT=VALUE", help="fix a fact for every point")
+        sw.add_argument("--rule", action="append", default=[], metavar="RULE", help="only these rules")
+        sw.add_argument("--against", metavar="OTHER_POLICY", help="compare with another policy: who gains and who loses")
+        sw.add_argument("--format", choices=("terminal", "json", "csv", "svg"), default="terminal")
+        sw.add_argument("--output", "-o", metavar="FILE")
+        sw.add_argument("--as-of", type=_date, metavar="DATE")
+        _common(sw)
+        _personal(sw)
 
-    sv = sub.add_parser("serve", help="a local page where a case is filled in and checked (loopback only, nothing stored)")
-    sv.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0: any free port)")
-    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
-    sv.add_argument("--allow-remote", action="store_true",
-                    help="allow a --host that is not a loopback address (the page is then reachable from the network)")
-    _common(sv)
+    if only in (None, "serve"):
+        sv = sub.add_parser("serve", help="a local page where a case is filled in and checked (loopback only, nothing stored)")
+        sv.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0: any free port)")
+        sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+        sv.add_argument("--allow-remote", action="store_true",
+                        help="allow a --host that is not a loopback address (the page is then reachable from the network)")
+        _common(sv)
     return p
 
 
+class _Collector:
+    """The cyclic garbage collector during a run. Start-up (the imports, the rule pack's thousands of
+    objects, the durable-rules ruleset) allocates a great deal and frees almost nothing, so collecting
+    then only costs time: the collector is paused until the pack and the engine are loaded. When
+    normcheck is the program (not called from Python), everything loaded by then lives as long as the
+    process and is moved out of the collector's sight (`gc.freeze`), and so is everything at the end,
+    so the interpreter's exit does not scan it all once more (together about a third of a one-case run)."""
+
+    paused = False
+    program = False
+
+    @classmethod
+    def pause(cls, program: bool) -> None:
+        cls.program = program
+        cls.paused = gc.isenabled()
+        gc.disable()
+
+    @classmethod
+    def resume(cls) -> None:
+        if cls.program:
+            gc.freeze()
+        if cls.paused:
+            cls.paused = False
+            gc.enable()
+
+    @classmethod
+    def finish(cls) -> None:
+        cls.resume()
+        if cls.program:
+            gc.freeze()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _Collector.pause(program=argv is None)
+    try:
+        return _main(argv)
+    finally:
+        _Collector.finish()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
     if args_in and args_in[0] not in SUBCOMMANDS and args_in[0] not in ("-h", "--help", "--version"):
         args_in = ["check"] + args_in  # `normcheck case.yaml` is `normcheck check case.yaml`
-    parser = build_parser()
+    parser = build_parser(args_in[0] if args_in and args_in[0] in SUBCOMMANDS else None)
     if not args_in:
         parser.print_help(sys.stderr)
         return 2
     args = parser.parse_args(args_in)
+    if args.command not in ("check", "test"):
+        _Collector.resume()  # only the commands that check cases load the pack and the engine at start-up (see _load)
+    from rich.console import Console  # (imported here, where the collector is paused: see _Collector)
+
     err = Console(stderr=True, highlight=False)
     stdout = sys.stdout
     sys.stdout = _QuietPipe(stdout)
@@ -247,8 +301,11 @@ def _load(args: argparse.Namespace, engine: str = "auto") -> tuple[LoadedPack, E
     from .engine import Engine
     from .pack import load_pack
 
-    loaded = load_pack(args.rules, tuple(args.add_rules))
-    return loaded, Engine(loaded.pack, use_durable=False if engine == "evaluator" else None)
+    try:
+        loaded = load_pack(args.rules, tuple(args.add_rules))
+        return loaded, Engine(loaded.pack, use_durable=False if engine == "evaluator" else None)
+    finally:
+        _Collector.resume()
 
 
 def cmd_check(args: argparse.Namespace, err: Console) -> int:
@@ -320,6 +377,9 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
     """Check every pinned interpretation; every file that cannot be read is reported and makes the exit code 2.
     A case file that records the rule pack its pins were written against (`pinned_against`) gets the
     rules that changed since named."""
+    from rich.console import Console
+    from rich.markup import escape
+
     from .batch import evaluate_record, expand, internal_error
     from .facts import load_record
     from .resources import cases_dir

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from difflib import get_close_matches
+from functools import lru_cache
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -129,7 +129,8 @@ CODES: dict[str, str] = {
 
 # Diagnostics raised by the case-file loader (facts/*) before it passes codes itself: their kind,
 # recognised once, here. A new message there without a code gets NC-F012 (another malformed value).
-_UNCODED: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), c) for p, c in (
+# (Compiled on the first diagnostic without a code: a run without one does not pay for them.)
+_UNCODED: tuple[tuple[str, str], ...] = (
     (r"^not valid YAML", "NC-Y001"),
     (r"not UTF-8|NUL byte|is not allowed in a YAML file", "NC-Y002"),
     (r"anchors and aliases", "NC-Y003"),
@@ -158,7 +159,13 @@ _UNCODED: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), c) for
     (r"^`[^`]*` (is not a date$|is not a (plain )?number|is written with an exponent)", "NC-Y007"),
     (r"^`id` must", "NC-F012"),
     (r"^`[^`]*`(:| (takes|cannot be empty|has an unsupported type|is ))|^item \d+ of `", "NC-F003"),
-))
+)
+
+
+@lru_cache(maxsize=1)
+def _uncoded() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(p), c) for p, c in _UNCODED)
+
 
 # What the anonymisation guard found ("this value contains a phone number, …"): the first kind decides.
 _PERSONAL = (("an e-mail", "NC-A002"), ("a phone", "NC-A003"), ("a citizen service number", "NC-A004"),
@@ -172,7 +179,7 @@ def code_of(message: str) -> str:
     found = _CONTAINS.match(message)
     if found:
         return next((code for kind, code in _PERSONAL if found.group(1).startswith(kind)), "NC-A001")
-    for pattern, code in _UNCODED:
+    for pattern, code in _uncoded():
         if pattern.search(message):
             return code
     return "NC-F012"
@@ -260,6 +267,8 @@ def source_line(text: str, line: int | None) -> str | None:
 
 def did_you_mean(word: str, candidates: Iterable[str], n: int = 3) -> str | None:
     """A 'did you mean …?' hint from the closest known names, or None."""
+    from difflib import get_close_matches  # only when there is a hint to give
+
     pool = sorted(set(candidates))
     close = get_close_matches(word, pool, n=n, cutoff=0.6)
     if not close:

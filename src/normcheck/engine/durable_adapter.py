@@ -450,6 +450,22 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
     )
 
 
+def cached_compile_pack(pack: ir.RulePack) -> CompiledPack:
+    """`compile_pack`, read from the cache next to the compiled pack when it is there (see `durable_cache`)."""
+    from . import durable_cache
+
+    hit = durable_cache.read(pack)
+    if hit is not None:
+        name, definition, views, strata = hit
+        return CompiledPack(name=name, definition=definition, strata=strata, views=tuple(
+            RuleView(rule.key, props, atoms, frozenset(rule.gate)) for rule, (props, atoms) in zip(pack.rules, views)))
+    compiled = compile_pack(pack)
+    if [v.key for v in compiled.views] == [r.key for r in pack.rules]:
+        durable_cache.write(pack, compiled.name, compiled.definition, [(v.props, v.atoms) for v in compiled.views],
+                            compiled.strata)
+    return compiled
+
+
 def _negative_refs(rule: ir.Rule) -> set[str]:
     out: set[str] = set()
     for u in rule.unless:
@@ -487,7 +503,7 @@ class DurableEngine:
         self._lock = threading.Lock()
         self._fired: dict[str, set[tuple[str, int]]] = {}  # per case (sid): (rule key, grade) that fired
         self._undated: dict[str, frozenset[str]] = {}  # per case: chained versioned rules of unknown event date
-        self.compiled = compile_pack(pack)
+        self.compiled = cached_compile_pack(pack)  # the ruleset as JSON next to the compiled pack (durable_cache)
         referenced = frozenset(d for r in pack.rules for d in r.rule_deps)
         definition = {key: dict(rule, run=self._action(key, referenced)) for key, rule in self.compiled.definition.items()}
         self.host = SyncHost()

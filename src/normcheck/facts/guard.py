@@ -19,6 +19,7 @@ and legal citations are not personal data and are left alone.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -43,6 +44,32 @@ _DIGIT_BLOCKS = (0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66,
 _DIGITS = {base + i: str(i) for base in _DIGIT_BLOCKS for i in range(10)}
 _TABLE = {**_DROP, **_DASHES, **_DIGITS}
 _SPACE = re.compile(r"\s")
+
+
+class _Lazy:
+    """A pattern compiled on its first use. Compiling the guard's patterns costs about 10 ms of every
+    run; those behind a cue (a role word, "naam", "passport", an "@", a name that may be a case
+    citation's party) are not needed for most case files."""
+
+    __slots__ = ("_compiled", "flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern, self.flags = pattern, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.compiled().finditer(text)
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().match(text, pos, endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().search(text, pos, endpos)
 
 
 def normalise(text: str) -> str:
@@ -98,6 +125,11 @@ _V_INLINE = re.compile(r"(?i)(?<![\w])v[- .]?(?:nummer|nr|number|no)?\.?[ :#]{0,
 
 
 def _bsn_ok(digits: str) -> bool:
+    """The BSN test of `python-stdnum`; nine digits that already fail its 11-test are refused without importing
+    it (python-stdnum's start-up imports ssl, socket and pydoc: about 20 ms of every one-case run)."""
+    if len(digits) == 9 and digits.isascii() and digits.isdigit() and \
+            (sum((9 - i) * int(n) for i, n in enumerate(digits[:-1])) - int(digits[-1])) % 11:
+        return False
     from stdnum.nl import bsn
 
     return bsn.is_valid(digits)
@@ -250,10 +282,10 @@ def _is_phone(digits: str) -> bool:
 
 _AT = r"(?:@|[ ]?[\[({][ ]?(?:at|apenstaartje)[ ]?[\])}][ ]?)"
 _DOT = r"(?:\.|[ ]?[\[({][ ]?(?:dot|punt)[ ]?[\])}][ ]?)"
-_EMAIL = re.compile(r"(?i)(?<![\w.+%-])[\w.+%-]{1,64}" + _AT + r"[\w-]{1,63}(?:" + _DOT + r"[\w-]{1,63}){0,6}" + _DOT
+_EMAIL = _Lazy(r"(?i)(?<![\w.+%-])[\w.+%-]{1,64}" + _AT + r"[\w-]{1,63}(?:" + _DOT + r"[\w-]{1,63}){0,6}" + _DOT
                     + r"(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59})(?![\w-])")
 _IBAN = re.compile(r"(?i)(?<![\w])[a-z]{2}[0-9]{2}(?:[ ]?[a-z0-9]){10,30}")
-_PASSPORT_CUE = re.compile(r"(?i)(?:paspoort|passport|reisdocument|travel document|identiteitskaart|identity card|"
+_PASSPORT_CUE = _Lazy(r"(?i)(?:paspoort|passport|reisdocument|travel document|identiteitskaart|identity card|"
                            r"id[- ]?kaart|id[- ]?card|id[- ]?bewijs|documentnummer|document number|doc\.? ?nr)"
                            r"\W{0,4}(?:nr\.?|nummer|number|no\.?)?[ :#.]{0,4}([A-Za-z0-9]{6,12})(?![\w])")
 _PASSPORT = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{7,8}(?![\w-])")
@@ -266,8 +298,6 @@ def _mod97(compact: str) -> bool:
 
 
 def _iban(text: str) -> Iterator[Hit]:
-    from stdnum import iban
-
     for m in _IBAN.finditer(text):
         raw = m.group(0).upper()
         ends, n = [], 0  # an IBAN ends where a group ends: before a space, or at the end of the match
@@ -279,9 +309,16 @@ def _iban(text: str) -> Iterator[Hit]:
         ends.append(n)
         compact = raw.replace(" ", "")
         for end in sorted(set(ends), reverse=True):
-            if 15 <= end <= 34 and _mod97(compact[:end]) and iban.is_valid(compact[:end]):
+            if 15 <= end <= 34 and _mod97(compact[:end]) and _iban_ok(compact[:end]):
                 yield Hit("iban", m.start(), m.end())
                 break
+
+
+def _iban_ok(compact: str) -> bool:
+    """`python-stdnum`'s IBAN check (country formats too), imported only for a text that passes the mod-97 test."""
+    from stdnum import iban
+
+    return bool(iban.is_valid(compact))
 
 
 _PASSPORT_CUES = ("pasp", "passport", "reisdoc", "travel doc", "identit", "id", "doc")
@@ -314,19 +351,19 @@ _HONORIFIC = re.compile(
     r"(?<![\w])(?:Mr|Mrs|Ms|Mx|Miss|Mister|Dr|Drs|Prof|Ir|Ing|Dhr|dhr|Mevr|mevr|Mw|mw|Mej|mej|mr|Mevrouw|mevrouw|"
     r"Meneer|meneer|Madame|Mme|Monsieur|Herr|Frau|Sayed|Sheikh|[Dd]e [Hh]eer|[Dd]e [Hh]eren)"
     r"(?:\.[ ]{0,3}|[ ]{1,3})(?:(?:mr|drs|dr|ir|ing|prof)\.[ ]{0,3}){0,3}" + _NAME_AFTER)
-_ROLE = re.compile(
+_ROLE = _Lazy(
     r"(?i:(?<![\w])(?:cli[eë]nte?|client|aanvrager|aanvraagster|verzoeker|verzoekster|eiser|eiseres|appellant|"
     r"betrokkene|belanghebbende|minderjarige|pupil|applicant|claimant|asielzoeker|patient|patiënt|voogd|guardian))"
     r"(?P<colon>[ ]{0,3}:)?[ ]{1,3}" + _NAME_AFTER)
-_ANNOUNCED = re.compile(
+_ANNOUNCED = _Lazy(
     r"(?i:(?<![\w])(?:naam|name|named|genaamd|heet|heette|called|alias|roepnaam|voornaam|achternaam|surname|"
     r"first name|family name|geboren als|born as|signed|getekend|ondertekend))[ ]{0,3}[:=]?[ ]{0,3}" + _NAME_AFTER)
 _INITIALS_NAME = re.compile(rf"(?<![\w.])(?P<i>(?:[{_UP}]\.[ ]?){{1,4}})[ ]?(?:{_PARTICLE}[ ](?:{_PARTICLE}[ ])?)?(?P<n>{_CAP})")
 _ARTICLES = frozenset("The A An He She It They De Het Een Hij Zij Ze Onbekend Unknown Geen None Nvt Zie See".split())
 _PAIR = re.compile(rf"(?<![\w'’-])(?P<f>[{_UP}][{_LOW}'’]{{1,20}})[ ]{{1,2}}(?:{_PARTICLE}[ ](?:{_PARTICLE}[ ])?)?(?P<n>{_CAP})")
-_CASE_NAME_AFTER = re.compile(r"(?:[ ,]{0,3}(?:v\.?|vs\.?|t\.|c\.|tegen|against|and others|e\.a\.|et al\.?|en anderen|"
+_CASE_NAME_AFTER = _Lazy(r"(?:[ ,]{0,3}(?:v\.?|vs\.?|t\.|c\.|tegen|against|and others|e\.a\.|et al\.?|en anderen|"
                               r"and another|\(no\.|\(c-|\(ecli|\(app|§|, no\.|, c-|, ecli))(?![\w])", re.I)
-_CASE_NAME_BEFORE = re.compile(r"(?:\bv\.?|\bvs\.?|\bt\.|\btegen|\bagainst|\bjudgment|\barrest|\buitspraak|\bAG|\bA-G|"
+_CASE_NAME_BEFORE = _Lazy(r"(?:\bv\.?|\bvs\.?|\bt\.|\btegen|\bagainst|\bjudgment|\barrest|\buitspraak|\bAG|\bA-G|"
                                r"\badvocate general|\badvocaat-generaal|\bjudge|\brapporteur|\bpresident)[ ]{1,2}$", re.I)
 
 # Capitalised words that are not family names (articles, pronouns, months, days, institutions, places, legal words).
@@ -648,7 +685,7 @@ smith hunter fisher cook wood woods hill field fields street lane brook bridge f
 mann bakker visser smit bosch berg dijk veld boer beek molen kamp huis""".split())
 @lru_cache(maxsize=1)
 def _lower_first_names() -> frozenset[str]:
-    return frozenset(n.lower() for n in first_names())
+    return frozenset(map(str.lower, first_names()))
 
 
 def personal_key(key: str) -> bool:

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
-
-from pydantic import BaseModel
 
 from ..diagnostics import printable
 from ..findings import DecidingFact, ExceptionCheck, FactToCollect, Finding, Problem, RecordResult
@@ -79,7 +78,7 @@ def _map(obj: Any, pick: Callable[[type, str], Callable[[str], str]], fn: Callab
             if new is not value:
                 update[f.name] = new
         return dataclasses.replace(obj, **update) if update else obj
-    if isinstance(obj, BaseModel):
+    if _pydantic_model(obj):
         model = type(obj)
         update = {}
         for name in model.model_fields:
@@ -89,3 +88,10 @@ def _map(obj: Any, pick: Callable[[type, str], Callable[[str], str]], fn: Callab
                 update[name] = new
         return obj.model_copy(update=update) if update else obj
     return obj
+
+
+def _pydantic_model(obj: Any) -> bool:
+    """Whether `obj` is a pydantic model, without importing pydantic's model machinery (about 50 ms of every
+    one-case run): no object can be a `BaseModel` before `pydantic.main` has been imported by someone."""
+    main = sys.modules.get("pydantic.main")
+    return main is not None and isinstance(obj, main.BaseModel)
