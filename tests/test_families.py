@@ -36,7 +36,8 @@ facts:
     doc: "Whether the person was told of the delay."
 """
 TOY_RULES = """\
-source TOY "A made-up source for the toy family" url "https://example.invalid/toy" date 2020-01-02 court "Toy Court"
+source TOY "A made-up source for the toy family" title nl "Een verzonnen bron voor de speelfamilie"
+  kind policy url "https://example.invalid/toy" date 2020-01-02
 
 rule TOY-01
   title en "Waited too long" title nl "Te lang gewacht"
@@ -83,7 +84,7 @@ def test_a_new_family_is_data(toy_rules: Path, tmp_path: Path, capsys) -> None:
     assert families[:2] == ["toy", "tq"]  # the declared order: toy first
     toy = next(f for f in rec["findings"] if f["rule"] == "TOY-01")
     assert toy["level"] == "RISK" and toy["message"] == "Waited 120 days without being told."
-    assert toy["sources"][0]["court"] == "Toy Court" and toy["sources"][0]["date"] == "2020-01-02"
+    assert toy["sources"][0]["court"] is None and toy["sources"][0]["date"] == "2020-01-02"
     sbc = [f for f in rec["findings"] if f["family"] == "sbc"]
     assert sbc and {f["reason"] for f in sbc} == {"record_type"}  # an individual case is not a border measure
     assert main(["test", "--rules", str(toy_rules), str(case.parent)]) == 0
@@ -207,3 +208,20 @@ def test_bundled_declarations(loaded) -> None:
     for fam in pack.families:
         assert fam.title("en") and fam.title("nl") and fam.title("en") != fam.title("nl")
     assert [t.id for t in loaded.vocabulary.record_types] == ["individual_case", "policy_instrument", "border_control_measure"]
+
+
+def test_a_source_shows_its_court_and_date(tmp_path: Path, capsys) -> None:
+    """The court that gave a cited ruling, in the report's language, and the ruling's date; a
+    source without `kind` keeps its court as the rule file words it (lint warns about the kind)."""
+    case = Path(rules_dir()).parent / "cases" / "tq" / "tq04a-age-183-amv-2025.yaml"
+    for lang, court in (("en", "Court of Justice"), ("nl", "HvJ EU")):
+        main(["--fail-on", "never", "--format", "json", "--lang", lang, str(case)])
+        rec = json.loads(capsys.readouterr().out)["records"][0]
+        tq = next(s for f in rec["findings"] for s in f["sources"] if s["source"] == "TQ")
+        assert tq["court"] == court and tq["date"] == "2021-01-14"
+    d = tmp_path / "rules"
+    shutil.copytree(rules_dir(), d)
+    (d / "tq.norm").write_text((d / "tq.norm").read_text() + '''
+source TOYCOURT "A made-up ruling" title nl "Een verzonnen uitspraak" url "https://example.invalid/r" court "Toy Court"
+''')
+    assert load_pack(d).pack.sources["TOYCOURT"].court_text == "Toy Court"

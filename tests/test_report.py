@@ -221,7 +221,8 @@ def test_csv_summary_has_a_row_per_record_and_the_facts_across_the_batch(capsys,
     assert first[2] == "Breach" and int(first[3]) == 2 and sum(int(x) for x in first[3:9]) > 40
     assert rows[4][2] == "could not be read" and rows[4][9] == "1"
     fact_rows = list(csv.reader(io.StringIO(facts)))
-    assert fact_rows[0] == ["#", "fact", "records it could decide"]
+    assert fact_rows[0] == ["#", "Question", "records it could decide"]
+    assert all(r[1].endswith("?") for r in fact_rows[1:])  # each fact to collect as its question
     assert fact_rows[1][0] == "1" and int(fact_rows[1][2]) >= int(fact_rows[-1][2]) >= 1
 
 
@@ -247,7 +248,9 @@ def test_a_precondition_the_record_does_not_establish_is_not_no_problem(loaded, 
     f = by_rule(results(loaded, engine, TQ_FACTS)[0])["TQ-05"]
     assert f.level == "OK" and f.reason == "condition_false_not_established"
     assert f.not_established == ("adequate_reception_status",)
-    assert not f.message.startswith("No problem found") and "not_assessed" in f.message
+    # in words: the vocabulary's name of the fact and of its value, never the identifiers
+    assert not f.message.startswith("No problem found") and "not investigated" in f.message
+    assert "not_assessed" not in f.message and "adequate_reception_status" not in f.message
     f = by_rule(results(loaded, engine, TQ_FACTS, lang="nl")[0])["TQ-05"]
     assert "niet onderzocht" in f.message and not f.message.startswith("Geen probleem gevonden")
 
@@ -271,4 +274,4 @@ def test_reports_set_such_rules_apart(capsys) -> None:
     assert "Nofinding,notfullyestablished:TQ-05" in other
     _, out, _ = run(capsys, "--format", "markdown", str(TQ_FACTS))
     assert "| TQ-05 | No finding, not fully established: the conditions for a finding fail only on what the " \
-           "record does not establish (adequate_reception_status: not_assessed) |" in out
+           "record does not establish (adequate reception in the State of return: not investigated) |" in out

@@ -54,7 +54,7 @@ def test_tq01_and_tq02_rest_on_operative_point_1_with_the_charter_verified(capsy
 def test_tq06_rests_on_article_10_2_and_operative_point_3_not_the_press_release(capsys) -> None:
     tq06 = findings(capsys, TQ / "tq06-minor-at-removal-no-reception.yaml")["TQ-06"]
     pins = {(s["source"], s["pinpoint"].split(" (")[0]) for s in tq06["sources"]}
-    assert ("RD", "Art. 10(2)") in pins and ("TQ", "operative part, point 3") in pins
+    assert ("RD", "Article 10(2)") in pins and ("TQ", "operative part, point 3") in pins
     assert not any("press" in (s["title"] or "").lower() for s in tq06["sources"])
 
 
@@ -117,7 +117,7 @@ def test_tq13_version_is_picked_by_the_decision_date_not_the_review_date(capsys)
 def test_tq_finding_on_a_return_decision_before_tq_carries_the_salumi_note(capsys) -> None:
     old = findings(capsys, TQ / "tq-c441-19-facts-pre-tq.yaml")["TQ-02"]
     assert old["judged_on"] == "2018-03-20" and old["judged_on_basis"] == "return_decision_date"
-    assert "ECLI:EU:C:2021:9" in old["later_case_law"] and "Salumi" in old["later_case_law"]
+    assert "EU:C:2021:9" in old["later_case_law"] and "Salumi" in old["later_case_law"]
     recent = findings(capsys, TQ / "tq01-minor-16-no-assessment.yaml")["TQ-01"]
     assert recent["judged_on"] == "2023-07-03" and recent["later_case_law"] is None
 

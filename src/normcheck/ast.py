@@ -155,6 +155,17 @@ class SourceDecl:
     date: dt.date | None = None
     court: str | None = None
     status: str | None = None
+    kind: str | None = None
+    formation: str | None = None
+    cases: tuple[str, ...] = ()
+    applications: tuple[str, ...] = ()
+    titles: tuple[tuple[str, str], ...] = ()  # (lang, title) beyond the English title
+    parties: tuple[tuple[str, str], ...] = ()
+    acts: tuple[tuple[str, str], ...] = ()
+    shorts: tuple[tuple[str, str], ...] = ()
+    seats: tuple[tuple[str, str], ...] = ()
+    backgrounds: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (url, ((lang, label), …))
+    repeated: tuple[str, ...] = ()  # attributes given twice where only one is allowed
 
 
 @dataclass(frozen=True)
@@ -163,14 +174,16 @@ class DefineDecl:
     expr: Expr
     pos: Pos
     docs: tuple[tuple[str, str], ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
 class Cite:
     source: str
-    pinpoint: str
+    pinpoint: str  # the locator, as written ("para 47", "Art. 10(2)", "operative part, point 1"); "" for none
     verified: bool
     pos: Pos
+    about: tuple[tuple[str, str], ...] = ()  # (lang, what the pinpoint is cited for)
 
 
 @dataclass(frozen=True)
@@ -206,7 +219,7 @@ class RuleDecl:
     titles: tuple[tuple[str, str, Pos], ...] = ()
     cites: tuple[Cite, ...] = ()
     quotes: tuple[Quote, ...] = ()
-    versions: tuple[tuple[str, Pos], ...] = ()
+    versions: tuple[tuple[str, Pos, tuple[tuple[str, str], ...]], ...] = ()  # (version, position, (lang, words))
     valid: tuple[tuple[dt.date | None, dt.date | None, Pos], ...] = ()
     judged_on: tuple[Expr, ...] = ()
     applies: tuple[Expr, ...] = ()

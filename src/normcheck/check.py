@@ -13,16 +13,26 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import partial
 from graphlib import CycleError, TopologicalSorter
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from . import ast, ir
+from . import ast, citations, ir
 from .diagnostics import Diagnostic, InputError, did_you_mean, one_of, source_line
 from .families import Declarations
 from .functions import FUNCTIONS
 from .vocabulary import FactSpec, Vocabulary
+
+_C = TypeVar("_C", bound=str)
+
+
+def _member(value: str | None, choices: tuple[_C, ...]) -> _C | None:
+    """`value` as a member of a closed set (an `ir` Literal), None when it is not one: the checker
+    has reported that as an error (a warning only for an older pack read leniently)."""
+    return next((c for c in choices if c == value), None)
+
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _KINDS: dict[str, ir.Kind] = {"int": "number", "decimal": "number", "country": "text", "bool": "bool",
@@ -102,13 +112,65 @@ class Checker:
                 if s.name in out:
                     self._err(f, s.pos, f"source `{s.name}` is declared twice (first in {where[s.name]})", code="NC-R010")
                     continue
-                if not (s.ecli or s.celex or s.hudoc or s.url):
-                    self._err(f, s.pos, f"source `{s.name}` has no identifier", code="NC-R010", policy=True,
-                              expected="at least one of ecli, celex, hudoc or url, so a reader can find the text")
-                out[s.name] = ir.Source(s.name, s.title, ecli=s.ecli, celex=s.celex, hudoc=s.hudoc, url=s.url,
-                                        date=s.date, court=s.court, status=s.status)
+                self._check_source(f, s)
+                out[s.name] = ir.Source(
+                    s.name, s.title, ecli=s.ecli, celex=s.celex, hudoc=s.hudoc, url=s.url, date=s.date,
+                    court=_member(s.court, ir.COURT_CODES), status=s.status,
+                    court_text=s.court if s.court is not None and _member(s.court, ir.COURT_CODES) is None else None, kind=_member(s.kind, ir.SOURCE_KINDS) or "",
+                    formation=_member(s.formation, ir.FORMATIONS), cases=s.cases, applications=s.applications,
+                    titles=s.titles, parties=s.parties, acts=s.acts, shorts=s.shorts, seats=s.seats,
+                    backgrounds=tuple(ir.Background(url, labels) for url, labels in s.backgrounds))
                 where[s.name] = f"{Path(f.path).name}:{s.pos.line}"
         return out
+
+    def _check_source(self, f: ast.RuleFile, s: ast.SourceDecl) -> None:
+        """What a court citation of the source is built from must be there (citations.py)."""
+        name = f"source `{s.name}`"
+        err = partial(self._err, code="NC-R013", policy=True)
+        for attr in s.repeated:
+            err(f, s.pos, f"{name} gives `{attr}` twice")
+        if not (s.ecli or s.celex or s.hudoc or s.url or s.cases or s.applications):
+            err(f, s.pos, f"{name} has no identifier", code="NC-R010",
+                      expected="at least one of ecli, celex, hudoc, url, case or application, so a reader can find the text")
+        langs = dict(s.titles)
+        if "nl" not in langs:
+            err(f, s.pos, f"{name} has no Dutch title: a Dutch report shows the English one", warn=True, code="NC-R015",
+                      expected='a line `title nl "…"`')
+        if s.kind is None:
+            err(f, s.pos, f"{name} does not say what kind of source it is: reports cite it by its title", warn=True, code="NC-R015",
+                      expected="`kind " + "|".join(citations.KINDS) + "` with the data a court citation needs")
+            return
+        if s.kind not in citations.KINDS:
+            err(f, s.pos, f"{name}: `{s.kind}` is not a kind of source", expected=one_of(citations.KINDS))
+            return
+        for attr, what in (("parties", "parties"), ("acts", "act"), ("shorts", "short"), ("seats", "seat")):
+            given = dict(getattr(s, attr))
+            if given and set(given) != set(ir.LANGS):
+                missing = [_lang_name(x) for x in ir.LANGS if x not in given]
+                err(f, s.pos, f"{name} gives `{what}` without {', '.join(missing)}",
+                          expected=f'`{what} en "…" nl "…"`')
+        for url, labels in s.backgrounds:
+            if set(dict(labels)) != set(ir.LANGS):
+                err(f, s.pos, f"{name}: the background {url} needs a label in English and Dutch",
+                          expected=f'`background "{url}" en "…" nl "…"`')
+        if s.formation is not None and s.formation not in citations.FORMATIONS:
+            err(f, s.pos, f"{name}: `{s.formation}` is not a formation", expected=one_of(citations.FORMATIONS))
+        if s.kind in citations.RULINGS:
+            if s.court is None or s.court not in citations.COURTS:
+                err(f, s.pos, f"{name}: a {s.kind} needs the court that gave it" if s.court is None else
+                          f"{name}: `{s.court}` is not a known court", expected=one_of(sorted(citations.COURTS)),
+                          hint=did_you_mean(s.court, citations.COURTS) if s.court else None)
+                return
+            needs = citations.COURTS[s.court].needs if s.kind != "reference" else ("cases", "parties", "date")
+            for attr in needs:
+                if not getattr(s, attr):
+                    word = {"cases": "case", "applications": "application", "parties": "parties", "seats": "seat"}.get(attr, attr)
+                    err(f, s.pos, f"{name}: a citation of this court needs `{word}`")
+        elif s.court is not None and s.court not in citations.COURTS:
+            err(f, s.pos, f"{name}: `{s.court}` is not a known court", expected=one_of(sorted(citations.COURTS)))
+        if s.kind == "legislation" and not s.acts:
+            err(f, s.pos, f"{name}: legislation needs the act's designation",
+                      expected='`act en "Directive 2008/115/EC" nl "Richtlijn 2008/115/EG"` (and `short en "…" nl "…"`)')
 
     # ---- added rule folders: `replaces`
     def _replacements(self) -> None:
@@ -210,7 +272,7 @@ class Checker:
             final_type = fact_type(spec) if spec is not None else typ
             self.define_types[name] = final_type
             out.append(ir.Define(name, node, final_type, tuple(sorted(ctx.deps)), spec is not None,
-                                 d.docs, f.path, d.pos.line))
+                                 d.docs, f.path, d.pos.line, d.labels))
         return tuple(out)
 
     # ---- rules
@@ -336,10 +398,8 @@ class Checker:
             if c.source not in sources:
                 self._err(f, c.pos, f"rule {r.id} cites unknown source `{c.source}`", hint=did_you_mean(c.source, sources),
                           code="NC-R011", policy=True)
-
-            if not c.pinpoint.strip():
-                self._err(f, c.pos, f"rule {r.id}: the citation of {c.source} has an empty pinpoint", code="NC-R011", policy=True,
-                          expected="the paragraph, point or article/paragraph, e.g. \"para 67\" or \"Art. 25a(4)\"")
+            else:
+                self._check_cite(f, r, c, sources[c.source])
         for q in r.quotes:
             if q.source not in sources:
                 self._err(f, q.pos, f"rule {r.id} quotes unknown source `{q.source}`", hint=did_you_mean(q.source, sources),
@@ -427,7 +487,7 @@ class Checker:
             return None
         return ir.Rule(
             id=r.id, family=family, titles=tuple(sorted(titles.items())),
-            citations=tuple(ir.Citation(c.source, c.pinpoint, c.verified) for c in r.cites),
+            citations=tuple(ir.Citation(c.source, c.pinpoint, c.verified, c.about) for c in r.cites),
             quotes=tuple((q.source, q.text) for q in r.quotes),
             version=r.versions[0][0] if r.versions else None,
             valid_from=valid_from, valid_until=valid_until, applies=applies, grades=tuple(grades),
@@ -435,10 +495,49 @@ class Checker:
             counters=tuple(sorted(counters.items())), notes=tuple(sorted(notes.items())),
             rule_deps=tuple(sorted(ctx.rule_deps)), judged_on=judged_on,
             file=f.path, line=r.pos.line,
+            version_labels=r.versions[0][2] if r.versions else (),
             replaces=r.replaces[0].rule if r.replaces else None,
             replaces_because=tuple(sorted((lang, text) for lang, text, _pos in r.replaces[0].because)) if r.replaces else (),
             layer=f.layer,
         )
+
+    def _check_cite(self, f: ast.RuleFile, r: ast.RuleDecl, c: ast.Cite, source: ir.Source) -> None:
+        """A pinpoint in the locator notation, or none with what is cited, in both languages."""
+        err = partial(self._err, code="NC-R014", policy=True)
+        about = dict(c.about)
+        langs = [x for x, _ in c.about]
+        for lang in ir.LANGS:
+            if langs.count(lang) > 1:
+                err(f, c.pos, f"rule {r.id}: the citation of {c.source} says twice in {_lang_name(lang)} what it is cited for")
+        if about and set(about) != set(ir.LANGS):
+            missing = [x for x in ir.LANGS if x not in about]
+            err(f, c.pos, f"rule {r.id}: the citation of {c.source} says what it is cited for in "
+                      f"{_lang_name(next(iter(about)))} only", expected=f'`{missing[0]} "…"` as well')
+        if not c.pinpoint.strip() and not about:
+            err(f, c.pos, f"rule {r.id}: the citation of {c.source} has an empty pinpoint", code="NC-R011", policy=True,
+                      expected="the paragraph, point or article/paragraph, e.g. \"para 67\" or \"Art. 25a(4)\", "
+                               "or what the source is cited for: en \"…\" nl \"…\"")
+            return
+        if not source.kind:
+            return  # an undeclared source keeps its pinpoint as written (a warning says so)
+        try:
+            parts = citations.parse_locator(c.pinpoint)
+        except citations.LocatorError as exc:
+            err(f, c.pos, f"rule {r.id}: the pinpoint \"{c.pinpoint}\" of {c.source} is not in the locator notation: {exc}",
+                      expected=citations.LOCATOR_FORMS,
+                      hint='what the pinpoint is cited for goes after it: cite SRC "para 47" en "…" nl "…" verified')
+            return
+        legislative = any(isinstance(p, (citations.Articles, citations.Recital)) for p in parts)
+        ruling = any(isinstance(p, (citations.Paras, citations.Operative, citations.Question)) for p in parts)
+        if source.kind == "legislation" and ruling:
+            err(f, c.pos, f"rule {r.id}: {c.source} is legislation; cite an article or a recital",
+                      expected='e.g. "Art. 10(2)" or "recital 12"')
+        if source.kind in citations.RULINGS and legislative:
+            err(f, c.pos, f"rule {r.id}: {c.source} is a {source.kind}; cite a paragraph or the operative part",
+                      hint="an article the ruling interprets belongs in what it is cited for (en \"…\" nl \"…\")")
+        if source.kind == "secondary" and parts:
+            err(f, c.pos, f"rule {r.id}: {c.source} is secondary material: it gives no pinpoint",
+                      hint='say what it is cited for instead: cite SRC en "…" nl "…" verified')
 
     def _per_lang(self, items: tuple[tuple[str, str, ast.Pos], ...], f: ast.RuleFile, r: ast.RuleDecl,
                   what: str, required: bool) -> dict[str, str]:

@@ -70,7 +70,7 @@ def rule_rows(pack: ir.RulePack, family: str | None = None, lang: str = "en") ->
             "valid_from": r.valid_from.isoformat() if r.valid_from else None,
             "valid_until": r.valid_until.isoformat() if r.valid_until else None,
             "pinpoints_verified": r.verified,
-            "unverified_pinpoints": [f"{c.source}: {c.pinpoint}" for c in r.citations if not c.verified],
+            "unverified_pinpoints": [f"{c.source}: {c.pinpoint or c.about_text('en')}" for c in r.citations if not c.verified],
             "file": f"{r.file}:{r.line}",
             "added_folder": pack.added[r.layer - 1].folder if r.layer else None,
             "replaces": r.replaces,
@@ -183,6 +183,11 @@ def print_rule_changes(diff: Any, out: Console, indent: str = "") -> None:
 
 
 def explain(args: argparse.Namespace) -> int:
+    from .citations import LEGEND
+    from .findings import sources_and_background
+    from .report.view import background_item, source_item
+    from .wording import t as words
+
     loaded = load_pack(args.rules, tuple(args.add_rules))
     pack = loaded.pack
     versions = pack.versions(args.rule)
@@ -202,16 +207,16 @@ def explain(args: argparse.Namespace) -> int:
         if r.replaces:
             out.print(Text.assemble(("  Replaces: ", "bold"), f"{r.replaces} (bundled) — {r.text('replaces_because', lang)}"))
         out.print(Text("  Sources:", style="bold"))
-        for c in r.citations:
-            s = pack.sources[c.source]
-            ident = s.ecli or s.celex or s.hudoc or ""
-            mark = "verified" if c.verified else "PARAGRAPH UNVERIFIED"
-            out.print(f"    - {s.title} {('(' + ident + ')') if ident else ''}, {c.pinpoint} [{mark}]", markup=False)
-            issued = ", ".join(x for x in (s.court, f"dated {s.date.isoformat()}" if s.date else None) if x)
-            if issued:
-                out.print(f"      {issued}", markup=False)
-            if s.url:
-                out.print(f"      {s.url}", markup=False)
+        body, background = sources_and_background(r, pack, lang)
+        for ref in body:
+            out.print(f"    - {source_item(ref).plain}", markup=False)
+            if ref.url:
+                out.print(f"      {ref.url}", markup=False)
+        for b in background:
+            out.print(f"    ({words(lang, 'background')}) {background_item(b).plain}" + (f"  {b.url}" if b.url else ""),
+                      markup=False)
+        if any(ref.footnote for ref in body):
+            out.print(f"    {LEGEND.get(lang, LEGEND['en'])}", markup=False)
         for src, text in r.quotes:
             out.print(Text(f"  Text of {src}: “{text}”", style="italic"))
         if r.applies is not None:

@@ -85,7 +85,7 @@ CODES: dict[str, str] = {
     "NC-F021": "a fact is declared twice in the vocabulary",
     "NC-F022": "a vocabulary fact has an unknown type, no values, or a malformed range or `not_established`",
     "NC-F023": "`values_of` names no enum or set fact",
-    "NC-F024": "malformed `labels`, `question` or `help` of a vocabulary fact",
+    "NC-F024": "malformed `labels`, `label`, `question`, `ask` or `help` of a vocabulary fact",
     "NC-F025": "rules/families.yaml is missing or malformed (the norm families and the kinds of record)",
     # A: anonymisation guard
     "NC-A001": "a key that names personal data",
@@ -104,6 +104,11 @@ CODES: dict[str, str] = {
     "NC-R010": "a source is declared twice or has no identifier",
     "NC-R011": "a citation names no source or an unknown one, or has an empty pinpoint",
     "NC-R012": "a source is declared but never cited (warning)",
+    "NC-R013": "a source declaration lacks what its court citation is built from (kind, court, case or application, "
+               "parties, date, act) or gives it in one language only",
+    "NC-R014": "a citation's pinpoint is not in the locator notation or does not fit the kind of source, or what it is "
+               "cited for is not in both languages",
+    "NC-R015": "a source has no Dutch title or does not say what kind of source it is (warning)",
     "NC-R020": "unknown fact or value",
     "NC-R021": "type error",
     "NC-R022": "unknown function, or wrong arguments",

@@ -225,10 +225,20 @@ class _Builder(Transformer[Token, Any]):
     # -- declarations
     @v_args(meta=True)
     def source_decl(self, meta: Any, c: list[Any]) -> ast.SourceDecl:
-        attrs: dict[str, Any] = {}
+        single: dict[str, Any] = {}
+        multi: dict[str, list[Any]] = {}
+        repeated: list[str] = []
         for kind, value in c[2:]:
-            attrs[kind] = value
-        return ast.SourceDecl(name=str(c[0]), title=c[1][0], pos=self._pos(meta), **attrs)
+            if kind in _LANG_ATTRS:
+                multi.setdefault(kind, []).extend(value)
+            elif kind in _MULTI_ATTRS:
+                multi.setdefault(kind, []).append(value)
+            else:
+                if kind in single:
+                    repeated.append(kind)
+                single[kind] = value
+        fields: dict[str, Any] = {**single, **{k: tuple(v) for k, v in multi.items()}}  # checked by the grammar
+        return ast.SourceDecl(name=str(c[0]), title=c[1][0], pos=self._pos(meta), repeated=tuple(repeated), **fields)
 
     def src_ecli(self, c: list[Any]) -> tuple[str, Any]:
         return "ecli", c[0][0]
@@ -243,7 +253,10 @@ class _Builder(Transformer[Token, Any]):
         return "url", c[0][0]
 
     def src_court(self, c: list[Any]) -> tuple[str, Any]:
-        return "court", c[0][0]
+        return "court", str(c[0])
+
+    def src_court_text(self, c: list[Any]) -> tuple[str, Any]:
+        return "court", c[0][0]  # the court in words (a source without `kind`; a kind needs a court code)
 
     def src_date(self, c: list[Any]) -> tuple[str, Any]:
         return "date", _date(c[0], self.path)
@@ -251,12 +264,50 @@ class _Builder(Transformer[Token, Any]):
     def src_status(self, c: list[Any]) -> tuple[str, Any]:
         return "status", str(c[0])
 
-    def define_doc(self, c: list[Any]) -> tuple[str, str]:
+    def src_kind(self, c: list[Any]) -> tuple[str, Any]:
+        return "kind", str(c[0])
+
+    def src_formation(self, c: list[Any]) -> tuple[str, Any]:
+        return "formation", str(c[0])
+
+    def src_case(self, c: list[Any]) -> tuple[str, Any]:
+        return "cases", c[0][0]
+
+    def src_application(self, c: list[Any]) -> tuple[str, Any]:
+        return "applications", c[0][0]
+
+    def src_title(self, c: list[Any]) -> tuple[str, Any]:
+        return "titles", tuple(c)
+
+    def src_parties(self, c: list[Any]) -> tuple[str, Any]:
+        return "parties", tuple(c)
+
+    def src_act(self, c: list[Any]) -> tuple[str, Any]:
+        return "acts", tuple(c)
+
+    def src_short(self, c: list[Any]) -> tuple[str, Any]:
+        return "shorts", tuple(c)
+
+    def src_seat(self, c: list[Any]) -> tuple[str, Any]:
+        return "seats", tuple(c)
+
+    def src_background(self, c: list[Any]) -> tuple[str, Any]:
+        return "backgrounds", (c[0][0], tuple(c[1:]))
+
+    def lang_text(self, c: list[Any]) -> tuple[str, str]:
         return str(c[0]), c[1][0]
+
+    def define_doc(self, c: list[Any]) -> tuple[str, tuple[str, str]]:
+        return "docs", (str(c[0]), c[1][0])
+
+    def define_label(self, c: list[Any]) -> tuple[str, Any]:
+        return "labels", tuple(c)
 
     @v_args(meta=True)
     def define_decl(self, meta: Any, c: list[Any]) -> ast.DefineDecl:
-        return ast.DefineDecl(name=str(c[0]), expr=c[1], pos=self._pos(meta), docs=tuple(c[2:]))
+        docs = tuple(v for k, v in c[2:] if k == "docs")
+        labels = tuple(pair for k, v in c[2:] if k == "labels" for pair in v)
+        return ast.DefineDecl(name=str(c[0]), expr=c[1], pos=self._pos(meta), docs=docs, labels=labels)
 
     @v_args(meta=True)
     def title(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
@@ -264,7 +315,13 @@ class _Builder(Transformer[Token, Any]):
 
     @v_args(meta=True)
     def cite(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return "cites", ast.Cite(str(c[0]), c[1][0], str(c[2]) == "verified", self._pos(meta))
+        pinpoint = c[1][0] if len(c) > 2 and isinstance(c[1], tuple) else ""
+        about = tuple(a for a in c[1:-1] if isinstance(a, list))
+        return "cites", ast.Cite(str(c[0]), pinpoint, str(c[-1]) == "verified", self._pos(meta),
+                                 tuple((str(a[0]), a[1]) for a in about))
+
+    def cite_about(self, c: list[Any]) -> list[Any]:
+        return [str(c[0]), c[1][0]]
 
     @v_args(meta=True)
     def quote(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
@@ -272,7 +329,7 @@ class _Builder(Transformer[Token, Any]):
 
     @v_args(meta=True)
     def version(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return "versions", (c[0][0], self._pos(meta))
+        return "versions", (c[0][0], self._pos(meta), tuple(c[1:]))
 
     def valid_from(self, c: list[Token]) -> tuple[str, dt.date]:
         return "from", _date(c[0], self.path)
@@ -335,6 +392,11 @@ class _Builder(Transformer[Token, Any]):
 
     def start(self, c: list[Any]) -> list[Any]:
         return c
+
+
+# Source attributes that may be given more than once (per language, or several numbers).
+_LANG_ATTRS = frozenset({"titles", "parties", "acts", "shorts", "seats"})
+_MULTI_ATTRS = frozenset({"cases", "applications", "backgrounds"})
 
 
 def _date(tok: Token | str, path: str) -> dt.date:
@@ -489,7 +551,8 @@ def _token_words(tok: Token) -> str:
 
 def _hint(expected: set[str] | frozenset[str], tok: Token) -> str | None:
     if "VERIFICATION" in expected:
-        return 'every citation ends with `verified` or `unverified`, e.g. cite TQ "operative part, point 1" verified'
+        return ('every citation ends with `verified` or `unverified`, e.g. cite TQ "operative part, point 1" verified, '
+                'or cite TQ "para 47" en "what it is cited for" nl "waarvoor het wordt aangehaald" verified')
     if str(tok) == "=" or tok.type == "EQUAL":
         return "to compare, write == (two equals signs)"
     if "RULE" in expected and tok.type == "NAME":

@@ -15,26 +15,40 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Annotated, Any, Literal, get_type_hints
 
-from . import __version__, ir
+from . import __version__, citations, collect, ir, wording
+from .citations import long_date
 from .diagnostics import Diagnostic
 from .engine import CaseRun
 from .engine.evaluate import Env, RuleResult, Val
 from .values import UNKNOWN, display, to_json
-from .wording import long_date, quiet_message
+from .wording import quiet_message
 
 # 1.1: findings[].judged_on, judged_on_basis, law_applied, later_case_law
 # 1.2: problems[].code, findings[].not_established, summary, reasons *_not_established, record_type,
 #      sources[].court and date, decided_by[].doc
-SCHEMA_VERSION = "1.2"
+# 1.3: findings[].sources as court citations (citation, url, footnote, about), background, missing_labels;
+#      facts_to_collect[].label, question, ask, ask_label, level, severity, key_scope; decided_by[].label and words
+SCHEMA_VERSION = "1.3"
 Lang = ir.Lang
 Outcome = ir.Outcome
 
-def law_applied(res: RuleResult, lang: str) -> str | None:
+
+def event_words(res: RuleResult, pack: ir.RulePack | None, lang: str) -> str:
+    """The date that picks the law, in words: the rule's `judged on` expression, or the evaluation date."""
+    if res.judged_basis == "evaluation_date":
+        return wording.label("evaluation_date", pack, lang) if pack is not None else res.judged_basis
+    if pack is not None and res.rule.judged_on is not None:
+        return wording.expr(res.rule.judged_on, pack, lang)
+    return res.judged_basis
+
+
+def law_applied(res: RuleResult, lang: str, pack: ir.RulePack | None = None) -> str | None:
     """Which version of the law the finding applied, and the date that chose it (design §5, law-time
     vs fact-time): in words, in the report's language."""
     nl = lang == "nl"
     rule = res.rule
-    version = f" ({rule.version})" if rule.version else ""
+    version = f" ({rule.version_text(lang)})" if rule.version else ""
+    basis = event_words(res, pack, lang)
     if res.judged_on is not None:
         on = long_date(res.judged_on, lang)
         if res.judged_basis == "evaluation_date":
@@ -44,12 +58,12 @@ def law_applied(res: RuleResult, lang: str) -> str | None:
                     "judged on the day of the review).")
         if res.outcome == "NOT_APPLICABLE" and res.reason == "not_in_force":
             return None  # the message says it
-        return (f"Toegepast: de regel{version} zoals die gold op {on}, de datum van de gebeurtenis ({res.judged_basis})."
-                if nl else f"Applied: the rule{version} as in force on {on}, the date of the event ({res.judged_basis}).")
+        return (f"Toegepast: de regel{version} zoals die gold op {on}, de datum van de gebeurtenis ({basis})."
+                if nl else f"Applied: the rule{version} as in force on {on}, the date of the event ({basis}).")
     if res.versions_agree:
-        return (f"De datum van de gebeurtenis ({res.judged_basis}) is onbekend, maar elke versie van het recht die in "
+        return (f"De datum van de gebeurtenis ({basis}) is onbekend, maar elke versie van het recht die in "
                 "aanmerking komt geeft deze uitkomst." if nl else
-                f"The date of the event ({res.judged_basis}) is unknown, but every version of the law that could "
+                f"The date of the event ({basis}) is unknown, but every version of the law that could "
                 "apply gives this result.")
     return None
 
@@ -72,17 +86,22 @@ def later_case_law(res: RuleResult, pack: ir.RulePack, lang: str) -> str | None:
         return None
     nl = lang == "nl"
     on = long_date(res.judged_on, lang)
-    parts = [f"{src.ecli} ({long_date(date, lang)})" for src, date in later.values()]
+    parts = []
+    for src, date in later.values():
+        if src.kind in citations.RULINGS:
+            parts.append(citations.format_source(src, "", lang))
+        else:
+            parts.append(f"{src.ecli} ({long_date(date, lang)})")
     cited = "; ".join(parts)
     authority = "Salumi, gevoegde zaken 66, 127 en 128/79, ECLI:EU:C:1980:101" if nl else \
         "Salumi, Joined Cases 66, 127 and 128/79, EU:C:1980:101"
     if nl:
         return (f"De uitspraak van het Hof van Justitie waarop deze bevinding steunt ({cited}) is van na {on}, de datum "
-                f"van de gebeurtenis ({res.judged_basis}). Een uitlegging door het Hof geeft aan hoe de bepaling vanaf "
+                f"van de gebeurtenis ({event_words(res, pack, lang)}). Een uitlegging door het Hof geeft aan hoe de bepaling vanaf "
                 f"haar inwerkingtreding moet worden begrepen en toegepast, en geldt dus ook voor deze zaak ({authority}); "
                 "de Staat kan aanvoeren dat hij op de eerdere uitleg vertrouwde.")
     return (f"The Court of Justice judgment this finding relies on ({cited}) post-dates {on}, the date of the event "
-            f"({res.judged_basis}). An interpretation by the Court states how the provision must be understood and "
+            f"({event_words(res, pack, lang)}). An interpretation by the Court states how the provision must be understood and "
             f"applied from its entry into force, so it governs this case too ({authority}); the State may argue that "
             "it relied on the earlier reading.")
 
@@ -128,33 +147,55 @@ class Describe(str):
 @dataclass(frozen=True, kw_only=True)
 class SourceRef(_Model):
     source: Annotated[str, Describe("the source's short name in the rule files")]
-    title: str
-    pinpoint: Annotated[str, Describe("paragraph, point or article/paragraph relied on")]
+    kind: Annotated[str, Describe("judgment | decision | reference | legislation | policy | secondary")] = ""
+    citation: Annotated[str, Describe("the source with its pinpoint as a court cites it, in the report's language")] = ""
+    title: Annotated[str, Describe("the source's full title, in the report's language")]
+    pinpoint: Annotated[str, Describe("paragraph, point or article/paragraph relied on, in the report's language "
+                                      "(empty: the source as a whole)")]
+    about: Annotated[str | None, Describe("what the pinpoint is cited for, in the report's language")] = None
     verified: Annotated[bool, Describe("false: the pinpoint could not be checked against the published text")]
+    footnote: Annotated[bool, Describe("true: the citation carries the report's footnote mark (not verified against the "
+                                       "published text); never for a legislative article")] = False
+    note: Annotated[str | None, Describe("for a legislative article whose wording was not checked: that note")] = None
     ecli: str | None = None
     celex: str | None = None
     hudoc: str | None = None
-    url: str | None = None
+    url: Annotated[str | None, Describe("the official text (EUR-Lex, curia, HUDOC, rechtspraak.nl, …)")] = None
     court: Annotated[str | None, Describe("the court or body that gave the judgment or decision")] = None
     date: Annotated[str | None, Describe("date of the judgment, decision or instrument (ISO 8601)")] = None
     source_status: Annotated[str | None, Describe("`unverified`: the source's own identifiers or text could not be checked")] = None
 
 
 @dataclass(frozen=True, kw_only=True)
+class BackgroundRef(_Model):
+    """Secondary material (a case summary, a press report, a blog): background, never a pinpoint."""
+
+    source: Annotated[str, Describe("the source it belongs to (a secondary source, or the source it summarises)")]
+    title: Annotated[str, Describe("what it is, in the report's language")]
+    relates_to: Annotated[str | None, Describe("the source it summarises or reports on, by its short name")] = None
+    about: Annotated[str | None, Describe("what it is cited for, in the report's language")] = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class DecidingFact(_Model):
-    name: str
+    name: Annotated[str, Describe("the fact's name in the vocabulary (or `RULE fires`)")]
     value: Any
+    label: Annotated[str, Describe("the fact's name in words, in the report's language")] = ""
+    text: Annotated[str, Describe("the fact, its value and (for a derived fact) what it is computed from, in words, in the report's language")] = ""
     derived: bool = False
     definition: Annotated[str | None, Describe("for a derived fact: its definition in the rules")] = None
     doc: Annotated[str | None, Describe("for a derived fact: what it means, in the report's language")] = None
     stated_at: Annotated[str | None, Describe("file:line where the case states it")] = None
+    line: Annotated[int | None, Describe("the line of the case file that states it")] = None
     inputs: tuple[DecidingFact, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
 class ExceptionCheck(_Model):
-    condition: str
+    condition: Annotated[str, Describe("the exception as written in the rule")]
     status: Literal["holds", "does not hold", "not established"]
+    description: Annotated[str, Describe("the exception in words, in the report's language")] = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -176,10 +217,12 @@ class Finding(_Model):
         "were evaluated and are false) | condition_false_not_established (false only on a value meaning \"never "
         "established\", e.g. not_assessed) | condition_false_scope_unknown (false, but the record does not establish "
         "that the rule applies) | event_date_unknown")]
-    sources: tuple[SourceRef, ...]
+    sources: Annotated[tuple[SourceRef, ...], Describe("the legal sources of the finding (secondary material aside)")]
+    background: Annotated[tuple[BackgroundRef, ...], Describe("secondary material: summaries, press, copies")] = ()
     pinpoints_verified: bool
     decided_by: tuple[DecidingFact, ...]
     missing_facts: Annotated[tuple[str, ...], Describe("unknown facts that could decide or change this result")]
+    missing_labels: Annotated[tuple[str, ...], Describe("the same facts in words, in the report's language")] = ()
     not_established: Annotated[tuple[str, ...], Describe(
         "facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did "
         "not fire: it was not assessed on them, so this is not \"no problem found\"")] = ()
@@ -194,9 +237,17 @@ class Finding(_Model):
 
 @dataclass(frozen=True, kw_only=True)
 class FactToCollect(_Model):
-    fact: str
+    fact: Annotated[str, Describe("the fact's name in the vocabulary")]
+    label: Annotated[str, Describe("the fact in words, in the report's language")] = ""
+    question: Annotated[str, Describe("the question to put to the client or the authority")] = ""
+    ask: Annotated[str | None, Describe("who can answer it: client | authority | file")] = None
+    ask_label: Annotated[str | None, Describe("who can answer it, in the report's language")] = None
     could_change: Annotated[tuple[str, ...], Describe("rules whose result this fact could decide or change")]
-    weight: Annotated[int, Describe("sum of the severities (high 3, medium 2, low 1) of those rules")]
+    level: Annotated[Outcome, Describe("the highest level a finding it could change can reach")] = "INSUFFICIENT_DATA"
+    severity: Annotated[ir.Severity, Describe("the severity with that level")] = "low"
+    key_scope: Annotated[bool, Describe("asked because it decides whether a rule applies at all")] = False
+    weight: Annotated[int, Describe("legal weight: 10 x the level's rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity's "
+                                    "(high 3, medium 2, low 1); the list is ranked by it")]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -205,7 +256,7 @@ class Problem(_Model):
     line: int | None
     column: int | None
     severity: Literal["error", "warning"]
-    code: str  # the kind of problem, stable across versions (NC-Y001 …; README, "Error codes")
+    code: Annotated[str, Describe("the kind of problem, stable across versions (NC-Y001 …; README, 'Error codes')")]
     message: str
     expected: str | None = None
     hint: str | None = None
@@ -229,6 +280,7 @@ class RecordResult(_Model):
     record_type: str | None = None
     as_of: str | None = None
     as_of_source: str | None = None
+    as_of_basis: Annotated[str | None, Describe("where the evaluation date came from, in words")] = None
     policy: str | None = None
     findings: tuple[Finding, ...] = ()
     facts_to_collect: tuple[FactToCollect, ...] = ()
@@ -321,13 +373,34 @@ def render(text: str, run: CaseRun, lang: str, pack: ir.RulePack | None = None) 
     return _PLACEHOLDER.sub(value, text)
 
 
-def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any], lang: str, depth: int = 0) -> DecidingFact:
+_RULE_WORD = {"en": "rule", "nl": "regel"}
+_LINE_WORD = {"en": "line", "nl": "regel"}
+_FILE_WORD = {"en": "file", "nl": "dossier"}
+_FROM_WORD = {"en": "computed from", "nl": "berekend uit"}
+_LEVEL_WORDS = {
+    "en": {"BREACH": "breach", "RISK": "risk", "CONTESTED": "contested interpretation", "INSUFFICIENT_DATA":
+           "insufficient data", "OK": "no problem found", "NOT_APPLICABLE": "not applicable"},
+    "nl": {"BREACH": "schending", "RISK": "risico", "CONTESTED": "omstreden uitleg", "INSUFFICIENT_DATA":
+           "onvoldoende gegevens", "OK": "geen probleem gevonden", "NOT_APPLICABLE": "niet van toepassing"},
+}
+
+
+def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any], lang: str,
+              depth: int = 0) -> DecidingFact:
+    words = lang if lang in _RULE_WORD else "en"
     if name.startswith("rule:"):
         rid = name[5:]
         res = run.env.results.get(rid)
-        return DecidingFact(name=f"{rid} fires", value=res.outcome if res else "NOT_APPLICABLE")
+        outcome = res.outcome if res else "NOT_APPLICABLE"
+        head = f"{_RULE_WORD[words]} {rid}"
+        return DecidingFact(name=f"{rid} fires", value=outcome, label=head,
+                            text=f"{head}: {_LEVEL_WORDS[words][outcome]}")
+    label = wording.label(name, pack, lang)
     if name == "evaluation_date":
-        return DecidingFact(name=name, value=run.env.as_of.isoformat())
+        return DecidingFact(name=name, value=run.env.as_of.isoformat(), label=label,
+                            text=f"{label}: {long_date(run.env.as_of, lang)}")
+    raw = run.env.value(name)
+    shown = f"{label}: {wording.value(name, raw, pack, lang)}"
     origin = origins.get(name)
     stated_at = f"{origin.file}:{origin.line}" if origin is not None and origin.line else None
     d = pack.define(name)
@@ -335,16 +408,17 @@ def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any
         inputs: tuple[DecidingFact, ...] = ()
         if depth < 3:
             inputs = tuple(_deciding(dep, run, pack, origins, lang, depth + 1) for dep in d.deps
-                           if run.env.value(dep) is not UNKNOWN)
-        return DecidingFact(name=name, value=to_json(run.env.value(name)), derived=True, definition=d.expr.text,
-                            doc=d.doc(lang), inputs=inputs)
-    return DecidingFact(name=name, value=to_json(run.env.value(name)), stated_at=stated_at)
-
-
-def _source_ref(c: ir.Citation, s: ir.Source) -> SourceRef:
-    return SourceRef(source=c.source, title=s.title, pinpoint=c.pinpoint, verified=c.verified, ecli=s.ecli,
-                     celex=s.celex, hudoc=s.hudoc, url=s.url, court=s.court,
-                     date=s.date.isoformat() if s.date else None, source_status=s.status)
+                           if run.env.value(dep) is not UNKNOWN and not _constant(dep, pack))
+        if inputs:
+            parts = [f"{i.label} ({wording.value(i.name, run.env.value(i.name), pack, lang)})"
+                     if not i.name.endswith(" fires") else i.text for i in inputs]
+            shown += f" — {_FROM_WORD[words]} {wording.join(parts, lang)}"
+        return DecidingFact(name=name, value=to_json(raw), label=label, text=shown, derived=True,
+                            definition=d.expr.text, doc=d.doc(lang), inputs=inputs)
+    line = origin.line if origin is not None and origin.line else None
+    if line:
+        shown += f" ({_FILE_WORD[words]}, {_LINE_WORD[words]} {line})"
+    return DecidingFact(name=name, value=to_json(raw), label=label, text=shown, stated_at=stated_at, line=line)
 
 
 def _constant(name: str, pack: ir.RulePack) -> bool:
@@ -353,9 +427,44 @@ def _constant(name: str, pack: ir.RulePack) -> bool:
     return d is not None and not d.deps and not d.in_vocabulary
 
 
+def source_ref(c: ir.Citation, s: ir.Source, lang: str) -> SourceRef:
+    """A citation as every report shows it: the court-style text, what it is cited for, the mark."""
+    return SourceRef(source=c.source, kind=s.kind, citation=citations.citation(c, s, lang),
+                     title=s.text("titles", lang) or s.title, pinpoint=citations.pinpoint(c, s, lang),
+                     about=c.about_text(lang), verified=c.verified, footnote=citations.footnote(c, s),
+                     note=citations.wording_note(c, s, lang), ecli=s.ecli, celex=s.celex, hudoc=s.hudoc,
+                     url=citations.link(s, lang), court=citations.court_name(s, lang),
+                     date=s.date.isoformat() if s.date else None, source_status=s.status)
+
+
+def _short_name(s: ir.Source, lang: str) -> str:
+    return s.text("parties", lang) or s.text("shorts", lang) or s.text("acts", lang) or s.text("titles", lang) or s.name
+
+
+def sources_and_background(rule: ir.Rule, pack: ir.RulePack, lang: str) -> tuple[tuple[SourceRef, ...], tuple[BackgroundRef, ...]]:
+    """The body's sources, and the background: secondary sources cited, and the secondary copies or
+    summaries consulted for the body's sources (once each)."""
+    body: list[SourceRef] = []
+    background: list[BackgroundRef] = []
+    seen: set[str] = set()
+    for c in rule.citations:
+        s = pack.sources[c.source]
+        if s.kind == "secondary":
+            background.append(BackgroundRef(source=s.name, title=s.text("titles", lang) or s.title,
+                                            about=c.about_text(lang), url=citations.link(s, lang)))
+            continue
+        body.append(source_ref(c, s, lang))
+        for b in s.backgrounds:
+            if b.url in seen:
+                continue
+            seen.add(b.url)
+            background.append(BackgroundRef(source=s.name, title=b.label(lang), relates_to=_short_name(s, lang), url=b.url))
+    return tuple(body), tuple(background)
+
+
 def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any]) -> Finding:
     rule = res.rule
-    sources = tuple(_source_ref(c, pack.sources[c.source]) for c in rule.citations)
+    sources, background = sources_and_background(rule, pack, lang)
     counter = rule.text("counters", lang)
     note = rule.text("notes", lang)
     reason, open_facts = _why_not(res, run, pack)
@@ -364,20 +473,29 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
         severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,
         title=render(rule.text("titles", lang), run, lang, pack),
         message=(render(rule.text("messages", lang), run, lang, pack) if res.fired
-                 else quiet_message(res.outcome, reason, lang, res.missing, _stated(open_facts, run, pack, lang),
-                                    judged_on=res.judged_on, judged_basis=res.judged_basis)),
+                 else quiet_message(res.outcome, reason, lang, _missing_list(res.missing, pack, lang),
+                                    _stated(open_facts, run, pack, lang),
+                                    judged_on=res.judged_on, judged_basis=event_words(res, pack, lang))),
         rule_message=render(rule.text("messages", lang), run, lang, pack),
         counter_argument=render(counter, run, lang, pack) if counter and res.outcome == "CONTESTED" else None,
         note=render(note, run, lang, pack) if note else None,
-        reason=reason, sources=sources, pinpoints_verified=rule.verified,
+        reason=reason, sources=sources, background=background, pinpoints_verified=rule.verified,
         decided_by=tuple(_deciding(n, run, pack, origins, lang) for n in sorted(res.decided) if not _constant(n, pack)),
-        missing_facts=tuple(sorted(res.missing)), not_established=open_facts,
-        exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status) for e in res.exceptions),
+        missing_facts=tuple(sorted(res.missing)),
+        missing_labels=tuple(wording.label(n, pack, lang) for n in sorted(res.missing)),
+        not_established=open_facts,
+        exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status,
+                                        description=wording.expr(node, pack, lang))
+                         for e, node in zip(res.exceptions, rule.unless)),
         judged_on=res.judged_on.isoformat() if res.judged_on else None,
         judged_on_basis=res.judged_basis or None,
-        law_applied=law_applied(res, lang),
+        law_applied=law_applied(res, lang, pack),
         later_case_law=later_case_law(res, pack, lang),
     )
+
+
+ASK_WORDS = {"en": {"client": "the client", "authority": "the authority", "file": "the file"},
+             "nl": {"client": "de cliënt", "authority": "de overheid", "file": "het dossier"}}
 
 
 def _why_not(res: RuleResult, run: CaseRun, pack: ir.RulePack) -> tuple[str, tuple[str, ...]]:
@@ -420,13 +538,18 @@ def _value_of(run: CaseRun, name: str) -> Any:
 
 
 def _stated(names: tuple[str, ...], run: CaseRun, pack: ir.RulePack, lang: str) -> list[str]:
-    """Facts in a 'not established' message: with the value the record gives, where it gives one."""
+    """Facts in a 'not established' message, in words: with the value the record gives, where it gives one."""
     out = []
     for name in names:
         value = run.env.facts.get(name, UNKNOWN)
-        out.append(name if value is UNKNOWN else
-                   f"{name}: {display(value, lang, pack.value_labels.get(name, {}).get(lang))}")
+        label = wording.label(name, pack, lang)
+        out.append(label if value is UNKNOWN else f"{label}: {wording.value(name, value, pack, lang)}")
     return out
+
+
+def _missing_list(names: Iterable[str], pack: ir.RulePack, lang: str) -> list[str]:
+    """Unknown facts in a message, in words (`wording.why_not` joins them)."""
+    return sorted(wording.label(n, pack, lang) for n in names)
 
 
 def _collectable(names: Iterable[str], pack: ir.RulePack) -> tuple[str, ...]:
@@ -458,24 +581,36 @@ def _inputs(d: ir.Define, pack: ir.RulePack) -> set[str]:
     return out
 
 
-def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack) -> tuple[FactToCollect, ...]:
-    """Unknown facts ranked by how many findings, and how severe, they could decide or change."""
-    weight: dict[str, int] = {}
-    rules: dict[str, set[str]] = {}
-    for f in findings:
-        w = ir.SEVERITY_RANK.get(f.severity or "low", 1)
-        for name in f.missing_facts:
-            d = pack.define(name)
-            if name not in pack.fact_types or (d is not None and not d.in_vocabulary):
-                continue
-            weight[name] = weight.get(name, 0) + w
-            rules.setdefault(name, set()).add(f.rule)
-    for name in list(weight):  # a computed fact whose inputs are listed too: collect the inputs
-        d = pack.define(name)
-        if d is not None and any(dep in weight for dep in _inputs(d, pack)):
-            del weight[name]
-    ranked = sorted(weight, key=lambda n: (-weight[n], -len(rules[n]), n))
-    return tuple(FactToCollect(fact=n, could_change=tuple(sorted(rules[n])), weight=weight[n]) for n in ranked)
+def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack, run: CaseRun | None = None,
+                     lang: str = "en") -> tuple[FactToCollect, ...]:
+    """The facts a lawyer should collect, as questions, ranked by legal weight (`normcheck.collect`)."""
+    facts = dict(run.env.facts) if run is not None else {}
+    as_of = run.env.as_of if run is not None else None
+    out = []
+    for c in collect.rank(findings, pack, facts, as_of, run.env.ev if run is not None else None):
+        text = pack.fact_texts.get(c.fact)
+        label = wording.label(c.fact, pack, lang)
+        question = (text.question(lang) if text is not None else None) or label
+        ask = text.ask if text is not None else None
+        out.append(FactToCollect(fact=c.fact, label=label, question=question, ask=ask,
+                                 ask_label=ASK_WORDS.get(lang, ASK_WORDS["en"]).get(ask) if ask else None,
+                                 could_change=tuple(sorted(c.rules)), level=c.level,
+                                 severity=c.severity, key_scope=c.key_scope, weight=c.weight))
+    return tuple(out)
+
+
+def as_of_words(source: str | None, pack: ir.RulePack, lang: str) -> str | None:
+    """Where the evaluation date came from, in words."""
+    nl = lang == "nl"
+    if source is None:
+        return None
+    if source == "as_of":
+        return "de peildatum in het dossier" if nl else "the evaluation date in the file"
+    if source == "--as-of":
+        return "de optie --as-of" if nl else "the --as-of option"
+    if source == "today":
+        return "vandaag" if nl else "today"
+    return wording.label(source, pack, lang)
 
 
 def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> RecordResult:
@@ -501,12 +636,24 @@ def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> Re
     return RecordResult(
         id=record.id, file=record.file, record_type=record.record_type, as_of=record.as_of.isoformat(),
         as_of_source=record.as_of_source, policy=record.policy_id, findings=findings,
-        facts_to_collect=facts_to_collect(findings, pack), problems=tuple(problems),
+        facts_to_collect=facts_to_collect(findings, pack, run, lang), problems=tuple(problems),
+        as_of_basis=as_of_words(record.as_of_source, pack, lang),
     )
 
 
 def failed_record(file: str, diagnostics: list[Diagnostic]) -> RecordResult:
     return RecordResult(id=None, file=file, problems=tuple(Problem.of(d) for d in diagnostics))
+
+
+def _models() -> list[type[_Model]]:
+    """Every record class of the report (all of them may carry `Describe` texts)."""
+    found: list[type[_Model]] = []
+    todo: list[type[_Model]] = [_Model]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.append(sub)
+            todo.append(sub)
+    return found
 
 
 def output_schema() -> dict[str, Any]:
@@ -515,8 +662,10 @@ def output_schema() -> dict[str, Any]:
     from pydantic import TypeAdapter
 
     schema = TypeAdapter(Run).json_schema()
-    for cls in (SourceRef, DecidingFact, ExceptionCheck, Finding, FactToCollect, Problem, RecordResult, AddedRules, Receipt, Run):
-        target = schema if cls is Run else schema["$defs"][cls.__name__]
+    for cls in _models():
+        target = schema if cls is Run else schema["$defs"].get(cls.__name__)
+        if target is None:
+            continue
         for name, hint in get_type_hints(cls, include_extras=True).items():
             for meta in getattr(hint, "__metadata__", ()):
                 if isinstance(meta, Describe):

@@ -25,12 +25,20 @@ Reason = Literal["fires", "not_in_force", "record_type", "no_facts", "out_of_sco
                  "scope_unknown", "exception_holds", "condition_unknown", "condition_false",
                  "condition_false_scope_unknown", "event_date_unknown"]
 Lang = Literal["en", "nl"]
+# A source's kind, the court that gave a ruling and its formation (rule files: `kind`, `court`,
+# `formation`; `normcheck.citations` builds a court citation from them).
+SourceKind = Literal["judgment", "decision", "reference", "legislation", "policy", "secondary"]
+CourtCode = Literal["cjeu", "ecthr", "ecsr", "abrvs", "rb"]
+Formation = Literal["grand_chamber", "plenary", "chamber", "section", "committee"]
 
 LEVELS: tuple[Level, ...] = get_args(Level)
 DECLARABLE: tuple[Declarable, ...] = get_args(Declarable)
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 LANGS: tuple[Lang, ...] = get_args(Lang)
+SOURCE_KINDS: tuple[SourceKind, ...] = get_args(SourceKind)
+COURT_CODES: tuple[CourtCode, ...] = get_args(CourtCode)
+FORMATIONS: tuple[Formation, ...] = get_args(Formation)
 # Higher ranks first; --fail-on compares against this order.
 OUTCOME_RANK: Mapping[Outcome, int] = MappingProxyType(
     {"BREACH": 5, "RISK": 4, "CONTESTED": 3, "INSUFFICIENT_DATA": 2, "OK": 1, "NOT_APPLICABLE": 0})
@@ -201,7 +209,22 @@ class If(Node):
 
 
 @dataclass(frozen=True)
+class Background:
+    """Secondary material consulted for a source (a case summary, a blog, an excerpt): listed as
+    background, never as the source of a pinpoint."""
+
+    url: str
+    labels: tuple[tuple[str, str], ...]  # (lang, what it is)
+
+    def label(self, lang: str) -> str:
+        items = dict(self.labels)
+        return items.get(lang) or items.get("en") or self.url
+
+
+@dataclass(frozen=True)
 class Source:
+    """A legal source, with the data a court citation is built from (`normcheck.citations`)."""
+
     name: str
     title: str
     ecli: str | None = None
@@ -209,15 +232,36 @@ class Source:
     hudoc: str | None = None
     url: str | None = None
     date: dt.date | None = None
-    court: str | None = None
+    court: CourtCode | None = None  # the court that gave it (citations.COURTS says how it is cited)
+    court_text: str | None = None  # a court or body named in words (`court "…"`, a source without `kind`)
     status: str | None = None
+    kind: SourceKind | Literal[""] = ""  # "": not declared (reports cite the source by its title)
+    formation: Formation | None = None
+    cases: tuple[str, ...] = ()  # case numbers (C-441/19; joined cases; complaint 90/2013)
+    applications: tuple[str, ...] = ()  # ECtHR application numbers
+    titles: tuple[tuple[str, str], ...] = ()  # (lang, full title); English is `title`
+    parties: tuple[tuple[str, str], ...] = ()  # (lang, the case's short name as cited)
+    acts: tuple[tuple[str, str], ...] = ()  # (lang, the act's designation: "Directive 2008/115/EC")
+    shorts: tuple[tuple[str, str], ...] = ()  # (lang, the act's short name: "Return Directive")
+    seats: tuple[tuple[str, str], ...] = ()  # (lang, a national court's seat: "Den Haag (zp. Haarlem)")
+    backgrounds: tuple[Background, ...] = ()
+
+    def text(self, field_name: str, lang: str) -> str | None:
+        """A per-language attribute in `lang` (English as a fallback)."""
+        items = {"en": self.title, **dict(self.titles)} if field_name == "titles" else dict(getattr(self, field_name))
+        return items.get(lang) or items.get("en")
 
 
 @dataclass(frozen=True)
 class Citation:
     source: str
-    pinpoint: str
+    pinpoint: str  # the locator as written in the rule file ("" for the source as a whole)
     verified: bool
+    about: tuple[tuple[str, str], ...] = ()  # (lang, what the pinpoint is cited for)
+
+    def about_text(self, lang: str) -> str | None:
+        items = dict(self.about)
+        return items.get(lang) or items.get("en")
 
 
 @dataclass(frozen=True)
@@ -230,6 +274,7 @@ class Define:
     docs: tuple[tuple[str, str], ...]  # (lang, what the derived fact means), shown where it decides a finding
     file: str
     line: int
+    labels: tuple[tuple[str, str], ...] = ()  # (lang, what the derived fact is, in a few words)
 
     def doc(self, lang: str) -> str | None:
         items = dict(self.docs)
@@ -275,6 +320,7 @@ class Rule:
     line: int
     gate: tuple[str, ...] = ()  # the facts of the rule's norm family: none mentioned -> NOT_APPLICABLE
     scope_gate: tuple[str, ...] = ()  # the facts its scope reads: none mentioned -> NOT_APPLICABLE
+    version_labels: tuple[tuple[str, str], ...] = ()  # (lang, the version in words) beyond the English `version`
     # An added rule that takes a bundled rule's place (`replaces TQ-04a because …`): the id it
     # replaces and why, per language. `layer`: 0 the bundled rules, i the i-th added rule folder.
     replaces: str | None = None
@@ -289,6 +335,10 @@ class Rule:
     def text(self, field_name: TextField, lang: str) -> str:
         items = dict(getattr(self, field_name))
         return items.get(lang) or items.get("en") or ""
+
+    def version_text(self, lang: str) -> str:
+        """The version's name in `lang` (`version "old Art. 27(1)" nl "oud art. 27 lid 1"`)."""
+        return dict(self.version_labels).get(lang) or self.version or ""
 
     @property
     def windowed(self) -> bool:
@@ -336,6 +386,26 @@ def _thaw(value: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class FactText:
+    """How reports name a fact and how a lawyer asks for it (rules/vocabulary/*.yaml; for a derived
+    fact that is only a `define`, its `label`)."""
+
+    family: str = ""
+    labels: tuple[tuple[str, str], ...] = ()  # (lang, the fact's name in words)
+    questions: tuple[tuple[str, str], ...] = ()  # (lang, the question to the client or the authority)
+    ask: str | None = None  # client | authority | file: who can answer it
+    ask_instead: str | None = None  # ask for this fact instead (date_of_birth -> the age in months)
+
+    def label(self, lang: str) -> str | None:
+        items = dict(self.labels)
+        return items.get(lang) or items.get("en")
+
+    def question(self, lang: str) -> str | None:
+        items = dict(self.questions)
+        return items.get(lang) or items.get("en")
+
+
+@dataclass(frozen=True)
 class AddedFolder:
     """A rule folder added to the bundled rules (`--add-rules DIR`, `normcheck_rules`)."""
 
@@ -345,7 +415,7 @@ class AddedFolder:
     replaces: tuple[str, ...] = ()  # the bundled rule ids its rules replace
 
 
-_MAPPINGS = ("sources", "fact_types", "value_labels", "not_established")
+_MAPPINGS = ("sources", "fact_types", "value_labels", "fact_texts", "not_established")
 
 
 @dataclass(frozen=True)
@@ -361,6 +431,8 @@ class RulePack:
     families: tuple[Family, ...]  # in report order
     value_labels: Mapping[str, Mapping[str, Mapping[str, str]]] = field(
         default_factory=lambda: MappingProxyType({}))  # fact -> lang -> value -> words
+    fact_texts: Mapping[str, FactText] = field(
+        default_factory=lambda: MappingProxyType({}))  # fact or define -> its words and question
     not_established: Mapping[str, frozenset[str]] = field(
         default_factory=lambda: MappingProxyType({}))  # fact -> values meaning "never established"
     # With added rule folders: `digest` identifies the whole pack as run, `base_digest` the bundled

@@ -211,11 +211,17 @@ def _load_pack(directory: str | None, added: tuple[str, ...], lenient: bool = Fa
             if name in value_labels and spec.values is not None and values <= set(spec.values):
                 value_labels[d.name] = value_labels[name]
                 break
+    fact_texts = {name: ir.FactText(spec.family, spec.label_texts, spec.question, spec.ask, spec.ask_instead)
+                  for name, spec in vocabulary.facts.items()}
+    for d in defines:
+        if d.name not in fact_texts or (d.labels and not fact_texts[d.name].labels):
+            family = fact_texts[d.name].family if d.name in fact_texts else ""
+            fact_texts[d.name] = ir.FactText(family, d.labels)
     added_info = tuple(replace(a, replaces=tuple(sorted(r.replaces for r in rules if r.layer == i and r.replaces)))
                        for i, a in enumerate(added_info, 1))
     pack = ir.RulePack(sources=sources, defines=defines, rules=rules, fact_types=fact_types, digest=digest,
                        files=tuple(p.name for p in rule_files), families=declarations.families,
-                       value_labels=value_labels,
+                       value_labels=value_labels, fact_texts=fact_texts,
                        base_digest=base_digest, added=added_info,
                        not_established={name: frozenset(spec.not_established)
                                         for name, spec in vocabulary.facts.items() if spec.not_established})

@@ -91,7 +91,7 @@ def display(value: Any, lang: str = "en", labels: Mapping[str, str] | None = Non
     if isinstance(value, bool):
         if lang == "nl":
             return "ja" if value else "nee"
-        return "true" if value else "false"
+        return "yes" if value else "no"
     if isinstance(value, Decimal):
         q = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
         text = format(q, "f")

@@ -42,8 +42,11 @@ class FactSpec:
     line: int = 0
     labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (lang, ((value, label), …)) for reports
     range: tuple[Any, Any] | None = None  # (lowest, highest) value a case may state, for numbers and dates
-    question: tuple[tuple[str, str], ...] = ()  # (lang, question) for a form asking for this fact
+    question: tuple[tuple[str, str], ...] = ()  # (lang, question) to the client or the authority, for forms and reports
     help: tuple[tuple[str, str], ...] = ()  # (lang, help text) where the vocabulary gives one per language
+    label_texts: tuple[tuple[str, str], ...] = ()  # (lang, the fact's name in words, for reports)
+    ask: str | None = None  # who can answer the question: client | authority | file
+    ask_instead: str | None = None  # a fact asked for instead of this one (date_of_birth -> age in months)
     # Values that say the fact was never established (e.g. `not_assessed`): a rule that fails only on such
     # a value was not assessed, and a report must not call that "no problem found".
     not_established: tuple[str, ...] = ()
@@ -128,6 +131,7 @@ def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = 
     titles: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     problems: list[Diagnostic] = []
     pending_refs: list[tuple[str, str, str, int]] = []
+    pending_instead: list[tuple[str, str, str, int]] = []
     limits = dict(DEFAULT_LIMITS)
     declared: dict[str, tuple[Any, Any]] = {}
     public: set[str] = set()
@@ -200,8 +204,13 @@ def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = 
                 labels=_labels(spec.get("labels"), values, name, line, fact, problems),
                 question=_texts(spec.get("question"), name, line, f"`question` of `{fact}`", problems),
                 help=_texts(spec.get("help"), name, line, f"`help` of `{fact}`", problems),
+                label_texts=_texts(spec.get("label"), name, line, f"`label` of `{fact}`", problems),
+                ask=_ask(spec.get("ask"), name, line, fact, problems),
+                ask_instead=str(spec["ask_instead"]) if spec.get("ask_instead") is not None else None,
                 not_established=_not_established(spec.get("not_established"), values, name, line, fact, problems),
             )
+            if spec.get("ask_instead") is not None:
+                pending_instead.append((fact, str(spec["ask_instead"]), name, line))
             if "range" in spec:
                 ranges.append((fact, spec["range"], name, line))
     for fact, ref, file, line in pending_refs:
@@ -211,6 +220,10 @@ def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = 
             continue
         old = facts[fact]
         facts[fact] = replace(old, values=target.values, labels=old.labels or target.labels)
+    for fact, other, file, line in pending_instead:
+        if other not in facts:
+            problems.append(Diagnostic(file, line, 1, f"`ask_instead: {other}` of `{fact}` names no fact",
+                                       hint=did_you_mean(other, facts)))
     limits.update(declared)
     explicit: dict[str, tuple[Any, Any]] = {}
     for fact, value, file, line in ranges:
@@ -258,6 +271,20 @@ def _texts(raw: Any, file: str, line: int, what: str, problems: list[Diagnostic]
                                    code="NC-F024"))
         return ()
     return tuple(sorted((str(k), str(v)) for k, v in raw.items()))
+
+
+ASK = ("client", "authority", "file")
+
+
+def _ask(raw: Any, file: str, line: int, fact: str, problems: list[Diagnostic]) -> str | None:
+    """`ask: client | authority | file`: who can answer the fact's question."""
+    if raw is None:
+        return None
+    if str(raw) not in ASK:
+        problems.append(Diagnostic(file, line, 1, f"`ask` of `{fact}` must be one of {', '.join(ASK)}, not `{raw}`",
+                                   code="NC-F024"))
+        return None
+    return str(raw)
 
 
 def _labels(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact: str,

@@ -1,8 +1,13 @@
 """The report's language: every word normcheck itself puts in a report, in English and Dutch.
 
 The rules carry their own titles and messages; this module words everything around them (level
-names, labels, reasons, values, dates). `findings` uses it for the JSON messages and
-`report.view` for every other format, so a Dutch report is worded in one place.
+names, labels, reasons, values, dates) and puts facts, values and conditions into words. A report
+never shows rule-language fragments (`otherwise`, `decision_date < policy_effective_date`) or fact
+identifiers in prose: a fact is named by its label in the vocabulary (or, for a derived fact that is
+only a `define`, by the define's `label`), a value by its label or as a court writes it, and the few
+conditions a report has to state (an exception, the event whose date picks the law) are put into
+words from the expression itself. `findings` uses it for the JSON messages and `report.view` for
+every other format, so a Dutch report is worded in one place.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from . import ir
+from .citations import long_date
 from .values import NULL, UNKNOWN, display
 
 LANGS = ("en", "nl")
@@ -26,9 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
         "not_established": "Not established", "counter": "Counter-argument", "note": "Note",
         "facts_to_collect": "Facts to collect",
         "could_change": "could decide or change", "receipt": "Receipt", "engine": "Engine",
-        "rule_pack": "Rule pack", "version": "normcheck", "unverified": "paragraph unverified",
-        "source_unverified": "the source's own ECLI/HUDOC id was not checked",
-        "verified": "verified", "severity": "severity", "no_findings": "No findings at or above the threshold.",
+        "rule_pack": "Rule pack", "version": "normcheck", "severity": "severity", "no_findings": "No findings at or above the threshold.",
         "other_rules": "Other rules", "problems": "Problems", "summary": "Summary",
         "exception": "Exception", "defined_as": "defined as", "from": "taken from",
         "findings": "findings", "records": "records", "failed": "could not be read",
@@ -36,6 +41,7 @@ LABELS: dict[str, dict[str, str]] = {
         "not_concerned": "families this record says nothing about (rules)", "fact": "fact", "files": "files",
         "highest": "Highest result", "records_deciding": "records it could decide", "none": "none",
         "schema": "JSON schema", "expected": "expected", "reason": "reason", "law": "Law applied",
+        "background": "Background", "question": "Question", "ask": "Ask", "level_reach": "could reach",
         "bundled_rules": "bundled rules", "added_rules": "added rules", "replaces": "replacing",
     },
     "nl": {
@@ -47,9 +53,7 @@ LABELS: dict[str, dict[str, str]] = {
         "not_established": "Niet vastgesteld", "counter": "Tegenargument", "note": "Opmerking",
         "facts_to_collect": "Nog te verzamelen feiten",
         "could_change": "kan beslissen of veranderen", "receipt": "Verantwoording", "engine": "Rekenkern",
-        "rule_pack": "Regelset", "version": "normcheck", "unverified": "randnummer niet geverifieerd",
-        "source_unverified": "ECLI/HUDOC-nummer van de bron zelf niet gecontroleerd",
-        "verified": "geverifieerd", "severity": "ernst", "no_findings": "Geen bevindingen op of boven de drempel.",
+        "rule_pack": "Regelset", "version": "normcheck", "severity": "ernst", "no_findings": "Geen bevindingen op of boven de drempel.",
         "other_rules": "Overige regels", "problems": "Problemen", "summary": "Samenvatting",
         "exception": "Uitzondering", "defined_as": "gedefinieerd als", "from": "ontleend aan",
         "findings": "bevindingen", "records": "dossiers", "failed": "kon niet worden gelezen",
@@ -57,6 +61,7 @@ LABELS: dict[str, dict[str, str]] = {
         "not_concerned": "families waarover dit dossier niets zegt (regels)", "fact": "feit", "files": "bestanden",
         "highest": "Hoogste uitkomst", "records_deciding": "dossiers waarvoor het beslissend kan zijn", "none": "geen",
         "schema": "JSON-schema", "expected": "verwacht", "reason": "reden", "law": "Toegepast recht",
+        "background": "Achtergrond", "question": "Vraag", "ask": "Te vragen aan", "level_reach": "kan leiden tot",
         "bundled_rules": "meegeleverde regels", "added_rules": "toegevoegde regels", "replaces": "vervangt",
     },
 }
@@ -116,6 +121,22 @@ def t(lang: str, key: str) -> str:
     return LABELS.get(lang, LABELS["en"]).get(key, key)
 
 
+_ENGINE_NL = (("normcheck three-valued evaluator", "driewaardige evaluator van normcheck"),
+              ("(cross-checked)", "(onderling gecontroleerd)"), (" only ", " alleen "),
+              ("durable-rules unavailable", "durable-rules niet beschikbaar"),
+              ("durable-rules refused the rule pack", "durable-rules weigerde de regelset"),
+              ("durable-rules disabled", "durable-rules uitgeschakeld"))
+
+
+def engine_words(engine: str, lang: str) -> str:
+    """The receipt's engine line in the report's language (the JSON keeps the machine text)."""
+    if lang != "nl":
+        return engine
+    for en, nl in _ENGINE_NL:
+        engine = engine.replace(en, nl)
+    return engine
+
+
 def shown_level(level: str, reason: str) -> str:
     """The level as a report groups it: an OK on facts not all established is set apart."""
     return "NOT_ESTABLISHED" if level in ("OK", "NOT_APPLICABLE") and reason in NOT_ESTABLISHED_REASONS else level
@@ -124,7 +145,7 @@ def shown_level(level: str, reason: str) -> str:
 def quiet_reason(reason: str, lang: str, facts: Iterable[str] = ()) -> str:
     """Why a rule did not fire, in words."""
     text = REASONS.get(lang, REASONS["en"]).get(reason, reason)
-    return text.replace("{facts}", ", ".join(facts) or t(lang, "none"))
+    return text.replace("{facts}", join(list(facts), lang) or t(lang, "none"))
 
 
 def why_not(level: str, reason: str, lang: str, missing: Iterable[str] = (), open_facts: Iterable[str] = (), *,
@@ -132,13 +153,13 @@ def why_not(level: str, reason: str, lang: str, missing: Iterable[str] = (), ope
     """Why a rule did not fire, or what it still needs, in words (without the level in front)."""
     nl = lang == "nl"
     if reason == "event_date_unknown":
-        needed = ", ".join(sorted(missing))
+        needed = join(sorted(missing), lang)
         return (f"welke versie van het recht geldt hangt af van de datum van de gebeurtenis ({judged_basis}), en de "
                 f"versies geven verschillende uitkomsten; nodig: {needed}" if nl else
                 f"which version of the law applies depends on the date of the event ({judged_basis}), and the "
                 f"versions give different results; needed: {needed}")
     if level == "INSUFFICIENT_DATA":
-        names = ", ".join(sorted(missing)) or ("onbekende feiten" if nl else "unknown facts")
+        names = join(sorted(missing), lang) or ("onbekende feiten" if nl else "unknown facts")
         return f"{names} kan de uitkomst bepalen" if nl else f"{names} could decide it"
     if reason == "not_in_force" and judged_on is not None and judged_basis != "evaluation_date":
         on = long_date(judged_on, lang)
@@ -156,19 +177,6 @@ def quiet_message(level: str, reason: str, lang: str, missing: Iterable[str] = (
         head = t(lang, shown_level(level, reason))
     why = why_not(level, reason, lang, missing, open_facts, judged_on=judged_on, judged_basis=judged_basis)
     return f"{head}: {why}."
-
-
-_MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december"),
-}
-
-
-def long_date(d: dt.date, lang: str) -> str:
-    """A date as a court writes it: 12 April 2024 / 12 april 2024."""
-    return f"{d.day} {_MONTHS.get(lang, _MONTHS['en'])[d.month - 1]} {d.year}"
 
 
 def date_text(value: dt.date | str | None, lang: str) -> str:
@@ -202,3 +210,134 @@ def value_text(value: Any, lang: str, labels: Mapping[str, str] | None = None) -
     if labels and isinstance(value, str):
         return str(labels.get(value, value))
     return str(value)
+
+
+# ---- facts, values and conditions in words ------------------------------------------------------
+
+_WORDS = {
+    "en": {"and": "and", "or": "or", "otherwise": "or else", "is": "is", "is_not": "is not", "not": "not",
+           "yes": "yes", "no": "no", "unknown": "unknown", "none": "none", "empty": "(none)",
+           "known": "is known", "is_unknown": "is unknown", "is_null": "is none", "is_empty": "is empty",
+           "<": "is before", "<=": "is on or before", ">": "is after", ">=": "is on or after",
+           "n<": "is less than", "n<=": "is at most", "n>": "is more than", "n>=": "is at least",
+           "rule": "rule", "applies": "applies", "about": "a condition on"},
+    "nl": {"and": "en", "or": "of", "otherwise": "anders", "is": "is", "is_not": "is niet", "not": "niet",
+           "yes": "ja", "no": "nee", "unknown": "onbekend", "none": "geen", "empty": "(geen)",
+           "known": "is bekend", "is_unknown": "is onbekend", "is_null": "is geen", "is_empty": "is leeg",
+           "<": "ligt vóór", "<=": "ligt op of vóór", ">": "ligt na", ">=": "ligt op of na",
+           "n<": "is kleiner dan", "n<=": "is ten hoogste", "n>": "is groter dan", "n>=": "is ten minste",
+           "rule": "regel", "applies": "is van toepassing", "about": "een voorwaarde over"},
+}
+
+
+def word(key: str, lang: str) -> str:
+    return _WORDS.get(lang, _WORDS["en"]).get(key, key)
+
+
+def label(name: str, pack: ir.RulePack, lang: str) -> str:
+    """A fact's name in words; the vocabulary gives one for every fact (a test checks)."""
+    if name == "evaluation_date":
+        return "peildatum" if lang == "nl" else "evaluation date"
+    text = pack.fact_texts.get(name)
+    found = text.label(lang) if text is not None else None
+    return found or name.replace("_", " ")
+
+
+def value(name: str | None, v: Any, pack: ir.RulePack, lang: str) -> str:
+    """A value as a court would write it: an enum value in its words, yes/no, a date in full."""
+    labels = pack.value_labels.get(name or "", {}).get(lang)
+    if v is UNKNOWN:
+        return word("unknown", lang)
+    if v is NULL or v is None:
+        return word("none", lang)
+    if isinstance(v, bool):
+        return word("yes" if v else "no", lang)
+    if isinstance(v, dt.date):
+        return long_date(v, lang)
+    if isinstance(v, (frozenset, set, list, tuple)):
+        if not v:
+            return word("empty", lang)
+        items = sorted((labels or {}).get(str(x), str(x)) for x in v)
+        return ", ".join(items)
+    if isinstance(v, str) and name and pack.fact_types.get(name, ir.TEXT).kind == "date":
+        try:
+            return long_date(dt.date.fromisoformat(v), lang)
+        except ValueError:
+            return v
+    if isinstance(v, (int, Decimal, float)) and not isinstance(v, bool):
+        return display(Decimal(str(v)) if isinstance(v, float) else v, lang)
+    return display(v, lang, labels)
+
+
+def _fact_of(node: ir.Node) -> str | None:
+    return node.name if isinstance(node, ir.Fact) else None
+
+
+def _operand(node: ir.Node, other: ir.Node, pack: ir.RulePack, lang: str) -> str:
+    if isinstance(node, ir.Const):
+        return value(_fact_of(other), node.value, pack, lang)
+    if isinstance(node, ir.EvalDate):
+        return label("evaluation_date", pack, lang)
+    return expr(node, pack, lang)
+
+
+def expr(node: ir.Node | None, pack: ir.RulePack, lang: str) -> str:
+    """A condition or a date expression in words (never rule-language syntax)."""
+    if node is None:
+        return ""
+    if isinstance(node, ir.Fact):
+        if pack.fact_types.get(node.name, ir.TEXT).kind == "bool":
+            return f"{label(node.name, pack, lang)}: {word('yes', lang)}"
+        return label(node.name, pack, lang)
+    if isinstance(node, ir.EvalDate):
+        return label("evaluation_date", pack, lang)
+    if isinstance(node, ir.Const):
+        return value(None, node.value, pack, lang)
+    if isinstance(node, ir.Otherwise):
+        return f"{expr(node.left, pack, lang)}, {word('otherwise', lang)} {expr(node.right, pack, lang)}"
+    if isinstance(node, (ir.And, ir.Or)):
+        joiner = f" {word('and' if isinstance(node, ir.And) else 'or', lang)} "
+        return joiner.join(expr(o, pack, lang) for o in node.operands)
+    if isinstance(node, ir.Not):
+        inner = node.operand
+        if isinstance(inner, ir.Fact) and pack.fact_types.get(inner.name, ir.TEXT).kind == "bool":
+            return f"{label(inner.name, pack, lang)}: {word('no', lang)}"
+        return f"{word('not', lang)}: {expr(inner, pack, lang)}"
+    if isinstance(node, ir.Fires):
+        return f"{word('rule', lang)} {node.rule} {word('applies', lang)}"
+    if isinstance(node, ir.Cmp):
+        left = _operand(node.left, node.right, pack, lang)
+        right = _operand(node.right, node.left, pack, lang)
+        if node.op in ("==", "!="):
+            return f"{left} {word('is' if node.op == '==' else 'is_not', lang)} {right}"
+        kinds = {pack.fact_types.get(n.name, ir.TEXT).kind for n in (node.left, node.right) if isinstance(n, ir.Fact)}
+        dated = "date" in kinds or isinstance(node.left, ir.EvalDate) or isinstance(node.right, ir.EvalDate) \
+            or any(isinstance(n, ir.Const) and isinstance(n.value, dt.date) for n in (node.left, node.right))
+        return f"{left} {word(node.op if dated else 'n' + node.op, lang)} {right}"
+    if isinstance(node, ir.In) and isinstance(node.container, ir.Const) and isinstance(node.container.value, frozenset):
+        fact = _fact_of(node.element)
+        options = sorted(value(fact, v, pack, lang) for v in node.container.value)
+        joined = f" {word('or', lang)} ".join(options)
+        return f"{expr(node.element, pack, lang)} {word('is', lang)} {joined}"
+    if isinstance(node, ir.Is):
+        key = {"known": "known", "unknown": "is_unknown", "null": "is_null", "empty": "is_empty"}[node.test]
+        return f"{expr(node.operand, pack, lang)} {word(key, lang)}"
+    names = sorted(set(_facts(node)))
+    return f"{word('about', lang)} " + ", ".join(label(n, pack, lang) for n in names) if names else node.text
+
+
+def _facts(node: ir.Node) -> list[str]:
+    out = [node.name] if isinstance(node, ir.Fact) else []
+    for child in vars(node).values():
+        if isinstance(child, ir.Node):
+            out += _facts(child)
+        elif isinstance(child, tuple):
+            out += [n for c in child if isinstance(c, ir.Node) for n in _facts(c)]
+    return out
+
+
+def join(items: list[str], lang: str) -> str:
+    """a, b and c / a, b en c."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word('and', lang)} " + items[-1]

@@ -24,13 +24,16 @@ from collections.abc import Callable
 from typing import Any
 
 from ..diagnostics import printable
-from ..findings import DecidingFact, ExceptionCheck, FactToCollect, Finding, Problem, RecordResult
+from ..findings import BackgroundRef, DecidingFact, ExceptionCheck, FactToCollect, Finding, Problem, RecordResult, SourceRef
 
 _MD_SPECIAL = re.compile(r"([\\`<>\[\]|])")
 
 # Fields that the Markdown renderer puts inside `code spans`.
 _CODE_FIELDS = {(RecordResult, "file"), (Problem, "file"), (FactToCollect, "fact"), (Finding, "missing_facts"),
+                (DecidingFact, "name"), (DecidingFact, "definition"), (DecidingFact, "stated_at"),
                 (ExceptionCheck, "condition")}
+# Links to the official text come from the rule files, never from a case file: kept as written.
+_RAW_FIELDS = {(SourceRef, "url"), (BackgroundRef, "url")}
 
 
 def terminal_text(text: str) -> str:
@@ -47,11 +50,17 @@ def markdown_code(text: str) -> str:
     return printable(text).replace("`", "'")
 
 
+def _same(text: str) -> str:
+    return text
+
+
 def safe_record(record: RecordResult, fmt: str) -> RecordResult:
     """A copy of `record` whose strings are inert in `fmt` ("terminal" or "markdown"); the record itself if none changes."""
     if fmt == "markdown":
         def pick(owner: type, name: str) -> Callable[[str], str]:
-            if owner is DecidingFact or (owner, name) in _CODE_FIELDS:
+            if (owner, name) in _RAW_FIELDS:
+                return _same
+            if (owner, name) in _CODE_FIELDS:
                 return markdown_code
             return markdown_text
     else:

@@ -33,6 +33,7 @@ class FactRow:
     fact: str
     records: int  # how many records it could decide or change a finding of
     weight: int
+    question: str = ""  # the fact as a question, in the report's language
 
     def model(self) -> FactAcrossRecords:
         return FactAcrossRecords(fact=self.fact, records=self.records, weight=self.weight)
@@ -44,6 +45,7 @@ class Tally:
         self.failed = 0
         self.by_highest = [0] * len(ir.OUTCOMES)
         self._facts: dict[str, list[int]] = {}
+        self._questions: dict[str, str] = {}  # bounded by the vocabulary, like `_facts`
         # the rows, on disk, for as long as the run lasts (closed by `close`)
         self._spool = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="\n")  # noqa: SIM115
 
@@ -60,6 +62,7 @@ class Tally:
             entry = self._facts.setdefault(c.fact, [0, 0])
             entry[0] += 1
             entry[1] += c.weight
+            self._questions.setdefault(c.fact, c.question or c.label)
         errors = sum(p.severity == "error" for p in r.problems)
         self._spool.write(json.dumps([r.id, r.file, highest, counts, errors], ensure_ascii=False) + "\n")
         return SummaryRowData(r.id, r.file, highest, tuple(counts), errors)
@@ -78,7 +81,7 @@ class Tally:
     def facts(self) -> tuple[FactRow, ...]:
         """Facts to collect across the batch: those that could decide the most records first."""
         ranked = sorted(self._facts.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
-        return tuple(FactRow(name, n, weight) for name, (n, weight) in ranked)
+        return tuple(FactRow(name, n, weight, self._questions.get(name, "")) for name, (n, weight) in ranked)
 
     def highest_counts(self) -> LevelCounts:
         return LevelCounts(**dict(zip(ir.OUTCOMES, self.by_highest)))

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .. import ir
-from ..findings import DecidingFact, Finding, Problem, Receipt, RecordResult, SourceRef
-from ..wording import EXCEPTION_STATUS, LEVEL_SHORT, SEVERITY, date_text, shown_level, t, value_text, why_not
+from ..citations import LEGEND, MARK
+from ..findings import BackgroundRef, DecidingFact, FactToCollect, Finding, Problem, Receipt, RecordResult, SourceRef
+from ..wording import EXCEPTION_STATUS, LEVEL_SHORT, SEVERITY, date_text, engine_words, shown_level, t, value_text, why_not
 from .tally import FactRow, SummaryRowData, Tally
 
 # The order of the groups in a record; the first four are always shown in full.
@@ -53,12 +54,21 @@ class Words:
 
 @dataclass(frozen=True)
 class Item:
-    """One line of a section."""
+    """One line of a section: `prefix`, then `text` (linked to `url` where the format can: a court
+    citation links to the official text), the footnote `mark`, then `suffix`."""
 
     text: str
     url: str | None = None
-    unverified: bool = False  # a pinpoint not checked against the published text
+    unverified: bool = False  # carries the footnote mark: not verified against the published text
     code: bool = False  # a fact or a formula: set apart as code where the format can
+    mark: str = ""  # the footnote mark (citations.MARK) or nothing
+    prefix: str = ""  # plain text before the linked text
+    suffix: str = ""  # plain text after the mark: what the source is cited for, a note
+
+    @property
+    def plain(self) -> str:
+        """The whole line as plain text (the link's address left out)."""
+        return f"{self.prefix}{self.text}{self.mark}{self.suffix}"
 
 
 @dataclass(frozen=True)
@@ -74,7 +84,7 @@ class Section:
 
     @property
     def text(self) -> str:
-        return ", ".join(i.text for i in self.items)
+        return ", ".join(i.plain for i in self.items)
 
 
 @dataclass(frozen=True)
@@ -125,8 +135,11 @@ class ProblemView:
 
 @dataclass(frozen=True)
 class CollectView:
-    fact: str
-    could_change: tuple[str, ...]
+    fact: str  # the vocabulary's name (machine formats only)
+    question: str  # the question to put, in the report's language
+    ask: str  # whom to ask, in words ("" when the vocabulary does not say)
+    could_change: tuple[str, ...]  # rules
+    reach: str  # the rules it could change and the highest result they could reach, in words
 
 
 @dataclass(frozen=True)
@@ -145,8 +158,9 @@ class RecordView:
     unconcerned: tuple[tuple[str, int], ...]  # families the record says nothing about (their titles), with their number of rules
     noted: tuple[FindingView, ...]  # quiet findings whose note is worth reading although not shown in full
     collect_label: str
-    collect_columns: tuple[str, str, str]  # "#", fact, could decide or change
+    collect_columns: tuple[str, str, str, str]  # "#", question, whom to ask, could decide or change
     collect: tuple[CollectView, ...]
+    marked: bool  # a shown source carries the footnote mark (the report prints the legend once)
     result: RecordResult  # the data (what `--format json` writes)
 
 
@@ -209,30 +223,43 @@ class SummaryView:
     columns: tuple[str, ...]  # record, file, highest, one per level, errors
     rows: Iterable[SummaryRowView]  # read back one at a time
     facts_label: str
-    facts_columns: tuple[str, str, str]  # "#", fact, records it could decide
+    facts_columns: tuple[str, str, str]  # "#", question, records it could decide
     facts: tuple[FactRow, ...]
 
 
 # ---- building it -------------------------------------------------------------------------------
 
 
-def source_text(s: SourceRef, w: Words) -> str:
-    ident = s.ecli or s.celex or s.hudoc or s.url or ""
-    mark = w("verified") if s.verified else w("unverified")
-    if s.source_status == "unverified":
-        mark += "; " + w("source_unverified")
-    ident_part = f" ({ident})" if ident and ident not in s.title else ""
-    return f"{s.title}{ident_part}, {s.pinpoint} [{mark}]"
+def source_item(s: SourceRef) -> Item:
+    """A source as a court cites it, linked to the official text, with the footnote mark and what it
+    is cited for."""
+    suffix = (f" — {s.about}" if s.about else "") + (f" ({s.note})" if s.note else "")
+    return Item(s.citation or f"{s.title}, {s.pinpoint}".rstrip(", "), url=s.url, unverified=s.footnote,
+                mark=MARK if s.footnote else "", suffix=suffix)
+
+
+def background_item(b: BackgroundRef) -> Item:
+    """Secondary material: what it is and what it relates to, linked; never a pinpoint."""
+    return Item(b.title, url=b.url, prefix=f"{b.relates_to}: " if b.relates_to else "",
+                suffix=f" — {b.about}" if b.about else "")
 
 
 def fact_text(d: DecidingFact, w: Words) -> str:
-    text = f"{d.name} = {w.value(d.name, d.value)}"
-    if d.stated_at:
-        text += f" ({d.stated_at})"
-    if d.derived and d.definition:
-        inputs = ", ".join(f"{i.name} = {w.value(i.name, i.value)}" for i in d.inputs)
-        text += f" — {w('defined_as')} {d.definition}" + (f" [{inputs}]" if inputs else "")
-    return text
+    """A deciding fact in words: its name, its value, and what a derived fact is computed from."""
+    return d.text or f"{d.label or d.name} = {w.value(d.name, d.value)}"
+
+
+def collect_view(c: FactToCollect, w: Words) -> CollectView:
+    severity = SEVERITY.get(w.lang, SEVERITY["en"]).get(c.severity, c.severity)
+    reach = f"{', '.join(c.could_change)} ({w('level_reach')}: {w(c.level).lower()}, {severity})"
+    return CollectView(c.fact, c.question or c.label or c.fact, c.ask_label or "", c.could_change, reach)
+
+
+def _why(f: Finding) -> str:
+    """Why a quiet finding did not fire, in words: its message (`wording.quiet_message`, worded with the
+    vocabulary's labels) without the level in front."""
+    _head, sep, why = f.message.partition(": ")
+    return why.rstrip(".") if sep else f.message
 
 
 def _sections(f: Finding, group: str, w: Words, show_all: bool) -> tuple[Section, ...]:
@@ -243,10 +270,11 @@ def _sections(f: Finding, group: str, w: Words, show_all: bool) -> tuple[Section
     if law and (not quiet or show_all):  # which version of the law, chosen by which date
         out.append(Section("law", w("law"), law, "emphasis"))
     if not quiet or show_all:
-        out.append(Section("sources", w("sources"), tuple(
-            Item(source_text(s, w), url=s.url, unverified=not s.verified) for s in f.sources)))
+        out.append(Section("sources", w("sources"), tuple(source_item(s) for s in f.sources)))
+        if f.background:
+            out.append(Section("background", w("background"), tuple(background_item(b) for b in f.background)))
     if f.decided_by and (quiet or f.level in FIRED):
-        out.append(Section("decided_by", w("decided_by"), tuple(Item(fact_text(d, w), code=True) for d in f.decided_by)))
+        out.append(Section("decided_by", w("decided_by"), tuple(Item(fact_text(d, w)) for d in f.decided_by)))
     if f.counter_argument and not quiet:
         out.append(Section("counter", w("counter"), (Item(f.counter_argument),), "inline"))
     if f.note:
@@ -255,25 +283,32 @@ def _sections(f: Finding, group: str, w: Words, show_all: bool) -> tuple[Section
     exceptions = [e for e in f.exceptions if not quiet or e.status == "holds"]
     if exceptions:
         out.append(Section("exceptions", w("exception"), tuple(
-            Item(f"{words['unless']} {e.condition}" + ("" if quiet else f" — {words[e.status]}"), code=True)
+            Item(f"{words['unless']} {e.description or e.condition}" + ("" if quiet else f" — {words[e.status]}"),
+                 code=not e.description)
             for e in exceptions), "each"))
     if f.missing_facts:
-        out.append(Section("missing", w("missing"), tuple(Item(m, code=True) for m in f.missing_facts), "inline"))
+        missing = f.missing_labels or f.missing_facts
+        out.append(Section("missing", w("missing"), tuple(Item(m, code=not f.missing_labels) for m in missing), "inline"))
     return tuple(out)
 
 
 def finding_view(f: Finding, w: Words, show_all: bool = True) -> FindingView:
     group = shown_level(f.level, f.reason)
     quiet = group in QUIET
-    opened = [n if n not in {d.name for d in f.decided_by} else
-              f"{n}: {w.value(n, next(d.value for d in f.decided_by if d.name == n))}" for n in f.not_established]
+    if quiet or f.level == "INSUFFICIENT_DATA":
+        reason = _why(f)
+    else:
+        opened = [n if n not in {d.name for d in f.decided_by} else
+                  f"{n}: {w.value(n, next(d.value for d in f.decided_by if d.name == n))}" for n in f.not_established]
+        reason = why_not(f.level, f.reason, w.lang, f.missing_labels or f.missing_facts, opened,
+                         judged_basis=f.judged_on_basis or "",
+                         judged_on=dt.date.fromisoformat(f.judged_on) if f.judged_on else None)
     return FindingView(
         rule=f.rule, family=f.family, level=f.level, group=group, label=w(group), severity=f.severity,
         severity_label=SEVERITY.get(w.lang, SEVERITY["en"]).get(f.severity) if f.severity else None,
         severity_name=w("severity"),
         title=f.title, message=f.message, quiet=quiet,
-        reason=why_not(f.level, f.reason, w.lang, f.missing_facts, opened, judged_basis=f.judged_on_basis or "",
-                       judged_on=dt.date.fromisoformat(f.judged_on) if f.judged_on else None),
+        reason=reason,
         sections=_sections(f, group, w, show_all), finding=f,
     )
 
@@ -308,7 +343,9 @@ def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView
                 noted.append(v)
     meta = [Meta("file", w("file"), r.file)]
     if r.as_of:
-        meta.append(Meta("as_of", w("as_of"), f"{date_text(r.as_of, w.lang)} ({w('from')} {r.as_of_source})"))
+        basis = r.as_of_basis or r.as_of_source
+        meta.append(Meta("as_of", w("as_of"), f"{date_text(r.as_of, w.lang)} ({w('from')} {basis})" if basis
+                         else date_text(r.as_of, w.lang)))
     if r.policy:
         meta.append(Meta("policy", w("policy"), r.policy))
     problems = tuple(ProblemView(p.code, p.severity, f"{p.file}:{p.line}:{p.column}" if p.line else p.file,
@@ -318,9 +355,11 @@ def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView
         problems_label=w("problems"), problems=problems, groups=groups, others_label=w("other_rules"),
         others_columns=(w("rule"), w("level")), others=tuple(others), unconcerned_label=w("not_concerned"),
         unconcerned=tuple((w.family(fam), n) for fam, n in sorted(unconcerned.items(), key=lambda i: w.family_rank(i[0]))),
-        noted=tuple(noted), collect_label=w("facts_to_collect"),
-        collect_columns=("#", w("fact"), w("could_change")),
-        collect=tuple(CollectView(c.fact, c.could_change) for c in r.facts_to_collect), result=r,
+        noted=tuple(noted),
+        collect_label=w("facts_to_collect"), collect_columns=("#", w("question"), w("ask"), w("could_change")),
+        collect=tuple(collect_view(c, w) for c in r.facts_to_collect),
+        marked=any(i.mark for g in groups for v in g.findings for sec in v.sections if sec.key == "sources"
+                   for i in sec.items), result=r,
     )
 
 
@@ -328,7 +367,7 @@ def receipt_view(rc: Receipt, w: Words) -> ReceiptView:
     return ReceiptView(
         label=w("receipt"), normcheck_version=rc.normcheck_version, schema_label=w("schema"),
         schema_version=rc.schema_version, rule_pack_label=w("rule_pack"), sha256=rc.rule_pack_sha256,
-        rule_files=rc.rule_files, files_label=w("files"), engine_label=w("engine"), engine=rc.engine,
+        rule_files=rc.rule_files, files_label=w("files"), engine_label=w("engine"), engine=engine_words(rc.engine, w.lang),
         python=rc.python, receipt=rc, bundled_label=w("bundled_rules"), bundled_sha256=rc.bundled_pack_sha256,
         added=tuple(AddedRulesView(w("added_rules"), a.folder, a.sha256, a.rule_files, w("replaces"), a.replaces)
                     for a in rc.added_rules))
@@ -348,6 +387,7 @@ class RunView:
         self.receipt = receipt_view(receipt, words)
         self.tally = Tally()
         self._results = iter(results)
+        self._marked = False
         # A renderer whose format does not escape text itself (a terminal, Markdown) sets this to make the
         # case file's text inert in its format before the record is worded; the counts use the record as is.
         self.inert: Callable[[RecordResult], RecordResult] = lambda r: r
@@ -356,7 +396,14 @@ class RunView:
     def records(self) -> Iterator[RecordView]:
         for r in self._results:
             self.tally.add(r)
-            yield record_view(self.inert(r), self.words, self.show_all)
+            view = record_view(self.inert(r), self.words, self.show_all)
+            self._marked = self._marked or view.marked
+            yield view
+
+    @property
+    def legend(self) -> str | None:
+        """What the footnote mark means, once, after the records (when a record shown carried it)."""
+        return LEGEND.get(self.lang, LEGEND["en"]) if self._marked else None
 
     def results(self) -> Iterator[RecordResult]:
         """The records as data (for `--format json`), counted like `records`."""
@@ -381,7 +428,7 @@ class RunView:
             label=w("summary"), records=self.tally.records, failed=self.tally.failed,
             columns=(w("record"), w("file"), w("highest")) + tuple(short[lv] for lv in ir.OUTCOMES) + (w("problems"),),
             rows=_Rows(self.tally, w), facts_label=w("facts_to_collect"),
-            facts_columns=("#", w("fact"), w("records_deciding")), facts=self.tally.facts(),
+            facts_columns=("#", w("question"), w("records_deciding")), facts=self.tally.facts(),
         )
 
 

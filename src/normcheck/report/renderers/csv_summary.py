@@ -19,4 +19,4 @@ def render(run: RunView, out: TextIO) -> None:
     out.write("\n")
     w.writerow(end.facts_columns)
     for i, f in enumerate(end.facts, 1):
-        w.writerow([i, f.fact, f.records])
+        w.writerow([i, f.question or f.fact, f.records])

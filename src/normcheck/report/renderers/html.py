@@ -14,7 +14,8 @@ h1,h2,h3,h4{font-family:Helvetica,Arial,sans-serif}
 .BREACH{border-color:#c00}.RISK{border-color:#e67e00}.CONTESTED{border-color:#8e44ad}
 .INSUFFICIENT_DATA{border-color:#c9a800}.OK{border-color:#2e7d32}.NOT_APPLICABLE{border-color:#bbb}
 .NOT_ESTABLISHED{border-color:#0097a7}
-.unverified{font-style:italic;color:#555} code{font-size:.9em} table{border-collapse:collapse}
+.background{color:#555;font-size:.9em} .legend{color:#555;font-size:.85em} code{font-size:.9em}
+table{border-collapse:collapse}
 td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left} .receipt{color:#555;font-size:.85em}
 @media print{body{margin:0;max-width:none}}
 """
@@ -23,19 +24,25 @@ e = html.escape
 
 
 def _item(i: Item) -> str:
-    link = f" <a href=\"{e(i.url)}\">↗</a>" if i.url else ""
-    return (f"<code>{e(i.text)}</code>" if i.code else e(i.text)) + link
+    """An item as HTML: a citation links to the official text."""
+    if i.code:
+        return f"<code>{e(i.text)}</code>"
+    text = f"<a href=\"{e(i.url)}\">{e(i.text)}</a>" if i.url else e(i.text)
+    return f"{e(i.prefix)}{text}{e(i.mark)}{e(i.suffix)}"
 
 
 def _section(s: Section) -> list[str]:
     if s.style == "inline":
-        return [f"<p><strong>{e(s.label)}:</strong> {e(s.text)}</p>"]
+        return [f"<p><strong>{e(s.label)}:</strong> " + ", ".join(_item(i) for i in s.items) + "</p>"]
     if s.style == "each":
         return [f"<p><strong>{e(s.label)}:</strong> {_item(i)}</p>" for i in s.items]
     if s.style == "emphasis":
         return [f"<p class=\"law\"><em>{e(i.text)}</em></p>" for i in s.items]
-    out = [f"<p><strong>{e(s.label)}</strong></p><ul>"]
-    out += [("<li class=\"unverified\">" if i.unverified else "<li>") + f"{_item(i)}</li>" for i in s.items]
+    if s.key == "background":
+        out = [f"<p class=\"background\"><em>{e(s.label)}</em></p><ul class=\"background\">"]
+    else:
+        out = [f"<p><strong>{e(s.label)}</strong></p><ul>"]
+    out += [f"<li>{_item(i)}</li>" for i in s.items]
     return out + ["</ul>"]
 
 
@@ -67,7 +74,7 @@ def record(r: RecordView) -> list[str]:
     if r.collect:
         head = "".join(f"<th>{e(c)}</th>" for c in r.collect_columns)
         out.append(f"<h3>{e(r.collect_label)}</h3><table><tr>{head}</tr>")
-        out += [f"<tr><td>{i}</td><td><code>{e(c.fact)}</code></td><td>{e(', '.join(c.could_change))}</td></tr>"
+        out += [f"<tr><td>{i}</td><td>{e(c.question)}</td><td>{e(c.ask)}</td><td>{e(c.reach)}</td></tr>"
                 for i, c in enumerate(r.collect, 1)]
         out.append("</table>")
     return out
@@ -84,7 +91,8 @@ def _summary(s: SummaryView, out: TextIO) -> None:
         head = "".join(f"<th>{e(c)}</th>" for c in s.facts_columns)
         out.write(f"<h3>{e(s.facts_label)}</h3><table><tr>{head}</tr>\n")
         for i, f in enumerate(s.facts, 1):
-            out.write(f"<tr><td>{i}</td><td><code>{e(f.fact)}</code></td><td>{f.records}</td></tr>\n")
+            fact = e(f.question) if f.question else f"<code>{e(f.fact)}</code>"
+            out.write(f"<tr><td>{i}</td><td>{fact}</td><td>{f.records}</td></tr>\n")
         out.write("</table>\n")
 
 
@@ -94,6 +102,8 @@ def render(run: RunView, out: TextIO) -> None:
               f"<style>{_CSS}</style></head><body>\n<h1>{title}</h1>\n")
     for r in run.records:
         out.write("\n".join(record(r)) + "\n")
+    if run.legend:
+        out.write(f"<p class=\"legend\">{e(run.legend)}</p>\n")
     if run.batch:
         _summary(run.summary(), out)
     rc = run.receipt

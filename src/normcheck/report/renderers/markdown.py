@@ -9,7 +9,11 @@ from ..view import FindingView, Item, RecordView, RunView, Section, SummaryView
 
 
 def _item(i: Item) -> str:
-    return f"`{i.text}`" if i.code else i.text
+    """An item as Markdown: its text is already inert (`safe_record`); a citation links to the official text."""
+    if i.code:
+        return f"`{i.text}`"
+    text = f"[{i.text}](<{i.url}>)" if i.url else i.text
+    return f"{i.prefix}{text}{i.mark.replace('*', chr(92) + '*')}{i.suffix}"
 
 
 def _section(s: Section, quiet: bool) -> list[str]:
@@ -58,8 +62,8 @@ def record(r: RecordView) -> list[str]:
         for v in r.noted:
             out += finding(v)
     if r.collect:
-        out += [f"### {r.collect_label}", "", "| " + " | ".join(r.collect_columns) + " |", "|---|---|---|"]
-        out += [f"| {i} | `{c.fact}` | {', '.join(c.could_change)} |" for i, c in enumerate(r.collect, 1)]
+        out += [f"### {r.collect_label}", "", "| " + " | ".join(r.collect_columns) + " |", "|---|---|---|---|"]
+        out += [f"| {i} | {c.question} | {c.ask} | {c.reach} |" for i, c in enumerate(r.collect, 1)]
         out.append("")
     return out
 
@@ -74,6 +78,8 @@ def render(run: RunView, out: TextIO) -> None:
     run.inert = lambda r: safe_record(r, "markdown")  # text from the case file is never markup
     for r in run.records:
         out.write("\n".join(record(r)) + "\n")
+    if run.legend:
+        out.write(run.legend.replace("*", "\\*", 1) + "\n\n")
     if run.batch:
         s = run.summary()
         out.write("\n".join(summary(s)) + "\n")
@@ -84,7 +90,8 @@ def render(run: RunView, out: TextIO) -> None:
         out.write("\n")
         if s.facts:
             lines = [f"### {s.facts_label}", "", "| " + " | ".join(s.facts_columns) + " |", "|---|---|---|"]
-            lines += [f"| {i} | `{f.fact}` | {f.records} |" for i, f in enumerate(s.facts, 1)]
+            lines += [f"| {i} | {markdown_text(f.question) if f.question else f'`{f.fact}`'} | {f.records} |"
+                      for i, f in enumerate(s.facts, 1)]
             out.write("\n".join(lines) + "\n\n")
     rc = run.receipt
     out.write("\n".join([

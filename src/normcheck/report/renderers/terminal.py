@@ -9,12 +9,13 @@ from typing import TextIO
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
 from ...diagnostics import printable
 from ..escape import safe_record
-from ..view import GROUPS, FindingView, RecordView, RunView, Section, SummaryRowView, SummaryView
+from ..view import GROUPS, FindingView, Item, RecordView, RunView, Section, SummaryRowView, SummaryView
 
 COLOURS = {"BREACH": "bold red", "RISK": "dark_orange", "CONTESTED": "magenta", "INSUFFICIENT_DATA": "yellow",
            "OK": "green", "NOT_ESTABLISHED": "cyan", "NOT_APPLICABLE": "dim"}
@@ -33,6 +34,8 @@ def render(run: RunView, out: TextIO) -> None:
     run.inert = lambda r: safe_record(r, "terminal")  # text from the case file never drives the terminal
     for record in run.records:
         console.print(record_panel(record, run.show_all))
+    if run.legend:
+        console.print(Text(run.legend, style="dim"))
     if run.batch:
         print_summary(run.summary(), console)
     rc = run.receipt
@@ -51,9 +54,20 @@ def _section(s: Section, indent: str) -> list[RenderableType]:
         return [Text(f"{indent}{s.label}: {i.text}", style="dim") for i in s.items]
     if s.style == "emphasis":
         return [Text(f"{indent}{i.text}", style="italic") for i in s.items]
+    if s.key == "background":
+        label_style = "bold dim"
     lines: list[RenderableType] = [Text(f"{indent}{s.label}:", style=label_style)]
-    lines += [Text(f"{indent}  - {i.text}", style="italic" if i.unverified else "") for i in s.items]
+    lines += [_item(f"{indent}  - ", i, "dim" if s.key == "background" else "") for i in s.items]
     return lines
+
+
+def _item(lead: str, i: Item, style: str = "") -> Text:
+    """A line whose citation a terminal can open (a hyperlink to the official text where it supports them)."""
+    out = Text(lead + i.prefix, style=style)
+    linked = Style(link=i.url) + Style.parse(style) if i.url and style else Style(link=i.url) if i.url else style
+    out.append(i.text, style=linked)
+    out.append(i.mark + i.suffix, style=style)
+    return out
 
 
 def _quiet(v: FindingView) -> Group:
@@ -105,10 +119,10 @@ def record_panel(r: RecordView, show_all: bool = False) -> Panel:
     if r.collect:
         table = Table(title=r.collect_label, title_justify="left", show_edge=False, expand=False)
         table.add_column(r.collect_columns[0], justify="right")
-        table.add_column(r.collect_columns[1], overflow="fold")
-        table.add_column(r.collect_columns[2], overflow="fold")
+        for col in r.collect_columns[1:]:
+            table.add_column(col, overflow="fold")
         for i, c in enumerate(r.collect, 1):
-            table.add_row(str(i), c.fact, ", ".join(c.could_change))
+            table.add_row(str(i), c.question, c.ask, c.reach)
         items.append(Text(""))
         items.append(table)
     return Panel(Group(*items), title=escape(r.id), title_align="left", border_style="red" if r.failed else "blue")
@@ -152,5 +166,5 @@ def _facts_table(s: SummaryView, console: Console) -> None:
     table.add_column(s.facts_columns[1], overflow="fold")
     table.add_column(s.facts_columns[2], justify="right")
     for i, f in enumerate(s.facts, 1):
-        table.add_row(str(i), f.fact, str(f.records))
+        table.add_row(str(i), printable(f.question or f.fact), str(f.records))
     console.print(Text(""), table)
