@@ -13,7 +13,7 @@ import pytest
 
 from normcheck import functions, ir
 from normcheck.diagnostics import InputError
-from normcheck.engine import Engine
+from normcheck.engine import Engine, durable_adapter
 from normcheck.engine import evaluate as evaluate_module
 from normcheck.pack import load_pack
 from normcheck.values import NULL
@@ -68,7 +68,20 @@ def test_engine_tables_are_keyed_by_registered_names(monkeypatch) -> None:
     with pytest.raises(KeyError):
         functions.register("vector", "no_such_function")
     functions.register("vector", "abs")(abs)
-    assert functions.implementation("vector", "abs") is abs and functions.implementation("durable", "abs") is None
+    assert functions.implementation("vector", "abs") is abs and functions.implementation("vector", "round") is None
+
+
+def test_every_function_has_its_own_durable_implementation() -> None:
+    """The registry's `durable` slot is engine/durable_functions.py's table: every declared function has
+    one there, none is the evaluator's (the cross-check needs two independent computations)."""
+    from normcheck.engine import durable_functions
+
+    assert durable_functions.missing() == []
+    assert durable_functions.FUNCTIONS.keys() == functions.FUNCTIONS.keys()
+    for name, fn in functions.FUNCTIONS.items():
+        own = functions.implementation("durable", name)
+        assert own is durable_functions.FUNCTIONS[name] and own is not fn.evaluate
+        assert own.__module__ == "normcheck.engine.durable_functions"
 
 
 SQUARE_RULES = '''
@@ -100,7 +113,12 @@ def test_adding_a_function_is_one_entry(tmp_path, monkeypatch) -> None:
     monkeypatch.setitem(functions._REGISTRY, "square", functions.Function(
         "square", functions.Signature(("number",), "number"), lambda x: x * x, "the number times itself"))
     pack = _square_pack(tmp_path / "after", SQUARE_RULES)
+    if durable_adapter.AVAILABLE:  # durable-rules decides on its own: without its implementation it stands aside
+        alone = Engine(pack, use_durable=True)
+        assert alone.durable is None and "`square`" in alone.refused
+    monkeypatch.setitem(functions._ENGINES["durable"], "square", lambda x: x**2)  # durable_functions.py's entry
     engine = Engine(pack)
+    assert engine.durable is not None or not durable_adapter.AVAILABLE
     assert engine.run({"n": 4}, dt.date(2025, 1, 1)).results[0].outcome == "RISK"
     assert engine.run({"n": 3}, dt.date(2025, 1, 1)).results[0].outcome == "OK"
     assert engine.run({"n": NULL}, dt.date(2025, 1, 1)).results[0].outcome == "OK"  # null in, null out: not > 10
@@ -122,8 +140,6 @@ def test_adding_a_function_is_one_entry(tmp_path, monkeypatch) -> None:
 def test_no_module_level_caches(loaded) -> None:
     """Compiled closures, indexes and durable-rules state live on the Engine: building engines and running
     cases leaves every module-level container of the engine package as it was."""
-    from normcheck.engine import durable_adapter
-
     modules = (evaluate_module, durable_adapter, functions)
 
     def sizes() -> dict[str, int]:

@@ -115,8 +115,8 @@ class Checker:
                 self._check_source(f, s)
                 out[s.name] = ir.Source(
                     s.name, s.title, ecli=s.ecli, celex=s.celex, hudoc=s.hudoc, url=s.url, date=s.date,
-                    court=_member(s.court, ir.COURT_CODES), status=s.status,
-                    court_text=s.court if s.court is not None and _member(s.court, ir.COURT_CODES) is None else None, kind=_member(s.kind, ir.SOURCE_KINDS) or "",
+                    court=_member(s.court, ir.COURT_CODES), status=s.status, kind=_member(s.kind, ir.SOURCE_KINDS) or "",
+                    court_text=s.court if s.court is not None and _member(s.court, ir.COURT_CODES) is None else None,
                     formation=_member(s.formation, ir.FORMATIONS), cases=s.cases, applications=s.applications,
                     titles=s.titles, parties=s.parties, acts=s.acts, shorts=s.shorts, seats=s.seats,
                     backgrounds=tuple(ir.Background(url, labels) for url, labels in s.backgrounds))

@@ -6,10 +6,10 @@ engines keep their own implementations in tables keyed by function name (`regist
 an implementation for durable-rules or for the vectorised sweep shares no code path with the
 evaluator's: a bug in one is then caught by the other.
 
-Adding a function is one entry in `_REGISTRY` below; the checker, the evaluator, durable-rules and
-the sweep then accept it. Where an engine has its own implementation (numpy for the sweep in
-engine/vector.py; none for durable-rules yet), that is one `register` call in that engine's module;
-without one, the engine computes the function with the evaluator's implementation.
+Adding a function is one entry in `_REGISTRY` below, and the durable-rules side's own
+implementation in engine/durable_functions.py (`@register("durable", name)`; every function needs
+one, the durable side never computes with the evaluator's); the sweep's numpy version in
+engine/vector.py is optional (without one the sweep uses the evaluator's implementation).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from .values import add_months, days_between, months_between, round_half_up
 
@@ -107,18 +107,21 @@ _REGISTRY: dict[str, Function] = {f.name: f for f in (
 
 FUNCTIONS: Mapping[str, Function] = MappingProxyType(_REGISTRY)
 
-# Engine-specific implementations, keyed by function name: "durable" (durable-rules computing a
-# function on its own side) and "vector" (numpy arrays, for the policy sweep). A function without
-# an entry for an engine is computed for that engine by the evaluator.
+# Engine-specific implementations, keyed by function name: "durable" (durable-rules computing every
+# function on its own side: engine/durable_functions.py) and "vector" (numpy arrays, for the policy
+# sweep; a function without one is computed for the sweep by the evaluator).
 _ENGINES: dict[EngineName, dict[str, Callable[..., Any]]] = {"durable": {}, "vector": {}}
 
 
-def register(engine: EngineName, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def register(engine: EngineName, name: str) -> Callable[[_F], _F]:
     """Decorator: `impl` is `engine`'s implementation of the rule-language function `name`."""
     if name not in _REGISTRY:
         raise KeyError(f"`{name}` is not a function of the rule language")
 
-    def add(impl: Callable[..., Any]) -> Callable[..., Any]:
+    def add(impl: _F) -> _F:
         _ENGINES[engine][name] = impl
         return impl
     return add

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import ir
-from .evaluate import Env, Evaluator, Mismatch, RuleResult, candidate_versions, covers_until
+from .durable_functions import version_candidates, versions_cover
+from .evaluate import Env, Evaluator, Mismatch, RuleResult
 
 if TYPE_CHECKING:  # imported by the commands that run cases only (not by the sweep)
     from .durable_adapter import DurableEngine
@@ -46,7 +47,7 @@ class Engine:
         self.durable: DurableEngine | None = None
         if use_durable:
             try:
-                self.durable = durable_adapter.DurableEngine(pack, self.evaluator)
+                self.durable = durable_adapter.DurableEngine(pack)
             except RuntimeError as exc:  # durable-rules 2.0.28 rejected the compiled pack: say so, go on
                 self.refused = str(exc)
 
@@ -96,8 +97,8 @@ class Engine:
         if not marks:
             return None
         if res.rule.judged_on is not None and res.judged_on is None:
-            versions = candidate_versions(tuple(self.pack.versions(res.rule.id)), as_of)
-            if not covers_until(versions, as_of) or any(v.key not in marks for v in versions):
+            versions = version_candidates(tuple(self.pack.versions(res.rule.id)), as_of)
+            if not versions_cover(versions, as_of) or any(v.key not in marks for v in versions):
                 return None
             grades = {(v.grades[marks[v.key]].level, v.grades[marks[v.key]].severity) for v in versions}
             return next(iter(grades)) if len(grades) == 1 else None

@@ -11,12 +11,14 @@ How the pack maps onto durable-rules (see ../shared/notes/durable-rules.md for t
 * The case is one fact: every fact and derived fact a rule reads, as JSON (dates as day
   numbers, sets as lists with a `__n` count, a stated null as `<name>__null`). Unknown facts
   are simply absent: durable-rules never matches an absent property, which is exactly
-  "not known to be true". Date arithmetic and other computed comparisons (anything beyond
-  fact-versus-constant, fact-versus-fact, membership and subset) are evaluated in Python and
-  passed as three-valued atoms `_aN`, computed by the evaluator; so are the rule language's
-  functions (`normcheck.functions`). An atom that calls a function with a durable-side
-  implementation (`functions.register("durable", name)`) is computed with that implementation
-  instead; none is registered yet.
+  "not known to be true".
+* The durable side decides without the evaluator (issue 13 §1): derived facts come from its own
+  forward chaining (a `_def:X` rule fires once the inputs of `define X` are present and its action
+  computes X); computed operands (date arithmetic, differences, `otherwise`, the rule language's
+  functions) become properties `_tN` that durable-rules then compares in its own condition
+  language; what that language cannot express is passed as three-valued atoms `_aN`. All of it is
+  computed by `durable_functions`, whose function table is the `durable` implementation of every
+  function in the registry (`normcheck.functions`): it shares no code path with the evaluator.
 * Three-valued logic: every condition is compiled in four forms — known true, known false, not
   true, not false — with negation pushed down to the leaves, so `not` never becomes
   negation-as-failure.
@@ -32,14 +34,15 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeGuard
+from typing import Any
 
 from .. import ir
-from ..functions import FUNCTIONS, implementation
 from ..values import EPOCH, NULL, UNKNOWN
-from .evaluate import Env, Evaluator, PairFn, candidate_versions, covers_until
+from . import durable_functions as dfn
+from .evaluate import Env
 
 # Built on Python 3.13 without CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject (see the README),
 # durable-rules 2.0.28 does not import; normcheck then runs its own evaluator and says so.
@@ -137,19 +140,45 @@ class _Compiler:
         self.props: set[str] = set()  # fact names the current rule's fact must carry
         self.atoms: dict[ir.Node, str] = {}  # computed leaves -> property name (whole pack)
         self.rule_atoms: dict[ir.Node, str] = {}  # the current rule's atoms
+        self.terms: dict[ir.Node, str] = {}  # computed operands -> property name (whole pack)
+        self.rule_terms: dict[ir.Node, str] = {}  # the current rule's terms
+        self.term_names: set[str] = set()
+        self.define_names = frozenset(d.name for d in pack.defines)
 
     def begin_rule(self) -> None:
         self.props = set()
         self.rule_atoms = {}
+        self.rule_terms = {}
 
     # -- operands
     def _prop(self, name: str) -> str:
-        self.props.add(name)
+        if name != "_as_of" and name not in self.term_names:
+            self.props.add(name)
         return name
 
     def _nullable(self, name: str) -> bool:
+        if name in self.term_names:
+            return True
         t = self.pack.fact_types.get(name)
-        return bool(t and t.nullable) or self.pack.define(name) is not None
+        return bool(t and t.nullable) or name in self.define_names
+
+    def _term_ok(self, o: ir.Node) -> bool:
+        """An operand durable-rules can compare: a fact, a constant, or a value the durable side computes."""
+        return isinstance(o, ir.Fact) or (isinstance(o, ir.Const) and o.value is not None) or isinstance(o, TERMS)
+
+    def _operand(self, o: ir.Node) -> Operand:
+        """A computed operand (date arithmetic, a difference, `otherwise` …) becomes a property `_tN`
+        that the durable side computes with its own functions; the comparison itself stays in
+        durable-rules' condition language. The evaluation date is the property `_as_of`."""
+        if isinstance(o, ir.EvalDate):
+            return ir.Fact(name="_as_of")
+        if isinstance(o, TERMS):
+            name = self.terms.setdefault(o, f"_t{len(self.terms)}")
+            self.term_names.add(name)
+            self.rule_terms[o] = name
+            return ir.Fact(name=name)
+        assert isinstance(o, (ir.Const, ir.Fact))  # see _term_ok
+        return o
 
     def EX(self, o: Operand) -> Cond:
         if isinstance(o, ir.Const):
@@ -172,10 +201,6 @@ class _Compiler:
         if self._nullable(name):
             parts.append(J({"$nex": {name + "__null": 1}}))
         return AND(*parts)
-
-    @staticmethod
-    def _simple(o: ir.Node) -> TypeGuard[Operand]:
-        return (isinstance(o, ir.Const) and o.value is not None) or isinstance(o, ir.Fact)
 
     # -- comparison of two simple operands
     def _cmp_pred(self, op: str, a: Operand, b: Operand) -> Cond:
@@ -206,8 +231,8 @@ class _Compiler:
         if isinstance(n, ir.Fact) and self.pack.fact_types.get(n.name, ir.BOOL).kind == "bool":
             prop = self._prop(n.name)
             return J({prop: True}), J({prop: False}), self.UN(n)
-        if isinstance(n, ir.Cmp) and self._simple(n.left) and self._simple(n.right):
-            a, b = n.left, n.right
+        if isinstance(n, ir.Cmp) and self._term_ok(n.left) and self._term_ok(n.right):
+            a, b = self._operand(n.left), self._operand(n.right)
             u = OR(self.UN(a), self.UN(b))
             both = AND(self.EX(a), self.EX(b))
             if n.op in ("==", "!="):
@@ -217,9 +242,9 @@ class _Compiler:
             t = AND(both, self._cmp_pred(n.op, a, b))
             f = OR(AND(both, self._cmp_pred(_NEGATE[n.op], a, b)), AND(self.NU(a), self.KN(b)), AND(self.KN(a), self.NU(b)))
             return t, f, u
-        if isinstance(n, ir.In) and self._simple(n.element) and self._simple(n.container) \
-                and not (isinstance(n.element, ir.Fact) and isinstance(n.container, ir.Fact)):
-            e, c = n.element, n.container
+        if isinstance(n, ir.In) and self._term_ok(n.element) and self._term_ok(n.container) \
+                and (isinstance(n.element, ir.Const) or isinstance(n.container, ir.Const)):
+            e, c = self._operand(n.element), self._operand(n.container)
             u = OR(self.UN(e), self.UN(c))
             both = AND(self.EX(e), self.EX(c))
             nulls = OR(AND(self.NU(e), self.KN(c)), AND(self.KN(e), self.NU(c)))
@@ -240,8 +265,8 @@ class _Compiler:
                 notp = self._lacks(s, str(e.value))
             return AND(both, p), OR(AND(both, notp), nulls), u
         if isinstance(n, ir.Subset) and (isinstance(n.left, ir.Const) != isinstance(n.right, ir.Const)) \
-                and self._simple(n.left) and self._simple(n.right):
-            a, b = n.left, n.right
+                and self._term_ok(n.left) and self._term_ok(n.right):
+            a, b = self._operand(n.left), self._operand(n.right)
             u = OR(self.UN(a), self.UN(b))
             both = AND(self.EX(a), self.EX(b))
             nulls = OR(AND(self.NU(a), self.KN(b)), AND(self.KN(a), self.NU(b)))
@@ -262,8 +287,9 @@ class _Compiler:
                 else:
                     p, notp = J({s + "__n": 0}), J({"$gt": {s + "__n": 0}})
             return AND(both, p), OR(AND(both, notp), nulls), u
-        if isinstance(n, ir.Is) and isinstance(n.operand, ir.Fact):
-            o = n.operand
+        if isinstance(n, ir.Is) and isinstance(n.operand, (ir.Fact, *TERMS)):
+            o = self._operand(n.operand)
+            assert isinstance(o, ir.Fact)  # a fact, or a computed operand's property
             if n.test == "known":
                 return self.KN(o), self.UN(o), FALSE
             if n.test == "unknown":
@@ -274,6 +300,15 @@ class _Compiler:
             self.props.add(count)
             return OR(self.NU(o), J({count: 0})), J({"$gt": {count: 0}}), self.UN(o)
         return self._atom(n)
+
+    def _bool_leaf(self, n: ir.Node) -> bool:
+        """A condition that `leaf` expresses in durable-rules (never null): a comparison, membership,
+        subset or `is` test, or a true/false fact that cannot be stated as null."""
+        if isinstance(n, ir.Fact):
+            d = self.pack.define(n.name)
+            t = d.type if d is not None else self.pack.fact_types.get(n.name)
+            return t is not None and t.kind == "bool" and not t.nullable and d is None
+        return isinstance(n, (ir.Cmp, ir.In, ir.Subset, ir.Is))
 
     def _lacks(self, s: str, v: str) -> Cond:
         self.props.add(s + "__n")
@@ -303,6 +338,11 @@ class _Compiler:
                          AND(*[p.n for p in parts]), OR(*[p.nf for p in parts]))
         if isinstance(n, ir.Fires):  # pragma: no cover - the checker only allows positive references
             raise ValueError("rule reference in a negative position")
+        if isinstance(n, ir.Otherwise) and self._bool_leaf(n.left):
+            # `X otherwise Y` on conditions: X where X is known, else Y (in durable-rules' own terms)
+            lt, lf, lu = self.leaf(n.left)
+            r = self.forms(n.right)
+            return Forms(OR(lt, AND(lu, r.t)), OR(lf, AND(lu, r.f)), OR(lf, AND(lu, r.n)), OR(lt, AND(lu, r.nf)))
         t, f, u = self.leaf(n)
         return Forms(t, f, OR(f, u), OR(t, u))
 
@@ -326,6 +366,9 @@ class _Compiler:
 
 
 MAX_BRANCHES = 8
+
+# Operands the durable side computes (with `durable_functions`) and durable-rules then compares.
+TERMS = (ir.Arith, ir.Neg, ir.Call, ir.Otherwise, ir.If, ir.Diff, ir.EvalDate)
 
 
 def _texts(value: ir.Value) -> frozenset[str]:
@@ -359,12 +402,15 @@ def _has_fires(n: ir.Node) -> bool:
 
 @dataclass(frozen=True)
 class RuleView:
-    """What one rule's fact carries: the facts it reads and the atoms computed for it."""
+    """What one rule's fact carries: the facts it reads, the operands (terms) and leaves (atoms) the
+    durable side computes for it, and the derived facts these need (worked out by forward chaining)."""
 
     key: str
     props: tuple[str, ...]
     atoms: tuple[tuple[ir.Node, str], ...]
     gate: frozenset[str] = frozenset()
+    terms: tuple[tuple[ir.Node, str], ...] = ()
+    defines: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -433,7 +479,20 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
                 for i, ref in enumerate(none_rules):
                     patterns.append({f"x{i}$not": {"$and": [{"t": "finding"}, {"rule": ref}]}})
                 definition[f"{rule.key}#{gi}#{ai}"] = {"all": patterns}
-        views.append(RuleView(rule.key, tuple(sorted(comp.props)), tuple(comp.rule_atoms.items()), frozenset(rule.gate)))
+        reads = set(comp.props)
+        for node in [*comp.rule_atoms, *comp.rule_terms] + ([rule.judged_on] if rule.judged_on is not None else []):
+            reads |= _fact_names(node)
+        views.append(RuleView(rule.key, tuple(sorted(comp.props)), tuple(comp.rule_atoms.items()), frozenset(rule.gate),
+                              tuple(comp.rule_terms.items()), _define_closure(pack, reads)))
+    # Derived facts by forward chaining: the rule `_def:X` fires once the case's inputs of `define X`
+    # (an `$in` fact carrying the facts X reads) and the derived facts X reads (`$def` facts) are
+    # present; its action computes X with the durable side's own functions and asserts `$def X`.
+    defined = frozenset(d.name for d in pack.defines)
+    for d in pack.defines:
+        patterns = [{"i": {"$and": [{"t": "$in"}, {"d": d.name}]}}]
+        for k, dep in enumerate(x for x in d.deps if x in defined):
+            patterns.append({f"e{k}": {"$and": [{"t": "$def"}, {"d": dep}]}})
+        definition["_def:" + d.name] = {"all": patterns}
     # Every case starts with a `$begin` fact that one trivial rule observes: durable-rules 2.0.28
     # segfaults in delete_state for a state in which no action ever ran (verified: a fact waiting
     # in a join, then delete_state), and one action per case is far cheaper than a catch-all
@@ -450,6 +509,105 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
     )
 
 
+def _fact_names(n: ir.Node) -> set[str]:
+    """The facts and derived facts an expression reads."""
+    if isinstance(n, ir.Fact):
+        return {n.name}
+    out: set[str] = set()
+    for value in vars(n).values():
+        if isinstance(value, ir.Node):
+            out |= _fact_names(value)
+        elif isinstance(value, tuple):
+            for v in value:
+                if isinstance(v, ir.Node):
+                    out |= _fact_names(v)
+    return out
+
+
+def _calls(pack: ir.RulePack) -> set[str]:
+    """The functions of the rule language the pack calls."""
+    todo: list[ir.Node] = [d.expr for d in pack.defines]
+    for r in pack.rules:
+        todo.extend(g.expr for g in r.grades)
+        todo.extend(r.unless)
+        todo.extend(n for n in (r.applies, r.judged_on) if n is not None)
+    out: set[str] = set()
+    while todo:
+        n = todo.pop()
+        if isinstance(n, ir.Call):
+            out.add(n.func)
+        todo.extend(n.children())
+    return out
+
+
+def _define_closure(pack: ir.RulePack, names: set[str]) -> frozenset[str]:
+    """The derived facts among `names` and every derived fact they read in turn."""
+    defines = {d.name: d for d in pack.defines}
+    todo = [n for n in names if n in defines]
+    out: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name not in out:
+            out.add(name)
+            todo.extend(x for x in defines[name].deps if x in defines)
+    return frozenset(out)
+
+
+def _carry(name: str, value: Any) -> dict[str, Any]:
+    """A value carried to an action (not compared): exact, so decimals travel as text."""
+    if value is UNKNOWN:
+        return {}
+    if value is NULL:
+        return {name + "__null": True}
+    if isinstance(value, Decimal):
+        return {name: str(value)}
+    if isinstance(value, dt.date):
+        return {name: value.toordinal()}
+    if isinstance(value, (frozenset, set)):
+        return {name: sorted(value)}
+    return {name: value}
+
+
+def _uncarry(kind: str, fact: dict[str, Any], name: str) -> Any:
+    if name + "__null" in fact:
+        return NULL
+    if name not in fact:
+        return UNKNOWN
+    raw = fact[name]
+    if kind == "date":
+        return dt.date.fromordinal(raw)
+    if kind == "set":
+        return frozenset(raw)
+    if kind == "number" and isinstance(raw, str):
+        return Decimal(raw)
+    return raw
+
+
+def _define_action(pack: ir.RulePack, name: str, derived: dict[str, dict[str, Any]]) -> Callable[[Any], None]:
+    """The action of `_def:X`: X from the facts the rule matched, with the durable side's functions,
+    recorded in `derived` (per case: its sid) of the engine that registered it."""
+    d = next(x for x in pack.defines if x.name == name)
+    defined = {x.name: x for x in pack.defines}
+    deps = [x for x in d.deps if x in defined]
+    kinds = {x: pack.fact_types[x].kind if x in pack.fact_types else "text" for x in d.deps if x not in defined}
+    if d.in_vocabulary:
+        kinds[d.name] = d.type.kind
+    chained = any(name in x.deps for x in pack.defines)  # a `$def` fact only for a definition another one reads
+
+    def run(c: Any) -> None:
+        matched = c._m
+        inp = matched["i"]
+        values = {x: _uncarry(k, inp, x) for x, k in kinds.items()}
+        for k, dep in enumerate(deps):
+            values[dep] = _uncarry(defined[dep].type.kind, matched[f"e{k}"], "v")
+        stated = {d.name: values.pop(d.name)} if d.in_vocabulary else {}
+        v = dfn.define_value(d, lambda x: values.get(x, UNKNOWN), dt.date.fromordinal(EPOCH.toordinal() + inp["_as_of"]), stated)
+        derived[c.s.sid][name] = v
+        if chained:
+            c.assert_fact({"t": "$def", "d": name, "_as_of": inp["_as_of"], **_carry("v", v)})
+    return run
+
+
 def cached_compile_pack(pack: ir.RulePack) -> CompiledPack:
     """`compile_pack`, read from the cache next to the compiled pack when it is there (see `durable_cache`)."""
     from . import durable_cache
@@ -458,11 +616,12 @@ def cached_compile_pack(pack: ir.RulePack) -> CompiledPack:
     if hit is not None:
         name, definition, views, strata = hit
         return CompiledPack(name=name, definition=definition, strata=strata, views=tuple(
-            RuleView(rule.key, props, atoms, frozenset(rule.gate)) for rule, (props, atoms) in zip(pack.rules, views)))
+            RuleView(rule.key, props, atoms, frozenset(rule.gate), terms, defines)
+            for rule, (props, atoms, terms, defines) in zip(pack.rules, views)))
     compiled = compile_pack(pack)
     if [v.key for v in compiled.views] == [r.key for r in pack.rules]:
-        durable_cache.write(pack, compiled.name, compiled.definition, [(v.props, v.atoms) for v in compiled.views],
-                            compiled.strata)
+        durable_cache.write(pack, compiled.name, compiled.definition,
+                            [(v.props, v.atoms, v.terms, v.defines) for v in compiled.views], compiled.strata)
     return compiled
 
 
@@ -495,17 +654,24 @@ class DurableEngine:
     serialised by a lock, so threads may share it.
     """
 
-    def __init__(self, pack: ir.RulePack, evaluator: Evaluator) -> None:
+    def __init__(self, pack: ir.RulePack) -> None:
         if not AVAILABLE:
             raise RuntimeError(f"durable-rules is not available here ({IMPORT_ERROR})")
+        without = sorted(_calls(pack) - dfn.FUNCTIONS.keys())
+        if without:  # the durable side computes every function itself, or it cannot decide independently
+            raise RuntimeError("durable-rules has no implementation of " + ", ".join(f"`{f}`" for f in without)
+                               + " (normcheck/engine/durable_functions.py)")
         self.pack = pack
-        self.evaluator = evaluator
         self._lock = threading.Lock()
-        self._fired: dict[str, set[tuple[str, int]]] = {}  # per case (sid): (rule key, grade) that fired
-        self._undated: dict[str, frozenset[str]] = {}  # per case: chained versioned rules of unknown event date
+        # per case (sid), while it runs: the (rule key, grade) marks that fired, the derived facts as
+        # the durable side's chaining computed them, the chained versioned rules of unknown event date
+        self._fired: dict[str, set[tuple[str, int]]] = {}
+        self._derived: dict[str, dict[str, Any]] = {}
+        self._undated: dict[str, frozenset[str]] = {}
         self.compiled = cached_compile_pack(pack)  # the ruleset as JSON next to the compiled pack (durable_cache)
         referenced = frozenset(d for r in pack.rules for d in r.rule_deps)
-        definition = {key: dict(rule, run=self._action(key, referenced)) for key, rule in self.compiled.definition.items()}
+        definition = {key: dict(rule, run=_define_action(pack, key[5:], self._derived) if key.startswith("_def:") else self._action(key, referenced))
+                      for key, rule in self.compiled.definition.items()}
         self.host = SyncHost()
         try:
             self.host.register_rulesets({self.compiled.name: definition})
@@ -516,23 +682,19 @@ class DurableEngine:
         # the relevance gate's record types: the kinds of record each rule's family concerns
         families = {f.id: frozenset(f.record_types) for f in pack.families}
         self._kinds: dict[str, frozenset[str]] = {r.key: families[r.family] for r in pack.rules if r.family in families}
-        # The computed atoms (see the module docstring) are computed by the evaluator, except those that
-        # call a function durable-rules has its own implementation of (normcheck.functions.register):
-        # those are compiled with it, so that the two engines share no code path for that function.
-        own = {name: impl for name in FUNCTIONS if (impl := implementation("durable", name)) is not None}
-        closures = evaluator.closures_with(own)
-        self._own_atoms: dict[str, PairFn] = {}
-        for view in self.compiled.views:
-            for node, name in view.atoms:
-                if own and name not in self._own_atoms and _calls(node) & own.keys():
-                    self._own_atoms[name] = closures(node)
-        # the event date of each rule with `judged on`, computed by the evaluator like the atoms
+        # the event date of each rule with `judged on`, computed on the durable side like the operands
         self._judged: dict[str, ir.Node] = {r.key: r.judged_on for r in pack.rules if r.judged_on is not None}
         # versioned rules with an event date that other rules refer to: with the date unknown they chain
         # only once their candidate versions agree (see _agree)
         self._chained_versioned: dict[str, ir.Node] = {r.id: r.judged_on for r in pack.rules
                                                        if r.judged_on is not None and r.windowed and r.id in referenced}
         self._seq = itertools.count()
+        self._defines = {d.name: d for d in pack.defines}
+        # what each derived fact's `$in` fact carries: the case facts it reads directly, and itself
+        # when a case may state it
+        self._inputs = {d.name: tuple(x for x in d.deps if x not in self._defines) + ((d.name,) if d.in_vocabulary else ())
+                        for d in pack.defines}
+        self._undated_defines = _define_closure(pack, set().union(*(_fact_names(node) for node in self._chained_versioned.values())))
 
     def _action(self, key: str, referenced: frozenset[str]) -> Any:
         if key in ("_begin", "_sink"):
@@ -557,33 +719,71 @@ class DurableEngine:
                 c.assert_fact({"t": "finding", "rule": rule_id})
         return run
 
-    def case_facts(self, env: Env, sid: str) -> list[dict[str, Any]]:
-        """One fact per rule: the case as that rule sees it (its facts, its computed atoms)."""
+    def relevant_views(self, env: Env) -> list[RuleView]:
+        """The rules whose family the record mentions and concerns its kind of record (the relevance
+        gate, as the evaluator's `gate`)."""
+        stated, kind, kinds = env.stated, env.kind, self._kinds
+        return [v for v in self.compiled.views
+                if (stated is None or not v.gate or not stated.isdisjoint(v.gate))
+                and (kind is None or v.key not in kinds or kind in kinds[v.key])]
+
+    def input_facts(self, env: Env, sid: str, needed: Iterable[str]) -> list[dict[str, Any]]:
+        """One `$in` fact per derived fact needed: the case facts its definition reads (carried, not compared)."""
+        as_of = encode(env.as_of)
+        out = []
+        for name in needed:
+            fact: dict[str, Any] = {"sid": sid, "t": "$in", "d": name, "_as_of": as_of}
+            for x in self._inputs[name]:
+                fact.update(_carry(x, env.facts.get(x, UNKNOWN)))
+            out.append(fact)
+        return out
+
+    def python_lookup(self, env: Env) -> Any:
+        """Derived facts computed with the durable side's functions directly in Python, without the
+        chaining (for the benchmark's bare durable-rules baseline, which posts only the rules' facts)."""
+        cache: dict[str, Any] = {}
+
+        def look(name: str) -> Any:
+            d = self._defines.get(name)
+            if d is None:
+                return env.facts.get(name, UNKNOWN)
+            if name not in cache:
+                cache[name] = dfn.define_value(d, look, env.as_of, env.facts)
+            return cache[name]
+        return look
+
+    def case_facts(self, env: Env, sid: str, look: Any = None, views: list[RuleView] | None = None) -> list[dict[str, Any]]:
+        """One fact per rule: the case as that rule sees it (its facts and derived facts, the operands
+        and leaves the durable side computes for it). `look` gives a fact's or derived fact's value."""
+        if look is None:
+            look = self.python_lookup(env)
         as_of = encode(env.as_of)
         atom_values: dict[str, Any] = {}
+        term_props: dict[str, tuple[tuple[str, Any], ...]] = {}
         encoded: dict[str, tuple[tuple[str, Any], ...]] = {}  # a fact's properties, worked out once per case
-        stated, kind, evaluator = env.stated, env.kind, self.evaluator
         facts = []
-        for view in self.compiled.views:
-            if (stated is not None and view.gate and stated.isdisjoint(view.gate)) \
-                    or (kind is not None and view.key in self._kinds and kind not in self._kinds[view.key]):
-                continue  # the relevance gate: the record is not about the rule's family (evaluator.gate)
+        for view in (self.relevant_views(env) if views is None else views):
             fact: dict[str, Any] = {"sid": sid, "t": view.key, "_as_of": as_of}
             judged = self._judged.get(view.key)
             if judged is not None:
-                when = evaluator.fn(judged, env.hot)(env)[0]
+                when = dfn.value(judged, look, env.as_of)
                 if isinstance(when, dt.date):
                     fact["_j"] = encode(when)
             for name in view.props:
                 props = encoded.get(name)
                 if props is None:
-                    props = encoded[name] = () if name.endswith("__n") else self._encoded(name, env.value(name))
+                    props = encoded[name] = () if name.endswith("__n") else self._encoded(name, look(name))
+                if props:
+                    fact.update(props)
+            for node, name in view.terms:
+                props = term_props.get(name)
+                if props is None:
+                    props = term_props[name] = self._encoded(name, dfn.value(node, look, env.as_of))
                 if props:
                     fact.update(props)
             for node, name in view.atoms:
                 if name not in atom_values:
-                    own = self._own_atoms.get(name)
-                    atom_values[name] = (own if own is not None else evaluator.fn(node, env.hot))(env)[0]
+                    atom_values[name] = dfn.value(node, look, env.as_of)
                 if atom_values[name] is not UNKNOWN:
                     fact[name] = bool(atom_values[name])
             facts.append(fact)
@@ -605,18 +805,31 @@ class DurableEngine:
         sid = f"case-{next(self._seq)}"
         name = self.compiled.name
         with self._lock:
-            facts = self.case_facts(env, sid)
-            if not facts:  # no rule is relevant to this record; durable-rules crashes on an empty batch
+            views = self.relevant_views(env)
+            if not views:  # no rule is relevant to this record; durable-rules crashes on an empty batch
                 return {}
-            undated = frozenset(rid for rid, node in self._chained_versioned.items()
-                                if self.evaluator.closures(node)(env)[0] in (UNKNOWN, NULL))
-            self._undated[sid] = undated
+            needed = set(self._undated_defines).union(*(v.defines for v in views))
+            derived: dict[str, Any] = {}
+            self._derived[sid] = derived
             handled = False
-            facts.insert(0, {"sid": sid, "t": "$begin"})
             try:
-                state = self.host.assert_facts(name, facts)  # every fact is handled: `$begin` or the sink
+                # 1. derived facts, by durable-rules' forward chaining (every `_def:X` rule's action
+                #    records what it computed in `derived`)
+                state = self.host.assert_facts(name, [{"sid": sid, "t": "$begin"}] + self.input_facts(env, sid, sorted(needed)))
                 handled = True  # (the state exists now: delete it even if an action failed)
                 self._check(state)
+                if not needed <= derived.keys():
+                    raise RuntimeError("durable-rules did not derive " + ", ".join(sorted(needed - derived.keys())))
+                facts_ = env.facts
+                defines = self._defines
+
+                def look(fact: str) -> Any:
+                    return derived[fact] if fact in defines else facts_.get(fact, UNKNOWN)
+                # 2. the rules' facts
+                undated = frozenset(rid for rid, node in self._chained_versioned.items()
+                                    if dfn.value(node, look, env.as_of) in (UNKNOWN, NULL))
+                self._undated[sid] = undated
+                self._check(self.host.assert_facts(name, self.case_facts(env, sid, look, views)))
                 agreed: set[str] = set()
                 self._agree(sid, undated, agreed, env.as_of)
                 for n in range(1, self.compiled.strata + 1):
@@ -628,6 +841,7 @@ class DurableEngine:
             finally:
                 self._fired.pop(sid, None)
                 self._undated.pop(sid, None)
+                self._derived.pop(sid, None)
                 if handled:  # a state exists only once a fact was accepted; deleting a missing one crashes
                     self.host.delete_state(name, sid)
         out: dict[str, dict[str, int]] = {}
@@ -645,14 +859,14 @@ class DurableEngine:
         leave no gap: the evaluator's rule, applied between strata so that `unless X fires` sees it."""
         marks = self._fired.get(sid, set())
         for rid in undated - agreed:
-            versions = candidate_versions(tuple(self.pack.versions(rid)), as_of)
+            versions = dfn.version_candidates(tuple(self.pack.versions(rid)), as_of)
             best: dict[str, int] = {}
             for key, grade in marks:
                 if key.split("@")[0] == rid:
                     rule = self._rules[key]
                     if key not in best or (rule.grades[grade].rank, -grade) > (rule.grades[best[key]].rank, -best[key]):
                         best[key] = grade
-            if not versions or not covers_until(versions, as_of) or any(v.key not in best for v in versions):
+            if not versions or not dfn.versions_cover(versions, as_of) or any(v.key not in best for v in versions):
                 continue
             if len({(v.grades[best[v.key]].level, v.grades[best[v.key]].severity) for v in versions}) == 1:
                 agreed.add(rid)
@@ -675,14 +889,3 @@ def _culprit(compiled: CompiledPack) -> str:
             return f"{key}: {exc}"
     return "none alone; the combination is too large"
 
-
-def _calls(node: ir.Node) -> set[str]:
-    """The functions of the rule language an expression calls."""
-    out: set[str] = set()
-    todo = [node]
-    while todo:
-        n = todo.pop()
-        if isinstance(n, ir.Call):
-            out.add(n.func)
-        todo.extend(n.children())
-    return out

@@ -8,9 +8,10 @@ rules (`packcache.trusted`: a regular file this user owns and nobody else can wr
 
 * the ruleset definition is durable-rules' own JSON (it is handed to durable-rules as JSON anyway);
   every rule name in it must name a rule and a grade of this pack;
-* per rule, the fact properties its durable-rules fact carries (strings) and the computed leaves
-  ("atoms"), each stored as a path of field names and indexes inside *this pack's* rule and found
-  there again, so the evaluator's closures are shared with the rules themselves;
+* per rule, the fact properties its durable-rules fact carries (strings), the computed leaves
+  ("atoms") and operands ("terms"), each stored as a path of field names and indexes inside *this
+  pack's* rule and found there again, and the derived facts the rule needs (names of this pack's
+  definitions; the `_def:X` rules of the definition must name them too);
 * anything else is refused; the caller then compiles afresh (and logs why, NC-I003).
 """
 
@@ -26,10 +27,12 @@ from typing import Any
 from .. import ir
 from ..diagnostics import Diagnostic
 
-FORMAT = 1
+FORMAT = 2
 
 Step = str | int
-Views = list[tuple[tuple[str, ...], tuple[tuple[ir.Node, str], ...]]]  # per rule of the pack: props, atoms
+Leaves = tuple[tuple[ir.Node, str], ...]
+# per rule of the pack: props, atoms (computed leaves), terms (computed operands), derived facts it needs
+Views = list[tuple[tuple[str, ...], Leaves, Leaves, frozenset[str]]]
 
 
 class Rejected(ValueError):
@@ -78,15 +81,16 @@ def _follow(rule: ir.Rule, path: Any) -> ir.Node:
 def dump(pack: ir.RulePack, name: str, definition: dict[str, dict[str, Any]], views: Views, strata: int) -> dict[str, Any] | None:
     """The JSON document of a compiled ruleset; None when an atom is not a node of its rule (then it is not cached)."""
     out_views = []
-    for rule, (props, atoms) in zip(pack.rules, views):
+    for rule, (props, atoms, terms, defines) in zip(pack.rules, views):
         where = {id(node): list(path) for node, path in _paths(rule, ()) if isinstance(node, ir.Node)}
-        stored = []
-        for node, prop in atoms:
-            path = where.get(id(node))
-            if path is None:
-                return None
-            stored.append([path, prop])
-        out_views.append([list(props), stored])
+        stored: list[list[list[Any]]] = [[], []]
+        for slot, leaves in enumerate((atoms, terms)):
+            for node, prop in leaves:
+                path = where.get(id(node))
+                if path is None:
+                    return None
+                stored[slot].append([path, prop])
+        out_views.append([list(props), stored[0], stored[1], sorted(defines)])
     return {"name": name, "definition": definition, "views": out_views, "strata": strata}
 
 
@@ -98,11 +102,13 @@ def load(pack: ir.RulePack, doc: Any) -> tuple[str, dict[str, dict[str, Any]], V
     if name != "nc_" + pack.digest[:16] or type(strata) is not int or strata < 0:
         raise Rejected("a ruleset of another pack")
     grades = {r.key: len(r.grades) for r in pack.rules}
+    defined = {d.name for d in pack.defines}
     if not isinstance(definition, dict):
         raise Rejected("malformed ruleset definition")
     for key, rule in definition.items():
         parts = key.split("#")
-        if not isinstance(rule, dict) or (key not in ("_begin", "_sink") and not (
+        if not isinstance(rule, dict) or (key not in ("_begin", "_sink")
+                                          and not (key.startswith("_def:") and key[5:] in defined) and not (
                 len(parts) == 3 and parts[0] in grades and parts[1].isdigit() and parts[2].isdigit()
                 and int(parts[1]) < grades[parts[0]])):
             raise Rejected(f"a durable rule that is not a rule of this pack: {key[:40]!r}")
@@ -110,15 +116,18 @@ def load(pack: ir.RulePack, doc: Any) -> tuple[str, dict[str, dict[str, Any]], V
         raise Rejected("views of another pack")
     out: Views = []
     for rule, view in zip(pack.rules, views):
-        if not (isinstance(view, list) and len(view) == 2 and isinstance(view[0], list) and isinstance(view[1], list)
-                and all(type(p) is str for p in view[0])):
+        if not (isinstance(view, list) and len(view) == 4 and all(isinstance(v, list) for v in view)
+                and all(type(p) is str for p in view[0]) and all(type(d) is str and d in defined for d in view[3])):
             raise Rejected("malformed rule view")
-        atoms = []
-        for item in view[1]:
-            if not (isinstance(item, list) and len(item) == 2 and type(item[1]) is str):
-                raise Rejected("malformed atom")
-            atoms.append((_follow(rule, item[0]), item[1]))
-        out.append((tuple(view[0]), tuple(atoms)))
+        leaves: list[Leaves] = []
+        for slot in (1, 2):
+            found = []
+            for item in view[slot]:
+                if not (isinstance(item, list) and len(item) == 2 and type(item[1]) is str):
+                    raise Rejected("malformed atom")
+                found.append((_follow(rule, item[0]), item[1]))
+            leaves.append(tuple(found))
+        out.append((tuple(view[0]), leaves[0], leaves[1], frozenset(view[3])))
     return name, definition, out, strata
 
 
