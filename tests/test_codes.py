@@ -95,8 +95,8 @@ def test_more_rule_file_codes(tmp_path: Path) -> None:
     assert "NC-R031" in rule_codes(tmp_path / "c", "define x = y + 1\ndefine y = x + 1\n" + body)
     assert "NC-R002" in rule_codes(tmp_path / "d", body.replace("fires when flag", "fires when 2025-02-30 > 2025-01-01"))
     assert "NC-F022" in rule_codes(tmp_path / "e", body, VOCAB + "  other: {type: enum}\n")
-    assert rule_codes(tmp_path / "f", body, families="families: [\n") == ["NC-F025"]  # families.yaml not YAML
-    assert "NC-F025" in rule_codes(tmp_path / "g", body, families=families_yaml({"t": ["t.yaml"]}, "decison_date"))
+    assert rule_codes(tmp_path / "f", body, families="families: [\n") == ["NC-F030"]  # families.yaml not YAML
+    assert "NC-F030" in rule_codes(tmp_path / "g", body, families=families_yaml({"t": ["t.yaml"]}, "decison_date"))
     assert "NC-R045" in rule_codes(tmp_path / "h", body, name="x.norm")  # rules of an undeclared family
 
 

@@ -179,7 +179,7 @@ def test_a_bad_added_families_yaml_is_refused(tmp_path: Path, text: str, message
     (office / "families.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as exc:
         load_pack(None, (str(office),))
-    assert message in messages(exc) and "NC-F025" in {d.code for d in exc.value.diagnostics}
+    assert message in messages(exc) and "NC-F030" in {d.code for d in exc.value.diagnostics}
 
 
 def test_a_silent_clash_of_ids_is_refused(tmp_path: Path) -> None:

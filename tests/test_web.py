@@ -4,12 +4,14 @@ the same findings as the command line, and the guards (Host, Origin, body limit,
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import shutil
 import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+import docx
 import pytest
 
 pytest.importorskip("starlette")
@@ -230,8 +232,16 @@ def test_downloads_offer_every_format_of_the_report_layer(client, pipeline):
     for fmt in report_formats():
         assert f'formaction="/download/{fmt.name}"' in html
         r = client.post(f"/download/{fmt.name}", data=AMV_183, headers=SAME)
-        assert r.status_code == 200 and r.headers["content-disposition"] == f'attachment; filename="amv-web-183-findings.{fmt.extension}"'
-        assert "TQ-04a" in r.text
+        assert r.status_code == 200 and r.headers["content-disposition"] == \
+            f'attachment; filename="amv-web-183-{fmt.stem}.{fmt.extension}"'
+        if fmt.extension == "docx":  # a Word document: read with python-docx
+            text = "\n".join(p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs)
+            assert text.startswith("Grounds of appeal") and "TQ-04a" in text
+        else:
+            assert "TQ-04a" in r.text
+    assert {f.name for f in report_formats()} >= {"appeal", "appeal-html", "appeal-docx"}
+    nl = client.post("/check", data={**AMV_183, "lang": "nl"}, headers=SAME).text
+    assert "beroepsgronden (Word)" in nl
     case = client.post("/download/case", data=AMV_183, headers=SAME)
     assert case.headers["content-disposition"] == 'attachment; filename="amv-web-183.yaml"'
     # the downloaded case file is exactly the text that was checked: the command line agrees

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .diagnostics import Diagnostic, InputError, printable_lines
+from .diagnostics import Diagnostic, InputError, localize, printable_lines
 from .options import check_as_of, check_output_path, open_output
 from .report import renderers
 
@@ -85,7 +85,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         c = sub.add_parser("check", help="check case files (the default command)")
         c.add_argument("paths", nargs="+", metavar="PATH", help="case files (YAML) or folders")
         c.add_argument("--format", choices=renderers.names(), default="terminal",
-                       help="terminal (default), json (docs/output-schema.json), markdown, html, csv (the batch summary)")
+                       help="terminal (default), json (docs/output-schema.json), markdown, html, csv (the batch summary), "
+                            "appeal (grounds of appeal: Markdown on standard output; with -o, .docx, .html or .md by the "
+                            "file's suffix)")
         c.add_argument("--as-of", type=_date, metavar="DATE", help="evaluate every record on this date")
         c.add_argument("--fail-on", choices=FAIL_ON, default="RISK",
                        help="lowest level that makes the exit code 1 (default: RISK)")
@@ -222,7 +224,7 @@ def _main(argv: Sequence[str] | None) -> int:
         from . import commands
         return commands.run(args, err)
     except InputError as exc:
-        print_diagnostics(exc.diagnostics, err)
+        print_diagnostics(exc.diagnostics, err, getattr(args, "lang", "en"))
         return 2
     except KeyboardInterrupt:
         return 130
@@ -292,9 +294,10 @@ class _QuietPipe(io.TextIOBase):
         return getattr(self.inner, "errors", None)
 
 
-def print_diagnostics(diags: Sequence[Diagnostic], err: Console) -> None:
+def print_diagnostics(diags: Sequence[Diagnostic], err: Console, lang: str = "en") -> None:
+    """Problems on standard error, worded in `lang` (by their code; position and code as they are)."""
     for d in diags:
-        err.print(d.render(), style="red" if d.severity == "error" else "yellow", highlight=False, markup=False)
+        err.print(localize(d, lang).render(lang), style="red" if d.severity == "error" else "yellow", highlight=False, markup=False)
 
 
 def _load(args: argparse.Namespace, engine: str = "auto") -> tuple[LoadedPack, Engine]:
@@ -313,12 +316,22 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
     from .batch import check_files, expand
     from .report.view import RunView, Words
 
+    fmt = renderers.variant(args.format, args.output)
+    if fmt is None:
+        raise InputError([Diagnostic(args.output, None, None, f"`--format {args.format}` cannot write a "
+                                     f"{Path(args.output).suffix} file", expected=", ".join(sorted(
+                                         s for s in renderers.VARIANTS[args.format] if s)), code="NC-C001")])
+    binary = renderers.is_binary(fmt)
+    if binary and not args.output and sys.stdout.isatty():
+        raise InputError([Diagnostic("--format", None, None, f"`--format {args.format}` writes a Word document, "
+                                     "which is not shown on a terminal", hint="write it to a file: -o appeal.docx "
+                                     "(or leave out -o for Markdown with --format appeal)", code="NC-C001")])
     loaded, engine = _load(args, args.engine)
     check_as_of(args.as_of, loaded)
     files, problems = expand(args.paths)
     check_output_path(args.output, files)
     if problems:
-        print_diagnostics(problems, err)
+        print_diagnostics(problems, err, args.lang)
     problems = [p for p in problems if p.severity == "error"]
     if not files:
         return 2
@@ -346,21 +359,22 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
             batch = check_files(files, loaded, engine, args.lang, as_of=args.as_of, on_done=on_done,
                                 personal_data=personal)
         for r in batch:
-            if args.format != "terminal":
+            if fmt != "terminal":
                 for p in r.problems:
                     if p.severity == "error":
-                        err.print(p.render(), style="red", highlight=False, markup=False)
+                        err.print(p.localized(args.lang).render(args.lang), style="red", highlight=False, markup=False)
             yield r
 
     run = RunView(results(), findings.receipt(loaded.pack, engine.label, args.lang),
-                  Words(args.lang, loaded.pack.value_labels, loaded.pack.families), show_all=args.all, batch=len(files) > 1)
-    render = renderers.get(args.format)
+                  Words.of(args.lang, loaded.pack.value_labels, loaded.vocabulary, loaded.pack.families),
+                  show_all=args.all, batch=len(files) > 1)
+    render = renderers.get(fmt)
     try:
         if args.output:
-            with open_output(args.output) as fh:
+            with open_output(args.output, binary) as fh:
                 render(run, fh)
         else:
-            render(run, sys.stdout)
+            render(run, getattr(sys.stdout, "inner", sys.stdout).buffer if binary else sys.stdout)
         run.drain()
     finally:
         if progress is not None:

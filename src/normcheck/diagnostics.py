@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -86,7 +86,7 @@ CODES: dict[str, str] = {
     "NC-F022": "a vocabulary fact has an unknown type, no values, or a malformed range or `not_established`",
     "NC-F023": "`values_of` names no enum or set fact",
     "NC-F024": "malformed `labels`, `label`, `question`, `ask` or `help` of a vocabulary fact",
-    "NC-F025": "rules/families.yaml is missing or malformed (the norm families and the kinds of record)",
+    "NC-F030": "rules/families.yaml is missing or malformed (the norm families and the kinds of record)",
     # A: anonymisation guard
     "NC-A001": "a key that names personal data",
     "NC-A002": "a text that contains an e-mail address",
@@ -131,6 +131,112 @@ CODES: dict[str, str] = {
     "NC-I002": "internal error: normcheck failed",
     "NC-I003": "the compiled rule-pack cache could not be read or written (warning)",
 }
+
+# The same kinds in Dutch, keyed by code: a Dutch report words an input error by its kind (`localize`),
+# never by translating the English sentence. A test checks that every code has its Dutch text.
+CODES_NL: dict[str, str] = {
+    "NC-Y001": "geen geldige YAML (een fout in de opbouw van het bestand)",
+    "NC-Y002": "het bestand is geen UTF-8-tekst of bevat tekens die YAML niet toestaat (een NUL-byte, een stuurteken)",
+    "NC-Y003": "YAML-ankers en -verwijzingen worden geweigerd",
+    "NC-Y004": "YAML-samenvoegsleutels (<<) worden geweigerd",
+    "NC-Y005": "een sleutel staat twee keer in hetzelfde blok",
+    "NC-Y006": "een sleutel is geen gewoon woord",
+    "NC-Y007": "een waarde is niet wat zij lijkt (een onmogelijke datum, een getal dat normcheck niet leest)",
+    "NC-Y008": "een dossierbestand bevat meer dan één YAML-document",
+    "NC-L001": "het bestand is te groot",
+    "NC-L002": "het document is te groot of te diep genest",
+    "NC-L003": "het raster van de doorrekening heeft te veel punten",
+    "NC-L004": "een getal met te veel cijfers, of een uitdrukking die te diep genest is",
+    "NC-L005": "er zijn meer problemen in dit bestand dan hier staan (de eerste worden getoond)",
+    "NC-P001": "dit bestand of deze map bestaat niet",
+    "NC-P002": "de map bevat geen dossierbestanden",
+    "NC-P003": "het bestand kan niet worden gelezen",
+    "NC-P004": "de map met regels ontbreekt of bevat geen regelbestanden",
+    "NC-P005": "geen map met dossiers om te toetsen",
+    "NC-P006": "het rapport kan niet worden geschreven",
+    "NC-P007": "een toegevoegde regelmap (`--add-rules`, `normcheck_rules`) ontbreekt, bevat geen regel- of woordenlijstbestanden, of is twee keer "
+               "opgegeven",
+    "NC-P008": "`rules --diff OLD`: OLD is geen map met regelbestanden en geen leesbare git-versie van deze repository",
+    "NC-F001": "onbekend feit",
+    "NC-F002": "onbekende sleutel",
+    "NC-F003": "deze waarde is voor dit feit niet toegestaan (soort, lijst van waarden, leeg)",
+    "NC-F004": "een verplichte sleutel ontbreekt",
+    "NC-F005": "deze versie van het bestandsformaat wordt niet ondersteund",
+    "NC-F006": "onbekende soort dossier",
+    "NC-F007": "een onjuist opgebouwd `expect:`-blok",
+    "NC-F008": "het bestand is leeg of is geen lijst van sleutels met waarden",
+    "NC-F009": "een feit staat zowel in het dossier als in het beleid waarnaar het verwijst",
+    "NC-F010": "het beleid waarnaar het dossier verwijst ontbreekt, is onleesbaar of is geen beleid",
+    "NC-F011": "een afgeleid feit is in strijd met de feiten waaruit het wordt berekend",
+    "NC-F012": "een andere onjuiste waarde in een dossierbestand",
+    "NC-F013": "de feiten leiden tot een berekening die de regels niet kunnen uitvoeren (bijv. een datum buiten de kalender)",
+    "NC-F014": "een feit staat twee keer met verschillende waarden (onder `facts:` en bovenaan het bestand)",
+    "NC-F015": "`pinned_against` is geen SHA-256 van een regelset (64 hexadecimale tekens, of ten minste de eerste 12)",
+    "NC-F020": "een bestand van de woordenlijst is onjuist opgebouwd",
+    "NC-F021": "een feit staat twee keer in de woordenlijst",
+    "NC-F022": "een feit in de woordenlijst heeft een onbekende soort, geen waarden, of een onjuist bereik of `not_established`",
+    "NC-F023": "`values_of` verwijst niet naar een feit met een lijst van waarden",
+    "NC-F024": "onjuiste `labels`, `label`, `question`, `ask` of `help` bij een feit in de woordenlijst",
+    "NC-F030": "rules/families.yaml ontbreekt of is onjuist (de normfamilies en de soorten dossiers)",
+    "NC-A001": "een sleutel die naar persoonsgegevens verwijst",
+    "NC-A002": "een tekst met een e-mailadres",
+    "NC-A003": "een tekst met een telefoonnummer",
+    "NC-A004": "een tekst met een burgerservicenummer (BSN)",
+    "NC-A005": "een tekst met een V-nummer",
+    "NC-A006": "een tekst met een bankrekeningnummer (IBAN)",
+    "NC-A007": "een tekst met een paspoort- of identiteitsbewijsnummer",
+    "NC-A010": "een tekst met de naam van een persoon (een aanspreekvorm, een voor- en achternaam)",
+    "NC-A011": "een exacte geboortedatum (waarschuwing)",
+    "NC-R001": "fout in de opbouw van een regelbestand",
+    "NC-R002": "geen bestaande kalenderdatum in een regelbestand",
+    "NC-R003": "een regelbestand is geen UTF-8-tekst",
+    "NC-R010": "een bron is twee keer opgegeven of heeft geen kenmerk",
+    "NC-R011": "een verwijzing noemt geen of een onbekende bron, of heeft een lege vindplaats",
+    "NC-R012": "een bron is opgegeven maar wordt nergens aangehaald (waarschuwing)",
+    "NC-R013": "bij een bron ontbreekt waaruit de aanhaling wordt opgebouwd (soort, instantie, zaak- of klachtnummer, partijen, datum, regeling), of "
+               "het staat er in één taal",
+    "NC-R014": "de vindplaats van een aanhaling volgt de notatie niet of past niet bij de soort bron, of waarvoor zij wordt aangehaald staat er niet "
+               "in beide talen",
+    "NC-R015": "een bron heeft geen Nederlandse titel of zegt niet wat voor bron het is (waarschuwing)",
+    "NC-R020": "onbekend feit of onbekende waarde",
+    "NC-R021": "de soorten waarden passen niet bij elkaar",
+    "NC-R022": "onbekende functie, of verkeerde argumenten",
+    "NC-R023": "onbekende regel, of `RULE fires` waar dat niet kan",
+    "NC-R030": "een definitie staat er twee keer, herdefinieert een vermeld feit of heeft de verkeerde soort",
+    "NC-R031": "definities of regels verwijzen in een kring naar elkaar",
+    "NC-R040": "een regelkenmerk of -versie staat er twee keer, of de geldigheid klopt niet",
+    "NC-R041": "een titel, boodschap of tegenargument ontbreekt, is leeg of staat er twee keer in een taal",
+    "NC-R042": "een ontbrekend of onbekend niveau, ernst of voorwaarde",
+    "NC-R043": "een `replaces`-regel is onjuist (twee keer in een regel, de reden ontbreekt in het Engels of Nederlands) of kan niet werken (in de "
+               "meegeleverde regels, geen eerdere regel met dat kenmerk, dezelfde map, een regel twee keer vervangen)",
+    "NC-R044": "een toegevoegde regel heeft het kenmerk van een eerdere regel zonder `replaces` (een stille botsing van kenmerken)",
+    "NC-R045": "regels in een bestand dat geen opgegeven normfamilie is, of een regel die feiten leest die zijn familie niet opgeeft",
+    "NC-R050": "een tegenargument zonder omstreden niveau (waarschuwing)",
+    "NC-R051": "`is null` bij een feit dat nooit leeg is (waarschuwing)",
+    "NC-C001": "een optie noemt iets dat niet bestaat of onjuist is geschreven",
+    "NC-I001": "interne fout: de twee rekenkernen zijn het oneens",
+    "NC-I002": "interne fout: normcheck is vastgelopen",
+    "NC-I003": "de opgeslagen regelset kon niet worden gelezen of geschreven (waarschuwing)",
+}
+
+# The words around a diagnostic in a Dutch report.
+_WORDS = {"nl": {"error": "fout", "warning": "waarschuwing", "expected": "verwacht", "hint": "suggestie",
+                 "or": "of"}}
+_QUOTED = re.compile(r"`([^`\n]{1,80})`")
+
+
+def localize(d: Diagnostic, lang: str) -> Diagnostic:
+    """`d` worded in `lang`: in Dutch, the kind of problem by its code (`CODES_NL`), with the names the
+    English message quotes (a fact, a value, a key) and the names a hint suggests; position, quoted
+    line and code stay. English is the diagnostic as raised."""
+    if lang != "nl" or d.code not in CODES_NL:
+        return d
+    names = list(dict.fromkeys(_QUOTED.findall(d.message)))
+    message = CODES_NL[d.code] + (": " + ", ".join(f"`{n}`" for n in names) if names else "")
+    suggested = list(dict.fromkeys(_QUOTED.findall(d.hint or "")))
+    hint = " of ".join(f"`{n}`" for n in suggested) if suggested else None
+    return replace(d, message=message, expected=None, hint=hint)
+
 
 # Diagnostics raised by the case-file loader (facts/*) before it passes codes itself: their kind,
 # recognised once, here. A new message there without a code gets NC-F012 (another malformed value).
@@ -218,9 +324,12 @@ class Diagnostic:
             return f"{self.file}:{self.line}"
         return f"{self.file}:{self.line}:{self.column}"
 
-    def render(self) -> str:
-        """Plain-text form, the same in a terminal, a log and a test failure (control characters escaped)."""
-        out = [printable(f"{self.location()}: {self.severity}[{self.code}]: {self.message}")]
+    def render(self, lang: str = "en") -> str:
+        """Plain-text form, the same in a terminal, a log and a test failure (control characters escaped);
+        in `lang` (the message as `localize` words it)."""
+        words = _WORDS.get(lang, {})
+        severity = words.get(self.severity, self.severity)
+        out = [printable(f"{self.location()}: {severity}[{self.code}]: {self.message}")]
         if self.source_line is not None and self.line is not None:
             gutter = f"{self.line:>5} | "
             text = self.source_line.rstrip("\n").rstrip("\r")
@@ -238,9 +347,9 @@ class Diagnostic:
                 caret = " " * len(shown_before) + "^" * max(1, min(self.width, 80))
                 out.append(" " * (len(gutter) - 2) + "| " + caret)
         if self.expected:
-            out.append("  expected: " + printable(self.expected))
+            out.append(f"  {words.get('expected', 'expected')}: " + printable(self.expected))
         if self.hint:
-            out.append("  hint: " + printable(self.hint))
+            out.append(f"  {words.get('hint', 'hint')}: " + printable(self.hint))
         return "\n".join(out)
 
 

@@ -48,7 +48,7 @@ class _Reader:
         self.problems: list[Diagnostic] = []
 
     def err(self, line: int | None, message: str, **kw: Any) -> None:
-        self.problems.append(Diagnostic(self.file, line, 1 if line else None, message, code="NC-F025", **kw))
+        self.problems.append(Diagnostic(self.file, line, 1 if line else None, message, code="NC-F030", **kw))
 
     def names(self, value: Any, line: int, what: str) -> tuple[str, ...]:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
@@ -66,7 +66,7 @@ def _line(mapping: Any, key: str, default: int) -> int:
 
 def _read(path: Path, display: str) -> Any:
     if not path.is_file():
-        raise InputError([Diagnostic(display, None, None, "the rules folder has no families.yaml", code="NC-F025",
+        raise InputError([Diagnostic(display, None, None, "the rules folder has no families.yaml", code="NC-F030",
                                      expected="a file declaring the norm families and the kinds of record "
                                               "(see the bundled rules/families.yaml)")])
     try:
@@ -74,9 +74,9 @@ def _read(path: Path, display: str) -> Any:
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError([Diagnostic(display, mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-                                     f"not valid YAML: {getattr(exc, 'problem', exc)}", code="NC-F025")]) from None
+                                     f"not valid YAML: {getattr(exc, 'problem', exc)}", code="NC-F030")]) from None
     if not isinstance(data, dict):
-        raise InputError([Diagnostic(display, 1, 1, "families.yaml must be a mapping", code="NC-F025",
+        raise InputError([Diagnostic(display, 1, 1, "families.yaml must be a mapping", code="NC-F030",
                                      expected="the keys " + ", ".join(_KEYS))])
     return data
 
@@ -183,7 +183,7 @@ def check_against(decl: Declarations, vocabulary: Vocabulary, vocab_files: list[
 
     def err(key: str, message: str, hint: str | None = None) -> None:
         line = decl.line(key)
-        problems.append(Diagnostic(decl.file, line, 1 if line else None, message, hint=hint, code="NC-F025"))
+        problems.append(Diagnostic(decl.file, line, 1 if line else None, message, hint=hint, code="NC-F030"))
 
     claimed: set[str] = set(decl.context) | {name for _layer, names in decl.added_vocabulary for name in names}
     for name in decl.context:
@@ -200,7 +200,7 @@ def check_against(decl: Declarations, vocabulary: Vocabulary, vocab_files: list[
                     hint=did_you_mean(name, vocab_files))
     for name in vocab_files:
         if name not in claimed:
-            problems.append(Diagnostic(decl.file, None, None, f"vocabulary file `{name}` belongs to no family", code="NC-F025",
+            problems.append(Diagnostic(decl.file, None, None, f"vocabulary file `{name}` belongs to no family", code="NC-F030",
                                        hint="name it under a family's `vocabulary:`, or under `context:`"))
     for kind in decl.record_types:
         for fact in kind.evaluation_date:
@@ -210,7 +210,7 @@ def check_against(decl: Declarations, vocabulary: Vocabulary, vocab_files: list[
                     hint=did_you_mean(fact, [n for n, s in vocabulary.facts.items() if s.kind == "date"]))
     spec = vocabulary.get("record_type")
     if spec is not None and set(spec.values or ()) != {t.id for t in decl.record_types}:
-        problems.append(Diagnostic(spec.file, spec.line, 1, code="NC-F025", message="the values of `record_type` differ from the record types "
+        problems.append(Diagnostic(spec.file, spec.line, 1, code="NC-F030", message="the values of `record_type` differ from the record types "
                                    f"declared in {decl.file}: {', '.join(sorted(spec.values or ()))} vs "
                                    f"{', '.join(t.id for t in decl.record_types)}"))
     return problems

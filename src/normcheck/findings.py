@@ -12,12 +12,12 @@ import datetime as dt
 import platform
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Annotated, Any, Literal, get_type_hints
 
 from . import __version__, citations, collect, ir, wording
 from .citations import long_date
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, localize
 from .engine import CaseRun
 from .engine.evaluate import Env, RuleResult, Val
 from .values import UNKNOWN, display, to_json
@@ -267,10 +267,21 @@ class Problem(_Model):
         return cls(file=d.file, line=d.line, column=d.column, severity=d.severity, code=d.code, message=d.message,
                    expected=d.expected, hint=d.hint, source_line=d.source_line)
 
-    def render(self) -> str:
-        """The same text as the diagnostic it came from: position, message, the line with a caret."""
+    def diagnostic(self) -> Diagnostic:
         return Diagnostic(self.file, self.line, self.column, self.message, expected=self.expected, hint=self.hint,
-                          source_line=self.source_line, severity=self.severity, code=self.code).render()
+                          source_line=self.source_line, severity=self.severity, code=self.code)
+
+    def render(self, lang: str = "en") -> str:
+        """The same text as the diagnostic it came from: position, message, the line with a caret (the
+        words around them in `lang`; the message as it stands, see `localized`)."""
+        return self.diagnostic().render(lang)
+
+    def localized(self, lang: str) -> Problem:
+        """This problem worded in `lang` by its code (`diagnostics.localize`); the code and position stay."""
+        d = localize(self.diagnostic(), lang)
+        if d.message == self.message and d.hint == self.hint and d.expected == self.expected:
+            return self
+        return replace(self, message=d.message, expected=d.expected, hint=d.hint)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from .diagnostics import Diagnostic, InputError
 
@@ -52,9 +52,12 @@ def write_output(output: str, text: str) -> None:
                                      code="NC-P006")]) from None
 
 
-def open_output(output: str) -> TextIO:
-    """The report file, opened for a report written as the batch runs (a failure is an input error)."""
+def open_output(output: str, binary: bool = False) -> Any:
+    """The report file, opened for a report written as the batch runs (a failure is an input error);
+    `binary` for a format that writes bytes (a .docx)."""
     try:
+        if binary:
+            return open(output, "wb")
         return open(output, "w", encoding="utf-8", newline="\n")
     except OSError as exc:
         raise InputError([Diagnostic(output, None, None, f"cannot write the report: {exc.strerror or exc}",

@@ -341,3 +341,81 @@ def join(items: list[str], lang: str) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {word('and', lang)} " + items[-1]
+
+
+# ---- the appeal export (`--format appeal`): how a ground of appeal is worded ------------------------
+
+APPEAL: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Grounds of appeal", "record": "Case reference", "ground": "Ground",
+        "intro": "The grounds below arise from a review of the file as it stood on {date}, against the law "
+                 "in force on the date of each event concerned.",
+        "intro_undated": "The grounds below arise from a review of the file against the law in force on the "
+                         "date of each event concerned.",
+        "BREACH": "Breach of the law", "RISK": "Risk of a breach of the law",
+        "CONTESTED": "Contested interpretation of the law",
+        "finding": "Finding", "law": "Rule of law", "facts": "Facts relied on",
+        "counter": "Counter-argument to expect",
+        "contested_intro": "This ground rests on a contested reading of the law. The other side can be expected "
+                           "to argue:",
+        "no_counter": "The law relied on is not known to be read otherwise; the other side may dispute the facts "
+                      "relied on.",
+        "applied": "The law applies as in force on {date} ({event}).",
+        "applied_review": "The law applies as in force on {date}, the date of the review (a continuing situation).",
+        "applied_unknown": "The date that decides which law applies ({event}) is not known, but every version of the law that could apply "
+                           "leads to this ground.",
+        "the_event": "the date of the event concerned",
+        "rule_named": "“{title}”",
+        "unverified_mark": "*", "unverified_note": "* The pinpoint has not been checked against the published text.",
+        "no_grounds": "No grounds: the review found no breach of the law, no risk of a breach and no contested "
+                      "interpretation in this file.",
+        "failed": "This file could not be read, so no grounds could be drawn from it:",
+        "annex": "Annex", "questions": "Facts to collect", "questions_intro":
+            "Questions to put to the client or the authority; the answers could decide or change the outcome:",
+        "no_questions": "No further facts are needed to decide the rules that apply to this file.",
+        "references": "References", "reference": "{ground} {n}: normcheck rule {rule}",
+        "receipt": "Receipt", "version": "normcheck version {version}", "pack": "rule set (SHA-256) {sha}",
+        "as_of": "file reviewed as it stood on {date}",
+        "yes": "yes", "no": "no", "none": "none", "at": "line {line}, column {column}",
+    },
+    "nl": {
+        "title": "Beroepsgronden", "record": "Kenmerk dossier", "ground": "Grond",
+        "intro": "De gronden hieronder volgen uit een toetsing van het dossier zoals het er op {date} bij lag, "
+                 "aan het recht dat gold op de datum van elke betrokken gebeurtenis.",
+        "intro_undated": "De gronden hieronder volgen uit een toetsing van het dossier aan het recht dat gold op "
+                         "de datum van elke betrokken gebeurtenis.",
+        "BREACH": "Schending van het recht", "RISK": "Risico op schending van het recht",
+        "CONTESTED": "Omstreden uitleg van het recht",
+        "finding": "Bevinding", "law": "Rechtsregel", "facts": "Feiten waarop deze grond steunt",
+        "counter": "Te verwachten tegenargument",
+        "contested_intro": "Deze grond berust op een omstreden uitleg van het recht. Van de wederpartij valt te "
+                           "verwachten dat zij aanvoert:",
+        "no_counter": "Voor zover bekend wordt het ingeroepen recht niet anders uitgelegd; de wederpartij kan de "
+                      "feiten betwisten waarop deze grond steunt.",
+        "applied": "Toepasselijk is het recht zoals dat gold op {date} ({event}).",
+        "applied_review": "Toepasselijk is het recht zoals dat gold op {date}, de datum van de toetsing (een "
+                          "voortdurende situatie).",
+        "applied_unknown": "De datum die bepaalt welk recht geldt ({event}) is niet bekend, maar elke versie van het recht die in aanmerking "
+                           "komt leidt tot deze grond.",
+        "the_event": "de datum van de betrokken gebeurtenis",
+        "rule_named": "‘{title}’",
+        "unverified_mark": "*", "unverified_note": "* De vindplaats is niet aan de gepubliceerde tekst gecontroleerd.",
+        "no_grounds": "Geen gronden: bij de toetsing is in dit dossier geen schending van het recht, geen risico "
+                      "op schending en geen omstreden uitleg gevonden.",
+        "failed": "Dit dossier kon niet worden gelezen; er konden dus geen gronden uit worden afgeleid:",
+        "annex": "Bijlage", "questions": "Nog te verzamelen feiten", "questions_intro":
+            "Vragen aan de cliënt of de overheid; het antwoord kan de uitkomst bepalen of veranderen:",
+        "no_questions": "Er zijn geen verdere feiten nodig om de regels te beoordelen die op dit dossier van "
+                        "toepassing zijn.",
+        "references": "Verwijzingen", "reference": "{ground} {n}: normcheck-regel {rule}",
+        "receipt": "Verantwoording", "version": "normcheck-versie {version}", "pack": "regelset (SHA-256) {sha}",
+        "as_of": "dossier getoetst zoals het er op {date} bij lag",
+        "yes": "ja", "no": "nee", "none": "geen", "at": "regel {line}, kolom {column}",
+    },
+}
+
+
+def appeal_text(lang: str, key: str, **values: str) -> str:
+    """A phrase of the appeal export in `lang`, with `{name}` filled in."""
+    text = APPEAL.get(lang, APPEAL["en"])[key]
+    return text.format(**values) if values else text

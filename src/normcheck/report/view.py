@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import ir
 from ..citations import LEGEND, MARK
 from ..findings import BackgroundRef, DecidingFact, FactToCollect, Finding, Problem, Receipt, RecordResult, SourceRef
+from ..vocabulary import Vocabulary
 from ..wording import EXCEPTION_STATUS, LEVEL_SHORT, SEVERITY, date_text, engine_words, shown_level, t, value_text, why_not
 from .tally import FactRow, SummaryRowData, Tally
 
@@ -33,7 +34,23 @@ class Words:
 
     lang: str
     value_labels: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    fact_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # fact -> lang -> its name in words
+    questions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # fact -> lang -> the question that asks for it
     families: tuple[ir.Family, ...] = ()  # the pack's, in report order (rules/families.yaml)
+
+    @classmethod
+    def of(cls, lang: str, value_labels: Mapping[str, Mapping[str, Mapping[str, str]]],
+           vocabulary: Vocabulary | None = None, families: tuple[ir.Family, ...] = ()) -> Words:
+        """The words of a report in `lang`: the pack's wording of values and families and, from the
+        vocabulary (`label`, `question`), each fact's name in words and the question that asks for it."""
+        labels: dict[str, dict[str, str]] = {}
+        questions: dict[str, dict[str, str]] = {}
+        for name, spec in (vocabulary.facts.items() if vocabulary is not None else ()):
+            if spec.label_texts:
+                labels[name] = dict(spec.label_texts)
+            if spec.question:
+                questions[name] = dict(spec.question)
+        return cls(lang, value_labels, labels, questions, families)
 
     def __call__(self, key: str) -> str:
         return t(self.lang, key)
@@ -47,6 +64,14 @@ class Words:
 
     def value(self, name: str, value: object) -> str:
         return value_text(value, self.lang, self.value_labels.get(name, {}).get(self.lang))
+
+    def fact(self, name: str) -> str | None:
+        """A fact's name in words in the report's language (None: the vocabulary gives none)."""
+        return self.fact_labels.get(name, {}).get(self.lang)
+
+    def question(self, name: str) -> str | None:
+        """The question that asks for a fact, in the report's language (None: the vocabulary gives none)."""
+        return self.questions.get(name, {}).get(self.lang)
 
 
 # ---- the view's parts --------------------------------------------------------------------------
@@ -349,7 +374,7 @@ def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView
     if r.policy:
         meta.append(Meta("policy", w("policy"), r.policy))
     problems = tuple(ProblemView(p.code, p.severity, f"{p.file}:{p.line}:{p.column}" if p.line else p.file,
-                                 p.message, p.expected, p.render(), p) for p in r.problems)
+                                 p.message, p.expected, p.render(w.lang), p) for p in r.problems)
     return RecordView(
         heading=f"{w('record')} {r.id or '?'}", id=r.id or "?", meta=tuple(meta), failed=r.failed,
         problems_label=w("problems"), problems=problems, groups=groups, others_label=w("other_rules"),
@@ -396,7 +421,7 @@ class RunView:
     def records(self) -> Iterator[RecordView]:
         for r in self._results:
             self.tally.add(r)
-            view = record_view(self.inert(r), self.words, self.show_all)
+            view = record_view(self.inert(localized(r, self.lang)), self.words, self.show_all)
             self._marked = self._marked or view.marked
             yield view
 
@@ -409,7 +434,7 @@ class RunView:
         """The records as data (for `--format json`), counted like `records`."""
         for r in self._results:
             self.tally.add(r)
-            yield r
+            yield localized(r, self.lang)
 
     def rows(self) -> Iterator[SummaryRowView]:
         """The summary's row of each record as the record passes (for a summary-only format)."""
@@ -430,6 +455,14 @@ class RunView:
             rows=_Rows(self.tally, w), facts_label=w("facts_to_collect"),
             facts_columns=("#", w("question"), w("records_deciding")), facts=self.tally.facts(),
         )
+
+
+def localized(r: RecordResult, lang: str) -> RecordResult:
+    """The record with its input errors worded in the report's language (by code; the code stays)."""
+    if not r.problems or lang == "en":
+        return r
+    problems = tuple(p.localized(lang) for p in r.problems)
+    return r if all(a is b for a, b in zip(problems, r.problems)) else replace(r, problems=problems)
 
 
 class _Rows:

@@ -154,7 +154,7 @@ def create_app(pipeline: Pipeline, hosts: HostPolicy, lang: str = "en") -> Any:
             if fmt is None or checked.run is None:
                 return PlainTextResponse("no such format", status_code=404)
             return _attachment(fmt.render(checked.run, lang), fmt.media_type,
-                               _file_name(f"{case_id}-findings", fmt.extension))
+                               _file_name(f"{case_id}-{fmt.stem}", fmt.extension))
         except MultiPartException:
             return PlainTextResponse("the form could not be read", status_code=400)
         except Exception:

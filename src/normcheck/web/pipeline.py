@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,19 +35,27 @@ class Report:
     receipt: findings.Receipt
     records: tuple[findings.RecordResult, ...]
     value_labels: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    fact_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # the vocabulary's `label` of each fact
+    questions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # and its `question`
     families: tuple[ir.Family, ...] = ()  # the pack's, in report order
 
 
-def render(name: str, run: Report, lang: str) -> str:
-    """`run` in the format `name` of the report layer, as text."""
-    view = RunView(iter(run.records), run.receipt, Words(lang, run.value_labels, run.families))
-    out = io.StringIO()
+def render(name: str, run: Report, lang: str) -> str | bytes:
+    """`run` in the format `name` of the report layer: text, or bytes for a binary format (.docx)."""
+    view = RunView(iter(run.records), run.receipt, Words(lang, run.value_labels, run.fact_labels, run.questions, run.families))
+    out: io.StringIO | io.BytesIO = io.BytesIO() if renderers.is_binary(name) else io.StringIO()
     try:
         renderers.get(name)(view, out)
         view.drain()
     finally:
         view.tally.close()
     return out.getvalue()
+
+
+def render_text(name: str, run: Report, lang: str) -> str:
+    text = render(name, run, lang)
+    assert isinstance(text, str), name
+    return text
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,11 @@ class Format:
     extension: str
     media_type: str
     render: Callable[[Report, str], str | bytes]  # bytes for a binary format such as .docx
+    labels: dict[str, str] = field(default_factory=dict)  # the button's label by the page's language, where it has words
+    stem: str = "findings"  # the downloaded file is CASE-ID-<stem>.<extension>
+
+    def label_in(self, lang: str) -> str:
+        return self.labels.get(lang, self.label)
 
 
 def report_formats() -> tuple[Format, ...]:
@@ -66,6 +80,13 @@ def report_formats() -> tuple[Format, ...]:
         Format("json", "JSON", "json", "application/json", lambda run, lang: render("json", run, lang)),
         Format("markdown", "Markdown", "md", "text/markdown; charset=utf-8", lambda run, lang: render("markdown", run, lang)),
         Format("html", "HTML", "html", "text/html; charset=utf-8", lambda run, lang: render("html", run, lang)),
+        # the grounds of appeal (`--format appeal`), as Word, HTML and Markdown
+        *(Format(name, f"grounds of appeal ({kind})", ext, media, partial(render, name),
+                 {"en": f"grounds of appeal ({kind})", "nl": f"beroepsgronden ({kind})"}, "appeal")
+          for name, kind, ext, media in (
+              ("appeal-docx", "Word", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+              ("appeal-html", "HTML", "html", "text/html; charset=utf-8"),
+              ("appeal", "Markdown", "md", "text/markdown; charset=utf-8"))),
     )
 
 
@@ -73,7 +94,7 @@ def report_fragment(run: Report, lang: str) -> str:
     """The HTML report of a run, as the body of the standalone page the report layer writes (its
     inline style is left out: the page's own stylesheet styles the same classes), its headings one
     level down under the page's own."""
-    page = render("html", run, lang)
+    page = render_text("html", run, lang)
     body = page.split("<body>", 1)[1].rsplit("</body>", 1)[0]
     return re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", body)
 
@@ -124,8 +145,9 @@ class Pipeline:
             out.problems = errors + out.problems
             return out
         out.record = record
+        words = Words.of(lang, self.loaded.pack.value_labels, self.loaded.vocabulary)
         out.run = Report(findings.receipt(self.loaded.pack, self.engine.label, lang), (result,),
-                         self.loaded.pack.value_labels, self.loaded.pack.families)
+                         self.loaded.pack.value_labels, words.fact_labels, words.questions, self.loaded.pack.families)
         return out
 
     def read_upload(self, raw: bytes, display: str) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
