@@ -61,7 +61,7 @@ def test_fact_at_top_level_is_pointed_to_facts(write, loaded) -> None:
         ("adequate_reception_status: verified", "takes one of"),
         ("age_at_application_months: fifteen", "whole number"),
         ("application_date: 2025-02-30", "not a date"),
-        ("is_unaccompanied_minor_at_application: maybe", "true, false or unknown"),
+        ("is_unaccompanied_minor_at_application: maybe", "true, false, unknown or not_disclosed"),
         ("claim_grounds: [religion]", "is not one of"),
         ("member_state: Netherlands", "two-letter"),
         ("return_decision_issued: null", "cannot be empty"),

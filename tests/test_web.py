@@ -392,16 +392,21 @@ def test_nothing_about_a_case_is_logged(client, caplog, capfd):
         assert "secret-ref-7" not in text and "Jan Jansen" not in text
 
 
-def test_a_special_value_the_case_model_declares_is_offered_for_every_fact(pipeline, monkeypatch):
-    """`not_disclosed` (or any other word every fact takes) appears once the case model declares it."""
-    from normcheck.facts import model
-
-    monkeypatch.setattr(model, "SPECIAL_VALUES", ("unknown", "not_disclosed"))
+def test_not_disclosed_is_offered_for_every_enum_and_bool_fact_and_only_there(pipeline):
+    """`not_disclosed` (the authority has not disclosed it) is a choice wherever the case format takes it: every
+    enum and bool fact; a date, a number or a list offers `unknown` only."""
     client = TestClient(create_app(pipeline, HostPolicy(PORT)), base_url=BASE)
     html = client.get("/").text
-    for fid in ("f-adequate_reception_status", "f-return_decision_issued", "f-decision_date-or", "f-basic_needs_provided-or"):
+    for fid in ("f-adequate_reception_status", "f-return_decision_issued"):
         select = re.search(rf'<select id="{fid}".*?</select>', html, re.S).group(0)
         assert 'value="not_disclosed">not disclosed by the authority<' in select, fid
+    for fid in ("f-decision_date-or", "f-basic_needs_provided-or"):
+        select = re.search(rf'<select id="{fid}".*?</select>', html, re.S).group(0)
+        assert 'value="unknown"' in select and "not_disclosed" not in select, fid
+    page = client.post("/check", data={**AMV_183, "fact.return_decision_issued": "true",
+                                       "fact.best_interests_assessment_documented": "not_disclosed"}, headers=SAME).text
+    assert 'value="not_disclosed" selected' in page  # the form stays filled
+    assert "Ask the authority to produce what it has not disclosed: best_interests_assessment_documented" in page
 
 
 def test_serve_refuses_an_address_other_machines_can_reach(capsys):

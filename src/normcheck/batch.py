@@ -20,7 +20,7 @@ from .diagnostics import Diagnostic, InputError
 from .engine import Engine
 from .facts import Record, load_record
 from .pack import LoadedPack
-from .values import EvaluationError
+from .values import NOT_DISCLOSED, EvaluationError
 
 CASE_SUFFIXES = (".yaml", ".yml")
 
@@ -117,6 +117,8 @@ def _walk(root: Path) -> tuple[list[Path], list[Diagnostic]]:
 
 def evaluate_record(record: Record, loaded: LoadedPack, engine: Engine, lang: str) -> findings.RecordResult:
     run = engine.run(record.facts, record.as_of, record.origins.keys())
+    for name in record.not_disclosed:
+        run.shown.setdefault(name, NOT_DISCLOSED)
     return findings.record_result(record, run, loaded.pack, lang)
 
 

@@ -4,7 +4,8 @@
     normcheck test [PATHS]                  check the `expect:` blocks of pinned cases
     normcheck rules                         list every rule
     normcheck explain RULE                  a rule, its sources, its facts and its pinned cases
-    normcheck schema                        JSON Schema of case files (for editors)
+    normcheck schema [--family F]           JSON Schema of case files (for editors), or a table of a family's facts
+    normcheck new --template NAME [-o FILE] a commented case file to fill in (amv, asylum, border, non-removable)
     normcheck lint                          check the rule files themselves
     normcheck sweep POLICY --vary …         which groups a policy's parameters disadvantage
     normcheck serve [--port N]              a local page with a case form (loopback only, nothing stored)
@@ -37,7 +38,7 @@ if TYPE_CHECKING:  # imported lazily at run time: `normcheck --help` must not lo
     from .pack import LoadedPack
 
 FAIL_ON = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "never")
-SUBCOMMANDS = ("check", "test", "rules", "explain", "schema", "lint", "sweep", "serve")
+SUBCOMMANDS = ("check", "test", "rules", "explain", "schema", "lint", "sweep", "serve", "new")
 LANGS = ("en", "nl")
 
 
@@ -123,8 +124,16 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         _common(e)
 
     if only in (None, "schema"):
-        s = sub.add_parser("schema", help="print the JSON Schema of case files")
+        s = sub.add_parser("schema", help="print the JSON Schema of case files, or with --family a table of a family's facts")
+        s.add_argument("--family", metavar="F", help="a table of this fact family (record, tq, sbc, echr3_qd4, basic_needs): "
+                       "fact, type, allowed values, question")
         _common(s)
+
+    if only in (None, "new"):
+        nw = sub.add_parser("new", help="write a commented case file to fill in")
+        nw.add_argument("--template", required=True, metavar="NAME", help="amv, asylum, border or non-removable (rules/templates.yaml)")
+        nw.add_argument("--output", "-o", metavar="FILE", help="write it to FILE (never overwritten) instead of standard output")
+        _common(nw)
 
     if only in (None, "lint"):
         lint = sub.add_parser("lint", help="check the rule files (syntax, names, types, sources, messages)")

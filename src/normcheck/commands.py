@@ -24,6 +24,8 @@ def run(args: argparse.Namespace, err: Console) -> int:
         return explain(args)
     if args.command == "schema":
         return schema(args)
+    if args.command == "new":
+        return new(args)
     if args.command == "lint":
         return lint(args, err)
     if args.command == "sweep":
@@ -282,11 +284,28 @@ def _pinned_cases(rule_id: str, folder: Path | None, loaded: Any) -> list[tuple[
     return out
 
 
+def new(args: argparse.Namespace) -> int:
+    """`normcheck new --template NAME`: a commented case file of the template's facts."""
+    from .casewriting import load_templates, pick, template_text, write_new
+    from .resources import rules_dir
+
+    loaded = load_pack(args.rules, tuple(getattr(args, "add_rules", None) or ()))
+    folder = Path(args.rules) if args.rules and (Path(args.rules) / "templates.yaml").is_file() else rules_dir()
+    tpl = pick(load_templates(folder, loaded.vocabulary), args.template)
+    write_new(template_text(tpl, loaded.vocabulary, args.lang), args.output, sys.stdout)
+    return 0
+
+
 def schema(args: argparse.Namespace) -> int:
     from .facts.model import case_model
     from .facts.schema import json_schema
 
     loaded = load_pack(args.rules, tuple(args.add_rules))
+    if getattr(args, "family", None):
+        from .casewriting import print_schema
+
+        print_schema(loaded.vocabulary, args.family, args.lang, sys.stdout, sys.stdout.isatty())
+        return 0
     computed = frozenset(d.name for d in loaded.pack.defines)
     schema_doc = json_schema(loaded.vocabulary, case_model(loaded.vocabulary), computed)
     sys.stdout.write(json.dumps(schema_doc, indent=2, ensure_ascii=False) + "\n")

@@ -65,6 +65,7 @@ CODES: dict[str, str] = {
     "NC-P006": "the report cannot be written",
     "NC-P007": "an added rules folder (`--add-rules`, `normcheck_rules`) is missing, holds no rule or vocabulary files, or is given twice",
     "NC-P008": "`rules --diff OLD`: OLD is neither a folder of rule files nor a readable git revision of this repository",
+    "NC-P009": "the file `normcheck new` would write already exists (it never overwrites one)",
     # F: facts, case files and the vocabulary
     "NC-F001": "unknown fact",
     "NC-F002": "unknown key",
@@ -81,6 +82,7 @@ CODES: dict[str, str] = {
     "NC-F013": "the facts lead to a computation the rules cannot carry out (e.g. a date beyond the calendar)",
     "NC-F014": "a fact stated twice with different values (under `facts:` and at the top of the file)",
     "NC-F015": "`pinned_against` is not a rule pack's SHA-256 (64 hex digits, or at least the first 12)",
+    "NC-F016": "a date not written year-month-day (15-03-2025, 15/03/2025, 2025/03/15): the error suggests the ISO date",
     "NC-F020": "a vocabulary file is malformed",
     "NC-F021": "a fact is declared twice in the vocabulary",
     "NC-F022": "a vocabulary fact has an unknown type, no values, or a malformed range or `not_established`",
@@ -269,7 +271,8 @@ _UNCODED: tuple[tuple[str, str], ...] = (
     (r"exact date of birth", "NC-A011"),
     (r"^`[^`]*` (is not a date$|is not a (plain )?number|is written with an exponent)", "NC-Y007"),
     (r"^`id` must", "NC-F012"),
-    (r"^`[^`]*`(:| (takes|cannot be empty|has an unsupported type|is ))|^item \d+ of `", "NC-F003"),
+    (r"dates are written year-month-day; did you mean", "NC-F016"),
+    (r"^`[^`]*`(:| (takes|does not take|cannot be empty|has an unsupported type|is ))|^item \d+ of `", "NC-F003"),
 )
 
 

@@ -21,13 +21,14 @@ from .diagnostics import Diagnostic, localize
 from .engine import CaseRun
 from .engine.evaluate import Env, RuleResult, Val
 from .values import UNKNOWN, display, to_json
-from .wording import quiet_message
+from .wording import follow_up, quiet_message
 
 # 1.1: findings[].judged_on, judged_on_basis, law_applied, later_case_law
 # 1.2: problems[].code, findings[].not_established, summary, reasons *_not_established, record_type,
 #      sources[].court and date, decided_by[].doc
 # 1.3: findings[].sources as court citations (citation, url, footnote, about), background, missing_labels;
 #      facts_to_collect[].label, question, ask, ask_label, level, severity, key_scope; decided_by[].label and words
+# 1.3: findings[].not_disclosed, potential_level, follow_up; facts_to_collect[].not_disclosed; reason date_day_unknown
 SCHEMA_VERSION = "1.3"
 Lang = ir.Lang
 Outcome = ir.Outcome
@@ -216,7 +217,8 @@ class Finding(_Model):
         "\"never established\") | exception_holds | condition_unknown | scope_unknown | condition_false (its conditions "
         "were evaluated and are false) | condition_false_not_established (false only on a value meaning \"never "
         "established\", e.g. not_assessed) | condition_false_scope_unknown (false, but the record does not establish "
-        "that the rule applies) | event_date_unknown")]
+        "that the rule applies) | event_date_unknown | date_day_unknown (a date known only to the month, and the first "
+        "and last day of that month give different results)")]
     sources: Annotated[tuple[SourceRef, ...], Describe("the legal sources of the finding (secondary material aside)")]
     background: Annotated[tuple[BackgroundRef, ...], Describe("secondary material: summaries, press, copies")] = ()
     pinpoints_verified: bool
@@ -233,6 +235,13 @@ class Finding(_Model):
     law_applied: Annotated[str | None, Describe("which version of the law was applied and why, in words")] = None
     later_case_law: Annotated[str | None, Describe("a CJEU judgment relied on that post-dates the event under review, and why "
                                                    "its interpretation still applies")] = None
+    not_disclosed: Annotated[tuple[str, ...], Describe(
+        "facts the record states as not_disclosed (the authority has not disclosed them) that could decide or change "
+        "this result: to be asked of the authority")] = ()
+    potential_level: Annotated[Outcome | None, Describe(
+        "the highest level this finding could reach once the undisclosed facts are produced (at least its own level); "
+        "null when no undisclosed fact could change it. --fail-on compares it too")] = None
+    follow_up: Annotated[str | None, Describe("the request to the authority for the undisclosed facts, in the report's language")] = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -248,6 +257,7 @@ class FactToCollect(_Model):
     key_scope: Annotated[bool, Describe("asked because it decides whether a rule applies at all")] = False
     weight: Annotated[int, Describe("legal weight: 10 x the level's rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity's "
                                     "(high 3, medium 2, low 1); the list is ranked by it")]
+    not_disclosed: Annotated[bool, Describe("the record says the authority has not disclosed this fact: ask the authority")] = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -379,7 +389,8 @@ def render(text: str, run: CaseRun, lang: str, pack: ir.RulePack | None = None) 
         name = m.group(1)
         if name == "evaluation_date":
             return run.env.as_of.isoformat()
-        return display(run.env.value(name), lang, labels.get(name, {}).get(lang))
+        value = run.shown[name] if name in run.shown else run.env.value(name)
+        return display(value, lang, labels.get(name, {}).get(lang))
     labels = pack.value_labels if pack is not None else {}
     return _PLACEHOLDER.sub(value, text)
 
@@ -410,7 +421,7 @@ def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any
     if name == "evaluation_date":
         return DecidingFact(name=name, value=run.env.as_of.isoformat(), label=label,
                             text=f"{label}: {long_date(run.env.as_of, lang)}")
-    raw = run.env.value(name)
+    raw = _value_shown(name, run)
     shown = f"{label}: {wording.value(name, raw, pack, lang)}"
     origin = origins.get(name)
     stated_at = f"{origin.file}:{origin.line}" if origin is not None and origin.line else None
@@ -419,9 +430,9 @@ def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any
         inputs: tuple[DecidingFact, ...] = ()
         if depth < 3:
             inputs = tuple(_deciding(dep, run, pack, origins, lang, depth + 1) for dep in d.deps
-                           if run.env.value(dep) is not UNKNOWN and not _constant(dep, pack))
+                           if _value_shown(dep, run) is not UNKNOWN and not _constant(dep, pack))
         if inputs:
-            parts = [f"{i.label} ({wording.value(i.name, run.env.value(i.name), pack, lang)})"
+            parts = [f"{i.label} ({wording.value(i.name, _value_shown(i.name, run), pack, lang)})"
                      if not i.name.endswith(" fires") else i.text for i in inputs]
             shown += f" — {_FROM_WORD[words]} {wording.join(parts, lang)}"
         return DecidingFact(name=name, value=to_json(raw), label=label, text=shown, derived=True,
@@ -430,6 +441,11 @@ def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any
     if line:
         shown += f" ({_FILE_WORD[words]}, {_LINE_WORD[words]} {line})"
     return DecidingFact(name=name, value=to_json(raw), label=label, text=shown, stated_at=stated_at, line=line)
+
+
+def _value_shown(name: str, run: CaseRun) -> Any:
+    """The value a report shows: the run's, unless it computed with a stand-in (a day of a month-precise date)."""
+    return run.shown[name] if name in run.shown else run.env.value(name)
 
 
 def _constant(name: str, pack: ir.RulePack) -> bool:
@@ -473,12 +489,37 @@ def sources_and_background(rule: ir.Rule, pack: ir.RulePack, lang: str) -> tuple
     return tuple(body), tuple(background)
 
 
-def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any]) -> Finding:
+def _potential(res: RuleResult, run: CaseRun, withheld: frozenset[str]) -> tuple[tuple[str, ...], Outcome | None]:
+    """The undisclosed facts that could change this result, and the highest level it could then reach (at
+    least its own): a grade that holds or is open on one of them, with a scope that is not false."""
+    asked = tuple(sorted(res.missing & withheld))
+    if not asked:
+        return (), None
+    rule = res.rule
+    top: Outcome = res.outcome
+    scope = _evaluate(rule.applies, run.env) if rule.applies is not None else None
+    if scope is not None and scope.value is False:
+        return asked, top
+    scope_open = scope is not None and scope.value is UNKNOWN
+    for g in rule.grades:
+        v = _evaluate(g.expr, run.env)
+        if v.value is False:
+            continue
+        open_here = (v.value is UNKNOWN and bool(v.missing & withheld)) or \
+            (v.value is True and scope is not None and scope_open and bool(scope.missing & withheld))
+        if open_here and ir.OUTCOME_RANK[g.level] > ir.OUTCOME_RANK[top]:
+            top = g.level
+    return asked, top
+
+
+def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any],
+            withheld: frozenset[str] = frozenset()) -> Finding:
     rule = res.rule
     sources, background = sources_and_background(rule, pack, lang)
     counter = rule.text("counters", lang)
     note = rule.text("notes", lang)
     reason, open_facts = _why_not(res, run, pack)
+    asked, potential = _potential(res, run, withheld) if withheld else ((), None)
     return Finding(
         rule=rule.id, version=rule.version, family=rule.family, level=res.outcome,
         severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,
@@ -502,6 +543,8 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
         judged_on_basis=res.judged_basis or None,
         law_applied=law_applied(res, lang, pack),
         later_case_law=later_case_law(res, pack, lang),
+        not_disclosed=asked, potential_level=potential,
+        follow_up=follow_up([wording.label(n, pack, lang) for n in asked], res.outcome, potential, lang) if asked else None,
     )
 
 
@@ -593,7 +636,7 @@ def _inputs(d: ir.Define, pack: ir.RulePack) -> set[str]:
 
 
 def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack, run: CaseRun | None = None,
-                     lang: str = "en") -> tuple[FactToCollect, ...]:
+                     lang: str = "en", withheld: frozenset[str] = frozenset()) -> tuple[FactToCollect, ...]:
     """The facts a lawyer should collect, as questions, ranked by legal weight (`normcheck.collect`)."""
     facts = dict(run.env.facts) if run is not None else {}
     as_of = run.env.as_of if run is not None else None
@@ -606,7 +649,8 @@ def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack, run: Case
         out.append(FactToCollect(fact=c.fact, label=label, question=question, ask=ask,
                                  ask_label=ASK_WORDS.get(lang, ASK_WORDS["en"]).get(ask) if ask else None,
                                  could_change=tuple(sorted(c.rules)), level=c.level,
-                                 severity=c.severity, key_scope=c.key_scope, weight=c.weight))
+                                 severity=c.severity, key_scope=c.key_scope, weight=c.weight,
+                                 not_disclosed=c.fact in withheld))
     return tuple(out)
 
 
@@ -628,7 +672,8 @@ def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> Re
     """Findings for one loaded record (a `facts.Record`) and its engine run."""
     origins = dict(record.origins)
     results = sorted(run.results, key=lambda r: (pack.family_rank(r.rule.family), r.rule.family, r.rule.line))
-    findings = tuple(finding(r, run, pack, lang, origins) for r in results)
+    withheld = frozenset(getattr(record, "not_disclosed", ()))
+    findings = tuple(finding(r, run, pack, lang, origins, withheld) for r in results)
     problems = [Problem.of(w) for w in record.warnings]
     for m in run.mismatches:
         o = origins.get(m.name)
@@ -647,7 +692,7 @@ def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> Re
     return RecordResult(
         id=record.id, file=record.file, record_type=record.record_type, as_of=record.as_of.isoformat(),
         as_of_source=record.as_of_source, policy=record.policy_id, findings=findings,
-        facts_to_collect=facts_to_collect(findings, pack, run, lang), problems=tuple(problems),
+        facts_to_collect=facts_to_collect(findings, pack, run, lang, withheld), problems=tuple(problems),
         as_of_basis=as_of_words(record.as_of_source, pack, lang),
     )
 

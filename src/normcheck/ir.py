@@ -23,7 +23,7 @@ Outcome = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT
 # Why a rule gave its result (machine-readable; reports word it).
 Reason = Literal["fires", "not_in_force", "record_type", "no_facts", "out_of_scope", "scope_not_mentioned",
                  "scope_unknown", "exception_holds", "condition_unknown", "condition_false",
-                 "condition_false_scope_unknown", "event_date_unknown"]
+                 "condition_false_scope_unknown", "event_date_unknown", "date_day_unknown"]
 Lang = Literal["en", "nl"]
 # A source's kind, the court that gave a ruling and its formation (rule files: `kind`, `court`,
 # `formation`; `normcheck.citations` builds a court citation from them).

@@ -31,11 +31,13 @@ from rich.text import Text
 from . import ir
 from .diagnostics import Diagnostic, InputError, did_you_mean
 from .engine import vector
+from .engine.months import combine_codes, variants
 from .facts import load_record
 from .facts.model import fact_validator
 from .options import check_as_of, check_output_path, write_output
 from .pack import load_pack
 from .report.renderers.terminal import COLOURS
+from .values import MonthDate
 from .wording import t
 
 MAX_POINTS = 2_000_000
@@ -153,9 +155,14 @@ def _policy_grid(args: argparse.Namespace, loaded: Any, policy_path: str, axes: 
         k, v = parse_set(item, loaded)
         base[k] = v
     as_of = args.as_of or policy.as_of
-    grid = vector.Grid.product(base, [(a.fact, a.values) for a in axes], as_of)
     shape = tuple(len(a.values) for a in axes)
-    codes = vector.evaluate_grid(loaded.pack, grid, wanted)
+    months = {k: v for k, v in base.items() if isinstance(v, MonthDate)}
+    runs = []
+    for facts in (variants(base, months) if months else [base]):  # a month-precise date: its first and last day
+        grid = vector.Grid.product(facts, [(a.fact, a.values) for a in axes], as_of)
+        runs.append(vector.evaluate_grid(loaded.pack, grid, wanted))
+    codes = runs[0] if len(runs) == 1 else combine_codes(
+        runs, vector.INSUFFICIENT, vector.OUTCOME_CODE["OK"], vector.OUTCOME_CODE["NOT_APPLICABLE"])
     return {r: np.broadcast_to(c, (grid.size,)).reshape(shape) for r, c in codes.items()}, policy
 
 

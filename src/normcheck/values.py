@@ -1,7 +1,12 @@
-"""Values of facts: the two special values (unknown, null) and the date arithmetic of the DSL.
+"""Values of facts: the special values (unknown, not disclosed, null), month-precise dates and the
+date arithmetic of the DSL.
 
-`UNKNOWN` is a fact nobody has stated (or stated as `unknown`); it is never false. `NULL` is a
-stated absence ("no return decision date", "no maximum duration"): known, but without a value.
+`UNKNOWN` is a fact nobody has stated (or stated as `unknown`); it is never false. `NOT_DISCLOSED`
+is a fact the authority has not disclosed (the file does not show it): for the evaluation it is
+unknown too, but a finding it could change becomes a request to the authority. `NULL` is a stated
+absence ("no return decision date", "no maximum duration"): known, but without a value. A
+`MonthDate` is a date known to the month only (`2025-03`): the engine is run on its first and its
+last day, never on an invented day.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -27,7 +33,33 @@ class _Special:
 
 
 UNKNOWN: Any = _Special("UNKNOWN")
+NOT_DISCLOSED: Any = _Special("NOT_DISCLOSED")
 NULL: Any = _Special("NULL")
+
+
+MAX_MONTH_DATES = 6  # month-precise dates in one case: every combination of their extremes is run (64 runs at most)
+
+
+@dataclass(frozen=True, order=True)
+class MonthDate:
+    """A date known to the month only (`2025-03`): some day of that month."""
+
+    year: int
+    month: int
+
+    @property
+    def first(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def isoformat(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def __str__(self) -> str:
+        return self.isoformat()
 
 EPOCH = dt.date(1970, 1, 1)
 
@@ -86,6 +118,10 @@ def display(value: Any, lang: str = "en", labels: Mapping[str, str] | None = Non
             return ", ".join(sorted(labels.get(str(v), str(v)) for v in value))
     if value is UNKNOWN:
         return "onbekend" if lang == "nl" else "unknown"
+    if value is NOT_DISCLOSED:
+        return "niet openbaar gemaakt" if lang == "nl" else "not disclosed"
+    if isinstance(value, MonthDate):
+        return value.isoformat()
     if value is NULL:
         return "geen" if lang == "nl" else "none"
     if isinstance(value, bool):
@@ -107,6 +143,10 @@ def to_json(value: Any) -> Any:
     """A value in JSON: dates as ISO strings, decimals as numbers, sets as sorted lists."""
     if value is UNKNOWN:
         return "unknown"
+    if value is NOT_DISCLOSED:
+        return "not_disclosed"
+    if isinstance(value, MonthDate):
+        return value.isoformat()
     if value is NULL:
         return None
     if isinstance(value, Decimal):

@@ -20,6 +20,7 @@ from ruamel.yaml.error import YAMLError
 from .diagnostics import Diagnostic, InputError, did_you_mean, one_of
 
 KINDS = ("bool", "int", "decimal", "date", "enum", "set", "text", "country")
+DISCLOSABLE = ("bool", "enum")  # the kinds that take `not_disclosed` (unless a fact opts out)
 RANGED = ("int", "decimal", "date")
 # Used when the vocabulary declares no `limits:` (record.yaml does): no value outside these is a fact of a case.
 DEFAULT_LIMITS: dict[str, tuple[Any, Any]] = {
@@ -50,6 +51,9 @@ class FactSpec:
     # Values that say the fact was never established (e.g. `not_assessed`): a rule that fails only on such
     # a value was not assessed, and a report must not call that "no problem found".
     not_established: tuple[str, ...] = ()
+    # `not_disclosed` (the authority has not disclosed it) is allowed for every enum and bool fact unless the
+    # vocabulary says `not_disclosed: false` for it (a fact only the client can know).
+    disclosable: bool = False
 
     def label(self, value: str, lang: str) -> str | None:
         """How a report or a form in `lang` words `value` (None: the vocabulary gives no wording)."""
@@ -191,8 +195,10 @@ def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = 
                     values = None
                 elif isinstance(raw, list):
                     values = tuple(str(v) for v in raw)
-                    if "unknown" in values:
-                        problems.append(Diagnostic(name, line, 1, f"`unknown` is implied for every enum; remove it from `{fact}`", code="NC-F022"))
+                    for implied in ("unknown", "not_disclosed"):
+                        if implied in values:
+                            problems.append(Diagnostic(name, line, 1, f"`{implied}` is implied for every enum; remove it from `{fact}`",
+                                                       code="NC-F022"))
                 elif "values_of" in spec:
                     pending_refs.append((fact, str(spec["values_of"]), name, line))
                 elif kind == "enum":
@@ -208,6 +214,7 @@ def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = 
                 ask=_ask(spec.get("ask"), name, line, fact, problems),
                 ask_instead=str(spec["ask_instead"]) if spec.get("ask_instead") is not None else None,
                 not_established=_not_established(spec.get("not_established"), values, name, line, fact, problems),
+                disclosable=_disclosable(spec.get("not_disclosed", True), kind, name, line, fact, problems),
             )
             if spec.get("ask_instead") is not None:
                 pending_instead.append((fact, str(spec["ask_instead"]), name, line))
@@ -306,6 +313,14 @@ def _labels(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact
                                            hint=did_you_mean(str(value), values), code="NC-F024"))
         out.append((str(lang), tuple(sorted((str(k), str(v)) for k, v in mapping.items()))))
     return tuple(sorted(out))
+
+
+def _disclosable(raw: Any, kind: str, file: str, line: int, fact: str, problems: list[Diagnostic]) -> bool:
+    """`not_disclosed: false` opts a fact out of `not_disclosed`; only enum and bool facts take it at all."""
+    if not isinstance(raw, bool):
+        problems.append(Diagnostic(file, line, 1, f"`not_disclosed` of `{fact}` must be true or false", code="NC-F022"))
+        return False
+    return raw and kind in DISCLOSABLE
 
 
 def _not_established(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact: str,

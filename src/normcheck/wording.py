@@ -43,6 +43,7 @@ LABELS: dict[str, dict[str, str]] = {
         "schema": "JSON schema", "expected": "expected", "reason": "reason", "law": "Law applied",
         "background": "Background", "question": "Question", "ask": "Ask", "level_reach": "could reach",
         "bundled_rules": "bundled rules", "added_rules": "added rules", "replaces": "replacing",
+        "follow_up": "Ask the authority", "not_disclosed_mark": "not disclosed: ask the authority",
     },
     "nl": {
         "BREACH": "Schending", "RISK": "Risico", "CONTESTED": "Omstreden uitleg",
@@ -63,6 +64,7 @@ LABELS: dict[str, dict[str, str]] = {
         "schema": "JSON-schema", "expected": "verwacht", "reason": "reden", "law": "Toegepast recht",
         "background": "Achtergrond", "question": "Vraag", "ask": "Te vragen aan", "level_reach": "kan leiden tot",
         "bundled_rules": "meegeleverde regels", "added_rules": "toegevoegde regels", "replaces": "vervangt",
+        "follow_up": "Opvragen bij de autoriteit", "not_disclosed_mark": "niet openbaar gemaakt: opvragen bij de autoriteit",
     },
 }
 
@@ -95,6 +97,8 @@ REASONS = {
            "scope_not_established": "the record does not establish that this rule applies ({facts})",
            "event_date_unknown": "the date of the event is unknown and the versions of the law in force around it "
                                  "give different results",
+           "date_day_unknown": "a date known only to the month decides it: the first and the last day of the month give "
+                               "different results",
            "condition_false_scope_unknown": "the record does not establish that this rule applies ({facts} unknown); "
                                             "on the facts stated none of its conditions holds"},
     "nl": {"not_in_force": "niet van kracht op de peildatum", "out_of_scope": "buiten de reikwijdte van de regel",
@@ -107,6 +111,8 @@ REASONS = {
            "scope_not_established": "het dossier stelt niet vast dat deze regel van toepassing is ({facts})",
            "event_date_unknown": "de datum van de gebeurtenis is onbekend en de versies van het recht rond die datum "
                                  "geven verschillende uitkomsten",
+           "date_day_unknown": "een datum die alleen tot op de maand bekend is, beslist het: de eerste en de laatste dag "
+                               "van de maand geven verschillende uitkomsten",
            "condition_false_scope_unknown": "het dossier stelt niet vast dat deze regel van toepassing is "
                                             "({facts} onbekend); op de vermelde feiten doet geen van de voorwaarden zich voor"},
 }
@@ -158,6 +164,11 @@ def why_not(level: str, reason: str, lang: str, missing: Iterable[str] = (), ope
                 f"versies geven verschillende uitkomsten; nodig: {needed}" if nl else
                 f"which version of the law applies depends on the date of the event ({judged_basis}), and the "
                 f"versions give different results; needed: {needed}")
+    if reason == "date_day_unknown":
+        needed = ", ".join(sorted(missing))
+        return (f"de uitkomst hangt af van de dag van een datum die alleen tot op de maand bekend is; nodig: {needed}, "
+                f"tot op de dag" if nl else
+                f"the result depends on the day of a date known only to the month; needed: {needed}, to the day")
     if level == "INSUFFICIENT_DATA":
         names = join(sorted(missing), lang) or ("onbekende feiten" if nl else "unknown facts")
         return f"{names} kan de uitkomst bepalen" if nl else f"{names} could decide it"
@@ -177,6 +188,20 @@ def quiet_message(level: str, reason: str, lang: str, missing: Iterable[str] = (
         head = t(lang, shown_level(level, reason))
     why = why_not(level, reason, lang, missing, open_facts, judged_on=judged_on, judged_basis=judged_basis)
     return f"{head}: {why}."
+
+
+def follow_up(facts: Iterable[str], level: str, potential: str | None, lang: str) -> str:
+    """A finding that facts the authority has not disclosed could change: what to ask for, and why."""
+    names = ", ".join(facts)
+    nl = lang == "nl"
+    raise_to = potential if potential and potential != level else None
+    if nl:
+        why = (f" Deze bevinding kan dan uitkomen op: {t(lang, raise_to).lower()}." if raise_to else "")
+        return (f"Vraag de autoriteit om over te leggen wat zij niet openbaar heeft gemaakt: {names} (in het beroep, of "
+                f"met een verzoek op grond van de Wet open overheid (Woo)).{why}")
+    why = f" This finding could then become: {t(lang, raise_to).lower()}." if raise_to else ""
+    return (f"Ask the authority to produce what it has not disclosed: {names} (in the appeal, or by a request under "
+            f"the Open Government Act (Woo)).{why}")
 
 
 def date_text(value: dt.date | str | None, lang: str) -> str:

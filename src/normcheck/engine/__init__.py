@@ -9,6 +9,11 @@ An `Engine` owns everything built from a pack: the evaluator (its compiled closu
 code, rule plans and explanation bits) and the durable-rules host with the registered ruleset.
 Build one per process and pack (a web server keeps one and serves many requests with it); `run`
 keeps no state between cases.
+
+A date known to the month only (`MonthDate`, `2025-03`) is never given an invented day: the case is
+run (by both engines) with each such date on the first and on the last day of its month — with
+several, every combination of those extremes — and a rule's result stands only when all runs agree
+on it; otherwise it is INSUFFICIENT_DATA (reason `date_day_unknown`) naming the dates (`months.py`).
 """
 
 from __future__ import annotations
@@ -20,8 +25,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import ir
+from ..values import MonthDate
 from .durable_functions import version_candidates, versions_cover
 from .evaluate import Env, Evaluator, Mismatch, RuleResult
+from .months import combine, variants
 
 if TYPE_CHECKING:  # imported by the commands that run cases only (not by the sweep)
     from .durable_adapter import DurableEngine
@@ -33,6 +40,10 @@ class CaseRun:
     results: list[RuleResult]
     mismatches: list[Mismatch]
     disagreements: list[str] = field(default_factory=list)
+    # How a report shows a value when it is not the one the run computed with: a month-precise date
+    # (`2025-03`), a derived value that differs between its first and last day (`182-183`), a fact the
+    # authority has not disclosed.
+    shown: dict[str, Any] = field(default_factory=dict)
 
 
 class Engine:
@@ -69,6 +80,14 @@ class Engine:
         return self.evaluator.evaluate(facts, as_of, stated)
 
     def run(self, facts: Mapping[str, Any], as_of: dt.date, stated: Iterable[str] | None = None) -> CaseRun:
+        """Both engines on one case; a month-precise date is run on the extremes of its month."""
+        months = {k: v for k, v in facts.items() if isinstance(v, MonthDate)}
+        if not months:
+            return self._run(facts, as_of, stated)
+        stated = None if stated is None else frozenset(stated)
+        return combine(self.pack, [self._run(f, as_of, stated) for f in variants(facts, months)], months)
+
+    def _run(self, facts: Mapping[str, Any], as_of: dt.date, stated: Iterable[str] | None = None) -> CaseRun:
         env, results, mismatches = self.evaluator.evaluate(facts, as_of, stated)
         run = CaseRun(env, results, mismatches)
         if self.durable is not None:

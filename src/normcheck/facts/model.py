@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from ..ir import OUTCOMES, SEVERITIES, Outcome, Severity
-from ..values import NULL, UNKNOWN
+from ..values import NOT_DISCLOSED, NULL, UNKNOWN, MonthDate
 from ..vocabulary import FactSpec, Vocabulary
 
 if TYPE_CHECKING:
@@ -29,8 +29,48 @@ if TYPE_CHECKING:
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 BOOL_WORDS = {"yes": True, "no": False, "ja": True, "nee": False}
-# Words every fact takes besides its own values (a form offers them for every fact).
-SPECIAL_VALUES: tuple[str, ...] = ("unknown",)
+# Words a fact takes besides its own values: `unknown` every fact, `not_disclosed` (the authority has not
+# disclosed it) every enum and bool fact that does not opt out in the vocabulary (`special_values(spec)`).
+SPECIAL_VALUES: tuple[str, ...] = ("unknown", "not_disclosed")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# Dates written the way people write them (15-03-2025, 15/03/2025, 15.03.2025, 2025/03/15, 2025-3-5): refused with
+# the ISO form suggested. Day first for D-M-Y, as in Dutch and European usage.
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_YMD = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+
+
+def special_values(spec: FactSpec) -> tuple[str, ...]:
+    """The words this fact takes besides its own values (a form offers them)."""
+    return SPECIAL_VALUES if spec.disclosable else ("unknown",)
+
+
+def _is_not_disclosed(v: Any) -> bool:
+    return isinstance(v, str) and v.strip().lower() == "not_disclosed"
+
+
+def month_date(text: str) -> MonthDate | None:
+    """`2025-03` as a month-precise date (None when `text` is not one)."""
+    m = _MONTH.match(text.strip())
+    if m is None or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return MonthDate(int(m.group(1)), int(m.group(2)))
+
+
+def iso_suggestion(text: str) -> str | None:
+    """`2025-03-15` for a date written `15-03-2025`, `15/03/2025` or `2025/03/15` (None: no such date)."""
+    text = text.strip()
+    m = _DMY.match(text)
+    if m is not None:
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        m = _YMD.match(text)
+        if m is None:
+            return None
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def _fail(message: str, **ctx: Any) -> PydanticCustomError:
@@ -44,7 +84,7 @@ def _is_unknown(v: Any) -> bool:
 
 
 def _values(spec: FactSpec) -> str:
-    return ", ".join(spec.values or ()) + ", unknown"
+    return ", ".join((spec.values or ()) + special_values(spec))
 
 
 def fact_validator(spec: FactSpec) -> Callable[[Any], Any]:
@@ -52,6 +92,11 @@ def fact_validator(spec: FactSpec) -> Callable[[Any], Any]:
 
     def check(v: Any) -> Any:
         value = convert(v)
+        if isinstance(value, MonthDate):
+            why = spec.out_of_range(value.first) or spec.out_of_range(value.last)
+            if why is not None:
+                raise _fail("`{name}` is {value}: {why}", name=spec.name, value=value.isoformat(), why=why)
+            return value
         why = spec.out_of_range(value)
         if why is not None:
             raise _fail("`{name}` is {value}: {why}", name=spec.name, value=_short(_show(value)), why=why)
@@ -60,6 +105,11 @@ def fact_validator(spec: FactSpec) -> Callable[[Any], Any]:
     def convert(v: Any) -> Any:
         if _is_unknown(v):
             return UNKNOWN
+        if _is_not_disclosed(v):
+            if spec.disclosable:
+                return NOT_DISCLOSED
+            raise _fail("`{name}` does not take not_disclosed (only yes/no facts and facts with a list of values do, "
+                        "unless the vocabulary says otherwise); write `unknown` if the value is not known", name=spec.name)
         if v is None:
             if spec.nullable:
                 return NULL
@@ -70,7 +120,8 @@ def fact_validator(spec: FactSpec) -> Callable[[Any], Any]:
                 return v
             if isinstance(v, str) and v.strip().lower() in BOOL_WORDS:
                 return BOOL_WORDS[v.strip().lower()]
-            raise _fail("`{name}` takes true, false or unknown, not {value}", name=spec.name, value=repr(v))
+            raise _fail("`{name}` takes true, false" + (", unknown or not_disclosed" if spec.disclosable else " or unknown")
+                        + ", not {value}", name=spec.name, value=repr(v))
         if k == "int":
             if isinstance(v, int) and not isinstance(v, bool):
                 return v
@@ -89,7 +140,15 @@ def fact_validator(spec: FactSpec) -> Callable[[Any], Any]:
                     return dt.date.fromisoformat(v.strip())
                 except ValueError:
                     pass
-            raise _fail("`{name}` takes a date written YYYY-MM-DD (or unknown), not {value}", name=spec.name, value=repr(_show(v)))
+                month = month_date(v)
+                if month is not None:
+                    return month
+                right = iso_suggestion(v)
+                if right is not None:
+                    raise _fail("`{name}` is {value}: dates are written year-month-day; did you mean {right}?",
+                                name=spec.name, value=repr(_short(v.strip())), right=right)
+            raise _fail("`{name}` takes a date written YYYY-MM-DD, or YYYY-MM when the day is not known (or unknown), "
+                        "not {value}", name=spec.name, value=repr(_show(v)))
         if k == "enum":
             if isinstance(v, str) and spec.values is not None and v in spec.values:
                 return v

@@ -99,6 +99,10 @@ class CaseBase(BaseModel):
             try:
                 return dt.date.fromisoformat(v.strip())
             except ValueError:
+                right = m.iso_suggestion(v)
+                if right is not None:
+                    raise _fail("`as_of` is {value}: dates are written year-month-day; did you mean {right}?",
+                                value=repr(_short(v.strip())), right=right) from None
                 raise _fail("`as_of` takes a date written YYYY-MM-DD") from None
         return v
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, InputError, did_you_mean, one_of
 from ..ir import OUTCOMES
-from ..values import UNKNOWN
+from ..values import MAX_MONTH_DATES, NOT_DISCLOSED, UNKNOWN, MonthDate
 from ..vocabulary import Vocabulary
 from . import guard, yamlio
 from .model import PACK_HASH, Expectation, Parsed, case_model, quick_parse
@@ -47,6 +47,8 @@ class Record:
     policy_file: str | None = None
     note: str | None = None
     warnings: tuple[Diagnostic, ...] = ()
+    # facts stated as `not_disclosed`: unknown to the engine, a request to the authority in the report
+    not_disclosed: frozenset[str] = frozenset()
     pinned_against: str | None = None  # the rule pack (SHA-256 or its first hex digits) the pins were written against
 
 
@@ -118,11 +120,14 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
                                    f"evaluates ({lo.isoformat()} to {hi.isoformat()})")])
     facts: dict[str, Any] = {}
     origins: dict[str, FactOrigin] = {}
+    withheld: set[str] = set()
     for fname in sorted(parsed.facts):
         value = parsed.facts[fname]
         line, col = doc.where(("facts", fname), key=True)
         origins[fname] = FactOrigin(doc.file, line, col, _line(doc, line))
-        if value is not UNKNOWN:
+        if value is NOT_DISCLOSED:
+            withheld.add(fname)
+        elif value is not UNKNOWN:
             facts[fname] = value
     for top in ("member_state",):
         top_value = getattr(parsed, top)
@@ -154,7 +159,23 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
                     continue
                 facts[fname] = value
                 origins[fname] = pol.origins.get(fname, FactOrigin(pol.file, None, None, None))
+            for fname in sorted(pol.not_disclosed):
+                if fname in origins:  # the case states it too: the same error as for any fact
+                    mine = origins[fname]
+                    problems.append(Diagnostic(doc.file, mine.line, mine.column,
+                                               f"`{fname}` is stated both in this case and in the policy it names",
+                                               hint="state a policy parameter once: in the policy record, or in the case without `policy:`",
+                                               source_line=mine.source_line))
+                    continue
+                withheld.add(fname)
+                origins[fname] = pol.origins.get(fname, FactOrigin(pol.file, None, None, None))
             warnings.extend(pol.warnings)
+    months = sorted(n for n, v in facts.items() if isinstance(v, MonthDate))
+    if len(months) > MAX_MONTH_DATES:
+        problems.append(doc.diag(("facts", months[MAX_MONTH_DATES]), f"`{months[MAX_MONTH_DATES]}`: at most {MAX_MONTH_DATES} "
+                                 "dates of a case may be known to the month only (YYYY-MM)", key=True,
+                                 hint="give the day (YYYY-MM-DD) of the dates that are known; normcheck evaluates every "
+                                      "combination of the first and last days of the others"))
     if problems:
         raise InputError(capped(problems) + capped(warnings))
     as_of, source = _as_of(parsed, facts, today, vocabulary)
@@ -163,7 +184,7 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
         id=parsed.id, file=doc.file, record_type=parsed.record_type, as_of=as_of, as_of_source=source,
         facts=facts, origins=origins, expect=dict(parsed.expect) if parsed.expect is not None else None,
         expect_lines=expect_lines, policy_id=policy_id, policy_file=policy_file, note=parsed.note,
-        warnings=tuple(capped(warnings)), pinned_against=parsed.pinned_against,
+        warnings=tuple(capped(warnings)), not_disclosed=frozenset(withheld), pinned_against=parsed.pinned_against,
     )
 
 
@@ -180,6 +201,8 @@ def _as_of(parsed: Parsed, facts: dict[str, Any], today: dt.date, vocabulary: Vo
         value = facts.get(name)
         if isinstance(value, dt.date):
             return value, name
+        if isinstance(value, MonthDate):  # what has happened by the end of that month
+            return value.last, name
     return today, "today"
 
 

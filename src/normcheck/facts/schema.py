@@ -20,7 +20,8 @@ def fact_schema(spec: FactSpec, computed: bool = False) -> dict[str, Any]:
     elif k == "decimal":
         base = {"type": "number"}
     elif k == "date":
-        base = {"type": "string", "format": "date"}
+        base = {"anyOf": [{"type": "string", "format": "date"},
+                          {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "description": "the month only (YYYY-MM)"}]}
     elif k == "enum":
         base = {"enum": list(spec.values or ())}
     elif k == "set":
@@ -31,6 +32,8 @@ def fact_schema(spec: FactSpec, computed: bool = False) -> dict[str, Any]:
     else:
         base = {"type": "string"}
     options = [base, _UNKNOWN]
+    if spec.disclosable:
+        options.append({"const": "not_disclosed", "description": "the authority has not disclosed it"})
     if spec.nullable:
         options.append({"type": "null"})
     out: dict[str, Any] = {"anyOf": options, "description": (spec.doc or "").strip() or spec.name}

@@ -44,6 +44,8 @@ class Tally:
         self.records = 0
         self.failed = 0
         self.by_highest = [0] * len(ir.OUTCOMES)
+        # the highest level a finding could reach once what the authority has not disclosed is produced
+        self.potential = -1
         self._facts: dict[str, list[int]] = {}
         self._questions: dict[str, str] = {}  # bounded by the vocabulary, like `_facts`
         # the rows, on disk, for as long as the run lasts (closed by `close`)
@@ -58,6 +60,9 @@ class Tally:
         self.failed += r.failed
         if highest is not None:
             self.by_highest[_INDEX[highest]] += 1
+        for f in r.findings:
+            if f.potential_level is not None:
+                self.potential = max(self.potential, ir.OUTCOME_RANK[f.potential_level])
         for c in r.facts_to_collect:
             entry = self._facts.setdefault(c.fact, [0, 0])
             entry[0] += 1
@@ -87,9 +92,10 @@ class Tally:
         return LevelCounts(**dict(zip(ir.OUTCOMES, self.by_highest)))
 
     def reached(self, level: ir.Outcome) -> bool:
-        """Has any record a finding at or above `level`?"""
+        """Has any record a finding at or above `level`, or one that facts the authority has not disclosed
+        could raise to it?"""
         threshold = ir.OUTCOME_RANK[level]
-        return any(n and ir.OUTCOME_RANK[lv] >= threshold for lv, n in zip(ir.OUTCOMES, self.by_highest))
+        return self.potential >= threshold or any(n and ir.OUTCOME_RANK[lv] >= threshold for lv, n in zip(ir.OUTCOMES, self.by_highest))
 
     def close(self) -> None:
         self._spool.close()

@@ -165,6 +165,7 @@ class CollectView:
     ask: str  # whom to ask, in words ("" when the vocabulary does not say)
     could_change: tuple[str, ...]  # rules
     reach: str  # the rules it could change and the highest result they could reach, in words
+    mark: str | None = None  # "not disclosed: ask the authority" for a fact the record says the authority withholds
 
 
 @dataclass(frozen=True)
@@ -277,7 +278,8 @@ def fact_text(d: DecidingFact, w: Words) -> str:
 def collect_view(c: FactToCollect, w: Words) -> CollectView:
     severity = SEVERITY.get(w.lang, SEVERITY["en"]).get(c.severity, c.severity)
     reach = f"{', '.join(c.could_change)} ({w('level_reach')}: {w(c.level).lower()}, {severity})"
-    return CollectView(c.fact, c.question or c.label or c.fact, c.ask_label or "", c.could_change, reach)
+    return CollectView(c.fact, c.question or c.label or c.fact, c.ask_label or "", c.could_change, reach,
+                       w("not_disclosed_mark") if c.not_disclosed else None)
 
 
 def _why(f: Finding) -> str:
@@ -314,6 +316,8 @@ def _sections(f: Finding, group: str, w: Words, show_all: bool) -> tuple[Section
     if f.missing_facts:
         missing = f.missing_labels or f.missing_facts
         out.append(Section("missing", w("missing"), tuple(Item(m, code=not f.missing_labels) for m in missing), "inline"))
+    if f.follow_up:  # facts the authority has not disclosed could change it: what to ask for
+        out.append(Section("follow_up", w("follow_up"), (Item(f.follow_up),), "emphasis"))
     return tuple(out)
 
 

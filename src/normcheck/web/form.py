@@ -366,7 +366,7 @@ def _text(value: Any) -> str:
 
 def _fact_state(spec: FactSpec, value: Any) -> State:
     key, other = fact_key(spec.name), or_key(spec.name)
-    special = isinstance(value, str) and value.strip().lower() in model.SPECIAL_VALUES
+    special = isinstance(value, str) and value.strip().lower() in model.special_values(spec)
     if spec.kind in CHOICE_KINDS:
         if spec.kind == "bool" and isinstance(value, str) and not special:
             value = model.BOOL_WORDS.get(value.strip().lower(), value)
@@ -400,7 +400,7 @@ def choice_options(spec: FactSpec, state: Mapping[str, list[str]], lang: str) ->
     values = ["true", "false"] if spec.kind == "bool" else list(spec.values or ())
     out = [Option("", i18n.t(lang, "not_stated"), not current)]
     out += [Option(v, i18n.value_label(v, lang, spec.label(v, lang)), current == v) for v in values]
-    out += [Option(v, i18n.value_label(v, lang), current == v) for v in model.SPECIAL_VALUES]
+    out += [Option(v, i18n.value_label(v, lang), current == v) for v in model.special_values(spec)]
     if spec.nullable:
         out.append(Option("null", i18n.t(lang, "null"), current == "null"))
     return out
@@ -413,7 +413,7 @@ def other_options(spec: FactSpec, state: Mapping[str, list[str]], lang: str) -> 
     out = [Option("", i18n.t(lang, lead), not current)]
     if spec.kind == "set":
         out.append(Option("none", i18n.t(lang, "none_of_these"), current == "none"))
-    out += [Option(v, i18n.value_label(v, lang), current == v) for v in model.SPECIAL_VALUES]
+    out += [Option(v, i18n.value_label(v, lang), current == v) for v in model.special_values(spec)]
     if spec.nullable:
         out.append(Option("null", i18n.t(lang, "null"), current == "null"))
     return out

@@ -62,6 +62,7 @@ TEXT: dict[str, dict[str, str]] = {
         "err_kind_int": "Give a whole number, or choose unknown.",
         "err_kind_decimal": "Give a number, or choose unknown.",
         "err_kind_date": "Give a date (year-month-day), or choose unknown.",
+        "err_date_order": "Dates are written year-month-day: did you mean {right}?",
         "err_kind_country": "Give a two-letter country code such as NL, AT or SO.",
         "err_kind_enum": "Choose one of the values listed.", "err_kind_bool": "Choose yes, no or unknown.",
         "err_kind_set": "Tick the items that apply, or choose one of the other answers.",
@@ -130,6 +131,7 @@ TEXT: dict[str, dict[str, str]] = {
         "err_kind_int": "Vul een geheel getal in, of kies onbekend.",
         "err_kind_decimal": "Vul een getal in, of kies onbekend.",
         "err_kind_date": "Vul een datum in (jaar-maand-dag), of kies onbekend.",
+        "err_date_order": "Een datum schrijft u als jaar-maand-dag: bedoelt u {right}?",
         "err_kind_country": "Vul een landcode van twee letters in, zoals NL, AT of SO.",
         "err_kind_enum": "Kies een van de genoemde waarden.", "err_kind_bool": "Kies ja, nee of onbekend.",
         "err_kind_set": "Vink de onderdelen aan die gelden, of kies een van de andere antwoorden.",
@@ -224,6 +226,8 @@ def diagnostic_text(d: Diagnostic, lang: str, kind: str | None, value: str | Non
         return t(lang, "err_required", key=key)
     if "cannot be empty" in m:
         return t(lang, "err_kind_null")
+    if d.code == "NC-F016":
+        return t(lang, "err_date_order", right=m.rsplit("did you mean", 1)[1].strip(" ?"))
     if kind == "id" or "`id`" in m:
         return t(lang, "err_id")
     for needle, words in _YAML_DETAIL_NL:

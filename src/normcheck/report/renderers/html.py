@@ -74,7 +74,8 @@ def record(r: RecordView) -> list[str]:
     if r.collect:
         head = "".join(f"<th>{e(c)}</th>" for c in r.collect_columns)
         out.append(f"<h3>{e(r.collect_label)}</h3><table><tr>{head}</tr>")
-        out += [f"<tr><td>{i}</td><td>{e(c.question)}</td><td>{e(c.ask)}</td><td>{e(c.reach)}</td></tr>"
+        out += [f"<tr><td>{i}</td><td>{e(c.question)}" + (f" <em>({e(c.mark)})</em>" if c.mark else "")
+                + f"</td><td>{e(c.ask)}</td><td>{e(c.reach)}</td></tr>"
                 for i, c in enumerate(r.collect, 1)]
         out.append("</table>")
     return out

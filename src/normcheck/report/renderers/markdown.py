@@ -63,7 +63,8 @@ def record(r: RecordView) -> list[str]:
             out += finding(v)
     if r.collect:
         out += [f"### {r.collect_label}", "", "| " + " | ".join(r.collect_columns) + " |", "|---|---|---|---|"]
-        out += [f"| {i} | {c.question} | {c.ask} | {c.reach} |" for i, c in enumerate(r.collect, 1)]
+        out += [f"| {i} | {c.question}" + (f" ({c.mark})" if c.mark else "") + f" | {c.ask} | {c.reach} |"
+                for i, c in enumerate(r.collect, 1)]
         out.append("")
     return out
 

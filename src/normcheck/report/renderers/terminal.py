@@ -90,7 +90,8 @@ def _finding(v: FindingView, show_all: bool) -> Group:
     head = Text.assemble((f"● {v.rule}", f"bold {colour}"), (sev, colour), "  ", (v.title, "bold"))
     missing = v.section("missing")
     if v.level == "INSUFFICIENT_DATA" and not show_all and missing is not None:
-        return Group(head, *_section(missing, "   "))  # compact: what to collect; --all shows the rest
+        follow = v.section("follow_up")  # compact: what to collect (and ask the authority for); --all shows the rest
+        return Group(head, *_section(missing, "   "), *(_section(follow, "   ") if follow else ()))
     parts: list[RenderableType] = [head, Text("   " + v.message)]
     for s in v.sections:
         parts += _section(s, "   ")
@@ -122,7 +123,7 @@ def record_panel(r: RecordView, show_all: bool = False) -> Panel:
         for col in r.collect_columns[1:]:
             table.add_column(col, overflow="fold")
         for i, c in enumerate(r.collect, 1):
-            table.add_row(str(i), c.question, c.ask, c.reach)
+            table.add_row(str(i), c.question + (f" ({c.mark})" if c.mark else ""), c.ask, c.reach)
         items.append(Text(""))
         items.append(table)
     return Panel(Group(*items), title=escape(r.id), title_align="left", border_style="red" if r.failed else "blue")
