@@ -201,6 +201,8 @@ def _render(fmt: str, result: findings.RecordResult, receipt: findings.Receipt, 
 def scan(lang: str, files: list[Path] | None = None) -> list[str]:
     problems = []
     for shown, fmt, text, own in outputs(lang, files):
+        if not hits(text, lang, own):  # nothing in the whole text (no name, path or word spans a line break)
+            continue
         for line in text.splitlines():
             for h in hits(line, lang, own):
                 problems.append(f"{shown} [{fmt}] {h}: {line.strip()[:200]}")

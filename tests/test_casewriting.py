@@ -256,3 +256,14 @@ def test_schema_of_a_family_is_a_table(capsys, loaded) -> None:
     assert code == 2 and "did you mean `sbc`?" in err
     code, out, _ = run(capsys, "schema")  # without --family: the JSON Schema, as before
     assert json.loads(out)["title"] == "normcheck case or policy file"
+
+
+def test_a_day_first_date_in_a_dutch_report_keeps_the_suggested_date(capsys, tmp_path) -> None:
+    path = tmp_path / "day-first.yaml"
+    path.write_text("normcheck: 1\nid: day-first-1\nrecord_type: individual_case\nfacts:\n  decision_date: 15-03-2025\n",
+                    encoding="utf-8")
+    code, out, _ = run(capsys, str(path), "--lang", "nl", "--format", "json")
+    assert code == 2
+    (problem,) = json.loads(out)["records"][0]["problems"]
+    assert problem["code"] == "NC-F016" and "jaar-maand-dag" in problem["message"]
+    assert "2025-03-15" in (problem.get("hint") or "")

@@ -200,7 +200,7 @@ def test_check_shows_the_findings_and_keeps_the_form_filled(client):
     assert r.status_code == 200
     html = r.text
     assert "TQ-04a" in html and "Contested interpretation" in html
-    assert "ECLI:EU:C:2021:9" in html  # the sources, as the HTML report gives them
+    assert "Case C-441/19 TQ, EU:C:2021:9" in html  # the sources, cited as the HTML report cites them
     assert "Facts to collect" in html and 'href="#f-' in html
     assert "Receipt" in html
     assert re.search(r'id="f-age_at_application_months" name="fact.age_at_application_months" value="183"', html)
@@ -406,7 +406,7 @@ def test_not_disclosed_is_offered_for_every_enum_and_bool_fact_and_only_there(pi
     page = client.post("/check", data={**AMV_183, "fact.return_decision_issued": "true",
                                        "fact.best_interests_assessment_documented": "not_disclosed"}, headers=SAME).text
     assert 'value="not_disclosed" selected' in page  # the form stays filled
-    assert "Ask the authority to produce what it has not disclosed: best_interests_assessment_documented" in page
+    assert "Ask the authority to produce what it has not disclosed: best-interests assessment documented before the return decision" in page
 
 
 def test_serve_refuses_an_address_other_machines_can_reach(capsys):

@@ -173,7 +173,7 @@ def test_whole_path_fill_check_dutch_download_and_the_command_line_agrees(server
     wait_for(browser, "#findings .report")
     box = finding(browser, "TQ-04a")
     assert "CONTESTED" in box.get_attribute("class")
-    assert "183" in box.text and "ECLI:EU:C:2021:9" in box.text
+    assert "183" in box.text and "C-441/19" in box.text
     assert browser.find_element(By.ID, "f-age_at_application_months").get_attribute("value") == "183"  # still filled
     browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", box)
     browser.save_screenshot(str(shots / "1-findings-en.png"))

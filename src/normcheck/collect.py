@@ -69,7 +69,7 @@ def potential(rule_id: str, pack: ir.RulePack) -> tuple[ir.Outcome, ir.Severity]
     return best.level, best.severity
 
 
-def _inputs(d: ir.Define, pack: ir.RulePack) -> set[str]:
+def stated_inputs(d: ir.Define, pack: ir.RulePack) -> set[str]:
     """The stated facts a definition is computed from, through other definitions."""
     out: set[str] = set()
     todo = list(d.deps)
@@ -166,6 +166,6 @@ def rank(findings: tuple[_Finding, ...], pack: ir.RulePack, facts: Mapping[str, 
     targets = {t.ask_instead for t in pack.fact_texts.values() if t.ask_instead}
     for name in list(out):  # a computed fact whose inputs are asked too: ask the inputs
         d = pack.define(name)
-        if d is not None and name not in targets and any(dep in out for dep in _inputs(d, pack)):
+        if d is not None and name not in targets and any(dep in out for dep in stated_inputs(d, pack)):
             del out[name]
     return sorted(out.values(), key=lambda c: (-c.weight, -len(c.rules), c.fact))

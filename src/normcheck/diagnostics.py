@@ -159,6 +159,7 @@ CODES_NL: dict[str, str] = {
     "NC-P007": "een toegevoegde regelmap (`--add-rules`, `normcheck_rules`) ontbreekt, bevat geen regel- of woordenlijstbestanden, of is twee keer "
                "opgegeven",
     "NC-P008": "`rules --diff OLD`: OLD is geen map met regelbestanden en geen leesbare git-versie van deze repository",
+    "NC-P009": "het bestand dat `normcheck new` zou schrijven bestaat al (het wordt nooit overschreven)",
     "NC-F001": "onbekend feit",
     "NC-F002": "onbekende sleutel",
     "NC-F003": "deze waarde is voor dit feit niet toegestaan (soort, lijst van waarden, leeg)",
@@ -174,6 +175,7 @@ CODES_NL: dict[str, str] = {
     "NC-F013": "de feiten leiden tot een berekening die de regels niet kunnen uitvoeren (bijv. een datum buiten de kalender)",
     "NC-F014": "een feit staat twee keer met verschillende waarden (onder `facts:` en bovenaan het bestand)",
     "NC-F015": "`pinned_against` is geen SHA-256 van een regelset (64 hexadecimale tekens, of ten minste de eerste 12)",
+    "NC-F016": "een datum die niet als jaar-maand-dag (JJJJ-MM-DD) is geschreven",
     "NC-F020": "een bestand van de woordenlijst is onjuist opgebouwd",
     "NC-F021": "een feit staat twee keer in de woordenlijst",
     "NC-F022": "een feit in de woordenlijst heeft een onbekende soort, geen waarden, of een onjuist bereik of `not_established`",
@@ -236,6 +238,8 @@ def localize(d: Diagnostic, lang: str) -> Diagnostic:
     names = list(dict.fromkeys(_QUOTED.findall(d.message)))
     message = CODES_NL[d.code] + (": " + ", ".join(f"`{n}`" for n in names) if names else "")
     suggested = list(dict.fromkeys(_QUOTED.findall(d.hint or "")))
+    # a date suggested in the message itself ("did you mean 2025-03-15?")
+    suggested += [m for m in re.findall(r"did you mean (\d{4}-\d{2}-\d{2})", d.message) if m not in suggested]
     hint = " of ".join(f"`{n}`" for n in suggested) if suggested else None
     return replace(d, message=message, expected=None, hint=hint)
 

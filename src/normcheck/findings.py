@@ -612,7 +612,7 @@ def _collectable(names: Iterable[str], pack: ir.RulePack) -> tuple[str, ...]:
     keep = {n for n in names if n in pack.fact_types and not _internal(n, pack)}
     for name in list(keep):
         d = pack.define(name)
-        if d is not None and any(dep in keep for dep in _inputs(d, pack)):
+        if d is not None and any(dep in keep for dep in collect.stated_inputs(d, pack)):
             keep.discard(name)
     return tuple(sorted(keep))
 
@@ -620,19 +620,6 @@ def _collectable(names: Iterable[str], pack: ir.RulePack) -> tuple[str, ...]:
 def _internal(name: str, pack: ir.RulePack) -> bool:
     d = pack.define(name)
     return d is not None and not d.in_vocabulary
-
-
-def _inputs(d: ir.Define, pack: ir.RulePack) -> set[str]:
-    """The stated facts a definition is computed from, through other definitions."""
-    out: set[str] = set()
-    todo = list(d.deps)
-    while todo:
-        name = todo.pop()
-        inner = pack.define(name)
-        if inner is not None and name not in out:
-            todo.extend(inner.deps)
-        out.add(name)
-    return out
 
 
 def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack, run: CaseRun | None = None,

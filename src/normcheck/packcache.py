@@ -188,17 +188,23 @@ def read(path: Path, key: str, show: Callable[[str], str], on_error: Callable[[s
         return None
 
 
+def write_private(path: Path, text: str) -> None:
+    """Write `text` atomically to `path`, readable and writable by this user only (what `trusted`
+    requires to read it back); an OSError is the caller's to report."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
 def write(path: Path, key: str, obj: Any, files: Mapping[str, str], on_error: Callable[[str], None] = lambda why: None) -> None:
     """Write atomically, readable and writable by this user only; a failure leaves no cache (and is
     reported through `on_error`)."""
     try:
         text = json.dumps({"format": FORMAT, "key": key, "pack": encode(obj, files)}, separators=(",", ":"))
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
+        write_private(path, text)
     except OSError as exc:
         on_error(exc.strerror or str(exc))
     except TypeError as exc:

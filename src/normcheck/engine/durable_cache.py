@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -154,6 +153,8 @@ def read(pack: ir.RulePack) -> tuple[str, dict[str, dict[str, Any]], Views, int]
 
 def write(pack: ir.RulePack, name: str, definition: dict[str, dict[str, Any]], views: Views, strata: int) -> None:
     """Store the ruleset atomically, readable and writable by this user only; a failure is logged, never fatal."""
+    from ..packcache import write_private
+
     where = location(pack)
     if where is None:
         return
@@ -163,12 +164,7 @@ def write(pack: ir.RulePack, name: str, definition: dict[str, dict[str, Any]], v
         if ruleset is None:
             return
         text = json.dumps({"format": FORMAT, "key": key, "ruleset": ruleset}, separators=(",", ":"), ensure_ascii=False)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
+        write_private(path, text)
     except OSError as exc:
         _warn(path, "written", exc.strerror or str(exc))
     except (TypeError, ValueError) as exc:

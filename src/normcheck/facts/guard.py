@@ -484,12 +484,7 @@ def _cached_names(kind: str, build: Callable[[], frozenset[str]]) -> frozenset[s
             warn("read")(str(exc)[:120])
     names = build()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"key": key, "names": sorted(names)}, fh)
-        os.replace(tmp, path)
+        packcache.write_private(path, json.dumps({"key": key, "names": sorted(names)}))
     except OSError as exc:
         warn("written")(exc.strerror or str(exc))
     return names
