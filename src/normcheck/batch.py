@@ -177,8 +177,8 @@ def _start_worker(rules: str | None, use_durable: bool | None, lang: str, as_of:
 
 def _check_in_worker(path: Path) -> findings.RecordResult:
     w = _WORKER
-    return next(check_files([path], w["loaded"], w["engine"], w["lang"], as_of=w["as_of"], today=w["today"],  # type: ignore[arg-type]
-                            personal_data=w["personal_data"]))  # type: ignore[arg-type]
+    return next(check_files([path], w["loaded"], w["engine"], w["lang"], as_of=w["as_of"], today=w["today"],  # type: ignore[arg-type]  # _WORKER holds what _init_worker stored
+                            personal_data=w["personal_data"]))  # type: ignore[arg-type]  # (as above)
 
 
 def check_files_parallel(files: list[Path], rules: str | None, use_durable: bool | None, lang: str, jobs: int, *,

@@ -295,11 +295,11 @@ class _QuietPipe(io.TextIOBase):
         return True
 
     @property
-    def encoding(self) -> str:  # type: ignore[override]
+    def encoding(self) -> str:  # type: ignore[override]  # TextIOBase declares a plain attribute; this reads the wrapped stream's
         return getattr(self.inner, "encoding", None) or "utf-8"
 
     @property
-    def errors(self) -> str | None:  # type: ignore[override]
+    def errors(self) -> str | None:  # type: ignore[override]  # as `encoding`
         return getattr(self.inner, "errors", None)
 
 
@@ -456,7 +456,7 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
                 if change is not None:
                     out.print(printable_lines("  " + change.about(pin.rule).replace("\n", "\n  ")), markup=False)
     for hash_, where in stale.items():
-        lines = changes.change(hash_).summary()  # type: ignore[union-attr]
+        lines = changes.change(hash_).summary()  # type: ignore[union-attr]  # every stale hash was found in the history above
         out.print(printable_lines("\n".join([f"{len(where)} case file(s) {lines[0]}" + (":" if len(lines) > 1 else "")] + lines[1:])),
                   markup=False)
     out.print(f"{passed} pinned interpretations hold, {failed} fail ({pinned} case files with `expect:`"

@@ -118,7 +118,7 @@ class _Model:
     __slots__ = ()
 
     def model_dump(self) -> dict[str, Any]:
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]  # every subclass is a dataclass
 
     def model_dump_json(self, indent: int | None = None) -> str:
         from pydantic_core import to_json  # the same (compiled) JSON writer pydantic models use

@@ -235,7 +235,7 @@ def _load_pack(directory: str | None, added: tuple[str, ...], lenient: bool = Fa
     return loaded
 
 
-load_pack.cache_clear = _load_pack.cache_clear  # type: ignore[attr-defined]
+load_pack.cache_clear = _load_pack.cache_clear  # type: ignore[attr-defined]  # tests clear the lru_cache through the public name
 
 
 def _declarations(root: Path, added: list[_Folder], lenient: bool) -> Declarations:

@@ -126,7 +126,7 @@ def case_model(vocabulary: Vocabulary) -> type[CaseBase]:
 
 def to_parsed(parsed: CaseBase) -> Parsed:
     """What the rest of normcheck reads, from a validated model."""
-    block = parsed.facts  # type: ignore[attr-defined]
+    block = parsed.facts  # type: ignore[attr-defined]  # `facts` is a field of the model built at run time (case_model)
     expect = None
     if parsed.expect is not None:
         expect = {k: m.Expectation(e.level, e.severity, tuple(e.missing), e.note) for k, e in parsed.expect.items()}

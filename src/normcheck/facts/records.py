@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..diagnostics import Diagnostic, InputError, did_you_mean, one_of
 from ..ir import OUTCOMES
@@ -71,9 +71,9 @@ def capped(diagnostics: list[Diagnostic], limit: int = MAX_SHOWN, extra: int = 0
         return diagnostics
     shown = diagnostics[:limit]
     file = shown[0].file if shown else "?"
-    severity = "warning" if shown and all(d.severity == "warning" for d in shown) else "error"
+    severity: Literal["error", "warning"] = "warning" if shown and all(d.severity == "warning" for d in shown) else "error"
     return shown + [Diagnostic(file, None, None, f"… and {rest:,} more problems in this file (the first {limit} are shown)",
-                               hint="fix these and run again", severity=severity)]  # type: ignore[arg-type]
+                               hint="fix these and run again", severity=severity)]
 
 
 PolicyResolver = Callable[[str], "Path | None"]
@@ -265,7 +265,7 @@ def _guard(doc: yamlio.Doc, vocabulary: Vocabulary, severity: str = "error") -> 
     problems: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
     found = problems if severity == "error" else warnings
-    sev = "error" if severity == "error" else "warning"
+    sev: Literal["error", "warning"] = "error" if severity == "error" else "warning"
     hint = "remove or replace it (a name by a role such as 'the applicant'); case files hold anonymised facts only"
     if sev == "warning":
         hint += " (reported as a warning because of --personal-data warn)"
@@ -278,7 +278,7 @@ def _guard(doc: yamlio.Doc, vocabulary: Vocabulary, severity: str = "error") -> 
             flagged.append(sc.path)
             found.append(Diagnostic(doc.file, sc.line, sc.column, f"`{_short(sc.value)}` looks like personal data; case "
                                     "files hold anonymised facts only", hint="remove it; identify the case by an anonymised `id`",
-                                    severity=sev))  # type: ignore[arg-type]
+                                    severity=sev))
             continue
         if sc.path == ("pinned_against",) and not sc.is_key and isinstance(sc.value, str) and PACK_HASH.match(sc.value.strip()):
             continue  # a rule pack's hash (hex digits only): a run of digits in it is chance, not a BSN
@@ -288,14 +288,14 @@ def _guard(doc: yamlio.Doc, vocabulary: Vocabulary, severity: str = "error") -> 
             col = _column(doc, sc, hits[0].start)
             kinds = ", ".join(dict.fromkeys(h.what for h in hits))
             found.append(Diagnostic(doc.file, sc.line, col, f"this {'key' if sc.is_key else 'value'} contains {kinds}; case files "
-                                    "hold anonymised facts only", hint=hint, severity=sev))  # type: ignore[arg-type]
+                                    "hold anonymised facts only", hint=hint, severity=sev))
     for line, col, text in doc.comments:
         hits = guard.scan(text, public)
         if hits:
             kinds = ", ".join(dict.fromkeys(h.what for h in hits))
             at = col + 1 + hits[0].start if len(guard.normalise(text)) == len(text) else col
             found.append(Diagnostic(doc.file, line, at, f"this comment contains {kinds}; case files hold anonymised facts "
-                                    "only (comments too)", hint=hint, severity=sev))  # type: ignore[arg-type]
+                                    "only (comments too)", hint=hint, severity=sev))
     facts = doc.data.get("facts") if isinstance(doc.data, dict) else None
     if isinstance(facts, dict) and "date_of_birth" in facts and facts["date_of_birth"] not in (None, "unknown"):
         warnings.append(doc.diag(("facts", "date_of_birth"), "an exact date of birth is personal data",

@@ -66,7 +66,7 @@ def safe_record(record: RecordResult, fmt: str) -> RecordResult:
     else:
         def pick(owner: type, name: str) -> Callable[[str], str]:
             return terminal_text
-    return _map(record, pick)  # type: ignore[no-any-return]
+    return _map(record, pick)  # type: ignore[no-any-return]  # _map rebuilds a record of the type it was given
 
 
 def _map(obj: Any, pick: Callable[[type, str], Callable[[str], str]], fn: Callable[[str], str] | None = None) -> Any:
