@@ -47,12 +47,14 @@ PROPER = (
     "Algemene wet bestuursrecht", "Rechtbank Den Haag", "Den Haag", "Mobiel Toezicht Veiligheid", "Landespolizeidirektion Steiermark",
     "Bezirkshauptmannschaft Leibnitz", "Landesverwaltungsgericht Steiermark", "Bundesrepublik Deutschland",
     "Intervyuirasht organ na Darzhavna agentsia za bezhantsite pri Ministerskia savet",
-    "Zamestnik-predsedatel na Darzhavna agentsia za bezhantsite", "Centre public d'action sociale d'Ottignies-Louvain-La-Neuve",
+    "Zamestnik-predsedatel na Darzhavna agentsia za bezhantsite", "Defence for Children",
+    "Centre public d'action sociale d'Ottignies-Louvain-La-Neuve",
     "Bundesamt für Fremdenwesen und Asyl", "CM/ResChS", "Werkinstructie", "Kamerbrief", "NH Nieuws", "EenVandaag",
     "asyl.net", "bed-bad-brood", "bed-bath-bread", "Mobiel Toezicht", "zp.", "(zp ", "Stichting LOS", "de facto",
 )
 IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[A-Za-z]+_[A-Za-z0-9_]+\b|\botherwise\b")
 PATH = re.compile(r"(?<![\w/])(?:cases|rules|src|tests)/[\w./-]+|\b[\w-]+\.(?:ya?ml|norm|py)\b")
+OPTION = re.compile(r"--reading \S+?(?=[`)\s]|$)")  # a command line is not prose: `--reading applicant`
 URL = re.compile(r"https?://\S+?(?=[)>\]\s\"']|$)")
 
 HUMAN_FIELDS = {
@@ -97,6 +99,11 @@ def json_texts(record: dict) -> Iterator[str]:
             yield from (e[k] for k in HUMAN_FIELDS["exception"] if e.get(k))
     for c in record.get("facts_to_collect", ()):
         yield from (c[k] for k in HUMAN_FIELDS["collect"] if c.get(k))
+    for n in record.get("open_norms", ()):  # "needs human assessment": the test, the fact's words, the checklist
+        yield from (n[k] for k in ("label", "test") if n.get(k))
+        for c in n.get("criteria", ()):
+            yield c["text"]
+            yield from (c["source"][k] for k in HUMAN_FIELDS["source"] if c["source"].get(k))
 
 
 def hits(text: str, lang: str, own: tuple[str, ...] = ()) -> list[str]:
@@ -105,6 +112,7 @@ def hits(text: str, lang: str, own: tuple[str, ...] = ()) -> list[str]:
         if name:
             text = text.replace(name, " ")
     text = URL.sub(" ", text)
+    text = OPTION.sub(" ", text)
     for name in PROPER:
         text = text.replace(name, " ")
     found = [f"path {m.group(0)}" for m in PATH.finditer(text)]
@@ -152,6 +160,9 @@ def _typed(record: object, loaded: object) -> tuple[str, ...]:
             out.append(value)
         elif spec.kind == "set" and spec.values is None and isinstance(value, (frozenset, set, list, tuple)):
             out.extend(str(v) for v in value)
+    for given in (getattr(record, "assessments", None) or {}).values():  # where the file says an assessment is written
+        if getattr(given, "source", None):
+            out.append(given.source)
     return tuple(out)
 
 

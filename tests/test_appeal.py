@@ -74,7 +74,8 @@ def test_the_docx_has_numbered_grounds_with_law_facts_and_counter_argument_then_
         if finding["level"] == "CONTESTED":  # worded as contested, with the other side's reading
             counter = next(t for _, t in body if t.startswith("Te verwachten tegenargument."))
             assert "omstreden uitleg" in counter
-            assert any(finding["counter_argument"][:40] in t for _, t in body)
+            for reading in finding["readings"]:  # each side's reading: who holds it and its argument
+                assert any(reading["argument"][:40] in t and reading["held_by"] in t for _, t in body), reading
     # links to the official text
     with zipfile.ZipFile(out) as z:
         rels = z.read("word/_rels/document.xml.rels").decode()

@@ -89,8 +89,13 @@ def test_condition_must_be_boolean(tmp_path: Path) -> None:
     assert codes(tmp_path, RULE.format(cond="age_at_application_months + 1", level="BREACH")) == ["NC-R021"]
 
 
-def test_contested_needs_counter_argument_in_both_languages(tmp_path: Path) -> None:
-    assert codes(tmp_path, RULE.format(cond="flag", level="CONTESTED")) == ["NC-R041"] * 2  # en and nl
+def test_contested_grade_needs_two_readings(tmp_path: Path) -> None:
+    assert codes(tmp_path, RULE.format(cond="flag", level="CONTESTED")) == ["NC-R046"]
+
+
+def test_a_counter_argument_is_written_as_readings(tmp_path: Path) -> None:
+    body = RULE.format(cond="flag", level="CONTESTED") + '  counter en "c"\n  counter nl "c"\n'
+    assert "NC-R047" in codes(tmp_path, body)
 
 
 def test_rule_without_pinpoint_is_refused(tmp_path: Path) -> None:
@@ -153,8 +158,14 @@ def test_bundled_pack_is_clean(loaded) -> None:
     for r in pack.rules:
         assert r.citations, r.id
         assert dict(r.messages).keys() == {"en", "nl"}, r.id
-        if r.contested:
-            assert dict(r.counters).keys() == {"en", "nl"}, r.id
+        for g in r.grades:
+            if g.level == "CONTESTED":
+                assert len(g.readings) >= 2, r.id
+                for reading in g.readings:
+                    assert reading.held_by, (r.id, reading.name)
+                    assert dict(reading.holder).keys() == dict(reading.argument).keys() == {"en", "nl"}, (r.id, reading.name)
+            else:
+                assert not g.readings, r.id
     tq = {r.id for r in pack.rules if r.family == "tq"}
     assert tq == {"TQ-01", "TQ-02", "TQ-03", "TQ-04a", "TQ-04b", "TQ-05", "TQ-06", "TQ-07", "TQ-08", "TQ-09", "TQ-10",
                   "TQ-11", "TQ-12", "TQ-13", "TQ-14", "TQ-15"}

@@ -32,7 +32,7 @@ def cite(source: ir.Source, pin: str, lang: str, verified: bool = True) -> str:
 
 
 @pytest.mark.parametrize(("source", "pin", "lang", "expected"), [
-    (TQ, "para 47", "nl", "HvJ EU 14 januari 2021, C-441/19, ECLI:EU:C:2021:9 (T.Q.), r.o. 47"),
+    (TQ, "para 47", "nl", "HvJ EU 14 januari 2021, C-441/19, ECLI:EU:C:2021:9 (T.Q.), punt 47"),
     (TQ, "para 47", "en", "Case C-441/19 TQ, EU:C:2021:9, para 47"),
     (TQ, "operative part, point 1", "nl", "HvJ EU 14 januari 2021, C-441/19, ECLI:EU:C:2021:9 (T.Q.), dictum, onder 1"),
     (TQ, "operative part, points 1 and 3", "en", "Case C-441/19 TQ, EU:C:2021:9, operative part, points 1 and 3"),
@@ -95,7 +95,9 @@ def test_links_go_to_the_official_text_in_the_report_language() -> None:
 
 def test_every_source_of_the_bundled_rules_is_fully_described() -> None:
     loaded = load_pack()
-    assert not [w for w in loaded.warnings if "source" in w.message], [w.message for w in loaded.warnings]
+    # (a reading's source located by free text is an NC-R014 warning about the pinpoint, not the source)
+    assert not [w for w in loaded.warnings if "source" in w.message and w.code != "NC-R014"], \
+        [w.message for w in loaded.warnings if w.code != "NC-R014"]
     pack = loaded.pack
     for s in pack.sources.values():
         assert s.kind in citations.KINDS, s.name

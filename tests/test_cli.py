@@ -62,14 +62,16 @@ def test_main_job_json(capsys, write) -> None:
     assert by["TQ-04a"]["level"] == "CONTESTED"
     assert by["TQ-02"]["level"] == "BREACH"
     assert by["TQ-01"]["level"] == "OK"
-    assert by["TQ-04a"]["counter_argument"]
+    readings = {r["name"]: r for r in by["TQ-04a"]["readings"]}
+    assert readings["applicant"]["level"] == "BREACH" and readings["state"]["level"] == "OK"
+    assert readings["state"]["sources"][0]["source"] == "TQ" and readings["state"]["argument"]
     src = by["TQ-04a"]["sources"][0]
     assert src["ecli"] == "ECLI:EU:C:2021:9" and src["pinpoint"].startswith("operative part, point 2")
     names = {d["name"]: d for d in by["TQ-04a"]["decided_by"]}
     assert names["age_at_application_months"]["value"] == 183
     assert names["age_at_application_months"]["stated_at"].endswith(":9")
     assert data["receipt"]["rule_pack_sha256"] and data["receipt"]["engine"]
-    assert data["normcheck"] == findings.SCHEMA_VERSION == "1.3"
+    assert data["normcheck"] == findings.SCHEMA_VERSION == "2.0"
 
 
 def test_output_matches_the_documented_schema(capsys, write) -> None:

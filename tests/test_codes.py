@@ -80,7 +80,7 @@ def test_an_unknown_code_is_a_defect() -> None:
     ("age > 2025-01-01", "BREACH", "NC-R021"),  # type error
     ("monthz(age) > 1", "BREACH", "NC-R022"),   # unknown function
     ("T-09 fires", "BREACH", "NC-R023"),        # unknown rule
-    ("flag", "CONTESTED", "NC-R041"),           # contested without a counter-argument
+    ("flag", "CONTESTED", "NC-R046"),           # contested without readings
     ("flag", "OK", "NC-R042"),                  # not a level a rule can raise
     ("flag and", "BREACH", "NC-R001"),          # syntax
 ])

@@ -23,7 +23,14 @@ rule TQ-99
   level CONTESTED severity medium
   en "hello {age}" "continued"
   nl "hallo"
-  counter en "c" counter nl "c"
+  reading applicant gives BREACH
+    held by TQ "para 2" verified
+    holder en "a" holder nl "a"
+    argues en "x" argues nl "x"
+  reading state gives OK
+    held by TQ "para 3" unverified
+    holder en "b" holder nl "b"
+    argues en "y" argues nl "y"
 '''
 
 

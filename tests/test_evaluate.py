@@ -96,7 +96,14 @@ rule K-DERIVED
   fires when given >= 6 and gap < 36
   level CONTESTED severity high
   en "m" nl "m"
-  counter en "c" counter nl "c"
+  reading applicant gives BREACH
+    held by S "para 2" verified
+    holder en "a" holder nl "a"
+    argues en "x" argues nl "x"
+  reading state gives OK
+    held by S "para 3" unverified
+    holder en "b" holder nl "b"
+    argues en "y" argues nl "y"
 '''
 
 AS_OF = dt.date(2025, 1, 1)

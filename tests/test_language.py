@@ -27,7 +27,7 @@ def test_the_scan_finds_what_it_looks_for() -> None:
     assert language_scan.hits("zie age_at_application_months", "nl")
     assert language_scan.hits("x otherwise y", "en")
     assert language_scan.hits("staat in cases/tq/a.yaml", "nl")
-    assert not language_scan.hits("HvJ EU 14 januari 2021, C-441/19, ECLI:EU:C:2021:9 (T.Q.), r.o. 47", "nl")
+    assert not language_scan.hits("HvJ EU 14 januari 2021, C-441/19, ECLI:EU:C:2021:9 (T.Q.), punt 47", "nl")
     assert not language_scan.hits("J.K. and Others v Sweden [GC], no. 59166/12, § 102, 23 August 2016", "en")
 
 

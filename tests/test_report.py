@@ -128,7 +128,7 @@ def test_every_renderer_shows_every_section_the_view_gives(loaded, engine) -> No
         texts[fmt] = " ".join(out.getvalue().replace("│", " ").split())
     shown = [s for r in RunView(iter(recs), receipt, words, show_all=True).records
              for g in r.groups for f in g.findings for s in f.sections]
-    assert {s.key for s in shown} >= {"law", "sources", "decided_by", "counter", "note", "exceptions", "missing"}
+    assert {s.key for s in shown} >= {"law", "sources", "decided_by", "readings", "note", "exceptions", "missing"}
     for fmt, text in texts.items():
         for s in shown:
             first = s.items[0].text if s.style == "emphasis" else s.label

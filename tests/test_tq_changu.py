@@ -23,21 +23,31 @@ def findings(capsys, path: Path, *extra: str) -> dict[str, dict]:
     return {f["rule"]: f for f in json.loads(out)["records"][0]["findings"]}
 
 
-def test_tq01_counter_argument_only_for_an_adult(capsys) -> None:
+def _reading(finding: dict, name: str) -> dict:
+    return next(r for r in finding["readings"] if r["name"] == name)
+
+
+def test_tq01_readings_only_for_an_adult(capsys) -> None:
     minor = findings(capsys, TQ / "tq01-minor-16-no-assessment.yaml")["TQ-01"]
-    assert minor["level"] == "BREACH" and minor["counter_argument"] is None
+    assert minor["level"] == "BREACH" and minor["readings"] == []
     adult = findings(capsys, TQ / "tq01-adult-at-return-decision-216-months.yaml")["TQ-01"]
-    assert adult["level"] == "CONTESTED" and "turned 18" in adult["counter_argument"]
-    assert "216 months" in adult["counter_argument"]
+    assert adult["level"] == "CONTESTED"
+    state = _reading(adult, "state")
+    assert state["level"] == "OK" and "turned 18" in state["argument"] and "216 months" in state["argument"]
+    applicant = _reading(adult, "applicant")
+    assert applicant["level"] == "BREACH" and applicant["severity"] == "high"
+    assert any(s["ecli"] == "ECLI:EU:C:2018:248" for s in applicant["sources"])  # A and S
 
 
-def test_no_counter_argument_on_a_breach_or_risk_of_a_rule_with_a_contested_grade(capsys) -> None:
+def test_no_readings_on_a_breach_or_risk_of_a_rule_with_a_contested_grade(capsys) -> None:
     by = findings(capsys, TQ / "tq06-minor-at-removal-no-reception.yaml")
-    assert by["TQ-06"]["level"] == "BREACH" and by["TQ-06"]["counter_argument"] is None
+    assert by["TQ-06"]["level"] == "BREACH" and by["TQ-06"]["readings"] == []
     by = findings(capsys, CH / "ch02-nl-medical-no-treatment.yaml")
-    assert by["CH-02"]["level"] == "RISK" and by["CH-02"]["counter_argument"] is None
+    assert by["CH-02"]["level"] == "RISK" and by["CH-02"]["readings"] == []
     by = findings(capsys, CH / "ch02-nl-not-removable-no-postponement-no-care.yaml")
-    assert by["CH-02"]["level"] == "CONTESTED" and "paragraph 1" in by["CH-02"]["counter_argument"]
+    assert by["CH-02"]["level"] == "CONTESTED"
+    assert "paragraph 1" in _reading(by["CH-02"], "applicant")["argument"]
+    assert _reading(by["CH-02"], "applicant")["level"] == "RISK" and _reading(by["CH-02"], "state")["level"] == "OK"
 
 
 def test_tq01_and_tq02_rest_on_operative_point_1_with_the_charter_verified(capsys) -> None:
@@ -102,7 +112,7 @@ def test_ch01_negative_rule_never_fires(capsys, write, status: str, obstacle: st
 def test_ch04_carries_the_zhang_question(capsys) -> None:
     by = findings(capsys, CH / "ch01-nl-return-decision-kept-in-force.yaml")
     assert by["CH-01"]["level"] == "OK"
-    assert by["CH-04"]["level"] == "CONTESTED" and "Zhang" in by["CH-04"]["counter_argument"]
+    assert by["CH-04"]["level"] == "CONTESTED" and "Zhang" in _reading(by["CH-04"], "applicant")["argument"]
     assert any(s["source"] == "ZHANG" for s in by["CH-04"]["sources"])
 
 

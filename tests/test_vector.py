@@ -178,8 +178,15 @@ rule W-1
   applies when kind in {x, y}
   fires as RISK severity medium when V-1 fires and span >= 3
   fires as CONTESTED severity low when n is null or cap < 5 or later > 2025-01-01
+  reading applicant gives RISK
+    held by S "para 2" verified
+    holder en "a" holder nl "a"
+    argues en "x" argues nl "x"
+  reading state gives OK
+    held by S "para 3" unverified
+    holder en "b" holder nl "b"
+    argues en "y" argues nl "y"
   unless a and m == 0
-  counter en "c" counter nl "c"
   en "w" nl "w"
 '''
 

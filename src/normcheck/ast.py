@@ -204,6 +204,31 @@ class Grade:
 
 
 @dataclass(frozen=True)
+class ReadingDecl:
+    """A named reading of a CONTESTED grade: who holds it, on which sources, and what the rule gives under it.
+    `grade` is the index (in the rule's grades) of the `fires … when` line it follows; None: it follows none."""
+
+    name: str
+    level: str
+    severity: str | None
+    pos: Pos
+    grade: int | None
+    held_by: tuple[Cite, ...] = ()
+    holders: tuple[tuple[str, str, Pos], ...] = ()
+    arguments: tuple[tuple[str, str, Pos], ...] = ()
+
+
+@dataclass(frozen=True)
+class SettledDecl:
+    """`settled as READING by SOURCE "pinpoint" verified [from DATE]`: a court adopted one reading."""
+
+    reading: str
+    cite: Cite
+    since: dt.date | None
+    pos: Pos
+
+
+@dataclass(frozen=True)
 class Replaces:
     """`replaces TQ-04a because en "…" nl "…"`: an added rule takes a bundled rule's place, and says why."""
 
@@ -229,6 +254,8 @@ class RuleDecl:
     messages: tuple[tuple[str, str, Pos], ...] = ()
     counters: tuple[tuple[str, str, Pos], ...] = ()
     notes: tuple[tuple[str, str, Pos], ...] = ()
+    readings: tuple[ReadingDecl, ...] = ()
+    settled: tuple[SettledDecl, ...] = ()
     replaces: tuple[Replaces, ...] = ()
 
 

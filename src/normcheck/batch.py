@@ -119,7 +119,7 @@ def evaluate_record(record: Record, loaded: LoadedPack, engine: Engine, lang: st
     run = engine.run(record.facts, record.as_of, record.origins.keys())
     for name in record.not_disclosed:
         run.shown.setdefault(name, NOT_DISCLOSED)
-    return findings.record_result(record, run, loaded.pack, lang)
+    return findings.record_result(record, run, engine.pack, lang)
 
 
 def internal_error(shown: str, exc: BaseException) -> findings.RecordResult:
@@ -166,12 +166,15 @@ _WORKER: dict[str, object] = {}
 
 
 def _start_worker(rules: str | None, use_durable: bool | None, lang: str, as_of: dt.date | None,
-                  today: dt.date | None, personal_data: str = "error", added: tuple[str, ...] = ()) -> None:
+                  today: dt.date | None, personal_data: str = "error", readings: tuple[str, ...] = (),
+                  added: tuple[str, ...] = ()) -> None:
     """Each process has its own engine (durable-rules keeps its rulesets per process)."""
     from .pack import load_pack
+    from .readings import pack_under, select
 
     loaded = load_pack(rules, added)
-    _WORKER.update(loaded=loaded, engine=Engine(loaded.pack, use_durable=use_durable), lang=lang, as_of=as_of, today=today,
+    pack = pack_under(loaded.pack, select(loaded.pack, readings))
+    _WORKER.update(loaded=loaded, engine=Engine(pack, use_durable=use_durable), lang=lang, as_of=as_of, today=today,
                    personal_data=personal_data)
 
 
@@ -184,15 +187,17 @@ def _check_in_worker(path: Path) -> findings.RecordResult:
 def check_files_parallel(files: list[Path], rules: str | None, use_durable: bool | None, lang: str, jobs: int, *,
                          as_of: dt.date | None = None, today: dt.date | None = None,
                          on_done: Callable[[Path], None] | None = None,
-                         personal_data: str = "error", added: tuple[str, ...] = ()) -> Iterator[findings.RecordResult]:
-    """`check_files` in `jobs` processes; the results come in the order of `files`."""
+                         personal_data: str = "error", readings: tuple[str, ...] = (),
+                         added: tuple[str, ...] = ()) -> Iterator[findings.RecordResult]:
+    """`check_files` in `jobs` processes; the results come in the order of `files`. `readings` as given to
+    --reading (each process resolves them against its own copy of the pack)."""
     import multiprocessing as mp
 
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("fork" if "fork" in methods else "spawn")  # fork: the compiled pack is inherited
     chunk = max(1, min(32, len(files) // (jobs * 8)))
     with ctx.Pool(jobs, initializer=_start_worker, initargs=(rules, use_durable, lang, as_of, today, personal_data,
-                                                             added)) as pool:
+                                                             tuple(readings), added)) as pool:
         for path, result in zip(files, pool.imap(_check_in_worker, files, chunksize=chunk)):
             if on_done is not None:
                 on_done(path)

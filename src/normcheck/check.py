@@ -9,6 +9,7 @@ reported together, each with file, line and column.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -23,6 +24,7 @@ from . import ast, citations, ir
 from .diagnostics import Diagnostic, InputError, did_you_mean, one_of, source_line
 from .families import Declarations
 from .functions import FUNCTIONS
+from .readings import rule_under
 from .vocabulary import FactSpec, Vocabulary
 
 _C = TypeVar("_C", bound=str)
@@ -75,6 +77,8 @@ class Checker:
                              for layer, names in declarations.added_vocabulary}
         self.problems: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
+        # (source, locator) -> where it is cited and whether that citation says it was verified
+        self.verifications: dict[tuple[str, str], list[tuple[ast.RuleFile, ast.Cite, str]]] = {}
         self.define_types: dict[str, ir.Type] = {}
         self.define_decls: dict[str, tuple[ast.DefineDecl, ast.RuleFile]] = {}
         self.rule_ids: set[str] = set()
@@ -99,6 +103,7 @@ class Checker:
         self.rule_ids = {r.id for f in self.files for r in f.rules if not self._dropped(r, f)} | set(self.replaced)
         defines = self._defines()
         rules = self._rules(sources)
+        self._verifications_agree()
         if self.problems:
             raise InputError(self.problems + self.warnings)
         return sources, defines, rules
@@ -296,8 +301,7 @@ class Checker:
                         told = True
                     if not self.lenient:
                         continue
-                rule = self._rule(r, f, family, sources)
-                if rule is not None:
+                for rule in self._rule(r, f, family, sources) or ():
                     built.append(rule)
                     by_id.setdefault(rule.id, []).append((rule, r, f))
         for rid, versions in by_id.items():
@@ -383,7 +387,7 @@ class Checker:
                 todo.extend(n for n in _names(d.expr) if n in self.vocab or n in self.define_decls)
         return seen
 
-    def _rule(self, r: ast.RuleDecl, f: ast.RuleFile, family: str, sources: dict[str, ir.Source]) -> ir.Rule | None:
+    def _rule(self, r: ast.RuleDecl, f: ast.RuleFile, family: str, sources: dict[str, ir.Source]) -> list[ir.Rule] | None:
         before = len(self.problems)
         ctx = _Ctx(f, self.problems)
         titles = self._per_lang(r.titles, f, r, "title", required=True)
@@ -426,15 +430,14 @@ class Checker:
             declared, graded = _declarable(level), _severity(severity)
             if declared is not None and graded is not None:  # otherwise reported above
                 grades.append(ir.Grade(node, declared, graded))
-        if counters and not any(g.level == "CONTESTED" for g in grades):
-            self._err(f, r.pos, f"rule {r.id} has a counter-argument but no CONTESTED grade", warn=True, code="NC-R050",
-                      hint="contested law is CONTESTED, never BREACH: check the level, or drop the counter-argument")
-        if any(g.level == "CONTESTED" for g in grades):
-            for needed in ir.LANGS:
-                if needed not in counters:
-                    self._err(f, r.pos, f"rule {r.id} is CONTESTED but has no counter-argument in {_lang_name(needed)}",
-                              code="NC-R041", policy=True,
-                              expected=f'a line `counter {needed} "…"` stating the opposing reading and who holds it')
+        for _lang, _text, pos in r.counters:
+            self._err(f, pos, f"rule {r.id}: a counter-argument is now written as a reading",
+                      expected="under the CONTESTED grade, at least two readings, e.g. `reading state gives OK` with "
+                               "`held by SOURCE \"pinpoint\" verified`, `holder en \"…\"`, `holder nl \"…\"`, "
+                               "`argues en \"…\"` and `argues nl \"…\"`",
+                      hint="the counter text becomes the `argues` text of the opposing reading", code="NC-R047", policy=True)
+            break
+        grades = self._readings(r, f, grades, sources)
         applies_nodes = [self._bool(e, ctx, "the scope after `applies when`") for e in r.applies]
         for e, node in zip(r.applies, applies_nodes):
             self._fires_polarity(node, f, e.pos, positive=True)
@@ -476,7 +479,9 @@ class Checker:
                       "must be picked by the date of the facts, not by the day of the review",
                       hint="name the event the norm governs, e.g. `judged on decision_date` or `judged on notification_date`",
                       code="NC-R040")
-        for kind, items in (("message", r.messages), ("counter", r.counters), ("note", r.notes), ("title", r.titles)):
+        reading_texts = tuple(item for rd in r.readings for item in rd.holders + rd.arguments)
+        for kind, items in (("message", r.messages), ("counter", r.counters), ("note", r.notes), ("title", r.titles),
+                            ("reading", reading_texts)):
             for lang, text, pos in items:
                 for name in PLACEHOLDER.findall(text):
                     if name != "evaluation_date" and name not in self.define_types and name not in self.vocab:
@@ -485,7 +490,7 @@ class Checker:
                                   hint=did_you_mean(name, list(self.vocab.facts) + list(self.define_types)))
         if len(self.problems) > before:
             return None
-        return ir.Rule(
+        rule = ir.Rule(
             id=r.id, family=family, titles=tuple(sorted(titles.items())),
             citations=tuple(ir.Citation(c.source, c.pinpoint, c.verified, c.about) for c in r.cites),
             quotes=tuple((q.source, q.text) for q in r.quotes),
@@ -500,10 +505,148 @@ class Checker:
             replaces_because=tuple(sorted((lang, text) for lang, text, _pos in r.replaces[0].because)) if r.replaces else (),
             layer=f.layer,
         )
+        return self._settle(rule, r, f, sources)
 
-    def _check_cite(self, f: ast.RuleFile, r: ast.RuleDecl, c: ast.Cite, source: ir.Source) -> None:
-        """A pinpoint in the locator notation, or none with what is cited, in both languages."""
+    # ---- readings
+    def _readings(self, r: ast.RuleDecl, f: ast.RuleFile, grades: list[ir.Grade],
+                  sources: dict[str, ir.Source]) -> list[ir.Grade]:
+        """Attach each reading to the CONTESTED grade it follows; every CONTESTED grade names at least
+        two, each with a source and its words in English and Dutch."""
+        by_grade: dict[int, list[ir.Reading]] = {}
+        for rd in r.readings:
+            target = r.grades[rd.grade] if rd.grade is not None and rd.grade < len(r.grades) else None
+            level = grades[rd.grade].level if target is not None and rd.grade is not None and rd.grade < len(grades) else None
+            if level != "CONTESTED":
+                self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` follows " +
+                          ("no `fires … when` line" if level is None else f"a {level} grade"),
+                          hint="write the readings of a contested grade right after its `fires as CONTESTED … when …` "
+                               "line (or, with `level CONTESTED`, after `fires when …`)", code="NC-R046")
+                continue
+            if rd.level not in ir.READING_LEVELS:
+                self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` gives `{rd.level}`",
+                          expected=one_of(ir.READING_LEVELS),
+                          hint="a reading says what the rule gives if that reading is adopted: a finding (BREACH, RISK), "
+                               "a follow-up (INSUFFICIENT_DATA) or no problem (OK)", code="NC-R047")
+            if rd.severity is not None and rd.severity not in ir.SEVERITIES:
+                self._err(f, rd.pos, f"`{rd.severity}` is not a severity", expected=one_of(ir.SEVERITIES), code="NC-R042")
+            if not rd.held_by:
+                self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` names no source",
+                          expected='a line `held by SOURCE "pinpoint" verified|unverified`: the judgment, the published '
+                                   "position or the commentary that holds it (mark what you could not check `unverified`)", code="NC-R047",
+                          policy=True)
+            for c in rd.held_by:
+                if c.source not in sources:
+                    self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}` is held by unknown source `{c.source}`",
+                              hint=did_you_mean(c.source, sources), code="NC-R047", policy=True)
+                if not c.pinpoint.strip() and not c.about:
+                    # `""` cites the source as a whole, which then says what it is cited for (as `cite` does)
+                    self._err(f, c.pos, f"rule {r.id}: reading `{rd.name}`: the citation of {c.source} has an empty pinpoint",
+                              expected='a locator ("para 67", "operative part, point 2"), or "" with what the source '
+                                       'is cited for: en "…" nl "…"', code="NC-R047", policy=True)
+                elif c.source in sources:
+                    self._check_cite(f, r, c, sources[c.source], reading=True)
+            holder = self._per_lang_items(rd.holders, f, r, f"`holder` of reading `{rd.name}`", "holder", rd.pos)
+            argument = self._per_lang_items(rd.arguments, f, r, f"`argues` text of reading `{rd.name}`", "argues", rd.pos)
+            same = [x for x in by_grade.get(rd.grade or 0, []) if x.name == rd.name]
+            if same:
+                self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` is named twice for the same grade", code="NC-R047")
+            gives = _reading_level(rd.level)
+            if gives is None:
+                continue  # reported above
+            by_grade.setdefault(rd.grade or 0, []).append(ir.Reading(
+                name=rd.name, level=gives, severity=_severity(rd.severity),
+                held_by=tuple(ir.Citation(c.source, c.pinpoint, c.verified, c.about) for c in rd.held_by),
+                holder=tuple(sorted(holder.items())), argument=tuple(sorted(argument.items()))))
+        out = []
+        for i, (g, decl) in enumerate(zip(grades, r.grades)):
+            readings = tuple(by_grade.get(i, ()))
+            if g.level == "CONTESTED" and len(readings) < 2:
+                self._err(f, decl.pos, f"rule {r.id}: this CONTESTED grade names {len(readings) or 'no'} reading"
+                          f"{'' if len(readings) == 1 else 's'}; a contested grade names at least two",
+                          expected="after the grade, one `reading NAME gives LEVEL` per side (e.g. `applicant` and "
+                                   "`state`), each with who holds it and the sources it rests on",
+                          hint="contested law is CONTESTED, never BREACH: the readings say what each side's reading gives", code="NC-R046",
+                          policy=True)
+            out.append(replace(g, readings=readings) if readings else g)
+        return out
+
+    def _per_lang_items(self, items: tuple[tuple[str, str, ast.Pos], ...], f: ast.RuleFile, r: ast.RuleDecl,
+                        what: str, keyword: str, pos: ast.Pos | None = None) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for lang, text, p in items:
+            if lang in out:
+                self._err(f, p, f"rule {r.id}: two {what}s in {_lang_name(lang)}", code="NC-R047", policy=True)
+            if not text.strip():
+                self._err(f, p, f"rule {r.id}: empty {what} in {_lang_name(lang)}", code="NC-R047", policy=True)
+            out[lang] = text
+        for lang in ir.LANGS:
+            if lang not in out:
+                self._err(f, pos or (items[0][2] if items else r.pos), f"rule {r.id}: no {what} in {_lang_name(lang)}",
+                          expected=f'a line `{keyword} {lang} "…"`', code="NC-R047", policy=True)
+        return out
+
+    def _settle(self, rule: ir.Rule, r: ast.RuleDecl, f: ast.RuleFile, sources: dict[str, ir.Source]) -> list[ir.Rule]:
+        """`settled as READING by SOURCE "pinpoint" … [from DATE]`: from DATE (or always) the rule gives that
+        reading's level, citing the source that settled it; before DATE the contested version stays."""
+        if not r.settled:
+            return [rule]
+        if len(r.settled) > 1:
+            self._err(f, r.settled[1].pos, f"rule {r.id} has more than one `settled` line", code="NC-R048")
+            return []
+        st = r.settled[0]
+        before = len(self.problems)
+        if st.cite.source not in sources:
+            self._err(f, st.pos, f"rule {r.id} is settled by unknown source `{st.cite.source}`",
+                      hint=did_you_mean(st.cite.source, sources), code="NC-R048")
+        if not st.cite.pinpoint.strip():
+            self._err(f, st.pos, f"rule {r.id}: the citation that settles it has an empty pinpoint", code="NC-R048")
+        elif st.cite.source in sources:
+            self._check_cite(f, r, st.cite, sources[st.cite.source], reading=True)
+        if st.reading not in rule.reading_names():
+            self._err(f, st.pos, f"rule {r.id} has no reading `{st.reading}` to settle on",
+                      hint=did_you_mean(st.reading, rule.reading_names()) or
+                      ("its readings: " + ", ".join(rule.reading_names()) if rule.reading_names() else "it is not contested"), code="NC-R048")
+        if st.since is not None and rule.judged_on is None:
+            self._err(f, st.pos, f"rule {r.id} is settled from {st.since} but has no `judged on EVENT_DATE`: the "
+                      "contested version must stay for events before that date",
+                      hint="name the event the rule governs, e.g. `judged on decision_date`", code="NC-R048")
+        if st.since is not None and rule.valid_until is not None and st.since > rule.valid_until:
+            self._err(f, st.pos, f"rule {r.id} is settled from {st.since}, after it ends ({rule.valid_until})", code="NC-R048")
+        if len(self.problems) > before:
+            return []
+        cite = ir.Citation(st.cite.source, st.cite.pinpoint, st.cite.verified, st.cite.about)
+        settled = rule_under(rule, st.reading, settled_by=cite, settled_from=st.since)
+        settled = replace(settled, citations=rule.citations + (cite,))
+        if st.since is None or (rule.valid_from is not None and st.since <= rule.valid_from):
+            return [settled]
+        label = (rule.version + "; ") if rule.version else ""
+        old = replace(rule, version=label + "contested", valid_until=st.since - dt.timedelta(days=1))
+        new = replace(settled, version=label + f"settled: {st.reading}", valid_from=st.since)
+        return [old, new]
+
+    def _verifications_agree(self) -> None:
+        """One place in a source is verified against the official text or it is not: a locator marked
+        `verified` in one citation and `unverified` in another tells the reader two things (a warning at
+        each `verified` one, which is the claim to re-check)."""
+        for (source, pin), seen in self.verifications.items():
+            if len({c.verified for _, c, _ in seen}) < 2:
+                continue
+            doubted = sorted({rid for _, c, rid in seen if not c.verified})
+            for f, c, rid in seen:
+                if c.verified:
+                    self._err(f, c.pos, f"rule {rid}: {source} \"{pin}\" is marked verified here but unverified in "
+                              f"{', '.join(doubted)}", code="NC-R049", warn=True,
+                              expected="the same tag wherever the same place in the source is cited")
+
+    def _check_cite(self, f: ast.RuleFile, r: ast.RuleDecl, c: ast.Cite, source: ir.Source, *,
+                    reading: bool = False) -> None:
+        """A pinpoint in the locator notation, or none with what is cited, in both languages — for a
+        reading's sources (`held by`, `settled … by`) too: a position or a press report is cited as the
+        source as a whole (`""`) with what it is cited for, so a Dutch report shows no English locator."""
         err = partial(self._err, code="NC-R014", policy=True)
+        if c.pinpoint.strip():
+            key = (c.source, " ".join(c.pinpoint.split()))
+            self.verifications.setdefault(key, []).append((f, c, r.id))
         about = dict(c.about)
         langs = [x for x, _ in c.about]
         for lang in ir.LANGS:
@@ -828,6 +971,13 @@ def _declarable(level: str | None) -> ir.Declarable | None:
     return None
 
 
+def _reading_level(level: str | None) -> ir.ReadingLevel | None:
+    for known in ir.READING_LEVELS:
+        if level == known:
+            return known
+    return None
+
+
 def _severity(severity: str | None) -> ir.Severity | None:
     for known in ir.SEVERITIES:
         if severity == known:
@@ -879,3 +1029,23 @@ def check(vocabulary: Vocabulary, files: list[ast.RuleFile], declarations: Decla
     checker = Checker(vocabulary, files, declarations, lenient)
     sources, defines, rules = checker.run()
     return sources, defines, rules, checker.warnings
+
+
+def check_open_norms(vocabulary: Vocabulary, sources: dict[str, ir.Source]) -> dict[str, ir.OpenNorm]:
+    """The open norms of the vocabulary, each criterion's source resolved against the rule files' sources."""
+    problems: list[Diagnostic] = []
+    out: dict[str, ir.OpenNorm] = {}
+    for name, spec in vocabulary.facts.items():
+        norm = spec.open_norm
+        if norm is None:
+            continue
+        for c in norm.criteria:
+            if c.citation.source not in sources:
+                problems.append(Diagnostic(spec.file, spec.line, 1, f"criterion `{c.id}` of the open norm of `{name}` cites "
+                                           f"unknown source `{c.citation.source}`", hint=did_you_mean(c.citation.source, sources)
+                                           or "sources are declared in rules/*.norm (`source NAME \"title\" …`)",
+                                           code="NC-F025"))
+        out[name] = norm
+    if problems:
+        raise InputError(problems)
+    return out

@@ -6,7 +6,7 @@ A rule cites a source with a locator written in one small, checked notation ("pa
 the locator (the checker calls `parse_locator`, so a locator that does not parse is a rule-file
 error) and writes the citation as a court would, in the report's language:
 
-    nl  HvJ EU 14 januari 2021, C-441/19, ECLI:EU:C:2021:9 (T.Q.), r.o. 47
+    nl  HvJ EU 14 januari 2021, C-441/19, ECLI:EU:C:2021:9 (T.Q.), punt 47
     en  Case C-441/19 TQ, EU:C:2021:9, para 47
     nl  EHRM (GK) 23 augustus 2016, nr. 59166/12 (J.K. e.a. t. Zweden), § 102
     en  J.K. and Others v Sweden [GC], no. 59166/12, § 102, 23 August 2016
@@ -40,13 +40,13 @@ class Court:
 
     nl: str
     en: str
-    para_nl: str  # "r.o." (CJEU, Dutch courts) or "§" (Strasbourg)
+    para_nl: str  # "punt" (CJEU, as the EU style guide cites it), "r.o." (Dutch courts) or "§" (Strasbourg)
     para_en: str  # "para" or "§"
     needs: tuple[str, ...]  # source attributes its citation is built from
 
 
 COURTS: dict[ir.CourtCode, Court] = {  # one per ir.CourtCode
-    "cjeu": Court("HvJ EU", "Court of Justice", "r.o.", "para", ("cases", "parties", "date")),
+    "cjeu": Court("HvJ EU", "Court of Justice", "punt", "para", ("cases", "parties", "date")),
     "ecthr": Court("EHRM", "European Court of Human Rights", "§", "§", ("applications", "parties", "date")),
     "ecsr": Court("ECSR", "European Committee of Social Rights", "§", "§", ("cases", "parties", "date")),
     "abrvs": Court("ABRvS", "Council of State (ABRvS)", "r.o.", "para", ("ecli", "date")),
@@ -333,13 +333,28 @@ def _part_text(part: Part, lang: str, court: Court | None) -> str:
     return ("Articles " if len(refs) > 1 else "Article ") + _and(texts, lang)
 
 
+def is_locator(text: str) -> bool:
+    """Is `text` in the locator notation? (A reading's source may be located by free text instead.)"""
+    try:
+        parse_locator(text)
+    except LocatorError:
+        return False
+    return True
+
+
 def pinpoint(c: ir.Citation, source: ir.Source, lang: str) -> str:
     """The citation's locator in the report's language ("" for the source as a whole). A source
-    whose kind is not declared keeps its pinpoint as written (`normcheck lint` warns about it)."""
+    whose kind is not declared keeps its pinpoint as written (`normcheck lint` warns about it), and so
+    does a reading's source located by free text (the checker accepts that for readings only, with a
+    warning)."""
     if not source.kind:
         return c.pinpoint
     court = COURTS[source.court] if source.court else None
-    return "; ".join(_part_text(p, lang, court) for p in parse_locator(c.pinpoint))
+    try:
+        parts = parse_locator(c.pinpoint)
+    except LocatorError:
+        return c.pinpoint
+    return "; ".join(_part_text(p, lang, court) for p in parts)
 
 
 # ---- the citation --------------------------------------------------------------------------------

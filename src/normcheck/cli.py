@@ -74,6 +74,12 @@ def _personal(p: argparse.ArgumentParser) -> None:
                         "`warn` reports it as a warning and checks the file anyway")
 
 
+def _reading(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--reading", action="append", default=[], metavar="NAME|RULE:NAME",
+                   help="evaluate contested rules under one of their named readings: NAME for every rule that has "
+                        "it (e.g. state), RULE:NAME for one rule (e.g. TQ-04a:applicant); repeatable")
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line. `only`: build just that command's parser (its usage, help and errors are the same
     as in the full parser; the other seven cost a few milliseconds of every run)."""
@@ -98,12 +104,16 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                        help="auto: durable-rules cross-checked by the evaluator where durable-rules imports")
         c.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
                        help="check the files in N processes (output in the same order as with one)")
+        _reading(c)
+        c.add_argument("--compare-readings", action="store_true",
+                       help="list, per record, the findings whose level changes with the reading adopted of a contested rule")
         _common(c)
         _personal(c)
 
     if only in (None, "test"):
         t = sub.add_parser("test", help="check the expect: blocks of pinned case files")
         t.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: cases/)")
+        _reading(t)
         _common(t)
         _personal(t)
 
@@ -150,6 +160,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         sw.add_argument("--format", choices=("terminal", "json", "csv", "svg"), default="terminal")
         sw.add_argument("--output", "-o", metavar="FILE")
         sw.add_argument("--as-of", type=_date, metavar="DATE")
+        _reading(sw)
         _common(sw)
         _personal(sw)
 
@@ -310,12 +321,16 @@ def print_diagnostics(diags: Sequence[Diagnostic], err: Console, lang: str = "en
 
 
 def _load(args: argparse.Namespace, engine: str = "auto") -> tuple[LoadedPack, Engine]:
+    """The rule pack, and an engine on it under the readings chosen with --reading (if any)."""
     from .engine import Engine
     from .pack import load_pack
+    from .readings import pack_under, select
 
     try:
         loaded = load_pack(args.rules, tuple(args.add_rules))
-        return loaded, Engine(loaded.pack, use_durable=False if engine == "evaluator" else None)
+        selection = select(loaded.pack, getattr(args, "reading", None) or ())
+        return loaded, Engine(pack_under(loaded.pack, selection), use_durable=False if engine == "evaluator" else None,
+                              readings=tuple(selection.describe()))
     finally:
         _Collector.resume()
 
@@ -339,6 +354,10 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
     check_as_of(args.as_of, loaded)
     files, problems = expand(args.paths)
     check_output_path(args.output, files)
+    if args.compare_readings:
+        from .compare import cmd_compare
+
+        return cmd_compare(args, loaded, files, problems, err)
     if problems:
         print_diagnostics(problems, err, args.lang)
     problems = [p for p in problems if p.severity == "error"]
@@ -363,7 +382,8 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
 
             batch = check_files_parallel(files, args.rules, False if args.engine == "evaluator" else None,
                                          args.lang, args.jobs, as_of=args.as_of, on_done=on_done,
-                                         personal_data=personal, added=tuple(args.add_rules))
+                                         personal_data=personal, readings=tuple(args.reading),
+                                         added=tuple(args.add_rules))
         else:
             batch = check_files(files, loaded, engine, args.lang, as_of=args.as_of, on_done=on_done,
                                 personal_data=personal)
@@ -374,7 +394,7 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
                         err.print(p.localized(args.lang).render(args.lang), style="red", highlight=False, markup=False)
             yield r
 
-    run = RunView(results(), findings.receipt(loaded.pack, engine.label, args.lang),
+    run = RunView(results(), findings.receipt(loaded.pack, engine.label, args.lang, engine.readings),
                   Words.of(args.lang, loaded.pack.value_labels, loaded.vocabulary, loaded.pack.families),
                   show_all=args.all, batch=len(files) > 1)
     render = renderers.get(fmt)
@@ -406,7 +426,7 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
     from .batch import evaluate_record, expand, internal_error
     from .facts import load_record
     from .resources import cases_dir
-    from .testing import PackChanges, pins
+    from .testing import PackChanges, Pin, pins
 
     paths = args.paths or ([str(Path("cases"))] if Path("cases").is_dir() else [str(cases_dir())] if cases_dir() else [])
     if not paths:
@@ -416,6 +436,7 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
     print_diagnostics(problems, err)
     out = Console(highlight=False)
     passed = failed = broken = pinned = unpinned = 0
+    depends: list[Pin] = []  # pins whose rule this run decided under a chosen reading
     mode = "warning" if args.personal_data == "warn" else "error"
     changes = PackChanges(loaded, Path(args.rules) if args.rules else None, tuple(args.add_rules))
     stale: dict[str, list[str]] = {}  # pinned pack hash -> case files
@@ -447,6 +468,8 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
         if change is not None:
             stale.setdefault(change.pinned, []).append(str(path))
         for pin in pins(result, record.expect or {}, record.expect_lines, loaded.pack):
+            if pin.under_reading:
+                depends.append(pin)
             if pin.ok:
                 passed += 1
             else:
@@ -459,6 +482,12 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
         lines = changes.change(hash_).summary()  # type: ignore[union-attr]  # every stale hash was found in the history above
         out.print(printable_lines("\n".join([f"{len(where)} case file(s) {lines[0]}" + (":" if len(lines) > 1 else "")] + lines[1:])),
                   markup=False)
+    if engine.readings:
+        for pin in depends:
+            level = pin.actual.level if pin.actual is not None else "no finding"
+            out.print(f"READING {pin.file}:{pin.line}: {pin.rule} decided under `{pin.under_reading}`: {level}"
+                      f" (pinned: {pin.expected_level})", markup=False, highlight=False)
+        out.print(f"{len(depends)} pins depend on the readings chosen ({', '.join(args.reading)})")
     out.print(f"{passed} pinned interpretations hold, {failed} fail ({pinned} case files with `expect:`"
               + (f", {unpinned} without" if unpinned else "") + (f", {broken} could not be read" if broken else "") + ")")
     if pinned == 0 and not broken:

@@ -319,7 +319,10 @@ def lint(args: argparse.Namespace, err: Console) -> int:
     for w in loaded.warnings:
         out.print(w.render(), markup=False, style="yellow")
     pack = loaded.pack
-    unused = set(pack.sources) - {c.source for r in pack.rules for c in r.citations}
+    cited = {c.source for r in pack.rules for c in r.citations}
+    cited |= {c.source for r in pack.rules for g in r.grades for rd in g.readings for c in rd.held_by}
+    cited |= {c.source for r in pack.rules if r.applied is not None for _, rd in r.applied.replaced for c in rd.held_by}
+    unused = set(pack.sources) - cited
     for name in sorted(unused):
         out.print(f"warning[NC-R012]: source `{name}` is declared but no rule cites it", style="yellow")
     unverified = [r for r in pack.rules if not r.verified]

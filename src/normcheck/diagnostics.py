@@ -83,11 +83,13 @@ CODES: dict[str, str] = {
     "NC-F014": "a fact stated twice with different values (under `facts:` and at the top of the file)",
     "NC-F015": "`pinned_against` is not a rule pack's SHA-256 (64 hex digits, or at least the first 12)",
     "NC-F016": "a date not written year-month-day (15-03-2025, 15/03/2025, 2025/03/15): the error suggests the ISO date",
+    "NC-F017": "a malformed `assessments:` block (not an open-norm fact, an unknown criterion, an unknown role)",
     "NC-F020": "a vocabulary file is malformed",
     "NC-F021": "a fact is declared twice in the vocabulary",
     "NC-F022": "a vocabulary fact has an unknown type, no values, or a malformed range or `not_established`",
     "NC-F023": "`values_of` names no enum or set fact",
     "NC-F024": "malformed `labels`, `label`, `question`, `ask` or `help` of a vocabulary fact",
+    "NC-F025": "a malformed `open_norm` of a vocabulary fact, or a criterion citing an unknown source",
     "NC-F030": "rules/families.yaml is missing or malformed (the norm families and the kinds of record)",
     # A: anonymisation guard
     "NC-A001": "a key that names personal data",
@@ -108,8 +110,8 @@ CODES: dict[str, str] = {
     "NC-R012": "a source is declared but never cited (warning)",
     "NC-R013": "a source declaration lacks what its court citation is built from (kind, court, case or application, "
                "parties, date, act) or gives it in one language only",
-    "NC-R014": "a citation's pinpoint is not in the locator notation or does not fit the kind of source, or what it is "
-               "cited for is not in both languages",
+    "NC-R014": "a citation's pinpoint (in a rule file, or of an open norm's criterion in the vocabulary) is not in the "
+               "locator notation or does not fit the kind of source, or what it is cited for is not in both languages",
     "NC-R015": "a source has no Dutch title or does not say what kind of source it is (warning)",
     "NC-R020": "unknown fact or value",
     "NC-R021": "type error",
@@ -118,13 +120,19 @@ CODES: dict[str, str] = {
     "NC-R030": "a definition is duplicated, redefines a stated fact, or has the wrong type",
     "NC-R031": "definitions or rules refer to each other in a circle",
     "NC-R040": "a rule id or version is duplicated, or its validity is inconsistent",
-    "NC-R041": "a title, message or counter-argument is missing, empty or doubled in a language",
+    "NC-R041": "a title or message is missing, empty or doubled in a language",
     "NC-R042": "a missing or unknown level, severity or condition",
     "NC-R043": "a `replaces` line is malformed (twice in a rule, its reason missing in English or Dutch) or cannot take "
                "effect (in the bundled rules, no earlier rule of that id, the same folder, a rule replaced twice)",
     "NC-R044": "an added rule has the id of an earlier rule without saying `replaces` (a silent clash of ids)",
     "NC-R045": "rules in a file that is not a declared norm family, or a rule reading facts its family does not declare",
-    "NC-R050": "a counter-argument without a CONTESTED grade (warning)",
+    "NC-R046": "a CONTESTED grade names fewer than two readings, or a reading follows no CONTESTED grade",
+    "NC-R047": "a reading names no source, gives no level a reading can give, or lacks its words in a language; a "
+               "counter-argument not written as readings",
+    "NC-R048": "a `settled` line names no reading of the rule or an unknown source, or the rule has no `judged on`",
+    "NC-R049": "the same place in a source is cited as verified in one rule and as unverified in another (a warning)",
+    "NC-R050": "a counter-argument without a CONTESTED grade (no longer reported: every `counter` line is now an "
+               "error, NC-R047)",
     "NC-R051": "`is null` on a fact that is never null (warning)",
     # C: command-line options
     "NC-C001": "an option names something that does not exist or is malformed",
@@ -176,11 +184,13 @@ CODES_NL: dict[str, str] = {
     "NC-F014": "een feit staat twee keer met verschillende waarden (onder `facts:` en bovenaan het bestand)",
     "NC-F015": "`pinned_against` is geen SHA-256 van een regelset (64 hexadecimale tekens, of ten minste de eerste 12)",
     "NC-F016": "een datum die niet als jaar-maand-dag (JJJJ-MM-DD) is geschreven",
+    "NC-F017": "een onjuist blok `assessments:` (geen feit met een open norm, een onbekend criterium, een onbekende rol)",
     "NC-F020": "een bestand van de woordenlijst is onjuist opgebouwd",
     "NC-F021": "een feit staat twee keer in de woordenlijst",
     "NC-F022": "een feit in de woordenlijst heeft een onbekende soort, geen waarden, of een onjuist bereik of `not_established`",
     "NC-F023": "`values_of` verwijst niet naar een feit met een lijst van waarden",
     "NC-F024": "onjuiste `labels`, `label`, `question`, `ask` of `help` bij een feit in de woordenlijst",
+    "NC-F025": "een onjuiste `open_norm` bij een feit in de woordenlijst, of een criterium dat een onbekende bron aanhaalt",
     "NC-F030": "rules/families.yaml ontbreekt of is onjuist (de normfamilies en de soorten dossiers)",
     "NC-A001": "een sleutel die naar persoonsgegevens verwijst",
     "NC-A002": "een tekst met een e-mailadres",
@@ -199,8 +209,8 @@ CODES_NL: dict[str, str] = {
     "NC-R012": "een bron is opgegeven maar wordt nergens aangehaald (waarschuwing)",
     "NC-R013": "bij een bron ontbreekt waaruit de aanhaling wordt opgebouwd (soort, instantie, zaak- of klachtnummer, partijen, datum, regeling), of "
                "het staat er in één taal",
-    "NC-R014": "de vindplaats van een aanhaling volgt de notatie niet of past niet bij de soort bron, of waarvoor zij wordt aangehaald staat er niet "
-               "in beide talen",
+    "NC-R014": "de vindplaats van een aanhaling (in een regelbestand, of bij een criterium van een open norm in de woordenlijst) volgt de "
+               "notatie niet of past niet bij de soort bron, of waarvoor zij wordt aangehaald staat er niet in beide talen",
     "NC-R015": "een bron heeft geen Nederlandse titel of zegt niet wat voor bron het is (waarschuwing)",
     "NC-R020": "onbekend feit of onbekende waarde",
     "NC-R021": "de soorten waarden passen niet bij elkaar",
@@ -209,13 +219,19 @@ CODES_NL: dict[str, str] = {
     "NC-R030": "een definitie staat er twee keer, herdefinieert een vermeld feit of heeft de verkeerde soort",
     "NC-R031": "definities of regels verwijzen in een kring naar elkaar",
     "NC-R040": "een regelkenmerk of -versie staat er twee keer, of de geldigheid klopt niet",
-    "NC-R041": "een titel, boodschap of tegenargument ontbreekt, is leeg of staat er twee keer in een taal",
+    "NC-R041": "een titel of boodschap ontbreekt, is leeg of staat er twee keer in een taal",
     "NC-R042": "een ontbrekend of onbekend niveau, ernst of voorwaarde",
     "NC-R043": "een `replaces`-regel is onjuist (twee keer in een regel, de reden ontbreekt in het Engels of Nederlands) of kan niet werken (in de "
                "meegeleverde regels, geen eerdere regel met dat kenmerk, dezelfde map, een regel twee keer vervangen)",
     "NC-R044": "een toegevoegde regel heeft het kenmerk van een eerdere regel zonder `replaces` (een stille botsing van kenmerken)",
     "NC-R045": "regels in een bestand dat geen opgegeven normfamilie is, of een regel die feiten leest die zijn familie niet opgeeft",
-    "NC-R050": "een tegenargument zonder omstreden niveau (waarschuwing)",
+    "NC-R046": "een omstreden niveau noemt minder dan twee lezingen, of een lezing volgt op geen omstreden niveau",
+    "NC-R047": "een lezing noemt geen bron, geeft geen niveau dat een lezing kan geven, of mist haar tekst in een taal; "
+               "een tegenargument dat niet als lezingen is geschreven",
+    "NC-R048": "een regel `settled` noemt geen lezing van de regel of een onbekende bron, of de regel heeft geen `judged on`",
+    "NC-R049": "dezelfde vindplaats in een bron is in de ene regel als geverifieerd en in een andere als niet geverifieerd "
+               "aangehaald (waarschuwing)",
+    "NC-R050": "een tegenargument zonder omstreden niveau (wordt niet meer gemeld: elke regel `counter` is nu een fout, NC-R047)",
     "NC-R051": "`is null` bij een feit dat nooit leeg is (waarschuwing)",
     "NC-C001": "een optie noemt iets dat niet bestaat of onjuist is geschreven",
     "NC-I001": "interne fout: de twee rekenkernen zijn het oneens",
@@ -275,6 +291,8 @@ _UNCODED: tuple[tuple[str, str], ...] = (
     (r"exact date of birth", "NC-A011"),
     (r"^`[^`]*` (is not a date$|is not a (plain )?number|is written with an exponent)", "NC-Y007"),
     (r"^`id` must", "NC-F012"),
+    (r"assessment of `|is not a criterion of the test of `|is not the conclusion of an open norm|"
+     r"an assessment is given for an open-norm fact|^`assessments` must", "NC-F017"),
     (r"dates are written year-month-day; did you mean", "NC-F016"),
     (r"^`[^`]*`(:| (takes|does not take|cannot be empty|has an unsupported type|is ))|^item \d+ of `", "NC-F003"),
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -379,6 +380,47 @@ class _Builder(Transformer[Token, Any]):
         return "notes", (str(c[0]), c[1][0], self._pos(meta))
 
     @v_args(meta=True)
+    def reading(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        severity = None
+        items: dict[str, list[Any]] = {}
+        for item in c[2:]:
+            if isinstance(item, tuple) and item[0] == "severity":
+                severity = item[1]
+            else:
+                items.setdefault(item[0], []).append(item[1])
+        return "readings", ast.ReadingDecl(
+            name=str(c[0]), level=str(c[1]), severity=severity, pos=self._pos(meta), grade=None,
+            held_by=tuple(items.get("held_by", ())), holders=tuple(items.get("holder", ())),
+            arguments=tuple(items.get("argues", ())))
+
+    def reading_severity(self, c: list[Any]) -> tuple[str, str]:
+        return "severity", str(c[0])
+
+    @v_args(meta=True)
+    def held_by(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        about = tuple((str(a[0]), a[1]) for a in c[2:-1] if isinstance(a, list))
+        return "held_by", ast.Cite(str(c[0]), c[1][0], str(c[-1]) == "verified", self._pos(meta), about)
+
+    @v_args(meta=True)
+    def holder(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return "holder", (str(c[0]), c[1][0], self._pos(meta))
+
+    @v_args(meta=True)
+    def argues(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return "argues", (str(c[0]), c[1][0], self._pos(meta))
+
+    @v_args(meta=True)
+    def settled(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        since = c[-1] if isinstance(c[-1], dt.date) else None
+        rest = c[3:-1] if since is not None else c[3:]
+        about = tuple((str(a[0]), a[1]) for a in rest[:-1] if isinstance(a, list))
+        cite = ast.Cite(str(c[1]), c[2][0], str(rest[-1]) == "verified", self._pos(meta), about)
+        return "settled", ast.SettledDecl(reading=str(c[0]), cite=cite, since=since, pos=self._pos(meta))
+
+    def settled_from(self, c: list[Token]) -> dt.date:
+        return _date(c[0], self.path)
+
+    @v_args(meta=True)
     def replaces(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         because = ((str(c[1]), c[2][0], c[2][1]), (str(c[3]), c[4][0], c[4][1]))
         return "replaces", ast.Replaces(str(c[0]), because, self._pos(meta))
@@ -387,6 +429,9 @@ class _Builder(Transformer[Token, Any]):
     def rule_decl(self, meta: Any, c: list[Any]) -> ast.RuleDecl:
         fields: dict[str, list[Any]] = {}
         for kind, value in c[1:]:
+            if kind == "readings":  # a reading belongs to the `fires … when` line it follows
+                grades = fields.get("grades", ())
+                value = replace(value, grade=len(grades) - 1 if grades else None)
             fields.setdefault(kind, []).append(value)
         return ast.RuleDecl(id=str(c[0]), pos=self._pos(meta), **{k: tuple(v) for k, v in fields.items()})
 

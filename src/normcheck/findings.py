@@ -18,8 +18,9 @@ from typing import Annotated, Any, Literal, get_type_hints
 from . import __version__, citations, collect, ir, wording
 from .citations import long_date
 from .diagnostics import Diagnostic, localize
-from .engine import CaseRun
+from .engine import CaseRun, ReadingResult, reading_results
 from .engine.evaluate import Env, RuleResult, Val
+from .facts.model import Assessor
 from .values import UNKNOWN, display, to_json
 from .wording import follow_up, quiet_message
 
@@ -29,7 +30,10 @@ from .wording import follow_up, quiet_message
 # 1.3: findings[].sources as court citations (citation, url, footnote, about), background, missing_labels;
 #      facts_to_collect[].label, question, ask, ask_label, level, severity, key_scope; decided_by[].label and words
 # 1.3: findings[].not_disclosed, potential_level, follow_up; facts_to_collect[].not_disclosed; reason date_day_unknown
-SCHEMA_VERSION = "1.3"
+# 2.0: findings[].readings and reading_applied (counter_argument removed: contested grades name readings),
+#      decided_by[].open_norm, facts_to_collect[].assess, records[].open_norms (with the fact's label) and reading_flips, receipt.readings
+#      (with main's own suite: receipt.bundled_pack_sha256 and added_rules; with the 1.3 fields above)
+SCHEMA_VERSION = "2.0"
 Lang = ir.Lang
 Outcome = ir.Outcome
 
@@ -190,6 +194,33 @@ class DecidingFact(_Model):
     stated_at: Annotated[str | None, Describe("file:line where the case states it")] = None
     line: Annotated[int | None, Describe("the line of the case file that states it")] = None
     inputs: tuple[DecidingFact, ...] = ()
+    open_norm: Annotated[bool, Describe("the value is the conclusion of an open norm: the record's `open_norms` lists its test")] = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReadingOutcome(_Model):
+    """One reading of a contested grade and what the rule gives for this record under it."""
+
+    name: str
+    held_by: Annotated[str, Describe("who holds the reading, in words")]
+    level: Annotated[Outcome, Describe("the rule's result for this record under the reading")]
+    severity: ir.Severity | None
+    sources: tuple[SourceRef, ...]
+    argument: str
+    applied: Annotated[bool, Describe("this run evaluated the rule under this reading")] = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppliedReading(_Model):
+    """The reading a finding was decided under: chosen for the run, or adopted by a court (settled)."""
+
+    name: str
+    held_by: str
+    sources: tuple[SourceRef, ...]
+    argument: str
+    settled_by: Annotated[SourceRef | None, Describe("the ruling that settled the question (a settled version of the rule)")] = None
+    settled_from: Annotated[str | None, Describe(
+        "the date from which the settled version governs; earlier events keep the contested version")] = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -209,7 +240,10 @@ class Finding(_Model):
     title: str
     message: Annotated[str, Describe("the rule's message when it fires; otherwise why it did not (or could not yet) fire")]
     rule_message: Annotated[str, Describe("what the rule says when it fires, with this case's values")]
-    counter_argument: str | None = None  # only on a CONTESTED finding: other grades have no opposing reading
+    readings: Annotated[tuple[ReadingOutcome, ...], Describe(
+        "where a contested grade decided the result: what the rule gives for this record under each of its readings")] = ()
+    reading_applied: Annotated[AppliedReading | None, Describe(
+        "the reading that decided this result: chosen with --reading, or adopted by a court (a settled version of the rule)")] = None
     note: str | None = None
     reason: Annotated[str, Describe(
         "why the rule gave this result (machine-readable; `message` words it): fires | not_in_force | record_type | "
@@ -258,6 +292,59 @@ class FactToCollect(_Model):
     weight: Annotated[int, Describe("legal weight: 10 x the level's rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity's "
                                     "(high 3, medium 2, low 1); the list is ranked by it")]
     not_disclosed: Annotated[bool, Describe("the record says the authority has not disclosed this fact: ask the authority")] = False
+    assess: Annotated[str | None, Describe(
+        "for an open norm: the legal test to apply (see `open_norms`), instead of a bare yes/no")] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CriterionCheck(_Model):
+    """One criterion of an open norm's legal test, with its source."""
+
+    id: str
+    text: str
+    source: SourceRef
+    examined: Annotated[bool | None, Describe("per the record's `assessments:` block; null when the record has none")] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Assessment(_Model):
+    """What the record says was examined of an open norm's test (`assessments:`)."""
+
+    criteria_examined: tuple[str, ...]
+    by: Annotated[Assessor, Describe("who examined it, as a role (never a name)")]
+    source: str | None = None
+    date: str | None = None
+    stated_at: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenNormCheck(_Model):
+    """A fact the findings rest on (or wait for) that is the conclusion of an open norm: the test a
+    court applies, as a checklist for a human."""
+
+    fact: str
+    value: Annotated[Any, Describe("what the record states (null: not stated, or unknown)")]
+    stated_at: Annotated[str | None, Describe("file:line of the value")]
+    test: str
+    criteria: tuple[CriterionCheck, ...]
+    sources: tuple[SourceRef, ...]
+    findings: Annotated[tuple[str, ...], Describe("rules whose result rests on the value, or waits for it")]
+    waiting: Annotated[bool, Describe("the value is unknown: the findings wait for the assessment")] = False
+    assessment: Assessment | None = None
+    criteria_not_covered: Annotated[tuple[str, ...] | None, Describe(
+        "with an assessment in the record: the criteria it does not cover")] = None
+    label: Annotated[str | None, Describe("the fact's name in words, in the report's language (the vocabulary's label)")] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReadingFlip(_Model):
+    """A finding whose level changes with the reading adopted (`--compare-readings`)."""
+
+    rule: str
+    default: Annotated[Outcome, Describe("the level as the rules stand (contested grades CONTESTED)")]
+    default_severity: ir.Severity | None
+    by_reading: Annotated[dict[str, Outcome], Describe("reading name: the level under it")]
+    severity_by_reading: dict[str, ir.Severity | None]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -305,6 +392,10 @@ class RecordResult(_Model):
     policy: str | None = None
     findings: tuple[Finding, ...] = ()
     facts_to_collect: tuple[FactToCollect, ...] = ()
+    open_norms: Annotated[tuple[OpenNormCheck, ...], Describe(
+        "needs human assessment: every open-norm fact the findings rest on or wait for, with its test as a checklist")] = ()
+    reading_flips: Annotated[tuple[ReadingFlip, ...] | None, Describe(
+        "with --compare-readings: the findings whose level or severity changes with the reading adopted")] = None
     problems: tuple[Problem, ...] = ()
 
     @property
@@ -331,6 +422,8 @@ class Receipt(_Model):
     engine: str
     python: str
     language: Lang
+    readings: Annotated[tuple[str, ...], Describe(
+        "RULE:READING for every contested rule this run decided under a reading (--reading)")] = ()
     bundled_pack_sha256: Annotated[str, Describe(
         "SHA-256 of the bundled rules (or --rules DIR) alone; equal to rule_pack_sha256 when no folder is added")] = ""
     added_rules: Annotated[tuple[AddedRules, ...], Describe(
@@ -436,11 +529,12 @@ def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any
                      if not i.name.endswith(" fires") else i.text for i in inputs]
             shown += f" — {_FROM_WORD[words]} {wording.join(parts, lang)}"
         return DecidingFact(name=name, value=to_json(raw), label=label, text=shown, derived=True,
-                            definition=d.expr.text, doc=d.doc(lang), inputs=inputs)
+                            definition=d.expr.text, doc=d.doc(lang), inputs=inputs, open_norm=name in pack.open_norms)
     line = origin.line if origin is not None and origin.line else None
     if line:
         shown += f" ({_FILE_WORD[words]}, {_LINE_WORD[words]} {line})"
-    return DecidingFact(name=name, value=to_json(raw), label=label, text=shown, stated_at=stated_at, line=line)
+    return DecidingFact(name=name, value=to_json(raw), label=label, text=shown, stated_at=stated_at, line=line,
+                        open_norm=name in pack.open_norms)
 
 
 def _value_shown(name: str, run: CaseRun) -> Any:
@@ -512,27 +606,76 @@ def _potential(res: RuleResult, run: CaseRun, withheld: frozenset[str]) -> tuple
     return asked, top
 
 
+def _ref(c: ir.Citation, pack: ir.RulePack, lang: str) -> SourceRef:
+    """A reading's or an open norm's citation, court-style like a rule's."""
+    return source_ref(c, pack.sources[c.source], lang)
+
+
+def _reading_outcome(rr: ReadingResult, run: CaseRun, pack: ir.RulePack, lang: str) -> ReadingOutcome:
+    r = rr.reading
+    level = rr.result.outcome
+    return ReadingOutcome(
+        name=r.name, held_by=render(r.text("holder", lang), run, lang, pack), level=level,
+        severity=rr.result.severity if level in ir.LEVELS or level == "INSUFFICIENT_DATA" else None,
+        sources=tuple(_ref(c, pack, lang) for c in r.held_by), argument=render(r.text("argument", lang), run, lang, pack),
+        applied=rr.applied)
+
+
+def _applied(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str) -> tuple[AppliedReading | None, frozenset[str] | None]:
+    """The reading that decided this result, if one did: the result came from a grade whose level a reading
+    set, or a grade the reading set aside (it gives OK) holds. Also the facts of that set-aside grade."""
+    applied = res.rule.applied
+    if applied is None:
+        return None, None
+    held: frozenset[str] | None = None
+    decided = res.grade is not None and res.rule.grades[res.grade].reading == applied.reading
+    if not decided and res.outcome in ("OK", "INSUFFICIENT_DATA"):
+        for g in applied.set_aside:
+            v = _evaluate(g.expr, run.env)
+            if v.value is True:
+                held = v.decided
+                decided = True
+                break
+    if not decided:
+        return None, None
+    reading = next(r for _, r in applied.replaced)
+    return AppliedReading(
+        name=applied.reading, held_by=render(reading.text("holder", lang), run, lang, pack),
+        sources=tuple(_ref(c, pack, lang) for c in reading.held_by), argument=render(reading.text("argument", lang), run, lang, pack),
+        settled_by=_ref(applied.settled_by, pack, lang) if applied.settled_by is not None else None,
+        settled_from=applied.settled_from.isoformat() if applied.settled_from is not None else None), held
+
+
 def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any],
             withheld: frozenset[str] = frozenset()) -> Finding:
     rule = res.rule
     sources, background = sources_and_background(rule, pack, lang)
-    counter = rule.text("counters", lang)
     note = rule.text("notes", lang)
     reason, open_facts = _why_not(res, run, pack)
     asked, potential = _potential(res, run, withheld) if withheld else ((), None)
+    readings = tuple(_reading_outcome(rr, run, pack, lang) for rr in reading_results(pack, res, run.env))
+    applied, held = _applied(res, run, pack, lang)
+    decided = res.decided
+    message = (render(rule.text("messages", lang), run, lang, pack) if res.fired
+               else quiet_message(res.outcome, reason, lang, _missing_list(res.missing, pack, lang),
+                                  _stated(open_facts, run, pack, lang),
+                                  judged_on=res.judged_on, judged_basis=event_words(res, pack, lang)))
+    if held is not None and res.outcome == "OK" and applied is not None:  # OK because the reading applied says so
+        reason = "reading"
+        decided = decided | held
+        message = (f"Geen probleem gevonden volgens de lezing van {applied.held_by} (`--reading {applied.name}`): "
+                   f"{applied.argument}" if lang == "nl" else
+                   f"No problem found on the reading of {applied.held_by} (`--reading {applied.name}`): {applied.argument}")
     return Finding(
         rule=rule.id, version=rule.version, family=rule.family, level=res.outcome,
         severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,
         title=render(rule.text("titles", lang), run, lang, pack),
-        message=(render(rule.text("messages", lang), run, lang, pack) if res.fired
-                 else quiet_message(res.outcome, reason, lang, _missing_list(res.missing, pack, lang),
-                                    _stated(open_facts, run, pack, lang),
-                                    judged_on=res.judged_on, judged_basis=event_words(res, pack, lang))),
+        message=message,
         rule_message=render(rule.text("messages", lang), run, lang, pack),
-        counter_argument=render(counter, run, lang, pack) if counter and res.outcome == "CONTESTED" else None,
+        readings=readings, reading_applied=applied,
         note=render(note, run, lang, pack) if note else None,
         reason=reason, sources=sources, background=background, pinpoints_verified=rule.verified,
-        decided_by=tuple(_deciding(n, run, pack, origins, lang) for n in sorted(res.decided) if not _constant(n, pack)),
+        decided_by=tuple(_deciding(n, run, pack, origins, lang) for n in sorted(decided) if not _constant(n, pack)),
         missing_facts=tuple(sorted(res.missing)),
         missing_labels=tuple(wording.label(n, pack, lang) for n in sorted(res.missing)),
         not_established=open_facts,
@@ -637,7 +780,8 @@ def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack, run: Case
                                  ask_label=ASK_WORDS.get(lang, ASK_WORDS["en"]).get(ask) if ask else None,
                                  could_change=tuple(sorted(c.rules)), level=c.level,
                                  severity=c.severity, key_scope=c.key_scope, weight=c.weight,
-                                 not_disclosed=c.fact in withheld))
+                                 not_disclosed=c.fact in withheld,
+                                 assess=pack.open_norms[c.fact].words(lang) if c.fact in pack.open_norms else None))
     return tuple(out)
 
 
@@ -653,6 +797,69 @@ def as_of_words(source: str | None, pack: ir.RulePack, lang: str) -> str | None:
     if source == "today":
         return "vandaag" if nl else "today"
     return wording.label(source, pack, lang)
+
+
+def _open_norm_facts(d: DecidingFact) -> list[str]:
+    """The open-norm facts among a deciding fact and its inputs."""
+    out = [d.name] if d.open_norm else []
+    for i in d.inputs:
+        out.extend(_open_norm_facts(i))
+    return out
+
+
+def open_norm_checks(findings: tuple[Finding, ...], record: Any, run: CaseRun, pack: ir.RulePack,
+                     lang: str) -> tuple[OpenNormCheck, ...]:
+    """Every open-norm fact the findings rest on (a deciding fact) or wait for (a missing fact), with its
+    legal test as a checklist, the value the record states and where, and what an `assessments:` block
+    in the record says was examined."""
+    norms = pack.open_norms
+    if not norms:
+        return ()
+    resting: dict[str, list[str]] = {}
+    waiting: dict[str, list[str]] = {}
+    for f in findings:
+        if f.level == "NOT_APPLICABLE" and f.reason in ("no_facts", "scope_not_mentioned"):
+            continue
+        for d in f.decided_by:
+            for name in _open_norm_facts(d):
+                resting.setdefault(name, [])
+                if f.rule not in resting[name]:
+                    resting[name].append(f.rule)
+        for name in f.missing_facts:
+            if name in norms:
+                waiting.setdefault(name, [])
+                if f.rule not in waiting[name]:
+                    waiting[name].append(f.rule)
+    origins = dict(record.origins)
+    assessments = dict(getattr(record, "assessments", None) or {})
+    out = []
+    for name in sorted(set(resting) | set(waiting), key=lambda n: (n not in resting, n)):
+        norm = norms[name]
+        value = run.env.value(name)
+        origin = origins.get(name)
+        given = assessments.get(name)
+        examined = set(given.criteria_examined) if given is not None else None
+        criteria = tuple(CriterionCheck(id=c.id, text=c.words(lang), source=_ref(c.citation, pack, lang),
+                                        examined=(c.id in examined) if examined is not None else None)
+                         for c in norm.criteria)
+        seen: dict[tuple[str, str], SourceRef] = {}
+        for c in criteria:
+            seen.setdefault((c.source.source, c.source.pinpoint), c.source)
+        assessment = None
+        if given is not None:
+            at = given.origin
+            assessment = Assessment(criteria_examined=tuple(given.criteria_examined), by=given.by, source=given.source,
+                                    date=given.date.isoformat() if given.date is not None else None,
+                                    stated_at=f"{at.file}:{at.line}" if at is not None and at.line else None)
+        out.append(OpenNormCheck(
+            fact=name, value=to_json(value) if value is not UNKNOWN else None,
+            stated_at=f"{origin.file}:{origin.line}" if origin is not None and origin.line else None,
+            test=norm.words(lang), criteria=criteria, sources=tuple(seen.values()),
+            findings=tuple(resting.get(name, []) + [r for r in waiting.get(name, []) if r not in resting.get(name, [])]),
+            waiting=name not in resting, assessment=assessment,
+            criteria_not_covered=tuple(c.id for c in criteria if not c.examined) if examined is not None else None,
+            label=wording.label(name, pack, lang)))
+    return tuple(out)
 
 
 def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> RecordResult:
@@ -679,7 +886,8 @@ def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> Re
     return RecordResult(
         id=record.id, file=record.file, record_type=record.record_type, as_of=record.as_of.isoformat(),
         as_of_source=record.as_of_source, policy=record.policy_id, findings=findings,
-        facts_to_collect=facts_to_collect(findings, pack, run, lang, withheld), problems=tuple(problems),
+        facts_to_collect=facts_to_collect(findings, pack, run, lang, withheld),
+        open_norms=open_norm_checks(findings, record, run, pack, lang), problems=tuple(problems),
         as_of_basis=as_of_words(record.as_of_source, pack, lang),
     )
 
@@ -717,10 +925,13 @@ def output_schema() -> dict[str, Any]:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
-def receipt(pack: ir.RulePack, engine_label: str, lang: str) -> Receipt:
+def receipt(pack: ir.RulePack, engine_label: str, lang: str, readings: tuple[str, ...] = ()) -> Receipt:
+    """`pack` is the rule pack as written (its hash identifies the rule files); `readings` the contested
+    rules this run decided under a reading."""
     return Receipt(normcheck_version=__version__, schema_version=SCHEMA_VERSION, rule_pack_sha256=pack.digest,
                    rule_files=pack.files, engine=engine_label,
                    python=f"{platform.python_implementation()} {platform.python_version()}", language="nl" if lang == "nl" else "en",
+                   readings=tuple(readings),
                    bundled_pack_sha256=pack.base_digest or pack.digest,
                    added_rules=tuple(AddedRules(folder=a.folder, sha256=a.sha256, rule_files=a.files, replaces=a.replaces)
                                      for a in pack.added))

@@ -281,11 +281,37 @@ class Define:
         return items.get(lang) or items.get("en")
 
 
+# What a reading of a contested grade may give: a level a rule can raise, or OK (on that reading the
+# facts show no problem, so the grade is set aside).
+ReadingLevel = Literal["BREACH", "RISK", "INSUFFICIENT_DATA", "OK"]
+READING_LEVELS: tuple[ReadingLevel, ...] = get_args(ReadingLevel)
+ReadingText = Literal["holder", "argument"]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One side of a contested question: who holds it, on which sources (with pinpoints), what the rule
+    gives under it (`level`, and `severity`, None: the grade's), and the argument, in each language."""
+
+    name: str
+    level: ReadingLevel
+    severity: Severity | None
+    held_by: tuple[Citation, ...]
+    holder: tuple[tuple[str, str], ...]  # (lang, who holds it, in words)
+    argument: tuple[tuple[str, str], ...]  # (lang, the argument)
+
+    def text(self, field_name: ReadingText, lang: str) -> str:
+        items = dict(getattr(self, field_name))
+        return items.get(lang) or items.get("en") or ""
+
+
 @dataclass(frozen=True)
 class Grade:
     expr: Node
     level: Declarable
     severity: Severity
+    readings: tuple[Reading, ...] = ()  # for a CONTESTED grade: the readings it names (at least two)
+    reading: str | None = None  # the reading that gave this grade its level (a contested grade decided by it)
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -294,6 +320,21 @@ class Grade:
 
 
 TextField = Literal["titles", "messages", "counters", "notes", "replaces_because"]
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The reading a rule is evaluated under: chosen for a run (`--reading`), or adopted by a court
+    (`settled as … by SOURCE … from DATE`). `replaced` pairs each contested grade it decided (its index
+    in the contested rule) with the reading; `set_aside` holds the grades whose reading gives OK (they
+    no longer fire); `base` is the contested rule itself (None for a settled version)."""
+
+    reading: str
+    replaced: tuple[tuple[int, Reading], ...]
+    set_aside: tuple[Grade, ...]
+    base: Rule | None
+    settled_by: Citation | None
+    settled_from: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -320,6 +361,7 @@ class Rule:
     line: int
     gate: tuple[str, ...] = ()  # the facts of the rule's norm family: none mentioned -> NOT_APPLICABLE
     scope_gate: tuple[str, ...] = ()  # the facts its scope reads: none mentioned -> NOT_APPLICABLE
+    applied: Applied | None = None  # evaluated under one reading (a run's choice, or a settled question)
     version_labels: tuple[tuple[str, str], ...] = ()  # (lang, the version in words) beyond the English `version`
     # An added rule that takes a bundled rule's place (`replaces TQ-04a because …`): the id it
     # replaces and why, per language. `layer`: 0 the bundled rules, i the i-th added rule folder.
@@ -354,6 +396,14 @@ class Rule:
     def contested(self) -> bool:
         return any(g.level == "CONTESTED" for g in self.grades)
 
+    def reading_names(self) -> tuple[str, ...]:
+        """The names of the readings of its contested grades, in the order written."""
+        seen: dict[str, None] = {}
+        for g in self.grades:
+            for r in g.readings:
+                seen.setdefault(r.name, None)
+        return tuple(seen)
+
     @property
     def verified(self) -> bool:
         return all(c.verified for c in self.citations)
@@ -371,6 +421,35 @@ class Family:
     def title(self, lang: str) -> str:
         items = dict(self.titles)
         return items.get(lang) or items.get("en") or self.id
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion of the legal test of an open norm, with the source that states it."""
+
+    id: str
+    text: tuple[tuple[str, str], ...]  # (lang, words)
+    citation: Citation
+
+    def words(self, lang: str) -> str:
+        items = dict(self.text)
+        return items.get(lang) or items.get("en") or self.id
+
+
+@dataclass(frozen=True)
+class OpenNorm:
+    """A fact that is the conclusion of an open legal norm ("real risk", "adequate reception", "best
+    interests"): the case states the conclusion, a court examines the test behind it."""
+
+    fact: str
+    test: tuple[tuple[str, str], ...]  # (lang, the test in one sentence)
+    criteria: tuple[Criterion, ...]
+    file: str
+    line: int
+
+    def words(self, lang: str) -> str:
+        items = dict(self.test)
+        return items.get(lang) or items.get("en") or self.fact
 
 
 def _freeze(value: Any) -> Any:
@@ -415,7 +494,7 @@ class AddedFolder:
     replaces: tuple[str, ...] = ()  # the bundled rule ids its rules replace
 
 
-_MAPPINGS = ("sources", "fact_types", "value_labels", "fact_texts", "not_established")
+_MAPPINGS = ("sources", "fact_types", "value_labels", "open_norms", "fact_texts", "not_established")
 
 
 @dataclass(frozen=True)
@@ -431,6 +510,8 @@ class RulePack:
     families: tuple[Family, ...]  # in report order
     value_labels: Mapping[str, Mapping[str, Mapping[str, str]]] = field(
         default_factory=lambda: MappingProxyType({}))  # fact -> lang -> value -> words
+    open_norms: Mapping[str, OpenNorm] = field(
+        default_factory=lambda: MappingProxyType({}))  # fact -> the legal test behind it (vocabulary)
     fact_texts: Mapping[str, FactText] = field(
         default_factory=lambda: MappingProxyType({}))  # fact or define -> its words and question
     not_established: Mapping[str, frozenset[str]] = field(

@@ -168,7 +168,7 @@ def _load_pack(directory: str | None, added: tuple[str, ...], lenient: bool = Fa
         if hit is not None:
             _cache_warning(cached, "read", "it holds another rule pack")
     from . import dsl  # the parser and the checker are needed only when the pack is not cached
-    from .check import check, fact_type
+    from .check import check, check_open_norms, fact_type
 
     declarations = _declarations(root, folders[1:], lenient)
     vocabulary = load_vocabulary([p for f in folders for p in f.vocab], declarations.record_types,
@@ -193,6 +193,7 @@ def _load_pack(directory: str | None, added: tuple[str, ...], lenient: bool = Fa
         raise InputError(declared + problems)
     try:
         sources, defines, rules, warnings = check(vocabulary, parsed, declarations, lenient)
+        open_norms = check_open_norms(vocabulary, sources)
     except InputError as exc:
         raise InputError(declared + exc.diagnostics) from None
     if declared:
@@ -221,7 +222,7 @@ def _load_pack(directory: str | None, added: tuple[str, ...], lenient: bool = Fa
                        for i, a in enumerate(added_info, 1))
     pack = ir.RulePack(sources=sources, defines=defines, rules=rules, fact_types=fact_types, digest=digest,
                        files=tuple(p.name for p in rule_files), families=declarations.families,
-                       value_labels=value_labels, fact_texts=fact_texts,
+                       value_labels=value_labels, open_norms=open_norms, fact_texts=fact_texts,
                        base_digest=base_digest, added=added_info,
                        not_established={name: frozenset(spec.not_established)
                                         for name, spec in vocabulary.facts.items() if spec.not_established})

@@ -4,18 +4,24 @@ failure shows expected vs actual as a diff and the finding's explanation.
 Installing normcheck registers it (entry point `pytest11`), so an office's own suite of pinned
 readings needs nothing but `pytest`. Which files are case files is decided by their content (a
 top-level `normcheck:` key, or `expect:` beside `id:`/`facts:`), not by the folder they are in;
-two ini options (pytest.ini, tox.ini, setup.cfg or `[tool.pytest.ini_options]`) adjust it:
+three ini options (pytest.ini, tox.ini, setup.cfg or `[tool.pytest.ini_options]`) adjust it:
 
     normcheck_cases = pins/**/*.yaml     only these files (glob patterns, relative to the ini file);
                                          every file they match must be a case file (a case
                                          without `expect:`, such as a policy it names, is skipped)
     normcheck_rules = office_rules/      rule folders added to the bundled rules (relative to the ini file)
+    normcheck_readings = TQ-04a:applicant
+                                         readings of contested rules the pins are checked under
+                                         ("our office argues the applicant's reading of TQ-04a"):
+                                         NAME or RULE:NAME, one per line; `--normcheck-reading NAME`
+                                         on the command line adds to them. The pinned rules decided
+                                         under a chosen reading are named in the terminal summary.
 
 A file that claims to be a case but cannot be read (unreadable, not YAML, an `expect:` that is
 not a mapping, unknown facts) is a failed test, never a silent skip. Collection reads only the
 `expect:` keys; the rule pack is loaded and a case evaluated when its first test runs (once per
-file), so `--collect-only` and `-k` stay cheap and a broken rule pack fails the tests, with the
-rule file's position, rather than the collection.
+file), so `--collect-only` and `-k` stay cheap and a broken rule pack (or a reading no rule has)
+fails the tests, with the rule file's position, rather than the collection.
 """
 
 from __future__ import annotations
@@ -44,6 +50,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("normcheck_rules", type="linelist", default=[],
                   help="normcheck: folders of your own rule files (*.norm, vocabulary/*.yaml) added to the bundled "
                        "rules (relative to the ini file)")
+    parser.addini("normcheck_readings", type="linelist", default=[],
+                  help="normcheck: readings of contested rules the pinned cases are checked under: NAME or RULE:NAME, "
+                       "one per line")
+    parser.getgroup("normcheck").addoption(
+        "--normcheck-reading", action="append", default=[], metavar="NAME|RULE:NAME",
+        help="check the pinned cases under this reading of the contested rules (repeatable; adds to normcheck_readings)")
 
 
 class _Session:
@@ -58,27 +70,33 @@ class _Session:
             full = pattern if os.path.isabs(pattern) else str(self.base / pattern)
             self.matches.update(Path(p).resolve() for p in glob.glob(full, recursive=True))
         self.added = tuple(str(p if Path(p).is_absolute() else self.base / p) for p in config.getini("normcheck_rules"))
+        self.readings = (tuple(str(r) for r in config.getini("normcheck_readings") or ())
+                         + tuple(config.getoption("--normcheck-reading") or ()))
         self._pack: tuple[LoadedPack, Engine] | None = None
         self._error: BaseException | None = None
         self.changes: PackChanges | None = None
         self.stale: dict[str, list[str]] = {}  # pinned pack hash -> case files
+        self.depends: list[Pin] = []  # pins whose rule was decided under a chosen reading
 
     def engine(self) -> tuple[LoadedPack, Engine]:
-        """The bundled rules with the added folders, compiled once (a rule error fails every test)."""
+        """The bundled rules with the added folders, under the readings chosen, compiled once (a rule
+        error or a reading no rule has fails every test)."""
         if self._error is not None:
             raise self._error
         if self._pack is None:
             from .diagnostics import InputError
             from .engine import Engine
             from .pack import load_pack
+            from .readings import pack_under, select
             from .testing import PackChanges
 
             try:
                 loaded = load_pack(None, self.added)
+                selection = select(loaded.pack, self.readings, where="normcheck_readings")
             except InputError as exc:
                 self._error = exc
                 raise
-            self._pack = (loaded, Engine(loaded.pack))
+            self._pack = (loaded, Engine(pack_under(loaded.pack, selection)))
             self.changes = PackChanges(loaded, None, self.added)
         return self._pack
 
@@ -158,7 +176,9 @@ class CaseFile(pytest.File):
                 if change is not None:
                     session.stale.setdefault(change.pinned, []).append(self._shown())
                     stale = change.pinned
-            self._outcome = (result, pins(result, record.expect or {}, record.expect_lines, loaded.pack), stale)
+            found = pins(result, record.expect or {}, record.expect_lines, loaded.pack)
+            session.depends.extend(p for p in found if p.under_reading)
+            self._outcome = (result, found, stale)
         return self._outcome
 
     def load_failure(self, exc: BaseException) -> str:
@@ -236,9 +256,19 @@ class PinFailure(Exception):
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    """Pins written against another rule pack: which rules changed since."""
+    """The readings the pins were checked under, and pins written against another rule pack: which
+    rules changed since."""
     session = config.stash.get(_KEY, None)
-    if session is None or not session.stale or session.changes is None:
+    if session is None:
+        return
+    if session.readings:
+        terminalreporter.section("normcheck readings")
+        terminalreporter.write_line(f"pinned cases checked under: {', '.join(session.readings)}")
+        for pin in session.depends:
+            terminalreporter.write_line(f"{pin.file}:{pin.line}: {pin.rule} decided under `{pin.under_reading}`: "
+                                        f"{pin.actual.level if pin.actual is not None else 'no finding'} (pinned: {pin.expected_level})")
+        terminalreporter.write_line(f"{len(session.depends)} pins depend on the readings chosen")
+    if not session.stale or session.changes is None:
         return
     terminalreporter.section("normcheck: pins written against another rule pack")
     for pinned, files in session.stale.items():

@@ -14,10 +14,10 @@ cases (`--cases`) to see whether any result actually moves.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from . import ir
 
@@ -195,6 +195,11 @@ def _meaning(o: ir.Rule, n: ir.Rule, old: ir.RulePack, new: ir.RulePack) -> list
         for a in o.grades:
             if a not in n.grades:
                 out.append(f"condition dropped: fires as {a.level}/{a.severity} when {_text(a.expr)}")
+    ordg = _readings(o, lambda r: (r.level, r.severity))
+    nrdg = _readings(n, lambda r: (r.level, r.severity))
+    if ordg != nrdg:  # what a named reading gives (`--reading`, a settled question)
+        out.append("readings: " + (", ".join(f"{k} gives {'/'.join(x for x in v if x)}" for k, v in ordg.items()) or "(none)")
+                   + " → " + (", ".join(f"{k} gives {'/'.join(x for x in v if x)}" for k, v in nrdg.items()) or "(none)"))
     if o.unless != n.unless:
         out.append("unless: " + (" / ".join(_text(u) for u in o.unless) or "(none)") + " → "
                    + (" / ".join(_text(u) for u in n.unless) or "(none)"))
@@ -240,6 +245,11 @@ def _sources(o: ir.Rule, n: ir.Rule, old: ir.RulePack, new: ir.RulePack) -> list
     for c in oc:
         if c not in nc:
             out.append(f"no longer cites {c[0]} \"{c[1]}\"")
+    oh = _readings(o, lambda r: tuple((c.source, c.pinpoint, c.verified) for c in r.held_by))
+    nh = _readings(n, lambda r: tuple((c.source, c.pinpoint, c.verified) for c in r.held_by))
+    for k in sorted(set(oh) | set(nh)):
+        if k in oh and k in nh and oh[k] != nh[k]:
+            out.append(f"reading `{k}` held by other sources")
     for name in sorted({c.source for c in n.citations} & {c.source for c in o.citations}):
         if old.sources.get(name) != new.sources.get(name):
             out.append(f"source {name} declared differently")
@@ -251,8 +261,16 @@ def _wording(o: ir.Rule, n: ir.Rule) -> list[str]:
                                      ("counter-argument", o.counters, n.counters), ("note", o.notes, n.notes),
                                      ("quoted text", o.quotes, n.quotes), ("version label", o.version, n.version),
                                      ("reason for replacing", o.replaces_because, n.replaces_because),
-                                     ("family", o.family, n.family)) if a != b]
+                                     ("family", o.family, n.family),
+                                     ("reading holders and arguments", _readings(o, lambda r: (r.holder, r.argument)),
+                                      _readings(n, lambda r: (r.holder, r.argument)))) if a != b]
     return [f"{what} reworded" if what not in ("family", "version label") else f"{what} changed" for what in out]
+
+
+def _readings(rule: ir.Rule, part: Callable[[ir.Reading], Any]) -> dict[str, Any]:
+    """One part of each named reading of the rule's contested grades, by `grade#:name`."""
+    return {f"{r.name}" if len(rule.grades) == 1 else f"{i + 1}:{r.name}": part(r)
+            for i, g in enumerate(rule.grades) for r in g.readings}
 
 
 def _reads(rule: ir.Rule, pack: ir.RulePack) -> set[str]:

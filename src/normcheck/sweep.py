@@ -167,7 +167,13 @@ def _policy_grid(args: argparse.Namespace, loaded: Any, policy_path: str, axes: 
 
 
 def run_sweep(args: argparse.Namespace, policy_path: str | None = None) -> Sweep:
+    from dataclasses import replace
+
+    from .readings import pack_under, select
+
     loaded = load_pack(args.rules, tuple(getattr(args, "add_rules", ())))
+    # under --reading the grid is evaluated with the contested rules decided by the readings chosen
+    loaded = replace(loaded, pack=pack_under(loaded.pack, select(loaded.pack, getattr(args, "reading", None) or ())))
     check_as_of(args.as_of, loaded)
     check_output_path(args.output, [Path(p) for p in (args.policy, getattr(args, "against", None)) if p])
     axes = tuple(parse_axis(v, loaded) for v in args.vary)
@@ -551,6 +557,8 @@ def cmd_sweep(args: argparse.Namespace, err: Console) -> int:
     elif args.format == "terminal":
         buf = io.StringIO() if args.output else None
         console = Console(highlight=False, file=buf)
+        if getattr(args, "reading", None):
+            console.print(f"under the readings: {', '.join(args.reading)}", markup=False)
         for rule in sw.rules:
             for line in describe(sw, rule):
                 console.print(line, markup=False)

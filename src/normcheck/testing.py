@@ -38,11 +38,26 @@ class Pin:
         if self.problem or self.actual is None:
             return False
         e, a = self.expected, self.actual
-        if e.level != a.level:
+        if self.expected_level != a.level:
             return False
-        if e.severity is not None and e.severity != a.severity:
+        if e.severity is not None and self.expected_level == e.level and e.severity != a.severity:
+            return False
+        got = {r.name: r.level for r in a.readings}
+        if any(got.get(name) != level for name, level in e.readings):
             return False
         return all(m in a.missing_facts for m in e.missing)
+
+    @property
+    def under_reading(self) -> str | None:
+        """The reading the rule was decided under in this run (`--reading`), if one decided it."""
+        a = self.actual
+        return a.reading_applied.name if a is not None and a.reading_applied is not None else None
+
+    @property
+    def expected_level(self) -> str:
+        """The level the pin expects in this run: under a reading the pin names, that reading's level."""
+        chosen = self.under_reading
+        return dict(self.expected.readings).get(chosen, self.expected.level) if chosen else self.expected.level
 
     def explain(self) -> str:
         """A readable failure: the expectation and the actual result side by side, then why."""
@@ -50,9 +65,12 @@ class Pin:
         if self.problem:
             return f"{head}: {self.problem}"
         assert self.actual is not None
-        exp = _lines(self.expected.level, self.expected.severity, self.expected.missing)
+        got = {r.name: r.level for r in self.actual.readings}
+        exp = _lines(self.expected_level, self.expected.severity if self.expected_level == self.expected.level else None,
+                     self.expected.missing, self.expected.readings)
         act = _lines(self.actual.level, self.actual.severity if self.expected.severity else None,
-                     self.actual.missing_facts if self.expected.missing else ())
+                     self.actual.missing_facts if self.expected.missing else (),
+                     tuple((name, got.get(name, "(no such reading here)")) for name, _ in self.expected.readings))
         diff = "\n".join(unified_diff(exp, act, "expected (pinned in the case file)", "actual (the rules now)", lineterm="", n=3))
         v = finding_view(self.actual, Words("en"))  # the report's own wording, every section in full
         why = [f"  {v.rule} — {v.title}", f"  {v.message}", f"  {v.label}; reason: {v.finding.reason}"]
@@ -63,17 +81,22 @@ class Pin:
                 why.append(f"  {s.label}: {s.text}")
             else:
                 why += [f"  {s.label}: {i.text}" for i in s.items]
+        if self.under_reading and self.under_reading not in dict(self.expected.readings):
+            why.append(f"  this run decided {v.rule} under the reading `{self.under_reading}`; the pin does not say what the "
+                       f"case gives under it (add `readings: {{{self.under_reading}: {v.level}}}` if that is the reading's result)")
         if self.expected.note:
             why.append(f"  pinned because: {self.expected.note}")
         return f"{head}\n{diff}\n" + "\n".join(why)
 
 
-def _lines(level: str, severity: str | None, missing: tuple[str, ...]) -> list[str]:
+def _lines(level: str, severity: str | None, missing: tuple[str, ...],
+           readings: tuple[tuple[str, str], ...] = ()) -> list[str]:
     out = [f"level: {level}"]
     if severity is not None:
         out.append(f"severity: {severity}")
     if missing:
         out.append("missing facts include: " + ", ".join(sorted(missing)))
+    out += [f"under the reading {name}: {lvl}" for name, lvl in readings]
     return out
 
 

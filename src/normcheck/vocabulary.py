@@ -17,6 +17,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from . import citations, ir
 from .diagnostics import Diagnostic, InputError, did_you_mean, one_of
 
 KINDS = ("bool", "int", "decimal", "date", "enum", "set", "text", "country")
@@ -45,6 +46,7 @@ class FactSpec:
     range: tuple[Any, Any] | None = None  # (lowest, highest) value a case may state, for numbers and dates
     question: tuple[tuple[str, str], ...] = ()  # (lang, question) to the client or the authority, for forms and reports
     help: tuple[tuple[str, str], ...] = ()  # (lang, help text) where the vocabulary gives one per language
+    open_norm: ir.OpenNorm | None = None  # the fact is the conclusion of an open norm: the test a court applies
     label_texts: tuple[tuple[str, str], ...] = ()  # (lang, the fact's name in words, for reports)
     ask: str | None = None  # who can answer the question: client | authority | file
     ask_instead: str | None = None  # a fact asked for instead of this one (date_of_birth -> age in months)
@@ -210,6 +212,7 @@ def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = 
                 labels=_labels(spec.get("labels"), values, name, line, fact, problems),
                 question=_texts(spec.get("question"), name, line, f"`question` of `{fact}`", problems),
                 help=_texts(spec.get("help"), name, line, f"`help` of `{fact}`", problems),
+                open_norm=_open_norm(spec.get("open_norm"), fact, name, line, problems) if "open_norm" in spec else None,
                 label_texts=_texts(spec.get("label"), name, line, f"`label` of `{fact}`", problems),
                 ask=_ask(spec.get("ask"), name, line, fact, problems),
                 ask_instead=str(spec["ask_instead"]) if spec.get("ask_instead") is not None else None,
@@ -313,6 +316,100 @@ def _labels(raw: Any, values: tuple[str, ...] | None, file: str, line: int, fact
                                            hint=did_you_mean(str(value), values), code="NC-F024"))
         out.append((str(lang), tuple(sorted((str(k), str(v)) for k, v in mapping.items()))))
     return tuple(sorted(out))
+
+
+_CRITERION_KEYS = frozenset({"id", "en", "nl", "source", "pinpoint", "about", "verified"})
+
+
+def _open_norm(raw: Any, fact: str, file: str, line: int, problems: list[Diagnostic]) -> ir.OpenNorm | None:
+    """`open_norm: {test: {en, nl}, criteria: [{id, en, nl, source, pinpoint, about, verified}, …]}`: the legal
+    test behind a fact that is the conclusion of an open norm. Source names are checked against the rule
+    files' sources when the pack is built."""
+    where = f"`open_norm` of `{fact}`"
+    if not isinstance(raw, dict) or set(raw) - {"test", "criteria"}:
+        problems.append(Diagnostic(file, line, 1, f"{where} must be a mapping with `test:` and `criteria:`", code="NC-F025"))
+        return None
+    test = _texts(raw.get("test"), file, line, f"`test` of {where}", problems)
+    if {lang for lang, _ in test} != {"en", "nl"}:
+        problems.append(Diagnostic(file, line, 1, f"{where} needs its `test` in English and Dutch ({{en: \"…\", nl: \"…\"}})", code="NC-F025"))
+    items = raw.get("criteria")
+    if not isinstance(items, list) or not items:
+        problems.append(Diagnostic(file, line, 1, f"{where} needs a list of `criteria`", code="NC-F025"))
+        return None
+    criteria: list[ir.Criterion] = []
+    for i, item in enumerate(items, 1):
+        if not isinstance(item, dict) or set(item) - _CRITERION_KEYS:
+            problems.append(Diagnostic(file, line, 1, f"criterion {i} of {where} must be a mapping of "
+                                       + ", ".join(sorted(_CRITERION_KEYS)), code="NC-F025"))
+            continue
+        cid = item.get("id")
+        missing = [k for k in ("id", "en", "nl", "source", "verified") if item.get(k) in (None, "")]
+        if item.get("pinpoint") is None:
+            missing.insert(4, "pinpoint")
+        if missing:
+            problems.append(Diagnostic(file, line, 1, f"criterion {i} of {where} has no " + ", ".join(f"`{m}`" for m in missing),
+                                       hint="each criterion states the test in English and Dutch and the source, with a "
+                                            "pinpoint, that states it (`verified: false` where the pinpoint was not checked)", code="NC-F025"))
+            continue
+        if not isinstance(item["verified"], bool):
+            problems.append(Diagnostic(file, line, 1, f"criterion `{cid}` of {where}: `verified` is true or false", code="NC-F025"))
+            continue
+        if any(c.id == str(cid) for c in criteria):
+            problems.append(Diagnostic(file, line, 1, f"criterion `{cid}` of {where} is named twice", code="NC-F025"))
+            continue
+        pin = _criterion_pinpoint(item, str(cid), where, file, line, problems)
+        if pin is None:
+            continue
+        criteria.append(ir.Criterion(str(cid), (("en", str(item["en"])), ("nl", str(item["nl"]))),
+                                     ir.Citation(str(item["source"]), pin[0], item["verified"], pin[1])))
+    return ir.OpenNorm(fact, test, tuple(criteria), file, line)
+
+
+def _at(item: Any, key: str, line: int) -> tuple[int, int]:
+    """Line and column (1-based) of `key`'s value in a YAML mapping, or the fact's line."""
+    try:
+        row, col = item.lc.value(key)
+        return row + 1, col + 1
+    except (AttributeError, KeyError, TypeError):
+        return line, 1
+
+
+def _criterion_pinpoint(item: Any, cid: str, where: str, file: str, line: int,
+                        problems: list[Diagnostic]) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """A criterion's pinpoint as a rule's `cite`: a locator in the notation of `citations.parse_locator`
+    (rendered per language and court), or "" for the source as a whole; what the pinpoint is cited for
+    goes in `about: {en, nl}` (both or neither, and required without a locator). Free text in the
+    pinpoint would reach a Dutch report in English (NC-R014)."""
+    pin = " ".join(str(item["pinpoint"]).split())
+    ok = True
+    try:
+        citations.parse_locator(pin)
+    except citations.LocatorError as exc:
+        at, col = _at(item, "pinpoint", line)
+        problems.append(Diagnostic(file, at, col, f"the pinpoint \"{pin}\" of criterion `{cid}` of {where} is not in the "
+                                   f"locator notation: {exc}", expected=citations.LOCATOR_FORMS,
+                                   hint='what the pinpoint is cited for goes in `about: {en: "…", nl: "…"}`, e.g. '
+                                        '`pinpoint: "para 47", about: {en: "factors: age", nl: "factoren: leeftijd"}`',
+                                   code="NC-R014"))
+        ok = False
+    raw = item.get("about")
+    about: tuple[tuple[str, str], ...] = ()
+    if raw is not None:
+        at, col = _at(item, "about", line)
+        if (not isinstance(raw, dict) or set(map(str, raw)) != {"en", "nl"}
+                or not all(isinstance(v, str) and v.strip() for v in raw.values())):
+            problems.append(Diagnostic(file, at, col, f"`about` of criterion `{cid}` of {where} must say in English and "
+                                       "Dutch what the pinpoint is cited for", expected='{en: "…", nl: "…"}', code="NC-R014"))
+            ok = False
+        else:
+            about = (("en", str(raw["en"])), ("nl", str(raw["nl"])))
+    if ok and not pin and not about:
+        at, col = _at(item, "pinpoint", line)
+        problems.append(Diagnostic(file, at, col, f"criterion `{cid}` of {where} cites its source as a whole without saying "
+                                   "what it is cited for", expected='a locator ("para 47", "§ 102", "operative part, point 1") '
+                                   'or `about: {en: "…", nl: "…"}`', code="NC-R011"))
+        ok = False
+    return (pin, about) if ok else None
 
 
 def _disclosable(raw: Any, kind: str, file: str, line: int, fact: str, problems: list[Diagnostic]) -> bool:

@@ -41,9 +41,20 @@ LABELS: dict[str, dict[str, str]] = {
         "not_concerned": "families this record says nothing about (rules)", "fact": "fact", "files": "files",
         "highest": "Highest result", "records_deciding": "records it could decide", "none": "none",
         "schema": "JSON schema", "expected": "expected", "reason": "reason", "law": "Law applied",
+        "readings": "Readings", "reading": "reading", "held_by": "held by", "under_reading": "Decided under the reading of",
+        "settled_by": "settled by", "settled_from": "for events from", "applied": "applied in this run",
+        "needs_assessment": "Needs human assessment", "open_norm": "open norm: needs human assessment",
+        "test": "Test", "value_stated": "value stated", "not_stated": "not stated", "rests_on": "findings resting on it",
+        "waits_for": "findings waiting for it", "checklist": "Checklist", "assessed_by": "assessment stated",
+        "not_covered": "criteria the file does not cover", "no_assessment": "the file states no assessment of these criteria",
+        "assess": "assess", "see_assessment": "see Needs human assessment", "all_covered": "every criterion covered",
+        "as_written": "as written (contested)", "no_flips": "no finding changes with the reading adopted",
+        "compare_title": "normcheck: findings that change with the reading adopted", "flips": "Findings that change with the reading",
+        "argues": "argues",
         "background": "Background", "question": "Question", "ask": "Ask", "level_reach": "could reach",
         "bundled_rules": "bundled rules", "added_rules": "added rules", "replaces": "replacing",
         "follow_up": "Ask the authority", "not_disclosed_mark": "not disclosed: ask the authority",
+        "verified": "verified", "unverified": "not verified",
     },
     "nl": {
         "BREACH": "Schending", "RISK": "Risico", "CONTESTED": "Omstreden uitleg",
@@ -62,9 +73,20 @@ LABELS: dict[str, dict[str, str]] = {
         "not_concerned": "families waarover dit dossier niets zegt (regels)", "fact": "feit", "files": "bestanden",
         "highest": "Hoogste uitkomst", "records_deciding": "dossiers waarvoor het beslissend kan zijn", "none": "geen",
         "schema": "JSON-schema", "expected": "verwacht", "reason": "reden", "law": "Toegepast recht",
+        "readings": "Lezingen", "reading": "lezing", "held_by": "aangehangen door", "under_reading": "Beslist volgens de lezing van",
+        "settled_by": "beslecht door", "settled_from": "voor gebeurtenissen vanaf", "applied": "toegepast in deze run",
+        "needs_assessment": "Vraagt menselijke beoordeling", "open_norm": "open norm: vraagt menselijke beoordeling",
+        "test": "Toets", "value_stated": "vermelde waarde", "not_stated": "niet vermeld", "rests_on": "bevindingen die erop steunen",
+        "waits_for": "bevindingen die erop wachten", "checklist": "Controlelijst", "assessed_by": "vermelde beoordeling",
+        "not_covered": "criteria die het dossier niet dekt", "no_assessment": "het dossier vermeldt geen beoordeling van deze criteria",
+        "assess": "beoordelen", "see_assessment": "zie Vraagt menselijke beoordeling", "all_covered": "elk criterium gedekt",
+        "as_written": "zoals geschreven (omstreden)", "no_flips": "geen bevinding verandert met de gekozen lezing",
+        "compare_title": "normcheck: bevindingen die veranderen met de gekozen lezing", "flips": "Bevindingen die veranderen met de lezing",
+        "argues": "betoogt",
         "background": "Achtergrond", "question": "Vraag", "ask": "Te vragen aan", "level_reach": "kan leiden tot",
         "bundled_rules": "meegeleverde regels", "added_rules": "toegevoegde regels", "replaces": "vervangt",
         "follow_up": "Opvragen bij de autoriteit", "not_disclosed_mark": "niet openbaar gemaakt: opvragen bij de autoriteit",
+        "verified": "geverifieerd", "unverified": "niet geverifieerd",
     },
 }
 
@@ -84,6 +106,14 @@ EXCEPTION_STATUS = {
 SEVERITY = {"en": {"high": "high", "medium": "medium", "low": "low"},
             "nl": {"high": "hoog", "medium": "middel", "low": "laag"}}
 
+# Who stated an assessment of an open norm (`assessments: … by:` in a case file).
+ASSESSORS = {
+    "en": {"authority": "the authority", "court": "a court", "applicant_lawyer": "the applicant's lawyer",
+           "expert": "an expert", "caseworker": "a caseworker", "other": "other"},
+    "nl": {"authority": "de autoriteit", "court": "een rechter", "applicant_lawyer": "de advocaat van verzoeker",
+           "expert": "een deskundige", "caseworker": "een medewerker", "other": "anders"},
+}
+
 # Why a rule did not fire, in words (machine reason -> text). `{facts}` is the list of facts the
 # record leaves unknown where that is the point (see `quiet_reason`).
 REASONS = {
@@ -100,7 +130,8 @@ REASONS = {
            "date_day_unknown": "a date known only to the month decides it: the first and the last day of the month give "
                                "different results",
            "condition_false_scope_unknown": "the record does not establish that this rule applies ({facts} unknown); "
-                                            "on the facts stated none of its conditions holds"},
+                                            "on the facts stated none of its conditions holds",
+           "reading": "the contested grade holds, but the reading applied gives no problem"},
     "nl": {"not_in_force": "niet van kracht op de peildatum", "out_of_scope": "buiten de reikwijdte van de regel",
            "no_facts": "het dossier vermeldt geen van de feiten van deze regel", "exception_holds": "er geldt een uitzondering",
            "record_type": "dit soort dossier valt buiten de normfamilie van de regel",
@@ -114,7 +145,8 @@ REASONS = {
            "date_day_unknown": "een datum die alleen tot op de maand bekend is, beslist het: de eerste en de laatste dag "
                                "van de maand geven verschillende uitkomsten",
            "condition_false_scope_unknown": "het dossier stelt niet vast dat deze regel van toepassing is "
-                                            "({facts} onbekend); op de vermelde feiten doet geen van de voorwaarden zich voor"},
+                                            "({facts} onbekend); op de vermelde feiten doet geen van de voorwaarden zich voor",
+           "reading": "de omstreden grond doet zich voor, maar de toegepaste lezing geeft geen probleem"},
 }
 
 # A rule that did not fire because the record does not establish its conditions or its scope is not

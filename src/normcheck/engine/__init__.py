@@ -47,11 +47,12 @@ class CaseRun:
 
 
 class Engine:
-    def __init__(self, pack: ir.RulePack, use_durable: bool | None = None) -> None:
+    def __init__(self, pack: ir.RulePack, use_durable: bool | None = None, readings: tuple[str, ...] = ()) -> None:
         from . import durable_adapter  # imported by the commands that run cases only (not by the sweep)
 
         self.pack = pack
         self.evaluator = Evaluator(pack)
+        self.readings = readings  # RULE:READING the pack was decided under (`readings.pack_under`)
         if use_durable is None:
             use_durable = durable_adapter.AVAILABLE and not os.environ.get("NORMCHECK_NO_DURABLE")
         self.refused = ""
@@ -123,3 +124,49 @@ class Engine:
             return next(iter(grades)) if len(grades) == 1 else None
         key, grade = next(iter(marks.items())) if len(marks) == 1 else max(marks.items())
         return (key, str(grade))
+
+
+@dataclass(frozen=True)
+class ReadingResult:
+    """What one rule gives for this case under one reading of its contested grade."""
+
+    reading: ir.Reading
+    result: RuleResult
+    applied: bool  # the run itself evaluated the rule under this reading
+
+
+def base_versions(pack: ir.RulePack, rule_id: str) -> tuple[ir.Rule, ...]:
+    """The versions of a rule as written (before a run's `--reading` decided its contested grades)."""
+    return tuple(v.applied.base if v.applied is not None and v.applied.base is not None else v
+                 for v in pack.versions(rule_id))
+
+
+def reading_results(pack: ir.RulePack, result: RuleResult, env: Env) -> list[ReadingResult]:
+    """For a rule whose contested grade holds in this case: the rule's result under each of that
+    grade's readings (rules it depends on keep their results in this run). Empty when no contested
+    grade decided the result. Evaluated by the three-valued evaluator that ran the case (`env.ev`, the
+    engine's own: its compiled code and the rules under each reading are cached there)."""
+    ev = env.ev
+    versions = base_versions(pack, result.rule.id)
+    if not any(v.contested for v in versions):
+        return []
+    chosen = result.rule.applied.reading if result.rule.applied is not None and result.rule.applied.base is not None else None
+    base = result if chosen is None else ev.evaluate_id(versions, env)
+    if base.outcome != "CONTESTED":
+        return []
+    rule = base.rule
+    readings: tuple[ir.Reading, ...]
+    if base.grade is not None and rule.grades[base.grade].readings:
+        readings = rule.grades[base.grade].readings
+    else:  # versions agreed on an unknown event date: the readings of the contested grades, by name
+        seen: dict[str, ir.Reading] = {}
+        for v in versions:
+            for g in v.grades:
+                for r in g.readings:
+                    seen.setdefault(r.name, r)
+        readings = tuple(seen.values())
+    out = []
+    for reading in readings:
+        under = tuple(ev.rule_under(v, reading.name) for v in versions)
+        out.append(ReadingResult(reading, ev.evaluate_id(under, env), reading.name == chosen))
+    return out

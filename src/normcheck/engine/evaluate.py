@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from .. import ir
 from ..functions import FUNCTIONS, Function
+from ..readings import rule_under
 from ..values import NULL, UNKNOWN, EvaluationError
 
 _EMPTY: frozenset[str] = frozenset()
@@ -625,7 +626,8 @@ class Evaluator:
         self.closures = _Closures(self)
         self._generated: dict[int, tuple[ir.Node, PairFn]] = {}
         self._define_fns: dict[tuple[str, bool], PairFn] = {}
-        self._rule_fns: dict[tuple[str, bool], RuleFns] = {}
+        self._rule_fns: dict[tuple[str, str, bool], RuleFns] = {}
+        self._under: dict[tuple[str, str], tuple[ir.Rule, ir.Rule]] = {}  # (rule key, reading) -> (rule, under it)
         self._quiet: dict[tuple[str, str, dt.date | None, str], RuleResult] = {}
         self._blocked: dict[str, frozenset[int]] = {}  # record type -> plans whose family does not concern it
         self._cases = 0
@@ -768,13 +770,25 @@ class Evaluator:
     def _fns(self, rule: ir.Rule, hot: bool) -> RuleFns:
         """The functions of a rule's scope, grades and exceptions (built once per rule): the closures,
         or in a batch the generated code."""
-        key = (rule.key, hot)
+        key = (rule.key, rule.applied.reading if rule.applied is not None else "", hot)  # a rule under a reading has its own grades
         hit = self._rule_fns.get(key)
         if hit is None:
             hit = (self.fn(rule.applies, hot) if rule.applies is not None else None,
                    tuple(self.fn(g.expr, hot) for g in rule.grades), tuple(self.fn(u, hot) for u in rule.unless))
             self._rule_fns[key] = hit
         return hit
+
+    def rule_under(self, rule: ir.Rule, name: str) -> ir.Rule:
+        """`readings.rule_under`, built once per rule and reading for this evaluator (its compiled code is
+        cached per rule: a report evaluates every contested rule under each of its readings)."""
+        key = (rule.key, name)
+        hit = self._under.get(key)
+        if hit is not None and hit[0] is rule:
+            return hit[1]
+        out = rule_under(rule, name)
+        with self._lock:
+            self._under[key] = (rule, out)
+        return out
 
     def evaluate_rule(self, rule: ir.Rule, env: Env, judged_on: dt.date | None = None, basis: str = "") -> RuleResult:
         """One rule on one case: the table of design §5, with the reasons. (Which version is in force

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 from weakref import WeakKeyDictionary
 
 from ..ir import OUTCOMES, SEVERITIES, Outcome, Severity
@@ -205,6 +205,67 @@ def _short(v: Any, limit: int = 60) -> Any:
     return text[: limit - 1] + "…"
 
 
+# Who examined an open norm's criteria (a role, never a name).
+Assessor = Literal["authority", "court", "applicant_lawyer", "expert", "caseworker", "other"]
+ASSESSORS: tuple[Assessor, ...] = get_args(Assessor)
+_ASSESSMENT_KEYS = frozenset({"criteria_examined", "by", "source", "date"})
+
+
+@dataclass(frozen=True)
+class AssessmentValue:
+    """What a record says was examined of an open norm's test (`assessments:` block)."""
+
+    criteria_examined: tuple[str, ...]
+    by: Assessor
+    source: str | None
+    date: dt.date | None
+
+
+def assessment_validator(spec: FactSpec) -> Callable[[Any], AssessmentValue]:
+    """`{criteria_examined: [ids], by: role, source: "…", date: YYYY-MM-DD}` for an open-norm fact."""
+    norm = spec.open_norm
+    ids = tuple(c.id for c in norm.criteria) if norm is not None else ()
+
+    def check(v: Any) -> AssessmentValue:
+        if norm is None:
+            raise _fail("`{name}` is not the conclusion of an open norm; only open-norm facts take an assessment",
+                        name=spec.name)
+        if not isinstance(v, dict) or not all(isinstance(k, str) for k in v):
+            raise _fail("the assessment of `{name}` is a mapping: criteria_examined, by, source, date", name=spec.name)
+        extra = sorted(set(v) - _ASSESSMENT_KEYS)
+        if extra:
+            raise _fail("the assessment of `{name}` has an unknown key `{key}` (keys: criteria_examined, by, source, date)",
+                        name=spec.name, key=_short(extra[0]))
+        items = v.get("criteria_examined")
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise _fail("`criteria_examined` of `{name}` is a list of the test's criteria: {values}",
+                        name=spec.name, values=", ".join(ids))
+        for item in items:
+            if item not in ids:
+                raise _fail("`{item}` is not a criterion of the test of `{name}`; its criteria are: {values}",
+                            item=_short(item), name=spec.name, values=", ".join(ids))
+        by = next((a for a in ASSESSORS if a == v.get("by")), None)  # narrows the role to the closed set
+        if by is None:
+            raise _fail("`by` of the assessment of `{name}` is who examined it, as a role: {values}",
+                        name=spec.name, values=", ".join(ASSESSORS))
+        source = v.get("source")
+        if source is not None and not isinstance(source, str):
+            raise _fail("`source` of the assessment of `{name}` is a text (the document and passage, no names)", name=spec.name)
+        when = v.get("date")
+        if isinstance(when, str):
+            try:
+                when = dt.date.fromisoformat(when.strip())
+            except ValueError:
+                when = False
+        if when is not None and (not isinstance(when, dt.date) or isinstance(when, dt.datetime)):
+            raise _fail("`date` of the assessment of `{name}` is a date written YYYY-MM-DD", name=spec.name)
+        if isinstance(when, dt.date) and not dt.date(1900, 1, 1) <= when <= dt.date(2100, 12, 31):
+            raise _fail("`date` of the assessment of `{name}` is outside the dates normcheck evaluates", name=spec.name)
+        return AssessmentValue(tuple(dict.fromkeys(items)), by, source, when)
+
+    return check
+
+
 @dataclass(frozen=True)
 class Expectation:
     """What a pinned case expects of one rule."""
@@ -213,6 +274,7 @@ class Expectation:
     severity: Severity | None = None
     missing: tuple[str, ...] = ()  # facts that must be listed as missing
     note: str | None = None
+    readings: tuple[tuple[str, Outcome], ...] = ()  # (reading, level): what the rule gives under each reading
 
 
 @dataclass(frozen=True)
@@ -227,6 +289,7 @@ class Parsed:
     note: str | None
     expect: dict[str, Expectation] | None
     facts: dict[str, Any]  # every fact the file states, `unknown` ones as UNKNOWN
+    assessments: dict[str, AssessmentValue] | None = None  # what was examined of open norms' tests
     pinned_against: str | None = None  # the rule pack's SHA-256 (or a prefix) the `expect:` block was written against
 
 
@@ -238,10 +301,10 @@ def case_model(vocabulary: Vocabulary) -> Any:
 
 
 _CASE_KEYS = frozenset({"normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "expect", "facts",
-                        "pinned_against"})
+                        "assessments", "pinned_against"})
 # `pinned_against`: a rule pack's SHA-256 as the receipt shows it, whole or its first 12+ hex digits.
 PACK_HASH = re.compile(r"^(?:sha256:)?([0-9a-f]{12,64})$")
-_EXPECT_KEYS = frozenset({"level", "severity", "missing", "note"})
+_EXPECT_KEYS = frozenset({"level", "severity", "missing", "note", "readings"})
 # Each vocabulary's fact validators, built once; held weakly, so they go with their vocabulary.
 _VALIDATORS: WeakKeyDictionary[Vocabulary, dict[str, Callable[[Any], Any]]] = WeakKeyDictionary()
 
@@ -315,7 +378,18 @@ def _quick(data: dict[Any, Any], vocabulary: Vocabulary) -> Parsed:
         if check is None:
             raise _Unsure
         facts[name] = check(value)
-    return Parsed(rid, record_type, ms, as_of, policy, note, expect, facts, pinned)
+    assessments = None
+    given = data.get("assessments")
+    if given is not None:
+        if type(given) is not dict:
+            raise _Unsure
+        assessments = {}
+        for name, value in given.items():
+            spec = vocabulary.get(name) if type(name) is str else None
+            if spec is None or spec.open_norm is None:
+                raise _Unsure
+            assessments[name] = assessment_validator(spec)(value)
+    return Parsed(rid, record_type, ms, as_of, policy, note, expect, facts, assessments=assessments, pinned_against=pinned)
 
 
 def _key(k: Any) -> str:
@@ -338,7 +412,11 @@ def _expect(v: Any) -> Expectation:
         raise _Unsure
     if note is not None and type(note) is not str:
         raise _Unsure
-    return Expectation(level, severity, tuple(missing), note)
+    readings = v.get("readings", {})
+    if type(readings) is not dict or not all(type(k) is str and type(x) is str and x in OUTCOMES for k, x in readings.items()):
+        raise _Unsure
+    pinned: tuple[tuple[str, Outcome], ...] = tuple(readings.items())  # checked just above
+    return Expectation(level, severity, tuple(missing), note, pinned)
 
 
 def _validators(vocabulary: Vocabulary) -> dict[str, Callable[[Any], Any]]:

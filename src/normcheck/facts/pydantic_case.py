@@ -17,7 +17,7 @@ from ..ir import OUTCOMES, Outcome, Severity
 from ..values import UNKNOWN
 from ..vocabulary import Vocabulary
 from . import model as m
-from .model import COUNTRY, ID_PATTERN, Parsed, _fail, _is_unknown, _short, _show, fact_validator
+from .model import COUNTRY, ID_PATTERN, Parsed, _fail, _is_unknown, _short, _show, assessment_validator, fact_validator
 
 
 class Expectation(BaseModel):
@@ -28,6 +28,7 @@ class Expectation(BaseModel):
     severity: Severity | None = None
     missing: tuple[str, ...] = ()  # facts that must be listed as missing
     note: str | None = None
+    readings: dict[str, Outcome] = {}  # what the rule gives under each named reading
 
 
 def _expectation(v: Any) -> Any:
@@ -116,11 +117,15 @@ def case_model(vocabulary: Vocabulary) -> type[CaseBase]:
             continue
         fields[name] = (Annotated[Any, BeforeValidator(fact_validator(spec))], Field(default=UNKNOWN))
     facts_model = create_model("Facts", __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=True), **fields)
+    assessed: dict[str, Any] = {name: (Annotated[Any, BeforeValidator(assessment_validator(spec))], Field(default=None))
+                                for name, spec in vocabulary.facts.items() if spec.open_norm is not None}
+    assessments_model = create_model("Assessments", __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=True), **assessed)
     kinds = tuple(t.id for t in vocabulary.record_types)
     # The record types are data (rules/families.yaml), so the Literal is built at run time; mypy cannot
     # check a Literal of a runtime tuple, hence the ignore.
     kind_type = Literal[kinds]  # type: ignore[valid-type]
     return create_model("CaseFile", __base__=CaseBase, facts=(facts_model, Field(default_factory=facts_model)),
+                        assessments=(assessments_model | None, Field(default=None)),
                         record_type=(kind_type, Field(default=vocabulary.default_record_type)))
 
 
@@ -129,6 +134,10 @@ def to_parsed(parsed: CaseBase) -> Parsed:
     block = parsed.facts  # type: ignore[attr-defined]  # `facts` is a field of the model built at run time (case_model)
     expect = None
     if parsed.expect is not None:
-        expect = {k: m.Expectation(e.level, e.severity, tuple(e.missing), e.note) for k, e in parsed.expect.items()}
+        expect = {k: m.Expectation(e.level, e.severity, tuple(e.missing), e.note, tuple(e.readings.items()))
+                  for k, e in parsed.expect.items()}
+    given = parsed.assessments  # type: ignore[attr-defined]  # a field of the model built at run time (case_model)
+    assessments = {name: getattr(given, name) for name in given.model_fields_set} if given is not None else None
     return Parsed(parsed.id, parsed.record_type, parsed.member_state, parsed.as_of, parsed.policy, parsed.note, expect,
-                  {name: getattr(block, name) for name in block.model_fields_set}, parsed.pinned_against)
+                  {name: getattr(block, name) for name in block.model_fields_set}, assessments=assessments,
+                  pinned_against=parsed.pinned_against)

@@ -19,7 +19,8 @@ from ..vocabulary import Vocabulary
 from . import guard, yamlio
 from .model import PACK_HASH, Expectation, Parsed, case_model, quick_parse
 
-TOP_KEYS = ("normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "facts", "expect", "pinned_against")
+TOP_KEYS = ("normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "facts", "assessments", "expect",
+            "pinned_against")
 MAX_SHOWN = 25  # problems shown per file; the rest are counted
 POLICY_SUFFIXES = (".yaml", ".yml")
 
@@ -30,6 +31,17 @@ class FactOrigin:
     line: int | None
     column: int | None
     source_line: str | None
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """An open norm's assessment as the record states it, with where it says so."""
+
+    criteria_examined: tuple[str, ...]
+    by: str
+    source: str | None
+    date: dt.date | None
+    origin: FactOrigin | None
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,7 @@ class Record:
     policy_file: str | None = None
     note: str | None = None
     warnings: tuple[Diagnostic, ...] = ()
+    assessments: dict[str, Assessed] = field(default_factory=dict)  # open norm -> what the record says was examined
     # facts stated as `not_disclosed`: unknown to the engine, a request to the authority in the report
     not_disclosed: frozenset[str] = frozenset()
     pinned_against: str | None = None  # the rule pack (SHA-256 or its first hex digits) the pins were written against
@@ -180,11 +193,16 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
         raise InputError(capped(problems) + capped(warnings))
     as_of, source = _as_of(parsed, facts, today, vocabulary)
     expect_lines = {rid: doc.where(("expect", rid), key=True)[0] or 0 for rid in (parsed.expect or {})}
+    assessed: dict[str, Assessed] = {}
+    for aname, a in (parsed.assessments or {}).items():
+        line, col = doc.where(("assessments", aname), key=True)
+        assessed[aname] = Assessed(a.criteria_examined, a.by, a.source, a.date, FactOrigin(doc.file, line, col, _line(doc, line)))
     return Record(
         id=parsed.id, file=doc.file, record_type=parsed.record_type, as_of=as_of, as_of_source=source,
         facts=facts, origins=origins, expect=dict(parsed.expect) if parsed.expect is not None else None,
         expect_lines=expect_lines, policy_id=policy_id, policy_file=policy_file, note=parsed.note,
-        warnings=tuple(capped(warnings)), not_disclosed=frozenset(withheld), pinned_against=parsed.pinned_against,
+        warnings=tuple(capped(warnings)), assessments=assessed, not_disclosed=frozenset(withheld),
+        pinned_against=parsed.pinned_against,
     )
 
 
@@ -346,6 +364,11 @@ def _translate(exc: Any, doc: yamlio.Doc, vocabulary: Vocabulary, limit: int) ->
                 hint = did_you_mean(word, vocabulary.names()) if word else None
                 out.append(doc.diag(loc, f"unknown fact `{short}`", key=True,
                                     hint=hint or "facts are listed in rules/vocabulary/*.yaml (`normcheck schema` prints them)"))
+            elif loc[:1] == ("assessments",) and len(loc) == 2:
+                norms = [n for n, sp in vocabulary.facts.items() if sp.open_norm is not None]
+                what = "a fact without an open norm" if str(key) in vocabulary.facts else "not a fact"
+                out.append(doc.diag(loc, f"`{short}` is {what}: an assessment is given for an open-norm fact", key=True,
+                                    hint=(did_you_mean(word, norms) if word else None) or "open-norm facts: " + ", ".join(sorted(norms))))
             elif len(loc) == 1:
                 where = "facts" if str(key) in vocabulary.facts else None
                 hint = f"`{key}` is a fact: put it under `facts:`" if where else (did_you_mean(word, TOP_KEYS) if word else None)
@@ -372,10 +395,15 @@ def _translate(exc: Any, doc: yamlio.Doc, vocabulary: Vocabulary, limit: int) ->
                 out.append(doc.diag(loc, f"expected outcome {err.get('input')!r} is unknown", expected=one_of(OUTCOMES)))
                 continue
             out.append(doc.diag(loc, f"in `expect`: {err['msg']}",
-                                expected="`RULE-ID: LEVEL`, or `RULE-ID: {level: LEVEL, severity: high|medium|low, missing: [facts]}`"))
+                                expected="`RULE-ID: LEVEL`, or `RULE-ID: {level: LEVEL, severity: high|medium|low, missing: [facts], "
+                                         "readings: {READING: LEVEL}}`"))
             continue
         if loc == ("facts",):
             out.append(doc.diag(loc, "`facts` must be a mapping of fact names to values"))
+            continue
+        if loc == ("assessments",):
+            out.append(doc.diag(loc, "`assessments` must be a mapping of open-norm facts to what was examined",
+                                expected="`FACT: {criteria_examined: [criteria], by: authority|court|…, source: \"…\"}`"))
             continue
         out.append(doc.diag(loc, f"`{_short('.'.join(str(p) for p in loc))}`: {err['msg']}"))
     return out, max(0, len(errors) - limit)

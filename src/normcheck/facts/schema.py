@@ -52,10 +52,29 @@ def json_schema(vocabulary: Vocabulary, model: Any, computed: frozenset[str] = f
             {"enum": levels},
             {"type": "object", "additionalProperties": False, "required": ["level"],
              "properties": {"level": {"enum": levels}, "severity": {"enum": list(SEVERITIES)},
-                            "missing": {"type": "array", "items": {"type": "string"}}, "note": {"type": "string"}}},
+                            "missing": {"type": "array", "items": {"type": "string"}}, "note": {"type": "string"},
+                            "readings": {"type": "object", "additionalProperties": {"enum": levels},
+                                         "description": "what the rule gives under each named reading: READING: LEVEL"}}},
         ]
     }
     facts_obj = {"type": "object", "additionalProperties": False, "properties": facts}
+    from .model import ASSESSORS
+
+    assessed = {}
+    for name, spec in sorted(vocabulary.facts.items()):
+        if spec.open_norm is None:
+            continue
+        assessed[name] = {
+            "type": "object", "additionalProperties": False, "required": ["criteria_examined", "by"],
+            "description": "what was examined of the test: " + dict(spec.open_norm.test).get("en", name),
+            "properties": {
+                "criteria_examined": {"type": "array", "uniqueItems": True,
+                                      "items": {"enum": [c.id for c in spec.open_norm.criteria]}},
+                "by": {"enum": list(ASSESSORS), "description": "who examined it, as a role (never a name)"},
+                "source": {"type": "string", "description": "the document and passage (no names)"},
+                "date": {"type": "string", "format": "date"},
+            },
+        }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://normcheck.invalid/schema/case-{__version__}.json",
@@ -74,6 +93,9 @@ def json_schema(vocabulary: Vocabulary, model: Any, computed: frozenset[str] = f
                        "description": "a policy record: a path relative to this file, or inline"},
             "note": {"type": "string"},
             "facts": facts_obj,
+            "assessments": {"type": "object", "additionalProperties": False, "properties": assessed,
+                            "description": "for facts that are conclusions of an open norm: which criteria of the "
+                                           "legal test were examined, by whom, and where"},
             "expect": {"type": "object", "additionalProperties": expectation},
             "pinned_against": {"type": "string", "pattern": "^(sha256:)?[0-9a-f]{12,64}$",
                                "description": "the rule pack's SHA-256 (as in the receipt) the `expect:` block was "

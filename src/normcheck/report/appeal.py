@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from ..citations import long_date
+from ..citations import is_locator, long_date
 from ..findings import DecidingFact, Finding, SourceRef
 from ..wording import appeal_text
 from .view import FIRED, RecordView, RunView, Words
@@ -172,14 +172,27 @@ def _words(text: str, w: Words) -> str:
     return _SNAKE.sub(lambda m: w.fact(m.group()) or m.group().replace("_", " "), text)
 
 
+def _reading_source(s: SourceRef, w: Words) -> str:
+    """A reading's source in the appeal: court-style with its pinpoint; a pinpoint written as free text
+    (in English, in the rule files) only in an English appeal — a Dutch one cites the source as a whole
+    and the reading's Dutch argument says what it holds."""
+    if w.lang == "en" or not s.pinpoint or is_locator(s.pinpoint):
+        return citation_text(s, w)
+    if s.citation:  # the court-style citation, without the free-text pinpoint it was built with
+        return s.citation.replace(f", {s.pinpoint}", "").replace(s.pinpoint, "").strip(" ,;")
+    return s.title or s.source
+
+
 def ground(n: int, f: Finding, w: Words, named: Callable[[str], str] | None = None) -> Ground:
     lang = w.lang
     named = named or rule_names((), {}, w)
     law = tuple(Citation(citation_text(s, w) + (appeal_text(lang, "unverified_mark") if s.footnote else ""),
                          s.url, s.footnote) for s in f.sources)
     counter: list[str] = []
-    if f.counter_argument:
-        counter.append(named(f.counter_argument))
+    for rd in f.readings:  # a contested grade: each side's reading, who holds it, on which sources
+        cited = "; ".join(dict.fromkeys(_reading_source(s, w) + (appeal_text(lang, "unverified_mark") if s.footnote else "")
+                                        for s in rd.sources))
+        counter.append(named(f"{rd.held_by}: {rd.argument}" + (f" ({cited})" if cited else "")))
     if f.later_case_law:  # the date's basis in words: a fact's name, or "the date of the event" for an expression
         basis = f"({f.judged_on_basis})"
         counter.append(named(f.later_case_law.replace(basis, f"({_event(f.judged_on_basis, w)})")))

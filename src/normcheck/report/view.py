@@ -4,21 +4,37 @@ summary → receipt, with every word resolved in the report's language.
 Renderers (`report/renderers/*`) only lay this out; none of them words a label, orders findings
 or decides what a reader sees. What a finding shows is decided in one place, `_sections`: a new
 field of a finding (a date, a reading, a follow-up) becomes one more `Section` there and every
-format shows it. Records flow through one at a time (`RunView.records` is a generator over the
+format shows it (the readings of a contested grade are such sections). A record's open-norm facts
+("Needs human assessment") and, with `--compare-readings`, the findings that change with the reading
+adopted are parts of the record's view. Records flow through one at a time (`RunView.records` is a generator over the
 batch), so a run over 100,000 files holds one record at a time plus small counters (`Tally`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from .. import ir
 from ..citations import LEGEND, MARK
-from ..findings import BackgroundRef, DecidingFact, FactToCollect, Finding, Problem, Receipt, RecordResult, SourceRef
+from ..findings import (
+    AppliedReading,
+    BackgroundRef,
+    DecidingFact,
+    FactToCollect,
+    Finding,
+    OpenNormCheck,
+    Problem,
+    ReadingFlip,
+    ReadingOutcome,
+    Receipt,
+    RecordResult,
+    SourceRef,
+)
 from ..vocabulary import Vocabulary
-from ..wording import EXCEPTION_STATUS, LEVEL_SHORT, SEVERITY, date_text, engine_words, shown_level, t, value_text, why_not
+from ..wording import ASSESSORS, EXCEPTION_STATUS, LEVEL_SHORT, SEVERITY, date_text, engine_words, shown_level, t, value_text, why_not
 from .tally import FactRow, SummaryRowData, Tally
 
 # The order of the groups in a record; the first four are always shown in full.
@@ -86,6 +102,8 @@ class Item:
     url: str | None = None
     unverified: bool = False  # carries the footnote mark: not verified against the published text
     code: bool = False  # a fact or a formula: set apart as code where the format can
+    strong: bool = False  # the head of an item with sub-items (a reading: its name, holder and result)
+    sub: tuple[Item, ...] = ()  # lines under this one (a reading's sources and argument)
     mark: str = ""  # the footnote mark (citations.MARK) or nothing
     prefix: str = ""  # plain text before the linked text
     suffix: str = ""  # plain text after the mark: what the source is cited for, a note
@@ -166,6 +184,41 @@ class CollectView:
     could_change: tuple[str, ...]  # rules
     reach: str  # the rules it could change and the highest result they could reach, in words
     mark: str | None = None  # "not disclosed: ask the authority" for a fact the record says the authority withholds
+    assess: str | None = None  # an open norm: "assess: <its test> (see Needs human assessment)", not a bare yes/no
+
+
+@dataclass(frozen=True)
+class CriterionView:
+    mark: str  # [x] examined, [ ] not examined (per the record's assessment), [?] to check (no assessment stated)
+    text: str  # the criterion with its source and pinpoint
+    source: SourceRef
+    unverified: bool
+
+
+@dataclass(frozen=True)
+class OpenNormView:
+    """One open-norm fact under "Needs human assessment": a checklist for a human."""
+
+    fact: str
+    head: str  # the fact, the value the record states and where
+    test: str  # "Test: …"
+    findings: str  # "findings resting on it: …" / "findings waiting for it: …"
+    checklist_label: str
+    checklist: tuple[CriterionView, ...]
+    assessment: str | None  # who stated an assessment, with its source and date, and where
+    coverage: str  # which criteria the file does not cover, or that it states no assessment
+    complete: bool  # an assessment covers every criterion
+    norm: OpenNormCheck
+
+
+@dataclass(frozen=True)
+class FlipView:
+    """A finding whose result changes with the reading adopted (`--compare-readings`)."""
+
+    rule: str
+    as_written: str  # the result as the rules stand (contested grades CONTESTED)
+    cells: tuple[str, ...]  # per reading column: the result under it, "=" where it is the same
+    flip: ReadingFlip
 
 
 @dataclass(frozen=True)
@@ -188,6 +241,12 @@ class RecordView:
     collect: tuple[CollectView, ...]
     marked: bool  # a shown source carries the footnote mark (the report prints the legend once)
     result: RecordResult  # the data (what `--format json` writes)
+    assess_label: str = ""
+    open_norms: tuple[OpenNormView, ...] = ()  # "Needs human assessment"
+    flips_label: str = ""
+    flips_columns: tuple[str, ...] = ()  # rule, as written, one per reading
+    flips: tuple[FlipView, ...] | None = None  # --compare-readings only: the findings that change with the reading
+    no_flips: str = ""  # what to say when none does
 
 
 @dataclass(frozen=True)
@@ -216,6 +275,8 @@ class ReceiptView:
     engine: str
     python: str
     receipt: Receipt
+    readings_label: str = ""
+    readings: tuple[str, ...] = ()  # RULE:READING the run decided contested rules under (--reading)
     # With added rule folders (`--add-rules`): the bundled pack's hash and each folder's; `sha256` is the pack as run.
     bundled_label: str = ""
     bundled_sha256: str = ""
@@ -270,16 +331,36 @@ def background_item(b: BackgroundRef) -> Item:
                 suffix=f" — {b.about}" if b.about else "")
 
 
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
+
+
+def short_source_text(s: SourceRef, w: Words) -> str:
+    """A source in a checklist: its title without the trailing note, the pinpoint and whether it was checked
+    (the full reference is under the finding's sources)."""
+    mark = w("verified") if s.verified else w("unverified")
+    cited = s.citation or f"{_TRAILING_NOTE.sub('', s.title) or s.title}, {s.pinpoint}"
+    about = f" — {s.about}" if s.about else ""
+    return f"{cited}{MARK if s.footnote else ''}{about} [{mark}]"
+
+
 def fact_text(d: DecidingFact, w: Words) -> str:
-    """A deciding fact in words: its name, its value, and what a derived fact is computed from."""
-    return d.text or f"{d.label or d.name} = {w.value(d.name, d.value)}"
+    """A deciding fact in words: its name, its value, and what a derived fact is computed from; one that is
+    the conclusion of an open norm says so (its test is under "Needs human assessment")."""
+    text = d.text or f"{d.label or d.name} = {w.value(d.name, d.value)}"
+    if d.open_norm:
+        text += f" [{w('open_norm')}]"
+    opens = [i.label or i.name for i in d.inputs if i.open_norm]
+    if opens:
+        text += f" [{w('open_norm')}: {', '.join(opens)}]"
+    return text
 
 
 def collect_view(c: FactToCollect, w: Words) -> CollectView:
     severity = SEVERITY.get(w.lang, SEVERITY["en"]).get(c.severity, c.severity)
     reach = f"{', '.join(c.could_change)} ({w('level_reach')}: {w(c.level).lower()}, {severity})"
+    assess = f"{w('assess')}: {c.assess} ({w('see_assessment')})" if c.assess else None
     return CollectView(c.fact, c.question or c.label or c.fact, c.ask_label or "", c.could_change, reach,
-                       w("not_disclosed_mark") if c.not_disclosed else None)
+                       w("not_disclosed_mark") if c.not_disclosed else None, assess)
 
 
 def _why(f: Finding) -> str:
@@ -302,8 +383,10 @@ def _sections(f: Finding, group: str, w: Words, show_all: bool) -> tuple[Section
             out.append(Section("background", w("background"), tuple(background_item(b) for b in f.background)))
     if f.decided_by and (quiet or f.level in FIRED):
         out.append(Section("decided_by", w("decided_by"), tuple(Item(fact_text(d, w)) for d in f.decided_by)))
-    if f.counter_argument and not quiet:
-        out.append(Section("counter", w("counter"), (Item(f.counter_argument),), "inline"))
+    if f.reading_applied is not None:  # the reading this run (or a court's ruling) decided it under
+        out.append(Section("reading_applied", w("under_reading"), (Item(applied_text(f.reading_applied, w)),), "emphasis"))
+    if f.readings:  # the result under each reading of the contested grade
+        out.append(Section("readings", w("readings"), tuple(reading_item(r, w) for r in f.readings)))
     if f.note:
         out.append(Section("note", w("note"), (Item(f.note),), "inline"))
     words = EXCEPTION_STATUS.get(w.lang, EXCEPTION_STATUS["en"])
@@ -319,6 +402,80 @@ def _sections(f: Finding, group: str, w: Words, show_all: bool) -> tuple[Section
     if f.follow_up:  # facts the authority has not disclosed could change it: what to ask for
         out.append(Section("follow_up", w("follow_up"), (Item(f.follow_up),), "emphasis"))
     return tuple(out)
+
+
+def level_text(level: str, severity: str | None, w: Words, named: bool = True) -> str:
+    """A result in words: "Risk (severity low)"; in a table cell ("named" off) "Risk (low)"."""
+    sev = SEVERITY.get(w.lang, SEVERITY["en"]).get(severity or "", severity) if severity else None
+    return w(level) + ((f" ({w('severity')} {sev})" if named else f" ({sev})") if sev else "")
+
+
+def reading_item(r: ReadingOutcome, w: Words) -> Item:
+    """A reading: who holds it (in the report's language) and what the rule gives under it, then the
+    option that selects it — its name is a handle for the command line, not a word of the report."""
+    head = f"{r.held_by}: {level_text(r.level, r.severity, w)}"
+    if r.applied:
+        head += f" — {w('applied')}"
+    head += f" (`--reading {r.name}`)"
+    sub = tuple(source_item(s) for s in r.sources)
+    return Item(head, strong=True, sub=sub + (Item(f"{w('argues')}: {r.argument}"),))
+
+
+def applied_text(a: AppliedReading, w: Words) -> str:
+    line = f"{w('under_reading')} {a.held_by} (`--reading {a.name}`)"
+    if a.settled_by is not None:
+        line += f"; {w('settled_by')} {source_item(a.settled_by).plain}"
+        if a.settled_from:
+            line += f", {w('settled_from')} {date_text(a.settled_from, w.lang)}"
+    return line + "."
+
+
+def open_norm_view(n: OpenNormCheck, w: Words) -> OpenNormView:
+    value = w.value(n.fact, n.value) if n.value is not None else w("not_stated")
+    name = n.label or w.fact(n.fact) or n.fact  # the fact in words: a lawyer reads no identifiers
+    head = f"{name} — {w('value_stated')}: {value}" + (f" ({n.stated_at})" if n.stated_at else "")
+    which = w("waits_for") if n.waiting else w("rests_on")
+    checklist = tuple(
+        CriterionView("[x]" if c.examined else "[ ]" if c.examined is False else "[?]",
+                      f"{c.text} — {short_source_text(c.source, w)}", c.source, not c.source.verified)
+        for c in n.criteria)
+    assessment = None
+    if n.assessment is not None:
+        a = n.assessment
+        who = ASSESSORS.get(w.lang, ASSESSORS["en"]).get(a.by, a.by)
+        parts = [who] + [x for x in (a.source, date_text(a.date, w.lang) if a.date else None) if x]
+        assessment = f"{w('assessed_by')}: " + "; ".join(parts) + (f" ({a.stated_at})" if a.stated_at else "")
+        words = {c.id: c.text for c in n.criteria}
+        missing = [words.get(c, c) for c in n.criteria_not_covered or ()]
+        coverage = f"{w('not_covered')}: " + "; ".join(missing) if missing else w("all_covered")
+    else:
+        coverage = w("no_assessment")
+    return OpenNormView(
+        fact=n.fact, head=head, test=f"{w('test')}: {n.test}", findings=f"{which}: {', '.join(n.findings)}",
+        checklist_label=w("checklist"), checklist=checklist, assessment=assessment, coverage=coverage,
+        complete=n.assessment is not None and not n.criteria_not_covered, norm=n)
+
+
+def _flip_columns(flips: tuple[ReadingFlip, ...]) -> list[str]:
+    """The readings that change at least one result (the others would be a column of "=")."""
+    names: set[str] = set()
+    for f in flips:
+        for n, level in f.by_reading.items():
+            if (level, f.severity_by_reading.get(n)) != (f.default, f.default_severity):
+                names.add(n)
+    return sorted(names)
+
+
+def flip_views(flips: tuple[ReadingFlip, ...], w: Words) -> tuple[tuple[str, ...], tuple[FlipView, ...]]:
+    cols = _flip_columns(flips)
+    views = []
+    for f in flips:
+        cells = []
+        for c in cols:
+            got = (f.by_reading.get(c, f.default), f.severity_by_reading.get(c, f.default_severity))
+            cells.append("=" if got == (f.default, f.default_severity) else level_text(got[0], got[1], w, named=False))
+        views.append(FlipView(f.rule, level_text(f.default, f.default_severity, w, named=False), tuple(cells), f))
+    return (w("rule"), w("as_written")) + tuple(f"{w('reading')} {c}" for c in cols), tuple(views)
 
 
 def finding_view(f: Finding, w: Words, show_all: bool = True) -> FindingView:
@@ -368,7 +525,8 @@ def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView
                 unconcerned[v.family] = unconcerned.get(v.family, 0) + 1
                 continue
             others.append(v)
-            if v.group != "NOT_APPLICABLE" and v.finding.note:  # an OK with a note (e.g. CH-01) is worth reading
+            # an OK with a note (e.g. CH-01), or one a reading decided, is worth reading
+            if v.group != "NOT_APPLICABLE" and (v.finding.note or v.finding.reading_applied is not None):
                 noted.append(v)
     meta = [Meta("file", w("file"), r.file)]
     if r.as_of:
@@ -377,6 +535,11 @@ def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView
                          else date_text(r.as_of, w.lang)))
     if r.policy:
         meta.append(Meta("policy", w("policy"), r.policy))
+    flips_columns: tuple[str, ...] = ()
+    flips: tuple[FlipView, ...] | None = None
+    if r.reading_flips is not None:  # --compare-readings: the listing is the report
+        flips_columns, flips = flip_views(r.reading_flips, w)
+        groups, others, unconcerned, noted = (), [], {}, []
     problems = tuple(ProblemView(p.code, p.severity, f"{p.file}:{p.line}:{p.column}" if p.line else p.file,
                                  p.message, p.expected, p.render(w.lang), p) for p in r.problems)
     return RecordView(
@@ -386,9 +549,12 @@ def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView
         unconcerned=tuple((w.family(fam), n) for fam, n in sorted(unconcerned.items(), key=lambda i: w.family_rank(i[0]))),
         noted=tuple(noted),
         collect_label=w("facts_to_collect"), collect_columns=("#", w("question"), w("ask"), w("could_change")),
-        collect=tuple(collect_view(c, w) for c in r.facts_to_collect),
-        marked=any(i.mark for g in groups for v in g.findings for sec in v.sections if sec.key == "sources"
-                   for i in sec.items), result=r,
+        collect=() if flips is not None else tuple(collect_view(c, w) for c in r.facts_to_collect),
+        marked=any(i.mark for g in groups for v in g.findings for sec in v.sections if sec.key in ("sources", "readings")
+                   for i in (sec.items + tuple(x for it in sec.items for x in it.sub))), result=r,
+        assess_label=w("needs_assessment"),
+        open_norms=() if flips is not None else tuple(open_norm_view(n, w) for n in r.open_norms),
+        flips_label=w("flips"), flips_columns=flips_columns, flips=flips, no_flips=w("no_flips"),
     )
 
 
@@ -397,7 +563,8 @@ def receipt_view(rc: Receipt, w: Words) -> ReceiptView:
         label=w("receipt"), normcheck_version=rc.normcheck_version, schema_label=w("schema"),
         schema_version=rc.schema_version, rule_pack_label=w("rule_pack"), sha256=rc.rule_pack_sha256,
         rule_files=rc.rule_files, files_label=w("files"), engine_label=w("engine"), engine=engine_words(rc.engine, w.lang),
-        python=rc.python, receipt=rc, bundled_label=w("bundled_rules"), bundled_sha256=rc.bundled_pack_sha256,
+        python=rc.python, receipt=rc, readings_label=w("readings"), readings=rc.readings,
+        bundled_label=w("bundled_rules"), bundled_sha256=rc.bundled_pack_sha256,
         added=tuple(AddedRulesView(w("added_rules"), a.folder, a.sha256, a.rule_files, w("replaces"), a.replaces)
                     for a in rc.added_rules))
 
@@ -407,10 +574,10 @@ class RunView:
     record at a time); then `summary()` and `tally` hold the run's totals."""
 
     def __init__(self, results: Iterable[RecordResult], receipt: Receipt, words: Words, *, show_all: bool = False,
-                 batch: bool = False) -> None:
+                 batch: bool = False, title: str = "title") -> None:
         self.words = words
         self.lang = words.lang
-        self.title = words("title")
+        self.title = words(title)  # "compare_title" for --compare-readings
         self.show_all = show_all
         self.batch = batch  # more than one record: human formats end with a summary
         self.receipt = receipt_view(receipt, words)

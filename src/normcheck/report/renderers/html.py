@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import TextIO
 
-from ..view import FindingView, Item, RecordView, RunView, Section, SummaryView
+from ..view import FindingView, Item, OpenNormView, RecordView, RunView, Section, SummaryView
 
 _CSS = """
 body{font-family:Georgia,serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#111;line-height:1.45}
@@ -13,7 +13,8 @@ h1,h2,h3,h4{font-family:Helvetica,Arial,sans-serif}
 .f{border-left:4px solid #999;padding:.2rem .8rem;margin:1rem 0;page-break-inside:avoid}
 .BREACH{border-color:#c00}.RISK{border-color:#e67e00}.CONTESTED{border-color:#8e44ad}
 .INSUFFICIENT_DATA{border-color:#c9a800}.OK{border-color:#2e7d32}.NOT_APPLICABLE{border-color:#bbb}
-.NOT_ESTABLISHED{border-color:#0097a7}
+.NOT_ESTABLISHED{border-color:#0097a7}.norm{border-color:#0277bd}
+.unverified{font-style:italic;color:#555}
 .background{color:#555;font-size:.9em} .legend{color:#555;font-size:.85em} code{font-size:.9em}
 table{border-collapse:collapse}
 td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left} .receipt{color:#555;font-size:.85em}
@@ -24,11 +25,16 @@ e = html.escape
 
 
 def _item(i: Item) -> str:
-    """An item as HTML: a citation links to the official text."""
+    """An item as HTML: a citation links to the official text; a reading's head is strong, with its sources
+    and argument as a sub-list."""
     if i.code:
         return f"<code>{e(i.text)}</code>"
-    text = f"<a href=\"{e(i.url)}\">{e(i.text)}</a>" if i.url else e(i.text)
-    return f"{e(i.prefix)}{text}{e(i.mark)}{e(i.suffix)}"
+    text = (f"<a href=\"{e(i.url)}\">{e(i.text)}</a>" if i.url else f"<strong>{e(i.text)}</strong>" if i.strong
+            else e(i.text))
+    out = f"{e(i.prefix)}{text}{e(i.mark)}{e(i.suffix)}"
+    if i.sub:
+        out += "<ul>" + "".join(f"<li>{_item(s)}</li>" for s in i.sub) + "</ul>"
+    return out
 
 
 def _section(s: Section) -> list[str]:
@@ -75,10 +81,36 @@ def record(r: RecordView) -> list[str]:
         head = "".join(f"<th>{e(c)}</th>" for c in r.collect_columns)
         out.append(f"<h3>{e(r.collect_label)}</h3><table><tr>{head}</tr>")
         out += [f"<tr><td>{i}</td><td>{e(c.question)}" + (f" <em>({e(c.mark)})</em>" if c.mark else "")
+                + (f" — {e(c.assess)}" if c.assess else "")
                 + f"</td><td>{e(c.ask)}</td><td>{e(c.reach)}</td></tr>"
                 for i, c in enumerate(r.collect, 1)]
         out.append("</table>")
+    if r.open_norms:
+        out.append(f"<h3>{e(r.assess_label)} ({len(r.open_norms)})</h3>")
+        for n in r.open_norms:
+            out += open_norm(n)
+    if r.flips is not None:
+        out += flips(r)
     return out
+
+
+def open_norm(n: OpenNormView) -> list[str]:
+    out = [f"<div class=\"f norm\"><h4>{e(n.head)}</h4><p>{e(n.test)}</p><p><em>{e(n.findings)}</em></p>"
+           f"<p><strong>{e(n.checklist_label)}</strong></p><ul>"]
+    out += [("<li class=\"unverified\">" if c.unverified else "<li>") + f"{e(c.mark)} {e(c.text)}</li>" for c in n.checklist]
+    out.append("</ul>")
+    if n.assessment:
+        out.append(f"<p>{e(n.assessment)}</p>")
+    return out + [f"<p><strong>{e(n.coverage)}</strong></p></div>"]
+
+
+def flips(r: RecordView) -> list[str]:
+    if not r.flips:
+        return [f"<p>{e(r.no_flips)}</p>"]
+    head = "".join(f"<th>{e(c)}</th>" for c in r.flips_columns)
+    out = [f"<h3>{e(r.flips_label)}</h3><table><tr>{head}</tr>"]
+    out += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in (f.rule, f.as_written) + f.cells) + "</tr>" for f in r.flips]
+    return out + ["</table>"]
 
 
 def _summary(s: SummaryView, out: TextIO) -> None:
@@ -110,5 +142,6 @@ def render(run: RunView, out: TextIO) -> None:
     rc = run.receipt
     out.write(f"<p class=\"receipt\">{e(rc.label)}: normcheck {e(rc.normcheck_version)} · {e(rc.rule_pack_label)} "
               f"sha256 {e(rc.sha256)} · {e(rc.engine_label)}: {e(rc.engine)} · {e(rc.python)}"
+              + (f" · {e(rc.readings_label)}: {e(', '.join(rc.readings))}" if rc.readings else "")
               + "".join(f"<br>{e(line)}" for line in ([rc.composition()] if rc.added else []))
               + "</p></body></html>\n")

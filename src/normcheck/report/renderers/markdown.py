@@ -5,15 +5,19 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..escape import markdown_code, markdown_text, safe_record
-from ..view import FindingView, Item, RecordView, RunView, Section, SummaryView
+from ..view import FindingView, Item, OpenNormView, RecordView, RunView, Section, SummaryView
 
 
 def _item(i: Item) -> str:
     """An item as Markdown: its text is already inert (`safe_record`); a citation links to the official text."""
     if i.code:
         return f"`{i.text}`"
-    text = f"[{i.text}](<{i.url}>)" if i.url else i.text
+    text = f"[{i.text}](<{i.url}>)" if i.url else f"**{i.text}**" if i.strong else i.text
     return f"{i.prefix}{text}{i.mark.replace('*', chr(92) + '*')}{i.suffix}"
+
+
+def _list_item(i: Item) -> list[str]:
+    return [f"- {_item(i)}"] + [f"  - {_item(s)}" for s in i.sub]
 
 
 def _section(s: Section, quiet: bool) -> list[str]:
@@ -24,7 +28,7 @@ def _section(s: Section, quiet: bool) -> list[str]:
         return [x for line in lines for x in (line, "")][:-1]  # a paragraph each
     if quiet and s.key == "decided_by":
         return [f"- {_item(i)}" for i in s.items]
-    return [f"**{s.label}**", ""] + [f"- {_item(i)}" for i in s.items]
+    return [f"**{s.label}**", ""] + [line for i in s.items for line in _list_item(i)]
 
 
 def finding(v: FindingView) -> list[str]:
@@ -63,10 +67,33 @@ def record(r: RecordView) -> list[str]:
             out += finding(v)
     if r.collect:
         out += [f"### {r.collect_label}", "", "| " + " | ".join(r.collect_columns) + " |", "|---|---|---|---|"]
-        out += [f"| {i} | {c.question}" + (f" ({c.mark})" if c.mark else "") + f" | {c.ask} | {c.reach} |"
+        out += [f"| {i} | {c.question}" + (f" ({c.mark})" if c.mark else "") + (f" — {c.assess}" if c.assess else "")
+                + f" | {c.ask} | {c.reach} |"
                 for i, c in enumerate(r.collect, 1)]
         out.append("")
+    if r.open_norms:
+        out += [f"### {r.assess_label} ({len(r.open_norms)})", ""]
+        for n in r.open_norms:
+            out += open_norm(n)
+    if r.flips is not None:
+        out += flips(r)
     return out
+
+
+def open_norm(n: OpenNormView) -> list[str]:
+    out = [f"#### {n.head}", "", n.test, "", f"*{n.findings}*", "", f"**{n.checklist_label}**", ""]
+    out += [f"- {c.mark} {c.text}" for c in n.checklist] + [""]
+    if n.assessment:
+        out += [n.assessment, ""]
+    return out + [f"**{n.coverage}**", ""]
+
+
+def flips(r: RecordView) -> list[str]:
+    if not r.flips:
+        return [r.no_flips, ""]
+    out = [f"### {r.flips_label}", "", "| " + " | ".join(r.flips_columns) + " |", "|" + "---|" * len(r.flips_columns)]
+    out += ["| " + " | ".join((f.rule, f.as_written) + f.cells) + " |" for f in r.flips]
+    return out + [""]
 
 
 def summary(s: SummaryView) -> list[str]:
@@ -102,4 +129,5 @@ def render(run: RunView, out: TextIO) -> None:
         *[f"- {rc.bundled_label}: sha256 `{rc.bundled_sha256}`" for _ in rc.added[:1]],
         *[f"- {a.label} `{markdown_code(a.folder)}`: sha256 `{a.sha256}` ({', '.join(a.rule_files)})"
           + (f"; {a.replaces_label} {', '.join(a.replaces)}" if a.replaces else "") for a in rc.added],
-        f"- {rc.engine_label}: {rc.engine}", f"- {rc.python}", ""]))
+        f"- {rc.engine_label}: {rc.engine}", f"- {rc.python}"]
+        + ([f"- {rc.readings_label}: {', '.join(rc.readings)}"] if rc.readings else []) + [""]))

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from ...diagnostics import printable
 from ..escape import safe_record
-from ..view import GROUPS, FindingView, Item, RecordView, RunView, Section, SummaryRowView, SummaryView
+from ..view import GROUPS, FindingView, Item, OpenNormView, RecordView, RunView, Section, SummaryRowView, SummaryView
 
 COLOURS = {"BREACH": "bold red", "RISK": "dark_orange", "CONTESTED": "magenta", "INSUFFICIENT_DATA": "yellow",
            "OK": "green", "NOT_ESTABLISHED": "cyan", "NOT_APPLICABLE": "dim"}
@@ -41,7 +41,8 @@ def render(run: RunView, out: TextIO) -> None:
     rc = run.receipt
     console.print(Text(
         f"{rc.label}: normcheck {rc.normcheck_version} · {rc.rule_pack_label} sha256:{rc.sha256[:16]} "
-        f"({len(rc.rule_files)} {rc.files_label}) · {rc.engine_label}: {rc.engine} · {rc.python}", style="dim"))
+        f"({len(rc.rule_files)} {rc.files_label}) · {rc.engine_label}: {rc.engine} · {rc.python}"
+        + (f" · {rc.readings_label}: {', '.join(rc.readings)}" if rc.readings else ""), style="dim"))
     if rc.added:
         console.print(Text(printable(rc.composition()), style="dim"))  # a folder's name is the user's text
 
@@ -57,7 +58,9 @@ def _section(s: Section, indent: str) -> list[RenderableType]:
     if s.key == "background":
         label_style = "bold dim"
     lines: list[RenderableType] = [Text(f"{indent}{s.label}:", style=label_style)]
-    lines += [_item(f"{indent}  - ", i, "dim" if s.key == "background" else "") for i in s.items]
+    for i in s.items:
+        lines.append(_item(f"{indent}  - ", i, "bold" if i.strong else "dim" if s.key == "background" else ""))
+        lines += [_item(f"{indent}      ", x, "dim") for x in i.sub]
     return lines
 
 
@@ -90,8 +93,10 @@ def _finding(v: FindingView, show_all: bool) -> Group:
     head = Text.assemble((f"● {v.rule}", f"bold {colour}"), (sev, colour), "  ", (v.title, "bold"))
     missing = v.section("missing")
     if v.level == "INSUFFICIENT_DATA" and not show_all and missing is not None:
-        follow = v.section("follow_up")  # compact: what to collect (and ask the authority for); --all shows the rest
-        return Group(head, *_section(missing, "   "), *(_section(follow, "   ") if follow else ()))
+        follow = v.section("follow_up")  # compact: what to collect (and ask the authority for); --all shows the rest;
+        readings = [x for s in v.sections if s.key in ("reading_applied", "readings") for x in _section(s, "   ")]
+        return Group(head, *_section(missing, "   "), *(_section(follow, "   ") if follow else ()),
+                     *readings)  # for a contested grade, its readings
     parts: list[RenderableType] = [head, Text("   " + v.message)]
     for s in v.sections:
         parts += _section(s, "   ")
@@ -123,10 +128,38 @@ def record_panel(r: RecordView, show_all: bool = False) -> Panel:
         for col in r.collect_columns[1:]:
             table.add_column(col, overflow="fold")
         for i, c in enumerate(r.collect, 1):
-            table.add_row(str(i), c.question + (f" ({c.mark})" if c.mark else ""), c.ask, c.reach)
+            table.add_row(str(i), c.question + (f" ({c.mark})" if c.mark else "") + (f" — {c.assess}" if c.assess else ""),
+                          c.ask, c.reach)
         items.append(Text(""))
         items.append(table)
+    if r.open_norms:
+        items.append(Text(f"\n{r.assess_label} ({len(r.open_norms)})", style="bold cyan underline"))
+        for n in r.open_norms:
+            items += _open_norm(n)
+    if r.flips is not None:
+        items += _flips(r)
     return Panel(Group(*items), title=escape(r.id), title_align="left", border_style="red" if r.failed else "blue")
+
+
+def _open_norm(n: OpenNormView) -> list[RenderableType]:
+    parts: list[RenderableType] = [Text.assemble("● ", (n.head, "bold")), Text("   " + n.test),
+                                   Text("   " + n.findings, style="dim"), Text(f"   {n.checklist_label}:", style="bold")]
+    parts += [Text(f"     {c.mark} {c.text}", style="italic" if c.unverified else "") for c in n.checklist]
+    if n.assessment:
+        parts.append(Text("   " + n.assessment))
+    parts.append(Text("   " + n.coverage, style="green" if n.complete else "yellow"))
+    return parts
+
+
+def _flips(r: RecordView) -> list[RenderableType]:
+    if not r.flips:
+        return [Text("  " + r.no_flips, style="dim")]
+    table = Table(title=r.flips_label, title_justify="left", show_edge=False, expand=False)
+    for col in r.flips_columns:
+        table.add_column(col, overflow="fold")
+    for f in r.flips:
+        table.add_row(f.rule, f.as_written, *f.cells)
+    return [Text(""), table]
 
 
 def print_summary(s: SummaryView, console: Console) -> None:
