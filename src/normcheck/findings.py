@@ -529,7 +529,7 @@ def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any
                      if not i.name.endswith(" fires") else i.text for i in inputs]
             shown += f" — {_FROM_WORD[words]} {wording.join(parts, lang)}"
         return DecidingFact(name=name, value=to_json(raw), label=label, text=shown, derived=True,
-                            definition=d.expr.text, doc=d.doc(lang), inputs=inputs, open_norm=name in pack.open_norms)
+                            definition=d.expr.text, doc=dict(d.docs).get(lang), inputs=inputs, open_norm=name in pack.open_norms)
     line = origin.line if origin is not None and origin.line else None
     if line:
         shown += f" ({_FILE_WORD[words]}, {_LINE_WORD[words]} {line})"
