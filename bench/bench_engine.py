@@ -31,14 +31,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from normcheck.engine import Engine, durable_adapter  # noqa: E402
-from normcheck.engine.evaluate import evaluate  # noqa: E402
 from normcheck.pack import load_pack  # noqa: E402
 
 AS_OF = dt.date(2025, 11, 15)
@@ -111,7 +111,7 @@ def fired_counts(output: str) -> dict[str, int]:
 
 
 def sweep_bench(repeats: int, env: dict[str, str]) -> None:
-    print("sweep (whole process, median of %d; wall / CPU):" % repeats)
+    print(f"sweep (whole process, median of {repeats}; wall / CPU):")
     has_openfisca = importlib.util.find_spec("openfisca_core") is not None
     cmds = {"normcheck 2-D": normcheck_cmd(*SWEEP), "normcheck 3-D": normcheck_cmd(*SWEEP, *THIRD_AXIS)}
     if has_openfisca:
@@ -122,7 +122,7 @@ def sweep_bench(repeats: int, env: dict[str, str]) -> None:
                                            text=True, check=True).stdout)
         theirs = subprocess.run(peer, capture_output=True, text=True, check=True).stdout.split()
         assert theirs[3] == str(ours["TQ-04a"]) and theirs[5] == str(ours["TQ-04b"]), (ours, theirs)
-    for k, cmd in cmds.items():  # warm up (and the rule-pack cache)
+    for cmd in cmds.values():  # warm up (and the rule-pack cache)
         whole(cmd, 1, env)
     got = interleaved(cmds, repeats, env)
     for k, (w, c) in got.items():
@@ -159,10 +159,10 @@ def normcheck_engine(cases: list[dict], engine: Engine) -> float:
     return time.perf_counter() - start
 
 
-def evaluator_time(cases: list[dict], pack: Any, fn: Callable[..., Any]) -> float:
+def evaluator_time(cases: list[dict], fn: Callable[..., Any]) -> float:
     start = time.perf_counter()
     for f in cases:
-        fn(pack, f, AS_OF, f.keys())
+        fn(f, AS_OF, f.keys())
     return time.perf_counter() - start
 
 
@@ -192,7 +192,7 @@ def bare_durable_setup(cases: list[dict], engine: Engine) -> tuple[Callable[[], 
     host.register_rulesets({name: {k: dict(v, run=action(k)) for k, v in compiled.definition.items()}})
     posted = []
     for i, f in enumerate(cases):  # the facts normcheck posts for each case, worked out before timing
-        env, _, _ = evaluate(engine.pack, f, AS_OF, f.keys())
+        env, _, _ = engine.evaluate(f, AS_OF, f.keys())
         sid = f"b{i}"
         facts = durable.case_facts(env, sid)
         if facts:
@@ -247,17 +247,20 @@ def batch_bench(n: int, rounds: int = 5) -> None:
     engine = Engine(loaded.pack)
     cases = generate(n)
     v0 = baseline_evaluator()
+
+    def v0_evaluate(f: dict, as_of: dt.date, stated: Any) -> Any:
+        return v0.evaluate(loaded.pack, f, as_of, stated)
     normcheck_engine(cases[:300], engine)
-    evaluator_time(cases[:300], loaded.pack, evaluate)
-    evaluator_time(cases[:300], loaded.pack, v0.evaluate)
+    evaluator_time(cases[:300], engine.evaluate)
+    evaluator_time(cases[:300], v0_evaluate)
     bare, posted = bare_durable_setup(cases, engine)
     bare()
     runs: dict[str, list[float]] = {"nc": [], "bare": [], "eval": [], "v0": [], "py": []}
     for _ in range(rounds):  # in turn, so that a busy machine slows every contender alike
         runs["nc"].append(normcheck_engine(cases, engine))
         runs["bare"].append(bare())
-        runs["eval"].append(evaluator_time(cases, loaded.pack, evaluate))
-        runs["v0"].append(evaluator_time(cases, loaded.pack, v0.evaluate))
+        runs["eval"].append(evaluator_time(cases, engine.evaluate))
+        runs["v0"].append(evaluator_time(cases, v0_evaluate))
         runs["py"].append(pure_python(cases))
     t_nc, t_bare, t_eval, t_v0, t_py = (min(runs[k]) for k in ("nc", "bare", "eval", "v0", "py"))
     print(f"batch throughput on {n:,} generated T.Q. cases (cases/s, best of {rounds} rounds taken in turn):")

@@ -25,62 +25,62 @@ Person = build_entity(key="person", plural="persons", label="An applicant", doc=
 PERIOD = "2025-04"
 
 
-class age_at_application_months(Variable):  # noqa: N801 - OpenFisca names variables in snake case
+class age_at_application_months(Variable):
     value_type = int
     entity = Person
     definition_period = DateUnit.MONTH
     label = "Age in whole months at the asylum application"
 
 
-class procedure_duration_months(Variable):  # noqa: N801
+class procedure_duration_months(Variable):
     value_type = int
     entity = Person
     definition_period = DateUnit.MONTH
     label = "Months from the application to the first-instance decision"
 
 
-class durable_permit_requires_months_as_minor(Variable):  # noqa: N801
+class durable_permit_requires_months_as_minor(Variable):
     value_type = int
     entity = Person
     definition_period = DateUnit.MONTH
     label = "Months as a minor a durable permit requires (a policy parameter varied per point)"
 
-    def formula(person, period, parameters):  # noqa: N805 - OpenFisca's formula signature
+    def formula(person, period, parameters):
         return person.empty_array() + parameters(period).amv.durable_permit_requires_months_as_minor
 
 
-class max_attainable_months_as_permit_holder(Variable):  # noqa: N801
+class max_attainable_months_as_permit_holder(Variable):
     value_type = int
     entity = Person
     definition_period = DateUnit.MONTH
     label = "Most months a minor can hold the permit before turning 18"
 
-    def formula(person, period, parameters):  # noqa: N805
+    def formula(person, period, parameters):
         p = parameters(period).amv
         delay = 0 if p.permit_starts_at_application else person("procedure_duration_months", period)
         left = 216 - person("age_at_application_months", period) - delay
         return np.minimum(p.permit_max_duration_months, np.maximum(0, left))
 
 
-class tq04a(Variable):  # noqa: N801
+class tq04a(Variable):
     value_type = bool
     entity = Person
     definition_period = DateUnit.MONTH
     label = "TQ-04a: a durable permit is arithmetically out of reach for this age group"
 
-    def formula(person, period, parameters):  # noqa: N805
+    def formula(person, period, parameters):
         p = parameters(period).amv
         required = person("durable_permit_requires_months_as_minor", period)
         return p.permit_ends_at_majority * (216 - person("age_at_application_months", period) < required)
 
 
-class tq04b(Variable):  # noqa: N801
+class tq04b(Variable):
     value_type = bool
     entity = Person
     definition_period = DateUnit.MONTH
     label = "TQ-04b: a durable permit is out of reach because of the procedure's length"
 
-    def formula(person, period, parameters):  # noqa: N805
+    def formula(person, period, parameters):
         p = parameters(period).amv
         required = person("durable_permit_requires_months_as_minor", period)
         age = person("age_at_application_months", period)

@@ -32,6 +32,20 @@ def evaluator_only(loaded):
     return Engine(loaded.pack, use_durable=False)
 
 
+def families_yaml(families: dict[str, list[str]], evaluation_date: str, record_types: tuple[str, ...] = ("individual_case",)) -> str:
+    """A rules/families.yaml for a test's own rule folder: family id -> its vocabulary files."""
+    kinds = ", ".join(record_types)
+    out = ["families:"]
+    for fid, vocab in families.items():
+        out += [f"  {fid}:", f'    title: {{en: "Family {fid}", nl: "Familie {fid}"}}',
+                f"    record_types: [{kinds}]", f"    vocabulary: [{', '.join(vocab)}]"]
+    out.append("record_types:")
+    for kind in record_types:
+        out += [f"  {kind}:", f"    evaluation_date: [{evaluation_date}]"]
+    out.append(f"default_record_type: {record_types[0]}")
+    return "\n".join(out) + "\n"
+
+
 @pytest.fixture()
 def write(tmp_path):
     """Write a text file under tmp_path and return its path."""

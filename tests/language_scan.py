@@ -14,13 +14,13 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from rich.console import Console
+
 from normcheck import findings
 from normcheck.batch import evaluate_record
 from normcheck.engine import Engine
 from normcheck.facts import load_record
 from normcheck.pack import load_pack
-from rich.console import Console
-
 from normcheck.report import renderers
 from normcheck.report.escape import safe_record
 from normcheck.report.renderers import terminal
@@ -47,7 +47,8 @@ PROPER = (
     "Algemene wet bestuursrecht", "Rechtbank Den Haag", "Den Haag", "Mobiel Toezicht Veiligheid", "Landespolizeidirektion Steiermark",
     "Bezirkshauptmannschaft Leibnitz", "Landesverwaltungsgericht Steiermark", "Bundesrepublik Deutschland",
     "Intervyuirasht organ na Darzhavna agentsia za bezhantsite pri Ministerskia savet",
-    "Zamestnik-predsedatel na Darzhavna agentsia za bezhantsite", "Defence for Children", "Centre public d'action sociale d'Ottignies-Louvain-La-Neuve",
+    "Zamestnik-predsedatel na Darzhavna agentsia za bezhantsite", "Defence for Children",
+    "Centre public d'action sociale d'Ottignies-Louvain-La-Neuve",
     "Bundesamt für Fremdenwesen und Asyl", "CM/ResChS", "Werkinstructie", "Kamerbrief", "NH Nieuws", "EenVandaag",
     "asyl.net", "bed-bad-brood", "bed-bath-bread", "Mobiel Toezicht", "zp.", "(zp ", "Stichting LOS", "de facto",
 )

@@ -136,7 +136,7 @@ def test_a_word_document_is_never_written_to_a_terminal(capsysbinary, monkeypatc
     monkeypatch.setattr(sys.stdout, "isatty", lambda: False)
     assert main(["--format", "appeal-docx", str(AMV)]) == 1  # a pipe takes the bytes
     out, _ = capsysbinary.readouterr()
-    assert [p.text for p in docx.Document(io.BytesIO(out)).paragraphs][0] == "Grounds of appeal"
+    assert next(p.text for p in docx.Document(io.BytesIO(out)).paragraphs) == "Grounds of appeal"
 
 
 def test_the_appeal_formats_are_registered_renderers() -> None:

@@ -131,7 +131,8 @@ def test_both_engines_and_the_sweep_agree_on_a_month_precise_date(capsys, loaded
     expected = {"2025-04": "INSUFFICIENT_DATA", "2025-05": "CONTESTED", "2025-03": "NOT_APPLICABLE"}
     for month, level in expected.items():
         code, out, _ = run(capsys, "sweep", policy, "--set", "is_unaccompanied_minor_at_application=true",
-                           "--set", f"decision_date={month}", "--set", "policy_effective_date=2025-04-08", "--vary", "age_at_application_months=183..184",
+                           "--set", f"decision_date={month}", "--set", "policy_effective_date=2025-04-08",
+                           "--vary", "age_at_application_months=183..184",
                            "--rule", "TQ-04a", "--format", "csv", "--as-of", "2025-11-15")
         assert code in (0, 1), out
         rows = out.splitlines()
@@ -156,11 +157,13 @@ def test_both_engines_and_the_sweep_agree_on_a_month_precise_date(capsys, loaded
 def test_a_day_dependent_result_names_the_date_in_words(capsys) -> None:
     path = str(ROOT / "cases" / "tq" / "tq08-decision-month-only-day-decides.yaml")
     code, out, _ = run(capsys, path, "--format", "json", "--lang", "nl")
+    assert code == 0  # nothing at or above the default threshold: the day decides, so INSUFFICIENT_DATA
     tq08 = next(f for f in json.loads(out)["records"][0]["findings"] if f["rule"] == "TQ-08")
     assert tq08["reason"] == "date_day_unknown" and tq08["missing_facts"] == ["decision_date"]
     assert "nodig: datum van het besluit, tot op de dag" in tq08["message"]
     late = str(ROOT / "cases" / "tq" / "tq08-decision-month-only-late-either-way.yaml")
     code, out, _ = run(capsys, late, "--format", "json")
+    assert code == 1  # late on either day: RISK
     tq08 = next(f for f in json.loads(out)["records"][0]["findings"] if f["rule"] == "TQ-08")
     assert tq08["level"] == "RISK" and "decision of 2024-11" in tq08["message"]  # the month as written, no invented day
     assert {d["name"]: d["value"] for d in tq08["decided_by"][2]["inputs"]}["decision_date"] == "2024-11"

@@ -9,6 +9,8 @@ import pytest
 from normcheck.diagnostics import InputError
 from normcheck.pack import load_pack
 
+from conftest import families_yaml
+
 VOCAB = """
 family: t
 facts:
@@ -40,6 +42,7 @@ def pack_of(tmp_path: Path, body: str, vocab: str = VOCAB):
     d = tmp_path / "rules"
     (d / "vocabulary").mkdir(parents=True, exist_ok=True)
     (d / "vocabulary" / "t.yaml").write_text(vocab)
+    (d / "families.yaml").write_text(families_yaml({"t": ["t.yaml"]}, "decision_date"))
     (d / "t.norm").write_text(HEAD + body)
     return load_pack(str(d))
 
@@ -113,8 +116,10 @@ def test_duplicate_rule_ids_are_refused(tmp_path: Path) -> None:
 
 
 def test_versions_must_not_overlap(tmp_path: Path) -> None:
-    v1 = RULE.format(cond="flag", level="BREACH").replace("  fires", '  version "old"\n  valid until 2024-07-09\n  judged on evaluation_date\n  fires')
-    v2 = RULE.format(cond="flag", level="RISK").replace("  fires", '  version "new"\n  valid from 2024-07-09\n  judged on evaluation_date\n  fires')
+    v1 = RULE.format(cond="flag", level="BREACH").replace(
+        "  fires", '  version "old"\n  valid until 2024-07-09\n  judged on evaluation_date\n  fires')
+    v2 = RULE.format(cond="flag", level="RISK").replace(
+        "  fires", '  version "new"\n  valid from 2024-07-09\n  judged on evaluation_date\n  fires')
     assert codes(tmp_path, v1 + v2) == ["NC-R040"]
     v2ok = v2.replace("2024-07-09", "2024-07-10")
     pack = pack_of(tmp_path / "ok", v1 + v2ok).pack

@@ -141,12 +141,15 @@ def test_secondary_material_is_background_never_a_source_of_the_body() -> None:
 def _check(tmp_path: Path, text: str) -> list[str]:
     from normcheck import dsl
     from normcheck.check import check
-    from normcheck.vocabulary import load_vocabulary
+    from normcheck.families import load_declarations
     from normcheck.resources import rules_dir
+    from normcheck.vocabulary import load_vocabulary
 
-    vocab = load_vocabulary(sorted((rules_dir() / "vocabulary").glob("*.yaml")))
-    try:
-        *_, warnings = check(vocab, [dsl.parse(text, "x.norm")])
+    declarations = load_declarations(rules_dir() / "families.yaml", "families.yaml")
+    vocab = load_vocabulary(sorted((rules_dir() / "vocabulary").glob("*.yaml")), declarations.record_types,
+                            declarations.default_record_type, context=declarations.context)
+    try:  # a rule of the T.Q. family (it reads T.Q.'s facts)
+        *_, warnings = check(vocab, [dsl.parse(text, "tq.norm")], declarations)
     except InputError as exc:
         return [d.message for d in exc.diagnostics]
     return [d.message for d in warnings]

@@ -21,6 +21,8 @@ from normcheck.facts import load_record
 from normcheck.pack import load_pack
 from normcheck.resources import rules_dir
 
+from conftest import families_yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 
 VOCAB = """
@@ -29,6 +31,7 @@ facts:
   age: {type: int}
   status: {type: enum, values: [a, b]}
   flag: {type: bool}
+  decision_date: {type: date}
 """
 
 RULE = '''
@@ -42,11 +45,12 @@ rule T-01
 '''
 
 
-def rule_codes(tmp_path: Path, body: str, vocab: str = VOCAB) -> list[str]:
+def rule_codes(tmp_path: Path, body: str, vocab: str = VOCAB, families: str | None = None, name: str = "t.norm") -> list[str]:
     d = tmp_path / "rules"
     (d / "vocabulary").mkdir(parents=True, exist_ok=True)
     (d / "vocabulary" / "t.yaml").write_text(vocab)
-    (d / "t.norm").write_text(body)
+    (d / "families.yaml").write_text(families_yaml({"t": ["t.yaml"]}, "decision_date") if families is None else families)
+    (d / name).write_text(body)
     with pytest.raises(InputError) as exc:
         load_pack(str(d))
     return [x.code for x in exc.value.diagnostics]
@@ -91,6 +95,9 @@ def test_more_rule_file_codes(tmp_path: Path) -> None:
     assert "NC-R031" in rule_codes(tmp_path / "c", "define x = y + 1\ndefine y = x + 1\n" + body)
     assert "NC-R002" in rule_codes(tmp_path / "d", body.replace("fires when flag", "fires when 2025-02-30 > 2025-01-01"))
     assert "NC-F022" in rule_codes(tmp_path / "e", body, VOCAB + "  other: {type: enum}\n")
+    assert rule_codes(tmp_path / "f", body, families="families: [\n") == ["NC-F030"]  # families.yaml not YAML
+    assert "NC-F030" in rule_codes(tmp_path / "g", body, families=families_yaml({"t": ["t.yaml"]}, "decison_date"))
+    assert "NC-R045" in rule_codes(tmp_path / "h", body, name="x.norm")  # rules of an undeclared family
 
 
 @pytest.mark.parametrize("text, code", [
@@ -152,7 +159,7 @@ def test_ir_nodes_keep_file_line_and_column(loaded) -> None:
     roots += [d.expr for d in loaded.pack.defines]
     every = [n for root in roots for n in _nodes(root)]
     assert len(every) > 1000 and all(n.file.endswith(".norm") and n.line and n.column for n in every)
-    assert ir.Fact("x", 1, "a", column=3) == ir.Fact("y", 2, "a", column=9)  # positions never affect equality
+    assert ir.Fact("a", text="x", line=1, column=3) == ir.Fact("a", text="y", line=2, column=9)  # positions never affect equality
 
 
 def test_a_cache_failure_is_logged_with_a_code(tmp_path: Path, monkeypatch, caplog) -> None:

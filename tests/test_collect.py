@@ -143,12 +143,22 @@ rule W-F{n}
   level INSUFFICIENT_DATA severity low
   en "f" nl "f"
 '''
+FAMILIES = """
+families:
+  w: {title: {en: W, nl: W}, record_types: [individual_case], vocabulary: [w.yaml]}
+context: [record.yaml]
+record_types:
+  individual_case: {evaluation_date: [decision_date]}
+default_record_type: individual_case
+"""
 
 
 @pytest.fixture()
 def weighted(tmp_path):
     (tmp_path / "vocabulary").mkdir()
     (tmp_path / "vocabulary" / "w.yaml").write_text(VOCAB)
+    (tmp_path / "vocabulary" / "record.yaml").write_text("family: record\nfacts:\n  decision_date: {type: date}\n")
+    (tmp_path / "families.yaml").write_text(FAMILIES)
     (tmp_path / "w.norm").write_text(RULES + "".join(FOLLOW_UP.format(n=n) for n in range(3)))
     return load_pack(str(tmp_path))
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.skipif(not durable_adapter.AVAILABLE, reason="durable-r
 
 
 class _Broken(dict):
-    def setdefault(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def setdefault(self, *args, **kwargs):
         raise ValueError("planted failure in an action")
 
 
@@ -21,6 +21,6 @@ def test_a_failing_action_is_raised_not_swallowed(engine, monkeypatch) -> None:
     case = {"record_type": "individual_case", "is_unaccompanied_minor_at_application": True,
             "return_decision_issued": True, "best_interests_assessment_documented": False}
     assert engine.run(case, dt.date(2025, 1, 1), case.keys()).disagreements == []
-    monkeypatch.setattr(durable_adapter.DurableEngine, "_fired", _Broken())
-    with pytest.raises(RuntimeError, match="durable-rules action failed.*planted failure"):
+    monkeypatch.setattr(engine.durable, "_fired", _Broken())  # the state of this engine's actions
+    with pytest.raises(RuntimeError, match=r"durable-rules action failed.*planted failure"):
         engine.run(case, dt.date(2025, 1, 1), case.keys())

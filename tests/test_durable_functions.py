@@ -19,7 +19,9 @@ SOURCE = Path(F.__file__)
 
 
 def test_it_shares_no_code_with_the_evaluator() -> None:
-    """Only the IR and the two special values: no evaluator, no values.py arithmetic."""
+    """Only the IR, the two special values and the function registry (to put its implementations in
+    the registry's `durable` slot and read a function's declared `nulls`): no evaluator, no values.py
+    arithmetic."""
     imported = set()
     for node in ast.walk(ast.parse(SOURCE.read_text())):
         if isinstance(node, ast.ImportFrom):
@@ -27,7 +29,31 @@ def test_it_shares_no_code_with_the_evaluator() -> None:
         elif isinstance(node, ast.Import):
             imported |= {a.name for a in node.names}
     ours = {i for i in imported if i.startswith(("None.", ".", "normcheck", "values", "ir"))}
-    assert ours <= {"None.ir", "values.NULL", "values.UNKNOWN"}, ours
+    assert ours <= {"None.ir", "values.NULL", "values.UNKNOWN", "functions.FUNCTIONS", "functions.implementations",
+                    "functions.register"}, ours
+
+
+def test_it_never_calls_the_evaluators_implementations(monkeypatch) -> None:
+    """With every registry entry's evaluator implementation broken, the durable side still computes
+    each function: it only reads its own slot of the registry."""
+    import dataclasses
+
+    from normcheck import functions
+
+    def broken(*args):
+        raise AssertionError("the durable side called the evaluator's implementation")
+    for name, fn in list(functions.FUNCTIONS.items()):
+        monkeypatch.setitem(functions._REGISTRY, name, dataclasses.replace(fn, evaluate=broken))
+    d1, d2 = ir.Const(dt.date(2024, 1, 31)), ir.Const(dt.date(2024, 3, 1))
+    calls = {"months_between": (d1, d2), "days_between": (d1, d2), "years_between": (d1, d2),
+             "add_days": (d1, ir.Const(3)), "add_months": (d1, ir.Const(1)), "count": (ir.Const(frozenset({"a", "b"})),),
+             "abs": (ir.Const(-2),), "round": (ir.Const(Decimal("2.5")),), "min": (d1, ir.Fact(name="no_bound"), d2),
+             "max": (d1, ir.Fact(name="no_bound"), d2)}
+    assert calls.keys() == functions.FUNCTIONS.keys()
+    got = {name: F.value(ir.Call(func=name, args=args), lambda x: NULL, dt.date(2025, 1, 1)) for name, args in calls.items()}
+    assert got == {"months_between": 1, "days_between": 30, "years_between": 0, "add_days": dt.date(2024, 2, 3),
+                   "add_months": dt.date(2024, 2, 29), "count": 2, "abs": 2, "round": 3, "min": dt.date(2024, 1, 31),
+                   "max": dt.date(2024, 3, 1)}
 
 
 def test_date_functions_agree_with_the_definitions() -> None:

@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 
 from normcheck.engine import Engine
-from normcheck.engine.evaluate import evaluate
+from normcheck.engine.evaluate import Evaluator
 from normcheck.pack import load_pack
 from normcheck.values import NULL, UNKNOWN, add_months, months_between
+
+from conftest import families_yaml
 
 VOCAB = """
 family: t
@@ -112,12 +114,17 @@ def pack(tmp_path_factory: pytest.TempPathFactory):
     d = tmp_path_factory.mktemp("k") / "rules"
     (d / "vocabulary").mkdir(parents=True)
     (d / "vocabulary" / "t.yaml").write_text(VOCAB)
+    (d / "families.yaml").write_text(families_yaml({"k": ["t.yaml"]}, "d1"))
     (d / "k.norm").write_text(RULES)
     return load_pack(str(d)).pack
 
 
+def evaluate(pack, facts, as_of, stated=None):
+    return Evaluator(pack).evaluate(facts, as_of, stated)
+
+
 def outcome(pack, facts, rule, as_of=AS_OF):
-    env, results, _ = evaluate(pack, facts, as_of)
+    _env, results, _ = evaluate(pack, facts, as_of)
     res = next(r for r in results if r.rule.id == rule)
     return res
 
@@ -199,7 +206,7 @@ def test_validity_window(pack) -> None:
 def test_derived_facts_and_mismatch(pack) -> None:
     facts = {"d1": dt.date(2024, 1, 31), "d2": dt.date(2024, 7, 31), "n": 181}
     assert outcome(pack, facts, "K-DERIVED").outcome == "CONTESTED"
-    env, _, mismatches = evaluate(pack, dict(facts, given=5), AS_OF)
+    _env, _, mismatches = evaluate(pack, dict(facts, given=5), AS_OF)
     assert [(m.name, m.given, m.computed) for m in mismatches] == [("given", 5, 6)]
     _, _, ok = evaluate(pack, dict(facts, given=6), AS_OF)
     assert ok == []
@@ -209,11 +216,11 @@ def test_derived_facts_and_mismatch(pack) -> None:
 
 def test_gate_makes_unrelated_rules_not_applicable(pack) -> None:
     # the record mentions a fact of the rules' family: every rule of the family is evaluated
-    env, results, _ = evaluate(pack, {"e": "p"}, AS_OF, stated={"e"})
+    _, results, _ = evaluate(pack, {"e": "p"}, AS_OF, stated={"e"})
     by = {r.rule.id: r for r in results}
     assert by["K-SET"].outcome == "RISK" and by["K-AND"].outcome == "INSUFFICIENT_DATA"
     # it mentions nothing of that family: the family's rules are not applicable, not "insufficient data"
-    env, results, _ = evaluate(pack, {}, AS_OF, stated={"member_state"})
+    _env, results, _ = evaluate(pack, {}, AS_OF, stated={"member_state"})
     assert {(r.outcome, r.reason) for r in results} == {("NOT_APPLICABLE", "no_facts")}
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from normcheck.engine.evaluate import Env, _index, compiled, generated
+from normcheck.engine.evaluate import Evaluator
 from normcheck.values import NULL, UNKNOWN
 
 DATES = [dt.date(2015, 9, 1), dt.date(2019, 11, 11), dt.date(2024, 7, 9), dt.date(2024, 7, 10), dt.date(2025, 4, 8)]
@@ -42,7 +42,7 @@ def _roots(pack):
 
 def test_generated_code_matches_the_closures(loaded) -> None:
     pack = loaded.pack
-    defines = _index(pack).defines
+    ev = Evaluator(pack)
     rng = random.Random(5)
     roots = list(_roots(pack))
     compared = 0
@@ -50,8 +50,8 @@ def test_generated_code_matches_the_closures(loaded) -> None:
         facts = {n: _value(s, rng) for n, s in loaded.vocabulary.facts.items() if rng.random() < 0.5}
         as_of = rng.choice(DATES)
         for root in roots:
-            a = Env(facts=facts, as_of=as_of, defines=defines)
-            b = Env(facts=facts, as_of=as_of, defines=defines)
-            assert generated(root, defines)(a) == compiled(root)(b), root.text
+            a = ev.new_env(facts, as_of)
+            b = ev.new_env(facts, as_of)
+            assert ev.generated(root)(a) == ev.closures(root)(b), root.text
             compared += 1
     assert compared > 10_000

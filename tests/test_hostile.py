@@ -15,9 +15,9 @@ import resource
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,6 +28,7 @@ from normcheck.batch import check_files
 from normcheck.check import check
 from normcheck.cli import main
 from normcheck.diagnostics import InputError
+from normcheck.families import load_declarations
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = ("normcheck: 1\nid: good-{n}\nrecord_type: individual_case\nmember_state: NL\nfacts:\n"
@@ -261,13 +262,14 @@ def hostile_expr(draw) -> str:  # type: ignore[no-untyped-def]
 @given(expr=hostile_expr())
 def test_hostile_rule_files_give_positions_not_crashes(loaded, expr: str) -> None:
     text = RULE.format(expr=expr)
+    declarations = load_declarations(ROOT / "rules" / "families.yaml", "rules/families.yaml")
     with time_bound(30):
         try:
-            parsed = dsl.parse(text, "rules/zz.norm")
-            check(loaded.vocabulary, [parsed])
+            parsed = dsl.parse(text, "rules/tq.norm")  # in place of the T.Q. family's rules
+            check(loaded.vocabulary, [parsed], declarations)
         except InputError as exc:
-            d = exc.errors[0]
-            assert d.file == "rules/zz.norm" and d.line == 9 and d.column, exc.render()[:500]
+            d = next(x for x in exc.diagnostics if x.severity == "error")
+            assert d.file == "rules/tq.norm" and d.line == 9 and d.column, exc.render()[:500]
             assert "internal error" not in exc.render()
 
 
@@ -276,6 +278,9 @@ def test_lint_and_check_agree_on_a_hostile_rule(tmp_path, capsys) -> None:
 
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
+    families = (rules / "families.yaml").read_text()  # a family of its own for the hostile rule
+    (rules / "families.yaml").write_text(families.replace("\nfamilies:\n", '\nfamilies:\n  zz:\n    title: {en: "ZZ", nl: "ZZ"}\n'
+                                                          "    record_types: [individual_case]\n    vocabulary: [tq.yaml]\n", 1))
     (rules / "zz.norm").write_text(RULE.format(expr="add_months(application_date, 99999999) > decision_date"))
     case = ROOT / "cases" / "tq" / "tq04a-age-183-amv-2025.yaml"
     assert main(["lint", "--rules", str(rules)]) == 2

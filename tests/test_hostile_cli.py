@@ -77,7 +77,8 @@ def test_small_ones(tmp_path, capsys, monkeypatch) -> None:
 
 
 def test_special_files_in_a_folder_get_a_warning_and_are_never_opened(tmp_path, capsys) -> None:
-    (tmp_path / "good.yaml").write_bytes(CASE.read_bytes().replace(b"policy: ../policies/", b"policy: " + str(ROOT / "cases" / "policies").encode() + b"/"))
+    policies = b"policy: " + str(ROOT / "cases" / "policies").encode() + b"/"
+    (tmp_path / "good.yaml").write_bytes(CASE.read_bytes().replace(b"policy: ../policies/", policies))
     os.mkfifo(tmp_path / "fifo.yaml")
     (tmp_path / "dangling.yaml").symlink_to(tmp_path / "gone.yaml")
     (tmp_path / "loop").symlink_to(tmp_path)

@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 
 from normcheck.engine import Engine
-from normcheck.engine.evaluate import candidate_versions, covers_until, evaluate
+from normcheck.engine.evaluate import Evaluator, candidate_versions, covers_until
 from normcheck.findings import later_case_law, law_applied
 from normcheck.pack import load_pack
 from normcheck.values import UNKNOWN
+
+from conftest import families_yaml
 
 VOCAB = """
 family: t
@@ -118,12 +120,13 @@ def pack(tmp_path_factory: pytest.TempPathFactory) -> Any:
     d = tmp_path_factory.mktemp("j") / "rules"
     (d / "vocabulary").mkdir(parents=True)
     (d / "vocabulary" / "t.yaml").write_text(VOCAB)
+    (d / "families.yaml").write_text(families_yaml({"j": ["t.yaml"]}, "event_date"))
     (d / "j.norm").write_text(RULES)
     return load_pack(str(d)).pack
 
 
 def result(pack: Any, facts: dict[str, Any], rule: str, as_of: dt.date = REVIEW) -> Any:
-    _, results, _ = evaluate(pack, facts, as_of)
+    _, results, _ = Evaluator(pack).evaluate(facts, as_of)
     return next(r for r in results if r.rule.id == rule)
 
 
@@ -240,6 +243,7 @@ def test_checker_refuses_a_non_date_event(tmp_path: Any) -> None:
     d = tmp_path / "rules"
     (d / "vocabulary").mkdir(parents=True)
     (d / "vocabulary" / "t.yaml").write_text(VOCAB)
+    (d / "families.yaml").write_text(families_yaml({"j": ["t.yaml"]}, "event_date"))
     (d / "j.norm").write_text(RULES.replace("judged on event_date otherwise other_date", "judged on n"))
     with pytest.raises(InputError) as exc:
         load_pack(str(d))
@@ -252,6 +256,7 @@ def test_checker_refuses_a_window_without_event_date(tmp_path: Any) -> None:
     d = tmp_path / "rules"
     (d / "vocabulary").mkdir(parents=True)
     (d / "vocabulary" / "t.yaml").write_text(VOCAB)
+    (d / "families.yaml").write_text(families_yaml({"j": ["t.yaml"]}, "event_date"))
     (d / "j.norm").write_text(RULES.replace("  judged on evaluation_date\n", ""))
     with pytest.raises(InputError) as exc:
         load_pack(str(d))

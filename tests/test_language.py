@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import language_scan  # noqa: E402
+import language_scan
 
-from normcheck.pack import load_pack  # noqa: E402
+from normcheck.pack import load_pack
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

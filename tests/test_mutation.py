@@ -4,19 +4,20 @@ bug planted in the evaluator alone must show as a disagreement, and none without
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
-
-from normcheck.engine import Engine
-from normcheck.engine import durable_adapter
-from normcheck.facts import load_record
-from normcheck.values import days_between
-
 from test_differential import generated_cases
+
+from normcheck import functions
+from normcheck.engine import Engine, durable_adapter
+from normcheck.facts import load_record
+from normcheck.values import add_months, days_between
 
 ROOT = Path(__file__).resolve().parent.parent
 ev = importlib.import_module("normcheck.engine.evaluate")  # the module (the package re-exports a function of that name)
@@ -37,7 +38,9 @@ def cases(loaded) -> list[tuple[Any, dt.date, Any]]:
             continue
         out.append((record.facts, record.as_of, record.origins.keys()))
     out.extend(boundary_cases(out))
-    out.extend((facts, as_of, facts.keys()) for facts, as_of in generated_cases(loaded, 200, seed=13))
+    # 300 generated cases: the sign error in `add_days` changes a firing result only in rare combinations
+    # (SBC-10 with a check outside the control period; 2 in 1,000 generated cases of this vocabulary)
+    out.extend((facts, as_of, facts.keys()) for facts, as_of in generated_cases(loaded, 300, seed=13))
     return out
 
 
@@ -66,14 +69,15 @@ def boundary_cases(bundled: list[tuple[Any, dt.date, Any]]) -> list[tuple[Any, d
 
 @pytest.fixture()
 def closures(monkeypatch):
-    """The evaluator's closures only (a plant in a function table is read when a closure is built,
-    so the caches are emptied before and after; the generated code is switched off)."""
+    """The evaluator's closures only (the generated code is switched off). Each Engine compiles its
+    own closures, so a plant is read by the next Engine built."""
     monkeypatch.setattr(ev, "HOT_AFTER", 10**9)
-    for cache in (ev._COMPILED, ev._GENERATED, ev._RULE_FNS):
-        cache.clear()
-    yield
-    for cache in (ev._COMPILED, ev._GENERATED, ev._RULE_FNS):
-        cache.clear()
+
+
+def _evaluator_only(mp: pytest.MonkeyPatch, name: str, bug: Callable[..., Any]) -> None:
+    """Plant `bug` as the evaluator's implementation of `name` in the function registry; the durable
+    side's own implementation (the registry's `durable` slot) is untouched."""
+    mp.setitem(functions._REGISTRY, name, dataclasses.replace(functions.FUNCTIONS[name], evaluate=bug))
 
 
 def disagreements(loaded, cases) -> list[str]:
@@ -101,11 +105,11 @@ def _add_days_backwards(d: dt.date, n: Any) -> dt.date:
 
 
 PLANTS: dict[str, Callable[[Any], None]] = {
-    "date arithmetic: months_between ignores the day": lambda mp: mp.setitem(ev.FUNCTIONS, "months_between", _months_ignoring_days),
-    "date arithmetic: add_days counts backwards": lambda mp: mp.setitem(ev.FUNCTIONS, "add_days", _add_days_backwards),
-    "date arithmetic: days_between counts both ends": lambda mp: mp.setitem(ev.FUNCTIONS, "days_between", lambda a, b: days_between(a, b) + 1),
+    "date arithmetic: months_between ignores the day": lambda mp: _evaluator_only(mp, "months_between", _months_ignoring_days),
+    "date arithmetic: add_days counts backwards": lambda mp: _evaluator_only(mp, "add_days", _add_days_backwards),
+    "date arithmetic: days_between counts both ends": lambda mp: _evaluator_only(mp, "days_between", lambda a, b: days_between(a, b) + 1),
     "date arithmetic: add_months a month too many from the 29th on":
-        lambda mp: mp.setitem(ev.FUNCTIONS, "add_months", lambda d, n: ev.add_months(d, int(n) + (d.day >= 29))),
+        lambda mp: _evaluator_only(mp, "add_months", lambda d, n: add_months(d, int(n) + (d.day >= 29))),
     "comparison: > behaves as >=": lambda mp: mp.setitem(ev._ORDER, ">", lambda a, b: a >= b),
     "comparison: <= behaves as <": lambda mp: mp.setitem(ev._ORDER, "<=", lambda a, b: a < b),
 }
@@ -121,15 +125,15 @@ def test_a_planted_bug_in_the_evaluator_is_caught(loaded, cases, closures, monke
 def test_a_planted_bug_in_a_definition_is_caught(loaded, cases, closures, monkeypatch) -> None:
     """The evaluator computes `procedure_duration_months` one month short (a definition bug: the
     IR both engines read is untouched, only the evaluator's derivation is wrong)."""
-    original = ev.Env._derive
+    original = ev.Env.derive
 
-    def derive(self: ev.Env, d: Any) -> Any:
-        value, mask = original(self, d)
-        if d.name == "procedure_duration_months" and isinstance(value, int) and not isinstance(value, bool):
+    def derive(self: ev.Env, name: str) -> Any:
+        value, mask = original(self, name)
+        if name == "procedure_duration_months" and isinstance(value, int) and not isinstance(value, bool):
             value = value - 1
-            self.derived[d.name] = (value, mask)
+            self.derived[name] = (value, mask)
         return value, mask
-    monkeypatch.setattr(ev.Env, "_derive", derive)
+    monkeypatch.setattr(ev.Env, "derive", derive)
     found = disagreements(loaded, cases)
     assert found, "the cross-check missed the planted bug in a definition"
     assert any("TQ-" in f for f in found), found

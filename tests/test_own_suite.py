@@ -60,6 +60,11 @@ def folder(tmp_path: Path, name: str, norm: str, vocabulary: bool = True) -> Pat
     d = tmp_path / name
     (d / "vocabulary").mkdir(parents=True, exist_ok=True)
     (d / "office.norm").write_text(norm, encoding="utf-8")
+    # its own family, declared in the folder's families.yaml (the facts its rules read: its own and T.Q.'s)
+    (d / "families.yaml").write_text(
+        "families:\n  office:\n    title: {en: \"The office's own rules\", nl: \"Eigen regels van het kantoor\"}\n"
+        "    record_types: [individual_case, policy_instrument]\n"
+        f"    vocabulary: [{'representative.yaml, ' if vocabulary else ''}tq.yaml]\n", encoding="utf-8")
     if vocabulary:
         (d / "vocabulary" / "representative.yaml").write_text(
             "family: representative\ntitle: {en: Representative, nl: Vertegenwoordiger}\nfacts:\n"
@@ -143,6 +148,38 @@ def test_the_compiled_pack_cache_keys_on_every_folder(tmp_path: Path, monkeypatc
     assert again.pack.digest == second.pack.digest and again.pack.added[0].folder == str(moved)
     assert again.pack.versions("OFFICE-01")[0].file.endswith("elsewhere/office.norm")
     assert len(list((tmp_path / "cache" / "normcheck").glob("pack-*.json"))) >= 2
+
+
+def test_an_added_family_is_declared_in_the_folders_families_yaml(tmp_path: Path) -> None:
+    office = folder(tmp_path, "office_rules", rule())
+    loaded = load_pack(None, (str(office),))
+    bundled = load_pack(None).pack
+    assert [f.id for f in loaded.pack.families] == [f.id for f in bundled.families] + ["office"]
+    office_family = loaded.pack.family("office")
+    assert office_family is not None and office_family.title("nl") == "Eigen regels van het kantoor"
+    before = loaded.pack.added[0].sha256
+    (office / "families.yaml").write_text((office / "families.yaml").read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    load_pack.cache_clear()
+    assert load_pack(None, (str(office),)).pack.added[0].sha256 != before  # the folder's hash covers its families.yaml
+    (office / "families.yaml").unlink()
+    load_pack.cache_clear()
+    with pytest.raises(InputError) as exc:
+        load_pack(None, (str(office),))
+    assert "`office` is not a declared norm family" in messages(exc) and {d.code for d in exc.value.diagnostics} == {"NC-R045"}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("families: {}\nrecord_types: {x: {evaluation_date: [decision_date]}}\n", "declares `families:` only, not `record_types`"),
+    ("families:\n  tq: {title: {en: a, nl: b}, record_types: [individual_case], vocabulary: [tq.yaml]}\n",
+     "family `tq` is already declared"),
+    ("families:\n  office: {title: {en: a}, record_types: [individual_case], vocabulary: [tq.yaml]}\n", "no title in nl"),
+])
+def test_a_bad_added_families_yaml_is_refused(tmp_path: Path, text: str, message: str) -> None:
+    office = folder(tmp_path, "office_rules", rule())
+    (office / "families.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_pack(None, (str(office),))
+    assert message in messages(exc) and "NC-F030" in {d.code for d in exc.value.diagnostics}
 
 
 def test_a_silent_clash_of_ids_is_refused(tmp_path: Path) -> None:

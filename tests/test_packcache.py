@@ -41,7 +41,7 @@ class _Payload:
     def __init__(self, marker: Path) -> None:
         self.marker = marker
 
-    def __reduce__(self):  # noqa: ANN204 - what an attacker would plant
+    def __reduce__(self):
         return (os.system, (f"touch {self.marker}",))
 
 

@@ -14,6 +14,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from test_check import RULE, errors, pack_of
+from test_differential import generated_cases
+from test_vector import assert_same, random_grid
 
 from normcheck import ir
 from normcheck.cli import main
@@ -22,10 +25,6 @@ from normcheck.engine import Engine, durable_adapter
 from normcheck.facts import load_record
 from normcheck.pack import load_pack
 from normcheck.readings import all_reading_names, pack_under, rule_under, select
-
-from test_check import RULE, errors, pack_of
-from test_differential import generated_cases
-from test_vector import assert_same, random_grid
 
 ROOT = Path(__file__).resolve().parent.parent
 TQ = ROOT / "cases" / "tq"
@@ -371,9 +370,12 @@ def _settled_rules(tmp_path: Path, line: str) -> Path:
     shutil.copytree(ROOT / "rules", rules)
     tq = rules / "tq.norm"
     text = tq.read_text()
-    anchor = "  judged on return_decision_date\n  applies when record_type != policy_instrument\n    and tq_treated_as_unaccompanied_minor and return_decision_issued\n  fires as BREACH severity high when\n    minor_at_return_decision_presumed and not best_interests_assessment_documented"
+    anchor = ("  judged on return_decision_date\n  applies when record_type != policy_instrument\n"
+              "    and tq_treated_as_unaccompanied_minor and return_decision_issued\n  fires as BREACH severity high when\n"
+              "    minor_at_return_decision_presumed and not best_interests_assessment_documented")
     assert text.count(anchor) == 1
-    tq.write_text(SETTLING_SOURCE + text.replace(anchor, anchor.replace("  judged on return_decision_date\n", "  judged on return_decision_date\n" + line + "\n", 1)))
+    judged = "  judged on return_decision_date\n"
+    tq.write_text(SETTLING_SOURCE + text.replace(anchor, anchor.replace(judged, judged + line + "\n", 1)))
     return rules
 
 

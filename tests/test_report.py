@@ -275,3 +275,24 @@ def test_reports_set_such_rules_apart(capsys) -> None:
     _, out, _ = run(capsys, "--format", "markdown", str(TQ_FACTS))
     assert "| TQ-05 | No finding, not fully established: the conditions for a finding fail only on what the " \
            "record does not establish (adequate reception in the State of return: not investigated) |" in out
+
+
+def test_a_dutch_report_gives_what_a_derived_fact_means_in_dutch_or_not_at_all(capsys, loaded) -> None:
+    """`decided_by[].doc` is in the report's language: a definition documented in English only has no
+    `doc` in a Dutch report (a Dutch report is Dutch throughout)."""
+    main([str(CASES / "tq" / "tq04a-age-183-amv-2025.yaml"), "--format", "json", "--lang", "nl"])
+    doc = json.loads(capsys.readouterr().out)
+    seen: dict[str, str | None] = {}
+
+    def walk(items: list[dict]) -> None:
+        for d in items:
+            if d["derived"]:
+                seen[d["name"]] = d["doc"]
+            walk(d["inputs"])
+
+    for f in doc["records"][0]["findings"]:
+        walk(f["decided_by"])
+    docs = {name: dict(loaded.pack.define(name).docs) for name in seen}
+    assert any("en" in d and "nl" not in d for d in docs.values())  # the case shows an English-only definition
+    assert any("nl" in d for d in docs.values())
+    assert all(seen[name] == docs[name].get("nl") for name in seen)

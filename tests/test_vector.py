@@ -13,9 +13,11 @@ import pytest
 
 from normcheck import ir
 from normcheck.engine import vector
-from normcheck.engine.evaluate import evaluate
+from normcheck.engine.evaluate import Evaluator
 from normcheck.pack import load_pack
 from normcheck.values import NULL, UNKNOWN, add_months, months_between
+
+from conftest import families_yaml
 
 INTS = [0, 1, 2, 5, 6, 7, 11, 12, 13, 15, 16, 24, 25, 27, 28, 29, 30, 31, 35, 36, 37, 90, 100, 150, 179, 180, 181,
         183, 200, 215, 216, 250, 260, 38600, 41750]
@@ -77,10 +79,11 @@ def random_grid(loaded: Any, family: str, rng: random.Random) -> tuple[list[dict
 
 def assert_same(pack: ir.RulePack, points: list[dict[str, Any]], as_of: dt.date) -> Counter:
     grid = vector.Grid.from_points(points, as_of)
-    got = vector.evaluate_grid(pack, grid)
+    evaluator = Evaluator(pack)
+    got = vector.evaluate_grid(pack, grid, evaluator=evaluator)
     seen: Counter = Counter()
     for i, facts in enumerate(points):
-        _, results, _ = evaluate(pack, facts, as_of, stated=facts.keys())
+        _, results, _ = evaluator.evaluate(facts, as_of, stated=facts.keys())
         for res in results:
             want = res.outcome
             have = ir.OUTCOMES[got[res.rule.id][i]]
@@ -89,7 +92,15 @@ def assert_same(pack: ir.RulePack, points: list[dict[str, Any]], as_of: dt.date)
     return seen
 
 
-FAMILIES = ["tq", "sbc", "echr3", "qd4", "changu", "cec"]
+def _declared_families() -> list[str]:
+    """The bundled families, as rules/families.yaml declares them (parametrisation happens before fixtures)."""
+    from normcheck.families import load_declarations
+    from normcheck.resources import rules_dir
+
+    return [f.id for f in load_declarations(rules_dir() / "families.yaml", "families.yaml").families]
+
+
+FAMILIES = _declared_families()
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -185,6 +196,7 @@ def small_pack(tmp_path_factory: pytest.TempPathFactory) -> Any:
     d = tmp_path_factory.mktemp("v") / "rules"
     (d / "vocabulary").mkdir(parents=True)
     (d / "vocabulary" / "t.yaml").write_text(VOCAB)
+    (d / "families.yaml").write_text(families_yaml({"v": ["t.yaml"]}, "event_date"))
     (d / "v.norm").write_text(RULES)
     return load_pack(str(d)).pack
 

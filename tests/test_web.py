@@ -15,15 +15,16 @@ import docx
 import pytest
 
 pytest.importorskip("starlette")
-from hypothesis import given, settings, strategies as st  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from starlette.testclient import TestClient
 
-from normcheck.diagnostics import InputError  # noqa: E402
-from normcheck.facts import load_record, yamlio  # noqa: E402
-from normcheck.web import form as F  # noqa: E402
-from normcheck.web.app import create_app  # noqa: E402
-from normcheck.web.pipeline import Pipeline, report_formats  # noqa: E402
-from normcheck.web.security import CSP, MAX_BODY, HostPolicy  # noqa: E402
+from normcheck.diagnostics import InputError
+from normcheck.facts import load_record, yamlio
+from normcheck.web import form as F
+from normcheck.web.app import create_app
+from normcheck.web.pipeline import Pipeline, report_formats
+from normcheck.web.security import CSP, MAX_BODY, HostPolicy
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8765
@@ -61,7 +62,7 @@ def errors_of(html: str) -> dict[str, str]:
 def test_every_fact_of_the_vocabulary_is_a_field_in_its_familys_section(client, pipeline):
     html = client.get("/").text
     vocabulary = pipeline.loaded.vocabulary
-    for name, spec in vocabulary.facts.items():
+    for name in vocabulary.facts:
         if name == "record_type":
             assert 'name="record_type"' in html
             continue
@@ -468,3 +469,13 @@ def test_an_internal_error_shows_a_plain_page_and_logs_nothing(pipeline, monkeyp
     assert "secret-ref-99" not in r.text
     out, err = capfd.readouterr()
     assert "secret-ref-99" not in caplog.text + out + err
+
+
+def test_dutch_page_words_an_unknown_key_with_its_name():
+    """A page text with its own {key} placeholder (i18n.t took `key` as its own argument and failed)."""
+    from normcheck.diagnostics import Diagnostic
+    from normcheck.web import i18n
+
+    d = Diagnostic("case.yaml", 4, 3, "unknown fact `age_at_aplication_months`")
+    assert "`age_at_aplication_months`" in i18n.diagnostic_text(d, "nl", None, None)
+    assert "`id`" in i18n.diagnostic_text(Diagnostic("case.yaml", 1, 1, "the file has no `id`"), "nl", None, None)

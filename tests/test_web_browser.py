@@ -106,7 +106,7 @@ def submit(driver, button_id: str) -> None:  # type: ignore[no-untyped-def]
 
 def _stale(element) -> bool:  # type: ignore[no-untyped-def]
     try:
-        element.tag_name
+        _ = element.tag_name  # raises once the element has left the page
         return False
     except Exception:
         return True

@@ -12,9 +12,10 @@ where the "decided by", the "missing facts" and the ranked "facts to collect" co
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, DivisionByZero, InvalidOperation
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from normcheck import ir
 from normcheck.values import NULL, UNKNOWN, add_months, days_between, months_between, round_half_up

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,14 @@ class Expr:
 
 @dataclass(frozen=True)
 class Lit(Expr):
-    value: int | Decimal | dt.date | str | bool = 0
+    value: int | Decimal | dt.date | str | bool
 
 
 @dataclass(frozen=True)
 class Name(Expr):
     """A fact, a derived fact or an enum value: the checker decides which."""
 
-    name: str = ""
+    name: str
 
 
 @dataclass(frozen=True)
@@ -48,95 +49,95 @@ class EvalDate(Expr):
 
 @dataclass(frozen=True)
 class Call(Expr):
-    func: str = ""
-    args: tuple[Expr, ...] = ()
+    func: str
+    args: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
 class SetLit(Expr):
-    items: tuple[str, ...] = ()
+    items: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class RuleFires(Expr):
-    rule: str = ""
+    rule: str
 
 
 @dataclass(frozen=True)
 class Not(Expr):
-    operand: Expr | None = None
+    operand: Expr
 
 
 @dataclass(frozen=True)
 class Neg(Expr):
-    operand: Expr | None = None
+    operand: Expr
 
 
 @dataclass(frozen=True)
 class BoolOp(Expr):
-    op: str = "and"  # "and" | "or"
-    operands: tuple[Expr, ...] = ()
+    op: Literal["and", "or"]
+    operands: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
 class Compare(Expr):
-    op: str = "=="  # == != < <= > >=
-    left: Expr | None = None
-    right: Expr | None = None
+    op: Literal["==", "!=", "<", "<=", ">", ">="]
+    left: Expr
+    right: Expr
 
 
 @dataclass(frozen=True)
 class Member(Expr):
     """`x in S` (or `x not in S`): a value in a set literal, or in a set fact."""
 
-    element: Expr | None = None
-    container: Expr | None = None
-    negated: bool = False
+    element: Expr
+    container: Expr
+    negated: bool
 
 
 @dataclass(frozen=True)
 class Subset(Expr):
-    left: Expr | None = None
-    right: Expr | None = None
+    left: Expr
+    right: Expr
 
 
 @dataclass(frozen=True)
 class IsTest(Expr):
     """`x is null|known|unknown|empty`, optionally negated."""
 
-    operand: Expr | None = None
-    test: str = "known"
-    negated: bool = False
+    operand: Expr
+    test: Literal["null", "known", "unknown", "empty"]
+    negated: bool
 
 
 @dataclass(frozen=True)
 class Otherwise(Expr):
     """`a otherwise b`: a if it is known, else b (one fact can stand in for another)."""
 
-    left: Expr | None = None
-    right: Expr | None = None
+    left: Expr
+    right: Expr
 
 
 @dataclass(frozen=True)
 class Arith(Expr):
-    op: str = "+"
-    left: Expr | None = None
-    right: Expr | None = None
+    op: Literal["+", "-", "*", "/"]
+    left: Expr
+    right: Expr
 
 
 @dataclass(frozen=True)
 class MissingFrom(Expr):
     """`A missing from B`: the elements of A that B lacks (a set)."""
 
-    left: Expr | None = None
-    right: Expr | None = None
+    left: Expr
+    right: Expr
 
 
 @dataclass(frozen=True)
 class If(Expr):
-    cond: Expr | None = None
-    then: Expr | None = None
-    orelse: Expr | None = None
+    cond: Expr
+    then: Expr
+    orelse: Expr
 
 
 # ---- declarations -----------------------------------------------------------------------------

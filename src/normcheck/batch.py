@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from . import findings
 from .diagnostics import Diagnostic, InputError
@@ -180,8 +180,8 @@ def _start_worker(rules: str | None, use_durable: bool | None, lang: str, as_of:
 
 def _check_in_worker(path: Path) -> findings.RecordResult:
     w = _WORKER
-    return next(check_files([path], w["loaded"], w["engine"], w["lang"], as_of=w["as_of"], today=w["today"],  # type: ignore[arg-type]
-                            personal_data=w["personal_data"]))  # type: ignore[arg-type]
+    return next(check_files([path], w["loaded"], w["engine"], w["lang"], as_of=w["as_of"], today=w["today"],  # type: ignore[arg-type]  # _WORKER holds what _init_worker stored
+                            personal_data=w["personal_data"]))  # type: ignore[arg-type]  # (as above)
 
 
 def check_files_parallel(files: list[Path], rules: str | None, use_durable: bool | None, lang: str, jobs: int, *,

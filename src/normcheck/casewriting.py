@@ -35,7 +35,7 @@ TYPE_WORDS = {
     "nl": {"bool": "ja/nee", "int": "geheel getal", "decimal": "getal", "date": "datum", "enum": "keuze",
            "set": "lijst", "text": "tekst", "country": "landcode"},
 }
-WORDS = {
+WORDS: dict[str, dict[str, Any]] = {
     "en": {"fact": "fact", "type": "type", "values": "allowed values", "question": "question",
            "any": "any texts", "null": "null (a stated absence)", "derived": "derived: or state its inputs",
            "head": ("normcheck case file from the template `{name}`: {title}.",
@@ -88,9 +88,14 @@ def load_templates(rules: Path, vocabulary: Vocabulary) -> dict[str, Template]:
             if fam not in vocabulary.families:
                 problems.append(Diagnostic(str(path), None, None, f"template `{name}` names unknown family `{fam}`",
                                            expected=one_of(vocabulary.families), code="NC-F020"))
+        record_type = str(spec.get("record_type") or vocabulary.default_record_type)  # kinds: rules/families.yaml
+        kinds = [k.id for k in vocabulary.record_types]
+        if kinds and record_type not in kinds:
+            problems.append(Diagnostic(str(path), None, None, f"template `{name}` names unknown record type `{record_type}`",
+                                       expected=one_of(kinds), code="NC-F020"))
         titles = spec.get("title") or {}
         out[str(name)] = Template(str(name), {str(k): str(v) for k, v in (titles.items() if isinstance(titles, dict) else ())},
-                                  str(spec.get("record_type", "individual_case")), families)
+                                  record_type, families)
     if problems:
         raise InputError(problems)
     return out
@@ -151,7 +156,7 @@ def template_text(tpl: Template, vocabulary: Vocabulary, lang: str) -> str:
     w = WORDS[lang]
     out = [f"# {line}".rstrip() for line in "\n".join(w["head"]).format(name=tpl.name, title=tpl.title(lang)).split("\n")]
     out += ["normcheck: 1", f"id: {tpl.name}-0001".ljust(32) + f"# {w['id']}", f"record_type: {tpl.record_type}",
-            f"# as_of: 2025-01-31".ljust(32) + f"# {w['as_of']}", f"facts:".ljust(32) + f"# {w['facts']}"]
+            "# as_of: 2025-01-31".ljust(32) + f"# {w['as_of']}", "facts:".ljust(32) + f"# {w['facts']}"]
     for family in tpl.families:
         out += ["", f"  # ── {vocabulary.title(family, lang)} ──"]
         for spec in family_facts(vocabulary, family):

@@ -11,34 +11,34 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import partial
 from graphlib import CycleError, TopologicalSorter
+from itertools import pairwise
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, TypeVar
 
 from . import ast, citations, ir
-from .readings import rule_under
 from .diagnostics import Diagnostic, InputError, did_you_mean, one_of, source_line
+from .families import Declarations
+from .functions import FUNCTIONS
+from .readings import rule_under
 from .vocabulary import FactSpec, Vocabulary
 
-PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-LANGS = ("en", "nl")
+_C = TypeVar("_C", bound=str)
 
-# name -> (argument kinds, result kind); "number|date" means either, all arguments alike.
-FUNCTIONS: dict[str, tuple[tuple[str, ...] | str, str]] = {
-    "months_between": (("date", "date"), "number"),
-    "days_between": (("date", "date"), "number"),
-    "years_between": (("date", "date"), "number"),
-    "add_days": (("date", "number"), "date"),
-    "add_months": (("date", "number"), "date"),
-    "min": ("same", "same"),
-    "max": ("same", "same"),
-    "count": (("set",), "number"),
-    "abs": (("number",), "number"),
-    "round": (("number",), "number"),
-}
+
+def _member(value: str | None, choices: tuple[_C, ...]) -> _C | None:
+    """`value` as a member of a closed set (an `ir` Literal), None when it is not one: the checker
+    has reported that as an error (a warning only for an older pack read leniently)."""
+    return next((c for c in choices if c == value), None)
+
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_KINDS: dict[str, ir.Kind] = {"int": "number", "decimal": "number", "country": "text", "bool": "bool",
+                              "date": "date", "enum": "enum", "set": "set", "text": "text"}
 
 
 # Arguments a date function accepts when written as a number in the rule (beyond them no date exists).
@@ -46,7 +46,7 @@ ARGUMENT_RANGES = {"add_months": (-2400, 2400), "add_days": (-73_000, 73_000)}
 
 
 def fact_type(spec: FactSpec) -> ir.Type:
-    kind = {"int": "number", "decimal": "number", "country": "text"}.get(spec.kind, spec.kind)
+    kind = _KINDS[spec.kind]
     values = frozenset(spec.values) if spec.values is not None else None
     return ir.Type(kind, values if kind in ("enum", "set") else None, spec.nullable)
 
@@ -60,7 +60,8 @@ class _Ctx:
 
 
 class Checker:
-    def __init__(self, vocabulary: Vocabulary, files: list[ast.RuleFile], lenient: bool = False) -> None:
+    def __init__(self, vocabulary: Vocabulary, files: list[ast.RuleFile], declarations: Declarations,
+                 lenient: bool = False) -> None:
         self.vocab = vocabulary
         # lenient: an older rule pack read to compare it with the current one (`rules --diff`, pins
         # written against an older pack). Checks of a rule's quality rather than its meaning
@@ -68,6 +69,12 @@ class Checker:
         # `judged on` is judged on the evaluation date, as before that check existed.
         self.lenient = lenient
         self.files = files
+        self.families = {f.id: f for f in declarations.families}
+        self.context = {n for file in declarations.context for n in vocabulary.in_file(file)}
+        self.family_facts = {f.id: {n for file in f.vocabulary for n in vocabulary.in_file(file)}
+                             for f in declarations.families}
+        self.folder_facts = {layer: {n for file in names for n in vocabulary.in_file(file)}
+                             for layer, names in declarations.added_vocabulary}
         self.problems: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
         # (source, locator) -> where it is cited and whether that citation says it was verified
@@ -112,8 +119,10 @@ class Checker:
                     continue
                 self._check_source(f, s)
                 out[s.name] = ir.Source(
-                    s.name, s.title, s.ecli, s.celex, s.hudoc, s.url, s.date, s.court, s.status,
-                    kind=s.kind or "", formation=s.formation, cases=s.cases, applications=s.applications,
+                    s.name, s.title, ecli=s.ecli, celex=s.celex, hudoc=s.hudoc, url=s.url, date=s.date,
+                    court=_member(s.court, ir.COURT_CODES), status=s.status, kind=_member(s.kind, ir.SOURCE_KINDS) or "",
+                    court_text=s.court if s.court is not None and _member(s.court, ir.COURT_CODES) is None else None,
+                    formation=_member(s.formation, ir.FORMATIONS), cases=s.cases, applications=s.applications,
                     titles=s.titles, parties=s.parties, acts=s.acts, shorts=s.shorts, seats=s.seats,
                     backgrounds=tuple(ir.Background(url, labels) for url, labels in s.backgrounds))
                 where[s.name] = f"{Path(f.path).name}:{s.pos.line}"
@@ -141,12 +150,12 @@ class Checker:
             return
         for attr, what in (("parties", "parties"), ("acts", "act"), ("shorts", "short"), ("seats", "seat")):
             given = dict(getattr(s, attr))
-            if given and set(given) != set(LANGS):
-                missing = [_lang_name(x) for x in LANGS if x not in given]
+            if given and set(given) != set(ir.LANGS):
+                missing = [_lang_name(x) for x in ir.LANGS if x not in given]
                 err(f, s.pos, f"{name} gives `{what}` without {', '.join(missing)}",
                           expected=f'`{what} en "…" nl "…"`')
         for url, labels in s.backgrounds:
-            if set(dict(labels)) != set(LANGS):
+            if set(dict(labels)) != set(ir.LANGS):
                 err(f, s.pos, f"{name}: the background {url} needs a label in English and Dutch",
                           expected=f'`background "{url}" en "…" nl "…"`')
         if s.formation is not None and s.formation not in citations.FORMATIONS:
@@ -197,7 +206,7 @@ class Checker:
         for lang, text, pos in rep.because:
             if not text.strip():
                 self._err(f, pos, f"rule {r.id}: the reason for replacing {rep.rule} is empty in {_lang_name(lang)}", code="NC-R043")
-        if sorted(langs) != sorted(LANGS):
+        if sorted(langs) != sorted(ir.LANGS):
             self._err(f, rep.pos, f"rule {r.id}: the reason for replacing {rep.rule} must be given in English and Dutch",
                       expected=f'replaces {rep.rule} because en "…" nl "…"', code="NC-R043")
         if f.layer == 0:
@@ -236,7 +245,8 @@ class Checker:
             for d in f.defines:
                 if d.name in self.define_decls:
                     first = self.define_decls[d.name][0]
-                    self._err(f, d.pos, f"`{d.name}` is defined twice (first at line {first.pos.line} of {Path(first.pos.file).name})", code="NC-R030")
+                    self._err(f, d.pos, f"`{d.name}` is defined twice (first at line {first.pos.line} of "
+                              f"{Path(first.pos.file).name})", code="NC-R030")
                     continue
                 spec = self.vocab.get(d.name)
                 if spec is not None and not spec.derived:
@@ -262,7 +272,8 @@ class Checker:
             # a definition of a vocabulary field reads its bare words as that field's values
             node, typ = self._expr(d.expr, ctx, fact_type(spec) if spec is not None else None)
             if spec is not None and typ.kind != fact_type(spec).kind and typ.kind != "any":
-                self._err(f, d.pos, f"`{name}` is {fact_type(spec).describe()} in the vocabulary but its definition gives {typ.describe()}", code="NC-R030")
+                self._err(f, d.pos, f"`{name}` is {fact_type(spec).describe()} in the vocabulary but its definition gives "
+                          f"{typ.describe()}", code="NC-R030")
             final_type = fact_type(spec) if spec is not None else typ
             self.define_types[name] = final_type
             out.append(ir.Define(name, node, final_type, tuple(sorted(ctx.deps)), spec is not None,
@@ -274,11 +285,23 @@ class Checker:
         built: list[ir.Rule] = []
         by_id: dict[str, list[tuple[ir.Rule, ast.RuleDecl, ast.RuleFile]]] = {}
         for f in self.files:
-            family = Path(f.path).stem
+            stem = Path(f.path).stem  # the family's rules are rules/<id>.norm
+            told = False
             for r in f.rules:
                 if self._dropped(r, f):
                     continue
-                for rule in self._rule(r, f, self.family_of.get(r.id, family), sources) or ():
+                family = self.family_of.get(r.id, stem)  # a replacing rule joins the family of the rule it replaces
+                if family not in self.families:
+                    if not told:  # an older pack read for comparison (lenient) keeps the rules, with a warning
+                        place = "in a families.yaml in that added folder" if f.layer else "in rules/families.yaml"
+                        self._err(f, r.pos, f"`{Path(f.path).name}` holds rules but `{family}` is not a declared norm family",
+                                  hint=did_you_mean(family, self.families) or f"declare it {place} "
+                                  "(title, record types, vocabulary), or move the rules into a family's file",
+                                  code="NC-R045", policy=True)
+                        told = True
+                    if not self.lenient:
+                        continue
+                for rule in self._rule(r, f, family, sources) or ():
                     built.append(rule)
                     by_id.setdefault(rule.id, []).append((rule, r, f))
         for rid, versions in by_id.items():
@@ -304,7 +327,7 @@ class Checker:
                     break
             else:
                 spans = sorted(((v[0].valid_from, v[0].valid_until, v) for v in versions), key=lambda t: (t[0] is not None, t[0]))
-                for (_, a_until, _a), (b_from, _, b) in zip(spans, spans[1:]):
+                for (_, a_until, _a), (b_from, _, b) in pairwise(spans):
                     if a_until is None or b_from is None or b_from <= a_until:
                         self._err(b[2], b[1].pos, f"versions of `{rid}` overlap in time", code="NC-R040",
                                   hint="give each version a window: `valid until D` on the older, `valid from D+1` on the newer")
@@ -317,25 +340,38 @@ class Checker:
             return tuple(built)
         index = {r.key: r for r in built}
         ordered = [index[k] for k in order]
+        where = {v[0].key: (v[1], v[2]) for vs in by_id.values() for v in vs}
         gates: dict[str, set[str]] = {}
         out: list[ir.Rule] = []
         for rule in ordered:
-            gate = self._gate(rule)
+            # The gate: the facts of the rule's family (its vocabulary files, context aside). A record that
+            # mentions none of them is not about this rule, which is then NOT_APPLICABLE.
+            reads = self._reads(([rule.applies] if rule.applies else []) + [g.expr for g in rule.grades] + list(rule.unless)
+                                + ([rule.judged_on] if rule.judged_on is not None else []))
+            declared = self.family_facts.get(rule.family)
+            if declared is not None and rule.layer:  # an added folder's rules also read its own facts
+                declared = declared | self.folder_facts.get(rule.layer, set())
+            # An undeclared family (only in an older pack read leniently): the facts of the vocabulary
+            # groups the rule reads, as before families were declared.
+            groups = {self.vocab.facts[n].family for n in reads if n in self.vocab and n not in self.context}
+            own = declared if declared is not None else {n for n, spec in self.vocab.facts.items()
+                                                         if spec.family in groups and n not in self.context}
+            stray = sorted(n for n in reads if n in self.vocab and n not in own and n not in self.context)
+            if stray:
+                decl, f = where[rule.key]
+                files = sorted({Path(self.vocab.facts[n].file).name for n in stray})
+                self._err(f, decl.pos, f"rule {rule.id} reads {', '.join(f'`{n}`' for n in stray)}, from "
+                          f"{', '.join(files)}, which family `{rule.family}` does not declare",
+                          hint=f"add {', '.join(files)} to the `vocabulary:` of `{rule.family}` in its families.yaml",
+                          code="NC-R045", policy=True)
+            gate = set(own)
             for dep in rule.rule_deps:
                 gate |= gates.get(dep, set())
             gates.setdefault(rule.id, set()).update(gate)
             scope = self._reads([rule.applies] if rule.applies is not None else [])
-            scope_gate = {n for n in scope if n in self.vocab and self.vocab.facts[n].family != "record"}
+            scope_gate = {n for n in scope if n in self.vocab and n not in self.context}
             out.append(replace(rule, gate=tuple(sorted(gate)), scope_gate=tuple(sorted(scope_gate))))
         return tuple(out)
-
-    def _gate(self, rule: ir.Rule) -> set[str]:
-        """The facts of the norm families a rule reads (directly or through definitions), record context
-        aside: a record that mentions none of them is not about this rule, which is then NOT_APPLICABLE."""
-        seen = self._reads(([rule.applies] if rule.applies else []) + [g.expr for g in rule.grades] + list(rule.unless)
-                           + ([rule.judged_on] if rule.judged_on is not None else []))
-        families = {self.vocab.facts[n].family for n in seen if n in self.vocab} - {"record"}
-        return {name for name, spec in self.vocab.facts.items() if spec.family in families}
 
     def _reads(self, nodes: list[ir.Node]) -> set[str]:
         """Every fact and definition the nodes read, through definitions."""
@@ -364,12 +400,14 @@ class Checker:
                       hint="every rule needs its legal source and the paragraph or article it rests on")
         for c in r.cites:
             if c.source not in sources:
-                self._err(f, c.pos, f"rule {r.id} cites unknown source `{c.source}`", hint=did_you_mean(c.source, sources), code="NC-R011", policy=True)
+                self._err(f, c.pos, f"rule {r.id} cites unknown source `{c.source}`", hint=did_you_mean(c.source, sources),
+                          code="NC-R011", policy=True)
             else:
                 self._check_cite(f, r, c, sources[c.source])
         for q in r.quotes:
             if q.source not in sources:
-                self._err(f, q.pos, f"rule {r.id} quotes unknown source `{q.source}`", hint=did_you_mean(q.source, sources), code="NC-R011", policy=True)
+                self._err(f, q.pos, f"rule {r.id} quotes unknown source `{q.source}`", hint=did_you_mean(q.source, sources),
+                          code="NC-R011", policy=True)
         if len(r.levels) > 1:
             self._err(f, r.levels[1][2], f"rule {r.id} has more than one `level … severity …` line", code="NC-R042",
                       hint="for several levels write one `fires as LEVEL severity S when …` per level")
@@ -385,12 +423,13 @@ class Checker:
             if level is None or severity is None:
                 self._err(f, g.pos, f"rule {r.id}: this condition has no level and severity", code="NC-R042",
                           expected="a line `level BREACH|RISK|CONTESTED severity high|medium|low`, or `fires as LEVEL severity S when …`")
-                level, severity = "RISK", "medium"
             elif g.level:
                 self._check_level(f, g.level, g.severity or "", g.pos)
             node = self._bool(g.expr, ctx, "the condition after `fires when`")
             self._fires_polarity(node, f, g.expr.pos, positive=True)
-            grades.append(ir.Grade(node, level, severity))
+            declared, graded = _declarable(level), _severity(severity)
+            if declared is not None and graded is not None:  # otherwise reported above
+                grades.append(ir.Grade(node, declared, graded))
         for _lang, _text, pos in r.counters:
             self._err(f, pos, f"rule {r.id}: a counter-argument is now written as a reading",
                       expected="under the CONTESTED grade, at least two readings, e.g. `reading state gives OK` with "
@@ -406,9 +445,9 @@ class Checker:
         if len(applies_nodes) == 1:
             applies = applies_nodes[0]
         elif applies_nodes:
-            applies = ir.And(text=" and ".join(e.text for e in r.applies), line=r.applies[0].pos.line,
-                             column=r.applies[0].pos.column, file=f.path, operands=tuple(applies_nodes))
-        unless_nodes = []
+            applies = ir.And(tuple(applies_nodes), text=" and ".join(e.text for e in r.applies), line=r.applies[0].pos.line,
+                             column=r.applies[0].pos.column, file=f.path)
+        unless_nodes: list[ir.Node] = []
         for e in r.unless:
             node = self._bool(e, ctx, "the exception after `unless`")
             parts = node.operands if isinstance(node, ir.Or) else (node,)
@@ -433,23 +472,21 @@ class Checker:
                                f"but `{r.judged_on[0].text}` is {jtype.describe()}")
         elif (r.valid or r.versions) and self.lenient:  # as before `judged on` was required
             pos = r.valid[0][2] if r.valid else r.versions[0][1]
-            judged_on = ir.EvalDate("evaluation_date", pos.line)
+            judged_on = ir.EvalDate(text="evaluation_date", line=pos.line)
         elif r.valid or r.versions:
             self._err(f, (r.valid[0][2] if r.valid else r.versions[0][1]),
                       f"rule {r.id} has a validity window but no `judged on EVENT_DATE`: the version of the law "
                       "must be picked by the date of the facts, not by the day of the review",
                       hint="name the event the norm governs, e.g. `judged on decision_date` or `judged on notification_date`",
                       code="NC-R040")
-        placeholders: set[str] = set()
         reading_texts = tuple(item for rd in r.readings for item in rd.holders + rd.arguments)
         for kind, items in (("message", r.messages), ("counter", r.counters), ("note", r.notes), ("title", r.titles),
                             ("reading", reading_texts)):
             for lang, text, pos in items:
                 for name in PLACEHOLDER.findall(text):
-                    if name == "evaluation_date" or name in self.define_types or name in self.vocab:
-                        placeholders.add(name)
-                    else:
-                        self._err(f, pos, f"rule {r.id}: the {kind} ({lang}) refers to unknown fact `{{{name}}}`", code="NC-R020", policy=True,
+                    if name != "evaluation_date" and name not in self.define_types and name not in self.vocab:
+                        self._err(f, pos, f"rule {r.id}: the {kind} ({lang}) refers to unknown fact `{{{name}}}`", code="NC-R020",
+                                  policy=True,
                                   hint=did_you_mean(name, list(self.vocab.facts) + list(self.define_types)))
         if len(self.problems) > before:
             return None
@@ -461,8 +498,8 @@ class Checker:
             valid_from=valid_from, valid_until=valid_until, applies=applies, grades=tuple(grades),
             unless=tuple(unless_nodes), messages=tuple(sorted(messages.items())),
             counters=tuple(sorted(counters.items())), notes=tuple(sorted(notes.items())),
-            placeholders=tuple(sorted(placeholders)), rule_deps=tuple(sorted(ctx.rule_deps)),
-            judged_on=judged_on, file=f.path, line=r.pos.line,
+            rule_deps=tuple(sorted(ctx.rule_deps)), judged_on=judged_on,
+            file=f.path, line=r.pos.line,
             version_labels=r.versions[0][2] if r.versions else (),
             replaces=r.replaces[0].rule if r.replaces else None,
             replaces_because=tuple(sorted((lang, text) for lang, text, _pos in r.replaces[0].because)) if r.replaces else (),
@@ -513,8 +550,11 @@ class Checker:
             same = [x for x in by_grade.get(rd.grade or 0, []) if x.name == rd.name]
             if same:
                 self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` is named twice for the same grade", code="NC-R047")
+            gives = _reading_level(rd.level)
+            if gives is None:
+                continue  # reported above
             by_grade.setdefault(rd.grade or 0, []).append(ir.Reading(
-                name=rd.name, level=rd.level, severity=rd.severity,
+                name=rd.name, level=gives, severity=_severity(rd.severity),
                 held_by=tuple(ir.Citation(c.source, c.pinpoint, c.verified, c.about) for c in rd.held_by),
                 holder=tuple(sorted(holder.items())), argument=tuple(sorted(argument.items()))))
         out = []
@@ -539,7 +579,7 @@ class Checker:
             if not text.strip():
                 self._err(f, p, f"rule {r.id}: empty {what} in {_lang_name(lang)}", code="NC-R047", policy=True)
             out[lang] = text
-        for lang in LANGS:
+        for lang in ir.LANGS:
             if lang not in out:
                 self._err(f, pos or (items[0][2] if items else r.pos), f"rule {r.id}: no {what} in {_lang_name(lang)}",
                           expected=f'a line `{keyword} {lang} "…"`', code="NC-R047", policy=True)
@@ -609,11 +649,11 @@ class Checker:
             self.verifications.setdefault(key, []).append((f, c, r.id))
         about = dict(c.about)
         langs = [x for x, _ in c.about]
-        for lang in LANGS:
+        for lang in ir.LANGS:
             if langs.count(lang) > 1:
                 err(f, c.pos, f"rule {r.id}: the citation of {c.source} says twice in {_lang_name(lang)} what it is cited for")
-        if about and set(about) != set(LANGS):
-            missing = [x for x in LANGS if x not in about]
+        if about and set(about) != set(ir.LANGS):
+            missing = [x for x in ir.LANGS if x not in about]
             err(f, c.pos, f"rule {r.id}: the citation of {c.source} says what it is cited for in "
                       f"{_lang_name(next(iter(about)))} only", expected=f'`{missing[0]} "…"` as well')
         if not c.pinpoint.strip() and not about:
@@ -652,10 +692,11 @@ class Checker:
                 self._err(f, pos, f"rule {r.id}: empty {what} in {_lang_name(lang)}", code="NC-R041", policy=True)
             out[lang] = text
         if required:
-            for lang in LANGS:
-                if lang not in out:
-                    kw = "title " + lang if what == "title" else lang
-                    self._err(f, r.pos, f"rule {r.id} has no {what} in {_lang_name(lang)}", expected=f'a line `{kw} "…"`', code="NC-R041", policy=True)
+            for needed in ir.LANGS:
+                if needed not in out:
+                    kw = "title " + needed if what == "title" else needed
+                    self._err(f, r.pos, f"rule {r.id} has no {what} in {_lang_name(needed)}", expected=f'a line `{kw} "…"`',
+                              code="NC-R041", policy=True)
         return out
 
     def _check_level(self, f: ast.RuleFile, level: str, severity: str, pos: ast.Pos) -> None:
@@ -678,7 +719,7 @@ class Checker:
                 for o in n.operands:
                     walk(o, pos_ok)
                 return
-            for child in _children(n):
+            for child in n.children():
                 walk(child, False)
         walk(node, positive)
 
@@ -712,6 +753,7 @@ class Checker:
 
     def _x_Lit(self, e: ast.Lit, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
         v = e.value
+        t: ir.Type
         if isinstance(v, bool):
             t = ir.BOOL
         elif isinstance(v, (int, Decimal)):
@@ -719,32 +761,34 @@ class Checker:
         elif isinstance(v, str):
             if expected is not None and expected.kind == "enum" and expected.values is not None:
                 if v not in expected.values:
-                    self._type_err(ctx, e, f"\"{v}\" is not a possible value here", hint=did_you_mean(v, expected.values), code="NC-R020")
-                return ir.Const(e.text, e.pos.line, v), ir.Type("enum", expected.values)
+                    self._type_err(ctx, e, f"\"{v}\" is not a possible value here", hint=did_you_mean(v, expected.values),
+                                   code="NC-R020")
+                return ir.Const(v, text=e.text, line=e.pos.line), ir.Type("enum", expected.values)
             t = ir.TEXT
         else:
             t = ir.DATE
             lo, hi = self.vocab.date_range
             if not lo <= v <= hi:
                 self._type_err(ctx, e, f"the date {v.isoformat()} is outside the dates normcheck evaluates ({lo.isoformat()} to {hi.isoformat()})")
-        return ir.Const(e.text, e.pos.line, v), t
+        return ir.Const(v, text=e.text, line=e.pos.line), t
 
     def _x_EvalDate(self, e: ast.EvalDate, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
-        return ir.EvalDate(e.text, e.pos.line), ir.DATE
+        return ir.EvalDate(text=e.text, line=e.pos.line), ir.DATE
 
     def _x_Name(self, e: ast.Name, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
+        at: dict[str, Any] = {"text": e.text, "line": e.pos.line}
         if expected is not None and expected.kind in ("enum", "set") and expected.values is not None \
                 and e.name in expected.values:
-            return ir.Const(e.text, e.pos.line, e.name), ir.Type("enum", expected.values)
+            return ir.Const(e.name, **at), ir.Type("enum", expected.values)
         if e.name in self.define_types:
             ctx.deps.add(e.name)
-            return ir.Fact(e.text, e.pos.line, e.name), self.define_types[e.name]
+            return ir.Fact(e.name, **at), self.define_types[e.name]
         spec = self.vocab.get(e.name)
         if spec is not None:
             ctx.deps.add(e.name)
-            return ir.Fact(e.text, e.pos.line, e.name), fact_type(spec)
+            return ir.Fact(e.name, **at), fact_type(spec)
         if e.name in self.define_decls:  # defined, but its own definition failed to check
-            return ir.Fact(e.text, e.pos.line, e.name), ir.Type("any")
+            return ir.Fact(e.name, **at), ir.ANY
         if expected is not None and expected.kind in ("enum", "set") and expected.values is not None:
             self._type_err(ctx, e, f"`{e.name}` is neither a fact nor a possible value here",
                            hint=did_you_mean(e.name, list(expected.values)) or f"possible values: {', '.join(sorted(expected.values))}",
@@ -755,32 +799,36 @@ class Checker:
             if expected is not None and expected.kind == "text":
                 hint = f'a text value is written in double quotes: "{e.name}"'
             self._type_err(ctx, e, f"unknown fact `{e.name}`", hint=hint, code="NC-R020")
-        return ir.Fact(e.text, e.pos.line, e.name), ir.Type("any")
+        return ir.Fact(e.name, **at), ir.ANY
 
     def _x_Call(self, e: ast.Call, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
-        sig = FUNCTIONS.get(e.func)
-        if sig is None and e.func in ("not", "and", "or", "if"):
+        at: dict[str, Any] = {"text": e.text, "line": e.pos.line}
+        fn = FUNCTIONS.get(e.func)
+        if fn is None and e.func in ("not", "and", "or", "if"):
             self._type_err(ctx, e, f"`{e.func}` cannot start an operand of `otherwise` or arithmetic",
                            hint=f"put it in parentheses: a otherwise ({e.text})", code="NC-R022")
-            return ir.Const(e.text, e.pos.line, None), ir.Type("any")
-        if sig is None:
-            self._type_err(ctx, e, f"unknown function `{e.func}`", hint=did_you_mean(e.func, FUNCTIONS) or one_of(sorted(FUNCTIONS)), code="NC-R022")
-            return ir.Const(e.text, e.pos.line, None), ir.Type("any")
-        params, result = sig
+            return ir.Const(None, **at), ir.ANY
+        if fn is None:
+            self._type_err(ctx, e, f"unknown function `{e.func}`", hint=did_you_mean(e.func, FUNCTIONS) or one_of(sorted(FUNCTIONS)),
+                           code="NC-R022")
+            return ir.Const(None, **at), ir.ANY
+        sig = fn.signature
         args = [self._expr(a, ctx) for a in e.args]
-        if params == "same":
+        nodes = tuple(n for n, _ in args)
+        if sig.alike:
             if not args:
-                self._type_err(ctx, e, f"`{e.func}` needs at least one argument", code="NC-R022")
-                return ir.Call(e.text, e.pos.line, e.func, ()), ir.NUMBER
+                self._type_err(ctx, e, f"`{e.func}` needs at least one argument", hint=sig.describe(e.func), code="NC-R022")
+                return ir.Call(e.func, nodes, **at), ir.ANY
             kinds = {t.kind for _, t in args} - {"any"}
-            if len(kinds) > 1 or (kinds and not kinds <= {"number"} and not kinds <= {"date"}):
-                self._type_err(ctx, e, f"`{e.func}` compares numbers with numbers or dates with dates, not {', '.join(sorted(kinds))}")
-            res = ir.Type(kinds.pop() if len(kinds) == 1 else "number")
+            if len(kinds) > 1 or not kinds <= set(sig.alike):
+                self._type_err(ctx, e, f"`{e.func}` takes {' or '.join(f'{k}s' for k in sig.alike)}, all of one kind, "
+                               f"not {', '.join(sorted(kinds))}")
+            res = ir.Type(kinds.pop()) if len(kinds) == 1 else ir.ANY
         else:
-            assert isinstance(params, tuple)
-            if len(args) != len(params):
-                self._type_err(ctx, e, f"`{e.func}` takes {len(params)} argument(s), got {len(args)}", code="NC-R022")
-            for (_node, t), want, a in zip(args, params, e.args):
+            if len(args) != len(sig.params):
+                self._type_err(ctx, e, f"`{e.func}` takes {len(sig.params)} argument(s), got {len(args)}",
+                               hint=sig.describe(e.func), code="NC-R022")
+            for (_node, t), want, a in zip(args, sig.params, e.args):
                 if t.kind not in (want, "any"):
                     self._type_err(ctx, a, f"argument `{a.text}` of `{e.func}` must be {ir.Type(want).describe()}, not {t.describe()}")
             bounds = ARGUMENT_RANGES.get(e.func)
@@ -789,8 +837,9 @@ class Checker:
                 self._type_err(ctx, e.args[1], f"`{e.func}` by {number:,} gives no date in the calendar",
                                hint=f"the number of {'months' if e.func == 'add_months' else 'days'} must lie between "
                                     f"{bounds[0]:,} and {bounds[1]:,}")
-            res = ir.Type(result)
-        return ir.Call(e.text, e.pos.line, e.func, tuple(n for n, _ in args)), res
+            assert sig.result is not None  # a signature with fixed parameters has a result (Signature checks)
+            res = ir.Type(sig.result)
+        return ir.Call(e.func, nodes, **at), res
 
     def _x_SetLit(self, e: ast.SetLit, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
         values = expected.values if expected is not None and expected.kind in ("set", "enum") else None
@@ -799,34 +848,33 @@ class Checker:
                 if item not in values:
                     self._type_err(ctx, e, f"`{item}` is not a possible value here",
                                    hint=did_you_mean(item, values) or f"possible values: {', '.join(sorted(values))}", code="NC-R020")
-        return ir.Const(e.text, e.pos.line, frozenset(e.items)), ir.Type("set", values)
+        return ir.Const(frozenset(e.items), text=e.text, line=e.pos.line), ir.Type("set", values)
 
     def _x_RuleFires(self, e: ast.RuleFires, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
         if e.rule not in self.rule_ids:
             self._type_err(ctx, e, f"unknown rule `{e.rule}`", hint=did_you_mean(e.rule, self.rule_ids), code="NC-R023")
         rule = self.replaced[e.rule][0] if e.rule in self.replaced else e.rule  # a replaced rule: its successor
         ctx.rule_deps.add(rule)
-        return ir.Fires(e.text, e.pos.line, rule), ir.BOOL
+        return ir.Fires(rule, text=e.text, line=e.pos.line), ir.BOOL
 
     def _x_Not(self, e: ast.Not, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
-        assert e.operand is not None
-        return ir.Not(e.text, e.pos.line, self._bool(e.operand, ctx, "the operand of `not`")), ir.BOOL
+        return ir.Not(self._bool(e.operand, ctx, "the operand of `not`"), text=e.text, line=e.pos.line), ir.BOOL
 
     def _x_Neg(self, e: ast.Neg, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
-        assert e.operand is not None
         node, t = self._expr(e.operand, ctx)
         if t.kind not in ("number", "any"):
             self._type_err(ctx, e, f"only numbers can be negated, `{e.operand.text}` is {t.describe()}")
-        return ir.Neg(e.text, e.pos.line, node), ir.NUMBER
+        return ir.Neg(node, text=e.text, line=e.pos.line), ir.NUMBER
 
     def _x_BoolOp(self, e: ast.BoolOp, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
         nodes = tuple(self._bool(o, ctx, f"each side of `{e.op}`") for o in e.operands)
-        cls = ir.And if e.op == "and" else ir.Or
-        return cls(e.text, e.pos.line, nodes), ir.BOOL
+        if e.op == "and":
+            return ir.And(nodes, text=e.text, line=e.pos.line), ir.BOOL
+        return ir.Or(nodes, text=e.text, line=e.pos.line), ir.BOOL
 
     def _pair(self, left: ast.Expr, right: ast.Expr, ctx: _Ctx) -> tuple[ir.Node, ir.Type, ir.Node, ir.Type]:
         """Type two operands; a bare value name is read against the other side's type."""
-        if self._is_value_name(left) and not self._is_value_name(right) or isinstance(left, ast.SetLit) and not isinstance(right, ast.SetLit) \
+        if (self._is_value_name(left) and not self._is_value_name(right)) or (isinstance(left, ast.SetLit) and not isinstance(right, ast.SetLit)) \
                 or self._enum_value_of(left, right):
             rn, rt = self._expr(right, ctx)
             ln, lt = self._expr(left, ctx, rt)
@@ -836,7 +884,6 @@ class Checker:
         return ln, lt, rn, rt
 
     def _x_Compare(self, e: ast.Compare, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
-        assert e.left is not None and e.right is not None
         ln, lt, rn, rt = self._pair(e.left, e.right, ctx)
         kinds = {lt.kind, rt.kind} - {"any"}
         if e.op in ("==", "!="):
@@ -848,10 +895,9 @@ class Checker:
             if len(kinds) > 1 or not kinds <= {"number", "date"}:
                 self._type_err(ctx, e, f"`{e.op}` compares numbers or dates, not {lt.describe()} with {rt.describe()}",
                                hint="for dates use months_between(a, b) or days_between(a, b) to get a duration")
-        return ir.Cmp(e.text, e.pos.line, e.op, ln, rn), ir.BOOL
+        return ir.Cmp(e.op, ln, rn, text=e.text, line=e.pos.line), ir.BOOL
 
     def _x_Member(self, e: ast.Member, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
-        assert e.element is not None and e.container is not None
         if isinstance(e.container, ast.SetLit):
             en, et = self._expr(e.element, ctx)
             if et.kind not in ("enum", "text", "any"):
@@ -863,64 +909,80 @@ class Checker:
             if ct.kind not in ("set", "any"):
                 self._type_err(ctx, e, f"`{e.container.text}` is {ct.describe()}, not a set", hint="write `x == value`, or `x in {a, b}`")
             en, et = self._expr(e.element, ctx, ir.Type("enum", ct.values) if ct.values is not None else None)
-        node: ir.Node = ir.In(e.text, e.pos.line, en, cn, column=e.pos.column, file=e.pos.file)
+        node: ir.Node = ir.In(en, cn, text=e.text, line=e.pos.line, column=e.pos.column, file=e.pos.file)
         if e.negated:
-            node = ir.Not(e.text, e.pos.line, node)
+            node = ir.Not(node, text=e.text, line=e.pos.line)
         return node, ir.BOOL
 
     def _x_Subset(self, e: ast.Subset, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
-        assert e.left is not None and e.right is not None
         ln, lt, rn, rt = self._pair(e.left, e.right, ctx)
         for side, t in ((e.left, lt), (e.right, rt)):
             if t.kind not in ("set", "any"):
                 self._type_err(ctx, side, f"`subset of` needs sets on both sides; `{side.text}` is {t.describe()}")
-        return ir.Subset(e.text, e.pos.line, ln, rn), ir.BOOL
+        return ir.Subset(ln, rn, text=e.text, line=e.pos.line), ir.BOOL
 
     def _x_MissingFrom(self, e: ast.MissingFrom, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
-        assert e.left is not None and e.right is not None
         ln, lt, rn, rt = self._pair(e.left, e.right, ctx)
         for side, t in ((e.left, lt), (e.right, rt)):
             if t.kind not in ("set", "any"):
                 self._type_err(ctx, side, f"`missing from` needs sets on both sides; `{side.text}` is {t.describe()}")
-        return ir.Diff(e.text, e.pos.line, ln, rn), ir.Type("set", lt.values or rt.values)
+        return ir.Diff(ln, rn, text=e.text, line=e.pos.line), ir.Type("set", lt.values or rt.values)
 
     def _x_IsTest(self, e: ast.IsTest, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
-        assert e.operand is not None
         node, t = self._expr(e.operand, ctx)
         if e.test == "empty" and t.kind not in ("set", "any"):
             self._type_err(ctx, e, f"`is empty` applies to sets; `{e.operand.text}` is {t.describe()}")
         if e.test == "null" and not t.nullable and isinstance(node, ir.Fact):
-            self._err(ctx.file, e.pos, f"`{e.operand.text}` is never null (the vocabulary does not allow null for it)", warn=True, code="NC-R051")
-        out: ir.Node = ir.Is(e.text, e.pos.line, node, e.test, column=e.pos.column, file=e.pos.file)
+            self._err(ctx.file, e.pos, f"`{e.operand.text}` is never null (the vocabulary does not allow null for it)", warn=True,
+                      code="NC-R051")
+        out: ir.Node = ir.Is(node, e.test, text=e.text, line=e.pos.line, column=e.pos.column, file=e.pos.file)
         if e.negated:
-            out = ir.Not(e.text, e.pos.line, out)
+            out = ir.Not(out, text=e.text, line=e.pos.line)
         return out, ir.BOOL
 
     def _x_Otherwise(self, e: ast.Otherwise, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
-        assert e.left is not None and e.right is not None
         ln, lt, rn, rt = self._pair(e.left, e.right, ctx)
-        if {lt.kind, rt.kind} - {"any"} and len({lt.kind, rt.kind} - {"any"}) > 1:
+        if len({lt.kind, rt.kind} - {"any"}) > 1:
             self._type_err(ctx, e, f"both sides of `otherwise` must have the same type ({lt.describe()} vs {rt.describe()})")
-        return ir.Otherwise(e.text, e.pos.line, ln, rn), lt if lt.kind != "any" else rt
+        return ir.Otherwise(ln, rn, text=e.text, line=e.pos.line), lt if lt.kind != "any" else rt
 
     def _x_Arith(self, e: ast.Arith, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
-        assert e.left is not None and e.right is not None
         ln, lt = self._expr(e.left, ctx)
         rn, rt = self._expr(e.right, ctx)
         for side, t in ((e.left, lt), (e.right, rt)):
             if t.kind not in ("number", "any"):
                 self._type_err(ctx, side, f"`{e.op}` works on numbers; `{side.text}` is {t.describe()}",
                                hint="for dates use months_between, days_between, add_days or add_months" if t.kind == "date" else None)
-        return ir.Arith(e.text, e.pos.line, e.op, ln, rn), ir.NUMBER
+        return ir.Arith(e.op, ln, rn, text=e.text, line=e.pos.line), ir.NUMBER
 
     def _x_If(self, e: ast.If, ctx: _Ctx, expected: ir.Type | None) -> tuple[ir.Node, ir.Type]:
-        assert e.cond is not None and e.then is not None and e.orelse is not None
         cn = self._bool(e.cond, ctx, "the condition after `if`")
         tn, tt = self._expr(e.then, ctx, expected)
         en, et = self._expr(e.orelse, ctx, tt)
-        if {tt.kind, et.kind} - {"any"} and len({tt.kind, et.kind} - {"any"}) > 1:
+        if len({tt.kind, et.kind} - {"any"}) > 1:
             self._type_err(ctx, e, f"`then` and `else` must give the same type ({tt.describe()} vs {et.describe()})")
-        return ir.If(e.text, e.pos.line, cn, tn, en), tt if tt.kind != "any" else et
+        return ir.If(cn, tn, en, text=e.text, line=e.pos.line), tt if tt.kind != "any" else et
+
+
+def _declarable(level: str | None) -> ir.Declarable | None:
+    for known in ir.DECLARABLE:  # narrows a checked word to the closed set
+        if level == known:
+            return known
+    return None
+
+
+def _reading_level(level: str | None) -> ir.ReadingLevel | None:
+    for known in ir.READING_LEVELS:
+        if level == known:
+            return known
+    return None
+
+
+def _severity(severity: str | None) -> ir.Severity | None:
+    for known in ir.SEVERITIES:
+        if severity == known:
+            return known
+    return None
 
 
 def _folder(f: ast.RuleFile) -> str:
@@ -956,25 +1018,15 @@ def _names(e: ast.Expr) -> Iterable[str]:
 def _fact_names(n: ir.Node) -> Iterable[str]:
     if isinstance(n, ir.Fact):
         yield n.name
-    for child in _children(n):
+    for child in n.children():
         yield from _fact_names(child)
 
 
-def _children(n: ir.Node) -> Iterable[ir.Node]:
-    for value in vars(n).values():
-        if isinstance(value, ir.Node):
-            yield value
-        elif isinstance(value, tuple):
-            for v in value:
-                if isinstance(v, ir.Node):
-                    yield v
-
-
-def check(vocabulary: Vocabulary, files: list[ast.RuleFile], lenient: bool = False,
+def check(vocabulary: Vocabulary, files: list[ast.RuleFile], declarations: Declarations, lenient: bool = False,
           ) -> tuple[dict[str, ir.Source], tuple[ir.Define, ...], tuple[ir.Rule, ...], list[Diagnostic]]:
     """Check the files; return sources, defines, rules and warnings, or raise `InputError`.
     `lenient`: read an older pack for comparison (see `Checker`)."""
-    checker = Checker(vocabulary, files, lenient)
+    checker = Checker(vocabulary, files, declarations, lenient)
     sources, defines, rules = checker.run()
     return sources, defines, rules, checker.warnings
 

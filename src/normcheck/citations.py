@@ -27,11 +27,11 @@ from urllib.parse import quote
 
 from . import ir
 
-KINDS = ("judgment", "decision", "reference", "legislation", "policy", "secondary")
+KINDS: tuple[ir.SourceKind, ...] = ir.SOURCE_KINDS
 # Kinds a finding cites in its body; secondary material is listed as background only.
-BODY_KINDS = ("judgment", "decision", "reference", "legislation", "policy")
-RULINGS = ("judgment", "decision", "reference")
-FORMATIONS = ("grand_chamber", "plenary", "chamber", "section", "committee")
+BODY_KINDS: tuple[ir.SourceKind, ...] = ("judgment", "decision", "reference", "legislation", "policy")
+RULINGS: tuple[ir.SourceKind, ...] = ("judgment", "decision", "reference")
+FORMATIONS: tuple[ir.Formation, ...] = ir.FORMATIONS
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Court:
     needs: tuple[str, ...]  # source attributes its citation is built from
 
 
-COURTS: dict[str, Court] = {
+COURTS: dict[ir.CourtCode, Court] = {  # one per ir.CourtCode
     "cjeu": Court("HvJ EU", "Court of Justice", "punt", "para", ("cases", "parties", "date")),
     "ecthr": Court("EHRM", "European Court of Human Rights", "§", "§", ("applications", "parties", "date")),
     "ecsr": Court("ECSR", "European Committee of Social Rights", "§", "§", ("cases", "parties", "date")),
@@ -175,7 +175,8 @@ def _part(p: str) -> Part:
     raise LocatorError(f"`{p}` is not a locator")
 
 
-_ART_TOKEN = re.compile(r"\s*(?:(?P<intro>,\s*introductory words)|(?P<sent>,\s*(?P<ord>first|second|third|fourth|fifth)\s+(?P<what>sentence|subparagraph))"
+_ART_TOKEN = re.compile(r"\s*(?:(?P<intro>,\s*introductory words)"
+                        r"|(?P<sent>,\s*(?P<ord>first|second|third|fourth|fifth)\s+(?P<what>sentence|subparagraph))"
                         r"|(?P<group>\((?P<g>[0-9]+|[a-z]+)\))|(?P<conn>and|,|-)|(?:Art\.\s*)?(?P<art>\d+[a-z]*(?::\d+[a-z]*)?))")
 
 
@@ -348,7 +349,7 @@ def pinpoint(c: ir.Citation, source: ir.Source, lang: str) -> str:
     warning)."""
     if not source.kind:
         return c.pinpoint
-    court = COURTS.get(source.court or "")
+    court = COURTS[source.court] if source.court else None
     try:
         parts = parse_locator(c.pinpoint)
     except LocatorError:
@@ -425,6 +426,17 @@ def format_source(source: ir.Source, pin: str, lang: str) -> str:
                 return _with_pin(f"Rb. {seat} {date}, {source.ecli}", pin)
             return _with_pin(f"District Court of {seat}, {date}, {source.ecli}", pin)
     return _with_pin(_text(source, "titles", lang), pin)
+
+
+def court_name(source: ir.Source, lang: str) -> str | None:
+    """The court or body that gave the source, in words in the report's language (a court code's
+    name, with a district court's seat; or the court as the rule file words it)."""
+    if source.court is None:
+        return source.court_text
+    court = COURTS[source.court]
+    name = court.nl if lang == "nl" else court.en
+    seat = _text(source, "seats", lang) if source.court == "rb" and source.seats else None
+    return f"{name} {seat}" if seat else name
 
 
 def link(source: ir.Source, lang: str) -> str | None:

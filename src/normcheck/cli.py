@@ -16,21 +16,26 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 input error (bad f
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gc
 import io
 import os
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .diagnostics import Diagnostic, InputError, localize, printable_lines
 from .options import check_as_of, check_output_path, open_output
 from .report import renderers
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported lazily at run time: `normcheck --help` must not load the engine
     from rich.console import Console
+
+    from .engine import Engine
+    from .pack import LoadedPack
 
 FAIL_ON = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "never")
 SUBCOMMANDS = ("check", "test", "rules", "explain", "schema", "lint", "sweep", "serve", "new")
@@ -224,7 +229,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
     err = Console(stderr=True, highlight=False)
     stdout = sys.stdout
-    sys.stdout = _QuietPipe(stdout)  # type: ignore[assignment]
+    sys.stdout = _QuietPipe(stdout)
     try:
         if getattr(args, "lang", "en") not in LANGS:
             raise InputError([Diagnostic("NORMCHECK_LANG", None, None, f"`{args.lang}` is not a language of normcheck",
@@ -253,10 +258,8 @@ def _main(argv: Sequence[str] | None) -> int:
                   highlight=False)
         return 2
     finally:
-        try:
+        with contextlib.suppress(OSError, ValueError):
             sys.stdout.flush()
-        except (OSError, ValueError):
-            pass
         sys.stdout = stdout
 
 
@@ -269,7 +272,7 @@ class _QuietPipe(io.TextIOBase):
         self.inner = inner
         self.gone = False
 
-    def write(self, text: str) -> int:  # type: ignore[override]
+    def write(self, text: str) -> int:
         if not self.gone:
             try:
                 return int(self.inner.write(text) or 0)
@@ -303,11 +306,11 @@ class _QuietPipe(io.TextIOBase):
         return True
 
     @property
-    def encoding(self) -> str:  # type: ignore[override]
+    def encoding(self) -> str:  # type: ignore[override]  # TextIOBase declares a plain attribute; this reads the wrapped stream's
         return getattr(self.inner, "encoding", None) or "utf-8"
 
     @property
-    def errors(self) -> str | None:  # type: ignore[override]
+    def errors(self) -> str | None:  # type: ignore[override]  # as `encoding`
         return getattr(self.inner, "errors", None)
 
 
@@ -317,7 +320,7 @@ def print_diagnostics(diags: Sequence[Diagnostic], err: Console, lang: str = "en
         err.print(localize(d, lang).render(lang), style="red" if d.severity == "error" else "yellow", highlight=False, markup=False)
 
 
-def _load(args: argparse.Namespace, engine: str = "auto"):  # type: ignore[no-untyped-def]
+def _load(args: argparse.Namespace, engine: str = "auto") -> tuple[LoadedPack, Engine]:
     """The rule pack, and an engine on it under the readings chosen with --reading (if any)."""
     from .engine import Engine
     from .pack import load_pack
@@ -326,9 +329,8 @@ def _load(args: argparse.Namespace, engine: str = "auto"):  # type: ignore[no-un
     try:
         loaded = load_pack(args.rules, tuple(args.add_rules))
         selection = select(loaded.pack, getattr(args, "reading", None) or ())
-        runner = Engine(pack_under(loaded.pack, selection), use_durable=False if engine == "evaluator" else None)
-        runner.readings = tuple(selection.describe())
-        return loaded, runner
+        return loaded, Engine(pack_under(loaded.pack, selection), use_durable=False if engine == "evaluator" else None,
+                              readings=tuple(selection.describe()))
     finally:
         _Collector.resume()
 
@@ -346,7 +348,7 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
     binary = renderers.is_binary(fmt)
     if binary and not args.output and sys.stdout.isatty():
         raise InputError([Diagnostic("--format", None, None, f"`--format {args.format}` writes a Word document, "
-                                     "which is not shown on a terminal", hint=f"write it to a file: -o appeal.docx "
+                                     "which is not shown on a terminal", hint="write it to a file: -o appeal.docx "
                                      "(or leave out -o for Markdown with --format appeal)", code="NC-C001")])
     loaded, engine = _load(args, args.engine)
     check_as_of(args.as_of, loaded)
@@ -393,14 +395,15 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
             yield r
 
     run = RunView(results(), findings.receipt(loaded.pack, engine.label, args.lang, engine.readings),
-                  Words.of(args.lang, loaded.pack.value_labels, loaded.vocabulary), show_all=args.all, batch=len(files) > 1)
+                  Words.of(args.lang, loaded.pack.value_labels, loaded.vocabulary, loaded.pack.families),
+                  show_all=args.all, batch=len(files) > 1)
     render = renderers.get(fmt)
     try:
         if args.output:
             with open_output(args.output, binary) as fh:
                 render(run, fh)
         else:
-            render(run, getattr(getattr(sys.stdout, "inner", sys.stdout), "buffer") if binary else sys.stdout)
+            render(run, getattr(sys.stdout, "inner", sys.stdout).buffer if binary else sys.stdout)
         run.drain()
     finally:
         if progress is not None:
@@ -423,7 +426,7 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
     from .batch import evaluate_record, expand, internal_error
     from .facts import load_record
     from .resources import cases_dir
-    from .testing import PackChanges, pins
+    from .testing import PackChanges, Pin, pins
 
     paths = args.paths or ([str(Path("cases"))] if Path("cases").is_dir() else [str(cases_dir())] if cases_dir() else [])
     if not paths:
@@ -433,7 +436,7 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
     print_diagnostics(problems, err)
     out = Console(highlight=False)
     passed = failed = broken = pinned = unpinned = 0
-    depends: list = []  # pins whose rule this run decided under a chosen reading
+    depends: list[Pin] = []  # pins whose rule this run decided under a chosen reading
     mode = "warning" if args.personal_data == "warn" else "error"
     changes = PackChanges(loaded, Path(args.rules) if args.rules else None, tuple(args.add_rules))
     stale: dict[str, list[str]] = {}  # pinned pack hash -> case files
@@ -458,8 +461,8 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
         if result.failed:
             broken += 1
             out.print(f"[red]ERROR[/red] {escape(str(path))}")
-            for p in result.problems:
-                out.print(p.render(), markup=False)
+            for problem in result.problems:
+                out.print(problem.render(), markup=False)
             continue
         change = changes.change(record.pinned_against) if record.pinned_against else None
         if change is not None:
@@ -476,13 +479,13 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
                 if change is not None:
                     out.print(printable_lines("  " + change.about(pin.rule).replace("\n", "\n  ")), markup=False)
     for hash_, where in stale.items():
-        lines = changes.change(hash_).summary()  # type: ignore[union-attr]
+        lines = changes.change(hash_).summary()  # type: ignore[union-attr]  # every stale hash was found in the history above
         out.print(printable_lines("\n".join([f"{len(where)} case file(s) {lines[0]}" + (":" if len(lines) > 1 else "")] + lines[1:])),
                   markup=False)
     if engine.readings:
         for pin in depends:
-            a = pin.actual
-            out.print(f"READING {pin.file}:{pin.line}: {pin.rule} decided under `{pin.under_reading}`: {a.level}"
+            level = pin.actual.level if pin.actual is not None else "no finding"
+            out.print(f"READING {pin.file}:{pin.line}: {pin.rule} decided under `{pin.under_reading}`: {level}"
                       f" (pinned: {pin.expected_level})", markup=False, highlight=False)
         out.print(f"{len(depends)} pins depend on the readings chosen ({', '.join(args.reading)})")
     out.print(f"{passed} pinned interpretations hold, {failed} fail ({pinned} case files with `expect:`"

@@ -21,30 +21,37 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import ir
-from .engine.evaluate import derive, eval_node
 from .values import NULL, UNKNOWN
 
+if TYPE_CHECKING:
+    from .engine.evaluate import Evaluator
 
-class _Finding(Protocol):
-    rule: str
-    family: str
-    level: str
-    reason: str
-    missing_facts: tuple[str, ...]
+
+class _Finding(Protocol):  # findings.Finding, read-only
+    @property
+    def rule(self) -> str: ...
+    @property
+    def family(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def missing_facts(self) -> tuple[str, ...]: ...
 
 
 @dataclass
 class Candidate:
     fact: str
     rules: set[str] = field(default_factory=set)
-    level: str = "INSUFFICIENT_DATA"
-    severity: str = "low"
+    level: ir.Outcome = "INSUFFICIENT_DATA"
+    severity: ir.Severity = "low"
     key_scope: bool = False
 
-    def raise_to(self, level: str, severity: str) -> None:
+    def raise_to(self, level: ir.Outcome, severity: ir.Severity) -> None:
         if (ir.OUTCOME_RANK[level], ir.SEVERITY_RANK[severity]) > (ir.OUTCOME_RANK[self.level], ir.SEVERITY_RANK[self.severity]):
             self.level, self.severity = level, severity
 
@@ -53,7 +60,7 @@ class Candidate:
         return 10 * ir.OUTCOME_RANK[self.level] + ir.SEVERITY_RANK[self.severity]
 
 
-def potential(rule_id: str, pack: ir.RulePack) -> tuple[str, str]:
+def potential(rule_id: str, pack: ir.RulePack) -> tuple[ir.Outcome, ir.Severity]:
     """The highest level and severity any version of the rule can give."""
     grades = [g for r in pack.versions(rule_id) for g in r.grades]
     if not grades:
@@ -99,7 +106,7 @@ def _probes(name: str, pack: ir.RulePack, as_of: dt.date) -> list[Any]:
 
 
 def _scope_questions(findings: Iterable[_Finding], pack: ir.RulePack, facts: Mapping[str, Any], as_of: dt.date,
-                     in_play: set[str]) -> dict[str, set[str]]:
+                     in_play: set[str], ev: Evaluator) -> dict[str, set[str]]:
     """Unknown scope facts of rules that are not applicable in a family in play, which some value
     would bring into scope: fact -> the rules it could bring in."""
     wanted: dict[str, set[str]] = {}
@@ -116,10 +123,10 @@ def _scope_questions(findings: Iterable[_Finding], pack: ir.RulePack, facts: Map
     keys = {r.key: r for r in pack.rules}
     for name, rule_keys in wanted.items():
         for probe in _probes(name, pack, as_of):
-            env, _ = derive(pack, {**facts, name: probe}, as_of)
+            env, _ = ev.env({**facts, name: probe}, as_of)
             for key in list(rule_keys):
                 rule = keys[key]
-                if rule.applies is not None and eval_node(rule.applies, env).value is not False:
+                if rule.applies is not None and ev.eval_node(rule.applies, env).value is not False:
                     found.setdefault(name, set()).add(rule.id)
                     rule_keys.discard(key)
             if not rule_keys:
@@ -128,8 +135,9 @@ def _scope_questions(findings: Iterable[_Finding], pack: ir.RulePack, facts: Map
 
 
 def rank(findings: tuple[_Finding, ...], pack: ir.RulePack, facts: Mapping[str, Any] | None = None,
-         as_of: dt.date | None = None) -> list[Candidate]:
-    """The facts to collect, most weighty first (see the module's docstring)."""
+         as_of: dt.date | None = None, ev: Evaluator | None = None) -> list[Candidate]:
+    """The facts to collect, most weighty first (see the module's docstring). The key scope questions
+    need the case (`facts`, `as_of`) and the engine's evaluator `ev` to try values on."""
     facts = facts or {}
     in_play = {f.family for f in findings if f.level != "NOT_APPLICABLE"}
     out: dict[str, Candidate] = {}
@@ -151,8 +159,8 @@ def rank(findings: tuple[_Finding, ...], pack: ir.RulePack, facts: Mapping[str, 
             continue
         for name in f.missing_facts:
             add(name, f.rule)
-    if as_of is not None:
-        for name, rule_ids in _scope_questions(findings, pack, facts, as_of, in_play).items():
+    if as_of is not None and ev is not None:
+        for name, rule_ids in _scope_questions(findings, pack, facts, as_of, in_play, ev).items():
             for rule_id in rule_ids:
                 add(name, rule_id, key_scope=True)
     targets = {t.ask_instead for t in pack.fact_texts.values() if t.ask_instead}

@@ -56,23 +56,18 @@ def _levels(r: ir.Rule) -> str:
     return ", ".join(seen)
 
 
-def _ordered(pack: ir.RulePack) -> list[ir.Rule]:
-    """Rules in the order of the design (T.Q., SBC, Art. 3 ECHR, Art. 4 QD, Changu, CEC), then as written."""
-    from .findings import FAMILY_ORDER  # (findings builds the report models: only when listing rules)
-
-    rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
-    return sorted(pack.rules, key=lambda r: (rank.get(r.family, len(rank)), r.family, r.line))
-
-
 def _selected(pack: ir.RulePack, family: str | None) -> list[ir.Rule]:
-    return [r for r in _ordered(pack) if not family or r.family == family]
+    """Rules in the families' declared order (rules/families.yaml), then as written."""
+    return [r for r in pack.in_report_order(pack.rules) if not family or r.family == family]
 
 
-def rule_rows(pack: ir.RulePack, family: str | None = None) -> list[dict[str, Any]]:
+def rule_rows(pack: ir.RulePack, family: str | None = None, lang: str = "en") -> list[dict[str, Any]]:
     rows = []
     for r in _selected(pack, family):
+        fam = pack.family(r.family)
         rows.append({
-            "rule": r.id, "version": r.version, "family": r.family, "title": r.text("titles", "en"),
+            "rule": r.id, "version": r.version, "family": r.family, "family_title": fam.title(lang) if fam else r.family,
+            "title": r.text("titles", lang),
             "levels": [{"level": g.level, "severity": g.severity} for g in _live_grades(r)],
             "valid_from": r.valid_from.isoformat() if r.valid_from else None,
             "valid_until": r.valid_until.isoformat() if r.valid_until else None,
@@ -92,9 +87,9 @@ def rules(args: argparse.Namespace) -> int:
         raise InputError([Diagnostic("--cases", None, None, "--cases runs the cases under two rule packs: it goes with --diff OLD",
                                      code="NC-C001")])
     pack = load_pack(args.rules, tuple(args.add_rules)).pack
-    rows = rule_rows(pack, args.family)
+    rows = rule_rows(pack, args.family, args.lang)
     if args.family and not rows:
-        families = sorted({r.family for r in pack.rules})
+        families = [f.id for f in pack.families]
         raise InputError([Diagnostic("--family", None, None, f"no rules in family `{args.family}`",
                                      hint=did_you_mean(args.family, families) or "families: " + ", ".join(families), code="NC-C001")])
     if args.format == "json":
@@ -204,7 +199,9 @@ def explain(args: argparse.Namespace) -> int:
     out = Console(highlight=False)
     lang = args.lang
     for r in versions:
-        out.print(Text(f"{r.id}" + (f" — version {r.version}" if r.version else "") + f" ({r.family})", style="bold"))
+        fam = pack.family(r.family)
+        out.print(Text(f"{r.id}" + (f" — version {r.version}" if r.version else "")
+                       + f" ({fam.title(lang) if fam else r.family})", style="bold"))
         out.print(f"  {r.text('titles', lang)}")
         out.print(f"  in force: {_validity(r)}   defined at {r.file}:{r.line}", markup=False)
         if r.layer:
@@ -237,9 +234,12 @@ def explain(args: argparse.Namespace) -> int:
         out.print(Text("  Facts it reads:", style="bold"))
         for name in _facts_of(r, pack):
             d = pack.define(name)
-            desc = f" = {d.expr.text}" if d is not None else ""
+            desc = f" = {d.expr.text}   (defined at {d.file}:{d.line})" if d is not None else ""
             t = pack.fact_types.get(name)
             out.print(f"    - {name} ({t.describe() if t else '?'}){desc}", markup=False)
+            doc = d.doc(lang) if d is not None else None
+            if doc:
+                out.print(f"      {doc}", markup=False)
         out.print()
     pinned = _pinned_cases(args.rule, Path(args.cases) if args.cases else None, loaded)
     out.print(Text(f"Pinned cases ({len(pinned)}):", style="bold"))
@@ -257,13 +257,8 @@ def _facts_of(rule: ir.Rule, pack: ir.RulePack) -> list[str]:
             d = pack.define(n.name)
             if d is not None:
                 walk(d.expr)
-        for v in vars(n).values():
-            if isinstance(v, ir.Node):
-                walk(v)
-            elif isinstance(v, tuple):
-                for x in v:
-                    if isinstance(x, ir.Node):
-                        walk(x)
+        for child in n.children():
+            walk(child)
     for node in ([rule.applies] if rule.applies else []) + [g.expr for g in rule.grades] + list(rule.unless):
         walk(node)
     return names
@@ -276,7 +271,7 @@ def _pinned_cases(rule_id: str, folder: Path | None, loaded: Any) -> list[tuple[
     root = folder or (Path("cases") if Path("cases").is_dir() else cases_dir())
     if root is None or not root.is_dir():
         return []
-    out = []
+    out: list[tuple[str, str, int]] = []
     for path in sorted(root.rglob("*.yaml")):
         if not has_expect_block(path):
             continue

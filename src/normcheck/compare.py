@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
 
 from rich.console import Console
 
-from . import findings
+from . import findings, ir
 from .diagnostics import Diagnostic, InputError
 from .engine import Engine
 from .facts import load_record
@@ -28,7 +28,7 @@ from .readings import all_reading_names, pack_under, select
 def flips(results: dict[str, findings.RecordResult]) -> tuple[findings.ReadingFlip, ...]:
     """Rules whose level differs between the evaluations (`""`: as the rules stand; else a reading name)."""
     base = results[""]
-    levels: dict[str, dict[str, tuple[str, str | None]]] = {}
+    levels: dict[str, dict[str, tuple[ir.Outcome, ir.Severity | None]]] = {}
     for name, result in results.items():
         for f in result.findings:
             levels.setdefault(f.rule, {})[name] = (f.level, f.severity)
@@ -36,7 +36,7 @@ def flips(results: dict[str, findings.RecordResult]) -> tuple[findings.ReadingFl
     for f in base.findings:
         by = levels.get(f.rule, {})
         if len(set(by.values())) > 1:
-            out.append(findings.ReadingFlip(rule=f.rule, default=f.level, default_severity=f.severity,  # type: ignore[arg-type]
+            out.append(findings.ReadingFlip(rule=f.rule, default=f.level, default_severity=f.severity,
                                             by_reading={n: lv for n, (lv, _) in by.items() if n},
                                             severity_by_reading={n: sev for n, (_, sev) in by.items() if n}))
     return tuple(out)

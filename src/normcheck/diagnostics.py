@@ -90,6 +90,7 @@ CODES: dict[str, str] = {
     "NC-F023": "`values_of` names no enum or set fact",
     "NC-F024": "malformed `labels`, `label`, `question`, `ask` or `help` of a vocabulary fact",
     "NC-F025": "a malformed `open_norm` of a vocabulary fact, or a criterion citing an unknown source",
+    "NC-F030": "rules/families.yaml is missing or malformed (the norm families and the kinds of record)",
     # A: anonymisation guard
     "NC-A001": "a key that names personal data",
     "NC-A002": "a text that contains an e-mail address",
@@ -107,8 +108,10 @@ CODES: dict[str, str] = {
     "NC-R010": "a source is declared twice or has no identifier",
     "NC-R011": "a citation names no source or an unknown one, or has an empty pinpoint",
     "NC-R012": "a source is declared but never cited (warning)",
-    "NC-R013": "a source declaration lacks what its court citation is built from (kind, court, case or application, parties, date, act) or gives it in one language only",
-    "NC-R014": "a citation's pinpoint (in a rule file, or of an open norm's criterion in the vocabulary) is not in the locator notation or does not fit the kind of source, or what it is cited for is not in both languages",
+    "NC-R013": "a source declaration lacks what its court citation is built from (kind, court, case or application, "
+               "parties, date, act) or gives it in one language only",
+    "NC-R014": "a citation's pinpoint (in a rule file, or of an open norm's criterion in the vocabulary) is not in the "
+               "locator notation or does not fit the kind of source, or what it is cited for is not in both languages",
     "NC-R015": "a source has no Dutch title or does not say what kind of source it is (warning)",
     "NC-R020": "unknown fact or value",
     "NC-R021": "type error",
@@ -119,8 +122,10 @@ CODES: dict[str, str] = {
     "NC-R040": "a rule id or version is duplicated, or its validity is inconsistent",
     "NC-R041": "a title or message is missing, empty or doubled in a language",
     "NC-R042": "a missing or unknown level, severity or condition",
-    "NC-R043": "a `replaces` line is malformed (twice in a rule, its reason missing in English or Dutch) or cannot take effect (in the bundled rules, no earlier rule of that id, the same folder, a rule replaced twice)",
+    "NC-R043": "a `replaces` line is malformed (twice in a rule, its reason missing in English or Dutch) or cannot take "
+               "effect (in the bundled rules, no earlier rule of that id, the same folder, a rule replaced twice)",
     "NC-R044": "an added rule has the id of an earlier rule without saying `replaces` (a silent clash of ids)",
+    "NC-R045": "rules in a file that is not a declared norm family, or a rule reading facts its family does not declare",
     "NC-R046": "a CONTESTED grade names fewer than two readings, or a reading follows no CONTESTED grade",
     "NC-R047": "a reading names no source, gives no level a reading can give, or lacks its words in a language; a "
                "counter-argument not written as readings",
@@ -159,7 +164,8 @@ CODES_NL: dict[str, str] = {
     "NC-P004": "de map met regels ontbreekt of bevat geen regelbestanden",
     "NC-P005": "geen map met dossiers om te toetsen",
     "NC-P006": "het rapport kan niet worden geschreven",
-    "NC-P007": "een toegevoegde regelmap (`--add-rules`, `normcheck_rules`) ontbreekt, bevat geen regel- of woordenlijstbestanden, of is twee keer opgegeven",
+    "NC-P007": "een toegevoegde regelmap (`--add-rules`, `normcheck_rules`) ontbreekt, bevat geen regel- of woordenlijstbestanden, of is twee keer "
+               "opgegeven",
     "NC-P008": "`rules --diff OLD`: OLD is geen map met regelbestanden en geen leesbare git-versie van deze repository",
     "NC-P009": "het bestand dat `normcheck new` zou schrijven bestaat al (het wordt nooit overschreven)",
     "NC-F001": "onbekend feit",
@@ -185,6 +191,7 @@ CODES_NL: dict[str, str] = {
     "NC-F023": "`values_of` verwijst niet naar een feit met een lijst van waarden",
     "NC-F024": "onjuiste `labels`, `label`, `question`, `ask` of `help` bij een feit in de woordenlijst",
     "NC-F025": "een onjuiste `open_norm` bij een feit in de woordenlijst, of een criterium dat een onbekende bron aanhaalt",
+    "NC-F030": "rules/families.yaml ontbreekt of is onjuist (de normfamilies en de soorten dossiers)",
     "NC-A001": "een sleutel die naar persoonsgegevens verwijst",
     "NC-A002": "een tekst met een e-mailadres",
     "NC-A003": "een tekst met een telefoonnummer",
@@ -200,8 +207,10 @@ CODES_NL: dict[str, str] = {
     "NC-R010": "een bron is twee keer opgegeven of heeft geen kenmerk",
     "NC-R011": "een verwijzing noemt geen of een onbekende bron, of heeft een lege vindplaats",
     "NC-R012": "een bron is opgegeven maar wordt nergens aangehaald (waarschuwing)",
-    "NC-R013": "bij een bron ontbreekt waaruit de aanhaling wordt opgebouwd (soort, instantie, zaak- of klachtnummer, partijen, datum, regeling), of het staat er in één taal",
-    "NC-R014": "de vindplaats van een aanhaling (in een regelbestand, of bij een criterium van een open norm in de woordenlijst) volgt de notatie niet of past niet bij de soort bron, of waarvoor zij wordt aangehaald staat er niet in beide talen",
+    "NC-R013": "bij een bron ontbreekt waaruit de aanhaling wordt opgebouwd (soort, instantie, zaak- of klachtnummer, partijen, datum, regeling), of "
+               "het staat er in één taal",
+    "NC-R014": "de vindplaats van een aanhaling (in een regelbestand, of bij een criterium van een open norm in de woordenlijst) volgt de "
+               "notatie niet of past niet bij de soort bron, of waarvoor zij wordt aangehaald staat er niet in beide talen",
     "NC-R015": "een bron heeft geen Nederlandse titel of zegt niet wat voor bron het is (waarschuwing)",
     "NC-R020": "onbekend feit of onbekende waarde",
     "NC-R021": "de soorten waarden passen niet bij elkaar",
@@ -210,15 +219,18 @@ CODES_NL: dict[str, str] = {
     "NC-R030": "een definitie staat er twee keer, herdefinieert een vermeld feit of heeft de verkeerde soort",
     "NC-R031": "definities of regels verwijzen in een kring naar elkaar",
     "NC-R040": "een regelkenmerk of -versie staat er twee keer, of de geldigheid klopt niet",
-    "NC-R041": "een titel, boodschap of tegenargument ontbreekt, is leeg of staat er twee keer in een taal",
+    "NC-R041": "een titel of boodschap ontbreekt, is leeg of staat er twee keer in een taal",
     "NC-R042": "een ontbrekend of onbekend niveau, ernst of voorwaarde",
-    "NC-R043": "een `replaces`-regel is onjuist (twee keer in een regel, de reden ontbreekt in het Engels of Nederlands) of kan niet werken (in de meegeleverde regels, geen eerdere regel met dat kenmerk, dezelfde map, een regel twee keer vervangen)",
+    "NC-R043": "een `replaces`-regel is onjuist (twee keer in een regel, de reden ontbreekt in het Engels of Nederlands) of kan niet werken (in de "
+               "meegeleverde regels, geen eerdere regel met dat kenmerk, dezelfde map, een regel twee keer vervangen)",
     "NC-R044": "een toegevoegde regel heeft het kenmerk van een eerdere regel zonder `replaces` (een stille botsing van kenmerken)",
+    "NC-R045": "regels in een bestand dat geen opgegeven normfamilie is, of een regel die feiten leest die zijn familie niet opgeeft",
     "NC-R046": "een omstreden niveau noemt minder dan twee lezingen, of een lezing volgt op geen omstreden niveau",
     "NC-R047": "een lezing noemt geen bron, geeft geen niveau dat een lezing kan geven, of mist haar tekst in een taal; "
                "een tegenargument dat niet als lezingen is geschreven",
     "NC-R048": "een regel `settled` noemt geen lezing van de regel of een onbekende bron, of de regel heeft geen `judged on`",
-    "NC-R049": "dezelfde vindplaats in een bron is in de ene regel als geverifieerd en in een andere als niet geverifieerd aangehaald (waarschuwing)",
+    "NC-R049": "dezelfde vindplaats in een bron is in de ene regel als geverifieerd en in een andere als niet geverifieerd "
+               "aangehaald (waarschuwing)",
     "NC-R050": "een tegenargument zonder omstreden niveau (wordt niet meer gemeld: elke regel `counter` is nu een fout, NC-R047)",
     "NC-R051": "`is null` bij een feit dat nooit leeg is (waarschuwing)",
     "NC-C001": "een optie noemt iets dat niet bestaat of onjuist is geschreven",
@@ -233,7 +245,7 @@ _WORDS = {"nl": {"error": "fout", "warning": "waarschuwing", "expected": "verwac
 _QUOTED = re.compile(r"`([^`\n]{1,80})`")
 
 
-def localize(d: "Diagnostic", lang: str) -> "Diagnostic":
+def localize(d: Diagnostic, lang: str) -> Diagnostic:
     """`d` worded in `lang`: in Dutch, the kind of problem by its code (`CODES_NL`), with the names the
     English message quotes (a fact, a value, a key) and the names a hint suggests; position, quoted
     line and code stay. English is the diagnostic as raised."""
@@ -365,17 +377,6 @@ class Diagnostic:
             out.append(f"  {words.get('hint', 'hint')}: " + printable(self.hint))
         return "\n".join(out)
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "severity": self.severity,
-            "message": self.message,
-            "expected": self.expected,
-            "hint": self.hint,
-        }
-
 
 @dataclass
 class InputError(Exception):
@@ -388,10 +389,6 @@ class InputError(Exception):
 
     def render(self) -> str:
         return "\n".join(d.render() for d in self.diagnostics)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "error"]
 
 
 def source_line(text: str, line: int | None) -> str | None:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
@@ -25,6 +25,7 @@ from .resources import grammar_path
 MAX_NESTING = 64  # levels of an expression (each operand of an `and` chain counts as one): deeper is refused
 MAX_LITERAL_DIGITS = 15  # a number in a rule is a duration, an age or a count, never longer
 MAX_RULE_BYTES = 2_000_000
+E = TypeVar("E", bound=ast.Expr)
 
 # What each terminal means, in words a lawyer can follow.
 _TERMINAL_WORDS = {
@@ -81,7 +82,7 @@ def _unescape(token: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
 
 
-class _Builder(Transformer):  # type: ignore[type-arg]
+class _Builder(Transformer[Token, Any]):
     """Lark tree -> AST. Positions come from Lark's `meta`."""
 
     def __init__(self, path: str, text: str) -> None:
@@ -100,7 +101,7 @@ class _Builder(Transformer):  # type: ignore[type-arg]
             return ""
         return " ".join(self.source[meta.start_pos : meta.end_pos].split())
 
-    def _e(self, cls: type, meta: Any, **kw: Any) -> Any:
+    def _e(self, cls: type[E], meta: Any, **kw: Any) -> E:
         return cls(pos=self._pos(meta), text=self._src(meta), **kw)
 
     # -- text
@@ -188,7 +189,7 @@ class _Builder(Transformer):  # type: ignore[type-arg]
 
     @v_args(meta=True)
     def member(self, meta: Any, c: list[Any]) -> ast.Expr:
-        return self._e(ast.Member, meta, element=c[0], container=c[1])
+        return self._e(ast.Member, meta, element=c[0], container=c[1], negated=False)
 
     @v_args(meta=True)
     def not_member(self, meta: Any, c: list[Any]) -> ast.Expr:
@@ -200,7 +201,7 @@ class _Builder(Transformer):  # type: ignore[type-arg]
 
     @v_args(meta=True)
     def is_test(self, meta: Any, c: list[Any]) -> ast.Expr:
-        return self._e(ast.IsTest, meta, operand=c[0], test=str(c[1]))
+        return self._e(ast.IsTest, meta, operand=c[0], test=str(c[1]), negated=False)
 
     @v_args(meta=True)
     def is_not_test(self, meta: Any, c: list[Any]) -> ast.Expr:
@@ -237,8 +238,8 @@ class _Builder(Transformer):  # type: ignore[type-arg]
                 if kind in single:
                     repeated.append(kind)
                 single[kind] = value
-        return ast.SourceDecl(name=str(c[0]), title=c[1][0], pos=self._pos(meta), repeated=tuple(repeated), **single,
-                              **{k: tuple(v) for k, v in multi.items()})
+        fields: dict[str, Any] = {**single, **{k: tuple(v) for k, v in multi.items()}}  # checked by the grammar
+        return ast.SourceDecl(name=str(c[0]), title=c[1][0], pos=self._pos(meta), repeated=tuple(repeated), **fields)
 
     def src_ecli(self, c: list[Any]) -> tuple[str, Any]:
         return "ecli", c[0][0]
@@ -493,7 +494,7 @@ def parse(text: str, path: str | Path = "<rules>") -> ast.RuleFile:
     return ast.RuleFile(path=path, text=text, sources=sources, defines=defines, rules=rules)
 
 
-def _bounded(tree: Tree, text: str, path: str) -> None:
+def _bounded(tree: Tree[Token], text: str, path: str) -> None:
     """Refuse expressions nested deeper than MAX_NESTING and number literals longer than MAX_LITERAL_DIGITS,
     walking the tree without recursion, before anything recursive (the AST builder, the checker) sees it."""
     problems: list[Diagnostic] = []
@@ -543,7 +544,8 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
             width=len(str(tok)) if tok.type != "$END" else 1, code="NC-R001",
         )
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else "?"
+        at = exc.pos_in_stream
+        char = text[at] if at is not None and 0 <= at < len(text) else "?"
         hint = None
         if char == "'":
             hint = "texts are written in double quotes"

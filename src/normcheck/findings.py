@@ -8,32 +8,34 @@ docs/output-schema.json; a test keeps the two in step).
 
 from __future__ import annotations
 
+import datetime as dt
 import platform
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
-from typing import Any, Literal
-
+from typing import Annotated, Any, Literal, get_type_hints
 
 from . import __version__, citations, collect, ir, wording
+from .citations import long_date
 from .diagnostics import Diagnostic, localize
 from .engine import CaseRun, ReadingResult, reading_results
-from .engine.evaluate import Env, RuleResult, Val, eval_node
-from .values import NOT_DISCLOSED, UNKNOWN, display, to_json
-from .wording import follow_up, long_date, quiet_message
+from .engine.evaluate import Env, RuleResult, Val
+from .facts.model import Assessor
+from .values import UNKNOWN, display, to_json
+from .wording import follow_up, quiet_message
 
 # 1.1: findings[].judged_on, judged_on_basis, law_applied, later_case_law
-# 1.2: problems[].code, findings[].not_established, summary, reasons *_not_established
-# 1.3 (main): findings[].sources as court citations (citation, url, footnote, about), background, missing_labels;
-#      facts_to_collect[].label, question, ask, ask_label, level, severity, key_scope; decided_by[].label and words;
-#      findings[].not_disclosed, potential_level, follow_up; facts_to_collect[].not_disclosed; reason date_day_unknown
+# 1.2: problems[].code, findings[].not_established, summary, reasons *_not_established, record_type,
+#      sources[].court and date, decided_by[].doc
+# 1.3: findings[].sources as court citations (citation, url, footnote, about), background, missing_labels;
+#      facts_to_collect[].label, question, ask, ask_label, level, severity, key_scope; decided_by[].label and words
+# 1.3: findings[].not_disclosed, potential_level, follow_up; facts_to_collect[].not_disclosed; reason date_day_unknown
 # 2.0: findings[].readings and reading_applied (counter_argument removed: contested grades name readings),
 #      decided_by[].open_norm, facts_to_collect[].assess, records[].open_norms (with the fact's label) and reading_flips, receipt.readings
-#      (with main's own suite: receipt.bundled_pack_sha256 and added_rules; with main's 1.3 fields above)
+#      (with main's own suite: receipt.bundled_pack_sha256 and added_rules; with the 1.3 fields above)
 SCHEMA_VERSION = "2.0"
-FAMILY_ORDER = ("tq", "sbc", "echr3", "qd4", "changu", "cec")  # the design's order of the norm families
-Lang = Literal["en", "nl"]
-Outcome = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
+Lang = ir.Lang
+Outcome = ir.Outcome
 
 
 def event_words(res: RuleResult, pack: ir.RulePack | None, lang: str) -> str:
@@ -71,31 +73,30 @@ def law_applied(res: RuleResult, lang: str, pack: ir.RulePack | None = None) -> 
     return None
 
 
-def later_case_law(res: RuleResult, pack: ir.RulePack, lang: str) -> str | None:  # noqa: C901
+def later_case_law(res: RuleResult, pack: ir.RulePack, lang: str) -> str | None:
     """A CJEU judgment the finding relies on that post-dates the event under review: its
     interpretation still applies from the entry into force of the provision it interprets (the
     State may argue that it relied on the earlier reading)."""
     if res.judged_on is None or res.judged_basis == "evaluation_date" or res.outcome in ("OK", "NOT_APPLICABLE"):
         return None
-    later = []
+    later: dict[str, tuple[ir.Source, dt.date]] = {}
     for c in res.rule.citations:
         src = pack.sources.get(c.source)
         if src is None or src.date is None or not (src.ecli or "").startswith("ECLI:EU:C:") or src.date <= res.judged_on:
             continue
-        if src.title.lower().startswith(("opinion", "conclusie")) or src.name in later:
+        if src.title.lower().startswith(("opinion", "conclusie")):
             continue
-        later.append(src.name)
+        later.setdefault(src.name, (src, src.date))
     if not later:
         return None
     nl = lang == "nl"
     on = long_date(res.judged_on, lang)
     parts = []
-    for name in later:
-        src = pack.sources[name]
+    for src, date in later.values():
         if src.kind in citations.RULINGS:
             parts.append(citations.format_source(src, "", lang))
         else:
-            parts.append(f"{src.ecli} ({long_date(src.date, lang)})")  # type: ignore[arg-type]
+            parts.append(f"{src.ecli} ({long_date(date, lang)})")
     cited = "; ".join(parts)
     authority = "Salumi, gevoegde zaken 66, 127 en 128/79, ECLI:EU:C:1980:101" if nl else \
         "Salumi, Joined Cases 66, 127 and 128/79, EU:C:1980:101"
@@ -121,7 +122,7 @@ class _Model:
     __slots__ = ()
 
     def model_dump(self) -> dict[str, Any]:
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]  # every subclass is a dataclass
 
     def model_dump_json(self, indent: int | None = None) -> str:
         from pydantic_core import to_json  # the same (compiled) JSON writer pydantic models use
@@ -139,66 +140,77 @@ def _plain(value: Any) -> Any:
     return value
 
 
-_record = dataclass(frozen=True, kw_only=True)
 
 
-@_record
+class Describe(str):
+    """A field's description in the published JSON Schema (`Annotated[type, Describe("...")]`; read
+    by `output_schema` only, so a run never builds a schema)."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class SourceRef(_Model):
-    source: str  # the source's short name in the rule files
-    kind: str = ""  # judgment | decision | reference | legislation | policy | secondary
-    citation: str = ""  # the source with its pinpoint as a court cites it, in the report's language
-    title: str  # the source's full title, in the report's language
-    pinpoint: str  # paragraph, point or article/paragraph relied on, in the report's language (empty: the source as a whole)
-    about: str | None = None  # what the pinpoint is cited for, in the report's language
-    verified: bool  # false: the pinpoint could not be checked against the published text
-    footnote: bool = False  # true: the citation carries the report's footnote mark (not verified against the published text); never for a legislative article
-    note: str | None = None  # for a legislative article whose wording was not checked: that note
+    source: Annotated[str, Describe("the source's short name in the rule files")]
+    kind: Annotated[str, Describe("judgment | decision | reference | legislation | policy | secondary")] = ""
+    citation: Annotated[str, Describe("the source with its pinpoint as a court cites it, in the report's language")] = ""
+    title: Annotated[str, Describe("the source's full title, in the report's language")]
+    pinpoint: Annotated[str, Describe("paragraph, point or article/paragraph relied on, in the report's language "
+                                      "(empty: the source as a whole)")]
+    about: Annotated[str | None, Describe("what the pinpoint is cited for, in the report's language")] = None
+    verified: Annotated[bool, Describe("false: the pinpoint could not be checked against the published text")]
+    footnote: Annotated[bool, Describe("true: the citation carries the report's footnote mark (not verified against the "
+                                       "published text); never for a legislative article")] = False
+    note: Annotated[str | None, Describe("for a legislative article whose wording was not checked: that note")] = None
     ecli: str | None = None
     celex: str | None = None
     hudoc: str | None = None
-    url: str | None = None  # the official text (EUR-Lex, curia, HUDOC, rechtspraak.nl, …)
-    source_status: str | None = None  # `unverified`: the source's own identifiers or text could not be checked
+    url: Annotated[str | None, Describe("the official text (EUR-Lex, curia, HUDOC, rechtspraak.nl, …)")] = None
+    court: Annotated[str | None, Describe("the court or body that gave the judgment or decision")] = None
+    date: Annotated[str | None, Describe("date of the judgment, decision or instrument (ISO 8601)")] = None
+    source_status: Annotated[str | None, Describe("`unverified`: the source's own identifiers or text could not be checked")] = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class BackgroundRef(_Model):
     """Secondary material (a case summary, a press report, a blog): background, never a pinpoint."""
 
-    source: str  # the source it belongs to (a secondary source, or the source it summarises)
-    title: str  # what it is, in the report's language
-    relates_to: str | None = None  # the source it summarises or reports on, by its short name
-    about: str | None = None  # what it is cited for, in the report's language
+    source: Annotated[str, Describe("the source it belongs to (a secondary source, or the source it summarises)")]
+    title: Annotated[str, Describe("what it is, in the report's language")]
+    relates_to: Annotated[str | None, Describe("the source it summarises or reports on, by its short name")] = None
+    about: Annotated[str | None, Describe("what it is cited for, in the report's language")] = None
     url: str | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class DecidingFact(_Model):
-    name: str  # the fact's name in the vocabulary (or `RULE fires`)
+    name: Annotated[str, Describe("the fact's name in the vocabulary (or `RULE fires`)")]
     value: Any
-    label: str = ""  # the fact's name in words, in the report's language
-    text: str = ""  # the fact, its value and (for a derived fact) what it is computed from, in words, in the report's language
+    label: Annotated[str, Describe("the fact's name in words, in the report's language")] = ""
+    text: Annotated[str, Describe("the fact, its value and (for a derived fact) what it is computed from, in words, in the report's language")] = ""
     derived: bool = False
-    definition: str | None = None  # for a derived fact: its definition in the rules
-    stated_at: str | None = None  # file:line where the case states it
-    line: int | None = None  # the line of the case file that states it
-    inputs: tuple["DecidingFact", ...] = ()
-    open_norm: bool = False  # the value is the conclusion of an open norm: see the record's `open_norms`
+    definition: Annotated[str | None, Describe("for a derived fact: its definition in the rules")] = None
+    doc: Annotated[str | None, Describe("for a derived fact: what it means, in the report's language")] = None
+    stated_at: Annotated[str | None, Describe("file:line where the case states it")] = None
+    line: Annotated[int | None, Describe("the line of the case file that states it")] = None
+    inputs: tuple[DecidingFact, ...] = ()
+    open_norm: Annotated[bool, Describe("the value is the conclusion of an open norm: the record's `open_norms` lists its test")] = False
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class ReadingOutcome(_Model):
     """One reading of a contested grade and what the rule gives for this record under it."""
 
     name: str
-    held_by: str  # who holds the reading, in words
-    level: Outcome  # the rule's result for this record under the reading
-    severity: Literal["high", "medium", "low"] | None
-    sources: tuple[SourceRef, ...]  # the sources that hold it, with pinpoints
+    held_by: Annotated[str, Describe("who holds the reading, in words")]
+    level: Annotated[Outcome, Describe("the rule's result for this record under the reading")]
+    severity: ir.Severity | None
+    sources: tuple[SourceRef, ...]
     argument: str
-    applied: bool = False  # this run evaluated the rule under this reading (--reading)
+    applied: Annotated[bool, Describe("this run evaluated the rule under this reading")] = False
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class AppliedReading(_Model):
     """The reading a finding was decided under: chosen for the run, or adopted by a court (settled)."""
 
@@ -206,18 +218,19 @@ class AppliedReading(_Model):
     held_by: str
     sources: tuple[SourceRef, ...]
     argument: str
-    settled_by: SourceRef | None = None  # the ruling that settled the question (a settled version of the rule)
-    settled_from: str | None = None  # the date from which it governs (events before it keep the contested version)
+    settled_by: Annotated[SourceRef | None, Describe("the ruling that settled the question (a settled version of the rule)")] = None
+    settled_from: Annotated[str | None, Describe(
+        "the date from which the settled version governs; earlier events keep the contested version")] = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class ExceptionCheck(_Model):
-    condition: str  # the exception as written in the rule
+    condition: Annotated[str, Describe("the exception as written in the rule")]
     status: Literal["holds", "does not hold", "not established"]
-    description: str = ""  # the exception in words, in the report's language
+    description: Annotated[str, Describe("the exception in words, in the report's language")] = ""
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class Finding(_Model):
     rule: str
     version: str | None = None
@@ -225,114 +238,129 @@ class Finding(_Model):
     level: Outcome
     severity: Literal["high", "medium", "low"] | None
     title: str
-    message: str  # the rule's message when it fires; otherwise why it did not (or could not yet) fire
-    rule_message: str  # what the rule says when it fires, with this case's values
-    readings: tuple[ReadingOutcome, ...] = ()  # where a contested grade decided the result: the result under each reading
-    reading_applied: AppliedReading | None = None  # the reading that decided this result (--reading, or a settled question)
+    message: Annotated[str, Describe("the rule's message when it fires; otherwise why it did not (or could not yet) fire")]
+    rule_message: Annotated[str, Describe("what the rule says when it fires, with this case's values")]
+    readings: Annotated[tuple[ReadingOutcome, ...], Describe(
+        "where a contested grade decided the result: what the rule gives for this record under each of its readings")] = ()
+    reading_applied: Annotated[AppliedReading | None, Describe(
+        "the reading that decided this result: chosen with --reading, or adopted by a court (a settled version of the rule)")] = None
     note: str | None = None
-    # fires | not_in_force | no_facts | out_of_scope | scope_not_mentioned | scope_not_established (out of scope
-    # only on a value meaning "never established") | exception_holds | condition_unknown | scope_unknown |
-    # condition_false (its conditions were evaluated and are false) | condition_false_not_established (false only
-    # on a value meaning "never established", e.g. not_assessed) | condition_false_scope_unknown (false, but the
-    # record does not establish that the rule applies) | event_date_unknown
-    reason: str
-    sources: tuple[SourceRef, ...]  # the legal sources of the finding (secondary material aside)
-    background: tuple[BackgroundRef, ...] = ()  # secondary material: summaries, press, copies
+    reason: Annotated[str, Describe(
+        "why the rule gave this result (machine-readable; `message` words it): fires | not_in_force | record_type | "
+        "no_facts | out_of_scope | scope_not_mentioned | scope_not_established (out of scope only on a value meaning "
+        "\"never established\") | exception_holds | condition_unknown | scope_unknown | condition_false (its conditions "
+        "were evaluated and are false) | condition_false_not_established (false only on a value meaning \"never "
+        "established\", e.g. not_assessed) | condition_false_scope_unknown (false, but the record does not establish "
+        "that the rule applies) | event_date_unknown | date_day_unknown (a date known only to the month, and the first "
+        "and last day of that month give different results)")]
+    sources: Annotated[tuple[SourceRef, ...], Describe("the legal sources of the finding (secondary material aside)")]
+    background: Annotated[tuple[BackgroundRef, ...], Describe("secondary material: summaries, press, copies")] = ()
     pinpoints_verified: bool
     decided_by: tuple[DecidingFact, ...]
-    missing_facts: tuple[str, ...]  # unknown facts that could decide or change this result
-    missing_labels: tuple[str, ...] = ()  # the same facts in words, in the report's language
-    # facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did
-    # not fire: it was not assessed on them, so this is not "no problem found"
-    not_established: tuple[str, ...] = ()
+    missing_facts: Annotated[tuple[str, ...], Describe("unknown facts that could decide or change this result")]
+    missing_labels: Annotated[tuple[str, ...], Describe("the same facts in words, in the report's language")] = ()
+    not_established: Annotated[tuple[str, ...], Describe(
+        "facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did "
+        "not fire: it was not assessed on them, so this is not \"no problem found\"")] = ()
     exceptions: tuple[ExceptionCheck, ...] = ()
-    judged_on: str | None = None  # the date whose law was applied: the date of the event the rule governs (or the evaluation date for a rule that names none); null when unknown
-    judged_on_basis: str | None = None  # what that date is: the rule's `judged on` expression, or `evaluation_date`
-    law_applied: str | None = None  # which version of the law was applied and why, in words
-    later_case_law: str | None = None  # a CJEU judgment relied on that post-dates the event under review, and why its interpretation still applies
-    # facts the record states as `not_disclosed` (the authority has not disclosed them) that could decide or change
-    # this result: to be asked of the authority
-    not_disclosed: tuple[str, ...] = ()
-    potential_level: Outcome | None = None  # the highest level this finding could reach once they are produced
-    follow_up: str | None = None  # the request to the authority, in words
+    judged_on: Annotated[str | None, Describe("the date whose law was applied: the date of the event the rule governs (or the "
+                                              "evaluation date for a rule that names none); null when unknown")] = None
+    judged_on_basis: Annotated[str | None, Describe("what that date is: the rule's `judged on` expression, or `evaluation_date`")] = None
+    law_applied: Annotated[str | None, Describe("which version of the law was applied and why, in words")] = None
+    later_case_law: Annotated[str | None, Describe("a CJEU judgment relied on that post-dates the event under review, and why "
+                                                   "its interpretation still applies")] = None
+    not_disclosed: Annotated[tuple[str, ...], Describe(
+        "facts the record states as not_disclosed (the authority has not disclosed them) that could decide or change "
+        "this result: to be asked of the authority")] = ()
+    potential_level: Annotated[Outcome | None, Describe(
+        "the highest level this finding could reach once the undisclosed facts are produced (at least its own level); "
+        "null when no undisclosed fact could change it. --fail-on compares it too")] = None
+    follow_up: Annotated[str | None, Describe("the request to the authority for the undisclosed facts, in the report's language")] = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class FactToCollect(_Model):
-    fact: str  # the fact's name in the vocabulary
-    label: str = ""  # the fact in words, in the report's language
-    question: str = ""  # the question to put to the client or the authority
-    ask: str | None = None  # who can answer it: client | authority | file
-    ask_label: str | None = None  # who can answer it, in the report's language
-    could_change: tuple[str, ...]  # rules whose result this fact could decide or change
-    level: Outcome = "INSUFFICIENT_DATA"  # the highest level a finding it could change can reach
-    severity: Literal["high", "medium", "low"] = "low"  # the severity with that level
-    key_scope: bool = False  # asked because it decides whether a rule applies at all
-    weight: int  # legal weight: 10 x the level's rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity's (high 3, medium 2, low 1); the list is ranked by it
-    not_disclosed: bool = False  # the record says the authority has not disclosed it: ask the authority
-    assess: str | None = None  # an open norm: the legal test to apply (see `open_norms`), not a bare yes/no
+    fact: Annotated[str, Describe("the fact's name in the vocabulary")]
+    label: Annotated[str, Describe("the fact in words, in the report's language")] = ""
+    question: Annotated[str, Describe("the question to put to the client or the authority")] = ""
+    ask: Annotated[str | None, Describe("who can answer it: client | authority | file")] = None
+    ask_label: Annotated[str | None, Describe("who can answer it, in the report's language")] = None
+    could_change: Annotated[tuple[str, ...], Describe("rules whose result this fact could decide or change")]
+    level: Annotated[Outcome, Describe("the highest level a finding it could change can reach")] = "INSUFFICIENT_DATA"
+    severity: Annotated[ir.Severity, Describe("the severity with that level")] = "low"
+    key_scope: Annotated[bool, Describe("asked because it decides whether a rule applies at all")] = False
+    weight: Annotated[int, Describe("legal weight: 10 x the level's rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity's "
+                                    "(high 3, medium 2, low 1); the list is ranked by it")]
+    not_disclosed: Annotated[bool, Describe("the record says the authority has not disclosed this fact: ask the authority")] = False
+    assess: Annotated[str | None, Describe(
+        "for an open norm: the legal test to apply (see `open_norms`), instead of a bare yes/no")] = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class CriterionCheck(_Model):
+    """One criterion of an open norm's legal test, with its source."""
+
     id: str
     text: str
     source: SourceRef
-    examined: bool | None = None  # per the record's `assessments:` block; null when the record has none
+    examined: Annotated[bool | None, Describe("per the record's `assessments:` block; null when the record has none")] = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class Assessment(_Model):
+    """What the record says was examined of an open norm's test (`assessments:`)."""
+
     criteria_examined: tuple[str, ...]
-    by: str
+    by: Annotated[Assessor, Describe("who examined it, as a role (never a name)")]
     source: str | None = None
     date: str | None = None
     stated_at: str | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class OpenNormCheck(_Model):
     """A fact the findings rest on (or wait for) that is the conclusion of an open norm: the test a
     court applies, as a checklist for a human."""
 
     fact: str
-    value: Any  # what the record states (null: not stated, or `unknown`)
-    stated_at: str | None  # file:line
+    value: Annotated[Any, Describe("what the record states (null: not stated, or unknown)")]
+    stated_at: Annotated[str | None, Describe("file:line of the value")]
     test: str
     criteria: tuple[CriterionCheck, ...]
     sources: tuple[SourceRef, ...]
-    findings: tuple[str, ...]  # rules whose result rests on the value, or waits for it
-    waiting: bool = False  # the value is unknown: the findings wait for the assessment
+    findings: Annotated[tuple[str, ...], Describe("rules whose result rests on the value, or waits for it")]
+    waiting: Annotated[bool, Describe("the value is unknown: the findings wait for the assessment")] = False
     assessment: Assessment | None = None
-    criteria_not_covered: tuple[str, ...] | None = None  # with an assessment: the criteria it does not cover
-    label: str | None = None  # the fact's name in words, in the report's language (the vocabulary's `label`)
+    criteria_not_covered: Annotated[tuple[str, ...] | None, Describe(
+        "with an assessment in the record: the criteria it does not cover")] = None
+    label: Annotated[str | None, Describe("the fact's name in words, in the report's language (the vocabulary's label)")] = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class ReadingFlip(_Model):
     """A finding whose level changes with the reading adopted (`--compare-readings`)."""
 
     rule: str
-    default: Outcome  # as the rules stand (contested grades CONTESTED)
-    default_severity: Literal["high", "medium", "low"] | None
-    by_reading: dict[str, str]  # reading name -> the level under it
-    severity_by_reading: dict[str, str | None]  # reading name -> the severity under it
+    default: Annotated[Outcome, Describe("the level as the rules stand (contested grades CONTESTED)")]
+    default_severity: ir.Severity | None
+    by_reading: Annotated[dict[str, Outcome], Describe("reading name: the level under it")]
+    severity_by_reading: dict[str, ir.Severity | None]
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class Problem(_Model):
     file: str
     line: int | None
     column: int | None
     severity: Literal["error", "warning"]
-    code: str  # the kind of problem, stable across versions (NC-Y001 …; README, "Error codes")
+    code: Annotated[str, Describe("the kind of problem, stable across versions (NC-Y001 …; README, 'Error codes')")]
     message: str
     expected: str | None = None
     hint: str | None = None
-    source_line: str | None = None  # the offending line of the file, as written
+    source_line: Annotated[str | None, Describe("the offending line of the file, as written")] = None
 
     @classmethod
-    def of(cls, d: Diagnostic) -> "Problem":
+    def of(cls, d: Diagnostic) -> Problem:
         return cls(file=d.file, line=d.line, column=d.column, severity=d.severity, code=d.code, message=d.message,
                    expected=d.expected, hint=d.hint, source_line=d.source_line)
 
@@ -345,7 +373,7 @@ class Problem(_Model):
         words around them in `lang`; the message as it stands, see `localized`)."""
         return self.diagnostic().render(lang)
 
-    def localized(self, lang: str) -> "Problem":
+    def localized(self, lang: str) -> Problem:
         """This problem worded in `lang` by its code (`diagnostics.localize`); the code and position stay."""
         d = localize(self.diagnostic(), lang)
         if d.message == self.message and d.hint == self.hint and d.expected == self.expected:
@@ -353,19 +381,21 @@ class Problem(_Model):
         return replace(self, message=d.message, expected=d.expected, hint=d.hint)
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class RecordResult(_Model):
     id: str | None
     file: str
     record_type: str | None = None
     as_of: str | None = None
     as_of_source: str | None = None
-    as_of_basis: str | None = None  # where the evaluation date came from, in words
+    as_of_basis: Annotated[str | None, Describe("where the evaluation date came from, in words")] = None
     policy: str | None = None
     findings: tuple[Finding, ...] = ()
     facts_to_collect: tuple[FactToCollect, ...] = ()
-    open_norms: tuple[OpenNormCheck, ...] = ()  # "needs human assessment"
-    reading_flips: tuple[ReadingFlip, ...] | None = None  # only with --compare-readings
+    open_norms: Annotated[tuple[OpenNormCheck, ...], Describe(
+        "needs human assessment: every open-norm fact the findings rest on or wait for, with its test as a checklist")] = ()
+    reading_flips: Annotated[tuple[ReadingFlip, ...] | None, Describe(
+        "with --compare-readings: the findings whose level or severity changes with the reading adopted")] = None
     problems: tuple[Problem, ...] = ()
 
     @property
@@ -373,31 +403,34 @@ class RecordResult(_Model):
         return any(p.severity == "error" for p in self.problems)
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class AddedRules(_Model):
     """A folder of an office's own rules added to the bundled ones."""
 
     folder: str
-    sha256: str
+    sha256: Annotated[str, Describe("SHA-256 of the folder's rule and vocabulary files (and its families.yaml)")]
     rule_files: tuple[str, ...]
-    replaces: tuple[str, ...] = ()  # bundled rule ids its rules take the place of
+    replaces: Annotated[tuple[str, ...], Describe("bundled rule ids its rules take the place of")] = ()
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class Receipt(_Model):
     normcheck_version: str
     schema_version: str
-    rule_pack_sha256: str  # the pack as run: the bundled rules and any added folders
+    rule_pack_sha256: Annotated[str, Describe("SHA-256 of the rule pack as run: the bundled rules and any added rule folders")]
     rule_files: tuple[str, ...]
     engine: str
     python: str
     language: Lang
-    readings: tuple[str, ...] = ()  # RULE:READING for every contested rule this run decided under a reading
-    bundled_pack_sha256: str = ""  # the bundled rules (or --rules DIR) alone; equal to rule_pack_sha256 without added folders
-    added_rules: tuple[AddedRules, ...] = ()
+    readings: Annotated[tuple[str, ...], Describe(
+        "RULE:READING for every contested rule this run decided under a reading (--reading)")] = ()
+    bundled_pack_sha256: Annotated[str, Describe(
+        "SHA-256 of the bundled rules (or --rules DIR) alone; equal to rule_pack_sha256 when no folder is added")] = ""
+    added_rules: Annotated[tuple[AddedRules, ...], Describe(
+        "folders of an office's own rules added to the bundled ones (--add-rules, normcheck_rules), in order")] = ()
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class LevelCounts(_Model):
     BREACH: int = 0
     RISK: int = 0
@@ -407,32 +440,32 @@ class LevelCounts(_Model):
     NOT_APPLICABLE: int = 0
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class SummaryRow(_Model):
     id: str | None
     file: str
-    highest: Outcome | None  # the highest level among its findings (null: the file has errors)
-    counts: LevelCounts  # how many of its findings have each level
-    errors: int  # how many errors its file has (then it has no findings)
+    highest: Annotated[Outcome | None, Describe("the highest level among its findings (null: the file has errors)")]
+    counts: Annotated[LevelCounts, Describe("how many of its findings have each level")]
+    errors: Annotated[int, Describe("how many errors its file has (then it has no findings)")]
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class FactAcrossRecords(_Model):
     fact: str
-    records: int  # how many records this fact could decide or change a finding of
-    weight: int  # the sum of its weights in those records (see facts_to_collect)
+    records: Annotated[int, Describe("how many records this fact could decide or change a finding of")]
+    weight: Annotated[int, Describe("the sum of its weights in those records (see facts_to_collect)")]
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class Summary(_Model):
     records: int
-    failed: int  # records whose file has errors
-    by_highest: LevelCounts  # how many records have each level as their highest
-    rows: tuple[SummaryRow, ...]  # one row per record, in the order of `records`
-    facts_to_collect: tuple[FactAcrossRecords, ...]  # across the run, most records first
+    failed: Annotated[int, Describe("records whose file has errors")]
+    by_highest: Annotated[LevelCounts, Describe("how many records have each level as their highest")]
+    rows: Annotated[tuple[SummaryRow, ...], Describe("one row per record, in the order of `records`")]
+    facts_to_collect: Annotated[tuple[FactAcrossRecords, ...], Describe("across the run, most records first")]
 
 
-@_record
+@dataclass(frozen=True, kw_only=True)
 class Run(_Model):
     normcheck: str = SCHEMA_VERSION
     receipt: Receipt
@@ -496,7 +529,7 @@ def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any
                      if not i.name.endswith(" fires") else i.text for i in inputs]
             shown += f" — {_FROM_WORD[words]} {wording.join(parts, lang)}"
         return DecidingFact(name=name, value=to_json(raw), label=label, text=shown, derived=True,
-                            definition=d.expr.text, inputs=inputs, open_norm=name in pack.open_norms)
+                            definition=d.expr.text, doc=dict(d.docs).get(lang), inputs=inputs, open_norm=name in pack.open_norms)
     line = origin.line if origin is not None and origin.line else None
     if line:
         shown += f" ({_FILE_WORD[words]}, {_LINE_WORD[words]} {line})"
@@ -521,7 +554,8 @@ def source_ref(c: ir.Citation, s: ir.Source, lang: str) -> SourceRef:
                      title=s.text("titles", lang) or s.title, pinpoint=citations.pinpoint(c, s, lang),
                      about=c.about_text(lang), verified=c.verified, footnote=citations.footnote(c, s),
                      note=citations.wording_note(c, s, lang), ecli=s.ecli, celex=s.celex, hudoc=s.hudoc,
-                     url=citations.link(s, lang), source_status=s.status)
+                     url=citations.link(s, lang), court=citations.court_name(s, lang),
+                     date=s.date.isoformat() if s.date else None, source_status=s.status)
 
 
 def _short_name(s: ir.Source, lang: str) -> str:
@@ -549,14 +583,14 @@ def sources_and_background(rule: ir.Rule, pack: ir.RulePack, lang: str) -> tuple
     return tuple(body), tuple(background)
 
 
-def _potential(res: RuleResult, run: CaseRun, withheld: frozenset[str]) -> tuple[tuple[str, ...], str | None]:
+def _potential(res: RuleResult, run: CaseRun, withheld: frozenset[str]) -> tuple[tuple[str, ...], Outcome | None]:
     """The undisclosed facts that could change this result, and the highest level it could then reach (at
     least its own): a grade that holds or is open on one of them, with a scope that is not false."""
     asked = tuple(sorted(res.missing & withheld))
     if not asked:
         return (), None
     rule = res.rule
-    top = res.outcome
+    top: Outcome = res.outcome
     scope = _evaluate(rule.applies, run.env) if rule.applies is not None else None
     if scope is not None and scope.value is False:
         return asked, top
@@ -566,7 +600,7 @@ def _potential(res: RuleResult, run: CaseRun, withheld: frozenset[str]) -> tuple
         if v.value is False:
             continue
         open_here = (v.value is UNKNOWN and bool(v.missing & withheld)) or \
-            (v.value is True and scope_open and bool(scope.missing & withheld))  # type: ignore[union-attr]
+            (v.value is True and scope is not None and scope_open and bool(scope.missing & withheld))
         if open_here and ir.OUTCOME_RANK[g.level] > ir.OUTCOME_RANK[top]:
             top = g.level
     return asked, top
@@ -581,8 +615,8 @@ def _reading_outcome(rr: ReadingResult, run: CaseRun, pack: ir.RulePack, lang: s
     r = rr.reading
     level = rr.result.outcome
     return ReadingOutcome(
-        name=r.name, held_by=render(r.text("holder", lang), run, lang, pack), level=level,  # type: ignore[arg-type]
-        severity=rr.result.severity if level in ir.LEVELS or level == "INSUFFICIENT_DATA" else None,  # type: ignore[arg-type]
+        name=r.name, held_by=render(r.text("holder", lang), run, lang, pack), level=level,
+        severity=rr.result.severity if level in ir.LEVELS or level == "INSUFFICIENT_DATA" else None,
         sources=tuple(_ref(c, pack, lang) for c in r.held_by), argument=render(r.text("argument", lang), run, lang, pack),
         applied=rr.applied)
 
@@ -597,7 +631,7 @@ def _applied(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str) -> tup
     decided = res.grade is not None and res.rule.grades[res.grade].reading == applied.reading
     if not decided and res.outcome in ("OK", "INSUFFICIENT_DATA"):
         for g in applied.set_aside:
-            v = eval_node(g.expr, run.env)
+            v = _evaluate(g.expr, run.env)
             if v.value is True:
                 held = v.decided
                 decided = True
@@ -633,8 +667,8 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
                    f"{applied.argument}" if lang == "nl" else
                    f"No problem found on the reading of {applied.held_by} (`--reading {applied.name}`): {applied.argument}")
     return Finding(
-        rule=rule.id, version=rule.version, family=rule.family, level=res.outcome,  # type: ignore[arg-type]
-        severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,  # type: ignore[arg-type]
+        rule=rule.id, version=rule.version, family=rule.family, level=res.outcome,
+        severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,
         title=render(rule.text("titles", lang), run, lang, pack),
         message=message,
         rule_message=render(rule.text("messages", lang), run, lang, pack),
@@ -645,14 +679,14 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
         missing_facts=tuple(sorted(res.missing)),
         missing_labels=tuple(wording.label(n, pack, lang) for n in sorted(res.missing)),
         not_established=open_facts,
-        exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status,  # type: ignore[arg-type]
+        exceptions=tuple(ExceptionCheck(condition=e.text, status=e.status,
                                         description=wording.expr(node, pack, lang))
                          for e, node in zip(res.exceptions, rule.unless)),
         judged_on=res.judged_on.isoformat() if res.judged_on else None,
         judged_on_basis=res.judged_basis or None,
         law_applied=law_applied(res, lang, pack),
         later_case_law=later_case_law(res, pack, lang),
-        not_disclosed=asked, potential_level=potential,  # type: ignore[arg-type]
+        not_disclosed=asked, potential_level=potential,
         follow_up=follow_up([wording.label(n, pack, lang) for n in asked], res.outcome, potential, lang) if asked else None,
     )
 
@@ -676,7 +710,7 @@ def _why_not(res: RuleResult, run: CaseRun, pack: ir.RulePack) -> tuple[str, tup
     if not opened:
         return res.reason, ()
     # The same conditions with those values taken as unknown: does the verdict still stand?
-    env = replace(run.env, facts={k: v for k, v in run.env.facts.items() if k not in opened}, derived={})
+    env = run.env.ev.new_env({k: v for k, v in run.env.facts.items() if k not in opened}, run.env.as_of, run.env.stated)
     nodes = [g.expr for g in rule.grades] if res.reason == "condition_false" else [rule.applies]
     missing: set[str] = set()
     for node in nodes:
@@ -691,8 +725,8 @@ def _why_not(res: RuleResult, run: CaseRun, pack: ir.RulePack) -> tuple[str, tup
 
 
 def _evaluate(node: ir.Node, env: Env) -> Val:
-    """One expression of the rules on a case (the evaluator's own closures)."""
-    return eval_node(node, env)
+    """One expression of the rules on a case, by the engine's evaluator (its compiled closures)."""
+    return env.ev.eval_node(node, env)
 
 
 def _value_of(run: CaseRun, name: str) -> Any:
@@ -737,15 +771,15 @@ def facts_to_collect(findings: tuple[Finding, ...], pack: ir.RulePack, run: Case
     facts = dict(run.env.facts) if run is not None else {}
     as_of = run.env.as_of if run is not None else None
     out = []
-    for c in collect.rank(findings, pack, facts, as_of):
+    for c in collect.rank(findings, pack, facts, as_of, run.env.ev if run is not None else None):
         text = pack.fact_texts.get(c.fact)
         label = wording.label(c.fact, pack, lang)
         question = (text.question(lang) if text is not None else None) or label
         ask = text.ask if text is not None else None
         out.append(FactToCollect(fact=c.fact, label=label, question=question, ask=ask,
                                  ask_label=ASK_WORDS.get(lang, ASK_WORDS["en"]).get(ask) if ask else None,
-                                 could_change=tuple(sorted(c.rules)), level=c.level,  # type: ignore[arg-type]
-                                 severity=c.severity, key_scope=c.key_scope, weight=c.weight,  # type: ignore[arg-type]
+                                 could_change=tuple(sorted(c.rules)), level=c.level,
+                                 severity=c.severity, key_scope=c.key_scope, weight=c.weight,
                                  not_disclosed=c.fact in withheld,
                                  assess=pack.open_norms[c.fact].words(lang) if c.fact in pack.open_norms else None))
     return tuple(out)
@@ -831,8 +865,7 @@ def open_norm_checks(findings: tuple[Finding, ...], record: Any, run: CaseRun, p
 def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> RecordResult:
     """Findings for one loaded record (a `facts.Record`) and its engine run."""
     origins = dict(record.origins)
-    rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
-    results = sorted(run.results, key=lambda r: (rank.get(r.rule.family, len(rank)), r.rule.family, r.rule.line))
+    results = sorted(run.results, key=lambda r: (pack.family_rank(r.rule.family), r.rule.family, r.rule.line))
     withheld = frozenset(getattr(record, "not_disclosed", ()))
     findings = tuple(finding(r, run, pack, lang, origins, withheld) for r in results)
     problems = [Problem.of(w) for w in record.warnings]
@@ -863,12 +896,41 @@ def failed_record(file: str, diagnostics: list[Diagnostic]) -> RecordResult:
     return RecordResult(id=None, file=file, problems=tuple(Problem.of(d) for d in diagnostics))
 
 
+def _models() -> list[type[_Model]]:
+    """Every record class of the report (all of them may carry `Describe` texts)."""
+    found: list[type[_Model]] = []
+    todo: list[type[_Model]] = [_Model]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.append(sub)
+            todo.append(sub)
+    return found
+
+
+def output_schema() -> dict[str, Any]:
+    """The JSON Schema of `--format json`, as published in docs/output-schema.json: pydantic's
+    schema of the record dataclasses, with each field's `Describe` text as its description."""
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(Run).json_schema()
+    for cls in _models():
+        target = schema if cls is Run else schema["$defs"].get(cls.__name__)
+        if target is None:
+            continue
+        for name, hint in get_type_hints(cls, include_extras=True).items():
+            for meta in getattr(hint, "__metadata__", ()):
+                if isinstance(meta, Describe):
+                    target["properties"][name]["description"] = str(meta)
+    schema["title"] = f"normcheck report (normcheck --format json), schema version {SCHEMA_VERSION}"
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
 def receipt(pack: ir.RulePack, engine_label: str, lang: str, readings: tuple[str, ...] = ()) -> Receipt:
     """`pack` is the rule pack as written (its hash identifies the rule files); `readings` the contested
     rules this run decided under a reading."""
     return Receipt(normcheck_version=__version__, schema_version=SCHEMA_VERSION, rule_pack_sha256=pack.digest,
                    rule_files=pack.files, engine=engine_label,
-                   python=f"{platform.python_implementation()} {platform.python_version()}", language=lang,  # type: ignore[arg-type]
+                   python=f"{platform.python_implementation()} {platform.python_version()}", language="nl" if lang == "nl" else "en",
                    readings=tuple(readings),
                    bundled_pack_sha256=pack.base_digest or pack.digest,
                    added_rules=tuple(AddedRules(folder=a.folder, sha256=a.sha256, rule_files=a.files, replaces=a.replaces)

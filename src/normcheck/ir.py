@@ -8,28 +8,51 @@ explanation can quote the rule as the lawyer wrote it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import Union
+from types import MappingProxyType
+from typing import Any, Literal, get_args
 
-LEVELS = ("BREACH", "RISK", "CONTESTED")
+Level = Literal["BREACH", "RISK", "CONTESTED"]
 # A rule may also declare INSUFFICIENT_DATA for a grade: a follow-up flag ("a document that must
 # exist is not on file") that is not a finding against anyone (e.g. SBC-08, a Commission duty).
-DECLARABLE = LEVELS + ("INSUFFICIENT_DATA",)
-SEVERITIES = ("high", "medium", "low")
-OUTCOMES = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE")
-# Higher ranks first; --fail-on compares against this order.
-OUTCOME_RANK = {"BREACH": 5, "RISK": 4, "CONTESTED": 3, "INSUFFICIENT_DATA": 2, "OK": 1, "NOT_APPLICABLE": 0}
-SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
+Declarable = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA"]
+Severity = Literal["high", "medium", "low"]
+Outcome = Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
+# Why a rule gave its result (machine-readable; reports word it).
+Reason = Literal["fires", "not_in_force", "record_type", "no_facts", "out_of_scope", "scope_not_mentioned",
+                 "scope_unknown", "exception_holds", "condition_unknown", "condition_false",
+                 "condition_false_scope_unknown", "event_date_unknown", "date_day_unknown"]
+Lang = Literal["en", "nl"]
+# A source's kind, the court that gave a ruling and its formation (rule files: `kind`, `court`,
+# `formation`; `normcheck.citations` builds a court citation from them).
+SourceKind = Literal["judgment", "decision", "reference", "legislation", "policy", "secondary"]
+CourtCode = Literal["cjeu", "ecthr", "ecsr", "abrvs", "rb"]
+Formation = Literal["grand_chamber", "plenary", "chamber", "section", "committee"]
 
-Value = Union[bool, int, Decimal, dt.date, str, frozenset, None]
+LEVELS: tuple[Level, ...] = get_args(Level)
+DECLARABLE: tuple[Declarable, ...] = get_args(Declarable)
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+LANGS: tuple[Lang, ...] = get_args(Lang)
+SOURCE_KINDS: tuple[SourceKind, ...] = get_args(SourceKind)
+COURT_CODES: tuple[CourtCode, ...] = get_args(CourtCode)
+FORMATIONS: tuple[Formation, ...] = get_args(Formation)
+# Higher ranks first; --fail-on compares against this order.
+OUTCOME_RANK: Mapping[Outcome, int] = MappingProxyType(
+    {"BREACH": 5, "RISK": 4, "CONTESTED": 3, "INSUFFICIENT_DATA": 2, "OK": 1, "NOT_APPLICABLE": 0})
+SEVERITY_RANK: Mapping[Severity, int] = MappingProxyType({"high": 3, "medium": 2, "low": 1})
+
+Value = bool | int | Decimal | dt.date | str | frozenset[str] | None
+Kind = Literal["bool", "number", "date", "enum", "set", "text", "any"]  # "any": a name the checker could not resolve
 
 
 @dataclass(frozen=True)
 class Type:
     """bool | number | date | enum | set | text. `values` for enums and sets (None: any text)."""
 
-    kind: str
+    kind: Kind
     values: frozenset[str] | None = None
     nullable: bool = False
 
@@ -45,31 +68,45 @@ BOOL = Type("bool")
 NUMBER = Type("number")
 DATE = Type("date")
 TEXT = Type("text")
+ANY = Type("any")
 
 
 # ---- expressions ------------------------------------------------------------------------------
+# Every operand is required: an expression without its parts cannot be built. `text` (the rule as
+# the lawyer wrote it) and `line` are keyword-only and do not take part in equality.
 
 
 @dataclass(frozen=True)
 class Node:
     """Where it was written (file, line, column) rides along for messages; it never affects equality."""
 
-    text: str = field(default="", compare=False)
-    line: int = field(default=0, compare=False)
+    text: str = field(default="", compare=False, kw_only=True)
+    line: int = field(default=0, compare=False, kw_only=True)
     column: int = field(default=0, compare=False, kw_only=True)
     file: str = field(default="", compare=False, kw_only=True)
+
+    def children(self) -> tuple[Node, ...]:
+        """The sub-expressions, in the order they are written."""
+        out: list[Node] = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Node):
+                out.append(value)
+            elif isinstance(value, tuple):
+                out.extend(v for v in value if isinstance(v, Node))
+        return tuple(out)
 
 
 @dataclass(frozen=True)
 class Const(Node):
-    value: Value = None
+    value: Value
 
 
 @dataclass(frozen=True)
 class Fact(Node):
     """A fact typed into the case (or computed, when it is also a `define`)."""
 
-    name: str = ""
+    name: str
 
 
 @dataclass(frozen=True)
@@ -79,88 +116,93 @@ class EvalDate(Node):
 
 @dataclass(frozen=True)
 class Call(Node):
-    func: str = ""
-    args: tuple[Node, ...] = ()
+    func: str  # a name in normcheck.functions.FUNCTIONS
+    args: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Fires(Node):
-    rule: str = ""
+    rule: str
 
 
 @dataclass(frozen=True)
 class Not(Node):
-    operand: Node = field(default_factory=Node)
+    operand: Node
 
 
 @dataclass(frozen=True)
 class Neg(Node):
-    operand: Node = field(default_factory=Node)
+    operand: Node
 
 
 @dataclass(frozen=True)
 class And(Node):
-    operands: tuple[Node, ...] = ()
+    operands: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Or(Node):
-    operands: tuple[Node, ...] = ()
+    operands: tuple[Node, ...]
+
+
+CmpOp = Literal["==", "!=", "<", "<=", ">", ">="]
+ArithOp = Literal["+", "-", "*", "/"]
+IsTest = Literal["null", "known", "unknown", "empty"]
 
 
 @dataclass(frozen=True)
 class Cmp(Node):
-    op: str = "=="
-    left: Node = field(default_factory=Node)
-    right: Node = field(default_factory=Node)
+    op: CmpOp
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class In(Node):
     """element ∈ container (container: a set constant or a set-valued fact)."""
 
-    element: Node = field(default_factory=Node)
-    container: Node = field(default_factory=Node)
+    element: Node
+    container: Node
 
 
 @dataclass(frozen=True)
 class Subset(Node):
-    left: Node = field(default_factory=Node)
-    right: Node = field(default_factory=Node)
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class Is(Node):
-    operand: Node = field(default_factory=Node)
-    test: str = "known"  # null | known | unknown | empty
+    operand: Node
+    test: IsTest
 
 
 @dataclass(frozen=True)
 class Otherwise(Node):
-    left: Node = field(default_factory=Node)
-    right: Node = field(default_factory=Node)
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class Arith(Node):
-    op: str = "+"
-    left: Node = field(default_factory=Node)
-    right: Node = field(default_factory=Node)
+    op: ArithOp
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class Diff(Node):
     """Set difference: the elements of `left` missing from `right`."""
 
-    left: Node = field(default_factory=Node)
-    right: Node = field(default_factory=Node)
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class If(Node):
-    cond: Node = field(default_factory=Node)
-    then: Node = field(default_factory=Node)
-    orelse: Node = field(default_factory=Node)
+    cond: Node
+    then: Node
+    orelse: Node
 
 
 # ---- declarations -----------------------------------------------------------------------------
@@ -190,10 +232,11 @@ class Source:
     hudoc: str | None = None
     url: str | None = None
     date: dt.date | None = None
-    court: str | None = None  # a court code of citations.COURTS (cjeu, ecthr, ecsr, abrvs, rb)
+    court: CourtCode | None = None  # the court that gave it (citations.COURTS says how it is cited)
+    court_text: str | None = None  # a court or body named in words (`court "…"`, a source without `kind`)
     status: str | None = None
-    kind: str = ""  # judgment | decision | reference | legislation | policy | secondary ("": not declared)
-    formation: str | None = None  # grand_chamber, plenary, chamber, …
+    kind: SourceKind | Literal[""] = ""  # "": not declared (reports cite the source by its title)
+    formation: Formation | None = None
     cases: tuple[str, ...] = ()  # case numbers (C-441/19; joined cases; complaint 90/2013)
     applications: tuple[str, ...] = ()  # ECtHR application numbers
     titles: tuple[tuple[str, str], ...] = ()  # (lang, full title); English is `title`
@@ -205,10 +248,7 @@ class Source:
 
     def text(self, field_name: str, lang: str) -> str | None:
         """A per-language attribute in `lang` (English as a fallback)."""
-        if field_name == "titles":
-            items = {"en": self.title, **dict(self.titles)}
-        else:
-            items = dict(getattr(self, field_name))
+        items = {"en": self.title, **dict(self.titles)} if field_name == "titles" else dict(getattr(self, field_name))
         return items.get(lang) or items.get("en")
 
 
@@ -231,15 +271,21 @@ class Define:
     type: Type
     deps: tuple[str, ...]  # facts and defines it reads directly
     in_vocabulary: bool  # a derived fact a case may also state (then checked against this)
-    docs: tuple[tuple[str, str], ...] = ()
-    file: str = ""
-    line: int = 0
+    docs: tuple[tuple[str, str], ...]  # (lang, what the derived fact means), shown where it decides a finding
+    file: str
+    line: int
     labels: tuple[tuple[str, str], ...] = ()  # (lang, what the derived fact is, in a few words)
+
+    def doc(self, lang: str) -> str | None:
+        items = dict(self.docs)
+        return items.get(lang) or items.get("en")
 
 
 # What a reading of a contested grade may give: a level a rule can raise, or OK (on that reading the
 # facts show no problem, so the grade is set aside).
-READING_LEVELS = ("BREACH", "RISK", "INSUFFICIENT_DATA", "OK")
+ReadingLevel = Literal["BREACH", "RISK", "INSUFFICIENT_DATA", "OK"]
+READING_LEVELS: tuple[ReadingLevel, ...] = get_args(ReadingLevel)
+ReadingText = Literal["holder", "argument"]
 
 
 @dataclass(frozen=True)
@@ -248,13 +294,13 @@ class Reading:
     gives under it (`level`, and `severity`, None: the grade's), and the argument, in each language."""
 
     name: str
-    level: str
-    severity: str | None
+    level: ReadingLevel
+    severity: Severity | None
     held_by: tuple[Citation, ...]
-    holder: tuple[tuple[str, str], ...] = ()
-    argument: tuple[tuple[str, str], ...] = ()
+    holder: tuple[tuple[str, str], ...]  # (lang, who holds it, in words)
+    argument: tuple[tuple[str, str], ...]  # (lang, the argument)
 
-    def text(self, field_name: str, lang: str) -> str:
+    def text(self, field_name: ReadingText, lang: str) -> str:
         items = dict(getattr(self, field_name))
         return items.get(lang) or items.get("en") or ""
 
@@ -262,8 +308,8 @@ class Reading:
 @dataclass(frozen=True)
 class Grade:
     expr: Node
-    level: str
-    severity: str
+    level: Declarable
+    severity: Severity
     readings: tuple[Reading, ...] = ()  # for a CONTESTED grade: the readings it names (at least two)
     reading: str | None = None  # the reading that gave this grade its level (a contested grade decided by it)
 
@@ -271,6 +317,9 @@ class Grade:
     def rank(self) -> tuple[int, int]:
         """Which of several true grades wins: the higher level, then the higher severity."""
         return OUTCOME_RANK[self.level], SEVERITY_RANK[self.severity]
+
+
+TextField = Literal["titles", "messages", "counters", "notes", "replaces_because"]
 
 
 @dataclass(frozen=True)
@@ -282,16 +331,16 @@ class Applied:
 
     reading: str
     replaced: tuple[tuple[int, Reading], ...]
-    set_aside: tuple[Grade, ...] = ()
-    base: "Rule | None" = None
-    settled_by: Citation | None = None
-    settled_from: dt.date | None = None
+    set_aside: tuple[Grade, ...]
+    base: Rule | None
+    settled_by: Citation | None
+    settled_from: dt.date | None
 
 
 @dataclass(frozen=True)
 class Rule:
     id: str
-    family: str
+    family: str  # a Family.id
     titles: tuple[tuple[str, str], ...]
     citations: tuple[Citation, ...]
     quotes: tuple[tuple[str, str], ...]
@@ -304,15 +353,14 @@ class Rule:
     messages: tuple[tuple[str, str], ...]
     counters: tuple[tuple[str, str], ...]
     notes: tuple[tuple[str, str], ...]
-    placeholders: tuple[str, ...]
     rule_deps: tuple[str, ...]
-    gate: tuple[str, ...] = ()  # the facts of the rule's norm families: none mentioned -> NOT_APPLICABLE
-    scope_gate: tuple[str, ...] = ()  # the facts its scope reads: none mentioned -> NOT_APPLICABLE
     # The date of the event the norm governs (the notification, the check, the decision): it picks
     # the version of the law and tests the validity window. None: the evaluation date does.
-    judged_on: Node | None = None
-    file: str = ""
-    line: int = 0
+    judged_on: Node | None
+    file: str
+    line: int
+    gate: tuple[str, ...] = ()  # the facts of the rule's norm family: none mentioned -> NOT_APPLICABLE
+    scope_gate: tuple[str, ...] = ()  # the facts its scope reads: none mentioned -> NOT_APPLICABLE
     applied: Applied | None = None  # evaluated under one reading (a run's choice, or a settled question)
     version_labels: tuple[tuple[str, str], ...] = ()  # (lang, the version in words) beyond the English `version`
     # An added rule that takes a bundled rule's place (`replaces TQ-04a because …`): the id it
@@ -326,7 +374,7 @@ class Rule:
         """Unique within a pack: the id, plus the version for a rule with several."""
         return f"{self.id}@{self.version}" if self.version else self.id
 
-    def text(self, field_name: str, lang: str) -> str:
+    def text(self, field_name: TextField, lang: str) -> str:
         items = dict(getattr(self, field_name))
         return items.get(lang) or items.get("en") or ""
 
@@ -342,9 +390,7 @@ class Rule:
     def in_force(self, on: dt.date) -> bool:
         if self.valid_from and on < self.valid_from:
             return False
-        if self.valid_until and on > self.valid_until:
-            return False
-        return True
+        return not (self.valid_until and on > self.valid_until)
 
     @property
     def contested(self) -> bool:
@@ -361,6 +407,20 @@ class Rule:
     @property
     def verified(self) -> bool:
         return all(c.verified for c in self.citations)
+
+
+@dataclass(frozen=True)
+class Family:
+    """A norm family, declared in rules/families.yaml: its rules are rules/<id>.norm."""
+
+    id: str
+    titles: tuple[tuple[str, str], ...]  # (lang, title)
+    record_types: tuple[str, ...]  # the kinds of record its rules concern
+    vocabulary: tuple[str, ...]  # the vocabulary files (rules/vocabulary/) whose facts make a record about it
+
+    def title(self, lang: str) -> str:
+        items = dict(self.titles)
+        return items.get(lang) or items.get("en") or self.id
 
 
 @dataclass(frozen=True)
@@ -384,12 +444,24 @@ class OpenNorm:
     fact: str
     test: tuple[tuple[str, str], ...]  # (lang, the test in one sentence)
     criteria: tuple[Criterion, ...]
-    file: str = ""
-    line: int = 0
+    file: str
+    line: int
 
     def words(self, lang: str) -> str:
         items = dict(self.test)
         return items.get(lang) or items.get("en") or self.fact
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -422,22 +494,48 @@ class AddedFolder:
     replaces: tuple[str, ...] = ()  # the bundled rule ids its rules replace
 
 
+_MAPPINGS = ("sources", "fact_types", "value_labels", "open_norms", "fact_texts", "not_established")
+
+
 @dataclass(frozen=True)
 class RulePack:
-    sources: dict[str, Source]
+    """Immutable: the mappings are read-only views (a web server shares one pack between requests)."""
+
+    sources: Mapping[str, Source]
     defines: tuple[Define, ...]  # in dependency order
     rules: tuple[Rule, ...]  # in dependency order (a rule after the rules it refers to)
-    fact_types: dict[str, Type]
+    fact_types: Mapping[str, Type]
     digest: str
     files: tuple[str, ...]
-    value_labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # fact -> lang -> value -> words
-    open_norms: dict[str, OpenNorm] = field(default_factory=dict)  # fact -> the legal test behind it (vocabulary)
-    fact_texts: dict[str, FactText] = field(default_factory=dict)  # fact or define -> its words and question
-    not_established: dict[str, frozenset[str]] = field(default_factory=dict)  # fact -> values meaning "never established"
+    families: tuple[Family, ...]  # in report order
+    value_labels: Mapping[str, Mapping[str, Mapping[str, str]]] = field(
+        default_factory=lambda: MappingProxyType({}))  # fact -> lang -> value -> words
+    open_norms: Mapping[str, OpenNorm] = field(
+        default_factory=lambda: MappingProxyType({}))  # fact -> the legal test behind it (vocabulary)
+    fact_texts: Mapping[str, FactText] = field(
+        default_factory=lambda: MappingProxyType({}))  # fact or define -> its words and question
+    not_established: Mapping[str, frozenset[str]] = field(
+        default_factory=lambda: MappingProxyType({}))  # fact -> values meaning "never established"
     # With added rule folders: `digest` identifies the whole pack as run, `base_digest` the bundled
     # rules (or `--rules DIR`) alone, `added` each added folder. Without: base_digest == digest.
     base_digest: str = ""
     added: tuple[AddedFolder, ...] = ()
+    _defines: Mapping[str, Define] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name in _MAPPINGS:
+            object.__setattr__(self, name, _freeze(getattr(self, name)))
+        object.__setattr__(self, "_defines", MappingProxyType({d.name: d for d in self.defines}))
+
+    # A read-only view does not pickle (nor deep-copy): store plain dicts and freeze them again. (The
+    # compiled-pack cache is JSON, see packcache; this keeps a pack usable with copy and pickle.)
+    def __getstate__(self) -> dict[str, Any]:
+        return {f.name: _thaw(getattr(self, f.name)) for f in fields(self) if f.init}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self.__post_init__()
 
     def rule_ids(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -449,7 +547,15 @@ class RulePack:
         return [r for r in self.rules if r.id == rule_id]
 
     def define(self, name: str) -> Define | None:
-        for d in self.defines:
-            if d.name == name:
-                return d
-        return None
+        return self._defines.get(name)
+
+    def family(self, family_id: str) -> Family | None:
+        return next((f for f in self.families if f.id == family_id), None)
+
+    def family_rank(self, family_id: str) -> int:
+        """Position of a family in the report order (declaration order in rules/families.yaml)."""
+        return next((i for i, f in enumerate(self.families) if f.id == family_id), len(self.families))
+
+    def in_report_order(self, rules: list[Rule] | tuple[Rule, ...]) -> list[Rule]:
+        """Rules by family (in the declared order), then as written."""
+        return sorted(rules, key=lambda r: (self.family_rank(r.family), r.family, r.file, r.line))

@@ -7,8 +7,9 @@ cannot be written, and never overwrites one of its inputs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence, TextIO
+from typing import Any
 
 from .diagnostics import Diagnostic, InputError
 
@@ -39,7 +40,8 @@ def check_output_path(output: str | None, inputs: Sequence[Path]) -> None:
                                          hint="write the report to a new file, e.g. report.md", code="NC-C001")])
         if out.suffix.lower() in PROTECTED_SUFFIXES:
             raise InputError([Diagnostic(output, None, None, f"-o names an existing {out.suffix} file (a case, policy or rule "
-                                         "file?); normcheck does not overwrite it", hint="write the report to a new file, e.g. report.md", code="NC-C001")])
+                                         "file?); normcheck does not overwrite it", hint="write the report to a new file, e.g. report.md",
+                                             code="NC-C001")])
 
 
 def write_output(output: str, text: str) -> None:
@@ -55,8 +57,8 @@ def open_output(output: str, binary: bool = False) -> Any:
     `binary` for a format that writes bytes (a .docx)."""
     try:
         if binary:
-            return open(output, "wb")  # noqa: SIM115 (the caller closes it)
-        return open(output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (the caller closes it)
+            return open(output, "wb")
+        return open(output, "w", encoding="utf-8", newline="\n")
     except OSError as exc:
         raise InputError([Diagnostic(output, None, None, f"cannot write the report: {exc.strerror or exc}",
                                      code="NC-P006")]) from None

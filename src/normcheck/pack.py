@@ -1,12 +1,13 @@
 """Load a rule pack: parse and check every rule file once, and cache the compiled result.
 
-The pack's identity is the SHA-256 of the grammar, the vocabulary and the rule files (and the
-normcheck version); the receipt of every run carries it. Folders of an office's own rules may be
-added to the bundled ones (`added`): each has its own hash (of its rule and vocabulary files), and
-the pack as run is identified by the bundled hash and theirs together. A compiled pack is stored
-as JSON under that hash in the user's cache folder (`packcache`: data that cannot run code, file
-paths stored relative to their rules folder), so a run on one case neither re-parses the grammar
-nor re-checks the rules when nothing changed.
+The pack's identity is the SHA-256 of the grammar, `families.yaml`, the vocabulary and the rule
+files (and the normcheck version); the receipt of every run carries it. Folders of an office's own
+rules may be added to the bundled ones (`added`): each has its own hash (of its rule and vocabulary
+files and its own `families.yaml`, which declares the new families it brings), and the pack as run
+is identified by the bundled hash and theirs together. A compiled pack is stored as JSON under that
+hash in the user's cache folder (`packcache`: data that cannot run code, file paths stored relative
+to their rules folder), so a run on one case neither re-parses the grammar nor re-checks the rules
+when nothing changed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pathlib import Path
 
 from . import __version__, ir
 from .diagnostics import Diagnostic, InputError
+from .families import FILE_NAME as FAMILIES_FILE
+from .families import Declarations, add_families, check_against, load_declarations
 from .resources import grammar_path, rules_dir
 from .vocabulary import Vocabulary, load_vocabulary
 
@@ -41,24 +44,24 @@ def _files(directory: Path) -> tuple[list[Path], list[Path]]:
     return rules, vocab
 
 
-def _digest(rule_files: list[Path], vocab_files: list[Path]) -> str:
-    root = rule_files[0].parent
-    listing = {p.relative_to(root).as_posix(): p.read_bytes() for p in vocab_files + rule_files}
+def _digest(rule_files: list[Path], vocab_files: list[Path], root: Path) -> str:
+    listing = {p.relative_to(root).as_posix(): p.read_bytes() for p in vocab_files + rule_files + _families_file(root)}
     return digest_of(__version__, grammar_path().read_bytes(), hashed_parts(listing))
 
 
 def hashed_parts(listing: Mapping[str, bytes]) -> list[tuple[str, bytes]]:
     """The files of a rules folder (path within the folder -> bytes) that make its hash, named and in
-    order: the vocabulary, then the rule files. `packhistory` hashes a folder of an older commit
-    with this too, so a change here changes both."""
+    order: `families.yaml`, the vocabulary, then the rule files. `packhistory` hashes a folder of an
+    older commit with this too, so a change here changes both."""
+    families = [FAMILIES_FILE] if FAMILIES_FILE in listing else []
     rules = sorted(n for n in listing if "/" not in n and n.endswith(".norm"))
     vocab = sorted(n for n in listing if n.startswith("vocabulary/") and n.count("/") == 1 and n.endswith(".yaml"))
-    return [(n.rsplit("/", 1)[-1], listing[n]) for n in vocab + rules]
+    return [(n.rsplit("/", 1)[-1], listing[n]) for n in families + vocab + rules]
 
 
 def digest_of(version: str, grammar: bytes, files: list[tuple[str, bytes]]) -> str:
     """The rule pack's SHA-256 from its parts (also used to find a pack in the history of rules/):
-    the normcheck version, the grammar, then each vocabulary file and each rule file by name."""
+    the normcheck version, the grammar, then families.yaml, each vocabulary file and each rule file by name."""
     h = hashlib.sha256()
     h.update(f"normcheck {version}\n".encode())
     h.update(grammar)
@@ -69,12 +72,17 @@ def digest_of(version: str, grammar: bytes, files: list[tuple[str, bytes]]) -> s
 
 
 def folder_digest(rule_files: list[Path], vocab_files: list[Path], root: Path) -> str:
-    """An added folder's SHA-256: its vocabulary and rule files, by path within the folder."""
+    """An added folder's SHA-256: its families.yaml, vocabulary and rule files, by path within the folder."""
     h = hashlib.sha256()
-    for p in vocab_files + rule_files:
+    for p in _families_file(root) + vocab_files + rule_files:
         h.update(b"\0" + p.relative_to(root).as_posix().encode() + b"\0")
         h.update(p.read_bytes())
     return h.hexdigest()
+
+
+def _families_file(root: Path) -> list[Path]:
+    path = root / FAMILIES_FILE
+    return [path] if path.is_file() else []
 
 
 def combined_digest(base: str, added: list[str]) -> str:
@@ -109,6 +117,10 @@ class _Folder:
     vocab: list[Path]
     layer: int
 
+    @property
+    def families(self) -> list[Path]:
+        return _families_file(self.root)
+
     def name(self, p: Path) -> str:
         """A file's name in the cache: relative to its folder (an added folder's under `+N/`)."""
         rel = p.relative_to(self.root).as_posix()
@@ -133,14 +145,14 @@ def _load_pack(directory: str | None, added: tuple[str, ...], lenient: bool = Fa
     if not rule_files:
         raise InputError([Diagnostic(str(root), None, None, "no *.norm rule files in this folder", code="NC-P004")])
     folders = [_Folder(root, str(root), rule_files, vocab_files, 0)] + _added_folders(root, added)
-    base_digest = _digest(rule_files, vocab_files)
+    base_digest = _digest(rule_files, vocab_files, root)
     added_info = tuple(ir.AddedFolder(f.shown, folder_digest(f.rules, f.vocab, f.root), tuple(p.name for p in f.rules))
                        for f in folders[1:])
     digest = combined_digest(base_digest, [a.sha256 for a in added_info])
     cache = _cache_dir()
     key = f"{digest}-{_code_fingerprint()}" + ("-lenient" if lenient else "")
     cached = cache / f"pack-{digest[:24]}-{_code_fingerprint()[:12]}{'-lenient' if lenient else ''}.json" if cache else None
-    every = [(f, p) for f in folders for p in f.rules + f.vocab]
+    every = [(f, p) for f in folders for p in f.rules + f.vocab + f.families]
     shown = {f.name(p): _display(p) for f, p in every}
     if cached is not None:
         from . import packcache
@@ -158,7 +170,17 @@ def _load_pack(directory: str | None, added: tuple[str, ...], lenient: bool = Fa
     from . import dsl  # the parser and the checker are needed only when the pack is not cached
     from .check import check, check_open_norms, fact_type
 
-    vocabulary = load_vocabulary([p for f in folders for p in f.vocab])
+    declarations = _declarations(root, folders[1:], lenient)
+    vocabulary = load_vocabulary([p for f in folders for p in f.vocab], declarations.record_types,
+                                 declarations.default_record_type,
+                                 order=declarations.context + tuple(v for f in declarations.families for v in f.vocabulary),
+                                 context=declarations.context)
+    declared = check_against(declarations, vocabulary, [p.name for f in folders for p in f.vocab],
+                             [p.name for f in folders for p in f.rules])
+    if lenient:  # an older pack read for comparison: what it declares is not this run's concern
+        warned, declared = [replace(d, severity="warning") for d in declared], []
+    else:
+        warned = []
     problems: list[Diagnostic] = []
     parsed = []
     for folder in folders:
@@ -168,9 +190,15 @@ def _load_pack(directory: str | None, added: tuple[str, ...], lenient: bool = Fa
             except InputError as exc:
                 problems.extend(exc.diagnostics)
     if problems:
-        raise InputError(problems)
-    sources, defines, rules, warnings = check(vocabulary, parsed, lenient)
-    open_norms = check_open_norms(vocabulary, sources)
+        raise InputError(declared + problems)
+    try:
+        sources, defines, rules, warnings = check(vocabulary, parsed, declarations, lenient)
+        open_norms = check_open_norms(vocabulary, sources)
+    except InputError as exc:
+        raise InputError(declared + exc.diagnostics) from None
+    if declared:
+        raise InputError(declared + warnings)
+    warnings = warned + warnings
     fact_types = {name: fact_type(spec) for name, spec in vocabulary.facts.items()}
     for d in defines:
         fact_types.setdefault(d.name, d.type)
@@ -193,8 +221,8 @@ def _load_pack(directory: str | None, added: tuple[str, ...], lenient: bool = Fa
     added_info = tuple(replace(a, replaces=tuple(sorted(r.replaces for r in rules if r.layer == i and r.replaces)))
                        for i, a in enumerate(added_info, 1))
     pack = ir.RulePack(sources=sources, defines=defines, rules=rules, fact_types=fact_types, digest=digest,
-                       files=tuple(p.name for p in rule_files), value_labels=value_labels, open_norms=open_norms,
-                       fact_texts=fact_texts,
+                       files=tuple(p.name for p in rule_files), families=declarations.families,
+                       value_labels=value_labels, open_norms=open_norms, fact_texts=fact_texts,
                        base_digest=base_digest, added=added_info,
                        not_established={name: frozenset(spec.not_established)
                                         for name, spec in vocabulary.facts.items() if spec.not_established})
@@ -208,7 +236,20 @@ def _load_pack(directory: str | None, added: tuple[str, ...], lenient: bool = Fa
     return loaded
 
 
-load_pack.cache_clear = _load_pack.cache_clear  # type: ignore[attr-defined]
+load_pack.cache_clear = _load_pack.cache_clear  # type: ignore[attr-defined]  # tests clear the lru_cache through the public name
+
+
+def _declarations(root: Path, added: list[_Folder], lenient: bool) -> Declarations:
+    """The bundled families.yaml, with the families each added folder declares in its own. An older
+    pack read for comparison (`lenient`) from before families.yaml takes the current declarations."""
+    path = root / FAMILIES_FILE
+    if lenient and not path.is_file():
+        path = rules_dir() / FAMILIES_FILE
+    declarations = load_declarations(path, _display(path))
+    for folder in added:
+        for extra in folder.families:
+            declarations = add_families(declarations, extra, _display(extra))
+    return replace(declarations, added_vocabulary=tuple((f.layer, tuple(p.name for p in f.vocab)) for f in added))
 
 
 def _added_folders(root: Path, added: tuple[str, ...]) -> list[_Folder]:

@@ -4,7 +4,8 @@ The cache folder (`NORMCHECK_CACHE`, `XDG_CACHE_HOME`, `~/.cache`) is writable b
 the user, so what is read back from it must not be able to do anything but describe a rule pack:
 
 * the file is JSON; a value is a JSON scalar or a tagged list (`["t", …]` a tuple, `["s", …]` a
-  frozenset, `["d", [k, v], …]` a dict, `["D", iso]` a date, `["M", text]` a decimal, `["N"]`
+  frozenset, `["d", [k, v], …]` a dict (a read-only mapping of the IR is stored as one and made
+  read-only again by its class), `["D", iso]` a date, `["M", text]` a decimal, `["N"]`
   null, `["U"]` unknown, `["F", name]` a rule or vocabulary file, `["C", class, field, …]` one
   of the closed list of IR / vocabulary / diagnostic classes below, built as its constructor builds it, field by field);
   anything else is refused, and the caller rebuilds the pack from the rule files;
@@ -21,14 +22,15 @@ import datetime as dt
 import json
 import os
 import stat
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from . import ir
 from .diagnostics import Diagnostic
 from .values import NULL, UNKNOWN
-from .vocabulary import FactSpec, Vocabulary
+from .vocabulary import FactSpec, RecordType, Vocabulary
 
 FORMAT = 1
 
@@ -43,7 +45,7 @@ def _classes() -> dict[str, type]:
         obj = getattr(ir, name)
         if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == ir.__name__:
             out[name] = obj
-    for cls in (FactSpec, Vocabulary, Diagnostic):
+    for cls in (FactSpec, RecordType, Vocabulary, Diagnostic):
         out[cls.__name__] = cls
     return out
 
@@ -65,7 +67,7 @@ def encode(obj: Any, files: Mapping[str, str]) -> Any:
         return ["t", *(encode(x, files) for x in obj)]
     if isinstance(obj, frozenset):
         return ["s", *sorted((encode(x, files) for x in obj), key=json.dumps)]
-    if isinstance(obj, dict):
+    if isinstance(obj, Mapping):  # a dict, or the IR's read-only views of one
         return ["d", *([encode(k, files), encode(v, files)] for k, v in obj.items())]
     if isinstance(obj, dt.date) and not isinstance(obj, dt.datetime):
         return ["D", obj.isoformat()]
@@ -121,7 +123,7 @@ def decode(data: Any, show: Callable[[str], str], *, construct: bool = False) ->
                 raise CacheRejected(f"wrong number of fields for {name}")
             values = [v if type(v) in scalars else dec(v) for v in data[2:]]
             if plain[name] and not construct:
-                obj = new(classes[name])
+                obj: Any = new(classes[name])
                 obj.__dict__.update(zip(names, values))
                 return obj
             return classes[name](**dict(zip(names, values)))

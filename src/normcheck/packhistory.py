@@ -85,7 +85,8 @@ def export_rules(repo: Repo, rev: str, into: Path) -> tuple[Path, str]:
             tar.extractall(into)
     folder = into / repo.rules if repo.rules else into
     if not folder.is_dir() or not any(folder.glob("*.norm")):
-        raise InputError([Diagnostic(rev, None, None, f"there are no rule files in {repo.rules or 'the repository'} at {commit[:12]}", code="NC-P008")])
+        raise InputError([Diagnostic(rev, None, None, f"there are no rule files in {repo.rules or 'the repository'} at {commit[:12]}",
+                                     code="NC-P008")])
     return folder, commit
 
 

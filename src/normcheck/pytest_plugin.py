@@ -266,7 +266,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(f"pinned cases checked under: {', '.join(session.readings)}")
         for pin in session.depends:
             terminalreporter.write_line(f"{pin.file}:{pin.line}: {pin.rule} decided under `{pin.under_reading}`: "
-                                        f"{pin.actual.level} (pinned: {pin.expected_level})")
+                                        f"{pin.actual.level if pin.actual is not None else 'no finding'} (pinned: {pin.expected_level})")
         terminalreporter.write_line(f"{len(session.depends)} pins depend on the readings chosen")
     if not session.stale or session.changes is None:
         return

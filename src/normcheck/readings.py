@@ -10,10 +10,11 @@ build the version of a rule after a court adopted one reading.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Iterable, Mapping
 
 from . import ir
 from .diagnostics import Diagnostic, InputError, did_you_mean
@@ -21,17 +22,11 @@ from .diagnostics import Diagnostic, InputError, did_you_mean
 _RULE_SPEC = re.compile(r"^([A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)+):([A-Za-z_][A-Za-z0-9_]*)$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-_UNDER: dict[tuple[int, str], tuple[ir.Rule, ir.Rule]] = {}
-
-
 def rule_under(rule: ir.Rule, name: str, *, settled_by: ir.Citation | None = None,
-               settled_from: object = None) -> ir.Rule:
+               settled_from: dt.date | None = None) -> ir.Rule:
     """`rule` with every contested grade that names reading `name` decided by it (the rule itself when
-    none does). Built once per rule and name: the engines cache their compiled code per IR node."""
-    key = (id(rule), name)
-    hit = _UNDER.get(key) if settled_by is None else None
-    if hit is not None and hit[0] is rule:
-        return hit[1]
+    none does). A new rule on every call: an engine that evaluates rules under readings keeps what it
+    built (`Evaluator.rule_under`), nothing is cached here."""
     grades: list[ir.Grade] = []
     replaced: list[tuple[int, ir.Reading]] = []
     set_aside: list[ir.Grade] = []
@@ -46,17 +41,11 @@ def rule_under(rule: ir.Rule, name: str, *, settled_by: ir.Citation | None = Non
         else:
             grades.append(ir.Grade(g.expr, reading.level, reading.severity or g.severity, reading=name))
     if not replaced:
-        out = rule
-    else:
-        applied = ir.Applied(reading=name, replaced=tuple(replaced), set_aside=tuple(set_aside),
-                             base=None if settled_by is not None else rule, settled_by=settled_by,
-                             settled_from=settled_from)  # type: ignore[arg-type]
-        out = replace(rule, grades=tuple(grades), applied=applied)
-    if settled_by is None:
-        if len(_UNDER) > 20_000:
-            _UNDER.clear()
-        _UNDER[key] = (rule, out)
-    return out
+        return rule
+    applied = ir.Applied(reading=name, replaced=tuple(replaced), set_aside=tuple(set_aside),
+                         base=None if settled_by is not None else rule, settled_by=settled_by,
+                         settled_from=settled_from)
+    return replace(rule, grades=tuple(grades), applied=applied)
 
 
 @dataclass(frozen=True)
@@ -126,29 +115,20 @@ def select(pack: ir.RulePack, specs: Iterable[str], where: str = "--reading") ->
     return Selection(tuple(sorted(by_rule.items())), tuple(names))
 
 
-_PACKS: dict[tuple[int, tuple[tuple[str, str], ...]], tuple[ir.RulePack, ir.RulePack]] = {}
-
-
 def pack_under(pack: ir.RulePack, selection: Selection | Mapping[str, str]) -> ir.RulePack:
-    """The pack with each selected rule decided by its reading (the pack itself for no selection).
+    """The pack with each selected rule decided by its reading (the pack itself for no selection): a new
+    pack on every call, so build one `Engine` on it and keep that (it owns the compiled code and the
+    durable-rules host; nothing is cached here).
 
     Its digest differs from the pack's (durable-rules registers one ruleset per digest); the rules keep
     their order, and with it the dependency order the engines rely on."""
     chosen = tuple(sorted(selection.by_rule if isinstance(selection, Selection) else dict(selection).items()))
     if not chosen:
         return pack
-    key = (id(pack), chosen)
-    hit = _PACKS.get(key)
-    if hit is not None and hit[0] is pack:
-        return hit[1]
     by_rule = dict(chosen)
     rules = tuple(rule_under(r, by_rule[r.id]) if r.id in by_rule else r for r in pack.rules)
     digest = hashlib.sha256((pack.digest + "\0readings\0" + ";".join(f"{a}:{b}" for a, b in chosen)).encode()).hexdigest()
-    out = replace(pack, rules=rules, digest=digest)
-    if len(_PACKS) > 256:
-        _PACKS.clear()
-    _PACKS[key] = (pack, out)
-    return out
+    return replace(pack, rules=rules, digest=digest)
 
 
 def all_reading_names(pack: ir.RulePack) -> list[str]:

@@ -330,8 +330,8 @@ def diff_cases(paths: list[str], old: object, new: object, today: dt.date | None
     day = today or dt.date.today()
     runs = []
     for loaded in (old, new):
-        engine = Engine(loaded.pack, use_durable=False)  # type: ignore[attr-defined]
-        runs.append(list(check_files(files, loaded, engine, "en", today=day)))  # type: ignore[arg-type]
+        engine = Engine(loaded.pack, use_durable=False)  # type: ignore[attr-defined]  # `old`/`new` are LoadedPacks (typed object: pack is not imported here)
+        runs.append(list(check_files(files, loaded, engine, "en", today=day)))  # type: ignore[arg-type]  # (as above)
     for path, a, b in zip(files, runs[0], runs[1]):
         if a.failed or b.failed:
             if a.failed != b.failed:

@@ -18,6 +18,7 @@ import io
 import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -32,11 +33,11 @@ from .diagnostics import Diagnostic, InputError, did_you_mean
 from .engine import vector
 from .engine.months import combine_codes, variants
 from .facts import load_record
-from .values import MonthDate
 from .facts.model import fact_validator
 from .options import check_as_of, check_output_path, write_output
 from .pack import load_pack
 from .report.renderers.terminal import COLOURS
+from .values import MonthDate
 from .wording import t
 
 MAX_POINTS = 2_000_000
@@ -78,7 +79,8 @@ class Sweep:
 def parse_axis(text: str, loaded: Any) -> Axis:
     """`FACT=A..B[:STEP]` for a whole-number fact, within the fact's declared range."""
     if "=" not in text or ".." not in text:
-        raise InputError([Diagnostic("--vary", None, None, f"`{text}` is not FACT=A..B[:STEP]", expected="e.g. age_at_application_months=0..215", code="NC-C001")])
+        raise InputError([Diagnostic("--vary", None, None, f"`{text}` is not FACT=A..B[:STEP]", expected="e.g. age_at_application_months=0..215",
+            code="NC-C001")])
     fact, rng = text.split("=", 1)
     spec = loaded.vocabulary.get(fact)
     if spec is None or spec.kind != "int":
@@ -97,13 +99,15 @@ def parse_axis(text: str, loaded: Any) -> Axis:
                                      expected="e.g. 0..215", code="NC-C001")])
     lo, hi = int(m.group(1)), int(m.group(2))
     if hi < lo or step < 1:
-        raise InputError([Diagnostic("--vary", None, None, f"`{text}`: empty range (A must not exceed B, the step must be at least 1)", code="NC-C001")])
+        raise InputError([Diagnostic("--vary", None, None, f"`{text}`: empty range (A must not exceed B, the step must be at least 1)",
+            code="NC-C001")])
     for end in (lo, hi):
         why = spec.out_of_range(end)
         if why is not None:
             raise InputError([Diagnostic("--vary", None, None, f"`{text}`: {fact} = {end} is {why}", code="NC-C001")])
     if (hi - lo) // step + 1 > MAX_POINTS:
-        raise InputError([Diagnostic("--vary", None, None, f"`{text}` has too many points (at most {MAX_POINTS:,}); use a larger :STEP", code="NC-L003")])
+        raise InputError([Diagnostic("--vary", None, None, f"`{text}` has too many points (at most {MAX_POINTS:,}); use a larger :STEP",
+            code="NC-L003")])
     return Axis(fact, tuple(range(lo, hi + 1, step)))
 
 
@@ -113,7 +117,8 @@ def parse_set(text: str, loaded: Any) -> tuple[str, Any]:
     fact, raw = text.split("=", 1)
     spec = loaded.vocabulary.get(fact)
     if spec is None:
-        raise InputError([Diagnostic("--set", None, None, f"unknown fact `{fact}`", hint=did_you_mean(fact, loaded.vocabulary.names()), code="NC-C001")])
+        raise InputError([Diagnostic("--set", None, None, f"unknown fact `{fact}`", hint=did_you_mean(fact, loaded.vocabulary.names()),
+            code="NC-C001")])
     from .facts import yamlio
 
     if len(raw) > 10_000 or "\n" in raw:
@@ -183,7 +188,8 @@ def run_sweep(args: argparse.Namespace, policy_path: str | None = None) -> Sweep
     wanted = list(dict.fromkeys(args.rule)) if args.rule else pack.rule_ids()
     unknown = [r for r in wanted if r not in pack.rule_ids()]
     if unknown:
-        raise InputError([Diagnostic("--rule", None, None, f"unknown rule `{unknown[0]}`", hint=did_you_mean(unknown[0], pack.rule_ids()), code="NC-C001")])
+        raise InputError([Diagnostic("--rule", None, None, f"unknown rule `{unknown[0]}`", hint=did_you_mean(unknown[0], pack.rule_ids()),
+            code="NC-C001")])
     path = policy_path or args.policy
     outcomes, policy = _policy_grid(args, loaded, path, axes, wanted)
     # keep the rules that do something somewhere on the grid
@@ -224,7 +230,7 @@ def describe_mask(axes: tuple[Axis, ...], mask: np.ndarray, subject: str) -> lis
     y = axes[1]
     lines: list[str] = []
     per_x = mask.reshape(len(x.values), -1)
-    full_mask = per_x.all(axis=1)
+    full_mask = np.asarray(per_x.all(axis=1), dtype=bool)
     full = [xv for xv, f in zip(x.values, full_mask.tolist()) if f]
     if full:
         lines.append(f"{subject} for every applicant with {x.fact} " + ", ".join(_fmt(r) for r in _ranges(full))
@@ -455,14 +461,14 @@ class Comparison:
 
     def worse(self, rule: str) -> np.ndarray:
         """Fires under the policy but not under the other one: these applicants lose."""
-        return self.new.fires(rule) & ~self.old.fires(rule)
+        return np.asarray(self.new.fires(rule) & ~self.old.fires(rule))
 
     def better(self, rule: str) -> np.ndarray:
         """Fires under the other policy only: these applicants gain."""
-        return self.old.fires(rule) & ~self.new.fires(rule)
+        return np.asarray(self.old.fires(rule) & ~self.new.fires(rule))
 
     def changed(self, rule: str) -> np.ndarray:
-        return self.new.outcomes[rule] != self.old.outcomes[rule]
+        return np.asarray(self.new.outcomes[rule] != self.old.outcomes[rule])
 
     def lines(self, rule: str) -> list[str]:
         a, b = self.new.policy, self.old.policy
@@ -545,7 +551,9 @@ def cmd_sweep(args: argparse.Namespace, err: Console) -> int:
             if buf is not None:
                 write_output(args.output, buf.getvalue())
             return 0
-        text = {"csv": comparison_csv, "json": comparison_json, "svg": lambda c: comparison_svg(c, args.lang)}[args.format](cmp)
+        compared: dict[str, Callable[[Comparison], str]] = {"csv": comparison_csv, "json": comparison_json,
+                                                           "svg": lambda c: comparison_svg(c, args.lang)}
+        text = compared[args.format](cmp)
     elif args.format == "terminal":
         buf = io.StringIO() if args.output else None
         console = Console(highlight=False, file=buf)
@@ -560,7 +568,8 @@ def cmd_sweep(args: argparse.Namespace, err: Console) -> int:
             write_output(args.output, buf.getvalue())
         return 0
     else:
-        text = {"csv": to_csv, "json": to_json, "svg": lambda s: to_svg(s, args.lang)}[args.format](sw)
+        writers: dict[str, Callable[[Sweep], str]] = {"csv": to_csv, "json": to_json, "svg": lambda s: to_svg(s, args.lang)}
+        text = writers[args.format](sw)
     if args.output:
         write_output(args.output, text)
     else:

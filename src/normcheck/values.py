@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -108,7 +109,7 @@ def round_half_up(x: int | Decimal) -> int:
     return int(Decimal(x).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def display(value: Any, lang: str = "en", labels: dict[str, str] | None = None) -> str:
+def display(value: Any, lang: str = "en", labels: Mapping[str, str] | None = None) -> str:
     """A value as a report shows it (enum and set values in the words of `labels`, where given)."""
     if labels:
         if isinstance(value, str):

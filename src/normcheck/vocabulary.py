@@ -8,10 +8,11 @@ built from it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -81,22 +82,36 @@ def _show(v: Any) -> str:
     return v.isoformat() if isinstance(v, dt.date) else str(v)
 
 
+@dataclass(frozen=True)
+class RecordType:
+    """A kind of record (rules/families.yaml): the facts that give its evaluation date, first known first."""
+
+    id: str
+    evaluation_date: tuple[str, ...]
+
+
 @dataclass(frozen=True, eq=False)
 class Vocabulary:
     facts: dict[str, FactSpec]
-    families: tuple[str, ...]
+    families: tuple[str, ...] = ()  # the `family:` of each vocabulary file (groups of facts, e.g. for a form)
     limits: tuple[tuple[str, tuple[Any, Any]], ...] = tuple(DEFAULT_LIMITS.items())
     public_names: frozenset[str] = frozenset()  # names of judgments (parties): public, never personal data
     titles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (family, ((lang, title), …))
+    record_types: tuple[RecordType, ...] = ()  # in declaration order (rules/families.yaml)
+    default_record_type: str | None = None
+    context: tuple[str, ...] = ()  # the `family:` of the context vocabulary files (rules/families.yaml)
 
     @property
     def date_range(self) -> tuple[dt.date, dt.date]:
-        return dict(self.limits)["date"]  # type: ignore[no-any-return]
+        return dict(self.limits)["date"]
 
     def title(self, family: str, lang: str) -> str:
         """A family's title in `lang` (English as a fallback, else the family's name)."""
         texts = dict(dict(self.titles).get(family, ()))
         return texts.get(lang) or texts.get("en") or family
+
+    def record_type(self, type_id: str) -> RecordType | None:
+        return next((t for t in self.record_types if t.id == type_id), None)
 
     def __contains__(self, name: str) -> bool:
         return name in self.facts
@@ -107,9 +122,14 @@ class Vocabulary:
     def names(self) -> list[str]:
         return sorted(self.facts)
 
+    def in_file(self, file_name: str) -> list[str]:
+        """The facts declared in one vocabulary file (by file name, e.g. `tq.yaml`)."""
+        return [name for name, spec in self.facts.items() if Path(spec.file).name == file_name]
 
 
-def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
+def load_vocabulary(paths: Iterable[Path], record_types: Iterable[RecordType] = (),
+                    default_record_type: str | None = None, order: Iterable[str] = (),
+                    context: Iterable[str] = ()) -> Vocabulary:
     """Read every vocabulary file; report all problems at once."""
     yaml = YAML(typ="rt")
     facts: dict[str, FactSpec] = {}
@@ -122,14 +142,15 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
     declared: dict[str, tuple[Any, Any]] = {}
     public: set[str] = set()
     ranges: list[tuple[str, Any, str, int]] = []
-    for path in sorted(paths):
+    rank = {name: i for i, name in enumerate(dict.fromkeys(order))}  # file names, as rules/families.yaml lists them
+    for path in sorted(paths, key=lambda p: (rank.get(p.name, len(rank)), p.name)):
         name = str(path)
         try:
-            raw = path.read_bytes()
-            if len(raw) > MAX_VOCABULARY_BYTES:
+            blob = path.read_bytes()
+            if len(blob) > MAX_VOCABULARY_BYTES:
                 problems.append(Diagnostic(name, None, None, f"vocabulary file is too large (over {MAX_VOCABULARY_BYTES:,} bytes)", code="NC-L001"))
                 continue
-            data = yaml.load(raw.decode("utf-8"))
+            data = yaml.load(blob.decode("utf-8"))
         except YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problems.append(Diagnostic(name, mark.line + 1 if mark else None, mark.column + 1 if mark else None,
@@ -149,7 +170,9 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
             for kind, value in (data["limits"] or {}).items():
                 parsed = _range(value, str(kind))
                 if parsed is None:
-                    problems.append(Diagnostic(name, data.lc.key("limits")[0] + 1, 1, f"`limits.{kind}` must be [lowest, highest] "
+                    where = getattr(data, "lc", None)  # ruamel's line and column of each key
+                    line = where.key("limits")[0] + 1 if where is not None else 1
+                    problems.append(Diagnostic(name, line, 1, f"`limits.{kind}` must be [lowest, highest] "
                                                "for int, decimal or date", code="NC-F020"))
                 else:
                     declared[str(kind)] = parsed
@@ -217,7 +240,8 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
         kind = facts[fact].kind
         parsed = _range(value, kind)
         if parsed is None:
-            problems.append(Diagnostic(file, line, 1, f"`range` of `{fact}` must be [lowest, highest] for an int, decimal or date fact", code="NC-F022"))
+            problems.append(Diagnostic(file, line, 1, f"`range` of `{fact}` must be [lowest, highest] for an int, decimal or date fact",
+                code="NC-F022"))
         else:
             explicit[fact] = parsed
     for fact, spec in list(facts.items()):
@@ -225,8 +249,11 @@ def load_vocabulary(paths: Iterable[Path]) -> Vocabulary:
             facts[fact] = replace(spec, range=explicit.get(fact, limits[spec.kind]))
     if problems:
         raise InputError(problems)
+    context_files = set(context)
+    context_families = tuple(dict.fromkeys(s.family for s in facts.values() if Path(s.file).name in context_files))
     return Vocabulary(facts=facts, families=tuple(families), titles=tuple(titles),
-                      limits=tuple(sorted(limits.items())), public_names=frozenset(public))
+                      limits=tuple(sorted(limits.items())), public_names=frozenset(public), record_types=tuple(record_types),
+                      default_record_type=default_record_type, context=context_families)
 
 
 def _range(value: Any, kind: str) -> tuple[Any, Any] | None:
@@ -336,6 +363,8 @@ def _open_norm(raw: Any, fact: str, file: str, line: int, problems: list[Diagnos
         criteria.append(ir.Criterion(str(cid), (("en", str(item["en"])), ("nl", str(item["nl"]))),
                                      ir.Citation(str(item["source"]), pin[0], item["verified"], pin[1])))
     return ir.OpenNorm(fact, test, tuple(criteria), file, line)
+
+
 def _at(item: Any, key: str, line: int) -> tuple[int, int]:
     """Line and column (1-based) of `key`'s value in a YAML mapping, or the fact's line."""
     try:

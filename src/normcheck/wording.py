@@ -13,7 +13,7 @@ every other format, so a Dutch report is worded in one place.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -119,6 +119,7 @@ ASSESSORS = {
 REASONS = {
     "en": {"not_in_force": "not in force on the evaluation date", "out_of_scope": "outside the rule's scope",
            "no_facts": "the record states none of this rule's facts", "exception_holds": "an exception applies",
+           "record_type": "this kind of record is outside the rule's norm family",
            "scope_not_mentioned": "the record says nothing about what this rule concerns",
            "condition_false": "none of the conditions for a finding holds",
            "condition_false_not_established": "the conditions for a finding fail only on what the record does not "
@@ -133,6 +134,7 @@ REASONS = {
            "reading": "the contested grade holds, but the reading applied gives no problem"},
     "nl": {"not_in_force": "niet van kracht op de peildatum", "out_of_scope": "buiten de reikwijdte van de regel",
            "no_facts": "het dossier vermeldt geen van de feiten van deze regel", "exception_holds": "er geldt een uitzondering",
+           "record_type": "dit soort dossier valt buiten de normfamilie van de regel",
            "scope_not_mentioned": "het dossier zegt niets over waar deze regel over gaat",
            "condition_false": "geen van de voorwaarden voor een bevinding doet zich voor",
            "condition_false_not_established": "de voorwaarden voor een bevinding falen alleen op wat het dossier niet "
@@ -155,21 +157,6 @@ NOT_ESTABLISHED_REASONS = frozenset({"condition_false_not_established", "conditi
 
 def t(lang: str, key: str) -> str:
     return LABELS.get(lang, LABELS["en"]).get(key, key)
-
-
-# The norm families (rules/<family>.norm) by name, for the line of families a record does not concern.
-FAMILY = {
-    "en": {"tq": "T.Q. (unaccompanied minors and return)", "sbc": "Schengen Borders Code (internal border control)",
-           "echr3": "Article 3 ECHR", "qd4": "Qualification Directive, Article 4",
-           "changu": "Changu (persons who cannot be returned)", "cec": "European Social Charter (basic needs)"},
-    "nl": {"tq": "T.Q. (alleenstaande minderjarigen en terugkeer)", "sbc": "Schengengrenscode (binnengrenscontrole)",
-           "echr3": "artikel 3 EVRM", "qd4": "Kwalificatierichtlijn, artikel 4",
-           "changu": "Changu (niet-uitzetbare vreemdelingen)", "cec": "Europees Sociaal Handvest (basisvoorzieningen)"},
-}
-
-
-def family_name(lang: str, family: str) -> str:
-    return FAMILY.get(lang, FAMILY["en"]).get(family, family)
 
 
 _ENGINE_NL = (("normcheck three-valued evaluator", "driewaardige evaluator van normcheck"),
@@ -256,7 +243,7 @@ def date_text(value: dt.date | str | None, lang: str) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def value_text(value: Any, lang: str, labels: dict[str, str] | None = None) -> str:
+def value_text(value: Any, lang: str, labels: Mapping[str, str] | None = None) -> str:
     """A fact's value as a report shows it: vocabulary wording and yes/no in Dutch; the vocabulary's own
     words, true/false and [a, b] in English (the value as the case file writes it)."""
     if lang != "en":
@@ -278,7 +265,7 @@ def value_text(value: Any, lang: str, labels: dict[str, str] | None = None) -> s
     if value is False:
         return "false"
     if labels and isinstance(value, str):
-        return labels.get(value, value)
+        return str(labels.get(value, value))
     return str(value)
 
 

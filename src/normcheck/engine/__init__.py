@@ -1,9 +1,14 @@
-"""Run a rule pack on one case: the evaluator explains, durable-rules independently decides what fires.
+"""Run a rule pack on cases: the evaluator explains, durable-rules independently decides what fires.
 
 Both engines read the same IR. On every case they must agree on which rules fire and at which
 level; a disagreement is a defect in normcheck and is reported, never silently resolved. Where
 durable-rules does not import (2.0.28 built on Python 3.13 without the README's CPPFLAGS) the
 evaluator runs alone and the receipt says so.
+
+An `Engine` owns everything built from a pack: the evaluator (its compiled closures, generated
+code, rule plans and explanation bits) and the durable-rules host with the registered ruleset.
+Build one per process and pack (a web server keeps one and serves many requests with it); `run`
+keeps no state between cases.
 
 A date known to the month only (`MonthDate`, `2025-03`) is never given an invented day: the case is
 run (by both engines) with each such date on the first and on the last day of its month — with
@@ -15,14 +20,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from .. import ir
 from ..values import MonthDate
 from .durable_functions import version_candidates, versions_cover
-from .evaluate import Env, Mismatch, RuleResult, candidate_versions, covers_until, evaluate
+from .evaluate import Env, Evaluator, Mismatch, RuleResult
 from .months import combine, variants
+
+if TYPE_CHECKING:  # imported by the commands that run cases only (not by the sweep)
+    from .durable_adapter import DurableEngine
 
 
 @dataclass
@@ -32,21 +41,22 @@ class CaseRun:
     mismatches: list[Mismatch]
     disagreements: list[str] = field(default_factory=list)
     # How a report shows a value when it is not the one the run computed with: a month-precise date
-    # (`2025-03`), a derived value that differs between its first and last day (`182–183`), a fact the
+    # (`2025-03`), a derived value that differs between its first and last day (`182-183`), a fact the
     # authority has not disclosed.
     shown: dict[str, Any] = field(default_factory=dict)
 
 
 class Engine:
-    def __init__(self, pack: ir.RulePack, use_durable: bool | None = None) -> None:
+    def __init__(self, pack: ir.RulePack, use_durable: bool | None = None, readings: tuple[str, ...] = ()) -> None:
         from . import durable_adapter  # imported by the commands that run cases only (not by the sweep)
 
         self.pack = pack
-        self.readings: tuple[str, ...] = ()  # RULE:READING decided under a reading (set by whoever chose them)
+        self.evaluator = Evaluator(pack)
+        self.readings = readings  # RULE:READING the pack was decided under (`readings.pack_under`)
         if use_durable is None:
             use_durable = durable_adapter.AVAILABLE and not os.environ.get("NORMCHECK_NO_DURABLE")
         self.refused = ""
-        self.durable = None
+        self.durable: DurableEngine | None = None
         if use_durable:
             try:
                 self.durable = durable_adapter.DurableEngine(pack)
@@ -65,6 +75,11 @@ class Engine:
             return f"normcheck three-valued evaluator only (durable-rules refused the rule pack: {self.refused})"
         return "normcheck three-valued evaluator only (durable-rules disabled)"
 
+    def evaluate(self, facts: Mapping[str, Any], as_of: dt.date,
+                 stated: Iterable[str] | None = None) -> tuple[Env, list[RuleResult], list[Mismatch]]:
+        """The evaluator alone (no cross-check): results with their explanations."""
+        return self.evaluator.evaluate(facts, as_of, stated)
+
     def run(self, facts: Mapping[str, Any], as_of: dt.date, stated: Iterable[str] | None = None) -> CaseRun:
         """Both engines on one case; a month-precise date is run on the extremes of its month."""
         months = {k: v for k, v in facts.items() if isinstance(v, MonthDate)}
@@ -74,7 +89,7 @@ class Engine:
         return combine(self.pack, [self._run(f, as_of, stated) for f in variants(facts, months)], months)
 
     def _run(self, facts: Mapping[str, Any], as_of: dt.date, stated: Iterable[str] | None = None) -> CaseRun:
-        env, results, mismatches = evaluate(self.pack, facts, as_of, stated)
+        env, results, mismatches = self.evaluator.evaluate(facts, as_of, stated)
         run = CaseRun(env, results, mismatches)
         if self.durable is not None:
             fired = self.durable.fired(env)
@@ -129,18 +144,18 @@ def base_versions(pack: ir.RulePack, rule_id: str) -> tuple[ir.Rule, ...]:
 def reading_results(pack: ir.RulePack, result: RuleResult, env: Env) -> list[ReadingResult]:
     """For a rule whose contested grade holds in this case: the rule's result under each of that
     grade's readings (rules it depends on keep their results in this run). Empty when no contested
-    grade decided the result. Evaluated by the three-valued evaluator on the case's own values."""
-    from ..readings import rule_under
-    from .evaluate import evaluate_id
-
+    grade decided the result. Evaluated by the three-valued evaluator that ran the case (`env.ev`, the
+    engine's own: its compiled code and the rules under each reading are cached there)."""
+    ev = env.ev
     versions = base_versions(pack, result.rule.id)
     if not any(v.contested for v in versions):
         return []
     chosen = result.rule.applied.reading if result.rule.applied is not None and result.rule.applied.base is not None else None
-    base = result if chosen is None else evaluate_id(versions, env)
+    base = result if chosen is None else ev.evaluate_id(versions, env)
     if base.outcome != "CONTESTED":
         return []
     rule = base.rule
+    readings: tuple[ir.Reading, ...]
     if base.grade is not None and rule.grades[base.grade].readings:
         readings = rule.grades[base.grade].readings
     else:  # versions agreed on an unknown event date: the readings of the contested grades, by name
@@ -152,6 +167,6 @@ def reading_results(pack: ir.RulePack, result: RuleResult, env: Env) -> list[Rea
         readings = tuple(seen.values())
     out = []
     for reading in readings:
-        under = tuple(rule_under(v, reading.name) for v in versions)
-        out.append(ReadingResult(reading, evaluate_id(under, env), reading.name == chosen))
+        under = tuple(ev.rule_under(v, reading.name) for v in versions)
+        out.append(ReadingResult(reading, ev.evaluate_id(under, env), reading.name == chosen))
     return out

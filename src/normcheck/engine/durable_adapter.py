@@ -2,16 +2,23 @@
 
 How the pack maps onto durable-rules (see ../shared/notes/durable-rules.md for the traps):
 
-* One ruleset per rule pack, registered once per process on a private `engine.Host` under a
-  content-addressed name (`nc_<digest>`), because rulesets can never be deleted or redefined.
+* One ruleset per rule pack, registered once on the engine's own host (`SyncHost`: durable-rules'
+  `engine.Host` without its background threads; one per `normcheck.engine.Engine`, which a
+  process keeps for its lifetime) under a content-addressed name (`nc_<digest>`), because
+  rulesets can never be deleted or redefined.
 * One case = one state id (`sid`); the state is deleted after reading the results (at most 1,024
   live states per ruleset).
 * The case is one fact: every fact and derived fact a rule reads, as JSON (dates as day
   numbers, sets as lists with a `__n` count, a stated null as `<name>__null`). Unknown facts
   are simply absent: durable-rules never matches an absent property, which is exactly
-  "not known to be true". Date arithmetic and other computed comparisons (anything beyond
-  fact-versus-constant, fact-versus-fact, membership and subset) are evaluated in Python and
-  passed as three-valued atoms `_aN`.
+  "not known to be true".
+* The durable side decides without the evaluator (issue 13 §1): derived facts come from its own
+  forward chaining (a `_def:X` rule fires once the inputs of `define X` are present and its action
+  computes X); computed operands (date arithmetic, differences, `otherwise`, the rule language's
+  functions) become properties `_tN` that durable-rules then compares in its own condition
+  language; what that language cannot express is passed as three-valued atoms `_aN`. All of it is
+  computed by `durable_functions`, whose function table is the `durable` implementation of every
+  function in the registry (`normcheck.functions`): it shares no code path with the evaluator.
 * Three-valued logic: every condition is compiled in four forms — known true, known false, not
   true, not false — with negation pushed down to the leaves, so `not` never becomes
   negation-as-failure.
@@ -26,11 +33,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from .. import ir
 from ..values import EPOCH, NULL, UNKNOWN
@@ -53,12 +60,15 @@ VERSION = "2.0.28"
 
 # ---- a tiny condition algebra, simplified before it becomes durable-rules JSON ----------------
 
-TRUE: tuple = ("true",)
-FALSE: tuple = ("false",)
+Cond = tuple[Any, ...]  # ("true",) | ("false",) | ("json", {...}) | ("and"|"or", [Cond, ...])
+JSON = dict[str, Any]
+Operand = ir.Const | ir.Fact  # what a durable-rules condition can compare directly
+TRUE: Cond = ("true",)
+FALSE: Cond = ("false",)
 
 
-def AND(*xs: tuple) -> tuple:
-    out: list[tuple] = []
+def AND(*xs: Cond) -> Cond:
+    out: list[Cond] = []
     for x in xs:
         if x == FALSE:
             return FALSE
@@ -70,8 +80,8 @@ def AND(*xs: tuple) -> tuple:
     return out[0] if len(out) == 1 else ("and", out)
 
 
-def OR(*xs: tuple) -> tuple:
-    out: list[tuple] = []
+def OR(*xs: Cond) -> Cond:
+    out: list[Cond] = []
     for x in xs:
         if x == TRUE:
             return TRUE
@@ -83,13 +93,14 @@ def OR(*xs: tuple) -> tuple:
     return out[0] if len(out) == 1 else ("or", out)
 
 
-def J(obj: dict) -> tuple:
+def J(obj: JSON) -> Cond:
     return ("json", obj)
 
 
-def to_json(c: tuple) -> dict:
+def to_json(c: Cond) -> JSON:
     if c[0] == "json":
-        return c[1]
+        obj: JSON = c[1]
+        return obj
     if c[0] == "and":
         return {"$and": [to_json(x) for x in c[1]]}
     if c[0] == "or":
@@ -117,10 +128,10 @@ _JOP = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
 
 @dataclass(frozen=True)
 class Forms:
-    t: tuple  # known true
-    f: tuple  # known false
-    n: tuple  # not known true
-    nf: tuple  # not known false
+    t: Cond  # known true
+    f: Cond  # known false
+    n: Cond  # not known true
+    nf: Cond  # not known false
 
 
 class _Compiler:
@@ -153,9 +164,9 @@ class _Compiler:
 
     def _term_ok(self, o: ir.Node) -> bool:
         """An operand durable-rules can compare: a fact, a constant, or a value the durable side computes."""
-        return isinstance(o, ir.Fact) or isinstance(o, ir.Const) and o.value is not None or isinstance(o, TERMS)
+        return isinstance(o, ir.Fact) or (isinstance(o, ir.Const) and o.value is not None) or isinstance(o, TERMS)
 
-    def _operand(self, o: ir.Node) -> ir.Node:
+    def _operand(self, o: ir.Node) -> Operand:
         """A computed operand (date arithmetic, a difference, `otherwise` …) becomes a property `_tN`
         that the durable side computes with its own functions; the comparison itself stays in
         durable-rules' condition language. The evaluation date is the property `_as_of`."""
@@ -166,57 +177,60 @@ class _Compiler:
             self.term_names.add(name)
             self.rule_terms[o] = name
             return ir.Fact(name=name)
+        assert isinstance(o, (ir.Const, ir.Fact))  # see _term_ok
         return o
 
-    def EX(self, o: ir.Node) -> tuple:
+    def EX(self, o: Operand) -> Cond:
         if isinstance(o, ir.Const):
             return TRUE
-        return J({"$ex": {self._prop(o.name): 1}})  # type: ignore[attr-defined]
+        return J({"$ex": {self._prop(o.name): 1}})
 
-    def NU(self, o: ir.Node) -> tuple:
-        if isinstance(o, ir.Const) or not self._nullable(o.name):  # type: ignore[attr-defined]
+    def NU(self, o: Operand) -> Cond:
+        if isinstance(o, ir.Const) or not self._nullable(o.name):
             return FALSE
-        return J({self._prop(o.name) + "__null": True})  # type: ignore[attr-defined]
+        return J({self._prop(o.name) + "__null": True})
 
-    def KN(self, o: ir.Node) -> tuple:
+    def KN(self, o: Operand) -> Cond:
         return OR(self.EX(o), self.NU(o))
 
-    def UN(self, o: ir.Node) -> tuple:
+    def UN(self, o: Operand) -> Cond:
         if isinstance(o, ir.Const):
             return FALSE
-        name = self._prop(o.name)  # type: ignore[attr-defined]
+        name = self._prop(o.name)
         parts = [J({"$nex": {name: 1}})]
         if self._nullable(name):
             parts.append(J({"$nex": {name + "__null": 1}}))
         return AND(*parts)
 
     # -- comparison of two simple operands
-    def _cmp_pred(self, op: str, a: ir.Node, b: ir.Node) -> tuple:
+    def _cmp_pred(self, op: str, a: Operand, b: Operand) -> Cond:
         if isinstance(a, ir.Const) and isinstance(b, ir.Const):
-            ok = {"==": a.value == b.value, "!=": a.value != b.value}.get(op)
+            x: Any = a.value  # two constants of one type (the checker saw to it)
+            y: Any = b.value
+            ok = {"==": x == y, "!=": x != y}.get(op)
             if ok is None:
-                ok = {"<": a.value < b.value, "<=": a.value <= b.value, ">": a.value > b.value, ">=": a.value >= b.value}[op]  # type: ignore[operator]
+                ok = {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
             return TRUE if ok else FALSE
         if isinstance(a, ir.Const):
             return self._cmp_pred(_FLIP[op], b, a)
-        left = self._prop(a.name)  # type: ignore[attr-defined]
-        right: Any = encode(b.value) if isinstance(b, ir.Const) else {"$m": self._prop(b.name)}  # type: ignore[attr-defined]
+        left = self._prop(a.name)
+        right: Any = encode(b.value) if isinstance(b, ir.Const) else {"$m": self._prop(b.name)}
         if op == "==":
             return J({left: right})
         return J({_JOP[op]: {left: right}})
 
-    def _atom(self, n: ir.Node) -> tuple[tuple, tuple, tuple]:
+    def _atom(self, n: ir.Node) -> tuple[Cond, Cond, Cond]:
         name = self.atoms.setdefault(n, f"_a{len(self.atoms)}")
         self.rule_atoms[n] = name
         return J({name: True}), J({name: False}), J({"$nex": {name: 1}})
 
-    def leaf(self, n: ir.Node) -> tuple[tuple, tuple, tuple]:
+    def leaf(self, n: ir.Node) -> tuple[Cond, Cond, Cond]:
         """(true, false, unknown) conditions of a leaf, mirroring the evaluator's truth tables."""
         if isinstance(n, ir.Const) and isinstance(n.value, bool):
             return (TRUE, FALSE, FALSE) if n.value else (FALSE, TRUE, FALSE)
         if isinstance(n, ir.Fact) and self.pack.fact_types.get(n.name, ir.BOOL).kind == "bool":
-            p = self._prop(n.name)
-            return J({p: True}), J({p: False}), self.UN(n)
+            prop = self._prop(n.name)
+            return J({prop: True}), J({prop: False}), self.UN(n)
         if isinstance(n, ir.Cmp) and self._term_ok(n.left) and self._term_ok(n.right):
             a, b = self._operand(n.left), self._operand(n.right)
             u = OR(self.UN(a), self.UN(b))
@@ -234,19 +248,21 @@ class _Compiler:
             u = OR(self.UN(e), self.UN(c))
             both = AND(self.EX(e), self.EX(c))
             nulls = OR(AND(self.NU(e), self.KN(c)), AND(self.KN(e), self.NU(c)))
+            p: Cond
+            notp: Cond
             if isinstance(c, ir.Const):
-                values = sorted(c.value)  # type: ignore[arg-type]
+                members = _texts(c.value)
                 if isinstance(e, ir.Const):
-                    p = TRUE if e.value in c.value else FALSE  # type: ignore[operator]
+                    p = TRUE if e.value in members else FALSE
                     notp = FALSE if p == TRUE else TRUE
                 else:
-                    p = OR(*[self._cmp_pred("==", e, ir.Const(value=v)) for v in values])
-                    notp = AND(*[self._cmp_pred("!=", e, ir.Const(value=v)) for v in values])
+                    p = OR(*[self._cmp_pred("==", e, ir.Const(v)) for v in sorted(members)])
+                    notp = AND(*[self._cmp_pred("!=", e, ir.Const(v)) for v in sorted(members)])
             else:
-                s = self._prop(c.name)  # type: ignore[attr-defined]
-                v = e.value  # type: ignore[attr-defined]
-                p = J({"$iany": {s: {"$i": v}}})
-                notp = self._lacks(s, v)
+                assert isinstance(e, ir.Const)  # not both facts (see the condition above)
+                s = self._prop(c.name)
+                p = J({"$iany": {s: {"$i": e.value}}})
+                notp = self._lacks(s, str(e.value))
             return AND(both, p), OR(AND(both, notp), nulls), u
         if isinstance(n, ir.Subset) and (isinstance(n.left, ir.Const) != isinstance(n.right, ir.Const)) \
                 and self._term_ok(n.left) and self._term_ok(n.right):
@@ -255,22 +271,25 @@ class _Compiler:
             both = AND(self.EX(a), self.EX(b))
             nulls = OR(AND(self.NU(a), self.KN(b)), AND(self.KN(a), self.NU(b)))
             if isinstance(a, ir.Const):
-                s = self._prop(b.name)  # type: ignore[attr-defined]
-                items = sorted(a.value)  # type: ignore[arg-type]
+                assert isinstance(b, ir.Fact)  # exactly one side is a constant (see the condition above)
+                s = self._prop(b.name)
+                items = sorted(_texts(a.value))
                 p = AND(*[J({"$iany": {s: {"$i": v}}}) for v in items])
                 notp = OR(*[self._lacks(s, v) for v in items])
             else:
-                s = self._prop(a.name)  # type: ignore[attr-defined]
+                assert isinstance(b, ir.Const)
+                s = self._prop(a.name)
                 self.props.add(s + "__n")
-                allowed = sorted(b.value)  # type: ignore[arg-type]
+                allowed = sorted(_texts(b.value))
                 if allowed:
                     p = OR(J({s + "__n": 0}), J({"$iall": {s: to_json(OR(*[J({"$i": v}) for v in allowed]))}}))
                     notp = J({"$iany": {s: to_json(AND(*[J({"$neq": {"$i": v}}) for v in allowed]))}})
                 else:
                     p, notp = J({s + "__n": 0}), J({"$gt": {s + "__n": 0}})
             return AND(both, p), OR(AND(both, notp), nulls), u
-        if isinstance(n, ir.Is) and (isinstance(n.operand, ir.Fact) or isinstance(n.operand, TERMS)):
+        if isinstance(n, ir.Is) and isinstance(n.operand, (ir.Fact, *TERMS)):
             o = self._operand(n.operand)
+            assert isinstance(o, ir.Fact)  # a fact, or a computed operand's property
             if n.test == "known":
                 return self.KN(o), self.UN(o), FALSE
             if n.test == "unknown":
@@ -291,7 +310,7 @@ class _Compiler:
             return t is not None and t.kind == "bool" and not t.nullable and d is None
         return isinstance(n, (ir.Cmp, ir.In, ir.Subset, ir.Is))
 
-    def _lacks(self, s: str, v: str) -> tuple:
+    def _lacks(self, s: str, v: str) -> Cond:
         self.props.add(s + "__n")
         return OR(J({s + "__n": 0}), J({"$iall": {s: {"$neq": {"$i": v}}}}))
 
@@ -327,7 +346,7 @@ class _Compiler:
         t, f, u = self.leaf(n)
         return Forms(t, f, OR(f, u), OR(t, u))
 
-    def alternatives(self, n: ir.Node) -> list[tuple[frozenset[str], tuple]]:
+    def alternatives(self, n: ir.Node) -> list[tuple[frozenset[str], Cond]]:
         """Disjunctive form over rule references: [(rules that must have fired, condition on the case)]."""
         if isinstance(n, ir.Fires):
             return [(frozenset({n.rule}), TRUE)]
@@ -352,7 +371,13 @@ MAX_BRANCHES = 8
 TERMS = (ir.Arith, ir.Neg, ir.Call, ir.Otherwise, ir.If, ir.Diff, ir.EvalDate)
 
 
-def _branches(c: tuple) -> int:
+def _texts(value: ir.Value) -> frozenset[str]:
+    """A set constant's members (the checker only lets set constants reach a membership or subset test)."""
+    assert isinstance(value, frozenset)
+    return value
+
+
+def _branches(c: Cond) -> int:
     """How many alpha-network branches durable-rules makes of a condition (its DNF size)."""
     if c[0] == "and":
         total = 1
@@ -391,7 +416,7 @@ class RuleView:
 @dataclass(frozen=True)
 class CompiledPack:
     name: str
-    definition: dict[str, dict]
+    definition: dict[str, JSON]
     views: tuple[RuleView, ...]
     strata: int
 
@@ -408,7 +433,7 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
             dep_s = max(stratum.get(k, 0) for k in by_key if by_key[k].id == dep)
             s = max(s, dep_s + 1 if dep in negative else dep_s)
         stratum[rule.key] = s
-    definition: dict[str, dict] = {}
+    definition: dict[str, JSON] = {}
     views: list[RuleView] = []
     for rule in pack.rules:
         comp.begin_rule()
@@ -430,7 +455,7 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
             window = bounds
         scope_alts = comp.alternatives(rule.applies) if rule.applies is not None else [(frozenset(), TRUE)]
         none_rules: list[str] = []
-        exc_conds: list[tuple] = []
+        exc_conds: list[Cond] = []
         for u in rule.unless:
             for part in (u.operands if isinstance(u, ir.Or) else (u,)):
                 if isinstance(part, ir.Fires):
@@ -445,7 +470,7 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
                 cond = AND(J({"t": rule.key}), *window, scond, gcond, *exc_conds)
                 if cond == FALSE:
                     continue
-                patterns: list[dict] = []
+                patterns: list[JSON] = []
                 if none_rules:
                     patterns.append({"z": {"$and": [{"t": "$end"}, {"n": stratum[rule.key]}]}})
                 patterns.append({"c": to_json(cond)})
@@ -499,6 +524,22 @@ def _fact_names(n: ir.Node) -> set[str]:
     return out
 
 
+def _calls(pack: ir.RulePack) -> set[str]:
+    """The functions of the rule language the pack calls."""
+    todo: list[ir.Node] = [d.expr for d in pack.defines]
+    for r in pack.rules:
+        todo.extend(g.expr for g in r.grades)
+        todo.extend(r.unless)
+        todo.extend(n for n in (r.applies, r.judged_on) if n is not None)
+    out: set[str] = set()
+    while todo:
+        n = todo.pop()
+        if isinstance(n, ir.Call):
+            out.add(n.func)
+        todo.extend(n.children())
+    return out
+
+
 def _define_closure(pack: ir.RulePack, names: set[str]) -> frozenset[str]:
     """The derived facts among `names` and every derived fact they read in turn."""
     defines = {d.name: d for d in pack.defines}
@@ -542,8 +583,9 @@ def _uncarry(kind: str, fact: dict[str, Any], name: str) -> Any:
     return raw
 
 
-def _define_action(pack: ir.RulePack, name: str) -> Any:
-    """The action of `_def:X`: X from the facts the rule matched, with the durable side's functions."""
+def _define_action(pack: ir.RulePack, name: str, derived: dict[str, dict[str, Any]]) -> Callable[[Any], None]:
+    """The action of `_def:X`: X from the facts the rule matched, with the durable side's functions,
+    recorded in `derived` (per case: its sid) of the engine that registered it."""
     d = next(x for x in pack.defines if x.name == name)
     defined = {x.name: x for x in pack.defines}
     deps = [x for x in d.deps if x in defined]
@@ -560,10 +602,11 @@ def _define_action(pack: ir.RulePack, name: str) -> Any:
             values[dep] = _uncarry(defined[dep].type.kind, matched[f"e{k}"], "v")
         stated = {d.name: values.pop(d.name)} if d.in_vocabulary else {}
         v = dfn.define_value(d, lambda x: values.get(x, UNKNOWN), dt.date.fromordinal(EPOCH.toordinal() + inp["_as_of"]), stated)
-        DurableEngine._derived[c.s.sid][name] = v
+        derived[c.s.sid][name] = v
         if chained:
             c.assert_fact({"t": "$def", "d": name, "_as_of": inp["_as_of"], **_carry("v", v)})
     return run
+
 
 def cached_compile_pack(pack: ir.RulePack) -> CompiledPack:
     """`compile_pack`, read from the cache next to the compiled pack when it is there (see `durable_cache`)."""
@@ -592,7 +635,7 @@ def _negative_refs(rule: ir.Rule) -> set[str]:
 
 
 if AVAILABLE:
-    class SyncHost(_dengine.Host):  # type: ignore[misc, name-defined]
+    class SyncHost(_dengine.Host):  # type: ignore[misc]  # durable-rules publishes no types: Host is Any
         """A durable-rules host without its background threads. `Host()` starts two timer threads
         that dispatch pending actions and timers of every ruleset every 0.2-0.5 s. normcheck runs
         every action synchronously inside its own assertions (the sink rule sees to it) and uses no
@@ -605,77 +648,84 @@ if AVAILABLE:
 
 
 class DurableEngine:
-    """One registered ruleset per pack per process; one state per case, deleted afterwards."""
+    """The pack registered on a durable-rules host this object owns; one state per case, deleted afterwards.
 
-    _lock = threading.Lock()
-    _host: Any = None
-    _registered: dict[str, CompiledPack] = {}
+    Keep one per process and pack (normcheck.engine.Engine does): a ruleset is never freed. Calls are
+    serialised by a lock, so threads may share it.
+    """
 
     def __init__(self, pack: ir.RulePack) -> None:
         if not AVAILABLE:
             raise RuntimeError(f"durable-rules is not available here ({IMPORT_ERROR})")
+        without = sorted(_calls(pack) - dfn.FUNCTIONS.keys())
+        if without:  # the durable side computes every function itself, or it cannot decide independently
+            raise RuntimeError("durable-rules has no implementation of " + ", ".join(f"`{f}`" for f in without)
+                               + " (normcheck/engine/durable_functions.py)")
         self.pack = pack
-        with self._lock:
-            if DurableEngine._host is None:
-                DurableEngine._host = SyncHost()
-            name = "nc_" + pack.digest[:16]
-            compiled = DurableEngine._registered.get(name)
-            if compiled is None:
-                compiled = cached_compile_pack(pack)
-                referenced = frozenset(d for r in pack.rules for d in r.rule_deps)
-                definition = {}
-                for key, rule in compiled.definition.items():
-                    run = _define_action(pack, key[5:]) if key.startswith("_def:") else self._action(key, referenced)
-                    definition[key] = dict(rule, run=run)
-                try:
-                    DurableEngine._host.register_rulesets({compiled.name: definition})
-                except Exception as exc:
-                    raise RuntimeError(f"durable-rules refused the compiled rule pack ({exc}); "
-                                       f"first rule it refuses alone: {_culprit(compiled)}") from exc
-                DurableEngine._registered[name] = compiled
-        self.compiled = compiled
-        self._rules = {r.key: r for r in pack.rules}
+        self._lock = threading.Lock()
+        # per case (sid), while it runs: the (rule key, grade) marks that fired, the derived facts as
+        # the durable side's chaining computed them, the chained versioned rules of unknown event date
+        self._fired: dict[str, set[tuple[str, int]]] = {}
+        self._derived: dict[str, dict[str, Any]] = {}
+        self._undated: dict[str, frozenset[str]] = {}
+        self.compiled = cached_compile_pack(pack)  # the ruleset as JSON next to the compiled pack (durable_cache)
         referenced = frozenset(d for r in pack.rules for d in r.rule_deps)
-        self._judged = {r.id: r.judged_on for r in pack.rules if r.judged_on is not None and r.windowed}
-        self._chained_versioned = frozenset(rid for rid in self._judged if rid in referenced)
-        self.host = DurableEngine._host
+        definition = {key: dict(rule, run=_define_action(pack, key[5:], self._derived) if key.startswith("_def:") else self._action(key, referenced))
+                      for key, rule in self.compiled.definition.items()}
+        self.host = SyncHost()
+        try:
+            self.host.register_rulesets({self.compiled.name: definition})
+        except Exception as exc:
+            raise RuntimeError(f"durable-rules refused the compiled rule pack ({exc}); "
+                               f"first rule it refuses alone: {_culprit(self.compiled)}") from exc
+        self._rules = {r.key: r for r in pack.rules}
+        # the relevance gate's record types: the kinds of record each rule's family concerns
+        families = {f.id: frozenset(f.record_types) for f in pack.families}
+        self._kinds: dict[str, frozenset[str]] = {r.key: families[r.family] for r in pack.rules if r.family in families}
+        # the event date of each rule with `judged on`, computed on the durable side like the operands
+        self._judged: dict[str, ir.Node] = {r.key: r.judged_on for r in pack.rules if r.judged_on is not None}
+        # versioned rules with an event date that other rules refer to: with the date unknown they chain
+        # only once their candidate versions agree (see _agree)
+        self._chained_versioned: dict[str, ir.Node] = {r.id: r.judged_on for r in pack.rules
+                                                       if r.judged_on is not None and r.windowed and r.id in referenced}
         self._seq = itertools.count()
         self._defines = {d.name: d for d in pack.defines}
         # what each derived fact's `$in` fact carries: the case facts it reads directly, and itself
         # when a case may state it
         self._inputs = {d.name: tuple(x for x in d.deps if x not in self._defines) + ((d.name,) if d.in_vocabulary else ())
                         for d in pack.defines}
-        self._undated_defines = _define_closure(pack, set().union(*(_fact_names(self._judged[r]) for r in self._chained_versioned)))
+        self._undated_defines = _define_closure(pack, set().union(*(_fact_names(node) for node in self._chained_versioned.values())))
 
-    _fired: dict[str, set[tuple[str, int]]] = {}
-    _derived: dict[str, dict[str, Any]] = {}  # per case: derived facts as the durable side's chaining computed them
-    _undated: dict[str, frozenset[str]] = {}  # per case: versioned rules referred to by others whose event date is unknown
-
-    @staticmethod
-    def _action(key: str, referenced: frozenset[str]) -> Any:
+    def _action(self, key: str, referenced: frozenset[str]) -> Any:
         if key in ("_begin", "_sink"):
             return lambda c: None
         rule_key, grade, _ = key.split("#")
         rule_id = rule_key.split("@")[0]
+        engine = self
 
         def run(c: Any) -> None:
             sid = c.s.sid
-            fired = DurableEngine._fired.setdefault(sid, set())
+            fired = engine._fired.setdefault(sid, set())
             mark = (rule_key, int(grade))
             if mark in fired:
                 return
+            # one `finding` per rule id, whichever version fired (with the event date unknown, several
+            # versions can): asserting the same fact twice makes durable-rules raise inside the action
             first_for_rule = not any(k.split("@")[0] == rule_id for k, _ in fired)
             fired.add(mark)
             # Only rules that other rules refer to chain. A versioned rule whose event date is unknown
             # chains only once every candidate version has agreed (asserted by `fired`, see _agree).
-            if first_for_rule and rule_id in referenced and rule_id not in DurableEngine._undated.get(sid, ()):
+            if first_for_rule and rule_id in referenced and rule_id not in engine._undated.get(sid, ()):
                 c.assert_fact({"t": "finding", "rule": rule_id})
         return run
 
     def relevant_views(self, env: Env) -> list[RuleView]:
-        """The rules whose family the record mentions (the relevance gate)."""
-        stated = env.stated
-        return [v for v in self.compiled.views if stated is None or not v.gate or not stated.isdisjoint(v.gate)]
+        """The rules whose family the record mentions and concerns its kind of record (the relevance
+        gate, as the evaluator's `gate`)."""
+        stated, kind, kinds = env.stated, env.kind, self._kinds
+        return [v for v in self.compiled.views
+                if (stated is None or not v.gate or not stated.isdisjoint(v.gate))
+                and (kind is None or v.key not in kinds or kind in kinds[v.key])]
 
     def input_facts(self, env: Env, sid: str, needed: Iterable[str]) -> list[dict[str, Any]]:
         """One `$in` fact per derived fact needed: the case facts its definition reads (carried, not compared)."""
@@ -714,7 +764,7 @@ class DurableEngine:
         facts = []
         for view in (self.relevant_views(env) if views is None else views):
             fact: dict[str, Any] = {"sid": sid, "t": view.key, "_as_of": as_of}
-            judged = self._rules[view.key].judged_on
+            judged = self._judged.get(view.key)
             if judged is not None:
                 when = dfn.value(judged, look, env.as_of)
                 if isinstance(when, dt.date):
@@ -760,7 +810,7 @@ class DurableEngine:
                 return {}
             needed = set(self._undated_defines).union(*(v.defines for v in views))
             derived: dict[str, Any] = {}
-            DurableEngine._derived[sid] = derived
+            self._derived[sid] = derived
             handled = False
             try:
                 # 1. derived facts, by durable-rules' forward chaining (every `_def:X` rule's action
@@ -776,9 +826,9 @@ class DurableEngine:
                 def look(fact: str) -> Any:
                     return derived[fact] if fact in defines else facts_.get(fact, UNKNOWN)
                 # 2. the rules' facts
-                undated = frozenset(rid for rid in self._chained_versioned
-                                    if dfn.value(self._judged[rid], look, env.as_of) in (UNKNOWN, NULL))
-                DurableEngine._undated[sid] = undated
+                undated = frozenset(rid for rid, node in self._chained_versioned.items()
+                                    if dfn.value(node, look, env.as_of) in (UNKNOWN, NULL))
+                self._undated[sid] = undated
                 self._check(self.host.assert_facts(name, self.case_facts(env, sid, look, views)))
                 agreed: set[str] = set()
                 self._agree(sid, undated, agreed, env.as_of)
@@ -787,11 +837,11 @@ class DurableEngine:
                     self._agree(sid, undated, agreed, env.as_of)
                 # (each assertion returns the state after every action it set off, chained ones
                 # included, with any exception an action raised: no separate get_state is needed)
-                marks = DurableEngine._fired.pop(sid, set())
+                marks = self._fired.pop(sid, set())
             finally:
-                DurableEngine._fired.pop(sid, None)
-                DurableEngine._undated.pop(sid, None)
-                DurableEngine._derived.pop(sid, None)
+                self._fired.pop(sid, None)
+                self._undated.pop(sid, None)
+                self._derived.pop(sid, None)
                 if handled:  # a state exists only once a fact was accepted; deleting a missing one crashes
                     self.host.delete_state(name, sid)
         out: dict[str, dict[str, int]] = {}
@@ -807,7 +857,7 @@ class DurableEngine:
         """A versioned rule with an unknown event date fires (for the rules that refer to it) only
         when every version that could apply fired at the same level and severity and the versions
         leave no gap: the evaluator's rule, applied between strata so that `unless X fires` sees it."""
-        marks = DurableEngine._fired.get(sid, set())
+        marks = self._fired.get(sid, set())
         for rid in undated - agreed:
             versions = dfn.version_candidates(tuple(self.pack.versions(rid)), as_of)
             best: dict[str, int] = {}
@@ -828,20 +878,6 @@ class DurableEngine:
             raise RuntimeError(f"durable-rules action failed: {state['exception']}")
 
 
-def _forget_host_in_child() -> None:
-    """A forked process (`normcheck -j N`) builds its own host: the parent's timer threads and
-    locks do not exist in the child."""
-    DurableEngine._host = None
-    DurableEngine._registered = {}
-    DurableEngine._fired = {}
-    DurableEngine._derived = {}
-    DurableEngine._lock = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_host_in_child)
-
-
 def _culprit(compiled: CompiledPack) -> str:
     """Find the durable rule that cannot be registered on its own (error path only: probes leak)."""
     probe = _dengine.Host.__new__(_dengine.Host)
@@ -852,6 +888,4 @@ def _culprit(compiled: CompiledPack) -> str:
         except Exception as exc:  # pragma: no cover - only when durable-rules rejects a compiled rule
             return f"{key}: {exc}"
     return "none alone; the combination is too large"
-
-
 

@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, Union
+from typing import Any
 
 from .. import ir
 from ..diagnostics import Diagnostic
 
 FORMAT = 2
 
-Step = Union[str, int]
+Step = str | int
 Leaves = tuple[tuple[ir.Node, str], ...]
 # per rule of the pack: props, atoms (computed leaves), terms (computed operands), derived facts it needs
 Views = list[tuple[tuple[str, ...], Leaves, Leaves, frozenset[str]]]
@@ -76,7 +77,7 @@ def _follow(rule: ir.Rule, path: Any) -> ir.Node:
     return obj
 
 
-def dump(pack: ir.RulePack, name: str, definition: dict[str, dict], views: Views, strata: int) -> dict[str, Any] | None:
+def dump(pack: ir.RulePack, name: str, definition: dict[str, dict[str, Any]], views: Views, strata: int) -> dict[str, Any] | None:
     """The JSON document of a compiled ruleset; None when an atom is not a node of its rule (then it is not cached)."""
     out_views = []
     for rule, (props, atoms, terms, defines) in zip(pack.rules, views):
@@ -92,7 +93,7 @@ def dump(pack: ir.RulePack, name: str, definition: dict[str, dict], views: Views
     return {"name": name, "definition": definition, "views": out_views, "strata": strata}
 
 
-def load(pack: ir.RulePack, doc: Any) -> tuple[str, dict[str, dict], Views, int]:
+def load(pack: ir.RulePack, doc: Any) -> tuple[str, dict[str, dict[str, Any]], Views, int]:
     """A cached ruleset checked against `pack`; `Rejected` if it does not fit it exactly."""
     if not isinstance(doc, dict) or set(doc) != {"name", "definition", "views", "strata"}:
         raise Rejected("not a compiled ruleset")
@@ -105,9 +106,10 @@ def load(pack: ir.RulePack, doc: Any) -> tuple[str, dict[str, dict], Views, int]
         raise Rejected("malformed ruleset definition")
     for key, rule in definition.items():
         parts = key.split("#")
-        if not isinstance(rule, dict) or key not in ("_begin", "_sink") and not (key.startswith("_def:") and key[5:] in defined) and not (
+        if not isinstance(rule, dict) or (key not in ("_begin", "_sink")
+                                          and not (key.startswith("_def:") and key[5:] in defined) and not (
                 len(parts) == 3 and parts[0] in grades and parts[1].isdigit() and parts[2].isdigit()
-                and int(parts[1]) < grades[parts[0]]):
+                and int(parts[1]) < grades[parts[0]])):
             raise Rejected(f"a durable rule that is not a rule of this pack: {key[:40]!r}")
     if not isinstance(views, list) or len(views) != len(pack.rules):
         raise Rejected("views of another pack")
@@ -128,7 +130,7 @@ def load(pack: ir.RulePack, doc: Any) -> tuple[str, dict[str, dict], Views, int]
     return name, definition, out, strata
 
 
-def read(pack: ir.RulePack) -> tuple[str, dict[str, dict], Views, int] | None:
+def read(pack: ir.RulePack) -> tuple[str, dict[str, dict[str, Any]], Views, int] | None:
     """The cached ruleset of `pack`, or None (none yet, caching off, or refused: then logged)."""
     from ..packcache import trusted
 
@@ -149,7 +151,7 @@ def read(pack: ir.RulePack) -> tuple[str, dict[str, dict], Views, int] | None:
         return None
 
 
-def write(pack: ir.RulePack, name: str, definition: dict[str, dict], views: Views, strata: int) -> None:
+def write(pack: ir.RulePack, name: str, definition: dict[str, dict[str, Any]], views: Views, strata: int) -> None:
     """Store the ruleset atomically, readable and writable by this user only; a failure is logged, never fatal."""
     from ..packcache import write_private
 

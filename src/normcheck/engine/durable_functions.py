@@ -7,17 +7,23 @@ arithmetic) beyond the IR and the two special values UNKNOWN and NULL. It is wri
 differently on purpose: dates through ordinals, months by search, whole expressions by one
 recursive walk over plain values (no explanations).
 
-`FUNCTIONS` is a plain name -> callable table (on known, non-null values), so a registry of DSL
-functions can take it as its `durable` implementation.
+Its implementations of the rule language's functions are the registry's `durable` slot
+(`normcheck.functions.register("durable", name)`): the registry declares each function once (its
+signature, how it treats null, the evaluator's implementation) and holds every engine's own
+implementation beside it. `FUNCTIONS` is this side's table (a read-only view of that slot); the
+registry's declarations are read for their data only (`nulls`), never for an implementation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .. import ir
+from ..functions import FUNCTIONS as DECLARED
+from ..functions import implementations, register
 from ..values import NULL, UNKNOWN
 
 U = UNKNOWN
@@ -38,6 +44,7 @@ def _month_end(year: int, month: int) -> int:
     return (dt.date(year, month + 1, 1) - dt.timedelta(days=1)).day
 
 
+@register("durable", "add_days")
 def d_add_days(d: dt.date, n: Any) -> dt.date:
     try:
         return dt.date.fromordinal(d.toordinal() + int(n))
@@ -45,6 +52,7 @@ def d_add_days(d: dt.date, n: Any) -> dt.date:
         raise OutOfCalendar(f"{d} + {n} days") from None
 
 
+@register("durable", "add_months")
 def d_add_months(d: dt.date, n: Any) -> dt.date:
     """The same day number n months later, or that month's last day when it has no such day."""
     index = d.year * 12 + d.month - 1 + int(n)
@@ -55,6 +63,7 @@ def d_add_months(d: dt.date, n: Any) -> dt.date:
     return dt.date(year, month0 + 1, d.day if d.day <= last else last)
 
 
+@register("durable", "months_between")
 def d_months_between(a: dt.date, b: dt.date) -> int:
     """Whole months from a to b: the most months m with a + m months on or before b (Reg.
     1182/71 Art. 3(2)(c) counting, with the month-end rule of `d_add_months`); negative when b < a."""
@@ -66,29 +75,43 @@ def d_months_between(a: dt.date, b: dt.date) -> int:
     return m
 
 
+@register("durable", "days_between")
 def d_days_between(a: dt.date, b: dt.date) -> int:
     return b.toordinal() - a.toordinal()
 
 
+@register("durable", "years_between")
 def d_years_between(a: dt.date, b: dt.date) -> int:
     whole = d_months_between(min(a, b), max(a, b)) // 12
     return whole if b >= a else -whole
 
 
+@register("durable", "round")
 def d_round(x: Any) -> int:
     return int(Decimal(x).to_integral_value(rounding=ROUND_HALF_UP))
 
 
-FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "months_between": d_months_between,
-    "days_between": d_days_between,
-    "years_between": d_years_between,
-    "add_days": d_add_days,
-    "add_months": d_add_months,
-    "count": lambda s: len(s),
-    "abs": lambda x: -x if x < 0 else x,
-    "round": d_round,
-}
+@register("durable", "count")
+def d_count(s: Any) -> int:
+    return len(s)
+
+
+@register("durable", "abs")
+def d_abs(x: Any) -> Any:
+    return -x if x < 0 else x
+
+
+@register("durable", "min")
+def d_min(*xs: Any) -> Any:
+    return sorted(xs)[0]
+
+
+@register("durable", "max")
+def d_max(*xs: Any) -> Any:
+    return sorted(xs)[-1]
+
+
+FUNCTIONS: Mapping[str, Callable[..., Any]] = implementations("durable")
 
 
 def d_divide(x: Any, y: Any) -> Any:
@@ -241,15 +264,20 @@ def _strict(fn: Callable[..., Any], args: list[ir.Node] | tuple[ir.Node, ...], l
 
 
 def _call(n: ir.Call, look: Lookup, as_of: dt.date) -> Any:
-    if n.func in ("min", "max"):
+    impl = FUNCTIONS[n.func]
+    if DECLARED[n.func].nulls == "skip":  # min, max: a null bound ("no maximum") does not bind
         vals = [value(a, look, as_of) for a in n.args]
         if any(v is U for v in vals):
             return U
-        present = sorted(v for v in vals if v is not NULL)  # a null bound ("no maximum") does not bind
-        if not present:
-            return NULL
-        return present[0] if n.func == "min" else present[-1]
-    return _strict(FUNCTIONS[n.func], n.args, look, as_of)
+        present = [v for v in vals if v is not NULL]
+        return impl(*present) if present else NULL
+    return _strict(impl, n.args, look, as_of)
+
+
+def missing() -> list[str]:
+    """The declared functions this side has no implementation of (durable-rules cannot then run a
+    pack that calls one: the engine says so and runs on the evaluator alone)."""
+    return sorted(name for name in DECLARED if name not in FUNCTIONS)
 
 
 def define_value(d: ir.Define, look: Lookup, as_of: dt.date, stated: Mapping[str, Any]) -> Any:

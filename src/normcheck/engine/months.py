@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from decimal import Decimal
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from .. import ir
 from ..values import MAX_MONTH_DATES, MonthDate, display
@@ -67,15 +68,17 @@ def _leaves(names: frozenset[str], pack: ir.RulePack, results: Mapping[str, Any]
     return out
 
 
-def day_dependent(res: "RuleResult", others: list["RuleResult"], months: Mapping[str, MonthDate], pack: ir.RulePack,
-                  results: Mapping[str, Any]) -> "RuleResult":
+def day_dependent(res: RuleResult, others: list[RuleResult], months: Mapping[str, MonthDate], pack: ir.RulePack,
+                  results: Mapping[str, Any]) -> RuleResult:
     """The result of a rule whose runs disagree: INSUFFICIENT_DATA naming the month-precise dates it reads."""
     read = set()
     for r in [res, *others]:
         read |= _leaves(r.decided | r.missing, pack, results)
     dates = frozenset(read & set(months)) or frozenset(months)
-    severities = [r.severity for r in [res, *others] if r.severity]
-    sev = max(severities, key=lambda x: ir.SEVERITY_RANK[x]) if severities else None
+    sev: ir.Severity | None = None  # the gravest severity of the runs
+    for r in [res, *others]:
+        if r.severity is not None and (sev is None or ir.SEVERITY_RANK[r.severity] > ir.SEVERITY_RANK[sev]):
+            sev = r.severity
     missing = frozenset().union(*(r.missing for r in [res, *others])) | dates
     decided = frozenset(n for n in frozenset().union(*(r.decided for r in [res, *others]))
                         if not _leaves(frozenset({n}), pack, results) & set(months))  # what the day does not change
@@ -83,7 +86,7 @@ def day_dependent(res: "RuleResult", others: list["RuleResult"], months: Mapping
                    decided=decided, missing=missing, versions_agree=False)
 
 
-def agree(results: list["RuleResult"]) -> "RuleResult | None":
+def agree(results: list[RuleResult]) -> RuleResult | None:
     """The result that stands when the runs agree (None: the day decides). Outcomes that are all OK or
     NOT_APPLICABLE agree (no finding either way), as for versions of the law on an unknown event date."""
     outcomes = {r.outcome for r in results}
@@ -98,7 +101,7 @@ def agree(results: list["RuleResult"]) -> "RuleResult | None":
     return None
 
 
-def combine(pack: ir.RulePack, runs: list["CaseRun"], months: Mapping[str, MonthDate]) -> "CaseRun":
+def combine(pack: ir.RulePack, runs: list[CaseRun], months: Mapping[str, MonthDate]) -> CaseRun:
     """One run from the runs on the extremes: agreeing results stand, the others are day-dependent."""
     base = runs[0]
     results = []
@@ -112,16 +115,16 @@ def combine(pack: ir.RulePack, runs: list["CaseRun"], months: Mapping[str, Month
     contradicted = set.intersection(*({m.name for m in r.mismatches} for r in runs))
     disagreements = list(dict.fromkeys(d for r in runs for d in r.disagreements))
     shown: dict[str, Any] = dict(months)
-    for name, (value, _) in base.env.derived.items():
+    for name in base.env.derived:
         values = {r.env.derived[name][0] for r in runs if name in r.env.derived}
         if len(values) > 1 and all(isinstance(v, (int, Decimal, dt.date)) and not isinstance(v, bool) for v in values):
-            lo, hi = min(values), max(values)  # type: ignore[type-var]
+            lo, hi = min(values), max(values)
             shown[name] = f"{display(lo)}–{display(hi)}"
     return replace(base, results=results, mismatches=[m for m in base.mismatches if m.name in contradicted],
                    disagreements=disagreements, shown=shown)
 
 
-def combine_codes(codes: list[dict[str, "np.ndarray"]], insufficient: int, ok: int, na: int) -> dict[str, "np.ndarray"]:
+def combine_codes(codes: list[dict[str, np.ndarray]], insufficient: int, ok: int, na: int) -> dict[str, np.ndarray]:
     """The vectorised sweep's rule of agreement, point by point: the same outcome everywhere stands (OK and
     NOT_APPLICABLE together count as OK), anything else is INSUFFICIENT_DATA."""
     import numpy as np

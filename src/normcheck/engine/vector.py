@@ -12,8 +12,10 @@ elsewhere it holds a placeholder of the same type, so an array operation never f
   sets) falls back to the per-case evaluator's own implementation of that node, applied point by
   point: there is one definition of what a node means, and the fast paths are checked against it
   (`tests/test_vector.py`, on random grids, for every rule of every family).
-* The functions of the rule language have their numpy implementations in `VECTOR_FUNCTIONS`, one
-  entry per function name; a function without one runs point by point through the evaluator.
+* The functions of the rule language have their numpy implementations registered with
+  `normcheck.functions.register("vector", name)` (`VECTOR_FUNCTIONS` is that table); a function
+  without one runs point by point through the evaluator. A function whose null arguments are
+  skipped (min, max) is registered as the operation on two arguments and folded over them.
 
 The per-rule outcome follows `evaluate_rule` / `evaluate_id` exactly (scope, relevance gates,
 exceptions, the highest true grade, versions picked by the `judged on` date), and is returned as
@@ -24,20 +26,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-from .. import ir
+from .. import functions, ir
 from ..values import NULL, UNKNOWN
-from .evaluate import Env, _index, candidate_versions, covers_until, eval_node, relevant
+from .evaluate import Evaluator, candidate_versions, covers_until
 
-OUTCOME_CODE = {name: i for i, name in enumerate(ir.OUTCOMES)}
+OUTCOME_CODE: dict[str, int] = {name: i for i, name in enumerate(ir.OUTCOMES)}
 NA = OUTCOME_CODE["NOT_APPLICABLE"]
 OK = OUTCOME_CODE["OK"]
 INSUFFICIENT = OUTCOME_CODE["INSUFFICIENT_DATA"]
-SEVERITY_CODE = {None: 0, **ir.SEVERITY_RANK}
+SEVERITY_CODE: dict[str | None, int] = {None: 0, **{str(k): v for k, v in ir.SEVERITY_RANK.items()}}
 TRUE = np.True_
 FALSE = np.False_
 
@@ -139,7 +142,7 @@ def _where(c: Any, a: Any, b: Any) -> Any:
 def _size(*xs: Any) -> int:
     for x in xs:
         if isinstance(x, np.ndarray) and x.ndim:
-            return x.shape[0]
+            return int(x.shape[0])
     return 1
 
 
@@ -184,14 +187,14 @@ class Grid:
     stated: frozenset[str]
 
     @classmethod
-    def from_points(cls, points: Sequence[Mapping[str, Any]], as_of: dt.date) -> "Grid":
+    def from_points(cls, points: Sequence[Mapping[str, Any]], as_of: dt.date) -> Grid:
         """Points that all state the same facts (a value may be UNKNOWN or NULL at some)."""
         names = list(dict.fromkeys(k for p in points for k in p))
         facts = {name: column([p.get(name, UNKNOWN) for p in points]) for name in names}
         return cls(len(points), facts, as_of, frozenset(names))
 
     @classmethod
-    def product(cls, base: Mapping[str, Any], axes: Sequence[tuple[str, Sequence[Any]]], as_of: dt.date) -> "Grid":
+    def product(cls, base: Mapping[str, Any], axes: Sequence[tuple[str, Sequence[Any]]], as_of: dt.date) -> Grid:
         """The cartesian product of the axes (the first varies slowest), on top of fixed facts."""
         shape = tuple(len(values) for _, values in axes)
         size = int(np.prod(shape)) if shape else 1
@@ -200,12 +203,7 @@ class Grid:
             col = column(list(values))
             reps = int(np.prod(shape[i + 1:]))
             tiles = int(np.prod(shape[:i]))
-
-            def spread(x: Any) -> Any:
-                if not isinstance(x, np.ndarray):
-                    return x
-                return np.tile(np.repeat(x, reps), tiles)
-            facts[name] = Col(spread(col.val), spread(col.known), spread(col.null))
+            facts[name] = Col(*(_spread(x, reps, tiles) for x in (col.val, col.known, col.null)))
         return cls(size, facts, as_of, frozenset(facts))
 
 
@@ -227,6 +225,7 @@ def _month_end(d: Any) -> Any:
     return (d.astype("datetime64[M]") + _MONTH).astype("datetime64[D]") - _DAY == d
 
 
+@functions.register("vector", "months_between")
 def v_months_between(a: Any, b: Any) -> Any:
     """Whole calendar months from a to b, as `values.months_between` (Regulation 1182/71, Art. 3(2)(c))."""
     back = b < a
@@ -237,19 +236,23 @@ def v_months_between(a: Any, b: Any) -> Any:
     return np.where(back, -months, months)
 
 
+@functions.register("vector", "days_between")
 def v_days_between(a: Any, b: Any) -> Any:
     return (b - a).astype(np.int64)
 
 
+@functions.register("vector", "years_between")
 def v_years_between(a: Any, b: Any) -> Any:
     months = v_months_between(a, b)
     return np.where(b >= a, months // 12, -((-months) // 12))
 
 
+@functions.register("vector", "add_days")
 def v_add_days(d: Any, n: Any) -> Any:
     return d + np.asarray(n, dtype=np.int64).astype("timedelta64[D]")
 
 
+@functions.register("vector", "add_months")
 def v_add_months(d: Any, n: Any) -> Any:
     y, m, day = _ymd(d)
     total = (y - 1970) * 12 + (m - 1) + np.asarray(n, dtype=np.int64)
@@ -258,25 +261,23 @@ def v_add_months(d: Any, n: Any) -> Any:
     return month.astype("datetime64[D]") + (np.minimum(day, length) - 1).astype("timedelta64[D]")
 
 
+@functions.register("vector", "abs")
 def v_abs(x: Any) -> Any:
     return np.abs(x)
 
 
+@functions.register("vector", "round")
 def v_round(x: Any) -> Any:
     return x  # a whole number rounds to itself; decimals go through the evaluator
 
 
-# name -> numpy implementation on fast values (bools, int64, datetime64[D]); every argument is
-# known and not null where the result is used. min and max are handled with their null rule below.
-VECTOR_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "months_between": v_months_between,
-    "days_between": v_days_between,
-    "years_between": v_years_between,
-    "add_days": v_add_days,
-    "add_months": v_add_months,
-    "abs": v_abs,
-    "round": v_round,
-}
+# min and max skip null arguments: their implementations take two arguments and are folded.
+functions.register("vector", "min")(np.minimum)
+functions.register("vector", "max")(np.maximum)
+
+# name -> numpy implementation on fast values (bools, int64, datetime64[D]); every argument is known
+# and not null where the result is used. A read-only view of the registry's "vector" table.
+VECTOR_FUNCTIONS: Mapping[str, Callable[..., Any]] = functions.implementations("vector")
 
 
 # ---- expressions ------------------------------------------------------------------------------
@@ -292,14 +293,20 @@ class _RuleOut:
 class VectorEvaluator:
     """Evaluate a pack's nodes and rules over one grid; values are memoised per node."""
 
-    def __init__(self, pack: ir.RulePack, grid: Grid) -> None:
+    def __init__(self, pack: ir.RulePack, grid: Grid, evaluator: Evaluator | None = None) -> None:
         self.pack = pack
         self.grid = grid
         self.n = grid.size
-        self.defines = _index(pack).defines
+        # the per-case evaluator: its definitions, and its node semantics for the pointwise fallback
+        self.evaluator = evaluator if evaluator is not None else Evaluator(pack)
+        self.defines = self.evaluator.defines
+        self._closures = self.evaluator.closures_with({})  # the templates' closures live as long as this grid
+        self._templates: dict[ir.Node, ir.Node] = {}
         self.memo: dict[ir.Node, Col] = {}
         self.derived: dict[str, Col] = {}
         self.results: dict[str, _RuleOut] = {}
+        self._kinds = {f.id: frozenset(f.record_types) for f in pack.families}
+        self._blocked: dict[frozenset[str], Any] = {}
 
     # -- facts and definitions
     def fact(self, name: str) -> Col:
@@ -311,15 +318,12 @@ class VectorEvaluator:
             return self.grid.facts.get(name, UNKNOWN_COL)
         computed = self.ev(d.expr)
         stated = self.grid.facts.get(name, UNKNOWN_COL) if d.in_vocabulary else UNKNOWN_COL
-        if _nowhere(stated.known):
-            out = computed
-        else:
-            out = _choose(stated.known, stated, computed)
+        out = computed if _nowhere(stated.known) else _choose(stated.known, stated, computed)
         self.derived[name] = out
         return out
 
     def ev(self, n: ir.Node) -> Col:
-        if type(n) is ir.Const:
+        if isinstance(n, ir.Const):
             return _scalar(n.value)
         hit = self.memo.get(n)
         if hit is None:
@@ -328,70 +332,70 @@ class VectorEvaluator:
         return hit
 
     def _ev(self, n: ir.Node) -> Col:
-        t = type(n)
-        if t is ir.Fact:
-            return self.fact(n.name)  # type: ignore[attr-defined]
-        if t is ir.EvalDate:
+        if isinstance(n, ir.Fact):
+            return self.fact(n.name)
+        if isinstance(n, ir.EvalDate):
             return _scalar(self.grid.as_of)
-        if t is ir.Fires:
-            res = self.results.get(n.rule)  # type: ignore[attr-defined]
+        if isinstance(n, ir.Fires):
+            res = self.results.get(n.rule)
             if res is None:
                 return Col(FALSE)
             quiet = (res.outcome == OK) | (res.outcome == NA)
             return Col(res.fired, res.fired | quiet, FALSE)
-        if t is ir.And or t is ir.Or:
-            vals = [self.ev(o) for o in n.operands]  # type: ignore[attr-defined]
+        if isinstance(n, (ir.And, ir.Or)):
+            vals = [self.ev(o) for o in n.operands]
             if all(_boolish(v.val) for v in vals):
-                decisive = t is ir.Or
+                decisive = isinstance(n, ir.Or)
                 hits = [v.known & ~v.null & (v.val if decisive else ~v.val) for v in vals]
                 hit = _or(*hits)
                 known = hit | _and(*[v.known for v in vals])
                 return Col(hit if decisive else ~hit, known, FALSE)
             return self._pointwise(n, vals)
-        if t is ir.Not:
-            v = self.ev(n.operand)  # type: ignore[attr-defined]
+        if isinstance(n, ir.Not):
+            v = self.ev(n.operand)
             if _boolish(v.val):
                 return Col(~(v.val | v.null), v.known, FALSE)  # `not null` is false: null is truthy
             return self._pointwise(n, [v])
-        if t is ir.Cmp:
-            return self._cmp(n)  # type: ignore[arg-type]
-        if t is ir.Is:
-            v = self.ev(n.operand)  # type: ignore[attr-defined]
-            if n.test == "known":  # type: ignore[attr-defined]
+        if isinstance(n, ir.Cmp):
+            return self._cmp(n)
+        if isinstance(n, ir.Is):
+            v = self.ev(n.operand)
+            if n.test == "known":
                 return Col(v.known, TRUE, FALSE)
-            if n.test == "unknown":  # type: ignore[attr-defined]
+            if n.test == "unknown":
                 return Col(~v.known, TRUE, FALSE)
-            if n.test == "null":  # type: ignore[attr-defined]
+            if n.test == "null":
                 return Col(v.null, v.known, FALSE)
             return self._pointwise(n, [v])
-        if t is ir.Otherwise:
-            a, b = self.ev(n.left), self.ev(n.right)  # type: ignore[attr-defined]
+        if isinstance(n, ir.Otherwise):
+            a, b = self.ev(n.left), self.ev(n.right)
             out = _choose(a.known, a, b)
             return Col(out.val, a.known | b.known, out.null)
-        if t is ir.If:
-            return self._if(n)  # type: ignore[arg-type]
-        if t in _STRICT and any(_nowhere(c.known) for c in map(self.ev, _children(n))):
+        if isinstance(n, ir.If):
+            return self._if(n)
+        if isinstance(n, _STRICT) and any(_nowhere(c.known) for c in map(self.ev, n.children())):
             return UNKNOWN_COL  # unknown everywhere: so is the result, whatever the node
-        if t is ir.Neg:
-            v = self.ev(n.operand)  # type: ignore[attr-defined]
+        if isinstance(n, ir.Neg):
+            v = self.ev(n.operand)
             if _fast(v.val) and not _boolish(v.val):
                 return Col(-v.val, v.known, v.null)
             return self._pointwise(n, [v])
-        if t is ir.Arith:
-            a, b = _aligned([self.ev(n.left), self.ev(n.right)])  # type: ignore[attr-defined]
-            op = n.op  # type: ignore[attr-defined]
+        if isinstance(n, ir.Arith):
+            a, b = _aligned([self.ev(n.left), self.ev(n.right)])
+            op = n.op
             if op in ("+", "-", "*") and _number(a.val) and _number(b.val):
                 val = a.val + b.val if op == "+" else a.val - b.val if op == "-" else a.val * b.val
                 return Col(val, a.known & b.known, (a.null | b.null))
             return self._pointwise(n, [a, b])
-        if t is ir.Call:
-            return self._call(n)  # type: ignore[arg-type]
-        if t is ir.In:
-            e, c = self.ev(n.element), self.ev(n.container)  # type: ignore[attr-defined]
+        if isinstance(n, ir.Call):
+            return self._call(n)
+        if isinstance(n, ir.In):
+            e, c = self.ev(n.element), self.ev(n.container)
             if _all(c.null) or _all(e.null):
                 return Col(FALSE, e.known & c.known, FALSE)
             if not _is_array(c.val) and isinstance(c.val, frozenset) and (_texty(e.val) or _fast(e.val)):
                 members = c.val
+                inside: Any
                 if isinstance(e.val, np.ndarray):
                     inside = np.fromiter((x in members for x in e.val.tolist()), bool, e.val.shape[0])
                 else:
@@ -399,7 +403,7 @@ class VectorEvaluator:
                 return Col(inside & ~e.null & ~c.null, e.known & c.known, FALSE)
             return self._pointwise(n, [e, c])
         # Subset, Diff and anything new: the evaluator's own implementation, point by point
-        return self._pointwise(n, [self.ev(c) for c in _children(n)])
+        return self._pointwise(n, [self.ev(c) for c in n.children()])
 
     def _cmp(self, n: ir.Cmp) -> Col:
         a, b = _aligned([self.ev(n.left), self.ev(n.right)])
@@ -446,14 +450,16 @@ class VectorEvaluator:
 
     def _call(self, n: ir.Call) -> Col:
         args = _aligned([self.ev(a) for a in n.args])
-        if n.func in ("min", "max") and all(_fast(a.val) for a in args) and _same_kinds([a.val for a in args]):
-            pick = np.minimum if n.func == "min" else np.maximum
+        fn = functions.implementation("vector", n.func)
+        if fn is not None and functions.FUNCTIONS[n.func].nulls == "skip":
+            if not (all(_fast(a.val) for a in args) and _same_kinds([a.val for a in args])):
+                return self._pointwise(n, args)
+            pick = fn
             val, null = args[0].val, args[0].null
-            for a in args[1:]:  # a null bound ("no maximum") does not bind; all null gives null
+            for a in args[1:]:  # a null argument ("no maximum") does not bind; all null gives null
                 val = _where(null, a.val, _where(a.null, val, pick(val, a.val)))
                 null = null & a.null
             return Col(val, _and(*[a.known for a in args]), null)
-        fn = VECTOR_FUNCTIONS.get(n.func)
         if fn is not None and all(_fast(a.val) and not _boolish(a.val) for a in args):
             usable = _usable(*args)
             vals = [a.val for a in args]
@@ -469,21 +475,44 @@ class VectorEvaluator:
 
     # -- the universal fallback: the per-case evaluator, point by point
     def _pointwise(self, n: ir.Node, cols: list[Col]) -> Col:
-        template = _template(n)
+        template = self._templates.get(n)
+        if template is None:
+            template = self._templates[n] = _template(n)
+        fn = self._closures(template)
+        ev, as_of = self.evaluator, self.grid.as_of
+
+        def at(values: list[Any]) -> Any:
+            return fn(ev.new_env({f"__{i}": v for i, v in enumerate(values)}, as_of))[0]
         arrays = [c for c in cols if _is_array(c.val, c.known, c.null)]
         if not arrays:
-            v = _slot_eval(template, [_python_value(c, None) for c in cols], self.grid.as_of)
-            return _scalar(v)
-        values = []
-        for i in range(self.n):
-            values.append(_slot_eval(template, [_python_value(c, i) for c in cols], self.grid.as_of))
-        return column(values)
+            return _scalar(at([_python_value(c, None) for c in cols]))
+        return column([at([_python_value(c, i) for c in cols]) for i in range(self.n)])
+
+    def _blocked_by_kind(self, kinds: frozenset[str]) -> Any:
+        """Where the record is of a kind the family does not concern (the evaluator's `record_type` gate):
+        a scalar, or a bool array. An unknown or null `record_type` blocks nothing."""
+        hit = self._blocked.get(kinds)
+        if hit is None:
+            kind = self.grid.facts.get("record_type", UNKNOWN_COL)
+            val = kind.val
+            outside: Any
+            if isinstance(val, np.ndarray):
+                outside = np.fromiter((not (isinstance(x, str) and x in kinds) for x in val.tolist()), bool, val.shape[0])
+            else:
+                outside = np.bool_(not (isinstance(val, str) and val in kinds))
+            hit = kind.known & ~kind.null & outside
+            if not isinstance(hit, np.ndarray):
+                hit = bool(hit)
+            self._blocked[kinds] = hit
+        return hit
 
     # -- rules
     def rule(self, rule: ir.Rule) -> _RuleOut:
         """`evaluate_rule` over the grid (the version is already chosen)."""
         n = self.n
-        if not relevant(rule, self.grid.stated):
+        kinds = self._kinds.get(rule.family)
+        blocked = self._blocked_by_kind(kinds) if kinds is not None else False
+        if (rule.gate and self.grid.stated.isdisjoint(rule.gate)) or _all(blocked):
             return _RuleOut(np.full(n, NA, np.int8), np.zeros(n, np.int8), np.zeros(n, bool))
         scope = self.ev(rule.applies) if rule.applies is not None else Col(TRUE)
         s_true = _bcast(scope.known & ~scope.null & scope.val, n)
@@ -513,6 +542,9 @@ class VectorEvaluator:
         open_ = ~firing_any & (unknown_sev > 0)
         outcome[open_] = INSUFFICIENT
         severity[open_] = unknown_sev[open_]
+        if isinstance(blocked, np.ndarray):
+            na |= blocked
+            fired &= ~blocked
         outcome[na] = NA
         severity[na | (outcome == OK)] = 0
         return _RuleOut(outcome, severity, fired)
@@ -576,6 +608,13 @@ class VectorEvaluator:
         return _RuleOut(outcome, severity, fired)
 
 
+def _spread(x: Any, reps: int, tiles: int) -> Any:
+    """An axis's column over the whole product grid (a scalar stays a scalar)."""
+    if not isinstance(x, np.ndarray):
+        return x
+    return np.tile(np.repeat(x, reps), tiles)
+
+
 def _choose(c: Any, a: Col, b: Col) -> Col:
     """a where c, else b (values, known and null)."""
     if _all(c):
@@ -605,19 +644,19 @@ def _fill(v: Any, usable: Any) -> Any:
 
 def _boolish(x: Any) -> bool:
     if isinstance(x, np.ndarray):
-        return x.dtype == bool
+        return bool(x.dtype == bool)
     return isinstance(x, (bool, np.bool_))
 
 
 def _number(x: Any) -> bool:
     if isinstance(x, np.ndarray):
-        return x.dtype.kind == "i"
+        return bool(x.dtype.kind == "i")
     return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)) and abs(int(x)) < 2 ** 62
 
 
 def _kind(x: Any) -> str:
     if isinstance(x, np.ndarray):
-        return x.dtype.kind
+        return str(x.dtype.kind)
     if isinstance(x, np.datetime64):
         return "M"
     if isinstance(x, (bool, np.bool_)):
@@ -659,25 +698,8 @@ def _same_kinds(xs: list[Any]) -> bool:
     return len({_kind(x) for x in xs}) == 1 and _kind(xs[0]) != "b"
 
 
-def _children(n: ir.Node) -> list[ir.Node]:
-    out: list[ir.Node] = []
-    for f in dataclasses.fields(n):
-        v = getattr(n, f.name)
-        if isinstance(v, ir.Node):
-            out.append(v)
-        elif isinstance(v, tuple):
-            out.extend(x for x in v if isinstance(x, ir.Node))
-    return out
-
-
-_TEMPLATES: dict[ir.Node, ir.Node] = {}
-
-
 def _template(n: ir.Node) -> ir.Node:
-    """The node with its operands replaced by slots `__0`, `__1`, … (in `_children` order)."""
-    hit = _TEMPLATES.get(n)
-    if hit is not None:
-        return hit
+    """The node with its operands replaced by slots `__0`, `__1`, … (in `children()` order)."""
     counter = iter(range(1 << 30))
     changes: dict[str, Any] = {}
     for f in dataclasses.fields(n):
@@ -686,14 +708,7 @@ def _template(n: ir.Node) -> ir.Node:
             changes[f.name] = ir.Fact(name=f"__{next(counter)}")
         elif isinstance(v, tuple) and any(isinstance(x, ir.Node) for x in v):
             changes[f.name] = tuple(ir.Fact(name=f"__{next(counter)}") if isinstance(x, ir.Node) else x for x in v)
-    hit = dataclasses.replace(n, **changes)
-    _TEMPLATES[n] = hit
-    return hit
-
-
-def _slot_eval(template: ir.Node, values: list[Any], as_of: dt.date) -> Any:
-    env = Env(facts={f"__{i}": v for i, v in enumerate(values)}, as_of=as_of)
-    return eval_node(template, env).value
+    return dataclasses.replace(n, **changes)
 
 
 def _python_value(c: Col, i: int | None) -> Any:
@@ -728,14 +743,16 @@ def rule_closure(pack: ir.RulePack, wanted: Iterable[str]) -> list[str]:
     return [rid for rid in by_id if rid in need]
 
 
-def evaluate_grid(pack: ir.RulePack, grid: Grid, rules: Iterable[str] | None = None) -> dict[str, np.ndarray]:
-    """rule id -> outcome code (index into `ir.OUTCOMES`) at every point of the grid."""
-    index = _index(pack)
-    wanted = list(rules) if rules is not None else [rid for rid, _ in index.by_id]
+def evaluate_grid(pack: ir.RulePack, grid: Grid, rules: Iterable[str] | None = None,
+                  evaluator: Evaluator | None = None) -> dict[str, np.ndarray]:
+    """rule id -> outcome code (index into `ir.OUTCOMES`) at every point of the grid. `evaluator`: the
+    pack's per-case evaluator, when the caller keeps one (its definitions and node semantics)."""
+    ev = VectorEvaluator(pack, grid, evaluator)
+    by_id = ev.evaluator.by_id
+    wanted = list(rules) if rules is not None else [rid for rid, _ in by_id]
     needed = set(rule_closure(pack, wanted))
-    ev = VectorEvaluator(pack, grid)
     out: dict[str, np.ndarray] = {}
-    for rid, versions in index.by_id:
+    for rid, versions in by_id:
         if rid not in needed:
             continue
         res = ev.rule_id(versions)
@@ -748,5 +765,13 @@ def outcome_names(codes: np.ndarray) -> list[str]:
     return [ir.OUTCOMES[c] for c in codes.tolist()]
 
 
-__all__ = ["Col", "Grid", "VECTOR_FUNCTIONS", "VectorEvaluator", "column", "evaluate_grid", "outcome_names",
-           "rule_closure"]
+__all__ = [
+    "VECTOR_FUNCTIONS",
+    "Col",
+    "Grid",
+    "VectorEvaluator",
+    "column",
+    "evaluate_grid",
+    "outcome_names",
+    "rule_closure",
+]

@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator
 
 PERSONAL_KEYS = {
     "name", "naam", "first_name", "firstname", "voornaam", "last_name", "lastname", "surname", "achternaam",
@@ -51,7 +51,7 @@ class _Lazy:
     run; those behind a cue (a role word, "naam", "passport", an "@", a name that may be a case
     citation's party) are not needed for most case files."""
 
-    __slots__ = ("pattern", "flags", "_compiled")
+    __slots__ = ("_compiled", "flags", "pattern")
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern, self.flags = pattern, flags
@@ -143,11 +143,11 @@ def _date_groups(groups: list[str], seps: list[str]) -> set[int]:
         if s1 != s2 or s1 not in ("-", ".", "/"):
             continue
         a, b, c = groups[i], groups[i + 1], groups[i + 2]
-        if i > 0 and seps[i - 1] == s1 or i + 3 < len(groups) and seps[i + 2] == s1:
+        if (i > 0 and seps[i - 1] == s1) or (i + 3 < len(groups) and seps[i + 2] == s1):
             continue  # 06.12.34.56.78: a longer sequence, not a date
-        if len(a) <= 2 and len(b) <= 2 and len(c) in (2, 4) and 1 <= int(a) <= 31 and 1 <= int(b) <= 31:
-            out.update((i, i + 1, i + 2))
-        elif len(a) == 4 and a[:2] in ("19", "20") and len(b) <= 2 and len(c) <= 2 and 1 <= int(b) <= 12 and 1 <= int(c) <= 31:
+        day_first = len(a) <= 2 and len(b) <= 2 and len(c) in (2, 4) and 1 <= int(a) <= 31 and 1 <= int(b) <= 31
+        year_first = len(a) == 4 and a[:2] in ("19", "20") and len(b) <= 2 and len(c) <= 2 and 1 <= int(b) <= 12 and 1 <= int(c) <= 31
+        if day_first or year_first:
             out.update((i, i + 1, i + 2))
     return out
 
@@ -253,7 +253,7 @@ def _run_hits(text: str, groups: list[str], offsets: list[int], seps: list[str],
         where = (offsets[cand[0]], offsets[cand[-1]] + len(groups[cand[-1]]))
         if len(cand) == 2 and groups[cand[0]] == "001" and seps[cand[0]] == "-":
             continue  # a HUDOC item id (001-161829), not a BSN
-        if len(digits) == 9 and _bsn_ok(digits) and not (measured and cand is run) or cue and cand is run and len(digits) in (8, 9):
+        if (len(digits) == 9 and _bsn_ok(digits) and not (measured and cand is run)) or (cue and cand is run and len(digits) in (8, 9)):
             yield Hit("bsn", *where)
             return
         if v_cue and cand is run and len(digits) == 10:
@@ -301,7 +301,7 @@ def _iban(text: str) -> Iterator[Hit]:
     for m in _IBAN.finditer(text):
         raw = m.group(0).upper()
         ends, n = [], 0  # an IBAN ends where a group ends: before a space, or at the end of the match
-        for i, c in enumerate(raw):
+        for c in raw:
             if c == " ":
                 ends.append(n)
             else:
@@ -343,7 +343,8 @@ def _passport(text: str) -> Iterator[Hit]:
 _UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _LOW = "a-zß-öø-ÿā-ž"
 _CAP = rf"[{_UP}][{_LOW}'’]{{1,30}}(?:-[{_UP}]?[{_LOW}'’]{{1,30}})?"
-_PARTICLE = r"(?:van|de|der|den|het|'t|ter|ten|te|von|vom|zu|el|al|bin|ben|ibn|abu|da|das|do|dos|du|del|della|di|la|le|Van|De|El|Al|Abu|Bin|Ben|La|Le|Da|Di|Du)"
+_PARTICLE = (r"(?:van|de|der|den|het|'t|ter|ten|te|von|vom|zu|el|al|bin|ben|ibn|abu|da|das|do|dos|du|del|della|di|la|le"
+             r"|Van|De|El|Al|Abu|Bin|Ben|La|Le|Da|Di|Du)")
 _INITIALS = rf"(?:[{_UP}]\.[ ]?){{1,4}}"
 _NAME_AFTER = rf"(?:{_INITIALS}[ ]?)?(?:{_PARTICLE}[ ](?:{_PARTICLE}[ ])?)?(?P<n>{_CAP})"
 _HONORIFIC = re.compile(
@@ -442,10 +443,10 @@ def _cached_names(kind: str, build: Callable[[], frozenset[str]]) -> frozenset[s
     module's source, read only when this user owns the file and nobody else can write it; any
     failure rebuilds it from Faker and is logged, never fatal."""
     import hashlib
+    import importlib.util
     import json
     import logging
     import os
-    import importlib.util
     from pathlib import Path
 
     from .. import packcache
@@ -539,8 +540,8 @@ def _names(text: str, public: frozenset[str]) -> Iterator[Hit]:
                 yield Hit("name", m.start(), m.end())
     for m in (_ROLE.finditer(text) if any(c in low for c in _ROLE_CUES) else ()):
         word = m.group("n")
-        if m.group("colon") and word not in _ARTICLES and word.lower() not in _public_words(public) or \
-                _surname(word, public) and not _case_citation(text, m):
+        if (m.group("colon") and word not in _ARTICLES and word.lower() not in _public_words(public)) or \
+                (_surname(word, public) and not _case_citation(text, m)):
             yield Hit("name", m.start(), m.end())
     for m in _INITIALS_NAME.finditer(text):
         if _surname(m.group("n"), public) and not _case_citation(text, m) and m.group("i").strip(". ") not in ("I", "V", "X"):
@@ -553,7 +554,7 @@ def _names(text: str, public: frozenset[str]) -> Iterator[Hit]:
         first, last = m.group("f"), m.group("n")
         if first not in firsts or not _surname(last, frozenset()):
             continue
-        if f"{first} {last}".lower() in public or first.lower() in words and last.lower() in words:
+        if f"{first} {last}".lower() in public or (first.lower() in words and last.lower() in words):
             continue
         if _case_citation(text, m):
             continue
@@ -628,11 +629,10 @@ def scan_id(value: str, public_names: frozenset[str] = frozenset(), words: froze
         before = tokens[i - 1] if i else ""
         if after in _ID_PARTICLES and i + 2 < len(tokens) and tokens[i + 2].isalpha() and (low in firsts or low in lasts):
             return [Hit("name", 0, len(norm))]  # "jim-de-gratie", "fatima-el-amrani"
-        if low in firsts:
-            # a first name of four letters or more; a shorter one (ali, jan, mia) next to another word or a year
-            if len(low) >= 4 or len(low) == 3 and low not in _MONTHS and (
-                    after.isalpha() and after not in _ID_WORDS or re.fullmatch(r"(19|20)[0-9]{2}", after)
-                    or before.isalpha() and len(before) >= 4 and before not in _ID_WORDS and before not in words):
+        # a first name of four letters or more; a shorter one (ali, jan, mia) next to another word or a year
+        if low in firsts and (len(low) >= 4 or (len(low) == 3 and low not in _MONTHS and (
+                (after.isalpha() and after not in _ID_WORDS) or re.fullmatch(r"(19|20)[0-9]{2}", after)
+                or (before.isalpha() and len(before) >= 4 and before not in _ID_WORDS and before not in words)))):
                 return [Hit("name", 0, len(norm))]
         if low in ("van", "ter", "ten", "vander") and after.isalpha() and after not in _ID_WORDS:
             return [Hit("name", 0, len(norm))]
@@ -685,7 +685,7 @@ def _lower_first_names() -> frozenset[str]:
 
 def personal_key(key: str) -> bool:
     k = normalise(key).strip().lower().replace("-", "_").replace(" ", "_")
-    return k in PERSONAL_KEYS or k.endswith("_name") and k not in {"rule_name"}
+    return k in PERSONAL_KEYS or (k.endswith("_name") and k not in {"rule_name"})
 
 
 def bsn_valid(digits: str) -> bool:

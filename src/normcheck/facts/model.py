@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
+from weakref import WeakKeyDictionary
 
+from ..ir import OUTCOMES, SEVERITIES, Outcome, Severity
 from ..values import NOT_DISCLOSED, NULL, UNKNOWN, MonthDate
 from ..vocabulary import FactSpec, Vocabulary
 
 if TYPE_CHECKING:
     from pydantic_core import PydanticCustomError
 
-RECORD_TYPES = ("individual_case", "policy_instrument", "border_control_measure")
-OUTCOMES = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 BOOL_WORDS = {"yes": True, "no": False, "ja": True, "nee": False}
@@ -72,7 +73,7 @@ def iso_suggestion(text: str) -> str | None:
         return None
 
 
-def _fail(message: str, **ctx: Any) -> "PydanticCustomError":
+def _fail(message: str, **ctx: Any) -> PydanticCustomError:
     from pydantic_core import PydanticCustomError  # only on the error path
 
     return PydanticCustomError("fact_value", message, ctx)
@@ -191,7 +192,7 @@ def _show(v: Any) -> Any:
         return v.isoformat()
     if isinstance(v, Decimal):
         return format(v, "f") if -20 < v.adjusted() < 20 else str(v)
-    if isinstance(v, (list, dict, str)) and len(v) > 40 or isinstance(v, (list, dict)) and len(repr(v)) > 60:
+    if (isinstance(v, (list, dict, str)) and len(v) > 40) or (isinstance(v, (list, dict)) and len(repr(v)) > 60):
         return _short(repr(v))
     return v
 
@@ -205,7 +206,8 @@ def _short(v: Any, limit: int = 60) -> Any:
 
 
 # Who examined an open norm's criteria (a role, never a name).
-ASSESSORS = ("authority", "court", "applicant_lawyer", "expert", "caseworker", "other")
+Assessor = Literal["authority", "court", "applicant_lawyer", "expert", "caseworker", "other"]
+ASSESSORS: tuple[Assessor, ...] = get_args(Assessor)
 _ASSESSMENT_KEYS = frozenset({"criteria_examined", "by", "source", "date"})
 
 
@@ -214,9 +216,9 @@ class AssessmentValue:
     """What a record says was examined of an open norm's test (`assessments:` block)."""
 
     criteria_examined: tuple[str, ...]
-    by: str
-    source: str | None = None
-    date: dt.date | None = None
+    by: Assessor
+    source: str | None
+    date: dt.date | None
 
 
 def assessment_validator(spec: FactSpec) -> Callable[[Any], AssessmentValue]:
@@ -242,8 +244,8 @@ def assessment_validator(spec: FactSpec) -> Callable[[Any], AssessmentValue]:
             if item not in ids:
                 raise _fail("`{item}` is not a criterion of the test of `{name}`; its criteria are: {values}",
                             item=_short(item), name=spec.name, values=", ".join(ids))
-        by = v.get("by")
-        if not isinstance(by, str) or by not in ASSESSORS:
+        by = next((a for a in ASSESSORS if a == v.get("by")), None)  # narrows the role to the closed set
+        if by is None:
             raise _fail("`by` of the assessment of `{name}` is who examined it, as a role: {values}",
                         name=spec.name, values=", ".join(ASSESSORS))
         source = v.get("source")
@@ -268,11 +270,11 @@ def assessment_validator(spec: FactSpec) -> Callable[[Any], AssessmentValue]:
 class Expectation:
     """What a pinned case expects of one rule."""
 
-    level: Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
-    severity: Literal["high", "medium", "low"] | None = None
+    level: Outcome
+    severity: Severity | None = None
     missing: tuple[str, ...] = ()  # facts that must be listed as missing
     note: str | None = None
-    readings: tuple[tuple[str, str], ...] = ()  # (reading, level): what the rule gives under each reading
+    readings: tuple[tuple[str, Outcome], ...] = ()  # (reading, level): what the rule gives under each reading
 
 
 @dataclass(frozen=True)
@@ -303,7 +305,8 @@ _CASE_KEYS = frozenset({"normcheck", "id", "record_type", "member_state", "as_of
 # `pinned_against`: a rule pack's SHA-256 as the receipt shows it, whole or its first 12+ hex digits.
 PACK_HASH = re.compile(r"^(?:sha256:)?([0-9a-f]{12,64})$")
 _EXPECT_KEYS = frozenset({"level", "severity", "missing", "note", "readings"})
-_VALIDATORS: dict[int, tuple[Vocabulary, dict[str, Callable[[Any], Any]]]] = {}
+# Each vocabulary's fact validators, built once; held weakly, so they go with their vocabulary.
+_VALIDATORS: WeakKeyDictionary[Vocabulary, dict[str, Callable[[Any], Any]]] = WeakKeyDictionary()
 
 
 class _Unsure(Exception):
@@ -330,8 +333,8 @@ def _quick(data: dict[Any, Any], vocabulary: Vocabulary) -> Parsed:
         rid = str(rid)
     if type(rid) is not str or not ID_PATTERN.match(rid):
         raise _Unsure
-    record_type = data.get("record_type", "individual_case")
-    if type(record_type) is not str or record_type not in RECORD_TYPES:
+    record_type = data.get("record_type", vocabulary.default_record_type)
+    if type(record_type) is not str or vocabulary.record_type(record_type) is None:
         raise _Unsure
     ms = data.get("member_state")
     if ms is not None and not _is_unknown(ms):
@@ -361,9 +364,10 @@ def _quick(data: dict[Any, Any], vocabulary: Vocabulary) -> Parsed:
         expect = {_key(k): _expect(v) for k, v in expect.items()}
     pinned = data.get("pinned_against")
     if pinned is not None:
-        if type(pinned) is not str or not PACK_HASH.match(pinned.strip()):
+        hashed = PACK_HASH.match(pinned.strip()) if type(pinned) is str else None
+        if hashed is None:
             raise _Unsure
-        pinned = PACK_HASH.match(pinned.strip()).group(1)  # type: ignore[union-attr]
+        pinned = hashed.group(1)
     raw = data.get("facts", {})
     if type(raw) is not dict:
         raise _Unsure
@@ -402,7 +406,7 @@ def _expect(v: Any) -> Expectation:
     level, severity, missing, note = v.get("level"), v.get("severity"), v.get("missing", ()), v.get("note")
     if type(level) is not str or level not in OUTCOMES:
         raise _Unsure
-    if severity is not None and (type(severity) is not str or severity not in ("high", "medium", "low")):
+    if severity is not None and (type(severity) is not str or severity not in SEVERITIES):
         raise _Unsure
     if type(missing) not in (list, tuple) or not all(type(m) is str for m in missing):
         raise _Unsure
@@ -411,12 +415,13 @@ def _expect(v: Any) -> Expectation:
     readings = v.get("readings", {})
     if type(readings) is not dict or not all(type(k) is str and type(x) is str and x in OUTCOMES for k, x in readings.items()):
         raise _Unsure
-    return Expectation(level, severity, tuple(missing), note, tuple(readings.items()))  # type: ignore[arg-type]
+    pinned: tuple[tuple[str, Outcome], ...] = tuple(readings.items())  # checked just above
+    return Expectation(level, severity, tuple(missing), note, pinned)
 
 
 def _validators(vocabulary: Vocabulary) -> dict[str, Callable[[Any], Any]]:
-    hit = _VALIDATORS.get(id(vocabulary))
-    if hit is None or hit[0] is not vocabulary:
-        hit = (vocabulary, {name: fact_validator(spec) for name, spec in vocabulary.facts.items() if name != "record_type"})
-        _VALIDATORS[id(vocabulary)] = hit
-    return hit[1]
+    hit = _VALIDATORS.get(vocabulary)
+    if hit is None:
+        hit = {name: fact_validator(spec) for name, spec in vocabulary.facts.items() if name != "record_type"}
+        _VALIDATORS[vocabulary] = hit
+    return hit

@@ -9,26 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, field_validator
-from typing_extensions import Annotated
 
+from ..ir import OUTCOMES, Outcome, Severity
 from ..values import UNKNOWN
 from ..vocabulary import Vocabulary
 from . import model as m
-from .model import COUNTRY, ID_PATTERN, OUTCOMES, Parsed, _fail, _is_unknown, _short, _show, assessment_validator, fact_validator
+from .model import COUNTRY, ID_PATTERN, Parsed, _fail, _is_unknown, _short, _show, assessment_validator, fact_validator
 
 
 class Expectation(BaseModel):
     """What a pinned case expects of one rule."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    level: Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
-    severity: Literal["high", "medium", "low"] | None = None
+    level: Outcome
+    severity: Severity | None = None
     missing: tuple[str, ...] = ()  # facts that must be listed as missing
     note: str | None = None
-    readings: dict[str, Literal["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]] = {}
+    readings: dict[str, Outcome] = {}  # what the rule gives under each named reading
 
 
 def _expectation(v: Any) -> Any:
@@ -47,10 +47,10 @@ class CaseBase(BaseModel):
 
     normcheck: Literal[1]
     id: str
-    record_type: Literal["individual_case", "policy_instrument", "border_control_measure"] = "individual_case"
+    record_type: str  # one of the vocabulary's record types (rules/families.yaml): see case_model
     member_state: str | None = None
     as_of: dt.date | None = None
-    policy: Union[str, dict[str, Any], None] = None
+    policy: str | dict[str, Any] | None = None
     note: str | None = None
     expect: dict[str, ExpectValue] | None = None
     pinned_against: str | None = None
@@ -116,28 +116,27 @@ def case_model(vocabulary: Vocabulary) -> type[CaseBase]:
         if name in ("record_type",):
             continue
         fields[name] = (Annotated[Any, BeforeValidator(fact_validator(spec))], Field(default=UNKNOWN))
-    facts_model = create_model(  # type: ignore[call-overload]
-        "Facts", __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=True), **fields
-    )
-    assessed = {name: (Annotated[Any, BeforeValidator(assessment_validator(spec))], Field(default=None))
-                for name, spec in vocabulary.facts.items() if spec.open_norm is not None}
-    assessments_model = create_model(  # type: ignore[call-overload]
-        "Assessments", __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=True), **assessed
-    )
-    return create_model(  # type: ignore[call-overload,no-any-return]
-        "CaseFile", __base__=CaseBase, facts=(facts_model, Field(default_factory=facts_model)),
-        assessments=(assessments_model | None, Field(default=None)),
-    )
+    facts_model = create_model("Facts", __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=True), **fields)
+    assessed: dict[str, Any] = {name: (Annotated[Any, BeforeValidator(assessment_validator(spec))], Field(default=None))
+                                for name, spec in vocabulary.facts.items() if spec.open_norm is not None}
+    assessments_model = create_model("Assessments", __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=True), **assessed)
+    kinds = tuple(t.id for t in vocabulary.record_types)
+    # The record types are data (rules/families.yaml), so the Literal is built at run time; mypy cannot
+    # check a Literal of a runtime tuple, hence the ignore.
+    kind_type = Literal[kinds]  # type: ignore[valid-type]
+    return create_model("CaseFile", __base__=CaseBase, facts=(facts_model, Field(default_factory=facts_model)),
+                        assessments=(assessments_model | None, Field(default=None)),
+                        record_type=(kind_type, Field(default=vocabulary.default_record_type)))
 
 
 def to_parsed(parsed: CaseBase) -> Parsed:
     """What the rest of normcheck reads, from a validated model."""
-    block = parsed.facts  # type: ignore[attr-defined]
+    block = parsed.facts  # type: ignore[attr-defined]  # `facts` is a field of the model built at run time (case_model)
     expect = None
     if parsed.expect is not None:
         expect = {k: m.Expectation(e.level, e.severity, tuple(e.missing), e.note, tuple(e.readings.items()))
                   for k, e in parsed.expect.items()}
-    given = parsed.assessments  # type: ignore[attr-defined]
+    given = parsed.assessments  # type: ignore[attr-defined]  # a field of the model built at run time (case_model)
     assessments = {name: getattr(given, name) for name in given.model_fields_set} if given is not None else None
     return Parsed(parsed.id, parsed.record_type, parsed.member_state, parsed.as_of, parsed.policy, parsed.note, expect,
                   {name: getattr(block, name) for name in block.model_fields_set}, assessments=assessments,

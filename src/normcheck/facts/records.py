@@ -7,25 +7,22 @@ facts merged in; a fact stated in both is an error. Every problem names file, li
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Literal
 
 from ..diagnostics import Diagnostic, InputError, did_you_mean, one_of
+from ..ir import OUTCOMES
 from ..values import MAX_MONTH_DATES, NOT_DISCLOSED, UNKNOWN, MonthDate
 from ..vocabulary import Vocabulary
 from . import guard, yamlio
-from .model import PACK_HASH, RECORD_TYPES, Expectation, Parsed, case_model, quick_parse
+from .model import PACK_HASH, Expectation, Parsed, case_model, quick_parse
 
 TOP_KEYS = ("normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "facts", "assessments", "expect",
             "pinned_against")
 MAX_SHOWN = 25  # problems shown per file; the rest are counted
 POLICY_SUFFIXES = (".yaml", ".yml")
-AS_OF_FALLBACKS = {
-    "border_control_measure": ("decision_date", "control_end_date", "control_start_date", "notification_date"),
-    "policy_instrument": ("decision_date", "policy_effective_date"),
-    "individual_case": ("decision_date", "return_decision_date"),
-}
 
 
 @dataclass(frozen=True)
@@ -87,9 +84,9 @@ def capped(diagnostics: list[Diagnostic], limit: int = MAX_SHOWN, extra: int = 0
         return diagnostics
     shown = diagnostics[:limit]
     file = shown[0].file if shown else "?"
-    severity = "warning" if shown and all(d.severity == "warning" for d in shown) else "error"
+    severity: Literal["error", "warning"] = "warning" if shown and all(d.severity == "warning" for d in shown) else "error"
     return shown + [Diagnostic(file, None, None, f"… and {rest:,} more problems in this file (the first {limit} are shown)",
-                               hint="fix these and run again", severity=severity)]  # type: ignore[arg-type]
+                               hint="fix these and run again", severity=severity)]
 
 
 PolicyResolver = Callable[[str], "Path | None"]
@@ -194,7 +191,7 @@ def _record(doc: yamlio.Doc, path: Path, vocabulary: Vocabulary, today: dt.date,
                                       "combination of the first and last days of the others"))
     if problems:
         raise InputError(capped(problems) + capped(warnings))
-    as_of, source = _as_of(parsed, facts, today)
+    as_of, source = _as_of(parsed, facts, today, vocabulary)
     expect_lines = {rid: doc.where(("expect", rid), key=True)[0] or 0 for rid in (parsed.expect or {})}
     assessed: dict[str, Assessed] = {}
     for aname, a in (parsed.assessments or {}).items():
@@ -213,11 +210,12 @@ def _line(doc: yamlio.Doc, line: int | None) -> str | None:
     return doc.line(line)
 
 
-def _as_of(parsed: Parsed, facts: dict[str, Any], today: dt.date) -> tuple[dt.date, str]:
-    """The evaluation date: `as_of`, else the record's own reference date, else today."""
+def _as_of(parsed: Parsed, facts: dict[str, Any], today: dt.date, vocabulary: Vocabulary) -> tuple[dt.date, str]:
+    """The evaluation date: `as_of`, else the record's own reference date (rules/families.yaml), else today."""
     if parsed.as_of is not None:
         return parsed.as_of, "as_of"
-    for name in AS_OF_FALLBACKS.get(parsed.record_type, ("decision_date",)):
+    kind = vocabulary.record_type(parsed.record_type)
+    for name in kind.evaluation_date if kind is not None else ():
         value = facts.get(name)
         if isinstance(value, dt.date):
             return value, name
@@ -285,7 +283,7 @@ def _guard(doc: yamlio.Doc, vocabulary: Vocabulary, severity: str = "error") -> 
     problems: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
     found = problems if severity == "error" else warnings
-    sev = "error" if severity == "error" else "warning"
+    sev: Literal["error", "warning"] = "error" if severity == "error" else "warning"
     hint = "remove or replace it (a name by a role such as 'the applicant'); case files hold anonymised facts only"
     if sev == "warning":
         hint += " (reported as a warning because of --personal-data warn)"
@@ -298,7 +296,7 @@ def _guard(doc: yamlio.Doc, vocabulary: Vocabulary, severity: str = "error") -> 
             flagged.append(sc.path)
             found.append(Diagnostic(doc.file, sc.line, sc.column, f"`{_short(sc.value)}` looks like personal data; case "
                                     "files hold anonymised facts only", hint="remove it; identify the case by an anonymised `id`",
-                                    severity=sev))  # type: ignore[arg-type]
+                                    severity=sev))
             continue
         if sc.path == ("pinned_against",) and not sc.is_key and isinstance(sc.value, str) and PACK_HASH.match(sc.value.strip()):
             continue  # a rule pack's hash (hex digits only): a run of digits in it is chance, not a BSN
@@ -308,14 +306,14 @@ def _guard(doc: yamlio.Doc, vocabulary: Vocabulary, severity: str = "error") -> 
             col = _column(doc, sc, hits[0].start)
             kinds = ", ".join(dict.fromkeys(h.what for h in hits))
             found.append(Diagnostic(doc.file, sc.line, col, f"this {'key' if sc.is_key else 'value'} contains {kinds}; case files "
-                                    "hold anonymised facts only", hint=hint, severity=sev))  # type: ignore[arg-type]
+                                    "hold anonymised facts only", hint=hint, severity=sev))
     for line, col, text in doc.comments:
         hits = guard.scan(text, public)
         if hits:
             kinds = ", ".join(dict.fromkeys(h.what for h in hits))
             at = col + 1 + hits[0].start if len(guard.normalise(text)) == len(text) else col
             found.append(Diagnostic(doc.file, line, at, f"this comment contains {kinds}; case files hold anonymised facts "
-                                    "only (comments too)", hint=hint, severity=sev))  # type: ignore[arg-type]
+                                    "only (comments too)", hint=hint, severity=sev))
     facts = doc.data.get("facts") if isinstance(doc.data, dict) else None
     if isinstance(facts, dict) and "date_of_birth" in facts and facts["date_of_birth"] not in (None, "unknown"):
         warnings.append(doc.diag(("facts", "date_of_birth"), "an exact date of birth is personal data",
@@ -388,13 +386,13 @@ def _translate(exc: Any, doc: yamlio.Doc, vocabulary: Vocabulary, limit: int) ->
             out.append(doc.diag(loc, "unsupported format version", expected="`normcheck: 1`"))
             continue
         if loc == ("record_type",):
-            out.append(doc.diag(loc, f"`record_type` is {err.get('input')!r}", expected=one_of(RECORD_TYPES),
-                                hint=did_you_mean(str(err.get("input")), RECORD_TYPES)))
+            kinds = [t.id for t in vocabulary.record_types]
+            out.append(doc.diag(loc, f"`record_type` is {err.get('input')!r}", expected=one_of(kinds),
+                                hint=did_you_mean(str(err.get("input")), kinds)))
             continue
         if loc[:1] == ("expect",):
             if len(loc) >= 3 and loc[2] == "level":
-                out.append(doc.diag(loc, f"expected outcome {err.get('input')!r} is unknown", expected=one_of(
-                    ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"))))
+                out.append(doc.diag(loc, f"expected outcome {err.get('input')!r} is unknown", expected=one_of(OUTCOMES)))
                 continue
             out.append(doc.diag(loc, f"in `expect`: {err['msg']}",
                                 expected="`RULE-ID: LEVEL`, or `RULE-ID: {level: LEVEL, severity: high|medium|low, missing: [facts], "

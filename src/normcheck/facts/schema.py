@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
+from ..ir import OUTCOMES, SEVERITIES
 from ..vocabulary import FactSpec, Vocabulary
 
 _UNKNOWN = {"const": "unknown"}
@@ -45,12 +46,12 @@ def json_schema(vocabulary: Vocabulary, model: Any, computed: frozenset[str] = f
     """`computed`: the derived facts that a `define` in the rules computes."""
     facts = {name: fact_schema(spec, name in computed) for name, spec in sorted(vocabulary.facts.items())
              if name != "record_type"}
-    levels = ["BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_APPLICABLE"]
+    levels = list(OUTCOMES)
     expectation = {
         "anyOf": [
             {"enum": levels},
             {"type": "object", "additionalProperties": False, "required": ["level"],
-             "properties": {"level": {"enum": levels}, "severity": {"enum": ["high", "medium", "low"]},
+             "properties": {"level": {"enum": levels}, "severity": {"enum": list(SEVERITIES)},
                             "missing": {"type": "array", "items": {"type": "string"}}, "note": {"type": "string"},
                             "readings": {"type": "object", "additionalProperties": {"enum": levels},
                                          "description": "what the rule gives under each named reading: READING: LEVEL"}}},
@@ -85,7 +86,7 @@ def json_schema(vocabulary: Vocabulary, model: Any, computed: frozenset[str] = f
             "normcheck": {"const": 1, "description": "format version"},
             "id": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}$",
                    "description": "anonymised reference: never a name, V-number or BSN"},
-            "record_type": {"enum": ["individual_case", "policy_instrument", "border_control_measure"]},
+            "record_type": {"enum": [t.id for t in vocabulary.record_types]},
             "member_state": {"type": "string", "pattern": "^[A-Z]{2}$"},
             "as_of": {"type": "string", "format": "date", "description": "evaluation date"},
             "policy": {"anyOf": [{"type": "string"}, {"type": "object"}],

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -25,12 +26,11 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
-                                SequenceEndEvent, SequenceStartEvent)
+from ruamel.yaml.events import AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.reader import ReaderError
 
-from ..diagnostics import Diagnostic, InputError
+from ..diagnostics import Diagnostic, InputError, Severity
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 20
@@ -106,10 +106,10 @@ class Doc:
         return self.lines.line(number)
 
     def diag(self, path: PathKey, message: str, *, key: bool = False, expected: str | None = None,
-             hint: str | None = None, severity: str = "error", quote: bool = True) -> Diagnostic:
+             hint: str | None = None, severity: Severity = "error", quote: bool = True) -> Diagnostic:
         line, col = self.where(path, key)
         return Diagnostic(self.file, line, col, message, expected=expected, hint=hint,
-                          source_line=self.line(line) if quote else None, severity=severity)  # type: ignore[arg-type]
+                          source_line=self.line(line) if quote else None, severity=severity)
 
 
 # ---- reading bytes -----------------------------------------------------------------------------
@@ -164,10 +164,8 @@ def decode(raw: bytes, display: str) -> str:
         line, col = _byte_position(raw, exc.start)
         bad = raw[exc.start: exc.start + 1]
         guess = ""
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             guess = f" (in Latin-1 / Windows-1252 it would read {raw[exc.start: exc.start + 1].decode('cp1252')!r})"
-        except UnicodeDecodeError:
-            pass
         raise InputError([Diagnostic(display, line, col, f"the file is not UTF-8 text: byte 0x{bad.hex().upper()}{guess}",
                                      hint="save the file as UTF-8", source_line=_raw_line(raw, exc.start))]) from None
 
@@ -189,7 +187,7 @@ def _raw_line(raw: bytes, index: int) -> str:
 
 
 class _Frame:
-    __slots__ = ("container", "path", "key", "has_key", "depth")
+    __slots__ = ("container", "depth", "has_key", "key", "path")
 
     def __init__(self, container: Any, path: PathKey, depth: int) -> None:
         self.container = container
@@ -218,10 +216,12 @@ def load(text: str, display: str) -> Doc:
         pos = exc.position if isinstance(exc.position, int) else 0
         line, col = lines.position(pos)
         char = exc.character if isinstance(exc.character, str) else chr(exc.character) if isinstance(exc.character, int) else "?"
-        raise InputError([Diagnostic(display, line, col, f"the character {char!r} (U+{ord(char[:1] or '?'):04X}) is not allowed in a YAML file",
+        raise InputError([Diagnostic(display, line, col,
+                                     f"the character {char!r} (U+{ord(char[:1] or '?'):04X}) is not allowed in a YAML file",
                                      hint="remove it; control characters are not text", source_line=lines.line(line))]) from None
     except YAMLError as exc:
-        raise InputError([Diagnostic(display, None, None, f"not valid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")]) from None
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError([Diagnostic(display, None, None, f"not valid YAML: {first}")]) from None
     except RecursionError:  # pragma: no cover - the parser is not recursive; kept as a last line of defence
         raise InputError([Diagnostic(display, None, None, "the document is too deeply nested for a case file")]) from None
     doc.data = builder.root
@@ -298,7 +298,7 @@ class _Builder:
         if frame is None:
             path: PathKey = ()
             self.root = value
-        elif is_key:
+        elif is_key and isinstance(event, ScalarEvent):  # (a key is always a scalar: checked above)
             self._key(frame, event, value, pos)
             return
         elif isinstance(frame.container, list):
@@ -361,8 +361,10 @@ class _Builder:
             return int(value)
         if "_" in value:
             plain = value.replace("_", "")
-            hint = f"write the number without underscores: {plain}" if _INT.fullmatch(plain) and len(plain) <= MAX_DIGITS + 1 else "write the number with digits only"
-            raise self._fail(event, f"`{_short(value)}` is not a number as normcheck reads it (underscores are not allowed)", hint=hint, width=min(len(value), 80))
+            hint = (f"write the number without underscores: {plain}" if _INT.fullmatch(plain) and len(plain) <= MAX_DIGITS + 1
+                    else "write the number with digits only")
+            raise self._fail(event, f"`{_short(value)}` is not a number as normcheck reads it (underscores are not allowed)",
+                             hint=hint, width=min(len(value), 80))
         raise self._fail(event, f"`{_short(value)}` is not a plain number (hexadecimal, octal and binary numbers are not accepted)",
                          hint="write the number in ordinary digits, e.g. 183", width=min(len(value), 80))
 
@@ -382,7 +384,7 @@ class _Builder:
             d = None
         if d is not None and d.is_finite() and -MAX_DIGITS <= d.adjusted() <= MAX_DIGITS:
             hint = f"write the number out in ordinary digits: {format(d, 'f')}"
-        if d is not None and not d.is_finite() or value.lower().lstrip("+-") in (".inf", ".nan"):
+        if (d is not None and not d.is_finite()) or value.lower().lstrip("+-") in (".inf", ".nan"):
             raise self._fail(event, f"`{_short(value)}` is not a number a case can state", width=len(value))
         raise self._fail(event, f"`{_short(value)}` is written with an exponent; normcheck reads plain numbers only",
                          hint=hint, width=min(len(value), 80))

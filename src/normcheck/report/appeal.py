@@ -17,9 +17,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from ..citations import is_locator
+from ..citations import is_locator, long_date
 from ..findings import DecidingFact, Finding, SourceRef
-from ..wording import appeal_text, long_date
+from ..wording import appeal_text
 from .view import FIRED, RecordView, RunView, Words
 
 # Facts that place a record rather than argue it (what kind of record it is): not "relied on".

@@ -20,11 +20,11 @@ from __future__ import annotations
 import dataclasses
 import re
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..diagnostics import printable
-from ..findings import (BackgroundRef, DecidingFact, ExceptionCheck, FactToCollect, Finding, Problem, RecordResult,
-                        SourceRef)
+from ..findings import BackgroundRef, DecidingFact, ExceptionCheck, FactToCollect, Finding, Problem, RecordResult, SourceRef
 
 _MD_SPECIAL = re.compile(r"([\\`<>\[\]|])")
 
@@ -66,7 +66,7 @@ def safe_record(record: RecordResult, fmt: str) -> RecordResult:
     else:
         def pick(owner: type, name: str) -> Callable[[str], str]:
             return terminal_text
-    return _map(record, pick)  # type: ignore[no-any-return]
+    return _map(record, pick)  # type: ignore[no-any-return]  # _map rebuilds a record of the type it was given
 
 
 def _map(obj: Any, pick: Callable[[type, str], Callable[[str], str]], fn: Callable[[str], str] | None = None) -> Any:
@@ -88,11 +88,11 @@ def _map(obj: Any, pick: Callable[[type, str], Callable[[str], str]], fn: Callab
                 update[f.name] = new
         return dataclasses.replace(obj, **update) if update else obj
     if _pydantic_model(obj):
-        owner = type(obj)
+        model = type(obj)
         update = {}
-        for name in owner.model_fields:
+        for name in model.model_fields:
             value = getattr(obj, name)
-            new = _map(value, pick, pick(owner, name))
+            new = _map(value, pick, pick(model, name))
             if new is not value:
                 update[name] = new
         return obj.model_copy(update=update) if update else obj

@@ -19,7 +19,7 @@ _INDEX = {level: i for i, level in enumerate(ir.OUTCOMES)}
 class SummaryRowData:
     id: str | None
     file: str
-    highest: str | None  # None: the file has errors (no findings)
+    highest: ir.Outcome | None  # None: the file has errors (no findings)
     counts: tuple[int, ...]  # per level, in ir.OUTCOMES order
     errors: int
 
@@ -91,7 +91,7 @@ class Tally:
     def highest_counts(self) -> LevelCounts:
         return LevelCounts(**dict(zip(ir.OUTCOMES, self.by_highest)))
 
-    def reached(self, level: str) -> bool:
+    def reached(self, level: ir.Outcome) -> bool:
         """Has any record a finding at or above `level`, or one that facts the authority has not disclosed
         could raise to it?"""
         threshold = ir.OUTCOME_RANK[level]

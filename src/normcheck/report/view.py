@@ -14,16 +14,27 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from .. import ir
 from ..citations import LEGEND, MARK
-from ..findings import (AppliedReading, BackgroundRef, DecidingFact, FactToCollect, Finding, OpenNormCheck, Problem,
-                        ReadingFlip, ReadingOutcome, Receipt, RecordResult, SourceRef)
+from ..findings import (
+    AppliedReading,
+    BackgroundRef,
+    DecidingFact,
+    FactToCollect,
+    Finding,
+    OpenNormCheck,
+    Problem,
+    ReadingFlip,
+    ReadingOutcome,
+    Receipt,
+    RecordResult,
+    SourceRef,
+)
 from ..vocabulary import Vocabulary
-from ..wording import (ASSESSORS, EXCEPTION_STATUS, LEVEL_SHORT, SEVERITY, date_text, engine_words, family_name, shown_level,
-                       t, value_text, why_not)
+from ..wording import ASSESSORS, EXCEPTION_STATUS, LEVEL_SHORT, SEVERITY, date_text, engine_words, shown_level, t, value_text, why_not
 from .tally import FactRow, SummaryRowData, Tally
 
 # The order of the groups in a record; the first four are always shown in full.
@@ -38,15 +49,16 @@ class Words:
     """The report's language and the vocabulary's wording of values."""
 
     lang: str
-    value_labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
-    fact_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # fact -> lang -> its name in words
-    questions: dict[str, dict[str, str]] = field(default_factory=dict)  # fact -> lang -> the question that asks for it
+    value_labels: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    fact_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # fact -> lang -> its name in words
+    questions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # fact -> lang -> the question that asks for it
+    families: tuple[ir.Family, ...] = ()  # the pack's, in report order (rules/families.yaml)
 
     @classmethod
-    def of(cls, lang: str, value_labels: dict[str, dict[str, dict[str, str]]],
-           vocabulary: Vocabulary | None = None) -> "Words":
-        """The words of a report in `lang`: the pack's wording of values and, from the vocabulary (`label`,
-        `question`), each fact's name in words and the question that asks for it."""
+    def of(cls, lang: str, value_labels: Mapping[str, Mapping[str, Mapping[str, str]]],
+           vocabulary: Vocabulary | None = None, families: tuple[ir.Family, ...] = ()) -> Words:
+        """The words of a report in `lang`: the pack's wording of values and families and, from the
+        vocabulary (`label`, `question`), each fact's name in words and the question that asks for it."""
         labels: dict[str, dict[str, str]] = {}
         questions: dict[str, dict[str, str]] = {}
         for name, spec in (vocabulary.facts.items() if vocabulary is not None else ()):
@@ -54,10 +66,17 @@ class Words:
                 labels[name] = dict(spec.label_texts)
             if spec.question:
                 questions[name] = dict(spec.question)
-        return cls(lang, value_labels, labels, questions)
+        return cls(lang, value_labels, labels, questions, families)
 
     def __call__(self, key: str) -> str:
         return t(self.lang, key)
+
+    def family(self, family_id: str) -> str:
+        """A norm family's title in the report's language (its id where the pack does not declare it)."""
+        return next((f.title(self.lang) for f in self.families if f.id == family_id), family_id)
+
+    def family_rank(self, family_id: str) -> int:
+        return next((i for i, f in enumerate(self.families) if f.id == family_id), len(self.families))
 
     def value(self, name: str, value: object) -> str:
         return value_text(value, self.lang, self.value_labels.get(name, {}).get(self.lang))
@@ -84,7 +103,7 @@ class Item:
     unverified: bool = False  # carries the footnote mark: not verified against the published text
     code: bool = False  # a fact or a formula: set apart as code where the format can
     strong: bool = False  # the head of an item with sub-items (a reading: its name, holder and result)
-    sub: tuple["Item", ...] = ()  # lines under this one (a reading's sources and argument)
+    sub: tuple[Item, ...] = ()  # lines under this one (a reading's sources and argument)
     mark: str = ""  # the footnote mark (citations.MARK) or nothing
     prefix: str = ""  # plain text before the linked text
     suffix: str = ""  # plain text after the mark: what the source is cited for, a note
@@ -215,7 +234,7 @@ class RecordView:
     others_columns: tuple[str, str]  # rule, result
     others: tuple[FindingView, ...]  # quiet findings not shown in full: one line each (rule and why not)
     unconcerned_label: str
-    unconcerned: tuple[tuple[str, int], ...]  # families the record says nothing about, with their number of rules
+    unconcerned: tuple[tuple[str, int], ...]  # families the record says nothing about (their titles), with their number of rules
     noted: tuple[FindingView, ...]  # quiet findings whose note is worth reading although not shown in full
     collect_label: str
     collect_columns: tuple[str, str, str, str]  # "#", question, whom to ask, could decide or change
@@ -347,7 +366,7 @@ def collect_view(c: FactToCollect, w: Words) -> CollectView:
 def _why(f: Finding) -> str:
     """Why a quiet finding did not fire, in words: its message (`wording.quiet_message`, worded with the
     vocabulary's labels) without the level in front."""
-    head, sep, why = f.message.partition(": ")
+    _head, sep, why = f.message.partition(": ")
     return why.rstrip(".") if sep else f.message
 
 
@@ -481,7 +500,10 @@ def finding_view(f: Finding, w: Words, show_all: bool = True) -> FindingView:
 
 
 def _severity_rank(v: FindingView) -> int:
-    return ir.SEVERITY_RANK.get(v.severity or "", 0)
+    return _SEVERITY_RANK.get(v.severity, 0)
+
+
+_SEVERITY_RANK: dict[str | None, int] = {k: v for k, v in ir.SEVERITY_RANK.items()}
 
 
 def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView:
@@ -499,7 +521,7 @@ def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView
         for v in views:  # in the order of the rules
             if not v.quiet:
                 continue
-            if v.level == "NOT_APPLICABLE" and v.finding.reason == "no_facts":
+            if v.level == "NOT_APPLICABLE" and v.finding.reason in ("no_facts", "record_type"):
                 unconcerned[v.family] = unconcerned.get(v.family, 0) + 1
                 continue
             others.append(v)
@@ -524,7 +546,8 @@ def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView
         heading=f"{w('record')} {r.id or '?'}", id=r.id or "?", meta=tuple(meta), failed=r.failed,
         problems_label=w("problems"), problems=problems, groups=groups, others_label=w("other_rules"),
         others_columns=(w("rule"), w("level")), others=tuple(others), unconcerned_label=w("not_concerned"),
-        unconcerned=tuple((family_name(w.lang, fam), n) for fam, n in unconcerned.items()), noted=tuple(noted),
+        unconcerned=tuple((w.family(fam), n) for fam, n in sorted(unconcerned.items(), key=lambda i: w.family_rank(i[0]))),
+        noted=tuple(noted),
         collect_label=w("facts_to_collect"), collect_columns=("#", w("question"), w("ask"), w("could_change")),
         collect=() if flips is not None else tuple(collect_view(c, w) for c in r.facts_to_collect),
         marked=any(i.mark for g in groups for v in g.findings for sec in v.sections if sec.key in ("sources", "readings")

@@ -231,7 +231,7 @@ def _field(spec: FactSpec, page: Page, form: F.CaseForm) -> dict[str, Any]:
         else "input"
     return {
         "key": key, "name": spec.name, "id": f"f-{spec.name}", "label": label,
-        "label_lang": None if question and dict(spec.question).get(lang) or lang == "en" else "en",
+        "label_lang": None if (question and dict(spec.question).get(lang)) or lang == "en" else "en",
         "help": help_text, "help_lang": help_lang, "kind": spec.kind, "widget": widget,
         "derived": spec.derived, "free_set": spec.kind == "set" and spec.values is None,
         "options": F.choice_options(spec, state, lang) if widget == "choice" else [],
@@ -255,11 +255,11 @@ def _context(pipeline: Pipeline, page: Page, formats: Any) -> dict[str, Any]:
                             "label": (spec.text("question", lang) if spec else None) or c.fact.replace("_", " ").capitalize(),
                             "rules": ", ".join(c.could_change)})
     to_collect = {c["fact"] for c in collect}
-    sections = []
+    sections: list[dict[str, Any]] = []
     for s in form.sections:
         fields = [_field(spec, page, form) for spec in s.facts]
         count = F.stated_count(s, state)
-        open_ = s.family == "record" or count > 0 or any(f["errors"] or f["warnings"] for f in fields) \
+        open_ = s.family in form.vocabulary.context or count > 0 or any(f["errors"] or f["warnings"] for f in fields) \
             or any(spec.name in to_collect for spec in s.facts)
         sections.append({"family": s.family, "title": form.vocabulary.title(s.family, lang), "fields": fields,
                          "count": count, "open": open_})

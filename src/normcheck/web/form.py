@@ -15,20 +15,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ..diagnostics import InputError
 from ..facts import model, yamlio
-from ..facts.model import RECORD_TYPES
 from ..vocabulary import FactSpec, Vocabulary
 from . import i18n
 
 State = dict[str, list[str]]
 TOP_FIELDS = ("id", "record_type", "as_of", "policy", "note")
-FIRST_FAMILIES = ("record", "tq", "sbc", "echr3_qd4", "basic_needs")  # the design's order; others follow by name
 CHOICE_KINDS = ("bool", "enum")  # one select: not stated, the values, unknown (and any other special value)
 DEFAULT_ID = "case-1"
 _INT = re.compile(r"^[+-]?\d+$")
@@ -80,8 +79,7 @@ class CaseForm:
 
 def build_form(vocabulary: Vocabulary, policies_dir: Path | None) -> CaseForm:
     """One section per norm family of the vocabulary; `record_type` is a top field of the case."""
-    families = list(dict.fromkeys([f for f in FIRST_FAMILIES if f in vocabulary.families]
-                                  + sorted(vocabulary.families)))
+    families = list(dict.fromkeys(vocabulary.families))  # the context first, then as rules/families.yaml lists them
     sections = tuple(Section(fam, tuple(s for s in vocabulary.facts.values()
                                         if s.family == fam and s.name != "record_type"))
                      for fam in families)
@@ -182,7 +180,7 @@ def case_data(form: CaseForm, state: Mapping[str, list[str]]) -> Built:
     """The case file a form state describes (plain data, in the order a case file is written)."""
     errors: dict[str, list[str]] = {}
     data: dict[str, Any] = {"normcheck": 1, "id": first(state, "id") or DEFAULT_ID}
-    record_type = first(state, "record_type") or "individual_case"
+    record_type = first(state, "record_type") or form.vocabulary.default_record_type
     data["record_type"] = record_type
     facts: dict[str, Any] = {}
     for section in form.sections:
@@ -431,10 +429,10 @@ def input_type(spec: FactSpec) -> str:
 
 
 def record_type_options(state: Mapping[str, list[str]], vocabulary: Vocabulary, lang: str) -> list[Option]:
-    current = first(state, "record_type") or "individual_case"
+    current = first(state, "record_type") or vocabulary.default_record_type
     spec = vocabulary.get("record_type")
     return [Option(v, i18n.value_label(v, lang, spec.label(v, lang) if spec else None), v == current)
-            for v in RECORD_TYPES]
+            for v in (t.id for t in vocabulary.record_types)]
 
 
 def stated_count(section: Section, state: Mapping[str, list[str]]) -> int:

@@ -165,7 +165,8 @@ _YAML_DETAIL_NL = (
 )
 
 
-def t(lang: str, key: str, **params: object) -> str:
+def t(lang: str, key: str, /, **params: object) -> str:
+    # positional-only: a text's own {key} placeholder is passed as key=… (e.g. err_unknown_key)
     text = TEXT.get(lang, TEXT["en"]).get(key) or TEXT["en"].get(key, key)
     return text.format(**params) if params else text
 
@@ -196,7 +197,8 @@ def diagnostic_text(d: Diagnostic, lang: str, kind: str | None, value: str | Non
     The English page keeps the loader's own sentence (it names the value and what was expected);
     the Dutch page words the same problem by its kind, so no English appears in a Dutch page."""
     m = d.message
-    key = (_KEY.search(m).group(1) if _KEY.search(m) else "")  # type: ignore[union-attr]
+    found = _KEY.search(m)
+    key = found.group(1) if found else ""
     if lang == "en":
         if "seems to contain a person's name" in m:
             return t(lang, "err_name")

@@ -10,12 +10,13 @@ from __future__ import annotations
 import io
 import re
 import threading
-from functools import partial
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from .. import findings
+from .. import findings, ir
 from ..batch import evaluate_record
 from ..diagnostics import Diagnostic, InputError
 from ..engine import Engine
@@ -33,17 +34,18 @@ class Report:
 
     receipt: findings.Receipt
     records: tuple[findings.RecordResult, ...]
-    value_labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
-    fact_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # the vocabulary's `label` of each fact
-    questions: dict[str, dict[str, str]] = field(default_factory=dict)  # and its `question`
+    value_labels: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    fact_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # the vocabulary's `label` of each fact
+    questions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # and its `question`
+    families: tuple[ir.Family, ...] = ()  # the pack's, in report order
 
 
 def render(name: str, run: Report, lang: str) -> str | bytes:
     """`run` in the format `name` of the report layer: text, or bytes for a binary format (.docx)."""
-    view = RunView(iter(run.records), run.receipt, Words(lang, run.value_labels, run.fact_labels, run.questions))
+    view = RunView(iter(run.records), run.receipt, Words(lang, run.value_labels, run.fact_labels, run.questions, run.families))
     out: io.StringIO | io.BytesIO = io.BytesIO() if renderers.is_binary(name) else io.StringIO()
     try:
-        renderers.get(name)(view, out)  # type: ignore[arg-type]
+        renderers.get(name)(view, out)
         view.drain()
     finally:
         view.tally.close()
@@ -64,7 +66,7 @@ class Format:
     label: str
     extension: str
     media_type: str
-    render: Callable[[Report, str], "str | bytes"]  # bytes for a binary format such as .docx
+    render: Callable[[Report, str], str | bytes]  # bytes for a binary format such as .docx
     labels: dict[str, str] = field(default_factory=dict)  # the button's label by the page's language, where it has words
     stem: str = "findings"  # the downloaded file is CASE-ID-<stem>.<extension>
 
@@ -145,7 +147,7 @@ class Pipeline:
         out.record = record
         words = Words.of(lang, self.loaded.pack.value_labels, self.loaded.vocabulary)
         out.run = Report(findings.receipt(self.loaded.pack, self.engine.label, lang), (result,),
-                         self.loaded.pack.value_labels, words.fact_labels, words.questions)
+                         self.loaded.pack.value_labels, words.fact_labels, words.questions, self.loaded.pack.families)
         return out
 
     def read_upload(self, raw: bytes, display: str) -> tuple[dict[str, Any] | None, list[Diagnostic]]:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import PurePath
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 if TYPE_CHECKING:
     from ..view import RunView
 
-Renderer = Callable[["RunView", TextIO], None]
+# `out` is a text stream (TextIO), or a binary one (BinaryIO) for a format with `BINARY = True`.
+Renderer = Callable[["RunView", TextIO | BinaryIO], None]
 
 RENDERERS: dict[str, str | Renderer] = {
     "terminal": "normcheck.report.renderers.terminal",

@@ -21,7 +21,7 @@ from ..appeal import AppealRecord, AppealView, Ground
 from ..view import RunView
 
 BINARY = True
-_FIXED = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # document dates fixed: the same input gives the same bytes
+_FIXED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # document dates fixed: the same input gives the same bytes
 
 
 def _hyperlink(p: Paragraph, text: str, url: str) -> None:
@@ -77,8 +77,8 @@ def ground(doc: DocxDocument, g: Ground) -> None:
         for f in g.facts:
             doc.add_paragraph(f"{f.label}: {f.value}", style="List Bullet")
     _labelled(doc, g.counter_label, g.counter_intro or "")
-    for c in g.counter:
-        doc.add_paragraph(c)
+    for text in g.counter:
+        doc.add_paragraph(text)
 
 
 def record(doc: DocxDocument, r: AppealRecord) -> None:
@@ -117,7 +117,7 @@ def render(run: RunView, out: BinaryIO) -> None:
     props.last_modified_by, props.revision = "normcheck", 1
     for i, r in enumerate(view.records):
         if i:
-            doc.add_page_break()
+            doc.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
         record(doc, r)
     buffer = io.BytesIO()
     doc.save(buffer)

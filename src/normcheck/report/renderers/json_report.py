@@ -5,7 +5,8 @@ bytes are those of `Run(...).model_dump_json(indent=2)` (pydantic-core's compile
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from ...findings import SCHEMA_VERSION, _Model
 from ..view import RunView
@@ -16,11 +17,11 @@ def _dump(model: _Model, depth: int) -> str:
     return model.model_dump_json(indent=2).replace("\n", "\n" + "  " * depth)
 
 
-def _array(out: TextIO, key: str, items: object, depth: int, last: bool = False) -> None:
+def _array(out: TextIO, key: str, items: Iterable[Any], depth: int, last: bool = False) -> None:
     pad = "  " * depth
     out.write(f'{pad}"{key}": [')
     empty = True
-    for item in items:  # type: ignore[attr-defined]
+    for item in items:
         out.write(("\n" if empty else ",\n") + pad + "  " + _dump(item, depth + 1))
         empty = False
     out.write("]" if empty else f"\n{pad}]")
