@@ -545,8 +545,10 @@ class Checker:
                                        'is cited for: en "…" nl "…"', code="NC-R047", policy=True)
                 elif c.source in sources:
                     self._check_cite(f, r, c, sources[c.source], reading=True)
-            holder = self._per_lang_items(rd.holders, f, r, f"`holder` of reading `{rd.name}`", "holder", rd.pos)
-            argument = self._per_lang_items(rd.arguments, f, r, f"`argues` text of reading `{rd.name}`", "argues", rd.pos)
+            holder = self._per_lang(rd.holders, f, r, f"`holder` of reading `{rd.name}`", True, keyword="holder",
+                                    code="NC-R047", pos=rd.pos)
+            argument = self._per_lang(rd.arguments, f, r, f"`argues` text of reading `{rd.name}`", True,
+                                      keyword="argues", code="NC-R047", pos=rd.pos)
             same = [x for x in by_grade.get(rd.grade or 0, []) if x.name == rd.name]
             if same:
                 self._err(f, rd.pos, f"rule {r.id}: reading `{rd.name}` is named twice for the same grade", code="NC-R047")
@@ -568,21 +570,6 @@ class Checker:
                           hint="contested law is CONTESTED, never BREACH: the readings say what each side's reading gives", code="NC-R046",
                           policy=True)
             out.append(replace(g, readings=readings) if readings else g)
-        return out
-
-    def _per_lang_items(self, items: tuple[tuple[str, str, ast.Pos], ...], f: ast.RuleFile, r: ast.RuleDecl,
-                        what: str, keyword: str, pos: ast.Pos | None = None) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for lang, text, p in items:
-            if lang in out:
-                self._err(f, p, f"rule {r.id}: two {what}s in {_lang_name(lang)}", code="NC-R047", policy=True)
-            if not text.strip():
-                self._err(f, p, f"rule {r.id}: empty {what} in {_lang_name(lang)}", code="NC-R047", policy=True)
-            out[lang] = text
-        for lang in ir.LANGS:
-            if lang not in out:
-                self._err(f, pos or (items[0][2] if items else r.pos), f"rule {r.id}: no {what} in {_lang_name(lang)}",
-                          expected=f'a line `{keyword} {lang} "…"`', code="NC-R047", policy=True)
         return out
 
     def _settle(self, rule: ir.Rule, r: ast.RuleDecl, f: ast.RuleFile, sources: dict[str, ir.Source]) -> list[ir.Rule]:
@@ -683,20 +670,23 @@ class Checker:
                       hint='say what it is cited for instead: cite SRC en "…" nl "…" verified')
 
     def _per_lang(self, items: tuple[tuple[str, str, ast.Pos], ...], f: ast.RuleFile, r: ast.RuleDecl,
-                  what: str, required: bool) -> dict[str, str]:
+                  what: str, required: bool, *, keyword: str | None = None, code: str = "NC-R041",
+                  pos: ast.Pos | None = None) -> dict[str, str]:
+        """A text in each language: none twice, none empty, and (`required`) none missing — a missing one is
+        reported at `pos` (else at the rule) with the line to write (`keyword`)."""
         out: dict[str, str] = {}
-        for lang, text, pos in items:
+        for lang, text, p in items:
             if lang in out:
-                self._err(f, pos, f"rule {r.id} has two {what}s in {_lang_name(lang)}", code="NC-R041", policy=True)
+                self._err(f, p, f"rule {r.id}: two {what}s in {_lang_name(lang)}", code=code, policy=True)
             if not text.strip():
-                self._err(f, pos, f"rule {r.id}: empty {what} in {_lang_name(lang)}", code="NC-R041", policy=True)
+                self._err(f, p, f"rule {r.id}: empty {what} in {_lang_name(lang)}", code=code, policy=True)
             out[lang] = text
         if required:
             for needed in ir.LANGS:
                 if needed not in out:
-                    kw = "title " + needed if what == "title" else needed
-                    self._err(f, r.pos, f"rule {r.id} has no {what} in {_lang_name(needed)}", expected=f'a line `{kw} "…"`',
-                              code="NC-R041", policy=True)
+                    kw = keyword or ("title " if what == "title" else "")
+                    self._err(f, pos or r.pos, f"rule {r.id}: no {what} in {_lang_name(needed)}",
+                              expected=f'a line `{kw}{" " if keyword else ""}{needed} "…"`', code=code, policy=True)
         return out
 
     def _check_level(self, f: ast.RuleFile, level: str, severity: str, pos: ast.Pos) -> None:
