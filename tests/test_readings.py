@@ -12,7 +12,9 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
+import language_scan
 import pytest
 from test_check import RULE, errors, pack_of
 from test_differential import generated_cases
@@ -335,9 +337,46 @@ def test_compare_readings_lists_the_findings_that_flip(capsys) -> None:
     assert flips["TQ-04b"]["by_reading"] == {"applicant": "BREACH", "challenger": "CONTESTED", "ecsr": "CONTESTED", "state": "OK"}
     assert flips["TQ-08"]["by_reading"]["state"] == "RISK" and flips["TQ-08"]["severity_by_reading"]["state"] == "low"
     assert "TQ-02" not in flips  # unaffected rules are not listed
-    main(["--compare-readings", "--lang", "nl", str(TQ / "tq08-late-decision-cost-durable-permit.yaml")])
+    main(["--compare-readings", "--lang", "nl", "--format", "markdown", str(TQ / "tq08-late-decision-cost-durable-permit.yaml")])
     out = capsys.readouterr().out
-    assert "lezing state" in out and "Geen probleem gevonden" in out and "Risico (laag)" in out
+    head = next(line for line in out.splitlines() if line.startswith("| Regel |"))
+    # a column is headed by who holds the reading, in the report's language, and the option that selects it once
+    assert head == ("| Regel | zoals geschreven (omstreden) | lezing van de aanvrager (`--reading applicant`) "
+                    "| lezing van de Staat (`--reading state`) |"), head
+    assert "Geen probleem gevonden" in out and "Risico (laag)" in out
+    prose = out.replace("`--reading applicant`", "").replace("`--reading state`", "")
+    assert "applicant" not in prose and "state" not in prose  # the handle is no word of a Dutch report
+    assert not language_scan.hits(head, "nl"), language_scan.hits(head, "nl")
+    main(["--compare-readings", "--format", "markdown", str(TQ / "tq08-late-decision-cost-durable-permit.yaml")])
+    out = capsys.readouterr().out
+    assert "| reading of the applicant (`--reading applicant`) | reading of the State (`--reading state`) |" in out
+
+
+def test_compare_readings_heads_a_column_by_the_parties_that_hold_it() -> None:
+    """One reading name held by different parties in the rules of one record: each party is named once, a
+    party that another one starts is left out, and a reading no flipped finding describes keeps its option."""
+    from normcheck.findings import ReadingFlip, ReadingOutcome
+    from normcheck.report.view import Words, flip_views
+
+    def outcome(name: str, holder: str) -> ReadingOutcome:
+        return ReadingOutcome(name=name, held_by=holder, level="OK", severity=None, sources=(), argument="")
+
+    def finding(rule: str, *readings: ReadingOutcome) -> SimpleNamespace:
+        return SimpleNamespace(rule=rule, readings=readings)
+
+    flips = tuple(ReadingFlip(rule=r, default="CONTESTED", default_severity="medium",
+                              by_reading={"state": "OK", "applicant": "BREACH", "ecsr": "BREACH"},
+                              severity_by_reading={"state": None, "applicant": "medium", "ecsr": "medium"})
+                  for r in ("X-01", "X-02", "X-03"))
+    found = [finding("X-01", outcome("state", "the State: the permit is a national-law option"),
+                     outcome("applicant", "the applicant; the Rechtbank Den Haag (first instance)")),
+             finding("X-02", outcome("state", "the Member State (the Netherlands, in its notification)"),
+                     outcome("applicant", "the applicant and VluchtelingenWerk (letter of April 2025)")),
+             finding("X-03", outcome("state", "the State, on the wording of Art. 14(1)")),
+             finding("X-04", outcome("ecsr", "not flipped: not a column head"))]
+    cols, _ = flip_views(flips, Words.of("en", {}, None), found)  # type: ignore[arg-type]
+    assert cols[2:] == ("reading of the applicant (`--reading applicant`)", "`--reading ecsr`",
+                        "reading of the State / the Member State (`--reading state`)")
 
 
 def test_compare_readings_of_every_family(capsys) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .. import ir
@@ -466,8 +466,42 @@ def _flip_columns(flips: tuple[ReadingFlip, ...]) -> list[str]:
     return sorted(names)
 
 
-def flip_views(flips: tuple[ReadingFlip, ...], w: Words) -> tuple[tuple[str, ...], tuple[FlipView, ...]]:
+_PARTY_END = re.compile(r"[:;,]| \(")  # "the State (the Netherlands), with …" -> "the State"
+
+
+def _party(holder: str) -> str:
+    """Who holds a reading, without what they hold or on which ground: the head of a column."""
+    return _PARTY_END.split(holder, maxsplit=1)[0].strip()
+
+
+def flip_holders(flips: tuple[ReadingFlip, ...], found: Sequence[Finding]) -> dict[str, str]:
+    """Per reading name, who holds it in the report's language (from the readings of the contested findings
+    that flip): one rule's holder names a party and the ground it argues, so a column shows the party alone;
+    where the rules of one record name different parties for one reading, each is listed ("the State / the
+    Member State"), a party that another one starts ("the applicant and VluchtelingenWerk") left out."""
+    flipped = {f.rule for f in flips}
+    parties: dict[str, list[str]] = {}
+    for f in found:
+        if f.rule not in flipped:
+            continue
+        for r in f.readings:
+            p = _party(r.held_by)
+            if p and p not in parties.setdefault(r.name, []):
+                parties[r.name].append(p)
+    out = {}
+    for name, ps in parties.items():
+        kept = [p for p in ps if not any(q != p and p.startswith(q + " ") for q in ps)]
+        out[name] = " / ".join(kept)
+    return out
+
+
+def flip_views(flips: tuple[ReadingFlip, ...], w: Words,
+               found: Sequence[Finding] = ()) -> tuple[tuple[str, ...], tuple[FlipView, ...]]:
+    """The table of `--compare-readings`: a column per reading headed by who holds it (in the report's
+    language) and the option that selects it once — the reading's name is a command-line handle, not a word
+    of the report."""
     cols = _flip_columns(flips)
+    holders = flip_holders(flips, found)
     views = []
     for f in flips:
         cells = []
@@ -475,7 +509,9 @@ def flip_views(flips: tuple[ReadingFlip, ...], w: Words) -> tuple[tuple[str, ...
             got = (f.by_reading.get(c, f.default), f.severity_by_reading.get(c, f.default_severity))
             cells.append("=" if got == (f.default, f.default_severity) else level_text(got[0], got[1], w, named=False))
         views.append(FlipView(f.rule, level_text(f.default, f.default_severity, w, named=False), tuple(cells), f))
-    return (w("rule"), w("as_written")) + tuple(f"{w('reading')} {c}" for c in cols), tuple(views)
+    heads = tuple(f"{w('reading_of')} {holders[c]} (`--reading {c}`)" if c in holders else f"`--reading {c}`"
+                  for c in cols)
+    return (w("rule"), w("as_written")) + heads, tuple(views)
 
 
 def finding_view(f: Finding, w: Words, show_all: bool = True) -> FindingView:
@@ -538,7 +574,7 @@ def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView
     flips_columns: tuple[str, ...] = ()
     flips: tuple[FlipView, ...] | None = None
     if r.reading_flips is not None:  # --compare-readings: the listing is the report
-        flips_columns, flips = flip_views(r.reading_flips, w)
+        flips_columns, flips = flip_views(r.reading_flips, w, r.findings)
         groups, others, unconcerned, noted = (), [], {}, []
     problems = tuple(ProblemView(p.code, p.severity, f"{p.file}:{p.line}:{p.column}" if p.line else p.file,
                                  p.message, p.expected, p.render(w.lang), p) for p in r.problems)
