@@ -188,7 +188,7 @@ def test_pinned_case_failure_shows_a_diff(capsys, write, tmp_path) -> None:
     code, out, _ = run(capsys, "test", str(tmp_path / "cases"))
     assert code == 1
     assert "-level: BREACH" in out and "+level: CONTESTED" in out
-    assert "1 pinned interpretations hold, 1 fail" in out
+    assert "1 pinned interpretation holds, 1 fails" in out
 
 
 def test_informational_commands(capsys) -> None:

@@ -129,7 +129,7 @@ def test_adding_a_function_is_one_entry(tmp_path, monkeypatch) -> None:
     assert "argument `d1` of `square` must be a number, not a date" in exc.value.render()
     with pytest.raises(InputError) as exc:
         _square_pack(tmp_path / "arity", SQUARE_RULES.replace("square(n)", "square(n, n)"))
-    assert "`square` takes 1 argument(s), got 2" in exc.value.render()
+    assert "`square` takes 1 argument, got 2" in exc.value.render()
     with pytest.raises(InputError) as exc:
         _square_pack(tmp_path / "typo", SQUARE_RULES.replace("square(n)", "sqare(n)"))
     assert "did you mean `square`" in exc.value.render()

@@ -88,7 +88,7 @@ def test_a_new_family_is_data(toy_rules: Path, tmp_path: Path, capsys) -> None:
     sbc = [f for f in rec["findings"] if f["family"] == "sbc"]
     assert sbc and {f["reason"] for f in sbc} == {"record_type"}  # an individual case is not a border measure
     assert main(["test", "--rules", str(toy_rules), str(case.parent)]) == 0
-    assert "1 pinned interpretations hold, 0 fail" in capsys.readouterr().out
+    assert "1 pinned interpretation holds, 0 fail" in capsys.readouterr().out
     assert main(["rules", "--rules", str(toy_rules), "--family", "toy", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["rule"] for r in rows] == ["TOY-01"] and rows[0]["family_title"].startswith("Toy family")

@@ -120,7 +120,7 @@ def test_an_added_folder_brings_its_rules_facts_and_family(tmp_path: Path, capsy
     code, out, _ = run(capsys, "check", "--add-rules", str(office), str(case))
     assert f"bundled rules sha256:{bundled.pack.digest[:16]}" in out and f"sha256:{added.sha256[:16]}" in out
     code, out, _ = run(capsys, "test", "--add-rules", str(office), str(case))
-    assert code == 0 and "1 pinned interpretations hold, 0 fail" in out
+    assert code == 0 and "1 pinned interpretation holds, 0 fail" in out
     code, out, _ = run(capsys, "rules", "--format", "json", "--add-rules", str(office), "--family", "office")
     assert json.loads(out)[0]["added_folder"] == str(office)
 
@@ -412,7 +412,7 @@ def test_a_pin_against_bundled_rules_kept_in_the_cache_compares_the_bundled_rule
     case.write_text(CASE.replace("normcheck: 1\n", f"normcheck: 1\npinned_against: {written_against}\n"), encoding="utf-8")
     code, out, _ = run(capsys, "test", "--rules", str(now), "--add-rules", str(office), str(case))
     flat = " ".join(out.split())
-    assert code == 0 and "1 pinned interpretations hold" in flat
+    assert code == 0 and "1 pinned interpretation holds" in flat
     assert f"pinned against sha256:{written_against[:16]} (a pack kept in the compiled-pack cache)" in flat
     assert "changed in meaning: TQ-04a" in flat and "OFFICE-01" not in flat
 
@@ -427,7 +427,7 @@ def test_pinned_against_takes_a_hash_only(tmp_path: Path, capsys: pytest.Capture
                     .replace("OFFICE-01: RISK", "TQ-01: INSUFFICIENT_DATA").replace("  representative_appointed: false\n", ""),
                     encoding="utf-8")
     code, out, _ = run(capsys, "test", str(case))
-    assert code == 0 and "1 pinned interpretations hold" in out
+    assert code == 0 and "1 pinned interpretation holds" in out
 
 
 def test_a_lenient_read_of_an_older_pack_judges_a_window_on_the_evaluation_date(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from . import ast, citations, ir
 from .diagnostics import Diagnostic, InputError, did_you_mean, one_of, source_line
 from .families import Declarations
 from .functions import FUNCTIONS
+from .plural import counted
 from .readings import rule_under
 from .vocabulary import FactSpec, Vocabulary
 
@@ -816,7 +817,7 @@ class Checker:
             res = ir.Type(kinds.pop()) if len(kinds) == 1 else ir.ANY
         else:
             if len(args) != len(sig.params):
-                self._type_err(ctx, e, f"`{e.func}` takes {len(sig.params)} argument(s), got {len(args)}",
+                self._type_err(ctx, e, f"`{e.func}` takes {counted(len(sig.params), 'argument', 'arguments')}, got {len(args)}",
                                hint=sig.describe(e.func), code="NC-R022")
             for (_node, t), want, a in zip(args, sig.params, e.args):
                 if t.kind not in (want, "any"):

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .diagnostics import Diagnostic, InputError, localize, printable_lines
 from .options import check_as_of, check_output_path, open_output
+from .plural import counted
 from .report import renderers
 
 if TYPE_CHECKING:  # imported lazily at run time: `normcheck --help` must not load the engine
@@ -480,15 +481,17 @@ def cmd_test(args: argparse.Namespace, err: Console) -> int:
                     out.print(printable_lines("  " + change.about(pin.rule).replace("\n", "\n  ")), markup=False)
     for hash_, where in stale.items():
         lines = changes.change(hash_).summary()  # type: ignore[union-attr]  # every stale hash was found in the history above
-        out.print(printable_lines("\n".join([f"{len(where)} case file(s) {lines[0]}" + (":" if len(lines) > 1 else "")] + lines[1:])),
+        head = f"{counted(len(where), 'case file', 'case files')} {lines[0]}" + (":" if len(lines) > 1 else "")
+        out.print(printable_lines("\n".join([head] + lines[1:])),
                   markup=False)
     if engine.readings:
         for pin in depends:
             level = pin.actual.level if pin.actual is not None else "no finding"
             out.print(f"READING {pin.file}:{pin.line}: {pin.rule} decided under `{pin.under_reading}`: {level}"
                       f" (pinned: {pin.expected_level})", markup=False, highlight=False)
-        out.print(f"{len(depends)} pins depend on the readings chosen ({', '.join(args.reading)})")
-    out.print(f"{passed} pinned interpretations hold, {failed} fail ({pinned} case files with `expect:`"
+        out.print(f"{counted(len(depends), 'pin depends', 'pins depend')} on the readings chosen ({', '.join(args.reading)})")
+    out.print(f"{counted(passed, 'pinned interpretation holds', 'pinned interpretations hold')}, "
+              f"{counted(failed, 'fails', 'fail')} ({counted(pinned, 'case file', 'case files')} with `expect:`"
               + (f", {unpinned} without" if unpinned else "") + (f", {broken} could not be read" if broken else "") + ")")
     if pinned == 0 and not broken:
         err.print("no pinned case file (none has an `expect:` block) in " + ", ".join(paths), style="red",

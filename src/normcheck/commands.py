@@ -14,6 +14,7 @@ from rich.text import Text
 from . import ir
 from .diagnostics import Diagnostic, InputError, did_you_mean
 from .pack import load_pack
+from .plural import counted
 from .resources import cases_dir
 
 
@@ -144,7 +145,7 @@ def rules_diff(args: argparse.Namespace) -> int:
     out.print(Text(f"From {old.label} (sha256:{diff.old_digest[:16]}) to {new_label} (sha256:{diff.new_digest[:16]})", style="bold"))
     print_rule_changes(diff, out)
     if cases is not None:
-        out.print(Text(f"Findings whose level changes, over {cases.files} case files: {len(cases.changes)}", style="bold"))
+        out.print(Text(f"Findings whose level changes, over {counted(cases.files, 'case file', 'case files')}: {len(cases.changes)}", style="bold"))
         for c in cases.changes:
             out.print(f"  {c.file}  {c.record}  {c.rule}: {c.old} → {c.new}", markup=False)
         for p in cases.problems:
@@ -330,7 +331,8 @@ def lint(args: argparse.Namespace, err: Console) -> int:
     replaced = [r for r in pack.rules if r.replaces]
     for r in replaced:
         out.print(f"note: {r.id} ({r.file}:{r.line}) replaces the bundled {r.replaces}", markup=False)
-    out.print(f"{len(pack.rules)} rules in {files} files, {len(pack.defines)} definitions, "
-              f"{len(pack.sources)} sources; {len(unverified)} rules rest partly on unverified pinpoints; "
-              f"{len(loaded.warnings) + len(unused)} warnings")
+    out.print(f"{counted(len(pack.rules), 'rule', 'rules')} in {counted(files, 'file', 'files')}, "
+              f"{counted(len(pack.defines), 'definition', 'definitions')}, {counted(len(pack.sources), 'source', 'sources')}; "
+              f"{counted(len(unverified), 'rule rests', 'rules rest')} partly on unverified pinpoints; "
+              f"{counted(len(loaded.warnings) + len(unused), 'warning', 'warnings')}")
     return 0

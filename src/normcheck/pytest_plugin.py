@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .plural import counted
+
 if TYPE_CHECKING:
     from .engine import Engine
     from .findings import RecordResult
@@ -267,7 +269,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         for pin in session.depends:
             terminalreporter.write_line(f"{pin.file}:{pin.line}: {pin.rule} decided under `{pin.under_reading}`: "
                                         f"{pin.actual.level if pin.actual is not None else 'no finding'} (pinned: {pin.expected_level})")
-        terminalreporter.write_line(f"{len(session.depends)} pins depend on the readings chosen")
+        terminalreporter.write_line(f"{counted(len(session.depends), 'pin depends', 'pins depend')} on the readings chosen")
     if not session.stale or session.changes is None:
         return
     terminalreporter.section("normcheck: pins written against another rule pack")
@@ -276,6 +278,6 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         if change is None:
             continue
         lines = change.summary()
-        terminalreporter.write_line(f"{len(files)} case file(s) {lines[0]}")
+        terminalreporter.write_line(f"{counted(len(files), 'case file', 'case files')} {lines[0]}")
         for line in lines[1:]:
             terminalreporter.write_line(f"  {line}")

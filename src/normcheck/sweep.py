@@ -36,6 +36,7 @@ from .facts import load_record
 from .facts.model import fact_validator
 from .options import check_as_of, check_output_path, write_output
 from .pack import load_pack
+from .plural import counted
 from .report.renderers.terminal import COLOURS
 from .values import MonthDate
 from .wording import t
@@ -264,10 +265,10 @@ def describe_mask(axes: tuple[Axis, ...], mask: np.ndarray, subject: str) -> lis
         for _, text in sorted(thresholds)[:40]:
             lines.append(f"{subject} for {text}")
         if len(thresholds) > 40:
-            lines.append(f"… and {len(thresholds) - 40} more bands (see --format csv)")
+            lines.append(f"… and {counted(len(thresholds) - 40, 'more band', 'more bands')} (see --format csv)")
     elif not full:
         count = int(mask.sum())
-        lines.append(f"{subject} at {count:,} of {mask.size:,} points, none for every value of "
+        lines.append(f"{subject} at {count:,} of {counted(mask.size, 'point', 'points', sep=True)}, none for every value of "
                      f"{' and '.join(a.fact for a in axes[1:])} (see --format csv)")
     return lines
 
@@ -473,8 +474,10 @@ class Comparison:
     def lines(self, rule: str) -> list[str]:
         a, b = self.new.policy, self.old.policy
         worse, better = self.worse(rule), self.better(rule)
-        out = [f"{rule}: {int(worse.sum()):,} of {worse.size:,} points lose under {a} (the rule fires there, not under {b}), "
-               f"{int(better.sum()):,} gain (it fires under {b} only); {int(self.changed(rule).sum()):,} change result"]
+        lost, gained, changed = int(worse.sum()), int(better.sum()), int(self.changed(rule).sum())
+        out = [f"{rule}: {lost:,} of {counted(worse.size, 'point', 'points', sep=True)} {'loses' if lost == 1 else 'lose'} "
+               f"under {a} (the rule fires there, not under {b}), {counted(gained, 'gains', 'gain', sep=True)} (it fires "
+               f"under {b} only); {counted(changed, 'changes', 'change', sep=True)} result"]
         if worse.any():
             out += describe_mask(self.new.axes, worse, f"  lose: {rule} fires under {a} but not under {b}")
         if better.any():

@@ -33,6 +33,7 @@ from ..findings import (
     RecordResult,
     SourceRef,
 )
+from ..plural import counted
 from ..vocabulary import Vocabulary
 from ..wording import ASSESSORS, EXCEPTION_STATUS, LEVEL_SHORT, SEVERITY, date_text, engine_words, shown_level, t, value_text, why_not
 from .tally import FactRow, SummaryRowData, Tally
@@ -281,13 +282,18 @@ class ReceiptView:
     bundled_label: str = ""
     bundled_sha256: str = ""
     added: tuple[AddedRulesView, ...] = ()
+    file_label: str = ""  # the noun for one file ("1 bestand"); `files_label` for any other number
+
+    def files(self, n: int) -> str:
+        """A number of rule files in the report's language: "1 file", "7 files"."""
+        return counted(n, self.file_label or self.files_label, self.files_label)
 
     def composition(self) -> str:
         """One line: the pack as run = the bundled rules' hash + each added folder's (short hashes)."""
         parts = [f"{self.bundled_label} sha256:{self.bundled_sha256[:16]}"]
         for a in self.added:
             replaced = f", {a.replaces_label} {', '.join(a.replaces)}" if a.replaces else ""
-            parts.append(f"{a.label} {a.folder} sha256:{a.sha256[:16]} ({len(a.rule_files)} {self.files_label}{replaced})")
+            parts.append(f"{a.label} {a.folder} sha256:{a.sha256[:16]} ({self.files(len(a.rule_files))}{replaced})")
         return f"{self.rule_pack_label} = " + " + ".join(parts)
 
 
@@ -598,7 +604,7 @@ def receipt_view(rc: Receipt, w: Words) -> ReceiptView:
     return ReceiptView(
         label=w("receipt"), normcheck_version=rc.normcheck_version, schema_label=w("schema"),
         schema_version=rc.schema_version, rule_pack_label=w("rule_pack"), sha256=rc.rule_pack_sha256,
-        rule_files=rc.rule_files, files_label=w("files"), engine_label=w("engine"), engine=engine_words(rc.engine, w.lang),
+        rule_files=rc.rule_files, files_label=w("files"), file_label=w("one_file"), engine_label=w("engine"), engine=engine_words(rc.engine, w.lang),
         python=rc.python, receipt=rc, readings_label=w("readings"), readings=rc.readings,
         bundled_label=w("bundled_rules"), bundled_sha256=rc.bundled_pack_sha256,
         added=tuple(AddedRulesView(w("added_rules"), a.folder, a.sha256, a.rule_files, w("replaces"), a.replaces)

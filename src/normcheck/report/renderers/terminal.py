@@ -41,7 +41,7 @@ def render(run: RunView, out: TextIO) -> None:
     rc = run.receipt
     console.print(Text(
         f"{rc.label}: normcheck {rc.normcheck_version} · {rc.rule_pack_label} sha256:{rc.sha256[:16]} "
-        f"({len(rc.rule_files)} {rc.files_label}) · {rc.engine_label}: {rc.engine} · {rc.python}"
+        f"({rc.files(len(rc.rule_files))}) · {rc.engine_label}: {rc.engine} · {rc.python}"
         + (f" · {rc.readings_label}: {', '.join(rc.readings)}" if rc.readings else ""), style="dim"))
     if rc.added:
         console.print(Text(printable(rc.composition()), style="dim"))  # a folder's name is the user's text
