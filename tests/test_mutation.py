@@ -38,10 +38,28 @@ def cases(loaded) -> list[tuple[Any, dt.date, Any]]:
             continue
         out.append((record.facts, record.as_of, record.origins.keys()))
     out.extend(boundary_cases(out))
-    # 300 generated cases: the sign error in `add_days` changes a firing result only in rare combinations
-    # (SBC-10 with a check outside the control period; 2 in 1,000 generated cases of this vocabulary)
+    out.extend(ADD_DAYS_CASES)
+    # 300 generated cases besides, for the combinations no bundled or targeted case thought of
     out.extend((facts, as_of, facts.keys()) for facts, as_of in generated_cases(loaded, 300, seed=13))
     return out
+
+
+# A penalty at a first period of immediate controls under old Art. 28 (1 - 25 June 2019), the check on
+# 5 June: within the ten days of old Art. 28(1), whose first day beyond is add_days(start, 10) = 11 June,
+# so the old version of SBC-10 does not fire. A sign error in `add_days` puts that day on 22 May, before
+# the period began, and SBC-10 fires: the outcome turns on `add_days` alone (the two-month limit, 1 August,
+# is not reached), so the planted bug is caught without the generated cases. The same period with the
+# check on 15 June fires under both (a limit passed is not the plant's doing).
+_OLD_ART28_FIRST_PERIOD = {
+    "record_type": "border_control_measure", "member_state": "AT", "procedure_invoked": "old_art28",
+    "notification_date": dt.date(2019, 5, 31), "control_start_date": dt.date(2019, 6, 1),
+    "control_end_date": dt.date(2019, 6, 25), "same_threat_as_previous_period": False,
+    "new_threat_identified": False, "penalty_for_not_showing_document": True,
+}
+ADD_DAYS_CASES: list[tuple[Any, dt.date, Any]] = [
+    (facts, dt.date(2025, 11, 15), facts.keys())
+    for facts in ({**_OLD_ART28_FIRST_PERIOD, "check_date": dt.date(2019, 6, 5)},
+                  {**_OLD_ART28_FIRST_PERIOD, "check_date": dt.date(2019, 6, 15)})]
 
 
 # Periods the rules measure, and lengths around their limits (10 and 20 days; 1, 2, 3, 6 and 21
@@ -113,6 +131,20 @@ PLANTS: dict[str, Callable[[Any], None]] = {
     "comparison: > behaves as >=": lambda mp: mp.setitem(ev._ORDER, ">", lambda a, b: a >= b),
     "comparison: <= behaves as <": lambda mp: mp.setitem(ev._ORDER, "<=", lambda a, b: a < b),
 }
+
+
+def test_the_targeted_cases_turn_on_add_days(loaded, closures, monkeypatch) -> None:
+    """Deterministic, whatever the generated cases: the check within the ten days leaves SBC-10 unfired and
+    the one after them fires it (BREACH, on both engines), and the sign error in `add_days` fires it within."""
+    engine = Engine(loaded.pack, use_durable=True)
+    assert engine.durable is not None, engine.refused
+    within, after = (engine.run(facts, as_of, stated) for facts, as_of, stated in ADD_DAYS_CASES)
+    assert within.disagreements == [] and after.disagreements == []
+    sbc10 = [{r.rule.id: r.outcome for r in run.results}["SBC-10"] for run in (within, after)]
+    assert sbc10 == ["OK", "BREACH"], sbc10
+    PLANTS["date arithmetic: add_days counts backwards"](monkeypatch)
+    found = disagreements(loaded, ADD_DAYS_CASES[:1])
+    assert any("SBC-10" in f for f in found), found
 
 
 @pytest.mark.parametrize("plant", sorted(PLANTS))
