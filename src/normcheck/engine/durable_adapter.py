@@ -422,6 +422,7 @@ class _ViewPlan:
     props: tuple[str, ...]
     terms: tuple[tuple[str, dfn.Code], ...]
     atoms: tuple[tuple[str, dfn.Code], ...]
+    keys: tuple[str, ...]  # every property its fact can carry (a value, `__null`, a set's `__n`)
 
 
 @dataclass(frozen=True)
@@ -780,11 +781,22 @@ class DurableEngine:
         self._undated_defines = _define_closure(pack, set().union(*(
             _fact_names(r.judged_on) for r in pack.rules if r.id in referenced and r.windowed and r.judged_on is not None)))
         # each rule fact's plan: its event date, the facts it carries, its computed operands and leaves
-        self._views: dict[str, _ViewPlan] = {v.key: _ViewPlan(
-            v.key, dfn.compile_node(judged[v.key]) if v.key in judged else None,
-            tuple(x for x in v.props if not x.endswith("__n")),
-            tuple((name, dfn.compile_node(node)) for node, name in v.terms),
-            tuple((name, dfn.compile_node(node)) for node, name in v.atoms)) for v in self.compiled.views}
+        self._views: dict[str, _ViewPlan] = {}
+        for v in self.compiled.views:
+            props = tuple(x for x in v.props if not x.endswith("__n"))
+            terms = tuple(name for _, name in v.terms)
+            self._views[v.key] = _ViewPlan(
+                v.key, dfn.compile_node(judged[v.key]) if v.key in judged else None, props,
+                tuple((name, dfn.compile_node(node)) for node, name in v.terms),
+                tuple((name, dfn.compile_node(node)) for node, name in v.atoms),
+                tuple(k for x in props + terms for k in (x, x + "__null", x + "__n")) + tuple(name for _, name in v.atoms))
+        # the relevance gate as an index: fact name -> the rules whose family mentions it (in pack order)
+        self._order = {v.key: i for i, v in enumerate(self.compiled.views)}
+        self._ungated = tuple(v for v in self.compiled.views if not v.gate)
+        self._gated: dict[str, list[RuleView]] = {}
+        for v in self.compiled.views:
+            for x in v.gate:
+                self._gated.setdefault(x, []).append(v)
 
     def _action(self, key: str, referenced: frozenset[str]) -> Any:
         if key in ("_begin", "_sink"):
@@ -811,11 +823,23 @@ class DurableEngine:
 
     def relevant_views(self, env: Env) -> list[RuleView]:
         """The rules whose family the record mentions and concerns its kind of record (the relevance
-        gate, as the evaluator's `gate`)."""
+        gate, as the evaluator's `gate`), in pack order."""
         stated, kind, kinds = env.stated, env.kind, self._kinds
-        return [v for v in self.compiled.views
-                if (stated is None or not v.gate or not stated.isdisjoint(v.gate))
-                and (kind is None or v.key not in kinds or kind in kinds[v.key])]
+        if stated is None:
+            views: Iterable[RuleView] = self.compiled.views
+        else:
+            found = {v.key: v for v in self._ungated}
+            gated = self._gated
+            for x in stated:
+                for v in gated.get(x, ()):
+                    found[v.key] = v
+            views = sorted(found.values(), key=lambda v: self._order[v.key])
+        return [v for v in views if kind is None or v.key not in kinds or kind in kinds[v.key]]
+
+    def needed(self, views: Iterable[RuleView]) -> set[str]:
+        """The derived facts the durable side derives for a case: those the relevant rules read (and
+        what they read in turn), and those the event dates of chained versioned rules read."""
+        return set(self._undated_defines).union(*(v.defines for v in views))
 
     def input_facts(self, env: Env, sid: str, needed: Iterable[str]) -> list[dict[str, Any]]:
         """The `$in` facts of the derived facts needed, one per dependency level that has any (in level
@@ -855,38 +879,33 @@ class DurableEngine:
         if vals is None:
             vals = self.python_values(env)
         as_of = env.as_of
-        base = {"sid": sid, "t": "", "_as_of": encode(as_of)}
-        encoded: dict[str, tuple[tuple[str, Any], ...]] = {}  # the properties of a fact, once per case
-        computed: dict[str, tuple[tuple[str, Any], ...]] = {}  # ... of an operand or a leaf
-        plans = self._views
+        day = encode(as_of)
+        flat: dict[str, Any] = {}  # every property of the case any of these rules' facts carries, worked out once
+        done: set[str] = set()
+        plans = [self._views[v.key] for v in (self.relevant_views(env) if views is None else views)]
+        for plan in plans:
+            for name in plan.props:
+                if name not in done:
+                    done.add(name)
+                    flat.update(self._encoded(name, vals.get(name, UNKNOWN)))
+            for name, code in plan.terms:
+                if name not in done:
+                    done.add(name)
+                    flat.update(self._encoded(name, code(vals, as_of)))
+            for name, code in plan.atoms:
+                if name not in done:
+                    done.add(name)
+                    v = code(vals, as_of)
+                    if v is not UNKNOWN:
+                        flat[name] = bool(v)
         facts = []
-        for view in (self.relevant_views(env) if views is None else views):
-            plan = plans[view.key]
-            fact = dict(base)
-            fact["t"] = plan.key
+        for plan in plans:
+            fact = {k: flat[k] for k in plan.keys if k in flat}
+            fact["sid"], fact["t"], fact["_as_of"] = sid, plan.key, day
             if plan.judged is not None:
                 when = plan.judged(vals, as_of)
                 if isinstance(when, dt.date):
                     fact["_j"] = encode(when)
-            for name in plan.props:
-                props = encoded.get(name)
-                if props is None:
-                    props = encoded[name] = self._encoded(name, vals.get(name, UNKNOWN))
-                if props:
-                    fact.update(props)
-            for name, code in plan.terms:
-                props = computed.get(name)
-                if props is None:
-                    props = computed[name] = self._encoded(name, code(vals, as_of))
-                if props:
-                    fact.update(props)
-            for name, code in plan.atoms:
-                props = computed.get(name)
-                if props is None:
-                    v = code(vals, as_of)
-                    props = computed[name] = () if v is UNKNOWN else ((name, bool(v)),)
-                if props:
-                    fact.update(props)
             facts.append(fact)
         return facts
 
@@ -909,7 +928,7 @@ class DurableEngine:
             views = self.relevant_views(env)
             if not views:  # no rule is relevant to this record; durable-rules crashes on an empty batch
                 return {}
-            needed = set(self._undated_defines).union(*(v.defines for v in views))
+            needed = self.needed(views)
             derived: dict[str, Any] = {}
             self._derived[sid] = derived
             handled = False
