@@ -8,17 +8,21 @@ How the pack maps onto durable-rules (see ../shared/notes/durable-rules.md for t
   rulesets can never be deleted or redefined.
 * One case = one state id (`sid`); the state is deleted after reading the results (at most 1,024
   live states per ruleset).
-* The case is one fact: every fact and derived fact a rule reads, as JSON (dates as day
-  numbers, sets as lists with a `__n` count, a stated null as `<name>__null`). Unknown facts
+* Each relevant rule gets one fact, the case as that rule sees it: every fact and derived fact its
+  conditions test, as JSON (dates as day numbers, sets as lists with a `__n` count, a null as
+  `<name>__null`), worked out once per case into one property map. Unknown facts
   are simply absent: durable-rules never matches an absent property, which is exactly
   "not known to be true".
 * The durable side decides without the evaluator (issue 13 §1): derived facts come from its own
-  forward chaining (a `_def:X` rule fires once the inputs of `define X` are present and its action
-  computes X); computed operands (date arithmetic, differences, `otherwise`, the rule language's
+  forward chaining, a dependency level at a time (the rule `_def@k` fires once the `$in` fact of
+  the case's k-th level of needed definitions, carrying the case facts they read, and the `$def`
+  fact of the level before, carrying the derived facts later levels read, are present; its action
+  computes that level's definitions and asserts `$def` k); computed operands (date arithmetic, differences, `otherwise`, the rule language's
   functions) become properties `_tN` that durable-rules then compares in its own condition
   language; what that language cannot express is passed as three-valued atoms `_aN`. All of it is
-  computed by `durable_functions`, whose function table is the `durable` implementation of every
-  function in the registry (`normcheck.functions`): it shares no code path with the evaluator.
+  computed by `durable_functions` (each expression compiled once into closures this engine owns),
+  whose function table is the `durable` implementation of every function in the registry
+  (`normcheck.functions`): it shares no code path with the evaluator.
 * Three-valued logic: every condition is compiled in four forms — known true, known false, not
   true, not false — with negation pushed down to the leaves, so `not` never becomes
   negation-as-failure.
@@ -750,10 +754,8 @@ class DurableEngine:
         # every expression the durable side computes, compiled once (durable_functions): definitions,
         # the event dates of rules with `judged on`, each rule fact's computed operands and leaves
         self.plans = define_plans(pack)
-        derived = self._derived
-
         def record(sid: str, values: dict[str, Any]) -> None:
-            derived[sid].update(values)
+            self._derived[sid].update(values)
         definition = {key: dict(rule, run=level_action(self.plans, record) if key.startswith("_def@") else self._action(key, referenced))
                       for key, rule in self.compiled.definition.items()}
         self.host = SyncHost()
@@ -784,12 +786,16 @@ class DurableEngine:
         self._views: dict[str, _ViewPlan] = {}
         for v in self.compiled.views:
             props = tuple(x for x in v.props if not x.endswith("__n"))
-            terms = tuple(name for _, name in v.terms)
+            # the properties its conditions test (see _Compiler: `__null` of what may be null, a set's
+            # `__n` where it is counted); the others a fact could carry would never be looked at
+            keys = [*v.props, *(x + "__null" for x in props if self._nullable(x))]
+            for _, name in v.terms:
+                keys += (name, name + "__null") + ((name + "__n",) if name + "__n" in v.props else ())
+            keys += (name for _, name in v.atoms)
             self._views[v.key] = _ViewPlan(
                 v.key, dfn.compile_node(judged[v.key]) if v.key in judged else None, props,
                 tuple((name, dfn.compile_node(node)) for node, name in v.terms),
-                tuple((name, dfn.compile_node(node)) for node, name in v.atoms),
-                tuple(k for x in props + terms for k in (x, x + "__null", x + "__n")) + tuple(name for _, name in v.atoms))
+                tuple((name, dfn.compile_node(node)) for node, name in v.atoms), tuple(dict.fromkeys(keys)))
         # the relevance gate as an index: fact name -> the rules whose family mentions it (in pack order)
         self._order = {v.key: i for i, v in enumerate(self.compiled.views)}
         self._ungated = tuple(v for v in self.compiled.views if not v.gate)
@@ -797,6 +803,11 @@ class DurableEngine:
         for v in self.compiled.views:
             for x in v.gate:
                 self._gated.setdefault(x, []).append(v)
+
+    def _nullable(self, name: str) -> bool:
+        """May the fact or derived fact be null (as `_Compiler._nullable`: then its conditions test `__null`)?"""
+        t = self.pack.fact_types.get(name)
+        return bool(t and t.nullable) or name in self._defines
 
     def _action(self, key: str, referenced: frozenset[str]) -> Any:
         if key in ("_begin", "_sink"):
