@@ -9,9 +9,10 @@ ratios travel between machines even though the absolute speeds do not:
      grid (x 37 values of the months a durable permit requires: 391,608 points);
   2. start-up: `normcheck case.yaml`, whole process, against the bare import of its dependencies;
   3. batch: normcheck's engine (evaluator with explanations + durable-rules + cross-check) against
-     the same rule pack on bare durable-rules (the same facts posted, no explanation, no
-     evaluator), against hand-written Python (the floor), and the evaluator alone against the
-     evaluator before the speed work (bench/baseline/evaluate_v0.py);
+     the same rule pack on bare durable-rules (the same facts posted, its definition rules deriving
+     the derived facts; no explanation, no evaluator; and, printed beside it, the rules alone with
+     the derived facts precomputed), against hand-written Python (the floor), and the evaluator
+     alone against the evaluator before the speed work (bench/baseline/evaluate_v0.py);
   4. `normcheck -j N FOLDER` against `-j 1` on a folder of generated case files;
   5. resident memory over many cases.
 """
