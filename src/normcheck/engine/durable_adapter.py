@@ -8,17 +8,21 @@ How the pack maps onto durable-rules (see ../shared/notes/durable-rules.md for t
   rulesets can never be deleted or redefined.
 * One case = one state id (`sid`); the state is deleted after reading the results (at most 1,024
   live states per ruleset).
-* The case is one fact: every fact and derived fact a rule reads, as JSON (dates as day
-  numbers, sets as lists with a `__n` count, a stated null as `<name>__null`). Unknown facts
+* Each relevant rule gets one fact, the case as that rule sees it: every fact and derived fact its
+  conditions test, as JSON (dates as day numbers, sets as lists with a `__n` count, a null as
+  `<name>__null`), worked out once per case into one property map. Unknown facts
   are simply absent: durable-rules never matches an absent property, which is exactly
   "not known to be true".
 * The durable side decides without the evaluator (issue 13 §1): derived facts come from its own
-  forward chaining (a `_def:X` rule fires once the inputs of `define X` are present and its action
-  computes X); computed operands (date arithmetic, differences, `otherwise`, the rule language's
+  forward chaining, a dependency level at a time (the rule `_def@k` fires once the `$in` fact of
+  the case's k-th level of needed definitions, carrying the case facts they read, and the `$def`
+  fact of the level before, carrying the derived facts later levels read, are present; its action
+  computes that level's definitions and asserts `$def` k); computed operands (date arithmetic, differences, `otherwise`, the rule language's
   functions) become properties `_tN` that durable-rules then compares in its own condition
   language; what that language cannot express is passed as three-valued atoms `_aN`. All of it is
-  computed by `durable_functions`, whose function table is the `durable` implementation of every
-  function in the registry (`normcheck.functions`): it shares no code path with the evaluator.
+  computed by `durable_functions` (each expression compiled once into closures this engine owns),
+  whose function table is the `durable` implementation of every function in the registry
+  (`normcheck.functions`): it shares no code path with the evaluator.
 * Three-valued logic: every condition is compiled in four forms — known true, known false, not
   true, not false — with negation pushed down to the leaves, so `not` never becomes
   negation-as-failure.
@@ -414,6 +418,18 @@ class RuleView:
 
 
 @dataclass(frozen=True)
+class _ViewPlan:
+    """A rule fact as the engine builds it per case: the compiled event date, operands and leaves."""
+
+    key: str
+    judged: dfn.Code | None
+    props: tuple[str, ...]
+    terms: tuple[tuple[str, dfn.Code], ...]
+    atoms: tuple[tuple[str, dfn.Code], ...]
+    keys: tuple[str, ...]  # every property its fact can carry (a value, `__null`, a set's `__n`)
+
+
+@dataclass(frozen=True)
 class CompiledPack:
     name: str
     definition: dict[str, JSON]
@@ -484,19 +500,23 @@ def compile_pack(pack: ir.RulePack) -> CompiledPack:
             reads |= _fact_names(node)
         views.append(RuleView(rule.key, tuple(sorted(comp.props)), tuple(comp.rule_atoms.items()), frozenset(rule.gate),
                               tuple(comp.rule_terms.items()), _define_closure(pack, reads)))
-    # Derived facts by forward chaining: the rule `_def:X` fires once the case's inputs of `define X`
-    # (an `$in` fact carrying the facts X reads) and the derived facts X reads (`$def` facts) are
-    # present; its action computes X with the durable side's own functions and asserts `$def X`.
-    defined = frozenset(d.name for d in pack.defines)
-    for d in pack.defines:
-        patterns = [{"i": {"$and": [{"t": "$in"}, {"d": d.name}]}}]
-        for k, dep in enumerate(x for x in d.deps if x in defined):
-            patterns.append({f"e{k}": {"$and": [{"t": "$def"}, {"d": dep}]}})
-        definition["_def:" + d.name] = {"all": patterns}
-    # Every case starts with a `$begin` fact that one trivial rule observes: durable-rules 2.0.28
-    # segfaults in delete_state for a state in which no action ever ran (verified: a fact waiting
-    # in a join, then delete_state), and one action per case is far cheaper than a catch-all
-    # observer firing for every fact.
+    # Derived facts by forward chaining, a dependency level at a time: the definitions a case needs are
+    # grouped by level (a definition's level is one more than the highest level of the definitions it
+    # reads; those that read only case facts are level 0), and the case's k-th group gets an `$in`
+    # fact (k, the definitions, the case facts they read). The rule `_def@k` fires once that `$in`
+    # fact and, for k > 0, the `$def` fact of group k-1 (the derived facts later groups read) are
+    # present; its action computes the group's definitions with the durable side's own functions and
+    # asserts `$def` k for the next group.
+    for k in range(define_levels(pack)):
+        patterns = [{"i": {"$and": [{"t": "$in"}, {"k": k}]}}]
+        if k:
+            patterns.append({"e": {"$and": [{"t": "$def"}, {"k": k - 1}]}})
+        definition[f"_def@{k}"] = {"all": patterns}
+    # A case that needs no derived fact starts with a `$begin` fact that one trivial rule observes:
+    # durable-rules 2.0.28 segfaults in delete_state for a state in which no action ever ran
+    # (verified: a fact waiting in a join, then delete_state), and one action per case is far
+    # cheaper than a catch-all observer firing for every fact. (A case with `$in` facts always
+    # runs `_def@0`.)
     definition["_begin"] = {"all": [{"m": {"t": "$begin"}}]}
     # A sink that every rule's fact enters but that never completes (no `$never` fact exists): it
     # makes each fact "handled", so a whole case can be asserted in one batch without a catch-all
@@ -583,28 +603,89 @@ def _uncarry(kind: str, fact: dict[str, Any], name: str) -> Any:
     return raw
 
 
-def _define_action(pack: ir.RulePack, name: str, derived: dict[str, dict[str, Any]]) -> Callable[[Any], None]:
-    """The action of `_def:X`: X from the facts the rule matched, with the durable side's functions,
-    recorded in `derived` (per case: its sid) of the engine that registered it."""
-    d = next(x for x in pack.defines if x.name == name)
+def _levels(pack: ir.RulePack) -> dict[str, int]:
+    """Each definition's dependency level: 0 when it reads case facts only, else one more than the
+    highest level of the definitions it reads (the checker refused cycles)."""
+    defines = {d.name: d for d in pack.defines}
+    out: dict[str, int] = {}
+
+    def level(name: str) -> int:
+        if name not in out:
+            out[name] = 1 + max((level(x) for x in defines[name].deps if x in defines), default=-1)
+        return out[name]
+    for name in defines:
+        level(name)
+    return out
+
+
+def define_levels(pack: ir.RulePack) -> int:
+    """How many dependency levels the pack's definitions have (the `_def@k` rules: k below it)."""
+    return 1 + max(_levels(pack).values(), default=-1)
+
+
+@dataclass(frozen=True)
+class DefinePlan:
+    """How the durable side derives one definition: its compiled expression (durable_functions), the
+    case facts and derived facts it reads (with the kind each travels as) and whether a later level
+    reads it (then the `$def` fact carries it)."""
+
+    name: str
+    level: int
+    code: dfn.Definition
+    inputs: tuple[tuple[str, str], ...]  # case facts it reads, (name, kind)
+    deps: tuple[tuple[str, str], ...]  # derived facts it reads, (name, kind)
+    stated: str | None  # its kind when a case may state it (the stated value travels in `$in`), else None
+    carried: bool
+
+
+def define_plans(pack: ir.RulePack) -> dict[str, DefinePlan]:
+    """The plans of all the pack's definitions, each expression compiled once (for one DurableEngine)."""
     defined = {x.name: x for x in pack.defines}
-    deps = [x for x in d.deps if x in defined]
-    kinds = {x: pack.fact_types[x].kind if x in pack.fact_types else "text" for x in d.deps if x not in defined}
-    if d.in_vocabulary:
-        kinds[d.name] = d.type.kind
-    chained = any(name in x.deps for x in pack.defines)  # a `$def` fact only for a definition another one reads
+    levels = _levels(pack)
+    read_later = {x for d in pack.defines for x in d.deps if x in defined and levels[x] < levels[d.name]}
+    return {d.name: DefinePlan(
+        name=d.name, level=levels[d.name], code=dfn.compile_define(d),
+        inputs=tuple((x, pack.fact_types[x].kind if x in pack.fact_types else "text") for x in d.deps if x not in defined),
+        deps=tuple((x, defined[x].type.kind) for x in d.deps if x in defined),
+        stated=d.type.kind if d.in_vocabulary else None, carried=d.name in read_later) for d in pack.defines}
+
+
+_EPOCH = EPOCH.toordinal()
+_META = frozenset({"sid", "t", "k", "_as_of"})
+
+
+def level_action(plans: dict[str, DefinePlan], record: Callable[[str, dict[str, Any]], None] | None = None) -> Callable[[Any], None]:
+    """The action of `_def@k`: the definitions its `$in` fact names, from the case facts that fact
+    carries and the derived facts of the `$def` fact it joined, with the durable side's own functions;
+    then `$def` k (the derived facts so far that later levels read) when a later group follows.
+    `record(sid, values)` hands the derived facts to whoever registered the action."""
 
     def run(c: Any) -> None:
         matched = c._m
         inp = matched["i"]
-        values = {x: _uncarry(k, inp, x) for x, k in kinds.items()}
-        for k, dep in enumerate(deps):
-            values[dep] = _uncarry(defined[dep].type.kind, matched[f"e{k}"], "v")
-        stated = {d.name: values.pop(d.name)} if d.in_vocabulary else {}
-        v = dfn.define_value(d, lambda x: values.get(x, UNKNOWN), dt.date.fromordinal(EPOCH.toordinal() + inp["_as_of"]), stated)
-        derived[c.s.sid][name] = v
-        if chained:
-            c.assert_fact({"t": "$def", "d": name, "_as_of": inp["_as_of"], **_carry("v", v)})
+        prior = matched.get("e")
+        as_of = dt.date.fromordinal(_EPOCH + inp["_as_of"])
+        todo = [plans[x] for x in inp["d"]]
+        vals: dict[str, Any] = {}
+        for p in todo:
+            for x, kind in p.inputs:
+                if x not in vals:
+                    vals[x] = _uncarry(kind, inp, x)
+            if prior is not None:
+                for x, kind in p.deps:
+                    if x not in vals:
+                        vals[x] = _uncarry(kind, prior, x)
+        out = {p.name: p.code(vals, as_of, UNKNOWN if p.stated is None else _uncarry(p.stated, inp, p.name)) for p in todo}
+        if record is not None:
+            record(c.s.sid, out)
+        if inp.get("more"):
+            fact = {"t": "$def", "k": inp["k"], "_as_of": inp["_as_of"]}
+            if prior is not None:
+                fact.update((x, v) for x, v in prior.items() if x not in _META)
+            for p in todo:
+                if p.carried:
+                    fact.update(_carry(p.name, out[p.name]))
+            c.assert_fact(fact)
     return run
 
 
@@ -670,7 +751,12 @@ class DurableEngine:
         self._undated: dict[str, frozenset[str]] = {}
         self.compiled = cached_compile_pack(pack)  # the ruleset as JSON next to the compiled pack (durable_cache)
         referenced = frozenset(d for r in pack.rules for d in r.rule_deps)
-        definition = {key: dict(rule, run=_define_action(pack, key[5:], self._derived) if key.startswith("_def:") else self._action(key, referenced))
+        # every expression the durable side computes, compiled once (durable_functions): definitions,
+        # the event dates of rules with `judged on`, each rule fact's computed operands and leaves
+        self.plans = define_plans(pack)
+        def record(sid: str, values: dict[str, Any]) -> None:
+            self._derived[sid].update(values)
+        definition = {key: dict(rule, run=level_action(self.plans, record) if key.startswith("_def@") else self._action(key, referenced))
                       for key, rule in self.compiled.definition.items()}
         self.host = SyncHost()
         try:
@@ -683,18 +769,45 @@ class DurableEngine:
         families = {f.id: frozenset(f.record_types) for f in pack.families}
         self._kinds: dict[str, frozenset[str]] = {r.key: families[r.family] for r in pack.rules if r.family in families}
         # the event date of each rule with `judged on`, computed on the durable side like the operands
-        self._judged: dict[str, ir.Node] = {r.key: r.judged_on for r in pack.rules if r.judged_on is not None}
+        judged = {r.key: r.judged_on for r in pack.rules if r.judged_on is not None}
         # versioned rules with an event date that other rules refer to: with the date unknown they chain
         # only once their candidate versions agree (see _agree)
-        self._chained_versioned: dict[str, ir.Node] = {r.id: r.judged_on for r in pack.rules
-                                                       if r.judged_on is not None and r.windowed and r.id in referenced}
+        self._chained_versioned: dict[str, dfn.Code] = {r.id: dfn.compile_node(r.judged_on) for r in pack.rules
+                                                        if r.judged_on is not None and r.windowed and r.id in referenced}
         self._seq = itertools.count()
         self._defines = {d.name: d for d in pack.defines}
-        # what each derived fact's `$in` fact carries: the case facts it reads directly, and itself
+        # what the `$in` fact of a derived fact carries: the case facts it reads directly, and itself
         # when a case may state it
         self._inputs = {d.name: tuple(x for x in d.deps if x not in self._defines) + ((d.name,) if d.in_vocabulary else ())
                         for d in pack.defines}
-        self._undated_defines = _define_closure(pack, set().union(*(_fact_names(node) for node in self._chained_versioned.values())))
+        self._undated_defines = _define_closure(pack, set().union(*(
+            _fact_names(r.judged_on) for r in pack.rules if r.id in referenced and r.windowed and r.judged_on is not None)))
+        # each rule fact's plan: its event date, the facts it carries, its computed operands and leaves
+        self._views: dict[str, _ViewPlan] = {}
+        for v in self.compiled.views:
+            props = tuple(x for x in v.props if not x.endswith("__n"))
+            # the properties its conditions test (see _Compiler: `__null` of what may be null, a set's
+            # `__n` where it is counted); the others a fact could carry would never be looked at
+            keys = [*v.props, *(x + "__null" for x in props if self._nullable(x))]
+            for _, name in v.terms:
+                keys += (name, name + "__null") + ((name + "__n",) if name + "__n" in v.props else ())
+            keys += (name for _, name in v.atoms)
+            self._views[v.key] = _ViewPlan(
+                v.key, dfn.compile_node(judged[v.key]) if v.key in judged else None, props,
+                tuple((name, dfn.compile_node(node)) for node, name in v.terms),
+                tuple((name, dfn.compile_node(node)) for node, name in v.atoms), tuple(dict.fromkeys(keys)))
+        # the relevance gate as an index: fact name -> the rules whose family mentions it (in pack order)
+        self._order = {v.key: i for i, v in enumerate(self.compiled.views)}
+        self._ungated = tuple(v for v in self.compiled.views if not v.gate)
+        self._gated: dict[str, list[RuleView]] = {}
+        for v in self.compiled.views:
+            for x in v.gate:
+                self._gated.setdefault(x, []).append(v)
+
+    def _nullable(self, name: str) -> bool:
+        """May the fact or derived fact be null (as `_Compiler._nullable`: then its conditions test `__null`)?"""
+        t = self.pack.fact_types.get(name)
+        return bool(t and t.nullable) or name in self._defines
 
     def _action(self, key: str, referenced: frozenset[str]) -> Any:
         if key in ("_begin", "_sink"):
@@ -721,71 +834,89 @@ class DurableEngine:
 
     def relevant_views(self, env: Env) -> list[RuleView]:
         """The rules whose family the record mentions and concerns its kind of record (the relevance
-        gate, as the evaluator's `gate`)."""
+        gate, as the evaluator's `gate`), in pack order."""
         stated, kind, kinds = env.stated, env.kind, self._kinds
-        return [v for v in self.compiled.views
-                if (stated is None or not v.gate or not stated.isdisjoint(v.gate))
-                and (kind is None or v.key not in kinds or kind in kinds[v.key])]
+        if stated is None:
+            views: Iterable[RuleView] = self.compiled.views
+        else:
+            found = {v.key: v for v in self._ungated}
+            gated = self._gated
+            for x in stated:
+                for v in gated.get(x, ()):
+                    found[v.key] = v
+            views = sorted(found.values(), key=lambda v: self._order[v.key])
+        return [v for v in views if kind is None or v.key not in kinds or kind in kinds[v.key]]
+
+    def needed(self, views: Iterable[RuleView]) -> set[str]:
+        """The derived facts the durable side derives for a case: those the relevant rules read (and
+        what they read in turn), and those the event dates of chained versioned rules read."""
+        return set(self._undated_defines).union(*(v.defines for v in views))
 
     def input_facts(self, env: Env, sid: str, needed: Iterable[str]) -> list[dict[str, Any]]:
-        """One `$in` fact per derived fact needed: the case facts its definition reads (carried, not compared)."""
+        """The `$in` facts of the derived facts needed, one per dependency level that has any (in level
+        order, `k` counting from 0): the definitions, and the case facts they read (carried, not
+        compared); `more` when another group follows."""
         as_of = encode(env.as_of)
-        out = []
+        facts = env.facts
+        groups: dict[int, list[str]] = {}
         for name in needed:
-            fact: dict[str, Any] = {"sid": sid, "t": "$in", "d": name, "_as_of": as_of}
-            for x in self._inputs[name]:
-                fact.update(_carry(x, env.facts.get(x, UNKNOWN)))
+            groups.setdefault(self.plans[name].level, []).append(name)
+        out = []
+        last = len(groups) - 1
+        for k, level in enumerate(sorted(groups)):
+            names = sorted(groups[level])
+            fact: dict[str, Any] = {"sid": sid, "t": "$in", "k": k, "d": names, "_as_of": as_of}
+            if k < last:
+                fact["more"] = True
+            for name in names:
+                for x in self._inputs[name]:
+                    if x not in fact:
+                        fact.update(_carry(x, facts.get(x, UNKNOWN)))
             out.append(fact)
         return out
 
-    def python_lookup(self, env: Env) -> Any:
-        """Derived facts computed with the durable side's functions directly in Python, without the
-        chaining (for the benchmark's bare durable-rules baseline, which posts only the rules' facts)."""
-        cache: dict[str, Any] = {}
+    def python_values(self, env: Env) -> dict[str, Any]:
+        """The case facts and every derived fact, computed with the durable side's functions directly in
+        Python, without the chaining (for the benchmark's "rules only" figure, which posts only the
+        rules' facts)."""
+        vals = dict(env.facts)
+        for plan in sorted(self.plans.values(), key=lambda p: p.level):
+            vals[plan.name] = plan.code(vals, env.as_of, UNKNOWN if plan.stated is None else env.facts.get(plan.name, UNKNOWN))
+        return vals
 
-        def look(name: str) -> Any:
-            d = self._defines.get(name)
-            if d is None:
-                return env.facts.get(name, UNKNOWN)
-            if name not in cache:
-                cache[name] = dfn.define_value(d, look, env.as_of, env.facts)
-            return cache[name]
-        return look
-
-    def case_facts(self, env: Env, sid: str, look: Any = None, views: list[RuleView] | None = None) -> list[dict[str, Any]]:
+    def case_facts(self, env: Env, sid: str, vals: dict[str, Any] | None = None, views: list[RuleView] | None = None) -> list[dict[str, Any]]:
         """One fact per rule: the case as that rule sees it (its facts and derived facts, the operands
-        and leaves the durable side computes for it). `look` gives a fact's or derived fact's value."""
-        if look is None:
-            look = self.python_lookup(env)
-        as_of = encode(env.as_of)
-        atom_values: dict[str, Any] = {}
-        term_props: dict[str, tuple[tuple[str, Any], ...]] = {}
-        encoded: dict[str, tuple[tuple[str, Any], ...]] = {}  # a fact's properties, worked out once per case
+        and leaves the durable side computes for it). `vals` holds the case facts and derived facts."""
+        if vals is None:
+            vals = self.python_values(env)
+        as_of = env.as_of
+        day = encode(as_of)
+        flat: dict[str, Any] = {}  # every property of the case any of these rules' facts carries, worked out once
+        done: set[str] = set()
+        plans = [self._views[v.key] for v in (self.relevant_views(env) if views is None else views)]
+        for plan in plans:
+            for name in plan.props:
+                if name not in done:
+                    done.add(name)
+                    flat.update(self._encoded(name, vals.get(name, UNKNOWN)))
+            for name, code in plan.terms:
+                if name not in done:
+                    done.add(name)
+                    flat.update(self._encoded(name, code(vals, as_of)))
+            for name, code in plan.atoms:
+                if name not in done:
+                    done.add(name)
+                    v = code(vals, as_of)
+                    if v is not UNKNOWN:
+                        flat[name] = bool(v)
         facts = []
-        for view in (self.relevant_views(env) if views is None else views):
-            fact: dict[str, Any] = {"sid": sid, "t": view.key, "_as_of": as_of}
-            judged = self._judged.get(view.key)
-            if judged is not None:
-                when = dfn.value(judged, look, env.as_of)
+        for plan in plans:
+            fact = {k: flat[k] for k in plan.keys if k in flat}
+            fact["sid"], fact["t"], fact["_as_of"] = sid, plan.key, day
+            if plan.judged is not None:
+                when = plan.judged(vals, as_of)
                 if isinstance(when, dt.date):
                     fact["_j"] = encode(when)
-            for name in view.props:
-                props = encoded.get(name)
-                if props is None:
-                    props = encoded[name] = () if name.endswith("__n") else self._encoded(name, look(name))
-                if props:
-                    fact.update(props)
-            for node, name in view.terms:
-                props = term_props.get(name)
-                if props is None:
-                    props = term_props[name] = self._encoded(name, dfn.value(node, look, env.as_of))
-                if props:
-                    fact.update(props)
-            for node, name in view.atoms:
-                if name not in atom_values:
-                    atom_values[name] = dfn.value(node, look, env.as_of)
-                if atom_values[name] is not UNKNOWN:
-                    fact[name] = bool(atom_values[name])
             facts.append(fact)
         return facts
 
@@ -808,28 +939,26 @@ class DurableEngine:
             views = self.relevant_views(env)
             if not views:  # no rule is relevant to this record; durable-rules crashes on an empty batch
                 return {}
-            needed = set(self._undated_defines).union(*(v.defines for v in views))
+            needed = self.needed(views)
             derived: dict[str, Any] = {}
             self._derived[sid] = derived
             handled = False
             try:
-                # 1. derived facts, by durable-rules' forward chaining (every `_def:X` rule's action
+                # 1. derived facts, by durable-rules' forward chaining (every `_def@k` rule's action
                 #    records what it computed in `derived`)
-                state = self.host.assert_facts(name, [{"sid": sid, "t": "$begin"}] + self.input_facts(env, sid, sorted(needed)))
+                inputs = self.input_facts(env, sid, needed)
+                state = self.host.assert_facts(name, inputs or [{"sid": sid, "t": "$begin"}])
                 handled = True  # (the state exists now: delete it even if an action failed)
                 self._check(state)
-                if not needed <= derived.keys():
+                if len(derived) != len(needed):
                     raise RuntimeError("durable-rules did not derive " + ", ".join(sorted(needed - derived.keys())))
-                facts_ = env.facts
-                defines = self._defines
-
-                def look(fact: str) -> Any:
-                    return derived[fact] if fact in defines else facts_.get(fact, UNKNOWN)
+                vals = dict(env.facts)
+                vals.update(derived)
                 # 2. the rules' facts
-                undated = frozenset(rid for rid, node in self._chained_versioned.items()
-                                    if dfn.value(node, look, env.as_of) in (UNKNOWN, NULL))
+                undated = frozenset(rid for rid, code in self._chained_versioned.items()
+                                    if code(vals, env.as_of) in (UNKNOWN, NULL))
                 self._undated[sid] = undated
-                self._check(self.host.assert_facts(name, self.case_facts(env, sid, look, views)))
+                self._check(self.host.assert_facts(name, self.case_facts(env, sid, vals, views)))
                 agreed: set[str] = set()
                 self._agree(sid, undated, agreed, env.as_of)
                 for n in range(1, self.compiled.strata + 1):

@@ -11,7 +11,8 @@ rules (`packcache.trusted`: a regular file this user owns and nobody else can wr
 * per rule, the fact properties its durable-rules fact carries (strings), the computed leaves
   ("atoms") and operands ("terms"), each stored as a path of field names and indexes inside *this
   pack's* rule and found there again, and the derived facts the rule needs (names of this pack's
-  definitions; the `_def:X` rules of the definition must name them too);
+  definitions; a `_def@k` rule of the definition, which derives the k-th dependency level of them, must
+  have k below their number);
 * anything else is refused; the caller then compiles afresh (and logs why, NC-I003).
 """
 
@@ -26,7 +27,7 @@ from typing import Any
 from .. import ir
 from ..diagnostics import Diagnostic
 
-FORMAT = 2
+FORMAT = 3
 
 Step = str | int
 Leaves = tuple[tuple[ir.Node, str], ...]
@@ -107,7 +108,8 @@ def load(pack: ir.RulePack, doc: Any) -> tuple[str, dict[str, dict[str, Any]], V
     for key, rule in definition.items():
         parts = key.split("#")
         if not isinstance(rule, dict) or (key not in ("_begin", "_sink")
-                                          and not (key.startswith("_def:") and key[5:] in defined) and not (
+                                          and not (key.startswith("_def@") and key[5:].isdigit() and int(key[5:]) < len(defined))
+                                          and not (
                 len(parts) == 3 and parts[0] in grades and parts[1].isdigit() and parts[2].isdigit()
                 and int(parts[1]) < grades[parts[0]])):
             raise Rejected(f"a durable rule that is not a rule of this pack: {key[:40]!r}")

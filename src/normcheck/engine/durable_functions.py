@@ -4,8 +4,9 @@ The durable-rules engine must decide independently of the three-valued evaluator
 (`engine/evaluate.py`), so that the cross-check can catch a bug in arithmetic, dates or
 definitions: this module shares no code with the evaluator (nor with `values.py`'s date
 arithmetic) beyond the IR and the two special values UNKNOWN and NULL. It is written
-differently on purpose: dates through ordinals, months by search, whole expressions by one
-recursive walk over plain values (no explanations).
+differently on purpose: dates through ordinals, months by search, an expression made once into
+nested Python closures over plain values (no explanations, no generated source; the owner of the
+compiled closures is the DurableEngine that compiled them).
 
 Its implementations of the rule language's functions are the registry's `durable` slot
 (`normcheck.functions.register("durable", name)`): the registry declares each function once (its
@@ -141,100 +142,210 @@ _ORDER: dict[str, Callable[[Any, Any], bool]] = {
 # ---- three-valued values ------------------------------------------------------------------------
 
 
+Values = Mapping[str, Any]  # fact and derived fact -> value; a name that is absent is unknown
+Code = Callable[[Values, dt.date], Any]  # an expression made into a function of (values, evaluation date)
+
+
+class _Looked:
+    """A lookup function seen as the mapping `Code` reads (for `value`)."""
+
+    __slots__ = ("look",)
+
+    def __init__(self, look: Callable[[str], Any]) -> None:
+        self.look = look
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.look(name)
+
+
 Lookup = Callable[[str], Any]
 
 
 def value(n: ir.Node, look: Lookup, as_of: dt.date) -> Any:
     """The plain value of an expression (UNKNOWN, NULL or a value), in Kleene logic: a fact nobody
-    stated is unknown; `false and unknown` is false, `true or unknown` true."""
-    handler = _HANDLERS.get(type(n))
-    if handler is None:  # Fires: joined in durable-rules, never computed here
+    stated is unknown; `false and unknown` is false, `true or unknown` true. (One-off: a caller that
+    computes an expression for many cases keeps its `compile_node`.)"""
+    return compile_node(n)(_Looked(look), as_of)  # type: ignore[arg-type]
+
+
+def compile_node(n: ir.Node) -> Code:
+    """An expression as one Python function of (values, evaluation date), built once: the walk over
+    the IR happens here, not per case. Whoever compiles owns the result (the DurableEngine keeps one
+    per expression of its pack); nothing is cached here."""
+    make = _MAKERS.get(type(n))
+    if make is None:  # Fires: joined in durable-rules, never computed here
         raise TypeError(f"the durable side computes no {type(n).__name__} here")
-    return handler(n, look, as_of)
+    return make(n)
 
 
-def _and_or(n: Any, look: Lookup, as_of: dt.date) -> Any:
+def _const(n: Any) -> Code:
+    v = n.value
+    return lambda vals, as_of: v
+
+
+def _fact(n: Any) -> Code:
+    name = n.name
+    return lambda vals, as_of: vals.get(name, U)
+
+
+def _and_or(n: Any) -> Code:
     settle = type(n) is ir.Or  # the value that decides the whole
-    vals = [value(o, look, as_of) for o in n.operands]
-    if any(v is settle for v in vals):
-        return settle
-    if any(v is U for v in vals):
-        return U
-    return not settle
+    parts = tuple(compile_node(o) for o in n.operands)
+    other = not settle
+
+    def run(vals: Values, as_of: dt.date) -> Any:
+        unknown = False
+        for part in parts:
+            v = part(vals, as_of)
+            if v is settle:
+                return settle
+            if v is U:
+                unknown = True
+        return U if unknown else other
+    return run
 
 
-def _not(n: Any, look: Lookup, as_of: dt.date) -> Any:
-    v = value(n.operand, look, as_of)
-    return U if v is U else not v
+def _not(n: Any) -> Code:
+    inner = compile_node(n.operand)
+
+    def run(vals: Values, as_of: dt.date) -> Any:
+        v = inner(vals, as_of)
+        return U if v is U else not v
+    return run
 
 
-def _cmp(n: Any, look: Lookup, as_of: dt.date) -> Any:
-    a, b = value(n.left, look, as_of), value(n.right, look, as_of)
-    if a is U or b is U:
-        return U
-    op = n.op
+def _cmp(n: Any) -> Code:
+    left, right, op = compile_node(n.left), compile_node(n.right), n.op
     if op in ("==", "!="):
-        same = a is b if (a is NULL or b is NULL) else a == b
-        return same if op == "==" else not same
-    if a is NULL or b is NULL:
-        return False
-    return _ORDER[op](a, b)
+        eq = op == "=="
+
+        def same(vals: Values, as_of: dt.date) -> Any:
+            a, b = left(vals, as_of), right(vals, as_of)
+            if a is U or b is U:
+                return U
+            s = a is b if (a is NULL or b is NULL) else a == b
+            return s if eq else not s
+        return same
+    order = _ORDER[op]
+
+    def ordered(vals: Values, as_of: dt.date) -> Any:
+        a, b = left(vals, as_of), right(vals, as_of)
+        if a is U or b is U:
+            return U
+        if a is NULL or b is NULL:
+            return False
+        return order(a, b)
+    return ordered
 
 
-def _member(n: Any, look: Lookup, as_of: dt.date) -> Any:
+def _member(n: Any) -> Code:
     is_in = type(n) is ir.In
-    a = value(n.element if is_in else n.left, look, as_of)
-    b = value(n.container if is_in else n.right, look, as_of)
-    if a is U or b is U:
-        return U
-    if a is NULL or b is NULL:
-        return False
-    return a in b if is_in else all(x in b for x in a)
+    first = compile_node(n.element if is_in else n.left)
+    second = compile_node(n.container if is_in else n.right)
+
+    def run(vals: Values, as_of: dt.date) -> Any:
+        a, b = first(vals, as_of), second(vals, as_of)
+        if a is U or b is U:
+            return U
+        if a is NULL or b is NULL:
+            return False
+        return a in b if is_in else all(x in b for x in a)
+    return run
 
 
-def _is(n: Any, look: Lookup, as_of: dt.date) -> Any:
-    v = value(n.operand, look, as_of)
-    test = n.test
-    if test == "known":
-        return v is not U
-    if test == "unknown":
-        return v is U
-    if v is U:
-        return U
-    if test == "null":
-        return v is NULL
-    return v is NULL or not v
+def _is(n: Any) -> Code:
+    inner, test = compile_node(n.operand), n.test
+
+    def run(vals: Values, as_of: dt.date) -> Any:
+        v = inner(vals, as_of)
+        if test == "known":
+            return v is not U
+        if test == "unknown":
+            return v is U
+        if v is U:
+            return U
+        if test == "null":
+            return v is NULL
+        return v is NULL or not v
+    return run
 
 
-def _otherwise(n: Any, look: Lookup, as_of: dt.date) -> Any:
-    v = value(n.left, look, as_of)
-    return v if v is not U else value(n.right, look, as_of)
+def _otherwise(n: Any) -> Code:
+    left, right = compile_node(n.left), compile_node(n.right)
+
+    def run(vals: Values, as_of: dt.date) -> Any:
+        v = left(vals, as_of)
+        return v if v is not U else right(vals, as_of)
+    return run
 
 
-def _neg(n: Any, look: Lookup, as_of: dt.date) -> Any:
-    v = value(n.operand, look, as_of)
-    return v if v is U or v is NULL else -v
+def _neg(n: Any) -> Code:
+    inner = compile_node(n.operand)
+
+    def run(vals: Values, as_of: dt.date) -> Any:
+        v = inner(vals, as_of)
+        return v if v is U or v is NULL else -v
+    return run
 
 
-def _diff(n: Any, look: Lookup, as_of: dt.date) -> Any:
-    a, b = value(n.left, look, as_of), value(n.right, look, as_of)
-    if a is U or b is U:
-        return U
-    return frozenset(x for x in (() if a is NULL else a) if b is NULL or x not in b)
+def _diff(n: Any) -> Code:
+    left, right = compile_node(n.left), compile_node(n.right)
+
+    def run(vals: Values, as_of: dt.date) -> Any:
+        a, b = left(vals, as_of), right(vals, as_of)
+        if a is U or b is U:
+            return U
+        return frozenset(x for x in (() if a is NULL else a) if b is NULL or x not in b)
+    return run
 
 
-def _if(n: Any, look: Lookup, as_of: dt.date) -> Any:
-    c = value(n.cond, look, as_of)
-    if c is U:
-        a, b = value(n.then, look, as_of), value(n.orelse, look, as_of)
-        return a if a is not U and b is not U and a == b else U
-    return value(n.then if c else n.orelse, look, as_of)
+def _if(n: Any) -> Code:
+    cond, then, orelse = compile_node(n.cond), compile_node(n.then), compile_node(n.orelse)
+
+    def run(vals: Values, as_of: dt.date) -> Any:
+        c = cond(vals, as_of)
+        if c is U:
+            a, b = then(vals, as_of), orelse(vals, as_of)
+            return a if a is not U and b is not U and a == b else U
+        return then(vals, as_of) if c else orelse(vals, as_of)
+    return run
 
 
-_HANDLERS: dict[type, Callable[[Any, Lookup, dt.date], Any]] = {
-    ir.Const: lambda n, look, as_of: n.value,
-    ir.Fact: lambda n, look, as_of: look(n.name),
-    ir.EvalDate: lambda n, look, as_of: as_of,
+def _strict(fn: Callable[..., Any], args: tuple[ir.Node, ...]) -> Code:
+    parts = tuple(compile_node(a) for a in args)
+
+    def run(vals: Values, as_of: dt.date) -> Any:
+        xs = [p(vals, as_of) for p in parts]
+        if any(v is U for v in xs):
+            return U
+        if any(v is NULL for v in xs):
+            return NULL
+        try:
+            return fn(*xs)
+        except OutOfCalendar:
+            return U
+    return run
+
+
+def _call(n: ir.Call) -> Code:
+    impl = FUNCTIONS[n.func]
+    if DECLARED[n.func].nulls != "skip":
+        return _strict(impl, n.args)
+    parts = tuple(compile_node(a) for a in n.args)  # min, max: a null bound ("no maximum") does not bind
+
+    def run(vals: Values, as_of: dt.date) -> Any:
+        xs = [p(vals, as_of) for p in parts]
+        if any(v is U for v in xs):
+            return U
+        present = [v for v in xs if v is not NULL]
+        return impl(*present) if present else NULL
+    return run
+
+
+_MAKERS: dict[type, Callable[[Any], Code]] = {
+    ir.Const: _const,
+    ir.Fact: _fact,
+    ir.EvalDate: lambda n: lambda vals, as_of: as_of,
     ir.And: _and_or,
     ir.Or: _and_or,
     ir.Not: _not,
@@ -244,34 +355,11 @@ _HANDLERS: dict[type, Callable[[Any, Lookup, dt.date], Any]] = {
     ir.Is: _is,
     ir.Otherwise: _otherwise,
     ir.Neg: _neg,
-    ir.Arith: lambda n, look, as_of: _strict(_ARITH[n.op], (n.left, n.right), look, as_of),
+    ir.Arith: lambda n: _strict(_ARITH[n.op], (n.left, n.right)),
     ir.Diff: _diff,
     ir.If: _if,
-    ir.Call: lambda n, look, as_of: _call(n, look, as_of),
+    ir.Call: _call,
 }
-
-
-def _strict(fn: Callable[..., Any], args: list[ir.Node] | tuple[ir.Node, ...], look: Lookup, as_of: dt.date) -> Any:
-    vals = [value(a, look, as_of) for a in args]
-    if any(v is U for v in vals):
-        return U
-    if any(v is NULL for v in vals):
-        return NULL
-    try:
-        return fn(*vals)
-    except OutOfCalendar:
-        return U
-
-
-def _call(n: ir.Call, look: Lookup, as_of: dt.date) -> Any:
-    impl = FUNCTIONS[n.func]
-    if DECLARED[n.func].nulls == "skip":  # min, max: a null bound ("no maximum") does not bind
-        vals = [value(a, look, as_of) for a in n.args]
-        if any(v is U for v in vals):
-            return U
-        present = [v for v in vals if v is not NULL]
-        return impl(*present) if present else NULL
-    return _strict(impl, n.args, look, as_of)
 
 
 def missing() -> list[str]:
@@ -280,11 +368,19 @@ def missing() -> list[str]:
     return sorted(name for name in DECLARED if name not in FUNCTIONS)
 
 
-def define_value(d: ir.Define, look: Lookup, as_of: dt.date, stated: Mapping[str, Any]) -> Any:
-    """A derived fact: the value the case states for it (when it may), else its definition."""
-    if d.in_vocabulary and stated.get(d.name, U) is not U:
-        return stated[d.name]
-    return value(d.expr, look, as_of)
+Definition = Callable[[Values, dt.date, Any], Any]  # (values, evaluation date, stated value) -> derived fact
+
+
+def compile_define(d: ir.Define) -> Definition:
+    """A derived fact as a function of (values, evaluation date, the value the case states for it):
+    the stated value when the case may state it and does, else its definition."""
+    code = compile_node(d.expr)
+    if not d.in_vocabulary:
+        return lambda vals, as_of, stated: code(vals, as_of)
+
+    def run(vals: Values, as_of: dt.date, stated: Any) -> Any:
+        return stated if stated is not U else code(vals, as_of)
+    return run
 
 
 # ---- versions of a rule -------------------------------------------------------------------------
