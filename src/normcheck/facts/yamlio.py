@@ -187,7 +187,7 @@ def _raw_line(raw: bytes, index: int) -> str:
 # ---- parsing -----------------------------------------------------------------------------------
 
 
-class _Reader(Reader):  # type: ignore[misc]  # ruamel.yaml's classes are not typed for subclassing
+class _Reader(Reader):
     """ruamel.yaml's reader, its test for the characters YAML does not allow written as the class of those
     characters: the same characters as ruamel.yaml's class of every other character, which costs about 15 ms
     of every run to compile (a case file with one non-ASCII letter is tested with it), this one under 1 ms."""
