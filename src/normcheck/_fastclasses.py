@@ -67,12 +67,18 @@ def _create_fn(name: str, args: list[str], body: list[str], *, globals: dict[str
     return fn
 
 
+_TABLE: dict[str, Any] | None = None
+
+
 def _factories() -> dict[str, Any]:
-    try:
-        from ._dataclass_methods import FACTORIES
-    except ImportError:  # not written yet
-        return {}
-    return FACTORIES
+    global _TABLE
+    if _TABLE is None:
+        try:
+            from ._dataclass_methods import FACTORIES
+        except ImportError:  # not written yet
+            return {}
+        _TABLE = FACTORIES
+    return _TABLE
 
 
 def install() -> None:
