@@ -9,8 +9,8 @@ docs/output-schema.json; a test keeps the two in step).
 from __future__ import annotations
 
 import datetime as dt
-import platform
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from typing import Annotated, Any, Literal, get_type_hints
@@ -925,12 +925,24 @@ def output_schema() -> dict[str, Any]:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
+def python_name() -> str:
+    """`platform.python_implementation()` and `platform.python_version()` ("CPython 3.11.7"), read from `sys`
+    for CPython: importing `platform` compiles its regular expressions, a few milliseconds of every run."""
+    version = sys.version.split(None, 1)[0] if sys.version else ""
+    if sys.implementation.name == "cpython" and version and all(c.isalnum() or c in "._+" for c in version):
+        parts = version.split(".")
+        return "CPython " + ".".join(parts + ["0"] if len(parts) == 2 else parts)
+    import platform
+
+    return f"{platform.python_implementation()} {platform.python_version()}"
+
+
 def receipt(pack: ir.RulePack, engine_label: str, lang: str, readings: tuple[str, ...] = ()) -> Receipt:
     """`pack` is the rule pack as written (its hash identifies the rule files); `readings` the contested
     rules this run decided under a reading."""
     return Receipt(normcheck_version=__version__, schema_version=SCHEMA_VERSION, rule_pack_sha256=pack.digest,
                    rule_files=pack.files, engine=engine_label,
-                   python=f"{platform.python_implementation()} {platform.python_version()}", language="nl" if lang == "nl" else "en",
+                   python=python_name(), language="nl" if lang == "nl" else "en",
                    readings=tuple(readings),
                    bundled_pack_sha256=pack.base_digest or pack.digest,
                    added_rules=tuple(AddedRules(folder=a.folder, sha256=a.sha256, rule_files=a.files, replaces=a.replaces)

@@ -76,6 +76,10 @@ ANY = Type("any")
 # the lawyer wrote it) and `line` are keyword-only and do not take part in equality.
 
 
+_WHERE = frozenset(("text", "line", "column", "file"))
+_OPERANDS: dict[type, tuple[str, ...]] = {}  # node class -> its other fields (see Node.children)
+
+
 @dataclass(frozen=True)
 class Node:
     """Where it was written (file, line, column) rides along for messages; it never affects equality."""
@@ -88,8 +92,11 @@ class Node:
     def children(self) -> tuple[Node, ...]:
         """The sub-expressions, in the order they are written."""
         out: list[Node] = []
-        for f in fields(self):
-            value = getattr(self, f.name)
+        names = _OPERANDS.get(type(self))
+        if names is None:  # the fields that can hold a node (not where it was written), once per class
+            names = _OPERANDS[type(self)] = tuple(f.name for f in fields(self) if f.name not in _WHERE)
+        for name in names:
+            value = getattr(self, name)
             if isinstance(value, Node):
                 out.append(value)
             elif isinstance(value, tuple):

@@ -69,6 +69,9 @@ def safe_record(record: RecordResult, fmt: str) -> RecordResult:
     return _map(record, pick)  # type: ignore[no-any-return]  # _map rebuilds a record of the type it was given
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a class -> the names of its fields (none: not a dataclass), looked up once per class
+
+
 def _map(obj: Any, pick: Callable[[type, str], Callable[[str], str]], fn: Callable[[str], str] | None = None) -> Any:
     if isinstance(obj, str):
         if fn is None:
@@ -78,14 +81,17 @@ def _map(obj: Any, pick: Callable[[type, str], Callable[[str], str]], fn: Callab
     if isinstance(obj, (tuple, list)):
         items = [_map(x, pick, fn) for x in obj]
         return obj if all(a is b for a, b in zip(items, obj)) else type(obj)(items)
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        owner = type(obj)
+    owner = type(obj)
+    names = _FIELDS.get(owner)
+    if names is None:  # an instance of a dataclass has its fields' names (a class itself is a `type`: none)
+        names = _FIELDS[owner] = tuple(f.name for f in dataclasses.fields(owner)) if dataclasses.is_dataclass(owner) else ()
+    if names:
         update = {}
-        for f in dataclasses.fields(obj):
-            value = getattr(obj, f.name)
-            new = _map(value, pick, pick(owner, f.name))
+        for name in names:
+            value = getattr(obj, name)
+            new = _map(value, pick, pick(owner, name))
             if new is not value:
-                update[f.name] = new
+                update[name] = new
         return dataclasses.replace(obj, **update) if update else obj
     if _pydantic_model(obj):
         model = type(obj)

@@ -1,0 +1,21 @@
+"""What start-up takes a shorter way to must give what the longer way gave (speed itself is measured in bench/)."""
+
+from __future__ import annotations
+
+import platform
+
+from ruamel.yaml.reader import Reader
+
+from normcheck.facts.yamlio import _Reader
+from normcheck.findings import python_name
+
+
+def test_the_readers_class_of_refused_characters_is_ruamels() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    ours = [m.start() for m in _Reader.NON_PRINTABLE.finditer(every)]
+    assert ours == [m.start() for m in Reader.NON_PRINTABLE.finditer(every)]
+    assert 0x0B in ours and 0x85 not in ours and 0xD800 in ours and 0xFFFE in ours and 0x1F600 not in ours
+
+
+def test_the_receipts_python_is_what_platform_says() -> None:
+    assert python_name() == f"{platform.python_implementation()} {platform.python_version()}"
