@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any, Literal, cast
@@ -81,6 +81,22 @@ class RuleResult:
     def fired(self) -> bool:
         """A grade of the rule holds (its level is usually BREACH/RISK/CONTESTED, or a declared follow-up flag)."""
         return self.reason == "fires"
+
+
+_new = object.__new__
+
+
+def _result(rule: ir.Rule, outcome: ir.Outcome, severity: ir.Severity | None, grade: int | None, reason: ir.Reason,
+            decided: frozenset[str], missing: frozenset[str], exceptions: tuple[ExceptionCheck, ...] = (),
+            judged_on: dt.date | None = None, judged_basis: str = "", versions_agree: bool = False) -> RuleResult:
+    """`RuleResult(...)` without the frozen dataclass's `__init__`, which sets each of its eleven fields
+    with a call of `object.__setattr__` (a third of the cost of a rule that is not applicable): the same
+    fields in the same order in the instance's `__dict__`, so the result is the same in every respect."""
+    res: RuleResult = _new(RuleResult)
+    res.__dict__.update(rule=rule, outcome=outcome, severity=severity, grade=grade, reason=reason, decided=decided,
+                        missing=missing, exceptions=exceptions, judged_on=judged_on, judged_basis=judged_basis,
+                        versions_agree=versions_agree)
+    return res
 
 
 # ---- explanations as bit masks ----------------------------------------------------------------
@@ -588,6 +604,38 @@ def _generate(n: ir.Node, ev: Evaluator) -> PairFn:
     return fn
 
 
+def _generate_rule(ver: _Version, ev: Evaluator) -> RuleFn:
+    """A whole rule as one generated function: the gates, then the scope, grades and exceptions written
+    out as in `_generate` (no call per expression), then `Evaluator._decide`, exactly as `_rule` does."""
+    rule = ver.rule
+    g = _Gen(ev)
+    r = g.const(rule)
+    g.names.update(quiet=ev._quiet_result, result=_result, names=ev.names, decide=ev._decide, NA=_NA, EMPTY=_EMPTY)
+    if ver.kinds is not None:
+        g.emit(1, f"if env.kind is not None and env.kind not in {g.const(ver.kinds)}: return quiet({r}, 'record_type', judged_on, basis)")
+    if ver.gate:
+        g.emit(1, f"if env.stated is not None and env.stated.isdisjoint({g.const(ver.gate)}): return quiet({r}, 'no_facts', judged_on, basis)")
+    sv, sm = "True", "0"
+    if rule.applies is not None:
+        sv, sm = g.node(rule.applies, 1)
+        g.emit(1, f"if {sv} is False: return result({r}, NA, None, None, 'out_of_scope', names({sm} | also), EMPTY, (), judged_on, basis)")
+        if ver.scope_gate:
+            g.emit(1, f"if {sv} is U and env.stated is not None and env.stated.isdisjoint({g.const(ver.scope_gate)}): "
+                      f"return quiet({r}, 'scope_not_mentioned', judged_on, basis)")
+    grades = [g.node(x.expr, 1) for x in rule.grades]
+    unless = [g.node(x, 1) for x in rule.unless]
+    pairs = "".join(f"({v}, {m}), " for v, m in grades)
+    opened = "".join(f"({v}, {m}), " for v, m in unless)
+    version = g.const(None)  # the _Version, filled in below (it holds this function)
+    g.emit(1, f"return decide({version}, judged_on, basis, also, date_missing, {sv}, {sm}, ({pairs}), ({opened}))")
+    source = "\n".join(["def rule(env, judged_on, basis, also, date_missing):", "    D = env.derived; F = env.facts", *g.lines])
+    namespace: dict[str, Any] = dict(g.names)
+    exec(compile(source, f"<normcheck rule {rule.key}>", "exec"), namespace)
+    fn: RuleFn = namespace["rule"]
+    namespace[version] = replace(ver, run=None)  # `_decide` reads only the rule and its ranks
+    return fn
+
+
 # ---- rules ------------------------------------------------------------------------------------
 
 _NA: ir.Outcome = "NOT_APPLICABLE"
@@ -628,9 +676,11 @@ class _Version:
     ranks: tuple[tuple[int, int], ...]  # the grades' ranks
     valid_from: dt.date | None
     valid_until: dt.date | None
+    run: RuleFn | None = None  # in a batch: the whole rule as one generated function (`_generate_rule`)
 
 
-_Layout = tuple[tuple["RuleResult | None", ...], tuple[tuple[int, "ir.Reason | None"], ...]]
+RuleFn = Callable[["Env", "dt.date | None", str, int, int], "RuleResult"]  # env, judged_on, basis, also_decided, date_missing
+_Layout = tuple[tuple["RuleResult | None", ...], tuple[tuple[int, "ir.Reason | None", int], ...]]
 
 
 class _PlanCode:
@@ -698,6 +748,19 @@ class Evaluator:
         # every family gate of the pack, numbered: a case's layout is keyed by which of them it mentions
         self._gates: tuple[frozenset[str], ...] = tuple(dict.fromkeys(frozenset(r.gate) for r in pack.rules if r.gate))
         self._gate_bit: dict[frozenset[str], int] = {g: 1 << j for j, g in enumerate(self._gates)}
+        # Rule ids whose event date is the same expression (`judged on decision_date`) share its value on a
+        # case: it is evaluated for the first of them (a date that reads `RULE fires` directly is not shared,
+        # it depends on the rules evaluated before it).
+        shared: dict[ir.Node, int] = {}  # by the expression's structure (IR nodes compare without their position)
+        date_of = []
+        for plan in plans:
+            when = plan.versions[0].judged_on
+            if when is None or _reads_fires(when):
+                date_of.append(-1)
+            else:
+                date_of.append(shared.setdefault(when, len(shared)))
+        self._date_of: tuple[int, ...] = tuple(date_of)
+        self._n_dates = len(shared)
 
     # -- explanations
     def bit(self, name: str) -> int:
@@ -808,7 +871,7 @@ class Evaluator:
         if hit is None or hit.rule is not rule:
             if len(self._quiet) > 50_000:
                 self._quiet = {}
-            hit = RuleResult(rule, _NA, None, None, reason, _EMPTY, _EMPTY, (), judged_on, basis, agree)
+            hit = _result(rule, _NA, None, None, reason, _EMPTY, _EMPTY, (), judged_on, basis, agree)
             self._quiet[key] = hit
         return hit
 
@@ -818,10 +881,13 @@ class Evaluator:
         key = (rule.id, rule.version, rule.applied.reading if rule.applied is not None else "", hot)  # a rule under a reading has its own grades
         hit = self._versions.get(key)
         if hit is None or hit.rule is not rule:
-            hit = _Version(rule, self._kinds.get(rule.family), frozenset(rule.gate), frozenset(rule.scope_gate),
+            kinds, gate, scope_gate = self._kinds.get(rule.family), frozenset(rule.gate), frozenset(rule.scope_gate)
+            hit = _Version(rule, kinds, gate, scope_gate,
                            self.fn(rule.applies, hot) if rule.applies is not None else None,
                            tuple(self.fn(g.expr, hot) for g in rule.grades), tuple(self.fn(u, hot) for u in rule.unless),
                            tuple(g.rank for g in rule.grades), rule.valid_from, rule.valid_until)
+            if hot:
+                hit = replace(hit, run=_generate_rule(hit, self))
             self._versions[key] = hit
         return hit
 
@@ -852,7 +918,11 @@ class Evaluator:
               date_missing: int) -> RuleResult:
         """`evaluate_rule` on a compiled version. `also_decided` (the event date that chose this version)
         joins the deciding facts of every result but a quiet one; `date_missing` (an unknown event date
-        that could change which version applies) joins the missing facts of an INSUFFICIENT_DATA one."""
+        that could change which version applies) joins the missing facts of an INSUFFICIENT_DATA one.
+        In a batch the version's generated code (`_generate_rule`) does the same in one function."""
+        run = ver.run
+        if run is not None:
+            return run(env, judged_on, basis, also_decided, date_missing)
         rule = ver.rule
         kinds = ver.kinds
         if kinds is not None and env.kind is not None and env.kind not in kinds:
@@ -867,21 +937,28 @@ class Evaluator:
         else:
             sv, sm = True, 0
         if sv is False:
-            return RuleResult(rule, _NA, None, None, "out_of_scope", names(sm | also_decided), _EMPTY, (), judged_on, basis)
-        s_dec = also_decided if sv is U else sm | also_decided  # the scope's deciding facts (and the event date's)
-        s_miss = sm if sv is U else 0  # or its missing ones
+            return _result(rule, _NA, None, None, "out_of_scope", names(sm | also_decided), _EMPTY, (), judged_on, basis)
         if sv is U and ver.scope_gate and stated is not None and stated.isdisjoint(ver.scope_gate):
             # The scope is unknown only because the record says nothing about the rule's subject (e.g.
             # nothing about illness for A3-10): not applicable, rather than "insufficient data".
             return self._quiet_result(rule, "scope_not_mentioned", judged_on, basis)
         grades = [f(env) for f in ver.grades]
+        unless = [f(env) for f in ver.unless] if ver.unless else ()
+        return self._decide(ver, judged_on, basis, also_decided, date_missing, sv, sm, grades, unless)
+
+    def _decide(self, ver: _Version, judged_on: dt.date | None, basis: str, also_decided: int, date_missing: int,
+                sv: Any, sm: int, grades: Sequence[Pair], unless: Sequence[Pair]) -> RuleResult:
+        """The result of a rule whose scope is not false, from its scope's, grades' and exceptions' values."""
+        rule = ver.rule
+        names = self.names
+        s_dec = also_decided if sv is U else sm | also_decided  # the scope's deciding facts (and the event date's)
+        s_miss = sm if sv is U else 0  # or its missing ones
         exceptions: tuple[ExceptionCheck, ...] = ()
         holds = exc_dec = open_exc = 0
         held = False
-        if ver.unless:
+        if unless:
             checks = []
-            for u, fn in zip(rule.unless, ver.unless):
-                v, m = fn(env)
+            for u, (v, m) in zip(rule.unless, unless):
                 if v is True:
                     checks.append(ExceptionCheck(u.text, "holds", names(m), _EMPTY))
                     holds |= m
@@ -896,7 +973,7 @@ class Evaluator:
                         open_exc |= m
             exceptions = tuple(checks)
         if held:  # the exception displaces the rule, whatever its condition says
-            return RuleResult(rule, _NA, None, None, "exception_holds", names(s_dec | holds), _EMPTY, exceptions,
+            return _result(rule, _NA, None, None, "exception_holds", names(s_dec | holds), _EMPTY, exceptions,
                               judged_on, basis)
         ranks = ver.ranks
         best = -1
@@ -913,9 +990,9 @@ class Evaluator:
                         could |= m
                 if g.level == "INSUFFICIENT_DATA":  # a declared follow-up flag
                     could |= date_missing
-                return RuleResult(rule, g.level, g.severity, best, "fires", names(s_dec | grades[best][1] | exc_dec),
+                return _result(rule, g.level, g.severity, best, "fires", names(s_dec | grades[best][1] | exc_dec),
                                   names(could | open_exc), exceptions, judged_on, basis)
-            return RuleResult(rule, "INSUFFICIENT_DATA", g.severity, best, "scope_unknown",
+            return _result(rule, "INSUFFICIENT_DATA", g.severity, best, "scope_unknown",
                               names(grades[best][1] | also_decided), names(s_miss | date_missing), exceptions, judged_on, basis)
         missing = decided = 0
         sev: ir.Severity | None = None
@@ -927,9 +1004,9 @@ class Evaluator:
             else:
                 decided |= m
         if sev is not None:
-            return RuleResult(rule, "INSUFFICIENT_DATA", sev, None, "condition_unknown", names(s_dec | decided),
+            return _result(rule, "INSUFFICIENT_DATA", sev, None, "condition_unknown", names(s_dec | decided),
                               names(missing | s_miss | date_missing), exceptions, judged_on, basis)
-        return RuleResult(rule, "OK", None, None, "condition_false" if sv is not U else "condition_false_scope_unknown",
+        return _result(rule, "OK", None, None, "condition_false" if sv is not U else "condition_false_scope_unknown",
                           names(s_dec | decided), _EMPTY, exceptions, judged_on, basis)
 
     def evaluate_id(self, versions: tuple[ir.Rule, ...], env: Env) -> RuleResult:
@@ -945,25 +1022,25 @@ class Evaluator:
             self._id_codes[key] = hit
         return self._run(hit[1], env)
 
-    def _run(self, code: _PlanCode, env: Env) -> RuleResult:
-        """`evaluate_id` on a compiled rule id."""
+    def _run(self, code: _PlanCode, env: Env, date: Pair | None = None) -> RuleResult:
+        """`evaluate_id` on a compiled rule id (`date`: its event date, if already evaluated on this case)."""
         versions = code.versions
         when = code.when
         if when is None:  # the checker allows this only for a rule without window or versions
             return self._rule(versions[0], env, None, "", 0, 0)
         basis = code.basis
-        wv, wm = when(env)
+        wv, wm = date if date is not None else when(env)
         if wv is not U and wv is not NULL:
             for ver in versions:  # the version in force on the event date (ir.Rule.in_force)
                 start, until = ver.valid_from, ver.valid_until
                 if (start and wv < start) or (until and wv > until):
                     continue
                 return self._rule(ver, env, wv, basis, wm, 0)
-            return RuleResult(versions[0].rule, _NA, None, None, "not_in_force", self.names(wm), _EMPTY,
+            return _result(versions[0].rule, _NA, None, None, "not_in_force", self.names(wm), _EMPTY,
                               judged_on=wv, judged_basis=basis)
         possible, gap = self._candidates(code, env.as_of)
         if not possible:  # the event happened by the review date, and no version was in force by then
-            return RuleResult(versions[0].rule, _NA, None, None, "not_in_force", _EVALUATION_DATE, _EMPTY,
+            return _result(versions[0].rule, _NA, None, None, "not_in_force", _EVALUATION_DATE, _EMPTY,
                               judged_basis=basis)
         date_missing = wm if wv is U else 0
         if len(possible) == 1 and not gap:  # one candidate, no gap: its result, open also on the date
@@ -985,7 +1062,7 @@ class Evaluator:
         severities: list[ir.Severity] = [c.severity for c in candidates if c.severity is not None]
         sev = _worst(severities) if severities else None
         decided = _union(c.decided for c in candidates if c.outcome != _NA)
-        return RuleResult(candidates[-1].rule, "INSUFFICIENT_DATA", sev, None, "event_date_unknown", decided,
+        return _result(candidates[-1].rule, "INSUFFICIENT_DATA", sev, None, "event_date_unknown", decided,
                           missing or frozenset({basis}), judged_basis=basis)
 
     def _candidates(self, code: _PlanCode, as_of: dt.date) -> tuple[tuple[_Version, ...], bool]:
@@ -999,7 +1076,7 @@ class Evaluator:
             code.candidates[as_of] = hit
         return hit
 
-    def _run_quiet(self, code: _PlanCode, env: Env, reason: ir.Reason) -> RuleResult:
+    def _run_quiet(self, code: _PlanCode, env: Env, reason: ir.Reason, date: Pair | None = None) -> RuleResult:
         """`_run` for a rule id every version of which is NOT_APPLICABLE for `reason` on this case: only
         the event date is evaluated (it says which version is not applicable, or that none was in force)."""
         versions = code.versions
@@ -1007,18 +1084,18 @@ class Evaluator:
         if when is None:
             return self._quiet_result(versions[0].rule, reason)
         basis = code.basis
-        wv, wm = when(env)
+        wv, wm = date if date is not None else when(env)
         if wv is not U and wv is not NULL:
             for ver in versions:
                 start, until = ver.valid_from, ver.valid_until
                 if (start and wv < start) or (until and wv > until):
                     continue
                 return self._quiet_result(ver.rule, reason, wv, basis)
-            return RuleResult(versions[0].rule, _NA, None, None, "not_in_force", self.names(wm), _EMPTY,
+            return _result(versions[0].rule, _NA, None, None, "not_in_force", self.names(wm), _EMPTY,
                               judged_on=wv, judged_basis=basis)
         possible, gap = self._candidates(code, env.as_of)
         if not possible:
-            return RuleResult(versions[0].rule, _NA, None, None, "not_in_force", _EVALUATION_DATE, _EMPTY,
+            return _result(versions[0].rule, _NA, None, None, "not_in_force", _EVALUATION_DATE, _EMPTY,
                               judged_basis=basis)
         return self._quiet_result(possible[-1].rule, reason, None, basis, len(possible) > 1 or gap)
 
@@ -1077,7 +1154,7 @@ class Evaluator:
         steps = []
         for i in todo:
             reasons = {quiet(r) for r in plans[i].versions}
-            steps.append((i, reasons.pop() if len(reasons) == 1 else None))
+            steps.append((i, reasons.pop() if len(reasons) == 1 else None, self._date_of[i]))
         out = (tuple(results), tuple(steps))
         if len(self._layouts) < 256:  # record types and families are few; a stray record type is not remembered
             self._layouts[(kind, mentioned)] = out
@@ -1097,13 +1174,21 @@ class Evaluator:
         plans = self.plans
         fired_missing = env.fired_missing
         run, run_quiet = self._run, self._run_quiet
-        for i, quiet in steps:
+        dates: list[Pair | None] = [None] * self._n_dates  # the event dates evaluated so far on this case
+        date: Pair | None
+        for i, quiet, shared in steps:
             code = codes[i]
             if code is None:
                 plan = plans[i]
                 code = codes[i] = self._plan_code(plan.rid, plan.versions, hot, plan.referenced)
             try:
-                res = run(code, env) if quiet is None else run_quiet(code, env, quiet)
+                if shared < 0 or code.when is None:
+                    date = None
+                else:
+                    date = dates[shared]
+                    if date is None:
+                        date = dates[shared] = code.when(env)
+                res = run(code, env, date) if quiet is None else run_quiet(code, env, quiet, date)
             except EvaluationError as exc:
                 exc.file = exc.file or plans[i].versions[0].file
                 raise
@@ -1113,6 +1198,11 @@ class Evaluator:
         done = cast("list[RuleResult]", results)  # every plan has its result (`_layout`)
         env.results.update(zip(self.ids, done))
         return env, done, mismatches
+
+
+def _reads_fires(n: ir.Node) -> bool:
+    """Does the expression itself (not a definition it names) say `RULE fires`?"""
+    return isinstance(n, ir.Fires) or any(_reads_fires(c) for c in n.children())
 
 
 def _worst(severities: list[ir.Severity]) -> ir.Severity:
