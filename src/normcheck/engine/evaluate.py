@@ -152,17 +152,21 @@ class Env:
 
     def derive(self, name: str) -> Pair:
         ev = self.ev
-        d = ev.defines[name]
-        stated = self.facts.get(name, U) if d.in_vocabulary else U
-        v: Pair
-        if stated is not U:
-            v = (stated, ev.bit(name))
-        else:
-            cv, cm = ev.define_fn(name, self.hot)(self)
-            # a computed value is decided by the definition; an unknown one misses what it misses
-            v = (cv, ev.bit(name)) if cv is not U else (U, cm | (ev.bit(name) if d.in_vocabulary else 0))
-        self.derived[name] = v
-        return v
+        return derive(self, name, ev.define_fn(name, self.hot), ev.bit(name), ev.defines[name].in_vocabulary)
+
+
+def derive(env: Env, name: str, fn: PairFn, bit: int, in_vocabulary: bool) -> Pair:
+    """A definition's value on the case (`fn` computes it), remembered; stated in the case, it is taken as stated."""
+    stated = env.facts.get(name, U) if in_vocabulary else U
+    v: Pair
+    if stated is not U:
+        v = (stated, bit)
+    else:
+        cv, cm = fn(env)
+        # a computed value is decided by the definition; an unknown one misses what it misses
+        v = (cv, bit) if cv is not U else (U, cm | (bit if in_vocabulary else 0))
+    env.derived[name] = v
+    return v
 
 
 # ---- expressions as closures ------------------------------------------------------------------
@@ -494,8 +498,11 @@ class _Gen:
         elif isinstance(n, ir.Fact):
             name = self.const(n.name)
             if n.name in ev.defines:
+                d = ev.defines[n.name]
+                dfn, bit = self.const(ev.define_fn(n.name, True)), self.const(ev.bit(n.name))
+                self.names["derive"] = derive
                 self.emit(ind, f"{v} = D.get({name})")
-                self.emit(ind, f"if {v} is None: {v} = env.derive({name})")
+                self.emit(ind, f"if {v} is None: {v} = derive(env, {name}, {dfn}, {bit}, {d.in_vocabulary})")
                 self.emit(ind, f"{v}, {m} = {v}")
             else:  # a plain fact (the evaluator of this pack never derives it)
                 self.emit(ind, f"{v} = F.get({name}, U); {m} = {self.const(ev.bit(n.name))}")
@@ -687,7 +694,7 @@ class _PlanCode:
     """One rule id compiled for one mode: its versions, the event date that picks one (`judged on`),
     and per review date the versions that could govern an event of unknown date."""
 
-    __slots__ = ("basis", "candidates", "referenced", "rid", "versions", "when")
+    __slots__ = ("basis", "candidates", "quiet", "referenced", "rid", "versions", "when")
 
     def __init__(self, rid: str, versions: tuple[_Version, ...], when: PairFn | None, basis: str, referenced: bool) -> None:
         self.rid = rid
@@ -696,6 +703,8 @@ class _PlanCode:
         self.basis = basis
         self.referenced = referenced
         self.candidates: dict[dt.date, tuple[tuple[_Version, ...], bool]] = {}  # as_of -> (candidates, gap)
+        # its NOT_APPLICABLE results when every version is (`_run_quiet`): (reason, event date or None, as_of)
+        self.quiet: dict[tuple[str, Any, dt.date | None], RuleResult] = {}
 
 
 class Evaluator:
@@ -1085,19 +1094,32 @@ class Evaluator:
             return self._quiet_result(versions[0].rule, reason)
         basis = code.basis
         wv, wm = date if date is not None else when(env)
-        if wv is not U and wv is not NULL:
+        known = wv is not U and wv is not NULL
+        key = (reason, wv, None) if known else (reason, None, env.as_of)  # what the result depends on
+        hit = code.quiet.get(key)
+        if hit is not None:
+            return hit
+        if known:
             for ver in versions:
                 start, until = ver.valid_from, ver.valid_until
                 if (start and wv < start) or (until and wv > until):
                     continue
-                return self._quiet_result(ver.rule, reason, wv, basis)
-            return _result(versions[0].rule, _NA, None, None, "not_in_force", self.names(wm), _EMPTY,
-                              judged_on=wv, judged_basis=basis)
-        possible, gap = self._candidates(code, env.as_of)
-        if not possible:
-            return _result(versions[0].rule, _NA, None, None, "not_in_force", _EVALUATION_DATE, _EMPTY,
+                hit = self._quiet_result(ver.rule, reason, wv, basis)
+                break
+            else:  # (its deciding facts are those of the date: not remembered)
+                return _result(versions[0].rule, _NA, None, None, "not_in_force", self.names(wm), _EMPTY,
+                               judged_on=wv, judged_basis=basis)
+        else:
+            possible, gap = self._candidates(code, env.as_of)
+            if not possible:
+                hit = _result(versions[0].rule, _NA, None, None, "not_in_force", _EVALUATION_DATE, _EMPTY,
                               judged_basis=basis)
-        return self._quiet_result(possible[-1].rule, reason, None, basis, len(possible) > 1 or gap)
+            else:
+                hit = self._quiet_result(possible[-1].rule, reason, None, basis, len(possible) > 1 or gap)
+        if len(code.quiet) > 4096:  # a long-running server forgets
+            code.quiet = {}
+        code.quiet[key] = hit
+        return hit
 
     def _blocked_by(self, kind: str) -> frozenset[int]:
         """The plans whose family does not concern this kind of record (they are NOT_APPLICABLE, reason
