@@ -612,34 +612,65 @@ def _generate(n: ir.Node, ev: Evaluator) -> PairFn:
 
 
 def _generate_rule(ver: _Version, ev: Evaluator) -> RuleFn:
-    """A whole rule as one generated function: the gates, then the scope, grades and exceptions written
-    out as in `_generate` (no call per expression), then `Evaluator._decide`, exactly as `_rule` does."""
+    """A whole rule as one generated function, line by line what `_rule` and `_decide` do: the gates,
+    the scope, grades and exceptions written out as in `_generate` (no call per expression), and the
+    choice of the result unrolled over the rule's grades (their ranks, levels and severities are
+    constants: the grade that wins is the first true one in the order of rank)."""
     rule = ver.rule
     g = _Gen(ev)
     r = g.const(rule)
-    g.names.update(quiet=ev._quiet_result, result=_result, names=ev.names, decide=ev._decide, NA=_NA, EMPTY=_EMPTY)
+    g.names.update(quiet=ev._quiet_result, result=_result, names=ev.names, check=ExceptionCheck, NA=_NA, EMPTY=_EMPTY)
+    emit = g.emit
     if ver.kinds is not None:
-        g.emit(1, f"if env.kind is not None and env.kind not in {g.const(ver.kinds)}: return quiet({r}, 'record_type', judged_on, basis)")
+        emit(1, f"if env.kind is not None and env.kind not in {g.const(ver.kinds)}: return quiet({r}, 'record_type', judged_on, basis)")
     if ver.gate:
-        g.emit(1, f"if env.stated is not None and env.stated.isdisjoint({g.const(ver.gate)}): return quiet({r}, 'no_facts', judged_on, basis)")
+        emit(1, f"if env.stated is not None and env.stated.isdisjoint({g.const(ver.gate)}): return quiet({r}, 'no_facts', judged_on, basis)")
     sv, sm = "True", "0"
     if rule.applies is not None:
         sv, sm = g.node(rule.applies, 1)
-        g.emit(1, f"if {sv} is False: return result({r}, NA, None, None, 'out_of_scope', names({sm} | also), EMPTY, (), judged_on, basis)")
+        emit(1, f"if {sv} is False: return result({r}, NA, None, None, 'out_of_scope', names({sm} | also), EMPTY, (), judged_on, basis)")
         if ver.scope_gate:
-            g.emit(1, f"if {sv} is U and env.stated is not None and env.stated.isdisjoint({g.const(ver.scope_gate)}): "
-                      f"return quiet({r}, 'scope_not_mentioned', judged_on, basis)")
+            emit(1, f"if {sv} is U and env.stated is not None and env.stated.isdisjoint({g.const(ver.scope_gate)}): "
+                    f"return quiet({r}, 'scope_not_mentioned', judged_on, basis)")
     grades = [g.node(x.expr, 1) for x in rule.grades]
     unless = [g.node(x, 1) for x in rule.unless]
-    pairs = "".join(f"({v}, {m}), " for v, m in grades)
-    opened = "".join(f"({v}, {m}), " for v, m in unless)
-    version = g.const(None)  # the _Version, filled in below (it holds this function)
-    g.emit(1, f"return decide({version}, judged_on, basis, also, date_missing, {sv}, {sm}, ({pairs}), ({opened}))")
+    tail = "exceptions, judged_on, basis"
+    emit(1, f"s_dec = also if {sv} is U else {sm} | also; s_miss = {sm} if {sv} is U else 0")
+    emit(1, "exceptions = (); holds = exc_dec = open_exc = 0; held = False")
+    if unless:
+        for j, ((xv, xm), u) in enumerate(zip(unless, rule.unless)):
+            text = g.const(u.text)
+            emit(1, f"if {xv} is True: c{j} = check({text}, 'holds', names({xm}), EMPTY); holds |= {xm}; held = True; exc_dec |= {xm}")
+            emit(1, f"elif {xv} is False: c{j} = check({text}, 'does not hold', names({xm}), EMPTY); exc_dec |= {xm}")
+            emit(1, f"else: c{j} = check({text}, 'not established', EMPTY, names({xm}) if {xv} is U else EMPTY); "
+                    f"open_exc |= ({xm} if {xv} is U else 0)")
+        emit(1, "exceptions = (" + "".join(f"c{j}, " for j in range(len(unless))) + ")")
+        emit(1, f"if held: return result({r}, NA, None, None, 'exception_holds', names(s_dec | holds), EMPTY, {tail})")
+    by_rank = sorted(range(len(grades)), key=lambda i: (tuple(-x for x in ver.ranks[i]), i))
+    for n, i in enumerate(by_rank):
+        gv, gm = grades[i]
+        grade = rule.grades[i]
+        level, severity = g.const(grade.level), g.const(grade.severity)
+        higher = [grades[k] for k in range(len(grades)) if ver.ranks[k] > ver.ranks[i]]
+        could = " | ".join([f"({hm} if {hv} is U else 0)" for hv, hm in higher] + ["open_exc"]
+                           + (["date_missing"] if grade.level == "INSUFFICIENT_DATA" else []))
+        emit(1, f"{'if' if n == 0 else 'elif'} {gv} is True:")
+        emit(2, f"if {sv} is True: return result({r}, {level}, {severity}, {i}, 'fires', names(s_dec | {gm} | exc_dec), names({could}), {tail})")
+        emit(2, f"return result({r}, 'INSUFFICIENT_DATA', {severity}, {i}, 'scope_unknown', names({gm} | also), "
+                f"names(s_miss | date_missing), {tail})")
+    emit(1, "missing = " + (" | ".join(f"({gm} if {gv} is U else 0)" for gv, gm in grades) or "0"))  # (a reading may leave no grade)
+    emit(1, "decided = " + (" | ".join(f"({gm} if {gv} is not U else 0)" for gv, gm in grades) or "0"))
+    by_severity = sorted(range(len(grades)), key=lambda i: (-ir.SEVERITY_RANK[rule.grades[i].severity], i))
+    for n, i in enumerate(by_severity):
+        emit(1, f"{'if' if n == 0 else 'elif'} {grades[i][0]} is U: return result({r}, 'INSUFFICIENT_DATA', "
+                f"{g.const(rule.grades[i].severity)}, None, 'condition_unknown', names(s_dec | decided), "
+                f"names(missing | s_miss | date_missing), {tail})")
+    emit(1, f"return result({r}, 'OK', None, None, 'condition_false' if {sv} is not U else 'condition_false_scope_unknown', "
+            f"names(s_dec | decided), EMPTY, {tail})")
     source = "\n".join(["def rule(env, judged_on, basis, also, date_missing):", "    D = env.derived; F = env.facts", *g.lines])
     namespace: dict[str, Any] = dict(g.names)
     exec(compile(source, f"<normcheck rule {rule.key}>", "exec"), namespace)
     fn: RuleFn = namespace["rule"]
-    namespace[version] = replace(ver, run=None)  # `_decide` reads only the rule and its ranks
     return fn
 
 
