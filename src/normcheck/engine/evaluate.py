@@ -498,11 +498,20 @@ class _Gen:
         elif isinstance(n, ir.Fact):
             name = self.const(n.name)
             if n.name in ev.defines:
-                d = ev.defines[n.name]
+                # `derive`, written out: a definition's own generated function, its value remembered
                 dfn, bit = self.const(ev.define_fn(n.name, True)), self.const(ev.bit(n.name))
-                self.names["derive"] = derive
                 self.emit(ind, f"{v} = D.get({name})")
-                self.emit(ind, f"if {v} is None: {v} = derive(env, {name}, {dfn}, {bit}, {d.in_vocabulary})")
+                self.emit(ind, f"if {v} is None:")
+                if ev.defines[n.name].in_vocabulary:  # stated in the case: taken as stated
+                    self.emit(ind + 1, f"{v} = F.get({name}, U)")
+                    self.emit(ind + 1, f"if {v} is not U: {v} = ({v}, {bit})")
+                    self.emit(ind + 1, "else:")
+                    self.emit(ind + 2, f"{v}, {m} = {dfn}(env)")
+                    self.emit(ind + 2, f"{v} = ({v}, {bit}) if {v} is not U else (U, {m} | {bit})")
+                else:
+                    self.emit(ind + 1, f"{v}, {m} = {dfn}(env)")
+                    self.emit(ind + 1, f"{v} = ({v}, {bit}) if {v} is not U else (U, {m})")
+                self.emit(ind + 1, f"D[{name}] = {v}")
                 self.emit(ind, f"{v}, {m} = {v}")
             else:  # a plain fact (the evaluator of this pack never derives it)
                 self.emit(ind, f"{v} = F.get({name}, U); {m} = {self.const(ev.bit(n.name))}")
@@ -718,14 +727,14 @@ class _Version:
 
 
 RuleFn = Callable[["Env", "dt.date | None", str, int, int], "RuleResult"]  # env, judged_on, basis, also_decided, date_missing
-_Layout = tuple[tuple["RuleResult | None", ...], tuple[tuple[int, "ir.Reason | None", int], ...]]
+_Layout = tuple[tuple["RuleResult | None", ...], tuple[tuple[int, "ir.Reason | None", int, "_Group | None"], ...]]
 
 
 class _PlanCode:
     """One rule id compiled for one mode: its versions, the event date that picks one (`judged on`),
     and per review date the versions that could govern an event of unknown date."""
 
-    __slots__ = ("basis", "candidates", "quiet", "referenced", "rid", "versions", "when")
+    __slots__ = ("basis", "candidates", "referenced", "rid", "versions", "when")
 
     def __init__(self, rid: str, versions: tuple[_Version, ...], when: PairFn | None, basis: str, referenced: bool) -> None:
         self.rid = rid
@@ -734,8 +743,18 @@ class _PlanCode:
         self.basis = basis
         self.referenced = referenced
         self.candidates: dict[dt.date, tuple[tuple[_Version, ...], bool]] = {}  # as_of -> (candidates, gap)
-        # its NOT_APPLICABLE results when every version is (`_run_quiet`): (reason, event date or None, as_of)
-        self.quiet: dict[tuple[str, Any, dt.date | None], RuleResult] = {}
+
+
+class _Group:
+    """Rule ids that share an event date and are NOT_APPLICABLE on some kind of case whatever their
+    version (`Evaluator._run_group`)."""
+
+    __slots__ = ("members", "memo", "referenced")
+
+    def __init__(self, members: tuple[tuple[int, ir.Reason], ...], referenced: tuple[tuple[int, str], ...]) -> None:
+        self.members = members  # (plan, reason)
+        self.referenced = referenced  # (index in members, rule id) of those another rule says `fires` of
+        self.memo: dict[tuple[Any, int, dt.date], tuple[RuleResult, ...]] = {}  # (date, its mask, review date)
 
 
 class Evaluator:
@@ -752,7 +771,9 @@ class Evaluator:
         self.closures = _Closures(self)
         self._generated: dict[int, tuple[ir.Node, PairFn]] = {}
         self._define_fns: dict[tuple[str, bool], PairFn] = {}
-        self._versions: dict[tuple[str, str | None, str, bool], _Version] = {}  # (id, version, reading, hot)
+        # (id, version, reading, hot) -> the compiled versions of the rule objects seen with that key (a run
+        # under `--reading` has the pack's rule under a reading, and its report builds the same rule again)
+        self._versions: dict[tuple[str, str | None, str, bool], list[_Version]] = {}
         self._codes: dict[bool, list[_PlanCode | None]] = {}  # hot -> per plan, built when first needed
         self._id_codes: dict[tuple[str, str, bool], tuple[tuple[ir.Rule, ...], _PlanCode]] = {}  # evaluate_id's
         self._layouts: dict[tuple[str | None, int], _Layout] = {}  # (record type, families mentioned) -> layout
@@ -919,16 +940,20 @@ class Evaluator:
         """The compiled form of one version of a rule (built once per rule and mode): its gates and the
         functions of its scope, grades and exceptions (the closures, or in a batch the generated code)."""
         key = (rule.id, rule.version, rule.applied.reading if rule.applied is not None else "", hot)  # a rule under a reading has its own grades
-        hit = self._versions.get(key)
-        if hit is None or hit.rule is not rule:
-            kinds, gate, scope_gate = self._kinds.get(rule.family), frozenset(rule.gate), frozenset(rule.scope_gate)
-            hit = _Version(rule, kinds, gate, scope_gate,
-                           self.fn(rule.applies, hot) if rule.applies is not None else None,
-                           tuple(self.fn(g.expr, hot) for g in rule.grades), tuple(self.fn(u, hot) for u in rule.unless),
-                           tuple(g.rank for g in rule.grades), rule.valid_from, rule.valid_until)
-            if hot:
-                hit = replace(hit, run=_generate_rule(hit, self))
-            self._versions[key] = hit
+        seen = self._versions.setdefault(key, [])
+        for hit in seen:
+            if hit.rule is rule:
+                return hit
+        kinds, gate, scope_gate = self._kinds.get(rule.family), frozenset(rule.gate), frozenset(rule.scope_gate)
+        hit = _Version(rule, kinds, gate, scope_gate,
+                       self.fn(rule.applies, hot) if rule.applies is not None else None,
+                       tuple(self.fn(g.expr, hot) for g in rule.grades), tuple(self.fn(u, hot) for u in rule.unless),
+                       tuple(g.rank for g in rule.grades), rule.valid_from, rule.valid_until)
+        if hot:
+            hit = replace(hit, run=_generate_rule(hit, self))
+        if len(seen) >= 4:  # rules built again and again (not by this evaluator): keep the latest
+            del seen[0]
+        seen.append(hit)
         return hit
 
     def _plan_code(self, rid: str, versions: tuple[ir.Rule, ...], hot: bool, referenced: bool) -> _PlanCode:
@@ -1067,7 +1092,8 @@ class Evaluator:
         versions = code.versions
         when = code.when
         if when is None:  # the checker allows this only for a rule without window or versions
-            return self._rule(versions[0], env, None, "", 0, 0)
+            ver = versions[0]  # (in a batch its generated code directly: `_rule` would only pass it on)
+            return ver.run(env, None, "", 0, 0) if ver.run is not None else self._rule(ver, env, None, "", 0, 0)
         basis = code.basis
         wv, wm = date if date is not None else when(env)
         if wv is not U and wv is not NULL:
@@ -1075,7 +1101,7 @@ class Evaluator:
                 start, until = ver.valid_from, ver.valid_until
                 if (start and wv < start) or (until and wv > until):
                     continue
-                return self._rule(ver, env, wv, basis, wm, 0)
+                return ver.run(env, wv, basis, wm, 0) if ver.run is not None else self._rule(ver, env, wv, basis, wm, 0)
             return _result(versions[0].rule, _NA, None, None, "not_in_force", self.names(wm), _EMPTY,
                               judged_on=wv, judged_basis=basis)
         possible, gap = self._candidates(code, env.as_of)
@@ -1084,7 +1110,9 @@ class Evaluator:
                               judged_basis=basis)
         date_missing = wm if wv is U else 0
         if len(possible) == 1 and not gap:  # one candidate, no gap: its result, open also on the date
-            return self._rule(possible[0], env, None, basis, 0, date_missing)
+            ver = possible[0]
+            return (ver.run(env, None, basis, 0, date_missing) if ver.run is not None
+                    else self._rule(ver, env, None, basis, 0, date_missing))
         candidates = [self._rule(v, env, None, basis, 0, 0) for v in possible]
         outcomes = {(c.outcome, c.severity) for c in candidates}
         if gap:
@@ -1125,32 +1153,44 @@ class Evaluator:
             return self._quiet_result(versions[0].rule, reason)
         basis = code.basis
         wv, wm = date if date is not None else when(env)
-        known = wv is not U and wv is not NULL
-        key = (reason, wv, None) if known else (reason, None, env.as_of)  # what the result depends on
-        hit = code.quiet.get(key)
-        if hit is not None:
-            return hit
-        if known:
+        if wv is not U and wv is not NULL:
             for ver in versions:
                 start, until = ver.valid_from, ver.valid_until
                 if (start and wv < start) or (until and wv > until):
                     continue
-                hit = self._quiet_result(ver.rule, reason, wv, basis)
-                break
-            else:  # (its deciding facts are those of the date: not remembered)
-                return _result(versions[0].rule, _NA, None, None, "not_in_force", self.names(wm), _EMPTY,
-                               judged_on=wv, judged_basis=basis)
-        else:
-            possible, gap = self._candidates(code, env.as_of)
-            if not possible:
-                hit = _result(versions[0].rule, _NA, None, None, "not_in_force", _EVALUATION_DATE, _EMPTY,
-                              judged_basis=basis)
-            else:
-                hit = self._quiet_result(possible[-1].rule, reason, None, basis, len(possible) > 1 or gap)
-        if len(code.quiet) > 4096:  # a long-running server forgets
-            code.quiet = {}
-        code.quiet[key] = hit
-        return hit
+                return self._quiet_result(ver.rule, reason, wv, basis)
+            return _result(versions[0].rule, _NA, None, None, "not_in_force", self.names(wm), _EMPTY,
+                           judged_on=wv, judged_basis=basis)
+        possible, gap = self._candidates(code, env.as_of)
+        if not possible:
+            return _result(versions[0].rule, _NA, None, None, "not_in_force", _EVALUATION_DATE, _EMPTY,
+                           judged_basis=basis)
+        return self._quiet_result(possible[-1].rule, reason, None, basis, len(possible) > 1 or gap)
+
+    def _run_group(self, group: _Group, codes: list[_PlanCode | None], hot: bool, env: Env, date: Pair,
+                   results: list[RuleResult | None], fired_missing: dict[str, tuple[bool, bool, int]]) -> None:
+        """`_run_quiet` for every rule id of a group (one event date, every version NOT_APPLICABLE on this
+        kind of case): their results depend on nothing but the date and the review date, so they are
+        remembered for these, as the shared NOT_APPLICABLE results are."""
+        key = (date[0], date[1], env.as_of)
+        hit = group.memo.get(key)
+        if hit is None:
+            hit = tuple(self._run_quiet(self._code(codes, j, hot), env, reason, date) for j, reason in group.members)
+            if len(group.memo) > 2048:  # a long-running server forgets
+                group.memo = {}
+            group.memo[key] = hit
+        for (j, _), res in zip(group.members, hit):
+            results[j] = res
+        for j, rid in group.referenced:
+            res = hit[j]
+            fired_missing[rid] = (res.reason == "fires", res.outcome in ("OK", _NA), self.mask(res.missing))
+
+    def _code(self, codes: list[_PlanCode | None], i: int, hot: bool) -> _PlanCode:
+        code = codes[i]
+        if code is None:
+            plan = self.plans[i]
+            code = codes[i] = self._plan_code(plan.rid, plan.versions, hot, plan.referenced)
+        return code
 
     def _blocked_by(self, kind: str) -> frozenset[int]:
         """The plans whose family does not concern this kind of record (they are NOT_APPLICABLE, reason
@@ -1204,10 +1244,23 @@ class Evaluator:
             if stated is not None and rule.gate and not mentioned & self._gate_bit[frozenset(rule.gate)]:
                 return "no_facts"
             return None
-        steps = []
+        steps: list[tuple[int, ir.Reason | None, int, _Group | None]] = []
+        grouped: dict[int, list[tuple[int, ir.Reason]]] = {}  # shared event date -> its quiet rule ids
         for i in todo:
             reasons = {quiet(r) for r in plans[i].versions}
-            steps.append((i, reasons.pop() if len(reasons) == 1 else None, self._date_of[i]))
+            reason = reasons.pop() if len(reasons) == 1 else None
+            shared = self._date_of[i]
+            if reason is not None and shared >= 0:
+                if shared not in grouped:
+                    steps.append((i, reason, shared, None))  # the group's place: its first rule id
+                grouped.setdefault(shared, []).append((i, reason))
+            else:
+                steps.append((i, reason, shared, None))
+        for k, (i, reason, shared, _none) in enumerate(steps):
+            if reason is not None and shared >= 0:
+                same_date = tuple(grouped[shared])
+                referenced = tuple((n, plans[j].rid) for n, (j, _r) in enumerate(same_date) if plans[j].referenced)
+                steps[k] = (i, reason, shared, _Group(same_date, referenced))
         out = (tuple(results), tuple(steps))
         if len(self._layouts) < 256:  # record types and families are few; a stray record type is not remembered
             self._layouts[(kind, mentioned)] = out
@@ -1229,7 +1282,7 @@ class Evaluator:
         run, run_quiet = self._run, self._run_quiet
         dates: list[Pair | None] = [None] * self._n_dates  # the event dates evaluated so far on this case
         date: Pair | None
-        for i, quiet, shared in steps:
+        for i, quiet, shared, group in steps:
             code = codes[i]
             if code is None:
                 plan = plans[i]
@@ -1241,6 +1294,10 @@ class Evaluator:
                     date = dates[shared]
                     if date is None:
                         date = dates[shared] = code.when(env)
+                if group is not None:
+                    assert date is not None  # (a group shares an event date)
+                    self._run_group(group, codes, hot, env, date, results, fired_missing)
+                    continue
                 res = run(code, env, date) if quiet is None else run_quiet(code, env, quiet, date)
             except EvaluationError as exc:
                 exc.file = exc.file or plans[i].versions[0].file
