@@ -530,6 +530,16 @@ class _Gen:
         elif isinstance(n, ir.Not):
             pv, pm = self.node(n.operand, ind)
             self.emit(ind, f"{m} = {pm}; {v} = {pv} if {pv} is U else (not {pv})")
+        elif isinstance(n, ir.Cmp) and isinstance(n.right, ir.Const) and n.right.value is not U and n.right.value is not NULL:
+            # against a constant (`record_type == policy_instrument`): only the left side can be unknown or null
+            a, ma = self.node(n.left, ind)
+            b, op = self.const(n.right.value), n.op
+            self.emit(ind, f"if {a} is U: {v} = U; {m} = {ma}")
+            if op in ("==", "!="):
+                self.emit(ind, f"else: {v} = {a} {op} {b}; {m} = {ma}")
+            else:
+                self.emit(ind, f"elif {a} is NULL: {v} = False; {m} = {ma}")
+                self.emit(ind, f"else: {v} = bool({a} {op} {b}); {m} = {ma}")
         elif isinstance(n, ir.Cmp):
             a, ma = self.node(n.left, ind)
             b, mb = self.node(n.right, ind)
