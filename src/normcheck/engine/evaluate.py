@@ -913,6 +913,8 @@ class Evaluator:
         env = self.new_env(facts, as_of, stated)
         mismatches: list[Mismatch] = []
         given_names = self._given_names
+        if given_names.isdisjoint(facts):  # (the usual case: no derived fact stated)
+            return env, mismatches
         given = [name for name in facts if name in given_names]
         for name in given:
             d = self.defines[name]
