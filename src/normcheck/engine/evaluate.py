@@ -744,7 +744,7 @@ class _PlanCode:
     """One rule id compiled for one mode: its versions, the event date that picks one (`judged on`),
     and per review date the versions that could govern an event of unknown date."""
 
-    __slots__ = ("basis", "candidates", "referenced", "rid", "versions", "when")
+    __slots__ = ("basis", "candidates", "referenced", "rid", "timeless", "versions", "when")
 
     def __init__(self, rid: str, versions: tuple[_Version, ...], when: PairFn | None, basis: str, referenced: bool) -> None:
         self.rid = rid
@@ -753,6 +753,9 @@ class _PlanCode:
         self.basis = basis
         self.referenced = referenced
         self.candidates: dict[dt.date, tuple[tuple[_Version, ...], bool]] = {}  # as_of -> (candidates, gap)
+        # one version without a window: the candidate for any event of unknown date, leaving no gap
+        only = versions[0] if len(versions) == 1 else None
+        self.timeless = only if only is not None and only.valid_from is None and only.valid_until is None else None
 
 
 class _Group:
@@ -1116,11 +1119,15 @@ class Evaluator:
                 return ver.run(env, wv, basis, wm, 0) if ver.run is not None else self._rule(ver, env, wv, basis, wm, 0)
             return _result(versions[0].rule, _NA, None, None, "not_in_force", self.names(wm), _EMPTY,
                               judged_on=wv, judged_basis=basis)
+        date_missing = wm if wv is U else 0
+        timeless = code.timeless
+        if timeless is not None:  # (`candidate_versions` is this version and `covers_until` holds, whatever the review date)
+            return (timeless.run(env, None, basis, 0, date_missing) if timeless.run is not None
+                    else self._rule(timeless, env, None, basis, 0, date_missing))
         possible, gap = self._candidates(code, env.as_of)
         if not possible:  # the event happened by the review date, and no version was in force by then
             return _result(versions[0].rule, _NA, None, None, "not_in_force", _EVALUATION_DATE, _EMPTY,
                               judged_basis=basis)
-        date_missing = wm if wv is U else 0
         if len(possible) == 1 and not gap:  # one candidate, no gap: its result, open also on the date
             ver = possible[0]
             return (ver.run(env, None, basis, 0, date_missing) if ver.run is not None
