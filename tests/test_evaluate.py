@@ -255,3 +255,15 @@ def test_months_between(a, b, months) -> None:
 def test_add_months_clamps_to_month_end() -> None:
     assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
     assert add_months(dt.date(2024, 12, 15), 2) == dt.date(2025, 2, 15)
+
+
+def test_results_built_without_the_dataclass_init_are_the_same(loaded) -> None:
+    """The evaluator builds results with `_result` (no per-field setattr): the same object in every respect."""
+    from normcheck.engine.evaluate import RuleResult, _result
+
+    rule = loaded.pack.rules[0]
+    args = (rule, "RISK", "low", 0, "fires", frozenset({"a"}), frozenset({"b"}), (), dt.date(2025, 1, 1), "x", True)
+    a, b = _result(*args), RuleResult(*args)
+    assert a == b and hash(a) == hash(b) and repr(a) == repr(b)
+    assert list(vars(a).items()) == list(vars(b).items())
+    assert _result(*args[:7]) == RuleResult(*args[:7])

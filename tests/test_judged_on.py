@@ -102,6 +102,14 @@ rule F-1
   level RISK severity low
   en "f" nl "f"
 
+rule Q-1
+  title en "t" title nl "t"
+  cite S "Art. 7" verified
+  judged on event_date
+  fires when a
+  level INSUFFICIENT_DATA severity low
+  en "q" nl "q"
+
 rule E-1
   title en "t" title nl "t"
   cite S "Art. 3" verified
@@ -261,3 +269,20 @@ def test_checker_refuses_a_window_without_event_date(tmp_path: Any) -> None:
     with pytest.raises(InputError) as exc:
         load_pack(str(d))
     assert any("E-1" in p.message and "judged on" in p.message and p.line for p in exc.value.diagnostics)
+
+
+def test_unknown_event_date_is_missing_for_a_follow_up_flag(pack: Any) -> None:
+    """An INSUFFICIENT_DATA grade (a declared follow-up flag) that holds while the event date is unknown
+    names the date among the facts to collect, as any INSUFFICIENT_DATA result of an undated rule does;
+    in a batch (the generated code) as with the closures."""
+    ev = Evaluator(pack)
+    rule = next(r for r in pack.rules if r.id == "Q-1")
+    for facts in ({"a": True}, {"a": True, "event_date": dt.date(2025, 1, 1)}):
+        got = []
+        for hot in (False, True):
+            env = ev.new_env(facts, REVIEW)
+            env.hot = hot
+            got.append(ev.evaluate_id((rule,), env))
+        assert got[0] == got[1]
+        assert (got[0].outcome, got[0].reason) == ("INSUFFICIENT_DATA", "fires")
+        assert ("event_date" in got[0].missing) is ("event_date" not in facts)

@@ -457,6 +457,14 @@ FACTORIES['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
+   return (self.key,self.judged,self.props,self.terms,self.atoms,self.keys,)==(other.key,other.judged,other.props,other.terms,other.atoms,other.keys,)
+  return NotImplemented
+ return __eq__
+FACTORIES['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.key,self.judged,self.props,self.terms,self.atoms,self.keys,)==(other.key,other.judged,other.props,other.terms,other.atoms,other.keys,)\n  return NotImplemented\n return __eq__'] = __create_fn__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
    return (self.key,self.label,self.findings,)==(other.key,other.label,other.findings,)
   return NotImplemented
  return __eq__
@@ -513,10 +521,10 @@ FACTORIES['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.label,self.normcheck_version,self.schema_label,self.schema_version,self.rule_pack_label,self.sha256,self.rule_files,self.files_label,self.engine_label,self.engine,self.python,self.receipt,self.readings_label,self.readings,self.bundled_label,self.bundled_sha256,self.added,)==(other.label,other.normcheck_version,other.schema_label,other.schema_version,other.rule_pack_label,other.sha256,other.rule_files,other.files_label,other.engine_label,other.engine,other.python,other.receipt,other.readings_label,other.readings,other.bundled_label,other.bundled_sha256,other.added,)
+   return (self.label,self.normcheck_version,self.schema_label,self.schema_version,self.rule_pack_label,self.sha256,self.rule_files,self.files_label,self.engine_label,self.engine,self.python,self.receipt,self.readings_label,self.readings,self.bundled_label,self.bundled_sha256,self.added,self.file_label,)==(other.label,other.normcheck_version,other.schema_label,other.schema_version,other.rule_pack_label,other.sha256,other.rule_files,other.files_label,other.engine_label,other.engine,other.python,other.receipt,other.readings_label,other.readings,other.bundled_label,other.bundled_sha256,other.added,other.file_label,)
   return NotImplemented
  return __eq__
-FACTORIES['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.label,self.normcheck_version,self.schema_label,self.schema_version,self.rule_pack_label,self.sha256,self.rule_files,self.files_label,self.engine_label,self.engine,self.python,self.receipt,self.readings_label,self.readings,self.bundled_label,self.bundled_sha256,self.added,)==(other.label,other.normcheck_version,other.schema_label,other.schema_version,other.rule_pack_label,other.sha256,other.rule_files,other.files_label,other.engine_label,other.engine,other.python,other.receipt,other.readings_label,other.readings,other.bundled_label,other.bundled_sha256,other.added,)\n  return NotImplemented\n return __eq__'] = __create_fn__
+FACTORIES['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.label,self.normcheck_version,self.schema_label,self.schema_version,self.rule_pack_label,self.sha256,self.rule_files,self.files_label,self.engine_label,self.engine,self.python,self.receipt,self.readings_label,self.readings,self.bundled_label,self.bundled_sha256,self.added,self.file_label,)==(other.label,other.normcheck_version,other.schema_label,other.schema_version,other.rule_pack_label,other.sha256,other.rule_files,other.files_label,other.engine_label,other.engine,other.python,other.receipt,other.readings_label,other.readings,other.bundled_label,other.bundled_sha256,other.added,other.file_label,)\n  return NotImplemented\n return __eq__'] = __create_fn__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -653,6 +661,14 @@ def __create_fn__():
   return NotImplemented
  return __eq__
 FACTORIES['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.name,self.label,self.extension,self.media_type,self.render,self.labels,self.stem,)==(other.name,other.label,other.extension,other.media_type,other.render,other.labels,other.stem,)\n  return NotImplemented\n return __eq__'] = __create_fn__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.name,self.level,self.code,self.inputs,self.deps,self.stated,self.carried,)==(other.name,other.level,other.code,other.inputs,other.deps,other.stated,other.carried,)
+  return NotImplemented
+ return __eq__
+FACTORIES['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.name,self.level,self.code,self.inputs,self.deps,self.stated,self.carried,)==(other.name,other.level,other.code,other.inputs,other.deps,other.stated,other.carried,)\n  return NotImplemented\n return __eq__'] = __create_fn__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -989,6 +1005,14 @@ def __create_fn__():
   return NotImplemented
  return __eq__
 FACTORIES['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.rule,self.kind,self.details,self.old_at,self.new_at,)==(other.rule,other.kind,other.details,other.old_at,other.new_at,)\n  return NotImplemented\n return __eq__'] = __create_fn__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.rule,self.kinds,self.gate,self.scope_gate,self.applies,self.grades,self.unless,self.ranks,self.valid_from,self.valid_until,self.run,)==(other.rule,other.kinds,other.gate,other.scope_gate,other.applies,other.grades,other.unless,other.ranks,other.valid_from,other.valid_until,other.run,)
+  return NotImplemented
+ return __eq__
+FACTORIES['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.rule,self.kinds,self.gate,self.scope_gate,self.applies,self.grades,self.unless,self.ranks,self.valid_from,self.valid_until,self.run,)==(other.rule,other.kinds,other.gate,other.scope_gate,other.applies,other.grades,other.unless,other.ranks,other.valid_from,other.valid_until,other.run,)\n  return NotImplemented\n return __eq__'] = __create_fn__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1464,6 +1488,12 @@ FACTORIES['def __create_fn__():\n def __hash__(self):\n  return hash((self.key,s
 
 def __create_fn__():
  def __hash__(self):
+  return hash((self.key,self.judged,self.props,self.terms,self.atoms,self.keys,))
+ return __hash__
+FACTORIES['def __create_fn__():\n def __hash__(self):\n  return hash((self.key,self.judged,self.props,self.terms,self.atoms,self.keys,))\n return __hash__'] = __create_fn__
+
+def __create_fn__():
+ def __hash__(self):
   return hash((self.key,self.label,self.findings,))
  return __hash__
 FACTORIES['def __create_fn__():\n def __hash__(self):\n  return hash((self.key,self.label,self.findings,))\n return __hash__'] = __create_fn__
@@ -1506,9 +1536,9 @@ FACTORIES['def __create_fn__():\n def __hash__(self):\n  return hash((self.label
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.label,self.normcheck_version,self.schema_label,self.schema_version,self.rule_pack_label,self.sha256,self.rule_files,self.files_label,self.engine_label,self.engine,self.python,self.receipt,self.readings_label,self.readings,self.bundled_label,self.bundled_sha256,self.added,))
+  return hash((self.label,self.normcheck_version,self.schema_label,self.schema_version,self.rule_pack_label,self.sha256,self.rule_files,self.files_label,self.engine_label,self.engine,self.python,self.receipt,self.readings_label,self.readings,self.bundled_label,self.bundled_sha256,self.added,self.file_label,))
  return __hash__
-FACTORIES['def __create_fn__():\n def __hash__(self):\n  return hash((self.label,self.normcheck_version,self.schema_label,self.schema_version,self.rule_pack_label,self.sha256,self.rule_files,self.files_label,self.engine_label,self.engine,self.python,self.receipt,self.readings_label,self.readings,self.bundled_label,self.bundled_sha256,self.added,))\n return __hash__'] = __create_fn__
+FACTORIES['def __create_fn__():\n def __hash__(self):\n  return hash((self.label,self.normcheck_version,self.schema_label,self.schema_version,self.rule_pack_label,self.sha256,self.rule_files,self.files_label,self.engine_label,self.engine,self.python,self.receipt,self.readings_label,self.readings,self.bundled_label,self.bundled_sha256,self.added,self.file_label,))\n return __hash__'] = __create_fn__
 
 def __create_fn__():
  def __hash__(self):
@@ -1599,6 +1629,12 @@ def __create_fn__():
   return hash((self.name,self.label,self.extension,self.media_type,self.render,self.labels,self.stem,))
  return __hash__
 FACTORIES['def __create_fn__():\n def __hash__(self):\n  return hash((self.name,self.label,self.extension,self.media_type,self.render,self.labels,self.stem,))\n return __hash__'] = __create_fn__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.name,self.level,self.code,self.inputs,self.deps,self.stated,self.carried,))
+ return __hash__
+FACTORIES['def __create_fn__():\n def __hash__(self):\n  return hash((self.name,self.level,self.code,self.inputs,self.deps,self.stated,self.carried,))\n return __hash__'] = __create_fn__
 
 def __create_fn__():
  def __hash__(self):
@@ -1833,6 +1869,12 @@ def __create_fn__():
   return hash((self.rule,self.kind,self.details,self.old_at,self.new_at,))
  return __hash__
 FACTORIES['def __create_fn__():\n def __hash__(self):\n  return hash((self.rule,self.kind,self.details,self.old_at,self.new_at,))\n return __hash__'] = __create_fn__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.rule,self.kinds,self.gate,self.scope_gate,self.applies,self.grades,self.unless,self.ranks,self.valid_from,self.valid_until,self.run,))
+ return __hash__
+FACTORIES['def __create_fn__():\n def __hash__(self):\n  return hash((self.rule,self.kinds,self.gate,self.scope_gate,self.applies,self.grades,self.unless,self.ranks,self.valid_from,self.valid_until,self.run,))\n return __hash__'] = __create_fn__
 
 def __create_fn__():
  def __hash__(self):
@@ -2302,6 +2344,12 @@ FACTORIES['def __create_fn__():\n def __repr__(self):\n  return self.__class__._
 
 def __create_fn__():
  def __repr__(self):
+  return self.__class__.__qualname__ + f"(key={self.key!r}, judged={self.judged!r}, props={self.props!r}, terms={self.terms!r}, atoms={self.atoms!r}, keys={self.keys!r})"
+ return __repr__
+FACTORIES['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(key={self.key!r}, judged={self.judged!r}, props={self.props!r}, terms={self.terms!r}, atoms={self.atoms!r}, keys={self.keys!r})"\n return __repr__'] = __create_fn__
+
+def __create_fn__():
+ def __repr__(self):
   return self.__class__.__qualname__ + f"(key={self.key!r}, label={self.label!r}, findings={self.findings!r})"
  return __repr__
 FACTORIES['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(key={self.key!r}, label={self.label!r}, findings={self.findings!r})"\n return __repr__'] = __create_fn__
@@ -2344,9 +2392,9 @@ FACTORIES['def __create_fn__():\n def __repr__(self):\n  return self.__class__._
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(label={self.label!r}, normcheck_version={self.normcheck_version!r}, schema_label={self.schema_label!r}, schema_version={self.schema_version!r}, rule_pack_label={self.rule_pack_label!r}, sha256={self.sha256!r}, rule_files={self.rule_files!r}, files_label={self.files_label!r}, engine_label={self.engine_label!r}, engine={self.engine!r}, python={self.python!r}, receipt={self.receipt!r}, readings_label={self.readings_label!r}, readings={self.readings!r}, bundled_label={self.bundled_label!r}, bundled_sha256={self.bundled_sha256!r}, added={self.added!r})"
+  return self.__class__.__qualname__ + f"(label={self.label!r}, normcheck_version={self.normcheck_version!r}, schema_label={self.schema_label!r}, schema_version={self.schema_version!r}, rule_pack_label={self.rule_pack_label!r}, sha256={self.sha256!r}, rule_files={self.rule_files!r}, files_label={self.files_label!r}, engine_label={self.engine_label!r}, engine={self.engine!r}, python={self.python!r}, receipt={self.receipt!r}, readings_label={self.readings_label!r}, readings={self.readings!r}, bundled_label={self.bundled_label!r}, bundled_sha256={self.bundled_sha256!r}, added={self.added!r}, file_label={self.file_label!r})"
  return __repr__
-FACTORIES['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(label={self.label!r}, normcheck_version={self.normcheck_version!r}, schema_label={self.schema_label!r}, schema_version={self.schema_version!r}, rule_pack_label={self.rule_pack_label!r}, sha256={self.sha256!r}, rule_files={self.rule_files!r}, files_label={self.files_label!r}, engine_label={self.engine_label!r}, engine={self.engine!r}, python={self.python!r}, receipt={self.receipt!r}, readings_label={self.readings_label!r}, readings={self.readings!r}, bundled_label={self.bundled_label!r}, bundled_sha256={self.bundled_sha256!r}, added={self.added!r})"\n return __repr__'] = __create_fn__
+FACTORIES['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(label={self.label!r}, normcheck_version={self.normcheck_version!r}, schema_label={self.schema_label!r}, schema_version={self.schema_version!r}, rule_pack_label={self.rule_pack_label!r}, sha256={self.sha256!r}, rule_files={self.rule_files!r}, files_label={self.files_label!r}, engine_label={self.engine_label!r}, engine={self.engine!r}, python={self.python!r}, receipt={self.receipt!r}, readings_label={self.readings_label!r}, readings={self.readings!r}, bundled_label={self.bundled_label!r}, bundled_sha256={self.bundled_sha256!r}, added={self.added!r}, file_label={self.file_label!r})"\n return __repr__'] = __create_fn__
 
 def __create_fn__():
  def __repr__(self):
@@ -2449,6 +2497,12 @@ def __create_fn__():
   return self.__class__.__qualname__ + f"(name={self.name!r}, label={self.label!r}, extension={self.extension!r}, media_type={self.media_type!r}, render={self.render!r}, labels={self.labels!r}, stem={self.stem!r})"
  return __repr__
 FACTORIES['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(name={self.name!r}, label={self.label!r}, extension={self.extension!r}, media_type={self.media_type!r}, render={self.render!r}, labels={self.labels!r}, stem={self.stem!r})"\n return __repr__'] = __create_fn__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(name={self.name!r}, level={self.level!r}, code={self.code!r}, inputs={self.inputs!r}, deps={self.deps!r}, stated={self.stated!r}, carried={self.carried!r})"
+ return __repr__
+FACTORIES['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(name={self.name!r}, level={self.level!r}, code={self.code!r}, inputs={self.inputs!r}, deps={self.deps!r}, stated={self.stated!r}, carried={self.carried!r})"\n return __repr__'] = __create_fn__
 
 def __create_fn__():
  def __repr__(self):
@@ -2689,6 +2743,12 @@ def __create_fn__():
   return self.__class__.__qualname__ + f"(rule={self.rule!r}, kind={self.kind!r}, details={self.details!r}, old_at={self.old_at!r}, new_at={self.new_at!r})"
  return __repr__
 FACTORIES['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(rule={self.rule!r}, kind={self.kind!r}, details={self.details!r}, old_at={self.old_at!r}, new_at={self.new_at!r})"\n return __repr__'] = __create_fn__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(rule={self.rule!r}, kinds={self.kinds!r}, gate={self.gate!r}, scope_gate={self.scope_gate!r}, applies={self.applies!r}, grades={self.grades!r}, unless={self.unless!r}, ranks={self.ranks!r}, valid_from={self.valid_from!r}, valid_until={self.valid_until!r}, run={self.run!r})"
+ return __repr__
+FACTORIES['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(rule={self.rule!r}, kinds={self.kinds!r}, gate={self.gate!r}, scope_gate={self.scope_gate!r}, applies={self.applies!r}, grades={self.grades!r}, unless={self.unless!r}, ranks={self.ranks!r}, valid_from={self.valid_from!r}, valid_until={self.valid_until!r}, run={self.run!r})"\n return __repr__'] = __create_fn__
 
 def __create_fn__():
  def __repr__(self):
@@ -3492,6 +3552,17 @@ def __create_fn__(_type_key, _type_id, _type_data, MISSING, _HAS_DEFAULT_FACTORY
  return __init__
 FACTORIES["def __create_fn__(_type_key, _type_id, _type_data, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,key:_type_key,id:_type_id,data:_type_data)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'key',key)\n  __dataclass_builtins_object__.__setattr__(self,'id',id)\n  __dataclass_builtins_object__.__setattr__(self,'data',data)\n return __init__"] = __create_fn__
 
+def __create_fn__(_type_key, _type_judged, _type_props, _type_terms, _type_atoms, _type_keys, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,key:_type_key,judged:_type_judged,props:_type_props,terms:_type_terms,atoms:_type_atoms,keys:_type_keys)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'key',key)
+  __dataclass_builtins_object__.__setattr__(self,'judged',judged)
+  __dataclass_builtins_object__.__setattr__(self,'props',props)
+  __dataclass_builtins_object__.__setattr__(self,'terms',terms)
+  __dataclass_builtins_object__.__setattr__(self,'atoms',atoms)
+  __dataclass_builtins_object__.__setattr__(self,'keys',keys)
+ return __init__
+FACTORIES["def __create_fn__(_type_key, _type_judged, _type_props, _type_terms, _type_atoms, _type_keys, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,key:_type_key,judged:_type_judged,props:_type_props,terms:_type_terms,atoms:_type_atoms,keys:_type_keys)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'key',key)\n  __dataclass_builtins_object__.__setattr__(self,'judged',judged)\n  __dataclass_builtins_object__.__setattr__(self,'props',props)\n  __dataclass_builtins_object__.__setattr__(self,'terms',terms)\n  __dataclass_builtins_object__.__setattr__(self,'atoms',atoms)\n  __dataclass_builtins_object__.__setattr__(self,'keys',keys)\n return __init__"] = __create_fn__
+
 def __create_fn__(_type_key, _type_label, _type_findings, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,key:_type_key,label:_type_label,findings:_type_findings)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'key',key)
@@ -3555,8 +3626,8 @@ def __create_fn__(_type_label, _type_folder, _type_sha256, _type_rule_files, _ty
  return __init__
 FACTORIES["def __create_fn__(_type_label, _type_folder, _type_sha256, _type_rule_files, _type_replaces_label, _type_replaces, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,label:_type_label,folder:_type_folder,sha256:_type_sha256,rule_files:_type_rule_files,replaces_label:_type_replaces_label,replaces:_type_replaces)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'label',label)\n  __dataclass_builtins_object__.__setattr__(self,'folder',folder)\n  __dataclass_builtins_object__.__setattr__(self,'sha256',sha256)\n  __dataclass_builtins_object__.__setattr__(self,'rule_files',rule_files)\n  __dataclass_builtins_object__.__setattr__(self,'replaces_label',replaces_label)\n  __dataclass_builtins_object__.__setattr__(self,'replaces',replaces)\n return __init__"] = __create_fn__
 
-def __create_fn__(_type_label, _type_normcheck_version, _type_schema_label, _type_schema_version, _type_rule_pack_label, _type_sha256, _type_rule_files, _type_files_label, _type_engine_label, _type_engine, _type_python, _type_receipt, _type_readings_label, _type_readings, _type_bundled_label, _type_bundled_sha256, _type_added, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_readings_label, _dflt_readings, _dflt_bundled_label, _dflt_bundled_sha256, _dflt_added, _return_type):
- def __init__(self,label:_type_label,normcheck_version:_type_normcheck_version,schema_label:_type_schema_label,schema_version:_type_schema_version,rule_pack_label:_type_rule_pack_label,sha256:_type_sha256,rule_files:_type_rule_files,files_label:_type_files_label,engine_label:_type_engine_label,engine:_type_engine,python:_type_python,receipt:_type_receipt,readings_label:_type_readings_label=_dflt_readings_label,readings:_type_readings=_dflt_readings,bundled_label:_type_bundled_label=_dflt_bundled_label,bundled_sha256:_type_bundled_sha256=_dflt_bundled_sha256,added:_type_added=_dflt_added)->_return_type:
+def __create_fn__(_type_label, _type_normcheck_version, _type_schema_label, _type_schema_version, _type_rule_pack_label, _type_sha256, _type_rule_files, _type_files_label, _type_engine_label, _type_engine, _type_python, _type_receipt, _type_readings_label, _type_readings, _type_bundled_label, _type_bundled_sha256, _type_added, _type_file_label, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_readings_label, _dflt_readings, _dflt_bundled_label, _dflt_bundled_sha256, _dflt_added, _dflt_file_label, _return_type):
+ def __init__(self,label:_type_label,normcheck_version:_type_normcheck_version,schema_label:_type_schema_label,schema_version:_type_schema_version,rule_pack_label:_type_rule_pack_label,sha256:_type_sha256,rule_files:_type_rule_files,files_label:_type_files_label,engine_label:_type_engine_label,engine:_type_engine,python:_type_python,receipt:_type_receipt,readings_label:_type_readings_label=_dflt_readings_label,readings:_type_readings=_dflt_readings,bundled_label:_type_bundled_label=_dflt_bundled_label,bundled_sha256:_type_bundled_sha256=_dflt_bundled_sha256,added:_type_added=_dflt_added,file_label:_type_file_label=_dflt_file_label)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'label',label)
   __dataclass_builtins_object__.__setattr__(self,'normcheck_version',normcheck_version)
   __dataclass_builtins_object__.__setattr__(self,'schema_label',schema_label)
@@ -3574,8 +3645,9 @@ def __create_fn__(_type_label, _type_normcheck_version, _type_schema_label, _typ
   __dataclass_builtins_object__.__setattr__(self,'bundled_label',bundled_label)
   __dataclass_builtins_object__.__setattr__(self,'bundled_sha256',bundled_sha256)
   __dataclass_builtins_object__.__setattr__(self,'added',added)
+  __dataclass_builtins_object__.__setattr__(self,'file_label',file_label)
  return __init__
-FACTORIES["def __create_fn__(_type_label, _type_normcheck_version, _type_schema_label, _type_schema_version, _type_rule_pack_label, _type_sha256, _type_rule_files, _type_files_label, _type_engine_label, _type_engine, _type_python, _type_receipt, _type_readings_label, _type_readings, _type_bundled_label, _type_bundled_sha256, _type_added, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_readings_label, _dflt_readings, _dflt_bundled_label, _dflt_bundled_sha256, _dflt_added, _return_type):\n def __init__(self,label:_type_label,normcheck_version:_type_normcheck_version,schema_label:_type_schema_label,schema_version:_type_schema_version,rule_pack_label:_type_rule_pack_label,sha256:_type_sha256,rule_files:_type_rule_files,files_label:_type_files_label,engine_label:_type_engine_label,engine:_type_engine,python:_type_python,receipt:_type_receipt,readings_label:_type_readings_label=_dflt_readings_label,readings:_type_readings=_dflt_readings,bundled_label:_type_bundled_label=_dflt_bundled_label,bundled_sha256:_type_bundled_sha256=_dflt_bundled_sha256,added:_type_added=_dflt_added)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'label',label)\n  __dataclass_builtins_object__.__setattr__(self,'normcheck_version',normcheck_version)\n  __dataclass_builtins_object__.__setattr__(self,'schema_label',schema_label)\n  __dataclass_builtins_object__.__setattr__(self,'schema_version',schema_version)\n  __dataclass_builtins_object__.__setattr__(self,'rule_pack_label',rule_pack_label)\n  __dataclass_builtins_object__.__setattr__(self,'sha256',sha256)\n  __dataclass_builtins_object__.__setattr__(self,'rule_files',rule_files)\n  __dataclass_builtins_object__.__setattr__(self,'files_label',files_label)\n  __dataclass_builtins_object__.__setattr__(self,'engine_label',engine_label)\n  __dataclass_builtins_object__.__setattr__(self,'engine',engine)\n  __dataclass_builtins_object__.__setattr__(self,'python',python)\n  __dataclass_builtins_object__.__setattr__(self,'receipt',receipt)\n  __dataclass_builtins_object__.__setattr__(self,'readings_label',readings_label)\n  __dataclass_builtins_object__.__setattr__(self,'readings',readings)\n  __dataclass_builtins_object__.__setattr__(self,'bundled_label',bundled_label)\n  __dataclass_builtins_object__.__setattr__(self,'bundled_sha256',bundled_sha256)\n  __dataclass_builtins_object__.__setattr__(self,'added',added)\n return __init__"] = __create_fn__
+FACTORIES["def __create_fn__(_type_label, _type_normcheck_version, _type_schema_label, _type_schema_version, _type_rule_pack_label, _type_sha256, _type_rule_files, _type_files_label, _type_engine_label, _type_engine, _type_python, _type_receipt, _type_readings_label, _type_readings, _type_bundled_label, _type_bundled_sha256, _type_added, _type_file_label, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_readings_label, _dflt_readings, _dflt_bundled_label, _dflt_bundled_sha256, _dflt_added, _dflt_file_label, _return_type):\n def __init__(self,label:_type_label,normcheck_version:_type_normcheck_version,schema_label:_type_schema_label,schema_version:_type_schema_version,rule_pack_label:_type_rule_pack_label,sha256:_type_sha256,rule_files:_type_rule_files,files_label:_type_files_label,engine_label:_type_engine_label,engine:_type_engine,python:_type_python,receipt:_type_receipt,readings_label:_type_readings_label=_dflt_readings_label,readings:_type_readings=_dflt_readings,bundled_label:_type_bundled_label=_dflt_bundled_label,bundled_sha256:_type_bundled_sha256=_dflt_bundled_sha256,added:_type_added=_dflt_added,file_label:_type_file_label=_dflt_file_label)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'label',label)\n  __dataclass_builtins_object__.__setattr__(self,'normcheck_version',normcheck_version)\n  __dataclass_builtins_object__.__setattr__(self,'schema_label',schema_label)\n  __dataclass_builtins_object__.__setattr__(self,'schema_version',schema_version)\n  __dataclass_builtins_object__.__setattr__(self,'rule_pack_label',rule_pack_label)\n  __dataclass_builtins_object__.__setattr__(self,'sha256',sha256)\n  __dataclass_builtins_object__.__setattr__(self,'rule_files',rule_files)\n  __dataclass_builtins_object__.__setattr__(self,'files_label',files_label)\n  __dataclass_builtins_object__.__setattr__(self,'engine_label',engine_label)\n  __dataclass_builtins_object__.__setattr__(self,'engine',engine)\n  __dataclass_builtins_object__.__setattr__(self,'python',python)\n  __dataclass_builtins_object__.__setattr__(self,'receipt',receipt)\n  __dataclass_builtins_object__.__setattr__(self,'readings_label',readings_label)\n  __dataclass_builtins_object__.__setattr__(self,'readings',readings)\n  __dataclass_builtins_object__.__setattr__(self,'bundled_label',bundled_label)\n  __dataclass_builtins_object__.__setattr__(self,'bundled_sha256',bundled_sha256)\n  __dataclass_builtins_object__.__setattr__(self,'added',added)\n  __dataclass_builtins_object__.__setattr__(self,'file_label',file_label)\n return __init__"] = __create_fn__
 
 def __create_fn__(_type_label, _type_records, _type_failed, _type_columns, _type_rows, _type_facts_label, _type_facts_columns, _type_facts, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,label:_type_label,records:_type_records,failed:_type_failed,columns:_type_columns,rows:_type_rows,facts_label:_type_facts_label,facts_columns:_type_facts_columns,facts:_type_facts)->_return_type:
@@ -3747,6 +3819,18 @@ def __create_fn__(_type_name, _type_label, _type_extension, _type_media_type, _t
   __dataclass_builtins_object__.__setattr__(self,'stem',stem)
  return __init__
 FACTORIES["def __create_fn__(_type_name, _type_label, _type_extension, _type_media_type, _type_render, _type_labels, _type_stem, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_labels, _dflt_stem, _return_type):\n def __init__(self,name:_type_name,label:_type_label,extension:_type_extension,media_type:_type_media_type,render:_type_render,labels:_type_labels=_HAS_DEFAULT_FACTORY,stem:_type_stem=_dflt_stem)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'label',label)\n  __dataclass_builtins_object__.__setattr__(self,'extension',extension)\n  __dataclass_builtins_object__.__setattr__(self,'media_type',media_type)\n  __dataclass_builtins_object__.__setattr__(self,'render',render)\n  __dataclass_builtins_object__.__setattr__(self,'labels',_dflt_labels() if labels is _HAS_DEFAULT_FACTORY else labels)\n  __dataclass_builtins_object__.__setattr__(self,'stem',stem)\n return __init__"] = __create_fn__
+
+def __create_fn__(_type_name, _type_level, _type_code, _type_inputs, _type_deps, _type_stated, _type_carried, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,name:_type_name,level:_type_level,code:_type_code,inputs:_type_inputs,deps:_type_deps,stated:_type_stated,carried:_type_carried)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'name',name)
+  __dataclass_builtins_object__.__setattr__(self,'level',level)
+  __dataclass_builtins_object__.__setattr__(self,'code',code)
+  __dataclass_builtins_object__.__setattr__(self,'inputs',inputs)
+  __dataclass_builtins_object__.__setattr__(self,'deps',deps)
+  __dataclass_builtins_object__.__setattr__(self,'stated',stated)
+  __dataclass_builtins_object__.__setattr__(self,'carried',carried)
+ return __init__
+FACTORIES["def __create_fn__(_type_name, _type_level, _type_code, _type_inputs, _type_deps, _type_stated, _type_carried, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,name:_type_name,level:_type_level,code:_type_code,inputs:_type_inputs,deps:_type_deps,stated:_type_stated,carried:_type_carried)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'level',level)\n  __dataclass_builtins_object__.__setattr__(self,'code',code)\n  __dataclass_builtins_object__.__setattr__(self,'inputs',inputs)\n  __dataclass_builtins_object__.__setattr__(self,'deps',deps)\n  __dataclass_builtins_object__.__setattr__(self,'stated',stated)\n  __dataclass_builtins_object__.__setattr__(self,'carried',carried)\n return __init__"] = __create_fn__
 
 def __create_fn__(_type_name, _type_level, _type_severity, _type_held_by, _type_holder, _type_argument, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,name:_type_name,level:_type_level,severity:_type_severity,held_by:_type_held_by,holder:_type_holder,argument:_type_argument)->_return_type:
@@ -4239,6 +4323,22 @@ def __create_fn__(_type_rule, _type_kind, _type_details, _type_old_at, _type_new
   __dataclass_builtins_object__.__setattr__(self,'new_at',new_at)
  return __init__
 FACTORIES["def __create_fn__(_type_rule, _type_kind, _type_details, _type_old_at, _type_new_at, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_details, _dflt_old_at, _dflt_new_at, _return_type):\n def __init__(self,rule:_type_rule,kind:_type_kind,details:_type_details=_dflt_details,old_at:_type_old_at=_dflt_old_at,new_at:_type_new_at=_dflt_new_at)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'rule',rule)\n  __dataclass_builtins_object__.__setattr__(self,'kind',kind)\n  __dataclass_builtins_object__.__setattr__(self,'details',details)\n  __dataclass_builtins_object__.__setattr__(self,'old_at',old_at)\n  __dataclass_builtins_object__.__setattr__(self,'new_at',new_at)\n return __init__"] = __create_fn__
+
+def __create_fn__(_type_rule, _type_kinds, _type_gate, _type_scope_gate, _type_applies, _type_grades, _type_unless, _type_ranks, _type_valid_from, _type_valid_until, _type_run, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_run, _return_type):
+ def __init__(self,rule:_type_rule,kinds:_type_kinds,gate:_type_gate,scope_gate:_type_scope_gate,applies:_type_applies,grades:_type_grades,unless:_type_unless,ranks:_type_ranks,valid_from:_type_valid_from,valid_until:_type_valid_until,run:_type_run=_dflt_run)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'rule',rule)
+  __dataclass_builtins_object__.__setattr__(self,'kinds',kinds)
+  __dataclass_builtins_object__.__setattr__(self,'gate',gate)
+  __dataclass_builtins_object__.__setattr__(self,'scope_gate',scope_gate)
+  __dataclass_builtins_object__.__setattr__(self,'applies',applies)
+  __dataclass_builtins_object__.__setattr__(self,'grades',grades)
+  __dataclass_builtins_object__.__setattr__(self,'unless',unless)
+  __dataclass_builtins_object__.__setattr__(self,'ranks',ranks)
+  __dataclass_builtins_object__.__setattr__(self,'valid_from',valid_from)
+  __dataclass_builtins_object__.__setattr__(self,'valid_until',valid_until)
+  __dataclass_builtins_object__.__setattr__(self,'run',run)
+ return __init__
+FACTORIES["def __create_fn__(_type_rule, _type_kinds, _type_gate, _type_scope_gate, _type_applies, _type_grades, _type_unless, _type_ranks, _type_valid_from, _type_valid_until, _type_run, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_run, _return_type):\n def __init__(self,rule:_type_rule,kinds:_type_kinds,gate:_type_gate,scope_gate:_type_scope_gate,applies:_type_applies,grades:_type_grades,unless:_type_unless,ranks:_type_ranks,valid_from:_type_valid_from,valid_until:_type_valid_until,run:_type_run=_dflt_run)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'rule',rule)\n  __dataclass_builtins_object__.__setattr__(self,'kinds',kinds)\n  __dataclass_builtins_object__.__setattr__(self,'gate',gate)\n  __dataclass_builtins_object__.__setattr__(self,'scope_gate',scope_gate)\n  __dataclass_builtins_object__.__setattr__(self,'applies',applies)\n  __dataclass_builtins_object__.__setattr__(self,'grades',grades)\n  __dataclass_builtins_object__.__setattr__(self,'unless',unless)\n  __dataclass_builtins_object__.__setattr__(self,'ranks',ranks)\n  __dataclass_builtins_object__.__setattr__(self,'valid_from',valid_from)\n  __dataclass_builtins_object__.__setattr__(self,'valid_until',valid_until)\n  __dataclass_builtins_object__.__setattr__(self,'run',run)\n return __init__"] = __create_fn__
 
 def __create_fn__(_type_rule, _type_outcome, _type_severity, _type_grade, _type_reason, _type_decided, _type_missing, _type_exceptions, _type_judged_on, _type_judged_basis, _type_versions_agree, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_exceptions, _dflt_judged_on, _dflt_judged_basis, _dflt_versions_agree, _return_type):
  def __init__(self,rule:_type_rule,outcome:_type_outcome,severity:_type_severity,grade:_type_grade,reason:_type_reason,decided:_type_decided,missing:_type_missing,exceptions:_type_exceptions=_dflt_exceptions,judged_on:_type_judged_on=_dflt_judged_on,judged_basis:_type_judged_basis=_dflt_judged_basis,versions_agree:_type_versions_agree=_dflt_versions_agree)->_return_type:
@@ -4944,6 +5044,14 @@ FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,n
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
+  if type(self) is cls or name in ('key','judged','props','terms','atoms','keys',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'key\',\'judged\',\'props\',\'terms\',\'atoms\',\'keys\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
   if type(self) is cls or name in ('key','label','findings',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
@@ -5000,11 +5108,11 @@ FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,n
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('label','normcheck_version','schema_label','schema_version','rule_pack_label','sha256','rule_files','files_label','engine_label','engine','python','receipt','readings_label','readings','bundled_label','bundled_sha256','added',):
+  if type(self) is cls or name in ('label','normcheck_version','schema_label','schema_version','rule_pack_label','sha256','rule_files','files_label','engine_label','engine','python','receipt','readings_label','readings','bundled_label','bundled_sha256','added','file_label',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'label\',\'normcheck_version\',\'schema_label\',\'schema_version\',\'rule_pack_label\',\'sha256\',\'rule_files\',\'files_label\',\'engine_label\',\'engine\',\'python\',\'receipt\',\'readings_label\',\'readings\',\'bundled_label\',\'bundled_sha256\',\'added\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__
+FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'label\',\'normcheck_version\',\'schema_label\',\'schema_version\',\'rule_pack_label\',\'sha256\',\'rule_files\',\'files_label\',\'engine_label\',\'engine\',\'python\',\'receipt\',\'readings_label\',\'readings\',\'bundled_label\',\'bundled_sha256\',\'added\',\'file_label\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
@@ -5109,6 +5217,14 @@ def __create_fn__(cls, FrozenInstanceError):
   super(cls, self).__delattr__(name)
  return __delattr__
 FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'name\',\'label\',\'extension\',\'media_type\',\'render\',\'labels\',\'stem\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('name','level','code','inputs','deps','stated','carried',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'name\',\'level\',\'code\',\'inputs\',\'deps\',\'stated\',\'carried\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
@@ -5469,6 +5585,14 @@ def __create_fn__(cls, FrozenInstanceError):
   super(cls, self).__delattr__(name)
  return __delattr__
 FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'rule\',\'kind\',\'details\',\'old_at\',\'new_at\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('rule','kinds','gate','scope_gate','applies','grades','unless','ranks','valid_from','valid_until','run',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'rule\',\'kinds\',\'gate\',\'scope_gate\',\'applies\',\'grades\',\'unless\',\'ranks\',\'valid_from\',\'valid_until\',\'run\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
@@ -6056,6 +6180,14 @@ FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,n
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
+  if type(self) is cls or name in ('key','judged','props','terms','atoms','keys',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'key\',\'judged\',\'props\',\'terms\',\'atoms\',\'keys\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
   if type(self) is cls or name in ('key','label','findings',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
@@ -6112,11 +6244,11 @@ FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,n
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('label','normcheck_version','schema_label','schema_version','rule_pack_label','sha256','rule_files','files_label','engine_label','engine','python','receipt','readings_label','readings','bundled_label','bundled_sha256','added',):
+  if type(self) is cls or name in ('label','normcheck_version','schema_label','schema_version','rule_pack_label','sha256','rule_files','files_label','engine_label','engine','python','receipt','readings_label','readings','bundled_label','bundled_sha256','added','file_label',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'label\',\'normcheck_version\',\'schema_label\',\'schema_version\',\'rule_pack_label\',\'sha256\',\'rule_files\',\'files_label\',\'engine_label\',\'engine\',\'python\',\'receipt\',\'readings_label\',\'readings\',\'bundled_label\',\'bundled_sha256\',\'added\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
+FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'label\',\'normcheck_version\',\'schema_label\',\'schema_version\',\'rule_pack_label\',\'sha256\',\'rule_files\',\'files_label\',\'engine_label\',\'engine\',\'python\',\'receipt\',\'readings_label\',\'readings\',\'bundled_label\',\'bundled_sha256\',\'added\',\'file_label\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
@@ -6221,6 +6353,14 @@ def __create_fn__(cls, FrozenInstanceError):
   super(cls, self).__setattr__(name, value)
  return __setattr__
 FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'name\',\'label\',\'extension\',\'media_type\',\'render\',\'labels\',\'stem\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('name','level','code','inputs','deps','stated','carried',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'name\',\'level\',\'code\',\'inputs\',\'deps\',\'stated\',\'carried\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
@@ -6581,6 +6721,14 @@ def __create_fn__(cls, FrozenInstanceError):
   super(cls, self).__setattr__(name, value)
  return __setattr__
 FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'rule\',\'kind\',\'details\',\'old_at\',\'new_at\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('rule','kinds','gate','scope_gate','applies','grades','unless','ranks','valid_from','valid_until','run',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+FACTORIES['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'rule\',\'kinds\',\'gate\',\'scope_gate\',\'applies\',\'grades\',\'unless\',\'ranks\',\'valid_from\',\'valid_until\',\'run\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):

@@ -17,10 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, DivisionByZero, InvalidOperation
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from .. import ir
 from ..functions import FUNCTIONS, Function
@@ -83,6 +83,22 @@ class RuleResult:
         return self.reason == "fires"
 
 
+_new = object.__new__
+
+
+def _result(rule: ir.Rule, outcome: ir.Outcome, severity: ir.Severity | None, grade: int | None, reason: ir.Reason,
+            decided: frozenset[str], missing: frozenset[str], exceptions: tuple[ExceptionCheck, ...] = (),
+            judged_on: dt.date | None = None, judged_basis: str = "", versions_agree: bool = False) -> RuleResult:
+    """`RuleResult(...)` without the frozen dataclass's `__init__`, which sets each of its eleven fields
+    with a call of `object.__setattr__` (a third of the cost of a rule that is not applicable): the same
+    fields in the same order in the instance's `__dict__`, so the result is the same in every respect."""
+    res: RuleResult = _new(RuleResult)
+    res.__dict__.update(rule=rule, outcome=outcome, severity=severity, grade=grade, reason=reason, decided=decided,
+                        missing=missing, exceptions=exceptions, judged_on=judged_on, judged_basis=judged_basis,
+                        versions_agree=versions_agree)
+    return res
+
+
 # ---- explanations as bit masks ----------------------------------------------------------------
 # Inside the evaluator a value is a pair (value, mask): the mask holds the facts that decided a known
 # value, or the unknown facts that could decide an unknown one (a known value never has missing
@@ -136,17 +152,21 @@ class Env:
 
     def derive(self, name: str) -> Pair:
         ev = self.ev
-        d = ev.defines[name]
-        stated = self.facts.get(name, U) if d.in_vocabulary else U
-        v: Pair
-        if stated is not U:
-            v = (stated, ev.bit(name))
-        else:
-            cv, cm = ev.define_fn(name, self.hot)(self)
-            # a computed value is decided by the definition; an unknown one misses what it misses
-            v = (cv, ev.bit(name)) if cv is not U else (U, cm | (ev.bit(name) if d.in_vocabulary else 0))
-        self.derived[name] = v
-        return v
+        return derive(self, name, ev.define_fn(name, self.hot), ev.bit(name), ev.defines[name].in_vocabulary)
+
+
+def derive(env: Env, name: str, fn: PairFn, bit: int, in_vocabulary: bool) -> Pair:
+    """A definition's value on the case (`fn` computes it), remembered; stated in the case, it is taken as stated."""
+    stated = env.facts.get(name, U) if in_vocabulary else U
+    v: Pair
+    if stated is not U:
+        v = (stated, bit)
+    else:
+        cv, cm = fn(env)
+        # a computed value is decided by the definition; an unknown one misses what it misses
+        v = (cv, bit) if cv is not U else (U, cm | (bit if in_vocabulary else 0))
+    env.derived[name] = v
+    return v
 
 
 # ---- expressions as closures ------------------------------------------------------------------
@@ -478,8 +498,20 @@ class _Gen:
         elif isinstance(n, ir.Fact):
             name = self.const(n.name)
             if n.name in ev.defines:
+                # `derive`, written out: a definition's own generated function, its value remembered
+                dfn, bit = self.const(ev.define_fn(n.name, True)), self.const(ev.bit(n.name))
                 self.emit(ind, f"{v} = D.get({name})")
-                self.emit(ind, f"if {v} is None: {v} = env.derive({name})")
+                self.emit(ind, f"if {v} is None:")
+                if ev.defines[n.name].in_vocabulary:  # stated in the case: taken as stated
+                    self.emit(ind + 1, f"{v} = F.get({name}, U)")
+                    self.emit(ind + 1, f"if {v} is not U: {v} = ({v}, {bit})")
+                    self.emit(ind + 1, "else:")
+                    self.emit(ind + 2, f"{v}, {m} = {dfn}(env)")
+                    self.emit(ind + 2, f"{v} = ({v}, {bit}) if {v} is not U else (U, {m} | {bit})")
+                else:
+                    self.emit(ind + 1, f"{v}, {m} = {dfn}(env)")
+                    self.emit(ind + 1, f"{v} = ({v}, {bit}) if {v} is not U else (U, {m})")
+                self.emit(ind + 1, f"D[{name}] = {v}")
                 self.emit(ind, f"{v}, {m} = {v}")
             else:  # a plain fact (the evaluator of this pack never derives it)
                 self.emit(ind, f"{v} = F.get({name}, U); {m} = {self.const(ev.bit(n.name))}")
@@ -498,6 +530,16 @@ class _Gen:
         elif isinstance(n, ir.Not):
             pv, pm = self.node(n.operand, ind)
             self.emit(ind, f"{m} = {pm}; {v} = {pv} if {pv} is U else (not {pv})")
+        elif isinstance(n, ir.Cmp) and isinstance(n.right, ir.Const) and n.right.value is not U and n.right.value is not NULL:
+            # against a constant (`record_type == policy_instrument`): only the left side can be unknown or null
+            a, ma = self.node(n.left, ind)
+            b, op = self.const(n.right.value), n.op
+            self.emit(ind, f"if {a} is U: {v} = U; {m} = {ma}")
+            if op in ("==", "!="):
+                self.emit(ind, f"else: {v} = {a} {op} {b}; {m} = {ma}")
+            else:
+                self.emit(ind, f"elif {a} is NULL: {v} = False; {m} = {ma}")
+                self.emit(ind, f"else: {v} = bool({a} {op} {b}); {m} = {ma}")
         elif isinstance(n, ir.Cmp):
             a, ma = self.node(n.left, ind)
             b, mb = self.node(n.right, ind)
@@ -588,6 +630,69 @@ def _generate(n: ir.Node, ev: Evaluator) -> PairFn:
     return fn
 
 
+def _generate_rule(ver: _Version, ev: Evaluator) -> RuleFn:
+    """A whole rule as one generated function, line by line what `_rule` and `_decide` do: the gates,
+    the scope, grades and exceptions written out as in `_generate` (no call per expression), and the
+    choice of the result unrolled over the rule's grades (their ranks, levels and severities are
+    constants: the grade that wins is the first true one in the order of rank)."""
+    rule = ver.rule
+    g = _Gen(ev)
+    r = g.const(rule)
+    g.names.update(quiet=ev._quiet_result, result=_result, names=ev.names, check=ExceptionCheck, NA=_NA, EMPTY=_EMPTY)
+    emit = g.emit
+    if ver.kinds is not None:
+        emit(1, f"if env.kind is not None and env.kind not in {g.const(ver.kinds)}: return quiet({r}, 'record_type', judged_on, basis)")
+    if ver.gate:
+        emit(1, f"if env.stated is not None and env.stated.isdisjoint({g.const(ver.gate)}): return quiet({r}, 'no_facts', judged_on, basis)")
+    sv, sm = "True", "0"
+    if rule.applies is not None:
+        sv, sm = g.node(rule.applies, 1)
+        emit(1, f"if {sv} is False: return result({r}, NA, None, None, 'out_of_scope', names({sm} | also), EMPTY, (), judged_on, basis)")
+        if ver.scope_gate:
+            emit(1, f"if {sv} is U and env.stated is not None and env.stated.isdisjoint({g.const(ver.scope_gate)}): "
+                    f"return quiet({r}, 'scope_not_mentioned', judged_on, basis)")
+    grades = [g.node(x.expr, 1) for x in rule.grades]
+    unless = [g.node(x, 1) for x in rule.unless]
+    tail = "exceptions, judged_on, basis"
+    emit(1, f"s_dec = also if {sv} is U else {sm} | also; s_miss = {sm} if {sv} is U else 0")
+    emit(1, "exceptions = (); holds = exc_dec = open_exc = 0; held = False")
+    if unless:
+        for j, ((xv, xm), u) in enumerate(zip(unless, rule.unless)):
+            text = g.const(u.text)
+            emit(1, f"if {xv} is True: c{j} = check({text}, 'holds', names({xm}), EMPTY); holds |= {xm}; held = True; exc_dec |= {xm}")
+            emit(1, f"elif {xv} is False: c{j} = check({text}, 'does not hold', names({xm}), EMPTY); exc_dec |= {xm}")
+            emit(1, f"else: c{j} = check({text}, 'not established', EMPTY, names({xm}) if {xv} is U else EMPTY); "
+                    f"open_exc |= ({xm} if {xv} is U else 0)")
+        emit(1, "exceptions = (" + "".join(f"c{j}, " for j in range(len(unless))) + ")")
+        emit(1, f"if held: return result({r}, NA, None, None, 'exception_holds', names(s_dec | holds), EMPTY, {tail})")
+    by_rank = sorted(range(len(grades)), key=lambda i: (tuple(-x for x in ver.ranks[i]), i))
+    for n, i in enumerate(by_rank):
+        gv, gm = grades[i]
+        grade = rule.grades[i]
+        level, severity = g.const(grade.level), g.const(grade.severity)
+        higher = [grades[k] for k in range(len(grades)) if ver.ranks[k] > ver.ranks[i]]
+        could = " | ".join([f"({hm} if {hv} is U else 0)" for hv, hm in higher] + ["open_exc"]
+                           + (["date_missing"] if grade.level == "INSUFFICIENT_DATA" else []))
+        emit(1, f"{'if' if n == 0 else 'elif'} {gv} is True:")
+        emit(2, f"if {sv} is True: return result({r}, {level}, {severity}, {i}, 'fires', names(s_dec | {gm} | exc_dec), names({could}), {tail})")
+        emit(2, f"return result({r}, 'INSUFFICIENT_DATA', {severity}, {i}, 'scope_unknown', names({gm} | also), "
+                f"names(s_miss | date_missing), {tail})")
+    emit(1, "missing = " + (" | ".join(f"({gm} if {gv} is U else 0)" for gv, gm in grades) or "0"))  # (a reading may leave no grade)
+    emit(1, "decided = " + (" | ".join(f"({gm} if {gv} is not U else 0)" for gv, gm in grades) or "0"))
+    by_severity = sorted(range(len(grades)), key=lambda i: (-ir.SEVERITY_RANK[rule.grades[i].severity], i))
+    for n, i in enumerate(by_severity):
+        emit(1, f"{'if' if n == 0 else 'elif'} {grades[i][0]} is U: return result({r}, 'INSUFFICIENT_DATA', "
+                f"{g.const(rule.grades[i].severity)}, None, 'condition_unknown', names(s_dec | decided), "
+                f"names(missing | s_miss | date_missing), {tail})")
+    emit(1, f"return result({r}, 'OK', None, None, 'condition_false' if {sv} is not U else 'condition_false_scope_unknown', "
+            f"names(s_dec | decided), EMPTY, {tail})")
+    source = "\n".join(["def rule(env, judged_on, basis, also, date_missing):", "    D = env.derived; F = env.facts", *g.lines])
+    namespace: dict[str, Any] = dict(g.names)
+    exec(compile(source, f"<normcheck rule {rule.key}>", "exec"), namespace)
+    fn: RuleFn = namespace["rule"]
+    return fn
+
+
 # ---- rules ------------------------------------------------------------------------------------
 
 _NA: ir.Outcome = "NOT_APPLICABLE"
@@ -609,7 +714,60 @@ class _Plan:
     kinds: frozenset[str] | None  # the record types its family concerns (None: any)
 
 
-RuleFns = tuple[PairFn | None, tuple[PairFn, ...], tuple[PairFn, ...]]
+_QUIET_REASONS = frozenset({"record_type", "no_facts", "scope_not_mentioned"})
+_EVALUATION_DATE = frozenset({"evaluation_date"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Version:
+    """One version of a rule compiled for one mode (closures, or in a batch the generated code):
+    everything `_rule` needs that does not depend on the case, worked out once."""
+
+    rule: ir.Rule
+    kinds: frozenset[str] | None  # the record types its family concerns (None: any)
+    gate: frozenset[str]  # the facts of its family (empty: no gate)
+    scope_gate: frozenset[str]  # the facts its scope reads (empty: no gate)
+    applies: PairFn | None
+    grades: tuple[PairFn, ...]
+    unless: tuple[PairFn, ...]
+    ranks: tuple[tuple[int, int], ...]  # the grades' ranks
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    run: RuleFn | None = None  # in a batch: the whole rule as one generated function (`_generate_rule`)
+
+
+RuleFn = Callable[["Env", "dt.date | None", str, int, int], "RuleResult"]  # env, judged_on, basis, also_decided, date_missing
+_Layout = tuple[tuple["RuleResult | None", ...], tuple[tuple[int, "ir.Reason | None", int, "_Group | None"], ...]]
+
+
+class _PlanCode:
+    """One rule id compiled for one mode: its versions, the event date that picks one (`judged on`),
+    and per review date the versions that could govern an event of unknown date."""
+
+    __slots__ = ("basis", "candidates", "referenced", "rid", "timeless", "versions", "when")
+
+    def __init__(self, rid: str, versions: tuple[_Version, ...], when: PairFn | None, basis: str, referenced: bool) -> None:
+        self.rid = rid
+        self.versions = versions
+        self.when = when
+        self.basis = basis
+        self.referenced = referenced
+        self.candidates: dict[dt.date, tuple[tuple[_Version, ...], bool]] = {}  # as_of -> (candidates, gap)
+        # one version without a window: the candidate for any event of unknown date, leaving no gap
+        only = versions[0] if len(versions) == 1 else None
+        self.timeless = only if only is not None and only.valid_from is None and only.valid_until is None else None
+
+
+class _Group:
+    """Rule ids that share an event date and are NOT_APPLICABLE on some kind of case whatever their
+    version (`Evaluator._run_group`)."""
+
+    __slots__ = ("members", "memo", "referenced")
+
+    def __init__(self, members: tuple[tuple[int, ir.Reason], ...], referenced: tuple[tuple[int, str], ...]) -> None:
+        self.members = members  # (plan, reason)
+        self.referenced = referenced  # (index in members, rule id) of those another rule says `fires` of
+        self.memo: dict[tuple[Any, int, dt.date], tuple[RuleResult, ...]] = {}  # (date, its mask, review date)
 
 
 class Evaluator:
@@ -626,10 +784,16 @@ class Evaluator:
         self.closures = _Closures(self)
         self._generated: dict[int, tuple[ir.Node, PairFn]] = {}
         self._define_fns: dict[tuple[str, bool], PairFn] = {}
-        self._rule_fns: dict[tuple[str, str, bool], RuleFns] = {}
+        # (id, version, reading, hot) -> the compiled versions of the rule objects seen with that key (a run
+        # under `--reading` has the pack's rule under a reading, and its report builds the same rule again)
+        self._versions: dict[tuple[str, str | None, str, bool], list[_Version]] = {}
+        self._codes: dict[bool, list[_PlanCode | None]] = {}  # hot -> per plan, built when first needed
+        self._id_codes: dict[tuple[str, str, bool], tuple[tuple[ir.Rule, ...], _PlanCode]] = {}  # evaluate_id's
+        self._layouts: dict[tuple[str | None, int], _Layout] = {}  # (record type, families mentioned) -> layout
         self._under: dict[tuple[str, str], tuple[ir.Rule, ir.Rule]] = {}  # (rule key, reading) -> (rule, under it)
-        self._quiet: dict[tuple[str, str, dt.date | None, str], RuleResult] = {}
+        self._quiet: dict[tuple[str, str | None, str, dt.date | None, str, bool], RuleResult] = {}
         self._blocked: dict[str, frozenset[int]] = {}  # record type -> plans whose family does not concern it
+        self._given_names = frozenset(d.name for d in pack.defines if d.in_vocabulary)
         self._cases = 0
         self._kinds: dict[str, frozenset[str]] = {f.id: frozenset(f.record_types) for f in pack.families}
         grouped: dict[str, list[ir.Rule]] = {}
@@ -655,6 +819,22 @@ class Evaluator:
                 groups.setdefault(plan.gate, []).append(i)
         self._gated: tuple[tuple[frozenset[str], tuple[int, ...]], ...] = tuple((g, tuple(m)) for g, m in groups.items())
         self._ungated: tuple[int, ...] = tuple(ungated)
+        # every family gate of the pack, numbered: a case's layout is keyed by which of them it mentions
+        self._gates: tuple[frozenset[str], ...] = tuple(dict.fromkeys(frozenset(r.gate) for r in pack.rules if r.gate))
+        self._gate_bit: dict[frozenset[str], int] = {g: 1 << j for j, g in enumerate(self._gates)}
+        # Rule ids whose event date is the same expression (`judged on decision_date`) share its value on a
+        # case: it is evaluated for the first of them (a date that reads `RULE fires` directly is not shared,
+        # it depends on the rules evaluated before it).
+        shared: dict[ir.Node, int] = {}  # by the expression's structure (IR nodes compare without their position)
+        date_of = []
+        for plan in plans:
+            when = plan.versions[0].judged_on
+            if when is None or _reads_fires(when):
+                date_of.append(-1)
+            else:
+                date_of.append(shared.setdefault(when, len(shared)))
+        self._date_of: tuple[int, ...] = tuple(date_of)
+        self._n_dates = len(shared)
 
     # -- explanations
     def bit(self, name: str) -> int:
@@ -735,7 +915,10 @@ class Evaluator:
         states is checked against its definition here."""
         env = self.new_env(facts, as_of, stated)
         mismatches: list[Mismatch] = []
-        given = [name for name in facts if name in self.defines and self.defines[name].in_vocabulary]
+        given_names = self._given_names
+        if given_names.isdisjoint(facts):  # (the usual case: no derived fact stated)
+            return env, mismatches
+        given = [name for name in facts if name in given_names]
         for name in given:
             d = self.defines[name]
             computed = self.eval_node(d.expr, env)
@@ -756,27 +939,43 @@ class Evaluator:
             return "no_facts"
         return None
 
-    def _quiet_result(self, rule: ir.Rule, reason: ir.Reason, judged_on: dt.date | None = None, basis: str = "") -> RuleResult:
+    def _quiet_result(self, rule: ir.Rule, reason: ir.Reason, judged_on: dt.date | None = None, basis: str = "",
+                      agree: bool = False) -> RuleResult:
         """A NOT_APPLICABLE result that depends on nothing but the rule (shared: results are immutable)."""
-        key = (rule.key, reason, judged_on, basis)
+        key = (rule.id, rule.version, reason, judged_on, basis, agree)
         hit = self._quiet.get(key)
         if hit is None or hit.rule is not rule:
             if len(self._quiet) > 50_000:
                 self._quiet = {}
-            hit = RuleResult(rule, _NA, None, None, reason, _EMPTY, _EMPTY, (), judged_on, basis)
+            hit = _result(rule, _NA, None, None, reason, _EMPTY, _EMPTY, (), judged_on, basis, agree)
             self._quiet[key] = hit
         return hit
 
-    def _fns(self, rule: ir.Rule, hot: bool) -> RuleFns:
-        """The functions of a rule's scope, grades and exceptions (built once per rule): the closures,
-        or in a batch the generated code."""
-        key = (rule.key, rule.applied.reading if rule.applied is not None else "", hot)  # a rule under a reading has its own grades
-        hit = self._rule_fns.get(key)
-        if hit is None:
-            hit = (self.fn(rule.applies, hot) if rule.applies is not None else None,
-                   tuple(self.fn(g.expr, hot) for g in rule.grades), tuple(self.fn(u, hot) for u in rule.unless))
-            self._rule_fns[key] = hit
+    def _version(self, rule: ir.Rule, hot: bool) -> _Version:
+        """The compiled form of one version of a rule (built once per rule and mode): its gates and the
+        functions of its scope, grades and exceptions (the closures, or in a batch the generated code)."""
+        key = (rule.id, rule.version, rule.applied.reading if rule.applied is not None else "", hot)  # a rule under a reading has its own grades
+        seen = self._versions.setdefault(key, [])
+        for hit in seen:
+            if hit.rule is rule:
+                return hit
+        kinds, gate, scope_gate = self._kinds.get(rule.family), frozenset(rule.gate), frozenset(rule.scope_gate)
+        hit = _Version(rule, kinds, gate, scope_gate,
+                       self.fn(rule.applies, hot) if rule.applies is not None else None,
+                       tuple(self.fn(g.expr, hot) for g in rule.grades), tuple(self.fn(u, hot) for u in rule.unless),
+                       tuple(g.rank for g in rule.grades), rule.valid_from, rule.valid_until)
+        if hot:
+            hit = replace(hit, run=_generate_rule(hit, self))
+        if len(seen) >= 4:  # rules built again and again (not by this evaluator): keep the latest
+            del seen[0]
+        seen.append(hit)
         return hit
+
+    def _plan_code(self, rid: str, versions: tuple[ir.Rule, ...], hot: bool, referenced: bool) -> _PlanCode:
+        first = versions[0]
+        when = first.judged_on
+        return _PlanCode(rid, tuple(self._version(r, hot) for r in versions),
+                         self.fn(when, hot) if when is not None else None, when.text if when is not None else "", referenced)
 
     def rule_under(self, rule: ir.Rule, name: str) -> ir.Rule:
         """`readings.rule_under`, built once per rule and reading for this evaluator (its compiled code is
@@ -793,32 +992,53 @@ class Evaluator:
     def evaluate_rule(self, rule: ir.Rule, env: Env, judged_on: dt.date | None = None, basis: str = "") -> RuleResult:
         """One rule on one case: the table of design §5, with the reasons. (Which version is in force
         is decided before, by `evaluate_id`; `judged_on`/`basis` say which date chose it.)"""
-        gated = self.gate(rule, env)
-        if gated is not None:
-            return self._quiet_result(rule, gated, judged_on, basis)
+        return self._rule(self._version(rule, env.hot), env, judged_on, basis, 0, 0)
+
+    def _rule(self, ver: _Version, env: Env, judged_on: dt.date | None, basis: str, also_decided: int,
+              date_missing: int) -> RuleResult:
+        """`evaluate_rule` on a compiled version. `also_decided` (the event date that chose this version)
+        joins the deciding facts of every result but a quiet one; `date_missing` (an unknown event date
+        that could change which version applies) joins the missing facts of an INSUFFICIENT_DATA one.
+        In a batch the version's generated code (`_generate_rule`) does the same in one function."""
+        run = ver.run
+        if run is not None:
+            return run(env, judged_on, basis, also_decided, date_missing)
+        rule = ver.rule
+        kinds = ver.kinds
+        if kinds is not None and env.kind is not None and env.kind not in kinds:
+            return self._quiet_result(rule, "record_type", judged_on, basis)
+        stated = env.stated
+        if stated is not None and ver.gate and stated.isdisjoint(ver.gate):
+            return self._quiet_result(rule, "no_facts", judged_on, basis)
         names = self.names
-        applies, grade_fns, unless_fns = self._fns(rule, env.hot)
+        applies = ver.applies
         if applies is not None:
             sv, sm = applies(env)
         else:
             sv, sm = True, 0
         if sv is False:
-            return RuleResult(rule, _NA, None, None, "out_of_scope", names(sm), _EMPTY, (), judged_on, basis)
-        s_dec = 0 if sv is U else sm  # the scope's deciding facts, or its missing ones
-        s_miss = sm if sv is U else 0
-        stated = env.stated
-        if sv is U and rule.scope_gate and stated is not None and stated.isdisjoint(rule.scope_gate):
+            return _result(rule, _NA, None, None, "out_of_scope", names(sm | also_decided), _EMPTY, (), judged_on, basis)
+        if sv is U and ver.scope_gate and stated is not None and stated.isdisjoint(ver.scope_gate):
             # The scope is unknown only because the record says nothing about the rule's subject (e.g.
             # nothing about illness for A3-10): not applicable, rather than "insufficient data".
             return self._quiet_result(rule, "scope_not_mentioned", judged_on, basis)
-        grades = [f(env) for f in grade_fns]
+        grades = [f(env) for f in ver.grades]
+        unless = [f(env) for f in ver.unless] if ver.unless else ()
+        return self._decide(ver, judged_on, basis, also_decided, date_missing, sv, sm, grades, unless)
+
+    def _decide(self, ver: _Version, judged_on: dt.date | None, basis: str, also_decided: int, date_missing: int,
+                sv: Any, sm: int, grades: Sequence[Pair], unless: Sequence[Pair]) -> RuleResult:
+        """The result of a rule whose scope is not false, from its scope's, grades' and exceptions' values."""
+        rule = ver.rule
+        names = self.names
+        s_dec = also_decided if sv is U else sm | also_decided  # the scope's deciding facts (and the event date's)
+        s_miss = sm if sv is U else 0  # or its missing ones
         exceptions: tuple[ExceptionCheck, ...] = ()
         holds = exc_dec = open_exc = 0
         held = False
-        if rule.unless:
+        if unless:
             checks = []
-            for u, fn in zip(rule.unless, unless_fns):
-                v, m = fn(env)
+            for u, (v, m) in zip(rule.unless, unless):
                 if v is True:
                     checks.append(ExceptionCheck(u.text, "holds", names(m), _EMPTY))
                     holds |= m
@@ -833,11 +1053,12 @@ class Evaluator:
                         open_exc |= m
             exceptions = tuple(checks)
         if held:  # the exception displaces the rule, whatever its condition says
-            return RuleResult(rule, _NA, None, None, "exception_holds", names(s_dec | holds), _EMPTY, exceptions,
+            return _result(rule, _NA, None, None, "exception_holds", names(s_dec | holds), _EMPTY, exceptions,
                               judged_on, basis)
+        ranks = ver.ranks
         best = -1
         for i, (v, _) in enumerate(grades):
-            if v is True and (best < 0 or rule.grades[i].rank > rule.grades[best].rank):
+            if v is True and (best < 0 or ranks[i] > ranks[best]):
                 best = i
         if best >= 0:
             g = rule.grades[best]
@@ -845,12 +1066,14 @@ class Evaluator:
                 # unknown facts that could raise the level, or make an exception hold
                 could = 0
                 for i, (v, m) in enumerate(grades):
-                    if v is U and rule.grades[i].rank > g.rank:
+                    if v is U and ranks[i] > ranks[best]:
                         could |= m
-                return RuleResult(rule, g.level, g.severity, best, "fires", names(s_dec | grades[best][1] | exc_dec),
+                if g.level == "INSUFFICIENT_DATA":  # a declared follow-up flag
+                    could |= date_missing
+                return _result(rule, g.level, g.severity, best, "fires", names(s_dec | grades[best][1] | exc_dec),
                                   names(could | open_exc), exceptions, judged_on, basis)
-            return RuleResult(rule, "INSUFFICIENT_DATA", g.severity, best, "scope_unknown", names(grades[best][1]),
-                              names(s_miss), exceptions, judged_on, basis)
+            return _result(rule, "INSUFFICIENT_DATA", g.severity, best, "scope_unknown",
+                              names(grades[best][1] | also_decided), names(s_miss | date_missing), exceptions, judged_on, basis)
         missing = decided = 0
         sev: ir.Severity | None = None
         for i, (v, m) in enumerate(grades):
@@ -861,9 +1084,9 @@ class Evaluator:
             else:
                 decided |= m
         if sev is not None:
-            return RuleResult(rule, "INSUFFICIENT_DATA", sev, None, "condition_unknown", names(s_dec | decided),
-                              names(missing | s_miss), exceptions, judged_on, basis)
-        return RuleResult(rule, "OK", None, None, "condition_false" if sv is not U else "condition_false_scope_unknown",
+            return _result(rule, "INSUFFICIENT_DATA", sev, None, "condition_unknown", names(s_dec | decided),
+                              names(missing | s_miss | date_missing), exceptions, judged_on, basis)
+        return _result(rule, "OK", None, None, "condition_false" if sv is not U else "condition_false_scope_unknown",
                           names(s_dec | decided), _EMPTY, exceptions, judged_on, basis)
 
     def evaluate_id(self, versions: tuple[ir.Rule, ...], env: Env) -> RuleResult:
@@ -872,40 +1095,121 @@ class Evaluator:
         result open unless every candidate version (and "no version in force", where the windows
         leave a gap) gives the same result."""
         first = versions[0]
-        if first.judged_on is None:  # the checker allows this only for a rule without window or versions
-            return self.evaluate_rule(first, env)
-        basis = first.judged_on.text
-        when = self.eval_node(first.judged_on, env)
-        if when.known and when.value is not NULL:
-            rule = next((r for r in versions if r.in_force(when.value)), None)
-            if rule is None:
-                return RuleResult(first, _NA, None, None, "not_in_force", when.decided, _EMPTY,
-                                  judged_on=when.value, judged_basis=basis)
-            res = self.evaluate_rule(rule, env)
-            gated = res.reason in ("record_type", "no_facts", "scope_not_mentioned")
-            decided = res.decided if gated else res.decided | when.decided
-            return replace(res, decided=decided, judged_on=when.value, judged_basis=basis)
-        possible = candidate_versions(versions, env.as_of)
+        key = (first.id, first.applied.reading if first.applied is not None else "", env.hot)
+        hit = self._id_codes.get(key)
+        if hit is None or len(hit[0]) != len(versions) or any(a is not b for a, b in zip(hit[0], versions)):
+            hit = (versions, self._plan_code(first.id, versions, env.hot, False))
+            self._id_codes[key] = hit
+        return self._run(hit[1], env)
+
+    def _run(self, code: _PlanCode, env: Env, date: Pair | None = None) -> RuleResult:
+        """`evaluate_id` on a compiled rule id (`date`: its event date, if already evaluated on this case)."""
+        versions = code.versions
+        when = code.when
+        if when is None:  # the checker allows this only for a rule without window or versions
+            ver = versions[0]  # (in a batch its generated code directly: `_rule` would only pass it on)
+            return ver.run(env, None, "", 0, 0) if ver.run is not None else self._rule(ver, env, None, "", 0, 0)
+        basis = code.basis
+        wv, wm = date if date is not None else when(env)
+        if wv is not U and wv is not NULL:
+            for ver in versions:  # the version in force on the event date (ir.Rule.in_force)
+                start, until = ver.valid_from, ver.valid_until
+                if (start and wv < start) or (until and wv > until):
+                    continue
+                return ver.run(env, wv, basis, wm, 0) if ver.run is not None else self._rule(ver, env, wv, basis, wm, 0)
+            return _result(versions[0].rule, _NA, None, None, "not_in_force", self.names(wm), _EMPTY,
+                              judged_on=wv, judged_basis=basis)
+        date_missing = wm if wv is U else 0
+        timeless = code.timeless
+        if timeless is not None:  # (`candidate_versions` is this version and `covers_until` holds, whatever the review date)
+            return (timeless.run(env, None, basis, 0, date_missing) if timeless.run is not None
+                    else self._rule(timeless, env, None, basis, 0, date_missing))
+        possible, gap = self._candidates(code, env.as_of)
         if not possible:  # the event happened by the review date, and no version was in force by then
-            return RuleResult(first, _NA, None, None, "not_in_force", frozenset({"evaluation_date"}), _EMPTY,
+            return _result(versions[0].rule, _NA, None, None, "not_in_force", _EVALUATION_DATE, _EMPTY,
                               judged_basis=basis)
-        candidates = [self.evaluate_rule(r, env) for r in possible]
-        gap = not covers_until(possible, env.as_of)
-        outcomes = {(c.outcome, c.severity) for c in candidates} | ({(_NA, None)} if gap else set())
-        date_missing = when.missing if not when.known else _EMPTY
-        if len(outcomes) == 1:
+        if len(possible) == 1 and not gap:  # one candidate, no gap: its result, open also on the date
+            ver = possible[0]
+            return (ver.run(env, None, basis, 0, date_missing) if ver.run is not None
+                    else self._rule(ver, env, None, basis, 0, date_missing))
+        candidates = [self._rule(v, env, None, basis, 0, 0) for v in possible]
+        outcomes = {(c.outcome, c.severity) for c in candidates}
+        if gap:
+            outcomes.add((_NA, None))
+        if len(outcomes) == 1:  # (several candidates, or a gap: they agree)
             pick = candidates[-1]
-            extra = date_missing if pick.outcome == "INSUFFICIENT_DATA" else _EMPTY
-            return replace(pick, missing=pick.missing | extra, judged_basis=basis, versions_agree=len(candidates) > 1 or gap)
+            if pick.reason in _QUIET_REASONS:
+                return self._quiet_result(pick.rule, pick.reason, None, basis, True)
+            extra = self.names(date_missing) if pick.outcome == "INSUFFICIENT_DATA" else _EMPTY
+            return replace(pick, missing=pick.missing | extra, versions_agree=True)
         if all(o in ("OK", _NA) for o, _ in outcomes):  # no version finds anything: say so, not "unknown"
             pick = next(c for c in reversed(candidates) if c.outcome == "OK")
-            return replace(pick, judged_basis=basis, versions_agree=True)
-        missing = date_missing | _union(c.missing for c in candidates)
+            return replace(pick, versions_agree=True)
+        missing = self.names(date_missing) | _union(c.missing for c in candidates)
         severities: list[ir.Severity] = [c.severity for c in candidates if c.severity is not None]
         sev = _worst(severities) if severities else None
         decided = _union(c.decided for c in candidates if c.outcome != _NA)
-        return RuleResult(candidates[-1].rule, "INSUFFICIENT_DATA", sev, None, "event_date_unknown", decided,
+        return _result(candidates[-1].rule, "INSUFFICIENT_DATA", sev, None, "event_date_unknown", decided,
                           missing or frozenset({basis}), judged_basis=basis)
+
+    def _candidates(self, code: _PlanCode, as_of: dt.date) -> tuple[tuple[_Version, ...], bool]:
+        """The versions that could govern an event of unknown date, and whether their windows leave a gap."""
+        hit = code.candidates.get(as_of)
+        if hit is None:
+            possible = tuple(v for v in code.versions if is_candidate(v.rule, as_of))
+            hit = (possible, not covers_until(tuple(v.rule for v in possible), as_of))
+            if len(code.candidates) > 4096:  # review dates are few in a batch; a long-running server forgets
+                code.candidates = {}
+            code.candidates[as_of] = hit
+        return hit
+
+    def _run_quiet(self, code: _PlanCode, env: Env, reason: ir.Reason, date: Pair | None = None) -> RuleResult:
+        """`_run` for a rule id every version of which is NOT_APPLICABLE for `reason` on this case: only
+        the event date is evaluated (it says which version is not applicable, or that none was in force)."""
+        versions = code.versions
+        when = code.when
+        if when is None:
+            return self._quiet_result(versions[0].rule, reason)
+        basis = code.basis
+        wv, wm = date if date is not None else when(env)
+        if wv is not U and wv is not NULL:
+            for ver in versions:
+                start, until = ver.valid_from, ver.valid_until
+                if (start and wv < start) or (until and wv > until):
+                    continue
+                return self._quiet_result(ver.rule, reason, wv, basis)
+            return _result(versions[0].rule, _NA, None, None, "not_in_force", self.names(wm), _EMPTY,
+                           judged_on=wv, judged_basis=basis)
+        possible, gap = self._candidates(code, env.as_of)
+        if not possible:
+            return _result(versions[0].rule, _NA, None, None, "not_in_force", _EVALUATION_DATE, _EMPTY,
+                           judged_basis=basis)
+        return self._quiet_result(possible[-1].rule, reason, None, basis, len(possible) > 1 or gap)
+
+    def _run_group(self, group: _Group, codes: list[_PlanCode | None], hot: bool, env: Env, date: Pair,
+                   results: list[RuleResult | None], fired_missing: dict[str, tuple[bool, bool, int]]) -> None:
+        """`_run_quiet` for every rule id of a group (one event date, every version NOT_APPLICABLE on this
+        kind of case): their results depend on nothing but the date and the review date, so they are
+        remembered for these, as the shared NOT_APPLICABLE results are."""
+        key = (date[0], date[1], env.as_of)
+        hit = group.memo.get(key)
+        if hit is None:
+            hit = tuple(self._run_quiet(self._code(codes, j, hot), env, reason, date) for j, reason in group.members)
+            if len(group.memo) > 2048:  # a long-running server forgets
+                group.memo = {}
+            group.memo[key] = hit
+        for (j, _), res in zip(group.members, hit):
+            results[j] = res
+        for j, rid in group.referenced:
+            res = hit[j]
+            fired_missing[rid] = (res.reason == "fires", res.outcome in ("OK", _NA), self.mask(res.missing))
+
+    def _code(self, codes: list[_PlanCode | None], i: int, hot: bool) -> _PlanCode:
+        code = codes[i]
+        if code is None:
+            plan = self.plans[i]
+            code = codes[i] = self._plan_code(plan.rid, plan.versions, hot, plan.referenced)
+        return code
 
     def _blocked_by(self, kind: str) -> frozenset[int]:
         """The plans whose family does not concern this kind of record (they are NOT_APPLICABLE, reason
@@ -918,46 +1222,116 @@ class Evaluator:
                 self._blocked[kind] = hit
         return hit
 
+    def _layout(self, kind: str | None, stated: frozenset[str] | None) -> _Layout:
+        """What a case of this kind that mentions these families needs: the results that are settled
+        already (NOT_APPLICABLE: `record_type`, `no_facts`), and the plans left to evaluate, in order,
+        each with the reason every one of its versions is NOT_APPLICABLE for on such a case, if there
+        is one (the version the event date picks is then quiet whatever the facts say)."""
+        mentioned = -1
+        if stated is not None:
+            mentioned = 0
+            for gate, bit in self._gate_bit.items():
+                if not stated.isdisjoint(gate):
+                    mentioned |= bit
+        hit = self._layouts.get((kind, mentioned))
+        if hit is not None:
+            return hit
+        plans = self.plans
+        results: list[RuleResult | None] = [None] * len(plans)
+        blocked = self._blocked_by(kind) if kind is not None else frozenset()
+        for i in blocked:
+            results[i] = self._quiet_result(plans[i].versions[0], "record_type")
+        todo: list[int]
+        if stated is None:
+            todo = [i for i in range(len(plans)) if i not in blocked]
+        else:
+            todo = [i for i in self._ungated if i not in blocked]
+            for gate, members in self._gated:
+                if not mentioned & self._gate_bit[gate]:  # the record says nothing of this family: no evaluation needed
+                    for i in members:
+                        if i not in blocked:
+                            results[i] = self._quiet_result(plans[i].versions[0], "no_facts")
+                else:
+                    todo.extend(i for i in members if i not in blocked)
+            todo.sort()
+        assert all((r is None) == (i in todo) for i, r in enumerate(results))  # every plan: settled or evaluated
+
+        def quiet(rule: ir.Rule) -> ir.Reason | None:  # as `gate`
+            kinds = self._kinds.get(rule.family)
+            if kinds is not None and kind is not None and kind not in kinds:
+                return "record_type"
+            if stated is not None and rule.gate and not mentioned & self._gate_bit[frozenset(rule.gate)]:
+                return "no_facts"
+            return None
+        steps: list[tuple[int, ir.Reason | None, int, _Group | None]] = []
+        grouped: dict[int, list[tuple[int, ir.Reason]]] = {}  # shared event date -> its quiet rule ids
+        for i in todo:
+            reasons = {quiet(r) for r in plans[i].versions}
+            reason = reasons.pop() if len(reasons) == 1 else None
+            shared = self._date_of[i]
+            if reason is not None and shared >= 0:
+                if shared not in grouped:
+                    steps.append((i, reason, shared, None))  # the group's place: its first rule id
+                grouped.setdefault(shared, []).append((i, reason))
+            else:
+                steps.append((i, reason, shared, None))
+        for k, (i, reason, shared, _none) in enumerate(steps):
+            if reason is not None and shared >= 0:
+                same_date = tuple(grouped[shared])
+                referenced = tuple((n, plans[j].rid) for n, (j, _r) in enumerate(same_date) if plans[j].referenced)
+                steps[k] = (i, reason, shared, _Group(same_date, referenced))
+        out = (tuple(results), tuple(steps))
+        if len(self._layouts) < 256:  # record types and families are few; a stray record type is not remembered
+            self._layouts[(kind, mentioned)] = out
+        return out
+
     def evaluate(self, facts: Mapping[str, Any], as_of: dt.date,
                  stated: Iterable[str] | None = None) -> tuple[Env, list[RuleResult], list[Mismatch]]:
         """Every rule of the pack on one case, in dependency order, one result per rule id."""
         env, mismatches = self.env(facts, as_of, stated)
         self._cases += 1
-        env.hot = self._cases > HOT_AFTER
+        hot = env.hot = self._cases > HOT_AFTER
+        settled, steps = self._layout(env.kind, env.stated)
+        results = list(settled)
+        codes = self._codes.get(hot)
+        if codes is None:
+            codes = self._codes.setdefault(hot, [None] * len(self.plans))
         plans = self.plans
-        results: list[RuleResult | None] = [None] * len(plans)
-        blocked = self._blocked_by(env.kind) if env.kind is not None else frozenset()
-        for i in blocked:
-            results[i] = self._quiet_result(plans[i].versions[0], "record_type")
-        stated_set = env.stated
-        todo: Iterable[int]
-        if stated_set is None:
-            todo = [i for i in range(len(plans)) if i not in blocked]
-        else:
-            pending = [i for i in self._ungated if i not in blocked]
-            for gate, members in self._gated:
-                if stated_set.isdisjoint(gate):  # the record says nothing of this family: no evaluation needed
-                    for i in members:
-                        if i not in blocked:
-                            results[i] = self._quiet_result(plans[i].versions[0], "no_facts")
-                else:
-                    pending.extend(i for i in members if i not in blocked)
-            todo = sorted(pending)
         fired_missing = env.fired_missing
-        for i in todo:
-            plan = plans[i]
+        run, run_quiet = self._run, self._run_quiet
+        dates: list[Pair | None] = [None] * self._n_dates  # the event dates evaluated so far on this case
+        date: Pair | None
+        for i, quiet, shared, group in steps:
+            code = codes[i]
+            if code is None:
+                plan = plans[i]
+                code = codes[i] = self._plan_code(plan.rid, plan.versions, hot, plan.referenced)
             try:
-                res = self.evaluate_id(plan.versions, env)
+                if shared < 0 or code.when is None:
+                    date = None
+                else:
+                    date = dates[shared]
+                    if date is None:
+                        date = dates[shared] = code.when(env)
+                if group is not None:
+                    assert date is not None  # (a group shares an event date)
+                    self._run_group(group, codes, hot, env, date, results, fired_missing)
+                    continue
+                res = run(code, env, date) if quiet is None else run_quiet(code, env, quiet, date)
             except EvaluationError as exc:
-                exc.file = exc.file or plan.versions[0].file
+                exc.file = exc.file or plans[i].versions[0].file
                 raise
             results[i] = res
-            if plan.referenced:
-                fired_missing[plan.rid] = (res.reason == "fires", res.outcome in ("OK", _NA), self.mask(res.missing))
-        done: list[RuleResult] = [r for r in results if r is not None]
-        assert len(done) == len(plans)  # every plan has its result
+            if code.referenced:
+                fired_missing[code.rid] = (res.reason == "fires", res.outcome in ("OK", _NA), self.mask(res.missing))
+        done = cast("list[RuleResult]", results)  # every plan has its result (`_layout`)
         env.results.update(zip(self.ids, done))
         return env, done, mismatches
+
+
+def _reads_fires(n: ir.Node) -> bool:
+    """Does the expression itself (not a definition it names) say `RULE fires`?"""
+    return isinstance(n, ir.Fires) or any(_reads_fires(c) for c in n.children())
 
 
 def _worst(severities: list[ir.Severity]) -> ir.Severity:
