@@ -98,27 +98,37 @@ Ranges = tuple[tuple[str, str | None], ...]
 
 @dataclass(frozen=True)
 class Paras:
+    """A pinpoint to paragraphs of a judgment (`para. 57`, `paras 52-55`)."""
+
     numbers: Ranges
 
 
 @dataclass(frozen=True)
 class Operative:
+    """A pinpoint to the operative part of a judgment (its points and indents)."""
+
     points: Ranges = ()
     indent: int | None = None
 
 
 @dataclass(frozen=True)
 class Recital:
+    """A pinpoint to recitals of an act."""
+
     numbers: Ranges
 
 
 @dataclass(frozen=True)
 class Question:
+    """A pinpoint to the questions referred to the Court."""
+
     numbers: Ranges
 
 
 @dataclass(frozen=True)
 class ArtRef:
+    """One article with its paragraphs, points and subparagraphs, as the pinpoint writes them."""
+
     number: str
     tail: tuple[tuple[str, str], ...] = ()  # (connector "", "and", "-"; the part in brackets)
     sentence: tuple[int, str] | None = None  # (ordinal, "sentence" | "subparagraph")
@@ -126,6 +136,8 @@ class ArtRef:
 
 @dataclass(frozen=True)
 class Articles:
+    """A pinpoint to articles of an act (`Art. 25(1)(b) and 26`)."""
+
     refs: tuple[ArtRef, ...]
 
 
