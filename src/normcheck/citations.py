@@ -165,23 +165,26 @@ def parse_locator(text: str) -> tuple[Part, ...]:
 
 
 def _part(p: str) -> Part:
-    m = re.fullmatch(rf"(?:paras?|§§?)\s*({_LIST})", p)
+    # Each pattern is tried only on a locator that starts as it must (the same result): a pattern is compiled
+    # on its first use, and a run whose citations have no recital or question never needs those.
+    m = re.fullmatch(rf"(?:paras?|§§?)\s*({_LIST})", p) if p.startswith(("para", "§")) else None
     if m:
         return Paras(_ranges(m.group(1)))
-    m = re.fullmatch(rf"operative part(?:,\s*(?:points?\s+({_LIST})|(\w+)\s+indent))?", p)
+    m = re.fullmatch(rf"operative part(?:,\s*(?:points?\s+({_LIST})|(\w+)\s+indent))?", p) \
+        if p.startswith("operative part") else None
     if m:
         if m.group(2):
             if m.group(2) not in _ORDINALS:
                 raise LocatorError(f"`{m.group(2)} indent`: write first, second, third … indent")
             return Operative(indent=_ORDINALS[m.group(2)])
         return Operative(_ranges(m.group(1)) if m.group(1) else ())
-    m = re.fullmatch(rf"recitals?\s+({_LIST})", p)
+    m = re.fullmatch(rf"recitals?\s+({_LIST})", p) if p.startswith("recital") else None
     if m:
         return Recital(_ranges(m.group(1)))
-    m = re.fullmatch(rf"questions?\s+({_LIST})", p)
+    m = re.fullmatch(rf"questions?\s+({_LIST})", p) if p.startswith("question") else None
     if m:
         return Question(_ranges(m.group(1)))
-    m = re.fullmatch(r"Arts?\.?\s+(.+)", p)
+    m = re.fullmatch(r"Arts?\.?\s+(.+)", p) if p.startswith("Art") else None
     if m:
         return Articles(_articles(m.group(1)))
     raise LocatorError(f"`{p}` is not a locator")
