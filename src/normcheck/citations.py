@@ -98,27 +98,37 @@ Ranges = tuple[tuple[str, str | None], ...]
 
 @dataclass(frozen=True)
 class Paras:
+    """A pinpoint to paragraphs of a judgment (`para. 57`, `paras 52-55`)."""
+
     numbers: Ranges
 
 
 @dataclass(frozen=True)
 class Operative:
+    """A pinpoint to the operative part of a judgment (its points and indents)."""
+
     points: Ranges = ()
     indent: int | None = None
 
 
 @dataclass(frozen=True)
 class Recital:
+    """A pinpoint to recitals of an act."""
+
     numbers: Ranges
 
 
 @dataclass(frozen=True)
 class Question:
+    """A pinpoint to the questions referred to the Court."""
+
     numbers: Ranges
 
 
 @dataclass(frozen=True)
 class ArtRef:
+    """One article with its paragraphs, points and subparagraphs, as the pinpoint writes them."""
+
     number: str
     tail: tuple[tuple[str, str], ...] = ()  # (connector "", "and", "-"; the part in brackets)
     sentence: tuple[int, str] | None = None  # (ordinal, "sentence" | "subparagraph")
@@ -126,6 +136,8 @@ class ArtRef:
 
 @dataclass(frozen=True)
 class Articles:
+    """A pinpoint to articles of an act (`Art. 25(1)(b) and 26`)."""
+
     refs: tuple[ArtRef, ...]
 
 
@@ -153,23 +165,26 @@ def parse_locator(text: str) -> tuple[Part, ...]:
 
 
 def _part(p: str) -> Part:
-    m = re.fullmatch(rf"(?:paras?|§§?)\s*({_LIST})", p)
+    # Each pattern is tried only on a locator that starts as it must (the same result): a pattern is compiled
+    # on its first use, and a run whose citations have no recital or question never needs those.
+    m = re.fullmatch(rf"(?:paras?|§§?)\s*({_LIST})", p) if p.startswith(("para", "§")) else None
     if m:
         return Paras(_ranges(m.group(1)))
-    m = re.fullmatch(rf"operative part(?:,\s*(?:points?\s+({_LIST})|(\w+)\s+indent))?", p)
+    m = re.fullmatch(rf"operative part(?:,\s*(?:points?\s+({_LIST})|(\w+)\s+indent))?", p) \
+        if p.startswith("operative part") else None
     if m:
         if m.group(2):
             if m.group(2) not in _ORDINALS:
                 raise LocatorError(f"`{m.group(2)} indent`: write first, second, third … indent")
             return Operative(indent=_ORDINALS[m.group(2)])
         return Operative(_ranges(m.group(1)) if m.group(1) else ())
-    m = re.fullmatch(rf"recitals?\s+({_LIST})", p)
+    m = re.fullmatch(rf"recitals?\s+({_LIST})", p) if p.startswith("recital") else None
     if m:
         return Recital(_ranges(m.group(1)))
-    m = re.fullmatch(rf"questions?\s+({_LIST})", p)
+    m = re.fullmatch(rf"questions?\s+({_LIST})", p) if p.startswith("question") else None
     if m:
         return Question(_ranges(m.group(1)))
-    m = re.fullmatch(r"Arts?\.?\s+(.+)", p)
+    m = re.fullmatch(r"Arts?\.?\s+(.+)", p) if p.startswith("Art") else None
     if m:
         return Articles(_articles(m.group(1)))
     raise LocatorError(f"`{p}` is not a locator")

@@ -45,6 +45,8 @@ class _Finding(Protocol):  # findings.Finding, read-only
 
 @dataclass
 class Candidate:
+    """A missing fact and the rules it could decide, gathered while working out what to collect."""
+
     fact: str
     rules: set[str] = field(default_factory=set)
     level: ir.Outcome = "INSUFFICIENT_DATA"

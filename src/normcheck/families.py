@@ -28,6 +28,8 @@ _FAMILY_KEYS = ("title", "record_types", "vocabulary")
 
 @dataclass(frozen=True)
 class Declarations:
+    """The families and record types declared in `rules/families.yaml`, in report order."""
+
     families: tuple[ir.Family, ...]  # in report order
     context: tuple[str, ...]  # vocabulary files every family may read
     record_types: tuple[RecordType, ...]

@@ -49,6 +49,8 @@ class Signature:
 
 @dataclass(frozen=True)
 class Function:
+    """A function the rule language may call: its signature (checked when the rules load) and its code."""
+
     name: str
     signature: Signature
     evaluate: Callable[..., Any]  # the evaluator's implementation, on known, non-null values

@@ -106,6 +106,8 @@ class Node:
 
 @dataclass(frozen=True)
 class Const(Node):
+    """A constant of the rule language (number, date, text, set, null or unknown)."""
+
     value: Value
 
 
@@ -118,37 +120,49 @@ class Fact(Node):
 
 @dataclass(frozen=True)
 class EvalDate(Node):
-    pass
+    """The evaluation date of the record (`evaluation date` in a rule), known only per case."""
 
 
 @dataclass(frozen=True)
 class Call(Node):
+    """A call of one of the pack's functions (`normcheck.functions`), evaluated on its operands."""
+
     func: str  # a name in normcheck.functions.FUNCTIONS
     args: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Fires(Node):
+    """`RULE-ID fires`: chaining, one rule's condition reads whether another rule fires."""
+
     rule: str
 
 
 @dataclass(frozen=True)
 class Not(Node):
+    """Three-valued negation: unknown stays unknown."""
+
     operand: Node
 
 
 @dataclass(frozen=True)
 class Neg(Node):
+    """Arithmetic negation (`-x`)."""
+
     operand: Node
 
 
 @dataclass(frozen=True)
 class And(Node):
+    """Three-valued conjunction: false wins over unknown, so a known false operand decides alone."""
+
     operands: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Or(Node):
+    """Three-valued disjunction: true wins over unknown, so a known true operand decides alone."""
+
     operands: tuple[Node, ...]
 
 
@@ -159,6 +173,8 @@ IsTest = Literal["null", "known", "unknown", "empty"]
 
 @dataclass(frozen=True)
 class Cmp(Node):
+    """A comparison of two values (`== != < <= > >=`)."""
+
     op: CmpOp
     left: Node
     right: Node
@@ -174,24 +190,32 @@ class In(Node):
 
 @dataclass(frozen=True)
 class Subset(Node):
+    """`left` ⊆ `right`, both sets (constants or set-valued facts)."""
+
     left: Node
     right: Node
 
 
 @dataclass(frozen=True)
 class Is(Node):
+    """`x is null/known/unknown/empty`: a test that is itself always known, so rules can ask what is missing."""
+
     operand: Node
     test: IsTest
 
 
 @dataclass(frozen=True)
 class Otherwise(Node):
+    """`a otherwise b`: a if known, else b (a default for an absent fact)."""
+
     left: Node
     right: Node
 
 
 @dataclass(frozen=True)
 class Arith(Node):
+    """`+ - * /` on two values (division gives a decimal; by zero gives null)."""
+
     op: ArithOp
     left: Node
     right: Node
@@ -207,6 +231,8 @@ class Diff(Node):
 
 @dataclass(frozen=True)
 class If(Node):
+    """`if c then a else b`."""
+
     cond: Node
     then: Node
     orelse: Node
@@ -261,6 +287,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Citation:
+    """A source cited by a rule with its pinpoint, as written in the rule file; the report links and checks it."""
+
     source: str
     pinpoint: str  # the locator as written in the rule file ("" for the source as a whole)
     verified: bool
@@ -273,6 +301,8 @@ class Citation:
 
 @dataclass(frozen=True)
 class Define:
+    """A derived fact (`define`): computed from facts and other defines, so rules share one definition."""
+
     name: str
     expr: Node
     type: Type
@@ -314,6 +344,8 @@ class Reading:
 
 @dataclass(frozen=True)
 class Grade:
+    """One grade of a rule: when its expression holds, the rule's finding has this level and severity."""
+
     expr: Node
     level: Declarable
     severity: Severity
@@ -346,6 +378,8 @@ class Applied:
 
 @dataclass(frozen=True)
 class Rule:
+    """One norm as the pack states it: scope, grades, exceptions, sources and wording, for every version in force."""
+
     id: str
     family: str  # a Family.id
     titles: tuple[tuple[str, str], ...]

@@ -32,6 +32,8 @@ log = logging.getLogger("normcheck")
 
 @dataclass(frozen=True)
 class LoadedPack:
+    """A rule pack with its vocabulary and what the report needs to say about it (hash, files)."""
+
     pack: ir.RulePack
     vocabulary: Vocabulary
     warnings: tuple[Diagnostic, ...]
@@ -114,6 +116,8 @@ def _cache_dir() -> Path | None:
 
 @dataclass(frozen=True)
 class _Folder:
+    """A rules folder and how its files are named in messages."""
+
     root: Path
     shown: str
     rules: list[Path]

@@ -33,6 +33,8 @@ MAX_VOCABULARY_BYTES = 2_000_000
 
 @dataclass(frozen=True)
 class FactSpec:
+    """One fact of the vocabulary, which case files are checked against."""
+
     name: str
     kind: str
     family: str
@@ -92,6 +94,8 @@ class RecordType:
 
 @dataclass(frozen=True, eq=False)
 class Vocabulary:
+    """All facts a case may state, by name, with the families and record types that use them."""
+
     facts: dict[str, FactSpec]
     families: tuple[str, ...] = ()  # the `family:` of each vocabulary file (groups of facts, e.g. for a form)
     limits: tuple[tuple[str, tuple[Any, Any]], ...] = tuple(DEFAULT_LIMITS.items())

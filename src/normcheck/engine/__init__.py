@@ -36,6 +36,8 @@ if TYPE_CHECKING:  # imported by the commands that run cases only (not by the sw
 
 @dataclass
 class CaseRun:
+    """One case's evaluation: its environment and the results of its rules."""
+
     env: Env
     results: list[RuleResult]
     mismatches: list[Mismatch]

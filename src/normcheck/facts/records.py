@@ -27,6 +27,8 @@ POLICY_SUFFIXES = (".yaml", ".yml")
 
 @dataclass(frozen=True)
 class FactOrigin:
+    """Where a fact's value came from (file and line), so findings can point at the case file."""
+
     file: str
     line: int | None
     column: int | None
@@ -46,6 +48,8 @@ class Assessed:
 
 @dataclass(frozen=True)
 class Record:
+    """One record read from a case file: its facts and where each came from."""
+
     id: str
     file: str
     record_type: str

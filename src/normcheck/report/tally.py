@@ -17,6 +17,8 @@ _INDEX = {level: i for i, level in enumerate(ir.OUTCOMES)}
 
 @dataclass(frozen=True)
 class SummaryRowData:
+    """One record's counts for the batch summary, before it is worded."""
+
     id: str | None
     file: str
     highest: ir.Outcome | None  # None: the file has errors (no findings)
@@ -30,6 +32,8 @@ class SummaryRowData:
 
 @dataclass(frozen=True)
 class FactRow:
+    """A fact to collect across the batch, with how many records it could decide, before it is worded."""
+
     fact: str
     records: int  # how many records it could decide or change a finding of
     weight: int

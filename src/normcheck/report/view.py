@@ -133,6 +133,8 @@ class Section:
 
 @dataclass(frozen=True)
 class FindingView:
+    """A finding laid out for the text formats: its words in the report's language, grouped in sections."""
+
     rule: str
     family: str
     level: str  # as in the JSON report
@@ -154,6 +156,8 @@ class FindingView:
 
 @dataclass(frozen=True)
 class Group:
+    """The findings of one level on one record, in the order the formats print them."""
+
     key: str
     label: str
     findings: tuple[FindingView, ...]
@@ -161,6 +165,8 @@ class Group:
 
 @dataclass(frozen=True)
 class Meta:
+    """One line of a record's heading (file, evaluation date, policy), already worded."""
+
     key: str  # file | as_of | policy
     label: str
     value: str
@@ -168,6 +174,8 @@ class Meta:
 
 @dataclass(frozen=True)
 class ProblemView:
+    """A problem with a case file, worded for the report."""
+
     code: str
     severity: str  # error | warning
     where: str  # file:line:column
@@ -179,6 +187,8 @@ class ProblemView:
 
 @dataclass(frozen=True)
 class CollectView:
+    """A fact to collect, worded as a question with whom to ask and what it may change."""
+
     fact: str  # the vocabulary's name (machine formats only)
     question: str  # the question to put, in the report's language
     ask: str  # whom to ask, in words ("" when the vocabulary does not say)
@@ -190,6 +200,8 @@ class CollectView:
 
 @dataclass(frozen=True)
 class CriterionView:
+    """One criterion of an open norm's checklist, with its mark."""
+
     mark: str  # [x] examined, [ ] not examined (per the record's assessment), [?] to check (no assessment stated)
     text: str  # the criterion with its source and pinpoint
     source: SourceRef
@@ -224,6 +236,8 @@ class FlipView:
 
 @dataclass(frozen=True)
 class RecordView:
+    """One record laid out for the text formats: heading, problems, groups of findings, facts to collect."""
+
     heading: str  # "Record amv-2025-0042"
     id: str
     meta: tuple[Meta, ...]
@@ -264,6 +278,8 @@ class AddedRulesView:
 
 @dataclass(frozen=True)
 class ReceiptView:
+    """The receipt worded for the text formats."""
+
     label: str
     normcheck_version: str
     schema_label: str
@@ -299,6 +315,8 @@ class ReceiptView:
 
 @dataclass(frozen=True)
 class SummaryRowView:
+    """One row of the batch summary, worded."""
+
     id: str | None  # None: the file could not be read
     file: str
     name: str  # the id, or the file when it could not be read
@@ -310,6 +328,8 @@ class SummaryRowView:
 
 @dataclass(frozen=True)
 class SummaryView:
+    """The batch summary worded for the text formats."""
+
     label: str
     records: int
     failed: int
