@@ -136,3 +136,16 @@ def test_the_fast_decoder_builds_the_same_objects_as_the_constructors(cache, tmp
     same(fast, slow)
     assert seen > 1000 and fast[0] == slow[0]
     assert {name for name, plain in packcache._PLAIN.items() if not plain} >= {"Diagnostic"}
+
+
+def test_a_rule_folder_loads_when_the_working_folder_was_deleted(tmp_path, monkeypatch) -> None:
+    """A shell whose folder was removed (seen when a checkout is replaced under a running job):
+    the pack still loads, its files shown by the path given, not a traceback."""
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    loaded = load_pack(str(rules))
+    assert loaded.pack.rules

@@ -314,8 +314,9 @@ def _read_rules(path: Path) -> str:
 
 
 def _display(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder when it is below it."""
+    """A path as the user would type it: relative to the working folder when it is below it (as
+    given when there is no working folder any more: a folder deleted under a running shell)."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError):
         return str(path)
