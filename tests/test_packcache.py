@@ -73,6 +73,29 @@ def test_a_cache_naming_anything_but_an_ir_class_is_refused(cache, tmp_path) -> 
         assert len(load_pack(str(rules)).pack.rules) > 50
 
 
+def test_a_row_holding_anything_but_its_fields_as_stored_is_refused(cache, tmp_path) -> None:
+    """The table's rows are checked against the kinds its header gives, and the header against the IR."""
+    rules = _rules_copy(tmp_path / "rules")
+    load_pack(str(rules))
+    tag, header, files, rows, root = json.loads(_entry(cache).read_text())["pack"]
+    assert packcache.decode([tag, header, files, rows, root], str)[0].rules
+    fact = next(i for i, (name, _) in enumerate(header) if name == "Fact")
+    row = next(i for i, r in enumerate(rows) if r[0] == fact)
+    kinds = header[fact][1]
+    raw = 1 + kinds.index("v")
+    bad_rows = [rows[:row] + [rows[row][:raw] + [value] + rows[row][raw + 1:]] + rows[row + 1:]
+                for value in (["C", "system", "touch x"], {"a": 1}, [1, 2])]
+    bad_rows.append(rows[:row] + [rows[row] + ["extra"]] + rows[row + 1:])
+    bad_rows.append(rows[:row] + [[fact, *rows[row][1:-1], ["r", 10 ** 9]]] + rows[row + 1:])
+    for planted in bad_rows:
+        with pytest.raises(packcache.CacheRejected):
+            packcache.decode([tag, header, files, planted, root], str)
+    for bad_header in ([["system", kinds]] + header[1:], [[header[fact][0], kinds + ["v"]]],
+                       [[name, ["exec"] * len(k)] for name, k in header]):
+        with pytest.raises(packcache.CacheRejected):
+            packcache.decode([tag, bad_header, files, rows, root], str)
+
+
 def test_a_cache_file_others_can_write_is_not_read(cache, tmp_path) -> None:
     rules = _rules_copy(tmp_path / "rules")
     load_pack(str(rules))

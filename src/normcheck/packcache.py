@@ -3,12 +3,16 @@
 The cache folder (`NORMCHECK_CACHE`, `XDG_CACHE_HOME`, `~/.cache`) is writable by any process of
 the user, so what is read back from it must not be able to do anything but describe a rule pack:
 
-* the file is JSON; a value is a JSON scalar or a tagged list (`["t", …]` a tuple, `["s", …]` a
-  frozenset, `["d", [k, v], …]` a dict (a read-only mapping of the IR is stored as one and made
-  read-only again by its class), `["D", iso]` a date, `["M", text]` a decimal, `["N"]`
-  null, `["U"]` unknown, `["F", name]` a rule or vocabulary file, `["C", class, field, …]` one
-  of the closed list of IR / vocabulary / diagnostic classes below, built as its constructor builds it, field by field);
-  anything else is refused, and the caller rebuilds the pack from the rule files;
+* the file is JSON; every object of the pack is one row of a table (`["T", classes, files, rows,
+  root]`), children before parents, naming one of the closed list of IR / vocabulary / diagnostic
+  classes below by its number in `classes`, which lists each class with exactly its fields and how
+  each is stored: as a JSON scalar, a file's number in `files`, an earlier row, a tuple of scalars,
+  of tuples of scalars or of earlier rows, a mapping of scalars to earlier rows, or a tagged value (a
+  scalar or a tagged list: `["t", …]` a tuple, `["s", …]` a frozenset, `["d", [k, v], …]` a dict (a
+  read-only mapping of the IR is stored as one and made read-only again by its class), `["D", iso]`
+  a date, `["M", text]` a decimal, `["N"]` null, `["U"]` unknown, `["F", name]` a rule or
+  vocabulary file, `["r", n]` an earlier row). An object is built as its constructor builds it,
+  field by field; anything else is refused, and the caller rebuilds the pack from the rule files;
 * a file of the pack is stored by its name relative to the rules folder and shown again under
   the path of *this* run: a pack cached by another installation (same rules, same code) never
   shows that installation's paths;
@@ -24,6 +28,7 @@ import os
 import stat
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +37,7 @@ from .diagnostics import Diagnostic
 from .values import NULL, UNKNOWN
 from .vocabulary import FactSpec, RecordType, Vocabulary
 
-FORMAT = 1
+FORMAT = 2
 
 
 class CacheRejected(ValueError):
@@ -55,35 +60,129 @@ _FIELDS: dict[str, tuple[str, ...]] = {name: tuple(f.name for f in dataclasses.f
                                        for name, cls in _CLASSES.items()}
 
 
+# How the fields of one class are stored, chosen by `encode` for each (class, field) from the values the
+# pack holds, so that decoding converts a field with one C-level call instead of walking it value by value.
+_RAW, _FILE, _REF, _SCALARS_T, _PAIRS_T, _REFS_T, _REF_MAP, _TAGGED = "v", "f", "r", "ts", "tt", "to", "do", "g"
+_KINDS = (_FILE, _RAW, _REF, _SCALARS_T, _PAIRS_T, _REFS_T, _REF_MAP, _TAGGED)
+
+
+def _is_scalar(v: Any) -> bool:
+    return v is None or isinstance(v, (bool, int, str))
+
+
+def _is_object(v: Any) -> bool:
+    return _CLASSES.get(type(v).__name__) is type(v)
+
+
+def _fits(kind: str, field: str, v: Any, files: Mapping[str, str]) -> bool:
+    if kind == _RAW:
+        return _is_scalar(v)
+    if kind == _FILE:
+        return field == "file" and isinstance(v, str) and v in files
+    if kind == _REF:
+        return _is_object(v)
+    if kind == _SCALARS_T:
+        return isinstance(v, tuple) and all(_is_scalar(x) for x in v)
+    if kind == _PAIRS_T:
+        return isinstance(v, tuple) and all(isinstance(x, tuple) and all(_is_scalar(y) for y in x) for x in v)
+    if kind == _REFS_T:
+        return isinstance(v, tuple) and all(_is_object(x) for x in v)
+    if kind == _REF_MAP:
+        return isinstance(v, Mapping) and all(_is_scalar(k) and _is_object(x) for k, x in v.items())
+    return True
+
+
+class _Encoder:
+    """Every object of the pack once, children before their parents (a row refers to earlier rows by
+    index, so decoding is one loop, and an object the pack shares is shared again once decoded)."""
+
+    def __init__(self, files: Mapping[str, str]) -> None:
+        self.files = files
+        self.index: dict[int, int] = {}
+        self.objects: list[Any] = []
+
+    def visit(self, value: Any) -> None:
+        if _is_scalar(value) or value is NULL or value is UNKNOWN:
+            return
+        if isinstance(value, (tuple, frozenset)):
+            for x in value:
+                self.visit(x)
+        elif isinstance(value, Mapping):
+            for k, x in value.items():
+                self.visit(k)
+                self.visit(x)
+        elif _is_object(value):
+            if id(value) not in self.index:
+                for f in _FIELDS[type(value).__name__]:
+                    self.visit(getattr(value, f))
+                self.index[id(value)] = len(self.objects)
+                self.objects.append(value)
+        elif not isinstance(value, (dt.date, Decimal)) or isinstance(value, dt.datetime):
+            raise TypeError(f"cannot cache a {type(value).__name__}")
+
+    def tagged(self, obj: Any, file: bool = False) -> Any:
+        """A value as a JSON scalar or a tagged list (objects by their row)."""
+        if _is_scalar(obj):
+            return ["F", self.files[obj]] if file and isinstance(obj, str) and obj in self.files else obj
+        if obj is NULL:
+            return ["N"]
+        if obj is UNKNOWN:
+            return ["U"]
+        if isinstance(obj, tuple):
+            return ["t", *(self.tagged(x) for x in obj)]
+        if isinstance(obj, frozenset):
+            return ["s", *sorted((self.tagged(x) for x in obj), key=json.dumps)]
+        if isinstance(obj, Mapping):  # a dict, or the IR's read-only views of one
+            return ["d", *([self.tagged(k), self.tagged(v)] for k, v in obj.items())]
+        if isinstance(obj, dt.date) and not isinstance(obj, dt.datetime):
+            return ["D", obj.isoformat()]
+        if isinstance(obj, Decimal):
+            return ["M", str(obj)]
+        if _is_object(obj):
+            return ["r", self.index[id(obj)]]
+        raise TypeError(f"cannot cache a {type(obj).__name__}")
+
+    def stored(self, kind: str, field: str, v: Any, names: dict[str, int]) -> Any:
+        index = self.index
+        if kind == _RAW:
+            return v
+        if kind == _FILE:
+            return names.setdefault(self.files[v], len(names))
+        if kind == _REF:
+            return index[id(v)]
+        if kind == _SCALARS_T:
+            return list(v)
+        if kind == _PAIRS_T:
+            return [list(x) for x in v]
+        if kind == _REFS_T:
+            return [index[id(x)] for x in v]
+        if kind == _REF_MAP:
+            return [list(v), [index[id(x)] for x in v.values()]]
+        return self.tagged(v, field == "file")
+
+
 def encode(obj: Any, files: Mapping[str, str]) -> Any:
-    """`obj` as JSON data; `files` maps a path as shown in this run to its name in the rules folder."""
-    if obj is None or isinstance(obj, (bool, int, str)):
-        return obj
-    if obj is NULL:
-        return ["N"]
-    if obj is UNKNOWN:
-        return ["U"]
-    if isinstance(obj, tuple):
-        return ["t", *(encode(x, files) for x in obj)]
-    if isinstance(obj, frozenset):
-        return ["s", *sorted((encode(x, files) for x in obj), key=json.dumps)]
-    if isinstance(obj, Mapping):  # a dict, or the IR's read-only views of one
-        return ["d", *([encode(k, files), encode(v, files)] for k, v in obj.items())]
-    if isinstance(obj, dt.date) and not isinstance(obj, dt.datetime):
-        return ["D", obj.isoformat()]
-    if isinstance(obj, Decimal):
-        return ["M", str(obj)]
-    name = type(obj).__name__
-    if _CLASSES.get(name) is type(obj):
-        out: list[Any] = ["C", name]
-        for f in _FIELDS[name]:
-            value = getattr(obj, f)
-            if f == "file" and isinstance(value, str) and value in files:
-                out.append(["F", files[value]])
-            else:
-                out.append(encode(value, files))
-        return out
-    raise TypeError(f"cannot cache a {type(obj).__name__}")
+    """`obj` as JSON data; `files` maps a path as shown in this run to its name in the rules folder.
+
+    `["T", classes, files, rows, root]`: `classes` lists each class stored with the kind of each of its
+    fields, `files` the names of the rule and vocabulary files, `rows` each object as its class's
+    number and its fields, `root` the object itself as a tagged value."""
+    enc = _Encoder(files)
+    enc.visit(obj)
+    by_class: dict[str, list[Any]] = {}
+    for o in enc.objects:
+        by_class.setdefault(type(o).__name__, []).append(o)
+    classes: dict[str, tuple[int, list[str]]] = {}
+    for name, objs in by_class.items():
+        kinds = [next(k for k in _KINDS if all(_fits(k, f, getattr(o, f), files) for o in objs)) for f in _FIELDS[name]]
+        classes[name] = (len(classes), kinds)
+    names: dict[str, int] = {}
+    rows = []
+    for o in enc.objects:
+        name = type(o).__name__
+        number, kinds = classes[name]
+        rows.append([number, *(enc.stored(k, f, getattr(o, f), names) for k, f in zip(kinds, _FIELDS[name]))])
+    return ["T", [[name, kinds] for name, (_, kinds) in classes.items()], list(names), rows, enc.tagged(obj)]
 
 
 def _plain(cls: type) -> bool:
@@ -100,37 +199,17 @@ _PLAIN = {name: _plain(cls) for name, cls in _CLASSES.items()}
 _SCALARS = frozenset((str, int, bool, type(None)))  # JSON values that stand for themselves
 
 
-def decode(data: Any, show: Callable[[str], str], *, construct: bool = False) -> Any:
-    """The inverse of `encode`; `show` turns a file's name in the rules folder into a path for this run.
-
-    The pack's thousands of nodes make this the larger part of loading a cached pack, so the common
-    tags are handled first and scalars are not decoded by a call of their own. `construct=True` builds
-    every object through its constructor (the reference the fast path is tested against)."""
-    classes, fields, plain, scalars, new = _CLASSES, _FIELDS, _PLAIN, _SCALARS, object.__new__
+def _tagged(objects: list[Any], shown: Callable[[str], str]) -> Callable[[Any], Any]:
+    """The decoder of a tagged value (`_Encoder.tagged`), its objects taken from the rows decoded before it."""
 
     def dec(data: Any) -> Any:
-        if type(data) in scalars:
+        if type(data) in _SCALARS:
             return data
         if type(data) is not list or not data or type(data[0]) is not str:
             raise CacheRejected(f"unexpected value {str(data)[:40]!r}")
         tag = data[0]
-        if tag == "C":
-            if len(data) < 2 or type(data[1]) is not str or data[1] not in classes:
-                raise CacheRejected(f"not a class of the rule pack: {str(data[1:2])[:40]}")
-            name = data[1]
-            names = fields[name]
-            if len(data) - 2 != len(names):
-                raise CacheRejected(f"wrong number of fields for {name}")
-            values = [v if type(v) in scalars else dec(v) for v in data[2:]]
-            if plain[name] and not construct:
-                obj: Any = new(classes[name])
-                obj.__dict__.update(zip(names, values))
-                return obj
-            return classes[name](**dict(zip(names, values)))
         if tag == "t":
-            return tuple([v if type(v) in scalars else dec(v) for v in data[1:]])
-        if tag == "s":
-            return frozenset(dec(x) for x in data[1:])
+            return tuple([v if type(v) in _SCALARS else dec(v) for v in data[1:]])
         if tag == "d":
             out = {}
             for item in data[1:]:
@@ -138,6 +217,10 @@ def decode(data: Any, show: Callable[[str], str], *, construct: bool = False) ->
                     raise CacheRejected("malformed mapping")
                 out[dec(item[0])] = dec(item[1])
             return out
+        if tag == "s":
+            return frozenset(dec(x) for x in data[1:])
+        if len(data) == 2 and type(data[1]) is int and tag == "r":
+            return objects[data[1]]
         if len(data) == 2 and type(data[1]) is str:
             try:
                 if tag == "D":
@@ -147,14 +230,79 @@ def decode(data: Any, show: Callable[[str], str], *, construct: bool = False) ->
             except ValueError as exc:
                 raise CacheRejected(str(exc)) from None
             if tag == "F":
-                return show(data[1])
+                return shown(data[1])
         if data == ["N"]:
             return NULL
         if data == ["U"]:
             return UNKNOWN
         raise CacheRejected(f"unknown tag {tag!r}")
 
-    return dec(data)
+    return dec
+
+
+def decode(data: Any, show: Callable[[str], str], *, construct: bool = False) -> Any:
+    """The inverse of `encode`; `show` turns a file's name in the rules folder into a path for this run.
+
+    The pack's thousands of objects make this the larger part of loading a cached pack: each row is
+    built by filling its `__dict__`, each field converted by the one call its kind names (a reference
+    to an earlier row, a tuple of them, a tuple of scalars...). `construct=True` builds every object
+    through its constructor (the reference the fast path is tested against)."""
+    if type(data) is not list or len(data) != 5 or data[0] != "T":
+        raise CacheRejected("not a rule pack")
+    _, header, names, rows, root = data
+    if type(header) is not list or type(names) is not list or type(rows) is not list:
+        raise CacheRejected("not a rule pack")
+    if not all(type(n) is str for n in names):
+        raise CacheRejected("malformed file names")
+    files = [show(n) for n in names]
+    objects: list[Any] = []
+
+    tagged = _tagged(objects, show)
+    def pairs(v: list[Any]) -> tuple[Any, ...]:
+        return tuple(map(tuple, v))
+
+    def refs(v: list[int]) -> tuple[Any, ...]:
+        return tuple(map(objects.__getitem__, v))
+
+    def ref_map(v: list[Any]) -> dict[Any, Any]:
+        keys, values = v
+        if len(keys) != len(values):
+            raise CacheRejected("malformed mapping")
+        return dict(zip(keys, map(objects.__getitem__, values)))
+
+    convert: dict[str, Callable[[Any], Any]] = {_FILE: files.__getitem__, _REF: objects.__getitem__, _SCALARS_T: tuple,
+                                                _PAIRS_T: pairs, _REFS_T: refs, _REF_MAP: ref_map, _TAGGED: tagged}
+    specs = []
+    for entry in header:
+        if not (type(entry) is list and len(entry) == 2 and type(entry[0]) is str and entry[0] in _CLASSES
+                and type(entry[1]) is list and len(entry[1]) == len(_FIELDS[entry[0]])
+                and all(type(k) is str and k in _KINDS for k in entry[1])):
+            raise CacheRejected(f"not a class of the rule pack: {str(entry)[:40]}")
+        name, kinds = entry
+        fixes = tuple((i, convert[k]) for i, k in enumerate(kinds) if k != _RAW)
+        # the class number and the fields stored as they are: JSON scalars all (at least two, so a tuple)
+        raw = itemgetter(0, 0, *(i + 1 for i, k in enumerate(kinds) if k == _RAW))
+        specs.append((_CLASSES[name], _FIELDS[name], fixes, _PLAIN[name] and not construct, len(kinds) + 1, raw))
+    new, scalars = object.__new__, _SCALARS.issuperset
+    try:
+        for row in rows:
+            cls, fields, fixes, plain, width, raw = specs[row[0]]
+            if len(row) != width or type(row[0]) is not int or not scalars(map(type, raw(row))):
+                raise CacheRejected(f"malformed {cls.__name__}")
+            values = row[1:]
+            for i, fix in fixes:
+                values[i] = fix(values[i])
+            if plain:
+                obj: Any = new(cls)
+                obj.__dict__.update(zip(fields, values))
+            else:
+                obj = cls(**dict(zip(fields, values)))
+            objects.append(obj)
+        return tagged(root)
+    except (IndexError, KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, CacheRejected):
+            raise
+        raise CacheRejected(f"{type(exc).__name__}: {str(exc)[:80]}") from None
 
 
 def trusted(path: Path) -> bool:
