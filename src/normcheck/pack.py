@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -97,14 +97,27 @@ def combined_digest(base: str, added: list[str]) -> str:
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
     """The compiled pack depends on the checker too: a changed normcheck never reuses an old cache. (Not on
-    the table of compiled dataclass methods, which only mirrors the classes' own source: see _fastclasses.)"""
+    the table of compiled dataclass methods, which only mirrors the classes' own source: see _fastclasses.)
+    Every run computes it, so the files are listed and read with `os` directly (pathlib's globbing and
+    objects cost more than the reading)."""
     h = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for p in sorted(here.rglob("*.py")):
-        if p.parent == here and p.name == "_dataclass_methods.py":
+    here = os.path.dirname(os.path.realpath(__file__))
+    for parts, path in sorted(_code_files(here, ())):
+        if parts == ("_dataclass_methods.py",):
             continue
-        h.update(p.name.encode() + b"\0" + p.read_bytes())
+        with open(path, "rb") as fh:
+            h.update(parts[-1].encode() + b"\0" + fh.read())
     return h.hexdigest()
+
+
+def _code_files(folder: str, parts: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """Each `*.py` file below `folder`: its path within it as parts (the order of sorted Paths), and its path."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir():
+                yield from _code_files(entry.path, parts + (entry.name,))
+            elif entry.name.endswith(".py"):
+                yield parts + (entry.name,), entry.path
 
 
 def _cache_dir() -> Path | None:

@@ -69,10 +69,15 @@ def select(pack: ir.RulePack, specs: Iterable[str], where: str = "--reading") ->
     `NAME` applies to every rule that names that reading; `RULE:NAME` to that rule only and wins over a
     bare name. A name no rule has, a rule that has no such reading, or two names that both apply to one
     rule are errors."""
+    specs = tuple(specs)
+    if not specs:  # the run decides no contested grade: nothing to resolve (every run without --reading)
+        return Selection()
     problems: list[Diagnostic] = []
     names: list[str] = []
     explicit: dict[str, str] = {}
-    readings_of = {rid: {n for v in pack.versions(rid) for n in v.reading_names()} for rid in pack.rule_ids()}
+    readings_of: dict[str, set[str]] = {}  # rule id (in the pack's order) -> the readings of its versions
+    for rule in pack.rules:
+        readings_of.setdefault(rule.id, set()).update(rule.reading_names())
     all_names = sorted({n for ns in readings_of.values() for n in ns})
     for spec in specs:
         spec = spec.strip()
