@@ -73,27 +73,37 @@ def test_a_cache_naming_anything_but_an_ir_class_is_refused(cache, tmp_path) -> 
         assert len(load_pack(str(rules)).pack.rules) > 50
 
 
-def test_a_row_holding_anything_but_its_fields_as_stored_is_refused(cache, tmp_path) -> None:
-    """The table's rows are checked against the kinds its header gives, and the header against the IR."""
+def test_a_group_holding_anything_but_its_fields_as_stored_is_refused(cache, tmp_path) -> None:
+    """The table's columns are checked against the kinds its header gives, and the header against the IR."""
     rules = _rules_copy(tmp_path / "rules")
     load_pack(str(rules))
-    tag, header, files, rows, root = json.loads(_entry(cache).read_text())["pack"]
-    assert packcache.decode([tag, header, files, rows, root], str)[0].rules
+    tag, header, files, groups, root = json.loads(_entry(cache).read_text())["pack"]
+    assert packcache.decode([tag, header, files, groups, root], str)[0].rules
+
+    def planted(number: int, kind: str, value: object) -> list[object]:
+        """The groups with the first value of the first column of `kind` of class `number` replaced."""
+        at = next(i for i, g in enumerate(groups) if g[0] == number)
+        column = 2 + header[number][1].index(kind)
+        group = [*groups[at]]
+        group[column] = [value, *group[column][1:]]
+        return groups[:at] + [group] + groups[at + 1:]
+
     fact = next(i for i, (name, _) in enumerate(header) if name == "Fact")
-    row = next(i for i, r in enumerate(rows) if r[0] == fact)
-    kinds = header[fact][1]
-    raw = 1 + kinds.index("v")
-    bad_rows = [rows[:row] + [rows[row][:raw] + [value] + rows[row][raw + 1:]] + rows[row + 1:]
-                for value in (["C", "system", "touch x"], {"a": 1}, [1, 2])]
-    bad_rows.append(rows[:row] + [rows[row] + ["extra"]] + rows[row + 1:])
-    bad_rows.append(rows[:row] + [[fact, *rows[row][1:-1], ["r", 10 ** 9]]] + rows[row + 1:])
-    for planted in bad_rows:
+    rule = next(i for i, (name, _) in enumerate(header) if name == "Rule")
+    bad = [planted(fact, "v", value) for value in (["C", "system", "touch x"], {"a": 1}, [1, 2])]
+    bad += [planted(rule, "ts", ["a", ["nested"]]), planted(rule, "tt", [["en", {"a": 1}]]), planted(rule, "to", [10 ** 9]),
+            planted(rule, "to", "abc"), planted(fact, "f", 10 ** 9)]
+    first = groups[0]
+    bad.append([[*first, []]] + groups[1:])  # a column too many
+    bad.append([[first[0], first[1] + 1, *first[2:]]] + groups[1:])  # columns shorter than the group
+    for planted_groups in bad:
         with pytest.raises(packcache.CacheRejected):
-            packcache.decode([tag, header, files, planted, root], str)
-    for bad_header in ([["system", kinds]] + header[1:], [[header[fact][0], kinds + ["v"]]],
+            packcache.decode([tag, header, files, planted_groups, root], str)
+    kinds = header[fact][1]
+    for bad_header in ([["system", header[0][1]]] + header[1:], [[header[fact][0], kinds + ["v"]]],
                        [[name, ["exec"] * len(k)] for name, k in header]):
         with pytest.raises(packcache.CacheRejected):
-            packcache.decode([tag, bad_header, files, rows, root], str)
+            packcache.decode([tag, bad_header, files, groups, root], str)
 
 
 def test_a_cache_file_others_can_write_is_not_read(cache, tmp_path) -> None:

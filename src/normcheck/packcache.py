@@ -26,9 +26,9 @@ import datetime as dt
 import json
 import os
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from operator import itemgetter
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ from .diagnostics import Diagnostic
 from .values import NULL, UNKNOWN
 from .vocabulary import FactSpec, RecordType, Vocabulary
 
-FORMAT = 2
+FORMAT = 3
 
 
 class CacheRejected(ValueError):
@@ -93,32 +93,32 @@ def _fits(kind: str, field: str, v: Any, files: Mapping[str, str]) -> bool:
 
 
 class _Encoder:
-    """Every object of the pack once, children before their parents (a row refers to earlier rows by
-    index, so decoding is one loop, and an object the pack shares is shared again once decoded)."""
+    """Every object of the pack once, grouped by class and height (a group refers to earlier groups
+    only, so decoding builds a group column by column; an object the pack shares is shared again)."""
 
     def __init__(self, files: Mapping[str, str]) -> None:
         self.files = files
         self.index: dict[int, int] = {}
+        self.height: dict[int, int] = {}
         self.objects: list[Any] = []
 
-    def visit(self, value: Any) -> None:
+    def visit(self, value: Any) -> int:
+        """Record the objects in `value`; the greatest height among them (-1: none)."""
         if _is_scalar(value) or value is NULL or value is UNKNOWN:
-            return
+            return -1
         if isinstance(value, (tuple, frozenset)):
-            for x in value:
-                self.visit(x)
-        elif isinstance(value, Mapping):
-            for k, x in value.items():
-                self.visit(k)
-                self.visit(x)
-        elif _is_object(value):
-            if id(value) not in self.index:
-                for f in _FIELDS[type(value).__name__]:
-                    self.visit(getattr(value, f))
-                self.index[id(value)] = len(self.objects)
+            return max((self.visit(x) for x in value), default=-1)
+        if isinstance(value, Mapping):
+            return max((max(self.visit(k), self.visit(x)) for k, x in value.items()), default=-1)
+        if _is_object(value):
+            if id(value) not in self.height:
+                self.height[id(value)] = 1 + max((self.visit(getattr(value, f)) for f in _FIELDS[type(value).__name__]),
+                                                 default=-1)
                 self.objects.append(value)
-        elif not isinstance(value, (dt.date, Decimal)) or isinstance(value, dt.datetime):
+            return self.height[id(value)]
+        if not isinstance(value, (dt.date, Decimal)) or isinstance(value, dt.datetime):
             raise TypeError(f"cannot cache a {type(value).__name__}")
+        return -1
 
     def tagged(self, obj: Any, file: bool = False) -> Any:
         """A value as a JSON scalar or a tagged list (objects by their row)."""
@@ -164,9 +164,10 @@ class _Encoder:
 def encode(obj: Any, files: Mapping[str, str]) -> Any:
     """`obj` as JSON data; `files` maps a path as shown in this run to its name in the rules folder.
 
-    `["T", classes, files, rows, root]`: `classes` lists each class stored with the kind of each of its
-    fields, `files` the names of the rule and vocabulary files, `rows` each object as its class's
-    number and its fields, `root` the object itself as a tagged value."""
+    `["T", classes, files, groups, root]`: `classes` lists each class stored with the kind of each of
+    its fields, `files` the names of the rule and vocabulary files, `groups` the objects of one class
+    and height as `[class number, how many, column of each field…]` (an object refers to objects of
+    earlier groups by their place in the whole), `root` the object itself as a tagged value."""
     enc = _Encoder(files)
     enc.visit(obj)
     by_class: dict[str, list[Any]] = {}
@@ -176,13 +177,18 @@ def encode(obj: Any, files: Mapping[str, str]) -> Any:
     for name, objs in by_class.items():
         kinds = [next(k for k in _KINDS if all(_fits(k, f, getattr(o, f), files) for o in objs)) for f in _FIELDS[name]]
         classes[name] = (len(classes), kinds)
-    names: dict[str, int] = {}
-    rows = []
+    grouped: dict[tuple[int, int], list[Any]] = {}
     for o in enc.objects:
-        name = type(o).__name__
-        number, kinds = classes[name]
-        rows.append([number, *(enc.stored(k, f, getattr(o, f), names) for k, f in zip(kinds, _FIELDS[name]))])
-    return ["T", [[name, kinds] for name, (_, kinds) in classes.items()], list(names), rows, enc.tagged(obj)]
+        grouped.setdefault((enc.height[id(o)], classes[type(o).__name__][0]), []).append(o)
+    for o in (o for key in sorted(grouped) for o in grouped[key]):
+        enc.index[id(o)] = len(enc.index)
+    names: dict[str, int] = {}
+    groups = []
+    for (_, number), objs in sorted(grouped.items()):
+        name = type(objs[0]).__name__
+        groups.append([number, len(objs), *([enc.stored(k, f, getattr(o, f), names) for o in objs]
+                                            for k, f in zip(classes[name][1], _FIELDS[name]))])
+    return ["T", [[name, kinds] for name, (_, kinds) in classes.items()], list(names), groups, enc.tagged(obj)]
 
 
 def _plain(cls: type) -> bool:
@@ -197,6 +203,7 @@ def _plain(cls: type) -> bool:
 
 _PLAIN = {name: _plain(cls) for name, cls in _CLASSES.items()}
 _SCALARS = frozenset((str, int, bool, type(None)))  # JSON values that stand for themselves
+_LISTS = frozenset((list,))
 
 
 def _tagged(objects: list[Any], shown: Callable[[str], str]) -> Callable[[Any], Any]:
@@ -240,38 +247,60 @@ def _tagged(objects: list[Any], shown: Callable[[str], str]) -> Callable[[Any], 
     return dec
 
 
+def _nested_scalars(column: list[Any], depth: int) -> None:
+    """Refuse a column that is not lists (nested `depth` deep) of JSON scalars."""
+    items = column
+    for _ in range(depth):
+        if not _LISTS.issuperset(map(type, items)):
+            raise CacheRejected("malformed tuple")
+        items = list(chain.from_iterable(items))
+    if not _SCALARS.issuperset(map(type, items)):
+        raise CacheRejected("malformed tuple")
+
+
 def decode(data: Any, show: Callable[[str], str], *, construct: bool = False) -> Any:
     """The inverse of `encode`; `show` turns a file's name in the rules folder into a path for this run.
 
-    The pack's thousands of objects make this the larger part of loading a cached pack: each row is
-    built by filling its `__dict__`, each field converted by the one call its kind names (a reference
-    to an earlier row, a tuple of them, a tuple of scalars...). `construct=True` builds every object
-    through its constructor (the reference the fast path is tested against)."""
+    The pack's thousands of objects make this the larger part of loading a cached pack: a group of
+    objects is built column by column, each column converted by the one call its kind names (a
+    reference to an earlier object, a tuple of them, a tuple of scalars...) and each object by filling
+    its `__dict__`. `construct=True` builds every object through its constructor (the reference the
+    fast path is tested against)."""
     if type(data) is not list or len(data) != 5 or data[0] != "T":
         raise CacheRejected("not a rule pack")
-    _, header, names, rows, root = data
-    if type(header) is not list or type(names) is not list or type(rows) is not list:
+    _, header, names, groups, root = data
+    if type(header) is not list or type(names) is not list or type(groups) is not list:
         raise CacheRejected("not a rule pack")
     if not all(type(n) is str for n in names):
         raise CacheRejected("malformed file names")
     files = [show(n) for n in names]
     objects: list[Any] = []
-
     tagged = _tagged(objects, show)
-    def pairs(v: list[Any]) -> tuple[Any, ...]:
-        return tuple(map(tuple, v))
+    get = objects.__getitem__
 
-    def refs(v: list[int]) -> tuple[Any, ...]:
-        return tuple(map(objects.__getitem__, v))
+    def scalar_tuples(column: list[Any]) -> Iterator[tuple[Any, ...]]:
+        _nested_scalars(column, 1)
+        return map(tuple, column)
 
-    def ref_map(v: list[Any]) -> dict[Any, Any]:
-        keys, values = v
-        if len(keys) != len(values):
-            raise CacheRejected("malformed mapping")
-        return dict(zip(keys, map(objects.__getitem__, values)))
+    def pairs(column: list[Any]) -> list[tuple[Any, ...]]:
+        _nested_scalars(column, 2)
+        return [tuple(map(tuple, v)) for v in column]
 
-    convert: dict[str, Callable[[Any], Any]] = {_FILE: files.__getitem__, _REF: objects.__getitem__, _SCALARS_T: tuple,
-                                                _PAIRS_T: pairs, _REFS_T: refs, _REF_MAP: ref_map, _TAGGED: tagged}
+    def refs(column: list[Any]) -> list[tuple[Any, ...]]:
+        _nested_scalars(column, 1)
+        return [tuple(map(get, v)) for v in column]
+
+    def ref_map(column: list[Any]) -> list[dict[Any, Any]]:
+        out = []
+        for keys, values in column:
+            if len(keys) != len(values) or type(keys) is not list or not _SCALARS.issuperset(map(type, keys)):
+                raise CacheRejected("malformed mapping")
+            out.append(dict(zip(keys, map(get, values))))
+        return out
+
+    convert: dict[str, Callable[[list[Any]], Any]] = {
+        _FILE: lambda c: map(files.__getitem__, c), _REF: lambda c: map(get, c), _SCALARS_T: scalar_tuples,
+        _PAIRS_T: pairs, _REFS_T: refs, _REF_MAP: ref_map, _TAGGED: lambda c: map(tagged, c)}
     specs = []
     for entry in header:
         if not (type(entry) is list and len(entry) == 2 and type(entry[0]) is str and entry[0] in _CLASSES
@@ -279,25 +308,33 @@ def decode(data: Any, show: Callable[[str], str], *, construct: bool = False) ->
                 and all(type(k) is str and k in _KINDS for k in entry[1])):
             raise CacheRejected(f"not a class of the rule pack: {str(entry)[:40]}")
         name, kinds = entry
-        fixes = tuple((i, convert[k]) for i, k in enumerate(kinds) if k != _RAW)
-        # the class number and the fields stored as they are: JSON scalars all (at least two, so a tuple)
-        raw = itemgetter(0, 0, *(i + 1 for i, k in enumerate(kinds) if k == _RAW))
-        specs.append((_CLASSES[name], _FIELDS[name], fixes, _PLAIN[name] and not construct, len(kinds) + 1, raw))
-    new, scalars = object.__new__, _SCALARS.issuperset
+        specs.append((_CLASSES[name], _FIELDS[name], [None if k == _RAW else convert[k] for k in kinds],
+                      _PLAIN[name] and not construct))
+    new, scalars, append = object.__new__, _SCALARS.issuperset, objects.append
     try:
-        for row in rows:
-            cls, fields, fixes, plain, width, raw = specs[row[0]]
-            if len(row) != width or type(row[0]) is not int or not scalars(map(type, raw(row))):
+        for group in groups:
+            cls, fields, converters, plain = specs[group[0]]
+            count = group[1]
+            if len(group) != len(fields) + 2 or type(group[0]) is not int or type(count) is not int:
                 raise CacheRejected(f"malformed {cls.__name__}")
-            values = row[1:]
-            for i, fix in fixes:
-                values[i] = fix(values[i])
+            columns = []
+            for column, conv in zip(group[2:], converters):
+                if type(column) is not list or len(column) != count:
+                    raise CacheRejected(f"malformed {cls.__name__}")
+                if conv is None:  # stored as they are: JSON scalars all
+                    if not scalars(map(type, column)):
+                        raise CacheRejected(f"malformed {cls.__name__}")
+                    columns.append(column)
+                else:
+                    columns.append(conv(column))
             if plain:
-                obj: Any = new(cls)
-                obj.__dict__.update(zip(fields, values))
+                for values in zip(*columns):
+                    obj: Any = new(cls)
+                    obj.__dict__.update(zip(fields, values))
+                    append(obj)
             else:
-                obj = cls(**dict(zip(fields, values)))
-            objects.append(obj)
+                for values in zip(*columns):
+                    append(cls(**dict(zip(fields, values))))
         return tagged(root)
     except (IndexError, KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, CacheRejected):
