@@ -40,10 +40,15 @@ class LoadedPack:
 
 
 def _files(directory: Path) -> tuple[list[Path], list[Path]]:
-    rules = sorted(p for p in directory.glob("*.norm") if p.is_file())
     vocab_dir = directory / "vocabulary"
-    vocab = sorted(p for p in vocab_dir.glob("*.yaml") if p.is_file()) if vocab_dir.is_dir() else []
-    return rules, vocab
+    return _named(directory, ".norm"), _named(vocab_dir, ".yaml") if vocab_dir.is_dir() else []
+
+
+def _named(folder: Path, suffix: str) -> list[Path]:
+    """The files (or links to one) in `folder` whose name ends in `suffix`, by name: `sorted(folder.glob("*" +
+    suffix))` less what is not a file, listed with `os.scandir` (pathlib's globbing costs more, on every run)."""
+    with os.scandir(folder) as entries:
+        return [folder / name for name in sorted(e.name for e in entries if e.name.endswith(suffix) and e.is_file())]
 
 
 def _digest(rule_files: list[Path], vocab_files: list[Path], root: Path) -> str:
@@ -328,8 +333,13 @@ def _read_rules(path: Path) -> str:
 
 def _display(path: Path) -> str:
     """A path as the user would type it: relative to the working folder when it is below it (as
-    given when there is no working folder any more: a folder deleted under a running shell)."""
+    given when there is no working folder any more: a folder deleted under a running shell). With
+    `os.path` (what `Path.resolve` and `relative_to` come to): every run shows each rule file's path."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
+        real, cwd = os.path.realpath(path), os.path.realpath(os.getcwd())
+    except OSError:
         return str(path)
+    if real == cwd:
+        return "."
+    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    return real[len(prefix):] if real.startswith(prefix) else str(path)
