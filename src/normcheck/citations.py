@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 from . import ir
@@ -156,34 +157,61 @@ def _ranges(text: str) -> Ranges:
     return tuple(out)
 
 
+@lru_cache(maxsize=2048)
 def parse_locator(text: str) -> tuple[Part, ...]:
-    """The parts of a locator ("" gives none); raises `LocatorError` with what was not understood."""
+    """The parts of a locator ("" gives none); raises `LocatorError` with what was not understood.
+
+    Cached (bounded; the parts are immutable): a pack cites the same few locators in many rules, and a
+    report words each of them for every finding that cites it."""
     text = " ".join(text.split())
     if not text:
         return ()
     return tuple(_part(p.strip()) for p in text.split(";"))
 
 
+_LIST_AFTER = re.compile(rf"\s*({_LIST})")  # the numbers after a locator's word (one pattern for every word)
+_INDENT = re.compile(r"(\w+)\s+indent")
+
+
+def _numbers_after(p: str, words: tuple[str, ...], space: bool) -> str | None:
+    """The list of numbers after the first of `words` that `p` starts with (the longer form first: "paras"
+    before "para"), with at least one space between them when `space`; None when `p` is not written so."""
+    for word in words:
+        if p.startswith(word):
+            rest = p[len(word):]
+            if space and not rest[:1].isspace():
+                return None
+            m = _LIST_AFTER.fullmatch(rest)
+            return m.group(1) if m else None
+    return None
+
+
 def _part(p: str) -> Part:
-    # Each pattern is tried only on a locator that starts as it must (the same result): a pattern is compiled
-    # on its first use, and a run whose citations have no recital or question never needs those.
-    m = re.fullmatch(rf"(?:paras?|§§?)\s*({_LIST})", p) if p.startswith(("para", "§")) else None
-    if m:
-        return Paras(_ranges(m.group(1)))
-    m = re.fullmatch(rf"operative part(?:,\s*(?:points?\s+({_LIST})|(\w+)\s+indent))?", p) \
-        if p.startswith("operative part") else None
-    if m:
-        if m.group(2):
-            if m.group(2) not in _ORDINALS:
-                raise LocatorError(f"`{m.group(2)} indent`: write first, second, third … indent")
-            return Operative(indent=_ORDINALS[m.group(2)])
-        return Operative(_ranges(m.group(1)) if m.group(1) else ())
-    m = re.fullmatch(rf"recitals?\s+({_LIST})", p) if p.startswith("recital") else None
-    if m:
-        return Recital(_ranges(m.group(1)))
-    m = re.fullmatch(rf"questions?\s+({_LIST})", p) if p.startswith("question") else None
-    if m:
-        return Question(_ranges(m.group(1)))
+    # A locator's word is read by hand and its numbers by one shared pattern (compiling a pattern per word
+    # cost about a millisecond of every run); a list starts with a digit, so "paras" never reads as "para".
+    numbers = _numbers_after(p, ("paras", "para", "§§", "§"), False)
+    if numbers is not None:
+        return Paras(_ranges(numbers))
+    if p.startswith("operative part"):
+        rest = p[len("operative part"):]
+        if not rest:
+            return Operative(())
+        if rest.startswith(","):
+            rest = rest[1:].lstrip()
+            numbers = _numbers_after(rest, ("points", "point"), True)
+            if numbers is not None:
+                return Operative(_ranges(numbers))
+            m = _INDENT.fullmatch(rest)
+            if m:
+                if m.group(1) not in _ORDINALS:
+                    raise LocatorError(f"`{m.group(1)} indent`: write first, second, third … indent")
+                return Operative(indent=_ORDINALS[m.group(1)])
+    numbers = _numbers_after(p, ("recitals", "recital"), True)
+    if numbers is not None:
+        return Recital(_ranges(numbers))
+    numbers = _numbers_after(p, ("questions", "question"), True)
+    if numbers is not None:
+        return Question(_ranges(numbers))
     m = re.fullmatch(r"Arts?\.?\s+(.+)", p) if p.startswith("Art") else None
     if m:
         return Articles(_articles(m.group(1)))
@@ -364,12 +392,18 @@ def pinpoint(c: ir.Citation, source: ir.Source, lang: str) -> str:
     warning)."""
     if not source.kind:
         return c.pinpoint
-    court = COURTS[source.court] if source.court else None
+    return _pinpoint(c.pinpoint, source.court, lang)
+
+
+@lru_cache(maxsize=4096)
+def _pinpoint(text: str, court: ir.CourtCode | None, lang: str) -> str:
+    """A locator worded for a court and a language (cached, bounded: each finding citing it words it again)."""
     try:
-        parts = parse_locator(c.pinpoint)
+        parts = parse_locator(text)
     except LocatorError:
-        return c.pinpoint
-    return "; ".join(_part_text(p, lang, court) for p in parts)
+        return text
+    words = COURTS[court] if court else None
+    return "; ".join(_part_text(p, lang, words) for p in parts)
 
 
 # ---- the citation --------------------------------------------------------------------------------

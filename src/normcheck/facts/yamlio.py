@@ -403,8 +403,21 @@ class _Builder:
 _RESOLVER: Any = None
 
 
+_INT_TAG = "tag:yaml.org,2002:int"
+_DATE_TAG = "tag:yaml.org,2002:timestamp"
+
+
 def _resolve(value: str, implicit: Any) -> Any:
+    """The tag of a plain scalar, as ruamel's YAML 1.2 resolver gives it. The two commonest kinds in a case
+    file, a number of digits only (an int: a float needs a dot, an exponent, inf or nan) and a date
+    YYYY-MM-DD (no int or float either), are told at once: ruamel compiles its float, int and timestamp
+    patterns on their first use (about 0.6 ms of a run)."""
     global _RESOLVER
+    if implicit[0] and value.isascii():
+        if value.isdigit():
+            return _INT_TAG
+        if len(value) == 10 and value[4] == "-" and value[7] == "-" and (value[:4] + value[5:7] + value[8:]).isdigit():
+            return _DATE_TAG
     if _RESOLVER is None:
         _RESOLVER = YAML(typ="rt", pure=True).resolver
     return _RESOLVER.resolve(ScalarNode, value, implicit)

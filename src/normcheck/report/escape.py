@@ -36,8 +36,7 @@ _CODE_FIELDS = {(RecordResult, "file"), (Problem, "file"), (FactToCollect, "fact
 _RAW_FIELDS = {(SourceRef, "url"), (BackgroundRef, "url")}
 
 
-def terminal_text(text: str) -> str:
-    return printable(text)
+terminal_text = printable  # a terminal needs only the control characters shown escaped
 
 
 def markdown_text(text: str) -> str:
@@ -54,42 +53,56 @@ def _same(text: str) -> str:
     return text
 
 
+Pick = Callable[[type, str], Callable[[str], str]]  # a field of a class -> how its strings are made inert
+
+
+def _pick_markdown(owner: type, name: str) -> Callable[[str], str]:
+    if (owner, name) in _RAW_FIELDS:
+        return _same
+    if (owner, name) in _CODE_FIELDS:
+        return markdown_code
+    return markdown_text
+
+
+def _pick_terminal(owner: type, name: str) -> Callable[[str], str]:
+    return terminal_text
+
+
 def safe_record(record: RecordResult, fmt: str) -> RecordResult:
     """A copy of `record` whose strings are inert in `fmt` ("terminal" or "markdown"); the record itself if none changes."""
-    if fmt == "markdown":
-        def pick(owner: type, name: str) -> Callable[[str], str]:
-            if (owner, name) in _RAW_FIELDS:
-                return _same
-            if (owner, name) in _CODE_FIELDS:
-                return markdown_code
-            return markdown_text
-    else:
-        def pick(owner: type, name: str) -> Callable[[str], str]:
-            return terminal_text
+    pick = _pick_markdown if fmt == "markdown" else _pick_terminal
     return _map(record, pick)  # type: ignore[no-any-return]  # _map rebuilds a record of the type it was given
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}  # a class -> the names of its fields (none: not a dataclass), looked up once per class
+# A class and a pick -> its fields' names, each with how its strings are made inert (none: not a dataclass),
+# worked out once: a record holds thousands of values, most of them in a few classes.
+_PLANS: dict[tuple[type, Pick], tuple[tuple[str, Callable[[str], str]], ...]] = {}
+# Values that hold no text: returned as they are without a look.
+_ATOMS = frozenset({type(None), bool, int, float})
 
 
-def _map(obj: Any, pick: Callable[[type, str], Callable[[str], str]], fn: Callable[[str], str] | None = None) -> Any:
+def _map(obj: Any, pick: Pick, fn: Callable[[str], str] | None = None) -> Any:
     if isinstance(obj, str):
         if fn is None:
             return obj
         new = fn(obj)
         return obj if new == obj else new
     if isinstance(obj, (tuple, list)):
-        items = [_map(x, pick, fn) for x in obj]
+        items = [x if type(x) in _ATOMS else _text(x, fn) if type(x) is str else _map(x, pick, fn) for x in obj]
         return obj if all(a is b for a, b in zip(items, obj)) else type(obj)(items)
     owner = type(obj)
-    names = _FIELDS.get(owner)
-    if names is None:  # an instance of a dataclass has its fields' names (a class itself is a `type`: none)
-        names = _FIELDS[owner] = tuple(f.name for f in dataclasses.fields(owner)) if dataclasses.is_dataclass(owner) else ()
-    if names:
+    plan = _PLANS.get((owner, pick))
+    if plan is None:  # an instance of a dataclass has its fields' names (a class itself is a `type`: none)
+        names = tuple(f.name for f in dataclasses.fields(owner)) if dataclasses.is_dataclass(owner) else ()
+        plan = _PLANS[(owner, pick)] = tuple((name, pick(owner, name)) for name in names)
+    if plan:
         update = {}
-        for name in names:
+        for name, field_fn in plan:
             value = getattr(obj, name)
-            new = _map(value, pick, pick(owner, name))
+            kind = type(value)
+            if kind in _ATOMS:
+                continue
+            new = _text(value, field_fn) if kind is str else _map(value, pick, field_fn)
             if new is not value:
                 update[name] = new
         return dataclasses.replace(obj, **update) if update else obj
@@ -103,6 +116,14 @@ def _map(obj: Any, pick: Callable[[type, str], Callable[[str], str]], fn: Callab
                 update[name] = new
         return obj.model_copy(update=update) if update else obj
     return obj
+
+
+def _text(text: str, fn: Callable[[str], str] | None) -> str:
+    """A string as `_map` gives it (the same object when nothing changes), without its type tests."""
+    if fn is None:
+        return text
+    new = fn(text)
+    return text if new == text else new
 
 
 def _pydantic_model(obj: Any) -> bool:
