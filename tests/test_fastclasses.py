@@ -168,3 +168,22 @@ def test_a_class_that_dataclasses_rejects_is_still_rejected() -> None:
              "    def __setattr__(self, name, value): pass\n", ns)
     with pytest.raises(ValueError, match="mutable default"):
         exec("@dataclass(frozen=True)\nclass Const(Node):\n    value: Value = []\n", ns)
+
+
+def test_a_default_is_read_as_getattr_reads_it() -> None:
+    class Base:
+        inherited = 3
+        __slots__ = ("slot",)
+
+        def method(self) -> None: ...
+
+    class Meta(type):
+        extra = 1
+
+    class Derived(Base, metaclass=Meta):
+        __slots__ = ()
+        own = "x"
+
+    for cls in (Base, Derived, ir.Const, ir.Node):
+        for name in ("inherited", "slot", "method", "own", "mro", "__name__", "__doc__", "extra", "value", "text", "nothing"):
+            assert _fastclasses._class_attribute(cls, name) == getattr(cls, name, dataclasses.MISSING), (cls, name)

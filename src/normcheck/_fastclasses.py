@@ -44,14 +44,32 @@ def _annotations(cls: type) -> dict[str, Any]:
     return cls.__dict__.get("__annotations__", {})  # type: ignore[no-any-return]  # noqa: RUF063
 
 
-def _own_fields(cls: type, kw_only: bool) -> list[dataclasses.Field[Any]] | None:
+_TYPE_NAMES = frozenset(dir(type))
+
+
+def _class_attribute(cls: type, name: str) -> Any:
+    """`getattr(cls, name, MISSING)`, as `dataclasses` reads a default, without an AttributeError raised and
+    caught for each field that has none (the usual case)."""
+    if type(cls) is type and name not in _TYPE_NAMES:
+        for b in cls.__mro__:
+            if name in b.__dict__:
+                break
+        else:
+            return _MISSING
+    return getattr(cls, name, _MISSING)
+
+
+def _own_fields(cls: type, kw_only: bool) -> tuple[list[dataclasses.Field[Any]], list[str]] | None:
     """The class's own fields as `dataclasses._get_field` makes them, when every annotation is a plain field
-    (the caller has checked the annotation texts against the table's); None when `dataclasses` must decide."""
+    (the caller has checked the annotation texts against the table's), and the names whose class attribute
+    is a `field(...)`; None when `dataclasses` must decide."""
     own = []
+    given = []
     for name, annotation in _annotations(cls).items():
-        default = getattr(cls, name, _MISSING)
+        default = _class_attribute(cls, name)
         if isinstance(default, dataclasses.Field):
             f = default
+            given.append(name)
         else:
             if isinstance(default, types.MemberDescriptorType):
                 default = _MISSING
@@ -64,7 +82,7 @@ def _own_fields(cls: type, kw_only: bool) -> list[dataclasses.Field[Any]] | None
         if f.default.__class__.__hash__ is None:  # a mutable default: dataclasses raises
             return None
         own.append(f)
-    return own
+    return own, given
 
 
 def _shape(fields: dict[str, dataclasses.Field[Any]], has_post_init: bool, has_explicit_hash: bool) -> tuple[Any, ...]:
@@ -74,8 +92,9 @@ def _shape(fields: dict[str, dataclasses.Field[Any]], has_post_init: bool, has_e
                    f.default is _MISSING, f.default_factory is _MISSING) for f in fields.values()))
 
 
-def _analyse(cls: type, kw_only: bool) -> tuple[dict[str, dataclasses.Field[Any]], bool, tuple[Any, ...]] | None:
-    """The class's fields (bases' first), whether a base is frozen, and its shape; None: leave it to `dataclasses`."""
+def _analyse(cls: type, kw_only: bool) -> tuple[dict[str, dataclasses.Field[Any]], bool | None, tuple[Any, ...], list[str]] | None:
+    """The class's fields (bases' first), whether a base is frozen (None: no dataclass base), its shape and the
+    names given a `field(...)`; None: leave it to `dataclasses`."""
     fields: dict[str, dataclasses.Field[Any]] = {}
     any_frozen_base = has_dataclass_bases = False
     for b in cls.__mro__[-1:0:-1]:
@@ -85,9 +104,10 @@ def _analyse(cls: type, kw_only: bool) -> tuple[dict[str, dataclasses.Field[Any]
             fields.update(base_fields)
             if b.__dataclass_params__.frozen:  # type: ignore[attr-defined]
                 any_frozen_base = True
-    own = _own_fields(cls, kw_only)
-    if own is None:
+    found = _own_fields(cls, kw_only)
+    if found is None:
         return None
+    own, given = found
     annotations = _annotations(cls)
     for name, value in cls.__dict__.items():
         if isinstance(value, dataclasses.Field) and name not in annotations:
@@ -97,7 +117,7 @@ def _analyse(cls: type, kw_only: bool) -> tuple[dict[str, dataclasses.Field[Any]
     class_hash = cls.__dict__.get("__hash__", _MISSING)
     has_explicit_hash = not (class_hash is _MISSING or (class_hash is None and "__eq__" in cls.__dict__))
     frozen_bases = any_frozen_base if has_dataclass_bases else None
-    return fields, frozen_bases, _shape(fields, hasattr(cls, "__post_init__"), has_explicit_hash)  # type: ignore[return-value]
+    return fields, frozen_bases, _shape(fields, hasattr(cls, "__post_init__"), has_explicit_hash), given
 
 
 def _method(factory: Any, fields: dict[str, dataclasses.Field[Any]], cls: type, globals: dict[str, Any]) -> Any:
@@ -145,13 +165,12 @@ def _process_class(cls: type, init: bool, repr: bool, eq: bool, order: bool, uns
     methods, doc = entry[3], entry[4]
     globals = sys.modules[module].__dict__ if module in sys.modules else {}
     cls.__dataclass_params__ = dataclasses._DataclassParams(init, repr, eq, order, unsafe_hash, frozen)  # type: ignore[attr-defined]
-    for name in _annotations(cls):
-        if isinstance(getattr(cls, name, None), dataclasses.Field):
-            default = fields[name].default
-            if default is _MISSING:
-                delattr(cls, name)
-            else:
-                setattr(cls, name, default)
+    for name in analysed[3]:  # a field(...) in the class body: its default, or nothing, takes its place
+        default = fields[name].default
+        if default is _MISSING:
+            delattr(cls, name)
+        else:
+            setattr(cls, name, default)
     cls.__dataclass_fields__ = fields  # type: ignore[attr-defined]
     new = dataclasses._set_new_attribute  # type: ignore[attr-defined]
     own_init = init and "__init__" not in cls.__dict__
@@ -168,7 +187,7 @@ def _process_class(cls: type, init: bool, repr: bool, eq: bool, order: bool, uns
     elif action is not None:
         cls.__hash__ = action(cls, [f for f in fields.values() if f._field_type is _FIELD], globals)  # type: ignore[attr-defined,method-assign]
     if not cls.__doc__:
-        if doc is not None and own_init and doc[0] == _doc_key(cls):
+        if doc is not None and own_init and _doc_key(cls) == doc[0]:
             cls.__doc__ = doc[1]
         else:
             import inspect
@@ -192,12 +211,14 @@ _MUST_NOT_EXIST = {(False, False): (), (True, False): ("__lt__", "__le__", "__gt
                    (True, True): ("__lt__", "__le__", "__gt__", "__ge__", "__setattr__", "__delattr__")}
 
 
-def _doc_key(cls: type) -> str:
-    """What a generated docstring (`inspect.signature` of the class) depends on besides the names and
-    annotations: the defaults' reprs, and the classes whose `__new__` or metaclass could stand in."""
+def _doc_key(cls: type) -> str | None:
+    """What a generated docstring (`inspect.signature` of the class, which is that of the `__init__` written
+    for it) depends on: the parameters' annotations and defaults. None where a metaclass, a `__new__` or a
+    `__signature__` could stand in for the `__init__`."""
+    if type(cls) is not type or any("__new__" in b.__dict__ or "__signature__" in b.__dict__ for b in cls.__mro__[:-1]):
+        return None
     init = cls.__init__  # type: ignore[misc]
-    mro = [(type(c).__qualname__, c.__module__, c.__qualname__) for c in cls.__mro__]
-    return f"{init.__defaults__!r}{init.__kwdefaults__!r}{mro}"
+    return repr((init.__defaults__, init.__kwdefaults__, init.__annotations__))
 
 
 _TABLE: dict[str, Any] | None = None
@@ -265,7 +286,8 @@ def _recording_process_class(cls: type, *params: Any) -> type:
     fields = made.__dataclass_fields__  # type: ignore[attr-defined]
     plain = all(name in fields and fields[name]._field_type is _FIELD for name, _ in annotations)
     if cls.__module__.startswith("normcheck.") and analysed is not None and plain:
-        doc = None if had_doc or not own_init else (_doc_key(made), made.__doc__)
+        key = None if had_doc or not own_init else _doc_key(made)
+        doc = None if key is None else (key, made.__doc__)
         _RECORD[_key(cls)] = (params, annotations, analysed[2], texts, doc, getattr(made, "__match_args__", ()))
     return made
 
