@@ -134,12 +134,7 @@ def _method(factory: Any, fields: dict[str, dataclasses.Field[Any]], cls: type, 
             values[arg] = cls
         else:
             values[arg] = _LOCALS[arg]
-    made = factory(**values)
-    fn = types.FunctionType(made.__code__, globals, made.__name__, made.__defaults__, made.__closure__)
-    fn.__kwdefaults__ = made.__kwdefaults__
-    fn.__annotations__ = made.__annotations__
-    fn.__qualname__ = made.__qualname__
-    return fn
+    return types.FunctionType(code, globals)(**values)  # the factory run in the class's module: its globals
 
 
 def _key(cls: type) -> str:
