@@ -3,7 +3,7 @@
 On Python 3.11 `dataclasses` analyses each class (its string annotations parsed for ClassVar/InitVar/
 KW_ONLY, a `Field` per field), writes the source text of each generated method (`__init__`, `__repr__`,
 `__eq__`, `__hash__`, a frozen class's `__setattr__` and `__delattr__`) and `exec`s it, and gives a class
-without a docstring one from `inspect.signature`: a fifth of a one-case run's start. `_dataclass_methods.py`
+without a docstring one from `inspect.signature`: done at every start, a quarter of a one-case run. `_dataclass_methods.py`
 holds, per normcheck class, what that work depends on and produced: the class's own annotations, the
 shape of its fields (names, flags, whether each has a default or a factory), its parameters, the methods
 compiled once (into that module's bytecode like any module), and a generated docstring. A class whose
@@ -30,11 +30,11 @@ _ORIGINAL: Any = None  # dataclasses._process_class, once installed
 _RECORD: dict[str, Any] | None = None  # while the table is written: class key -> what the table keeps
 missed: list[str] = []  # normcheck classes processed by `dataclasses` (the table is out of date for them)
 
+# dataclasses' private markers (Python 3.11's; read with getattr so that another Python still imports this)
 _MISSING = dataclasses.MISSING
-_FIELD = dataclasses._FIELD  # type: ignore[attr-defined]
-_FIELD_INITVAR = dataclasses._FIELD_INITVAR  # type: ignore[attr-defined]
-_TYPE_CODE = {_FIELD: "f", _FIELD_INITVAR: "i", dataclasses._FIELD_CLASSVAR: "c"}  # type: ignore[attr-defined]
-_LOCALS = {"MISSING": _MISSING, "_HAS_DEFAULT_FACTORY": dataclasses._HAS_DEFAULT_FACTORY,  # type: ignore[attr-defined]
+_FIELD = getattr(dataclasses, "_FIELD", None)
+_TYPE_CODE = {_FIELD: "f", getattr(dataclasses, "_FIELD_INITVAR", None): "i", getattr(dataclasses, "_FIELD_CLASSVAR", None): "c"}
+_LOCALS = {"MISSING": _MISSING, "_HAS_DEFAULT_FACTORY": getattr(dataclasses, "_HAS_DEFAULT_FACTORY", None),
            "__dataclass_builtins_object__": object, "_return_type": None,
            "FrozenInstanceError": dataclasses.FrozenInstanceError}
 
