@@ -4,10 +4,10 @@ table must hold every class (else start-up compiles again) and give the very cod
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 import sys
 import textwrap
-import types
 
 import pytest
 
@@ -23,28 +23,102 @@ def test_the_table_holds_every_dataclass_of_normcheck() -> None:
         for name in _fastclasses._modules():
             importlib.import_module(name)
         print(len(_fastclasses.missed))
-        for txt in _fastclasses.missed[:3]:
-            print(txt)
+        print(_fastclasses.missed[:3])
     """)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out.split("\n", 1)[0] == "0", "the table is out of date: python -m normcheck._fastclasses\n" + out
 
 
-def _placeless(code: types.CodeType) -> types.CodeType:
-    """The code without where it was written (file and line), nested code objects too."""
-    consts = tuple(_placeless(c) if isinstance(c, types.CodeType) else c for c in code.co_consts)
-    return code.replace(co_filename="", co_firstlineno=1, co_consts=consts)
+_DESCRIBE = textwrap.dedent("""
+    import dataclasses, importlib, marshal, re, sys, types
+    from normcheck import _fastclasses
+    if sys.argv[1] == "real":
+        _fastclasses.uninstall()
+    for name in _fastclasses._modules():
+        importlib.import_module(name)
+
+    def placeless(code):
+        consts = tuple(placeless(c) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+        return code.replace(co_filename="", co_firstlineno=1, co_consts=consts, co_linetable=b"")
+
+    def show(value):
+        if isinstance(value, (types.FunctionType, type)):
+            return f"<{value.__module__}.{value.__qualname__}>"
+        if isinstance(value, dataclasses.Field):
+            return [show(getattr(value, a)) for a in value.__slots__]
+        return re.sub(" at 0x[0-9a-f]+", "", repr(value))
+
+    def method(fn):
+        wrapped = getattr(fn, "__wrapped__", None)
+        if wrapped is not None:  # __repr__ under dataclasses' recursion guard
+            return ["wrapper", fn.__qualname__, method(wrapped)]
+        if not isinstance(fn, types.FunctionType):
+            return show(fn)
+        return [fn.__qualname__, fn.__name__, fn.__module__, fn.__globals__ is vars(sys.modules[fn.__module__]),
+                marshal.dumps(placeless(fn.__code__)).hex(), show(fn.__defaults__), show(fn.__kwdefaults__),
+                [show(c.cell_contents) for c in fn.__closure__ or ()], show(fn.__annotations__)]
+
+    def behaviour(cls):
+        fields = dataclasses.fields(cls)
+        args = {f.name: i for i, f in enumerate(fields) if f.init and f.default is dataclasses.MISSING
+                and f.default_factory is dataclasses.MISSING}
+        try:
+            a, b = cls(**args), cls(**args)
+        except Exception as e:
+            return ["init", type(e).__name__]
+        out = [repr(a), a == b, a != b, dataclasses.astuple(a) == dataclasses.astuple(b), str(dataclasses.asdict(a))]
+        try:
+            out.append(hash(a) == hash(b))
+        except TypeError as e:
+            out.append(str(e))
+        try:
+            out.append(a < b)
+        except TypeError as e:
+            out.append(str(e))
+        try:
+            setattr(a, fields[0].name if fields else "x", -1)
+            out.append(repr(a))
+        except Exception as e:
+            out.append(type(e).__name__ + str(e))
+        try:
+            out.append(repr(dataclasses.replace(b)) == repr(b))
+        except Exception as e:
+            out.append(type(e).__name__)
+        return out
+
+    from normcheck._dataclass_methods import CLASSES
+    for key in sorted(CLASSES):
+        module, qualname = key.split(":")
+        cls = sys.modules[module]
+        for part in qualname.split("."):
+            cls = getattr(cls, part)
+        print(key, show(cls.__dataclass_params__), [show(f) for f in cls.__dataclass_fields__.values()],
+              getattr(cls, "__match_args__", None), cls.__doc__, cls.__dict__.get("__slots__"), cls.__hash__ is None,
+              dataclasses.is_dataclass(cls), [f.name for f in dataclasses.fields(cls)],
+              {name: method(cls.__dict__[name]) for name in sorted(cls.__dict__) if name.startswith("__")
+               and isinstance(cls.__dict__[name], (types.FunctionType, type(None)))},
+              {name: show(value) for name, value in sorted(cls.__dict__.items()) if not name.startswith("__")},
+              behaviour(cls), sep="\\n  ")
+    print("made by", sys.modules["normcheck.ir"].Const.__init__.__code__.co_filename.rsplit("/", 1)[-1])
+""")
 
 
-def test_the_table_compiles_each_text_to_what_dataclasses_compiles() -> None:
-    from normcheck._dataclass_methods import FACTORIES
+def test_each_class_in_the_table_is_the_class_dataclasses_makes() -> None:
+    """Every class of the table, made from it and made by `dataclasses` alone (in two fresh processes):
+    the same fields (every attribute), parameters, `__match_args__`, docstring, slots, methods (code,
+    closure values, defaults, names) and behaviour on instances (repr, eq, hash, order, frozen-ness,
+    asdict/astuple/replace)."""
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    fast, real = (subprocess.run([sys.executable, "-c", _DESCRIBE, mode], capture_output=True, text=True, check=True,
+                                 env=env).stdout for mode in ("fast", "real"))
+    from normcheck._dataclass_methods import CLASSES
 
-    assert len(FACTORIES) > 300
-    for txt, factory in FACTORIES.items():
-        ns: dict[str, object] = {}
-        exec(compile(txt, "<string>", "exec", dont_inherit=True), {}, ns)  # as dataclasses does (no __future__ flags)
-        ours, theirs = factory.__code__, ns["__create_fn__"].__code__  # type: ignore[attr-defined]
-        assert _placeless(ours) == _placeless(theirs), txt
+    assert fast.count("\n  _DataclassParams(") == len(CLASSES) > 150
+    fast, made_by = fast.rsplit("made by ", 1)
+    real, real_made_by = real.rsplit("made by ", 1)
+    assert (made_by, real_made_by) == ("_dataclass_methods.py\n", "<string>\n")
+    assert fast.split("\nnormcheck.") == real.split("\nnormcheck.")
+    assert fast.count("\nnormcheck.") == len(CLASSES) - 1
 
 
 def test_a_class_gets_the_tables_functions_with_its_own_modules_globals() -> None:
@@ -66,4 +140,50 @@ def test_other_modules_dataclasses_are_left_to_dataclasses() -> None:
         a: int
 
     assert Local.__init__.__code__.co_filename == "<string>"
-    assert _fastclasses.TABLE.name == "_dataclass_methods.py"
+    assert "Local" not in " ".join(_fastclasses._classes())
+
+
+@pytest.mark.parametrize("body", [
+    "@dataclass(frozen=True)\nclass Const(Node):\n    value: Value = 2\n",  # a default the table does not have
+    "@dataclass(frozen=True)\nclass Const(Node):\n    value: Value\n    unit: str = 'x'\n",  # another field
+    "@dataclass(frozen=True, order=True)\nclass Const(Node):\n    value: Value\n",  # other parameters
+    "@dataclass(frozen=True)\nclass Const(Node):\n    value: Value = field(default_factory=list)\n",
+])
+def test_a_class_that_is_not_as_in_the_table_goes_to_dataclasses(body: str) -> None:
+    ns = {"__name__": "normcheck.ir", "dataclass": dataclasses.dataclass, "field": dataclasses.field,
+          "Node": ir.Node, "Value": object}
+    exec(body, ns)  # the table's class normcheck.ir:Const, changed
+    cls = ns["Const"]
+    assert cls.__init__.__code__.co_filename == "<string>" and "normcheck.ir:Const" in _fastclasses.missed
+    a = cls(value=5)
+    assert dataclasses.replace(a) == a and repr(a).startswith("Const(text='', line=0, column=0, file='', value=5")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.value = 4
+
+
+def test_a_class_that_dataclasses_rejects_is_still_rejected() -> None:
+    ns = {"__name__": "normcheck.ir", "dataclass": dataclasses.dataclass, "Node": ir.Node, "Value": object}
+    with pytest.raises(TypeError, match="Cannot overwrite attribute __setattr__"):
+        exec("@dataclass(frozen=True)\nclass Const(Node):\n    value: Value\n"
+             "    def __setattr__(self, name, value): pass\n", ns)
+    with pytest.raises(ValueError, match="mutable default"):
+        exec("@dataclass(frozen=True)\nclass Const(Node):\n    value: Value = []\n", ns)
+
+
+def test_a_default_is_read_as_getattr_reads_it() -> None:
+    class Base:
+        inherited = 3
+        __slots__ = ("slot",)
+
+        def method(self) -> None: ...
+
+    class Meta(type):
+        extra = 1
+
+    class Derived(Base, metaclass=Meta):
+        __slots__ = ()
+        own = "x"
+
+    for cls in (Base, Derived, ir.Const, ir.Node):
+        for name in ("inherited", "slot", "method", "own", "mro", "__name__", "__doc__", "extra", "value", "text", "nothing"):
+            assert _fastclasses._class_attribute(cls, name) == getattr(cls, name, dataclasses.MISSING), (cls, name)

@@ -1,14 +1,17 @@
-"""normcheck's dataclasses without compiling their methods at every start.
+"""normcheck's dataclasses without `dataclasses`' per-class work at every start.
 
-On Python 3.11 `dataclasses` writes the source text of each generated method (`__init__`, `__repr__`,
-`__eq__`, `__hash__`, a frozen class's `__setattr__` and `__delattr__`) and `exec`s it: one compilation
-per method, some 600 for the classes a one-case run imports, a quarter of that run. The same texts,
-compiled once into `_dataclass_methods.py` (and so into its bytecode file like any module), are looked up
-here by their exact text: a class gets the very functions `dataclasses` would have compiled (same code,
-same closure values, its own module's globals). A text that is not in the table (a class changed since
-the table was written, another Python) is compiled by `dataclasses` as always, so the table decides the
-speed, never the behaviour. Only normcheck's own classes are looked up; every other module's dataclasses
-go straight to `dataclasses`. Python 3.13 compiles once per class and needs none of this.
+On Python 3.11 `dataclasses` analyses each class (its string annotations parsed for ClassVar/InitVar/
+KW_ONLY, a `Field` per field), writes the source text of each generated method (`__init__`, `__repr__`,
+`__eq__`, `__hash__`, a frozen class's `__setattr__` and `__delattr__`) and `exec`s it, and gives a class
+without a docstring one from `inspect.signature`: done at every start, a quarter of a one-case run. `_dataclass_methods.py`
+holds, per normcheck class, what that work depends on and produced: the class's own annotations, the
+shape of its fields (names, flags, whether each has a default or a factory), its parameters, the methods
+compiled once (into that module's bytecode like any module), and a generated docstring. A class whose
+annotations, parameters and field shape are those of the table gets the very functions `dataclasses`
+would have compiled (same code, same closure values, its own module's globals) and the same `Field`s,
+`__dataclass_params__`, `__match_args__`, hash and slots. Any other class (changed since the table was
+written, another module, another Python) goes through `dataclasses` as always, so the table decides the
+speed, never the behaviour. Python 3.13 compiles once per class and needs none of this.
 
 Rewrite the table after changing a dataclass (a test says when it is out of date):
 
@@ -17,80 +20,234 @@ Rewrite the table after changing a dataclass (a test says when it is out of date
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import sys
 import types
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-TABLE = Path(__file__).with_name("_dataclass_methods.py")
-_ORIGINAL: Callable[..., Any] | None = None
-_RECORD: dict[str, str] | None = None  # while the table is written: text -> module
-missed: list[str] = []  # texts compiled by `dataclasses` (the table is out of date for them)
+_ORIGINAL: Any = None  # dataclasses._process_class, once installed
+_RECORD: dict[str, Any] | None = None  # while the table is written: class key -> what the table keeps
+missed: list[str] = []  # normcheck classes processed by `dataclasses` (the table is out of date for them)
+
+# dataclasses' private markers (Python 3.11's; read with getattr so that another Python still imports this)
+_MISSING = dataclasses.MISSING
+_FIELD = getattr(dataclasses, "_FIELD", None)
+_TYPE_CODE = {_FIELD: "f", getattr(dataclasses, "_FIELD_INITVAR", None): "i", getattr(dataclasses, "_FIELD_CLASSVAR", None): "c"}
+_LOCALS = {"MISSING": _MISSING, "_HAS_DEFAULT_FACTORY": getattr(dataclasses, "_HAS_DEFAULT_FACTORY", None),
+           "__dataclass_builtins_object__": object, "_return_type": None,
+           "FrozenInstanceError": dataclasses.FrozenInstanceError}
 
 
-def _text(name: str, args: list[str], body: list[str], locals: dict[str, Any], return_type: Any) -> str:
-    """The text `dataclasses._create_fn` (Python 3.11) compiles; `locals` gains `_return_type` as there."""
-    return_annotation = ""
-    if return_type is not dataclasses.MISSING:
-        locals["_return_type"] = return_type
-        return_annotation = "->_return_type"
-    joined = ",".join(args)
-    lines = "\n".join(f"  {b}" for b in body)
-    txt = f" def {name}({joined}){return_annotation}:\n{lines}"
-    return f"def __create_fn__({', '.join(locals.keys())}):\n{txt}\n return {name}"
+def _annotations(cls: type) -> dict[str, Any]:
+    """The class's own annotations, read as `dataclasses` reads them (not `inspect.get_annotations`)."""
+    return cls.__dict__.get("__annotations__", {})  # type: ignore[no-any-return]  # noqa: RUF063
 
 
-def _create_fn(name: str, args: list[str], body: list[str], *, globals: dict[str, Any] | None = None,
-               locals: dict[str, Any] | None = None, return_type: Any = dataclasses.MISSING) -> Any:
-    """`dataclasses._create_fn`, with the compiled text taken from the table when it is there."""
-    module = (globals or {}).get("__name__", "")
-    if globals is None or not module.startswith("normcheck."):
-        return _ORIGINAL(name, args, body, globals=globals, locals=locals, return_type=return_type)  # type: ignore[misc]
-    if locals is None:
-        locals = {}
-    txt = _text(name, args, body, locals, return_type)
-    if _RECORD is not None:
-        _RECORD[txt] = module
-    factory = _factories().get(txt)
-    if factory is None:
-        missed.append(txt)
-        ns: dict[str, Any] = {}
-        exec(txt, globals, ns)  # what dataclasses does
-        return ns["__create_fn__"](**locals)
-    made = factory(**locals)
-    fn = types.FunctionType(made.__code__, globals, made.__name__, made.__defaults__, made.__closure__)
-    fn.__kwdefaults__ = made.__kwdefaults__
-    fn.__annotations__ = made.__annotations__
-    fn.__qualname__ = made.__qualname__
-    return fn
+_TYPE_NAMES = frozenset(dir(type))
+
+
+def _class_attribute(cls: type, name: str) -> Any:
+    """`getattr(cls, name, MISSING)`, as `dataclasses` reads a default, without an AttributeError raised and
+    caught for each field that has none (the usual case)."""
+    if type(cls) is type and name not in _TYPE_NAMES:
+        for b in cls.__mro__:
+            if name in b.__dict__:
+                break
+        else:
+            return _MISSING
+    return getattr(cls, name, _MISSING)
+
+
+def _own_fields(cls: type, kw_only: bool) -> tuple[list[dataclasses.Field[Any]], list[str]] | None:
+    """The class's own fields as `dataclasses._get_field` makes them, when every annotation is a plain field
+    (the caller has checked the annotation texts against the table's), and the names whose class attribute
+    is a `field(...)`; None when `dataclasses` must decide."""
+    own = []
+    given = []
+    for name, annotation in _annotations(cls).items():
+        default = _class_attribute(cls, name)
+        if isinstance(default, dataclasses.Field):
+            f = default
+            given.append(name)
+        else:
+            if isinstance(default, types.MemberDescriptorType):
+                default = _MISSING
+            f = dataclasses.Field(default, _MISSING, True, True, None, True, None, _MISSING)  # type: ignore[arg-type]  # = field(default=...)
+        f.name = name
+        f.type = annotation
+        f._field_type = _FIELD  # type: ignore[attr-defined]
+        if f.kw_only is _MISSING:
+            f.kw_only = kw_only
+        if f.default.__class__.__hash__ is None:  # a mutable default: dataclasses raises
+            return None
+        own.append(f)
+    return own, given
+
+
+def _shape(fields: dict[str, dataclasses.Field[Any]], has_post_init: bool, has_explicit_hash: bool) -> tuple[Any, ...]:
+    """Everything the generated methods' texts depend on besides the parameters."""
+    return (has_post_init, has_explicit_hash,
+            tuple((f.name, _TYPE_CODE[f._field_type], f.init, f.repr, f.hash, f.compare, f.kw_only,  # type: ignore[attr-defined]
+                   f.default is _MISSING, f.default_factory is _MISSING) for f in fields.values()))
+
+
+def _analyse(cls: type, kw_only: bool) -> tuple[dict[str, dataclasses.Field[Any]], bool | None, tuple[Any, ...], list[str]] | None:
+    """The class's fields (bases' first), whether a base is frozen (None: no dataclass base), its shape and the
+    names given a `field(...)`; None: leave it to `dataclasses`."""
+    fields: dict[str, dataclasses.Field[Any]] = {}
+    any_frozen_base = has_dataclass_bases = False
+    for b in cls.__mro__[-1:0:-1]:
+        base_fields = getattr(b, "__dataclass_fields__", None)
+        if base_fields is not None:
+            has_dataclass_bases = True
+            fields.update(base_fields)
+            if b.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+                any_frozen_base = True
+    found = _own_fields(cls, kw_only)
+    if found is None:
+        return None
+    own, given = found
+    annotations = _annotations(cls)
+    for name, value in cls.__dict__.items():
+        if isinstance(value, dataclasses.Field) and name not in annotations:
+            return None  # dataclasses raises
+    for f in own:
+        fields[f.name] = f
+    class_hash = cls.__dict__.get("__hash__", _MISSING)
+    has_explicit_hash = not (class_hash is _MISSING or (class_hash is None and "__eq__" in cls.__dict__))
+    frozen_bases = any_frozen_base if has_dataclass_bases else None
+    return fields, frozen_bases, _shape(fields, hasattr(cls, "__post_init__"), has_explicit_hash), given
+
+
+def _method(factory: Any, fields: dict[str, dataclasses.Field[Any]], cls: type, globals: dict[str, Any]) -> Any:
+    """The method the table's compiled factory makes, with the closure values `dataclasses` would give it."""
+    code = factory.__code__
+    values = {}
+    for arg in code.co_varnames[:code.co_argcount]:
+        if arg.startswith("_type_"):
+            values[arg] = fields[arg[6:]].type
+        elif arg.startswith("_dflt_"):
+            f = fields[arg[6:]]
+            values[arg] = f.default if f.default_factory is _MISSING else f.default_factory
+        elif arg == "cls":
+            values[arg] = cls
+        else:
+            values[arg] = _LOCALS[arg]
+    return types.FunctionType(code, globals)(**values)  # the factory run in the class's module: its globals
+
+
+def _key(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def _process_class(cls: type, init: bool, repr: bool, eq: bool, order: bool, unsafe_hash: bool, frozen: bool,
+                   match_args: bool, kw_only: bool, slots: bool, weakref_slot: bool) -> type:
+    """`dataclasses._process_class` for a class the table knows as it is; any other goes to `dataclasses`."""
+    params = (init, repr, eq, order, unsafe_hash, frozen, match_args, kw_only, slots, weakref_slot)
+    module = cls.__module__
+    if not module.startswith("normcheck."):
+        return _ORIGINAL(cls, *params)  # type: ignore[no-any-return]
+    entry = _classes().get(_key(cls))
+    analysed = None
+    if entry is not None and entry[0] == params and entry[1] == tuple(_annotations(cls).items()):
+        analysed = _analyse(cls, kw_only)
+    if (entry is None or analysed is None or analysed[2] != entry[2] or analysed[1] not in (None, bool(frozen))
+            or any(name in cls.__dict__ for name in _MUST_NOT_EXIST[bool(order), bool(frozen)])):
+        missed.append(_key(cls))  # (a class that dataclasses rejects is rejected there too)
+        return _ORIGINAL(cls, *params)  # type: ignore[no-any-return]
+    fields = analysed[0]
+    methods, doc = entry[3], entry[4]
+    globals = sys.modules[module].__dict__ if module in sys.modules else {}
+    cls.__dataclass_params__ = dataclasses._DataclassParams(init, repr, eq, order, unsafe_hash, frozen)  # type: ignore[attr-defined]
+    for name in analysed[3]:  # a field(...) in the class body: its default, or nothing, takes its place
+        default = fields[name].default
+        if default is _MISSING:
+            delattr(cls, name)
+        else:
+            setattr(cls, name, default)
+    cls.__dataclass_fields__ = fields  # type: ignore[attr-defined]
+    new = dataclasses._set_new_attribute  # type: ignore[attr-defined]
+    own_init = init and "__init__" not in cls.__dict__
+    if own_init:
+        new(cls, "__init__", _method(methods["__init__"], fields, cls, globals))
+    if repr and "__repr__" not in cls.__dict__:
+        new(cls, "__repr__", dataclasses._recursive_repr(_method(methods["__repr__"], fields, cls, globals)))  # type: ignore[attr-defined]
+    for name in ("__eq__", "__lt__", "__le__", "__gt__", "__ge__", "__setattr__", "__delattr__"):
+        if name in methods and name not in cls.__dict__:
+            new(cls, name, _method(methods[name], fields, cls, globals))
+    action = dataclasses._hash_action[bool(unsafe_hash), bool(eq), bool(frozen), entry[2][1]]  # type: ignore[attr-defined]
+    if action is dataclasses._hash_add:  # type: ignore[attr-defined]
+        cls.__hash__ = dataclasses._set_qualname(cls, _method(methods["__hash__"], fields, cls, globals))  # type: ignore[attr-defined,method-assign]
+    elif action is not None:
+        cls.__hash__ = action(cls, [f for f in fields.values() if f._field_type is _FIELD], globals)  # type: ignore[attr-defined,method-assign]
+    if not cls.__doc__:
+        if doc is not None and own_init and _doc_key(cls) == doc[0]:
+            cls.__doc__ = doc[1]
+        else:
+            import inspect
+
+            try:
+                text_sig = str(inspect.signature(cls)).replace(" -> None", "")
+            except (TypeError, ValueError):
+                text_sig = ""
+            cls.__doc__ = cls.__name__ + text_sig
+    if match_args:
+        new(cls, "__match_args__", entry[5])
+    if slots:
+        cls = dataclasses._add_slots(cls, frozen, weakref_slot)  # type: ignore[attr-defined]
+    abc.update_abstractmethods(cls)
+    return cls
+
+
+# The methods a class may not define itself (dataclasses raises), by (order, frozen).
+_MUST_NOT_EXIST = {(False, False): (), (True, False): ("__lt__", "__le__", "__gt__", "__ge__"),
+                   (False, True): ("__setattr__", "__delattr__"),
+                   (True, True): ("__lt__", "__le__", "__gt__", "__ge__", "__setattr__", "__delattr__")}
+
+
+def _doc_key(cls: type) -> str | None:
+    """What a generated docstring (`inspect.signature` of the class, which is that of the `__init__` written
+    for it) depends on: the parameters' annotations and defaults. None where a metaclass, a `__new__` or a
+    `__signature__` could stand in for the `__init__`."""
+    if type(cls) is not type or any("__new__" in b.__dict__ or "__signature__" in b.__dict__ for b in cls.__mro__[:-1]):
+        return None
+    init = cls.__init__  # type: ignore[misc]
+    return repr((init.__defaults__, init.__kwdefaults__, init.__annotations__))
 
 
 _TABLE: dict[str, Any] | None = None
 
 
-def _factories() -> dict[str, Any]:
+def _classes() -> dict[str, Any]:
     global _TABLE
     if _TABLE is None:
         try:
-            from ._dataclass_methods import FACTORIES
+            from ._dataclass_methods import CLASSES
         except ImportError:  # not written yet
             return {}
-        _TABLE = FACTORIES
+        _TABLE = CLASSES
     return _TABLE
 
 
 def install() -> None:
-    """Route `dataclasses`' compilation through the table (Python 3.11 only; idempotent)."""
+    """Route normcheck's classes through the table (Python 3.11 only; idempotent)."""
     global _ORIGINAL
     if _ORIGINAL is not None or sys.version_info[:2] != (3, 11):
         return
-    original = getattr(dataclasses, "_create_fn", None)
-    if original is None:
+    original = getattr(dataclasses, "_process_class", None)
+    if original is None or not hasattr(dataclasses, "_create_fn"):
         return
     _ORIGINAL = original
-    dataclasses._create_fn = _create_fn  # type: ignore[attr-defined]
+    dataclasses._process_class = _process_class  # type: ignore[attr-defined]
+
+
+def uninstall() -> None:
+    """Give every class to `dataclasses` again (to compare the table's classes with its own)."""
+    global _ORIGINAL
+    if _ORIGINAL is not None:
+        dataclasses._process_class = _ORIGINAL  # type: ignore[attr-defined]
+        _ORIGINAL = None
 
 
 def _modules() -> list[str]:
@@ -101,27 +258,77 @@ def _modules() -> list[str]:
     return sorted(m.name for m in pkgutil.walk_packages(normcheck.__path__, "normcheck.") if not m.name.startswith("normcheck._"))
 
 
+def _recording_process_class(cls: type, *params: Any) -> type:
+    """`dataclasses._process_class` with what the table keeps about the class recorded on the way."""
+    assert _RECORD is not None
+    texts: dict[str, str] = {}  # method name -> the text compiled
+
+    def create_fn(name: str, args: list[str], body: list[str], *, globals: dict[str, Any] | None = None,
+                  locals: dict[str, Any] | None = None, return_type: Any = _MISSING) -> Any:
+        texts[name] = _text(name, args, body, dict(locals or {}), return_type)
+        return original_create(name, args, body, globals=globals, locals=locals, return_type=return_type)
+
+    annotations = tuple(_annotations(cls).items())
+    had_doc = bool(cls.__doc__)
+    own_init = params[0] and "__init__" not in cls.__dict__
+    analysed = _analyse(cls, params[7]) if all(isinstance(a, str) for _, a in annotations) else None
+    original_create = dataclasses._create_fn  # type: ignore[attr-defined]
+    dataclasses._create_fn = create_fn  # type: ignore[attr-defined]
+    try:
+        made: type = _ORIGINAL(cls, *params)
+    finally:
+        dataclasses._create_fn = original_create  # type: ignore[attr-defined]
+    fields = made.__dataclass_fields__  # type: ignore[attr-defined]
+    plain = all(name in fields and fields[name]._field_type is _FIELD for name, _ in annotations)
+    if cls.__module__.startswith("normcheck.") and analysed is not None and plain:
+        key = None if had_doc or not own_init else _doc_key(made)
+        doc = None if key is None else (key, made.__doc__)
+        _RECORD[_key(cls)] = (params, annotations, analysed[2], texts, doc, getattr(made, "__match_args__", ()))
+    return made
+
+
 def table_text() -> str:
     """The table for every dataclass of normcheck's modules (imported here, in a fresh process)."""
     global _RECORD
     import importlib
 
     _RECORD = {}
+    dataclasses._process_class = _recording_process_class  # type: ignore[attr-defined]
     for name in _modules():
         importlib.import_module(name)
-    texts = sorted(_RECORD)
-    out = ['"""Generated by `python -m normcheck._fastclasses` (see _fastclasses.py): the methods of normcheck\'s',
-           'dataclasses as Python 3.11\'s `dataclasses` writes them, compiled once. Do not edit."""',
-           "# ruff: noqa", "# mypy: ignore-errors", "# fmt: off", "", "FACTORIES = {}", ""]
-    for txt in texts:
-        out += [txt, f"FACTORIES[{txt!r}] = __create_fn__", ""]
+    numbers = {txt: i for i, txt in enumerate(sorted({txt for entry in _RECORD.values() for txt in entry[3].values()}))}
+    out = ['"""Generated by `python -m normcheck._fastclasses` (see _fastclasses.py): per normcheck dataclass, its',
+           "parameters, own annotations, field shape, the methods Python 3.11's `dataclasses` writes for it (compiled",
+           'once), its generated docstring and `__match_args__`. Do not edit."""',
+           "# ruff: noqa", "# mypy: ignore-errors", "# fmt: off", ""]
+    for txt, i in numbers.items():
+        out += [txt, f"_m{i} = __create_fn__", ""]
+    out.append("CLASSES = {")
+    for key in sorted(_RECORD):
+        params, annotations, shape, texts, doc, match_args = _RECORD[key]
+        methods = "{" + ", ".join(f"{name!r}: _m{numbers[txt]}" for name, txt in sorted(texts.items())) + "}"
+        out.append(f"    {key!r}: ({params!r}, {annotations!r}, {shape!r}, {methods}, {doc!r}, {match_args!r}),")
+    out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _text(name: str, args: list[str], body: list[str], locals: dict[str, Any], return_type: Any) -> str:
+    """The text `dataclasses._create_fn` (Python 3.11) compiles."""
+    return_annotation = ""
+    if return_type is not _MISSING:
+        locals["_return_type"] = return_type
+        return_annotation = "->_return_type"
+    joined = ",".join(args)
+    lines = "\n".join(f"  {b}" for b in body)
+    txt = f" def {name}({joined}){return_annotation}:\n{lines}"
+    return f"def __create_fn__({', '.join(locals.keys())}):\n{txt}\n return {name}"
 
 
 if __name__ == "__main__":
     if sys.version_info[:2] != (3, 11):
         raise SystemExit("the table is written with Python 3.11 (the only version that uses it)")
     import subprocess
+    from pathlib import Path
 
     if "--print" in sys.argv:
         from normcheck import _fastclasses  # the installed module (this one runs as __main__)
@@ -130,5 +337,6 @@ if __name__ == "__main__":
     else:  # a fresh process, so that every class is created (and recorded) there
         text = subprocess.run([sys.executable, "-W", "ignore::RuntimeWarning", "-m", "normcheck._fastclasses", "--print"],
                               check=True, capture_output=True, text=True).stdout
-        TABLE.write_text(text, encoding="utf-8")
-        print(f"{TABLE}: {text.count('FACTORIES[')} methods")
+        table = Path(__file__).with_name("_dataclass_methods.py")
+        table.write_text(text, encoding="utf-8")
+        print(f"{table}: {text.count('= __create_fn__')} methods for {text.count(chr(10) + '    ' + chr(39))} classes")

@@ -68,7 +68,7 @@ _MONTHS = {
 }
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _ORDINALS_NL = {1: "eerste", 2: "tweede", 3: "derde", 4: "vierde", 5: "vijfde"}
-_ROMAN = re.compile(r"(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)")
+_ROMAN = r"(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)"  # compiled on first use (by `re`)
 
 MARK = "*"
 LEGEND = {"en": "* not verified against the published text (the paragraph, or the source's own text or identifiers)",
@@ -297,7 +297,7 @@ def _plural(r: Ranges) -> bool:
 def _level(value: str, previous: int) -> int:
     if value.isdigit():
         return 1
-    if _ROMAN.fullmatch(value) and previous >= 2:
+    if re.fullmatch(_ROMAN, value) and previous >= 2:
         return 3
     return 2
 

@@ -242,7 +242,7 @@ CODES_NL: dict[str, str] = {
 # The words around a diagnostic in a Dutch report.
 _WORDS = {"nl": {"error": "fout", "warning": "waarschuwing", "expected": "verwacht", "hint": "suggestie",
                  "or": "of"}}
-_QUOTED = re.compile(r"`([^`\n]{1,80})`")
+_QUOTED = r"`([^`\n]{1,80})`"  # compiled on first use (by `re`): only a Dutch diagnostic needs it
 
 
 def localize(d: Diagnostic, lang: str) -> Diagnostic:
@@ -251,9 +251,9 @@ def localize(d: Diagnostic, lang: str) -> Diagnostic:
     line and code stay. English is the diagnostic as raised."""
     if lang != "nl" or d.code not in CODES_NL:
         return d
-    names = list(dict.fromkeys(_QUOTED.findall(d.message)))
+    names = list(dict.fromkeys(re.findall(_QUOTED, d.message)))
     message = CODES_NL[d.code] + (": " + ", ".join(f"`{n}`" for n in names) if names else "")
-    suggested = list(dict.fromkeys(_QUOTED.findall(d.hint or "")))
+    suggested = list(dict.fromkeys(re.findall(_QUOTED, d.hint or "")))
     # a date suggested in the message itself ("did you mean 2025-03-15?")
     suggested += [m for m in re.findall(r"did you mean (\d{4}-\d{2}-\d{2})", d.message) if m not in suggested]
     hint = " of ".join(f"`{n}`" for n in suggested) if suggested else None
@@ -307,12 +307,12 @@ def _uncoded() -> tuple[tuple[re.Pattern[str], str], ...]:
 _PERSONAL = (("an e-mail", "NC-A002"), ("a phone", "NC-A003"), ("a citizen service number", "NC-A004"),
              ("a V-number", "NC-A005"), ("a bank account", "NC-A006"), ("a passport", "NC-A007"),
              ("a person's name", "NC-A010"))
-_CONTAINS = re.compile(r"^this (?:key|value|comment) contains (.*?); case files")
+_CONTAINS = r"^this (?:key|value|comment) contains (.*?); case files"  # compiled on first use (by `re`)
 
 
 def code_of(message: str) -> str:
     """The code of a diagnostic raised without one (see `_UNCODED`)."""
-    found = _CONTAINS.match(message)
+    found = re.match(_CONTAINS, message)
     if found:
         return next((code for kind, code in _PERSONAL if found.group(1).startswith(kind)), "NC-A001")
     for pattern, code in _uncoded():

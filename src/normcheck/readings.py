@@ -19,8 +19,9 @@ from dataclasses import dataclass, replace
 from . import ir
 from .diagnostics import Diagnostic, InputError, did_you_mean
 
-_RULE_SPEC = re.compile(r"^([A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)+):([A-Za-z_][A-Za-z0-9_]*)$")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Patterns compiled on first use (by `re`, which keeps them): only a run with --reading needs them.
+_RULE_SPEC = r"^([A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)+):([A-Za-z_][A-Za-z0-9_]*)$"
+_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 def rule_under(rule: ir.Rule, name: str, *, settled_by: ir.Citation | None = None,
                settled_from: dt.date | None = None) -> ir.Rule:
@@ -81,7 +82,7 @@ def select(pack: ir.RulePack, specs: Iterable[str], where: str = "--reading") ->
     all_names = sorted({n for ns in readings_of.values() for n in ns})
     for spec in specs:
         spec = spec.strip()
-        m = _RULE_SPEC.match(spec)
+        m = re.match(_RULE_SPEC, spec)
         if m:
             rid, name = m.group(1), m.group(2)
             if rid not in readings_of:
@@ -95,7 +96,7 @@ def select(pack: ir.RulePack, specs: Iterable[str], where: str = "--reading") ->
                 problems.append(Diagnostic(where, None, None, f"two readings of {rid} are chosen: `{explicit[rid]}` and `{name}`", code="NC-C001"))
             else:
                 explicit[rid] = name
-        elif _NAME.match(spec):
+        elif re.match(_NAME, spec):
             if spec not in all_names:
                 problems.append(Diagnostic(where, None, None, f"no rule has a reading `{spec}`",
                                            hint=did_you_mean(spec, all_names) or ("readings: " + ", ".join(all_names)), code="NC-C001"))

@@ -32,11 +32,11 @@ BOOL_WORDS = {"yes": True, "no": False, "ja": True, "nee": False}
 # Words a fact takes besides its own values: `unknown` every fact, `not_disclosed` (the authority has not
 # disclosed it) every enum and bool fact that does not opt out in the vocabulary (`special_values(spec)`).
 SPECIAL_VALUES: tuple[str, ...] = ("unknown", "not_disclosed")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = r"^(\d{4})-(\d{2})$"  # compiled on first use (by `re`), as _DMY and _YMD
 # Dates written the way people write them (15-03-2025, 15/03/2025, 15.03.2025, 2025/03/15, 2025-3-5): refused with
 # the ISO form suggested. Day first for D-M-Y, as in Dutch and European usage.
-_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_YMD = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_DMY = r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"
+_YMD = r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"
 
 
 def special_values(spec: FactSpec) -> tuple[str, ...]:
@@ -50,7 +50,7 @@ def _is_not_disclosed(v: Any) -> bool:
 
 def month_date(text: str) -> MonthDate | None:
     """`2025-03` as a month-precise date (None when `text` is not one)."""
-    m = _MONTH.match(text.strip())
+    m = re.match(_MONTH, text.strip())
     if m is None or not 1 <= int(m.group(2)) <= 12:
         return None
     return MonthDate(int(m.group(1)), int(m.group(2)))
@@ -59,11 +59,11 @@ def month_date(text: str) -> MonthDate | None:
 def iso_suggestion(text: str) -> str | None:
     """`2025-03-15` for a date written `15-03-2025`, `15/03/2025` or `2025/03/15` (None: no such date)."""
     text = text.strip()
-    m = _DMY.match(text)
+    m = re.match(_DMY, text)
     if m is not None:
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
     else:
-        m = _YMD.match(text)
+        m = re.match(_YMD, text)
         if m is None:
             return None
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))

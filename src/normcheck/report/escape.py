@@ -26,7 +26,7 @@ from typing import Any
 from ..diagnostics import printable
 from ..findings import BackgroundRef, DecidingFact, ExceptionCheck, FactToCollect, Finding, Problem, RecordResult, SourceRef
 
-_MD_SPECIAL = re.compile(r"([\\`<>\[\]|])")
+_MD_SPECIAL = r"([\\`<>\[\]|])"  # compiled on first use (by `re`): only Markdown needs it
 
 # Fields that the Markdown renderer puts inside `code spans`.
 _CODE_FIELDS = {(RecordResult, "file"), (Problem, "file"), (FactToCollect, "fact"), (Finding, "missing_facts"),
@@ -41,7 +41,7 @@ terminal_text = printable  # a terminal needs only the control characters shown 
 
 def markdown_text(text: str) -> str:
     """Running Markdown text: no control characters, no raw HTML, no links, no code spans, no table cells."""
-    return _MD_SPECIAL.sub(r"\\\1", printable(text))
+    return re.sub(_MD_SPECIAL, r"\\\1", printable(text))
 
 
 def markdown_code(text: str) -> str:

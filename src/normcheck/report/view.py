@@ -357,14 +357,14 @@ def background_item(b: BackgroundRef) -> Item:
                 suffix=f" — {b.about}" if b.about else "")
 
 
-_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
+_TRAILING_NOTE = r"\s*\([^()]*\)$"  # compiled on first use (by `re`)
 
 
 def short_source_text(s: SourceRef, w: Words) -> str:
     """A source in a checklist: its title without the trailing note, the pinpoint and whether it was checked
     (the full reference is under the finding's sources)."""
     mark = w("verified") if s.verified else w("unverified")
-    cited = s.citation or f"{_TRAILING_NOTE.sub('', s.title) or s.title}, {s.pinpoint}"
+    cited = s.citation or f"{re.sub(_TRAILING_NOTE, '', s.title) or s.title}, {s.pinpoint}"
     about = f" — {s.about}" if s.about else ""
     return f"{cited}{MARK if s.footnote else ''}{about} [{mark}]"
 
@@ -492,12 +492,12 @@ def _flip_columns(flips: tuple[ReadingFlip, ...]) -> list[str]:
     return sorted(names)
 
 
-_PARTY_END = re.compile(r"[:;,]| \(")  # "the State (the Netherlands), with …" -> "the State"
+_PARTY_END = r"[:;,]| \("  # (compiled on first use, by `re`) "the State (the Netherlands), with …" -> "the State"
 
 
 def _party(holder: str) -> str:
     """Who holds a reading, without what they hold or on which ground: the head of a column."""
-    return _PARTY_END.split(holder, maxsplit=1)[0].strip()
+    return re.split(_PARTY_END, holder, maxsplit=1)[0].strip()
 
 
 def flip_holders(flips: tuple[ReadingFlip, ...], found: Sequence[Finding]) -> dict[str, str]:
