@@ -774,6 +774,7 @@ class DurableEngine:
             self.compiled.name: (self.compiled.definition, self.compiled.strata)}
         self._chosen: dict[frozenset[str], str] = {}
         self._registered: set[str] = set()
+        self.max_rulesets = MAX_RULESETS
         self._rules = {r.key: r for r in pack.rules}
         # the relevance gate's record types: the kinds of record each rule's family concerns
         families = {f.id: frozenset(f.record_types) for f in pack.families}
@@ -849,7 +850,7 @@ class DurableEngine:
             grown = not more <= ids
             ids |= more
         keys = {r.key for r in self.pack.rules if r.id in ids}
-        if len(self._rulesets) > MAX_RULESETS or len(keys) == len(self.pack.rules):
+        if len(self._rulesets) > self.max_rulesets or len(keys) == len(self.pack.rules):
             return self.compiled.name
         definition = {k: rule for k, rule in self.compiled.definition.items() if "#" not in k or k.split("#")[0] in keys}
         name = f"{self.compiled.name}_{len(self._rulesets)}"
