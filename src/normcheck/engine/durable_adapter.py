@@ -2,10 +2,12 @@
 
 How the pack maps onto durable-rules (see ../shared/notes/durable-rules.md for the traps):
 
-* One ruleset per rule pack, registered once on the engine's own host (`SyncHost`: durable-rules'
-  `engine.Host` without its background threads; one per `normcheck.engine.Engine`, which a
-  process keeps for its lifetime) under a content-addressed name (`nc_<digest>`), because
-  rulesets can never be deleted or redefined.
+* One ruleset definition per rule pack, under a content-addressed name (`nc_<digest>`), registered
+  on the engine's own host (`SyncHost`: durable-rules' `engine.Host` without its background threads;
+  one per `normcheck.engine.Engine`, which a process keeps for its lifetime) in parts, lazily: a
+  case runs on the part holding the rules of the families it mentions (and what they chain with),
+  registered the first time a case needs it (`DurableEngine.ruleset`). Rulesets can never be deleted
+  or redefined, so after MAX_RULESETS parts a new set of families runs on the whole pack.
 * One case = one state id (`sid`); the state is deleted after reading the results (at most 1,024
   live states per ruleset).
 * Each relevant rule gets one fact, the case as that rule sees it: every fact and derived fact its
@@ -736,7 +738,8 @@ class Refused(RuntimeError):
 
 
 class DurableEngine:
-    """The pack registered on a durable-rules host this object owns; one state per case, deleted afterwards.
+    """The pack registered (in parts, as cases need them) on a durable-rules host this object owns; one
+    state per case, deleted afterwards.
 
     Keep one per process and pack (normcheck.engine.Engine does): a ruleset is never freed. Calls are
     serialised by a lock, so threads may share it.
