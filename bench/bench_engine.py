@@ -168,8 +168,9 @@ def evaluator_time(cases: list[dict], fn: Callable[..., Any]) -> float:
 
 
 def bare_durable_setup(cases: list[dict], engine: Engine) -> tuple[Callable[[], float], Callable[[], float], int]:
-    """The same rule pack on a bare durable-rules host: normcheck's compiled ruleset, posted exactly the
-    facts normcheck's durable side posts for each case (worked out before timing), with actions that do
+    """The same rule pack on a bare durable-rules host: normcheck's compiled ruleset (each case on the same
+    part of it as normcheck's, see DurableEngine.ruleset: the same subsets registered, here before timing),
+    posted exactly the facts normcheck's durable side posts for each case (worked out before timing), with actions that do
     only what the pack itself requires: a definition rule's action derives its level of definitions
     with `durable_functions` (the pack's own compiled expressions) and asserts them for the next level;
     a rule's action chains its `finding`. No evaluator, no explanation, no cross-check, nothing
@@ -181,7 +182,6 @@ def bare_durable_setup(cases: list[dict], engine: Engine) -> tuple[Callable[[], 
     never fire)."""
     durable = engine.durable
     assert durable is not None
-    compiled = durable.compiled
     plans = durable_adapter.define_plans(engine.pack)  # compiled afresh: nothing shared with normcheck's engine
     referenced = frozenset(d for r in engine.pack.rules for d in r.rule_deps)
     seen: dict[str, set[str]] = {}
@@ -199,9 +199,9 @@ def bare_durable_setup(cases: list[dict], engine: Engine) -> tuple[Callable[[], 
                 mine.add(rule_id)
                 c.assert_fact({"t": "finding", "rule": rule_id})
         return run
-    name = f"bench_bare_{os.getpid()}_{time.time_ns()}"
+    prefix = f"bench_bare_{os.getpid()}_{time.time_ns()}_"
     host = durable_adapter.SyncHost()  # durable-rules' Host without its background dispatch threads, as normcheck
-    host.register_rulesets({name: {k: dict(v, run=action(k)) for k, v in compiled.definition.items()}})
+    registered: set[str] = set()
     posted = []
     for i, f in enumerate(cases):  # the facts normcheck posts for each case, worked out before timing
         env, _, _ = engine.evaluate(f, AS_OF, f.keys())
@@ -209,18 +209,23 @@ def bare_durable_setup(cases: list[dict], engine: Engine) -> tuple[Callable[[], 
         if not views:  # normcheck posts nothing either
             continue
         sid = f"b{i}"
+        ruleset, definition, strata = durable.ruleset(views)  # the part of the pack normcheck runs this case on
+        name = prefix + ruleset
+        if name not in registered:
+            host.register_rulesets({name: {k: dict(v, run=action(k)) for k, v in definition.items()}})
+            registered.add(name)
         inputs = durable.input_facts(env, sid, durable.needed(views))
         begin = [{"sid": sid, "t": "$begin"}]
         facts = durable.case_facts(env, sid, None, views)
         # per case: the batches as normcheck posts them (its `$in` facts, then the rules' facts), the
         # batch of the rules-only baseline (derived facts precomputed), and the end-of-stratum sentinels
-        posted.append((sid, ([inputs or begin, facts], [begin + facts]),
-                       [{"sid": sid, "t": "$end", "n": n} for n in range(1, compiled.strata + 1)]))
+        posted.append((name, sid, ([inputs or begin, facts], [begin + facts]),
+                       [{"sid": sid, "t": "$end", "n": n} for n in range(1, strata + 1)]))
 
     def timed(which: int) -> Callable[[], float]:
         def run() -> float:
             start = time.perf_counter()
-            for sid, batches, ends in posted:
+            for name, sid, batches, ends in posted:
                 for batch in batches[which]:
                     host.assert_facts(name, batch)
                 for end in ends:
@@ -230,7 +235,7 @@ def bare_durable_setup(cases: list[dict], engine: Engine) -> tuple[Callable[[], 
             return time.perf_counter() - start
         return run
 
-    for sid, batches, ends in posted:  # once, untimed: no action fails (durable-rules would swallow it)
+    for name, sid, batches, ends in posted:  # once, untimed: no action fails (durable-rules would swallow it)
         for state in [host.assert_facts(name, b) for b in batches[0]] + [host.assert_fact(name, e) for e in ends]:
             assert not (isinstance(state, dict) and "exception" in state), state
         host.delete_state(name, sid)

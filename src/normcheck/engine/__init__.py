@@ -59,6 +59,7 @@ class Engine:
             use_durable = durable_adapter.AVAILABLE and not os.environ.get("NORMCHECK_NO_DURABLE")
         self.refused = ""
         self.durable: DurableEngine | None = None
+        self._refused_error: type[Exception] = durable_adapter.Refused  # raised when a case first needs a ruleset
         if use_durable:
             try:
                 self.durable = durable_adapter.DurableEngine(pack)
@@ -94,7 +95,11 @@ class Engine:
         env, results, mismatches = self.evaluator.evaluate(facts, as_of, stated)
         run = CaseRun(env, results, mismatches)
         if self.durable is not None:
-            fired = self.durable.fired(env)
+            try:
+                fired = self.durable.fired(env)
+            except self._refused_error as exc:  # durable-rules rejected (part of) the pack: say so, go on
+                self.durable, self.refused = None, str(exc)
+                return run
             for res in results:
                 marks = fired.get(res.rule.id)
                 if not marks and res.reason != "fires":

@@ -2,10 +2,12 @@
 
 How the pack maps onto durable-rules (see ../shared/notes/durable-rules.md for the traps):
 
-* One ruleset per rule pack, registered once on the engine's own host (`SyncHost`: durable-rules'
-  `engine.Host` without its background threads; one per `normcheck.engine.Engine`, which a
-  process keeps for its lifetime) under a content-addressed name (`nc_<digest>`), because
-  rulesets can never be deleted or redefined.
+* One ruleset definition per rule pack, under a content-addressed name (`nc_<digest>`), registered
+  on the engine's own host (`SyncHost`: durable-rules' `engine.Host` without its background threads;
+  one per `normcheck.engine.Engine`, which a process keeps for its lifetime) in parts, lazily: a
+  case runs on the part holding the rules of the families it mentions (and what they chain with),
+  registered the first time a case needs it (`DurableEngine.ruleset`). Rulesets can never be deleted
+  or redefined, so after MAX_RULESETS parts a new set of families runs on the whole pack.
 * One case = one state id (`sid`); the state is deleted after reading the results (at most 1,024
   live states per ruleset).
 * Each relevant rule gets one fact, the case as that rule sees it: every fact and derived fact its
@@ -728,8 +730,16 @@ if AVAILABLE:
             pass
 
 
+MAX_RULESETS = 16  # subsets of the pack registered on one host before new ones run on the whole pack
+
+
+class Refused(RuntimeError):
+    """durable-rules refused to register (part of) the compiled rule pack."""
+
+
 class DurableEngine:
-    """The pack registered on a durable-rules host this object owns; one state per case, deleted afterwards.
+    """The pack registered (in parts, as cases need them) on a durable-rules host this object owns; one
+    state per case, deleted afterwards.
 
     Keep one per process and pack (normcheck.engine.Engine does): a ruleset is never freed. Calls are
     serialised by a lock, so threads may share it.
@@ -750,30 +760,34 @@ class DurableEngine:
         self._derived: dict[str, dict[str, Any]] = {}
         self._undated: dict[str, frozenset[str]] = {}
         self.compiled = cached_compile_pack(pack)  # the ruleset as JSON next to the compiled pack (durable_cache)
-        referenced = frozenset(d for r in pack.rules for d in r.rule_deps)
-        # every expression the durable side computes, compiled once (durable_functions): definitions,
-        # the event dates of rules with `judged on`, each rule fact's computed operands and leaves
+        self._referenced = frozenset(d for r in pack.rules for d in r.rule_deps)
+        # every expression the durable side computes, compiled once (durable_functions): the definitions
+        # here, the event dates of rules with `judged on` and each rule fact's computed operands and
+        # leaves when a case first posts that rule's fact (see _plan)
         self.plans = define_plans(pack)
+
         def record(sid: str, values: dict[str, Any]) -> None:
             self._derived[sid].update(values)
-        definition = {key: dict(rule, run=level_action(self.plans, record) if key.startswith("_def@") else self._action(key, referenced))
-                      for key, rule in self.compiled.definition.items()}
+        self._level_action = level_action(self.plans, record)
         self.host = SyncHost()
-        try:
-            self.host.register_rulesets({self.compiled.name: definition})
-        except Exception as exc:
-            raise RuntimeError(f"durable-rules refused the compiled rule pack ({exc}); "
-                               f"first rule it refuses alone: {_culprit(self.compiled)}") from exc
+        # the rulesets a case can run on (name -> its part of the compiled definition, its strata): the
+        # whole pack, and the subsets chosen per set of families that cases reached (see ruleset); the
+        # families' choice; the names registered on the host so far
+        self._rulesets: dict[str, tuple[dict[str, JSON], int]] = {
+            self.compiled.name: (self.compiled.definition, self.compiled.strata)}
+        self._chosen: dict[frozenset[str], str] = {}
+        self._registered: set[str] = set()
+        self.max_rulesets = MAX_RULESETS
         self._rules = {r.key: r for r in pack.rules}
         # the relevance gate's record types: the kinds of record each rule's family concerns
         families = {f.id: frozenset(f.record_types) for f in pack.families}
         self._kinds: dict[str, frozenset[str]] = {r.key: families[r.family] for r in pack.rules if r.family in families}
         # the event date of each rule with `judged on`, computed on the durable side like the operands
-        judged = {r.key: r.judged_on for r in pack.rules if r.judged_on is not None}
+        self._judged = {r.key: r.judged_on for r in pack.rules if r.judged_on is not None}
         # versioned rules with an event date that other rules refer to: with the date unknown they chain
         # only once their candidate versions agree (see _agree)
         self._chained_versioned: dict[str, dfn.Code] = {r.id: dfn.compile_node(r.judged_on) for r in pack.rules
-                                                        if r.judged_on is not None and r.windowed and r.id in referenced}
+                                                        if r.judged_on is not None and r.windowed and r.id in self._referenced}
         self._seq = itertools.count()
         self._defines = {d.name: d for d in pack.defines}
         # what the `$in` fact of a derived fact carries: the case facts it reads directly, and itself
@@ -781,21 +795,10 @@ class DurableEngine:
         self._inputs = {d.name: tuple(x for x in d.deps if x not in self._defines) + ((d.name,) if d.in_vocabulary else ())
                         for d in pack.defines}
         self._undated_defines = _define_closure(pack, set().union(*(
-            _fact_names(r.judged_on) for r in pack.rules if r.id in referenced and r.windowed and r.judged_on is not None)))
-        # each rule fact's plan: its event date, the facts it carries, its computed operands and leaves
+            _fact_names(r.judged_on) for r in pack.rules if r.id in self._referenced and r.windowed and r.judged_on is not None)))
+        # each rule fact's plan (its event date, the facts it carries, its computed operands and
+        # leaves), compiled when a case first posts that rule's fact
         self._views: dict[str, _ViewPlan] = {}
-        for v in self.compiled.views:
-            props = tuple(x for x in v.props if not x.endswith("__n"))
-            # the properties its conditions test (see _Compiler: `__null` of what may be null, a set's
-            # `__n` where it is counted); the others a fact could carry would never be looked at
-            keys = [*v.props, *(x + "__null" for x in props if self._nullable(x))]
-            for _, name in v.terms:
-                keys += (name, name + "__null") + ((name + "__n",) if name + "__n" in v.props else ())
-            keys += (name for _, name in v.atoms)
-            self._views[v.key] = _ViewPlan(
-                v.key, dfn.compile_node(judged[v.key]) if v.key in judged else None, props,
-                tuple((name, dfn.compile_node(node)) for node, name in v.terms),
-                tuple((name, dfn.compile_node(node)) for node, name in v.atoms), tuple(dict.fromkeys(keys)))
         # the relevance gate as an index: fact name -> the rules whose family mentions it (in pack order)
         self._order = {v.key: i for i, v in enumerate(self.compiled.views)}
         self._ungated = tuple(v for v in self.compiled.views if not v.gate)
@@ -804,12 +807,76 @@ class DurableEngine:
             for x in v.gate:
                 self._gated.setdefault(x, []).append(v)
 
+    def _plan(self, v: RuleView) -> _ViewPlan:
+        """The plan of one rule's fact, compiled on its first use (most cases reach a few families)."""
+        plan = self._views.get(v.key)
+        if plan is None:
+            props = tuple(x for x in v.props if not x.endswith("__n"))
+            # the properties its conditions test (see _Compiler: `__null` of what may be null, a set's
+            # `__n` where it is counted); the others a fact could carry would never be looked at
+            keys = [*v.props, *(x + "__null" for x in props if self._nullable(x))]
+            for _, name in v.terms:
+                keys += (name, name + "__null") + ((name + "__n",) if name + "__n" in v.props else ())
+            keys += (name for _, name in v.atoms)
+            judged = self._judged.get(v.key)
+            plan = self._views[v.key] = _ViewPlan(
+                v.key, dfn.compile_node(judged) if judged is not None else None, props,
+                tuple((name, dfn.compile_node(node)) for node, name in v.terms),
+                tuple((name, dfn.compile_node(node)) for node, name in v.atoms), tuple(dict.fromkeys(keys)))
+        return plan
+
+    def ruleset(self, views: Iterable[RuleView]) -> tuple[str, dict[str, JSON], int]:
+        """The ruleset a case whose relevant rules are `views` runs on: its name, its part of the compiled
+        definition (rules without actions), and its number of strata (the `$end` sentinels a case asserts).
+
+        Registering the whole pack costs more than running a case, and a case only ever posts facts for
+        the rules of the families it mentions; so it runs on a ruleset of those families' rules, taken
+        from the compiled definition, plus every rule linked to them by a rule reference, either way
+        (what a rule joins on can fire there, and every `finding` a rule asserts is observed there),
+        every definition level, `_begin` and `_sink`. The rules left out never have a fact to match,
+        so the subset decides as the whole pack would. Rulesets can never be deleted: after
+        MAX_RULESETS distinct subsets a new set of families runs on the whole pack."""
+        families = frozenset(self._rules[v.key].family for v in views)
+        name = self._chosen.get(families)
+        if name is None:
+            name = self._chosen[families] = self._select(families)
+        definition, strata = self._rulesets[name]
+        return name, definition, strata
+
+    def _select(self, families: frozenset[str]) -> str:
+        """The ruleset (chosen here, registered on first use) of a set of families no case reached before."""
+        ids = {r.id for r in self.pack.rules if r.family in families}
+        grown = True
+        while grown:  # close over rule references, in both directions
+            more = {x for r in self.pack.rules if r.id in ids for x in r.rule_deps}
+            more |= {r.id for r in self.pack.rules if ids.intersection(r.rule_deps)}
+            grown = not more <= ids
+            ids |= more
+        keys = {r.key for r in self.pack.rules if r.id in ids}
+        if len(self._rulesets) > self.max_rulesets or len(keys) == len(self.pack.rules):
+            return self.compiled.name
+        definition = {k: rule for k, rule in self.compiled.definition.items() if "#" not in k or k.split("#")[0] in keys}
+        name = f"{self.compiled.name}_{len(self._rulesets)}"
+        self._rulesets[name] = (definition, _strata(definition))
+        return name
+
+    def _register(self, name: str) -> None:
+        """Register a chosen ruleset on the host, with this engine's actions, the first time a case needs it."""
+        definition = {key: dict(rule, run=self._level_action if key.startswith("_def@") else self._action(key))
+                      for key, rule in self._rulesets[name][0].items()}
+        try:
+            self.host.register_rulesets({name: definition})
+        except Exception as exc:
+            raise Refused(f"durable-rules refused the compiled rule pack ({exc}); "
+                          f"first rule it refuses alone: {_culprit(self.compiled)}") from exc
+        self._registered.add(name)
+
     def _nullable(self, name: str) -> bool:
         """May the fact or derived fact be null (as `_Compiler._nullable`: then its conditions test `__null`)?"""
         t = self.pack.fact_types.get(name)
         return bool(t and t.nullable) or name in self._defines
 
-    def _action(self, key: str, referenced: frozenset[str]) -> Any:
+    def _action(self, key: str) -> Any:
         if key in ("_begin", "_sink"):
             return lambda c: None
         rule_key, grade, _ = key.split("#")
@@ -828,7 +895,7 @@ class DurableEngine:
             fired.add(mark)
             # Only rules that other rules refer to chain. A versioned rule whose event date is unknown
             # chains only once every candidate version has agreed (asserted by `fired`, see _agree).
-            if first_for_rule and rule_id in referenced and rule_id not in engine._undated.get(sid, ()):
+            if first_for_rule and rule_id in engine._referenced and rule_id not in engine._undated.get(sid, ()):
                 c.assert_fact({"t": "finding", "rule": rule_id})
         return run
 
@@ -893,7 +960,7 @@ class DurableEngine:
         day = encode(as_of)
         flat: dict[str, Any] = {}  # every property of the case any of these rules' facts carries, worked out once
         done: set[str] = set()
-        plans = [self._views[v.key] for v in (self.relevant_views(env) if views is None else views)]
+        plans = [self._plan(v) for v in (self.relevant_views(env) if views is None else views)]
         for plan in plans:
             for name in plan.props:
                 if name not in done:
@@ -934,11 +1001,13 @@ class DurableEngine:
     def fired(self, env: Env) -> dict[str, dict[str, int]]:
         """rule id -> {rule key (version) -> index of its highest grade that fired}, for one case."""
         sid = f"case-{next(self._seq)}"
-        name = self.compiled.name
         with self._lock:
             views = self.relevant_views(env)
             if not views:  # no rule is relevant to this record; durable-rules crashes on an empty batch
                 return {}
+            name, _, strata = self.ruleset(views)
+            if name not in self._registered:
+                self._register(name)
             needed = self.needed(views)
             derived: dict[str, Any] = {}
             self._derived[sid] = derived
@@ -960,10 +1029,10 @@ class DurableEngine:
                 self._undated[sid] = undated
                 self._check(self.host.assert_facts(name, self.case_facts(env, sid, vals, views)))
                 agreed: set[str] = set()
-                self._agree(sid, undated, agreed, env.as_of)
-                for n in range(1, self.compiled.strata + 1):
+                self._agree(name, sid, undated, agreed, env.as_of)
+                for n in range(1, strata + 1):
                     self._check(self.host.assert_fact(name, {"sid": sid, "t": "$end", "n": n}))
-                    self._agree(sid, undated, agreed, env.as_of)
+                    self._agree(name, sid, undated, agreed, env.as_of)
                 # (each assertion returns the state after every action it set off, chained ones
                 # included, with any exception an action raised: no separate get_state is needed)
                 marks = self._fired.pop(sid, set())
@@ -982,7 +1051,7 @@ class DurableEngine:
                 per_version[key] = grade
         return out
 
-    def _agree(self, sid: str, undated: frozenset[str], agreed: set[str], as_of: dt.date) -> None:
+    def _agree(self, name: str, sid: str, undated: frozenset[str], agreed: set[str], as_of: dt.date) -> None:
         """A versioned rule with an unknown event date fires (for the rules that refer to it) only
         when every version that could apply fired at the same level and severity and the versions
         leave no gap: the evaluator's rule, applied between strata so that `unless X fires` sees it."""
@@ -999,12 +1068,18 @@ class DurableEngine:
                 continue
             if len({(v.grades[best[v.key]].level, v.grades[best[v.key]].severity) for v in versions}) == 1:
                 agreed.add(rid)
-                self._check(self.host.assert_fact(self.compiled.name, {"sid": sid, "t": "finding", "rule": rid}))
+                self._check(self.host.assert_fact(name, {"sid": sid, "t": "finding", "rule": rid}))
 
     @staticmethod
     def _check(state: Any) -> None:
         if isinstance(state, dict) and "exception" in state:
             raise RuntimeError(f"durable-rules action failed: {state['exception']}")
+
+
+def _strata(definition: dict[str, JSON]) -> int:
+    """The strata of a ruleset: the highest end-of-stratum sentinel its rules wait for (every stratum
+    up to it has a rule waiting; see compile_pack)."""
+    return max((p["z"]["$and"][1]["n"] for rule in definition.values() for p in rule["all"] if "z" in p), default=0)
 
 
 def _culprit(compiled: CompiledPack) -> str:
