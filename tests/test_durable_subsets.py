@@ -28,6 +28,7 @@ def _rule_keys(definition: dict) -> set[str]:
 
 
 def test_a_case_of_one_family_registers_only_that_family(loaded) -> None:
+    Engine(loaded.pack)  # compiles the ruleset and caches it (a fresh compile is registered whole: see below)
     engine = Engine(loaded.pack)
     durable = engine.durable
     assert durable is not None and not durable._registered  # nothing registered before a case needs it
@@ -124,3 +125,28 @@ def test_the_subset_closes_over_rule_references_both_ways(loaded) -> None:
     assert not keys_of["TQ-01"] & cec
     tq = _rule_keys(durable._rulesets[durable._select(frozenset({"tq"}))][0])
     assert keys_of["TQ-08"] <= tq  # the rule that observes TQ-04b's finding
+
+
+def test_a_ruleset_compiled_afresh_is_registered_whole_and_cached_only_if_accepted(loaded, tmp_path, monkeypatch) -> None:
+    """A pack durable-rules refuses is refused when the engine is made, before any case runs and the
+    receipt names the engine (as when the whole ruleset was registered at start-up); nothing is cached."""
+    monkeypatch.setenv("NORMCHECK_CACHE", str(tmp_path))
+    calls: list[str] = []
+
+    def refuse(self, definitions):
+        calls.extend(definitions)
+        raise ValueError("too complex")
+    monkeypatch.setattr(durable_adapter.SyncHost, "register_rulesets", refuse)
+    monkeypatch.setattr(durable_adapter, "_culprit", lambda compiled: "none alone")
+    engine = Engine(loaded.pack)
+    assert engine.durable is None and "too complex" in engine.refused
+    assert "refused the rule pack" in engine.label
+    assert len(calls) == 1 and calls[0].startswith("nc_")  # the whole ruleset, at once
+    assert not list(tmp_path.rglob("durable-*.json"))  # a refused ruleset is not cached
+    monkeypatch.undo()
+    monkeypatch.setenv("NORMCHECK_CACHE", str(tmp_path))
+    accepted = Engine(loaded.pack).durable  # accepted whole, then cached: the next engine registers nothing up front
+    assert accepted is not None and accepted._registered == {accepted.compiled.name}
+    assert list(tmp_path.rglob("durable-*.json"))
+    again = Engine(loaded.pack).durable
+    assert again is not None and not again._registered

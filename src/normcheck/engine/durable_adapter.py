@@ -691,8 +691,10 @@ def level_action(plans: dict[str, DefinePlan], record: Callable[[str, dict[str, 
     return run
 
 
-def cached_compile_pack(pack: ir.RulePack) -> CompiledPack:
-    """`compile_pack`, read from the cache next to the compiled pack when it is there (see `durable_cache`)."""
+def cached_compile_pack(pack: ir.RulePack, accept: Callable[[CompiledPack], None] | None = None) -> CompiledPack:
+    """`compile_pack`, read from the cache next to the compiled pack when it is there (see `durable_cache`).
+    A pack compiled afresh is first given to `accept`, which may refuse it by raising: only a ruleset
+    it accepted is cached."""
     from . import durable_cache
 
     hit = durable_cache.read(pack)
@@ -702,6 +704,8 @@ def cached_compile_pack(pack: ir.RulePack) -> CompiledPack:
             RuleView(rule.key, props, atoms, frozenset(rule.gate), terms, defines)
             for rule, (props, atoms, terms, defines) in zip(pack.rules, views)))
     compiled = compile_pack(pack)
+    if accept is not None:
+        accept(compiled)
     if [v.key for v in compiled.views] == [r.key for r in pack.rules]:
         durable_cache.write(pack, compiled.name, compiled.definition,
                             [(v.props, v.atoms, v.terms, v.defines) for v in compiled.views], compiled.strata)
@@ -759,7 +763,6 @@ class DurableEngine:
         self._fired: dict[str, set[tuple[str, int]]] = {}
         self._derived: dict[str, dict[str, Any]] = {}
         self._undated: dict[str, frozenset[str]] = {}
-        self.compiled = cached_compile_pack(pack)  # the ruleset as JSON next to the compiled pack (durable_cache)
         self._referenced = frozenset(d for r in pack.rules for d in r.rule_deps)
         # every expression the durable side computes, compiled once (durable_functions): the definitions
         # here, the event dates of rules with `judged on` and each rule fact's computed operands and
@@ -773,10 +776,19 @@ class DurableEngine:
         # the rulesets a case can run on (name -> its part of the compiled definition, its strata): the
         # whole pack, and the subsets chosen per set of families that cases reached (see ruleset); the
         # families' choice; the names registered on the host so far
-        self._rulesets: dict[str, tuple[dict[str, JSON], int]] = {
-            self.compiled.name: (self.compiled.definition, self.compiled.strata)}
+        self._rulesets: dict[str, tuple[dict[str, JSON], int]] = {}
         self._chosen: dict[frozenset[str], str] = {}
         self._registered: set[str] = set()
+
+        def accept(compiled: CompiledPack) -> None:
+            """A ruleset compiled now, not read from the cache, is registered whole first, so a pack
+            durable-rules refuses is refused here, before any case runs and the receipt names the
+            engine, as before rulesets were registered in parts; a cached ruleset was accepted so."""
+            self.compiled = compiled
+            self._rulesets[compiled.name] = (compiled.definition, compiled.strata)
+            self._register(compiled.name)
+        self.compiled = cached_compile_pack(pack, accept)  # the ruleset as JSON next to the compiled pack (durable_cache)
+        self._rulesets[self.compiled.name] = (self.compiled.definition, self.compiled.strata)
         self.max_rulesets = MAX_RULESETS
         self._rules = {r.key: r for r in pack.rules}
         # the relevance gate's record types: the kinds of record each rule's family concerns

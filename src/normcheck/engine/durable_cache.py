@@ -46,8 +46,10 @@ def location(pack: ir.RulePack) -> tuple[Path, str] | None:
     folder = _cache_dir()
     if folder is None or not pack.digest:
         return None
+    from .durable_adapter import VERSION  # a ruleset is cached once durable-rules accepted it: this version did
+
     fingerprint = _code_fingerprint()
-    return folder / f"durable-{pack.digest[:24]}-{fingerprint[:12]}.json", f"{pack.digest}-{fingerprint}"
+    return folder / f"durable-{pack.digest[:24]}-{fingerprint[:12]}.json", f"{pack.digest}-{fingerprint}-{VERSION}"
 
 
 def _paths(obj: Any, path: tuple[Step, ...]) -> Iterator[tuple[Any, tuple[Step, ...]]]:
