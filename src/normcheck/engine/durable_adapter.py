@@ -40,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -562,6 +562,16 @@ def _calls(pack: ir.RulePack) -> set[str]:
     return out
 
 
+def _unimplemented(pack: ir.RulePack) -> list[str]:
+    """The functions the pack calls that the durable side has no implementation of. A pack calls only
+    functions the registry declares (the checker refuses others), so while the durable side implements
+    every declared one (`dfn.missing()` is empty: tests/test_core.py) no pack can call a missing one and
+    its expressions need not be walked, on every run, to find the calls."""
+    if not dfn.missing():
+        return []
+    return sorted(_calls(pack) - dfn.FUNCTIONS.keys())
+
+
 def _define_closure(pack: ir.RulePack, names: set[str]) -> frozenset[str]:
     """The derived facts among `names` and every derived fact they read in turn."""
     defines = {d.name: d for d in pack.defines}
@@ -640,23 +650,64 @@ class DefinePlan:
     carried: bool
 
 
+class DefinePlans(Mapping[str, DefinePlan]):
+    """The plans of the pack's definitions (name -> plan), each compiled the first time it is looked up.
+
+    A case derives the definitions its families' rules read, a few of the pack's; compiling every
+    expression when the engine is made cost a one-case run more than deriving them. A plan may be
+    replaced (`plans[name] = plan`: tests break one on purpose)."""
+
+    def __init__(self, pack: ir.RulePack) -> None:
+        self._pack = pack
+        self._defined = {x.name: x for x in pack.defines}
+        self._levels = _levels(pack)
+        self._read_later = {x for d in pack.defines for x in d.deps if x in self._defined
+                            and self._levels[x] < self._levels[d.name]}
+        self._plans: dict[str, DefinePlan] = {}
+
+    def level(self, name: str) -> int:
+        """A definition's dependency level, without compiling its plan."""
+        return self._levels[name]
+
+    def __getitem__(self, name: str) -> DefinePlan:
+        plan = self._plans.get(name)
+        if plan is None:
+            plan = self._plans[name] = self._plan(self._defined[name])
+        return plan
+
+    def __setitem__(self, name: str, plan: DefinePlan) -> None:
+        if name not in self._defined:
+            raise KeyError(name)
+        self._plans[name] = plan
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._defined)
+
+    def __len__(self) -> int:
+        return len(self._defined)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._defined
+
+    def _plan(self, d: ir.Define) -> DefinePlan:
+        defined, fact_types = self._defined, self._pack.fact_types
+        return DefinePlan(
+            name=d.name, level=self._levels[d.name], code=dfn.compile_define(d),
+            inputs=tuple((x, fact_types[x].kind if x in fact_types else "text") for x in d.deps if x not in defined),
+            deps=tuple((x, defined[x].type.kind) for x in d.deps if x in defined),
+            stated=d.type.kind if d.in_vocabulary else None, carried=d.name in self._read_later)
+
+
 def define_plans(pack: ir.RulePack) -> dict[str, DefinePlan]:
     """The plans of all the pack's definitions, each expression compiled once (for one DurableEngine)."""
-    defined = {x.name: x for x in pack.defines}
-    levels = _levels(pack)
-    read_later = {x for d in pack.defines for x in d.deps if x in defined and levels[x] < levels[d.name]}
-    return {d.name: DefinePlan(
-        name=d.name, level=levels[d.name], code=dfn.compile_define(d),
-        inputs=tuple((x, pack.fact_types[x].kind if x in pack.fact_types else "text") for x in d.deps if x not in defined),
-        deps=tuple((x, defined[x].type.kind) for x in d.deps if x in defined),
-        stated=d.type.kind if d.in_vocabulary else None, carried=d.name in read_later) for d in pack.defines}
+    return dict(DefinePlans(pack))
 
 
 _EPOCH = EPOCH.toordinal()
 _META = frozenset({"sid", "t", "k", "_as_of"})
 
 
-def level_action(plans: dict[str, DefinePlan], record: Callable[[str, dict[str, Any]], None] | None = None) -> Callable[[Any], None]:
+def level_action(plans: Mapping[str, DefinePlan], record: Callable[[str, dict[str, Any]], None] | None = None) -> Callable[[Any], None]:
     """The action of `_def@k`: the definitions its `$in` fact names, from the case facts that fact
     carries and the derived facts of the `$def` fact it joined, with the durable side's own functions;
     then `$def` k (the derived facts so far that later levels read) when a later group follows.
@@ -752,7 +803,7 @@ class DurableEngine:
     def __init__(self, pack: ir.RulePack) -> None:
         if not AVAILABLE:
             raise RuntimeError(f"durable-rules is not available here ({IMPORT_ERROR})")
-        without = sorted(_calls(pack) - dfn.FUNCTIONS.keys())
+        without = _unimplemented(pack)
         if without:  # the durable side computes every function itself, or it cannot decide independently
             raise RuntimeError("durable-rules has no implementation of " + ", ".join(f"`{f}`" for f in without)
                                + " (normcheck/engine/durable_functions.py)")
@@ -767,7 +818,7 @@ class DurableEngine:
         # every expression the durable side computes, compiled once (durable_functions): the definitions
         # here, the event dates of rules with `judged on` and each rule fact's computed operands and
         # leaves when a case first posts that rule's fact (see _plan)
-        self.plans = define_plans(pack)
+        self.plans = DefinePlans(pack)
 
         def record(sid: str, values: dict[str, Any]) -> None:
             self._derived[sid].update(values)
@@ -939,7 +990,7 @@ class DurableEngine:
         facts = env.facts
         groups: dict[int, list[str]] = {}
         for name in needed:
-            groups.setdefault(self.plans[name].level, []).append(name)
+            groups.setdefault(self.plans.level(name), []).append(name)
         out = []
         last = len(groups) - 1
         for k, level in enumerate(sorted(groups)):
