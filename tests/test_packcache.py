@@ -91,8 +91,11 @@ def test_a_group_holding_anything_but_its_fields_as_stored_is_refused(cache, tmp
     fact = next(i for i, (name, _) in enumerate(header) if name == "Fact")
     rule = next(i for i, (name, _) in enumerate(header) if name == "Rule")
     bad = [planted(fact, "v", value) for value in (["C", "system", "touch x"], {"a": 1}, [1, 2])]
-    bad += [planted(rule, "ts", ["a", ["nested"]]), planted(rule, "tt", [["en", {"a": 1}]]), planted(rule, "to", [10 ** 9]),
-            planted(rule, "to", "abc"), planted(fact, "f", 10 ** 9)]
+    def having(kind: str) -> int:  # a class with a column of `kind` (not every one keeps its kinds: see _SHARED)
+        return next(i for i, (_, kinds) in enumerate(header) if kind in kinds and any(g[0] == i for g in groups))
+
+    bad += [planted(having("ts"), "ts", ["a", ["nested"]]), planted(having("tt"), "tt", [["en", {"a": 1}]]),
+            planted(rule, "to", [10 ** 9]), planted(rule, "to", "abc"), planted(fact, "f", 10 ** 9)]
     first = groups[0]
     bad.append([[*first, []]] + groups[1:])  # a column too many
     bad.append([[first[0], first[1] + 1, *first[2:]]] + groups[1:])  # columns shorter than the group
@@ -104,6 +107,35 @@ def test_a_group_holding_anything_but_its_fields_as_stored_is_refused(cache, tmp
                        [[name, ["exec"] * len(k)] for name, k in header]):
         with pytest.raises(packcache.CacheRejected):
             packcache.decode([tag, bad_header, files, groups, root], str)
+
+
+def test_a_shared_column_holding_anything_but_indexes_of_its_values_is_refused(cache, tmp_path) -> None:
+    """A column whose values repeat is stored as its distinct values and an index per object: an index
+    that is not one of them, a count that is not the group's, or a column that is not that pair, is refused."""
+    rules = _rules_copy(tmp_path / "rules")
+    first = load_pack(str(rules))
+    tag, header, files, groups, root = json.loads(_entry(cache).read_text())["pack"]
+    rule = next(i for i, (name, _) in enumerate(header) if name == "Rule")
+    assert packcache._SHARED + "ts" in header[rule][1]  # the gate: one per rule family
+    at = next(i for i, g in enumerate(groups) if g[0] == rule)
+    column = 2 + header[rule][1].index(packcache._SHARED + "ts")
+    distinct, indexes = groups[at][column]
+    assert len(distinct) < len(indexes)
+
+    def planted(value: object) -> list[object]:
+        group = [*groups[at]]
+        group[column] = value
+        return groups[:at] + [group] + groups[at + 1:]
+
+    for value in ([distinct, [len(distinct), *indexes[1:]]], [distinct, [-1, *indexes[1:]]], [distinct, ["0", *indexes[1:]]],
+                  [distinct, [True, *indexes[1:]]], [distinct, indexes[1:]], [distinct, indexes, []], indexes,
+                  [[["a", ["nested"]]], [0] * len(indexes)], [{"a": 1}, indexes], "abc"):
+        with pytest.raises(packcache.CacheRejected):
+            packcache.decode([tag, header, files, planted(value), root], str)
+    pack = packcache.decode([tag, header, files, groups, root], str)[0]
+    gates = [r.gate for r in pack.rules]
+    assert gates == [r.gate for r in first.pack.rules]  # objects share a stored value, which cannot be changed
+    assert all(isinstance(g, tuple) for g in gates) and len({id(g) for g in gates}) < len(gates)
 
 
 def test_a_cache_file_others_can_write_is_not_read(cache, tmp_path) -> None:

@@ -11,8 +11,11 @@ the user, so what is read back from it must not be able to do anything but descr
   scalar or a tagged list: `["t", …]` a tuple, `["s", …]` a frozenset, `["d", [k, v], …]` a dict (a
   read-only mapping of the IR is stored as one and made read-only again by its class), `["D", iso]`
   a date, `["M", text]` a decimal, `["N"]` null, `["U"]` unknown, `["F", name]` a rule or
-  vocabulary file, `["r", n]` an earlier row). An object is built as its constructor builds it,
-  field by field; anything else is refused, and the caller rebuilds the pack from the rule files;
+  vocabulary file, `["r", n]` an earlier row); a column whose values repeat (a rule family's gate,
+  a vocabulary's labels) may be stored as its distinct values and an index per object, when the
+  values cannot be changed (no mapping in them): the objects then share one value. An object is
+  built as its constructor builds it, field by field; anything else is refused, and the caller
+  rebuilds the pack from the rule files;
 * a file of the pack is stored by its name relative to the rules folder and shown again under
   the path of *this* run: a pack cached by another installation (same rules, same code) never
   shows that installation's paths;
@@ -37,7 +40,7 @@ from .diagnostics import Diagnostic
 from .values import NULL, UNKNOWN
 from .vocabulary import FactSpec, RecordType, Vocabulary
 
-FORMAT = 3
+FORMAT = 4
 
 
 class CacheRejected(ValueError):
@@ -64,6 +67,12 @@ _FIELDS: dict[str, tuple[str, ...]] = {name: tuple(f.name for f in dataclasses.f
 # pack holds, so that decoding converts a field with one C-level call instead of walking it value by value.
 _RAW, _FILE, _REF, _SCALARS_T, _PAIRS_T, _REFS_T, _REF_MAP, _TAGGED = "v", "f", "r", "ts", "tt", "to", "do", "g"
 _KINDS = (_FILE, _RAW, _REF, _SCALARS_T, _PAIRS_T, _REFS_T, _REF_MAP, _TAGGED)
+# A kind with this mark: the column is `[distinct values as the kind stores them, index of each object's]`.
+# Only for kinds whose values are tuples or tagged values, and only when no value holds a mapping (shared
+# values must be ones that cannot be changed); chosen when the values repeat enough to pay.
+_SHARED = "="
+_SHAREABLE = (_SCALARS_T, _PAIRS_T, _TAGGED)
+_ALL_KINDS = frozenset(_KINDS) | {_SHARED + k for k in _SHAREABLE}
 
 
 def _is_scalar(v: Any) -> bool:
@@ -161,13 +170,42 @@ class _Encoder:
         return self.tagged(v, field == "file")
 
 
+def _immutable(v: Any) -> bool:
+    """Whether a value of a field may be shared between objects: nothing in it can be changed."""
+    if isinstance(v, (tuple, frozenset)):
+        return all(_immutable(x) for x in v)
+    return not isinstance(v, (Mapping, list, set))
+
+
+def _shared_pays(enc: _Encoder, kind: str, field: str, objs: list[Any]) -> bool:
+    """Whether a field of a class is stored shared (`_SHARED`): its values cannot be changed and at
+    most half of them are distinct."""
+    if kind not in _SHAREABLE or len(objs) < 4:
+        return False
+    values = [getattr(o, field) for o in objs]
+    if not all(map(_immutable, values)):
+        return False
+    return 2 * len({json.dumps(enc.stored(kind, field, v, {})) for v in values}) <= len(values)
+
+
+def _column(enc: _Encoder, kind: str, field: str, objs: list[Any], names: dict[str, int]) -> Any:
+    """A field of a group as stored: the values one by one, or (shared) the distinct values and an index per object."""
+    stored = [enc.stored(kind.lstrip(_SHARED), field, getattr(o, field), names) for o in objs]
+    if not kind.startswith(_SHARED):
+        return stored
+    table: dict[str, int] = {}
+    indexes = [table.setdefault(json.dumps(x, separators=(",", ":")), len(table)) for x in stored]
+    return [[json.loads(x) for x in table], indexes]
+
+
 def encode(obj: Any, files: Mapping[str, str]) -> Any:
     """`obj` as JSON data; `files` maps a path as shown in this run to its name in the rules folder.
 
     `["T", classes, files, groups, root]`: `classes` lists each class stored with the kind of each of
     its fields, `files` the names of the rule and vocabulary files, `groups` the objects of one class
     and height as `[class number, how many, column of each field…]` (an object refers to objects of
-    earlier groups by their place in the whole), `root` the object itself as a tagged value."""
+    earlier groups by their place in the whole), `root` the object itself as a tagged value. A field
+    whose values repeat enough across its class is stored shared (`_SHARED`) in every group."""
     enc = _Encoder(files)
     enc.visit(obj)
     by_class: dict[str, list[Any]] = {}
@@ -182,12 +220,13 @@ def encode(obj: Any, files: Mapping[str, str]) -> Any:
         grouped.setdefault((enc.height[id(o)], classes[type(o).__name__][0]), []).append(o)
     for o in (o for key in sorted(grouped) for o in grouped[key]):
         enc.index[id(o)] = len(enc.index)
+    for name, (_, kinds) in classes.items():  # (once every object has its place: a value may refer to one)
+        kinds[:] = [_SHARED + k if _shared_pays(enc, k, f, by_class[name]) else k for k, f in zip(kinds, _FIELDS[name])]
     names: dict[str, int] = {}
     groups = []
     for (_, number), objs in sorted(grouped.items()):
         name = type(objs[0]).__name__
-        groups.append([number, len(objs), *([enc.stored(k, f, getattr(o, f), names) for o in objs]
-                                            for k, f in zip(classes[name][1], _FIELDS[name]))])
+        groups.append([number, len(objs), *(_column(enc, k, f, objs, names) for k, f in zip(classes[name][1], _FIELDS[name]))])
     return ["T", [[name, kinds] for name, (_, kinds) in classes.items()], list(names), groups, enc.tagged(obj)]
 
 
@@ -204,6 +243,7 @@ def _plain(cls: type) -> bool:
 _PLAIN = {name: _plain(cls) for name, cls in _CLASSES.items()}
 _SCALARS = frozenset((str, int, bool, type(None)))  # JSON values that stand for themselves
 _LISTS = frozenset((list,))
+_INTS = frozenset((int,))
 
 
 def _tagged(objects: list[Any], shown: Callable[[str], str]) -> Callable[[Any], Any]:
@@ -258,6 +298,17 @@ def _nested_scalars(column: list[Any], depth: int) -> None:
         raise CacheRejected("malformed tuple")
 
 
+def _shared(column: Any, count: int) -> tuple[list[Any], list[int]]:
+    """A column stored shared (`_SHARED`): its distinct values, and `count` indexes into them (checked)."""
+    if type(column) is not list or len(column) != 2 or type(column[0]) is not list or type(column[1]) is not list:
+        raise CacheRejected("malformed shared column")
+    distinct, indexes = column
+    if len(indexes) != count or not _INTS.issuperset(map(type, indexes)) or (
+            indexes and not 0 <= min(indexes) <= max(indexes) < len(distinct)):
+        raise CacheRejected("malformed shared column")
+    return distinct, indexes
+
+
 def decode(data: Any, show: Callable[[str], str], *, construct: bool = False) -> Any:
     """The inverse of `encode`; `show` turns a file's name in the rules folder into a path for this run.
 
@@ -305,20 +356,24 @@ def decode(data: Any, show: Callable[[str], str], *, construct: bool = False) ->
     for entry in header:
         if not (type(entry) is list and len(entry) == 2 and type(entry[0]) is str and entry[0] in _CLASSES
                 and type(entry[1]) is list and len(entry[1]) == len(_FIELDS[entry[0]])
-                and all(type(k) is str and k in _KINDS for k in entry[1])):
+                and all(type(k) is str and k in _ALL_KINDS for k in entry[1])):
             raise CacheRejected(f"not a class of the rule pack: {str(entry)[:40]}")
         name, kinds = entry
-        specs.append((_CLASSES[name], _FIELDS[name], [None if k == _RAW else convert[k] for k in kinds],
-                      _PLAIN[name] and not construct))
+        specs.append((_CLASSES[name], _FIELDS[name], [None if k == _RAW else convert[k.lstrip(_SHARED)] for k in kinds],
+                      [k.startswith(_SHARED) for k in kinds], _PLAIN[name] and not construct))
     new, scalars, append = object.__new__, _SCALARS.issuperset, objects.append
     try:
         for group in groups:
-            cls, fields, converters, plain = specs[group[0]]
+            cls, fields, converters, shares, plain = specs[group[0]]
             count = group[1]
             if len(group) != len(fields) + 2 or type(group[0]) is not int or type(count) is not int:
                 raise CacheRejected(f"malformed {cls.__name__}")
             columns = []
-            for column, conv in zip(group[2:], converters):
+            for column, conv, share in zip(group[2:], converters, shares):
+                if share:  # the distinct values, each object's by its index
+                    distinct, column = _shared(column, count)
+                    columns.append(map(list(conv(distinct)).__getitem__, column))  # type: ignore[misc]
+                    continue
                 if type(column) is not list or len(column) != count:
                     raise CacheRejected(f"malformed {cls.__name__}")
                 if conv is None:  # stored as they are: JSON scalars all
