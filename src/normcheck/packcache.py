@@ -29,7 +29,7 @@ import datetime as dt
 import json
 import os
 import stat
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from itertools import chain
 from pathlib import Path
@@ -368,11 +368,11 @@ def decode(data: Any, show: Callable[[str], str], *, construct: bool = False) ->
             count = group[1]
             if len(group) != len(fields) + 2 or type(group[0]) is not int or type(count) is not int:
                 raise CacheRejected(f"malformed {cls.__name__}")
-            columns = []
+            columns: list[Iterable[Any]] = []
             for column, conv, share in zip(group[2:], converters, shares):
                 if share:  # the distinct values, each object's by its index
                     distinct, column = _shared(column, count)
-                    columns.append(map(list(conv(distinct)).__getitem__, column))  # type: ignore[misc]
+                    columns.append(map(list(conv(distinct)).__getitem__, column))
                     continue
                 if type(column) is not list or len(column) != count:
                     raise CacheRejected(f"malformed {cls.__name__}")
