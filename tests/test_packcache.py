@@ -77,8 +77,8 @@ def test_a_group_holding_anything_but_its_fields_as_stored_is_refused(cache, tmp
     """The table's columns are checked against the kinds its header gives, and the header against the IR."""
     rules = _rules_copy(tmp_path / "rules")
     load_pack(str(rules))
-    tag, header, files, groups, root = json.loads(_entry(cache).read_text())["pack"]
-    assert packcache.decode([tag, header, files, groups, root], str)[0].rules
+    tag, header, files, tables, groups, root = json.loads(_entry(cache).read_text())["pack"]
+    assert packcache.decode([tag, header, files, tables, groups, root], str)[0].rules
 
     def planted(number: int, kind: str, value: object) -> list[object]:
         """The groups with the first value of the first column of `kind` of class `number` replaced."""
@@ -91,51 +91,57 @@ def test_a_group_holding_anything_but_its_fields_as_stored_is_refused(cache, tmp
     fact = next(i for i, (name, _) in enumerate(header) if name == "Fact")
     rule = next(i for i, (name, _) in enumerate(header) if name == "Rule")
     bad = [planted(fact, "v", value) for value in (["C", "system", "touch x"], {"a": 1}, [1, 2])]
-    def having(kind: str) -> int:  # a class with a column of `kind` (not every one keeps its kinds: see _SHARED)
-        return next(i for i, (_, kinds) in enumerate(header) if kind in kinds and any(g[0] == i for g in groups))
-
-    bad += [planted(having("ts"), "ts", ["a", ["nested"]]), planted(having("tt"), "tt", [["en", {"a": 1}]]),
-            planted(rule, "to", [10 ** 9]), planted(rule, "to", "abc"), planted(fact, "f", 10 ** 9)]
+    bad += [planted(rule, "to", [10 ** 9]), planted(rule, "to", "abc"), planted(fact, "f", 10 ** 9)]
     first = groups[0]
     bad.append([[*first, []]] + groups[1:])  # a column too many
     bad.append([[first[0], first[1] + 1, *first[2:]]] + groups[1:])  # columns shorter than the group
     for planted_groups in bad:
         with pytest.raises(packcache.CacheRejected):
-            packcache.decode([tag, header, files, planted_groups, root], str)
+            packcache.decode([tag, header, files, tables, planted_groups, root], str)
     kinds = header[fact][1]
     for bad_header in ([["system", header[0][1]]] + header[1:], [[header[fact][0], kinds + ["v"]]],
                        [[name, ["exec"] * len(k)] for name, k in header]):
         with pytest.raises(packcache.CacheRejected):
-            packcache.decode([tag, bad_header, files, groups, root], str)
+            packcache.decode([tag, bad_header, files, tables, groups, root], str)
 
 
 def test_a_shared_column_holding_anything_but_indexes_of_its_values_is_refused(cache, tmp_path) -> None:
-    """A column whose values repeat is stored as its distinct values and an index per object: an index
-    that is not one of them, a count that is not the group's, or a column that is not that pair, is refused."""
+    """A field whose values cannot be changed is stored as indexes into the pack's table of distinct values
+    of its kind: an index that is not one of them, a column that is not the group's count of indexes, a
+    table that is not one list per kind, or a table value that is not of its kind, is refused."""
     rules = _rules_copy(tmp_path / "rules")
     first = load_pack(str(rules))
-    tag, header, files, groups, root = json.loads(_entry(cache).read_text())["pack"]
+    tag, header, files, tables, groups, root = json.loads(_entry(cache).read_text())["pack"]
     rule = next(i for i, (name, _) in enumerate(header) if name == "Rule")
     assert packcache._SHARED + "ts" in header[rule][1]  # the gate: one per rule family
     at = next(i for i, g in enumerate(groups) if g[0] == rule)
     column = 2 + header[rule][1].index(packcache._SHARED + "ts")
-    distinct, indexes = groups[at][column]
-    assert len(distinct) < len(indexes)
+    indexes = groups[at][column]
+    size = len(tables[packcache._SHAREABLE.index("ts")])
 
     def planted(value: object) -> list[object]:
         group = [*groups[at]]
         group[column] = value
         return groups[:at] + [group] + groups[at + 1:]
 
-    for value in ([distinct, [len(distinct), *indexes[1:]]], [distinct, [-1, *indexes[1:]]], [distinct, ["0", *indexes[1:]]],
-                  [distinct, [True, *indexes[1:]]], [distinct, indexes[1:]], [distinct, indexes, []], indexes,
-                  [[["a", ["nested"]]], [0] * len(indexes)], [{"a": 1}, indexes], "abc"):
+    for value in ([size, *indexes[1:]], [-1, *indexes[1:]], ["0", *indexes[1:]], [True, *indexes[1:]], indexes[1:],
+                  [*indexes, 0], [[0], *indexes[1:]], "abc"):
         with pytest.raises(packcache.CacheRejected):
-            packcache.decode([tag, header, files, planted(value), root], str)
-    pack = packcache.decode([tag, header, files, groups, root], str)[0]
+            packcache.decode([tag, header, files, tables, planted(value), root], str)
+    ts = packcache._SHAREABLE.index("ts")
+    tt = packcache._SHAREABLE.index("tt")
+    for bad_tables in (tables[:-1], [*tables, []], [*tables[:ts], [["a", ["nested"]], *tables[ts][1:]], *tables[ts + 1:]],
+                       [*tables[:tt], [[["en", {"a": 1}]], *tables[tt][1:]], *tables[tt + 1:]],
+                       [*tables[:ts], "abc", *tables[ts + 1:]], {"ts": tables[ts]}):
+        with pytest.raises(packcache.CacheRejected):
+            packcache.decode([tag, header, files, bad_tables, groups, root], str)
+    with pytest.raises(packcache.CacheRejected):  # a header may not share a field of a kind that is never shared
+        packcache.decode([tag, [[n, [packcache._SHARED + k for k in kinds]] for n, kinds in header], files, tables, groups,
+                          root], str)
+    pack = packcache.decode([tag, header, files, tables, groups, root], str)[0]
     gates = [r.gate for r in pack.rules]
-    assert gates == [r.gate for r in first.pack.rules]  # objects share a stored value, which cannot be changed
-    assert all(isinstance(g, tuple) for g in gates) and len({id(g) for g in gates}) < len(gates)
+    assert gates == [r.gate for r in first.pack.rules]
+    assert all(isinstance(g, tuple) for g in gates) and len({id(g) for g in gates}) < len(gates)  # shared, unchangeable
 
 
 def test_a_cache_file_others_can_write_is_not_read(cache, tmp_path) -> None:

@@ -3,19 +3,19 @@
 The cache folder (`NORMCHECK_CACHE`, `XDG_CACHE_HOME`, `~/.cache`) is writable by any process of
 the user, so what is read back from it must not be able to do anything but describe a rule pack:
 
-* the file is JSON; every object of the pack is one row of a table (`["T", classes, files, rows,
-  root]`), children before parents, naming one of the closed list of IR / vocabulary / diagnostic
+* the file is JSON; every object of the pack is one row of a table (`["T", classes, files, values,
+  rows, root]`), children before parents, naming one of the closed list of IR / vocabulary / diagnostic
   classes below by its number in `classes`, which lists each class with exactly its fields and how
   each is stored: as a JSON scalar, a file's number in `files`, an earlier row, a tuple of scalars,
   of tuples of scalars or of earlier rows, a mapping of scalars to earlier rows, or a tagged value (a
   scalar or a tagged list: `["t", …]` a tuple, `["s", …]` a frozenset, `["d", [k, v], …]` a dict (a
   read-only mapping of the IR is stored as one and made read-only again by its class), `["D", iso]`
   a date, `["M", text]` a decimal, `["N"]` null, `["U"]` unknown, `["F", name]` a rule or
-  vocabulary file, `["r", n]` an earlier row); a column whose values repeat (a rule family's gate,
-  a vocabulary's labels) may be stored as its distinct values and an index per object, when the
-  values cannot be changed (no mapping in them): the objects then share one value. An object is
-  built as its constructor builds it, field by field; anything else is refused, and the caller
-  rebuilds the pack from the rule files;
+  vocabulary file, `["r", n]` an earlier row); a field whose values cannot be changed (tuples and
+  tagged values without a mapping) may be stored as indexes into `values`, the pack's distinct
+  values of that kind, each stored once (a family's gate, a fact's labels, repeated in its words
+  for the reports): the objects then share one value. An object is built as its constructor builds
+  it, field by field; anything else is refused, and the caller rebuilds the pack from the rule files;
 * a file of the pack is stored by its name relative to the rules folder and shown again under
   the path of *this* run: a pack cached by another installation (same rules, same code) never
   shows that installation's paths;
@@ -67,9 +67,9 @@ _FIELDS: dict[str, tuple[str, ...]] = {name: tuple(f.name for f in dataclasses.f
 # pack holds, so that decoding converts a field with one C-level call instead of walking it value by value.
 _RAW, _FILE, _REF, _SCALARS_T, _PAIRS_T, _REFS_T, _REF_MAP, _TAGGED = "v", "f", "r", "ts", "tt", "to", "do", "g"
 _KINDS = (_FILE, _RAW, _REF, _SCALARS_T, _PAIRS_T, _REFS_T, _REF_MAP, _TAGGED)
-# A kind with this mark: the column is `[distinct values as the kind stores them, index of each object's]`.
-# Only for kinds whose values are tuples or tagged values, and only when no value holds a mapping (shared
-# values must be ones that cannot be changed); chosen when the values repeat enough to pay.
+# A kind with this mark: the column holds, per object, the index of its value in the pack's table of the
+# distinct values of that kind (`values`). Only for kinds whose values are tuples or tagged values, and only
+# when no value of the field holds a mapping (a shared value must be one that cannot be changed).
 _SHARED = "="
 _SHAREABLE = (_SCALARS_T, _PAIRS_T, _TAGGED)
 _ALL_KINDS = frozenset(_KINDS) | {_SHARED + k for k in _SHAREABLE}
@@ -177,35 +177,25 @@ def _immutable(v: Any) -> bool:
     return not isinstance(v, (Mapping, list, set))
 
 
-def _shared_pays(enc: _Encoder, kind: str, field: str, objs: list[Any]) -> bool:
-    """Whether a field of a class is stored shared (`_SHARED`): its values cannot be changed and at
-    most half of them are distinct."""
-    if kind not in _SHAREABLE or len(objs) < 4:
-        return False
-    values = [getattr(o, field) for o in objs]
-    if not all(map(_immutable, values)):
-        return False
-    return 2 * len({json.dumps(enc.stored(kind, field, v, {})) for v in values}) <= len(values)
-
-
-def _column(enc: _Encoder, kind: str, field: str, objs: list[Any], names: dict[str, int]) -> Any:
-    """A field of a group as stored: the values one by one, or (shared) the distinct values and an index per object."""
-    stored = [enc.stored(kind.lstrip(_SHARED), field, getattr(o, field), names) for o in objs]
-    if not kind.startswith(_SHARED):
+def _column(enc: _Encoder, kind: str, field: str, objs: list[Any], names: dict[str, int],
+            tables: dict[str, dict[str, int]]) -> list[Any]:
+    """A field of a group as stored: the values one by one, or (shared) each one's index in its kind's table."""
+    base = kind.lstrip(_SHARED)
+    stored = [enc.stored(base, field, getattr(o, field), names) for o in objs]
+    if base == kind:
         return stored
-    table: dict[str, int] = {}
-    indexes = [table.setdefault(json.dumps(x, separators=(",", ":")), len(table)) for x in stored]
-    return [[json.loads(x) for x in table], indexes]
+    table = tables[base]
+    return [table.setdefault(json.dumps(x, separators=(",", ":")), len(table)) for x in stored]
 
 
 def encode(obj: Any, files: Mapping[str, str]) -> Any:
     """`obj` as JSON data; `files` maps a path as shown in this run to its name in the rules folder.
 
-    `["T", classes, files, groups, root]`: `classes` lists each class stored with the kind of each of
-    its fields, `files` the names of the rule and vocabulary files, `groups` the objects of one class
-    and height as `[class number, how many, column of each field…]` (an object refers to objects of
-    earlier groups by their place in the whole), `root` the object itself as a tagged value. A field
-    whose values repeat enough across its class is stored shared (`_SHARED`) in every group."""
+    `["T", classes, files, values, groups, root]`: `classes` lists each class stored with the kind of
+    each of its fields, `files` the names of the rule and vocabulary files, `values` the distinct
+    values of the fields stored shared (`_SHARED`: per shareable kind, a list), `groups` the objects
+    of one class and height as `[class number, how many, column of each field…]` (an object refers to
+    objects of earlier groups by their place in the whole), `root` the object itself as a tagged value."""
     enc = _Encoder(files)
     enc.visit(obj)
     by_class: dict[str, list[Any]] = {}
@@ -220,14 +210,18 @@ def encode(obj: Any, files: Mapping[str, str]) -> Any:
         grouped.setdefault((enc.height[id(o)], classes[type(o).__name__][0]), []).append(o)
     for o in (o for key in sorted(grouped) for o in grouped[key]):
         enc.index[id(o)] = len(enc.index)
-    for name, (_, kinds) in classes.items():  # (once every object has its place: a value may refer to one)
-        kinds[:] = [_SHARED + k if _shared_pays(enc, k, f, by_class[name]) else k for k, f in zip(kinds, _FIELDS[name])]
+    for name, (_, kinds) in classes.items():
+        kinds[:] = [_SHARED + k if k in _SHAREABLE and all(_immutable(getattr(o, f)) for o in by_class[name]) else k
+                    for k, f in zip(kinds, _FIELDS[name])]
     names: dict[str, int] = {}
+    tables: dict[str, dict[str, int]] = {k: {} for k in _SHAREABLE}
     groups = []
     for (_, number), objs in sorted(grouped.items()):
         name = type(objs[0]).__name__
-        groups.append([number, len(objs), *(_column(enc, k, f, objs, names) for k, f in zip(classes[name][1], _FIELDS[name]))])
-    return ["T", [[name, kinds] for name, (_, kinds) in classes.items()], list(names), groups, enc.tagged(obj)]
+        groups.append([number, len(objs), *(_column(enc, k, f, objs, names, tables)
+                                            for k, f in zip(classes[name][1], _FIELDS[name]))])
+    values = [[json.loads(x) for x in tables[k]] for k in _SHAREABLE]
+    return ["T", [[name, kinds] for name, (_, kinds) in classes.items()], list(names), values, groups, enc.tagged(obj)]
 
 
 def _plain(cls: type) -> bool:
@@ -298,15 +292,36 @@ def _nested_scalars(column: list[Any], depth: int) -> None:
         raise CacheRejected("malformed tuple")
 
 
-def _shared(column: Any, count: int) -> tuple[list[Any], list[int]]:
-    """A column stored shared (`_SHARED`): its distinct values, and `count` indexes into them (checked)."""
-    if type(column) is not list or len(column) != 2 or type(column[0]) is not list or type(column[1]) is not list:
+def _indexes(column: Any, count: int, size: int) -> list[int]:
+    """A shared column (`_SHARED`): `count` indexes into a table of `size` values (checked)."""
+    if type(column) is not list or len(column) != count or not _INTS.issuperset(map(type, column)) or (
+            column and not 0 <= min(column) <= max(column) < size):
         raise CacheRejected("malformed shared column")
-    distinct, indexes = column
-    if len(indexes) != count or not _INTS.issuperset(map(type, indexes)) or (
-            indexes and not 0 <= min(indexes) <= max(indexes) < len(distinct)):
-        raise CacheRejected("malformed shared column")
-    return distinct, indexes
+    return column
+
+
+_UNSET: Any = object()
+
+
+def _shared_values(tables: dict[str, list[Any]], convert: Mapping[str, Callable[[list[Any]], Any]],
+                   tagged: Callable[[Any], Any]) -> dict[str, tuple[Callable[[int], Any], int]]:
+    """Per shared kind (`_SHARED`): how to get a value of its table by index, and the table's size. The
+    tuples are converted at once; a tagged value when first asked for, since it may refer to an object
+    (which, as every reference of the pack, is one of the groups decoded before the one asking)."""
+    out: dict[str, tuple[Callable[[int], Any], int]] = {}
+    for kind, table in tables.items():
+        if kind != _TAGGED:
+            out[_SHARED + kind] = (list(convert[kind](table)).__getitem__, len(table))
+    table = tables[_TAGGED]
+    done = [_UNSET] * len(table)
+
+    def value(i: int) -> Any:
+        v = done[i]
+        if v is _UNSET:
+            v = done[i] = tagged(table[i])
+        return v
+    out[_SHARED + _TAGGED] = (value, len(table))
+    return out
 
 
 def decode(data: Any, show: Callable[[str], str], *, construct: bool = False) -> Any:
@@ -317,10 +332,11 @@ def decode(data: Any, show: Callable[[str], str], *, construct: bool = False) ->
     reference to an earlier object, a tuple of them, a tuple of scalars...) and each object by filling
     its `__dict__`. `construct=True` builds every object through its constructor (the reference the
     fast path is tested against)."""
-    if type(data) is not list or len(data) != 5 or data[0] != "T":
+    if type(data) is not list or len(data) != 6 or data[0] != "T":
         raise CacheRejected("not a rule pack")
-    _, header, names, groups, root = data
-    if type(header) is not list or type(names) is not list or type(groups) is not list:
+    _, header, names, tables, groups, root = data
+    if type(header) is not list or type(names) is not list or type(groups) is not list or type(tables) is not list \
+            or len(tables) != len(_SHAREABLE) or not _LISTS.issuperset(map(type, tables)):
         raise CacheRejected("not a rule pack")
     if not all(type(n) is str for n in names):
         raise CacheRejected("malformed file names")
@@ -352,6 +368,7 @@ def decode(data: Any, show: Callable[[str], str], *, construct: bool = False) ->
     convert: dict[str, Callable[[list[Any]], Any]] = {
         _FILE: lambda c: map(files.__getitem__, c), _REF: lambda c: map(get, c), _SCALARS_T: scalar_tuples,
         _PAIRS_T: pairs, _REFS_T: refs, _REF_MAP: ref_map, _TAGGED: lambda c: map(tagged, c)}
+    shared = _shared_values(dict(zip(_SHAREABLE, tables)), convert, tagged)
     specs = []
     for entry in header:
         if not (type(entry) is list and len(entry) == 2 and type(entry[0]) is str and entry[0] in _CLASSES
@@ -359,8 +376,8 @@ def decode(data: Any, show: Callable[[str], str], *, construct: bool = False) ->
                 and all(type(k) is str and k in _ALL_KINDS for k in entry[1])):
             raise CacheRejected(f"not a class of the rule pack: {str(entry)[:40]}")
         name, kinds = entry
-        specs.append((_CLASSES[name], _FIELDS[name], [None if k == _RAW else convert[k.lstrip(_SHARED)] for k in kinds],
-                      [k.startswith(_SHARED) for k in kinds], _PLAIN[name] and not construct))
+        specs.append((_CLASSES[name], _FIELDS[name], [convert.get(k) for k in kinds],  # (None: stored as they are, or shared)
+                      [shared.get(k) for k in kinds], _PLAIN[name] and not construct))
     new, scalars, append = object.__new__, _SCALARS.issuperset, objects.append
     try:
         for group in groups:
@@ -370,9 +387,9 @@ def decode(data: Any, show: Callable[[str], str], *, construct: bool = False) ->
                 raise CacheRejected(f"malformed {cls.__name__}")
             columns: list[Iterable[Any]] = []
             for column, conv, share in zip(group[2:], converters, shares):
-                if share:  # the distinct values, each object's by its index
-                    distinct, column = _shared(column, count)
-                    columns.append(map(list(conv(distinct)).__getitem__, column))
+                if share is not None:  # each object's value by its index in the table of its kind
+                    get_shared, size = share
+                    columns.append(map(get_shared, _indexes(column, count, size)))
                     continue
                 if type(column) is not list or len(column) != count:
                     raise CacheRejected(f"malformed {cls.__name__}")
