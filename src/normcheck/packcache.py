@@ -368,18 +368,18 @@ def decode(data: Any, show: Callable[[str], str], *, construct: bool = False) ->
     convert: dict[str, Callable[[list[Any]], Any]] = {
         _FILE: lambda c: map(files.__getitem__, c), _REF: lambda c: map(get, c), _SCALARS_T: scalar_tuples,
         _PAIRS_T: pairs, _REFS_T: refs, _REF_MAP: ref_map, _TAGGED: lambda c: map(tagged, c)}
-    shared = _shared_values(dict(zip(_SHAREABLE, tables)), convert, tagged)
     specs = []
-    for entry in header:
-        if not (type(entry) is list and len(entry) == 2 and type(entry[0]) is str and entry[0] in _CLASSES
-                and type(entry[1]) is list and len(entry[1]) == len(_FIELDS[entry[0]])
-                and all(type(k) is str and k in _ALL_KINDS for k in entry[1])):
-            raise CacheRejected(f"not a class of the rule pack: {str(entry)[:40]}")
-        name, kinds = entry
-        specs.append((_CLASSES[name], _FIELDS[name], [convert.get(k) for k in kinds],  # (None: stored as they are, or shared)
-                      [shared.get(k) for k in kinds], _PLAIN[name] and not construct))
     new, scalars, append = object.__new__, _SCALARS.issuperset, objects.append
     try:
+        shared = _shared_values(dict(zip(_SHAREABLE, tables)), convert, tagged)
+        for entry in header:
+            if not (type(entry) is list and len(entry) == 2 and type(entry[0]) is str and entry[0] in _CLASSES
+                    and type(entry[1]) is list and len(entry[1]) == len(_FIELDS[entry[0]])
+                    and all(type(k) is str and k in _ALL_KINDS for k in entry[1])):
+                raise CacheRejected(f"not a class of the rule pack: {str(entry)[:40]}")
+            name, kinds = entry
+            specs.append((_CLASSES[name], _FIELDS[name], [convert.get(k) for k in kinds],  # None: as they are, or shared
+                          [shared.get(k) for k in kinds], _PLAIN[name] and not construct))
         for group in groups:
             cls, fields, converters, shares, plain = specs[group[0]]
             count = group[1]
