@@ -862,13 +862,18 @@ class DurableEngine:
         # each rule fact's plan (its event date, the facts it carries, its computed operands and
         # leaves), compiled when a case first posts that rule's fact
         self._views: dict[str, _ViewPlan] = {}
-        # the relevance gate as an index: fact name -> the rules whose family mentions it (in pack order)
-        self._order = {v.key: i for i, v in enumerate(self.compiled.views)}
-        self._ungated = tuple(v for v in self.compiled.views if not v.gate)
-        self._gated: dict[str, list[RuleView]] = {}
-        for v in self.compiled.views:
-            for x in v.gate:
-                self._gated.setdefault(x, []).append(v)
+        # the relevance gate as an index: fact name -> the gates that mention it (a gate: the facts of a
+        # rule family), and per gate the places of its rules' views in the pack (the places of the rules
+        # without a gate apart); indexed by gate, not by rule, since a family's rules share one
+        gates: dict[frozenset[str], list[int]] = {}
+        for i, v in enumerate(self.compiled.views):
+            gates.setdefault(v.gate, []).append(i)
+        self._ungated = tuple(gates.pop(frozenset(), ()))
+        self._gate_views = tuple(tuple(places) for places in gates.values())
+        self._gated: dict[str, list[int]] = {}
+        for n, gate in enumerate(gates):
+            for x in gate:
+                self._gated.setdefault(x, []).append(n)
 
     def _plan(self, v: RuleView) -> _ViewPlan:
         """The plan of one rule's fact, compiled on its first use (most cases reach a few families)."""
@@ -966,15 +971,11 @@ class DurableEngine:
         """The rules whose family the record mentions and concerns its kind of record (the relevance
         gate, as the evaluator's `gate`), in pack order."""
         stated, kind, kinds = env.stated, env.kind, self._kinds
-        if stated is None:
-            views: Iterable[RuleView] = self.compiled.views
-        else:
-            found = {v.key: v for v in self._ungated}
-            gated = self._gated
-            for x in stated:
-                for v in gated.get(x, ()):
-                    found[v.key] = v
-            views = sorted(found.values(), key=lambda v: self._order[v.key])
+        views: Iterable[RuleView] = self.compiled.views
+        if stated is not None:
+            gated, every = self._gated, self.compiled.views
+            hit = {n for x in stated for n in gated.get(x, ())}
+            views = [every[i] for i in sorted(itertools.chain(self._ungated, *(self._gate_views[n] for n in hit)))]
         return [v for v in views if kind is None or v.key not in kinds or kind in kinds[v.key]]
 
     def needed(self, views: Iterable[RuleView]) -> set[str]:
