@@ -220,3 +220,17 @@ def test_a_rule_folder_loads_when_the_working_folder_was_deleted(tmp_path, monke
     gone.rmdir()
     loaded = load_pack(str(rules))
     assert loaded.pack.rules
+
+
+def test_the_pack_is_hashed_as_digest_of_hashes_its_files(tmp_path) -> None:
+    """The cache key streams each file into the hash; it is `digest_of` the files' bytes as
+    `hashed_parts` orders them (what `packhistory` computes for a rules folder of an older commit)."""
+    from normcheck import __version__, pack
+    from normcheck.resources import grammar_path
+
+    rules = _rules_copy(tmp_path / "rules")
+    (rules / "vocabulary" / "big.yaml").write_bytes(b"# a file larger than the read buffer\n" * 20_000)
+    rule_files, vocab_files = pack._files(rules)
+    listing = {p.relative_to(rules).as_posix(): p.read_bytes() for p in vocab_files + rule_files + [rules / "families.yaml"]}
+    assert pack._digest(rule_files, vocab_files, rules) == pack.digest_of(
+        __version__, grammar_path().read_bytes(), pack.hashed_parts(listing))

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from . import __version__, ir
 from .diagnostics import Diagnostic, InputError
@@ -52,11 +53,23 @@ def _named(folder: Path, suffix: str) -> list[Path]:
 
 
 def _digest(rule_files: list[Path], vocab_files: list[Path], root: Path) -> str:
-    listing = {p.relative_to(root).as_posix(): _read_bytes(str(p)) for p in vocab_files + rule_files + _families_file(root)}
-    return digest_of(__version__, _read_bytes(str(grammar_path())), hashed_parts(listing))
+    """`digest_of` the folder's files as `hashed_parts` orders them, each file streamed into the hash
+    (the same bytes hashed, without holding every file in memory at once: cheaper, on every run)."""
+    listing = {p.relative_to(root).as_posix(): str(p) for p in vocab_files + rule_files + _families_file(root)}
+    h = hashlib.sha256()
+    h.update(f"normcheck {__version__}\n".encode())
+    buffer = _Buffer()
+    buffer.hash(h, str(grammar_path()))
+    for name, path in hashed_parts(listing):
+        h.update(b"\0" + name.encode() + b"\0")
+        buffer.hash(h, path)
+    return h.hexdigest()
 
 
-def hashed_parts(listing: Mapping[str, bytes]) -> list[tuple[str, bytes]]:
+_T = TypeVar("_T")
+
+
+def hashed_parts(listing: Mapping[str, _T]) -> list[tuple[str, _T]]:
     """The files of a rules folder (path within the folder -> bytes) that make its hash, named and in
     order: `families.yaml`, the vocabulary, then the rule files. `packhistory` hashes a folder of an
     older commit with this too, so a change here changes both."""
@@ -107,24 +120,29 @@ def _code_fingerprint() -> str:
     objects cost more than the reading)."""
     h = hashlib.sha256()
     here = os.path.dirname(os.path.realpath(__file__))
+    buffer = _Buffer()
     for parts, path in sorted(_code_files(here, ())):
         if parts == ("_dataclass_methods.py",):
             continue
-        h.update(parts[-1].encode() + b"\0" + _read_bytes(path))
+        h.update(parts[-1].encode() + b"\0")
+        buffer.hash(h, path)
     return h.hexdigest()
 
 
-def _read_bytes(path: str) -> bytes:
-    """A file's bytes with `os` calls only: `open()` builds a buffered file object per file, which
-    costs more than reading one of these small files (every run reads the ~70 files of normcheck)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        chunks = [os.read(fd, os.fstat(fd).st_size + 1)]
-        while chunks[-1]:  # until the end of the file (one more read, as `open().read()` does)
-            chunks.append(os.read(fd, 1 << 16))
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+class _Buffer:
+    """Hash files through one reused buffer, read unbuffered. Reading each whole file into new bytes
+    (through a buffered file object) cost more than hashing them: every run hashes the rule files and
+    the ~70 files of normcheck for the cache key."""
+
+    def __init__(self, size: int = 1 << 17) -> None:
+        self.data = bytearray(size)
+        self.view = memoryview(self.data)
+
+    def hash(self, h: Any, path: str) -> None:
+        """Feed the bytes of the file at `path` to the hash `h`."""
+        with open(path, "rb", buffering=0) as fh:
+            while n := fh.readinto(self.data):
+                h.update(self.view[:n])
 
 
 def _code_files(folder: str, parts: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
