@@ -208,7 +208,8 @@ def _load_pack(directory: str | None, added: tuple[str, ...], lenient: bool = Fa
     key = f"{digest}-{_code_fingerprint()}" + ("-lenient" if lenient else "")
     cached = cache / f"pack-{digest[:24]}-{_code_fingerprint()[:12]}{'-lenient' if lenient else ''}.json" if cache else None
     every = [(f, p) for f in folders for p in f.rules + f.vocab + f.families]
-    shown = {f.name(p): _display(p) for f, p in every}
+    here = _working_folder()
+    shown = {f.name(p): _display(p, here) for f, p in every}
     if cached is not None:
         from . import packcache
 
@@ -361,12 +362,21 @@ def _read_rules(path: Path) -> str:
                                      hint="save it as UTF-8", code="NC-R003")]) from None
 
 
-def _display(path: Path) -> str:
+def _working_folder() -> str | None:
+    """The working folder, resolved (None: there is none any more), for `_display` to show many files."""
+    try:
+        return os.path.realpath(os.getcwd())
+    except OSError:
+        return None
+
+
+def _display(path: Path, cwd: str | None = None) -> str:
     """A path as the user would type it: relative to the working folder when it is below it (as
     given when there is no working folder any more: a folder deleted under a running shell). With
-    `os.path` (what `Path.resolve` and `relative_to` come to): every run shows each rule file's path."""
+    `os.path` (what `Path.resolve` and `relative_to` come to): every run shows each rule file's path.
+    `cwd`: the working folder resolved once for many paths (`_working_folder`)."""
     try:
-        real, cwd = os.path.realpath(path), os.path.realpath(os.getcwd())
+        real, cwd = os.path.realpath(path), cwd or os.path.realpath(os.getcwd())
     except OSError:
         return str(path)
     if real == cwd:
