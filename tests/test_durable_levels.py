@@ -79,3 +79,38 @@ def test_a_failure_in_a_chained_level_is_raised(engine, monkeypatch) -> None:
     monkeypatch.setitem(durable.plans, name, dataclasses.replace(durable.plans[name], code=broken))
     with pytest.raises(RuntimeError, match=r"durable-rules action failed.*planted failure in a level"):
         engine.run(CASE, dt.date(2025, 11, 15), CASE.keys())
+
+
+def test_a_definition_plan_is_compiled_when_first_derived(loaded) -> None:
+    """A new engine compiles no definition; a case compiles the plans of what it derives, each the plan
+    `define_plans` makes (the same levels, reads and carried facts)."""
+    from normcheck.engine import Engine
+
+    fresh = Engine(loaded.pack)
+    durable = fresh.durable
+    assert durable is not None and not durable.plans._plans
+    env, _, _ = fresh.evaluate(CASE, dt.date(2025, 11, 15), CASE.keys())
+    needed = durable.needed(durable.relevant_views(env))
+    durable.fired(env)
+    assert set(durable.plans._plans) == needed and 0 < len(needed) < len(durable.plans)
+    eager = durable_adapter.define_plans(loaded.pack)
+    assert list(durable.plans) == list(eager) and len(durable.plans) == len(eager)
+    for name in durable.plans:  # (every plan, compiled now)
+        plan = durable.plans[name]
+        assert dataclasses.replace(plan, code=None) == dataclasses.replace(eager[name], code=None)
+        assert plan.level == durable.plans.level(name)
+
+
+def test_a_function_without_a_durable_implementation_is_named(loaded, monkeypatch) -> None:
+    """The pack's expressions are walked for the functions they call only when the durable side lacks a
+    declared one; then the engine says which (and the evaluator runs alone)."""
+    from normcheck.engine import Engine, durable_functions
+
+    assert durable_functions.missing() == []
+    calls = durable_adapter._calls(loaded.pack)
+    gone = sorted(calls)[0]
+    monkeypatch.setattr(durable_functions, "FUNCTIONS", {k: v for k, v in durable_functions.FUNCTIONS.items() if k != gone})
+    assert durable_functions.missing() == [gone]
+    engine = Engine(loaded.pack)
+    assert engine.durable is None and f"`{gone}`" in engine.refused and "no implementation" in engine.label
+
