@@ -72,8 +72,8 @@ _T = TypeVar("_T")
 def hashed_parts(listing: Mapping[str, _T]) -> list[tuple[str, _T]]:
     """The files of a rules folder (path within the folder -> its bytes, or its path to stream them
     from: `_digest`) that make its hash, named and in order: `families.yaml`, the vocabulary, then the
-    rule files. `packhistory` hashes a folder of an
-    older commit with this too, so a change here changes both."""
+    rule files. `packhistory` hashes a folder of an older commit with this too, so a change here
+    changes both."""
     families = [FAMILIES_FILE] if FAMILIES_FILE in listing else []
     rules = sorted(n for n in listing if "/" not in n and n.endswith(".norm"))
     vocab = sorted(n for n in listing if n.startswith("vocabulary/") and n.count("/") == 1 and n.endswith(".yaml"))
