@@ -120,8 +120,9 @@ def _analyse(cls: type, kw_only: bool) -> tuple[dict[str, dataclasses.Field[Any]
     return fields, frozen_bases, _shape(fields, hasattr(cls, "__post_init__"), has_explicit_hash), given
 
 
-def _method(factory: Any, fields: dict[str, dataclasses.Field[Any]], cls: type, globals: dict[str, Any]) -> Any:
-    """The method the table's compiled factory makes, with the closure values `dataclasses` would give it."""
+def _methods(factory: Any, fields: dict[str, dataclasses.Field[Any]], cls: type, globals: dict[str, Any]) -> dict[str, Any]:
+    """The class's methods, made by the table's compiled factory (one per class: each method is the function
+    `dataclasses` would compile, closing over the same values) run in the class's module: its globals."""
     code = factory.__code__
     values = {}
     for arg in code.co_varnames[:code.co_argcount]:
@@ -134,7 +135,7 @@ def _method(factory: Any, fields: dict[str, dataclasses.Field[Any]], cls: type, 
             values[arg] = cls
         else:
             values[arg] = _LOCALS[arg]
-    return types.FunctionType(code, globals)(**values)  # the factory run in the class's module: its globals
+    return types.FunctionType(code, globals)(**values)  # type: ignore[no-any-return]
 
 
 def _key(cls: type) -> str:
@@ -157,8 +158,9 @@ def _process_class(cls: type, init: bool, repr: bool, eq: bool, order: bool, uns
         missed.append(_key(cls))  # (a class that dataclasses rejects is rejected there too)
         return _ORIGINAL(cls, *params)  # type: ignore[no-any-return]
     fields = analysed[0]
-    methods, doc = entry[3], entry[4]
+    doc = entry[4]
     globals = sys.modules[module].__dict__ if module in sys.modules else {}
+    methods = _methods(entry[3], fields, cls, globals)
     cls.__dataclass_params__ = dataclasses._DataclassParams(init, repr, eq, order, unsafe_hash, frozen)  # type: ignore[attr-defined]
     for name in analysed[3]:  # a field(...) in the class body: its default, or nothing, takes its place
         default = fields[name].default
@@ -170,15 +172,15 @@ def _process_class(cls: type, init: bool, repr: bool, eq: bool, order: bool, uns
     new = dataclasses._set_new_attribute  # type: ignore[attr-defined]
     own_init = init and "__init__" not in cls.__dict__
     if own_init:
-        new(cls, "__init__", _method(methods["__init__"], fields, cls, globals))
+        new(cls, "__init__", methods["__init__"])
     if repr and "__repr__" not in cls.__dict__:
-        new(cls, "__repr__", dataclasses._recursive_repr(_method(methods["__repr__"], fields, cls, globals)))  # type: ignore[attr-defined]
+        new(cls, "__repr__", dataclasses._recursive_repr(methods["__repr__"]))  # type: ignore[attr-defined]
     for name in ("__eq__", "__lt__", "__le__", "__gt__", "__ge__", "__setattr__", "__delattr__"):
         if name in methods and name not in cls.__dict__:
-            new(cls, name, _method(methods[name], fields, cls, globals))
+            new(cls, name, methods[name])
     action = dataclasses._hash_action[bool(unsafe_hash), bool(eq), bool(frozen), entry[2][1]]  # type: ignore[attr-defined]
     if action is dataclasses._hash_add:  # type: ignore[attr-defined]
-        cls.__hash__ = dataclasses._set_qualname(cls, _method(methods["__hash__"], fields, cls, globals))  # type: ignore[attr-defined,method-assign]
+        cls.__hash__ = dataclasses._set_qualname(cls, methods["__hash__"])  # type: ignore[attr-defined,method-assign]
     elif action is not None:
         cls.__hash__ = action(cls, [f for f in fields.values() if f._field_type is _FIELD], globals)  # type: ignore[attr-defined,method-assign]
     if not cls.__doc__:
@@ -261,7 +263,7 @@ def _modules() -> list[str]:
 def _recording_process_class(cls: type, *params: Any) -> type:
     """`dataclasses._process_class` with what the table keeps about the class recorded on the way."""
     assert _RECORD is not None
-    texts: dict[str, str] = {}  # method name -> the text compiled
+    texts: dict[str, tuple[str, dict[str, Any]]] = {}  # method name -> the method's text and its factory's locals
 
     def create_fn(name: str, args: list[str], body: list[str], *, globals: dict[str, Any] | None = None,
                   locals: dict[str, Any] | None = None, return_type: Any = _MISSING) -> Any:
@@ -283,7 +285,8 @@ def _recording_process_class(cls: type, *params: Any) -> type:
     if cls.__module__.startswith("normcheck.") and analysed is not None and plain:
         key = None if had_doc or not own_init else _doc_key(made)
         doc = None if key is None else (key, made.__doc__)
-        _RECORD[_key(cls)] = (params, annotations, analysed[2], texts, doc, getattr(made, "__match_args__", ()))
+        _RECORD[_key(cls)] = (params, annotations, analysed[2], _factory_text(_key(cls), texts), doc,
+                              getattr(made, "__match_args__", ()))
     return made
 
 
@@ -296,32 +299,62 @@ def table_text() -> str:
     dataclasses._process_class = _recording_process_class  # type: ignore[attr-defined]
     for name in _modules():
         importlib.import_module(name)
-    numbers = {txt: i for i, txt in enumerate(sorted({txt for entry in _RECORD.values() for txt in entry[3].values()}))}
+    numbers = {txt: i for i, txt in enumerate(sorted({entry[3] for entry in _RECORD.values()}))}
     out = ['"""Generated by `python -m normcheck._fastclasses` (see _fastclasses.py): per normcheck dataclass, its',
-           "parameters, own annotations, field shape, the methods Python 3.11's `dataclasses` writes for it (compiled",
-           'once), its generated docstring and `__match_args__`. Do not edit."""',
+           "parameters, own annotations, field shape, a factory of the methods Python 3.11's `dataclasses` writes for",
+           'it (compiled once), its generated docstring and `__match_args__`. Do not edit."""',
            "# ruff: noqa", "# mypy: ignore-errors", "# fmt: off", ""]
     for txt, i in numbers.items():
         out += [txt, f"_m{i} = __create_fn__", ""]
     out.append("CLASSES = {")
     for key in sorted(_RECORD):
-        params, annotations, shape, texts, doc, match_args = _RECORD[key]
-        methods = "{" + ", ".join(f"{name!r}: _m{numbers[txt]}" for name, txt in sorted(texts.items())) + "}"
-        out.append(f"    {key!r}: ({params!r}, {annotations!r}, {shape!r}, {methods}, {doc!r}, {match_args!r}),")
+        params, annotations, shape, factory, doc, match_args = _RECORD[key]
+        out.append(f"    {key!r}: ({params!r}, {annotations!r}, {shape!r}, _m{numbers[factory]}, {doc!r}, {match_args!r}),")
     out.append("}")
     return "\n".join(out) + "\n"
 
 
-def _text(name: str, args: list[str], body: list[str], locals: dict[str, Any], return_type: Any) -> str:
-    """The text `dataclasses._create_fn` (Python 3.11) compiles."""
+def _text(name: str, args: list[str], body: list[str], locals: dict[str, Any], return_type: Any) -> tuple[str, dict[str, Any]]:
+    """The text of the method `dataclasses._create_fn` (Python 3.11) compiles, indented as there (inside its
+    `__create_fn__`), and the locals that `__create_fn__` takes."""
     return_annotation = ""
     if return_type is not _MISSING:
         locals["_return_type"] = return_type
         return_annotation = "->_return_type"
     joined = ",".join(args)
     lines = "\n".join(f"  {b}" for b in body)
-    txt = f" def {name}({joined}){return_annotation}:\n{lines}"
-    return f"def __create_fn__({', '.join(locals.keys())}):\n{txt}\n return {name}"
+    return f" def {name}({joined}){return_annotation}:\n{lines}", locals
+
+
+def _factory_text(key: str, texts: dict[str, tuple[str, dict[str, Any]]]) -> str:
+    """One `__create_fn__` that defines all of a class's methods and returns them by name: a call per class
+    instead of one per method at start-up. Each method is compiled as `dataclasses` compiles it alone (checked
+    here: the same code, closing over the same names, which must stand for the same values in every method)."""
+    arguments: dict[str, Any] = {}
+    for _, locals in texts.values():
+        for name, value in locals.items():
+            if arguments.setdefault(name, value) is not value:
+                raise ValueError(f"{key}: `{name}` stands for different values in two methods")
+    defs = "\n".join(txt for txt, _ in texts.values())
+    returned = ", ".join(f"{name!r}: {name}" for name in texts)
+    combined = f"def __create_fn__({', '.join(arguments)}):\n{defs}\n return {{{returned}}}"
+    made = _inner_codes(combined)
+    for name, (txt, locals) in texts.items():
+        alone = _inner_codes(f"def __create_fn__({', '.join(locals)}):\n{txt}\n return {name}")
+        if _placeless(made[name]) != _placeless(alone[name]):
+            raise ValueError(f"{key}.{name} compiles otherwise in one factory with the class's other methods")
+    return combined
+
+
+def _inner_codes(text: str) -> dict[str, types.CodeType]:
+    """The code objects of the functions that the text's `__create_fn__` defines, by name."""
+    outer = next(c for c in compile(text, "<string>", "exec").co_consts if isinstance(c, types.CodeType))
+    return {c.co_name: c for c in outer.co_consts if isinstance(c, types.CodeType)}
+
+
+def _placeless(code: types.CodeType) -> tuple[Any, ...]:
+    """A code object without its place in the file (line numbers, positions): what its behaviour depends on."""
+    return (code.replace(co_firstlineno=1, co_linetable=b""), code.co_qualname, code.co_freevars)
 
 
 if __name__ == "__main__":
@@ -339,4 +372,5 @@ if __name__ == "__main__":
                               check=True, capture_output=True, text=True).stdout
         table = Path(__file__).with_name("_dataclass_methods.py")
         table.write_text(text, encoding="utf-8")
-        print(f"{table}: {text.count('= __create_fn__')} methods for {text.count(chr(10) + '    ' + chr(39))} classes")
+        print(f"{table}: {text.count(chr(10) + ' def ')} methods in {text.count('= __create_fn__')} factories for "
+              f"{text.count(chr(10) + '    ' + chr(39))} classes")
