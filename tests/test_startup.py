@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import calendar
 import platform
 
+import pytest
 from ruamel.yaml.reader import Reader
 
 from normcheck.facts.yamlio import _Reader
 from normcheck.findings import python_name
+from normcheck.values import days_in_month
 
 
 def test_the_readers_class_of_refused_characters_is_ruamels() -> None:
@@ -19,3 +22,12 @@ def test_the_readers_class_of_refused_characters_is_ruamels() -> None:
 
 def test_the_receipts_python_is_what_platform_says() -> None:
     assert python_name() == f"{platform.python_implementation()} {platform.python_version()}"
+
+
+def test_days_in_a_month_are_calendars() -> None:
+    for year in (*range(1, 10_000), -400, 0, 10_400):
+        for month in range(1, 13):
+            assert days_in_month(year, month) == calendar.monthrange(year, month)[1], (year, month)
+    for month in (0, 13, -1):
+        with pytest.raises(calendar.IllegalMonthError, match=f"bad month number {month}; must be 1-12"):
+            days_in_month(2025, month)
