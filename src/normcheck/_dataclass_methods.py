@@ -32,24 +32,6 @@ def __create_fn__(_type_BREACH, _type_RISK, _type_CONTESTED, _type_INSUFFICIENT_
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m0 = __create_fn__
 
-def __create_fn__(_type_axes, _type_rules, _type_outcomes, _type_policy, _type_policy_file, _type_as_of, _type_titles, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_policy, _dflt_policy_file, _dflt_as_of, _dflt_titles, _return_type):
- def __init__(self,axes:_type_axes,rules:_type_rules,outcomes:_type_outcomes,policy:_type_policy=_dflt_policy,policy_file:_type_policy_file=_dflt_policy_file,as_of:_type_as_of=_dflt_as_of,titles:_type_titles=_HAS_DEFAULT_FACTORY)->_return_type:
-  self.axes=axes
-  self.rules=rules
-  self.outcomes=outcomes
-  self.policy=policy
-  self.policy_file=policy_file
-  self.as_of=as_of
-  self.titles=_dflt_titles() if titles is _HAS_DEFAULT_FACTORY else titles
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(axes={self.axes!r}, rules={self.rules!r}, outcomes={self.outcomes!r}, policy={self.policy!r}, policy_file={self.policy_file!r}, as_of={self.as_of!r}, titles={self.titles!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.axes,self.rules,self.outcomes,self.policy,self.policy_file,self.as_of,self.titles,)==(other.axes,other.rules,other.outcomes,other.policy,other.policy_file,other.as_of,other.titles,)
-  return NotImplemented
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
-_m1 = __create_fn__
-
 def __create_fn__(_type_by_rule, _type_names, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_by_rule, _dflt_names, _return_type, cls, FrozenInstanceError):
  def __init__(self,by_rule:_type_by_rule=_dflt_by_rule,names:_type_names=_dflt_names)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'by_rule',by_rule)
@@ -71,30 +53,7 @@ def __create_fn__(_type_by_rule, _type_names, MISSING, _HAS_DEFAULT_FACTORY, __d
  def __hash__(self):
   return hash((self.by_rule,self.names,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m2 = __create_fn__
-
-def __create_fn__(_type_case, _type_pinned, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,case:_type_case,pinned:_type_pinned)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'case',case)
-  __dataclass_builtins_object__.__setattr__(self,'pinned',pinned)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(case={self.case!r}, pinned={self.pinned!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.case,self.pinned,)==(other.case,other.pinned,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('case','pinned',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('case','pinned',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.case,self.pinned,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m3 = __create_fn__
+_m1 = __create_fn__
 
 def __create_fn__(_type_code, _type_severity, _type_where, _type_message, _type_expected, _type_text, _type_problem, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,code:_type_code,severity:_type_severity,where:_type_where,message:_type_message,expected:_type_expected,text:_type_text,problem:_type_problem)->_return_type:
@@ -122,7 +81,7 @@ def __create_fn__(_type_code, _type_severity, _type_where, _type_message, _type_
  def __hash__(self):
   return hash((self.code,self.severity,self.where,self.message,self.expected,self.text,self.problem,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m4 = __create_fn__
+_m2 = __create_fn__
 
 def __create_fn__(_type_condition, _type_status, _type_description, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_description, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,condition:_type_condition,status:_type_status,description:_type_description=_dflt_description)->_return_type:
@@ -146,7 +105,7 @@ def __create_fn__(_type_condition, _type_status, _type_description, MISSING, _HA
  def __hash__(self):
   return hash((self.condition,self.status,self.description,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m5 = __create_fn__
+_m3 = __create_fn__
 
 def __create_fn__(_type_criteria_examined, _type_by, _type_source, _type_date, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,criteria_examined:_type_criteria_examined,by:_type_by,source:_type_source,date:_type_date)->_return_type:
@@ -171,7 +130,7 @@ def __create_fn__(_type_criteria_examined, _type_by, _type_source, _type_date, M
  def __hash__(self):
   return hash((self.criteria_examined,self.by,self.source,self.date,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m6 = __create_fn__
+_m4 = __create_fn__
 
 def __create_fn__(_type_criteria_examined, _type_by, _type_source, _type_date, _type_origin, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,criteria_examined:_type_criteria_examined,by:_type_by,source:_type_source,date:_type_date,origin:_type_origin)->_return_type:
@@ -197,7 +156,7 @@ def __create_fn__(_type_criteria_examined, _type_by, _type_source, _type_date, _
  def __hash__(self):
   return hash((self.criteria_examined,self.by,self.source,self.date,self.origin,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m7 = __create_fn__
+_m5 = __create_fn__
 
 def __create_fn__(_type_criteria_examined, _type_by, _type_source, _type_date, _type_stated_at, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_source, _dflt_date, _dflt_stated_at, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,criteria_examined:_type_criteria_examined,by:_type_by,source:_type_source=_dflt_source,date:_type_date=_dflt_date,stated_at:_type_stated_at=_dflt_stated_at)->_return_type:
@@ -223,22 +182,7 @@ def __create_fn__(_type_criteria_examined, _type_by, _type_source, _type_date, _
  def __hash__(self):
   return hash((self.criteria_examined,self.by,self.source,self.date,self.stated_at,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m8 = __create_fn__
-
-def __create_fn__(_type_data, _type_text, _type_lines, _type_errors, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_lines, _dflt_errors, _return_type):
- def __init__(self,data:_type_data,text:_type_text=_dflt_text,lines:_type_lines=_HAS_DEFAULT_FACTORY,errors:_type_errors=_HAS_DEFAULT_FACTORY)->_return_type:
-  self.data=data
-  self.text=text
-  self.lines=_dflt_lines() if lines is _HAS_DEFAULT_FACTORY else lines
-  self.errors=_dflt_errors() if errors is _HAS_DEFAULT_FACTORY else errors
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(data={self.data!r}, text={self.text!r}, lines={self.lines!r}, errors={self.errors!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.data,self.text,self.lines,self.errors,)==(other.data,other.text,other.lines,other.errors,)
-  return NotImplemented
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
-_m9 = __create_fn__
+_m6 = __create_fn__
 
 def __create_fn__(_type_diagnostics, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_diagnostics, _return_type):
  def __init__(self,diagnostics:_type_diagnostics=_HAS_DEFAULT_FACTORY)->_return_type:
@@ -251,7 +195,7 @@ def __create_fn__(_type_diagnostics, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_
    return (self.diagnostics,)==(other.diagnostics,)
   return NotImplemented
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
-_m10 = __create_fn__
+_m7 = __create_fn__
 
 def __create_fn__(_type_env, _type_results, _type_mismatches, _type_disagreements, _type_shown, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_disagreements, _dflt_shown, _return_type):
  def __init__(self,env:_type_env,results:_type_results,mismatches:_type_mismatches,disagreements:_type_disagreements=_HAS_DEFAULT_FACTORY,shown:_type_shown=_HAS_DEFAULT_FACTORY)->_return_type:
@@ -267,32 +211,7 @@ def __create_fn__(_type_env, _type_results, _type_mismatches, _type_disagreement
    return (self.env,self.results,self.mismatches,self.disagreements,self.shown,)==(other.env,other.results,other.mismatches,other.disagreements,other.shown,)
   return NotImplemented
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
-_m11 = __create_fn__
-
-def __create_fn__(_type_expr, _type_level, _type_severity, _type_pos, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,expr:_type_expr,level:_type_level,severity:_type_severity,pos:_type_pos)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'expr',expr)
-  __dataclass_builtins_object__.__setattr__(self,'level',level)
-  __dataclass_builtins_object__.__setattr__(self,'severity',severity)
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(expr={self.expr!r}, level={self.level!r}, severity={self.severity!r}, pos={self.pos!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.expr,self.level,self.severity,self.pos,)==(other.expr,other.level,other.severity,other.pos,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('expr','level','severity','pos',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('expr','level','severity','pos',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.expr,self.level,self.severity,self.pos,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m12 = __create_fn__
+_m8 = __create_fn__
 
 def __create_fn__(_type_expr, _type_level, _type_severity, _type_readings, _type_reading, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_readings, _dflt_reading, _return_type, cls, FrozenInstanceError):
  def __init__(self,expr:_type_expr,level:_type_level,severity:_type_severity,readings:_type_readings=_dflt_readings,reading:_type_reading=_dflt_reading)->_return_type:
@@ -318,7 +237,7 @@ def __create_fn__(_type_expr, _type_level, _type_severity, _type_readings, _type
  def __hash__(self):
   return hash((self.expr,self.level,self.severity,self.readings,self.reading,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m13 = __create_fn__
+_m9 = __create_fn__
 
 def __create_fn__(_type_fact, _type_head, _type_test, _type_findings, _type_checklist_label, _type_checklist, _type_assessment, _type_coverage, _type_complete, _type_norm, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,fact:_type_fact,head:_type_head,test:_type_test,findings:_type_findings,checklist_label:_type_checklist_label,checklist:_type_checklist,assessment:_type_assessment,coverage:_type_coverage,complete:_type_complete,norm:_type_norm)->_return_type:
@@ -349,7 +268,7 @@ def __create_fn__(_type_fact, _type_head, _type_test, _type_findings, _type_chec
  def __hash__(self):
   return hash((self.fact,self.head,self.test,self.findings,self.checklist_label,self.checklist,self.assessment,self.coverage,self.complete,self.norm,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m14 = __create_fn__
+_m10 = __create_fn__
 
 def __create_fn__(_type_fact, _type_label, _type_question, _type_ask, _type_ask_label, _type_could_change, _type_level, _type_severity, _type_key_scope, _type_weight, _type_not_disclosed, _type_assess, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_label, _dflt_question, _dflt_ask, _dflt_ask_label, _dflt_level, _dflt_severity, _dflt_key_scope, _dflt_not_disclosed, _dflt_assess, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,fact:_type_fact,label:_type_label=_dflt_label,question:_type_question=_dflt_question,ask:_type_ask=_dflt_ask,ask_label:_type_ask_label=_dflt_ask_label,could_change:_type_could_change,level:_type_level=_dflt_level,severity:_type_severity=_dflt_severity,key_scope:_type_key_scope=_dflt_key_scope,weight:_type_weight,not_disclosed:_type_not_disclosed=_dflt_not_disclosed,assess:_type_assess=_dflt_assess)->_return_type:
@@ -382,7 +301,7 @@ def __create_fn__(_type_fact, _type_label, _type_question, _type_ask, _type_ask_
  def __hash__(self):
   return hash((self.fact,self.label,self.question,self.ask,self.ask_label,self.could_change,self.level,self.severity,self.key_scope,self.weight,self.not_disclosed,self.assess,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m15 = __create_fn__
+_m11 = __create_fn__
 
 def __create_fn__(_type_fact, _type_question, _type_ask, _type_could_change, _type_reach, _type_mark, _type_assess, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_mark, _dflt_assess, _return_type, cls, FrozenInstanceError):
  def __init__(self,fact:_type_fact,question:_type_question,ask:_type_ask,could_change:_type_could_change,reach:_type_reach,mark:_type_mark=_dflt_mark,assess:_type_assess=_dflt_assess)->_return_type:
@@ -410,7 +329,7 @@ def __create_fn__(_type_fact, _type_question, _type_ask, _type_could_change, _ty
  def __hash__(self):
   return hash((self.fact,self.question,self.ask,self.could_change,self.reach,self.mark,self.assess,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m16 = __create_fn__
+_m12 = __create_fn__
 
 def __create_fn__(_type_fact, _type_records, _type_weight, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,fact:_type_fact,records:_type_records,weight:_type_weight)->_return_type:
@@ -434,7 +353,7 @@ def __create_fn__(_type_fact, _type_records, _type_weight, MISSING, _HAS_DEFAULT
  def __hash__(self):
   return hash((self.fact,self.records,self.weight,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m17 = __create_fn__
+_m13 = __create_fn__
 
 def __create_fn__(_type_fact, _type_records, _type_weight, _type_question, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_question, _return_type, cls, FrozenInstanceError):
  def __init__(self,fact:_type_fact,records:_type_records,weight:_type_weight,question:_type_question=_dflt_question)->_return_type:
@@ -459,7 +378,7 @@ def __create_fn__(_type_fact, _type_records, _type_weight, _type_question, MISSI
  def __hash__(self):
   return hash((self.fact,self.records,self.weight,self.question,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m18 = __create_fn__
+_m14 = __create_fn__
 
 def __create_fn__(_type_fact, _type_rules, _type_level, _type_severity, _type_key_scope, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_rules, _dflt_level, _dflt_severity, _dflt_key_scope, _return_type):
  def __init__(self,fact:_type_fact,rules:_type_rules=_HAS_DEFAULT_FACTORY,level:_type_level=_dflt_level,severity:_type_severity=_dflt_severity,key_scope:_type_key_scope=_dflt_key_scope)->_return_type:
@@ -475,7 +394,7 @@ def __create_fn__(_type_fact, _type_rules, _type_level, _type_severity, _type_ke
    return (self.fact,self.rules,self.level,self.severity,self.key_scope,)==(other.fact,other.rules,other.level,other.severity,other.key_scope,)
   return NotImplemented
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
-_m19 = __create_fn__
+_m15 = __create_fn__
 
 def __create_fn__(_type_fact, _type_test, _type_criteria, _type_file, _type_line, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,fact:_type_fact,test:_type_test,criteria:_type_criteria,file:_type_file,line:_type_line)->_return_type:
@@ -501,7 +420,7 @@ def __create_fn__(_type_fact, _type_test, _type_criteria, _type_file, _type_line
  def __hash__(self):
   return hash((self.fact,self.test,self.criteria,self.file,self.line,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m20 = __create_fn__
+_m16 = __create_fn__
 
 def __create_fn__(_type_fact, _type_value, _type_stated_at, _type_test, _type_criteria, _type_sources, _type_findings, _type_waiting, _type_assessment, _type_criteria_not_covered, _type_label, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_waiting, _dflt_assessment, _dflt_criteria_not_covered, _dflt_label, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,fact:_type_fact,value:_type_value,stated_at:_type_stated_at,test:_type_test,criteria:_type_criteria,sources:_type_sources,findings:_type_findings,waiting:_type_waiting=_dflt_waiting,assessment:_type_assessment=_dflt_assessment,criteria_not_covered:_type_criteria_not_covered=_dflt_criteria_not_covered,label:_type_label=_dflt_label)->_return_type:
@@ -533,30 +452,7 @@ def __create_fn__(_type_fact, _type_value, _type_stated_at, _type_test, _type_cr
  def __hash__(self):
   return hash((self.fact,self.value,self.stated_at,self.test,self.criteria,self.sources,self.findings,self.waiting,self.assessment,self.criteria_not_covered,self.label,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m21 = __create_fn__
-
-def __create_fn__(_type_fact, _type_values, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,fact:_type_fact,values:_type_values)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'fact',fact)
-  __dataclass_builtins_object__.__setattr__(self,'values',values)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(fact={self.fact!r}, values={self.values!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.fact,self.values,)==(other.fact,other.values,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('fact','values',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('fact','values',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.fact,self.values,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m22 = __create_fn__
+_m17 = __create_fn__
 
 def __create_fn__(_type_facts, _type_families, _type_limits, _type_public_names, _type_titles, _type_record_types, _type_default_record_type, _type_context, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_families, _dflt_limits, _dflt_public_names, _dflt_titles, _dflt_record_types, _dflt_default_record_type, _dflt_context, _return_type, cls, FrozenInstanceError):
  def __init__(self,facts:_type_facts,families:_type_families=_dflt_families,limits:_type_limits=_dflt_limits,public_names:_type_public_names=_dflt_public_names,titles:_type_titles=_dflt_titles,record_types:_type_record_types=_dflt_record_types,default_record_type:_type_default_record_type=_dflt_default_record_type,context:_type_context=_dflt_context)->_return_type:
@@ -579,7 +475,7 @@ def __create_fn__(_type_facts, _type_families, _type_limits, _type_public_names,
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return {'__init__': __init__, '__repr__': __repr__, '__setattr__': __setattr__, '__delattr__': __delattr__}
-_m23 = __create_fn__
+_m18 = __create_fn__
 
 def __create_fn__(_type_families, _type_context, _type_record_types, _type_default_record_type, _type_file, _type_lines, _type_added_vocabulary, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_added_vocabulary, _return_type, cls, FrozenInstanceError):
  def __init__(self,families:_type_families,context:_type_context,record_types:_type_record_types,default_record_type:_type_default_record_type,file:_type_file,lines:_type_lines,added_vocabulary:_type_added_vocabulary=_dflt_added_vocabulary)->_return_type:
@@ -607,30 +503,7 @@ def __create_fn__(_type_families, _type_context, _type_record_types, _type_defau
  def __hash__(self):
   return hash((self.families,self.context,self.record_types,self.default_record_type,self.file,self.lines,self.added_vocabulary,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m24 = __create_fn__
-
-def __create_fn__(_type_family, _type_facts, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,family:_type_family,facts:_type_facts)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'family',family)
-  __dataclass_builtins_object__.__setattr__(self,'facts',facts)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(family={self.family!r}, facts={self.facts!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.family,self.facts,)==(other.family,other.facts,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('family','facts',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('family','facts',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.family,self.facts,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m25 = __create_fn__
+_m19 = __create_fn__
 
 def __create_fn__(_type_family, _type_labels, _type_questions, _type_ask, _type_ask_instead, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_family, _dflt_labels, _dflt_questions, _dflt_ask, _dflt_ask_instead, _return_type, cls, FrozenInstanceError):
  def __init__(self,family:_type_family=_dflt_family,labels:_type_labels=_dflt_labels,questions:_type_questions=_dflt_questions,ask:_type_ask=_dflt_ask,ask_instead:_type_ask_instead=_dflt_ask_instead)->_return_type:
@@ -656,33 +529,7 @@ def __create_fn__(_type_family, _type_labels, _type_questions, _type_ask, _type_
  def __hash__(self):
   return hash((self.family,self.labels,self.questions,self.ask,self.ask_instead,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m26 = __create_fn__
-
-def __create_fn__(_type_file, _type_line, _type_column, _type_end_line, _type_end_column, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,file:_type_file,line:_type_line,column:_type_column,end_line:_type_end_line,end_column:_type_end_column)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'file',file)
-  __dataclass_builtins_object__.__setattr__(self,'line',line)
-  __dataclass_builtins_object__.__setattr__(self,'column',column)
-  __dataclass_builtins_object__.__setattr__(self,'end_line',end_line)
-  __dataclass_builtins_object__.__setattr__(self,'end_column',end_column)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(file={self.file!r}, line={self.line!r}, column={self.column!r}, end_line={self.end_line!r}, end_column={self.end_column!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.file,self.line,self.column,self.end_line,self.end_column,)==(other.file,other.line,other.column,other.end_line,other.end_column,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('file','line','column','end_line','end_column',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('file','line','column','end_line','end_column',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.file,self.line,self.column,self.end_line,self.end_column,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m27 = __create_fn__
+_m20 = __create_fn__
 
 def __create_fn__(_type_file, _type_line, _type_column, _type_message, _type_expected, _type_hint, _type_source_line, _type_severity, _type_width, _type_code, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_expected, _dflt_hint, _dflt_source_line, _dflt_severity, _dflt_width, _dflt_code, _return_type, cls, FrozenInstanceError):
  def __init__(self,file:_type_file,line:_type_line,column:_type_column,message:_type_message,expected:_type_expected=_dflt_expected,hint:_type_hint=_dflt_hint,source_line:_type_source_line=_dflt_source_line,severity:_type_severity=_dflt_severity,width:_type_width=_dflt_width,code:_type_code=_dflt_code)->_return_type:
@@ -714,7 +561,7 @@ def __create_fn__(_type_file, _type_line, _type_column, _type_message, _type_exp
  def __hash__(self):
   return hash((self.file,self.line,self.column,self.message,self.expected,self.hint,self.source_line,self.severity,self.width,self.code,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m28 = __create_fn__
+_m21 = __create_fn__
 
 def __create_fn__(_type_file, _type_line, _type_column, _type_severity, _type_code, _type_message, _type_expected, _type_hint, _type_source_line, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_expected, _dflt_hint, _dflt_source_line, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,file:_type_file,line:_type_line,column:_type_column,severity:_type_severity,code:_type_code,message:_type_message,expected:_type_expected=_dflt_expected,hint:_type_hint=_dflt_hint,source_line:_type_source_line=_dflt_source_line)->_return_type:
@@ -744,7 +591,7 @@ def __create_fn__(_type_file, _type_line, _type_column, _type_severity, _type_co
  def __hash__(self):
   return hash((self.file,self.line,self.column,self.severity,self.code,self.message,self.expected,self.hint,self.source_line,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m29 = __create_fn__
+_m22 = __create_fn__
 
 def __create_fn__(_type_file, _type_line, _type_column, _type_source_line, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,file:_type_file,line:_type_line,column:_type_column,source_line:_type_source_line)->_return_type:
@@ -769,76 +616,7 @@ def __create_fn__(_type_file, _type_line, _type_column, _type_source_line, MISSI
  def __hash__(self):
   return hash((self.file,self.line,self.column,self.source_line,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m30 = __create_fn__
-
-def __create_fn__(_type_file, _type_line, _type_record, _type_rule, _type_expected, _type_actual, _type_problem, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_problem, _return_type, cls, FrozenInstanceError):
- def __init__(self,file:_type_file,line:_type_line,record:_type_record,rule:_type_rule,expected:_type_expected,actual:_type_actual,problem:_type_problem=_dflt_problem)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'file',file)
-  __dataclass_builtins_object__.__setattr__(self,'line',line)
-  __dataclass_builtins_object__.__setattr__(self,'record',record)
-  __dataclass_builtins_object__.__setattr__(self,'rule',rule)
-  __dataclass_builtins_object__.__setattr__(self,'expected',expected)
-  __dataclass_builtins_object__.__setattr__(self,'actual',actual)
-  __dataclass_builtins_object__.__setattr__(self,'problem',problem)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(file={self.file!r}, line={self.line!r}, record={self.record!r}, rule={self.rule!r}, expected={self.expected!r}, actual={self.actual!r}, problem={self.problem!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.file,self.line,self.record,self.rule,self.expected,self.actual,self.problem,)==(other.file,other.line,other.record,other.rule,other.expected,other.actual,other.problem,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('file','line','record','rule','expected','actual','problem',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('file','line','record','rule','expected','actual','problem',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.file,self.line,self.record,self.rule,self.expected,self.actual,self.problem,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m31 = __create_fn__
-
-def __create_fn__(_type_file, _type_problems, _type_deps, _type_rule_deps, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_deps, _dflt_rule_deps, _return_type):
- def __init__(self,file:_type_file,problems:_type_problems,deps:_type_deps=_HAS_DEFAULT_FACTORY,rule_deps:_type_rule_deps=_HAS_DEFAULT_FACTORY)->_return_type:
-  self.file=file
-  self.problems=problems
-  self.deps=_dflt_deps() if deps is _HAS_DEFAULT_FACTORY else deps
-  self.rule_deps=_dflt_rule_deps() if rule_deps is _HAS_DEFAULT_FACTORY else rule_deps
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(file={self.file!r}, problems={self.problems!r}, deps={self.deps!r}, rule_deps={self.rule_deps!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.file,self.problems,self.deps,self.rule_deps,)==(other.file,other.problems,other.deps,other.rule_deps,)
-  return NotImplemented
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
-_m32 = __create_fn__
-
-def __create_fn__(_type_file, _type_record, _type_rule, _type_old, _type_new, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,file:_type_file,record:_type_record,rule:_type_rule,old:_type_old,new:_type_new)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'file',file)
-  __dataclass_builtins_object__.__setattr__(self,'record',record)
-  __dataclass_builtins_object__.__setattr__(self,'rule',rule)
-  __dataclass_builtins_object__.__setattr__(self,'old',old)
-  __dataclass_builtins_object__.__setattr__(self,'new',new)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(file={self.file!r}, record={self.record!r}, rule={self.rule!r}, old={self.old!r}, new={self.new!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.file,self.record,self.rule,self.old,self.new,)==(other.file,other.record,other.rule,other.old,other.new,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('file','record','rule','old','new',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('file','record','rule','old','new',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.file,self.record,self.rule,self.old,self.new,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m33 = __create_fn__
+_m23 = __create_fn__
 
 def __create_fn__(_type_file, _type_text, _type_data, _type_keys, _type_values, _type_scalars, _type_comments, _type_lines, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_keys, _dflt_values, _dflt_scalars, _dflt_comments, _dflt_lines, _return_type):
  def __init__(self,file:_type_file,text:_type_text,data:_type_data,keys:_type_keys=_HAS_DEFAULT_FACTORY,values:_type_values=_HAS_DEFAULT_FACTORY,scalars:_type_scalars=_HAS_DEFAULT_FACTORY,comments:_type_comments=_HAS_DEFAULT_FACTORY,lines:_type_lines=_dflt_lines)->_return_type:
@@ -857,21 +635,7 @@ def __create_fn__(_type_file, _type_text, _type_data, _type_keys, _type_values, 
    return (self.file,self.text,self.data,self.keys,self.values,self.scalars,self.comments,self.lines,)==(other.file,other.text,other.data,other.keys,other.values,other.scalars,other.comments,other.lines,)
   return NotImplemented
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
-_m34 = __create_fn__
-
-def __create_fn__(_type_files, _type_changes, _type_problems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_files, _dflt_changes, _dflt_problems, _return_type):
- def __init__(self,files:_type_files=_dflt_files,changes:_type_changes=_HAS_DEFAULT_FACTORY,problems:_type_problems=_HAS_DEFAULT_FACTORY)->_return_type:
-  self.files=files
-  self.changes=_dflt_changes() if changes is _HAS_DEFAULT_FACTORY else changes
-  self.problems=_dflt_problems() if problems is _HAS_DEFAULT_FACTORY else problems
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(files={self.files!r}, changes={self.changes!r}, problems={self.problems!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.files,self.changes,self.problems,)==(other.files,other.changes,other.problems,)
-  return NotImplemented
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
-_m35 = __create_fn__
+_m24 = __create_fn__
 
 def __create_fn__(_type_folder, _type_sha256, _type_files, _type_replaces, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_replaces, _return_type, cls, FrozenInstanceError):
  def __init__(self,folder:_type_folder,sha256:_type_sha256,files:_type_files,replaces:_type_replaces=_dflt_replaces)->_return_type:
@@ -896,7 +660,7 @@ def __create_fn__(_type_folder, _type_sha256, _type_files, _type_replaces, MISSI
  def __hash__(self):
   return hash((self.folder,self.sha256,self.files,self.replaces,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m36 = __create_fn__
+_m25 = __create_fn__
 
 def __create_fn__(_type_folder, _type_sha256, _type_rule_files, _type_replaces, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_replaces, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,folder:_type_folder,sha256:_type_sha256,rule_files:_type_rule_files,replaces:_type_replaces=_dflt_replaces)->_return_type:
@@ -921,7 +685,7 @@ def __create_fn__(_type_folder, _type_sha256, _type_rule_files, _type_replaces, 
  def __hash__(self):
   return hash((self.folder,self.sha256,self.rule_files,self.replaces,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m37 = __create_fn__
+_m26 = __create_fn__
 
 def __create_fn__(_type_heading, _type_id, _type_meta, _type_failed, _type_problems_label, _type_problems, _type_groups, _type_others_label, _type_others_columns, _type_others, _type_unconcerned_label, _type_unconcerned, _type_noted, _type_collect_label, _type_collect_columns, _type_collect, _type_marked, _type_result, _type_assess_label, _type_open_norms, _type_flips_label, _type_flips_columns, _type_flips, _type_no_flips, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_assess_label, _dflt_open_norms, _dflt_flips_label, _dflt_flips_columns, _dflt_flips, _dflt_no_flips, _return_type, cls, FrozenInstanceError):
  def __init__(self,heading:_type_heading,id:_type_id,meta:_type_meta,failed:_type_failed,problems_label:_type_problems_label,problems:_type_problems,groups:_type_groups,others_label:_type_others_label,others_columns:_type_others_columns,others:_type_others,unconcerned_label:_type_unconcerned_label,unconcerned:_type_unconcerned,noted:_type_noted,collect_label:_type_collect_label,collect_columns:_type_collect_columns,collect:_type_collect,marked:_type_marked,result:_type_result,assess_label:_type_assess_label=_dflt_assess_label,open_norms:_type_open_norms=_dflt_open_norms,flips_label:_type_flips_label=_dflt_flips_label,flips_columns:_type_flips_columns=_dflt_flips_columns,flips:_type_flips=_dflt_flips,no_flips:_type_no_flips=_dflt_no_flips)->_return_type:
@@ -966,7 +730,7 @@ def __create_fn__(_type_heading, _type_id, _type_meta, _type_failed, _type_probl
  def __hash__(self):
   return hash((self.heading,self.id,self.meta,self.failed,self.problems_label,self.problems,self.groups,self.others_label,self.others_columns,self.others,self.unconcerned_label,self.unconcerned,self.noted,self.collect_label,self.collect_columns,self.collect,self.marked,self.result,self.assess_label,self.open_norms,self.flips_label,self.flips_columns,self.flips,self.no_flips,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m38 = __create_fn__
+_m27 = __create_fn__
 
 def __create_fn__(_type_id, _type_evaluation_date, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,id:_type_id,evaluation_date:_type_evaluation_date)->_return_type:
@@ -989,7 +753,7 @@ def __create_fn__(_type_id, _type_evaluation_date, MISSING, _HAS_DEFAULT_FACTORY
  def __hash__(self):
   return hash((self.id,self.evaluation_date,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m39 = __create_fn__
+_m28 = __create_fn__
 
 def __create_fn__(_type_id, _type_family, _type_titles, _type_citations, _type_quotes, _type_version, _type_valid_from, _type_valid_until, _type_applies, _type_grades, _type_unless, _type_messages, _type_counters, _type_notes, _type_rule_deps, _type_judged_on, _type_file, _type_line, _type_gate, _type_scope_gate, _type_applied, _type_version_labels, _type_replaces, _type_replaces_because, _type_layer, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_gate, _dflt_scope_gate, _dflt_applied, _dflt_version_labels, _dflt_replaces, _dflt_replaces_because, _dflt_layer, _return_type, cls, FrozenInstanceError):
  def __init__(self,id:_type_id,family:_type_family,titles:_type_titles,citations:_type_citations,quotes:_type_quotes,version:_type_version,valid_from:_type_valid_from,valid_until:_type_valid_until,applies:_type_applies,grades:_type_grades,unless:_type_unless,messages:_type_messages,counters:_type_counters,notes:_type_notes,rule_deps:_type_rule_deps,judged_on:_type_judged_on,file:_type_file,line:_type_line,gate:_type_gate=_dflt_gate,scope_gate:_type_scope_gate=_dflt_scope_gate,applied:_type_applied=_dflt_applied,version_labels:_type_version_labels=_dflt_version_labels,replaces:_type_replaces=_dflt_replaces,replaces_because:_type_replaces_because=_dflt_replaces_because,layer:_type_layer=_dflt_layer)->_return_type:
@@ -1035,7 +799,7 @@ def __create_fn__(_type_id, _type_family, _type_titles, _type_citations, _type_q
  def __hash__(self):
   return hash((self.id,self.family,self.titles,self.citations,self.quotes,self.version,self.valid_from,self.valid_until,self.applies,self.grades,self.unless,self.messages,self.counters,self.notes,self.rule_deps,self.judged_on,self.file,self.line,self.gate,self.scope_gate,self.applied,self.version_labels,self.replaces,self.replaces_because,self.layer,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m40 = __create_fn__
+_m29 = __create_fn__
 
 def __create_fn__(_type_id, _type_file, _type_highest, _type_counts, _type_errors, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,id:_type_id,file:_type_file,highest:_type_highest,counts:_type_counts,errors:_type_errors)->_return_type:
@@ -1061,7 +825,7 @@ def __create_fn__(_type_id, _type_file, _type_highest, _type_counts, _type_error
  def __hash__(self):
   return hash((self.id,self.file,self.highest,self.counts,self.errors,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m41 = __create_fn__
+_m30 = __create_fn__
 
 def __create_fn__(_type_id, _type_file, _type_highest, _type_counts, _type_errors, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,id:_type_id,file:_type_file,highest:_type_highest,counts:_type_counts,errors:_type_errors)->_return_type:
@@ -1087,7 +851,7 @@ def __create_fn__(_type_id, _type_file, _type_highest, _type_counts, _type_error
  def __hash__(self):
   return hash((self.id,self.file,self.highest,self.counts,self.errors,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m42 = __create_fn__
+_m31 = __create_fn__
 
 def __create_fn__(_type_id, _type_file, _type_name, _type_highest, _type_highest_level, _type_counts, _type_errors, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,id:_type_id,file:_type_file,name:_type_name,highest:_type_highest,highest_level:_type_highest_level,counts:_type_counts,errors:_type_errors)->_return_type:
@@ -1115,7 +879,7 @@ def __create_fn__(_type_id, _type_file, _type_name, _type_highest, _type_highest
  def __hash__(self):
   return hash((self.id,self.file,self.name,self.highest,self.highest_level,self.counts,self.errors,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m43 = __create_fn__
+_m32 = __create_fn__
 
 def __create_fn__(_type_id, _type_file, _type_record_type, _type_as_of, _type_as_of_source, _type_as_of_basis, _type_policy, _type_findings, _type_facts_to_collect, _type_open_norms, _type_reading_flips, _type_problems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_record_type, _dflt_as_of, _dflt_as_of_source, _dflt_as_of_basis, _dflt_policy, _dflt_findings, _dflt_facts_to_collect, _dflt_open_norms, _dflt_reading_flips, _dflt_problems, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,id:_type_id,file:_type_file,record_type:_type_record_type=_dflt_record_type,as_of:_type_as_of=_dflt_as_of,as_of_source:_type_as_of_source=_dflt_as_of_source,as_of_basis:_type_as_of_basis=_dflt_as_of_basis,policy:_type_policy=_dflt_policy,findings:_type_findings=_dflt_findings,facts_to_collect:_type_facts_to_collect=_dflt_facts_to_collect,open_norms:_type_open_norms=_dflt_open_norms,reading_flips:_type_reading_flips=_dflt_reading_flips,problems:_type_problems=_dflt_problems)->_return_type:
@@ -1148,7 +912,7 @@ def __create_fn__(_type_id, _type_file, _type_record_type, _type_as_of, _type_as
  def __hash__(self):
   return hash((self.id,self.file,self.record_type,self.as_of,self.as_of_source,self.as_of_basis,self.policy,self.findings,self.facts_to_collect,self.open_norms,self.reading_flips,self.problems,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m44 = __create_fn__
+_m33 = __create_fn__
 
 def __create_fn__(_type_id, _type_file, _type_record_type, _type_as_of, _type_as_of_source, _type_facts, _type_origins, _type_expect, _type_expect_lines, _type_policy_id, _type_policy_file, _type_note, _type_warnings, _type_assessments, _type_not_disclosed, _type_pinned_against, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_expect, _dflt_expect_lines, _dflt_policy_id, _dflt_policy_file, _dflt_note, _dflt_warnings, _dflt_assessments, _dflt_not_disclosed, _dflt_pinned_against, _return_type, cls, FrozenInstanceError):
  def __init__(self,id:_type_id,file:_type_file,record_type:_type_record_type,as_of:_type_as_of,as_of_source:_type_as_of_source,facts:_type_facts,origins:_type_origins,expect:_type_expect=_dflt_expect,expect_lines:_type_expect_lines=_HAS_DEFAULT_FACTORY,policy_id:_type_policy_id=_dflt_policy_id,policy_file:_type_policy_file=_dflt_policy_file,note:_type_note=_dflt_note,warnings:_type_warnings=_dflt_warnings,assessments:_type_assessments=_HAS_DEFAULT_FACTORY,not_disclosed:_type_not_disclosed=_dflt_not_disclosed,pinned_against:_type_pinned_against=_dflt_pinned_against)->_return_type:
@@ -1185,46 +949,7 @@ def __create_fn__(_type_id, _type_file, _type_record_type, _type_as_of, _type_as
  def __hash__(self):
   return hash((self.id,self.file,self.record_type,self.as_of,self.as_of_source,self.facts,self.origins,self.expect,self.expect_lines,self.policy_id,self.policy_file,self.note,self.warnings,self.assessments,self.not_disclosed,self.pinned_against,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m45 = __create_fn__
-
-def __create_fn__(_type_id, _type_pos, _type_titles, _type_cites, _type_quotes, _type_versions, _type_valid, _type_judged_on, _type_applies, _type_grades, _type_unless, _type_levels, _type_messages, _type_counters, _type_notes, _type_readings, _type_settled, _type_replaces, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_titles, _dflt_cites, _dflt_quotes, _dflt_versions, _dflt_valid, _dflt_judged_on, _dflt_applies, _dflt_grades, _dflt_unless, _dflt_levels, _dflt_messages, _dflt_counters, _dflt_notes, _dflt_readings, _dflt_settled, _dflt_replaces, _return_type, cls, FrozenInstanceError):
- def __init__(self,id:_type_id,pos:_type_pos,titles:_type_titles=_dflt_titles,cites:_type_cites=_dflt_cites,quotes:_type_quotes=_dflt_quotes,versions:_type_versions=_dflt_versions,valid:_type_valid=_dflt_valid,judged_on:_type_judged_on=_dflt_judged_on,applies:_type_applies=_dflt_applies,grades:_type_grades=_dflt_grades,unless:_type_unless=_dflt_unless,levels:_type_levels=_dflt_levels,messages:_type_messages=_dflt_messages,counters:_type_counters=_dflt_counters,notes:_type_notes=_dflt_notes,readings:_type_readings=_dflt_readings,settled:_type_settled=_dflt_settled,replaces:_type_replaces=_dflt_replaces)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'id',id)
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'titles',titles)
-  __dataclass_builtins_object__.__setattr__(self,'cites',cites)
-  __dataclass_builtins_object__.__setattr__(self,'quotes',quotes)
-  __dataclass_builtins_object__.__setattr__(self,'versions',versions)
-  __dataclass_builtins_object__.__setattr__(self,'valid',valid)
-  __dataclass_builtins_object__.__setattr__(self,'judged_on',judged_on)
-  __dataclass_builtins_object__.__setattr__(self,'applies',applies)
-  __dataclass_builtins_object__.__setattr__(self,'grades',grades)
-  __dataclass_builtins_object__.__setattr__(self,'unless',unless)
-  __dataclass_builtins_object__.__setattr__(self,'levels',levels)
-  __dataclass_builtins_object__.__setattr__(self,'messages',messages)
-  __dataclass_builtins_object__.__setattr__(self,'counters',counters)
-  __dataclass_builtins_object__.__setattr__(self,'notes',notes)
-  __dataclass_builtins_object__.__setattr__(self,'readings',readings)
-  __dataclass_builtins_object__.__setattr__(self,'settled',settled)
-  __dataclass_builtins_object__.__setattr__(self,'replaces',replaces)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(id={self.id!r}, pos={self.pos!r}, titles={self.titles!r}, cites={self.cites!r}, quotes={self.quotes!r}, versions={self.versions!r}, valid={self.valid!r}, judged_on={self.judged_on!r}, applies={self.applies!r}, grades={self.grades!r}, unless={self.unless!r}, levels={self.levels!r}, messages={self.messages!r}, counters={self.counters!r}, notes={self.notes!r}, readings={self.readings!r}, settled={self.settled!r}, replaces={self.replaces!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.id,self.pos,self.titles,self.cites,self.quotes,self.versions,self.valid,self.judged_on,self.applies,self.grades,self.unless,self.levels,self.messages,self.counters,self.notes,self.readings,self.settled,self.replaces,)==(other.id,other.pos,other.titles,other.cites,other.quotes,other.versions,other.valid,other.judged_on,other.applies,other.grades,other.unless,other.levels,other.messages,other.counters,other.notes,other.readings,other.settled,other.replaces,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('id','pos','titles','cites','quotes','versions','valid','judged_on','applies','grades','unless','levels','messages','counters','notes','readings','settled','replaces',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('id','pos','titles','cites','quotes','versions','valid','judged_on','applies','grades','unless','levels','messages','counters','notes','readings','settled','replaces',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.id,self.pos,self.titles,self.cites,self.quotes,self.versions,self.valid,self.judged_on,self.applies,self.grades,self.unless,self.levels,self.messages,self.counters,self.notes,self.readings,self.settled,self.replaces,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m46 = __create_fn__
+_m34 = __create_fn__
 
 def __create_fn__(_type_id, _type_record_type, _type_member_state, _type_as_of, _type_policy, _type_note, _type_expect, _type_facts, _type_assessments, _type_pinned_against, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_assessments, _dflt_pinned_against, _return_type, cls, FrozenInstanceError):
  def __init__(self,id:_type_id,record_type:_type_record_type,member_state:_type_member_state,as_of:_type_as_of,policy:_type_policy,note:_type_note,expect:_type_expect,facts:_type_facts,assessments:_type_assessments=_dflt_assessments,pinned_against:_type_pinned_against=_dflt_pinned_against)->_return_type:
@@ -1255,7 +980,7 @@ def __create_fn__(_type_id, _type_record_type, _type_member_state, _type_as_of, 
  def __hash__(self):
   return hash((self.id,self.record_type,self.member_state,self.as_of,self.policy,self.note,self.expect,self.facts,self.assessments,self.pinned_against,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m47 = __create_fn__
+_m35 = __create_fn__
 
 def __create_fn__(_type_id, _type_text, _type_citation, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,id:_type_id,text:_type_text,citation:_type_citation)->_return_type:
@@ -1279,7 +1004,7 @@ def __create_fn__(_type_id, _type_text, _type_citation, MISSING, _HAS_DEFAULT_FA
  def __hash__(self):
   return hash((self.id,self.text,self.citation,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m48 = __create_fn__
+_m36 = __create_fn__
 
 def __create_fn__(_type_id, _type_text, _type_source, _type_examined, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_examined, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,id:_type_id,text:_type_text,source:_type_source,examined:_type_examined=_dflt_examined)->_return_type:
@@ -1304,7 +1029,7 @@ def __create_fn__(_type_id, _type_text, _type_source, _type_examined, MISSING, _
  def __hash__(self):
   return hash((self.id,self.text,self.source,self.examined,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m49 = __create_fn__
+_m37 = __create_fn__
 
 def __create_fn__(_type_id, _type_titles, _type_record_types, _type_vocabulary, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,id:_type_id,titles:_type_titles,record_types:_type_record_types,vocabulary:_type_vocabulary)->_return_type:
@@ -1329,31 +1054,7 @@ def __create_fn__(_type_id, _type_titles, _type_record_types, _type_vocabulary, 
  def __hash__(self):
   return hash((self.id,self.titles,self.record_types,self.vocabulary,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m50 = __create_fn__
-
-def __create_fn__(_type_key, _type_id, _type_data, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,key:_type_key,id:_type_id,data:_type_data)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'key',key)
-  __dataclass_builtins_object__.__setattr__(self,'id',id)
-  __dataclass_builtins_object__.__setattr__(self,'data',data)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(key={self.key!r}, id={self.id!r}, data={self.data!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.key,self.id,self.data,)==(other.key,other.id,other.data,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('key','id','data',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('key','id','data',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.key,self.id,self.data,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m51 = __create_fn__
+_m38 = __create_fn__
 
 def __create_fn__(_type_key, _type_judged, _type_props, _type_terms, _type_atoms, _type_keys, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,key:_type_key,judged:_type_judged,props:_type_props,terms:_type_terms,atoms:_type_atoms,keys:_type_keys)->_return_type:
@@ -1380,7 +1081,7 @@ def __create_fn__(_type_key, _type_judged, _type_props, _type_terms, _type_atoms
  def __hash__(self):
   return hash((self.key,self.judged,self.props,self.terms,self.atoms,self.keys,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m52 = __create_fn__
+_m39 = __create_fn__
 
 def __create_fn__(_type_key, _type_label, _type_findings, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,key:_type_key,label:_type_label,findings:_type_findings)->_return_type:
@@ -1404,7 +1105,7 @@ def __create_fn__(_type_key, _type_label, _type_findings, MISSING, _HAS_DEFAULT_
  def __hash__(self):
   return hash((self.key,self.label,self.findings,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m53 = __create_fn__
+_m40 = __create_fn__
 
 def __create_fn__(_type_key, _type_label, _type_items, _type_style, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_style, _return_type, cls, FrozenInstanceError):
  def __init__(self,key:_type_key,label:_type_label,items:_type_items,style:_type_style=_dflt_style)->_return_type:
@@ -1429,7 +1130,7 @@ def __create_fn__(_type_key, _type_label, _type_items, _type_style, MISSING, _HA
  def __hash__(self):
   return hash((self.key,self.label,self.items,self.style,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m54 = __create_fn__
+_m41 = __create_fn__
 
 def __create_fn__(_type_key, _type_label, _type_value, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,key:_type_key,label:_type_label,value:_type_value)->_return_type:
@@ -1453,7 +1154,7 @@ def __create_fn__(_type_key, _type_label, _type_value, MISSING, _HAS_DEFAULT_FAC
  def __hash__(self):
   return hash((self.key,self.label,self.value,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m55 = __create_fn__
+_m42 = __create_fn__
 
 def __create_fn__(_type_key, _type_props, _type_atoms, _type_gate, _type_terms, _type_defines, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_gate, _dflt_terms, _dflt_defines, _return_type, cls, FrozenInstanceError):
  def __init__(self,key:_type_key,props:_type_props,atoms:_type_atoms,gate:_type_gate=_dflt_gate,terms:_type_terms=_dflt_terms,defines:_type_defines=_dflt_defines)->_return_type:
@@ -1480,7 +1181,7 @@ def __create_fn__(_type_key, _type_props, _type_atoms, _type_gate, _type_terms, 
  def __hash__(self):
   return hash((self.key,self.props,self.atoms,self.gate,self.terms,self.defines,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m56 = __create_fn__
+_m43 = __create_fn__
 
 def __create_fn__(_type_kind, _type_start, _type_end, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,kind:_type_kind,start:_type_start,end:_type_end)->_return_type:
@@ -1504,7 +1205,7 @@ def __create_fn__(_type_kind, _type_start, _type_end, MISSING, _HAS_DEFAULT_FACT
  def __hash__(self):
   return hash((self.kind,self.start,self.end,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m57 = __create_fn__
+_m44 = __create_fn__
 
 def __create_fn__(_type_kind, _type_values, _type_nullable, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_values, _dflt_nullable, _return_type, cls, FrozenInstanceError):
  def __init__(self,kind:_type_kind,values:_type_values=_dflt_values,nullable:_type_nullable=_dflt_nullable)->_return_type:
@@ -1528,7 +1229,7 @@ def __create_fn__(_type_kind, _type_values, _type_nullable, MISSING, _HAS_DEFAUL
  def __hash__(self):
   return hash((self.kind,self.values,self.nullable,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m58 = __create_fn__
+_m45 = __create_fn__
 
 def __create_fn__(_type_label, _type_folder, _type_sha256, _type_rule_files, _type_replaces_label, _type_replaces, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,label:_type_label,folder:_type_folder,sha256:_type_sha256,rule_files:_type_rule_files,replaces_label:_type_replaces_label,replaces:_type_replaces)->_return_type:
@@ -1555,7 +1256,7 @@ def __create_fn__(_type_label, _type_folder, _type_sha256, _type_rule_files, _ty
  def __hash__(self):
   return hash((self.label,self.folder,self.sha256,self.rule_files,self.replaces_label,self.replaces,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m59 = __create_fn__
+_m46 = __create_fn__
 
 def __create_fn__(_type_label, _type_normcheck_version, _type_schema_label, _type_schema_version, _type_rule_pack_label, _type_sha256, _type_rule_files, _type_files_label, _type_engine_label, _type_engine, _type_python, _type_receipt, _type_readings_label, _type_readings, _type_bundled_label, _type_bundled_sha256, _type_added, _type_file_label, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_readings_label, _dflt_readings, _dflt_bundled_label, _dflt_bundled_sha256, _dflt_added, _dflt_file_label, _return_type, cls, FrozenInstanceError):
  def __init__(self,label:_type_label,normcheck_version:_type_normcheck_version,schema_label:_type_schema_label,schema_version:_type_schema_version,rule_pack_label:_type_rule_pack_label,sha256:_type_sha256,rule_files:_type_rule_files,files_label:_type_files_label,engine_label:_type_engine_label,engine:_type_engine,python:_type_python,receipt:_type_receipt,readings_label:_type_readings_label=_dflt_readings_label,readings:_type_readings=_dflt_readings,bundled_label:_type_bundled_label=_dflt_bundled_label,bundled_sha256:_type_bundled_sha256=_dflt_bundled_sha256,added:_type_added=_dflt_added,file_label:_type_file_label=_dflt_file_label)->_return_type:
@@ -1594,7 +1295,7 @@ def __create_fn__(_type_label, _type_normcheck_version, _type_schema_label, _typ
  def __hash__(self):
   return hash((self.label,self.normcheck_version,self.schema_label,self.schema_version,self.rule_pack_label,self.sha256,self.rule_files,self.files_label,self.engine_label,self.engine,self.python,self.receipt,self.readings_label,self.readings,self.bundled_label,self.bundled_sha256,self.added,self.file_label,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m60 = __create_fn__
+_m47 = __create_fn__
 
 def __create_fn__(_type_label, _type_records, _type_failed, _type_columns, _type_rows, _type_facts_label, _type_facts_columns, _type_facts, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,label:_type_label,records:_type_records,failed:_type_failed,columns:_type_columns,rows:_type_rows,facts_label:_type_facts_label,facts_columns:_type_facts_columns,facts:_type_facts)->_return_type:
@@ -1623,26 +1324,7 @@ def __create_fn__(_type_label, _type_records, _type_failed, _type_columns, _type
  def __hash__(self):
   return hash((self.label,self.records,self.failed,self.columns,self.rows,self.facts_label,self.facts_columns,self.facts,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m61 = __create_fn__
-
-def __create_fn__(_type_lang, _type_state, _type_checked, _type_errors, _type_warnings, _type_general, _type_refused, _type_notices, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_checked, _dflt_errors, _dflt_warnings, _dflt_general, _dflt_refused, _dflt_notices, _return_type):
- def __init__(self,lang:_type_lang,state:_type_state,checked:_type_checked=_dflt_checked,errors:_type_errors=_HAS_DEFAULT_FACTORY,warnings:_type_warnings=_HAS_DEFAULT_FACTORY,general:_type_general=_HAS_DEFAULT_FACTORY,refused:_type_refused=_dflt_refused,notices:_type_notices=_HAS_DEFAULT_FACTORY)->_return_type:
-  self.lang=lang
-  self.state=state
-  self.checked=checked
-  self.errors=_dflt_errors() if errors is _HAS_DEFAULT_FACTORY else errors
-  self.warnings=_dflt_warnings() if warnings is _HAS_DEFAULT_FACTORY else warnings
-  self.general=_dflt_general() if general is _HAS_DEFAULT_FACTORY else general
-  self.refused=refused
-  self.notices=_dflt_notices() if notices is _HAS_DEFAULT_FACTORY else notices
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(lang={self.lang!r}, state={self.state!r}, checked={self.checked!r}, errors={self.errors!r}, warnings={self.warnings!r}, general={self.general!r}, refused={self.refused!r}, notices={self.notices!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.lang,self.state,self.checked,self.errors,self.warnings,self.general,self.refused,self.notices,)==(other.lang,other.state,other.checked,other.errors,other.warnings,other.general,other.refused,other.notices,)
-  return NotImplemented
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
-_m62 = __create_fn__
+_m48 = __create_fn__
 
 def __create_fn__(_type_lang, _type_value_labels, _type_fact_labels, _type_questions, _type_families, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_value_labels, _dflt_fact_labels, _dflt_questions, _dflt_families, _return_type, cls, FrozenInstanceError):
  def __init__(self,lang:_type_lang,value_labels:_type_value_labels=_HAS_DEFAULT_FACTORY,fact_labels:_type_fact_labels=_HAS_DEFAULT_FACTORY,questions:_type_questions=_HAS_DEFAULT_FACTORY,families:_type_families=_dflt_families)->_return_type:
@@ -1668,7 +1350,7 @@ def __create_fn__(_type_lang, _type_value_labels, _type_fact_labels, _type_quest
  def __hash__(self):
   return hash((self.lang,self.value_labels,self.fact_labels,self.questions,self.families,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m63 = __create_fn__
+_m49 = __create_fn__
 
 def __create_fn__(_type_level, _type_severity, _type_missing, _type_note, _type_readings, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_severity, _dflt_missing, _dflt_note, _dflt_readings, _return_type, cls, FrozenInstanceError):
  def __init__(self,level:_type_level,severity:_type_severity=_dflt_severity,missing:_type_missing=_dflt_missing,note:_type_note=_dflt_note,readings:_type_readings=_dflt_readings)->_return_type:
@@ -1694,44 +1376,7 @@ def __create_fn__(_type_level, _type_severity, _type_missing, _type_note, _type_
  def __hash__(self):
   return hash((self.level,self.severity,self.missing,self.note,self.readings,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m64 = __create_fn__
-
-def __create_fn__(_type_loaded, _type_label, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,loaded:_type_loaded,label:_type_label)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'loaded',loaded)
-  __dataclass_builtins_object__.__setattr__(self,'label',label)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(loaded={self.loaded!r}, label={self.label!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.loaded,self.label,)==(other.loaded,other.label,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('loaded','label',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('loaded','label',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.loaded,self.label,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m65 = __create_fn__
-
-def __create_fn__(_type_loaded, _type_label, _type__tmp, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt__tmp, _return_type):
- def __init__(self,loaded:_type_loaded,label:_type_label,_tmp:_type__tmp=_dflt__tmp)->_return_type:
-  self.loaded=loaded
-  self.label=label
-  self._tmp=_tmp
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(loaded={self.loaded!r}, label={self.label!r}, _tmp={self._tmp!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.loaded,self.label,self._tmp,)==(other.loaded,other.label,other._tmp,)
-  return NotImplemented
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
-_m66 = __create_fn__
+_m50 = __create_fn__
 
 def __create_fn__(_type_mark, _type_text, _type_source, _type_unverified, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,mark:_type_mark,text:_type_text,source:_type_source,unverified:_type_unverified)->_return_type:
@@ -1756,7 +1401,7 @@ def __create_fn__(_type_mark, _type_text, _type_source, _type_unverified, MISSIN
  def __hash__(self):
   return hash((self.mark,self.text,self.source,self.unverified,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m67 = __create_fn__
+_m51 = __create_fn__
 
 def __create_fn__(_type_name, _type_definition, _type_views, _type_strata, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,name:_type_name,definition:_type_definition,views:_type_views,strata:_type_strata)->_return_type:
@@ -1781,33 +1426,7 @@ def __create_fn__(_type_name, _type_definition, _type_views, _type_strata, MISSI
  def __hash__(self):
   return hash((self.name,self.definition,self.views,self.strata,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m68 = __create_fn__
-
-def __create_fn__(_type_name, _type_expr, _type_pos, _type_docs, _type_labels, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_docs, _dflt_labels, _return_type, cls, FrozenInstanceError):
- def __init__(self,name:_type_name,expr:_type_expr,pos:_type_pos,docs:_type_docs=_dflt_docs,labels:_type_labels=_dflt_labels)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'name',name)
-  __dataclass_builtins_object__.__setattr__(self,'expr',expr)
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'docs',docs)
-  __dataclass_builtins_object__.__setattr__(self,'labels',labels)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(name={self.name!r}, expr={self.expr!r}, pos={self.pos!r}, docs={self.docs!r}, labels={self.labels!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.name,self.expr,self.pos,self.docs,self.labels,)==(other.name,other.expr,other.pos,other.docs,other.labels,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('name','expr','pos','docs','labels',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('name','expr','pos','docs','labels',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.name,self.expr,self.pos,self.docs,self.labels,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m69 = __create_fn__
+_m52 = __create_fn__
 
 def __create_fn__(_type_name, _type_expr, _type_type, _type_deps, _type_in_vocabulary, _type_docs, _type_file, _type_line, _type_labels, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_labels, _return_type, cls, FrozenInstanceError):
  def __init__(self,name:_type_name,expr:_type_expr,type:_type_type,deps:_type_deps,in_vocabulary:_type_in_vocabulary,docs:_type_docs,file:_type_file,line:_type_line,labels:_type_labels=_dflt_labels)->_return_type:
@@ -1837,7 +1456,7 @@ def __create_fn__(_type_name, _type_expr, _type_type, _type_deps, _type_in_vocab
  def __hash__(self):
   return hash((self.name,self.expr,self.type,self.deps,self.in_vocabulary,self.docs,self.file,self.line,self.labels,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m70 = __create_fn__
+_m53 = __create_fn__
 
 def __create_fn__(_type_name, _type_given, _type_computed, _type_definition, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,name:_type_name,given:_type_given,computed:_type_computed,definition:_type_definition)->_return_type:
@@ -1862,7 +1481,7 @@ def __create_fn__(_type_name, _type_given, _type_computed, _type_definition, MIS
  def __hash__(self):
   return hash((self.name,self.given,self.computed,self.definition,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m71 = __create_fn__
+_m54 = __create_fn__
 
 def __create_fn__(_type_name, _type_held_by, _type_level, _type_severity, _type_sources, _type_argument, _type_applied, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_applied, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,name:_type_name,held_by:_type_held_by,level:_type_level,severity:_type_severity,sources:_type_sources,argument:_type_argument,applied:_type_applied=_dflt_applied)->_return_type:
@@ -1890,7 +1509,7 @@ def __create_fn__(_type_name, _type_held_by, _type_level, _type_severity, _type_
  def __hash__(self):
   return hash((self.name,self.held_by,self.level,self.severity,self.sources,self.argument,self.applied,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m72 = __create_fn__
+_m55 = __create_fn__
 
 def __create_fn__(_type_name, _type_held_by, _type_sources, _type_argument, _type_settled_by, _type_settled_from, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_settled_by, _dflt_settled_from, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,name:_type_name,held_by:_type_held_by,sources:_type_sources,argument:_type_argument,settled_by:_type_settled_by=_dflt_settled_by,settled_from:_type_settled_from=_dflt_settled_from)->_return_type:
@@ -1917,7 +1536,7 @@ def __create_fn__(_type_name, _type_held_by, _type_sources, _type_argument, _typ
  def __hash__(self):
   return hash((self.name,self.held_by,self.sources,self.argument,self.settled_by,self.settled_from,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m73 = __create_fn__
+_m56 = __create_fn__
 
 def __create_fn__(_type_name, _type_kind, _type_family, _type_values, _type_nullable, _type_derived, _type_doc, _type_file, _type_line, _type_labels, _type_range, _type_question, _type_help, _type_open_norm, _type_label_texts, _type_ask, _type_ask_instead, _type_not_established, _type_disclosable, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_values, _dflt_nullable, _dflt_derived, _dflt_doc, _dflt_file, _dflt_line, _dflt_labels, _dflt_range, _dflt_question, _dflt_help, _dflt_open_norm, _dflt_label_texts, _dflt_ask, _dflt_ask_instead, _dflt_not_established, _dflt_disclosable, _return_type, cls, FrozenInstanceError):
  def __init__(self,name:_type_name,kind:_type_kind,family:_type_family,values:_type_values=_dflt_values,nullable:_type_nullable=_dflt_nullable,derived:_type_derived=_dflt_derived,doc:_type_doc=_dflt_doc,file:_type_file=_dflt_file,line:_type_line=_dflt_line,labels:_type_labels=_dflt_labels,range:_type_range=_dflt_range,question:_type_question=_dflt_question,help:_type_help=_dflt_help,open_norm:_type_open_norm=_dflt_open_norm,label_texts:_type_label_texts=_dflt_label_texts,ask:_type_ask=_dflt_ask,ask_instead:_type_ask_instead=_dflt_ask_instead,not_established:_type_not_established=_dflt_not_established,disclosable:_type_disclosable=_dflt_disclosable)->_return_type:
@@ -1957,35 +1576,7 @@ def __create_fn__(_type_name, _type_kind, _type_family, _type_values, _type_null
  def __hash__(self):
   return hash((self.name,self.kind,self.family,self.values,self.nullable,self.derived,self.doc,self.file,self.line,self.labels,self.range,self.question,self.help,self.open_norm,self.label_texts,self.ask,self.ask_instead,self.not_established,self.disclosable,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m74 = __create_fn__
-
-def __create_fn__(_type_name, _type_label, _type_extension, _type_media_type, _type_render, _type_labels, _type_stem, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_labels, _dflt_stem, _return_type, cls, FrozenInstanceError):
- def __init__(self,name:_type_name,label:_type_label,extension:_type_extension,media_type:_type_media_type,render:_type_render,labels:_type_labels=_HAS_DEFAULT_FACTORY,stem:_type_stem=_dflt_stem)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'name',name)
-  __dataclass_builtins_object__.__setattr__(self,'label',label)
-  __dataclass_builtins_object__.__setattr__(self,'extension',extension)
-  __dataclass_builtins_object__.__setattr__(self,'media_type',media_type)
-  __dataclass_builtins_object__.__setattr__(self,'render',render)
-  __dataclass_builtins_object__.__setattr__(self,'labels',_dflt_labels() if labels is _HAS_DEFAULT_FACTORY else labels)
-  __dataclass_builtins_object__.__setattr__(self,'stem',stem)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(name={self.name!r}, label={self.label!r}, extension={self.extension!r}, media_type={self.media_type!r}, render={self.render!r}, labels={self.labels!r}, stem={self.stem!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.name,self.label,self.extension,self.media_type,self.render,self.labels,self.stem,)==(other.name,other.label,other.extension,other.media_type,other.render,other.labels,other.stem,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('name','label','extension','media_type','render','labels','stem',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('name','label','extension','media_type','render','labels','stem',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.name,self.label,self.extension,self.media_type,self.render,self.labels,self.stem,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m75 = __create_fn__
+_m57 = __create_fn__
 
 def __create_fn__(_type_name, _type_level, _type_code, _type_inputs, _type_deps, _type_stated, _type_carried, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,name:_type_name,level:_type_level,code:_type_code,inputs:_type_inputs,deps:_type_deps,stated:_type_stated,carried:_type_carried)->_return_type:
@@ -2013,7 +1604,7 @@ def __create_fn__(_type_name, _type_level, _type_code, _type_inputs, _type_deps,
  def __hash__(self):
   return hash((self.name,self.level,self.code,self.inputs,self.deps,self.stated,self.carried,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m76 = __create_fn__
+_m58 = __create_fn__
 
 def __create_fn__(_type_name, _type_level, _type_severity, _type_held_by, _type_holder, _type_argument, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,name:_type_name,level:_type_level,severity:_type_severity,held_by:_type_held_by,holder:_type_holder,argument:_type_argument)->_return_type:
@@ -2040,36 +1631,7 @@ def __create_fn__(_type_name, _type_level, _type_severity, _type_held_by, _type_
  def __hash__(self):
   return hash((self.name,self.level,self.severity,self.held_by,self.holder,self.argument,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m77 = __create_fn__
-
-def __create_fn__(_type_name, _type_level, _type_severity, _type_pos, _type_grade, _type_held_by, _type_holders, _type_arguments, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_held_by, _dflt_holders, _dflt_arguments, _return_type, cls, FrozenInstanceError):
- def __init__(self,name:_type_name,level:_type_level,severity:_type_severity,pos:_type_pos,grade:_type_grade,held_by:_type_held_by=_dflt_held_by,holders:_type_holders=_dflt_holders,arguments:_type_arguments=_dflt_arguments)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'name',name)
-  __dataclass_builtins_object__.__setattr__(self,'level',level)
-  __dataclass_builtins_object__.__setattr__(self,'severity',severity)
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'grade',grade)
-  __dataclass_builtins_object__.__setattr__(self,'held_by',held_by)
-  __dataclass_builtins_object__.__setattr__(self,'holders',holders)
-  __dataclass_builtins_object__.__setattr__(self,'arguments',arguments)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(name={self.name!r}, level={self.level!r}, severity={self.severity!r}, pos={self.pos!r}, grade={self.grade!r}, held_by={self.held_by!r}, holders={self.holders!r}, arguments={self.arguments!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.name,self.level,self.severity,self.pos,self.grade,self.held_by,self.holders,self.arguments,)==(other.name,other.level,other.severity,other.pos,other.grade,other.held_by,other.holders,other.arguments,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('name','level','severity','pos','grade','held_by','holders','arguments',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('name','level','severity','pos','grade','held_by','holders','arguments',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.name,self.level,self.severity,self.pos,self.grade,self.held_by,self.holders,self.arguments,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m78 = __create_fn__
+_m59 = __create_fn__
 
 def __create_fn__(_type_name, _type_signature, _type_evaluate, _type_doc, _type_nulls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_nulls, _return_type, cls, FrozenInstanceError):
  def __init__(self,name:_type_name,signature:_type_signature,evaluate:_type_evaluate,doc:_type_doc,nulls:_type_nulls=_dflt_nulls)->_return_type:
@@ -2095,7 +1657,7 @@ def __create_fn__(_type_name, _type_signature, _type_evaluate, _type_doc, _type_
  def __hash__(self):
   return hash((self.name,self.signature,self.evaluate,self.doc,self.nulls,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m79 = __create_fn__
+_m60 = __create_fn__
 
 def __create_fn__(_type_name, _type_title, _type_ecli, _type_celex, _type_hudoc, _type_url, _type_date, _type_court, _type_court_text, _type_status, _type_kind, _type_formation, _type_cases, _type_applications, _type_titles, _type_parties, _type_acts, _type_shorts, _type_seats, _type_backgrounds, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_ecli, _dflt_celex, _dflt_hudoc, _dflt_url, _dflt_date, _dflt_court, _dflt_court_text, _dflt_status, _dflt_kind, _dflt_formation, _dflt_cases, _dflt_applications, _dflt_titles, _dflt_parties, _dflt_acts, _dflt_shorts, _dflt_seats, _dflt_backgrounds, _return_type, cls, FrozenInstanceError):
  def __init__(self,name:_type_name,title:_type_title,ecli:_type_ecli=_dflt_ecli,celex:_type_celex=_dflt_celex,hudoc:_type_hudoc=_dflt_hudoc,url:_type_url=_dflt_url,date:_type_date=_dflt_date,court:_type_court=_dflt_court,court_text:_type_court_text=_dflt_court_text,status:_type_status=_dflt_status,kind:_type_kind=_dflt_kind,formation:_type_formation=_dflt_formation,cases:_type_cases=_dflt_cases,applications:_type_applications=_dflt_applications,titles:_type_titles=_dflt_titles,parties:_type_parties=_dflt_parties,acts:_type_acts=_dflt_acts,shorts:_type_shorts=_dflt_shorts,seats:_type_seats=_dflt_seats,backgrounds:_type_backgrounds=_dflt_backgrounds)->_return_type:
@@ -2136,74 +1698,7 @@ def __create_fn__(_type_name, _type_title, _type_ecli, _type_celex, _type_hudoc,
  def __hash__(self):
   return hash((self.name,self.title,self.ecli,self.celex,self.hudoc,self.url,self.date,self.court,self.court_text,self.status,self.kind,self.formation,self.cases,self.applications,self.titles,self.parties,self.acts,self.shorts,self.seats,self.backgrounds,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m80 = __create_fn__
-
-def __create_fn__(_type_name, _type_title, _type_pos, _type_ecli, _type_celex, _type_hudoc, _type_url, _type_date, _type_court, _type_status, _type_kind, _type_formation, _type_cases, _type_applications, _type_titles, _type_parties, _type_acts, _type_shorts, _type_seats, _type_backgrounds, _type_repeated, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_ecli, _dflt_celex, _dflt_hudoc, _dflt_url, _dflt_date, _dflt_court, _dflt_status, _dflt_kind, _dflt_formation, _dflt_cases, _dflt_applications, _dflt_titles, _dflt_parties, _dflt_acts, _dflt_shorts, _dflt_seats, _dflt_backgrounds, _dflt_repeated, _return_type, cls, FrozenInstanceError):
- def __init__(self,name:_type_name,title:_type_title,pos:_type_pos,ecli:_type_ecli=_dflt_ecli,celex:_type_celex=_dflt_celex,hudoc:_type_hudoc=_dflt_hudoc,url:_type_url=_dflt_url,date:_type_date=_dflt_date,court:_type_court=_dflt_court,status:_type_status=_dflt_status,kind:_type_kind=_dflt_kind,formation:_type_formation=_dflt_formation,cases:_type_cases=_dflt_cases,applications:_type_applications=_dflt_applications,titles:_type_titles=_dflt_titles,parties:_type_parties=_dflt_parties,acts:_type_acts=_dflt_acts,shorts:_type_shorts=_dflt_shorts,seats:_type_seats=_dflt_seats,backgrounds:_type_backgrounds=_dflt_backgrounds,repeated:_type_repeated=_dflt_repeated)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'name',name)
-  __dataclass_builtins_object__.__setattr__(self,'title',title)
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'ecli',ecli)
-  __dataclass_builtins_object__.__setattr__(self,'celex',celex)
-  __dataclass_builtins_object__.__setattr__(self,'hudoc',hudoc)
-  __dataclass_builtins_object__.__setattr__(self,'url',url)
-  __dataclass_builtins_object__.__setattr__(self,'date',date)
-  __dataclass_builtins_object__.__setattr__(self,'court',court)
-  __dataclass_builtins_object__.__setattr__(self,'status',status)
-  __dataclass_builtins_object__.__setattr__(self,'kind',kind)
-  __dataclass_builtins_object__.__setattr__(self,'formation',formation)
-  __dataclass_builtins_object__.__setattr__(self,'cases',cases)
-  __dataclass_builtins_object__.__setattr__(self,'applications',applications)
-  __dataclass_builtins_object__.__setattr__(self,'titles',titles)
-  __dataclass_builtins_object__.__setattr__(self,'parties',parties)
-  __dataclass_builtins_object__.__setattr__(self,'acts',acts)
-  __dataclass_builtins_object__.__setattr__(self,'shorts',shorts)
-  __dataclass_builtins_object__.__setattr__(self,'seats',seats)
-  __dataclass_builtins_object__.__setattr__(self,'backgrounds',backgrounds)
-  __dataclass_builtins_object__.__setattr__(self,'repeated',repeated)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(name={self.name!r}, title={self.title!r}, pos={self.pos!r}, ecli={self.ecli!r}, celex={self.celex!r}, hudoc={self.hudoc!r}, url={self.url!r}, date={self.date!r}, court={self.court!r}, status={self.status!r}, kind={self.kind!r}, formation={self.formation!r}, cases={self.cases!r}, applications={self.applications!r}, titles={self.titles!r}, parties={self.parties!r}, acts={self.acts!r}, shorts={self.shorts!r}, seats={self.seats!r}, backgrounds={self.backgrounds!r}, repeated={self.repeated!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.name,self.title,self.pos,self.ecli,self.celex,self.hudoc,self.url,self.date,self.court,self.status,self.kind,self.formation,self.cases,self.applications,self.titles,self.parties,self.acts,self.shorts,self.seats,self.backgrounds,self.repeated,)==(other.name,other.title,other.pos,other.ecli,other.celex,other.hudoc,other.url,other.date,other.court,other.status,other.kind,other.formation,other.cases,other.applications,other.titles,other.parties,other.acts,other.shorts,other.seats,other.backgrounds,other.repeated,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('name','title','pos','ecli','celex','hudoc','url','date','court','status','kind','formation','cases','applications','titles','parties','acts','shorts','seats','backgrounds','repeated',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('name','title','pos','ecli','celex','hudoc','url','date','court','status','kind','formation','cases','applications','titles','parties','acts','shorts','seats','backgrounds','repeated',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.name,self.title,self.pos,self.ecli,self.celex,self.hudoc,self.url,self.date,self.court,self.status,self.kind,self.formation,self.cases,self.applications,self.titles,self.parties,self.acts,self.shorts,self.seats,self.backgrounds,self.repeated,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m81 = __create_fn__
-
-def __create_fn__(_type_name, _type_titles, _type_record_type, _type_families, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,name:_type_name,titles:_type_titles,record_type:_type_record_type,families:_type_families)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'name',name)
-  __dataclass_builtins_object__.__setattr__(self,'titles',titles)
-  __dataclass_builtins_object__.__setattr__(self,'record_type',record_type)
-  __dataclass_builtins_object__.__setattr__(self,'families',families)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(name={self.name!r}, titles={self.titles!r}, record_type={self.record_type!r}, families={self.families!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.name,self.titles,self.record_type,self.families,)==(other.name,other.titles,other.record_type,other.families,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('name','titles','record_type','families',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('name','titles','record_type','families',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.name,self.titles,self.record_type,self.families,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m82 = __create_fn__
+_m61 = __create_fn__
 
 def __create_fn__(_type_name, _type_value, _type_label, _type_text, _type_derived, _type_definition, _type_doc, _type_stated_at, _type_line, _type_inputs, _type_open_norm, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_label, _dflt_text, _dflt_derived, _dflt_definition, _dflt_doc, _dflt_stated_at, _dflt_line, _dflt_inputs, _dflt_open_norm, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,name:_type_name,value:_type_value,label:_type_label=_dflt_label,text:_type_text=_dflt_text,derived:_type_derived=_dflt_derived,definition:_type_definition=_dflt_definition,doc:_type_doc=_dflt_doc,stated_at:_type_stated_at=_dflt_stated_at,line:_type_line=_dflt_line,inputs:_type_inputs=_dflt_inputs,open_norm:_type_open_norm=_dflt_open_norm)->_return_type:
@@ -2235,20 +1730,7 @@ def __create_fn__(_type_name, _type_value, _type_label, _type_text, _type_derive
  def __hash__(self):
   return hash((self.name,self.value,self.label,self.text,self.derived,self.definition,self.doc,self.stated_at,self.line,self.inputs,self.open_norm,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m83 = __create_fn__
-
-def __create_fn__(_type_new, _type_old, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,new:_type_new,old:_type_old)->_return_type:
-  self.new=new
-  self.old=old
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(new={self.new!r}, old={self.old!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.new,self.old,)==(other.new,other.old,)
-  return NotImplemented
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
-_m84 = __create_fn__
+_m62 = __create_fn__
 
 def __create_fn__(_type_nl, _type_en, _type_para_nl, _type_para_en, _type_needs, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,nl:_type_nl,en:_type_en,para_nl:_type_para_nl,para_en:_type_para_en,needs:_type_needs)->_return_type:
@@ -2274,7 +1756,7 @@ def __create_fn__(_type_nl, _type_en, _type_para_nl, _type_para_en, _type_needs,
  def __hash__(self):
   return hash((self.nl,self.en,self.para_nl,self.para_en,self.needs,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m85 = __create_fn__
+_m63 = __create_fn__
 
 def __create_fn__(_type_normcheck, _type_receipt, _type_records, _type_summary, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_normcheck, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,normcheck:_type_normcheck=_dflt_normcheck,receipt:_type_receipt,records:_type_records,summary:_type_summary)->_return_type:
@@ -2299,7 +1781,7 @@ def __create_fn__(_type_normcheck, _type_receipt, _type_records, _type_summary, 
  def __hash__(self):
   return hash((self.normcheck,self.receipt,self.records,self.summary,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m86 = __create_fn__
+_m64 = __create_fn__
 
 def __create_fn__(_type_normcheck_version, _type_schema_version, _type_rule_pack_sha256, _type_rule_files, _type_engine, _type_python, _type_language, _type_readings, _type_bundled_pack_sha256, _type_added_rules, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_readings, _dflt_bundled_pack_sha256, _dflt_added_rules, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,normcheck_version:_type_normcheck_version,schema_version:_type_schema_version,rule_pack_sha256:_type_rule_pack_sha256,rule_files:_type_rule_files,engine:_type_engine,python:_type_python,language:_type_language,readings:_type_readings=_dflt_readings,bundled_pack_sha256:_type_bundled_pack_sha256=_dflt_bundled_pack_sha256,added_rules:_type_added_rules=_dflt_added_rules)->_return_type:
@@ -2330,7 +1812,7 @@ def __create_fn__(_type_normcheck_version, _type_schema_version, _type_rule_pack
  def __hash__(self):
   return hash((self.normcheck_version,self.schema_version,self.rule_pack_sha256,self.rule_files,self.engine,self.python,self.language,self.readings,self.bundled_pack_sha256,self.added_rules,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m87 = __create_fn__
+_m65 = __create_fn__
 
 def __create_fn__(_type_number, _type_tail, _type_sentence, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_tail, _dflt_sentence, _return_type, cls, FrozenInstanceError):
  def __init__(self,number:_type_number,tail:_type_tail=_dflt_tail,sentence:_type_sentence=_dflt_sentence)->_return_type:
@@ -2354,7 +1836,7 @@ def __create_fn__(_type_number, _type_tail, _type_sentence, MISSING, _HAS_DEFAUL
  def __hash__(self):
   return hash((self.number,self.tail,self.sentence,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m88 = __create_fn__
+_m66 = __create_fn__
 
 def __create_fn__(_type_numbers, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,numbers:_type_numbers)->_return_type:
@@ -2376,46 +1858,7 @@ def __create_fn__(_type_numbers, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_buil
  def __hash__(self):
   return hash((self.numbers,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m89 = __create_fn__
-
-def __create_fn__(_type_old_digest, _type_new_digest, _type_changes, _type_vocabulary, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_vocabulary, _return_type, cls, FrozenInstanceError):
- def __init__(self,old_digest:_type_old_digest,new_digest:_type_new_digest,changes:_type_changes,vocabulary:_type_vocabulary=_dflt_vocabulary)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'old_digest',old_digest)
-  __dataclass_builtins_object__.__setattr__(self,'new_digest',new_digest)
-  __dataclass_builtins_object__.__setattr__(self,'changes',changes)
-  __dataclass_builtins_object__.__setattr__(self,'vocabulary',vocabulary)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(old_digest={self.old_digest!r}, new_digest={self.new_digest!r}, changes={self.changes!r}, vocabulary={self.vocabulary!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.old_digest,self.new_digest,self.changes,self.vocabulary,)==(other.old_digest,other.new_digest,other.changes,other.vocabulary,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('old_digest','new_digest','changes','vocabulary',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('old_digest','new_digest','changes','vocabulary',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.old_digest,self.new_digest,self.changes,self.vocabulary,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m90 = __create_fn__
-
-def __create_fn__(_type_outcome, _type_severity, _type_fired, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,outcome:_type_outcome,severity:_type_severity,fired:_type_fired)->_return_type:
-  self.outcome=outcome
-  self.severity=severity
-  self.fired=fired
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(outcome={self.outcome!r}, severity={self.severity!r}, fired={self.fired!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.outcome,self.severity,self.fired,)==(other.outcome,other.severity,other.fired,)
-  return NotImplemented
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
-_m91 = __create_fn__
+_m67 = __create_fn__
 
 def __create_fn__(_type_pack, _type_vocabulary, _type_warnings, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,pack:_type_pack,vocabulary:_type_vocabulary,warnings:_type_warnings)->_return_type:
@@ -2439,7 +1882,7 @@ def __create_fn__(_type_pack, _type_vocabulary, _type_warnings, MISSING, _HAS_DE
  def __hash__(self):
   return hash((self.pack,self.vocabulary,self.warnings,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m92 = __create_fn__
+_m68 = __create_fn__
 
 def __create_fn__(_type_params, _type_result, _type_alike, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_params, _dflt_result, _dflt_alike, _return_type, cls, FrozenInstanceError):
  def __init__(self,params:_type_params=_dflt_params,result:_type_result=_dflt_result,alike:_type_alike=_dflt_alike)->_return_type:
@@ -2464,7 +1907,7 @@ def __create_fn__(_type_params, _type_result, _type_alike, MISSING, _HAS_DEFAULT
  def __hash__(self):
   return hash((self.params,self.result,self.alike,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m93 = __create_fn__
+_m69 = __create_fn__
 
 def __create_fn__(_type_path, _type_is_key, _type_value, _type_line, _type_column, _type_quoted, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,path:_type_path,is_key:_type_is_key,value:_type_value,line:_type_line,column:_type_column,quoted:_type_quoted)->_return_type:
@@ -2481,60 +1924,7 @@ def __create_fn__(_type_path, _type_is_key, _type_value, _type_line, _type_colum
    return (self.path,self.is_key,self.value,self.line,self.column,self.quoted,)==(other.path,other.is_key,other.value,other.line,other.column,other.quoted,)
   return NotImplemented
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
-_m94 = __create_fn__
-
-def __create_fn__(_type_path, _type_text, _type_sources, _type_defines, _type_rules, _type_layer, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_layer, _return_type, cls, FrozenInstanceError):
- def __init__(self,path:_type_path,text:_type_text,sources:_type_sources,defines:_type_defines,rules:_type_rules,layer:_type_layer=_dflt_layer)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'path',path)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
-  __dataclass_builtins_object__.__setattr__(self,'sources',sources)
-  __dataclass_builtins_object__.__setattr__(self,'defines',defines)
-  __dataclass_builtins_object__.__setattr__(self,'rules',rules)
-  __dataclass_builtins_object__.__setattr__(self,'layer',layer)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(path={self.path!r}, text={self.text!r}, sources={self.sources!r}, defines={self.defines!r}, rules={self.rules!r}, layer={self.layer!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.path,self.text,self.sources,self.defines,self.rules,self.layer,)==(other.path,other.text,other.sources,other.defines,other.rules,other.layer,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('path','text','sources','defines','rules','layer',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('path','text','sources','defines','rules','layer',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.path,self.text,self.sources,self.defines,self.rules,self.layer,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m95 = __create_fn__
-
-def __create_fn__(_type_pinned, _type_current, _type_bundled, _type_found, _type_diff, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,pinned:_type_pinned,current:_type_current,bundled:_type_bundled,found:_type_found,diff:_type_diff)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pinned',pinned)
-  __dataclass_builtins_object__.__setattr__(self,'current',current)
-  __dataclass_builtins_object__.__setattr__(self,'bundled',bundled)
-  __dataclass_builtins_object__.__setattr__(self,'found',found)
-  __dataclass_builtins_object__.__setattr__(self,'diff',diff)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(pinned={self.pinned!r}, current={self.current!r}, bundled={self.bundled!r}, found={self.found!r}, diff={self.diff!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.pinned,self.current,self.bundled,self.found,self.diff,)==(other.pinned,other.current,other.bundled,other.found,other.diff,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pinned','current','bundled','found','diff',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pinned','current','bundled','found','diff',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.pinned,self.current,self.bundled,self.found,self.diff,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m96 = __create_fn__
+_m70 = __create_fn__
 
 def __create_fn__(_type_points, _type_indent, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_points, _dflt_indent, _return_type, cls, FrozenInstanceError):
  def __init__(self,points:_type_points=_dflt_points,indent:_type_indent=_dflt_indent)->_return_type:
@@ -2557,378 +1947,7 @@ def __create_fn__(_type_points, _type_indent, MISSING, _HAS_DEFAULT_FACTORY, __d
  def __hash__(self):
   return hash((self.points,self.indent,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m97 = __create_fn__
-
-def __create_fn__(_type_port, _type_remote, _type_extra, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_remote, _dflt_extra, _return_type, cls, FrozenInstanceError):
- def __init__(self,port:_type_port,remote:_type_remote=_dflt_remote,extra:_type_extra=_HAS_DEFAULT_FACTORY)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'port',port)
-  __dataclass_builtins_object__.__setattr__(self,'remote',remote)
-  __dataclass_builtins_object__.__setattr__(self,'extra',_dflt_extra() if extra is _HAS_DEFAULT_FACTORY else extra)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(port={self.port!r}, remote={self.remote!r}, extra={self.extra!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.port,self.remote,self.extra,)==(other.port,other.remote,other.extra,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('port','remote','extra',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('port','remote','extra',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.port,self.remote,self.extra,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m98 = __create_fn__
-
-def __create_fn__(_type_pos, _type_text, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,pos:_type_pos,text:_type_text)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"()"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return ()==()
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pos','text',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pos','text',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash(())
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m99 = __create_fn__
-
-def __create_fn__(_type_pos, _type_text, _type_cond, _type_then, _type_orelse, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,pos:_type_pos,text:_type_text,cond:_type_cond,then:_type_then,orelse:_type_orelse)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
-  __dataclass_builtins_object__.__setattr__(self,'cond',cond)
-  __dataclass_builtins_object__.__setattr__(self,'then',then)
-  __dataclass_builtins_object__.__setattr__(self,'orelse',orelse)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(cond={self.cond!r}, then={self.then!r}, orelse={self.orelse!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.cond,self.then,self.orelse,)==(other.cond,other.then,other.orelse,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pos','text','cond','then','orelse',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pos','text','cond','then','orelse',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.cond,self.then,self.orelse,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m100 = __create_fn__
-
-def __create_fn__(_type_pos, _type_text, _type_element, _type_container, _type_negated, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,pos:_type_pos,text:_type_text,element:_type_element,container:_type_container,negated:_type_negated)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
-  __dataclass_builtins_object__.__setattr__(self,'element',element)
-  __dataclass_builtins_object__.__setattr__(self,'container',container)
-  __dataclass_builtins_object__.__setattr__(self,'negated',negated)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(element={self.element!r}, container={self.container!r}, negated={self.negated!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.element,self.container,self.negated,)==(other.element,other.container,other.negated,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pos','text','element','container','negated',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pos','text','element','container','negated',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.element,self.container,self.negated,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m101 = __create_fn__
-
-def __create_fn__(_type_pos, _type_text, _type_func, _type_args, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,pos:_type_pos,text:_type_text,func:_type_func,args:_type_args)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
-  __dataclass_builtins_object__.__setattr__(self,'func',func)
-  __dataclass_builtins_object__.__setattr__(self,'args',args)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(func={self.func!r}, args={self.args!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.func,self.args,)==(other.func,other.args,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pos','text','func','args',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pos','text','func','args',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.func,self.args,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m102 = __create_fn__
-
-def __create_fn__(_type_pos, _type_text, _type_items, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,pos:_type_pos,text:_type_text,items:_type_items)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
-  __dataclass_builtins_object__.__setattr__(self,'items',items)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(items={self.items!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.items,)==(other.items,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pos','text','items',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pos','text','items',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.items,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m103 = __create_fn__
-
-def __create_fn__(_type_pos, _type_text, _type_left, _type_right, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,pos:_type_pos,text:_type_text,left:_type_left,right:_type_right)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
-  __dataclass_builtins_object__.__setattr__(self,'left',left)
-  __dataclass_builtins_object__.__setattr__(self,'right',right)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(left={self.left!r}, right={self.right!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.left,self.right,)==(other.left,other.right,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pos','text','left','right',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pos','text','left','right',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.left,self.right,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m104 = __create_fn__
-
-def __create_fn__(_type_pos, _type_text, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,pos:_type_pos,text:_type_text,name:_type_name)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
-  __dataclass_builtins_object__.__setattr__(self,'name',name)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(name={self.name!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.name,)==(other.name,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pos','text','name',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pos','text','name',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.name,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m105 = __create_fn__
-
-def __create_fn__(_type_pos, _type_text, _type_op, _type_left, _type_right, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,pos:_type_pos,text:_type_text,op:_type_op,left:_type_left,right:_type_right)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
-  __dataclass_builtins_object__.__setattr__(self,'op',op)
-  __dataclass_builtins_object__.__setattr__(self,'left',left)
-  __dataclass_builtins_object__.__setattr__(self,'right',right)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(op={self.op!r}, left={self.left!r}, right={self.right!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.op,self.left,self.right,)==(other.op,other.left,other.right,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pos','text','op','left','right',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pos','text','op','left','right',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.op,self.left,self.right,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m106 = __create_fn__
-
-def __create_fn__(_type_pos, _type_text, _type_op, _type_operands, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,pos:_type_pos,text:_type_text,op:_type_op,operands:_type_operands)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
-  __dataclass_builtins_object__.__setattr__(self,'op',op)
-  __dataclass_builtins_object__.__setattr__(self,'operands',operands)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(op={self.op!r}, operands={self.operands!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.op,self.operands,)==(other.op,other.operands,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pos','text','op','operands',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pos','text','op','operands',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.op,self.operands,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m107 = __create_fn__
-
-def __create_fn__(_type_pos, _type_text, _type_operand, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,pos:_type_pos,text:_type_text,operand:_type_operand)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
-  __dataclass_builtins_object__.__setattr__(self,'operand',operand)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(operand={self.operand!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.operand,)==(other.operand,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pos','text','operand',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pos','text','operand',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.operand,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m108 = __create_fn__
-
-def __create_fn__(_type_pos, _type_text, _type_operand, _type_test, _type_negated, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,pos:_type_pos,text:_type_text,operand:_type_operand,test:_type_test,negated:_type_negated)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
-  __dataclass_builtins_object__.__setattr__(self,'operand',operand)
-  __dataclass_builtins_object__.__setattr__(self,'test',test)
-  __dataclass_builtins_object__.__setattr__(self,'negated',negated)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(operand={self.operand!r}, test={self.test!r}, negated={self.negated!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.operand,self.test,self.negated,)==(other.operand,other.test,other.negated,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pos','text','operand','test','negated',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pos','text','operand','test','negated',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.operand,self.test,self.negated,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m109 = __create_fn__
-
-def __create_fn__(_type_pos, _type_text, _type_rule, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,pos:_type_pos,text:_type_text,rule:_type_rule)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
-  __dataclass_builtins_object__.__setattr__(self,'rule',rule)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(rule={self.rule!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.rule,)==(other.rule,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pos','text','rule',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pos','text','rule',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.rule,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m110 = __create_fn__
-
-def __create_fn__(_type_pos, _type_text, _type_value, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,pos:_type_pos,text:_type_text,value:_type_value)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
-  __dataclass_builtins_object__.__setattr__(self,'value',value)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(value={self.value!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.value,)==(other.value,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pos','text','value',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pos','text','value',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.value,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m111 = __create_fn__
-
-def __create_fn__(_type_reading, _type_cite, _type_since, _type_pos, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,reading:_type_reading,cite:_type_cite,since:_type_since,pos:_type_pos)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'reading',reading)
-  __dataclass_builtins_object__.__setattr__(self,'cite',cite)
-  __dataclass_builtins_object__.__setattr__(self,'since',since)
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(reading={self.reading!r}, cite={self.cite!r}, since={self.since!r}, pos={self.pos!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.reading,self.cite,self.since,self.pos,)==(other.reading,other.cite,other.since,other.pos,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('reading','cite','since','pos',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('reading','cite','since','pos',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.reading,self.cite,self.since,self.pos,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m112 = __create_fn__
+_m71 = __create_fn__
 
 def __create_fn__(_type_reading, _type_replaced, _type_set_aside, _type_base, _type_settled_by, _type_settled_from, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,reading:_type_reading,replaced:_type_replaced,set_aside:_type_set_aside,base:_type_base,settled_by:_type_settled_by,settled_from:_type_settled_from)->_return_type:
@@ -2955,7 +1974,7 @@ def __create_fn__(_type_reading, _type_replaced, _type_set_aside, _type_base, _t
  def __hash__(self):
   return hash((self.reading,self.replaced,self.set_aside,self.base,self.settled_by,self.settled_from,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m113 = __create_fn__
+_m72 = __create_fn__
 
 def __create_fn__(_type_reading, _type_result, _type_applied, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,reading:_type_reading,result:_type_result,applied:_type_applied)->_return_type:
@@ -2979,34 +1998,7 @@ def __create_fn__(_type_reading, _type_result, _type_applied, MISSING, _HAS_DEFA
  def __hash__(self):
   return hash((self.reading,self.result,self.applied,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m114 = __create_fn__
-
-def __create_fn__(_type_receipt, _type_records, _type_value_labels, _type_fact_labels, _type_questions, _type_families, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_value_labels, _dflt_fact_labels, _dflt_questions, _dflt_families, _return_type, cls, FrozenInstanceError):
- def __init__(self,receipt:_type_receipt,records:_type_records,value_labels:_type_value_labels=_HAS_DEFAULT_FACTORY,fact_labels:_type_fact_labels=_HAS_DEFAULT_FACTORY,questions:_type_questions=_HAS_DEFAULT_FACTORY,families:_type_families=_dflt_families)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'receipt',receipt)
-  __dataclass_builtins_object__.__setattr__(self,'records',records)
-  __dataclass_builtins_object__.__setattr__(self,'value_labels',_dflt_value_labels() if value_labels is _HAS_DEFAULT_FACTORY else value_labels)
-  __dataclass_builtins_object__.__setattr__(self,'fact_labels',_dflt_fact_labels() if fact_labels is _HAS_DEFAULT_FACTORY else fact_labels)
-  __dataclass_builtins_object__.__setattr__(self,'questions',_dflt_questions() if questions is _HAS_DEFAULT_FACTORY else questions)
-  __dataclass_builtins_object__.__setattr__(self,'families',families)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(receipt={self.receipt!r}, records={self.records!r}, value_labels={self.value_labels!r}, fact_labels={self.fact_labels!r}, questions={self.questions!r}, families={self.families!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.receipt,self.records,self.value_labels,self.fact_labels,self.questions,self.families,)==(other.receipt,other.records,other.value_labels,other.fact_labels,other.questions,other.families,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('receipt','records','value_labels','fact_labels','questions','families',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('receipt','records','value_labels','fact_labels','questions','families',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.receipt,self.records,self.value_labels,self.fact_labels,self.questions,self.families,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m115 = __create_fn__
+_m73 = __create_fn__
 
 def __create_fn__(_type_records, _type_failed, _type_by_highest, _type_rows, _type_facts_to_collect, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,records:_type_records,failed:_type_failed,by_highest:_type_by_highest,rows:_type_rows,facts_to_collect:_type_facts_to_collect)->_return_type:
@@ -3032,7 +2024,7 @@ def __create_fn__(_type_records, _type_failed, _type_by_highest, _type_rows, _ty
  def __hash__(self):
   return hash((self.records,self.failed,self.by_highest,self.rows,self.facts_to_collect,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m116 = __create_fn__
+_m74 = __create_fn__
 
 def __create_fn__(_type_refs, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,refs:_type_refs)->_return_type:
@@ -3054,7 +2046,7 @@ def __create_fn__(_type_refs, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtin
  def __hash__(self):
   return hash((self.refs,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m117 = __create_fn__
+_m75 = __create_fn__
 
 def __create_fn__(_type_rid, _type_versions, _type_gate, _type_judged, _type_referenced, _type_kinds, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,rid:_type_rid,versions:_type_versions,gate:_type_gate,judged:_type_judged,referenced:_type_referenced,kinds:_type_kinds)->_return_type:
@@ -3081,7 +2073,7 @@ def __create_fn__(_type_rid, _type_versions, _type_gate, _type_judged, _type_ref
  def __hash__(self):
   return hash((self.rid,self.versions,self.gate,self.judged,self.referenced,self.kinds,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m118 = __create_fn__
+_m76 = __create_fn__
 
 def __create_fn__(_type_root, _type_shown, _type_rules, _type_vocab, _type_layer, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,root:_type_root,shown:_type_shown,rules:_type_rules,vocab:_type_vocab,layer:_type_layer)->_return_type:
@@ -3107,7 +2099,7 @@ def __create_fn__(_type_root, _type_shown, _type_rules, _type_vocab, _type_layer
  def __hash__(self):
   return hash((self.root,self.shown,self.rules,self.vocab,self.layer,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m119 = __create_fn__
+_m77 = __create_fn__
 
 def __create_fn__(_type_rule, _type_as_written, _type_cells, _type_flip, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,rule:_type_rule,as_written:_type_as_written,cells:_type_cells,flip:_type_flip)->_return_type:
@@ -3132,31 +2124,7 @@ def __create_fn__(_type_rule, _type_as_written, _type_cells, _type_flip, MISSING
  def __hash__(self):
   return hash((self.rule,self.as_written,self.cells,self.flip,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m120 = __create_fn__
-
-def __create_fn__(_type_rule, _type_because, _type_pos, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,rule:_type_rule,because:_type_because,pos:_type_pos)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'rule',rule)
-  __dataclass_builtins_object__.__setattr__(self,'because',because)
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(rule={self.rule!r}, because={self.because!r}, pos={self.pos!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.rule,self.because,self.pos,)==(other.rule,other.because,other.pos,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('rule','because','pos',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('rule','because','pos',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.rule,self.because,self.pos,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m121 = __create_fn__
+_m78 = __create_fn__
 
 def __create_fn__(_type_rule, _type_default, _type_default_severity, _type_by_reading, _type_severity_by_reading, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,rule:_type_rule,default:_type_default,default_severity:_type_default_severity,by_reading:_type_by_reading,severity_by_reading:_type_severity_by_reading)->_return_type:
@@ -3182,7 +2150,7 @@ def __create_fn__(_type_rule, _type_default, _type_default_severity, _type_by_re
  def __hash__(self):
   return hash((self.rule,self.default,self.default_severity,self.by_reading,self.severity_by_reading,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m122 = __create_fn__
+_m79 = __create_fn__
 
 def __create_fn__(_type_rule, _type_family, _type_level, _type_group, _type_label, _type_severity, _type_severity_label, _type_severity_name, _type_title, _type_message, _type_reason, _type_quiet, _type_sections, _type_finding, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,rule:_type_rule,family:_type_family,level:_type_level,group:_type_group,label:_type_label,severity:_type_severity,severity_label:_type_severity_label,severity_name:_type_severity_name,title:_type_title,message:_type_message,reason:_type_reason,quiet:_type_quiet,sections:_type_sections,finding:_type_finding)->_return_type:
@@ -3217,33 +2185,7 @@ def __create_fn__(_type_rule, _type_family, _type_level, _type_group, _type_labe
  def __hash__(self):
   return hash((self.rule,self.family,self.level,self.group,self.label,self.severity,self.severity_label,self.severity_name,self.title,self.message,self.reason,self.quiet,self.sections,self.finding,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m123 = __create_fn__
-
-def __create_fn__(_type_rule, _type_kind, _type_details, _type_old_at, _type_new_at, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_details, _dflt_old_at, _dflt_new_at, _return_type, cls, FrozenInstanceError):
- def __init__(self,rule:_type_rule,kind:_type_kind,details:_type_details=_dflt_details,old_at:_type_old_at=_dflt_old_at,new_at:_type_new_at=_dflt_new_at)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'rule',rule)
-  __dataclass_builtins_object__.__setattr__(self,'kind',kind)
-  __dataclass_builtins_object__.__setattr__(self,'details',details)
-  __dataclass_builtins_object__.__setattr__(self,'old_at',old_at)
-  __dataclass_builtins_object__.__setattr__(self,'new_at',new_at)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(rule={self.rule!r}, kind={self.kind!r}, details={self.details!r}, old_at={self.old_at!r}, new_at={self.new_at!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.rule,self.kind,self.details,self.old_at,self.new_at,)==(other.rule,other.kind,other.details,other.old_at,other.new_at,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('rule','kind','details','old_at','new_at',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('rule','kind','details','old_at','new_at',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.rule,self.kind,self.details,self.old_at,self.new_at,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m124 = __create_fn__
+_m80 = __create_fn__
 
 def __create_fn__(_type_rule, _type_kinds, _type_gate, _type_scope_gate, _type_applies, _type_grades, _type_unless, _type_ranks, _type_valid_from, _type_valid_until, _type_run, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_run, _return_type, cls, FrozenInstanceError):
  def __init__(self,rule:_type_rule,kinds:_type_kinds,gate:_type_gate,scope_gate:_type_scope_gate,applies:_type_applies,grades:_type_grades,unless:_type_unless,ranks:_type_ranks,valid_from:_type_valid_from,valid_until:_type_valid_until,run:_type_run=_dflt_run)->_return_type:
@@ -3275,7 +2217,7 @@ def __create_fn__(_type_rule, _type_kinds, _type_gate, _type_scope_gate, _type_a
  def __hash__(self):
   return hash((self.rule,self.kinds,self.gate,self.scope_gate,self.applies,self.grades,self.unless,self.ranks,self.valid_from,self.valid_until,self.run,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m125 = __create_fn__
+_m81 = __create_fn__
 
 def __create_fn__(_type_rule, _type_outcome, _type_severity, _type_grade, _type_reason, _type_decided, _type_missing, _type_exceptions, _type_judged_on, _type_judged_basis, _type_versions_agree, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_exceptions, _dflt_judged_on, _dflt_judged_basis, _dflt_versions_agree, _return_type, cls, FrozenInstanceError):
  def __init__(self,rule:_type_rule,outcome:_type_outcome,severity:_type_severity,grade:_type_grade,reason:_type_reason,decided:_type_decided,missing:_type_missing,exceptions:_type_exceptions=_dflt_exceptions,judged_on:_type_judged_on=_dflt_judged_on,judged_basis:_type_judged_basis=_dflt_judged_basis,versions_agree:_type_versions_agree=_dflt_versions_agree)->_return_type:
@@ -3307,7 +2249,7 @@ def __create_fn__(_type_rule, _type_outcome, _type_severity, _type_grade, _type_
  def __hash__(self):
   return hash((self.rule,self.outcome,self.severity,self.grade,self.reason,self.decided,self.missing,self.exceptions,self.judged_on,self.judged_basis,self.versions_agree,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m126 = __create_fn__
+_m82 = __create_fn__
 
 def __create_fn__(_type_rule, _type_version, _type_family, _type_level, _type_severity, _type_title, _type_message, _type_rule_message, _type_readings, _type_reading_applied, _type_note, _type_reason, _type_sources, _type_background, _type_pinpoints_verified, _type_decided_by, _type_missing_facts, _type_missing_labels, _type_not_established, _type_exceptions, _type_judged_on, _type_judged_on_basis, _type_law_applied, _type_later_case_law, _type_not_disclosed, _type_potential_level, _type_follow_up, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_version, _dflt_readings, _dflt_reading_applied, _dflt_note, _dflt_background, _dflt_missing_labels, _dflt_not_established, _dflt_exceptions, _dflt_judged_on, _dflt_judged_on_basis, _dflt_law_applied, _dflt_later_case_law, _dflt_not_disclosed, _dflt_potential_level, _dflt_follow_up, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,rule:_type_rule,version:_type_version=_dflt_version,family:_type_family,level:_type_level,severity:_type_severity,title:_type_title,message:_type_message,rule_message:_type_rule_message,readings:_type_readings=_dflt_readings,reading_applied:_type_reading_applied=_dflt_reading_applied,note:_type_note=_dflt_note,reason:_type_reason,sources:_type_sources,background:_type_background=_dflt_background,pinpoints_verified:_type_pinpoints_verified,decided_by:_type_decided_by,missing_facts:_type_missing_facts,missing_labels:_type_missing_labels=_dflt_missing_labels,not_established:_type_not_established=_dflt_not_established,exceptions:_type_exceptions=_dflt_exceptions,judged_on:_type_judged_on=_dflt_judged_on,judged_on_basis:_type_judged_on_basis=_dflt_judged_on_basis,law_applied:_type_law_applied=_dflt_law_applied,later_case_law:_type_later_case_law=_dflt_later_case_law,not_disclosed:_type_not_disclosed=_dflt_not_disclosed,potential_level:_type_potential_level=_dflt_potential_level,follow_up:_type_follow_up=_dflt_follow_up)->_return_type:
@@ -3355,22 +2297,7 @@ def __create_fn__(_type_rule, _type_version, _type_family, _type_level, _type_se
  def __hash__(self):
   return hash((self.rule,self.version,self.family,self.level,self.severity,self.title,self.message,self.rule_message,self.readings,self.reading_applied,self.note,self.reason,self.sources,self.background,self.pinpoints_verified,self.decided_by,self.missing_facts,self.missing_labels,self.not_established,self.exceptions,self.judged_on,self.judged_on_basis,self.law_applied,self.later_case_law,self.not_disclosed,self.potential_level,self.follow_up,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m127 = __create_fn__
-
-def __create_fn__(_type_size, _type_facts, _type_as_of, _type_stated, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,size:_type_size,facts:_type_facts,as_of:_type_as_of,stated:_type_stated)->_return_type:
-  self.size=size
-  self.facts=facts
-  self.as_of=as_of
-  self.stated=stated
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(size={self.size!r}, facts={self.facts!r}, as_of={self.as_of!r}, stated={self.stated!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.size,self.facts,self.as_of,self.stated,)==(other.size,other.facts,other.as_of,other.stated,)
-  return NotImplemented
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
-_m128 = __create_fn__
+_m83 = __create_fn__
 
 def __create_fn__(_type_source, _type_kind, _type_citation, _type_title, _type_pinpoint, _type_about, _type_verified, _type_footnote, _type_note, _type_ecli, _type_celex, _type_hudoc, _type_url, _type_court, _type_date, _type_source_status, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_kind, _dflt_citation, _dflt_about, _dflt_footnote, _dflt_note, _dflt_ecli, _dflt_celex, _dflt_hudoc, _dflt_url, _dflt_court, _dflt_date, _dflt_source_status, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,source:_type_source,kind:_type_kind=_dflt_kind,citation:_type_citation=_dflt_citation,title:_type_title,pinpoint:_type_pinpoint,about:_type_about=_dflt_about,verified:_type_verified,footnote:_type_footnote=_dflt_footnote,note:_type_note=_dflt_note,ecli:_type_ecli=_dflt_ecli,celex:_type_celex=_dflt_celex,hudoc:_type_hudoc=_dflt_hudoc,url:_type_url=_dflt_url,court:_type_court=_dflt_court,date:_type_date=_dflt_date,source_status:_type_source_status=_dflt_source_status)->_return_type:
@@ -3407,7 +2334,7 @@ def __create_fn__(_type_source, _type_kind, _type_citation, _type_title, _type_p
  def __hash__(self):
   return hash((self.source,self.kind,self.citation,self.title,self.pinpoint,self.about,self.verified,self.footnote,self.note,self.ecli,self.celex,self.hudoc,self.url,self.court,self.date,self.source_status,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m129 = __create_fn__
+_m84 = __create_fn__
 
 def __create_fn__(_type_source, _type_pinpoint, _type_verified, _type_about, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_about, _return_type, cls, FrozenInstanceError):
  def __init__(self,source:_type_source,pinpoint:_type_pinpoint,verified:_type_verified,about:_type_about=_dflt_about)->_return_type:
@@ -3432,57 +2359,7 @@ def __create_fn__(_type_source, _type_pinpoint, _type_verified, _type_about, MIS
  def __hash__(self):
   return hash((self.source,self.pinpoint,self.verified,self.about,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m130 = __create_fn__
-
-def __create_fn__(_type_source, _type_pinpoint, _type_verified, _type_pos, _type_about, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_about, _return_type, cls, FrozenInstanceError):
- def __init__(self,source:_type_source,pinpoint:_type_pinpoint,verified:_type_verified,pos:_type_pos,about:_type_about=_dflt_about)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'source',source)
-  __dataclass_builtins_object__.__setattr__(self,'pinpoint',pinpoint)
-  __dataclass_builtins_object__.__setattr__(self,'verified',verified)
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'about',about)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(source={self.source!r}, pinpoint={self.pinpoint!r}, verified={self.verified!r}, pos={self.pos!r}, about={self.about!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.source,self.pinpoint,self.verified,self.pos,self.about,)==(other.source,other.pinpoint,other.verified,other.pos,other.about,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('source','pinpoint','verified','pos','about',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('source','pinpoint','verified','pos','about',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.source,self.pinpoint,self.verified,self.pos,self.about,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m131 = __create_fn__
-
-def __create_fn__(_type_source, _type_text, _type_pos, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,source:_type_source,text:_type_text,pos:_type_pos)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'source',source)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(source={self.source!r}, text={self.text!r}, pos={self.pos!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.source,self.text,self.pos,)==(other.source,other.text,other.pos,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('source','text','pos',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('source','text','pos',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.source,self.text,self.pos,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m132 = __create_fn__
+_m85 = __create_fn__
 
 def __create_fn__(_type_source, _type_title, _type_relates_to, _type_about, _type_url, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_relates_to, _dflt_about, _dflt_url, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,source:_type_source,title:_type_title,relates_to:_type_relates_to=_dflt_relates_to,about:_type_about=_dflt_about,url:_type_url=_dflt_url)->_return_type:
@@ -3508,7 +2385,7 @@ def __create_fn__(_type_source, _type_title, _type_relates_to, _type_about, _typ
  def __hash__(self):
   return hash((self.source,self.title,self.relates_to,self.about,self.url,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m133 = __create_fn__
+_m86 = __create_fn__
 
 def __create_fn__(_type_sources, _type_defines, _type_rules, _type_fact_types, _type_digest, _type_files, _type_families, _type_value_labels, _type_open_norms, _type_fact_texts, _type_not_established, _type_base_digest, _type_added, _type__defines, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_value_labels, _dflt_open_norms, _dflt_fact_texts, _dflt_not_established, _dflt_base_digest, _dflt_added, _return_type, cls, FrozenInstanceError):
  def __init__(self,sources:_type_sources,defines:_type_defines,rules:_type_rules,fact_types:_type_fact_types,digest:_type_digest,files:_type_files,families:_type_families,value_labels:_type_value_labels=_HAS_DEFAULT_FACTORY,open_norms:_type_open_norms=_HAS_DEFAULT_FACTORY,fact_texts:_type_fact_texts=_HAS_DEFAULT_FACTORY,not_established:_type_not_established=_HAS_DEFAULT_FACTORY,base_digest:_type_base_digest=_dflt_base_digest,added:_type_added=_dflt_added)->_return_type:
@@ -3543,7 +2420,7 @@ def __create_fn__(_type_sources, _type_defines, _type_rules, _type_fact_types, _
  def __hash__(self):
   return hash((self.sources,self.defines,self.rules,self.fact_types,self.digest,self.files,self.families,self.value_labels,self.open_norms,self.fact_texts,self.not_established,self.base_digest,self.added,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m134 = __create_fn__
+_m87 = __create_fn__
 
 def __create_fn__(_type_t, _type_f, _type_n, _type_nf, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,t:_type_t,f:_type_f,n:_type_n,nf:_type_nf)->_return_type:
@@ -3568,7 +2445,7 @@ def __create_fn__(_type_t, _type_f, _type_n, _type_nf, MISSING, _HAS_DEFAULT_FAC
  def __hash__(self):
   return hash((self.t,self.f,self.n,self.nf,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m135 = __create_fn__
+_m88 = __create_fn__
 
 def __create_fn__(_type_text, _type_line, _type_column, _type_file, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
  def __init__(self,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
@@ -3593,7 +2470,7 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, MISSING, _HA
  def __hash__(self):
   return hash(())
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m136 = __create_fn__
+_m89 = __create_fn__
 
 def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_cond, _type_then, _type_orelse, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
  def __init__(self,cond:_type_cond,then:_type_then,orelse:_type_orelse,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
@@ -3621,7 +2498,7 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_cond, 
  def __hash__(self):
   return hash((self.cond,self.then,self.orelse,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m137 = __create_fn__
+_m90 = __create_fn__
 
 def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_element, _type_container, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
  def __init__(self,element:_type_element,container:_type_container,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
@@ -3648,7 +2525,7 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_elemen
  def __hash__(self):
   return hash((self.element,self.container,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m138 = __create_fn__
+_m91 = __create_fn__
 
 def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_func, _type_args, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
  def __init__(self,func:_type_func,args:_type_args,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
@@ -3675,7 +2552,7 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_func, 
  def __hash__(self):
   return hash((self.func,self.args,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m139 = __create_fn__
+_m92 = __create_fn__
 
 def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_left, _type_right, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
  def __init__(self,left:_type_left,right:_type_right,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
@@ -3702,7 +2579,7 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_left, 
  def __hash__(self):
   return hash((self.left,self.right,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m140 = __create_fn__
+_m93 = __create_fn__
 
 def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
  def __init__(self,name:_type_name,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
@@ -3728,7 +2605,7 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_name, 
  def __hash__(self):
   return hash((self.name,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m141 = __create_fn__
+_m94 = __create_fn__
 
 def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_op, _type_left, _type_right, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
  def __init__(self,op:_type_op,left:_type_left,right:_type_right,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
@@ -3756,7 +2633,7 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_op, _t
  def __hash__(self):
   return hash((self.op,self.left,self.right,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m142 = __create_fn__
+_m95 = __create_fn__
 
 def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_operand, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
  def __init__(self,operand:_type_operand,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
@@ -3782,7 +2659,7 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_operan
  def __hash__(self):
   return hash((self.operand,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m143 = __create_fn__
+_m96 = __create_fn__
 
 def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_operand, _type_test, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
  def __init__(self,operand:_type_operand,test:_type_test,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
@@ -3809,7 +2686,7 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_operan
  def __hash__(self):
   return hash((self.operand,self.test,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m144 = __create_fn__
+_m97 = __create_fn__
 
 def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_operands, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
  def __init__(self,operands:_type_operands,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
@@ -3835,7 +2712,7 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_operan
  def __hash__(self):
   return hash((self.operands,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m145 = __create_fn__
+_m98 = __create_fn__
 
 def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_rule, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
  def __init__(self,rule:_type_rule,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
@@ -3861,7 +2738,7 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_rule, 
  def __hash__(self):
   return hash((self.rule,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m146 = __create_fn__
+_m99 = __create_fn__
 
 def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_value, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
  def __init__(self,value:_type_value,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
@@ -3887,22 +2764,7 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_value,
  def __hash__(self):
   return hash((self.value,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m147 = __create_fn__
-
-def __create_fn__(_type_text, _type_record, _type_run, _type_problems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_record, _dflt_run, _dflt_problems, _return_type):
- def __init__(self,text:_type_text,record:_type_record=_dflt_record,run:_type_run=_dflt_run,problems:_type_problems=_HAS_DEFAULT_FACTORY)->_return_type:
-  self.text=text
-  self.record=record
-  self.run=run
-  self.problems=_dflt_problems() if problems is _HAS_DEFAULT_FACTORY else problems
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(text={self.text!r}, record={self.record!r}, run={self.run!r}, problems={self.problems!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.text,self.record,self.run,self.problems,)==(other.text,other.record,other.run,other.problems,)
-  return NotImplemented
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
-_m148 = __create_fn__
+_m100 = __create_fn__
 
 def __create_fn__(_type_text, _type_status, _type_decided, _type_missing, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,text:_type_text,status:_type_status,decided:_type_decided,missing:_type_missing)->_return_type:
@@ -3927,7 +2789,7 @@ def __create_fn__(_type_text, _type_status, _type_decided, _type_missing, MISSIN
  def __hash__(self):
   return hash((self.text,self.status,self.decided,self.missing,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m149 = __create_fn__
+_m101 = __create_fn__
 
 def __create_fn__(_type_text, _type_url, _type_unverified, _type_code, _type_strong, _type_sub, _type_mark, _type_prefix, _type_suffix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_url, _dflt_unverified, _dflt_code, _dflt_strong, _dflt_sub, _dflt_mark, _dflt_prefix, _dflt_suffix, _return_type, cls, FrozenInstanceError):
  def __init__(self,text:_type_text,url:_type_url=_dflt_url,unverified:_type_unverified=_dflt_unverified,code:_type_code=_dflt_code,strong:_type_strong=_dflt_strong,sub:_type_sub=_dflt_sub,mark:_type_mark=_dflt_mark,prefix:_type_prefix=_dflt_prefix,suffix:_type_suffix=_dflt_suffix)->_return_type:
@@ -3957,32 +2819,7 @@ def __create_fn__(_type_text, _type_url, _type_unverified, _type_code, _type_str
  def __hash__(self):
   return hash((self.text,self.url,self.unverified,self.code,self.strong,self.sub,self.mark,self.prefix,self.suffix,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m150 = __create_fn__
-
-def __create_fn__(_type_top, _type_rules, _type_grammar, _type_version_file, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,top:_type_top,rules:_type_rules,grammar:_type_grammar,version_file:_type_version_file)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'top',top)
-  __dataclass_builtins_object__.__setattr__(self,'rules',rules)
-  __dataclass_builtins_object__.__setattr__(self,'grammar',grammar)
-  __dataclass_builtins_object__.__setattr__(self,'version_file',version_file)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(top={self.top!r}, rules={self.rules!r}, grammar={self.grammar!r}, version_file={self.version_file!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.top,self.rules,self.grammar,self.version_file,)==(other.top,other.rules,other.grammar,other.version_file,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('top','rules','grammar','version_file',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('top','rules','grammar','version_file',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.top,self.rules,self.grammar,self.version_file,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m151 = __create_fn__
+_m102 = __create_fn__
 
 def __create_fn__(_type_url, _type_labels, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,url:_type_url,labels:_type_labels)->_return_type:
@@ -4005,31 +2842,7 @@ def __create_fn__(_type_url, _type_labels, MISSING, _HAS_DEFAULT_FACTORY, __data
  def __hash__(self):
   return hash((self.url,self.labels,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m152 = __create_fn__
-
-def __create_fn__(_type_val, _type_known, _type_null, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_known, _dflt_null, _return_type, cls, FrozenInstanceError):
- def __init__(self,val:_type_val,known:_type_known=_dflt_known,null:_type_null=_dflt_null)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'val',val)
-  __dataclass_builtins_object__.__setattr__(self,'known',known)
-  __dataclass_builtins_object__.__setattr__(self,'null',null)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(val={self.val!r}, known={self.known!r}, null={self.null!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.val,self.known,self.null,)==(other.val,other.known,other.null,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('val','known','null',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('val','known','null',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.val,self.known,self.null,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m153 = __create_fn__
+_m103 = __create_fn__
 
 def __create_fn__(_type_value, _type_decided, _type_missing, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_decided, _dflt_missing, _return_type, cls, FrozenInstanceError):
  def __init__(self,value:_type_value,decided:_type_decided=_dflt_decided,missing:_type_missing=_dflt_missing)->_return_type:
@@ -4053,56 +2866,7 @@ def __create_fn__(_type_value, _type_decided, _type_missing, MISSING, _HAS_DEFAU
  def __hash__(self):
   return hash((self.value,self.decided,self.missing,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m154 = __create_fn__
-
-def __create_fn__(_type_value, _type_label, _type_selected, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,value:_type_value,label:_type_label,selected:_type_selected)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'value',value)
-  __dataclass_builtins_object__.__setattr__(self,'label',label)
-  __dataclass_builtins_object__.__setattr__(self,'selected',selected)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(value={self.value!r}, label={self.label!r}, selected={self.selected!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.value,self.label,self.selected,)==(other.value,other.label,other.selected,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('value','label','selected',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('value','label','selected',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.value,self.label,self.selected,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m155 = __create_fn__
-
-def __create_fn__(_type_vocabulary, _type_sections, _type_policies, _type_directory, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_directory, _return_type, cls, FrozenInstanceError):
- def __init__(self,vocabulary:_type_vocabulary,sections:_type_sections,policies:_type_policies,directory:_type_directory=_dflt_directory)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'vocabulary',vocabulary)
-  __dataclass_builtins_object__.__setattr__(self,'sections',sections)
-  __dataclass_builtins_object__.__setattr__(self,'policies',policies)
-  __dataclass_builtins_object__.__setattr__(self,'directory',directory)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(vocabulary={self.vocabulary!r}, sections={self.sections!r}, policies={self.policies!r}, directory={self.directory!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.vocabulary,self.sections,self.policies,self.directory,)==(other.vocabulary,other.sections,other.policies,other.directory,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('vocabulary','sections','policies','directory',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('vocabulary','sections','policies','directory',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.vocabulary,self.sections,self.policies,self.directory,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m156 = __create_fn__
+_m104 = __create_fn__
 
 def __create_fn__(_type_year, _type_month, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
  def __init__(self,year:_type_year,month:_type_month)->_return_type:
@@ -4141,178 +2905,121 @@ def __create_fn__(_type_year, _type_month, MISSING, _HAS_DEFAULT_FACTORY, __data
  def __hash__(self):
   return hash((self.year,self.month,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__lt__': __lt__, '__le__': __le__, '__gt__': __gt__, '__ge__': __ge__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m157 = __create_fn__
+_m105 = __create_fn__
 
 CLASSES = {
-    'normcheck.ast:Arith': ((True, True, True, False, False, True, True, False, False, False), (('op', "Literal['+', '-', '*', '/']"), ('left', 'Expr'), ('right', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('op', 'f', True, True, None, True, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m106, ('(None, None, {\'pos\': \'Pos\', \'text\': \'str\', \'op\': "Literal[\'+\', \'-\', \'*\', \'/\']", \'left\': \'Expr\', \'right\': \'Expr\', \'return\': None})', 'Arith(pos: \'Pos\', text: \'str\', op: "Literal[\'+\', \'-\', \'*\', \'/\']", left: \'Expr\', right: \'Expr\')'), ('pos', 'text', 'op', 'left', 'right')),
-    'normcheck.ast:BoolOp': ((True, True, True, False, False, True, True, False, False, False), (('op', "Literal['and', 'or']"), ('operands', 'tuple[Expr, ...]')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('op', 'f', True, True, None, True, False, True, True), ('operands', 'f', True, True, None, True, False, True, True))), _m107, ('(None, None, {\'pos\': \'Pos\', \'text\': \'str\', \'op\': "Literal[\'and\', \'or\']", \'operands\': \'tuple[Expr, ...]\', \'return\': None})', 'BoolOp(pos: \'Pos\', text: \'str\', op: "Literal[\'and\', \'or\']", operands: \'tuple[Expr, ...]\')'), ('pos', 'text', 'op', 'operands')),
-    'normcheck.ast:Call': ((True, True, True, False, False, True, True, False, False, False), (('func', 'str'), ('args', 'tuple[Expr, ...]')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('func', 'f', True, True, None, True, False, True, True), ('args', 'f', True, True, None, True, False, True, True))), _m102, ("(None, None, {'pos': 'Pos', 'text': 'str', 'func': 'str', 'args': 'tuple[Expr, ...]', 'return': None})", "Call(pos: 'Pos', text: 'str', func: 'str', args: 'tuple[Expr, ...]')"), ('pos', 'text', 'func', 'args')),
-    'normcheck.ast:Cite': ((True, True, True, False, False, True, True, False, False, False), (('source', 'str'), ('pinpoint', 'str'), ('verified', 'bool'), ('pos', 'Pos'), ('about', 'tuple[tuple[str, str], ...]')), (False, False, (('source', 'f', True, True, None, True, False, True, True), ('pinpoint', 'f', True, True, None, True, False, True, True), ('verified', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True), ('about', 'f', True, True, None, True, False, False, True))), _m131, ("(((),), None, {'source': 'str', 'pinpoint': 'str', 'verified': 'bool', 'pos': 'Pos', 'about': 'tuple[tuple[str, str], ...]', 'return': None})", "Cite(source: 'str', pinpoint: 'str', verified: 'bool', pos: 'Pos', about: 'tuple[tuple[str, str], ...]' = ())"), ('source', 'pinpoint', 'verified', 'pos', 'about')),
-    'normcheck.ast:Compare': ((True, True, True, False, False, True, True, False, False, False), (('op', "Literal['==', '!=', '<', '<=', '>', '>=']"), ('left', 'Expr'), ('right', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('op', 'f', True, True, None, True, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m106, ('(None, None, {\'pos\': \'Pos\', \'text\': \'str\', \'op\': "Literal[\'==\', \'!=\', \'<\', \'<=\', \'>\', \'>=\']", \'left\': \'Expr\', \'right\': \'Expr\', \'return\': None})', 'Compare(pos: \'Pos\', text: \'str\', op: "Literal[\'==\', \'!=\', \'<\', \'<=\', \'>\', \'>=\']", left: \'Expr\', right: \'Expr\')'), ('pos', 'text', 'op', 'left', 'right')),
-    'normcheck.ast:DefineDecl': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('expr', 'Expr'), ('pos', 'Pos'), ('docs', 'tuple[tuple[str, str], ...]'), ('labels', 'tuple[tuple[str, str], ...]')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('expr', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True), ('docs', 'f', True, True, None, True, False, False, True), ('labels', 'f', True, True, None, True, False, False, True))), _m69, ("(((), ()), None, {'name': 'str', 'expr': 'Expr', 'pos': 'Pos', 'docs': 'tuple[tuple[str, str], ...]', 'labels': 'tuple[tuple[str, str], ...]', 'return': None})", "DefineDecl(name: 'str', expr: 'Expr', pos: 'Pos', docs: 'tuple[tuple[str, str], ...]' = (), labels: 'tuple[tuple[str, str], ...]' = ())"), ('name', 'expr', 'pos', 'docs', 'labels')),
-    'normcheck.ast:EvalDate': ((True, True, True, False, False, True, True, False, False, False), (), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True))), _m99, ("(None, None, {'pos': 'Pos', 'text': 'str', 'return': None})", "EvalDate(pos: 'Pos', text: 'str')"), ('pos', 'text')),
-    'normcheck.ast:Expr': ((True, True, True, False, False, True, True, False, False, False), (('pos', 'Pos'), ('text', 'str')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True))), _m99, ("(None, None, {'pos': 'Pos', 'text': 'str', 'return': None})", "Expr(pos: 'Pos', text: 'str')"), ('pos', 'text')),
-    'normcheck.ast:Grade': ((True, True, True, False, False, True, True, False, False, False), (('expr', 'Expr'), ('level', 'str | None'), ('severity', 'str | None'), ('pos', 'Pos')), (False, False, (('expr', 'f', True, True, None, True, False, True, True), ('level', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True))), _m12, None, ('expr', 'level', 'severity', 'pos')),
-    'normcheck.ast:If': ((True, True, True, False, False, True, True, False, False, False), (('cond', 'Expr'), ('then', 'Expr'), ('orelse', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('cond', 'f', True, True, None, True, False, True, True), ('then', 'f', True, True, None, True, False, True, True), ('orelse', 'f', True, True, None, True, False, True, True))), _m100, ("(None, None, {'pos': 'Pos', 'text': 'str', 'cond': 'Expr', 'then': 'Expr', 'orelse': 'Expr', 'return': None})", "If(pos: 'Pos', text: 'str', cond: 'Expr', then: 'Expr', orelse: 'Expr')"), ('pos', 'text', 'cond', 'then', 'orelse')),
-    'normcheck.ast:IsTest': ((True, True, True, False, False, True, True, False, False, False), (('operand', 'Expr'), ('test', "Literal['null', 'known', 'unknown', 'empty']"), ('negated', 'bool')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('operand', 'f', True, True, None, True, False, True, True), ('test', 'f', True, True, None, True, False, True, True), ('negated', 'f', True, True, None, True, False, True, True))), _m109, None, ('pos', 'text', 'operand', 'test', 'negated')),
-    'normcheck.ast:Lit': ((True, True, True, False, False, True, True, False, False, False), (('value', 'int | Decimal | dt.date | str | bool'),), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('value', 'f', True, True, None, True, False, True, True))), _m111, ("(None, None, {'pos': 'Pos', 'text': 'str', 'value': 'int | Decimal | dt.date | str | bool', 'return': None})", "Lit(pos: 'Pos', text: 'str', value: 'int | Decimal | dt.date | str | bool')"), ('pos', 'text', 'value')),
-    'normcheck.ast:Member': ((True, True, True, False, False, True, True, False, False, False), (('element', 'Expr'), ('container', 'Expr'), ('negated', 'bool')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('element', 'f', True, True, None, True, False, True, True), ('container', 'f', True, True, None, True, False, True, True), ('negated', 'f', True, True, None, True, False, True, True))), _m101, None, ('pos', 'text', 'element', 'container', 'negated')),
-    'normcheck.ast:MissingFrom': ((True, True, True, False, False, True, True, False, False, False), (('left', 'Expr'), ('right', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m104, None, ('pos', 'text', 'left', 'right')),
-    'normcheck.ast:Name': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'),), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('name', 'f', True, True, None, True, False, True, True))), _m105, None, ('pos', 'text', 'name')),
-    'normcheck.ast:Neg': ((True, True, True, False, False, True, True, False, False, False), (('operand', 'Expr'),), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('operand', 'f', True, True, None, True, False, True, True))), _m108, ("(None, None, {'pos': 'Pos', 'text': 'str', 'operand': 'Expr', 'return': None})", "Neg(pos: 'Pos', text: 'str', operand: 'Expr')"), ('pos', 'text', 'operand')),
-    'normcheck.ast:Not': ((True, True, True, False, False, True, True, False, False, False), (('operand', 'Expr'),), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('operand', 'f', True, True, None, True, False, True, True))), _m108, ("(None, None, {'pos': 'Pos', 'text': 'str', 'operand': 'Expr', 'return': None})", "Not(pos: 'Pos', text: 'str', operand: 'Expr')"), ('pos', 'text', 'operand')),
-    'normcheck.ast:Otherwise': ((True, True, True, False, False, True, True, False, False, False), (('left', 'Expr'), ('right', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m104, None, ('pos', 'text', 'left', 'right')),
-    'normcheck.ast:Pos': ((True, True, True, False, False, True, True, False, False, False), (('file', 'str'), ('line', 'int'), ('column', 'int'), ('end_line', 'int'), ('end_column', 'int')), (False, False, (('file', 'f', True, True, None, True, False, True, True), ('line', 'f', True, True, None, True, False, True, True), ('column', 'f', True, True, None, True, False, True, True), ('end_line', 'f', True, True, None, True, False, True, True), ('end_column', 'f', True, True, None, True, False, True, True))), _m27, ("(None, None, {'file': 'str', 'line': 'int', 'column': 'int', 'end_line': 'int', 'end_column': 'int', 'return': None})", "Pos(file: 'str', line: 'int', column: 'int', end_line: 'int', end_column: 'int')"), ('file', 'line', 'column', 'end_line', 'end_column')),
-    'normcheck.ast:Quote': ((True, True, True, False, False, True, True, False, False, False), (('source', 'str'), ('text', 'str'), ('pos', 'Pos')), (False, False, (('source', 'f', True, True, None, True, False, True, True), ('text', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True))), _m132, ("(None, None, {'source': 'str', 'text': 'str', 'pos': 'Pos', 'return': None})", "Quote(source: 'str', text: 'str', pos: 'Pos')"), ('source', 'text', 'pos')),
-    'normcheck.ast:ReadingDecl': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('level', 'str'), ('severity', 'str | None'), ('pos', 'Pos'), ('grade', 'int | None'), ('held_by', 'tuple[Cite, ...]'), ('holders', 'tuple[tuple[str, str, Pos], ...]'), ('arguments', 'tuple[tuple[str, str, Pos], ...]')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('level', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True), ('grade', 'f', True, True, None, True, False, True, True), ('held_by', 'f', True, True, None, True, False, False, True), ('holders', 'f', True, True, None, True, False, False, True), ('arguments', 'f', True, True, None, True, False, False, True))), _m78, None, ('name', 'level', 'severity', 'pos', 'grade', 'held_by', 'holders', 'arguments')),
-    'normcheck.ast:Replaces': ((True, True, True, False, False, True, True, False, False, False), (('rule', 'str'), ('because', 'tuple[tuple[str, str, Pos], ...]'), ('pos', 'Pos')), (False, False, (('rule', 'f', True, True, None, True, False, True, True), ('because', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True))), _m121, None, ('rule', 'because', 'pos')),
-    'normcheck.ast:RuleDecl': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str'), ('pos', 'Pos'), ('titles', 'tuple[tuple[str, str, Pos], ...]'), ('cites', 'tuple[Cite, ...]'), ('quotes', 'tuple[Quote, ...]'), ('versions', 'tuple[tuple[str, Pos, tuple[tuple[str, str], ...]], ...]'), ('valid', 'tuple[tuple[dt.date | None, dt.date | None, Pos], ...]'), ('judged_on', 'tuple[Expr, ...]'), ('applies', 'tuple[Expr, ...]'), ('grades', 'tuple[Grade, ...]'), ('unless', 'tuple[Expr, ...]'), ('levels', 'tuple[tuple[str, str, Pos], ...]'), ('messages', 'tuple[tuple[str, str, Pos], ...]'), ('counters', 'tuple[tuple[str, str, Pos], ...]'), ('notes', 'tuple[tuple[str, str, Pos], ...]'), ('readings', 'tuple[ReadingDecl, ...]'), ('settled', 'tuple[SettledDecl, ...]'), ('replaces', 'tuple[Replaces, ...]')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True), ('titles', 'f', True, True, None, True, False, False, True), ('cites', 'f', True, True, None, True, False, False, True), ('quotes', 'f', True, True, None, True, False, False, True), ('versions', 'f', True, True, None, True, False, False, True), ('valid', 'f', True, True, None, True, False, False, True), ('judged_on', 'f', True, True, None, True, False, False, True), ('applies', 'f', True, True, None, True, False, False, True), ('grades', 'f', True, True, None, True, False, False, True), ('unless', 'f', True, True, None, True, False, False, True), ('levels', 'f', True, True, None, True, False, False, True), ('messages', 'f', True, True, None, True, False, False, True), ('counters', 'f', True, True, None, True, False, False, True), ('notes', 'f', True, True, None, True, False, False, True), ('readings', 'f', True, True, None, True, False, False, True), ('settled', 'f', True, True, None, True, False, False, True), ('replaces', 'f', True, True, None, True, False, False, True))), _m46, ("(((), (), (), (), (), (), (), (), (), (), (), (), (), (), (), ()), None, {'id': 'str', 'pos': 'Pos', 'titles': 'tuple[tuple[str, str, Pos], ...]', 'cites': 'tuple[Cite, ...]', 'quotes': 'tuple[Quote, ...]', 'versions': 'tuple[tuple[str, Pos, tuple[tuple[str, str], ...]], ...]', 'valid': 'tuple[tuple[dt.date | None, dt.date | None, Pos], ...]', 'judged_on': 'tuple[Expr, ...]', 'applies': 'tuple[Expr, ...]', 'grades': 'tuple[Grade, ...]', 'unless': 'tuple[Expr, ...]', 'levels': 'tuple[tuple[str, str, Pos], ...]', 'messages': 'tuple[tuple[str, str, Pos], ...]', 'counters': 'tuple[tuple[str, str, Pos], ...]', 'notes': 'tuple[tuple[str, str, Pos], ...]', 'readings': 'tuple[ReadingDecl, ...]', 'settled': 'tuple[SettledDecl, ...]', 'replaces': 'tuple[Replaces, ...]', 'return': None})", "RuleDecl(id: 'str', pos: 'Pos', titles: 'tuple[tuple[str, str, Pos], ...]' = (), cites: 'tuple[Cite, ...]' = (), quotes: 'tuple[Quote, ...]' = (), versions: 'tuple[tuple[str, Pos, tuple[tuple[str, str], ...]], ...]' = (), valid: 'tuple[tuple[dt.date | None, dt.date | None, Pos], ...]' = (), judged_on: 'tuple[Expr, ...]' = (), applies: 'tuple[Expr, ...]' = (), grades: 'tuple[Grade, ...]' = (), unless: 'tuple[Expr, ...]' = (), levels: 'tuple[tuple[str, str, Pos], ...]' = (), messages: 'tuple[tuple[str, str, Pos], ...]' = (), counters: 'tuple[tuple[str, str, Pos], ...]' = (), notes: 'tuple[tuple[str, str, Pos], ...]' = (), readings: 'tuple[ReadingDecl, ...]' = (), settled: 'tuple[SettledDecl, ...]' = (), replaces: 'tuple[Replaces, ...]' = ())"), ('id', 'pos', 'titles', 'cites', 'quotes', 'versions', 'valid', 'judged_on', 'applies', 'grades', 'unless', 'levels', 'messages', 'counters', 'notes', 'readings', 'settled', 'replaces')),
-    'normcheck.ast:RuleFile': ((True, True, True, False, False, True, True, False, False, False), (('path', 'str'), ('text', 'str'), ('sources', 'tuple[SourceDecl, ...]'), ('defines', 'tuple[DefineDecl, ...]'), ('rules', 'tuple[RuleDecl, ...]'), ('layer', 'int')), (False, False, (('path', 'f', True, True, None, True, False, True, True), ('text', 'f', True, True, None, True, False, True, True), ('sources', 'f', True, True, None, True, False, True, True), ('defines', 'f', True, True, None, True, False, True, True), ('rules', 'f', True, True, None, True, False, True, True), ('layer', 'f', True, True, None, True, False, False, True))), _m95, ("((0,), None, {'path': 'str', 'text': 'str', 'sources': 'tuple[SourceDecl, ...]', 'defines': 'tuple[DefineDecl, ...]', 'rules': 'tuple[RuleDecl, ...]', 'layer': 'int', 'return': None})", "RuleFile(path: 'str', text: 'str', sources: 'tuple[SourceDecl, ...]', defines: 'tuple[DefineDecl, ...]', rules: 'tuple[RuleDecl, ...]', layer: 'int' = 0)"), ('path', 'text', 'sources', 'defines', 'rules', 'layer')),
-    'normcheck.ast:RuleFires': ((True, True, True, False, False, True, True, False, False, False), (('rule', 'str'),), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('rule', 'f', True, True, None, True, False, True, True))), _m110, ("(None, None, {'pos': 'Pos', 'text': 'str', 'rule': 'str', 'return': None})", "RuleFires(pos: 'Pos', text: 'str', rule: 'str')"), ('pos', 'text', 'rule')),
-    'normcheck.ast:SetLit': ((True, True, True, False, False, True, True, False, False, False), (('items', 'tuple[str, ...]'),), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('items', 'f', True, True, None, True, False, True, True))), _m103, ("(None, None, {'pos': 'Pos', 'text': 'str', 'items': 'tuple[str, ...]', 'return': None})", "SetLit(pos: 'Pos', text: 'str', items: 'tuple[str, ...]')"), ('pos', 'text', 'items')),
-    'normcheck.ast:SettledDecl': ((True, True, True, False, False, True, True, False, False, False), (('reading', 'str'), ('cite', 'Cite'), ('since', 'dt.date | None'), ('pos', 'Pos')), (False, False, (('reading', 'f', True, True, None, True, False, True, True), ('cite', 'f', True, True, None, True, False, True, True), ('since', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True))), _m112, None, ('reading', 'cite', 'since', 'pos')),
-    'normcheck.ast:SourceDecl': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('title', 'str'), ('pos', 'Pos'), ('ecli', 'str | None'), ('celex', 'str | None'), ('hudoc', 'str | None'), ('url', 'str | None'), ('date', 'dt.date | None'), ('court', 'str | None'), ('status', 'str | None'), ('kind', 'str | None'), ('formation', 'str | None'), ('cases', 'tuple[str, ...]'), ('applications', 'tuple[str, ...]'), ('titles', 'tuple[tuple[str, str], ...]'), ('parties', 'tuple[tuple[str, str], ...]'), ('acts', 'tuple[tuple[str, str], ...]'), ('shorts', 'tuple[tuple[str, str], ...]'), ('seats', 'tuple[tuple[str, str], ...]'), ('backgrounds', 'tuple[tuple[str, tuple[tuple[str, str], ...]], ...]'), ('repeated', 'tuple[str, ...]')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('title', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True), ('ecli', 'f', True, True, None, True, False, False, True), ('celex', 'f', True, True, None, True, False, False, True), ('hudoc', 'f', True, True, None, True, False, False, True), ('url', 'f', True, True, None, True, False, False, True), ('date', 'f', True, True, None, True, False, False, True), ('court', 'f', True, True, None, True, False, False, True), ('status', 'f', True, True, None, True, False, False, True), ('kind', 'f', True, True, None, True, False, False, True), ('formation', 'f', True, True, None, True, False, False, True), ('cases', 'f', True, True, None, True, False, False, True), ('applications', 'f', True, True, None, True, False, False, True), ('titles', 'f', True, True, None, True, False, False, True), ('parties', 'f', True, True, None, True, False, False, True), ('acts', 'f', True, True, None, True, False, False, True), ('shorts', 'f', True, True, None, True, False, False, True), ('seats', 'f', True, True, None, True, False, False, True), ('backgrounds', 'f', True, True, None, True, False, False, True), ('repeated', 'f', True, True, None, True, False, False, True))), _m81, ("((None, None, None, None, None, None, None, None, None, (), (), (), (), (), (), (), (), ()), None, {'name': 'str', 'title': 'str', 'pos': 'Pos', 'ecli': 'str | None', 'celex': 'str | None', 'hudoc': 'str | None', 'url': 'str | None', 'date': 'dt.date | None', 'court': 'str | None', 'status': 'str | None', 'kind': 'str | None', 'formation': 'str | None', 'cases': 'tuple[str, ...]', 'applications': 'tuple[str, ...]', 'titles': 'tuple[tuple[str, str], ...]', 'parties': 'tuple[tuple[str, str], ...]', 'acts': 'tuple[tuple[str, str], ...]', 'shorts': 'tuple[tuple[str, str], ...]', 'seats': 'tuple[tuple[str, str], ...]', 'backgrounds': 'tuple[tuple[str, tuple[tuple[str, str], ...]], ...]', 'repeated': 'tuple[str, ...]', 'return': None})", "SourceDecl(name: 'str', title: 'str', pos: 'Pos', ecli: 'str | None' = None, celex: 'str | None' = None, hudoc: 'str | None' = None, url: 'str | None' = None, date: 'dt.date | None' = None, court: 'str | None' = None, status: 'str | None' = None, kind: 'str | None' = None, formation: 'str | None' = None, cases: 'tuple[str, ...]' = (), applications: 'tuple[str, ...]' = (), titles: 'tuple[tuple[str, str], ...]' = (), parties: 'tuple[tuple[str, str], ...]' = (), acts: 'tuple[tuple[str, str], ...]' = (), shorts: 'tuple[tuple[str, str], ...]' = (), seats: 'tuple[tuple[str, str], ...]' = (), backgrounds: 'tuple[tuple[str, tuple[tuple[str, str], ...]], ...]' = (), repeated: 'tuple[str, ...]' = ())"), ('name', 'title', 'pos', 'ecli', 'celex', 'hudoc', 'url', 'date', 'court', 'status', 'kind', 'formation', 'cases', 'applications', 'titles', 'parties', 'acts', 'shorts', 'seats', 'backgrounds', 'repeated')),
-    'normcheck.ast:Subset': ((True, True, True, False, False, True, True, False, False, False), (('left', 'Expr'), ('right', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m104, ("(None, None, {'pos': 'Pos', 'text': 'str', 'left': 'Expr', 'right': 'Expr', 'return': None})", "Subset(pos: 'Pos', text: 'str', left: 'Expr', right: 'Expr')"), ('pos', 'text', 'left', 'right')),
-    'normcheck.casewriting:Template': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('titles', 'dict[str, str]'), ('record_type', 'str'), ('families', 'tuple[str, ...]')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('titles', 'f', True, True, None, True, False, True, True), ('record_type', 'f', True, True, None, True, False, True, True), ('families', 'f', True, True, None, True, False, True, True))), _m82, ("(None, None, {'name': 'str', 'titles': 'dict[str, str]', 'record_type': 'str', 'families': 'tuple[str, ...]', 'return': None})", "Template(name: 'str', titles: 'dict[str, str]', record_type: 'str', families: 'tuple[str, ...]')"), ('name', 'titles', 'record_type', 'families')),
-    'normcheck.check:_Ctx': ((True, True, True, False, False, False, True, False, False, False), (('file', 'ast.RuleFile'), ('problems', 'list[Diagnostic]'), ('deps', 'set[str]'), ('rule_deps', 'set[str]')), (False, False, (('file', 'f', True, True, None, True, False, True, True), ('problems', 'f', True, True, None, True, False, True, True), ('deps', 'f', True, True, None, True, False, True, False), ('rule_deps', 'f', True, True, None, True, False, True, False))), _m32, ("((<factory>, <factory>), None, {'file': 'ast.RuleFile', 'problems': 'list[Diagnostic]', 'deps': 'set[str]', 'rule_deps': 'set[str]', 'return': None})", "_Ctx(file: 'ast.RuleFile', problems: 'list[Diagnostic]', deps: 'set[str]' = <factory>, rule_deps: 'set[str]' = <factory>)"), ('file', 'problems', 'deps', 'rule_deps')),
-    'normcheck.citations:ArtRef': ((True, True, True, False, False, True, True, False, False, False), (('number', 'str'), ('tail', 'tuple[tuple[str, str], ...]'), ('sentence', 'tuple[int, str] | None')), (False, False, (('number', 'f', True, True, None, True, False, True, True), ('tail', 'f', True, True, None, True, False, False, True), ('sentence', 'f', True, True, None, True, False, False, True))), _m88, None, ('number', 'tail', 'sentence')),
-    'normcheck.citations:Articles': ((True, True, True, False, False, True, True, False, False, False), (('refs', 'tuple[ArtRef, ...]'),), (False, False, (('refs', 'f', True, True, None, True, False, True, True),)), _m117, None, ('refs',)),
-    'normcheck.citations:Court': ((True, True, True, False, False, True, True, False, False, False), (('nl', 'str'), ('en', 'str'), ('para_nl', 'str'), ('para_en', 'str'), ('needs', 'tuple[str, ...]')), (False, False, (('nl', 'f', True, True, None, True, False, True, True), ('en', 'f', True, True, None, True, False, True, True), ('para_nl', 'f', True, True, None, True, False, True, True), ('para_en', 'f', True, True, None, True, False, True, True), ('needs', 'f', True, True, None, True, False, True, True))), _m85, None, ('nl', 'en', 'para_nl', 'para_en', 'needs')),
-    'normcheck.citations:Operative': ((True, True, True, False, False, True, True, False, False, False), (('points', 'Ranges'), ('indent', 'int | None')), (False, False, (('points', 'f', True, True, None, True, False, False, True), ('indent', 'f', True, True, None, True, False, False, True))), _m97, None, ('points', 'indent')),
-    'normcheck.citations:Paras': ((True, True, True, False, False, True, True, False, False, False), (('numbers', 'Ranges'),), (False, False, (('numbers', 'f', True, True, None, True, False, True, True),)), _m89, None, ('numbers',)),
-    'normcheck.citations:Question': ((True, True, True, False, False, True, True, False, False, False), (('numbers', 'Ranges'),), (False, False, (('numbers', 'f', True, True, None, True, False, True, True),)), _m89, None, ('numbers',)),
-    'normcheck.citations:Recital': ((True, True, True, False, False, True, True, False, False, False), (('numbers', 'Ranges'),), (False, False, (('numbers', 'f', True, True, None, True, False, True, True),)), _m89, None, ('numbers',)),
-    'normcheck.collect:Candidate': ((True, True, True, False, False, False, True, False, False, False), (('fact', 'str'), ('rules', 'set[str]'), ('level', 'ir.Outcome'), ('severity', 'ir.Severity'), ('key_scope', 'bool')), (False, False, (('fact', 'f', True, True, None, True, False, True, True), ('rules', 'f', True, True, None, True, False, True, False), ('level', 'f', True, True, None, True, False, False, True), ('severity', 'f', True, True, None, True, False, False, True), ('key_scope', 'f', True, True, None, True, False, False, True))), _m19, None, ('fact', 'rules', 'level', 'severity', 'key_scope')),
-    'normcheck.diagnostics:Diagnostic': ((True, True, True, False, False, True, True, False, False, False), (('file', 'str'), ('line', 'int | None'), ('column', 'int | None'), ('message', 'str'), ('expected', 'str | None'), ('hint', 'str | None'), ('source_line', 'str | None'), ('severity', 'Severity'), ('width', 'int'), ('code', 'str')), (True, False, (('file', 'f', True, True, None, True, False, True, True), ('line', 'f', True, True, None, True, False, True, True), ('column', 'f', True, True, None, True, False, True, True), ('message', 'f', True, True, None, True, False, True, True), ('expected', 'f', True, True, None, True, False, False, True), ('hint', 'f', True, True, None, True, False, False, True), ('source_line', 'f', True, True, None, True, False, False, True), ('severity', 'f', True, True, None, True, False, False, True), ('width', 'f', True, True, None, True, False, False, True), ('code', 'f', True, True, None, True, False, False, True))), _m28, None, ('file', 'line', 'column', 'message', 'expected', 'hint', 'source_line', 'severity', 'width', 'code')),
-    'normcheck.diagnostics:InputError': ((True, True, True, False, False, False, True, False, False, False), (('diagnostics', 'list[Diagnostic]'),), (True, False, (('diagnostics', 'f', True, True, None, True, False, True, False),)), _m10, None, ('diagnostics',)),
-    'normcheck.engine.durable_adapter:CompiledPack': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('definition', 'dict[str, JSON]'), ('views', 'tuple[RuleView, ...]'), ('strata', 'int')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('definition', 'f', True, True, None, True, False, True, True), ('views', 'f', True, True, None, True, False, True, True), ('strata', 'f', True, True, None, True, False, True, True))), _m68, ("(None, None, {'name': 'str', 'definition': 'dict[str, JSON]', 'views': 'tuple[RuleView, ...]', 'strata': 'int', 'return': None})", "CompiledPack(name: 'str', definition: 'dict[str, JSON]', views: 'tuple[RuleView, ...]', strata: 'int')"), ('name', 'definition', 'views', 'strata')),
-    'normcheck.engine.durable_adapter:DefinePlan': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('level', 'int'), ('code', 'dfn.Definition'), ('inputs', 'tuple[tuple[str, str], ...]'), ('deps', 'tuple[tuple[str, str], ...]'), ('stated', 'str | None'), ('carried', 'bool')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('level', 'f', True, True, None, True, False, True, True), ('code', 'f', True, True, None, True, False, True, True), ('inputs', 'f', True, True, None, True, False, True, True), ('deps', 'f', True, True, None, True, False, True, True), ('stated', 'f', True, True, None, True, False, True, True), ('carried', 'f', True, True, None, True, False, True, True))), _m76, None, ('name', 'level', 'code', 'inputs', 'deps', 'stated', 'carried')),
-    'normcheck.engine.durable_adapter:Forms': ((True, True, True, False, False, True, True, False, False, False), (('t', 'Cond'), ('f', 'Cond'), ('n', 'Cond'), ('nf', 'Cond')), (False, False, (('t', 'f', True, True, None, True, False, True, True), ('f', 'f', True, True, None, True, False, True, True), ('n', 'f', True, True, None, True, False, True, True), ('nf', 'f', True, True, None, True, False, True, True))), _m135, ("(None, None, {'t': 'Cond', 'f': 'Cond', 'n': 'Cond', 'nf': 'Cond', 'return': None})", "Forms(t: 'Cond', f: 'Cond', n: 'Cond', nf: 'Cond')"), ('t', 'f', 'n', 'nf')),
-    'normcheck.engine.durable_adapter:RuleView': ((True, True, True, False, False, True, True, False, False, False), (('key', 'str'), ('props', 'tuple[str, ...]'), ('atoms', 'tuple[tuple[ir.Node, str], ...]'), ('gate', 'frozenset[str]'), ('terms', 'tuple[tuple[ir.Node, str], ...]'), ('defines', 'frozenset[str]')), (False, False, (('key', 'f', True, True, None, True, False, True, True), ('props', 'f', True, True, None, True, False, True, True), ('atoms', 'f', True, True, None, True, False, True, True), ('gate', 'f', True, True, None, True, False, False, True), ('terms', 'f', True, True, None, True, False, False, True), ('defines', 'f', True, True, None, True, False, False, True))), _m56, None, ('key', 'props', 'atoms', 'gate', 'terms', 'defines')),
-    'normcheck.engine.durable_adapter:_ViewPlan': ((True, True, True, False, False, True, True, False, False, False), (('key', 'str'), ('judged', 'dfn.Code | None'), ('props', 'tuple[str, ...]'), ('terms', 'tuple[tuple[str, dfn.Code], ...]'), ('atoms', 'tuple[tuple[str, dfn.Code], ...]'), ('keys', 'tuple[str, ...]')), (False, False, (('key', 'f', True, True, None, True, False, True, True), ('judged', 'f', True, True, None, True, False, True, True), ('props', 'f', True, True, None, True, False, True, True), ('terms', 'f', True, True, None, True, False, True, True), ('atoms', 'f', True, True, None, True, False, True, True), ('keys', 'f', True, True, None, True, False, True, True))), _m52, None, ('key', 'judged', 'props', 'terms', 'atoms', 'keys')),
-    'normcheck.engine.evaluate:ExceptionCheck': ((True, True, True, False, False, True, True, False, False, False), (('text', 'str'), ('status', 'ExceptionStatus'), ('decided', 'frozenset[str]'), ('missing', 'frozenset[str]')), (False, False, (('text', 'f', True, True, None, True, False, True, True), ('status', 'f', True, True, None, True, False, True, True), ('decided', 'f', True, True, None, True, False, True, True), ('missing', 'f', True, True, None, True, False, True, True))), _m149, ("(None, None, {'text': 'str', 'status': 'ExceptionStatus', 'decided': 'frozenset[str]', 'missing': 'frozenset[str]', 'return': None})", "ExceptionCheck(text: 'str', status: 'ExceptionStatus', decided: 'frozenset[str]', missing: 'frozenset[str]')"), ('text', 'status', 'decided', 'missing')),
-    'normcheck.engine.evaluate:Mismatch': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('given', 'Any'), ('computed', 'Any'), ('definition', 'str')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('given', 'f', True, True, None, True, False, True, True), ('computed', 'f', True, True, None, True, False, True, True), ('definition', 'f', True, True, None, True, False, True, True))), _m71, None, ('name', 'given', 'computed', 'definition')),
-    'normcheck.engine.evaluate:RuleResult': ((True, True, True, False, False, True, True, False, False, False), (('rule', 'ir.Rule'), ('outcome', 'ir.Outcome'), ('severity', 'ir.Severity | None'), ('grade', 'int | None'), ('reason', 'ir.Reason'), ('decided', 'frozenset[str]'), ('missing', 'frozenset[str]'), ('exceptions', 'tuple[ExceptionCheck, ...]'), ('judged_on', 'dt.date | None'), ('judged_basis', 'str'), ('versions_agree', 'bool')), (False, False, (('rule', 'f', True, True, None, True, False, True, True), ('outcome', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('grade', 'f', True, True, None, True, False, True, True), ('reason', 'f', True, True, None, True, False, True, True), ('decided', 'f', True, True, None, True, False, True, True), ('missing', 'f', True, True, None, True, False, True, True), ('exceptions', 'f', True, True, None, True, False, False, True), ('judged_on', 'f', True, True, None, True, False, False, True), ('judged_basis', 'f', True, True, None, True, False, False, True), ('versions_agree', 'f', True, True, None, True, False, False, True))), _m126, ("(((), None, '', False), None, {'rule': 'ir.Rule', 'outcome': 'ir.Outcome', 'severity': 'ir.Severity | None', 'grade': 'int | None', 'reason': 'ir.Reason', 'decided': 'frozenset[str]', 'missing': 'frozenset[str]', 'exceptions': 'tuple[ExceptionCheck, ...]', 'judged_on': 'dt.date | None', 'judged_basis': 'str', 'versions_agree': 'bool', 'return': None})", "RuleResult(rule: 'ir.Rule', outcome: 'ir.Outcome', severity: 'ir.Severity | None', grade: 'int | None', reason: 'ir.Reason', decided: 'frozenset[str]', missing: 'frozenset[str]', exceptions: 'tuple[ExceptionCheck, ...]' = (), judged_on: 'dt.date | None' = None, judged_basis: 'str' = '', versions_agree: 'bool' = False)"), ('rule', 'outcome', 'severity', 'grade', 'reason', 'decided', 'missing', 'exceptions', 'judged_on', 'judged_basis', 'versions_agree')),
-    'normcheck.engine.evaluate:Val': ((True, True, True, False, False, True, True, False, True, False), (('value', 'Any'), ('decided', 'frozenset[str]'), ('missing', 'frozenset[str]')), (False, False, (('value', 'f', True, True, None, True, False, True, True), ('decided', 'f', True, True, None, True, False, False, True), ('missing', 'f', True, True, None, True, False, False, True))), _m154, ("((frozenset(), frozenset()), None, {'value': 'Any', 'decided': 'frozenset[str]', 'missing': 'frozenset[str]', 'return': None})", "Val(value: 'Any', decided: 'frozenset[str]' = frozenset(), missing: 'frozenset[str]' = frozenset())"), ('value', 'decided', 'missing')),
-    'normcheck.engine.evaluate:_Plan': ((True, True, True, False, False, True, True, False, False, False), (('rid', 'str'), ('versions', 'tuple[ir.Rule, ...]'), ('gate', 'frozenset[str] | None'), ('judged', 'bool'), ('referenced', 'bool'), ('kinds', 'frozenset[str] | None')), (False, False, (('rid', 'f', True, True, None, True, False, True, True), ('versions', 'f', True, True, None, True, False, True, True), ('gate', 'f', True, True, None, True, False, True, True), ('judged', 'f', True, True, None, True, False, True, True), ('referenced', 'f', True, True, None, True, False, True, True), ('kinds', 'f', True, True, None, True, False, True, True))), _m118, None, ('rid', 'versions', 'gate', 'judged', 'referenced', 'kinds')),
-    'normcheck.engine.evaluate:_Version': ((True, True, True, False, False, True, True, False, True, False), (('rule', 'ir.Rule'), ('kinds', 'frozenset[str] | None'), ('gate', 'frozenset[str]'), ('scope_gate', 'frozenset[str]'), ('applies', 'PairFn | None'), ('grades', 'tuple[PairFn, ...]'), ('unless', 'tuple[PairFn, ...]'), ('ranks', 'tuple[tuple[int, int], ...]'), ('valid_from', 'dt.date | None'), ('valid_until', 'dt.date | None'), ('run', 'RuleFn | None')), (False, False, (('rule', 'f', True, True, None, True, False, True, True), ('kinds', 'f', True, True, None, True, False, True, True), ('gate', 'f', True, True, None, True, False, True, True), ('scope_gate', 'f', True, True, None, True, False, True, True), ('applies', 'f', True, True, None, True, False, True, True), ('grades', 'f', True, True, None, True, False, True, True), ('unless', 'f', True, True, None, True, False, True, True), ('ranks', 'f', True, True, None, True, False, True, True), ('valid_from', 'f', True, True, None, True, False, True, True), ('valid_until', 'f', True, True, None, True, False, True, True), ('run', 'f', True, True, None, True, False, False, True))), _m125, None, ('rule', 'kinds', 'gate', 'scope_gate', 'applies', 'grades', 'unless', 'ranks', 'valid_from', 'valid_until', 'run')),
-    'normcheck.engine.vector:Col': ((True, True, True, False, False, True, True, False, True, False), (('val', 'Any'), ('known', 'Any'), ('null', 'Any')), (False, False, (('val', 'f', True, True, None, True, False, True, True), ('known', 'f', True, True, None, True, False, False, True), ('null', 'f', True, True, None, True, False, False, True))), _m153, None, ('val', 'known', 'null')),
-    'normcheck.engine.vector:Grid': ((True, True, True, False, False, False, True, False, False, False), (('size', 'int'), ('facts', 'Mapping[str, Col]'), ('as_of', 'dt.date'), ('stated', 'frozenset[str]')), (False, False, (('size', 'f', True, True, None, True, False, True, True), ('facts', 'f', True, True, None, True, False, True, True), ('as_of', 'f', True, True, None, True, False, True, True), ('stated', 'f', True, True, None, True, False, True, True))), _m128, None, ('size', 'facts', 'as_of', 'stated')),
-    'normcheck.engine.vector:_RuleOut': ((True, True, True, False, False, False, True, False, False, False), (('outcome', 'Any'), ('severity', 'Any'), ('fired', 'Any')), (False, False, (('outcome', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('fired', 'f', True, True, None, True, False, True, True))), _m91, ("(None, None, {'outcome': 'Any', 'severity': 'Any', 'fired': 'Any', 'return': None})", "_RuleOut(outcome: 'Any', severity: 'Any', fired: 'Any')"), ('outcome', 'severity', 'fired')),
-    'normcheck.engine:CaseRun': ((True, True, True, False, False, False, True, False, False, False), (('env', 'Env'), ('results', 'list[RuleResult]'), ('mismatches', 'list[Mismatch]'), ('disagreements', 'list[str]'), ('shown', 'dict[str, Any]')), (False, False, (('env', 'f', True, True, None, True, False, True, True), ('results', 'f', True, True, None, True, False, True, True), ('mismatches', 'f', True, True, None, True, False, True, True), ('disagreements', 'f', True, True, None, True, False, True, False), ('shown', 'f', True, True, None, True, False, True, False))), _m11, None, ('env', 'results', 'mismatches', 'disagreements', 'shown')),
-    'normcheck.engine:ReadingResult': ((True, True, True, False, False, True, True, False, False, False), (('reading', 'ir.Reading'), ('result', 'RuleResult'), ('applied', 'bool')), (False, False, (('reading', 'f', True, True, None, True, False, True, True), ('result', 'f', True, True, None, True, False, True, True), ('applied', 'f', True, True, None, True, False, True, True))), _m114, None, ('reading', 'result', 'applied')),
-    'normcheck.facts.guard:Hit': ((True, True, True, False, False, True, True, False, False, False), (('kind', 'str'), ('start', 'int'), ('end', 'int')), (False, False, (('kind', 'f', True, True, None, True, False, True, True), ('start', 'f', True, True, None, True, False, True, True), ('end', 'f', True, True, None, True, False, True, True))), _m57, None, ('kind', 'start', 'end')),
-    'normcheck.facts.model:AssessmentValue': ((True, True, True, False, False, True, True, False, False, False), (('criteria_examined', 'tuple[str, ...]'), ('by', 'Assessor'), ('source', 'str | None'), ('date', 'dt.date | None')), (False, False, (('criteria_examined', 'f', True, True, None, True, False, True, True), ('by', 'f', True, True, None, True, False, True, True), ('source', 'f', True, True, None, True, False, True, True), ('date', 'f', True, True, None, True, False, True, True))), _m6, None, ('criteria_examined', 'by', 'source', 'date')),
-    'normcheck.facts.model:Expectation': ((True, True, True, False, False, True, True, False, False, False), (('level', 'Outcome'), ('severity', 'Severity | None'), ('missing', 'tuple[str, ...]'), ('note', 'str | None'), ('readings', 'tuple[tuple[str, Outcome], ...]')), (False, False, (('level', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, False, True), ('missing', 'f', True, True, None, True, False, False, True), ('note', 'f', True, True, None, True, False, False, True), ('readings', 'f', True, True, None, True, False, False, True))), _m64, None, ('level', 'severity', 'missing', 'note', 'readings')),
-    'normcheck.facts.model:Parsed': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str'), ('record_type', 'str'), ('member_state', 'str | None'), ('as_of', 'dt.date | None'), ('policy', 'str | dict[str, Any] | None'), ('note', 'str | None'), ('expect', 'dict[str, Expectation] | None'), ('facts', 'dict[str, Any]'), ('assessments', 'dict[str, AssessmentValue] | None'), ('pinned_against', 'str | None')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('record_type', 'f', True, True, None, True, False, True, True), ('member_state', 'f', True, True, None, True, False, True, True), ('as_of', 'f', True, True, None, True, False, True, True), ('policy', 'f', True, True, None, True, False, True, True), ('note', 'f', True, True, None, True, False, True, True), ('expect', 'f', True, True, None, True, False, True, True), ('facts', 'f', True, True, None, True, False, True, True), ('assessments', 'f', True, True, None, True, False, False, True), ('pinned_against', 'f', True, True, None, True, False, False, True))), _m47, None, ('id', 'record_type', 'member_state', 'as_of', 'policy', 'note', 'expect', 'facts', 'assessments', 'pinned_against')),
-    'normcheck.facts.records:Assessed': ((True, True, True, False, False, True, True, False, False, False), (('criteria_examined', 'tuple[str, ...]'), ('by', 'str'), ('source', 'str | None'), ('date', 'dt.date | None'), ('origin', 'FactOrigin | None')), (False, False, (('criteria_examined', 'f', True, True, None, True, False, True, True), ('by', 'f', True, True, None, True, False, True, True), ('source', 'f', True, True, None, True, False, True, True), ('date', 'f', True, True, None, True, False, True, True), ('origin', 'f', True, True, None, True, False, True, True))), _m7, None, ('criteria_examined', 'by', 'source', 'date', 'origin')),
-    'normcheck.facts.records:FactOrigin': ((True, True, True, False, False, True, True, False, False, False), (('file', 'str'), ('line', 'int | None'), ('column', 'int | None'), ('source_line', 'str | None')), (False, False, (('file', 'f', True, True, None, True, False, True, True), ('line', 'f', True, True, None, True, False, True, True), ('column', 'f', True, True, None, True, False, True, True), ('source_line', 'f', True, True, None, True, False, True, True))), _m30, None, ('file', 'line', 'column', 'source_line')),
-    'normcheck.facts.records:Record': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str'), ('file', 'str'), ('record_type', 'str'), ('as_of', 'dt.date'), ('as_of_source', 'str'), ('facts', 'dict[str, Any]'), ('origins', 'dict[str, FactOrigin]'), ('expect', 'dict[str, Expectation] | None'), ('expect_lines', 'dict[str, int]'), ('policy_id', 'str | None'), ('policy_file', 'str | None'), ('note', 'str | None'), ('warnings', 'tuple[Diagnostic, ...]'), ('assessments', 'dict[str, Assessed]'), ('not_disclosed', 'frozenset[str]'), ('pinned_against', 'str | None')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('record_type', 'f', True, True, None, True, False, True, True), ('as_of', 'f', True, True, None, True, False, True, True), ('as_of_source', 'f', True, True, None, True, False, True, True), ('facts', 'f', True, True, None, True, False, True, True), ('origins', 'f', True, True, None, True, False, True, True), ('expect', 'f', True, True, None, True, False, False, True), ('expect_lines', 'f', True, True, None, True, False, True, False), ('policy_id', 'f', True, True, None, True, False, False, True), ('policy_file', 'f', True, True, None, True, False, False, True), ('note', 'f', True, True, None, True, False, False, True), ('warnings', 'f', True, True, None, True, False, False, True), ('assessments', 'f', True, True, None, True, False, True, False), ('not_disclosed', 'f', True, True, None, True, False, False, True), ('pinned_against', 'f', True, True, None, True, False, False, True))), _m45, None, ('id', 'file', 'record_type', 'as_of', 'as_of_source', 'facts', 'origins', 'expect', 'expect_lines', 'policy_id', 'policy_file', 'note', 'warnings', 'assessments', 'not_disclosed', 'pinned_against')),
-    'normcheck.facts.yamlio:Doc': ((True, True, True, False, False, False, True, False, False, False), (('file', 'str'), ('text', 'str'), ('data', 'Any'), ('keys', 'dict[PathKey, tuple[int, int]]'), ('values', 'dict[PathKey, tuple[int, int]]'), ('scalars', 'list[Scalar]'), ('comments', 'list[tuple[int, int, str]]'), ('lines', 'Lines | None')), (False, False, (('file', 'f', True, True, None, True, False, True, True), ('text', 'f', True, True, None, True, False, True, True), ('data', 'f', True, True, None, True, False, True, True), ('keys', 'f', True, True, None, True, False, True, False), ('values', 'f', True, True, None, True, False, True, False), ('scalars', 'f', True, True, None, True, False, True, False), ('comments', 'f', True, True, None, True, False, True, False), ('lines', 'f', True, True, None, True, False, False, True))), _m34, None, ('file', 'text', 'data', 'keys', 'values', 'scalars', 'comments', 'lines')),
-    'normcheck.facts.yamlio:Scalar': ((True, True, True, False, False, False, True, False, False, False), (('path', 'PathKey'), ('is_key', 'bool'), ('value', 'str'), ('line', 'int'), ('column', 'int'), ('quoted', 'bool')), (False, False, (('path', 'f', True, True, None, True, False, True, True), ('is_key', 'f', True, True, None, True, False, True, True), ('value', 'f', True, True, None, True, False, True, True), ('line', 'f', True, True, None, True, False, True, True), ('column', 'f', True, True, None, True, False, True, True), ('quoted', 'f', True, True, None, True, False, True, True))), _m94, None, ('path', 'is_key', 'value', 'line', 'column', 'quoted')),
-    'normcheck.families:Declarations': ((True, True, True, False, False, True, True, False, False, False), (('families', 'tuple[ir.Family, ...]'), ('context', 'tuple[str, ...]'), ('record_types', 'tuple[RecordType, ...]'), ('default_record_type', 'str'), ('file', 'str'), ('lines', 'tuple[tuple[str, int], ...]'), ('added_vocabulary', 'tuple[tuple[int, tuple[str, ...]], ...]')), (False, False, (('families', 'f', True, True, None, True, False, True, True), ('context', 'f', True, True, None, True, False, True, True), ('record_types', 'f', True, True, None, True, False, True, True), ('default_record_type', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('lines', 'f', True, True, None, True, False, True, True), ('added_vocabulary', 'f', True, True, None, True, False, False, True))), _m24, None, ('families', 'context', 'record_types', 'default_record_type', 'file', 'lines', 'added_vocabulary')),
-    'normcheck.findings:AddedRules': ((True, True, True, False, False, True, True, True, False, False), (('folder', 'str'), ('sha256', 'Annotated[str, Describe("SHA-256 of the folder\'s rule and vocabulary files (and its families.yaml)")]'), ('rule_files', 'tuple[str, ...]'), ('replaces', "Annotated[tuple[str, ...], Describe('bundled rule ids its rules take the place of')]")), (False, False, (('folder', 'f', True, True, None, True, True, True, True), ('sha256', 'f', True, True, None, True, True, True, True), ('rule_files', 'f', True, True, None, True, True, True, True), ('replaces', 'f', True, True, None, True, True, False, True))), _m37, None, ()),
-    'normcheck.findings:AppliedReading': ((True, True, True, False, False, True, True, True, False, False), (('name', 'str'), ('held_by', 'str'), ('sources', 'tuple[SourceRef, ...]'), ('argument', 'str'), ('settled_by', "Annotated[SourceRef | None, Describe('the ruling that settled the question (a settled version of the rule)')]"), ('settled_from', "Annotated[str | None, Describe('the date from which the settled version governs; earlier events keep the contested version')]")), (False, False, (('name', 'f', True, True, None, True, True, True, True), ('held_by', 'f', True, True, None, True, True, True, True), ('sources', 'f', True, True, None, True, True, True, True), ('argument', 'f', True, True, None, True, True, True, True), ('settled_by', 'f', True, True, None, True, True, False, True), ('settled_from', 'f', True, True, None, True, True, False, True))), _m73, None, ()),
-    'normcheck.findings:Assessment': ((True, True, True, False, False, True, True, True, False, False), (('criteria_examined', 'tuple[str, ...]'), ('by', "Annotated[Assessor, Describe('who examined it, as a role (never a name)')]"), ('source', 'str | None'), ('date', 'str | None'), ('stated_at', 'str | None')), (False, False, (('criteria_examined', 'f', True, True, None, True, True, True, True), ('by', 'f', True, True, None, True, True, True, True), ('source', 'f', True, True, None, True, True, False, True), ('date', 'f', True, True, None, True, True, False, True), ('stated_at', 'f', True, True, None, True, True, False, True))), _m8, None, ()),
-    'normcheck.findings:BackgroundRef': ((True, True, True, False, False, True, True, True, False, False), (('source', "Annotated[str, Describe('the source it belongs to (a secondary source, or the source it summarises)')]"), ('title', 'Annotated[str, Describe("what it is, in the report\'s language")]'), ('relates_to', "Annotated[str | None, Describe('the source it summarises or reports on, by its short name')]"), ('about', 'Annotated[str | None, Describe("what it is cited for, in the report\'s language")]'), ('url', 'str | None')), (False, False, (('source', 'f', True, True, None, True, True, True, True), ('title', 'f', True, True, None, True, True, True, True), ('relates_to', 'f', True, True, None, True, True, False, True), ('about', 'f', True, True, None, True, True, False, True), ('url', 'f', True, True, None, True, True, False, True))), _m133, None, ()),
-    'normcheck.findings:CriterionCheck': ((True, True, True, False, False, True, True, True, False, False), (('id', 'str'), ('text', 'str'), ('source', 'SourceRef'), ('examined', 'Annotated[bool | None, Describe("per the record\'s `assessments:` block; null when the record has none")]')), (False, False, (('id', 'f', True, True, None, True, True, True, True), ('text', 'f', True, True, None, True, True, True, True), ('source', 'f', True, True, None, True, True, True, True), ('examined', 'f', True, True, None, True, True, False, True))), _m49, None, ()),
-    'normcheck.findings:DecidingFact': ((True, True, True, False, False, True, True, True, False, False), (('name', 'Annotated[str, Describe("the fact\'s name in the vocabulary (or `RULE fires`)")]'), ('value', 'Any'), ('label', 'Annotated[str, Describe("the fact\'s name in words, in the report\'s language")]'), ('text', 'Annotated[str, Describe("the fact, its value and (for a derived fact) what it is computed from, in words, in the report\'s language")]'), ('derived', 'bool'), ('definition', "Annotated[str | None, Describe('for a derived fact: its definition in the rules')]"), ('doc', 'Annotated[str | None, Describe("for a derived fact: what it means, in the report\'s language")]'), ('stated_at', "Annotated[str | None, Describe('file:line where the case states it')]"), ('line', "Annotated[int | None, Describe('the line of the case file that states it')]"), ('inputs', 'tuple[DecidingFact, ...]'), ('open_norm', 'Annotated[bool, Describe("the value is the conclusion of an open norm: the record\'s `open_norms` lists its test")]')), (False, False, (('name', 'f', True, True, None, True, True, True, True), ('value', 'f', True, True, None, True, True, True, True), ('label', 'f', True, True, None, True, True, False, True), ('text', 'f', True, True, None, True, True, False, True), ('derived', 'f', True, True, None, True, True, False, True), ('definition', 'f', True, True, None, True, True, False, True), ('doc', 'f', True, True, None, True, True, False, True), ('stated_at', 'f', True, True, None, True, True, False, True), ('line', 'f', True, True, None, True, True, False, True), ('inputs', 'f', True, True, None, True, True, False, True), ('open_norm', 'f', True, True, None, True, True, False, True))), _m83, ('(None, {\'label\': \'\', \'text\': \'\', \'derived\': False, \'definition\': None, \'doc\': None, \'stated_at\': None, \'line\': None, \'inputs\': (), \'open_norm\': False}, {\'name\': \'Annotated[str, Describe("the fact\\\'s name in the vocabulary (or `RULE fires`)")]\', \'value\': \'Any\', \'label\': \'Annotated[str, Describe("the fact\\\'s name in words, in the report\\\'s language")]\', \'text\': \'Annotated[str, Describe("the fact, its value and (for a derived fact) what it is computed from, in words, in the report\\\'s language")]\', \'derived\': \'bool\', \'definition\': "Annotated[str | None, Describe(\'for a derived fact: its definition in the rules\')]", \'doc\': \'Annotated[str | None, Describe("for a derived fact: what it means, in the report\\\'s language")]\', \'stated_at\': "Annotated[str | None, Describe(\'file:line where the case states it\')]", \'line\': "Annotated[int | None, Describe(\'the line of the case file that states it\')]", \'inputs\': \'tuple[DecidingFact, ...]\', \'open_norm\': \'Annotated[bool, Describe("the value is the conclusion of an open norm: the record\\\'s `open_norms` lists its test")]\', \'return\': None})', 'DecidingFact(*, name: \'Annotated[str, Describe("the fact\\\'s name in the vocabulary (or `RULE fires`)")]\', value: \'Any\', label: \'Annotated[str, Describe("the fact\\\'s name in words, in the report\\\'s language")]\' = \'\', text: \'Annotated[str, Describe("the fact, its value and (for a derived fact) what it is computed from, in words, in the report\\\'s language")]\' = \'\', derived: \'bool\' = False, definition: "Annotated[str | None, Describe(\'for a derived fact: its definition in the rules\')]" = None, doc: \'Annotated[str | None, Describe("for a derived fact: what it means, in the report\\\'s language")]\' = None, stated_at: "Annotated[str | None, Describe(\'file:line where the case states it\')]" = None, line: "Annotated[int | None, Describe(\'the line of the case file that states it\')]" = None, inputs: \'tuple[DecidingFact, ...]\' = (), open_norm: \'Annotated[bool, Describe("the value is the conclusion of an open norm: the record\\\'s `open_norms` lists its test")]\' = False)'), ()),
-    'normcheck.findings:ExceptionCheck': ((True, True, True, False, False, True, True, True, False, False), (('condition', "Annotated[str, Describe('the exception as written in the rule')]"), ('status', "Literal['holds', 'does not hold', 'not established']"), ('description', 'Annotated[str, Describe("the exception in words, in the report\'s language")]')), (False, False, (('condition', 'f', True, True, None, True, True, True, True), ('status', 'f', True, True, None, True, True, True, True), ('description', 'f', True, True, None, True, True, False, True))), _m5, ('(None, {\'description\': \'\'}, {\'condition\': "Annotated[str, Describe(\'the exception as written in the rule\')]", \'status\': "Literal[\'holds\', \'does not hold\', \'not established\']", \'description\': \'Annotated[str, Describe("the exception in words, in the report\\\'s language")]\', \'return\': None})', 'ExceptionCheck(*, condition: "Annotated[str, Describe(\'the exception as written in the rule\')]", status: "Literal[\'holds\', \'does not hold\', \'not established\']", description: \'Annotated[str, Describe("the exception in words, in the report\\\'s language")]\' = \'\')'), ()),
-    'normcheck.findings:FactAcrossRecords': ((True, True, True, False, False, True, True, True, False, False), (('fact', 'str'), ('records', "Annotated[int, Describe('how many records this fact could decide or change a finding of')]"), ('weight', "Annotated[int, Describe('the sum of its weights in those records (see facts_to_collect)')]")), (False, False, (('fact', 'f', True, True, None, True, True, True, True), ('records', 'f', True, True, None, True, True, True, True), ('weight', 'f', True, True, None, True, True, True, True))), _m17, ('(None, None, {\'fact\': \'str\', \'records\': "Annotated[int, Describe(\'how many records this fact could decide or change a finding of\')]", \'weight\': "Annotated[int, Describe(\'the sum of its weights in those records (see facts_to_collect)\')]", \'return\': None})', 'FactAcrossRecords(*, fact: \'str\', records: "Annotated[int, Describe(\'how many records this fact could decide or change a finding of\')]", weight: "Annotated[int, Describe(\'the sum of its weights in those records (see facts_to_collect)\')]")'), ()),
-    'normcheck.findings:FactToCollect': ((True, True, True, False, False, True, True, True, False, False), (('fact', 'Annotated[str, Describe("the fact\'s name in the vocabulary")]'), ('label', 'Annotated[str, Describe("the fact in words, in the report\'s language")]'), ('question', "Annotated[str, Describe('the question to put to the client or the authority')]"), ('ask', "Annotated[str | None, Describe('who can answer it: client | authority | file')]"), ('ask_label', 'Annotated[str | None, Describe("who can answer it, in the report\'s language")]'), ('could_change', "Annotated[tuple[str, ...], Describe('rules whose result this fact could decide or change')]"), ('level', "Annotated[Outcome, Describe('the highest level a finding it could change can reach')]"), ('severity', "Annotated[ir.Severity, Describe('the severity with that level')]"), ('key_scope', "Annotated[bool, Describe('asked because it decides whether a rule applies at all')]"), ('weight', 'Annotated[int, Describe("legal weight: 10 x the level\'s rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity\'s (high 3, medium 2, low 1); the list is ranked by it")]'), ('not_disclosed', "Annotated[bool, Describe('the record says the authority has not disclosed this fact: ask the authority')]"), ('assess', "Annotated[str | None, Describe('for an open norm: the legal test to apply (see `open_norms`), instead of a bare yes/no')]")), (False, False, (('fact', 'f', True, True, None, True, True, True, True), ('label', 'f', True, True, None, True, True, False, True), ('question', 'f', True, True, None, True, True, False, True), ('ask', 'f', True, True, None, True, True, False, True), ('ask_label', 'f', True, True, None, True, True, False, True), ('could_change', 'f', True, True, None, True, True, True, True), ('level', 'f', True, True, None, True, True, False, True), ('severity', 'f', True, True, None, True, True, False, True), ('key_scope', 'f', True, True, None, True, True, False, True), ('weight', 'f', True, True, None, True, True, True, True), ('not_disclosed', 'f', True, True, None, True, True, False, True), ('assess', 'f', True, True, None, True, True, False, True))), _m15, ('(None, {\'label\': \'\', \'question\': \'\', \'ask\': None, \'ask_label\': None, \'level\': \'INSUFFICIENT_DATA\', \'severity\': \'low\', \'key_scope\': False, \'not_disclosed\': False, \'assess\': None}, {\'fact\': \'Annotated[str, Describe("the fact\\\'s name in the vocabulary")]\', \'label\': \'Annotated[str, Describe("the fact in words, in the report\\\'s language")]\', \'question\': "Annotated[str, Describe(\'the question to put to the client or the authority\')]", \'ask\': "Annotated[str | None, Describe(\'who can answer it: client | authority | file\')]", \'ask_label\': \'Annotated[str | None, Describe("who can answer it, in the report\\\'s language")]\', \'could_change\': "Annotated[tuple[str, ...], Describe(\'rules whose result this fact could decide or change\')]", \'level\': "Annotated[Outcome, Describe(\'the highest level a finding it could change can reach\')]", \'severity\': "Annotated[ir.Severity, Describe(\'the severity with that level\')]", \'key_scope\': "Annotated[bool, Describe(\'asked because it decides whether a rule applies at all\')]", \'weight\': \'Annotated[int, Describe("legal weight: 10 x the level\\\'s rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity\\\'s (high 3, medium 2, low 1); the list is ranked by it")]\', \'not_disclosed\': "Annotated[bool, Describe(\'the record says the authority has not disclosed this fact: ask the authority\')]", \'assess\': "Annotated[str | None, Describe(\'for an open norm: the legal test to apply (see `open_norms`), instead of a bare yes/no\')]", \'return\': None})', 'FactToCollect(*, fact: \'Annotated[str, Describe("the fact\\\'s name in the vocabulary")]\', label: \'Annotated[str, Describe("the fact in words, in the report\\\'s language")]\' = \'\', question: "Annotated[str, Describe(\'the question to put to the client or the authority\')]" = \'\', ask: "Annotated[str | None, Describe(\'who can answer it: client | authority | file\')]" = None, ask_label: \'Annotated[str | None, Describe("who can answer it, in the report\\\'s language")]\' = None, could_change: "Annotated[tuple[str, ...], Describe(\'rules whose result this fact could decide or change\')]", level: "Annotated[Outcome, Describe(\'the highest level a finding it could change can reach\')]" = \'INSUFFICIENT_DATA\', severity: "Annotated[ir.Severity, Describe(\'the severity with that level\')]" = \'low\', key_scope: "Annotated[bool, Describe(\'asked because it decides whether a rule applies at all\')]" = False, weight: \'Annotated[int, Describe("legal weight: 10 x the level\\\'s rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity\\\'s (high 3, medium 2, low 1); the list is ranked by it")]\', not_disclosed: "Annotated[bool, Describe(\'the record says the authority has not disclosed this fact: ask the authority\')]" = False, assess: "Annotated[str | None, Describe(\'for an open norm: the legal test to apply (see `open_norms`), instead of a bare yes/no\')]" = None)'), ()),
-    'normcheck.findings:Finding': ((True, True, True, False, False, True, True, True, False, False), (('rule', 'str'), ('version', 'str | None'), ('family', 'str'), ('level', 'Outcome'), ('severity', "Literal['high', 'medium', 'low'] | None"), ('title', 'str'), ('message', 'Annotated[str, Describe("the rule\'s message when it fires; otherwise why it did not (or could not yet) fire")]'), ('rule_message', 'Annotated[str, Describe("what the rule says when it fires, with this case\'s values")]'), ('readings', "Annotated[tuple[ReadingOutcome, ...], Describe('where a contested grade decided the result: what the rule gives for this record under each of its readings')]"), ('reading_applied', "Annotated[AppliedReading | None, Describe('the reading that decided this result: chosen with --reading, or adopted by a court (a settled version of the rule)')]"), ('note', 'str | None'), ('reason', 'Annotated[str, Describe(\'why the rule gave this result (machine-readable; `message` words it): fires | not_in_force | record_type | no_facts | out_of_scope | scope_not_mentioned | scope_not_established (out of scope only on a value meaning "never established") | exception_holds | condition_unknown | scope_unknown | condition_false (its conditions were evaluated and are false) | condition_false_not_established (false only on a value meaning "never established", e.g. not_assessed) | condition_false_scope_unknown (false, but the record does not establish that the rule applies) | event_date_unknown | date_day_unknown (a date known only to the month, and the first and last day of that month give different results)\')]'), ('sources', "Annotated[tuple[SourceRef, ...], Describe('the legal sources of the finding (secondary material aside)')]"), ('background', "Annotated[tuple[BackgroundRef, ...], Describe('secondary material: summaries, press, copies')]"), ('pinpoints_verified', 'bool'), ('decided_by', 'tuple[DecidingFact, ...]'), ('missing_facts', "Annotated[tuple[str, ...], Describe('unknown facts that could decide or change this result')]"), ('missing_labels', 'Annotated[tuple[str, ...], Describe("the same facts in words, in the report\'s language")]'), ('not_established', 'Annotated[tuple[str, ...], Describe(\'facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did not fire: it was not assessed on them, so this is not "no problem found"\')]'), ('exceptions', 'tuple[ExceptionCheck, ...]'), ('judged_on', "Annotated[str | None, Describe('the date whose law was applied: the date of the event the rule governs (or the evaluation date for a rule that names none); null when unknown')]"), ('judged_on_basis', 'Annotated[str | None, Describe("what that date is: the rule\'s `judged on` expression, or `evaluation_date`")]'), ('law_applied', "Annotated[str | None, Describe('which version of the law was applied and why, in words')]"), ('later_case_law', "Annotated[str | None, Describe('a CJEU judgment relied on that post-dates the event under review, and why its interpretation still applies')]"), ('not_disclosed', "Annotated[tuple[str, ...], Describe('facts the record states as not_disclosed (the authority has not disclosed them) that could decide or change this result: to be asked of the authority')]"), ('potential_level', "Annotated[Outcome | None, Describe('the highest level this finding could reach once the undisclosed facts are produced (at least its own level); null when no undisclosed fact could change it. --fail-on compares it too')]"), ('follow_up', 'Annotated[str | None, Describe("the request to the authority for the undisclosed facts, in the report\'s language")]')), (False, False, (('rule', 'f', True, True, None, True, True, True, True), ('version', 'f', True, True, None, True, True, False, True), ('family', 'f', True, True, None, True, True, True, True), ('level', 'f', True, True, None, True, True, True, True), ('severity', 'f', True, True, None, True, True, True, True), ('title', 'f', True, True, None, True, True, True, True), ('message', 'f', True, True, None, True, True, True, True), ('rule_message', 'f', True, True, None, True, True, True, True), ('readings', 'f', True, True, None, True, True, False, True), ('reading_applied', 'f', True, True, None, True, True, False, True), ('note', 'f', True, True, None, True, True, False, True), ('reason', 'f', True, True, None, True, True, True, True), ('sources', 'f', True, True, None, True, True, True, True), ('background', 'f', True, True, None, True, True, False, True), ('pinpoints_verified', 'f', True, True, None, True, True, True, True), ('decided_by', 'f', True, True, None, True, True, True, True), ('missing_facts', 'f', True, True, None, True, True, True, True), ('missing_labels', 'f', True, True, None, True, True, False, True), ('not_established', 'f', True, True, None, True, True, False, True), ('exceptions', 'f', True, True, None, True, True, False, True), ('judged_on', 'f', True, True, None, True, True, False, True), ('judged_on_basis', 'f', True, True, None, True, True, False, True), ('law_applied', 'f', True, True, None, True, True, False, True), ('later_case_law', 'f', True, True, None, True, True, False, True), ('not_disclosed', 'f', True, True, None, True, True, False, True), ('potential_level', 'f', True, True, None, True, True, False, True), ('follow_up', 'f', True, True, None, True, True, False, True))), _m127, ('(None, {\'version\': None, \'readings\': (), \'reading_applied\': None, \'note\': None, \'background\': (), \'missing_labels\': (), \'not_established\': (), \'exceptions\': (), \'judged_on\': None, \'judged_on_basis\': None, \'law_applied\': None, \'later_case_law\': None, \'not_disclosed\': (), \'potential_level\': None, \'follow_up\': None}, {\'rule\': \'str\', \'version\': \'str | None\', \'family\': \'str\', \'level\': \'Outcome\', \'severity\': "Literal[\'high\', \'medium\', \'low\'] | None", \'title\': \'str\', \'message\': \'Annotated[str, Describe("the rule\\\'s message when it fires; otherwise why it did not (or could not yet) fire")]\', \'rule_message\': \'Annotated[str, Describe("what the rule says when it fires, with this case\\\'s values")]\', \'readings\': "Annotated[tuple[ReadingOutcome, ...], Describe(\'where a contested grade decided the result: what the rule gives for this record under each of its readings\')]", \'reading_applied\': "Annotated[AppliedReading | None, Describe(\'the reading that decided this result: chosen with --reading, or adopted by a court (a settled version of the rule)\')]", \'note\': \'str | None\', \'reason\': \'Annotated[str, Describe(\\\'why the rule gave this result (machine-readable; `message` words it): fires | not_in_force | record_type | no_facts | out_of_scope | scope_not_mentioned | scope_not_established (out of scope only on a value meaning "never established") | exception_holds | condition_unknown | scope_unknown | condition_false (its conditions were evaluated and are false) | condition_false_not_established (false only on a value meaning "never established", e.g. not_assessed) | condition_false_scope_unknown (false, but the record does not establish that the rule applies) | event_date_unknown | date_day_unknown (a date known only to the month, and the first and last day of that month give different results)\\\')]\', \'sources\': "Annotated[tuple[SourceRef, ...], Describe(\'the legal sources of the finding (secondary material aside)\')]", \'background\': "Annotated[tuple[BackgroundRef, ...], Describe(\'secondary material: summaries, press, copies\')]", \'pinpoints_verified\': \'bool\', \'decided_by\': \'tuple[DecidingFact, ...]\', \'missing_facts\': "Annotated[tuple[str, ...], Describe(\'unknown facts that could decide or change this result\')]", \'missing_labels\': \'Annotated[tuple[str, ...], Describe("the same facts in words, in the report\\\'s language")]\', \'not_established\': \'Annotated[tuple[str, ...], Describe(\\\'facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did not fire: it was not assessed on them, so this is not "no problem found"\\\')]\', \'exceptions\': \'tuple[ExceptionCheck, ...]\', \'judged_on\': "Annotated[str | None, Describe(\'the date whose law was applied: the date of the event the rule governs (or the evaluation date for a rule that names none); null when unknown\')]", \'judged_on_basis\': \'Annotated[str | None, Describe("what that date is: the rule\\\'s `judged on` expression, or `evaluation_date`")]\', \'law_applied\': "Annotated[str | None, Describe(\'which version of the law was applied and why, in words\')]", \'later_case_law\': "Annotated[str | None, Describe(\'a CJEU judgment relied on that post-dates the event under review, and why its interpretation still applies\')]", \'not_disclosed\': "Annotated[tuple[str, ...], Describe(\'facts the record states as not_disclosed (the authority has not disclosed them) that could decide or change this result: to be asked of the authority\')]", \'potential_level\': "Annotated[Outcome | None, Describe(\'the highest level this finding could reach once the undisclosed facts are produced (at least its own level); null when no undisclosed fact could change it. --fail-on compares it too\')]", \'follow_up\': \'Annotated[str | None, Describe("the request to the authority for the undisclosed facts, in the report\\\'s language")]\', \'return\': None})', 'Finding(*, rule: \'str\', version: \'str | None\' = None, family: \'str\', level: \'Outcome\', severity: "Literal[\'high\', \'medium\', \'low\'] | None", title: \'str\', message: \'Annotated[str, Describe("the rule\\\'s message when it fires; otherwise why it did not (or could not yet) fire")]\', rule_message: \'Annotated[str, Describe("what the rule says when it fires, with this case\\\'s values")]\', readings: "Annotated[tuple[ReadingOutcome, ...], Describe(\'where a contested grade decided the result: what the rule gives for this record under each of its readings\')]" = (), reading_applied: "Annotated[AppliedReading | None, Describe(\'the reading that decided this result: chosen with --reading, or adopted by a court (a settled version of the rule)\')]" = None, note: \'str | None\' = None, reason: \'Annotated[str, Describe(\\\'why the rule gave this result (machine-readable; `message` words it): fires | not_in_force | record_type | no_facts | out_of_scope | scope_not_mentioned | scope_not_established (out of scope only on a value meaning "never established") | exception_holds | condition_unknown | scope_unknown | condition_false (its conditions were evaluated and are false) | condition_false_not_established (false only on a value meaning "never established", e.g. not_assessed) | condition_false_scope_unknown (false, but the record does not establish that the rule applies) | event_date_unknown | date_day_unknown (a date known only to the month, and the first and last day of that month give different results)\\\')]\', sources: "Annotated[tuple[SourceRef, ...], Describe(\'the legal sources of the finding (secondary material aside)\')]", background: "Annotated[tuple[BackgroundRef, ...], Describe(\'secondary material: summaries, press, copies\')]" = (), pinpoints_verified: \'bool\', decided_by: \'tuple[DecidingFact, ...]\', missing_facts: "Annotated[tuple[str, ...], Describe(\'unknown facts that could decide or change this result\')]", missing_labels: \'Annotated[tuple[str, ...], Describe("the same facts in words, in the report\\\'s language")]\' = (), not_established: \'Annotated[tuple[str, ...], Describe(\\\'facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did not fire: it was not assessed on them, so this is not "no problem found"\\\')]\' = (), exceptions: \'tuple[ExceptionCheck, ...]\' = (), judged_on: "Annotated[str | None, Describe(\'the date whose law was applied: the date of the event the rule governs (or the evaluation date for a rule that names none); null when unknown\')]" = None, judged_on_basis: \'Annotated[str | None, Describe("what that date is: the rule\\\'s `judged on` expression, or `evaluation_date`")]\' = None, law_applied: "Annotated[str | None, Describe(\'which version of the law was applied and why, in words\')]" = None, later_case_law: "Annotated[str | None, Describe(\'a CJEU judgment relied on that post-dates the event under review, and why its interpretation still applies\')]" = None, not_disclosed: "Annotated[tuple[str, ...], Describe(\'facts the record states as not_disclosed (the authority has not disclosed them) that could decide or change this result: to be asked of the authority\')]" = (), potential_level: "Annotated[Outcome | None, Describe(\'the highest level this finding could reach once the undisclosed facts are produced (at least its own level); null when no undisclosed fact could change it. --fail-on compares it too\')]" = None, follow_up: \'Annotated[str | None, Describe("the request to the authority for the undisclosed facts, in the report\\\'s language")]\' = None)'), ()),
+    'normcheck.citations:ArtRef': ((True, True, True, False, False, True, True, False, False, False), (('number', 'str'), ('tail', 'tuple[tuple[str, str], ...]'), ('sentence', 'tuple[int, str] | None')), (False, False, (('number', 'f', True, True, None, True, False, True, True), ('tail', 'f', True, True, None, True, False, False, True), ('sentence', 'f', True, True, None, True, False, False, True))), _m66, None, ('number', 'tail', 'sentence')),
+    'normcheck.citations:Articles': ((True, True, True, False, False, True, True, False, False, False), (('refs', 'tuple[ArtRef, ...]'),), (False, False, (('refs', 'f', True, True, None, True, False, True, True),)), _m75, None, ('refs',)),
+    'normcheck.citations:Court': ((True, True, True, False, False, True, True, False, False, False), (('nl', 'str'), ('en', 'str'), ('para_nl', 'str'), ('para_en', 'str'), ('needs', 'tuple[str, ...]')), (False, False, (('nl', 'f', True, True, None, True, False, True, True), ('en', 'f', True, True, None, True, False, True, True), ('para_nl', 'f', True, True, None, True, False, True, True), ('para_en', 'f', True, True, None, True, False, True, True), ('needs', 'f', True, True, None, True, False, True, True))), _m63, None, ('nl', 'en', 'para_nl', 'para_en', 'needs')),
+    'normcheck.citations:Operative': ((True, True, True, False, False, True, True, False, False, False), (('points', 'Ranges'), ('indent', 'int | None')), (False, False, (('points', 'f', True, True, None, True, False, False, True), ('indent', 'f', True, True, None, True, False, False, True))), _m71, None, ('points', 'indent')),
+    'normcheck.citations:Paras': ((True, True, True, False, False, True, True, False, False, False), (('numbers', 'Ranges'),), (False, False, (('numbers', 'f', True, True, None, True, False, True, True),)), _m67, None, ('numbers',)),
+    'normcheck.citations:Question': ((True, True, True, False, False, True, True, False, False, False), (('numbers', 'Ranges'),), (False, False, (('numbers', 'f', True, True, None, True, False, True, True),)), _m67, None, ('numbers',)),
+    'normcheck.citations:Recital': ((True, True, True, False, False, True, True, False, False, False), (('numbers', 'Ranges'),), (False, False, (('numbers', 'f', True, True, None, True, False, True, True),)), _m67, None, ('numbers',)),
+    'normcheck.collect:Candidate': ((True, True, True, False, False, False, True, False, False, False), (('fact', 'str'), ('rules', 'set[str]'), ('level', 'ir.Outcome'), ('severity', 'ir.Severity'), ('key_scope', 'bool')), (False, False, (('fact', 'f', True, True, None, True, False, True, True), ('rules', 'f', True, True, None, True, False, True, False), ('level', 'f', True, True, None, True, False, False, True), ('severity', 'f', True, True, None, True, False, False, True), ('key_scope', 'f', True, True, None, True, False, False, True))), _m15, None, ('fact', 'rules', 'level', 'severity', 'key_scope')),
+    'normcheck.diagnostics:Diagnostic': ((True, True, True, False, False, True, True, False, False, False), (('file', 'str'), ('line', 'int | None'), ('column', 'int | None'), ('message', 'str'), ('expected', 'str | None'), ('hint', 'str | None'), ('source_line', 'str | None'), ('severity', 'Severity'), ('width', 'int'), ('code', 'str')), (True, False, (('file', 'f', True, True, None, True, False, True, True), ('line', 'f', True, True, None, True, False, True, True), ('column', 'f', True, True, None, True, False, True, True), ('message', 'f', True, True, None, True, False, True, True), ('expected', 'f', True, True, None, True, False, False, True), ('hint', 'f', True, True, None, True, False, False, True), ('source_line', 'f', True, True, None, True, False, False, True), ('severity', 'f', True, True, None, True, False, False, True), ('width', 'f', True, True, None, True, False, False, True), ('code', 'f', True, True, None, True, False, False, True))), _m21, None, ('file', 'line', 'column', 'message', 'expected', 'hint', 'source_line', 'severity', 'width', 'code')),
+    'normcheck.diagnostics:InputError': ((True, True, True, False, False, False, True, False, False, False), (('diagnostics', 'list[Diagnostic]'),), (True, False, (('diagnostics', 'f', True, True, None, True, False, True, False),)), _m7, None, ('diagnostics',)),
+    'normcheck.engine.durable_adapter:CompiledPack': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('definition', 'dict[str, JSON]'), ('views', 'tuple[RuleView, ...]'), ('strata', 'int')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('definition', 'f', True, True, None, True, False, True, True), ('views', 'f', True, True, None, True, False, True, True), ('strata', 'f', True, True, None, True, False, True, True))), _m52, ("(None, None, {'name': 'str', 'definition': 'dict[str, JSON]', 'views': 'tuple[RuleView, ...]', 'strata': 'int', 'return': None})", "CompiledPack(name: 'str', definition: 'dict[str, JSON]', views: 'tuple[RuleView, ...]', strata: 'int')"), ('name', 'definition', 'views', 'strata')),
+    'normcheck.engine.durable_adapter:DefinePlan': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('level', 'int'), ('code', 'dfn.Definition'), ('inputs', 'tuple[tuple[str, str], ...]'), ('deps', 'tuple[tuple[str, str], ...]'), ('stated', 'str | None'), ('carried', 'bool')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('level', 'f', True, True, None, True, False, True, True), ('code', 'f', True, True, None, True, False, True, True), ('inputs', 'f', True, True, None, True, False, True, True), ('deps', 'f', True, True, None, True, False, True, True), ('stated', 'f', True, True, None, True, False, True, True), ('carried', 'f', True, True, None, True, False, True, True))), _m58, None, ('name', 'level', 'code', 'inputs', 'deps', 'stated', 'carried')),
+    'normcheck.engine.durable_adapter:Forms': ((True, True, True, False, False, True, True, False, False, False), (('t', 'Cond'), ('f', 'Cond'), ('n', 'Cond'), ('nf', 'Cond')), (False, False, (('t', 'f', True, True, None, True, False, True, True), ('f', 'f', True, True, None, True, False, True, True), ('n', 'f', True, True, None, True, False, True, True), ('nf', 'f', True, True, None, True, False, True, True))), _m88, ("(None, None, {'t': 'Cond', 'f': 'Cond', 'n': 'Cond', 'nf': 'Cond', 'return': None})", "Forms(t: 'Cond', f: 'Cond', n: 'Cond', nf: 'Cond')"), ('t', 'f', 'n', 'nf')),
+    'normcheck.engine.durable_adapter:RuleView': ((True, True, True, False, False, True, True, False, False, False), (('key', 'str'), ('props', 'tuple[str, ...]'), ('atoms', 'tuple[tuple[ir.Node, str], ...]'), ('gate', 'frozenset[str]'), ('terms', 'tuple[tuple[ir.Node, str], ...]'), ('defines', 'frozenset[str]')), (False, False, (('key', 'f', True, True, None, True, False, True, True), ('props', 'f', True, True, None, True, False, True, True), ('atoms', 'f', True, True, None, True, False, True, True), ('gate', 'f', True, True, None, True, False, False, True), ('terms', 'f', True, True, None, True, False, False, True), ('defines', 'f', True, True, None, True, False, False, True))), _m43, None, ('key', 'props', 'atoms', 'gate', 'terms', 'defines')),
+    'normcheck.engine.durable_adapter:_ViewPlan': ((True, True, True, False, False, True, True, False, False, False), (('key', 'str'), ('judged', 'dfn.Code | None'), ('props', 'tuple[str, ...]'), ('terms', 'tuple[tuple[str, dfn.Code], ...]'), ('atoms', 'tuple[tuple[str, dfn.Code], ...]'), ('keys', 'tuple[str, ...]')), (False, False, (('key', 'f', True, True, None, True, False, True, True), ('judged', 'f', True, True, None, True, False, True, True), ('props', 'f', True, True, None, True, False, True, True), ('terms', 'f', True, True, None, True, False, True, True), ('atoms', 'f', True, True, None, True, False, True, True), ('keys', 'f', True, True, None, True, False, True, True))), _m39, None, ('key', 'judged', 'props', 'terms', 'atoms', 'keys')),
+    'normcheck.engine.evaluate:ExceptionCheck': ((True, True, True, False, False, True, True, False, False, False), (('text', 'str'), ('status', 'ExceptionStatus'), ('decided', 'frozenset[str]'), ('missing', 'frozenset[str]')), (False, False, (('text', 'f', True, True, None, True, False, True, True), ('status', 'f', True, True, None, True, False, True, True), ('decided', 'f', True, True, None, True, False, True, True), ('missing', 'f', True, True, None, True, False, True, True))), _m101, ("(None, None, {'text': 'str', 'status': 'ExceptionStatus', 'decided': 'frozenset[str]', 'missing': 'frozenset[str]', 'return': None})", "ExceptionCheck(text: 'str', status: 'ExceptionStatus', decided: 'frozenset[str]', missing: 'frozenset[str]')"), ('text', 'status', 'decided', 'missing')),
+    'normcheck.engine.evaluate:Mismatch': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('given', 'Any'), ('computed', 'Any'), ('definition', 'str')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('given', 'f', True, True, None, True, False, True, True), ('computed', 'f', True, True, None, True, False, True, True), ('definition', 'f', True, True, None, True, False, True, True))), _m54, None, ('name', 'given', 'computed', 'definition')),
+    'normcheck.engine.evaluate:RuleResult': ((True, True, True, False, False, True, True, False, False, False), (('rule', 'ir.Rule'), ('outcome', 'ir.Outcome'), ('severity', 'ir.Severity | None'), ('grade', 'int | None'), ('reason', 'ir.Reason'), ('decided', 'frozenset[str]'), ('missing', 'frozenset[str]'), ('exceptions', 'tuple[ExceptionCheck, ...]'), ('judged_on', 'dt.date | None'), ('judged_basis', 'str'), ('versions_agree', 'bool')), (False, False, (('rule', 'f', True, True, None, True, False, True, True), ('outcome', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('grade', 'f', True, True, None, True, False, True, True), ('reason', 'f', True, True, None, True, False, True, True), ('decided', 'f', True, True, None, True, False, True, True), ('missing', 'f', True, True, None, True, False, True, True), ('exceptions', 'f', True, True, None, True, False, False, True), ('judged_on', 'f', True, True, None, True, False, False, True), ('judged_basis', 'f', True, True, None, True, False, False, True), ('versions_agree', 'f', True, True, None, True, False, False, True))), _m82, ("(((), None, '', False), None, {'rule': 'ir.Rule', 'outcome': 'ir.Outcome', 'severity': 'ir.Severity | None', 'grade': 'int | None', 'reason': 'ir.Reason', 'decided': 'frozenset[str]', 'missing': 'frozenset[str]', 'exceptions': 'tuple[ExceptionCheck, ...]', 'judged_on': 'dt.date | None', 'judged_basis': 'str', 'versions_agree': 'bool', 'return': None})", "RuleResult(rule: 'ir.Rule', outcome: 'ir.Outcome', severity: 'ir.Severity | None', grade: 'int | None', reason: 'ir.Reason', decided: 'frozenset[str]', missing: 'frozenset[str]', exceptions: 'tuple[ExceptionCheck, ...]' = (), judged_on: 'dt.date | None' = None, judged_basis: 'str' = '', versions_agree: 'bool' = False)"), ('rule', 'outcome', 'severity', 'grade', 'reason', 'decided', 'missing', 'exceptions', 'judged_on', 'judged_basis', 'versions_agree')),
+    'normcheck.engine.evaluate:Val': ((True, True, True, False, False, True, True, False, True, False), (('value', 'Any'), ('decided', 'frozenset[str]'), ('missing', 'frozenset[str]')), (False, False, (('value', 'f', True, True, None, True, False, True, True), ('decided', 'f', True, True, None, True, False, False, True), ('missing', 'f', True, True, None, True, False, False, True))), _m104, ("((frozenset(), frozenset()), None, {'value': 'Any', 'decided': 'frozenset[str]', 'missing': 'frozenset[str]', 'return': None})", "Val(value: 'Any', decided: 'frozenset[str]' = frozenset(), missing: 'frozenset[str]' = frozenset())"), ('value', 'decided', 'missing')),
+    'normcheck.engine.evaluate:_Plan': ((True, True, True, False, False, True, True, False, False, False), (('rid', 'str'), ('versions', 'tuple[ir.Rule, ...]'), ('gate', 'frozenset[str] | None'), ('judged', 'bool'), ('referenced', 'bool'), ('kinds', 'frozenset[str] | None')), (False, False, (('rid', 'f', True, True, None, True, False, True, True), ('versions', 'f', True, True, None, True, False, True, True), ('gate', 'f', True, True, None, True, False, True, True), ('judged', 'f', True, True, None, True, False, True, True), ('referenced', 'f', True, True, None, True, False, True, True), ('kinds', 'f', True, True, None, True, False, True, True))), _m76, None, ('rid', 'versions', 'gate', 'judged', 'referenced', 'kinds')),
+    'normcheck.engine.evaluate:_Version': ((True, True, True, False, False, True, True, False, True, False), (('rule', 'ir.Rule'), ('kinds', 'frozenset[str] | None'), ('gate', 'frozenset[str]'), ('scope_gate', 'frozenset[str]'), ('applies', 'PairFn | None'), ('grades', 'tuple[PairFn, ...]'), ('unless', 'tuple[PairFn, ...]'), ('ranks', 'tuple[tuple[int, int], ...]'), ('valid_from', 'dt.date | None'), ('valid_until', 'dt.date | None'), ('run', 'RuleFn | None')), (False, False, (('rule', 'f', True, True, None, True, False, True, True), ('kinds', 'f', True, True, None, True, False, True, True), ('gate', 'f', True, True, None, True, False, True, True), ('scope_gate', 'f', True, True, None, True, False, True, True), ('applies', 'f', True, True, None, True, False, True, True), ('grades', 'f', True, True, None, True, False, True, True), ('unless', 'f', True, True, None, True, False, True, True), ('ranks', 'f', True, True, None, True, False, True, True), ('valid_from', 'f', True, True, None, True, False, True, True), ('valid_until', 'f', True, True, None, True, False, True, True), ('run', 'f', True, True, None, True, False, False, True))), _m81, None, ('rule', 'kinds', 'gate', 'scope_gate', 'applies', 'grades', 'unless', 'ranks', 'valid_from', 'valid_until', 'run')),
+    'normcheck.engine:CaseRun': ((True, True, True, False, False, False, True, False, False, False), (('env', 'Env'), ('results', 'list[RuleResult]'), ('mismatches', 'list[Mismatch]'), ('disagreements', 'list[str]'), ('shown', 'dict[str, Any]')), (False, False, (('env', 'f', True, True, None, True, False, True, True), ('results', 'f', True, True, None, True, False, True, True), ('mismatches', 'f', True, True, None, True, False, True, True), ('disagreements', 'f', True, True, None, True, False, True, False), ('shown', 'f', True, True, None, True, False, True, False))), _m8, None, ('env', 'results', 'mismatches', 'disagreements', 'shown')),
+    'normcheck.engine:ReadingResult': ((True, True, True, False, False, True, True, False, False, False), (('reading', 'ir.Reading'), ('result', 'RuleResult'), ('applied', 'bool')), (False, False, (('reading', 'f', True, True, None, True, False, True, True), ('result', 'f', True, True, None, True, False, True, True), ('applied', 'f', True, True, None, True, False, True, True))), _m73, None, ('reading', 'result', 'applied')),
+    'normcheck.facts.guard:Hit': ((True, True, True, False, False, True, True, False, False, False), (('kind', 'str'), ('start', 'int'), ('end', 'int')), (False, False, (('kind', 'f', True, True, None, True, False, True, True), ('start', 'f', True, True, None, True, False, True, True), ('end', 'f', True, True, None, True, False, True, True))), _m44, None, ('kind', 'start', 'end')),
+    'normcheck.facts.model:AssessmentValue': ((True, True, True, False, False, True, True, False, False, False), (('criteria_examined', 'tuple[str, ...]'), ('by', 'Assessor'), ('source', 'str | None'), ('date', 'dt.date | None')), (False, False, (('criteria_examined', 'f', True, True, None, True, False, True, True), ('by', 'f', True, True, None, True, False, True, True), ('source', 'f', True, True, None, True, False, True, True), ('date', 'f', True, True, None, True, False, True, True))), _m4, None, ('criteria_examined', 'by', 'source', 'date')),
+    'normcheck.facts.model:Expectation': ((True, True, True, False, False, True, True, False, False, False), (('level', 'Outcome'), ('severity', 'Severity | None'), ('missing', 'tuple[str, ...]'), ('note', 'str | None'), ('readings', 'tuple[tuple[str, Outcome], ...]')), (False, False, (('level', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, False, True), ('missing', 'f', True, True, None, True, False, False, True), ('note', 'f', True, True, None, True, False, False, True), ('readings', 'f', True, True, None, True, False, False, True))), _m50, None, ('level', 'severity', 'missing', 'note', 'readings')),
+    'normcheck.facts.model:Parsed': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str'), ('record_type', 'str'), ('member_state', 'str | None'), ('as_of', 'dt.date | None'), ('policy', 'str | dict[str, Any] | None'), ('note', 'str | None'), ('expect', 'dict[str, Expectation] | None'), ('facts', 'dict[str, Any]'), ('assessments', 'dict[str, AssessmentValue] | None'), ('pinned_against', 'str | None')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('record_type', 'f', True, True, None, True, False, True, True), ('member_state', 'f', True, True, None, True, False, True, True), ('as_of', 'f', True, True, None, True, False, True, True), ('policy', 'f', True, True, None, True, False, True, True), ('note', 'f', True, True, None, True, False, True, True), ('expect', 'f', True, True, None, True, False, True, True), ('facts', 'f', True, True, None, True, False, True, True), ('assessments', 'f', True, True, None, True, False, False, True), ('pinned_against', 'f', True, True, None, True, False, False, True))), _m35, None, ('id', 'record_type', 'member_state', 'as_of', 'policy', 'note', 'expect', 'facts', 'assessments', 'pinned_against')),
+    'normcheck.facts.records:Assessed': ((True, True, True, False, False, True, True, False, False, False), (('criteria_examined', 'tuple[str, ...]'), ('by', 'str'), ('source', 'str | None'), ('date', 'dt.date | None'), ('origin', 'FactOrigin | None')), (False, False, (('criteria_examined', 'f', True, True, None, True, False, True, True), ('by', 'f', True, True, None, True, False, True, True), ('source', 'f', True, True, None, True, False, True, True), ('date', 'f', True, True, None, True, False, True, True), ('origin', 'f', True, True, None, True, False, True, True))), _m5, None, ('criteria_examined', 'by', 'source', 'date', 'origin')),
+    'normcheck.facts.records:FactOrigin': ((True, True, True, False, False, True, True, False, False, False), (('file', 'str'), ('line', 'int | None'), ('column', 'int | None'), ('source_line', 'str | None')), (False, False, (('file', 'f', True, True, None, True, False, True, True), ('line', 'f', True, True, None, True, False, True, True), ('column', 'f', True, True, None, True, False, True, True), ('source_line', 'f', True, True, None, True, False, True, True))), _m23, None, ('file', 'line', 'column', 'source_line')),
+    'normcheck.facts.records:Record': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str'), ('file', 'str'), ('record_type', 'str'), ('as_of', 'dt.date'), ('as_of_source', 'str'), ('facts', 'dict[str, Any]'), ('origins', 'dict[str, FactOrigin]'), ('expect', 'dict[str, Expectation] | None'), ('expect_lines', 'dict[str, int]'), ('policy_id', 'str | None'), ('policy_file', 'str | None'), ('note', 'str | None'), ('warnings', 'tuple[Diagnostic, ...]'), ('assessments', 'dict[str, Assessed]'), ('not_disclosed', 'frozenset[str]'), ('pinned_against', 'str | None')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('record_type', 'f', True, True, None, True, False, True, True), ('as_of', 'f', True, True, None, True, False, True, True), ('as_of_source', 'f', True, True, None, True, False, True, True), ('facts', 'f', True, True, None, True, False, True, True), ('origins', 'f', True, True, None, True, False, True, True), ('expect', 'f', True, True, None, True, False, False, True), ('expect_lines', 'f', True, True, None, True, False, True, False), ('policy_id', 'f', True, True, None, True, False, False, True), ('policy_file', 'f', True, True, None, True, False, False, True), ('note', 'f', True, True, None, True, False, False, True), ('warnings', 'f', True, True, None, True, False, False, True), ('assessments', 'f', True, True, None, True, False, True, False), ('not_disclosed', 'f', True, True, None, True, False, False, True), ('pinned_against', 'f', True, True, None, True, False, False, True))), _m34, None, ('id', 'file', 'record_type', 'as_of', 'as_of_source', 'facts', 'origins', 'expect', 'expect_lines', 'policy_id', 'policy_file', 'note', 'warnings', 'assessments', 'not_disclosed', 'pinned_against')),
+    'normcheck.facts.yamlio:Doc': ((True, True, True, False, False, False, True, False, False, False), (('file', 'str'), ('text', 'str'), ('data', 'Any'), ('keys', 'dict[PathKey, tuple[int, int]]'), ('values', 'dict[PathKey, tuple[int, int]]'), ('scalars', 'list[Scalar]'), ('comments', 'list[tuple[int, int, str]]'), ('lines', 'Lines | None')), (False, False, (('file', 'f', True, True, None, True, False, True, True), ('text', 'f', True, True, None, True, False, True, True), ('data', 'f', True, True, None, True, False, True, True), ('keys', 'f', True, True, None, True, False, True, False), ('values', 'f', True, True, None, True, False, True, False), ('scalars', 'f', True, True, None, True, False, True, False), ('comments', 'f', True, True, None, True, False, True, False), ('lines', 'f', True, True, None, True, False, False, True))), _m24, None, ('file', 'text', 'data', 'keys', 'values', 'scalars', 'comments', 'lines')),
+    'normcheck.facts.yamlio:Scalar': ((True, True, True, False, False, False, True, False, False, False), (('path', 'PathKey'), ('is_key', 'bool'), ('value', 'str'), ('line', 'int'), ('column', 'int'), ('quoted', 'bool')), (False, False, (('path', 'f', True, True, None, True, False, True, True), ('is_key', 'f', True, True, None, True, False, True, True), ('value', 'f', True, True, None, True, False, True, True), ('line', 'f', True, True, None, True, False, True, True), ('column', 'f', True, True, None, True, False, True, True), ('quoted', 'f', True, True, None, True, False, True, True))), _m70, None, ('path', 'is_key', 'value', 'line', 'column', 'quoted')),
+    'normcheck.families:Declarations': ((True, True, True, False, False, True, True, False, False, False), (('families', 'tuple[ir.Family, ...]'), ('context', 'tuple[str, ...]'), ('record_types', 'tuple[RecordType, ...]'), ('default_record_type', 'str'), ('file', 'str'), ('lines', 'tuple[tuple[str, int], ...]'), ('added_vocabulary', 'tuple[tuple[int, tuple[str, ...]], ...]')), (False, False, (('families', 'f', True, True, None, True, False, True, True), ('context', 'f', True, True, None, True, False, True, True), ('record_types', 'f', True, True, None, True, False, True, True), ('default_record_type', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('lines', 'f', True, True, None, True, False, True, True), ('added_vocabulary', 'f', True, True, None, True, False, False, True))), _m19, None, ('families', 'context', 'record_types', 'default_record_type', 'file', 'lines', 'added_vocabulary')),
+    'normcheck.findings:AddedRules': ((True, True, True, False, False, True, True, True, False, False), (('folder', 'str'), ('sha256', 'Annotated[str, Describe("SHA-256 of the folder\'s rule and vocabulary files (and its families.yaml)")]'), ('rule_files', 'tuple[str, ...]'), ('replaces', "Annotated[tuple[str, ...], Describe('bundled rule ids its rules take the place of')]")), (False, False, (('folder', 'f', True, True, None, True, True, True, True), ('sha256', 'f', True, True, None, True, True, True, True), ('rule_files', 'f', True, True, None, True, True, True, True), ('replaces', 'f', True, True, None, True, True, False, True))), _m26, None, ()),
+    'normcheck.findings:AppliedReading': ((True, True, True, False, False, True, True, True, False, False), (('name', 'str'), ('held_by', 'str'), ('sources', 'tuple[SourceRef, ...]'), ('argument', 'str'), ('settled_by', "Annotated[SourceRef | None, Describe('the ruling that settled the question (a settled version of the rule)')]"), ('settled_from', "Annotated[str | None, Describe('the date from which the settled version governs; earlier events keep the contested version')]")), (False, False, (('name', 'f', True, True, None, True, True, True, True), ('held_by', 'f', True, True, None, True, True, True, True), ('sources', 'f', True, True, None, True, True, True, True), ('argument', 'f', True, True, None, True, True, True, True), ('settled_by', 'f', True, True, None, True, True, False, True), ('settled_from', 'f', True, True, None, True, True, False, True))), _m56, None, ()),
+    'normcheck.findings:Assessment': ((True, True, True, False, False, True, True, True, False, False), (('criteria_examined', 'tuple[str, ...]'), ('by', "Annotated[Assessor, Describe('who examined it, as a role (never a name)')]"), ('source', 'str | None'), ('date', 'str | None'), ('stated_at', 'str | None')), (False, False, (('criteria_examined', 'f', True, True, None, True, True, True, True), ('by', 'f', True, True, None, True, True, True, True), ('source', 'f', True, True, None, True, True, False, True), ('date', 'f', True, True, None, True, True, False, True), ('stated_at', 'f', True, True, None, True, True, False, True))), _m6, None, ()),
+    'normcheck.findings:BackgroundRef': ((True, True, True, False, False, True, True, True, False, False), (('source', "Annotated[str, Describe('the source it belongs to (a secondary source, or the source it summarises)')]"), ('title', 'Annotated[str, Describe("what it is, in the report\'s language")]'), ('relates_to', "Annotated[str | None, Describe('the source it summarises or reports on, by its short name')]"), ('about', 'Annotated[str | None, Describe("what it is cited for, in the report\'s language")]'), ('url', 'str | None')), (False, False, (('source', 'f', True, True, None, True, True, True, True), ('title', 'f', True, True, None, True, True, True, True), ('relates_to', 'f', True, True, None, True, True, False, True), ('about', 'f', True, True, None, True, True, False, True), ('url', 'f', True, True, None, True, True, False, True))), _m86, None, ()),
+    'normcheck.findings:CriterionCheck': ((True, True, True, False, False, True, True, True, False, False), (('id', 'str'), ('text', 'str'), ('source', 'SourceRef'), ('examined', 'Annotated[bool | None, Describe("per the record\'s `assessments:` block; null when the record has none")]')), (False, False, (('id', 'f', True, True, None, True, True, True, True), ('text', 'f', True, True, None, True, True, True, True), ('source', 'f', True, True, None, True, True, True, True), ('examined', 'f', True, True, None, True, True, False, True))), _m37, None, ()),
+    'normcheck.findings:DecidingFact': ((True, True, True, False, False, True, True, True, False, False), (('name', 'Annotated[str, Describe("the fact\'s name in the vocabulary (or `RULE fires`)")]'), ('value', 'Any'), ('label', 'Annotated[str, Describe("the fact\'s name in words, in the report\'s language")]'), ('text', 'Annotated[str, Describe("the fact, its value and (for a derived fact) what it is computed from, in words, in the report\'s language")]'), ('derived', 'bool'), ('definition', "Annotated[str | None, Describe('for a derived fact: its definition in the rules')]"), ('doc', 'Annotated[str | None, Describe("for a derived fact: what it means, in the report\'s language")]'), ('stated_at', "Annotated[str | None, Describe('file:line where the case states it')]"), ('line', "Annotated[int | None, Describe('the line of the case file that states it')]"), ('inputs', 'tuple[DecidingFact, ...]'), ('open_norm', 'Annotated[bool, Describe("the value is the conclusion of an open norm: the record\'s `open_norms` lists its test")]')), (False, False, (('name', 'f', True, True, None, True, True, True, True), ('value', 'f', True, True, None, True, True, True, True), ('label', 'f', True, True, None, True, True, False, True), ('text', 'f', True, True, None, True, True, False, True), ('derived', 'f', True, True, None, True, True, False, True), ('definition', 'f', True, True, None, True, True, False, True), ('doc', 'f', True, True, None, True, True, False, True), ('stated_at', 'f', True, True, None, True, True, False, True), ('line', 'f', True, True, None, True, True, False, True), ('inputs', 'f', True, True, None, True, True, False, True), ('open_norm', 'f', True, True, None, True, True, False, True))), _m62, ('(None, {\'label\': \'\', \'text\': \'\', \'derived\': False, \'definition\': None, \'doc\': None, \'stated_at\': None, \'line\': None, \'inputs\': (), \'open_norm\': False}, {\'name\': \'Annotated[str, Describe("the fact\\\'s name in the vocabulary (or `RULE fires`)")]\', \'value\': \'Any\', \'label\': \'Annotated[str, Describe("the fact\\\'s name in words, in the report\\\'s language")]\', \'text\': \'Annotated[str, Describe("the fact, its value and (for a derived fact) what it is computed from, in words, in the report\\\'s language")]\', \'derived\': \'bool\', \'definition\': "Annotated[str | None, Describe(\'for a derived fact: its definition in the rules\')]", \'doc\': \'Annotated[str | None, Describe("for a derived fact: what it means, in the report\\\'s language")]\', \'stated_at\': "Annotated[str | None, Describe(\'file:line where the case states it\')]", \'line\': "Annotated[int | None, Describe(\'the line of the case file that states it\')]", \'inputs\': \'tuple[DecidingFact, ...]\', \'open_norm\': \'Annotated[bool, Describe("the value is the conclusion of an open norm: the record\\\'s `open_norms` lists its test")]\', \'return\': None})', 'DecidingFact(*, name: \'Annotated[str, Describe("the fact\\\'s name in the vocabulary (or `RULE fires`)")]\', value: \'Any\', label: \'Annotated[str, Describe("the fact\\\'s name in words, in the report\\\'s language")]\' = \'\', text: \'Annotated[str, Describe("the fact, its value and (for a derived fact) what it is computed from, in words, in the report\\\'s language")]\' = \'\', derived: \'bool\' = False, definition: "Annotated[str | None, Describe(\'for a derived fact: its definition in the rules\')]" = None, doc: \'Annotated[str | None, Describe("for a derived fact: what it means, in the report\\\'s language")]\' = None, stated_at: "Annotated[str | None, Describe(\'file:line where the case states it\')]" = None, line: "Annotated[int | None, Describe(\'the line of the case file that states it\')]" = None, inputs: \'tuple[DecidingFact, ...]\' = (), open_norm: \'Annotated[bool, Describe("the value is the conclusion of an open norm: the record\\\'s `open_norms` lists its test")]\' = False)'), ()),
+    'normcheck.findings:ExceptionCheck': ((True, True, True, False, False, True, True, True, False, False), (('condition', "Annotated[str, Describe('the exception as written in the rule')]"), ('status', "Literal['holds', 'does not hold', 'not established']"), ('description', 'Annotated[str, Describe("the exception in words, in the report\'s language")]')), (False, False, (('condition', 'f', True, True, None, True, True, True, True), ('status', 'f', True, True, None, True, True, True, True), ('description', 'f', True, True, None, True, True, False, True))), _m3, ('(None, {\'description\': \'\'}, {\'condition\': "Annotated[str, Describe(\'the exception as written in the rule\')]", \'status\': "Literal[\'holds\', \'does not hold\', \'not established\']", \'description\': \'Annotated[str, Describe("the exception in words, in the report\\\'s language")]\', \'return\': None})', 'ExceptionCheck(*, condition: "Annotated[str, Describe(\'the exception as written in the rule\')]", status: "Literal[\'holds\', \'does not hold\', \'not established\']", description: \'Annotated[str, Describe("the exception in words, in the report\\\'s language")]\' = \'\')'), ()),
+    'normcheck.findings:FactAcrossRecords': ((True, True, True, False, False, True, True, True, False, False), (('fact', 'str'), ('records', "Annotated[int, Describe('how many records this fact could decide or change a finding of')]"), ('weight', "Annotated[int, Describe('the sum of its weights in those records (see facts_to_collect)')]")), (False, False, (('fact', 'f', True, True, None, True, True, True, True), ('records', 'f', True, True, None, True, True, True, True), ('weight', 'f', True, True, None, True, True, True, True))), _m13, ('(None, None, {\'fact\': \'str\', \'records\': "Annotated[int, Describe(\'how many records this fact could decide or change a finding of\')]", \'weight\': "Annotated[int, Describe(\'the sum of its weights in those records (see facts_to_collect)\')]", \'return\': None})', 'FactAcrossRecords(*, fact: \'str\', records: "Annotated[int, Describe(\'how many records this fact could decide or change a finding of\')]", weight: "Annotated[int, Describe(\'the sum of its weights in those records (see facts_to_collect)\')]")'), ()),
+    'normcheck.findings:FactToCollect': ((True, True, True, False, False, True, True, True, False, False), (('fact', 'Annotated[str, Describe("the fact\'s name in the vocabulary")]'), ('label', 'Annotated[str, Describe("the fact in words, in the report\'s language")]'), ('question', "Annotated[str, Describe('the question to put to the client or the authority')]"), ('ask', "Annotated[str | None, Describe('who can answer it: client | authority | file')]"), ('ask_label', 'Annotated[str | None, Describe("who can answer it, in the report\'s language")]'), ('could_change', "Annotated[tuple[str, ...], Describe('rules whose result this fact could decide or change')]"), ('level', "Annotated[Outcome, Describe('the highest level a finding it could change can reach')]"), ('severity', "Annotated[ir.Severity, Describe('the severity with that level')]"), ('key_scope', "Annotated[bool, Describe('asked because it decides whether a rule applies at all')]"), ('weight', 'Annotated[int, Describe("legal weight: 10 x the level\'s rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity\'s (high 3, medium 2, low 1); the list is ranked by it")]'), ('not_disclosed', "Annotated[bool, Describe('the record says the authority has not disclosed this fact: ask the authority')]"), ('assess', "Annotated[str | None, Describe('for an open norm: the legal test to apply (see `open_norms`), instead of a bare yes/no')]")), (False, False, (('fact', 'f', True, True, None, True, True, True, True), ('label', 'f', True, True, None, True, True, False, True), ('question', 'f', True, True, None, True, True, False, True), ('ask', 'f', True, True, None, True, True, False, True), ('ask_label', 'f', True, True, None, True, True, False, True), ('could_change', 'f', True, True, None, True, True, True, True), ('level', 'f', True, True, None, True, True, False, True), ('severity', 'f', True, True, None, True, True, False, True), ('key_scope', 'f', True, True, None, True, True, False, True), ('weight', 'f', True, True, None, True, True, True, True), ('not_disclosed', 'f', True, True, None, True, True, False, True), ('assess', 'f', True, True, None, True, True, False, True))), _m11, ('(None, {\'label\': \'\', \'question\': \'\', \'ask\': None, \'ask_label\': None, \'level\': \'INSUFFICIENT_DATA\', \'severity\': \'low\', \'key_scope\': False, \'not_disclosed\': False, \'assess\': None}, {\'fact\': \'Annotated[str, Describe("the fact\\\'s name in the vocabulary")]\', \'label\': \'Annotated[str, Describe("the fact in words, in the report\\\'s language")]\', \'question\': "Annotated[str, Describe(\'the question to put to the client or the authority\')]", \'ask\': "Annotated[str | None, Describe(\'who can answer it: client | authority | file\')]", \'ask_label\': \'Annotated[str | None, Describe("who can answer it, in the report\\\'s language")]\', \'could_change\': "Annotated[tuple[str, ...], Describe(\'rules whose result this fact could decide or change\')]", \'level\': "Annotated[Outcome, Describe(\'the highest level a finding it could change can reach\')]", \'severity\': "Annotated[ir.Severity, Describe(\'the severity with that level\')]", \'key_scope\': "Annotated[bool, Describe(\'asked because it decides whether a rule applies at all\')]", \'weight\': \'Annotated[int, Describe("legal weight: 10 x the level\\\'s rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity\\\'s (high 3, medium 2, low 1); the list is ranked by it")]\', \'not_disclosed\': "Annotated[bool, Describe(\'the record says the authority has not disclosed this fact: ask the authority\')]", \'assess\': "Annotated[str | None, Describe(\'for an open norm: the legal test to apply (see `open_norms`), instead of a bare yes/no\')]", \'return\': None})', 'FactToCollect(*, fact: \'Annotated[str, Describe("the fact\\\'s name in the vocabulary")]\', label: \'Annotated[str, Describe("the fact in words, in the report\\\'s language")]\' = \'\', question: "Annotated[str, Describe(\'the question to put to the client or the authority\')]" = \'\', ask: "Annotated[str | None, Describe(\'who can answer it: client | authority | file\')]" = None, ask_label: \'Annotated[str | None, Describe("who can answer it, in the report\\\'s language")]\' = None, could_change: "Annotated[tuple[str, ...], Describe(\'rules whose result this fact could decide or change\')]", level: "Annotated[Outcome, Describe(\'the highest level a finding it could change can reach\')]" = \'INSUFFICIENT_DATA\', severity: "Annotated[ir.Severity, Describe(\'the severity with that level\')]" = \'low\', key_scope: "Annotated[bool, Describe(\'asked because it decides whether a rule applies at all\')]" = False, weight: \'Annotated[int, Describe("legal weight: 10 x the level\\\'s rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity\\\'s (high 3, medium 2, low 1); the list is ranked by it")]\', not_disclosed: "Annotated[bool, Describe(\'the record says the authority has not disclosed this fact: ask the authority\')]" = False, assess: "Annotated[str | None, Describe(\'for an open norm: the legal test to apply (see `open_norms`), instead of a bare yes/no\')]" = None)'), ()),
+    'normcheck.findings:Finding': ((True, True, True, False, False, True, True, True, False, False), (('rule', 'str'), ('version', 'str | None'), ('family', 'str'), ('level', 'Outcome'), ('severity', "Literal['high', 'medium', 'low'] | None"), ('title', 'str'), ('message', 'Annotated[str, Describe("the rule\'s message when it fires; otherwise why it did not (or could not yet) fire")]'), ('rule_message', 'Annotated[str, Describe("what the rule says when it fires, with this case\'s values")]'), ('readings', "Annotated[tuple[ReadingOutcome, ...], Describe('where a contested grade decided the result: what the rule gives for this record under each of its readings')]"), ('reading_applied', "Annotated[AppliedReading | None, Describe('the reading that decided this result: chosen with --reading, or adopted by a court (a settled version of the rule)')]"), ('note', 'str | None'), ('reason', 'Annotated[str, Describe(\'why the rule gave this result (machine-readable; `message` words it): fires | not_in_force | record_type | no_facts | out_of_scope | scope_not_mentioned | scope_not_established (out of scope only on a value meaning "never established") | exception_holds | condition_unknown | scope_unknown | condition_false (its conditions were evaluated and are false) | condition_false_not_established (false only on a value meaning "never established", e.g. not_assessed) | condition_false_scope_unknown (false, but the record does not establish that the rule applies) | event_date_unknown | date_day_unknown (a date known only to the month, and the first and last day of that month give different results)\')]'), ('sources', "Annotated[tuple[SourceRef, ...], Describe('the legal sources of the finding (secondary material aside)')]"), ('background', "Annotated[tuple[BackgroundRef, ...], Describe('secondary material: summaries, press, copies')]"), ('pinpoints_verified', 'bool'), ('decided_by', 'tuple[DecidingFact, ...]'), ('missing_facts', "Annotated[tuple[str, ...], Describe('unknown facts that could decide or change this result')]"), ('missing_labels', 'Annotated[tuple[str, ...], Describe("the same facts in words, in the report\'s language")]'), ('not_established', 'Annotated[tuple[str, ...], Describe(\'facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did not fire: it was not assessed on them, so this is not "no problem found"\')]'), ('exceptions', 'tuple[ExceptionCheck, ...]'), ('judged_on', "Annotated[str | None, Describe('the date whose law was applied: the date of the event the rule governs (or the evaluation date for a rule that names none); null when unknown')]"), ('judged_on_basis', 'Annotated[str | None, Describe("what that date is: the rule\'s `judged on` expression, or `evaluation_date`")]'), ('law_applied', "Annotated[str | None, Describe('which version of the law was applied and why, in words')]"), ('later_case_law', "Annotated[str | None, Describe('a CJEU judgment relied on that post-dates the event under review, and why its interpretation still applies')]"), ('not_disclosed', "Annotated[tuple[str, ...], Describe('facts the record states as not_disclosed (the authority has not disclosed them) that could decide or change this result: to be asked of the authority')]"), ('potential_level', "Annotated[Outcome | None, Describe('the highest level this finding could reach once the undisclosed facts are produced (at least its own level); null when no undisclosed fact could change it. --fail-on compares it too')]"), ('follow_up', 'Annotated[str | None, Describe("the request to the authority for the undisclosed facts, in the report\'s language")]')), (False, False, (('rule', 'f', True, True, None, True, True, True, True), ('version', 'f', True, True, None, True, True, False, True), ('family', 'f', True, True, None, True, True, True, True), ('level', 'f', True, True, None, True, True, True, True), ('severity', 'f', True, True, None, True, True, True, True), ('title', 'f', True, True, None, True, True, True, True), ('message', 'f', True, True, None, True, True, True, True), ('rule_message', 'f', True, True, None, True, True, True, True), ('readings', 'f', True, True, None, True, True, False, True), ('reading_applied', 'f', True, True, None, True, True, False, True), ('note', 'f', True, True, None, True, True, False, True), ('reason', 'f', True, True, None, True, True, True, True), ('sources', 'f', True, True, None, True, True, True, True), ('background', 'f', True, True, None, True, True, False, True), ('pinpoints_verified', 'f', True, True, None, True, True, True, True), ('decided_by', 'f', True, True, None, True, True, True, True), ('missing_facts', 'f', True, True, None, True, True, True, True), ('missing_labels', 'f', True, True, None, True, True, False, True), ('not_established', 'f', True, True, None, True, True, False, True), ('exceptions', 'f', True, True, None, True, True, False, True), ('judged_on', 'f', True, True, None, True, True, False, True), ('judged_on_basis', 'f', True, True, None, True, True, False, True), ('law_applied', 'f', True, True, None, True, True, False, True), ('later_case_law', 'f', True, True, None, True, True, False, True), ('not_disclosed', 'f', True, True, None, True, True, False, True), ('potential_level', 'f', True, True, None, True, True, False, True), ('follow_up', 'f', True, True, None, True, True, False, True))), _m83, ('(None, {\'version\': None, \'readings\': (), \'reading_applied\': None, \'note\': None, \'background\': (), \'missing_labels\': (), \'not_established\': (), \'exceptions\': (), \'judged_on\': None, \'judged_on_basis\': None, \'law_applied\': None, \'later_case_law\': None, \'not_disclosed\': (), \'potential_level\': None, \'follow_up\': None}, {\'rule\': \'str\', \'version\': \'str | None\', \'family\': \'str\', \'level\': \'Outcome\', \'severity\': "Literal[\'high\', \'medium\', \'low\'] | None", \'title\': \'str\', \'message\': \'Annotated[str, Describe("the rule\\\'s message when it fires; otherwise why it did not (or could not yet) fire")]\', \'rule_message\': \'Annotated[str, Describe("what the rule says when it fires, with this case\\\'s values")]\', \'readings\': "Annotated[tuple[ReadingOutcome, ...], Describe(\'where a contested grade decided the result: what the rule gives for this record under each of its readings\')]", \'reading_applied\': "Annotated[AppliedReading | None, Describe(\'the reading that decided this result: chosen with --reading, or adopted by a court (a settled version of the rule)\')]", \'note\': \'str | None\', \'reason\': \'Annotated[str, Describe(\\\'why the rule gave this result (machine-readable; `message` words it): fires | not_in_force | record_type | no_facts | out_of_scope | scope_not_mentioned | scope_not_established (out of scope only on a value meaning "never established") | exception_holds | condition_unknown | scope_unknown | condition_false (its conditions were evaluated and are false) | condition_false_not_established (false only on a value meaning "never established", e.g. not_assessed) | condition_false_scope_unknown (false, but the record does not establish that the rule applies) | event_date_unknown | date_day_unknown (a date known only to the month, and the first and last day of that month give different results)\\\')]\', \'sources\': "Annotated[tuple[SourceRef, ...], Describe(\'the legal sources of the finding (secondary material aside)\')]", \'background\': "Annotated[tuple[BackgroundRef, ...], Describe(\'secondary material: summaries, press, copies\')]", \'pinpoints_verified\': \'bool\', \'decided_by\': \'tuple[DecidingFact, ...]\', \'missing_facts\': "Annotated[tuple[str, ...], Describe(\'unknown facts that could decide or change this result\')]", \'missing_labels\': \'Annotated[tuple[str, ...], Describe("the same facts in words, in the report\\\'s language")]\', \'not_established\': \'Annotated[tuple[str, ...], Describe(\\\'facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did not fire: it was not assessed on them, so this is not "no problem found"\\\')]\', \'exceptions\': \'tuple[ExceptionCheck, ...]\', \'judged_on\': "Annotated[str | None, Describe(\'the date whose law was applied: the date of the event the rule governs (or the evaluation date for a rule that names none); null when unknown\')]", \'judged_on_basis\': \'Annotated[str | None, Describe("what that date is: the rule\\\'s `judged on` expression, or `evaluation_date`")]\', \'law_applied\': "Annotated[str | None, Describe(\'which version of the law was applied and why, in words\')]", \'later_case_law\': "Annotated[str | None, Describe(\'a CJEU judgment relied on that post-dates the event under review, and why its interpretation still applies\')]", \'not_disclosed\': "Annotated[tuple[str, ...], Describe(\'facts the record states as not_disclosed (the authority has not disclosed them) that could decide or change this result: to be asked of the authority\')]", \'potential_level\': "Annotated[Outcome | None, Describe(\'the highest level this finding could reach once the undisclosed facts are produced (at least its own level); null when no undisclosed fact could change it. --fail-on compares it too\')]", \'follow_up\': \'Annotated[str | None, Describe("the request to the authority for the undisclosed facts, in the report\\\'s language")]\', \'return\': None})', 'Finding(*, rule: \'str\', version: \'str | None\' = None, family: \'str\', level: \'Outcome\', severity: "Literal[\'high\', \'medium\', \'low\'] | None", title: \'str\', message: \'Annotated[str, Describe("the rule\\\'s message when it fires; otherwise why it did not (or could not yet) fire")]\', rule_message: \'Annotated[str, Describe("what the rule says when it fires, with this case\\\'s values")]\', readings: "Annotated[tuple[ReadingOutcome, ...], Describe(\'where a contested grade decided the result: what the rule gives for this record under each of its readings\')]" = (), reading_applied: "Annotated[AppliedReading | None, Describe(\'the reading that decided this result: chosen with --reading, or adopted by a court (a settled version of the rule)\')]" = None, note: \'str | None\' = None, reason: \'Annotated[str, Describe(\\\'why the rule gave this result (machine-readable; `message` words it): fires | not_in_force | record_type | no_facts | out_of_scope | scope_not_mentioned | scope_not_established (out of scope only on a value meaning "never established") | exception_holds | condition_unknown | scope_unknown | condition_false (its conditions were evaluated and are false) | condition_false_not_established (false only on a value meaning "never established", e.g. not_assessed) | condition_false_scope_unknown (false, but the record does not establish that the rule applies) | event_date_unknown | date_day_unknown (a date known only to the month, and the first and last day of that month give different results)\\\')]\', sources: "Annotated[tuple[SourceRef, ...], Describe(\'the legal sources of the finding (secondary material aside)\')]", background: "Annotated[tuple[BackgroundRef, ...], Describe(\'secondary material: summaries, press, copies\')]" = (), pinpoints_verified: \'bool\', decided_by: \'tuple[DecidingFact, ...]\', missing_facts: "Annotated[tuple[str, ...], Describe(\'unknown facts that could decide or change this result\')]", missing_labels: \'Annotated[tuple[str, ...], Describe("the same facts in words, in the report\\\'s language")]\' = (), not_established: \'Annotated[tuple[str, ...], Describe(\\\'facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did not fire: it was not assessed on them, so this is not "no problem found"\\\')]\' = (), exceptions: \'tuple[ExceptionCheck, ...]\' = (), judged_on: "Annotated[str | None, Describe(\'the date whose law was applied: the date of the event the rule governs (or the evaluation date for a rule that names none); null when unknown\')]" = None, judged_on_basis: \'Annotated[str | None, Describe("what that date is: the rule\\\'s `judged on` expression, or `evaluation_date`")]\' = None, law_applied: "Annotated[str | None, Describe(\'which version of the law was applied and why, in words\')]" = None, later_case_law: "Annotated[str | None, Describe(\'a CJEU judgment relied on that post-dates the event under review, and why its interpretation still applies\')]" = None, not_disclosed: "Annotated[tuple[str, ...], Describe(\'facts the record states as not_disclosed (the authority has not disclosed them) that could decide or change this result: to be asked of the authority\')]" = (), potential_level: "Annotated[Outcome | None, Describe(\'the highest level this finding could reach once the undisclosed facts are produced (at least its own level); null when no undisclosed fact could change it. --fail-on compares it too\')]" = None, follow_up: \'Annotated[str | None, Describe("the request to the authority for the undisclosed facts, in the report\\\'s language")]\' = None)'), ()),
     'normcheck.findings:LevelCounts': ((True, True, True, False, False, True, True, True, False, False), (('BREACH', 'int'), ('RISK', 'int'), ('CONTESTED', 'int'), ('INSUFFICIENT_DATA', 'int'), ('OK', 'int'), ('NOT_APPLICABLE', 'int')), (False, False, (('BREACH', 'f', True, True, None, True, True, False, True), ('RISK', 'f', True, True, None, True, True, False, True), ('CONTESTED', 'f', True, True, None, True, True, False, True), ('INSUFFICIENT_DATA', 'f', True, True, None, True, True, False, True), ('OK', 'f', True, True, None, True, True, False, True), ('NOT_APPLICABLE', 'f', True, True, None, True, True, False, True))), _m0, ("(None, {'BREACH': 0, 'RISK': 0, 'CONTESTED': 0, 'INSUFFICIENT_DATA': 0, 'OK': 0, 'NOT_APPLICABLE': 0}, {'BREACH': 'int', 'RISK': 'int', 'CONTESTED': 'int', 'INSUFFICIENT_DATA': 'int', 'OK': 'int', 'NOT_APPLICABLE': 'int', 'return': None})", "LevelCounts(*, BREACH: 'int' = 0, RISK: 'int' = 0, CONTESTED: 'int' = 0, INSUFFICIENT_DATA: 'int' = 0, OK: 'int' = 0, NOT_APPLICABLE: 'int' = 0)"), ()),
-    'normcheck.findings:OpenNormCheck': ((True, True, True, False, False, True, True, True, False, False), (('fact', 'str'), ('value', "Annotated[Any, Describe('what the record states (null: not stated, or unknown)')]"), ('stated_at', "Annotated[str | None, Describe('file:line of the value')]"), ('test', 'str'), ('criteria', 'tuple[CriterionCheck, ...]'), ('sources', 'tuple[SourceRef, ...]'), ('findings', "Annotated[tuple[str, ...], Describe('rules whose result rests on the value, or waits for it')]"), ('waiting', "Annotated[bool, Describe('the value is unknown: the findings wait for the assessment')]"), ('assessment', 'Assessment | None'), ('criteria_not_covered', "Annotated[tuple[str, ...] | None, Describe('with an assessment in the record: the criteria it does not cover')]"), ('label', 'Annotated[str | None, Describe("the fact\'s name in words, in the report\'s language (the vocabulary\'s label)")]')), (False, False, (('fact', 'f', True, True, None, True, True, True, True), ('value', 'f', True, True, None, True, True, True, True), ('stated_at', 'f', True, True, None, True, True, True, True), ('test', 'f', True, True, None, True, True, True, True), ('criteria', 'f', True, True, None, True, True, True, True), ('sources', 'f', True, True, None, True, True, True, True), ('findings', 'f', True, True, None, True, True, True, True), ('waiting', 'f', True, True, None, True, True, False, True), ('assessment', 'f', True, True, None, True, True, False, True), ('criteria_not_covered', 'f', True, True, None, True, True, False, True), ('label', 'f', True, True, None, True, True, False, True))), _m21, None, ()),
-    'normcheck.findings:Problem': ((True, True, True, False, False, True, True, True, False, False), (('file', 'str'), ('line', 'int | None'), ('column', 'int | None'), ('severity', "Literal['error', 'warning']"), ('code', 'Annotated[str, Describe("the kind of problem, stable across versions (NC-Y001 …; README, \'Error codes\')")]'), ('message', 'str'), ('expected', 'str | None'), ('hint', 'str | None'), ('source_line', "Annotated[str | None, Describe('the offending line of the file, as written')]")), (False, False, (('file', 'f', True, True, None, True, True, True, True), ('line', 'f', True, True, None, True, True, True, True), ('column', 'f', True, True, None, True, True, True, True), ('severity', 'f', True, True, None, True, True, True, True), ('code', 'f', True, True, None, True, True, True, True), ('message', 'f', True, True, None, True, True, True, True), ('expected', 'f', True, True, None, True, True, False, True), ('hint', 'f', True, True, None, True, True, False, True), ('source_line', 'f', True, True, None, True, True, False, True))), _m29, ('(None, {\'expected\': None, \'hint\': None, \'source_line\': None}, {\'file\': \'str\', \'line\': \'int | None\', \'column\': \'int | None\', \'severity\': "Literal[\'error\', \'warning\']", \'code\': \'Annotated[str, Describe("the kind of problem, stable across versions (NC-Y001 …; README, \\\'Error codes\\\')")]\', \'message\': \'str\', \'expected\': \'str | None\', \'hint\': \'str | None\', \'source_line\': "Annotated[str | None, Describe(\'the offending line of the file, as written\')]", \'return\': None})', 'Problem(*, file: \'str\', line: \'int | None\', column: \'int | None\', severity: "Literal[\'error\', \'warning\']", code: \'Annotated[str, Describe("the kind of problem, stable across versions (NC-Y001 …; README, \\\'Error codes\\\')")]\', message: \'str\', expected: \'str | None\' = None, hint: \'str | None\' = None, source_line: "Annotated[str | None, Describe(\'the offending line of the file, as written\')]" = None)'), ()),
-    'normcheck.findings:ReadingFlip': ((True, True, True, False, False, True, True, True, False, False), (('rule', 'str'), ('default', "Annotated[Outcome, Describe('the level as the rules stand (contested grades CONTESTED)')]"), ('default_severity', 'ir.Severity | None'), ('by_reading', "Annotated[dict[str, Outcome], Describe('reading name: the level under it')]"), ('severity_by_reading', 'dict[str, ir.Severity | None]')), (False, False, (('rule', 'f', True, True, None, True, True, True, True), ('default', 'f', True, True, None, True, True, True, True), ('default_severity', 'f', True, True, None, True, True, True, True), ('by_reading', 'f', True, True, None, True, True, True, True), ('severity_by_reading', 'f', True, True, None, True, True, True, True))), _m122, None, ()),
-    'normcheck.findings:ReadingOutcome': ((True, True, True, False, False, True, True, True, False, False), (('name', 'str'), ('held_by', "Annotated[str, Describe('who holds the reading, in words')]"), ('level', 'Annotated[Outcome, Describe("the rule\'s result for this record under the reading")]'), ('severity', 'ir.Severity | None'), ('sources', 'tuple[SourceRef, ...]'), ('argument', 'str'), ('applied', "Annotated[bool, Describe('this run evaluated the rule under this reading')]")), (False, False, (('name', 'f', True, True, None, True, True, True, True), ('held_by', 'f', True, True, None, True, True, True, True), ('level', 'f', True, True, None, True, True, True, True), ('severity', 'f', True, True, None, True, True, True, True), ('sources', 'f', True, True, None, True, True, True, True), ('argument', 'f', True, True, None, True, True, True, True), ('applied', 'f', True, True, None, True, True, False, True))), _m72, None, ()),
-    'normcheck.findings:Receipt': ((True, True, True, False, False, True, True, True, False, False), (('normcheck_version', 'str'), ('schema_version', 'str'), ('rule_pack_sha256', "Annotated[str, Describe('SHA-256 of the rule pack as run: the bundled rules and any added rule folders')]"), ('rule_files', 'tuple[str, ...]'), ('engine', 'str'), ('python', 'str'), ('language', 'Lang'), ('readings', "Annotated[tuple[str, ...], Describe('RULE:READING for every contested rule this run decided under a reading (--reading)')]"), ('bundled_pack_sha256', "Annotated[str, Describe('SHA-256 of the bundled rules (or --rules DIR) alone; equal to rule_pack_sha256 when no folder is added')]"), ('added_rules', 'Annotated[tuple[AddedRules, ...], Describe("folders of an office\'s own rules added to the bundled ones (--add-rules, normcheck_rules), in order")]')), (False, False, (('normcheck_version', 'f', True, True, None, True, True, True, True), ('schema_version', 'f', True, True, None, True, True, True, True), ('rule_pack_sha256', 'f', True, True, None, True, True, True, True), ('rule_files', 'f', True, True, None, True, True, True, True), ('engine', 'f', True, True, None, True, True, True, True), ('python', 'f', True, True, None, True, True, True, True), ('language', 'f', True, True, None, True, True, True, True), ('readings', 'f', True, True, None, True, True, False, True), ('bundled_pack_sha256', 'f', True, True, None, True, True, False, True), ('added_rules', 'f', True, True, None, True, True, False, True))), _m87, ('(None, {\'readings\': (), \'bundled_pack_sha256\': \'\', \'added_rules\': ()}, {\'normcheck_version\': \'str\', \'schema_version\': \'str\', \'rule_pack_sha256\': "Annotated[str, Describe(\'SHA-256 of the rule pack as run: the bundled rules and any added rule folders\')]", \'rule_files\': \'tuple[str, ...]\', \'engine\': \'str\', \'python\': \'str\', \'language\': \'Lang\', \'readings\': "Annotated[tuple[str, ...], Describe(\'RULE:READING for every contested rule this run decided under a reading (--reading)\')]", \'bundled_pack_sha256\': "Annotated[str, Describe(\'SHA-256 of the bundled rules (or --rules DIR) alone; equal to rule_pack_sha256 when no folder is added\')]", \'added_rules\': \'Annotated[tuple[AddedRules, ...], Describe("folders of an office\\\'s own rules added to the bundled ones (--add-rules, normcheck_rules), in order")]\', \'return\': None})', 'Receipt(*, normcheck_version: \'str\', schema_version: \'str\', rule_pack_sha256: "Annotated[str, Describe(\'SHA-256 of the rule pack as run: the bundled rules and any added rule folders\')]", rule_files: \'tuple[str, ...]\', engine: \'str\', python: \'str\', language: \'Lang\', readings: "Annotated[tuple[str, ...], Describe(\'RULE:READING for every contested rule this run decided under a reading (--reading)\')]" = (), bundled_pack_sha256: "Annotated[str, Describe(\'SHA-256 of the bundled rules (or --rules DIR) alone; equal to rule_pack_sha256 when no folder is added\')]" = \'\', added_rules: \'Annotated[tuple[AddedRules, ...], Describe("folders of an office\\\'s own rules added to the bundled ones (--add-rules, normcheck_rules), in order")]\' = ())'), ()),
-    'normcheck.findings:RecordResult': ((True, True, True, False, False, True, True, True, False, False), (('id', 'str | None'), ('file', 'str'), ('record_type', 'str | None'), ('as_of', 'str | None'), ('as_of_source', 'str | None'), ('as_of_basis', "Annotated[str | None, Describe('where the evaluation date came from, in words')]"), ('policy', 'str | None'), ('findings', 'tuple[Finding, ...]'), ('facts_to_collect', 'tuple[FactToCollect, ...]'), ('open_norms', "Annotated[tuple[OpenNormCheck, ...], Describe('needs human assessment: every open-norm fact the findings rest on or wait for, with its test as a checklist')]"), ('reading_flips', "Annotated[tuple[ReadingFlip, ...] | None, Describe('with --compare-readings: the findings whose level or severity changes with the reading adopted')]"), ('problems', 'tuple[Problem, ...]')), (False, False, (('id', 'f', True, True, None, True, True, True, True), ('file', 'f', True, True, None, True, True, True, True), ('record_type', 'f', True, True, None, True, True, False, True), ('as_of', 'f', True, True, None, True, True, False, True), ('as_of_source', 'f', True, True, None, True, True, False, True), ('as_of_basis', 'f', True, True, None, True, True, False, True), ('policy', 'f', True, True, None, True, True, False, True), ('findings', 'f', True, True, None, True, True, False, True), ('facts_to_collect', 'f', True, True, None, True, True, False, True), ('open_norms', 'f', True, True, None, True, True, False, True), ('reading_flips', 'f', True, True, None, True, True, False, True), ('problems', 'f', True, True, None, True, True, False, True))), _m44, ('(None, {\'record_type\': None, \'as_of\': None, \'as_of_source\': None, \'as_of_basis\': None, \'policy\': None, \'findings\': (), \'facts_to_collect\': (), \'open_norms\': (), \'reading_flips\': None, \'problems\': ()}, {\'id\': \'str | None\', \'file\': \'str\', \'record_type\': \'str | None\', \'as_of\': \'str | None\', \'as_of_source\': \'str | None\', \'as_of_basis\': "Annotated[str | None, Describe(\'where the evaluation date came from, in words\')]", \'policy\': \'str | None\', \'findings\': \'tuple[Finding, ...]\', \'facts_to_collect\': \'tuple[FactToCollect, ...]\', \'open_norms\': "Annotated[tuple[OpenNormCheck, ...], Describe(\'needs human assessment: every open-norm fact the findings rest on or wait for, with its test as a checklist\')]", \'reading_flips\': "Annotated[tuple[ReadingFlip, ...] | None, Describe(\'with --compare-readings: the findings whose level or severity changes with the reading adopted\')]", \'problems\': \'tuple[Problem, ...]\', \'return\': None})', 'RecordResult(*, id: \'str | None\', file: \'str\', record_type: \'str | None\' = None, as_of: \'str | None\' = None, as_of_source: \'str | None\' = None, as_of_basis: "Annotated[str | None, Describe(\'where the evaluation date came from, in words\')]" = None, policy: \'str | None\' = None, findings: \'tuple[Finding, ...]\' = (), facts_to_collect: \'tuple[FactToCollect, ...]\' = (), open_norms: "Annotated[tuple[OpenNormCheck, ...], Describe(\'needs human assessment: every open-norm fact the findings rest on or wait for, with its test as a checklist\')]" = (), reading_flips: "Annotated[tuple[ReadingFlip, ...] | None, Describe(\'with --compare-readings: the findings whose level or severity changes with the reading adopted\')]" = None, problems: \'tuple[Problem, ...]\' = ())'), ()),
-    'normcheck.findings:Run': ((True, True, True, False, False, True, True, True, False, False), (('normcheck', 'str'), ('receipt', 'Receipt'), ('records', 'tuple[RecordResult, ...]'), ('summary', 'Summary')), (False, False, (('normcheck', 'f', True, True, None, True, True, False, True), ('receipt', 'f', True, True, None, True, True, True, True), ('records', 'f', True, True, None, True, True, True, True), ('summary', 'f', True, True, None, True, True, True, True))), _m86, ("(None, {'normcheck': '2.0'}, {'normcheck': 'str', 'receipt': 'Receipt', 'records': 'tuple[RecordResult, ...]', 'summary': 'Summary', 'return': None})", "Run(*, normcheck: 'str' = '2.0', receipt: 'Receipt', records: 'tuple[RecordResult, ...]', summary: 'Summary')"), ()),
-    'normcheck.findings:SourceRef': ((True, True, True, False, False, True, True, True, False, False), (('source', 'Annotated[str, Describe("the source\'s short name in the rule files")]'), ('kind', "Annotated[str, Describe('judgment | decision | reference | legislation | policy | secondary')]"), ('citation', 'Annotated[str, Describe("the source with its pinpoint as a court cites it, in the report\'s language")]'), ('title', 'Annotated[str, Describe("the source\'s full title, in the report\'s language")]'), ('pinpoint', 'Annotated[str, Describe("paragraph, point or article/paragraph relied on, in the report\'s language (empty: the source as a whole)")]'), ('about', 'Annotated[str | None, Describe("what the pinpoint is cited for, in the report\'s language")]'), ('verified', "Annotated[bool, Describe('false: the pinpoint could not be checked against the published text')]"), ('footnote', 'Annotated[bool, Describe("true: the citation carries the report\'s footnote mark (not verified against the published text); never for a legislative article")]'), ('note', "Annotated[str | None, Describe('for a legislative article whose wording was not checked: that note')]"), ('ecli', 'str | None'), ('celex', 'str | None'), ('hudoc', 'str | None'), ('url', "Annotated[str | None, Describe('the official text (EUR-Lex, curia, HUDOC, rechtspraak.nl, …)')]"), ('court', "Annotated[str | None, Describe('the court or body that gave the judgment or decision')]"), ('date', "Annotated[str | None, Describe('date of the judgment, decision or instrument (ISO 8601)')]"), ('source_status', 'Annotated[str | None, Describe("`unverified`: the source\'s own identifiers or text could not be checked")]')), (False, False, (('source', 'f', True, True, None, True, True, True, True), ('kind', 'f', True, True, None, True, True, False, True), ('citation', 'f', True, True, None, True, True, False, True), ('title', 'f', True, True, None, True, True, True, True), ('pinpoint', 'f', True, True, None, True, True, True, True), ('about', 'f', True, True, None, True, True, False, True), ('verified', 'f', True, True, None, True, True, True, True), ('footnote', 'f', True, True, None, True, True, False, True), ('note', 'f', True, True, None, True, True, False, True), ('ecli', 'f', True, True, None, True, True, False, True), ('celex', 'f', True, True, None, True, True, False, True), ('hudoc', 'f', True, True, None, True, True, False, True), ('url', 'f', True, True, None, True, True, False, True), ('court', 'f', True, True, None, True, True, False, True), ('date', 'f', True, True, None, True, True, False, True), ('source_status', 'f', True, True, None, True, True, False, True))), _m129, ('(None, {\'kind\': \'\', \'citation\': \'\', \'about\': None, \'footnote\': False, \'note\': None, \'ecli\': None, \'celex\': None, \'hudoc\': None, \'url\': None, \'court\': None, \'date\': None, \'source_status\': None}, {\'source\': \'Annotated[str, Describe("the source\\\'s short name in the rule files")]\', \'kind\': "Annotated[str, Describe(\'judgment | decision | reference | legislation | policy | secondary\')]", \'citation\': \'Annotated[str, Describe("the source with its pinpoint as a court cites it, in the report\\\'s language")]\', \'title\': \'Annotated[str, Describe("the source\\\'s full title, in the report\\\'s language")]\', \'pinpoint\': \'Annotated[str, Describe("paragraph, point or article/paragraph relied on, in the report\\\'s language (empty: the source as a whole)")]\', \'about\': \'Annotated[str | None, Describe("what the pinpoint is cited for, in the report\\\'s language")]\', \'verified\': "Annotated[bool, Describe(\'false: the pinpoint could not be checked against the published text\')]", \'footnote\': \'Annotated[bool, Describe("true: the citation carries the report\\\'s footnote mark (not verified against the published text); never for a legislative article")]\', \'note\': "Annotated[str | None, Describe(\'for a legislative article whose wording was not checked: that note\')]", \'ecli\': \'str | None\', \'celex\': \'str | None\', \'hudoc\': \'str | None\', \'url\': "Annotated[str | None, Describe(\'the official text (EUR-Lex, curia, HUDOC, rechtspraak.nl, …)\')]", \'court\': "Annotated[str | None, Describe(\'the court or body that gave the judgment or decision\')]", \'date\': "Annotated[str | None, Describe(\'date of the judgment, decision or instrument (ISO 8601)\')]", \'source_status\': \'Annotated[str | None, Describe("`unverified`: the source\\\'s own identifiers or text could not be checked")]\', \'return\': None})', 'SourceRef(*, source: \'Annotated[str, Describe("the source\\\'s short name in the rule files")]\', kind: "Annotated[str, Describe(\'judgment | decision | reference | legislation | policy | secondary\')]" = \'\', citation: \'Annotated[str, Describe("the source with its pinpoint as a court cites it, in the report\\\'s language")]\' = \'\', title: \'Annotated[str, Describe("the source\\\'s full title, in the report\\\'s language")]\', pinpoint: \'Annotated[str, Describe("paragraph, point or article/paragraph relied on, in the report\\\'s language (empty: the source as a whole)")]\', about: \'Annotated[str | None, Describe("what the pinpoint is cited for, in the report\\\'s language")]\' = None, verified: "Annotated[bool, Describe(\'false: the pinpoint could not be checked against the published text\')]", footnote: \'Annotated[bool, Describe("true: the citation carries the report\\\'s footnote mark (not verified against the published text); never for a legislative article")]\' = False, note: "Annotated[str | None, Describe(\'for a legislative article whose wording was not checked: that note\')]" = None, ecli: \'str | None\' = None, celex: \'str | None\' = None, hudoc: \'str | None\' = None, url: "Annotated[str | None, Describe(\'the official text (EUR-Lex, curia, HUDOC, rechtspraak.nl, …)\')]" = None, court: "Annotated[str | None, Describe(\'the court or body that gave the judgment or decision\')]" = None, date: "Annotated[str | None, Describe(\'date of the judgment, decision or instrument (ISO 8601)\')]" = None, source_status: \'Annotated[str | None, Describe("`unverified`: the source\\\'s own identifiers or text could not be checked")]\' = None)'), ()),
-    'normcheck.findings:Summary': ((True, True, True, False, False, True, True, True, False, False), (('records', 'int'), ('failed', "Annotated[int, Describe('records whose file has errors')]"), ('by_highest', "Annotated[LevelCounts, Describe('how many records have each level as their highest')]"), ('rows', "Annotated[tuple[SummaryRow, ...], Describe('one row per record, in the order of `records`')]"), ('facts_to_collect', "Annotated[tuple[FactAcrossRecords, ...], Describe('across the run, most records first')]")), (False, False, (('records', 'f', True, True, None, True, True, True, True), ('failed', 'f', True, True, None, True, True, True, True), ('by_highest', 'f', True, True, None, True, True, True, True), ('rows', 'f', True, True, None, True, True, True, True), ('facts_to_collect', 'f', True, True, None, True, True, True, True))), _m116, ('(None, None, {\'records\': \'int\', \'failed\': "Annotated[int, Describe(\'records whose file has errors\')]", \'by_highest\': "Annotated[LevelCounts, Describe(\'how many records have each level as their highest\')]", \'rows\': "Annotated[tuple[SummaryRow, ...], Describe(\'one row per record, in the order of `records`\')]", \'facts_to_collect\': "Annotated[tuple[FactAcrossRecords, ...], Describe(\'across the run, most records first\')]", \'return\': None})', 'Summary(*, records: \'int\', failed: "Annotated[int, Describe(\'records whose file has errors\')]", by_highest: "Annotated[LevelCounts, Describe(\'how many records have each level as their highest\')]", rows: "Annotated[tuple[SummaryRow, ...], Describe(\'one row per record, in the order of `records`\')]", facts_to_collect: "Annotated[tuple[FactAcrossRecords, ...], Describe(\'across the run, most records first\')]")'), ()),
-    'normcheck.findings:SummaryRow': ((True, True, True, False, False, True, True, True, False, False), (('id', 'str | None'), ('file', 'str'), ('highest', "Annotated[Outcome | None, Describe('the highest level among its findings (null: the file has errors)')]"), ('counts', "Annotated[LevelCounts, Describe('how many of its findings have each level')]"), ('errors', "Annotated[int, Describe('how many errors its file has (then it has no findings)')]")), (False, False, (('id', 'f', True, True, None, True, True, True, True), ('file', 'f', True, True, None, True, True, True, True), ('highest', 'f', True, True, None, True, True, True, True), ('counts', 'f', True, True, None, True, True, True, True), ('errors', 'f', True, True, None, True, True, True, True))), _m41, ('(None, None, {\'id\': \'str | None\', \'file\': \'str\', \'highest\': "Annotated[Outcome | None, Describe(\'the highest level among its findings (null: the file has errors)\')]", \'counts\': "Annotated[LevelCounts, Describe(\'how many of its findings have each level\')]", \'errors\': "Annotated[int, Describe(\'how many errors its file has (then it has no findings)\')]", \'return\': None})', 'SummaryRow(*, id: \'str | None\', file: \'str\', highest: "Annotated[Outcome | None, Describe(\'the highest level among its findings (null: the file has errors)\')]", counts: "Annotated[LevelCounts, Describe(\'how many of its findings have each level\')]", errors: "Annotated[int, Describe(\'how many errors its file has (then it has no findings)\')]")'), ()),
-    'normcheck.functions:Function': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('signature', 'Signature'), ('evaluate', 'Callable[..., Any]'), ('doc', 'str'), ('nulls', 'Nulls')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('signature', 'f', True, True, None, True, False, True, True), ('evaluate', 'f', True, True, None, True, False, True, True), ('doc', 'f', True, True, None, True, False, True, True), ('nulls', 'f', True, True, None, True, False, False, True))), _m79, None, ('name', 'signature', 'evaluate', 'doc', 'nulls')),
-    'normcheck.functions:Signature': ((True, True, True, False, False, True, True, False, False, False), (('params', 'tuple[Kind, ...]'), ('result', 'Kind | None'), ('alike', 'tuple[Kind, ...]')), (True, False, (('params', 'f', True, True, None, True, False, False, True), ('result', 'f', True, True, None, True, False, False, True), ('alike', 'f', True, True, None, True, False, False, True))), _m93, None, ('params', 'result', 'alike')),
-    'normcheck.ir:AddedFolder': ((True, True, True, False, False, True, True, False, False, False), (('folder', 'str'), ('sha256', 'str'), ('files', 'tuple[str, ...]'), ('replaces', 'tuple[str, ...]')), (False, False, (('folder', 'f', True, True, None, True, False, True, True), ('sha256', 'f', True, True, None, True, False, True, True), ('files', 'f', True, True, None, True, False, True, True), ('replaces', 'f', True, True, None, True, False, False, True))), _m36, None, ('folder', 'sha256', 'files', 'replaces')),
-    'normcheck.ir:And': ((True, True, True, False, False, True, True, False, False, False), (('operands', 'tuple[Node, ...]'),), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('operands', 'f', True, True, None, True, False, True, True))), _m145, None, ('operands',)),
-    'normcheck.ir:Applied': ((True, True, True, False, False, True, True, False, False, False), (('reading', 'str'), ('replaced', 'tuple[tuple[int, Reading], ...]'), ('set_aside', 'tuple[Grade, ...]'), ('base', 'Rule | None'), ('settled_by', 'Citation | None'), ('settled_from', 'dt.date | None')), (False, False, (('reading', 'f', True, True, None, True, False, True, True), ('replaced', 'f', True, True, None, True, False, True, True), ('set_aside', 'f', True, True, None, True, False, True, True), ('base', 'f', True, True, None, True, False, True, True), ('settled_by', 'f', True, True, None, True, False, True, True), ('settled_from', 'f', True, True, None, True, False, True, True))), _m113, None, ('reading', 'replaced', 'set_aside', 'base', 'settled_by', 'settled_from')),
-    'normcheck.ir:Arith': ((True, True, True, False, False, True, True, False, False, False), (('op', 'ArithOp'), ('left', 'Node'), ('right', 'Node')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('op', 'f', True, True, None, True, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m142, None, ('op', 'left', 'right')),
-    'normcheck.ir:Background': ((True, True, True, False, False, True, True, False, False, False), (('url', 'str'), ('labels', 'tuple[tuple[str, str], ...]')), (False, False, (('url', 'f', True, True, None, True, False, True, True), ('labels', 'f', True, True, None, True, False, True, True))), _m152, None, ('url', 'labels')),
-    'normcheck.ir:Call': ((True, True, True, False, False, True, True, False, False, False), (('func', 'str'), ('args', 'tuple[Node, ...]')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('func', 'f', True, True, None, True, False, True, True), ('args', 'f', True, True, None, True, False, True, True))), _m139, None, ('func', 'args')),
-    'normcheck.ir:Citation': ((True, True, True, False, False, True, True, False, False, False), (('source', 'str'), ('pinpoint', 'str'), ('verified', 'bool'), ('about', 'tuple[tuple[str, str], ...]')), (False, False, (('source', 'f', True, True, None, True, False, True, True), ('pinpoint', 'f', True, True, None, True, False, True, True), ('verified', 'f', True, True, None, True, False, True, True), ('about', 'f', True, True, None, True, False, False, True))), _m130, None, ('source', 'pinpoint', 'verified', 'about')),
-    'normcheck.ir:Cmp': ((True, True, True, False, False, True, True, False, False, False), (('op', 'CmpOp'), ('left', 'Node'), ('right', 'Node')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('op', 'f', True, True, None, True, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m142, None, ('op', 'left', 'right')),
-    'normcheck.ir:Const': ((True, True, True, False, False, True, True, False, False, False), (('value', 'Value'),), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('value', 'f', True, True, None, True, False, True, True))), _m147, None, ('value',)),
-    'normcheck.ir:Criterion': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str'), ('text', 'tuple[tuple[str, str], ...]'), ('citation', 'Citation')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('text', 'f', True, True, None, True, False, True, True), ('citation', 'f', True, True, None, True, False, True, True))), _m48, None, ('id', 'text', 'citation')),
-    'normcheck.ir:Define': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('expr', 'Node'), ('type', 'Type'), ('deps', 'tuple[str, ...]'), ('in_vocabulary', 'bool'), ('docs', 'tuple[tuple[str, str], ...]'), ('file', 'str'), ('line', 'int'), ('labels', 'tuple[tuple[str, str], ...]')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('expr', 'f', True, True, None, True, False, True, True), ('type', 'f', True, True, None, True, False, True, True), ('deps', 'f', True, True, None, True, False, True, True), ('in_vocabulary', 'f', True, True, None, True, False, True, True), ('docs', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('line', 'f', True, True, None, True, False, True, True), ('labels', 'f', True, True, None, True, False, False, True))), _m70, None, ('name', 'expr', 'type', 'deps', 'in_vocabulary', 'docs', 'file', 'line', 'labels')),
-    'normcheck.ir:Diff': ((True, True, True, False, False, True, True, False, False, False), (('left', 'Node'), ('right', 'Node')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m140, None, ('left', 'right')),
-    'normcheck.ir:EvalDate': ((True, True, True, False, False, True, True, False, False, False), (), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True))), _m136, None, ()),
-    'normcheck.ir:Fact': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'),), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('name', 'f', True, True, None, True, False, True, True))), _m141, None, ('name',)),
-    'normcheck.ir:FactText': ((True, True, True, False, False, True, True, False, False, False), (('family', 'str'), ('labels', 'tuple[tuple[str, str], ...]'), ('questions', 'tuple[tuple[str, str], ...]'), ('ask', 'str | None'), ('ask_instead', 'str | None')), (False, False, (('family', 'f', True, True, None, True, False, False, True), ('labels', 'f', True, True, None, True, False, False, True), ('questions', 'f', True, True, None, True, False, False, True), ('ask', 'f', True, True, None, True, False, False, True), ('ask_instead', 'f', True, True, None, True, False, False, True))), _m26, None, ('family', 'labels', 'questions', 'ask', 'ask_instead')),
-    'normcheck.ir:Family': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str'), ('titles', 'tuple[tuple[str, str], ...]'), ('record_types', 'tuple[str, ...]'), ('vocabulary', 'tuple[str, ...]')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('titles', 'f', True, True, None, True, False, True, True), ('record_types', 'f', True, True, None, True, False, True, True), ('vocabulary', 'f', True, True, None, True, False, True, True))), _m50, None, ('id', 'titles', 'record_types', 'vocabulary')),
-    'normcheck.ir:Fires': ((True, True, True, False, False, True, True, False, False, False), (('rule', 'str'),), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('rule', 'f', True, True, None, True, False, True, True))), _m146, None, ('rule',)),
-    'normcheck.ir:Grade': ((True, True, True, False, False, True, True, False, False, False), (('expr', 'Node'), ('level', 'Declarable'), ('severity', 'Severity'), ('readings', 'tuple[Reading, ...]'), ('reading', 'str | None')), (False, False, (('expr', 'f', True, True, None, True, False, True, True), ('level', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('readings', 'f', True, True, None, True, False, False, True), ('reading', 'f', True, True, None, True, False, False, True))), _m13, None, ('expr', 'level', 'severity', 'readings', 'reading')),
-    'normcheck.ir:If': ((True, True, True, False, False, True, True, False, False, False), (('cond', 'Node'), ('then', 'Node'), ('orelse', 'Node')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('cond', 'f', True, True, None, True, False, True, True), ('then', 'f', True, True, None, True, False, True, True), ('orelse', 'f', True, True, None, True, False, True, True))), _m137, None, ('cond', 'then', 'orelse')),
-    'normcheck.ir:In': ((True, True, True, False, False, True, True, False, False, False), (('element', 'Node'), ('container', 'Node')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('element', 'f', True, True, None, True, False, True, True), ('container', 'f', True, True, None, True, False, True, True))), _m138, None, ('element', 'container')),
-    'normcheck.ir:Is': ((True, True, True, False, False, True, True, False, False, False), (('operand', 'Node'), ('test', 'IsTest')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('operand', 'f', True, True, None, True, False, True, True), ('test', 'f', True, True, None, True, False, True, True))), _m144, None, ('operand', 'test')),
-    'normcheck.ir:Neg': ((True, True, True, False, False, True, True, False, False, False), (('operand', 'Node'),), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('operand', 'f', True, True, None, True, False, True, True))), _m143, None, ('operand',)),
-    'normcheck.ir:Node': ((True, True, True, False, False, True, True, False, False, False), (('text', 'str'), ('line', 'int'), ('column', 'int'), ('file', 'str')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True))), _m136, None, ()),
-    'normcheck.ir:Not': ((True, True, True, False, False, True, True, False, False, False), (('operand', 'Node'),), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('operand', 'f', True, True, None, True, False, True, True))), _m143, None, ('operand',)),
-    'normcheck.ir:OpenNorm': ((True, True, True, False, False, True, True, False, False, False), (('fact', 'str'), ('test', 'tuple[tuple[str, str], ...]'), ('criteria', 'tuple[Criterion, ...]'), ('file', 'str'), ('line', 'int')), (False, False, (('fact', 'f', True, True, None, True, False, True, True), ('test', 'f', True, True, None, True, False, True, True), ('criteria', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('line', 'f', True, True, None, True, False, True, True))), _m20, None, ('fact', 'test', 'criteria', 'file', 'line')),
-    'normcheck.ir:Or': ((True, True, True, False, False, True, True, False, False, False), (('operands', 'tuple[Node, ...]'),), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('operands', 'f', True, True, None, True, False, True, True))), _m145, None, ('operands',)),
-    'normcheck.ir:Otherwise': ((True, True, True, False, False, True, True, False, False, False), (('left', 'Node'), ('right', 'Node')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m140, None, ('left', 'right')),
-    'normcheck.ir:Reading': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('level', 'ReadingLevel'), ('severity', 'Severity | None'), ('held_by', 'tuple[Citation, ...]'), ('holder', 'tuple[tuple[str, str], ...]'), ('argument', 'tuple[tuple[str, str], ...]')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('level', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('held_by', 'f', True, True, None, True, False, True, True), ('holder', 'f', True, True, None, True, False, True, True), ('argument', 'f', True, True, None, True, False, True, True))), _m77, None, ('name', 'level', 'severity', 'held_by', 'holder', 'argument')),
-    'normcheck.ir:Rule': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str'), ('family', 'str'), ('titles', 'tuple[tuple[str, str], ...]'), ('citations', 'tuple[Citation, ...]'), ('quotes', 'tuple[tuple[str, str], ...]'), ('version', 'str | None'), ('valid_from', 'dt.date | None'), ('valid_until', 'dt.date | None'), ('applies', 'Node | None'), ('grades', 'tuple[Grade, ...]'), ('unless', 'tuple[Node, ...]'), ('messages', 'tuple[tuple[str, str], ...]'), ('counters', 'tuple[tuple[str, str], ...]'), ('notes', 'tuple[tuple[str, str], ...]'), ('rule_deps', 'tuple[str, ...]'), ('judged_on', 'Node | None'), ('file', 'str'), ('line', 'int'), ('gate', 'tuple[str, ...]'), ('scope_gate', 'tuple[str, ...]'), ('applied', 'Applied | None'), ('version_labels', 'tuple[tuple[str, str], ...]'), ('replaces', 'str | None'), ('replaces_because', 'tuple[tuple[str, str], ...]'), ('layer', 'int')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('family', 'f', True, True, None, True, False, True, True), ('titles', 'f', True, True, None, True, False, True, True), ('citations', 'f', True, True, None, True, False, True, True), ('quotes', 'f', True, True, None, True, False, True, True), ('version', 'f', True, True, None, True, False, True, True), ('valid_from', 'f', True, True, None, True, False, True, True), ('valid_until', 'f', True, True, None, True, False, True, True), ('applies', 'f', True, True, None, True, False, True, True), ('grades', 'f', True, True, None, True, False, True, True), ('unless', 'f', True, True, None, True, False, True, True), ('messages', 'f', True, True, None, True, False, True, True), ('counters', 'f', True, True, None, True, False, True, True), ('notes', 'f', True, True, None, True, False, True, True), ('rule_deps', 'f', True, True, None, True, False, True, True), ('judged_on', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('line', 'f', True, True, None, True, False, True, True), ('gate', 'f', True, True, None, True, False, False, True), ('scope_gate', 'f', True, True, None, True, False, False, True), ('applied', 'f', True, True, None, True, False, False, True), ('version_labels', 'f', True, True, None, True, False, False, True), ('replaces', 'f', True, True, None, True, False, False, True), ('replaces_because', 'f', True, True, None, True, False, False, True), ('layer', 'f', True, True, None, True, False, False, True))), _m40, None, ('id', 'family', 'titles', 'citations', 'quotes', 'version', 'valid_from', 'valid_until', 'applies', 'grades', 'unless', 'messages', 'counters', 'notes', 'rule_deps', 'judged_on', 'file', 'line', 'gate', 'scope_gate', 'applied', 'version_labels', 'replaces', 'replaces_because', 'layer')),
-    'normcheck.ir:RulePack': ((True, True, True, False, False, True, True, False, False, False), (('sources', 'Mapping[str, Source]'), ('defines', 'tuple[Define, ...]'), ('rules', 'tuple[Rule, ...]'), ('fact_types', 'Mapping[str, Type]'), ('digest', 'str'), ('files', 'tuple[str, ...]'), ('families', 'tuple[Family, ...]'), ('value_labels', 'Mapping[str, Mapping[str, Mapping[str, str]]]'), ('open_norms', 'Mapping[str, OpenNorm]'), ('fact_texts', 'Mapping[str, FactText]'), ('not_established', 'Mapping[str, frozenset[str]]'), ('base_digest', 'str'), ('added', 'tuple[AddedFolder, ...]'), ('_defines', 'Mapping[str, Define]')), (True, False, (('sources', 'f', True, True, None, True, False, True, True), ('defines', 'f', True, True, None, True, False, True, True), ('rules', 'f', True, True, None, True, False, True, True), ('fact_types', 'f', True, True, None, True, False, True, True), ('digest', 'f', True, True, None, True, False, True, True), ('files', 'f', True, True, None, True, False, True, True), ('families', 'f', True, True, None, True, False, True, True), ('value_labels', 'f', True, True, None, True, False, True, False), ('open_norms', 'f', True, True, None, True, False, True, False), ('fact_texts', 'f', True, True, None, True, False, True, False), ('not_established', 'f', True, True, None, True, False, True, False), ('base_digest', 'f', True, True, None, True, False, False, True), ('added', 'f', True, True, None, True, False, False, True), ('_defines', 'f', False, False, None, False, False, True, True))), _m134, None, ('sources', 'defines', 'rules', 'fact_types', 'digest', 'files', 'families', 'value_labels', 'open_norms', 'fact_texts', 'not_established', 'base_digest', 'added')),
-    'normcheck.ir:Source': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('title', 'str'), ('ecli', 'str | None'), ('celex', 'str | None'), ('hudoc', 'str | None'), ('url', 'str | None'), ('date', 'dt.date | None'), ('court', 'CourtCode | None'), ('court_text', 'str | None'), ('status', 'str | None'), ('kind', "SourceKind | Literal['']"), ('formation', 'Formation | None'), ('cases', 'tuple[str, ...]'), ('applications', 'tuple[str, ...]'), ('titles', 'tuple[tuple[str, str], ...]'), ('parties', 'tuple[tuple[str, str], ...]'), ('acts', 'tuple[tuple[str, str], ...]'), ('shorts', 'tuple[tuple[str, str], ...]'), ('seats', 'tuple[tuple[str, str], ...]'), ('backgrounds', 'tuple[Background, ...]')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('title', 'f', True, True, None, True, False, True, True), ('ecli', 'f', True, True, None, True, False, False, True), ('celex', 'f', True, True, None, True, False, False, True), ('hudoc', 'f', True, True, None, True, False, False, True), ('url', 'f', True, True, None, True, False, False, True), ('date', 'f', True, True, None, True, False, False, True), ('court', 'f', True, True, None, True, False, False, True), ('court_text', 'f', True, True, None, True, False, False, True), ('status', 'f', True, True, None, True, False, False, True), ('kind', 'f', True, True, None, True, False, False, True), ('formation', 'f', True, True, None, True, False, False, True), ('cases', 'f', True, True, None, True, False, False, True), ('applications', 'f', True, True, None, True, False, False, True), ('titles', 'f', True, True, None, True, False, False, True), ('parties', 'f', True, True, None, True, False, False, True), ('acts', 'f', True, True, None, True, False, False, True), ('shorts', 'f', True, True, None, True, False, False, True), ('seats', 'f', True, True, None, True, False, False, True), ('backgrounds', 'f', True, True, None, True, False, False, True))), _m80, None, ('name', 'title', 'ecli', 'celex', 'hudoc', 'url', 'date', 'court', 'court_text', 'status', 'kind', 'formation', 'cases', 'applications', 'titles', 'parties', 'acts', 'shorts', 'seats', 'backgrounds')),
-    'normcheck.ir:Subset': ((True, True, True, False, False, True, True, False, False, False), (('left', 'Node'), ('right', 'Node')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m140, None, ('left', 'right')),
-    'normcheck.ir:Type': ((True, True, True, False, False, True, True, False, False, False), (('kind', 'Kind'), ('values', 'frozenset[str] | None'), ('nullable', 'bool')), (False, False, (('kind', 'f', True, True, None, True, False, True, True), ('values', 'f', True, True, None, True, False, False, True), ('nullable', 'f', True, True, None, True, False, False, True))), _m58, None, ('kind', 'values', 'nullable')),
-    'normcheck.pack:LoadedPack': ((True, True, True, False, False, True, True, False, False, False), (('pack', 'ir.RulePack'), ('vocabulary', 'Vocabulary'), ('warnings', 'tuple[Diagnostic, ...]')), (False, False, (('pack', 'f', True, True, None, True, False, True, True), ('vocabulary', 'f', True, True, None, True, False, True, True), ('warnings', 'f', True, True, None, True, False, True, True))), _m92, None, ('pack', 'vocabulary', 'warnings')),
-    'normcheck.pack:_Folder': ((True, True, True, False, False, True, True, False, False, False), (('root', 'Path'), ('shown', 'str'), ('rules', 'list[Path]'), ('vocab', 'list[Path]'), ('layer', 'int')), (False, False, (('root', 'f', True, True, None, True, False, True, True), ('shown', 'f', True, True, None, True, False, True, True), ('rules', 'f', True, True, None, True, False, True, True), ('vocab', 'f', True, True, None, True, False, True, True), ('layer', 'f', True, True, None, True, False, True, True))), _m119, None, ('root', 'shown', 'rules', 'vocab', 'layer')),
-    'normcheck.packhistory:Found': ((True, True, True, False, False, True, True, False, False, False), (('loaded', 'LoadedPack'), ('label', 'str')), (False, False, (('loaded', 'f', True, True, None, True, False, True, True), ('label', 'f', True, True, None, True, False, True, True))), _m65, ("(None, None, {'loaded': 'LoadedPack', 'label': 'str', 'return': None})", "Found(loaded: 'LoadedPack', label: 'str')"), ('loaded', 'label')),
-    'normcheck.packhistory:OldPack': ((True, True, True, False, False, False, True, False, False, False), (('loaded', 'LoadedPack'), ('label', 'str'), ('_tmp', 'tempfile.TemporaryDirectory[str] | None')), (False, False, (('loaded', 'f', True, True, None, True, False, True, True), ('label', 'f', True, True, None, True, False, True, True), ('_tmp', 'f', True, True, None, True, False, False, True))), _m66, ("((None,), None, {'loaded': 'LoadedPack', 'label': 'str', '_tmp': 'tempfile.TemporaryDirectory[str] | None', 'return': None})", "OldPack(loaded: 'LoadedPack', label: 'str', _tmp: 'tempfile.TemporaryDirectory[str] | None' = None)"), ('loaded', 'label', '_tmp')),
-    'normcheck.packhistory:Repo': ((True, True, True, False, False, True, True, False, False, False), (('top', 'Path'), ('rules', 'str'), ('grammar', 'str | None'), ('version_file', 'str | None')), (False, False, (('top', 'f', True, True, None, True, False, True, True), ('rules', 'f', True, True, None, True, False, True, True), ('grammar', 'f', True, True, None, True, False, True, True), ('version_file', 'f', True, True, None, True, False, True, True))), _m151, ("(None, None, {'top': 'Path', 'rules': 'str', 'grammar': 'str | None', 'version_file': 'str | None', 'return': None})", "Repo(top: 'Path', rules: 'str', grammar: 'str | None', version_file: 'str | None')"), ('top', 'rules', 'grammar', 'version_file')),
-    'normcheck.readings:Selection': ((True, True, True, False, False, True, True, False, False, False), (('by_rule', 'tuple[tuple[str, str], ...]'), ('names', 'tuple[str, ...]')), (False, False, (('by_rule', 'f', True, True, None, True, False, False, True), ('names', 'f', True, True, None, True, False, False, True))), _m2, None, ('by_rule', 'names')),
-    'normcheck.report.tally:FactRow': ((True, True, True, False, False, True, True, False, False, False), (('fact', 'str'), ('records', 'int'), ('weight', 'int'), ('question', 'str')), (False, False, (('fact', 'f', True, True, None, True, False, True, True), ('records', 'f', True, True, None, True, False, True, True), ('weight', 'f', True, True, None, True, False, True, True), ('question', 'f', True, True, None, True, False, False, True))), _m18, None, ('fact', 'records', 'weight', 'question')),
-    'normcheck.report.tally:SummaryRowData': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str | None'), ('file', 'str'), ('highest', 'ir.Outcome | None'), ('counts', 'tuple[int, ...]'), ('errors', 'int')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('highest', 'f', True, True, None, True, False, True, True), ('counts', 'f', True, True, None, True, False, True, True), ('errors', 'f', True, True, None, True, False, True, True))), _m42, None, ('id', 'file', 'highest', 'counts', 'errors')),
-    'normcheck.report.view:AddedRulesView': ((True, True, True, False, False, True, True, False, False, False), (('label', 'str'), ('folder', 'str'), ('sha256', 'str'), ('rule_files', 'tuple[str, ...]'), ('replaces_label', 'str'), ('replaces', 'tuple[str, ...]')), (False, False, (('label', 'f', True, True, None, True, False, True, True), ('folder', 'f', True, True, None, True, False, True, True), ('sha256', 'f', True, True, None, True, False, True, True), ('rule_files', 'f', True, True, None, True, False, True, True), ('replaces_label', 'f', True, True, None, True, False, True, True), ('replaces', 'f', True, True, None, True, False, True, True))), _m59, None, ('label', 'folder', 'sha256', 'rule_files', 'replaces_label', 'replaces')),
-    'normcheck.report.view:CollectView': ((True, True, True, False, False, True, True, False, False, False), (('fact', 'str'), ('question', 'str'), ('ask', 'str'), ('could_change', 'tuple[str, ...]'), ('reach', 'str'), ('mark', 'str | None'), ('assess', 'str | None')), (False, False, (('fact', 'f', True, True, None, True, False, True, True), ('question', 'f', True, True, None, True, False, True, True), ('ask', 'f', True, True, None, True, False, True, True), ('could_change', 'f', True, True, None, True, False, True, True), ('reach', 'f', True, True, None, True, False, True, True), ('mark', 'f', True, True, None, True, False, False, True), ('assess', 'f', True, True, None, True, False, False, True))), _m16, None, ('fact', 'question', 'ask', 'could_change', 'reach', 'mark', 'assess')),
-    'normcheck.report.view:CriterionView': ((True, True, True, False, False, True, True, False, False, False), (('mark', 'str'), ('text', 'str'), ('source', 'SourceRef'), ('unverified', 'bool')), (False, False, (('mark', 'f', True, True, None, True, False, True, True), ('text', 'f', True, True, None, True, False, True, True), ('source', 'f', True, True, None, True, False, True, True), ('unverified', 'f', True, True, None, True, False, True, True))), _m67, None, ('mark', 'text', 'source', 'unverified')),
-    'normcheck.report.view:FindingView': ((True, True, True, False, False, True, True, False, False, False), (('rule', 'str'), ('family', 'str'), ('level', 'str'), ('group', 'str'), ('label', 'str'), ('severity', 'str | None'), ('severity_label', 'str | None'), ('severity_name', 'str'), ('title', 'str'), ('message', 'str'), ('reason', 'str'), ('quiet', 'bool'), ('sections', 'tuple[Section, ...]'), ('finding', 'Finding')), (False, False, (('rule', 'f', True, True, None, True, False, True, True), ('family', 'f', True, True, None, True, False, True, True), ('level', 'f', True, True, None, True, False, True, True), ('group', 'f', True, True, None, True, False, True, True), ('label', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('severity_label', 'f', True, True, None, True, False, True, True), ('severity_name', 'f', True, True, None, True, False, True, True), ('title', 'f', True, True, None, True, False, True, True), ('message', 'f', True, True, None, True, False, True, True), ('reason', 'f', True, True, None, True, False, True, True), ('quiet', 'f', True, True, None, True, False, True, True), ('sections', 'f', True, True, None, True, False, True, True), ('finding', 'f', True, True, None, True, False, True, True))), _m123, None, ('rule', 'family', 'level', 'group', 'label', 'severity', 'severity_label', 'severity_name', 'title', 'message', 'reason', 'quiet', 'sections', 'finding')),
-    'normcheck.report.view:FlipView': ((True, True, True, False, False, True, True, False, False, False), (('rule', 'str'), ('as_written', 'str'), ('cells', 'tuple[str, ...]'), ('flip', 'ReadingFlip')), (False, False, (('rule', 'f', True, True, None, True, False, True, True), ('as_written', 'f', True, True, None, True, False, True, True), ('cells', 'f', True, True, None, True, False, True, True), ('flip', 'f', True, True, None, True, False, True, True))), _m120, None, ('rule', 'as_written', 'cells', 'flip')),
-    'normcheck.report.view:Group': ((True, True, True, False, False, True, True, False, False, False), (('key', 'str'), ('label', 'str'), ('findings', 'tuple[FindingView, ...]')), (False, False, (('key', 'f', True, True, None, True, False, True, True), ('label', 'f', True, True, None, True, False, True, True), ('findings', 'f', True, True, None, True, False, True, True))), _m53, None, ('key', 'label', 'findings')),
-    'normcheck.report.view:Item': ((True, True, True, False, False, True, True, False, False, False), (('text', 'str'), ('url', 'str | None'), ('unverified', 'bool'), ('code', 'bool'), ('strong', 'bool'), ('sub', 'tuple[Item, ...]'), ('mark', 'str'), ('prefix', 'str'), ('suffix', 'str')), (False, False, (('text', 'f', True, True, None, True, False, True, True), ('url', 'f', True, True, None, True, False, False, True), ('unverified', 'f', True, True, None, True, False, False, True), ('code', 'f', True, True, None, True, False, False, True), ('strong', 'f', True, True, None, True, False, False, True), ('sub', 'f', True, True, None, True, False, False, True), ('mark', 'f', True, True, None, True, False, False, True), ('prefix', 'f', True, True, None, True, False, False, True), ('suffix', 'f', True, True, None, True, False, False, True))), _m150, None, ('text', 'url', 'unverified', 'code', 'strong', 'sub', 'mark', 'prefix', 'suffix')),
-    'normcheck.report.view:Meta': ((True, True, True, False, False, True, True, False, False, False), (('key', 'str'), ('label', 'str'), ('value', 'str')), (False, False, (('key', 'f', True, True, None, True, False, True, True), ('label', 'f', True, True, None, True, False, True, True), ('value', 'f', True, True, None, True, False, True, True))), _m55, None, ('key', 'label', 'value')),
-    'normcheck.report.view:OpenNormView': ((True, True, True, False, False, True, True, False, False, False), (('fact', 'str'), ('head', 'str'), ('test', 'str'), ('findings', 'str'), ('checklist_label', 'str'), ('checklist', 'tuple[CriterionView, ...]'), ('assessment', 'str | None'), ('coverage', 'str'), ('complete', 'bool'), ('norm', 'OpenNormCheck')), (False, False, (('fact', 'f', True, True, None, True, False, True, True), ('head', 'f', True, True, None, True, False, True, True), ('test', 'f', True, True, None, True, False, True, True), ('findings', 'f', True, True, None, True, False, True, True), ('checklist_label', 'f', True, True, None, True, False, True, True), ('checklist', 'f', True, True, None, True, False, True, True), ('assessment', 'f', True, True, None, True, False, True, True), ('coverage', 'f', True, True, None, True, False, True, True), ('complete', 'f', True, True, None, True, False, True, True), ('norm', 'f', True, True, None, True, False, True, True))), _m14, None, ('fact', 'head', 'test', 'findings', 'checklist_label', 'checklist', 'assessment', 'coverage', 'complete', 'norm')),
-    'normcheck.report.view:ProblemView': ((True, True, True, False, False, True, True, False, False, False), (('code', 'str'), ('severity', 'str'), ('where', 'str'), ('message', 'str'), ('expected', 'str | None'), ('text', 'str'), ('problem', 'Problem')), (False, False, (('code', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('where', 'f', True, True, None, True, False, True, True), ('message', 'f', True, True, None, True, False, True, True), ('expected', 'f', True, True, None, True, False, True, True), ('text', 'f', True, True, None, True, False, True, True), ('problem', 'f', True, True, None, True, False, True, True))), _m4, None, ('code', 'severity', 'where', 'message', 'expected', 'text', 'problem')),
-    'normcheck.report.view:ReceiptView': ((True, True, True, False, False, True, True, False, False, False), (('label', 'str'), ('normcheck_version', 'str'), ('schema_label', 'str'), ('schema_version', 'str'), ('rule_pack_label', 'str'), ('sha256', 'str'), ('rule_files', 'tuple[str, ...]'), ('files_label', 'str'), ('engine_label', 'str'), ('engine', 'str'), ('python', 'str'), ('receipt', 'Receipt'), ('readings_label', 'str'), ('readings', 'tuple[str, ...]'), ('bundled_label', 'str'), ('bundled_sha256', 'str'), ('added', 'tuple[AddedRulesView, ...]'), ('file_label', 'str')), (False, False, (('label', 'f', True, True, None, True, False, True, True), ('normcheck_version', 'f', True, True, None, True, False, True, True), ('schema_label', 'f', True, True, None, True, False, True, True), ('schema_version', 'f', True, True, None, True, False, True, True), ('rule_pack_label', 'f', True, True, None, True, False, True, True), ('sha256', 'f', True, True, None, True, False, True, True), ('rule_files', 'f', True, True, None, True, False, True, True), ('files_label', 'f', True, True, None, True, False, True, True), ('engine_label', 'f', True, True, None, True, False, True, True), ('engine', 'f', True, True, None, True, False, True, True), ('python', 'f', True, True, None, True, False, True, True), ('receipt', 'f', True, True, None, True, False, True, True), ('readings_label', 'f', True, True, None, True, False, False, True), ('readings', 'f', True, True, None, True, False, False, True), ('bundled_label', 'f', True, True, None, True, False, False, True), ('bundled_sha256', 'f', True, True, None, True, False, False, True), ('added', 'f', True, True, None, True, False, False, True), ('file_label', 'f', True, True, None, True, False, False, True))), _m60, None, ('label', 'normcheck_version', 'schema_label', 'schema_version', 'rule_pack_label', 'sha256', 'rule_files', 'files_label', 'engine_label', 'engine', 'python', 'receipt', 'readings_label', 'readings', 'bundled_label', 'bundled_sha256', 'added', 'file_label')),
-    'normcheck.report.view:RecordView': ((True, True, True, False, False, True, True, False, False, False), (('heading', 'str'), ('id', 'str'), ('meta', 'tuple[Meta, ...]'), ('failed', 'bool'), ('problems_label', 'str'), ('problems', 'tuple[ProblemView, ...]'), ('groups', 'tuple[Group, ...]'), ('others_label', 'str'), ('others_columns', 'tuple[str, str]'), ('others', 'tuple[FindingView, ...]'), ('unconcerned_label', 'str'), ('unconcerned', 'tuple[tuple[str, int], ...]'), ('noted', 'tuple[FindingView, ...]'), ('collect_label', 'str'), ('collect_columns', 'tuple[str, str, str, str]'), ('collect', 'tuple[CollectView, ...]'), ('marked', 'bool'), ('result', 'RecordResult'), ('assess_label', 'str'), ('open_norms', 'tuple[OpenNormView, ...]'), ('flips_label', 'str'), ('flips_columns', 'tuple[str, ...]'), ('flips', 'tuple[FlipView, ...] | None'), ('no_flips', 'str')), (False, False, (('heading', 'f', True, True, None, True, False, True, True), ('id', 'f', True, True, None, True, False, True, True), ('meta', 'f', True, True, None, True, False, True, True), ('failed', 'f', True, True, None, True, False, True, True), ('problems_label', 'f', True, True, None, True, False, True, True), ('problems', 'f', True, True, None, True, False, True, True), ('groups', 'f', True, True, None, True, False, True, True), ('others_label', 'f', True, True, None, True, False, True, True), ('others_columns', 'f', True, True, None, True, False, True, True), ('others', 'f', True, True, None, True, False, True, True), ('unconcerned_label', 'f', True, True, None, True, False, True, True), ('unconcerned', 'f', True, True, None, True, False, True, True), ('noted', 'f', True, True, None, True, False, True, True), ('collect_label', 'f', True, True, None, True, False, True, True), ('collect_columns', 'f', True, True, None, True, False, True, True), ('collect', 'f', True, True, None, True, False, True, True), ('marked', 'f', True, True, None, True, False, True, True), ('result', 'f', True, True, None, True, False, True, True), ('assess_label', 'f', True, True, None, True, False, False, True), ('open_norms', 'f', True, True, None, True, False, False, True), ('flips_label', 'f', True, True, None, True, False, False, True), ('flips_columns', 'f', True, True, None, True, False, False, True), ('flips', 'f', True, True, None, True, False, False, True), ('no_flips', 'f', True, True, None, True, False, False, True))), _m38, None, ('heading', 'id', 'meta', 'failed', 'problems_label', 'problems', 'groups', 'others_label', 'others_columns', 'others', 'unconcerned_label', 'unconcerned', 'noted', 'collect_label', 'collect_columns', 'collect', 'marked', 'result', 'assess_label', 'open_norms', 'flips_label', 'flips_columns', 'flips', 'no_flips')),
-    'normcheck.report.view:Section': ((True, True, True, False, False, True, True, False, False, False), (('key', 'str'), ('label', 'str'), ('items', 'tuple[Item, ...]'), ('style', 'str')), (False, False, (('key', 'f', True, True, None, True, False, True, True), ('label', 'f', True, True, None, True, False, True, True), ('items', 'f', True, True, None, True, False, True, True), ('style', 'f', True, True, None, True, False, False, True))), _m54, None, ('key', 'label', 'items', 'style')),
-    'normcheck.report.view:SummaryRowView': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str | None'), ('file', 'str'), ('name', 'str'), ('highest', 'str'), ('highest_level', 'str | None'), ('counts', 'tuple[int, ...]'), ('errors', 'int')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('name', 'f', True, True, None, True, False, True, True), ('highest', 'f', True, True, None, True, False, True, True), ('highest_level', 'f', True, True, None, True, False, True, True), ('counts', 'f', True, True, None, True, False, True, True), ('errors', 'f', True, True, None, True, False, True, True))), _m43, None, ('id', 'file', 'name', 'highest', 'highest_level', 'counts', 'errors')),
-    'normcheck.report.view:SummaryView': ((True, True, True, False, False, True, True, False, False, False), (('label', 'str'), ('records', 'int'), ('failed', 'int'), ('columns', 'tuple[str, ...]'), ('rows', 'Iterable[SummaryRowView]'), ('facts_label', 'str'), ('facts_columns', 'tuple[str, str, str]'), ('facts', 'tuple[FactRow, ...]')), (False, False, (('label', 'f', True, True, None, True, False, True, True), ('records', 'f', True, True, None, True, False, True, True), ('failed', 'f', True, True, None, True, False, True, True), ('columns', 'f', True, True, None, True, False, True, True), ('rows', 'f', True, True, None, True, False, True, True), ('facts_label', 'f', True, True, None, True, False, True, True), ('facts_columns', 'f', True, True, None, True, False, True, True), ('facts', 'f', True, True, None, True, False, True, True))), _m61, None, ('label', 'records', 'failed', 'columns', 'rows', 'facts_label', 'facts_columns', 'facts')),
-    'normcheck.report.view:Words': ((True, True, True, False, False, True, True, False, False, False), (('lang', 'str'), ('value_labels', 'Mapping[str, Mapping[str, Mapping[str, str]]]'), ('fact_labels', 'Mapping[str, Mapping[str, str]]'), ('questions', 'Mapping[str, Mapping[str, str]]'), ('families', 'tuple[ir.Family, ...]')), (False, False, (('lang', 'f', True, True, None, True, False, True, True), ('value_labels', 'f', True, True, None, True, False, True, False), ('fact_labels', 'f', True, True, None, True, False, True, False), ('questions', 'f', True, True, None, True, False, True, False), ('families', 'f', True, True, None, True, False, False, True))), _m63, None, ('lang', 'value_labels', 'fact_labels', 'questions', 'families')),
-    'normcheck.rulediff:CasesDiff': ((True, True, True, False, False, False, True, False, False, False), (('files', 'int'), ('changes', 'list[LevelChange]'), ('problems', 'list[str]')), (False, False, (('files', 'f', True, True, None, True, False, False, True), ('changes', 'f', True, True, None, True, False, True, False), ('problems', 'f', True, True, None, True, False, True, False))), _m35, ("((0, <factory>, <factory>), None, {'files': 'int', 'changes': 'list[LevelChange]', 'problems': 'list[str]', 'return': None})", "CasesDiff(files: 'int' = 0, changes: 'list[LevelChange]' = <factory>, problems: 'list[str]' = <factory>)"), ('files', 'changes', 'problems')),
-    'normcheck.rulediff:LevelChange': ((True, True, True, False, False, True, True, False, False, False), (('file', 'str'), ('record', 'str'), ('rule', 'str'), ('old', 'str'), ('new', 'str')), (False, False, (('file', 'f', True, True, None, True, False, True, True), ('record', 'f', True, True, None, True, False, True, True), ('rule', 'f', True, True, None, True, False, True, True), ('old', 'f', True, True, None, True, False, True, True), ('new', 'f', True, True, None, True, False, True, True))), _m33, None, ('file', 'record', 'rule', 'old', 'new')),
-    'normcheck.rulediff:PackDiff': ((True, True, True, False, False, True, True, False, False, False), (('old_digest', 'str'), ('new_digest', 'str'), ('changes', 'tuple[RuleChange, ...]'), ('vocabulary', 'tuple[str, ...]')), (False, False, (('old_digest', 'f', True, True, None, True, False, True, True), ('new_digest', 'f', True, True, None, True, False, True, True), ('changes', 'f', True, True, None, True, False, True, True), ('vocabulary', 'f', True, True, None, True, False, False, True))), _m90, ("(((),), None, {'old_digest': 'str', 'new_digest': 'str', 'changes': 'tuple[RuleChange, ...]', 'vocabulary': 'tuple[str, ...]', 'return': None})", "PackDiff(old_digest: 'str', new_digest: 'str', changes: 'tuple[RuleChange, ...]', vocabulary: 'tuple[str, ...]' = ())"), ('old_digest', 'new_digest', 'changes', 'vocabulary')),
-    'normcheck.rulediff:RuleChange': ((True, True, True, False, False, True, True, False, False, False), (('rule', 'str'), ('kind', 'Kind'), ('details', 'tuple[str, ...]'), ('old_at', 'str | None'), ('new_at', 'str | None')), (False, False, (('rule', 'f', True, True, None, True, False, True, True), ('kind', 'f', True, True, None, True, False, True, True), ('details', 'f', True, True, None, True, False, False, True), ('old_at', 'f', True, True, None, True, False, False, True), ('new_at', 'f', True, True, None, True, False, False, True))), _m124, ("(((), None, None), None, {'rule': 'str', 'kind': 'Kind', 'details': 'tuple[str, ...]', 'old_at': 'str | None', 'new_at': 'str | None', 'return': None})", "RuleChange(rule: 'str', kind: 'Kind', details: 'tuple[str, ...]' = (), old_at: 'str | None' = None, new_at: 'str | None' = None)"), ('rule', 'kind', 'details', 'old_at', 'new_at')),
-    'normcheck.sweep:Axis': ((True, True, True, False, False, True, True, False, False, False), (('fact', 'str'), ('values', 'tuple[int, ...]')), (False, False, (('fact', 'f', True, True, None, True, False, True, True), ('values', 'f', True, True, None, True, False, True, True))), _m22, ("(None, None, {'fact': 'str', 'values': 'tuple[int, ...]', 'return': None})", "Axis(fact: 'str', values: 'tuple[int, ...]')"), ('fact', 'values')),
-    'normcheck.sweep:Comparison': ((True, True, True, False, False, False, True, False, False, False), (('new', 'Sweep'), ('old', 'Sweep')), (False, False, (('new', 'f', True, True, None, True, False, True, True), ('old', 'f', True, True, None, True, False, True, True))), _m84, None, ('new', 'old')),
-    'normcheck.sweep:Sweep': ((True, True, True, False, False, False, True, False, False, False), (('axes', 'tuple[Axis, ...]'), ('rules', 'list[str]'), ('outcomes', 'dict[str, np.ndarray]'), ('policy', 'str'), ('policy_file', 'str'), ('as_of', 'str'), ('titles', 'dict[str, str]')), (False, False, (('axes', 'f', True, True, None, True, False, True, True), ('rules', 'f', True, True, None, True, False, True, True), ('outcomes', 'f', True, True, None, True, False, True, True), ('policy', 'f', True, True, None, True, False, False, True), ('policy_file', 'f', True, True, None, True, False, False, True), ('as_of', 'f', True, True, None, True, False, False, True), ('titles', 'f', True, True, None, True, False, True, False))), _m1, ("(('', '', '', <factory>), None, {'axes': 'tuple[Axis, ...]', 'rules': 'list[str]', 'outcomes': 'dict[str, np.ndarray]', 'policy': 'str', 'policy_file': 'str', 'as_of': 'str', 'titles': 'dict[str, str]', 'return': None})", "Sweep(axes: 'tuple[Axis, ...]', rules: 'list[str]', outcomes: 'dict[str, np.ndarray]', policy: 'str' = '', policy_file: 'str' = '', as_of: 'str' = '', titles: 'dict[str, str]' = <factory>)"), ('axes', 'rules', 'outcomes', 'policy', 'policy_file', 'as_of', 'titles')),
-    'normcheck.testing:Claim': ((True, True, True, False, False, True, True, False, False, False), (('case', 'bool'), ('pinned', 'bool')), (False, False, (('case', 'f', True, True, None, True, False, True, True), ('pinned', 'f', True, True, None, True, False, True, True))), _m3, None, ('case', 'pinned')),
-    'normcheck.testing:PackChange': ((True, True, True, False, False, True, True, False, False, False), (('pinned', 'str'), ('current', 'str'), ('bundled', 'str'), ('found', 'str | None'), ('diff', 'PackDiff | None')), (False, False, (('pinned', 'f', True, True, None, True, False, True, True), ('current', 'f', True, True, None, True, False, True, True), ('bundled', 'f', True, True, None, True, False, True, True), ('found', 'f', True, True, None, True, False, True, True), ('diff', 'f', True, True, None, True, False, True, True))), _m96, None, ('pinned', 'current', 'bundled', 'found', 'diff')),
-    'normcheck.testing:Pin': ((True, True, True, False, False, True, True, False, False, False), (('file', 'str'), ('line', 'int'), ('record', 'str'), ('rule', 'str'), ('expected', 'Expectation'), ('actual', 'Finding | None'), ('problem', 'str | None')), (False, False, (('file', 'f', True, True, None, True, False, True, True), ('line', 'f', True, True, None, True, False, True, True), ('record', 'f', True, True, None, True, False, True, True), ('rule', 'f', True, True, None, True, False, True, True), ('expected', 'f', True, True, None, True, False, True, True), ('actual', 'f', True, True, None, True, False, True, True), ('problem', 'f', True, True, None, True, False, False, True))), _m31, ("((None,), None, {'file': 'str', 'line': 'int', 'record': 'str', 'rule': 'str', 'expected': 'Expectation', 'actual': 'Finding | None', 'problem': 'str | None', 'return': None})", "Pin(file: 'str', line: 'int', record: 'str', rule: 'str', expected: 'Expectation', actual: 'Finding | None', problem: 'str | None' = None)"), ('file', 'line', 'record', 'rule', 'expected', 'actual', 'problem')),
-    'normcheck.values:MonthDate': ((True, True, True, True, False, True, True, False, False, False), (('year', 'int'), ('month', 'int')), (False, False, (('year', 'f', True, True, None, True, False, True, True), ('month', 'f', True, True, None, True, False, True, True))), _m157, None, ('year', 'month')),
-    'normcheck.vocabulary:FactSpec': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('kind', 'str'), ('family', 'str'), ('values', 'tuple[str, ...] | None'), ('nullable', 'bool'), ('derived', 'bool'), ('doc', 'str'), ('file', 'str'), ('line', 'int'), ('labels', 'tuple[tuple[str, tuple[tuple[str, str], ...]], ...]'), ('range', 'tuple[Any, Any] | None'), ('question', 'tuple[tuple[str, str], ...]'), ('help', 'tuple[tuple[str, str], ...]'), ('open_norm', 'ir.OpenNorm | None'), ('label_texts', 'tuple[tuple[str, str], ...]'), ('ask', 'str | None'), ('ask_instead', 'str | None'), ('not_established', 'tuple[str, ...]'), ('disclosable', 'bool')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('kind', 'f', True, True, None, True, False, True, True), ('family', 'f', True, True, None, True, False, True, True), ('values', 'f', True, True, None, True, False, False, True), ('nullable', 'f', True, True, None, True, False, False, True), ('derived', 'f', True, True, None, True, False, False, True), ('doc', 'f', True, True, None, True, False, False, True), ('file', 'f', True, True, None, True, False, False, True), ('line', 'f', True, True, None, True, False, False, True), ('labels', 'f', True, True, None, True, False, False, True), ('range', 'f', True, True, None, True, False, False, True), ('question', 'f', True, True, None, True, False, False, True), ('help', 'f', True, True, None, True, False, False, True), ('open_norm', 'f', True, True, None, True, False, False, True), ('label_texts', 'f', True, True, None, True, False, False, True), ('ask', 'f', True, True, None, True, False, False, True), ('ask_instead', 'f', True, True, None, True, False, False, True), ('not_established', 'f', True, True, None, True, False, False, True), ('disclosable', 'f', True, True, None, True, False, False, True))), _m74, None, ('name', 'kind', 'family', 'values', 'nullable', 'derived', 'doc', 'file', 'line', 'labels', 'range', 'question', 'help', 'open_norm', 'label_texts', 'ask', 'ask_instead', 'not_established', 'disclosable')),
-    'normcheck.vocabulary:RecordType': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str'), ('evaluation_date', 'tuple[str, ...]')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('evaluation_date', 'f', True, True, None, True, False, True, True))), _m39, None, ('id', 'evaluation_date')),
-    'normcheck.vocabulary:Vocabulary': ((True, True, False, False, False, True, True, False, False, False), (('facts', 'dict[str, FactSpec]'), ('families', 'tuple[str, ...]'), ('limits', 'tuple[tuple[str, tuple[Any, Any]], ...]'), ('public_names', 'frozenset[str]'), ('titles', 'tuple[tuple[str, tuple[tuple[str, str], ...]], ...]'), ('record_types', 'tuple[RecordType, ...]'), ('default_record_type', 'str | None'), ('context', 'tuple[str, ...]')), (False, False, (('facts', 'f', True, True, None, True, False, True, True), ('families', 'f', True, True, None, True, False, False, True), ('limits', 'f', True, True, None, True, False, False, True), ('public_names', 'f', True, True, None, True, False, False, True), ('titles', 'f', True, True, None, True, False, False, True), ('record_types', 'f', True, True, None, True, False, False, True), ('default_record_type', 'f', True, True, None, True, False, False, True), ('context', 'f', True, True, None, True, False, False, True))), _m23, None, ('facts', 'families', 'limits', 'public_names', 'titles', 'record_types', 'default_record_type', 'context')),
-    'normcheck.web.app:Page': ((True, True, True, False, False, False, True, False, False, False), (('lang', 'str'), ('state', 'F.State'), ('checked', 'Checked | None'), ('errors', 'dict[str, list[str]]'), ('warnings', 'dict[str, list[str]]'), ('general', 'list[str]'), ('refused', 'str | None'), ('notices', 'list[str]')), (False, False, (('lang', 'f', True, True, None, True, False, True, True), ('state', 'f', True, True, None, True, False, True, True), ('checked', 'f', True, True, None, True, False, False, True), ('errors', 'f', True, True, None, True, False, True, False), ('warnings', 'f', True, True, None, True, False, True, False), ('general', 'f', True, True, None, True, False, True, False), ('refused', 'f', True, True, None, True, False, False, True), ('notices', 'f', True, True, None, True, False, True, False))), _m62, None, ('lang', 'state', 'checked', 'errors', 'warnings', 'general', 'refused', 'notices')),
-    'normcheck.web.form:Built': ((True, True, True, False, False, False, True, False, False, False), (('data', 'dict[str, Any]'), ('text', 'str'), ('lines', 'dict[int, str]'), ('errors', 'dict[str, list[str]]')), (False, False, (('data', 'f', True, True, None, True, False, True, True), ('text', 'f', True, True, None, True, False, False, True), ('lines', 'f', True, True, None, True, False, True, False), ('errors', 'f', True, True, None, True, False, True, False))), _m9, None, ('data', 'text', 'lines', 'errors')),
-    'normcheck.web.form:CaseForm': ((True, True, True, False, False, True, True, False, False, False), (('vocabulary', 'Vocabulary'), ('sections', 'tuple[Section, ...]'), ('policies', 'tuple[Policy, ...]'), ('directory', 'Path | None')), (False, False, (('vocabulary', 'f', True, True, None, True, False, True, True), ('sections', 'f', True, True, None, True, False, True, True), ('policies', 'f', True, True, None, True, False, True, True), ('directory', 'f', True, True, None, True, False, False, True))), _m156, None, ('vocabulary', 'sections', 'policies', 'directory')),
-    'normcheck.web.form:Option': ((True, True, True, False, False, True, True, False, False, False), (('value', 'str'), ('label', 'str'), ('selected', 'bool')), (False, False, (('value', 'f', True, True, None, True, False, True, True), ('label', 'f', True, True, None, True, False, True, True), ('selected', 'f', True, True, None, True, False, True, True))), _m155, ("(None, None, {'value': 'str', 'label': 'str', 'selected': 'bool', 'return': None})", "Option(value: 'str', label: 'str', selected: 'bool')"), ('value', 'label', 'selected')),
-    'normcheck.web.form:Policy': ((True, True, True, False, False, True, True, False, False, False), (('key', 'str'), ('id', 'str'), ('data', 'dict[str, Any]')), (False, False, (('key', 'f', True, True, None, True, False, True, True), ('id', 'f', True, True, None, True, False, True, True), ('data', 'f', True, True, None, True, False, True, True))), _m51, None, ('key', 'id', 'data')),
-    'normcheck.web.form:Section': ((True, True, True, False, False, True, True, False, False, False), (('family', 'str'), ('facts', 'tuple[FactSpec, ...]')), (False, False, (('family', 'f', True, True, None, True, False, True, True), ('facts', 'f', True, True, None, True, False, True, True))), _m25, ("(None, None, {'family': 'str', 'facts': 'tuple[FactSpec, ...]', 'return': None})", "Section(family: 'str', facts: 'tuple[FactSpec, ...]')"), ('family', 'facts')),
-    'normcheck.web.pipeline:Checked': ((True, True, True, False, False, False, True, False, False, False), (('text', 'str'), ('record', 'Record | None'), ('run', 'Report | None'), ('problems', 'list[Diagnostic]')), (False, False, (('text', 'f', True, True, None, True, False, True, True), ('record', 'f', True, True, None, True, False, False, True), ('run', 'f', True, True, None, True, False, False, True), ('problems', 'f', True, True, None, True, False, True, False))), _m148, None, ('text', 'record', 'run', 'problems')),
-    'normcheck.web.pipeline:Format': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('label', 'str'), ('extension', 'str'), ('media_type', 'str'), ('render', 'Callable[[Report, str], str | bytes]'), ('labels', 'dict[str, str]'), ('stem', 'str')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('label', 'f', True, True, None, True, False, True, True), ('extension', 'f', True, True, None, True, False, True, True), ('media_type', 'f', True, True, None, True, False, True, True), ('render', 'f', True, True, None, True, False, True, True), ('labels', 'f', True, True, None, True, False, True, False), ('stem', 'f', True, True, None, True, False, False, True))), _m75, None, ('name', 'label', 'extension', 'media_type', 'render', 'labels', 'stem')),
-    'normcheck.web.pipeline:Report': ((True, True, True, False, False, True, True, False, False, False), (('receipt', 'findings.Receipt'), ('records', 'tuple[findings.RecordResult, ...]'), ('value_labels', 'Mapping[str, Mapping[str, Mapping[str, str]]]'), ('fact_labels', 'Mapping[str, Mapping[str, str]]'), ('questions', 'Mapping[str, Mapping[str, str]]'), ('families', 'tuple[ir.Family, ...]')), (False, False, (('receipt', 'f', True, True, None, True, False, True, True), ('records', 'f', True, True, None, True, False, True, True), ('value_labels', 'f', True, True, None, True, False, True, False), ('fact_labels', 'f', True, True, None, True, False, True, False), ('questions', 'f', True, True, None, True, False, True, False), ('families', 'f', True, True, None, True, False, False, True))), _m115, None, ('receipt', 'records', 'value_labels', 'fact_labels', 'questions', 'families')),
-    'normcheck.web.security:HostPolicy': ((True, True, True, False, False, True, True, False, False, False), (('port', 'int'), ('remote', 'bool'), ('extra', 'tuple[str, ...]')), (False, False, (('port', 'f', True, True, None, True, False, True, True), ('remote', 'f', True, True, None, True, False, False, True), ('extra', 'f', True, True, None, True, False, True, False))), _m98, None, ('port', 'remote', 'extra')),
+    'normcheck.findings:OpenNormCheck': ((True, True, True, False, False, True, True, True, False, False), (('fact', 'str'), ('value', "Annotated[Any, Describe('what the record states (null: not stated, or unknown)')]"), ('stated_at', "Annotated[str | None, Describe('file:line of the value')]"), ('test', 'str'), ('criteria', 'tuple[CriterionCheck, ...]'), ('sources', 'tuple[SourceRef, ...]'), ('findings', "Annotated[tuple[str, ...], Describe('rules whose result rests on the value, or waits for it')]"), ('waiting', "Annotated[bool, Describe('the value is unknown: the findings wait for the assessment')]"), ('assessment', 'Assessment | None'), ('criteria_not_covered', "Annotated[tuple[str, ...] | None, Describe('with an assessment in the record: the criteria it does not cover')]"), ('label', 'Annotated[str | None, Describe("the fact\'s name in words, in the report\'s language (the vocabulary\'s label)")]')), (False, False, (('fact', 'f', True, True, None, True, True, True, True), ('value', 'f', True, True, None, True, True, True, True), ('stated_at', 'f', True, True, None, True, True, True, True), ('test', 'f', True, True, None, True, True, True, True), ('criteria', 'f', True, True, None, True, True, True, True), ('sources', 'f', True, True, None, True, True, True, True), ('findings', 'f', True, True, None, True, True, True, True), ('waiting', 'f', True, True, None, True, True, False, True), ('assessment', 'f', True, True, None, True, True, False, True), ('criteria_not_covered', 'f', True, True, None, True, True, False, True), ('label', 'f', True, True, None, True, True, False, True))), _m17, None, ()),
+    'normcheck.findings:Problem': ((True, True, True, False, False, True, True, True, False, False), (('file', 'str'), ('line', 'int | None'), ('column', 'int | None'), ('severity', "Literal['error', 'warning']"), ('code', 'Annotated[str, Describe("the kind of problem, stable across versions (NC-Y001 …; README, \'Error codes\')")]'), ('message', 'str'), ('expected', 'str | None'), ('hint', 'str | None'), ('source_line', "Annotated[str | None, Describe('the offending line of the file, as written')]")), (False, False, (('file', 'f', True, True, None, True, True, True, True), ('line', 'f', True, True, None, True, True, True, True), ('column', 'f', True, True, None, True, True, True, True), ('severity', 'f', True, True, None, True, True, True, True), ('code', 'f', True, True, None, True, True, True, True), ('message', 'f', True, True, None, True, True, True, True), ('expected', 'f', True, True, None, True, True, False, True), ('hint', 'f', True, True, None, True, True, False, True), ('source_line', 'f', True, True, None, True, True, False, True))), _m22, ('(None, {\'expected\': None, \'hint\': None, \'source_line\': None}, {\'file\': \'str\', \'line\': \'int | None\', \'column\': \'int | None\', \'severity\': "Literal[\'error\', \'warning\']", \'code\': \'Annotated[str, Describe("the kind of problem, stable across versions (NC-Y001 …; README, \\\'Error codes\\\')")]\', \'message\': \'str\', \'expected\': \'str | None\', \'hint\': \'str | None\', \'source_line\': "Annotated[str | None, Describe(\'the offending line of the file, as written\')]", \'return\': None})', 'Problem(*, file: \'str\', line: \'int | None\', column: \'int | None\', severity: "Literal[\'error\', \'warning\']", code: \'Annotated[str, Describe("the kind of problem, stable across versions (NC-Y001 …; README, \\\'Error codes\\\')")]\', message: \'str\', expected: \'str | None\' = None, hint: \'str | None\' = None, source_line: "Annotated[str | None, Describe(\'the offending line of the file, as written\')]" = None)'), ()),
+    'normcheck.findings:ReadingFlip': ((True, True, True, False, False, True, True, True, False, False), (('rule', 'str'), ('default', "Annotated[Outcome, Describe('the level as the rules stand (contested grades CONTESTED)')]"), ('default_severity', 'ir.Severity | None'), ('by_reading', "Annotated[dict[str, Outcome], Describe('reading name: the level under it')]"), ('severity_by_reading', 'dict[str, ir.Severity | None]')), (False, False, (('rule', 'f', True, True, None, True, True, True, True), ('default', 'f', True, True, None, True, True, True, True), ('default_severity', 'f', True, True, None, True, True, True, True), ('by_reading', 'f', True, True, None, True, True, True, True), ('severity_by_reading', 'f', True, True, None, True, True, True, True))), _m79, None, ()),
+    'normcheck.findings:ReadingOutcome': ((True, True, True, False, False, True, True, True, False, False), (('name', 'str'), ('held_by', "Annotated[str, Describe('who holds the reading, in words')]"), ('level', 'Annotated[Outcome, Describe("the rule\'s result for this record under the reading")]'), ('severity', 'ir.Severity | None'), ('sources', 'tuple[SourceRef, ...]'), ('argument', 'str'), ('applied', "Annotated[bool, Describe('this run evaluated the rule under this reading')]")), (False, False, (('name', 'f', True, True, None, True, True, True, True), ('held_by', 'f', True, True, None, True, True, True, True), ('level', 'f', True, True, None, True, True, True, True), ('severity', 'f', True, True, None, True, True, True, True), ('sources', 'f', True, True, None, True, True, True, True), ('argument', 'f', True, True, None, True, True, True, True), ('applied', 'f', True, True, None, True, True, False, True))), _m55, None, ()),
+    'normcheck.findings:Receipt': ((True, True, True, False, False, True, True, True, False, False), (('normcheck_version', 'str'), ('schema_version', 'str'), ('rule_pack_sha256', "Annotated[str, Describe('SHA-256 of the rule pack as run: the bundled rules and any added rule folders')]"), ('rule_files', 'tuple[str, ...]'), ('engine', 'str'), ('python', 'str'), ('language', 'Lang'), ('readings', "Annotated[tuple[str, ...], Describe('RULE:READING for every contested rule this run decided under a reading (--reading)')]"), ('bundled_pack_sha256', "Annotated[str, Describe('SHA-256 of the bundled rules (or --rules DIR) alone; equal to rule_pack_sha256 when no folder is added')]"), ('added_rules', 'Annotated[tuple[AddedRules, ...], Describe("folders of an office\'s own rules added to the bundled ones (--add-rules, normcheck_rules), in order")]')), (False, False, (('normcheck_version', 'f', True, True, None, True, True, True, True), ('schema_version', 'f', True, True, None, True, True, True, True), ('rule_pack_sha256', 'f', True, True, None, True, True, True, True), ('rule_files', 'f', True, True, None, True, True, True, True), ('engine', 'f', True, True, None, True, True, True, True), ('python', 'f', True, True, None, True, True, True, True), ('language', 'f', True, True, None, True, True, True, True), ('readings', 'f', True, True, None, True, True, False, True), ('bundled_pack_sha256', 'f', True, True, None, True, True, False, True), ('added_rules', 'f', True, True, None, True, True, False, True))), _m65, ('(None, {\'readings\': (), \'bundled_pack_sha256\': \'\', \'added_rules\': ()}, {\'normcheck_version\': \'str\', \'schema_version\': \'str\', \'rule_pack_sha256\': "Annotated[str, Describe(\'SHA-256 of the rule pack as run: the bundled rules and any added rule folders\')]", \'rule_files\': \'tuple[str, ...]\', \'engine\': \'str\', \'python\': \'str\', \'language\': \'Lang\', \'readings\': "Annotated[tuple[str, ...], Describe(\'RULE:READING for every contested rule this run decided under a reading (--reading)\')]", \'bundled_pack_sha256\': "Annotated[str, Describe(\'SHA-256 of the bundled rules (or --rules DIR) alone; equal to rule_pack_sha256 when no folder is added\')]", \'added_rules\': \'Annotated[tuple[AddedRules, ...], Describe("folders of an office\\\'s own rules added to the bundled ones (--add-rules, normcheck_rules), in order")]\', \'return\': None})', 'Receipt(*, normcheck_version: \'str\', schema_version: \'str\', rule_pack_sha256: "Annotated[str, Describe(\'SHA-256 of the rule pack as run: the bundled rules and any added rule folders\')]", rule_files: \'tuple[str, ...]\', engine: \'str\', python: \'str\', language: \'Lang\', readings: "Annotated[tuple[str, ...], Describe(\'RULE:READING for every contested rule this run decided under a reading (--reading)\')]" = (), bundled_pack_sha256: "Annotated[str, Describe(\'SHA-256 of the bundled rules (or --rules DIR) alone; equal to rule_pack_sha256 when no folder is added\')]" = \'\', added_rules: \'Annotated[tuple[AddedRules, ...], Describe("folders of an office\\\'s own rules added to the bundled ones (--add-rules, normcheck_rules), in order")]\' = ())'), ()),
+    'normcheck.findings:RecordResult': ((True, True, True, False, False, True, True, True, False, False), (('id', 'str | None'), ('file', 'str'), ('record_type', 'str | None'), ('as_of', 'str | None'), ('as_of_source', 'str | None'), ('as_of_basis', "Annotated[str | None, Describe('where the evaluation date came from, in words')]"), ('policy', 'str | None'), ('findings', 'tuple[Finding, ...]'), ('facts_to_collect', 'tuple[FactToCollect, ...]'), ('open_norms', "Annotated[tuple[OpenNormCheck, ...], Describe('needs human assessment: every open-norm fact the findings rest on or wait for, with its test as a checklist')]"), ('reading_flips', "Annotated[tuple[ReadingFlip, ...] | None, Describe('with --compare-readings: the findings whose level or severity changes with the reading adopted')]"), ('problems', 'tuple[Problem, ...]')), (False, False, (('id', 'f', True, True, None, True, True, True, True), ('file', 'f', True, True, None, True, True, True, True), ('record_type', 'f', True, True, None, True, True, False, True), ('as_of', 'f', True, True, None, True, True, False, True), ('as_of_source', 'f', True, True, None, True, True, False, True), ('as_of_basis', 'f', True, True, None, True, True, False, True), ('policy', 'f', True, True, None, True, True, False, True), ('findings', 'f', True, True, None, True, True, False, True), ('facts_to_collect', 'f', True, True, None, True, True, False, True), ('open_norms', 'f', True, True, None, True, True, False, True), ('reading_flips', 'f', True, True, None, True, True, False, True), ('problems', 'f', True, True, None, True, True, False, True))), _m33, ('(None, {\'record_type\': None, \'as_of\': None, \'as_of_source\': None, \'as_of_basis\': None, \'policy\': None, \'findings\': (), \'facts_to_collect\': (), \'open_norms\': (), \'reading_flips\': None, \'problems\': ()}, {\'id\': \'str | None\', \'file\': \'str\', \'record_type\': \'str | None\', \'as_of\': \'str | None\', \'as_of_source\': \'str | None\', \'as_of_basis\': "Annotated[str | None, Describe(\'where the evaluation date came from, in words\')]", \'policy\': \'str | None\', \'findings\': \'tuple[Finding, ...]\', \'facts_to_collect\': \'tuple[FactToCollect, ...]\', \'open_norms\': "Annotated[tuple[OpenNormCheck, ...], Describe(\'needs human assessment: every open-norm fact the findings rest on or wait for, with its test as a checklist\')]", \'reading_flips\': "Annotated[tuple[ReadingFlip, ...] | None, Describe(\'with --compare-readings: the findings whose level or severity changes with the reading adopted\')]", \'problems\': \'tuple[Problem, ...]\', \'return\': None})', 'RecordResult(*, id: \'str | None\', file: \'str\', record_type: \'str | None\' = None, as_of: \'str | None\' = None, as_of_source: \'str | None\' = None, as_of_basis: "Annotated[str | None, Describe(\'where the evaluation date came from, in words\')]" = None, policy: \'str | None\' = None, findings: \'tuple[Finding, ...]\' = (), facts_to_collect: \'tuple[FactToCollect, ...]\' = (), open_norms: "Annotated[tuple[OpenNormCheck, ...], Describe(\'needs human assessment: every open-norm fact the findings rest on or wait for, with its test as a checklist\')]" = (), reading_flips: "Annotated[tuple[ReadingFlip, ...] | None, Describe(\'with --compare-readings: the findings whose level or severity changes with the reading adopted\')]" = None, problems: \'tuple[Problem, ...]\' = ())'), ()),
+    'normcheck.findings:Run': ((True, True, True, False, False, True, True, True, False, False), (('normcheck', 'str'), ('receipt', 'Receipt'), ('records', 'tuple[RecordResult, ...]'), ('summary', 'Summary')), (False, False, (('normcheck', 'f', True, True, None, True, True, False, True), ('receipt', 'f', True, True, None, True, True, True, True), ('records', 'f', True, True, None, True, True, True, True), ('summary', 'f', True, True, None, True, True, True, True))), _m64, ("(None, {'normcheck': '2.0'}, {'normcheck': 'str', 'receipt': 'Receipt', 'records': 'tuple[RecordResult, ...]', 'summary': 'Summary', 'return': None})", "Run(*, normcheck: 'str' = '2.0', receipt: 'Receipt', records: 'tuple[RecordResult, ...]', summary: 'Summary')"), ()),
+    'normcheck.findings:SourceRef': ((True, True, True, False, False, True, True, True, False, False), (('source', 'Annotated[str, Describe("the source\'s short name in the rule files")]'), ('kind', "Annotated[str, Describe('judgment | decision | reference | legislation | policy | secondary')]"), ('citation', 'Annotated[str, Describe("the source with its pinpoint as a court cites it, in the report\'s language")]'), ('title', 'Annotated[str, Describe("the source\'s full title, in the report\'s language")]'), ('pinpoint', 'Annotated[str, Describe("paragraph, point or article/paragraph relied on, in the report\'s language (empty: the source as a whole)")]'), ('about', 'Annotated[str | None, Describe("what the pinpoint is cited for, in the report\'s language")]'), ('verified', "Annotated[bool, Describe('false: the pinpoint could not be checked against the published text')]"), ('footnote', 'Annotated[bool, Describe("true: the citation carries the report\'s footnote mark (not verified against the published text); never for a legislative article")]'), ('note', "Annotated[str | None, Describe('for a legislative article whose wording was not checked: that note')]"), ('ecli', 'str | None'), ('celex', 'str | None'), ('hudoc', 'str | None'), ('url', "Annotated[str | None, Describe('the official text (EUR-Lex, curia, HUDOC, rechtspraak.nl, …)')]"), ('court', "Annotated[str | None, Describe('the court or body that gave the judgment or decision')]"), ('date', "Annotated[str | None, Describe('date of the judgment, decision or instrument (ISO 8601)')]"), ('source_status', 'Annotated[str | None, Describe("`unverified`: the source\'s own identifiers or text could not be checked")]')), (False, False, (('source', 'f', True, True, None, True, True, True, True), ('kind', 'f', True, True, None, True, True, False, True), ('citation', 'f', True, True, None, True, True, False, True), ('title', 'f', True, True, None, True, True, True, True), ('pinpoint', 'f', True, True, None, True, True, True, True), ('about', 'f', True, True, None, True, True, False, True), ('verified', 'f', True, True, None, True, True, True, True), ('footnote', 'f', True, True, None, True, True, False, True), ('note', 'f', True, True, None, True, True, False, True), ('ecli', 'f', True, True, None, True, True, False, True), ('celex', 'f', True, True, None, True, True, False, True), ('hudoc', 'f', True, True, None, True, True, False, True), ('url', 'f', True, True, None, True, True, False, True), ('court', 'f', True, True, None, True, True, False, True), ('date', 'f', True, True, None, True, True, False, True), ('source_status', 'f', True, True, None, True, True, False, True))), _m84, ('(None, {\'kind\': \'\', \'citation\': \'\', \'about\': None, \'footnote\': False, \'note\': None, \'ecli\': None, \'celex\': None, \'hudoc\': None, \'url\': None, \'court\': None, \'date\': None, \'source_status\': None}, {\'source\': \'Annotated[str, Describe("the source\\\'s short name in the rule files")]\', \'kind\': "Annotated[str, Describe(\'judgment | decision | reference | legislation | policy | secondary\')]", \'citation\': \'Annotated[str, Describe("the source with its pinpoint as a court cites it, in the report\\\'s language")]\', \'title\': \'Annotated[str, Describe("the source\\\'s full title, in the report\\\'s language")]\', \'pinpoint\': \'Annotated[str, Describe("paragraph, point or article/paragraph relied on, in the report\\\'s language (empty: the source as a whole)")]\', \'about\': \'Annotated[str | None, Describe("what the pinpoint is cited for, in the report\\\'s language")]\', \'verified\': "Annotated[bool, Describe(\'false: the pinpoint could not be checked against the published text\')]", \'footnote\': \'Annotated[bool, Describe("true: the citation carries the report\\\'s footnote mark (not verified against the published text); never for a legislative article")]\', \'note\': "Annotated[str | None, Describe(\'for a legislative article whose wording was not checked: that note\')]", \'ecli\': \'str | None\', \'celex\': \'str | None\', \'hudoc\': \'str | None\', \'url\': "Annotated[str | None, Describe(\'the official text (EUR-Lex, curia, HUDOC, rechtspraak.nl, …)\')]", \'court\': "Annotated[str | None, Describe(\'the court or body that gave the judgment or decision\')]", \'date\': "Annotated[str | None, Describe(\'date of the judgment, decision or instrument (ISO 8601)\')]", \'source_status\': \'Annotated[str | None, Describe("`unverified`: the source\\\'s own identifiers or text could not be checked")]\', \'return\': None})', 'SourceRef(*, source: \'Annotated[str, Describe("the source\\\'s short name in the rule files")]\', kind: "Annotated[str, Describe(\'judgment | decision | reference | legislation | policy | secondary\')]" = \'\', citation: \'Annotated[str, Describe("the source with its pinpoint as a court cites it, in the report\\\'s language")]\' = \'\', title: \'Annotated[str, Describe("the source\\\'s full title, in the report\\\'s language")]\', pinpoint: \'Annotated[str, Describe("paragraph, point or article/paragraph relied on, in the report\\\'s language (empty: the source as a whole)")]\', about: \'Annotated[str | None, Describe("what the pinpoint is cited for, in the report\\\'s language")]\' = None, verified: "Annotated[bool, Describe(\'false: the pinpoint could not be checked against the published text\')]", footnote: \'Annotated[bool, Describe("true: the citation carries the report\\\'s footnote mark (not verified against the published text); never for a legislative article")]\' = False, note: "Annotated[str | None, Describe(\'for a legislative article whose wording was not checked: that note\')]" = None, ecli: \'str | None\' = None, celex: \'str | None\' = None, hudoc: \'str | None\' = None, url: "Annotated[str | None, Describe(\'the official text (EUR-Lex, curia, HUDOC, rechtspraak.nl, …)\')]" = None, court: "Annotated[str | None, Describe(\'the court or body that gave the judgment or decision\')]" = None, date: "Annotated[str | None, Describe(\'date of the judgment, decision or instrument (ISO 8601)\')]" = None, source_status: \'Annotated[str | None, Describe("`unverified`: the source\\\'s own identifiers or text could not be checked")]\' = None)'), ()),
+    'normcheck.findings:Summary': ((True, True, True, False, False, True, True, True, False, False), (('records', 'int'), ('failed', "Annotated[int, Describe('records whose file has errors')]"), ('by_highest', "Annotated[LevelCounts, Describe('how many records have each level as their highest')]"), ('rows', "Annotated[tuple[SummaryRow, ...], Describe('one row per record, in the order of `records`')]"), ('facts_to_collect', "Annotated[tuple[FactAcrossRecords, ...], Describe('across the run, most records first')]")), (False, False, (('records', 'f', True, True, None, True, True, True, True), ('failed', 'f', True, True, None, True, True, True, True), ('by_highest', 'f', True, True, None, True, True, True, True), ('rows', 'f', True, True, None, True, True, True, True), ('facts_to_collect', 'f', True, True, None, True, True, True, True))), _m74, ('(None, None, {\'records\': \'int\', \'failed\': "Annotated[int, Describe(\'records whose file has errors\')]", \'by_highest\': "Annotated[LevelCounts, Describe(\'how many records have each level as their highest\')]", \'rows\': "Annotated[tuple[SummaryRow, ...], Describe(\'one row per record, in the order of `records`\')]", \'facts_to_collect\': "Annotated[tuple[FactAcrossRecords, ...], Describe(\'across the run, most records first\')]", \'return\': None})', 'Summary(*, records: \'int\', failed: "Annotated[int, Describe(\'records whose file has errors\')]", by_highest: "Annotated[LevelCounts, Describe(\'how many records have each level as their highest\')]", rows: "Annotated[tuple[SummaryRow, ...], Describe(\'one row per record, in the order of `records`\')]", facts_to_collect: "Annotated[tuple[FactAcrossRecords, ...], Describe(\'across the run, most records first\')]")'), ()),
+    'normcheck.findings:SummaryRow': ((True, True, True, False, False, True, True, True, False, False), (('id', 'str | None'), ('file', 'str'), ('highest', "Annotated[Outcome | None, Describe('the highest level among its findings (null: the file has errors)')]"), ('counts', "Annotated[LevelCounts, Describe('how many of its findings have each level')]"), ('errors', "Annotated[int, Describe('how many errors its file has (then it has no findings)')]")), (False, False, (('id', 'f', True, True, None, True, True, True, True), ('file', 'f', True, True, None, True, True, True, True), ('highest', 'f', True, True, None, True, True, True, True), ('counts', 'f', True, True, None, True, True, True, True), ('errors', 'f', True, True, None, True, True, True, True))), _m30, ('(None, None, {\'id\': \'str | None\', \'file\': \'str\', \'highest\': "Annotated[Outcome | None, Describe(\'the highest level among its findings (null: the file has errors)\')]", \'counts\': "Annotated[LevelCounts, Describe(\'how many of its findings have each level\')]", \'errors\': "Annotated[int, Describe(\'how many errors its file has (then it has no findings)\')]", \'return\': None})', 'SummaryRow(*, id: \'str | None\', file: \'str\', highest: "Annotated[Outcome | None, Describe(\'the highest level among its findings (null: the file has errors)\')]", counts: "Annotated[LevelCounts, Describe(\'how many of its findings have each level\')]", errors: "Annotated[int, Describe(\'how many errors its file has (then it has no findings)\')]")'), ()),
+    'normcheck.functions:Function': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('signature', 'Signature'), ('evaluate', 'Callable[..., Any]'), ('doc', 'str'), ('nulls', 'Nulls')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('signature', 'f', True, True, None, True, False, True, True), ('evaluate', 'f', True, True, None, True, False, True, True), ('doc', 'f', True, True, None, True, False, True, True), ('nulls', 'f', True, True, None, True, False, False, True))), _m60, None, ('name', 'signature', 'evaluate', 'doc', 'nulls')),
+    'normcheck.functions:Signature': ((True, True, True, False, False, True, True, False, False, False), (('params', 'tuple[Kind, ...]'), ('result', 'Kind | None'), ('alike', 'tuple[Kind, ...]')), (True, False, (('params', 'f', True, True, None, True, False, False, True), ('result', 'f', True, True, None, True, False, False, True), ('alike', 'f', True, True, None, True, False, False, True))), _m69, None, ('params', 'result', 'alike')),
+    'normcheck.ir:AddedFolder': ((True, True, True, False, False, True, True, False, False, False), (('folder', 'str'), ('sha256', 'str'), ('files', 'tuple[str, ...]'), ('replaces', 'tuple[str, ...]')), (False, False, (('folder', 'f', True, True, None, True, False, True, True), ('sha256', 'f', True, True, None, True, False, True, True), ('files', 'f', True, True, None, True, False, True, True), ('replaces', 'f', True, True, None, True, False, False, True))), _m25, None, ('folder', 'sha256', 'files', 'replaces')),
+    'normcheck.ir:And': ((True, True, True, False, False, True, True, False, False, False), (('operands', 'tuple[Node, ...]'),), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('operands', 'f', True, True, None, True, False, True, True))), _m98, None, ('operands',)),
+    'normcheck.ir:Applied': ((True, True, True, False, False, True, True, False, False, False), (('reading', 'str'), ('replaced', 'tuple[tuple[int, Reading], ...]'), ('set_aside', 'tuple[Grade, ...]'), ('base', 'Rule | None'), ('settled_by', 'Citation | None'), ('settled_from', 'dt.date | None')), (False, False, (('reading', 'f', True, True, None, True, False, True, True), ('replaced', 'f', True, True, None, True, False, True, True), ('set_aside', 'f', True, True, None, True, False, True, True), ('base', 'f', True, True, None, True, False, True, True), ('settled_by', 'f', True, True, None, True, False, True, True), ('settled_from', 'f', True, True, None, True, False, True, True))), _m72, None, ('reading', 'replaced', 'set_aside', 'base', 'settled_by', 'settled_from')),
+    'normcheck.ir:Arith': ((True, True, True, False, False, True, True, False, False, False), (('op', 'ArithOp'), ('left', 'Node'), ('right', 'Node')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('op', 'f', True, True, None, True, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m95, None, ('op', 'left', 'right')),
+    'normcheck.ir:Background': ((True, True, True, False, False, True, True, False, False, False), (('url', 'str'), ('labels', 'tuple[tuple[str, str], ...]')), (False, False, (('url', 'f', True, True, None, True, False, True, True), ('labels', 'f', True, True, None, True, False, True, True))), _m103, None, ('url', 'labels')),
+    'normcheck.ir:Call': ((True, True, True, False, False, True, True, False, False, False), (('func', 'str'), ('args', 'tuple[Node, ...]')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('func', 'f', True, True, None, True, False, True, True), ('args', 'f', True, True, None, True, False, True, True))), _m92, None, ('func', 'args')),
+    'normcheck.ir:Citation': ((True, True, True, False, False, True, True, False, False, False), (('source', 'str'), ('pinpoint', 'str'), ('verified', 'bool'), ('about', 'tuple[tuple[str, str], ...]')), (False, False, (('source', 'f', True, True, None, True, False, True, True), ('pinpoint', 'f', True, True, None, True, False, True, True), ('verified', 'f', True, True, None, True, False, True, True), ('about', 'f', True, True, None, True, False, False, True))), _m85, None, ('source', 'pinpoint', 'verified', 'about')),
+    'normcheck.ir:Cmp': ((True, True, True, False, False, True, True, False, False, False), (('op', 'CmpOp'), ('left', 'Node'), ('right', 'Node')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('op', 'f', True, True, None, True, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m95, None, ('op', 'left', 'right')),
+    'normcheck.ir:Const': ((True, True, True, False, False, True, True, False, False, False), (('value', 'Value'),), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('value', 'f', True, True, None, True, False, True, True))), _m100, None, ('value',)),
+    'normcheck.ir:Criterion': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str'), ('text', 'tuple[tuple[str, str], ...]'), ('citation', 'Citation')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('text', 'f', True, True, None, True, False, True, True), ('citation', 'f', True, True, None, True, False, True, True))), _m36, None, ('id', 'text', 'citation')),
+    'normcheck.ir:Define': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('expr', 'Node'), ('type', 'Type'), ('deps', 'tuple[str, ...]'), ('in_vocabulary', 'bool'), ('docs', 'tuple[tuple[str, str], ...]'), ('file', 'str'), ('line', 'int'), ('labels', 'tuple[tuple[str, str], ...]')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('expr', 'f', True, True, None, True, False, True, True), ('type', 'f', True, True, None, True, False, True, True), ('deps', 'f', True, True, None, True, False, True, True), ('in_vocabulary', 'f', True, True, None, True, False, True, True), ('docs', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('line', 'f', True, True, None, True, False, True, True), ('labels', 'f', True, True, None, True, False, False, True))), _m53, None, ('name', 'expr', 'type', 'deps', 'in_vocabulary', 'docs', 'file', 'line', 'labels')),
+    'normcheck.ir:Diff': ((True, True, True, False, False, True, True, False, False, False), (('left', 'Node'), ('right', 'Node')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m93, None, ('left', 'right')),
+    'normcheck.ir:EvalDate': ((True, True, True, False, False, True, True, False, False, False), (), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True))), _m89, None, ()),
+    'normcheck.ir:Fact': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'),), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('name', 'f', True, True, None, True, False, True, True))), _m94, None, ('name',)),
+    'normcheck.ir:FactText': ((True, True, True, False, False, True, True, False, False, False), (('family', 'str'), ('labels', 'tuple[tuple[str, str], ...]'), ('questions', 'tuple[tuple[str, str], ...]'), ('ask', 'str | None'), ('ask_instead', 'str | None')), (False, False, (('family', 'f', True, True, None, True, False, False, True), ('labels', 'f', True, True, None, True, False, False, True), ('questions', 'f', True, True, None, True, False, False, True), ('ask', 'f', True, True, None, True, False, False, True), ('ask_instead', 'f', True, True, None, True, False, False, True))), _m20, None, ('family', 'labels', 'questions', 'ask', 'ask_instead')),
+    'normcheck.ir:Family': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str'), ('titles', 'tuple[tuple[str, str], ...]'), ('record_types', 'tuple[str, ...]'), ('vocabulary', 'tuple[str, ...]')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('titles', 'f', True, True, None, True, False, True, True), ('record_types', 'f', True, True, None, True, False, True, True), ('vocabulary', 'f', True, True, None, True, False, True, True))), _m38, None, ('id', 'titles', 'record_types', 'vocabulary')),
+    'normcheck.ir:Fires': ((True, True, True, False, False, True, True, False, False, False), (('rule', 'str'),), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('rule', 'f', True, True, None, True, False, True, True))), _m99, None, ('rule',)),
+    'normcheck.ir:Grade': ((True, True, True, False, False, True, True, False, False, False), (('expr', 'Node'), ('level', 'Declarable'), ('severity', 'Severity'), ('readings', 'tuple[Reading, ...]'), ('reading', 'str | None')), (False, False, (('expr', 'f', True, True, None, True, False, True, True), ('level', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('readings', 'f', True, True, None, True, False, False, True), ('reading', 'f', True, True, None, True, False, False, True))), _m9, None, ('expr', 'level', 'severity', 'readings', 'reading')),
+    'normcheck.ir:If': ((True, True, True, False, False, True, True, False, False, False), (('cond', 'Node'), ('then', 'Node'), ('orelse', 'Node')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('cond', 'f', True, True, None, True, False, True, True), ('then', 'f', True, True, None, True, False, True, True), ('orelse', 'f', True, True, None, True, False, True, True))), _m90, None, ('cond', 'then', 'orelse')),
+    'normcheck.ir:In': ((True, True, True, False, False, True, True, False, False, False), (('element', 'Node'), ('container', 'Node')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('element', 'f', True, True, None, True, False, True, True), ('container', 'f', True, True, None, True, False, True, True))), _m91, None, ('element', 'container')),
+    'normcheck.ir:Is': ((True, True, True, False, False, True, True, False, False, False), (('operand', 'Node'), ('test', 'IsTest')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('operand', 'f', True, True, None, True, False, True, True), ('test', 'f', True, True, None, True, False, True, True))), _m97, None, ('operand', 'test')),
+    'normcheck.ir:Neg': ((True, True, True, False, False, True, True, False, False, False), (('operand', 'Node'),), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('operand', 'f', True, True, None, True, False, True, True))), _m96, None, ('operand',)),
+    'normcheck.ir:Node': ((True, True, True, False, False, True, True, False, False, False), (('text', 'str'), ('line', 'int'), ('column', 'int'), ('file', 'str')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True))), _m89, None, ()),
+    'normcheck.ir:Not': ((True, True, True, False, False, True, True, False, False, False), (('operand', 'Node'),), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('operand', 'f', True, True, None, True, False, True, True))), _m96, None, ('operand',)),
+    'normcheck.ir:OpenNorm': ((True, True, True, False, False, True, True, False, False, False), (('fact', 'str'), ('test', 'tuple[tuple[str, str], ...]'), ('criteria', 'tuple[Criterion, ...]'), ('file', 'str'), ('line', 'int')), (False, False, (('fact', 'f', True, True, None, True, False, True, True), ('test', 'f', True, True, None, True, False, True, True), ('criteria', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('line', 'f', True, True, None, True, False, True, True))), _m16, None, ('fact', 'test', 'criteria', 'file', 'line')),
+    'normcheck.ir:Or': ((True, True, True, False, False, True, True, False, False, False), (('operands', 'tuple[Node, ...]'),), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('operands', 'f', True, True, None, True, False, True, True))), _m98, None, ('operands',)),
+    'normcheck.ir:Otherwise': ((True, True, True, False, False, True, True, False, False, False), (('left', 'Node'), ('right', 'Node')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m93, None, ('left', 'right')),
+    'normcheck.ir:Reading': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('level', 'ReadingLevel'), ('severity', 'Severity | None'), ('held_by', 'tuple[Citation, ...]'), ('holder', 'tuple[tuple[str, str], ...]'), ('argument', 'tuple[tuple[str, str], ...]')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('level', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('held_by', 'f', True, True, None, True, False, True, True), ('holder', 'f', True, True, None, True, False, True, True), ('argument', 'f', True, True, None, True, False, True, True))), _m59, None, ('name', 'level', 'severity', 'held_by', 'holder', 'argument')),
+    'normcheck.ir:Rule': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str'), ('family', 'str'), ('titles', 'tuple[tuple[str, str], ...]'), ('citations', 'tuple[Citation, ...]'), ('quotes', 'tuple[tuple[str, str], ...]'), ('version', 'str | None'), ('valid_from', 'dt.date | None'), ('valid_until', 'dt.date | None'), ('applies', 'Node | None'), ('grades', 'tuple[Grade, ...]'), ('unless', 'tuple[Node, ...]'), ('messages', 'tuple[tuple[str, str], ...]'), ('counters', 'tuple[tuple[str, str], ...]'), ('notes', 'tuple[tuple[str, str], ...]'), ('rule_deps', 'tuple[str, ...]'), ('judged_on', 'Node | None'), ('file', 'str'), ('line', 'int'), ('gate', 'tuple[str, ...]'), ('scope_gate', 'tuple[str, ...]'), ('applied', 'Applied | None'), ('version_labels', 'tuple[tuple[str, str], ...]'), ('replaces', 'str | None'), ('replaces_because', 'tuple[tuple[str, str], ...]'), ('layer', 'int')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('family', 'f', True, True, None, True, False, True, True), ('titles', 'f', True, True, None, True, False, True, True), ('citations', 'f', True, True, None, True, False, True, True), ('quotes', 'f', True, True, None, True, False, True, True), ('version', 'f', True, True, None, True, False, True, True), ('valid_from', 'f', True, True, None, True, False, True, True), ('valid_until', 'f', True, True, None, True, False, True, True), ('applies', 'f', True, True, None, True, False, True, True), ('grades', 'f', True, True, None, True, False, True, True), ('unless', 'f', True, True, None, True, False, True, True), ('messages', 'f', True, True, None, True, False, True, True), ('counters', 'f', True, True, None, True, False, True, True), ('notes', 'f', True, True, None, True, False, True, True), ('rule_deps', 'f', True, True, None, True, False, True, True), ('judged_on', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('line', 'f', True, True, None, True, False, True, True), ('gate', 'f', True, True, None, True, False, False, True), ('scope_gate', 'f', True, True, None, True, False, False, True), ('applied', 'f', True, True, None, True, False, False, True), ('version_labels', 'f', True, True, None, True, False, False, True), ('replaces', 'f', True, True, None, True, False, False, True), ('replaces_because', 'f', True, True, None, True, False, False, True), ('layer', 'f', True, True, None, True, False, False, True))), _m29, None, ('id', 'family', 'titles', 'citations', 'quotes', 'version', 'valid_from', 'valid_until', 'applies', 'grades', 'unless', 'messages', 'counters', 'notes', 'rule_deps', 'judged_on', 'file', 'line', 'gate', 'scope_gate', 'applied', 'version_labels', 'replaces', 'replaces_because', 'layer')),
+    'normcheck.ir:RulePack': ((True, True, True, False, False, True, True, False, False, False), (('sources', 'Mapping[str, Source]'), ('defines', 'tuple[Define, ...]'), ('rules', 'tuple[Rule, ...]'), ('fact_types', 'Mapping[str, Type]'), ('digest', 'str'), ('files', 'tuple[str, ...]'), ('families', 'tuple[Family, ...]'), ('value_labels', 'Mapping[str, Mapping[str, Mapping[str, str]]]'), ('open_norms', 'Mapping[str, OpenNorm]'), ('fact_texts', 'Mapping[str, FactText]'), ('not_established', 'Mapping[str, frozenset[str]]'), ('base_digest', 'str'), ('added', 'tuple[AddedFolder, ...]'), ('_defines', 'Mapping[str, Define]')), (True, False, (('sources', 'f', True, True, None, True, False, True, True), ('defines', 'f', True, True, None, True, False, True, True), ('rules', 'f', True, True, None, True, False, True, True), ('fact_types', 'f', True, True, None, True, False, True, True), ('digest', 'f', True, True, None, True, False, True, True), ('files', 'f', True, True, None, True, False, True, True), ('families', 'f', True, True, None, True, False, True, True), ('value_labels', 'f', True, True, None, True, False, True, False), ('open_norms', 'f', True, True, None, True, False, True, False), ('fact_texts', 'f', True, True, None, True, False, True, False), ('not_established', 'f', True, True, None, True, False, True, False), ('base_digest', 'f', True, True, None, True, False, False, True), ('added', 'f', True, True, None, True, False, False, True), ('_defines', 'f', False, False, None, False, False, True, True))), _m87, None, ('sources', 'defines', 'rules', 'fact_types', 'digest', 'files', 'families', 'value_labels', 'open_norms', 'fact_texts', 'not_established', 'base_digest', 'added')),
+    'normcheck.ir:Source': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('title', 'str'), ('ecli', 'str | None'), ('celex', 'str | None'), ('hudoc', 'str | None'), ('url', 'str | None'), ('date', 'dt.date | None'), ('court', 'CourtCode | None'), ('court_text', 'str | None'), ('status', 'str | None'), ('kind', "SourceKind | Literal['']"), ('formation', 'Formation | None'), ('cases', 'tuple[str, ...]'), ('applications', 'tuple[str, ...]'), ('titles', 'tuple[tuple[str, str], ...]'), ('parties', 'tuple[tuple[str, str], ...]'), ('acts', 'tuple[tuple[str, str], ...]'), ('shorts', 'tuple[tuple[str, str], ...]'), ('seats', 'tuple[tuple[str, str], ...]'), ('backgrounds', 'tuple[Background, ...]')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('title', 'f', True, True, None, True, False, True, True), ('ecli', 'f', True, True, None, True, False, False, True), ('celex', 'f', True, True, None, True, False, False, True), ('hudoc', 'f', True, True, None, True, False, False, True), ('url', 'f', True, True, None, True, False, False, True), ('date', 'f', True, True, None, True, False, False, True), ('court', 'f', True, True, None, True, False, False, True), ('court_text', 'f', True, True, None, True, False, False, True), ('status', 'f', True, True, None, True, False, False, True), ('kind', 'f', True, True, None, True, False, False, True), ('formation', 'f', True, True, None, True, False, False, True), ('cases', 'f', True, True, None, True, False, False, True), ('applications', 'f', True, True, None, True, False, False, True), ('titles', 'f', True, True, None, True, False, False, True), ('parties', 'f', True, True, None, True, False, False, True), ('acts', 'f', True, True, None, True, False, False, True), ('shorts', 'f', True, True, None, True, False, False, True), ('seats', 'f', True, True, None, True, False, False, True), ('backgrounds', 'f', True, True, None, True, False, False, True))), _m61, None, ('name', 'title', 'ecli', 'celex', 'hudoc', 'url', 'date', 'court', 'court_text', 'status', 'kind', 'formation', 'cases', 'applications', 'titles', 'parties', 'acts', 'shorts', 'seats', 'backgrounds')),
+    'normcheck.ir:Subset': ((True, True, True, False, False, True, True, False, False, False), (('left', 'Node'), ('right', 'Node')), (False, False, (('text', 'f', True, True, None, False, True, False, True), ('line', 'f', True, True, None, False, True, False, True), ('column', 'f', True, True, None, False, True, False, True), ('file', 'f', True, True, None, False, True, False, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m93, None, ('left', 'right')),
+    'normcheck.ir:Type': ((True, True, True, False, False, True, True, False, False, False), (('kind', 'Kind'), ('values', 'frozenset[str] | None'), ('nullable', 'bool')), (False, False, (('kind', 'f', True, True, None, True, False, True, True), ('values', 'f', True, True, None, True, False, False, True), ('nullable', 'f', True, True, None, True, False, False, True))), _m45, None, ('kind', 'values', 'nullable')),
+    'normcheck.pack:LoadedPack': ((True, True, True, False, False, True, True, False, False, False), (('pack', 'ir.RulePack'), ('vocabulary', 'Vocabulary'), ('warnings', 'tuple[Diagnostic, ...]')), (False, False, (('pack', 'f', True, True, None, True, False, True, True), ('vocabulary', 'f', True, True, None, True, False, True, True), ('warnings', 'f', True, True, None, True, False, True, True))), _m68, None, ('pack', 'vocabulary', 'warnings')),
+    'normcheck.pack:_Folder': ((True, True, True, False, False, True, True, False, False, False), (('root', 'Path'), ('shown', 'str'), ('rules', 'list[Path]'), ('vocab', 'list[Path]'), ('layer', 'int')), (False, False, (('root', 'f', True, True, None, True, False, True, True), ('shown', 'f', True, True, None, True, False, True, True), ('rules', 'f', True, True, None, True, False, True, True), ('vocab', 'f', True, True, None, True, False, True, True), ('layer', 'f', True, True, None, True, False, True, True))), _m77, None, ('root', 'shown', 'rules', 'vocab', 'layer')),
+    'normcheck.readings:Selection': ((True, True, True, False, False, True, True, False, False, False), (('by_rule', 'tuple[tuple[str, str], ...]'), ('names', 'tuple[str, ...]')), (False, False, (('by_rule', 'f', True, True, None, True, False, False, True), ('names', 'f', True, True, None, True, False, False, True))), _m1, None, ('by_rule', 'names')),
+    'normcheck.report.tally:FactRow': ((True, True, True, False, False, True, True, False, False, False), (('fact', 'str'), ('records', 'int'), ('weight', 'int'), ('question', 'str')), (False, False, (('fact', 'f', True, True, None, True, False, True, True), ('records', 'f', True, True, None, True, False, True, True), ('weight', 'f', True, True, None, True, False, True, True), ('question', 'f', True, True, None, True, False, False, True))), _m14, None, ('fact', 'records', 'weight', 'question')),
+    'normcheck.report.tally:SummaryRowData': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str | None'), ('file', 'str'), ('highest', 'ir.Outcome | None'), ('counts', 'tuple[int, ...]'), ('errors', 'int')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('highest', 'f', True, True, None, True, False, True, True), ('counts', 'f', True, True, None, True, False, True, True), ('errors', 'f', True, True, None, True, False, True, True))), _m31, None, ('id', 'file', 'highest', 'counts', 'errors')),
+    'normcheck.report.view:AddedRulesView': ((True, True, True, False, False, True, True, False, False, False), (('label', 'str'), ('folder', 'str'), ('sha256', 'str'), ('rule_files', 'tuple[str, ...]'), ('replaces_label', 'str'), ('replaces', 'tuple[str, ...]')), (False, False, (('label', 'f', True, True, None, True, False, True, True), ('folder', 'f', True, True, None, True, False, True, True), ('sha256', 'f', True, True, None, True, False, True, True), ('rule_files', 'f', True, True, None, True, False, True, True), ('replaces_label', 'f', True, True, None, True, False, True, True), ('replaces', 'f', True, True, None, True, False, True, True))), _m46, None, ('label', 'folder', 'sha256', 'rule_files', 'replaces_label', 'replaces')),
+    'normcheck.report.view:CollectView': ((True, True, True, False, False, True, True, False, False, False), (('fact', 'str'), ('question', 'str'), ('ask', 'str'), ('could_change', 'tuple[str, ...]'), ('reach', 'str'), ('mark', 'str | None'), ('assess', 'str | None')), (False, False, (('fact', 'f', True, True, None, True, False, True, True), ('question', 'f', True, True, None, True, False, True, True), ('ask', 'f', True, True, None, True, False, True, True), ('could_change', 'f', True, True, None, True, False, True, True), ('reach', 'f', True, True, None, True, False, True, True), ('mark', 'f', True, True, None, True, False, False, True), ('assess', 'f', True, True, None, True, False, False, True))), _m12, None, ('fact', 'question', 'ask', 'could_change', 'reach', 'mark', 'assess')),
+    'normcheck.report.view:CriterionView': ((True, True, True, False, False, True, True, False, False, False), (('mark', 'str'), ('text', 'str'), ('source', 'SourceRef'), ('unverified', 'bool')), (False, False, (('mark', 'f', True, True, None, True, False, True, True), ('text', 'f', True, True, None, True, False, True, True), ('source', 'f', True, True, None, True, False, True, True), ('unverified', 'f', True, True, None, True, False, True, True))), _m51, None, ('mark', 'text', 'source', 'unverified')),
+    'normcheck.report.view:FindingView': ((True, True, True, False, False, True, True, False, False, False), (('rule', 'str'), ('family', 'str'), ('level', 'str'), ('group', 'str'), ('label', 'str'), ('severity', 'str | None'), ('severity_label', 'str | None'), ('severity_name', 'str'), ('title', 'str'), ('message', 'str'), ('reason', 'str'), ('quiet', 'bool'), ('sections', 'tuple[Section, ...]'), ('finding', 'Finding')), (False, False, (('rule', 'f', True, True, None, True, False, True, True), ('family', 'f', True, True, None, True, False, True, True), ('level', 'f', True, True, None, True, False, True, True), ('group', 'f', True, True, None, True, False, True, True), ('label', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('severity_label', 'f', True, True, None, True, False, True, True), ('severity_name', 'f', True, True, None, True, False, True, True), ('title', 'f', True, True, None, True, False, True, True), ('message', 'f', True, True, None, True, False, True, True), ('reason', 'f', True, True, None, True, False, True, True), ('quiet', 'f', True, True, None, True, False, True, True), ('sections', 'f', True, True, None, True, False, True, True), ('finding', 'f', True, True, None, True, False, True, True))), _m80, None, ('rule', 'family', 'level', 'group', 'label', 'severity', 'severity_label', 'severity_name', 'title', 'message', 'reason', 'quiet', 'sections', 'finding')),
+    'normcheck.report.view:FlipView': ((True, True, True, False, False, True, True, False, False, False), (('rule', 'str'), ('as_written', 'str'), ('cells', 'tuple[str, ...]'), ('flip', 'ReadingFlip')), (False, False, (('rule', 'f', True, True, None, True, False, True, True), ('as_written', 'f', True, True, None, True, False, True, True), ('cells', 'f', True, True, None, True, False, True, True), ('flip', 'f', True, True, None, True, False, True, True))), _m78, None, ('rule', 'as_written', 'cells', 'flip')),
+    'normcheck.report.view:Group': ((True, True, True, False, False, True, True, False, False, False), (('key', 'str'), ('label', 'str'), ('findings', 'tuple[FindingView, ...]')), (False, False, (('key', 'f', True, True, None, True, False, True, True), ('label', 'f', True, True, None, True, False, True, True), ('findings', 'f', True, True, None, True, False, True, True))), _m40, None, ('key', 'label', 'findings')),
+    'normcheck.report.view:Item': ((True, True, True, False, False, True, True, False, False, False), (('text', 'str'), ('url', 'str | None'), ('unverified', 'bool'), ('code', 'bool'), ('strong', 'bool'), ('sub', 'tuple[Item, ...]'), ('mark', 'str'), ('prefix', 'str'), ('suffix', 'str')), (False, False, (('text', 'f', True, True, None, True, False, True, True), ('url', 'f', True, True, None, True, False, False, True), ('unverified', 'f', True, True, None, True, False, False, True), ('code', 'f', True, True, None, True, False, False, True), ('strong', 'f', True, True, None, True, False, False, True), ('sub', 'f', True, True, None, True, False, False, True), ('mark', 'f', True, True, None, True, False, False, True), ('prefix', 'f', True, True, None, True, False, False, True), ('suffix', 'f', True, True, None, True, False, False, True))), _m102, None, ('text', 'url', 'unverified', 'code', 'strong', 'sub', 'mark', 'prefix', 'suffix')),
+    'normcheck.report.view:Meta': ((True, True, True, False, False, True, True, False, False, False), (('key', 'str'), ('label', 'str'), ('value', 'str')), (False, False, (('key', 'f', True, True, None, True, False, True, True), ('label', 'f', True, True, None, True, False, True, True), ('value', 'f', True, True, None, True, False, True, True))), _m42, None, ('key', 'label', 'value')),
+    'normcheck.report.view:OpenNormView': ((True, True, True, False, False, True, True, False, False, False), (('fact', 'str'), ('head', 'str'), ('test', 'str'), ('findings', 'str'), ('checklist_label', 'str'), ('checklist', 'tuple[CriterionView, ...]'), ('assessment', 'str | None'), ('coverage', 'str'), ('complete', 'bool'), ('norm', 'OpenNormCheck')), (False, False, (('fact', 'f', True, True, None, True, False, True, True), ('head', 'f', True, True, None, True, False, True, True), ('test', 'f', True, True, None, True, False, True, True), ('findings', 'f', True, True, None, True, False, True, True), ('checklist_label', 'f', True, True, None, True, False, True, True), ('checklist', 'f', True, True, None, True, False, True, True), ('assessment', 'f', True, True, None, True, False, True, True), ('coverage', 'f', True, True, None, True, False, True, True), ('complete', 'f', True, True, None, True, False, True, True), ('norm', 'f', True, True, None, True, False, True, True))), _m10, None, ('fact', 'head', 'test', 'findings', 'checklist_label', 'checklist', 'assessment', 'coverage', 'complete', 'norm')),
+    'normcheck.report.view:ProblemView': ((True, True, True, False, False, True, True, False, False, False), (('code', 'str'), ('severity', 'str'), ('where', 'str'), ('message', 'str'), ('expected', 'str | None'), ('text', 'str'), ('problem', 'Problem')), (False, False, (('code', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('where', 'f', True, True, None, True, False, True, True), ('message', 'f', True, True, None, True, False, True, True), ('expected', 'f', True, True, None, True, False, True, True), ('text', 'f', True, True, None, True, False, True, True), ('problem', 'f', True, True, None, True, False, True, True))), _m2, None, ('code', 'severity', 'where', 'message', 'expected', 'text', 'problem')),
+    'normcheck.report.view:ReceiptView': ((True, True, True, False, False, True, True, False, False, False), (('label', 'str'), ('normcheck_version', 'str'), ('schema_label', 'str'), ('schema_version', 'str'), ('rule_pack_label', 'str'), ('sha256', 'str'), ('rule_files', 'tuple[str, ...]'), ('files_label', 'str'), ('engine_label', 'str'), ('engine', 'str'), ('python', 'str'), ('receipt', 'Receipt'), ('readings_label', 'str'), ('readings', 'tuple[str, ...]'), ('bundled_label', 'str'), ('bundled_sha256', 'str'), ('added', 'tuple[AddedRulesView, ...]'), ('file_label', 'str')), (False, False, (('label', 'f', True, True, None, True, False, True, True), ('normcheck_version', 'f', True, True, None, True, False, True, True), ('schema_label', 'f', True, True, None, True, False, True, True), ('schema_version', 'f', True, True, None, True, False, True, True), ('rule_pack_label', 'f', True, True, None, True, False, True, True), ('sha256', 'f', True, True, None, True, False, True, True), ('rule_files', 'f', True, True, None, True, False, True, True), ('files_label', 'f', True, True, None, True, False, True, True), ('engine_label', 'f', True, True, None, True, False, True, True), ('engine', 'f', True, True, None, True, False, True, True), ('python', 'f', True, True, None, True, False, True, True), ('receipt', 'f', True, True, None, True, False, True, True), ('readings_label', 'f', True, True, None, True, False, False, True), ('readings', 'f', True, True, None, True, False, False, True), ('bundled_label', 'f', True, True, None, True, False, False, True), ('bundled_sha256', 'f', True, True, None, True, False, False, True), ('added', 'f', True, True, None, True, False, False, True), ('file_label', 'f', True, True, None, True, False, False, True))), _m47, None, ('label', 'normcheck_version', 'schema_label', 'schema_version', 'rule_pack_label', 'sha256', 'rule_files', 'files_label', 'engine_label', 'engine', 'python', 'receipt', 'readings_label', 'readings', 'bundled_label', 'bundled_sha256', 'added', 'file_label')),
+    'normcheck.report.view:RecordView': ((True, True, True, False, False, True, True, False, False, False), (('heading', 'str'), ('id', 'str'), ('meta', 'tuple[Meta, ...]'), ('failed', 'bool'), ('problems_label', 'str'), ('problems', 'tuple[ProblemView, ...]'), ('groups', 'tuple[Group, ...]'), ('others_label', 'str'), ('others_columns', 'tuple[str, str]'), ('others', 'tuple[FindingView, ...]'), ('unconcerned_label', 'str'), ('unconcerned', 'tuple[tuple[str, int], ...]'), ('noted', 'tuple[FindingView, ...]'), ('collect_label', 'str'), ('collect_columns', 'tuple[str, str, str, str]'), ('collect', 'tuple[CollectView, ...]'), ('marked', 'bool'), ('result', 'RecordResult'), ('assess_label', 'str'), ('open_norms', 'tuple[OpenNormView, ...]'), ('flips_label', 'str'), ('flips_columns', 'tuple[str, ...]'), ('flips', 'tuple[FlipView, ...] | None'), ('no_flips', 'str')), (False, False, (('heading', 'f', True, True, None, True, False, True, True), ('id', 'f', True, True, None, True, False, True, True), ('meta', 'f', True, True, None, True, False, True, True), ('failed', 'f', True, True, None, True, False, True, True), ('problems_label', 'f', True, True, None, True, False, True, True), ('problems', 'f', True, True, None, True, False, True, True), ('groups', 'f', True, True, None, True, False, True, True), ('others_label', 'f', True, True, None, True, False, True, True), ('others_columns', 'f', True, True, None, True, False, True, True), ('others', 'f', True, True, None, True, False, True, True), ('unconcerned_label', 'f', True, True, None, True, False, True, True), ('unconcerned', 'f', True, True, None, True, False, True, True), ('noted', 'f', True, True, None, True, False, True, True), ('collect_label', 'f', True, True, None, True, False, True, True), ('collect_columns', 'f', True, True, None, True, False, True, True), ('collect', 'f', True, True, None, True, False, True, True), ('marked', 'f', True, True, None, True, False, True, True), ('result', 'f', True, True, None, True, False, True, True), ('assess_label', 'f', True, True, None, True, False, False, True), ('open_norms', 'f', True, True, None, True, False, False, True), ('flips_label', 'f', True, True, None, True, False, False, True), ('flips_columns', 'f', True, True, None, True, False, False, True), ('flips', 'f', True, True, None, True, False, False, True), ('no_flips', 'f', True, True, None, True, False, False, True))), _m27, None, ('heading', 'id', 'meta', 'failed', 'problems_label', 'problems', 'groups', 'others_label', 'others_columns', 'others', 'unconcerned_label', 'unconcerned', 'noted', 'collect_label', 'collect_columns', 'collect', 'marked', 'result', 'assess_label', 'open_norms', 'flips_label', 'flips_columns', 'flips', 'no_flips')),
+    'normcheck.report.view:Section': ((True, True, True, False, False, True, True, False, False, False), (('key', 'str'), ('label', 'str'), ('items', 'tuple[Item, ...]'), ('style', 'str')), (False, False, (('key', 'f', True, True, None, True, False, True, True), ('label', 'f', True, True, None, True, False, True, True), ('items', 'f', True, True, None, True, False, True, True), ('style', 'f', True, True, None, True, False, False, True))), _m41, None, ('key', 'label', 'items', 'style')),
+    'normcheck.report.view:SummaryRowView': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str | None'), ('file', 'str'), ('name', 'str'), ('highest', 'str'), ('highest_level', 'str | None'), ('counts', 'tuple[int, ...]'), ('errors', 'int')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('name', 'f', True, True, None, True, False, True, True), ('highest', 'f', True, True, None, True, False, True, True), ('highest_level', 'f', True, True, None, True, False, True, True), ('counts', 'f', True, True, None, True, False, True, True), ('errors', 'f', True, True, None, True, False, True, True))), _m32, None, ('id', 'file', 'name', 'highest', 'highest_level', 'counts', 'errors')),
+    'normcheck.report.view:SummaryView': ((True, True, True, False, False, True, True, False, False, False), (('label', 'str'), ('records', 'int'), ('failed', 'int'), ('columns', 'tuple[str, ...]'), ('rows', 'Iterable[SummaryRowView]'), ('facts_label', 'str'), ('facts_columns', 'tuple[str, str, str]'), ('facts', 'tuple[FactRow, ...]')), (False, False, (('label', 'f', True, True, None, True, False, True, True), ('records', 'f', True, True, None, True, False, True, True), ('failed', 'f', True, True, None, True, False, True, True), ('columns', 'f', True, True, None, True, False, True, True), ('rows', 'f', True, True, None, True, False, True, True), ('facts_label', 'f', True, True, None, True, False, True, True), ('facts_columns', 'f', True, True, None, True, False, True, True), ('facts', 'f', True, True, None, True, False, True, True))), _m48, None, ('label', 'records', 'failed', 'columns', 'rows', 'facts_label', 'facts_columns', 'facts')),
+    'normcheck.report.view:Words': ((True, True, True, False, False, True, True, False, False, False), (('lang', 'str'), ('value_labels', 'Mapping[str, Mapping[str, Mapping[str, str]]]'), ('fact_labels', 'Mapping[str, Mapping[str, str]]'), ('questions', 'Mapping[str, Mapping[str, str]]'), ('families', 'tuple[ir.Family, ...]')), (False, False, (('lang', 'f', True, True, None, True, False, True, True), ('value_labels', 'f', True, True, None, True, False, True, False), ('fact_labels', 'f', True, True, None, True, False, True, False), ('questions', 'f', True, True, None, True, False, True, False), ('families', 'f', True, True, None, True, False, False, True))), _m49, None, ('lang', 'value_labels', 'fact_labels', 'questions', 'families')),
+    'normcheck.values:MonthDate': ((True, True, True, True, False, True, True, False, False, False), (('year', 'int'), ('month', 'int')), (False, False, (('year', 'f', True, True, None, True, False, True, True), ('month', 'f', True, True, None, True, False, True, True))), _m105, None, ('year', 'month')),
+    'normcheck.vocabulary:FactSpec': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('kind', 'str'), ('family', 'str'), ('values', 'tuple[str, ...] | None'), ('nullable', 'bool'), ('derived', 'bool'), ('doc', 'str'), ('file', 'str'), ('line', 'int'), ('labels', 'tuple[tuple[str, tuple[tuple[str, str], ...]], ...]'), ('range', 'tuple[Any, Any] | None'), ('question', 'tuple[tuple[str, str], ...]'), ('help', 'tuple[tuple[str, str], ...]'), ('open_norm', 'ir.OpenNorm | None'), ('label_texts', 'tuple[tuple[str, str], ...]'), ('ask', 'str | None'), ('ask_instead', 'str | None'), ('not_established', 'tuple[str, ...]'), ('disclosable', 'bool')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('kind', 'f', True, True, None, True, False, True, True), ('family', 'f', True, True, None, True, False, True, True), ('values', 'f', True, True, None, True, False, False, True), ('nullable', 'f', True, True, None, True, False, False, True), ('derived', 'f', True, True, None, True, False, False, True), ('doc', 'f', True, True, None, True, False, False, True), ('file', 'f', True, True, None, True, False, False, True), ('line', 'f', True, True, None, True, False, False, True), ('labels', 'f', True, True, None, True, False, False, True), ('range', 'f', True, True, None, True, False, False, True), ('question', 'f', True, True, None, True, False, False, True), ('help', 'f', True, True, None, True, False, False, True), ('open_norm', 'f', True, True, None, True, False, False, True), ('label_texts', 'f', True, True, None, True, False, False, True), ('ask', 'f', True, True, None, True, False, False, True), ('ask_instead', 'f', True, True, None, True, False, False, True), ('not_established', 'f', True, True, None, True, False, False, True), ('disclosable', 'f', True, True, None, True, False, False, True))), _m57, None, ('name', 'kind', 'family', 'values', 'nullable', 'derived', 'doc', 'file', 'line', 'labels', 'range', 'question', 'help', 'open_norm', 'label_texts', 'ask', 'ask_instead', 'not_established', 'disclosable')),
+    'normcheck.vocabulary:RecordType': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str'), ('evaluation_date', 'tuple[str, ...]')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('evaluation_date', 'f', True, True, None, True, False, True, True))), _m28, None, ('id', 'evaluation_date')),
+    'normcheck.vocabulary:Vocabulary': ((True, True, False, False, False, True, True, False, False, False), (('facts', 'dict[str, FactSpec]'), ('families', 'tuple[str, ...]'), ('limits', 'tuple[tuple[str, tuple[Any, Any]], ...]'), ('public_names', 'frozenset[str]'), ('titles', 'tuple[tuple[str, tuple[tuple[str, str], ...]], ...]'), ('record_types', 'tuple[RecordType, ...]'), ('default_record_type', 'str | None'), ('context', 'tuple[str, ...]')), (False, False, (('facts', 'f', True, True, None, True, False, True, True), ('families', 'f', True, True, None, True, False, False, True), ('limits', 'f', True, True, None, True, False, False, True), ('public_names', 'f', True, True, None, True, False, False, True), ('titles', 'f', True, True, None, True, False, False, True), ('record_types', 'f', True, True, None, True, False, False, True), ('default_record_type', 'f', True, True, None, True, False, False, True), ('context', 'f', True, True, None, True, False, False, True))), _m18, None, ('facts', 'families', 'limits', 'public_names', 'titles', 'record_types', 'default_record_type', 'context')),
 }

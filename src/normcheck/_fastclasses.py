@@ -3,17 +3,18 @@
 On Python 3.11 `dataclasses` analyses each class (its string annotations parsed for ClassVar/InitVar/
 KW_ONLY, a `Field` per field), writes the source text of each generated method (`__init__`, `__repr__`,
 `__eq__`, `__hash__`, a frozen class's `__setattr__` and `__delattr__`) and `exec`s it, and gives a class
-without a docstring one from `inspect.signature`: done at every start, a quarter of a one-case run. `_dataclass_methods.py`
-holds, per normcheck class, what that work depends on and produced: the class's own annotations, the
-shape of its fields (names, flags, whether each has a default or a factory), its parameters, the methods
-compiled once (into that module's bytecode like any module), and a generated docstring. A class whose
-annotations, parameters and field shape are those of the table gets the very functions `dataclasses`
-would have compiled (same code, same closure values, its own module's globals) and the same `Field`s,
-`__dataclass_params__`, `__match_args__`, hash and slots. Any other class (changed since the table was
-written, another module, another Python) goes through `dataclasses` as always, so the table decides the
-speed, never the behaviour. Python 3.13 compiles once per class and needs none of this.
+without a docstring one from `inspect.signature`: done at every start, a quarter of a one-case run.
+`_dataclass_methods.py` (and `_dataclass_methods_apart.py` for the modules a check does not import: see
+`_APART`) holds, per normcheck class, what that work depends on and produced: the class's own annotations,
+the shape of its fields (names, flags, whether each has a default or a factory), its parameters, the methods
+compiled once (into that module's bytecode like any module; one factory per class makes them all), and a
+generated docstring. A class whose annotations, parameters and field shape are those of the table gets the
+very functions `dataclasses` would have compiled (same code, same closure values, its own module's globals)
+and the same `Field`s, `__dataclass_params__`, `__match_args__`, hash and slots. Any other class (changed
+since the table was written, another module, another Python) goes through `dataclasses` as always, so the
+table decides the speed, never the behaviour. Python 3.13 compiles once per class and needs none of this.
 
-Rewrite the table after changing a dataclass (a test says when it is out of date):
+Rewrite the tables after changing a dataclass (a test says when it is out of date):
 
     python -m normcheck._fastclasses
 """
@@ -149,7 +150,7 @@ def _process_class(cls: type, init: bool, repr: bool, eq: bool, order: bool, uns
     module = cls.__module__
     if not module.startswith("normcheck."):
         return _ORIGINAL(cls, *params)  # type: ignore[no-any-return]
-    entry = _classes().get(_key(cls))
+    entry = _classes(module).get(_key(cls))
     analysed = None
     if entry is not None and entry[0] == params and entry[1] == tuple(_annotations(cls).items()):
         analysed = _analyse(cls, kw_only)
@@ -218,18 +219,47 @@ def _doc_key(cls: type) -> str | None:
     return repr((init.__defaults__, init.__kwdefaults__, init.__annotations__))
 
 
-_TABLE: dict[str, Any] | None = None
+# The modules that checking cases with a cached rule pack does not import (the rule language's syntax tree, the
+# rule checker, the web page, rule diffs and history, sweeps, pinned-case tests, case writing, the vectorised
+# evaluator): their classes are in a table apart, read only when one of them is imported, so that a check does
+# not read their methods (a quarter of all) at every start. Only where a class is looked up depends on this list.
+_APART = frozenset(("normcheck.ast", "normcheck.check", "normcheck.rulediff", "normcheck.packhistory",
+                    "normcheck.sweep", "normcheck.testing", "normcheck.casewriting", "normcheck.engine.vector"))
+_APART_PACKAGES = ("normcheck.web.",)
+TABLES = ("_dataclass_methods", "_dataclass_methods_apart")  # the table modules, by `_apart`
+_TABLES: dict[bool, dict[str, Any]] = {}
 
 
-def _classes() -> dict[str, Any]:
-    global _TABLE
-    if _TABLE is None:
+def _apart(module: str) -> bool:
+    """Whether the module's classes are in the table apart."""
+    return module in _APART or module.startswith(_APART_PACKAGES)
+
+
+def _classes(module: str) -> dict[str, Any]:
+    """The table that holds the module's classes (read on first use; empty when not written yet)."""
+    apart = _apart(module)
+    table = _TABLES.get(apart)
+    if table is None:
         try:
-            from ._dataclass_methods import CLASSES
+            table = _TABLES[apart] = _read_table(apart)
         except ImportError:  # not written yet
             return {}
-        _TABLE = CLASSES
-    return _TABLE
+    return table
+
+
+def _read_table(apart: bool) -> dict[str, Any]:
+    if apart:
+        from ._dataclass_methods_apart import CLASSES as apart_classes
+
+        return apart_classes
+    from ._dataclass_methods import CLASSES
+
+    return CLASSES
+
+
+def every_class() -> dict[str, Any]:
+    """Both tables' classes (to test them)."""
+    return {**_classes("normcheck"), **_classes("normcheck.ast")}
 
 
 def install() -> None:
@@ -290,8 +320,8 @@ def _recording_process_class(cls: type, *params: Any) -> type:
     return made
 
 
-def table_text() -> str:
-    """The table for every dataclass of normcheck's modules (imported here, in a fresh process)."""
+def table_texts() -> dict[str, str]:
+    """The tables for every dataclass of normcheck's modules (imported here, in a fresh process), by module."""
     global _RECORD
     import importlib
 
@@ -299,7 +329,13 @@ def table_text() -> str:
     dataclasses._process_class = _recording_process_class  # type: ignore[attr-defined]
     for name in _modules():
         importlib.import_module(name)
-    numbers = {txt: i for i, txt in enumerate(sorted({entry[3] for entry in _RECORD.values()}))}
+    return {TABLES[apart]: _table_text({key: entry for key, entry in _RECORD.items() if _apart(key.split(":")[0]) == apart})
+            for apart in (False, True)}
+
+
+def _table_text(record: dict[str, Any]) -> str:
+    """One table module's text: its classes' factories (one per distinct text), then what it keeps per class."""
+    numbers = {txt: i for i, txt in enumerate(sorted({entry[3] for entry in record.values()}))}
     out = ['"""Generated by `python -m normcheck._fastclasses` (see _fastclasses.py): per normcheck dataclass, its',
            "parameters, own annotations, field shape, a factory of the methods Python 3.11's `dataclasses` writes for",
            'it (compiled once), its generated docstring and `__match_args__`. Do not edit."""',
@@ -307,8 +343,8 @@ def table_text() -> str:
     for txt, i in numbers.items():
         out += [txt, f"_m{i} = __create_fn__", ""]
     out.append("CLASSES = {")
-    for key in sorted(_RECORD):
-        params, annotations, shape, factory, doc, match_args = _RECORD[key]
+    for key in sorted(record):
+        params, annotations, shape, factory, doc, match_args = record[key]
         out.append(f"    {key!r}: ({params!r}, {annotations!r}, {shape!r}, _m{numbers[factory]}, {doc!r}, {match_args!r}),")
     out.append("}")
     return "\n".join(out) + "\n"
@@ -360,17 +396,19 @@ def _placeless(code: types.CodeType) -> tuple[Any, ...]:
 if __name__ == "__main__":
     if sys.version_info[:2] != (3, 11):
         raise SystemExit("the table is written with Python 3.11 (the only version that uses it)")
+    import json
     import subprocess
     from pathlib import Path
 
     if "--print" in sys.argv:
         from normcheck import _fastclasses  # the installed module (this one runs as __main__)
 
-        sys.stdout.write(_fastclasses.table_text())
+        sys.stdout.write(json.dumps(_fastclasses.table_texts()))
     else:  # a fresh process, so that every class is created (and recorded) there
-        text = subprocess.run([sys.executable, "-W", "ignore::RuntimeWarning", "-m", "normcheck._fastclasses", "--print"],
-                              check=True, capture_output=True, text=True).stdout
-        table = Path(__file__).with_name("_dataclass_methods.py")
-        table.write_text(text, encoding="utf-8")
-        print(f"{table}: {text.count(chr(10) + ' def ')} methods in {text.count('= __create_fn__')} factories for "
-              f"{text.count(chr(10) + '    ' + chr(39))} classes")
+        texts = json.loads(subprocess.run([sys.executable, "-W", "ignore::RuntimeWarning", "-m", "normcheck._fastclasses",
+                                           "--print"], check=True, capture_output=True, text=True).stdout)
+        for name, text in texts.items():
+            table = Path(__file__).with_name(name + ".py")
+            table.write_text(text, encoding="utf-8")
+            print(f"{table}: {text.count(chr(10) + ' def ')} methods in {text.count('= __create_fn__')} factories for "
+                  f"{text.count(chr(10) + '    ' + chr(39))} classes")
