@@ -5,7 +5,19 @@ it (compiled once), its generated docstring and `__match_args__`. Do not edit.""
 # mypy: ignore-errors
 # fmt: off
 
-def __create_fn__(_type_BREACH, _type_RISK, _type_CONTESTED, _type_INSUFFICIENT_DATA, _type_OK, _type_NOT_APPLICABLE, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_BREACH, _dflt_RISK, _dflt_CONTESTED, _dflt_INSUFFICIENT_DATA, _dflt_OK, _dflt_NOT_APPLICABLE, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_BREACH = fields['BREACH'].type
+ _type_RISK = fields['RISK'].type
+ _type_CONTESTED = fields['CONTESTED'].type
+ _type_INSUFFICIENT_DATA = fields['INSUFFICIENT_DATA'].type
+ _type_OK = fields['OK'].type
+ _type_NOT_APPLICABLE = fields['NOT_APPLICABLE'].type
+ _dflt_BREACH = fields['BREACH'].default
+ _dflt_RISK = fields['RISK'].default
+ _dflt_CONTESTED = fields['CONTESTED'].default
+ _dflt_INSUFFICIENT_DATA = fields['INSUFFICIENT_DATA'].default
+ _dflt_OK = fields['OK'].default
+ _dflt_NOT_APPLICABLE = fields['NOT_APPLICABLE'].default
  def __init__(self,*,BREACH:_type_BREACH=_dflt_BREACH,RISK:_type_RISK=_dflt_RISK,CONTESTED:_type_CONTESTED=_dflt_CONTESTED,INSUFFICIENT_DATA:_type_INSUFFICIENT_DATA=_dflt_INSUFFICIENT_DATA,OK:_type_OK=_dflt_OK,NOT_APPLICABLE:_type_NOT_APPLICABLE=_dflt_NOT_APPLICABLE)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'BREACH',BREACH)
   __dataclass_builtins_object__.__setattr__(self,'RISK',RISK)
@@ -32,7 +44,11 @@ def __create_fn__(_type_BREACH, _type_RISK, _type_CONTESTED, _type_INSUFFICIENT_
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m0 = __create_fn__
 
-def __create_fn__(_type_by_rule, _type_names, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_by_rule, _dflt_names, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_by_rule = fields['by_rule'].type
+ _type_names = fields['names'].type
+ _dflt_by_rule = fields['by_rule'].default
+ _dflt_names = fields['names'].default
  def __init__(self,by_rule:_type_by_rule=_dflt_by_rule,names:_type_names=_dflt_names)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'by_rule',by_rule)
   __dataclass_builtins_object__.__setattr__(self,'names',names)
@@ -55,7 +71,14 @@ def __create_fn__(_type_by_rule, _type_names, MISSING, _HAS_DEFAULT_FACTORY, __d
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m1 = __create_fn__
 
-def __create_fn__(_type_code, _type_severity, _type_where, _type_message, _type_expected, _type_text, _type_problem, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_code = fields['code'].type
+ _type_severity = fields['severity'].type
+ _type_where = fields['where'].type
+ _type_message = fields['message'].type
+ _type_expected = fields['expected'].type
+ _type_text = fields['text'].type
+ _type_problem = fields['problem'].type
  def __init__(self,code:_type_code,severity:_type_severity,where:_type_where,message:_type_message,expected:_type_expected,text:_type_text,problem:_type_problem)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'code',code)
   __dataclass_builtins_object__.__setattr__(self,'severity',severity)
@@ -83,7 +106,11 @@ def __create_fn__(_type_code, _type_severity, _type_where, _type_message, _type_
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m2 = __create_fn__
 
-def __create_fn__(_type_condition, _type_status, _type_description, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_description, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_condition = fields['condition'].type
+ _type_status = fields['status'].type
+ _type_description = fields['description'].type
+ _dflt_description = fields['description'].default
  def __init__(self,*,condition:_type_condition,status:_type_status,description:_type_description=_dflt_description)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'condition',condition)
   __dataclass_builtins_object__.__setattr__(self,'status',status)
@@ -107,32 +134,12 @@ def __create_fn__(_type_condition, _type_status, _type_description, MISSING, _HA
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m3 = __create_fn__
 
-def __create_fn__(_type_criteria_examined, _type_by, _type_source, _type_date, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,criteria_examined:_type_criteria_examined,by:_type_by,source:_type_source,date:_type_date)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'criteria_examined',criteria_examined)
-  __dataclass_builtins_object__.__setattr__(self,'by',by)
-  __dataclass_builtins_object__.__setattr__(self,'source',source)
-  __dataclass_builtins_object__.__setattr__(self,'date',date)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(criteria_examined={self.criteria_examined!r}, by={self.by!r}, source={self.source!r}, date={self.date!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.criteria_examined,self.by,self.source,self.date,)==(other.criteria_examined,other.by,other.source,other.date,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('criteria_examined','by','source','date',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('criteria_examined','by','source','date',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.criteria_examined,self.by,self.source,self.date,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m4 = __create_fn__
-
-def __create_fn__(_type_criteria_examined, _type_by, _type_source, _type_date, _type_origin, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_criteria_examined = fields['criteria_examined'].type
+ _type_by = fields['by'].type
+ _type_source = fields['source'].type
+ _type_date = fields['date'].type
+ _type_origin = fields['origin'].type
  def __init__(self,criteria_examined:_type_criteria_examined,by:_type_by,source:_type_source,date:_type_date,origin:_type_origin)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'criteria_examined',criteria_examined)
   __dataclass_builtins_object__.__setattr__(self,'by',by)
@@ -156,9 +163,17 @@ def __create_fn__(_type_criteria_examined, _type_by, _type_source, _type_date, _
  def __hash__(self):
   return hash((self.criteria_examined,self.by,self.source,self.date,self.origin,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m5 = __create_fn__
+_m4 = __create_fn__
 
-def __create_fn__(_type_criteria_examined, _type_by, _type_source, _type_date, _type_stated_at, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_source, _dflt_date, _dflt_stated_at, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_criteria_examined = fields['criteria_examined'].type
+ _type_by = fields['by'].type
+ _type_source = fields['source'].type
+ _type_date = fields['date'].type
+ _type_stated_at = fields['stated_at'].type
+ _dflt_source = fields['source'].default
+ _dflt_date = fields['date'].default
+ _dflt_stated_at = fields['stated_at'].default
  def __init__(self,*,criteria_examined:_type_criteria_examined,by:_type_by,source:_type_source=_dflt_source,date:_type_date=_dflt_date,stated_at:_type_stated_at=_dflt_stated_at)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'criteria_examined',criteria_examined)
   __dataclass_builtins_object__.__setattr__(self,'by',by)
@@ -182,9 +197,40 @@ def __create_fn__(_type_criteria_examined, _type_by, _type_source, _type_date, _
  def __hash__(self):
   return hash((self.criteria_examined,self.by,self.source,self.date,self.stated_at,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
+_m5 = __create_fn__
+
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_criteria_examined = fields['criteria_examined'].type
+ _type_by = fields['by'].type
+ _type_source = fields['source'].type
+ _type_date = fields['date'].type
+ def __init__(self,criteria_examined:_type_criteria_examined,by:_type_by,source:_type_source,date:_type_date)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'criteria_examined',criteria_examined)
+  __dataclass_builtins_object__.__setattr__(self,'by',by)
+  __dataclass_builtins_object__.__setattr__(self,'source',source)
+  __dataclass_builtins_object__.__setattr__(self,'date',date)
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(criteria_examined={self.criteria_examined!r}, by={self.by!r}, source={self.source!r}, date={self.date!r})"
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.criteria_examined,self.by,self.source,self.date,)==(other.criteria_examined,other.by,other.source,other.date,)
+  return NotImplemented
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('criteria_examined','by','source','date',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('criteria_examined','by','source','date',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ def __hash__(self):
+  return hash((self.criteria_examined,self.by,self.source,self.date,))
+ return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m6 = __create_fn__
 
-def __create_fn__(_type_diagnostics, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_diagnostics, _return_type):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_diagnostics = fields['diagnostics'].type
+ _dflt_diagnostics = fields['diagnostics'].default_factory
  def __init__(self,diagnostics:_type_diagnostics=_HAS_DEFAULT_FACTORY)->_return_type:
   self.diagnostics=_dflt_diagnostics() if diagnostics is _HAS_DEFAULT_FACTORY else diagnostics
   self.__post_init__()
@@ -197,7 +243,14 @@ def __create_fn__(_type_diagnostics, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 _m7 = __create_fn__
 
-def __create_fn__(_type_env, _type_results, _type_mismatches, _type_disagreements, _type_shown, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_disagreements, _dflt_shown, _return_type):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_env = fields['env'].type
+ _type_results = fields['results'].type
+ _type_mismatches = fields['mismatches'].type
+ _type_disagreements = fields['disagreements'].type
+ _type_shown = fields['shown'].type
+ _dflt_disagreements = fields['disagreements'].default_factory
+ _dflt_shown = fields['shown'].default_factory
  def __init__(self,env:_type_env,results:_type_results,mismatches:_type_mismatches,disagreements:_type_disagreements=_HAS_DEFAULT_FACTORY,shown:_type_shown=_HAS_DEFAULT_FACTORY)->_return_type:
   self.env=env
   self.results=results
@@ -213,7 +266,14 @@ def __create_fn__(_type_env, _type_results, _type_mismatches, _type_disagreement
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 _m8 = __create_fn__
 
-def __create_fn__(_type_expr, _type_level, _type_severity, _type_readings, _type_reading, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_readings, _dflt_reading, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_expr = fields['expr'].type
+ _type_level = fields['level'].type
+ _type_severity = fields['severity'].type
+ _type_readings = fields['readings'].type
+ _type_reading = fields['reading'].type
+ _dflt_readings = fields['readings'].default
+ _dflt_reading = fields['reading'].default
  def __init__(self,expr:_type_expr,level:_type_level,severity:_type_severity,readings:_type_readings=_dflt_readings,reading:_type_reading=_dflt_reading)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'expr',expr)
   __dataclass_builtins_object__.__setattr__(self,'level',level)
@@ -239,7 +299,17 @@ def __create_fn__(_type_expr, _type_level, _type_severity, _type_readings, _type
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m9 = __create_fn__
 
-def __create_fn__(_type_fact, _type_head, _type_test, _type_findings, _type_checklist_label, _type_checklist, _type_assessment, _type_coverage, _type_complete, _type_norm, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_fact = fields['fact'].type
+ _type_head = fields['head'].type
+ _type_test = fields['test'].type
+ _type_findings = fields['findings'].type
+ _type_checklist_label = fields['checklist_label'].type
+ _type_checklist = fields['checklist'].type
+ _type_assessment = fields['assessment'].type
+ _type_coverage = fields['coverage'].type
+ _type_complete = fields['complete'].type
+ _type_norm = fields['norm'].type
  def __init__(self,fact:_type_fact,head:_type_head,test:_type_test,findings:_type_findings,checklist_label:_type_checklist_label,checklist:_type_checklist,assessment:_type_assessment,coverage:_type_coverage,complete:_type_complete,norm:_type_norm)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'fact',fact)
   __dataclass_builtins_object__.__setattr__(self,'head',head)
@@ -270,7 +340,28 @@ def __create_fn__(_type_fact, _type_head, _type_test, _type_findings, _type_chec
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m10 = __create_fn__
 
-def __create_fn__(_type_fact, _type_label, _type_question, _type_ask, _type_ask_label, _type_could_change, _type_level, _type_severity, _type_key_scope, _type_weight, _type_not_disclosed, _type_assess, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_label, _dflt_question, _dflt_ask, _dflt_ask_label, _dflt_level, _dflt_severity, _dflt_key_scope, _dflt_not_disclosed, _dflt_assess, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_fact = fields['fact'].type
+ _type_label = fields['label'].type
+ _type_question = fields['question'].type
+ _type_ask = fields['ask'].type
+ _type_ask_label = fields['ask_label'].type
+ _type_could_change = fields['could_change'].type
+ _type_level = fields['level'].type
+ _type_severity = fields['severity'].type
+ _type_key_scope = fields['key_scope'].type
+ _type_weight = fields['weight'].type
+ _type_not_disclosed = fields['not_disclosed'].type
+ _type_assess = fields['assess'].type
+ _dflt_label = fields['label'].default
+ _dflt_question = fields['question'].default
+ _dflt_ask = fields['ask'].default
+ _dflt_ask_label = fields['ask_label'].default
+ _dflt_level = fields['level'].default
+ _dflt_severity = fields['severity'].default
+ _dflt_key_scope = fields['key_scope'].default
+ _dflt_not_disclosed = fields['not_disclosed'].default
+ _dflt_assess = fields['assess'].default
  def __init__(self,*,fact:_type_fact,label:_type_label=_dflt_label,question:_type_question=_dflt_question,ask:_type_ask=_dflt_ask,ask_label:_type_ask_label=_dflt_ask_label,could_change:_type_could_change,level:_type_level=_dflt_level,severity:_type_severity=_dflt_severity,key_scope:_type_key_scope=_dflt_key_scope,weight:_type_weight,not_disclosed:_type_not_disclosed=_dflt_not_disclosed,assess:_type_assess=_dflt_assess)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'fact',fact)
   __dataclass_builtins_object__.__setattr__(self,'label',label)
@@ -303,7 +394,16 @@ def __create_fn__(_type_fact, _type_label, _type_question, _type_ask, _type_ask_
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m11 = __create_fn__
 
-def __create_fn__(_type_fact, _type_question, _type_ask, _type_could_change, _type_reach, _type_mark, _type_assess, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_mark, _dflt_assess, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_fact = fields['fact'].type
+ _type_question = fields['question'].type
+ _type_ask = fields['ask'].type
+ _type_could_change = fields['could_change'].type
+ _type_reach = fields['reach'].type
+ _type_mark = fields['mark'].type
+ _type_assess = fields['assess'].type
+ _dflt_mark = fields['mark'].default
+ _dflt_assess = fields['assess'].default
  def __init__(self,fact:_type_fact,question:_type_question,ask:_type_ask,could_change:_type_could_change,reach:_type_reach,mark:_type_mark=_dflt_mark,assess:_type_assess=_dflt_assess)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'fact',fact)
   __dataclass_builtins_object__.__setattr__(self,'question',question)
@@ -331,31 +431,12 @@ def __create_fn__(_type_fact, _type_question, _type_ask, _type_could_change, _ty
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m12 = __create_fn__
 
-def __create_fn__(_type_fact, _type_records, _type_weight, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,*,fact:_type_fact,records:_type_records,weight:_type_weight)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'fact',fact)
-  __dataclass_builtins_object__.__setattr__(self,'records',records)
-  __dataclass_builtins_object__.__setattr__(self,'weight',weight)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(fact={self.fact!r}, records={self.records!r}, weight={self.weight!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.fact,self.records,self.weight,)==(other.fact,other.records,other.weight,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('fact','records','weight',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('fact','records','weight',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.fact,self.records,self.weight,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m13 = __create_fn__
-
-def __create_fn__(_type_fact, _type_records, _type_weight, _type_question, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_question, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_fact = fields['fact'].type
+ _type_records = fields['records'].type
+ _type_weight = fields['weight'].type
+ _type_question = fields['question'].type
+ _dflt_question = fields['question'].default
  def __init__(self,fact:_type_fact,records:_type_records,weight:_type_weight,question:_type_question=_dflt_question)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'fact',fact)
   __dataclass_builtins_object__.__setattr__(self,'records',records)
@@ -378,9 +459,45 @@ def __create_fn__(_type_fact, _type_records, _type_weight, _type_question, MISSI
  def __hash__(self):
   return hash((self.fact,self.records,self.weight,self.question,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
+_m13 = __create_fn__
+
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_fact = fields['fact'].type
+ _type_records = fields['records'].type
+ _type_weight = fields['weight'].type
+ def __init__(self,*,fact:_type_fact,records:_type_records,weight:_type_weight)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'fact',fact)
+  __dataclass_builtins_object__.__setattr__(self,'records',records)
+  __dataclass_builtins_object__.__setattr__(self,'weight',weight)
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(fact={self.fact!r}, records={self.records!r}, weight={self.weight!r})"
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.fact,self.records,self.weight,)==(other.fact,other.records,other.weight,)
+  return NotImplemented
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('fact','records','weight',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('fact','records','weight',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ def __hash__(self):
+  return hash((self.fact,self.records,self.weight,))
+ return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m14 = __create_fn__
 
-def __create_fn__(_type_fact, _type_rules, _type_level, _type_severity, _type_key_scope, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_rules, _dflt_level, _dflt_severity, _dflt_key_scope, _return_type):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_fact = fields['fact'].type
+ _type_rules = fields['rules'].type
+ _type_level = fields['level'].type
+ _type_severity = fields['severity'].type
+ _type_key_scope = fields['key_scope'].type
+ _dflt_rules = fields['rules'].default_factory
+ _dflt_level = fields['level'].default
+ _dflt_severity = fields['severity'].default
+ _dflt_key_scope = fields['key_scope'].default
  def __init__(self,fact:_type_fact,rules:_type_rules=_HAS_DEFAULT_FACTORY,level:_type_level=_dflt_level,severity:_type_severity=_dflt_severity,key_scope:_type_key_scope=_dflt_key_scope)->_return_type:
   self.fact=fact
   self.rules=_dflt_rules() if rules is _HAS_DEFAULT_FACTORY else rules
@@ -396,7 +513,12 @@ def __create_fn__(_type_fact, _type_rules, _type_level, _type_severity, _type_ke
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 _m15 = __create_fn__
 
-def __create_fn__(_type_fact, _type_test, _type_criteria, _type_file, _type_line, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_fact = fields['fact'].type
+ _type_test = fields['test'].type
+ _type_criteria = fields['criteria'].type
+ _type_file = fields['file'].type
+ _type_line = fields['line'].type
  def __init__(self,fact:_type_fact,test:_type_test,criteria:_type_criteria,file:_type_file,line:_type_line)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'fact',fact)
   __dataclass_builtins_object__.__setattr__(self,'test',test)
@@ -422,7 +544,22 @@ def __create_fn__(_type_fact, _type_test, _type_criteria, _type_file, _type_line
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m16 = __create_fn__
 
-def __create_fn__(_type_fact, _type_value, _type_stated_at, _type_test, _type_criteria, _type_sources, _type_findings, _type_waiting, _type_assessment, _type_criteria_not_covered, _type_label, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_waiting, _dflt_assessment, _dflt_criteria_not_covered, _dflt_label, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_fact = fields['fact'].type
+ _type_value = fields['value'].type
+ _type_stated_at = fields['stated_at'].type
+ _type_test = fields['test'].type
+ _type_criteria = fields['criteria'].type
+ _type_sources = fields['sources'].type
+ _type_findings = fields['findings'].type
+ _type_waiting = fields['waiting'].type
+ _type_assessment = fields['assessment'].type
+ _type_criteria_not_covered = fields['criteria_not_covered'].type
+ _type_label = fields['label'].type
+ _dflt_waiting = fields['waiting'].default
+ _dflt_assessment = fields['assessment'].default
+ _dflt_criteria_not_covered = fields['criteria_not_covered'].default
+ _dflt_label = fields['label'].default
  def __init__(self,*,fact:_type_fact,value:_type_value,stated_at:_type_stated_at,test:_type_test,criteria:_type_criteria,sources:_type_sources,findings:_type_findings,waiting:_type_waiting=_dflt_waiting,assessment:_type_assessment=_dflt_assessment,criteria_not_covered:_type_criteria_not_covered=_dflt_criteria_not_covered,label:_type_label=_dflt_label)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'fact',fact)
   __dataclass_builtins_object__.__setattr__(self,'value',value)
@@ -454,7 +591,22 @@ def __create_fn__(_type_fact, _type_value, _type_stated_at, _type_test, _type_cr
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m17 = __create_fn__
 
-def __create_fn__(_type_facts, _type_families, _type_limits, _type_public_names, _type_titles, _type_record_types, _type_default_record_type, _type_context, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_families, _dflt_limits, _dflt_public_names, _dflt_titles, _dflt_record_types, _dflt_default_record_type, _dflt_context, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_facts = fields['facts'].type
+ _type_families = fields['families'].type
+ _type_limits = fields['limits'].type
+ _type_public_names = fields['public_names'].type
+ _type_titles = fields['titles'].type
+ _type_record_types = fields['record_types'].type
+ _type_default_record_type = fields['default_record_type'].type
+ _type_context = fields['context'].type
+ _dflt_families = fields['families'].default
+ _dflt_limits = fields['limits'].default
+ _dflt_public_names = fields['public_names'].default
+ _dflt_titles = fields['titles'].default
+ _dflt_record_types = fields['record_types'].default
+ _dflt_default_record_type = fields['default_record_type'].default
+ _dflt_context = fields['context'].default
  def __init__(self,facts:_type_facts,families:_type_families=_dflt_families,limits:_type_limits=_dflt_limits,public_names:_type_public_names=_dflt_public_names,titles:_type_titles=_dflt_titles,record_types:_type_record_types=_dflt_record_types,default_record_type:_type_default_record_type=_dflt_default_record_type,context:_type_context=_dflt_context)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'facts',facts)
   __dataclass_builtins_object__.__setattr__(self,'families',families)
@@ -477,7 +629,15 @@ def __create_fn__(_type_facts, _type_families, _type_limits, _type_public_names,
  return {'__init__': __init__, '__repr__': __repr__, '__setattr__': __setattr__, '__delattr__': __delattr__}
 _m18 = __create_fn__
 
-def __create_fn__(_type_families, _type_context, _type_record_types, _type_default_record_type, _type_file, _type_lines, _type_added_vocabulary, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_added_vocabulary, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_families = fields['families'].type
+ _type_context = fields['context'].type
+ _type_record_types = fields['record_types'].type
+ _type_default_record_type = fields['default_record_type'].type
+ _type_file = fields['file'].type
+ _type_lines = fields['lines'].type
+ _type_added_vocabulary = fields['added_vocabulary'].type
+ _dflt_added_vocabulary = fields['added_vocabulary'].default
  def __init__(self,families:_type_families,context:_type_context,record_types:_type_record_types,default_record_type:_type_default_record_type,file:_type_file,lines:_type_lines,added_vocabulary:_type_added_vocabulary=_dflt_added_vocabulary)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'families',families)
   __dataclass_builtins_object__.__setattr__(self,'context',context)
@@ -505,7 +665,17 @@ def __create_fn__(_type_families, _type_context, _type_record_types, _type_defau
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m19 = __create_fn__
 
-def __create_fn__(_type_family, _type_labels, _type_questions, _type_ask, _type_ask_instead, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_family, _dflt_labels, _dflt_questions, _dflt_ask, _dflt_ask_instead, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_family = fields['family'].type
+ _type_labels = fields['labels'].type
+ _type_questions = fields['questions'].type
+ _type_ask = fields['ask'].type
+ _type_ask_instead = fields['ask_instead'].type
+ _dflt_family = fields['family'].default
+ _dflt_labels = fields['labels'].default
+ _dflt_questions = fields['questions'].default
+ _dflt_ask = fields['ask'].default
+ _dflt_ask_instead = fields['ask_instead'].default
  def __init__(self,family:_type_family=_dflt_family,labels:_type_labels=_dflt_labels,questions:_type_questions=_dflt_questions,ask:_type_ask=_dflt_ask,ask_instead:_type_ask_instead=_dflt_ask_instead)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'family',family)
   __dataclass_builtins_object__.__setattr__(self,'labels',labels)
@@ -531,7 +701,23 @@ def __create_fn__(_type_family, _type_labels, _type_questions, _type_ask, _type_
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m20 = __create_fn__
 
-def __create_fn__(_type_file, _type_line, _type_column, _type_message, _type_expected, _type_hint, _type_source_line, _type_severity, _type_width, _type_code, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_expected, _dflt_hint, _dflt_source_line, _dflt_severity, _dflt_width, _dflt_code, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_file = fields['file'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_message = fields['message'].type
+ _type_expected = fields['expected'].type
+ _type_hint = fields['hint'].type
+ _type_source_line = fields['source_line'].type
+ _type_severity = fields['severity'].type
+ _type_width = fields['width'].type
+ _type_code = fields['code'].type
+ _dflt_expected = fields['expected'].default
+ _dflt_hint = fields['hint'].default
+ _dflt_source_line = fields['source_line'].default
+ _dflt_severity = fields['severity'].default
+ _dflt_width = fields['width'].default
+ _dflt_code = fields['code'].default
  def __init__(self,file:_type_file,line:_type_line,column:_type_column,message:_type_message,expected:_type_expected=_dflt_expected,hint:_type_hint=_dflt_hint,source_line:_type_source_line=_dflt_source_line,severity:_type_severity=_dflt_severity,width:_type_width=_dflt_width,code:_type_code=_dflt_code)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'file',file)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -563,7 +749,19 @@ def __create_fn__(_type_file, _type_line, _type_column, _type_message, _type_exp
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m21 = __create_fn__
 
-def __create_fn__(_type_file, _type_line, _type_column, _type_severity, _type_code, _type_message, _type_expected, _type_hint, _type_source_line, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_expected, _dflt_hint, _dflt_source_line, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_file = fields['file'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_severity = fields['severity'].type
+ _type_code = fields['code'].type
+ _type_message = fields['message'].type
+ _type_expected = fields['expected'].type
+ _type_hint = fields['hint'].type
+ _type_source_line = fields['source_line'].type
+ _dflt_expected = fields['expected'].default
+ _dflt_hint = fields['hint'].default
+ _dflt_source_line = fields['source_line'].default
  def __init__(self,*,file:_type_file,line:_type_line,column:_type_column,severity:_type_severity,code:_type_code,message:_type_message,expected:_type_expected=_dflt_expected,hint:_type_hint=_dflt_hint,source_line:_type_source_line=_dflt_source_line)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'file',file)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -593,7 +791,11 @@ def __create_fn__(_type_file, _type_line, _type_column, _type_severity, _type_co
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m22 = __create_fn__
 
-def __create_fn__(_type_file, _type_line, _type_column, _type_source_line, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_file = fields['file'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_source_line = fields['source_line'].type
  def __init__(self,file:_type_file,line:_type_line,column:_type_column,source_line:_type_source_line)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'file',file)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -618,7 +820,20 @@ def __create_fn__(_type_file, _type_line, _type_column, _type_source_line, MISSI
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m23 = __create_fn__
 
-def __create_fn__(_type_file, _type_text, _type_data, _type_keys, _type_values, _type_scalars, _type_comments, _type_lines, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_keys, _dflt_values, _dflt_scalars, _dflt_comments, _dflt_lines, _return_type):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_file = fields['file'].type
+ _type_text = fields['text'].type
+ _type_data = fields['data'].type
+ _type_keys = fields['keys'].type
+ _type_values = fields['values'].type
+ _type_scalars = fields['scalars'].type
+ _type_comments = fields['comments'].type
+ _type_lines = fields['lines'].type
+ _dflt_keys = fields['keys'].default_factory
+ _dflt_values = fields['values'].default_factory
+ _dflt_scalars = fields['scalars'].default_factory
+ _dflt_comments = fields['comments'].default_factory
+ _dflt_lines = fields['lines'].default
  def __init__(self,file:_type_file,text:_type_text,data:_type_data,keys:_type_keys=_HAS_DEFAULT_FACTORY,values:_type_values=_HAS_DEFAULT_FACTORY,scalars:_type_scalars=_HAS_DEFAULT_FACTORY,comments:_type_comments=_HAS_DEFAULT_FACTORY,lines:_type_lines=_dflt_lines)->_return_type:
   self.file=file
   self.text=text
@@ -637,7 +852,12 @@ def __create_fn__(_type_file, _type_text, _type_data, _type_keys, _type_values, 
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 _m24 = __create_fn__
 
-def __create_fn__(_type_folder, _type_sha256, _type_files, _type_replaces, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_replaces, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_folder = fields['folder'].type
+ _type_sha256 = fields['sha256'].type
+ _type_files = fields['files'].type
+ _type_replaces = fields['replaces'].type
+ _dflt_replaces = fields['replaces'].default
  def __init__(self,folder:_type_folder,sha256:_type_sha256,files:_type_files,replaces:_type_replaces=_dflt_replaces)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'folder',folder)
   __dataclass_builtins_object__.__setattr__(self,'sha256',sha256)
@@ -662,7 +882,12 @@ def __create_fn__(_type_folder, _type_sha256, _type_files, _type_replaces, MISSI
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m25 = __create_fn__
 
-def __create_fn__(_type_folder, _type_sha256, _type_rule_files, _type_replaces, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_replaces, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_folder = fields['folder'].type
+ _type_sha256 = fields['sha256'].type
+ _type_rule_files = fields['rule_files'].type
+ _type_replaces = fields['replaces'].type
+ _dflt_replaces = fields['replaces'].default
  def __init__(self,*,folder:_type_folder,sha256:_type_sha256,rule_files:_type_rule_files,replaces:_type_replaces=_dflt_replaces)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'folder',folder)
   __dataclass_builtins_object__.__setattr__(self,'sha256',sha256)
@@ -687,7 +912,37 @@ def __create_fn__(_type_folder, _type_sha256, _type_rule_files, _type_replaces, 
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m26 = __create_fn__
 
-def __create_fn__(_type_heading, _type_id, _type_meta, _type_failed, _type_problems_label, _type_problems, _type_groups, _type_others_label, _type_others_columns, _type_others, _type_unconcerned_label, _type_unconcerned, _type_noted, _type_collect_label, _type_collect_columns, _type_collect, _type_marked, _type_result, _type_assess_label, _type_open_norms, _type_flips_label, _type_flips_columns, _type_flips, _type_no_flips, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_assess_label, _dflt_open_norms, _dflt_flips_label, _dflt_flips_columns, _dflt_flips, _dflt_no_flips, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_heading = fields['heading'].type
+ _type_id = fields['id'].type
+ _type_meta = fields['meta'].type
+ _type_failed = fields['failed'].type
+ _type_problems_label = fields['problems_label'].type
+ _type_problems = fields['problems'].type
+ _type_groups = fields['groups'].type
+ _type_others_label = fields['others_label'].type
+ _type_others_columns = fields['others_columns'].type
+ _type_others = fields['others'].type
+ _type_unconcerned_label = fields['unconcerned_label'].type
+ _type_unconcerned = fields['unconcerned'].type
+ _type_noted = fields['noted'].type
+ _type_collect_label = fields['collect_label'].type
+ _type_collect_columns = fields['collect_columns'].type
+ _type_collect = fields['collect'].type
+ _type_marked = fields['marked'].type
+ _type_result = fields['result'].type
+ _type_assess_label = fields['assess_label'].type
+ _type_open_norms = fields['open_norms'].type
+ _type_flips_label = fields['flips_label'].type
+ _type_flips_columns = fields['flips_columns'].type
+ _type_flips = fields['flips'].type
+ _type_no_flips = fields['no_flips'].type
+ _dflt_assess_label = fields['assess_label'].default
+ _dflt_open_norms = fields['open_norms'].default
+ _dflt_flips_label = fields['flips_label'].default
+ _dflt_flips_columns = fields['flips_columns'].default
+ _dflt_flips = fields['flips'].default
+ _dflt_no_flips = fields['no_flips'].default
  def __init__(self,heading:_type_heading,id:_type_id,meta:_type_meta,failed:_type_failed,problems_label:_type_problems_label,problems:_type_problems,groups:_type_groups,others_label:_type_others_label,others_columns:_type_others_columns,others:_type_others,unconcerned_label:_type_unconcerned_label,unconcerned:_type_unconcerned,noted:_type_noted,collect_label:_type_collect_label,collect_columns:_type_collect_columns,collect:_type_collect,marked:_type_marked,result:_type_result,assess_label:_type_assess_label=_dflt_assess_label,open_norms:_type_open_norms=_dflt_open_norms,flips_label:_type_flips_label=_dflt_flips_label,flips_columns:_type_flips_columns=_dflt_flips_columns,flips:_type_flips=_dflt_flips,no_flips:_type_no_flips=_dflt_no_flips)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'heading',heading)
   __dataclass_builtins_object__.__setattr__(self,'id',id)
@@ -732,7 +987,9 @@ def __create_fn__(_type_heading, _type_id, _type_meta, _type_failed, _type_probl
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m27 = __create_fn__
 
-def __create_fn__(_type_id, _type_evaluation_date, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_id = fields['id'].type
+ _type_evaluation_date = fields['evaluation_date'].type
  def __init__(self,id:_type_id,evaluation_date:_type_evaluation_date)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'id',id)
   __dataclass_builtins_object__.__setattr__(self,'evaluation_date',evaluation_date)
@@ -755,7 +1012,39 @@ def __create_fn__(_type_id, _type_evaluation_date, MISSING, _HAS_DEFAULT_FACTORY
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m28 = __create_fn__
 
-def __create_fn__(_type_id, _type_family, _type_titles, _type_citations, _type_quotes, _type_version, _type_valid_from, _type_valid_until, _type_applies, _type_grades, _type_unless, _type_messages, _type_counters, _type_notes, _type_rule_deps, _type_judged_on, _type_file, _type_line, _type_gate, _type_scope_gate, _type_applied, _type_version_labels, _type_replaces, _type_replaces_because, _type_layer, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_gate, _dflt_scope_gate, _dflt_applied, _dflt_version_labels, _dflt_replaces, _dflt_replaces_because, _dflt_layer, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_id = fields['id'].type
+ _type_family = fields['family'].type
+ _type_titles = fields['titles'].type
+ _type_citations = fields['citations'].type
+ _type_quotes = fields['quotes'].type
+ _type_version = fields['version'].type
+ _type_valid_from = fields['valid_from'].type
+ _type_valid_until = fields['valid_until'].type
+ _type_applies = fields['applies'].type
+ _type_grades = fields['grades'].type
+ _type_unless = fields['unless'].type
+ _type_messages = fields['messages'].type
+ _type_counters = fields['counters'].type
+ _type_notes = fields['notes'].type
+ _type_rule_deps = fields['rule_deps'].type
+ _type_judged_on = fields['judged_on'].type
+ _type_file = fields['file'].type
+ _type_line = fields['line'].type
+ _type_gate = fields['gate'].type
+ _type_scope_gate = fields['scope_gate'].type
+ _type_applied = fields['applied'].type
+ _type_version_labels = fields['version_labels'].type
+ _type_replaces = fields['replaces'].type
+ _type_replaces_because = fields['replaces_because'].type
+ _type_layer = fields['layer'].type
+ _dflt_gate = fields['gate'].default
+ _dflt_scope_gate = fields['scope_gate'].default
+ _dflt_applied = fields['applied'].default
+ _dflt_version_labels = fields['version_labels'].default
+ _dflt_replaces = fields['replaces'].default
+ _dflt_replaces_because = fields['replaces_because'].default
+ _dflt_layer = fields['layer'].default
  def __init__(self,id:_type_id,family:_type_family,titles:_type_titles,citations:_type_citations,quotes:_type_quotes,version:_type_version,valid_from:_type_valid_from,valid_until:_type_valid_until,applies:_type_applies,grades:_type_grades,unless:_type_unless,messages:_type_messages,counters:_type_counters,notes:_type_notes,rule_deps:_type_rule_deps,judged_on:_type_judged_on,file:_type_file,line:_type_line,gate:_type_gate=_dflt_gate,scope_gate:_type_scope_gate=_dflt_scope_gate,applied:_type_applied=_dflt_applied,version_labels:_type_version_labels=_dflt_version_labels,replaces:_type_replaces=_dflt_replaces,replaces_because:_type_replaces_because=_dflt_replaces_because,layer:_type_layer=_dflt_layer)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'id',id)
   __dataclass_builtins_object__.__setattr__(self,'family',family)
@@ -801,7 +1090,12 @@ def __create_fn__(_type_id, _type_family, _type_titles, _type_citations, _type_q
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m29 = __create_fn__
 
-def __create_fn__(_type_id, _type_file, _type_highest, _type_counts, _type_errors, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_id = fields['id'].type
+ _type_file = fields['file'].type
+ _type_highest = fields['highest'].type
+ _type_counts = fields['counts'].type
+ _type_errors = fields['errors'].type
  def __init__(self,*,id:_type_id,file:_type_file,highest:_type_highest,counts:_type_counts,errors:_type_errors)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'id',id)
   __dataclass_builtins_object__.__setattr__(self,'file',file)
@@ -827,7 +1121,12 @@ def __create_fn__(_type_id, _type_file, _type_highest, _type_counts, _type_error
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m30 = __create_fn__
 
-def __create_fn__(_type_id, _type_file, _type_highest, _type_counts, _type_errors, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_id = fields['id'].type
+ _type_file = fields['file'].type
+ _type_highest = fields['highest'].type
+ _type_counts = fields['counts'].type
+ _type_errors = fields['errors'].type
  def __init__(self,id:_type_id,file:_type_file,highest:_type_highest,counts:_type_counts,errors:_type_errors)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'id',id)
   __dataclass_builtins_object__.__setattr__(self,'file',file)
@@ -853,7 +1152,14 @@ def __create_fn__(_type_id, _type_file, _type_highest, _type_counts, _type_error
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m31 = __create_fn__
 
-def __create_fn__(_type_id, _type_file, _type_name, _type_highest, _type_highest_level, _type_counts, _type_errors, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_id = fields['id'].type
+ _type_file = fields['file'].type
+ _type_name = fields['name'].type
+ _type_highest = fields['highest'].type
+ _type_highest_level = fields['highest_level'].type
+ _type_counts = fields['counts'].type
+ _type_errors = fields['errors'].type
  def __init__(self,id:_type_id,file:_type_file,name:_type_name,highest:_type_highest,highest_level:_type_highest_level,counts:_type_counts,errors:_type_errors)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'id',id)
   __dataclass_builtins_object__.__setattr__(self,'file',file)
@@ -881,7 +1187,29 @@ def __create_fn__(_type_id, _type_file, _type_name, _type_highest, _type_highest
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m32 = __create_fn__
 
-def __create_fn__(_type_id, _type_file, _type_record_type, _type_as_of, _type_as_of_source, _type_as_of_basis, _type_policy, _type_findings, _type_facts_to_collect, _type_open_norms, _type_reading_flips, _type_problems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_record_type, _dflt_as_of, _dflt_as_of_source, _dflt_as_of_basis, _dflt_policy, _dflt_findings, _dflt_facts_to_collect, _dflt_open_norms, _dflt_reading_flips, _dflt_problems, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_id = fields['id'].type
+ _type_file = fields['file'].type
+ _type_record_type = fields['record_type'].type
+ _type_as_of = fields['as_of'].type
+ _type_as_of_source = fields['as_of_source'].type
+ _type_as_of_basis = fields['as_of_basis'].type
+ _type_policy = fields['policy'].type
+ _type_findings = fields['findings'].type
+ _type_facts_to_collect = fields['facts_to_collect'].type
+ _type_open_norms = fields['open_norms'].type
+ _type_reading_flips = fields['reading_flips'].type
+ _type_problems = fields['problems'].type
+ _dflt_record_type = fields['record_type'].default
+ _dflt_as_of = fields['as_of'].default
+ _dflt_as_of_source = fields['as_of_source'].default
+ _dflt_as_of_basis = fields['as_of_basis'].default
+ _dflt_policy = fields['policy'].default
+ _dflt_findings = fields['findings'].default
+ _dflt_facts_to_collect = fields['facts_to_collect'].default
+ _dflt_open_norms = fields['open_norms'].default
+ _dflt_reading_flips = fields['reading_flips'].default
+ _dflt_problems = fields['problems'].default
  def __init__(self,*,id:_type_id,file:_type_file,record_type:_type_record_type=_dflt_record_type,as_of:_type_as_of=_dflt_as_of,as_of_source:_type_as_of_source=_dflt_as_of_source,as_of_basis:_type_as_of_basis=_dflt_as_of_basis,policy:_type_policy=_dflt_policy,findings:_type_findings=_dflt_findings,facts_to_collect:_type_facts_to_collect=_dflt_facts_to_collect,open_norms:_type_open_norms=_dflt_open_norms,reading_flips:_type_reading_flips=_dflt_reading_flips,problems:_type_problems=_dflt_problems)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'id',id)
   __dataclass_builtins_object__.__setattr__(self,'file',file)
@@ -914,7 +1242,32 @@ def __create_fn__(_type_id, _type_file, _type_record_type, _type_as_of, _type_as
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m33 = __create_fn__
 
-def __create_fn__(_type_id, _type_file, _type_record_type, _type_as_of, _type_as_of_source, _type_facts, _type_origins, _type_expect, _type_expect_lines, _type_policy_id, _type_policy_file, _type_note, _type_warnings, _type_assessments, _type_not_disclosed, _type_pinned_against, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_expect, _dflt_expect_lines, _dflt_policy_id, _dflt_policy_file, _dflt_note, _dflt_warnings, _dflt_assessments, _dflt_not_disclosed, _dflt_pinned_against, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_id = fields['id'].type
+ _type_file = fields['file'].type
+ _type_record_type = fields['record_type'].type
+ _type_as_of = fields['as_of'].type
+ _type_as_of_source = fields['as_of_source'].type
+ _type_facts = fields['facts'].type
+ _type_origins = fields['origins'].type
+ _type_expect = fields['expect'].type
+ _type_expect_lines = fields['expect_lines'].type
+ _type_policy_id = fields['policy_id'].type
+ _type_policy_file = fields['policy_file'].type
+ _type_note = fields['note'].type
+ _type_warnings = fields['warnings'].type
+ _type_assessments = fields['assessments'].type
+ _type_not_disclosed = fields['not_disclosed'].type
+ _type_pinned_against = fields['pinned_against'].type
+ _dflt_expect = fields['expect'].default
+ _dflt_expect_lines = fields['expect_lines'].default_factory
+ _dflt_policy_id = fields['policy_id'].default
+ _dflt_policy_file = fields['policy_file'].default
+ _dflt_note = fields['note'].default
+ _dflt_warnings = fields['warnings'].default
+ _dflt_assessments = fields['assessments'].default_factory
+ _dflt_not_disclosed = fields['not_disclosed'].default
+ _dflt_pinned_against = fields['pinned_against'].default
  def __init__(self,id:_type_id,file:_type_file,record_type:_type_record_type,as_of:_type_as_of,as_of_source:_type_as_of_source,facts:_type_facts,origins:_type_origins,expect:_type_expect=_dflt_expect,expect_lines:_type_expect_lines=_HAS_DEFAULT_FACTORY,policy_id:_type_policy_id=_dflt_policy_id,policy_file:_type_policy_file=_dflt_policy_file,note:_type_note=_dflt_note,warnings:_type_warnings=_dflt_warnings,assessments:_type_assessments=_HAS_DEFAULT_FACTORY,not_disclosed:_type_not_disclosed=_dflt_not_disclosed,pinned_against:_type_pinned_against=_dflt_pinned_against)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'id',id)
   __dataclass_builtins_object__.__setattr__(self,'file',file)
@@ -951,7 +1304,19 @@ def __create_fn__(_type_id, _type_file, _type_record_type, _type_as_of, _type_as
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m34 = __create_fn__
 
-def __create_fn__(_type_id, _type_record_type, _type_member_state, _type_as_of, _type_policy, _type_note, _type_expect, _type_facts, _type_assessments, _type_pinned_against, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_assessments, _dflt_pinned_against, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_id = fields['id'].type
+ _type_record_type = fields['record_type'].type
+ _type_member_state = fields['member_state'].type
+ _type_as_of = fields['as_of'].type
+ _type_policy = fields['policy'].type
+ _type_note = fields['note'].type
+ _type_expect = fields['expect'].type
+ _type_facts = fields['facts'].type
+ _type_assessments = fields['assessments'].type
+ _type_pinned_against = fields['pinned_against'].type
+ _dflt_assessments = fields['assessments'].default
+ _dflt_pinned_against = fields['pinned_against'].default
  def __init__(self,id:_type_id,record_type:_type_record_type,member_state:_type_member_state,as_of:_type_as_of,policy:_type_policy,note:_type_note,expect:_type_expect,facts:_type_facts,assessments:_type_assessments=_dflt_assessments,pinned_against:_type_pinned_against=_dflt_pinned_against)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'id',id)
   __dataclass_builtins_object__.__setattr__(self,'record_type',record_type)
@@ -982,7 +1347,10 @@ def __create_fn__(_type_id, _type_record_type, _type_member_state, _type_as_of, 
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m35 = __create_fn__
 
-def __create_fn__(_type_id, _type_text, _type_citation, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_id = fields['id'].type
+ _type_text = fields['text'].type
+ _type_citation = fields['citation'].type
  def __init__(self,id:_type_id,text:_type_text,citation:_type_citation)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'id',id)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -1006,7 +1374,12 @@ def __create_fn__(_type_id, _type_text, _type_citation, MISSING, _HAS_DEFAULT_FA
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m36 = __create_fn__
 
-def __create_fn__(_type_id, _type_text, _type_source, _type_examined, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_examined, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_id = fields['id'].type
+ _type_text = fields['text'].type
+ _type_source = fields['source'].type
+ _type_examined = fields['examined'].type
+ _dflt_examined = fields['examined'].default
  def __init__(self,*,id:_type_id,text:_type_text,source:_type_source,examined:_type_examined=_dflt_examined)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'id',id)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -1031,7 +1404,11 @@ def __create_fn__(_type_id, _type_text, _type_source, _type_examined, MISSING, _
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m37 = __create_fn__
 
-def __create_fn__(_type_id, _type_titles, _type_record_types, _type_vocabulary, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_id = fields['id'].type
+ _type_titles = fields['titles'].type
+ _type_record_types = fields['record_types'].type
+ _type_vocabulary = fields['vocabulary'].type
  def __init__(self,id:_type_id,titles:_type_titles,record_types:_type_record_types,vocabulary:_type_vocabulary)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'id',id)
   __dataclass_builtins_object__.__setattr__(self,'titles',titles)
@@ -1056,7 +1433,13 @@ def __create_fn__(_type_id, _type_titles, _type_record_types, _type_vocabulary, 
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m38 = __create_fn__
 
-def __create_fn__(_type_key, _type_judged, _type_props, _type_terms, _type_atoms, _type_keys, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_key = fields['key'].type
+ _type_judged = fields['judged'].type
+ _type_props = fields['props'].type
+ _type_terms = fields['terms'].type
+ _type_atoms = fields['atoms'].type
+ _type_keys = fields['keys'].type
  def __init__(self,key:_type_key,judged:_type_judged,props:_type_props,terms:_type_terms,atoms:_type_atoms,keys:_type_keys)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'key',key)
   __dataclass_builtins_object__.__setattr__(self,'judged',judged)
@@ -1083,7 +1466,10 @@ def __create_fn__(_type_key, _type_judged, _type_props, _type_terms, _type_atoms
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m39 = __create_fn__
 
-def __create_fn__(_type_key, _type_label, _type_findings, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_key = fields['key'].type
+ _type_label = fields['label'].type
+ _type_findings = fields['findings'].type
  def __init__(self,key:_type_key,label:_type_label,findings:_type_findings)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'key',key)
   __dataclass_builtins_object__.__setattr__(self,'label',label)
@@ -1107,7 +1493,12 @@ def __create_fn__(_type_key, _type_label, _type_findings, MISSING, _HAS_DEFAULT_
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m40 = __create_fn__
 
-def __create_fn__(_type_key, _type_label, _type_items, _type_style, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_style, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_key = fields['key'].type
+ _type_label = fields['label'].type
+ _type_items = fields['items'].type
+ _type_style = fields['style'].type
+ _dflt_style = fields['style'].default
  def __init__(self,key:_type_key,label:_type_label,items:_type_items,style:_type_style=_dflt_style)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'key',key)
   __dataclass_builtins_object__.__setattr__(self,'label',label)
@@ -1132,7 +1523,10 @@ def __create_fn__(_type_key, _type_label, _type_items, _type_style, MISSING, _HA
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m41 = __create_fn__
 
-def __create_fn__(_type_key, _type_label, _type_value, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_key = fields['key'].type
+ _type_label = fields['label'].type
+ _type_value = fields['value'].type
  def __init__(self,key:_type_key,label:_type_label,value:_type_value)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'key',key)
   __dataclass_builtins_object__.__setattr__(self,'label',label)
@@ -1156,7 +1550,16 @@ def __create_fn__(_type_key, _type_label, _type_value, MISSING, _HAS_DEFAULT_FAC
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m42 = __create_fn__
 
-def __create_fn__(_type_key, _type_props, _type_atoms, _type_gate, _type_terms, _type_defines, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_gate, _dflt_terms, _dflt_defines, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_key = fields['key'].type
+ _type_props = fields['props'].type
+ _type_atoms = fields['atoms'].type
+ _type_gate = fields['gate'].type
+ _type_terms = fields['terms'].type
+ _type_defines = fields['defines'].type
+ _dflt_gate = fields['gate'].default
+ _dflt_terms = fields['terms'].default
+ _dflt_defines = fields['defines'].default
  def __init__(self,key:_type_key,props:_type_props,atoms:_type_atoms,gate:_type_gate=_dflt_gate,terms:_type_terms=_dflt_terms,defines:_type_defines=_dflt_defines)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'key',key)
   __dataclass_builtins_object__.__setattr__(self,'props',props)
@@ -1183,7 +1586,10 @@ def __create_fn__(_type_key, _type_props, _type_atoms, _type_gate, _type_terms, 
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m43 = __create_fn__
 
-def __create_fn__(_type_kind, _type_start, _type_end, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_kind = fields['kind'].type
+ _type_start = fields['start'].type
+ _type_end = fields['end'].type
  def __init__(self,kind:_type_kind,start:_type_start,end:_type_end)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'kind',kind)
   __dataclass_builtins_object__.__setattr__(self,'start',start)
@@ -1207,7 +1613,12 @@ def __create_fn__(_type_kind, _type_start, _type_end, MISSING, _HAS_DEFAULT_FACT
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m44 = __create_fn__
 
-def __create_fn__(_type_kind, _type_values, _type_nullable, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_values, _dflt_nullable, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_kind = fields['kind'].type
+ _type_values = fields['values'].type
+ _type_nullable = fields['nullable'].type
+ _dflt_values = fields['values'].default
+ _dflt_nullable = fields['nullable'].default
  def __init__(self,kind:_type_kind,values:_type_values=_dflt_values,nullable:_type_nullable=_dflt_nullable)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'kind',kind)
   __dataclass_builtins_object__.__setattr__(self,'values',values)
@@ -1231,7 +1642,13 @@ def __create_fn__(_type_kind, _type_values, _type_nullable, MISSING, _HAS_DEFAUL
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m45 = __create_fn__
 
-def __create_fn__(_type_label, _type_folder, _type_sha256, _type_rule_files, _type_replaces_label, _type_replaces, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_label = fields['label'].type
+ _type_folder = fields['folder'].type
+ _type_sha256 = fields['sha256'].type
+ _type_rule_files = fields['rule_files'].type
+ _type_replaces_label = fields['replaces_label'].type
+ _type_replaces = fields['replaces'].type
  def __init__(self,label:_type_label,folder:_type_folder,sha256:_type_sha256,rule_files:_type_rule_files,replaces_label:_type_replaces_label,replaces:_type_replaces)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'label',label)
   __dataclass_builtins_object__.__setattr__(self,'folder',folder)
@@ -1258,7 +1675,31 @@ def __create_fn__(_type_label, _type_folder, _type_sha256, _type_rule_files, _ty
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m46 = __create_fn__
 
-def __create_fn__(_type_label, _type_normcheck_version, _type_schema_label, _type_schema_version, _type_rule_pack_label, _type_sha256, _type_rule_files, _type_files_label, _type_engine_label, _type_engine, _type_python, _type_receipt, _type_readings_label, _type_readings, _type_bundled_label, _type_bundled_sha256, _type_added, _type_file_label, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_readings_label, _dflt_readings, _dflt_bundled_label, _dflt_bundled_sha256, _dflt_added, _dflt_file_label, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_label = fields['label'].type
+ _type_normcheck_version = fields['normcheck_version'].type
+ _type_schema_label = fields['schema_label'].type
+ _type_schema_version = fields['schema_version'].type
+ _type_rule_pack_label = fields['rule_pack_label'].type
+ _type_sha256 = fields['sha256'].type
+ _type_rule_files = fields['rule_files'].type
+ _type_files_label = fields['files_label'].type
+ _type_engine_label = fields['engine_label'].type
+ _type_engine = fields['engine'].type
+ _type_python = fields['python'].type
+ _type_receipt = fields['receipt'].type
+ _type_readings_label = fields['readings_label'].type
+ _type_readings = fields['readings'].type
+ _type_bundled_label = fields['bundled_label'].type
+ _type_bundled_sha256 = fields['bundled_sha256'].type
+ _type_added = fields['added'].type
+ _type_file_label = fields['file_label'].type
+ _dflt_readings_label = fields['readings_label'].default
+ _dflt_readings = fields['readings'].default
+ _dflt_bundled_label = fields['bundled_label'].default
+ _dflt_bundled_sha256 = fields['bundled_sha256'].default
+ _dflt_added = fields['added'].default
+ _dflt_file_label = fields['file_label'].default
  def __init__(self,label:_type_label,normcheck_version:_type_normcheck_version,schema_label:_type_schema_label,schema_version:_type_schema_version,rule_pack_label:_type_rule_pack_label,sha256:_type_sha256,rule_files:_type_rule_files,files_label:_type_files_label,engine_label:_type_engine_label,engine:_type_engine,python:_type_python,receipt:_type_receipt,readings_label:_type_readings_label=_dflt_readings_label,readings:_type_readings=_dflt_readings,bundled_label:_type_bundled_label=_dflt_bundled_label,bundled_sha256:_type_bundled_sha256=_dflt_bundled_sha256,added:_type_added=_dflt_added,file_label:_type_file_label=_dflt_file_label)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'label',label)
   __dataclass_builtins_object__.__setattr__(self,'normcheck_version',normcheck_version)
@@ -1297,7 +1738,15 @@ def __create_fn__(_type_label, _type_normcheck_version, _type_schema_label, _typ
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m47 = __create_fn__
 
-def __create_fn__(_type_label, _type_records, _type_failed, _type_columns, _type_rows, _type_facts_label, _type_facts_columns, _type_facts, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_label = fields['label'].type
+ _type_records = fields['records'].type
+ _type_failed = fields['failed'].type
+ _type_columns = fields['columns'].type
+ _type_rows = fields['rows'].type
+ _type_facts_label = fields['facts_label'].type
+ _type_facts_columns = fields['facts_columns'].type
+ _type_facts = fields['facts'].type
  def __init__(self,label:_type_label,records:_type_records,failed:_type_failed,columns:_type_columns,rows:_type_rows,facts_label:_type_facts_label,facts_columns:_type_facts_columns,facts:_type_facts)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'label',label)
   __dataclass_builtins_object__.__setattr__(self,'records',records)
@@ -1326,7 +1775,16 @@ def __create_fn__(_type_label, _type_records, _type_failed, _type_columns, _type
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m48 = __create_fn__
 
-def __create_fn__(_type_lang, _type_value_labels, _type_fact_labels, _type_questions, _type_families, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_value_labels, _dflt_fact_labels, _dflt_questions, _dflt_families, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_lang = fields['lang'].type
+ _type_value_labels = fields['value_labels'].type
+ _type_fact_labels = fields['fact_labels'].type
+ _type_questions = fields['questions'].type
+ _type_families = fields['families'].type
+ _dflt_value_labels = fields['value_labels'].default_factory
+ _dflt_fact_labels = fields['fact_labels'].default_factory
+ _dflt_questions = fields['questions'].default_factory
+ _dflt_families = fields['families'].default
  def __init__(self,lang:_type_lang,value_labels:_type_value_labels=_HAS_DEFAULT_FACTORY,fact_labels:_type_fact_labels=_HAS_DEFAULT_FACTORY,questions:_type_questions=_HAS_DEFAULT_FACTORY,families:_type_families=_dflt_families)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'lang',lang)
   __dataclass_builtins_object__.__setattr__(self,'value_labels',_dflt_value_labels() if value_labels is _HAS_DEFAULT_FACTORY else value_labels)
@@ -1352,7 +1810,16 @@ def __create_fn__(_type_lang, _type_value_labels, _type_fact_labels, _type_quest
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m49 = __create_fn__
 
-def __create_fn__(_type_level, _type_severity, _type_missing, _type_note, _type_readings, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_severity, _dflt_missing, _dflt_note, _dflt_readings, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_level = fields['level'].type
+ _type_severity = fields['severity'].type
+ _type_missing = fields['missing'].type
+ _type_note = fields['note'].type
+ _type_readings = fields['readings'].type
+ _dflt_severity = fields['severity'].default
+ _dflt_missing = fields['missing'].default
+ _dflt_note = fields['note'].default
+ _dflt_readings = fields['readings'].default
  def __init__(self,level:_type_level,severity:_type_severity=_dflt_severity,missing:_type_missing=_dflt_missing,note:_type_note=_dflt_note,readings:_type_readings=_dflt_readings)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'level',level)
   __dataclass_builtins_object__.__setattr__(self,'severity',severity)
@@ -1378,7 +1845,11 @@ def __create_fn__(_type_level, _type_severity, _type_missing, _type_note, _type_
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m50 = __create_fn__
 
-def __create_fn__(_type_mark, _type_text, _type_source, _type_unverified, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_mark = fields['mark'].type
+ _type_text = fields['text'].type
+ _type_source = fields['source'].type
+ _type_unverified = fields['unverified'].type
  def __init__(self,mark:_type_mark,text:_type_text,source:_type_source,unverified:_type_unverified)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'mark',mark)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -1403,7 +1874,11 @@ def __create_fn__(_type_mark, _type_text, _type_source, _type_unverified, MISSIN
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m51 = __create_fn__
 
-def __create_fn__(_type_name, _type_definition, _type_views, _type_strata, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_name = fields['name'].type
+ _type_definition = fields['definition'].type
+ _type_views = fields['views'].type
+ _type_strata = fields['strata'].type
  def __init__(self,name:_type_name,definition:_type_definition,views:_type_views,strata:_type_strata)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'definition',definition)
@@ -1428,7 +1903,17 @@ def __create_fn__(_type_name, _type_definition, _type_views, _type_strata, MISSI
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m52 = __create_fn__
 
-def __create_fn__(_type_name, _type_expr, _type_type, _type_deps, _type_in_vocabulary, _type_docs, _type_file, _type_line, _type_labels, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_labels, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_name = fields['name'].type
+ _type_expr = fields['expr'].type
+ _type_type = fields['type'].type
+ _type_deps = fields['deps'].type
+ _type_in_vocabulary = fields['in_vocabulary'].type
+ _type_docs = fields['docs'].type
+ _type_file = fields['file'].type
+ _type_line = fields['line'].type
+ _type_labels = fields['labels'].type
+ _dflt_labels = fields['labels'].default
  def __init__(self,name:_type_name,expr:_type_expr,type:_type_type,deps:_type_deps,in_vocabulary:_type_in_vocabulary,docs:_type_docs,file:_type_file,line:_type_line,labels:_type_labels=_dflt_labels)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'expr',expr)
@@ -1458,7 +1943,11 @@ def __create_fn__(_type_name, _type_expr, _type_type, _type_deps, _type_in_vocab
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m53 = __create_fn__
 
-def __create_fn__(_type_name, _type_given, _type_computed, _type_definition, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_name = fields['name'].type
+ _type_given = fields['given'].type
+ _type_computed = fields['computed'].type
+ _type_definition = fields['definition'].type
  def __init__(self,name:_type_name,given:_type_given,computed:_type_computed,definition:_type_definition)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'given',given)
@@ -1483,7 +1972,15 @@ def __create_fn__(_type_name, _type_given, _type_computed, _type_definition, MIS
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m54 = __create_fn__
 
-def __create_fn__(_type_name, _type_held_by, _type_level, _type_severity, _type_sources, _type_argument, _type_applied, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_applied, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_name = fields['name'].type
+ _type_held_by = fields['held_by'].type
+ _type_level = fields['level'].type
+ _type_severity = fields['severity'].type
+ _type_sources = fields['sources'].type
+ _type_argument = fields['argument'].type
+ _type_applied = fields['applied'].type
+ _dflt_applied = fields['applied'].default
  def __init__(self,*,name:_type_name,held_by:_type_held_by,level:_type_level,severity:_type_severity,sources:_type_sources,argument:_type_argument,applied:_type_applied=_dflt_applied)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'held_by',held_by)
@@ -1511,7 +2008,15 @@ def __create_fn__(_type_name, _type_held_by, _type_level, _type_severity, _type_
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m55 = __create_fn__
 
-def __create_fn__(_type_name, _type_held_by, _type_sources, _type_argument, _type_settled_by, _type_settled_from, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_settled_by, _dflt_settled_from, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_name = fields['name'].type
+ _type_held_by = fields['held_by'].type
+ _type_sources = fields['sources'].type
+ _type_argument = fields['argument'].type
+ _type_settled_by = fields['settled_by'].type
+ _type_settled_from = fields['settled_from'].type
+ _dflt_settled_by = fields['settled_by'].default
+ _dflt_settled_from = fields['settled_from'].default
  def __init__(self,*,name:_type_name,held_by:_type_held_by,sources:_type_sources,argument:_type_argument,settled_by:_type_settled_by=_dflt_settled_by,settled_from:_type_settled_from=_dflt_settled_from)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'held_by',held_by)
@@ -1538,7 +2043,42 @@ def __create_fn__(_type_name, _type_held_by, _type_sources, _type_argument, _typ
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m56 = __create_fn__
 
-def __create_fn__(_type_name, _type_kind, _type_family, _type_values, _type_nullable, _type_derived, _type_doc, _type_file, _type_line, _type_labels, _type_range, _type_question, _type_help, _type_open_norm, _type_label_texts, _type_ask, _type_ask_instead, _type_not_established, _type_disclosable, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_values, _dflt_nullable, _dflt_derived, _dflt_doc, _dflt_file, _dflt_line, _dflt_labels, _dflt_range, _dflt_question, _dflt_help, _dflt_open_norm, _dflt_label_texts, _dflt_ask, _dflt_ask_instead, _dflt_not_established, _dflt_disclosable, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_name = fields['name'].type
+ _type_kind = fields['kind'].type
+ _type_family = fields['family'].type
+ _type_values = fields['values'].type
+ _type_nullable = fields['nullable'].type
+ _type_derived = fields['derived'].type
+ _type_doc = fields['doc'].type
+ _type_file = fields['file'].type
+ _type_line = fields['line'].type
+ _type_labels = fields['labels'].type
+ _type_range = fields['range'].type
+ _type_question = fields['question'].type
+ _type_help = fields['help'].type
+ _type_open_norm = fields['open_norm'].type
+ _type_label_texts = fields['label_texts'].type
+ _type_ask = fields['ask'].type
+ _type_ask_instead = fields['ask_instead'].type
+ _type_not_established = fields['not_established'].type
+ _type_disclosable = fields['disclosable'].type
+ _dflt_values = fields['values'].default
+ _dflt_nullable = fields['nullable'].default
+ _dflt_derived = fields['derived'].default
+ _dflt_doc = fields['doc'].default
+ _dflt_file = fields['file'].default
+ _dflt_line = fields['line'].default
+ _dflt_labels = fields['labels'].default
+ _dflt_range = fields['range'].default
+ _dflt_question = fields['question'].default
+ _dflt_help = fields['help'].default
+ _dflt_open_norm = fields['open_norm'].default
+ _dflt_label_texts = fields['label_texts'].default
+ _dflt_ask = fields['ask'].default
+ _dflt_ask_instead = fields['ask_instead'].default
+ _dflt_not_established = fields['not_established'].default
+ _dflt_disclosable = fields['disclosable'].default
  def __init__(self,name:_type_name,kind:_type_kind,family:_type_family,values:_type_values=_dflt_values,nullable:_type_nullable=_dflt_nullable,derived:_type_derived=_dflt_derived,doc:_type_doc=_dflt_doc,file:_type_file=_dflt_file,line:_type_line=_dflt_line,labels:_type_labels=_dflt_labels,range:_type_range=_dflt_range,question:_type_question=_dflt_question,help:_type_help=_dflt_help,open_norm:_type_open_norm=_dflt_open_norm,label_texts:_type_label_texts=_dflt_label_texts,ask:_type_ask=_dflt_ask,ask_instead:_type_ask_instead=_dflt_ask_instead,not_established:_type_not_established=_dflt_not_established,disclosable:_type_disclosable=_dflt_disclosable)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'kind',kind)
@@ -1578,7 +2118,14 @@ def __create_fn__(_type_name, _type_kind, _type_family, _type_values, _type_null
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m57 = __create_fn__
 
-def __create_fn__(_type_name, _type_level, _type_code, _type_inputs, _type_deps, _type_stated, _type_carried, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_name = fields['name'].type
+ _type_level = fields['level'].type
+ _type_code = fields['code'].type
+ _type_inputs = fields['inputs'].type
+ _type_deps = fields['deps'].type
+ _type_stated = fields['stated'].type
+ _type_carried = fields['carried'].type
  def __init__(self,name:_type_name,level:_type_level,code:_type_code,inputs:_type_inputs,deps:_type_deps,stated:_type_stated,carried:_type_carried)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'level',level)
@@ -1606,7 +2153,13 @@ def __create_fn__(_type_name, _type_level, _type_code, _type_inputs, _type_deps,
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m58 = __create_fn__
 
-def __create_fn__(_type_name, _type_level, _type_severity, _type_held_by, _type_holder, _type_argument, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_name = fields['name'].type
+ _type_level = fields['level'].type
+ _type_severity = fields['severity'].type
+ _type_held_by = fields['held_by'].type
+ _type_holder = fields['holder'].type
+ _type_argument = fields['argument'].type
  def __init__(self,name:_type_name,level:_type_level,severity:_type_severity,held_by:_type_held_by,holder:_type_holder,argument:_type_argument)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'level',level)
@@ -1633,7 +2186,13 @@ def __create_fn__(_type_name, _type_level, _type_severity, _type_held_by, _type_
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m59 = __create_fn__
 
-def __create_fn__(_type_name, _type_signature, _type_evaluate, _type_doc, _type_nulls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_nulls, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_name = fields['name'].type
+ _type_signature = fields['signature'].type
+ _type_evaluate = fields['evaluate'].type
+ _type_doc = fields['doc'].type
+ _type_nulls = fields['nulls'].type
+ _dflt_nulls = fields['nulls'].default
  def __init__(self,name:_type_name,signature:_type_signature,evaluate:_type_evaluate,doc:_type_doc,nulls:_type_nulls=_dflt_nulls)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'signature',signature)
@@ -1659,7 +2218,45 @@ def __create_fn__(_type_name, _type_signature, _type_evaluate, _type_doc, _type_
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m60 = __create_fn__
 
-def __create_fn__(_type_name, _type_title, _type_ecli, _type_celex, _type_hudoc, _type_url, _type_date, _type_court, _type_court_text, _type_status, _type_kind, _type_formation, _type_cases, _type_applications, _type_titles, _type_parties, _type_acts, _type_shorts, _type_seats, _type_backgrounds, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_ecli, _dflt_celex, _dflt_hudoc, _dflt_url, _dflt_date, _dflt_court, _dflt_court_text, _dflt_status, _dflt_kind, _dflt_formation, _dflt_cases, _dflt_applications, _dflt_titles, _dflt_parties, _dflt_acts, _dflt_shorts, _dflt_seats, _dflt_backgrounds, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_name = fields['name'].type
+ _type_title = fields['title'].type
+ _type_ecli = fields['ecli'].type
+ _type_celex = fields['celex'].type
+ _type_hudoc = fields['hudoc'].type
+ _type_url = fields['url'].type
+ _type_date = fields['date'].type
+ _type_court = fields['court'].type
+ _type_court_text = fields['court_text'].type
+ _type_status = fields['status'].type
+ _type_kind = fields['kind'].type
+ _type_formation = fields['formation'].type
+ _type_cases = fields['cases'].type
+ _type_applications = fields['applications'].type
+ _type_titles = fields['titles'].type
+ _type_parties = fields['parties'].type
+ _type_acts = fields['acts'].type
+ _type_shorts = fields['shorts'].type
+ _type_seats = fields['seats'].type
+ _type_backgrounds = fields['backgrounds'].type
+ _dflt_ecli = fields['ecli'].default
+ _dflt_celex = fields['celex'].default
+ _dflt_hudoc = fields['hudoc'].default
+ _dflt_url = fields['url'].default
+ _dflt_date = fields['date'].default
+ _dflt_court = fields['court'].default
+ _dflt_court_text = fields['court_text'].default
+ _dflt_status = fields['status'].default
+ _dflt_kind = fields['kind'].default
+ _dflt_formation = fields['formation'].default
+ _dflt_cases = fields['cases'].default
+ _dflt_applications = fields['applications'].default
+ _dflt_titles = fields['titles'].default
+ _dflt_parties = fields['parties'].default
+ _dflt_acts = fields['acts'].default
+ _dflt_shorts = fields['shorts'].default
+ _dflt_seats = fields['seats'].default
+ _dflt_backgrounds = fields['backgrounds'].default
  def __init__(self,name:_type_name,title:_type_title,ecli:_type_ecli=_dflt_ecli,celex:_type_celex=_dflt_celex,hudoc:_type_hudoc=_dflt_hudoc,url:_type_url=_dflt_url,date:_type_date=_dflt_date,court:_type_court=_dflt_court,court_text:_type_court_text=_dflt_court_text,status:_type_status=_dflt_status,kind:_type_kind=_dflt_kind,formation:_type_formation=_dflt_formation,cases:_type_cases=_dflt_cases,applications:_type_applications=_dflt_applications,titles:_type_titles=_dflt_titles,parties:_type_parties=_dflt_parties,acts:_type_acts=_dflt_acts,shorts:_type_shorts=_dflt_shorts,seats:_type_seats=_dflt_seats,backgrounds:_type_backgrounds=_dflt_backgrounds)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'title',title)
@@ -1700,7 +2297,27 @@ def __create_fn__(_type_name, _type_title, _type_ecli, _type_celex, _type_hudoc,
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m61 = __create_fn__
 
-def __create_fn__(_type_name, _type_value, _type_label, _type_text, _type_derived, _type_definition, _type_doc, _type_stated_at, _type_line, _type_inputs, _type_open_norm, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_label, _dflt_text, _dflt_derived, _dflt_definition, _dflt_doc, _dflt_stated_at, _dflt_line, _dflt_inputs, _dflt_open_norm, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_name = fields['name'].type
+ _type_value = fields['value'].type
+ _type_label = fields['label'].type
+ _type_text = fields['text'].type
+ _type_derived = fields['derived'].type
+ _type_definition = fields['definition'].type
+ _type_doc = fields['doc'].type
+ _type_stated_at = fields['stated_at'].type
+ _type_line = fields['line'].type
+ _type_inputs = fields['inputs'].type
+ _type_open_norm = fields['open_norm'].type
+ _dflt_label = fields['label'].default
+ _dflt_text = fields['text'].default
+ _dflt_derived = fields['derived'].default
+ _dflt_definition = fields['definition'].default
+ _dflt_doc = fields['doc'].default
+ _dflt_stated_at = fields['stated_at'].default
+ _dflt_line = fields['line'].default
+ _dflt_inputs = fields['inputs'].default
+ _dflt_open_norm = fields['open_norm'].default
  def __init__(self,*,name:_type_name,value:_type_value,label:_type_label=_dflt_label,text:_type_text=_dflt_text,derived:_type_derived=_dflt_derived,definition:_type_definition=_dflt_definition,doc:_type_doc=_dflt_doc,stated_at:_type_stated_at=_dflt_stated_at,line:_type_line=_dflt_line,inputs:_type_inputs=_dflt_inputs,open_norm:_type_open_norm=_dflt_open_norm)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'value',value)
@@ -1732,7 +2349,12 @@ def __create_fn__(_type_name, _type_value, _type_label, _type_text, _type_derive
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m62 = __create_fn__
 
-def __create_fn__(_type_nl, _type_en, _type_para_nl, _type_para_en, _type_needs, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_nl = fields['nl'].type
+ _type_en = fields['en'].type
+ _type_para_nl = fields['para_nl'].type
+ _type_para_en = fields['para_en'].type
+ _type_needs = fields['needs'].type
  def __init__(self,nl:_type_nl,en:_type_en,para_nl:_type_para_nl,para_en:_type_para_en,needs:_type_needs)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'nl',nl)
   __dataclass_builtins_object__.__setattr__(self,'en',en)
@@ -1758,7 +2380,12 @@ def __create_fn__(_type_nl, _type_en, _type_para_nl, _type_para_en, _type_needs,
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m63 = __create_fn__
 
-def __create_fn__(_type_normcheck, _type_receipt, _type_records, _type_summary, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_normcheck, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_normcheck = fields['normcheck'].type
+ _type_receipt = fields['receipt'].type
+ _type_records = fields['records'].type
+ _type_summary = fields['summary'].type
+ _dflt_normcheck = fields['normcheck'].default
  def __init__(self,*,normcheck:_type_normcheck=_dflt_normcheck,receipt:_type_receipt,records:_type_records,summary:_type_summary)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'normcheck',normcheck)
   __dataclass_builtins_object__.__setattr__(self,'receipt',receipt)
@@ -1783,7 +2410,20 @@ def __create_fn__(_type_normcheck, _type_receipt, _type_records, _type_summary, 
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m64 = __create_fn__
 
-def __create_fn__(_type_normcheck_version, _type_schema_version, _type_rule_pack_sha256, _type_rule_files, _type_engine, _type_python, _type_language, _type_readings, _type_bundled_pack_sha256, _type_added_rules, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_readings, _dflt_bundled_pack_sha256, _dflt_added_rules, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_normcheck_version = fields['normcheck_version'].type
+ _type_schema_version = fields['schema_version'].type
+ _type_rule_pack_sha256 = fields['rule_pack_sha256'].type
+ _type_rule_files = fields['rule_files'].type
+ _type_engine = fields['engine'].type
+ _type_python = fields['python'].type
+ _type_language = fields['language'].type
+ _type_readings = fields['readings'].type
+ _type_bundled_pack_sha256 = fields['bundled_pack_sha256'].type
+ _type_added_rules = fields['added_rules'].type
+ _dflt_readings = fields['readings'].default
+ _dflt_bundled_pack_sha256 = fields['bundled_pack_sha256'].default
+ _dflt_added_rules = fields['added_rules'].default
  def __init__(self,*,normcheck_version:_type_normcheck_version,schema_version:_type_schema_version,rule_pack_sha256:_type_rule_pack_sha256,rule_files:_type_rule_files,engine:_type_engine,python:_type_python,language:_type_language,readings:_type_readings=_dflt_readings,bundled_pack_sha256:_type_bundled_pack_sha256=_dflt_bundled_pack_sha256,added_rules:_type_added_rules=_dflt_added_rules)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'normcheck_version',normcheck_version)
   __dataclass_builtins_object__.__setattr__(self,'schema_version',schema_version)
@@ -1814,7 +2454,12 @@ def __create_fn__(_type_normcheck_version, _type_schema_version, _type_rule_pack
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m65 = __create_fn__
 
-def __create_fn__(_type_number, _type_tail, _type_sentence, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_tail, _dflt_sentence, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_number = fields['number'].type
+ _type_tail = fields['tail'].type
+ _type_sentence = fields['sentence'].type
+ _dflt_tail = fields['tail'].default
+ _dflt_sentence = fields['sentence'].default
  def __init__(self,number:_type_number,tail:_type_tail=_dflt_tail,sentence:_type_sentence=_dflt_sentence)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'number',number)
   __dataclass_builtins_object__.__setattr__(self,'tail',tail)
@@ -1838,7 +2483,8 @@ def __create_fn__(_type_number, _type_tail, _type_sentence, MISSING, _HAS_DEFAUL
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m66 = __create_fn__
 
-def __create_fn__(_type_numbers, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_numbers = fields['numbers'].type
  def __init__(self,numbers:_type_numbers)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'numbers',numbers)
  def __repr__(self):
@@ -1860,7 +2506,10 @@ def __create_fn__(_type_numbers, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_buil
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m67 = __create_fn__
 
-def __create_fn__(_type_pack, _type_vocabulary, _type_warnings, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_pack = fields['pack'].type
+ _type_vocabulary = fields['vocabulary'].type
+ _type_warnings = fields['warnings'].type
  def __init__(self,pack:_type_pack,vocabulary:_type_vocabulary,warnings:_type_warnings)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'pack',pack)
   __dataclass_builtins_object__.__setattr__(self,'vocabulary',vocabulary)
@@ -1884,7 +2533,13 @@ def __create_fn__(_type_pack, _type_vocabulary, _type_warnings, MISSING, _HAS_DE
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m68 = __create_fn__
 
-def __create_fn__(_type_params, _type_result, _type_alike, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_params, _dflt_result, _dflt_alike, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_params = fields['params'].type
+ _type_result = fields['result'].type
+ _type_alike = fields['alike'].type
+ _dflt_params = fields['params'].default
+ _dflt_result = fields['result'].default
+ _dflt_alike = fields['alike'].default
  def __init__(self,params:_type_params=_dflt_params,result:_type_result=_dflt_result,alike:_type_alike=_dflt_alike)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'params',params)
   __dataclass_builtins_object__.__setattr__(self,'result',result)
@@ -1909,7 +2564,13 @@ def __create_fn__(_type_params, _type_result, _type_alike, MISSING, _HAS_DEFAULT
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m69 = __create_fn__
 
-def __create_fn__(_type_path, _type_is_key, _type_value, _type_line, _type_column, _type_quoted, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_path = fields['path'].type
+ _type_is_key = fields['is_key'].type
+ _type_value = fields['value'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_quoted = fields['quoted'].type
  def __init__(self,path:_type_path,is_key:_type_is_key,value:_type_value,line:_type_line,column:_type_column,quoted:_type_quoted)->_return_type:
   self.path=path
   self.is_key=is_key
@@ -1926,7 +2587,11 @@ def __create_fn__(_type_path, _type_is_key, _type_value, _type_line, _type_colum
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 _m70 = __create_fn__
 
-def __create_fn__(_type_points, _type_indent, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_points, _dflt_indent, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_points = fields['points'].type
+ _type_indent = fields['indent'].type
+ _dflt_points = fields['points'].default
+ _dflt_indent = fields['indent'].default
  def __init__(self,points:_type_points=_dflt_points,indent:_type_indent=_dflt_indent)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'points',points)
   __dataclass_builtins_object__.__setattr__(self,'indent',indent)
@@ -1949,7 +2614,13 @@ def __create_fn__(_type_points, _type_indent, MISSING, _HAS_DEFAULT_FACTORY, __d
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m71 = __create_fn__
 
-def __create_fn__(_type_reading, _type_replaced, _type_set_aside, _type_base, _type_settled_by, _type_settled_from, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_reading = fields['reading'].type
+ _type_replaced = fields['replaced'].type
+ _type_set_aside = fields['set_aside'].type
+ _type_base = fields['base'].type
+ _type_settled_by = fields['settled_by'].type
+ _type_settled_from = fields['settled_from'].type
  def __init__(self,reading:_type_reading,replaced:_type_replaced,set_aside:_type_set_aside,base:_type_base,settled_by:_type_settled_by,settled_from:_type_settled_from)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'reading',reading)
   __dataclass_builtins_object__.__setattr__(self,'replaced',replaced)
@@ -1976,7 +2647,10 @@ def __create_fn__(_type_reading, _type_replaced, _type_set_aside, _type_base, _t
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m72 = __create_fn__
 
-def __create_fn__(_type_reading, _type_result, _type_applied, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_reading = fields['reading'].type
+ _type_result = fields['result'].type
+ _type_applied = fields['applied'].type
  def __init__(self,reading:_type_reading,result:_type_result,applied:_type_applied)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'reading',reading)
   __dataclass_builtins_object__.__setattr__(self,'result',result)
@@ -2000,7 +2674,12 @@ def __create_fn__(_type_reading, _type_result, _type_applied, MISSING, _HAS_DEFA
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m73 = __create_fn__
 
-def __create_fn__(_type_records, _type_failed, _type_by_highest, _type_rows, _type_facts_to_collect, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_records = fields['records'].type
+ _type_failed = fields['failed'].type
+ _type_by_highest = fields['by_highest'].type
+ _type_rows = fields['rows'].type
+ _type_facts_to_collect = fields['facts_to_collect'].type
  def __init__(self,*,records:_type_records,failed:_type_failed,by_highest:_type_by_highest,rows:_type_rows,facts_to_collect:_type_facts_to_collect)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'records',records)
   __dataclass_builtins_object__.__setattr__(self,'failed',failed)
@@ -2026,7 +2705,8 @@ def __create_fn__(_type_records, _type_failed, _type_by_highest, _type_rows, _ty
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m74 = __create_fn__
 
-def __create_fn__(_type_refs, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_refs = fields['refs'].type
  def __init__(self,refs:_type_refs)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'refs',refs)
  def __repr__(self):
@@ -2048,7 +2728,13 @@ def __create_fn__(_type_refs, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtin
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m75 = __create_fn__
 
-def __create_fn__(_type_rid, _type_versions, _type_gate, _type_judged, _type_referenced, _type_kinds, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_rid = fields['rid'].type
+ _type_versions = fields['versions'].type
+ _type_gate = fields['gate'].type
+ _type_judged = fields['judged'].type
+ _type_referenced = fields['referenced'].type
+ _type_kinds = fields['kinds'].type
  def __init__(self,rid:_type_rid,versions:_type_versions,gate:_type_gate,judged:_type_judged,referenced:_type_referenced,kinds:_type_kinds)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'rid',rid)
   __dataclass_builtins_object__.__setattr__(self,'versions',versions)
@@ -2075,7 +2761,12 @@ def __create_fn__(_type_rid, _type_versions, _type_gate, _type_judged, _type_ref
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m76 = __create_fn__
 
-def __create_fn__(_type_root, _type_shown, _type_rules, _type_vocab, _type_layer, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_root = fields['root'].type
+ _type_shown = fields['shown'].type
+ _type_rules = fields['rules'].type
+ _type_vocab = fields['vocab'].type
+ _type_layer = fields['layer'].type
  def __init__(self,root:_type_root,shown:_type_shown,rules:_type_rules,vocab:_type_vocab,layer:_type_layer)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'root',root)
   __dataclass_builtins_object__.__setattr__(self,'shown',shown)
@@ -2101,7 +2792,11 @@ def __create_fn__(_type_root, _type_shown, _type_rules, _type_vocab, _type_layer
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m77 = __create_fn__
 
-def __create_fn__(_type_rule, _type_as_written, _type_cells, _type_flip, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_rule = fields['rule'].type
+ _type_as_written = fields['as_written'].type
+ _type_cells = fields['cells'].type
+ _type_flip = fields['flip'].type
  def __init__(self,rule:_type_rule,as_written:_type_as_written,cells:_type_cells,flip:_type_flip)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'rule',rule)
   __dataclass_builtins_object__.__setattr__(self,'as_written',as_written)
@@ -2126,7 +2821,12 @@ def __create_fn__(_type_rule, _type_as_written, _type_cells, _type_flip, MISSING
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m78 = __create_fn__
 
-def __create_fn__(_type_rule, _type_default, _type_default_severity, _type_by_reading, _type_severity_by_reading, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_rule = fields['rule'].type
+ _type_default = fields['default'].type
+ _type_default_severity = fields['default_severity'].type
+ _type_by_reading = fields['by_reading'].type
+ _type_severity_by_reading = fields['severity_by_reading'].type
  def __init__(self,*,rule:_type_rule,default:_type_default,default_severity:_type_default_severity,by_reading:_type_by_reading,severity_by_reading:_type_severity_by_reading)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'rule',rule)
   __dataclass_builtins_object__.__setattr__(self,'default',default)
@@ -2152,7 +2852,21 @@ def __create_fn__(_type_rule, _type_default, _type_default_severity, _type_by_re
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m79 = __create_fn__
 
-def __create_fn__(_type_rule, _type_family, _type_level, _type_group, _type_label, _type_severity, _type_severity_label, _type_severity_name, _type_title, _type_message, _type_reason, _type_quiet, _type_sections, _type_finding, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_rule = fields['rule'].type
+ _type_family = fields['family'].type
+ _type_level = fields['level'].type
+ _type_group = fields['group'].type
+ _type_label = fields['label'].type
+ _type_severity = fields['severity'].type
+ _type_severity_label = fields['severity_label'].type
+ _type_severity_name = fields['severity_name'].type
+ _type_title = fields['title'].type
+ _type_message = fields['message'].type
+ _type_reason = fields['reason'].type
+ _type_quiet = fields['quiet'].type
+ _type_sections = fields['sections'].type
+ _type_finding = fields['finding'].type
  def __init__(self,rule:_type_rule,family:_type_family,level:_type_level,group:_type_group,label:_type_label,severity:_type_severity,severity_label:_type_severity_label,severity_name:_type_severity_name,title:_type_title,message:_type_message,reason:_type_reason,quiet:_type_quiet,sections:_type_sections,finding:_type_finding)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'rule',rule)
   __dataclass_builtins_object__.__setattr__(self,'family',family)
@@ -2187,7 +2901,19 @@ def __create_fn__(_type_rule, _type_family, _type_level, _type_group, _type_labe
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m80 = __create_fn__
 
-def __create_fn__(_type_rule, _type_kinds, _type_gate, _type_scope_gate, _type_applies, _type_grades, _type_unless, _type_ranks, _type_valid_from, _type_valid_until, _type_run, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_run, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_rule = fields['rule'].type
+ _type_kinds = fields['kinds'].type
+ _type_gate = fields['gate'].type
+ _type_scope_gate = fields['scope_gate'].type
+ _type_applies = fields['applies'].type
+ _type_grades = fields['grades'].type
+ _type_unless = fields['unless'].type
+ _type_ranks = fields['ranks'].type
+ _type_valid_from = fields['valid_from'].type
+ _type_valid_until = fields['valid_until'].type
+ _type_run = fields['run'].type
+ _dflt_run = fields['run'].default
  def __init__(self,rule:_type_rule,kinds:_type_kinds,gate:_type_gate,scope_gate:_type_scope_gate,applies:_type_applies,grades:_type_grades,unless:_type_unless,ranks:_type_ranks,valid_from:_type_valid_from,valid_until:_type_valid_until,run:_type_run=_dflt_run)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'rule',rule)
   __dataclass_builtins_object__.__setattr__(self,'kinds',kinds)
@@ -2219,7 +2945,22 @@ def __create_fn__(_type_rule, _type_kinds, _type_gate, _type_scope_gate, _type_a
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m81 = __create_fn__
 
-def __create_fn__(_type_rule, _type_outcome, _type_severity, _type_grade, _type_reason, _type_decided, _type_missing, _type_exceptions, _type_judged_on, _type_judged_basis, _type_versions_agree, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_exceptions, _dflt_judged_on, _dflt_judged_basis, _dflt_versions_agree, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_rule = fields['rule'].type
+ _type_outcome = fields['outcome'].type
+ _type_severity = fields['severity'].type
+ _type_grade = fields['grade'].type
+ _type_reason = fields['reason'].type
+ _type_decided = fields['decided'].type
+ _type_missing = fields['missing'].type
+ _type_exceptions = fields['exceptions'].type
+ _type_judged_on = fields['judged_on'].type
+ _type_judged_basis = fields['judged_basis'].type
+ _type_versions_agree = fields['versions_agree'].type
+ _dflt_exceptions = fields['exceptions'].default
+ _dflt_judged_on = fields['judged_on'].default
+ _dflt_judged_basis = fields['judged_basis'].default
+ _dflt_versions_agree = fields['versions_agree'].default
  def __init__(self,rule:_type_rule,outcome:_type_outcome,severity:_type_severity,grade:_type_grade,reason:_type_reason,decided:_type_decided,missing:_type_missing,exceptions:_type_exceptions=_dflt_exceptions,judged_on:_type_judged_on=_dflt_judged_on,judged_basis:_type_judged_basis=_dflt_judged_basis,versions_agree:_type_versions_agree=_dflt_versions_agree)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'rule',rule)
   __dataclass_builtins_object__.__setattr__(self,'outcome',outcome)
@@ -2251,7 +2992,49 @@ def __create_fn__(_type_rule, _type_outcome, _type_severity, _type_grade, _type_
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m82 = __create_fn__
 
-def __create_fn__(_type_rule, _type_version, _type_family, _type_level, _type_severity, _type_title, _type_message, _type_rule_message, _type_readings, _type_reading_applied, _type_note, _type_reason, _type_sources, _type_background, _type_pinpoints_verified, _type_decided_by, _type_missing_facts, _type_missing_labels, _type_not_established, _type_exceptions, _type_judged_on, _type_judged_on_basis, _type_law_applied, _type_later_case_law, _type_not_disclosed, _type_potential_level, _type_follow_up, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_version, _dflt_readings, _dflt_reading_applied, _dflt_note, _dflt_background, _dflt_missing_labels, _dflt_not_established, _dflt_exceptions, _dflt_judged_on, _dflt_judged_on_basis, _dflt_law_applied, _dflt_later_case_law, _dflt_not_disclosed, _dflt_potential_level, _dflt_follow_up, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_rule = fields['rule'].type
+ _type_version = fields['version'].type
+ _type_family = fields['family'].type
+ _type_level = fields['level'].type
+ _type_severity = fields['severity'].type
+ _type_title = fields['title'].type
+ _type_message = fields['message'].type
+ _type_rule_message = fields['rule_message'].type
+ _type_readings = fields['readings'].type
+ _type_reading_applied = fields['reading_applied'].type
+ _type_note = fields['note'].type
+ _type_reason = fields['reason'].type
+ _type_sources = fields['sources'].type
+ _type_background = fields['background'].type
+ _type_pinpoints_verified = fields['pinpoints_verified'].type
+ _type_decided_by = fields['decided_by'].type
+ _type_missing_facts = fields['missing_facts'].type
+ _type_missing_labels = fields['missing_labels'].type
+ _type_not_established = fields['not_established'].type
+ _type_exceptions = fields['exceptions'].type
+ _type_judged_on = fields['judged_on'].type
+ _type_judged_on_basis = fields['judged_on_basis'].type
+ _type_law_applied = fields['law_applied'].type
+ _type_later_case_law = fields['later_case_law'].type
+ _type_not_disclosed = fields['not_disclosed'].type
+ _type_potential_level = fields['potential_level'].type
+ _type_follow_up = fields['follow_up'].type
+ _dflt_version = fields['version'].default
+ _dflt_readings = fields['readings'].default
+ _dflt_reading_applied = fields['reading_applied'].default
+ _dflt_note = fields['note'].default
+ _dflt_background = fields['background'].default
+ _dflt_missing_labels = fields['missing_labels'].default
+ _dflt_not_established = fields['not_established'].default
+ _dflt_exceptions = fields['exceptions'].default
+ _dflt_judged_on = fields['judged_on'].default
+ _dflt_judged_on_basis = fields['judged_on_basis'].default
+ _dflt_law_applied = fields['law_applied'].default
+ _dflt_later_case_law = fields['later_case_law'].default
+ _dflt_not_disclosed = fields['not_disclosed'].default
+ _dflt_potential_level = fields['potential_level'].default
+ _dflt_follow_up = fields['follow_up'].default
  def __init__(self,*,rule:_type_rule,version:_type_version=_dflt_version,family:_type_family,level:_type_level,severity:_type_severity,title:_type_title,message:_type_message,rule_message:_type_rule_message,readings:_type_readings=_dflt_readings,reading_applied:_type_reading_applied=_dflt_reading_applied,note:_type_note=_dflt_note,reason:_type_reason,sources:_type_sources,background:_type_background=_dflt_background,pinpoints_verified:_type_pinpoints_verified,decided_by:_type_decided_by,missing_facts:_type_missing_facts,missing_labels:_type_missing_labels=_dflt_missing_labels,not_established:_type_not_established=_dflt_not_established,exceptions:_type_exceptions=_dflt_exceptions,judged_on:_type_judged_on=_dflt_judged_on,judged_on_basis:_type_judged_on_basis=_dflt_judged_on_basis,law_applied:_type_law_applied=_dflt_law_applied,later_case_law:_type_later_case_law=_dflt_later_case_law,not_disclosed:_type_not_disclosed=_dflt_not_disclosed,potential_level:_type_potential_level=_dflt_potential_level,follow_up:_type_follow_up=_dflt_follow_up)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'rule',rule)
   __dataclass_builtins_object__.__setattr__(self,'version',version)
@@ -2299,7 +3082,35 @@ def __create_fn__(_type_rule, _type_version, _type_family, _type_level, _type_se
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m83 = __create_fn__
 
-def __create_fn__(_type_source, _type_kind, _type_citation, _type_title, _type_pinpoint, _type_about, _type_verified, _type_footnote, _type_note, _type_ecli, _type_celex, _type_hudoc, _type_url, _type_court, _type_date, _type_source_status, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_kind, _dflt_citation, _dflt_about, _dflt_footnote, _dflt_note, _dflt_ecli, _dflt_celex, _dflt_hudoc, _dflt_url, _dflt_court, _dflt_date, _dflt_source_status, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_source = fields['source'].type
+ _type_kind = fields['kind'].type
+ _type_citation = fields['citation'].type
+ _type_title = fields['title'].type
+ _type_pinpoint = fields['pinpoint'].type
+ _type_about = fields['about'].type
+ _type_verified = fields['verified'].type
+ _type_footnote = fields['footnote'].type
+ _type_note = fields['note'].type
+ _type_ecli = fields['ecli'].type
+ _type_celex = fields['celex'].type
+ _type_hudoc = fields['hudoc'].type
+ _type_url = fields['url'].type
+ _type_court = fields['court'].type
+ _type_date = fields['date'].type
+ _type_source_status = fields['source_status'].type
+ _dflt_kind = fields['kind'].default
+ _dflt_citation = fields['citation'].default
+ _dflt_about = fields['about'].default
+ _dflt_footnote = fields['footnote'].default
+ _dflt_note = fields['note'].default
+ _dflt_ecli = fields['ecli'].default
+ _dflt_celex = fields['celex'].default
+ _dflt_hudoc = fields['hudoc'].default
+ _dflt_url = fields['url'].default
+ _dflt_court = fields['court'].default
+ _dflt_date = fields['date'].default
+ _dflt_source_status = fields['source_status'].default
  def __init__(self,*,source:_type_source,kind:_type_kind=_dflt_kind,citation:_type_citation=_dflt_citation,title:_type_title,pinpoint:_type_pinpoint,about:_type_about=_dflt_about,verified:_type_verified,footnote:_type_footnote=_dflt_footnote,note:_type_note=_dflt_note,ecli:_type_ecli=_dflt_ecli,celex:_type_celex=_dflt_celex,hudoc:_type_hudoc=_dflt_hudoc,url:_type_url=_dflt_url,court:_type_court=_dflt_court,date:_type_date=_dflt_date,source_status:_type_source_status=_dflt_source_status)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'source',source)
   __dataclass_builtins_object__.__setattr__(self,'kind',kind)
@@ -2336,7 +3147,12 @@ def __create_fn__(_type_source, _type_kind, _type_citation, _type_title, _type_p
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m84 = __create_fn__
 
-def __create_fn__(_type_source, _type_pinpoint, _type_verified, _type_about, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_about, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_source = fields['source'].type
+ _type_pinpoint = fields['pinpoint'].type
+ _type_verified = fields['verified'].type
+ _type_about = fields['about'].type
+ _dflt_about = fields['about'].default
  def __init__(self,source:_type_source,pinpoint:_type_pinpoint,verified:_type_verified,about:_type_about=_dflt_about)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'source',source)
   __dataclass_builtins_object__.__setattr__(self,'pinpoint',pinpoint)
@@ -2361,7 +3177,15 @@ def __create_fn__(_type_source, _type_pinpoint, _type_verified, _type_about, MIS
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m85 = __create_fn__
 
-def __create_fn__(_type_source, _type_title, _type_relates_to, _type_about, _type_url, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_relates_to, _dflt_about, _dflt_url, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_source = fields['source'].type
+ _type_title = fields['title'].type
+ _type_relates_to = fields['relates_to'].type
+ _type_about = fields['about'].type
+ _type_url = fields['url'].type
+ _dflt_relates_to = fields['relates_to'].default
+ _dflt_about = fields['about'].default
+ _dflt_url = fields['url'].default
  def __init__(self,*,source:_type_source,title:_type_title,relates_to:_type_relates_to=_dflt_relates_to,about:_type_about=_dflt_about,url:_type_url=_dflt_url)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'source',source)
   __dataclass_builtins_object__.__setattr__(self,'title',title)
@@ -2387,7 +3211,27 @@ def __create_fn__(_type_source, _type_title, _type_relates_to, _type_about, _typ
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m86 = __create_fn__
 
-def __create_fn__(_type_sources, _type_defines, _type_rules, _type_fact_types, _type_digest, _type_files, _type_families, _type_value_labels, _type_open_norms, _type_fact_texts, _type_not_established, _type_base_digest, _type_added, _type__defines, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_value_labels, _dflt_open_norms, _dflt_fact_texts, _dflt_not_established, _dflt_base_digest, _dflt_added, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_sources = fields['sources'].type
+ _type_defines = fields['defines'].type
+ _type_rules = fields['rules'].type
+ _type_fact_types = fields['fact_types'].type
+ _type_digest = fields['digest'].type
+ _type_files = fields['files'].type
+ _type_families = fields['families'].type
+ _type_value_labels = fields['value_labels'].type
+ _type_open_norms = fields['open_norms'].type
+ _type_fact_texts = fields['fact_texts'].type
+ _type_not_established = fields['not_established'].type
+ _type_base_digest = fields['base_digest'].type
+ _type_added = fields['added'].type
+ _type__defines = fields['_defines'].type
+ _dflt_value_labels = fields['value_labels'].default_factory
+ _dflt_open_norms = fields['open_norms'].default_factory
+ _dflt_fact_texts = fields['fact_texts'].default_factory
+ _dflt_not_established = fields['not_established'].default_factory
+ _dflt_base_digest = fields['base_digest'].default
+ _dflt_added = fields['added'].default
  def __init__(self,sources:_type_sources,defines:_type_defines,rules:_type_rules,fact_types:_type_fact_types,digest:_type_digest,files:_type_files,families:_type_families,value_labels:_type_value_labels=_HAS_DEFAULT_FACTORY,open_norms:_type_open_norms=_HAS_DEFAULT_FACTORY,fact_texts:_type_fact_texts=_HAS_DEFAULT_FACTORY,not_established:_type_not_established=_HAS_DEFAULT_FACTORY,base_digest:_type_base_digest=_dflt_base_digest,added:_type_added=_dflt_added)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'sources',sources)
   __dataclass_builtins_object__.__setattr__(self,'defines',defines)
@@ -2422,7 +3266,11 @@ def __create_fn__(_type_sources, _type_defines, _type_rules, _type_fact_types, _
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m87 = __create_fn__
 
-def __create_fn__(_type_t, _type_f, _type_n, _type_nf, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_t = fields['t'].type
+ _type_f = fields['f'].type
+ _type_n = fields['n'].type
+ _type_nf = fields['nf'].type
  def __init__(self,t:_type_t,f:_type_f,n:_type_n,nf:_type_nf)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'t',t)
   __dataclass_builtins_object__.__setattr__(self,'f',f)
@@ -2447,7 +3295,15 @@ def __create_fn__(_type_t, _type_f, _type_n, _type_nf, MISSING, _HAS_DEFAULT_FAC
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m88 = __create_fn__
 
-def __create_fn__(_type_text, _type_line, _type_column, _type_file, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_text = fields['text'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_file = fields['file'].type
+ _dflt_text = fields['text'].default
+ _dflt_line = fields['line'].default
+ _dflt_column = fields['column'].default
+ _dflt_file = fields['file'].default
  def __init__(self,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -2472,7 +3328,18 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, MISSING, _HA
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m89 = __create_fn__
 
-def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_cond, _type_then, _type_orelse, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_text = fields['text'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_file = fields['file'].type
+ _type_cond = fields['cond'].type
+ _type_then = fields['then'].type
+ _type_orelse = fields['orelse'].type
+ _dflt_text = fields['text'].default
+ _dflt_line = fields['line'].default
+ _dflt_column = fields['column'].default
+ _dflt_file = fields['file'].default
  def __init__(self,cond:_type_cond,then:_type_then,orelse:_type_orelse,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -2500,7 +3367,17 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_cond, 
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m90 = __create_fn__
 
-def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_element, _type_container, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_text = fields['text'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_file = fields['file'].type
+ _type_element = fields['element'].type
+ _type_container = fields['container'].type
+ _dflt_text = fields['text'].default
+ _dflt_line = fields['line'].default
+ _dflt_column = fields['column'].default
+ _dflt_file = fields['file'].default
  def __init__(self,element:_type_element,container:_type_container,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -2527,7 +3404,17 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_elemen
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m91 = __create_fn__
 
-def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_func, _type_args, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_text = fields['text'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_file = fields['file'].type
+ _type_func = fields['func'].type
+ _type_args = fields['args'].type
+ _dflt_text = fields['text'].default
+ _dflt_line = fields['line'].default
+ _dflt_column = fields['column'].default
+ _dflt_file = fields['file'].default
  def __init__(self,func:_type_func,args:_type_args,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -2554,7 +3441,17 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_func, 
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m92 = __create_fn__
 
-def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_left, _type_right, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_text = fields['text'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_file = fields['file'].type
+ _type_left = fields['left'].type
+ _type_right = fields['right'].type
+ _dflt_text = fields['text'].default
+ _dflt_line = fields['line'].default
+ _dflt_column = fields['column'].default
+ _dflt_file = fields['file'].default
  def __init__(self,left:_type_left,right:_type_right,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -2581,7 +3478,16 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_left, 
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m93 = __create_fn__
 
-def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_text = fields['text'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_file = fields['file'].type
+ _type_name = fields['name'].type
+ _dflt_text = fields['text'].default
+ _dflt_line = fields['line'].default
+ _dflt_column = fields['column'].default
+ _dflt_file = fields['file'].default
  def __init__(self,name:_type_name,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -2607,7 +3513,18 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_name, 
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m94 = __create_fn__
 
-def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_op, _type_left, _type_right, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_text = fields['text'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_file = fields['file'].type
+ _type_op = fields['op'].type
+ _type_left = fields['left'].type
+ _type_right = fields['right'].type
+ _dflt_text = fields['text'].default
+ _dflt_line = fields['line'].default
+ _dflt_column = fields['column'].default
+ _dflt_file = fields['file'].default
  def __init__(self,op:_type_op,left:_type_left,right:_type_right,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -2635,7 +3552,16 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_op, _t
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m95 = __create_fn__
 
-def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_operand, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_text = fields['text'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_file = fields['file'].type
+ _type_operand = fields['operand'].type
+ _dflt_text = fields['text'].default
+ _dflt_line = fields['line'].default
+ _dflt_column = fields['column'].default
+ _dflt_file = fields['file'].default
  def __init__(self,operand:_type_operand,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -2661,7 +3587,17 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_operan
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m96 = __create_fn__
 
-def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_operand, _type_test, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_text = fields['text'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_file = fields['file'].type
+ _type_operand = fields['operand'].type
+ _type_test = fields['test'].type
+ _dflt_text = fields['text'].default
+ _dflt_line = fields['line'].default
+ _dflt_column = fields['column'].default
+ _dflt_file = fields['file'].default
  def __init__(self,operand:_type_operand,test:_type_test,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -2688,7 +3624,16 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_operan
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m97 = __create_fn__
 
-def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_operands, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_text = fields['text'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_file = fields['file'].type
+ _type_operands = fields['operands'].type
+ _dflt_text = fields['text'].default
+ _dflt_line = fields['line'].default
+ _dflt_column = fields['column'].default
+ _dflt_file = fields['file'].default
  def __init__(self,operands:_type_operands,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -2714,7 +3659,16 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_operan
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m98 = __create_fn__
 
-def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_rule, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_text = fields['text'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_file = fields['file'].type
+ _type_rule = fields['rule'].type
+ _dflt_text = fields['text'].default
+ _dflt_line = fields['line'].default
+ _dflt_column = fields['column'].default
+ _dflt_file = fields['file'].default
  def __init__(self,rule:_type_rule,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -2740,7 +3694,16 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_rule, 
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m99 = __create_fn__
 
-def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_value, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_line, _dflt_column, _dflt_file, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_text = fields['text'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_file = fields['file'].type
+ _type_value = fields['value'].type
+ _dflt_text = fields['text'].default
+ _dflt_line = fields['line'].default
+ _dflt_column = fields['column'].default
+ _dflt_file = fields['file'].default
  def __init__(self,value:_type_value,*,text:_type_text=_dflt_text,line:_type_line=_dflt_line,column:_type_column=_dflt_column,file:_type_file=_dflt_file)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -2766,7 +3729,11 @@ def __create_fn__(_type_text, _type_line, _type_column, _type_file, _type_value,
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m100 = __create_fn__
 
-def __create_fn__(_type_text, _type_status, _type_decided, _type_missing, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_text = fields['text'].type
+ _type_status = fields['status'].type
+ _type_decided = fields['decided'].type
+ _type_missing = fields['missing'].type
  def __init__(self,text:_type_text,status:_type_status,decided:_type_decided,missing:_type_missing)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'status',status)
@@ -2791,7 +3758,24 @@ def __create_fn__(_type_text, _type_status, _type_decided, _type_missing, MISSIN
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m101 = __create_fn__
 
-def __create_fn__(_type_text, _type_url, _type_unverified, _type_code, _type_strong, _type_sub, _type_mark, _type_prefix, _type_suffix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_url, _dflt_unverified, _dflt_code, _dflt_strong, _dflt_sub, _dflt_mark, _dflt_prefix, _dflt_suffix, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_text = fields['text'].type
+ _type_url = fields['url'].type
+ _type_unverified = fields['unverified'].type
+ _type_code = fields['code'].type
+ _type_strong = fields['strong'].type
+ _type_sub = fields['sub'].type
+ _type_mark = fields['mark'].type
+ _type_prefix = fields['prefix'].type
+ _type_suffix = fields['suffix'].type
+ _dflt_url = fields['url'].default
+ _dflt_unverified = fields['unverified'].default
+ _dflt_code = fields['code'].default
+ _dflt_strong = fields['strong'].default
+ _dflt_sub = fields['sub'].default
+ _dflt_mark = fields['mark'].default
+ _dflt_prefix = fields['prefix'].default
+ _dflt_suffix = fields['suffix'].default
  def __init__(self,text:_type_text,url:_type_url=_dflt_url,unverified:_type_unverified=_dflt_unverified,code:_type_code=_dflt_code,strong:_type_strong=_dflt_strong,sub:_type_sub=_dflt_sub,mark:_type_mark=_dflt_mark,prefix:_type_prefix=_dflt_prefix,suffix:_type_suffix=_dflt_suffix)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'url',url)
@@ -2821,7 +3805,9 @@ def __create_fn__(_type_text, _type_url, _type_unverified, _type_code, _type_str
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m102 = __create_fn__
 
-def __create_fn__(_type_url, _type_labels, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_url = fields['url'].type
+ _type_labels = fields['labels'].type
  def __init__(self,url:_type_url,labels:_type_labels)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'url',url)
   __dataclass_builtins_object__.__setattr__(self,'labels',labels)
@@ -2844,7 +3830,12 @@ def __create_fn__(_type_url, _type_labels, MISSING, _HAS_DEFAULT_FACTORY, __data
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m103 = __create_fn__
 
-def __create_fn__(_type_value, _type_decided, _type_missing, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_decided, _dflt_missing, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_value = fields['value'].type
+ _type_decided = fields['decided'].type
+ _type_missing = fields['missing'].type
+ _dflt_decided = fields['decided'].default
+ _dflt_missing = fields['missing'].default
  def __init__(self,value:_type_value,decided:_type_decided=_dflt_decided,missing:_type_missing=_dflt_missing)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'value',value)
   __dataclass_builtins_object__.__setattr__(self,'decided',decided)
@@ -2868,7 +3859,9 @@ def __create_fn__(_type_value, _type_decided, _type_missing, MISSING, _HAS_DEFAU
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m104 = __create_fn__
 
-def __create_fn__(_type_year, _type_month, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_year = fields['year'].type
+ _type_month = fields['month'].type
  def __init__(self,year:_type_year,month:_type_month)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'year',year)
   __dataclass_builtins_object__.__setattr__(self,'month',month)
@@ -2932,10 +3925,10 @@ CLASSES = {
     'normcheck.engine:CaseRun': ((True, True, True, False, False, False, True, False, False, False), (('env', 'Env'), ('results', 'list[RuleResult]'), ('mismatches', 'list[Mismatch]'), ('disagreements', 'list[str]'), ('shown', 'dict[str, Any]')), (False, False, (('env', 'f', True, True, None, True, False, True, True), ('results', 'f', True, True, None, True, False, True, True), ('mismatches', 'f', True, True, None, True, False, True, True), ('disagreements', 'f', True, True, None, True, False, True, False), ('shown', 'f', True, True, None, True, False, True, False))), _m8, None, ('env', 'results', 'mismatches', 'disagreements', 'shown')),
     'normcheck.engine:ReadingResult': ((True, True, True, False, False, True, True, False, False, False), (('reading', 'ir.Reading'), ('result', 'RuleResult'), ('applied', 'bool')), (False, False, (('reading', 'f', True, True, None, True, False, True, True), ('result', 'f', True, True, None, True, False, True, True), ('applied', 'f', True, True, None, True, False, True, True))), _m73, None, ('reading', 'result', 'applied')),
     'normcheck.facts.guard:Hit': ((True, True, True, False, False, True, True, False, False, False), (('kind', 'str'), ('start', 'int'), ('end', 'int')), (False, False, (('kind', 'f', True, True, None, True, False, True, True), ('start', 'f', True, True, None, True, False, True, True), ('end', 'f', True, True, None, True, False, True, True))), _m44, None, ('kind', 'start', 'end')),
-    'normcheck.facts.model:AssessmentValue': ((True, True, True, False, False, True, True, False, False, False), (('criteria_examined', 'tuple[str, ...]'), ('by', 'Assessor'), ('source', 'str | None'), ('date', 'dt.date | None')), (False, False, (('criteria_examined', 'f', True, True, None, True, False, True, True), ('by', 'f', True, True, None, True, False, True, True), ('source', 'f', True, True, None, True, False, True, True), ('date', 'f', True, True, None, True, False, True, True))), _m4, None, ('criteria_examined', 'by', 'source', 'date')),
+    'normcheck.facts.model:AssessmentValue': ((True, True, True, False, False, True, True, False, False, False), (('criteria_examined', 'tuple[str, ...]'), ('by', 'Assessor'), ('source', 'str | None'), ('date', 'dt.date | None')), (False, False, (('criteria_examined', 'f', True, True, None, True, False, True, True), ('by', 'f', True, True, None, True, False, True, True), ('source', 'f', True, True, None, True, False, True, True), ('date', 'f', True, True, None, True, False, True, True))), _m6, None, ('criteria_examined', 'by', 'source', 'date')),
     'normcheck.facts.model:Expectation': ((True, True, True, False, False, True, True, False, False, False), (('level', 'Outcome'), ('severity', 'Severity | None'), ('missing', 'tuple[str, ...]'), ('note', 'str | None'), ('readings', 'tuple[tuple[str, Outcome], ...]')), (False, False, (('level', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, False, True), ('missing', 'f', True, True, None, True, False, False, True), ('note', 'f', True, True, None, True, False, False, True), ('readings', 'f', True, True, None, True, False, False, True))), _m50, None, ('level', 'severity', 'missing', 'note', 'readings')),
     'normcheck.facts.model:Parsed': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str'), ('record_type', 'str'), ('member_state', 'str | None'), ('as_of', 'dt.date | None'), ('policy', 'str | dict[str, Any] | None'), ('note', 'str | None'), ('expect', 'dict[str, Expectation] | None'), ('facts', 'dict[str, Any]'), ('assessments', 'dict[str, AssessmentValue] | None'), ('pinned_against', 'str | None')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('record_type', 'f', True, True, None, True, False, True, True), ('member_state', 'f', True, True, None, True, False, True, True), ('as_of', 'f', True, True, None, True, False, True, True), ('policy', 'f', True, True, None, True, False, True, True), ('note', 'f', True, True, None, True, False, True, True), ('expect', 'f', True, True, None, True, False, True, True), ('facts', 'f', True, True, None, True, False, True, True), ('assessments', 'f', True, True, None, True, False, False, True), ('pinned_against', 'f', True, True, None, True, False, False, True))), _m35, None, ('id', 'record_type', 'member_state', 'as_of', 'policy', 'note', 'expect', 'facts', 'assessments', 'pinned_against')),
-    'normcheck.facts.records:Assessed': ((True, True, True, False, False, True, True, False, False, False), (('criteria_examined', 'tuple[str, ...]'), ('by', 'str'), ('source', 'str | None'), ('date', 'dt.date | None'), ('origin', 'FactOrigin | None')), (False, False, (('criteria_examined', 'f', True, True, None, True, False, True, True), ('by', 'f', True, True, None, True, False, True, True), ('source', 'f', True, True, None, True, False, True, True), ('date', 'f', True, True, None, True, False, True, True), ('origin', 'f', True, True, None, True, False, True, True))), _m5, None, ('criteria_examined', 'by', 'source', 'date', 'origin')),
+    'normcheck.facts.records:Assessed': ((True, True, True, False, False, True, True, False, False, False), (('criteria_examined', 'tuple[str, ...]'), ('by', 'str'), ('source', 'str | None'), ('date', 'dt.date | None'), ('origin', 'FactOrigin | None')), (False, False, (('criteria_examined', 'f', True, True, None, True, False, True, True), ('by', 'f', True, True, None, True, False, True, True), ('source', 'f', True, True, None, True, False, True, True), ('date', 'f', True, True, None, True, False, True, True), ('origin', 'f', True, True, None, True, False, True, True))), _m4, None, ('criteria_examined', 'by', 'source', 'date', 'origin')),
     'normcheck.facts.records:FactOrigin': ((True, True, True, False, False, True, True, False, False, False), (('file', 'str'), ('line', 'int | None'), ('column', 'int | None'), ('source_line', 'str | None')), (False, False, (('file', 'f', True, True, None, True, False, True, True), ('line', 'f', True, True, None, True, False, True, True), ('column', 'f', True, True, None, True, False, True, True), ('source_line', 'f', True, True, None, True, False, True, True))), _m23, None, ('file', 'line', 'column', 'source_line')),
     'normcheck.facts.records:Record': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str'), ('file', 'str'), ('record_type', 'str'), ('as_of', 'dt.date'), ('as_of_source', 'str'), ('facts', 'dict[str, Any]'), ('origins', 'dict[str, FactOrigin]'), ('expect', 'dict[str, Expectation] | None'), ('expect_lines', 'dict[str, int]'), ('policy_id', 'str | None'), ('policy_file', 'str | None'), ('note', 'str | None'), ('warnings', 'tuple[Diagnostic, ...]'), ('assessments', 'dict[str, Assessed]'), ('not_disclosed', 'frozenset[str]'), ('pinned_against', 'str | None')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('record_type', 'f', True, True, None, True, False, True, True), ('as_of', 'f', True, True, None, True, False, True, True), ('as_of_source', 'f', True, True, None, True, False, True, True), ('facts', 'f', True, True, None, True, False, True, True), ('origins', 'f', True, True, None, True, False, True, True), ('expect', 'f', True, True, None, True, False, False, True), ('expect_lines', 'f', True, True, None, True, False, True, False), ('policy_id', 'f', True, True, None, True, False, False, True), ('policy_file', 'f', True, True, None, True, False, False, True), ('note', 'f', True, True, None, True, False, False, True), ('warnings', 'f', True, True, None, True, False, False, True), ('assessments', 'f', True, True, None, True, False, True, False), ('not_disclosed', 'f', True, True, None, True, False, False, True), ('pinned_against', 'f', True, True, None, True, False, False, True))), _m34, None, ('id', 'file', 'record_type', 'as_of', 'as_of_source', 'facts', 'origins', 'expect', 'expect_lines', 'policy_id', 'policy_file', 'note', 'warnings', 'assessments', 'not_disclosed', 'pinned_against')),
     'normcheck.facts.yamlio:Doc': ((True, True, True, False, False, False, True, False, False, False), (('file', 'str'), ('text', 'str'), ('data', 'Any'), ('keys', 'dict[PathKey, tuple[int, int]]'), ('values', 'dict[PathKey, tuple[int, int]]'), ('scalars', 'list[Scalar]'), ('comments', 'list[tuple[int, int, str]]'), ('lines', 'Lines | None')), (False, False, (('file', 'f', True, True, None, True, False, True, True), ('text', 'f', True, True, None, True, False, True, True), ('data', 'f', True, True, None, True, False, True, True), ('keys', 'f', True, True, None, True, False, True, False), ('values', 'f', True, True, None, True, False, True, False), ('scalars', 'f', True, True, None, True, False, True, False), ('comments', 'f', True, True, None, True, False, True, False), ('lines', 'f', True, True, None, True, False, False, True))), _m24, None, ('file', 'text', 'data', 'keys', 'values', 'scalars', 'comments', 'lines')),
@@ -2943,12 +3936,12 @@ CLASSES = {
     'normcheck.families:Declarations': ((True, True, True, False, False, True, True, False, False, False), (('families', 'tuple[ir.Family, ...]'), ('context', 'tuple[str, ...]'), ('record_types', 'tuple[RecordType, ...]'), ('default_record_type', 'str'), ('file', 'str'), ('lines', 'tuple[tuple[str, int], ...]'), ('added_vocabulary', 'tuple[tuple[int, tuple[str, ...]], ...]')), (False, False, (('families', 'f', True, True, None, True, False, True, True), ('context', 'f', True, True, None, True, False, True, True), ('record_types', 'f', True, True, None, True, False, True, True), ('default_record_type', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('lines', 'f', True, True, None, True, False, True, True), ('added_vocabulary', 'f', True, True, None, True, False, False, True))), _m19, None, ('families', 'context', 'record_types', 'default_record_type', 'file', 'lines', 'added_vocabulary')),
     'normcheck.findings:AddedRules': ((True, True, True, False, False, True, True, True, False, False), (('folder', 'str'), ('sha256', 'Annotated[str, Describe("SHA-256 of the folder\'s rule and vocabulary files (and its families.yaml)")]'), ('rule_files', 'tuple[str, ...]'), ('replaces', "Annotated[tuple[str, ...], Describe('bundled rule ids its rules take the place of')]")), (False, False, (('folder', 'f', True, True, None, True, True, True, True), ('sha256', 'f', True, True, None, True, True, True, True), ('rule_files', 'f', True, True, None, True, True, True, True), ('replaces', 'f', True, True, None, True, True, False, True))), _m26, None, ()),
     'normcheck.findings:AppliedReading': ((True, True, True, False, False, True, True, True, False, False), (('name', 'str'), ('held_by', 'str'), ('sources', 'tuple[SourceRef, ...]'), ('argument', 'str'), ('settled_by', "Annotated[SourceRef | None, Describe('the ruling that settled the question (a settled version of the rule)')]"), ('settled_from', "Annotated[str | None, Describe('the date from which the settled version governs; earlier events keep the contested version')]")), (False, False, (('name', 'f', True, True, None, True, True, True, True), ('held_by', 'f', True, True, None, True, True, True, True), ('sources', 'f', True, True, None, True, True, True, True), ('argument', 'f', True, True, None, True, True, True, True), ('settled_by', 'f', True, True, None, True, True, False, True), ('settled_from', 'f', True, True, None, True, True, False, True))), _m56, None, ()),
-    'normcheck.findings:Assessment': ((True, True, True, False, False, True, True, True, False, False), (('criteria_examined', 'tuple[str, ...]'), ('by', "Annotated[Assessor, Describe('who examined it, as a role (never a name)')]"), ('source', 'str | None'), ('date', 'str | None'), ('stated_at', 'str | None')), (False, False, (('criteria_examined', 'f', True, True, None, True, True, True, True), ('by', 'f', True, True, None, True, True, True, True), ('source', 'f', True, True, None, True, True, False, True), ('date', 'f', True, True, None, True, True, False, True), ('stated_at', 'f', True, True, None, True, True, False, True))), _m6, None, ()),
+    'normcheck.findings:Assessment': ((True, True, True, False, False, True, True, True, False, False), (('criteria_examined', 'tuple[str, ...]'), ('by', "Annotated[Assessor, Describe('who examined it, as a role (never a name)')]"), ('source', 'str | None'), ('date', 'str | None'), ('stated_at', 'str | None')), (False, False, (('criteria_examined', 'f', True, True, None, True, True, True, True), ('by', 'f', True, True, None, True, True, True, True), ('source', 'f', True, True, None, True, True, False, True), ('date', 'f', True, True, None, True, True, False, True), ('stated_at', 'f', True, True, None, True, True, False, True))), _m5, None, ()),
     'normcheck.findings:BackgroundRef': ((True, True, True, False, False, True, True, True, False, False), (('source', "Annotated[str, Describe('the source it belongs to (a secondary source, or the source it summarises)')]"), ('title', 'Annotated[str, Describe("what it is, in the report\'s language")]'), ('relates_to', "Annotated[str | None, Describe('the source it summarises or reports on, by its short name')]"), ('about', 'Annotated[str | None, Describe("what it is cited for, in the report\'s language")]'), ('url', 'str | None')), (False, False, (('source', 'f', True, True, None, True, True, True, True), ('title', 'f', True, True, None, True, True, True, True), ('relates_to', 'f', True, True, None, True, True, False, True), ('about', 'f', True, True, None, True, True, False, True), ('url', 'f', True, True, None, True, True, False, True))), _m86, None, ()),
     'normcheck.findings:CriterionCheck': ((True, True, True, False, False, True, True, True, False, False), (('id', 'str'), ('text', 'str'), ('source', 'SourceRef'), ('examined', 'Annotated[bool | None, Describe("per the record\'s `assessments:` block; null when the record has none")]')), (False, False, (('id', 'f', True, True, None, True, True, True, True), ('text', 'f', True, True, None, True, True, True, True), ('source', 'f', True, True, None, True, True, True, True), ('examined', 'f', True, True, None, True, True, False, True))), _m37, None, ()),
     'normcheck.findings:DecidingFact': ((True, True, True, False, False, True, True, True, False, False), (('name', 'Annotated[str, Describe("the fact\'s name in the vocabulary (or `RULE fires`)")]'), ('value', 'Any'), ('label', 'Annotated[str, Describe("the fact\'s name in words, in the report\'s language")]'), ('text', 'Annotated[str, Describe("the fact, its value and (for a derived fact) what it is computed from, in words, in the report\'s language")]'), ('derived', 'bool'), ('definition', "Annotated[str | None, Describe('for a derived fact: its definition in the rules')]"), ('doc', 'Annotated[str | None, Describe("for a derived fact: what it means, in the report\'s language")]'), ('stated_at', "Annotated[str | None, Describe('file:line where the case states it')]"), ('line', "Annotated[int | None, Describe('the line of the case file that states it')]"), ('inputs', 'tuple[DecidingFact, ...]'), ('open_norm', 'Annotated[bool, Describe("the value is the conclusion of an open norm: the record\'s `open_norms` lists its test")]')), (False, False, (('name', 'f', True, True, None, True, True, True, True), ('value', 'f', True, True, None, True, True, True, True), ('label', 'f', True, True, None, True, True, False, True), ('text', 'f', True, True, None, True, True, False, True), ('derived', 'f', True, True, None, True, True, False, True), ('definition', 'f', True, True, None, True, True, False, True), ('doc', 'f', True, True, None, True, True, False, True), ('stated_at', 'f', True, True, None, True, True, False, True), ('line', 'f', True, True, None, True, True, False, True), ('inputs', 'f', True, True, None, True, True, False, True), ('open_norm', 'f', True, True, None, True, True, False, True))), _m62, ('(None, {\'label\': \'\', \'text\': \'\', \'derived\': False, \'definition\': None, \'doc\': None, \'stated_at\': None, \'line\': None, \'inputs\': (), \'open_norm\': False}, {\'name\': \'Annotated[str, Describe("the fact\\\'s name in the vocabulary (or `RULE fires`)")]\', \'value\': \'Any\', \'label\': \'Annotated[str, Describe("the fact\\\'s name in words, in the report\\\'s language")]\', \'text\': \'Annotated[str, Describe("the fact, its value and (for a derived fact) what it is computed from, in words, in the report\\\'s language")]\', \'derived\': \'bool\', \'definition\': "Annotated[str | None, Describe(\'for a derived fact: its definition in the rules\')]", \'doc\': \'Annotated[str | None, Describe("for a derived fact: what it means, in the report\\\'s language")]\', \'stated_at\': "Annotated[str | None, Describe(\'file:line where the case states it\')]", \'line\': "Annotated[int | None, Describe(\'the line of the case file that states it\')]", \'inputs\': \'tuple[DecidingFact, ...]\', \'open_norm\': \'Annotated[bool, Describe("the value is the conclusion of an open norm: the record\\\'s `open_norms` lists its test")]\', \'return\': None})', 'DecidingFact(*, name: \'Annotated[str, Describe("the fact\\\'s name in the vocabulary (or `RULE fires`)")]\', value: \'Any\', label: \'Annotated[str, Describe("the fact\\\'s name in words, in the report\\\'s language")]\' = \'\', text: \'Annotated[str, Describe("the fact, its value and (for a derived fact) what it is computed from, in words, in the report\\\'s language")]\' = \'\', derived: \'bool\' = False, definition: "Annotated[str | None, Describe(\'for a derived fact: its definition in the rules\')]" = None, doc: \'Annotated[str | None, Describe("for a derived fact: what it means, in the report\\\'s language")]\' = None, stated_at: "Annotated[str | None, Describe(\'file:line where the case states it\')]" = None, line: "Annotated[int | None, Describe(\'the line of the case file that states it\')]" = None, inputs: \'tuple[DecidingFact, ...]\' = (), open_norm: \'Annotated[bool, Describe("the value is the conclusion of an open norm: the record\\\'s `open_norms` lists its test")]\' = False)'), ()),
     'normcheck.findings:ExceptionCheck': ((True, True, True, False, False, True, True, True, False, False), (('condition', "Annotated[str, Describe('the exception as written in the rule')]"), ('status', "Literal['holds', 'does not hold', 'not established']"), ('description', 'Annotated[str, Describe("the exception in words, in the report\'s language")]')), (False, False, (('condition', 'f', True, True, None, True, True, True, True), ('status', 'f', True, True, None, True, True, True, True), ('description', 'f', True, True, None, True, True, False, True))), _m3, ('(None, {\'description\': \'\'}, {\'condition\': "Annotated[str, Describe(\'the exception as written in the rule\')]", \'status\': "Literal[\'holds\', \'does not hold\', \'not established\']", \'description\': \'Annotated[str, Describe("the exception in words, in the report\\\'s language")]\', \'return\': None})', 'ExceptionCheck(*, condition: "Annotated[str, Describe(\'the exception as written in the rule\')]", status: "Literal[\'holds\', \'does not hold\', \'not established\']", description: \'Annotated[str, Describe("the exception in words, in the report\\\'s language")]\' = \'\')'), ()),
-    'normcheck.findings:FactAcrossRecords': ((True, True, True, False, False, True, True, True, False, False), (('fact', 'str'), ('records', "Annotated[int, Describe('how many records this fact could decide or change a finding of')]"), ('weight', "Annotated[int, Describe('the sum of its weights in those records (see facts_to_collect)')]")), (False, False, (('fact', 'f', True, True, None, True, True, True, True), ('records', 'f', True, True, None, True, True, True, True), ('weight', 'f', True, True, None, True, True, True, True))), _m13, ('(None, None, {\'fact\': \'str\', \'records\': "Annotated[int, Describe(\'how many records this fact could decide or change a finding of\')]", \'weight\': "Annotated[int, Describe(\'the sum of its weights in those records (see facts_to_collect)\')]", \'return\': None})', 'FactAcrossRecords(*, fact: \'str\', records: "Annotated[int, Describe(\'how many records this fact could decide or change a finding of\')]", weight: "Annotated[int, Describe(\'the sum of its weights in those records (see facts_to_collect)\')]")'), ()),
+    'normcheck.findings:FactAcrossRecords': ((True, True, True, False, False, True, True, True, False, False), (('fact', 'str'), ('records', "Annotated[int, Describe('how many records this fact could decide or change a finding of')]"), ('weight', "Annotated[int, Describe('the sum of its weights in those records (see facts_to_collect)')]")), (False, False, (('fact', 'f', True, True, None, True, True, True, True), ('records', 'f', True, True, None, True, True, True, True), ('weight', 'f', True, True, None, True, True, True, True))), _m14, ('(None, None, {\'fact\': \'str\', \'records\': "Annotated[int, Describe(\'how many records this fact could decide or change a finding of\')]", \'weight\': "Annotated[int, Describe(\'the sum of its weights in those records (see facts_to_collect)\')]", \'return\': None})', 'FactAcrossRecords(*, fact: \'str\', records: "Annotated[int, Describe(\'how many records this fact could decide or change a finding of\')]", weight: "Annotated[int, Describe(\'the sum of its weights in those records (see facts_to_collect)\')]")'), ()),
     'normcheck.findings:FactToCollect': ((True, True, True, False, False, True, True, True, False, False), (('fact', 'Annotated[str, Describe("the fact\'s name in the vocabulary")]'), ('label', 'Annotated[str, Describe("the fact in words, in the report\'s language")]'), ('question', "Annotated[str, Describe('the question to put to the client or the authority')]"), ('ask', "Annotated[str | None, Describe('who can answer it: client | authority | file')]"), ('ask_label', 'Annotated[str | None, Describe("who can answer it, in the report\'s language")]'), ('could_change', "Annotated[tuple[str, ...], Describe('rules whose result this fact could decide or change')]"), ('level', "Annotated[Outcome, Describe('the highest level a finding it could change can reach')]"), ('severity', "Annotated[ir.Severity, Describe('the severity with that level')]"), ('key_scope', "Annotated[bool, Describe('asked because it decides whether a rule applies at all')]"), ('weight', 'Annotated[int, Describe("legal weight: 10 x the level\'s rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity\'s (high 3, medium 2, low 1); the list is ranked by it")]'), ('not_disclosed', "Annotated[bool, Describe('the record says the authority has not disclosed this fact: ask the authority')]"), ('assess', "Annotated[str | None, Describe('for an open norm: the legal test to apply (see `open_norms`), instead of a bare yes/no')]")), (False, False, (('fact', 'f', True, True, None, True, True, True, True), ('label', 'f', True, True, None, True, True, False, True), ('question', 'f', True, True, None, True, True, False, True), ('ask', 'f', True, True, None, True, True, False, True), ('ask_label', 'f', True, True, None, True, True, False, True), ('could_change', 'f', True, True, None, True, True, True, True), ('level', 'f', True, True, None, True, True, False, True), ('severity', 'f', True, True, None, True, True, False, True), ('key_scope', 'f', True, True, None, True, True, False, True), ('weight', 'f', True, True, None, True, True, True, True), ('not_disclosed', 'f', True, True, None, True, True, False, True), ('assess', 'f', True, True, None, True, True, False, True))), _m11, ('(None, {\'label\': \'\', \'question\': \'\', \'ask\': None, \'ask_label\': None, \'level\': \'INSUFFICIENT_DATA\', \'severity\': \'low\', \'key_scope\': False, \'not_disclosed\': False, \'assess\': None}, {\'fact\': \'Annotated[str, Describe("the fact\\\'s name in the vocabulary")]\', \'label\': \'Annotated[str, Describe("the fact in words, in the report\\\'s language")]\', \'question\': "Annotated[str, Describe(\'the question to put to the client or the authority\')]", \'ask\': "Annotated[str | None, Describe(\'who can answer it: client | authority | file\')]", \'ask_label\': \'Annotated[str | None, Describe("who can answer it, in the report\\\'s language")]\', \'could_change\': "Annotated[tuple[str, ...], Describe(\'rules whose result this fact could decide or change\')]", \'level\': "Annotated[Outcome, Describe(\'the highest level a finding it could change can reach\')]", \'severity\': "Annotated[ir.Severity, Describe(\'the severity with that level\')]", \'key_scope\': "Annotated[bool, Describe(\'asked because it decides whether a rule applies at all\')]", \'weight\': \'Annotated[int, Describe("legal weight: 10 x the level\\\'s rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity\\\'s (high 3, medium 2, low 1); the list is ranked by it")]\', \'not_disclosed\': "Annotated[bool, Describe(\'the record says the authority has not disclosed this fact: ask the authority\')]", \'assess\': "Annotated[str | None, Describe(\'for an open norm: the legal test to apply (see `open_norms`), instead of a bare yes/no\')]", \'return\': None})', 'FactToCollect(*, fact: \'Annotated[str, Describe("the fact\\\'s name in the vocabulary")]\', label: \'Annotated[str, Describe("the fact in words, in the report\\\'s language")]\' = \'\', question: "Annotated[str, Describe(\'the question to put to the client or the authority\')]" = \'\', ask: "Annotated[str | None, Describe(\'who can answer it: client | authority | file\')]" = None, ask_label: \'Annotated[str | None, Describe("who can answer it, in the report\\\'s language")]\' = None, could_change: "Annotated[tuple[str, ...], Describe(\'rules whose result this fact could decide or change\')]", level: "Annotated[Outcome, Describe(\'the highest level a finding it could change can reach\')]" = \'INSUFFICIENT_DATA\', severity: "Annotated[ir.Severity, Describe(\'the severity with that level\')]" = \'low\', key_scope: "Annotated[bool, Describe(\'asked because it decides whether a rule applies at all\')]" = False, weight: \'Annotated[int, Describe("legal weight: 10 x the level\\\'s rank (BREACH 5 … INSUFFICIENT_DATA 2) + the severity\\\'s (high 3, medium 2, low 1); the list is ranked by it")]\', not_disclosed: "Annotated[bool, Describe(\'the record says the authority has not disclosed this fact: ask the authority\')]" = False, assess: "Annotated[str | None, Describe(\'for an open norm: the legal test to apply (see `open_norms`), instead of a bare yes/no\')]" = None)'), ()),
     'normcheck.findings:Finding': ((True, True, True, False, False, True, True, True, False, False), (('rule', 'str'), ('version', 'str | None'), ('family', 'str'), ('level', 'Outcome'), ('severity', "Literal['high', 'medium', 'low'] | None"), ('title', 'str'), ('message', 'Annotated[str, Describe("the rule\'s message when it fires; otherwise why it did not (or could not yet) fire")]'), ('rule_message', 'Annotated[str, Describe("what the rule says when it fires, with this case\'s values")]'), ('readings', "Annotated[tuple[ReadingOutcome, ...], Describe('where a contested grade decided the result: what the rule gives for this record under each of its readings')]"), ('reading_applied', "Annotated[AppliedReading | None, Describe('the reading that decided this result: chosen with --reading, or adopted by a court (a settled version of the rule)')]"), ('note', 'str | None'), ('reason', 'Annotated[str, Describe(\'why the rule gave this result (machine-readable; `message` words it): fires | not_in_force | record_type | no_facts | out_of_scope | scope_not_mentioned | scope_not_established (out of scope only on a value meaning "never established") | exception_holds | condition_unknown | scope_unknown | condition_false (its conditions were evaluated and are false) | condition_false_not_established (false only on a value meaning "never established", e.g. not_assessed) | condition_false_scope_unknown (false, but the record does not establish that the rule applies) | event_date_unknown | date_day_unknown (a date known only to the month, and the first and last day of that month give different results)\')]'), ('sources', "Annotated[tuple[SourceRef, ...], Describe('the legal sources of the finding (secondary material aside)')]"), ('background', "Annotated[tuple[BackgroundRef, ...], Describe('secondary material: summaries, press, copies')]"), ('pinpoints_verified', 'bool'), ('decided_by', 'tuple[DecidingFact, ...]'), ('missing_facts', "Annotated[tuple[str, ...], Describe('unknown facts that could decide or change this result')]"), ('missing_labels', 'Annotated[tuple[str, ...], Describe("the same facts in words, in the report\'s language")]'), ('not_established', 'Annotated[tuple[str, ...], Describe(\'facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did not fire: it was not assessed on them, so this is not "no problem found"\')]'), ('exceptions', 'tuple[ExceptionCheck, ...]'), ('judged_on', "Annotated[str | None, Describe('the date whose law was applied: the date of the event the rule governs (or the evaluation date for a rule that names none); null when unknown')]"), ('judged_on_basis', 'Annotated[str | None, Describe("what that date is: the rule\'s `judged on` expression, or `evaluation_date`")]'), ('law_applied', "Annotated[str | None, Describe('which version of the law was applied and why, in words')]"), ('later_case_law', "Annotated[str | None, Describe('a CJEU judgment relied on that post-dates the event under review, and why its interpretation still applies')]"), ('not_disclosed', "Annotated[tuple[str, ...], Describe('facts the record states as not_disclosed (the authority has not disclosed them) that could decide or change this result: to be asked of the authority')]"), ('potential_level', "Annotated[Outcome | None, Describe('the highest level this finding could reach once the undisclosed facts are produced (at least its own level); null when no undisclosed fact could change it. --fail-on compares it too')]"), ('follow_up', 'Annotated[str | None, Describe("the request to the authority for the undisclosed facts, in the report\'s language")]')), (False, False, (('rule', 'f', True, True, None, True, True, True, True), ('version', 'f', True, True, None, True, True, False, True), ('family', 'f', True, True, None, True, True, True, True), ('level', 'f', True, True, None, True, True, True, True), ('severity', 'f', True, True, None, True, True, True, True), ('title', 'f', True, True, None, True, True, True, True), ('message', 'f', True, True, None, True, True, True, True), ('rule_message', 'f', True, True, None, True, True, True, True), ('readings', 'f', True, True, None, True, True, False, True), ('reading_applied', 'f', True, True, None, True, True, False, True), ('note', 'f', True, True, None, True, True, False, True), ('reason', 'f', True, True, None, True, True, True, True), ('sources', 'f', True, True, None, True, True, True, True), ('background', 'f', True, True, None, True, True, False, True), ('pinpoints_verified', 'f', True, True, None, True, True, True, True), ('decided_by', 'f', True, True, None, True, True, True, True), ('missing_facts', 'f', True, True, None, True, True, True, True), ('missing_labels', 'f', True, True, None, True, True, False, True), ('not_established', 'f', True, True, None, True, True, False, True), ('exceptions', 'f', True, True, None, True, True, False, True), ('judged_on', 'f', True, True, None, True, True, False, True), ('judged_on_basis', 'f', True, True, None, True, True, False, True), ('law_applied', 'f', True, True, None, True, True, False, True), ('later_case_law', 'f', True, True, None, True, True, False, True), ('not_disclosed', 'f', True, True, None, True, True, False, True), ('potential_level', 'f', True, True, None, True, True, False, True), ('follow_up', 'f', True, True, None, True, True, False, True))), _m83, ('(None, {\'version\': None, \'readings\': (), \'reading_applied\': None, \'note\': None, \'background\': (), \'missing_labels\': (), \'not_established\': (), \'exceptions\': (), \'judged_on\': None, \'judged_on_basis\': None, \'law_applied\': None, \'later_case_law\': None, \'not_disclosed\': (), \'potential_level\': None, \'follow_up\': None}, {\'rule\': \'str\', \'version\': \'str | None\', \'family\': \'str\', \'level\': \'Outcome\', \'severity\': "Literal[\'high\', \'medium\', \'low\'] | None", \'title\': \'str\', \'message\': \'Annotated[str, Describe("the rule\\\'s message when it fires; otherwise why it did not (or could not yet) fire")]\', \'rule_message\': \'Annotated[str, Describe("what the rule says when it fires, with this case\\\'s values")]\', \'readings\': "Annotated[tuple[ReadingOutcome, ...], Describe(\'where a contested grade decided the result: what the rule gives for this record under each of its readings\')]", \'reading_applied\': "Annotated[AppliedReading | None, Describe(\'the reading that decided this result: chosen with --reading, or adopted by a court (a settled version of the rule)\')]", \'note\': \'str | None\', \'reason\': \'Annotated[str, Describe(\\\'why the rule gave this result (machine-readable; `message` words it): fires | not_in_force | record_type | no_facts | out_of_scope | scope_not_mentioned | scope_not_established (out of scope only on a value meaning "never established") | exception_holds | condition_unknown | scope_unknown | condition_false (its conditions were evaluated and are false) | condition_false_not_established (false only on a value meaning "never established", e.g. not_assessed) | condition_false_scope_unknown (false, but the record does not establish that the rule applies) | event_date_unknown | date_day_unknown (a date known only to the month, and the first and last day of that month give different results)\\\')]\', \'sources\': "Annotated[tuple[SourceRef, ...], Describe(\'the legal sources of the finding (secondary material aside)\')]", \'background\': "Annotated[tuple[BackgroundRef, ...], Describe(\'secondary material: summaries, press, copies\')]", \'pinpoints_verified\': \'bool\', \'decided_by\': \'tuple[DecidingFact, ...]\', \'missing_facts\': "Annotated[tuple[str, ...], Describe(\'unknown facts that could decide or change this result\')]", \'missing_labels\': \'Annotated[tuple[str, ...], Describe("the same facts in words, in the report\\\'s language")]\', \'not_established\': \'Annotated[tuple[str, ...], Describe(\\\'facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did not fire: it was not assessed on them, so this is not "no problem found"\\\')]\', \'exceptions\': \'tuple[ExceptionCheck, ...]\', \'judged_on\': "Annotated[str | None, Describe(\'the date whose law was applied: the date of the event the rule governs (or the evaluation date for a rule that names none); null when unknown\')]", \'judged_on_basis\': \'Annotated[str | None, Describe("what that date is: the rule\\\'s `judged on` expression, or `evaluation_date`")]\', \'law_applied\': "Annotated[str | None, Describe(\'which version of the law was applied and why, in words\')]", \'later_case_law\': "Annotated[str | None, Describe(\'a CJEU judgment relied on that post-dates the event under review, and why its interpretation still applies\')]", \'not_disclosed\': "Annotated[tuple[str, ...], Describe(\'facts the record states as not_disclosed (the authority has not disclosed them) that could decide or change this result: to be asked of the authority\')]", \'potential_level\': "Annotated[Outcome | None, Describe(\'the highest level this finding could reach once the undisclosed facts are produced (at least its own level); null when no undisclosed fact could change it. --fail-on compares it too\')]", \'follow_up\': \'Annotated[str | None, Describe("the request to the authority for the undisclosed facts, in the report\\\'s language")]\', \'return\': None})', 'Finding(*, rule: \'str\', version: \'str | None\' = None, family: \'str\', level: \'Outcome\', severity: "Literal[\'high\', \'medium\', \'low\'] | None", title: \'str\', message: \'Annotated[str, Describe("the rule\\\'s message when it fires; otherwise why it did not (or could not yet) fire")]\', rule_message: \'Annotated[str, Describe("what the rule says when it fires, with this case\\\'s values")]\', readings: "Annotated[tuple[ReadingOutcome, ...], Describe(\'where a contested grade decided the result: what the rule gives for this record under each of its readings\')]" = (), reading_applied: "Annotated[AppliedReading | None, Describe(\'the reading that decided this result: chosen with --reading, or adopted by a court (a settled version of the rule)\')]" = None, note: \'str | None\' = None, reason: \'Annotated[str, Describe(\\\'why the rule gave this result (machine-readable; `message` words it): fires | not_in_force | record_type | no_facts | out_of_scope | scope_not_mentioned | scope_not_established (out of scope only on a value meaning "never established") | exception_holds | condition_unknown | scope_unknown | condition_false (its conditions were evaluated and are false) | condition_false_not_established (false only on a value meaning "never established", e.g. not_assessed) | condition_false_scope_unknown (false, but the record does not establish that the rule applies) | event_date_unknown | date_day_unknown (a date known only to the month, and the first and last day of that month give different results)\\\')]\', sources: "Annotated[tuple[SourceRef, ...], Describe(\'the legal sources of the finding (secondary material aside)\')]", background: "Annotated[tuple[BackgroundRef, ...], Describe(\'secondary material: summaries, press, copies\')]" = (), pinpoints_verified: \'bool\', decided_by: \'tuple[DecidingFact, ...]\', missing_facts: "Annotated[tuple[str, ...], Describe(\'unknown facts that could decide or change this result\')]", missing_labels: \'Annotated[tuple[str, ...], Describe("the same facts in words, in the report\\\'s language")]\' = (), not_established: \'Annotated[tuple[str, ...], Describe(\\\'facts the record does not establish (unknown, or a value such as not_assessed) on which alone this rule did not fire: it was not assessed on them, so this is not "no problem found"\\\')]\' = (), exceptions: \'tuple[ExceptionCheck, ...]\' = (), judged_on: "Annotated[str | None, Describe(\'the date whose law was applied: the date of the event the rule governs (or the evaluation date for a rule that names none); null when unknown\')]" = None, judged_on_basis: \'Annotated[str | None, Describe("what that date is: the rule\\\'s `judged on` expression, or `evaluation_date`")]\' = None, law_applied: "Annotated[str | None, Describe(\'which version of the law was applied and why, in words\')]" = None, later_case_law: "Annotated[str | None, Describe(\'a CJEU judgment relied on that post-dates the event under review, and why its interpretation still applies\')]" = None, not_disclosed: "Annotated[tuple[str, ...], Describe(\'facts the record states as not_disclosed (the authority has not disclosed them) that could decide or change this result: to be asked of the authority\')]" = (), potential_level: "Annotated[Outcome | None, Describe(\'the highest level this finding could reach once the undisclosed facts are produced (at least its own level); null when no undisclosed fact could change it. --fail-on compares it too\')]" = None, follow_up: \'Annotated[str | None, Describe("the request to the authority for the undisclosed facts, in the report\\\'s language")]\' = None)'), ()),
     'normcheck.findings:LevelCounts': ((True, True, True, False, False, True, True, True, False, False), (('BREACH', 'int'), ('RISK', 'int'), ('CONTESTED', 'int'), ('INSUFFICIENT_DATA', 'int'), ('OK', 'int'), ('NOT_APPLICABLE', 'int')), (False, False, (('BREACH', 'f', True, True, None, True, True, False, True), ('RISK', 'f', True, True, None, True, True, False, True), ('CONTESTED', 'f', True, True, None, True, True, False, True), ('INSUFFICIENT_DATA', 'f', True, True, None, True, True, False, True), ('OK', 'f', True, True, None, True, True, False, True), ('NOT_APPLICABLE', 'f', True, True, None, True, True, False, True))), _m0, ("(None, {'BREACH': 0, 'RISK': 0, 'CONTESTED': 0, 'INSUFFICIENT_DATA': 0, 'OK': 0, 'NOT_APPLICABLE': 0}, {'BREACH': 'int', 'RISK': 'int', 'CONTESTED': 'int', 'INSUFFICIENT_DATA': 'int', 'OK': 'int', 'NOT_APPLICABLE': 'int', 'return': None})", "LevelCounts(*, BREACH: 'int' = 0, RISK: 'int' = 0, CONTESTED: 'int' = 0, INSUFFICIENT_DATA: 'int' = 0, OK: 'int' = 0, NOT_APPLICABLE: 'int' = 0)"), ()),
@@ -3000,7 +3993,7 @@ CLASSES = {
     'normcheck.pack:LoadedPack': ((True, True, True, False, False, True, True, False, False, False), (('pack', 'ir.RulePack'), ('vocabulary', 'Vocabulary'), ('warnings', 'tuple[Diagnostic, ...]')), (False, False, (('pack', 'f', True, True, None, True, False, True, True), ('vocabulary', 'f', True, True, None, True, False, True, True), ('warnings', 'f', True, True, None, True, False, True, True))), _m68, None, ('pack', 'vocabulary', 'warnings')),
     'normcheck.pack:_Folder': ((True, True, True, False, False, True, True, False, False, False), (('root', 'Path'), ('shown', 'str'), ('rules', 'list[Path]'), ('vocab', 'list[Path]'), ('layer', 'int')), (False, False, (('root', 'f', True, True, None, True, False, True, True), ('shown', 'f', True, True, None, True, False, True, True), ('rules', 'f', True, True, None, True, False, True, True), ('vocab', 'f', True, True, None, True, False, True, True), ('layer', 'f', True, True, None, True, False, True, True))), _m77, None, ('root', 'shown', 'rules', 'vocab', 'layer')),
     'normcheck.readings:Selection': ((True, True, True, False, False, True, True, False, False, False), (('by_rule', 'tuple[tuple[str, str], ...]'), ('names', 'tuple[str, ...]')), (False, False, (('by_rule', 'f', True, True, None, True, False, False, True), ('names', 'f', True, True, None, True, False, False, True))), _m1, None, ('by_rule', 'names')),
-    'normcheck.report.tally:FactRow': ((True, True, True, False, False, True, True, False, False, False), (('fact', 'str'), ('records', 'int'), ('weight', 'int'), ('question', 'str')), (False, False, (('fact', 'f', True, True, None, True, False, True, True), ('records', 'f', True, True, None, True, False, True, True), ('weight', 'f', True, True, None, True, False, True, True), ('question', 'f', True, True, None, True, False, False, True))), _m14, None, ('fact', 'records', 'weight', 'question')),
+    'normcheck.report.tally:FactRow': ((True, True, True, False, False, True, True, False, False, False), (('fact', 'str'), ('records', 'int'), ('weight', 'int'), ('question', 'str')), (False, False, (('fact', 'f', True, True, None, True, False, True, True), ('records', 'f', True, True, None, True, False, True, True), ('weight', 'f', True, True, None, True, False, True, True), ('question', 'f', True, True, None, True, False, False, True))), _m13, None, ('fact', 'records', 'weight', 'question')),
     'normcheck.report.tally:SummaryRowData': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str | None'), ('file', 'str'), ('highest', 'ir.Outcome | None'), ('counts', 'tuple[int, ...]'), ('errors', 'int')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('file', 'f', True, True, None, True, False, True, True), ('highest', 'f', True, True, None, True, False, True, True), ('counts', 'f', True, True, None, True, False, True, True), ('errors', 'f', True, True, None, True, False, True, True))), _m31, None, ('id', 'file', 'highest', 'counts', 'errors')),
     'normcheck.report.view:AddedRulesView': ((True, True, True, False, False, True, True, False, False, False), (('label', 'str'), ('folder', 'str'), ('sha256', 'str'), ('rule_files', 'tuple[str, ...]'), ('replaces_label', 'str'), ('replaces', 'tuple[str, ...]')), (False, False, (('label', 'f', True, True, None, True, False, True, True), ('folder', 'f', True, True, None, True, False, True, True), ('sha256', 'f', True, True, None, True, False, True, True), ('rule_files', 'f', True, True, None, True, False, True, True), ('replaces_label', 'f', True, True, None, True, False, True, True), ('replaces', 'f', True, True, None, True, False, True, True))), _m46, None, ('label', 'folder', 'sha256', 'rule_files', 'replaces_label', 'replaces')),
     'normcheck.report.view:CollectView': ((True, True, True, False, False, True, True, False, False, False), (('fact', 'str'), ('question', 'str'), ('ask', 'str'), ('could_change', 'tuple[str, ...]'), ('reach', 'str'), ('mark', 'str | None'), ('assess', 'str | None')), (False, False, (('fact', 'f', True, True, None, True, False, True, True), ('question', 'f', True, True, None, True, False, True, True), ('ask', 'f', True, True, None, True, False, True, True), ('could_change', 'f', True, True, None, True, False, True, True), ('reach', 'f', True, True, None, True, False, True, True), ('mark', 'f', True, True, None, True, False, False, True), ('assess', 'f', True, True, None, True, False, False, True))), _m12, None, ('fact', 'question', 'ask', 'could_change', 'reach', 'mark', 'assess')),

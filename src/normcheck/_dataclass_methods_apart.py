@@ -5,7 +5,18 @@ it (compiled once), its generated docstring and `__match_args__`. Do not edit.""
 # mypy: ignore-errors
 # fmt: off
 
-def __create_fn__(_type_axes, _type_rules, _type_outcomes, _type_policy, _type_policy_file, _type_as_of, _type_titles, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_policy, _dflt_policy_file, _dflt_as_of, _dflt_titles, _return_type):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_axes = fields['axes'].type
+ _type_rules = fields['rules'].type
+ _type_outcomes = fields['outcomes'].type
+ _type_policy = fields['policy'].type
+ _type_policy_file = fields['policy_file'].type
+ _type_as_of = fields['as_of'].type
+ _type_titles = fields['titles'].type
+ _dflt_policy = fields['policy'].default
+ _dflt_policy_file = fields['policy_file'].default
+ _dflt_as_of = fields['as_of'].default
+ _dflt_titles = fields['titles'].default_factory
  def __init__(self,axes:_type_axes,rules:_type_rules,outcomes:_type_outcomes,policy:_type_policy=_dflt_policy,policy_file:_type_policy_file=_dflt_policy_file,as_of:_type_as_of=_dflt_as_of,titles:_type_titles=_HAS_DEFAULT_FACTORY)->_return_type:
   self.axes=axes
   self.rules=rules
@@ -23,7 +34,9 @@ def __create_fn__(_type_axes, _type_rules, _type_outcomes, _type_policy, _type_p
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 _m0 = __create_fn__
 
-def __create_fn__(_type_case, _type_pinned, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_case = fields['case'].type
+ _type_pinned = fields['pinned'].type
  def __init__(self,case:_type_case,pinned:_type_pinned)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'case',case)
   __dataclass_builtins_object__.__setattr__(self,'pinned',pinned)
@@ -46,7 +59,14 @@ def __create_fn__(_type_case, _type_pinned, MISSING, _HAS_DEFAULT_FACTORY, __dat
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m1 = __create_fn__
 
-def __create_fn__(_type_data, _type_text, _type_lines, _type_errors, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_lines, _dflt_errors, _return_type):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_data = fields['data'].type
+ _type_text = fields['text'].type
+ _type_lines = fields['lines'].type
+ _type_errors = fields['errors'].type
+ _dflt_text = fields['text'].default
+ _dflt_lines = fields['lines'].default_factory
+ _dflt_errors = fields['errors'].default_factory
  def __init__(self,data:_type_data,text:_type_text=_dflt_text,lines:_type_lines=_HAS_DEFAULT_FACTORY,errors:_type_errors=_HAS_DEFAULT_FACTORY)->_return_type:
   self.data=data
   self.text=text
@@ -61,7 +81,11 @@ def __create_fn__(_type_data, _type_text, _type_lines, _type_errors, MISSING, _H
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 _m2 = __create_fn__
 
-def __create_fn__(_type_expr, _type_level, _type_severity, _type_pos, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_expr = fields['expr'].type
+ _type_level = fields['level'].type
+ _type_severity = fields['severity'].type
+ _type_pos = fields['pos'].type
  def __init__(self,expr:_type_expr,level:_type_level,severity:_type_severity,pos:_type_pos)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'expr',expr)
   __dataclass_builtins_object__.__setattr__(self,'level',level)
@@ -86,7 +110,9 @@ def __create_fn__(_type_expr, _type_level, _type_severity, _type_pos, MISSING, _
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m3 = __create_fn__
 
-def __create_fn__(_type_fact, _type_values, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_fact = fields['fact'].type
+ _type_values = fields['values'].type
  def __init__(self,fact:_type_fact,values:_type_values)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'fact',fact)
   __dataclass_builtins_object__.__setattr__(self,'values',values)
@@ -109,7 +135,9 @@ def __create_fn__(_type_fact, _type_values, MISSING, _HAS_DEFAULT_FACTORY, __dat
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m4 = __create_fn__
 
-def __create_fn__(_type_family, _type_facts, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_family = fields['family'].type
+ _type_facts = fields['facts'].type
  def __init__(self,family:_type_family,facts:_type_facts)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'family',family)
   __dataclass_builtins_object__.__setattr__(self,'facts',facts)
@@ -132,7 +160,12 @@ def __create_fn__(_type_family, _type_facts, MISSING, _HAS_DEFAULT_FACTORY, __da
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m5 = __create_fn__
 
-def __create_fn__(_type_file, _type_line, _type_column, _type_end_line, _type_end_column, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_file = fields['file'].type
+ _type_line = fields['line'].type
+ _type_column = fields['column'].type
+ _type_end_line = fields['end_line'].type
+ _type_end_column = fields['end_column'].type
  def __init__(self,file:_type_file,line:_type_line,column:_type_column,end_line:_type_end_line,end_column:_type_end_column)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'file',file)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -158,7 +191,15 @@ def __create_fn__(_type_file, _type_line, _type_column, _type_end_line, _type_en
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m6 = __create_fn__
 
-def __create_fn__(_type_file, _type_line, _type_record, _type_rule, _type_expected, _type_actual, _type_problem, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_problem, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_file = fields['file'].type
+ _type_line = fields['line'].type
+ _type_record = fields['record'].type
+ _type_rule = fields['rule'].type
+ _type_expected = fields['expected'].type
+ _type_actual = fields['actual'].type
+ _type_problem = fields['problem'].type
+ _dflt_problem = fields['problem'].default
  def __init__(self,file:_type_file,line:_type_line,record:_type_record,rule:_type_rule,expected:_type_expected,actual:_type_actual,problem:_type_problem=_dflt_problem)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'file',file)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -186,7 +227,13 @@ def __create_fn__(_type_file, _type_line, _type_record, _type_rule, _type_expect
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m7 = __create_fn__
 
-def __create_fn__(_type_file, _type_problems, _type_deps, _type_rule_deps, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_deps, _dflt_rule_deps, _return_type):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_file = fields['file'].type
+ _type_problems = fields['problems'].type
+ _type_deps = fields['deps'].type
+ _type_rule_deps = fields['rule_deps'].type
+ _dflt_deps = fields['deps'].default_factory
+ _dflt_rule_deps = fields['rule_deps'].default_factory
  def __init__(self,file:_type_file,problems:_type_problems,deps:_type_deps=_HAS_DEFAULT_FACTORY,rule_deps:_type_rule_deps=_HAS_DEFAULT_FACTORY)->_return_type:
   self.file=file
   self.problems=problems
@@ -201,7 +248,12 @@ def __create_fn__(_type_file, _type_problems, _type_deps, _type_rule_deps, MISSI
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 _m8 = __create_fn__
 
-def __create_fn__(_type_file, _type_record, _type_rule, _type_old, _type_new, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_file = fields['file'].type
+ _type_record = fields['record'].type
+ _type_rule = fields['rule'].type
+ _type_old = fields['old'].type
+ _type_new = fields['new'].type
  def __init__(self,file:_type_file,record:_type_record,rule:_type_rule,old:_type_old,new:_type_new)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'file',file)
   __dataclass_builtins_object__.__setattr__(self,'record',record)
@@ -227,7 +279,13 @@ def __create_fn__(_type_file, _type_record, _type_rule, _type_old, _type_new, MI
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m9 = __create_fn__
 
-def __create_fn__(_type_files, _type_changes, _type_problems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_files, _dflt_changes, _dflt_problems, _return_type):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_files = fields['files'].type
+ _type_changes = fields['changes'].type
+ _type_problems = fields['problems'].type
+ _dflt_files = fields['files'].default
+ _dflt_changes = fields['changes'].default_factory
+ _dflt_problems = fields['problems'].default_factory
  def __init__(self,files:_type_files=_dflt_files,changes:_type_changes=_HAS_DEFAULT_FACTORY,problems:_type_problems=_HAS_DEFAULT_FACTORY)->_return_type:
   self.files=files
   self.changes=_dflt_changes() if changes is _HAS_DEFAULT_FACTORY else changes
@@ -241,7 +299,41 @@ def __create_fn__(_type_files, _type_changes, _type_problems, MISSING, _HAS_DEFA
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 _m10 = __create_fn__
 
-def __create_fn__(_type_id, _type_pos, _type_titles, _type_cites, _type_quotes, _type_versions, _type_valid, _type_judged_on, _type_applies, _type_grades, _type_unless, _type_levels, _type_messages, _type_counters, _type_notes, _type_readings, _type_settled, _type_replaces, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_titles, _dflt_cites, _dflt_quotes, _dflt_versions, _dflt_valid, _dflt_judged_on, _dflt_applies, _dflt_grades, _dflt_unless, _dflt_levels, _dflt_messages, _dflt_counters, _dflt_notes, _dflt_readings, _dflt_settled, _dflt_replaces, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_id = fields['id'].type
+ _type_pos = fields['pos'].type
+ _type_titles = fields['titles'].type
+ _type_cites = fields['cites'].type
+ _type_quotes = fields['quotes'].type
+ _type_versions = fields['versions'].type
+ _type_valid = fields['valid'].type
+ _type_judged_on = fields['judged_on'].type
+ _type_applies = fields['applies'].type
+ _type_grades = fields['grades'].type
+ _type_unless = fields['unless'].type
+ _type_levels = fields['levels'].type
+ _type_messages = fields['messages'].type
+ _type_counters = fields['counters'].type
+ _type_notes = fields['notes'].type
+ _type_readings = fields['readings'].type
+ _type_settled = fields['settled'].type
+ _type_replaces = fields['replaces'].type
+ _dflt_titles = fields['titles'].default
+ _dflt_cites = fields['cites'].default
+ _dflt_quotes = fields['quotes'].default
+ _dflt_versions = fields['versions'].default
+ _dflt_valid = fields['valid'].default
+ _dflt_judged_on = fields['judged_on'].default
+ _dflt_applies = fields['applies'].default
+ _dflt_grades = fields['grades'].default
+ _dflt_unless = fields['unless'].default
+ _dflt_levels = fields['levels'].default
+ _dflt_messages = fields['messages'].default
+ _dflt_counters = fields['counters'].default
+ _dflt_notes = fields['notes'].default
+ _dflt_readings = fields['readings'].default
+ _dflt_settled = fields['settled'].default
+ _dflt_replaces = fields['replaces'].default
  def __init__(self,id:_type_id,pos:_type_pos,titles:_type_titles=_dflt_titles,cites:_type_cites=_dflt_cites,quotes:_type_quotes=_dflt_quotes,versions:_type_versions=_dflt_versions,valid:_type_valid=_dflt_valid,judged_on:_type_judged_on=_dflt_judged_on,applies:_type_applies=_dflt_applies,grades:_type_grades=_dflt_grades,unless:_type_unless=_dflt_unless,levels:_type_levels=_dflt_levels,messages:_type_messages=_dflt_messages,counters:_type_counters=_dflt_counters,notes:_type_notes=_dflt_notes,readings:_type_readings=_dflt_readings,settled:_type_settled=_dflt_settled,replaces:_type_replaces=_dflt_replaces)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'id',id)
   __dataclass_builtins_object__.__setattr__(self,'pos',pos)
@@ -280,7 +372,10 @@ def __create_fn__(_type_id, _type_pos, _type_titles, _type_cites, _type_quotes, 
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m11 = __create_fn__
 
-def __create_fn__(_type_key, _type_id, _type_data, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_key = fields['key'].type
+ _type_id = fields['id'].type
+ _type_data = fields['data'].type
  def __init__(self,key:_type_key,id:_type_id,data:_type_data)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'key',key)
   __dataclass_builtins_object__.__setattr__(self,'id',id)
@@ -304,7 +399,21 @@ def __create_fn__(_type_key, _type_id, _type_data, MISSING, _HAS_DEFAULT_FACTORY
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m12 = __create_fn__
 
-def __create_fn__(_type_lang, _type_state, _type_checked, _type_errors, _type_warnings, _type_general, _type_refused, _type_notices, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_checked, _dflt_errors, _dflt_warnings, _dflt_general, _dflt_refused, _dflt_notices, _return_type):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_lang = fields['lang'].type
+ _type_state = fields['state'].type
+ _type_checked = fields['checked'].type
+ _type_errors = fields['errors'].type
+ _type_warnings = fields['warnings'].type
+ _type_general = fields['general'].type
+ _type_refused = fields['refused'].type
+ _type_notices = fields['notices'].type
+ _dflt_checked = fields['checked'].default
+ _dflt_errors = fields['errors'].default_factory
+ _dflt_warnings = fields['warnings'].default_factory
+ _dflt_general = fields['general'].default_factory
+ _dflt_refused = fields['refused'].default
+ _dflt_notices = fields['notices'].default_factory
  def __init__(self,lang:_type_lang,state:_type_state,checked:_type_checked=_dflt_checked,errors:_type_errors=_HAS_DEFAULT_FACTORY,warnings:_type_warnings=_HAS_DEFAULT_FACTORY,general:_type_general=_HAS_DEFAULT_FACTORY,refused:_type_refused=_dflt_refused,notices:_type_notices=_HAS_DEFAULT_FACTORY)->_return_type:
   self.lang=lang
   self.state=state
@@ -323,7 +432,27 @@ def __create_fn__(_type_lang, _type_state, _type_checked, _type_errors, _type_wa
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 _m13 = __create_fn__
 
-def __create_fn__(_type_loaded, _type_label, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_loaded = fields['loaded'].type
+ _type_label = fields['label'].type
+ _type__tmp = fields['_tmp'].type
+ _dflt__tmp = fields['_tmp'].default
+ def __init__(self,loaded:_type_loaded,label:_type_label,_tmp:_type__tmp=_dflt__tmp)->_return_type:
+  self.loaded=loaded
+  self.label=label
+  self._tmp=_tmp
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(loaded={self.loaded!r}, label={self.label!r}, _tmp={self._tmp!r})"
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.loaded,self.label,self._tmp,)==(other.loaded,other.label,other._tmp,)
+  return NotImplemented
+ return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
+_m14 = __create_fn__
+
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_loaded = fields['loaded'].type
+ _type_label = fields['label'].type
  def __init__(self,loaded:_type_loaded,label:_type_label)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'loaded',loaded)
   __dataclass_builtins_object__.__setattr__(self,'label',label)
@@ -344,23 +473,16 @@ def __create_fn__(_type_loaded, _type_label, MISSING, _HAS_DEFAULT_FACTORY, __da
  def __hash__(self):
   return hash((self.loaded,self.label,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m14 = __create_fn__
-
-def __create_fn__(_type_loaded, _type_label, _type__tmp, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt__tmp, _return_type):
- def __init__(self,loaded:_type_loaded,label:_type_label,_tmp:_type__tmp=_dflt__tmp)->_return_type:
-  self.loaded=loaded
-  self.label=label
-  self._tmp=_tmp
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(loaded={self.loaded!r}, label={self.label!r}, _tmp={self._tmp!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.loaded,self.label,self._tmp,)==(other.loaded,other.label,other._tmp,)
-  return NotImplemented
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 _m15 = __create_fn__
 
-def __create_fn__(_type_name, _type_expr, _type_pos, _type_docs, _type_labels, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_docs, _dflt_labels, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_name = fields['name'].type
+ _type_expr = fields['expr'].type
+ _type_pos = fields['pos'].type
+ _type_docs = fields['docs'].type
+ _type_labels = fields['labels'].type
+ _dflt_docs = fields['docs'].default
+ _dflt_labels = fields['labels'].default
  def __init__(self,name:_type_name,expr:_type_expr,pos:_type_pos,docs:_type_docs=_dflt_docs,labels:_type_labels=_dflt_labels)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'expr',expr)
@@ -386,7 +508,16 @@ def __create_fn__(_type_name, _type_expr, _type_pos, _type_docs, _type_labels, M
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m16 = __create_fn__
 
-def __create_fn__(_type_name, _type_label, _type_extension, _type_media_type, _type_render, _type_labels, _type_stem, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_labels, _dflt_stem, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_name = fields['name'].type
+ _type_label = fields['label'].type
+ _type_extension = fields['extension'].type
+ _type_media_type = fields['media_type'].type
+ _type_render = fields['render'].type
+ _type_labels = fields['labels'].type
+ _type_stem = fields['stem'].type
+ _dflt_labels = fields['labels'].default_factory
+ _dflt_stem = fields['stem'].default
  def __init__(self,name:_type_name,label:_type_label,extension:_type_extension,media_type:_type_media_type,render:_type_render,labels:_type_labels=_HAS_DEFAULT_FACTORY,stem:_type_stem=_dflt_stem)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'label',label)
@@ -414,7 +545,18 @@ def __create_fn__(_type_name, _type_label, _type_extension, _type_media_type, _t
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m17 = __create_fn__
 
-def __create_fn__(_type_name, _type_level, _type_severity, _type_pos, _type_grade, _type_held_by, _type_holders, _type_arguments, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_held_by, _dflt_holders, _dflt_arguments, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_name = fields['name'].type
+ _type_level = fields['level'].type
+ _type_severity = fields['severity'].type
+ _type_pos = fields['pos'].type
+ _type_grade = fields['grade'].type
+ _type_held_by = fields['held_by'].type
+ _type_holders = fields['holders'].type
+ _type_arguments = fields['arguments'].type
+ _dflt_held_by = fields['held_by'].default
+ _dflt_holders = fields['holders'].default
+ _dflt_arguments = fields['arguments'].default
  def __init__(self,name:_type_name,level:_type_level,severity:_type_severity,pos:_type_pos,grade:_type_grade,held_by:_type_held_by=_dflt_held_by,holders:_type_holders=_dflt_holders,arguments:_type_arguments=_dflt_arguments)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'level',level)
@@ -443,7 +585,46 @@ def __create_fn__(_type_name, _type_level, _type_severity, _type_pos, _type_grad
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m18 = __create_fn__
 
-def __create_fn__(_type_name, _type_title, _type_pos, _type_ecli, _type_celex, _type_hudoc, _type_url, _type_date, _type_court, _type_status, _type_kind, _type_formation, _type_cases, _type_applications, _type_titles, _type_parties, _type_acts, _type_shorts, _type_seats, _type_backgrounds, _type_repeated, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_ecli, _dflt_celex, _dflt_hudoc, _dflt_url, _dflt_date, _dflt_court, _dflt_status, _dflt_kind, _dflt_formation, _dflt_cases, _dflt_applications, _dflt_titles, _dflt_parties, _dflt_acts, _dflt_shorts, _dflt_seats, _dflt_backgrounds, _dflt_repeated, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_name = fields['name'].type
+ _type_title = fields['title'].type
+ _type_pos = fields['pos'].type
+ _type_ecli = fields['ecli'].type
+ _type_celex = fields['celex'].type
+ _type_hudoc = fields['hudoc'].type
+ _type_url = fields['url'].type
+ _type_date = fields['date'].type
+ _type_court = fields['court'].type
+ _type_status = fields['status'].type
+ _type_kind = fields['kind'].type
+ _type_formation = fields['formation'].type
+ _type_cases = fields['cases'].type
+ _type_applications = fields['applications'].type
+ _type_titles = fields['titles'].type
+ _type_parties = fields['parties'].type
+ _type_acts = fields['acts'].type
+ _type_shorts = fields['shorts'].type
+ _type_seats = fields['seats'].type
+ _type_backgrounds = fields['backgrounds'].type
+ _type_repeated = fields['repeated'].type
+ _dflt_ecli = fields['ecli'].default
+ _dflt_celex = fields['celex'].default
+ _dflt_hudoc = fields['hudoc'].default
+ _dflt_url = fields['url'].default
+ _dflt_date = fields['date'].default
+ _dflt_court = fields['court'].default
+ _dflt_status = fields['status'].default
+ _dflt_kind = fields['kind'].default
+ _dflt_formation = fields['formation'].default
+ _dflt_cases = fields['cases'].default
+ _dflt_applications = fields['applications'].default
+ _dflt_titles = fields['titles'].default
+ _dflt_parties = fields['parties'].default
+ _dflt_acts = fields['acts'].default
+ _dflt_shorts = fields['shorts'].default
+ _dflt_seats = fields['seats'].default
+ _dflt_backgrounds = fields['backgrounds'].default
+ _dflt_repeated = fields['repeated'].default
  def __init__(self,name:_type_name,title:_type_title,pos:_type_pos,ecli:_type_ecli=_dflt_ecli,celex:_type_celex=_dflt_celex,hudoc:_type_hudoc=_dflt_hudoc,url:_type_url=_dflt_url,date:_type_date=_dflt_date,court:_type_court=_dflt_court,status:_type_status=_dflt_status,kind:_type_kind=_dflt_kind,formation:_type_formation=_dflt_formation,cases:_type_cases=_dflt_cases,applications:_type_applications=_dflt_applications,titles:_type_titles=_dflt_titles,parties:_type_parties=_dflt_parties,acts:_type_acts=_dflt_acts,shorts:_type_shorts=_dflt_shorts,seats:_type_seats=_dflt_seats,backgrounds:_type_backgrounds=_dflt_backgrounds,repeated:_type_repeated=_dflt_repeated)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'title',title)
@@ -485,7 +666,11 @@ def __create_fn__(_type_name, _type_title, _type_pos, _type_ecli, _type_celex, _
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m19 = __create_fn__
 
-def __create_fn__(_type_name, _type_titles, _type_record_type, _type_families, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_name = fields['name'].type
+ _type_titles = fields['titles'].type
+ _type_record_type = fields['record_type'].type
+ _type_families = fields['families'].type
  def __init__(self,name:_type_name,titles:_type_titles,record_type:_type_record_type,families:_type_families)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'titles',titles)
@@ -510,7 +695,9 @@ def __create_fn__(_type_name, _type_titles, _type_record_type, _type_families, M
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m20 = __create_fn__
 
-def __create_fn__(_type_new, _type_old, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_new = fields['new'].type
+ _type_old = fields['old'].type
  def __init__(self,new:_type_new,old:_type_old)->_return_type:
   self.new=new
   self.old=old
@@ -523,7 +710,12 @@ def __create_fn__(_type_new, _type_old, MISSING, _HAS_DEFAULT_FACTORY, __datacla
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 _m21 = __create_fn__
 
-def __create_fn__(_type_old_digest, _type_new_digest, _type_changes, _type_vocabulary, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_vocabulary, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_old_digest = fields['old_digest'].type
+ _type_new_digest = fields['new_digest'].type
+ _type_changes = fields['changes'].type
+ _type_vocabulary = fields['vocabulary'].type
+ _dflt_vocabulary = fields['vocabulary'].default
  def __init__(self,old_digest:_type_old_digest,new_digest:_type_new_digest,changes:_type_changes,vocabulary:_type_vocabulary=_dflt_vocabulary)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'old_digest',old_digest)
   __dataclass_builtins_object__.__setattr__(self,'new_digest',new_digest)
@@ -548,7 +740,10 @@ def __create_fn__(_type_old_digest, _type_new_digest, _type_changes, _type_vocab
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m22 = __create_fn__
 
-def __create_fn__(_type_outcome, _type_severity, _type_fired, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_outcome = fields['outcome'].type
+ _type_severity = fields['severity'].type
+ _type_fired = fields['fired'].type
  def __init__(self,outcome:_type_outcome,severity:_type_severity,fired:_type_fired)->_return_type:
   self.outcome=outcome
   self.severity=severity
@@ -562,7 +757,14 @@ def __create_fn__(_type_outcome, _type_severity, _type_fired, MISSING, _HAS_DEFA
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 _m23 = __create_fn__
 
-def __create_fn__(_type_path, _type_text, _type_sources, _type_defines, _type_rules, _type_layer, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_layer, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_path = fields['path'].type
+ _type_text = fields['text'].type
+ _type_sources = fields['sources'].type
+ _type_defines = fields['defines'].type
+ _type_rules = fields['rules'].type
+ _type_layer = fields['layer'].type
+ _dflt_layer = fields['layer'].default
  def __init__(self,path:_type_path,text:_type_text,sources:_type_sources,defines:_type_defines,rules:_type_rules,layer:_type_layer=_dflt_layer)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'path',path)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -589,7 +791,12 @@ def __create_fn__(_type_path, _type_text, _type_sources, _type_defines, _type_ru
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m24 = __create_fn__
 
-def __create_fn__(_type_pinned, _type_current, _type_bundled, _type_found, _type_diff, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_pinned = fields['pinned'].type
+ _type_current = fields['current'].type
+ _type_bundled = fields['bundled'].type
+ _type_found = fields['found'].type
+ _type_diff = fields['diff'].type
  def __init__(self,pinned:_type_pinned,current:_type_current,bundled:_type_bundled,found:_type_found,diff:_type_diff)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'pinned',pinned)
   __dataclass_builtins_object__.__setattr__(self,'current',current)
@@ -615,7 +822,12 @@ def __create_fn__(_type_pinned, _type_current, _type_bundled, _type_found, _type
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m25 = __create_fn__
 
-def __create_fn__(_type_port, _type_remote, _type_extra, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_remote, _dflt_extra, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_port = fields['port'].type
+ _type_remote = fields['remote'].type
+ _type_extra = fields['extra'].type
+ _dflt_remote = fields['remote'].default
+ _dflt_extra = fields['extra'].default_factory
  def __init__(self,port:_type_port,remote:_type_remote=_dflt_remote,extra:_type_extra=_HAS_DEFAULT_FACTORY)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'port',port)
   __dataclass_builtins_object__.__setattr__(self,'remote',remote)
@@ -639,30 +851,12 @@ def __create_fn__(_type_port, _type_remote, _type_extra, MISSING, _HAS_DEFAULT_F
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m26 = __create_fn__
 
-def __create_fn__(_type_pos, _type_text, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,pos:_type_pos,text:_type_text)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"()"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return ()==()
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pos','text',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pos','text',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash(())
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m27 = __create_fn__
-
-def __create_fn__(_type_pos, _type_text, _type_cond, _type_then, _type_orelse, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_pos = fields['pos'].type
+ _type_text = fields['text'].type
+ _type_cond = fields['cond'].type
+ _type_then = fields['then'].type
+ _type_orelse = fields['orelse'].type
  def __init__(self,pos:_type_pos,text:_type_text,cond:_type_cond,then:_type_then,orelse:_type_orelse)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'pos',pos)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -686,9 +880,14 @@ def __create_fn__(_type_pos, _type_text, _type_cond, _type_then, _type_orelse, M
  def __hash__(self):
   return hash((self.cond,self.then,self.orelse,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m28 = __create_fn__
+_m27 = __create_fn__
 
-def __create_fn__(_type_pos, _type_text, _type_element, _type_container, _type_negated, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_pos = fields['pos'].type
+ _type_text = fields['text'].type
+ _type_element = fields['element'].type
+ _type_container = fields['container'].type
+ _type_negated = fields['negated'].type
  def __init__(self,pos:_type_pos,text:_type_text,element:_type_element,container:_type_container,negated:_type_negated)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'pos',pos)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -712,9 +911,13 @@ def __create_fn__(_type_pos, _type_text, _type_element, _type_container, _type_n
  def __hash__(self):
   return hash((self.element,self.container,self.negated,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m29 = __create_fn__
+_m28 = __create_fn__
 
-def __create_fn__(_type_pos, _type_text, _type_func, _type_args, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_pos = fields['pos'].type
+ _type_text = fields['text'].type
+ _type_func = fields['func'].type
+ _type_args = fields['args'].type
  def __init__(self,pos:_type_pos,text:_type_text,func:_type_func,args:_type_args)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'pos',pos)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -737,9 +940,12 @@ def __create_fn__(_type_pos, _type_text, _type_func, _type_args, MISSING, _HAS_D
  def __hash__(self):
   return hash((self.func,self.args,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m30 = __create_fn__
+_m29 = __create_fn__
 
-def __create_fn__(_type_pos, _type_text, _type_items, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_pos = fields['pos'].type
+ _type_text = fields['text'].type
+ _type_items = fields['items'].type
  def __init__(self,pos:_type_pos,text:_type_text,items:_type_items)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'pos',pos)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -761,9 +967,13 @@ def __create_fn__(_type_pos, _type_text, _type_items, MISSING, _HAS_DEFAULT_FACT
  def __hash__(self):
   return hash((self.items,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m31 = __create_fn__
+_m30 = __create_fn__
 
-def __create_fn__(_type_pos, _type_text, _type_left, _type_right, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_pos = fields['pos'].type
+ _type_text = fields['text'].type
+ _type_left = fields['left'].type
+ _type_right = fields['right'].type
  def __init__(self,pos:_type_pos,text:_type_text,left:_type_left,right:_type_right)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'pos',pos)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -786,9 +996,12 @@ def __create_fn__(_type_pos, _type_text, _type_left, _type_right, MISSING, _HAS_
  def __hash__(self):
   return hash((self.left,self.right,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m32 = __create_fn__
+_m31 = __create_fn__
 
-def __create_fn__(_type_pos, _type_text, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_pos = fields['pos'].type
+ _type_text = fields['text'].type
+ _type_name = fields['name'].type
  def __init__(self,pos:_type_pos,text:_type_text,name:_type_name)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'pos',pos)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -810,9 +1023,14 @@ def __create_fn__(_type_pos, _type_text, _type_name, MISSING, _HAS_DEFAULT_FACTO
  def __hash__(self):
   return hash((self.name,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m33 = __create_fn__
+_m32 = __create_fn__
 
-def __create_fn__(_type_pos, _type_text, _type_op, _type_left, _type_right, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_pos = fields['pos'].type
+ _type_text = fields['text'].type
+ _type_op = fields['op'].type
+ _type_left = fields['left'].type
+ _type_right = fields['right'].type
  def __init__(self,pos:_type_pos,text:_type_text,op:_type_op,left:_type_left,right:_type_right)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'pos',pos)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -836,9 +1054,13 @@ def __create_fn__(_type_pos, _type_text, _type_op, _type_left, _type_right, MISS
  def __hash__(self):
   return hash((self.op,self.left,self.right,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m34 = __create_fn__
+_m33 = __create_fn__
 
-def __create_fn__(_type_pos, _type_text, _type_op, _type_operands, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_pos = fields['pos'].type
+ _type_text = fields['text'].type
+ _type_op = fields['op'].type
+ _type_operands = fields['operands'].type
  def __init__(self,pos:_type_pos,text:_type_text,op:_type_op,operands:_type_operands)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'pos',pos)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -861,33 +1083,14 @@ def __create_fn__(_type_pos, _type_text, _type_op, _type_operands, MISSING, _HAS
  def __hash__(self):
   return hash((self.op,self.operands,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m35 = __create_fn__
+_m34 = __create_fn__
 
-def __create_fn__(_type_pos, _type_text, _type_operand, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
- def __init__(self,pos:_type_pos,text:_type_text,operand:_type_operand)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
-  __dataclass_builtins_object__.__setattr__(self,'operand',operand)
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(operand={self.operand!r})"
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.operand,)==(other.operand,)
-  return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pos','text','operand',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pos','text','operand',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.operand,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m36 = __create_fn__
-
-def __create_fn__(_type_pos, _type_text, _type_operand, _type_test, _type_negated, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_pos = fields['pos'].type
+ _type_text = fields['text'].type
+ _type_operand = fields['operand'].type
+ _type_test = fields['test'].type
+ _type_negated = fields['negated'].type
  def __init__(self,pos:_type_pos,text:_type_text,operand:_type_operand,test:_type_test,negated:_type_negated)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'pos',pos)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -911,9 +1114,39 @@ def __create_fn__(_type_pos, _type_text, _type_operand, _type_test, _type_negate
  def __hash__(self):
   return hash((self.operand,self.test,self.negated,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m37 = __create_fn__
+_m35 = __create_fn__
 
-def __create_fn__(_type_pos, _type_text, _type_rule, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_pos = fields['pos'].type
+ _type_text = fields['text'].type
+ _type_operand = fields['operand'].type
+ def __init__(self,pos:_type_pos,text:_type_text,operand:_type_operand)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
+  __dataclass_builtins_object__.__setattr__(self,'text',text)
+  __dataclass_builtins_object__.__setattr__(self,'operand',operand)
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(operand={self.operand!r})"
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.operand,)==(other.operand,)
+  return NotImplemented
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('pos','text','operand',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('pos','text','operand',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ def __hash__(self):
+  return hash((self.operand,))
+ return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
+_m36 = __create_fn__
+
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_pos = fields['pos'].type
+ _type_text = fields['text'].type
+ _type_rule = fields['rule'].type
  def __init__(self,pos:_type_pos,text:_type_text,rule:_type_rule)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'pos',pos)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -935,9 +1168,12 @@ def __create_fn__(_type_pos, _type_text, _type_rule, MISSING, _HAS_DEFAULT_FACTO
  def __hash__(self):
   return hash((self.rule,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
-_m38 = __create_fn__
+_m37 = __create_fn__
 
-def __create_fn__(_type_pos, _type_text, _type_value, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_pos = fields['pos'].type
+ _type_text = fields['text'].type
+ _type_value = fields['value'].type
  def __init__(self,pos:_type_pos,text:_type_text,value:_type_value)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'pos',pos)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -959,9 +1195,38 @@ def __create_fn__(_type_pos, _type_text, _type_value, MISSING, _HAS_DEFAULT_FACT
  def __hash__(self):
   return hash((self.value,))
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
+_m38 = __create_fn__
+
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_pos = fields['pos'].type
+ _type_text = fields['text'].type
+ def __init__(self,pos:_type_pos,text:_type_text)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'pos',pos)
+  __dataclass_builtins_object__.__setattr__(self,'text',text)
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"()"
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return ()==()
+  return NotImplemented
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('pos','text',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('pos','text',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ def __hash__(self):
+  return hash(())
+ return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m39 = __create_fn__
 
-def __create_fn__(_type_reading, _type_cite, _type_since, _type_pos, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_reading = fields['reading'].type
+ _type_cite = fields['cite'].type
+ _type_since = fields['since'].type
+ _type_pos = fields['pos'].type
  def __init__(self,reading:_type_reading,cite:_type_cite,since:_type_since,pos:_type_pos)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'reading',reading)
   __dataclass_builtins_object__.__setattr__(self,'cite',cite)
@@ -986,7 +1251,17 @@ def __create_fn__(_type_reading, _type_cite, _type_since, _type_pos, MISSING, _H
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m40 = __create_fn__
 
-def __create_fn__(_type_receipt, _type_records, _type_value_labels, _type_fact_labels, _type_questions, _type_families, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_value_labels, _dflt_fact_labels, _dflt_questions, _dflt_families, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_receipt = fields['receipt'].type
+ _type_records = fields['records'].type
+ _type_value_labels = fields['value_labels'].type
+ _type_fact_labels = fields['fact_labels'].type
+ _type_questions = fields['questions'].type
+ _type_families = fields['families'].type
+ _dflt_value_labels = fields['value_labels'].default_factory
+ _dflt_fact_labels = fields['fact_labels'].default_factory
+ _dflt_questions = fields['questions'].default_factory
+ _dflt_families = fields['families'].default
  def __init__(self,receipt:_type_receipt,records:_type_records,value_labels:_type_value_labels=_HAS_DEFAULT_FACTORY,fact_labels:_type_fact_labels=_HAS_DEFAULT_FACTORY,questions:_type_questions=_HAS_DEFAULT_FACTORY,families:_type_families=_dflt_families)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'receipt',receipt)
   __dataclass_builtins_object__.__setattr__(self,'records',records)
@@ -1013,7 +1288,10 @@ def __create_fn__(_type_receipt, _type_records, _type_value_labels, _type_fact_l
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m41 = __create_fn__
 
-def __create_fn__(_type_rule, _type_because, _type_pos, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_rule = fields['rule'].type
+ _type_because = fields['because'].type
+ _type_pos = fields['pos'].type
  def __init__(self,rule:_type_rule,because:_type_because,pos:_type_pos)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'rule',rule)
   __dataclass_builtins_object__.__setattr__(self,'because',because)
@@ -1037,7 +1315,15 @@ def __create_fn__(_type_rule, _type_because, _type_pos, MISSING, _HAS_DEFAULT_FA
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m42 = __create_fn__
 
-def __create_fn__(_type_rule, _type_kind, _type_details, _type_old_at, _type_new_at, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_details, _dflt_old_at, _dflt_new_at, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_rule = fields['rule'].type
+ _type_kind = fields['kind'].type
+ _type_details = fields['details'].type
+ _type_old_at = fields['old_at'].type
+ _type_new_at = fields['new_at'].type
+ _dflt_details = fields['details'].default
+ _dflt_old_at = fields['old_at'].default
+ _dflt_new_at = fields['new_at'].default
  def __init__(self,rule:_type_rule,kind:_type_kind,details:_type_details=_dflt_details,old_at:_type_old_at=_dflt_old_at,new_at:_type_new_at=_dflt_new_at)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'rule',rule)
   __dataclass_builtins_object__.__setattr__(self,'kind',kind)
@@ -1063,7 +1349,11 @@ def __create_fn__(_type_rule, _type_kind, _type_details, _type_old_at, _type_new
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m43 = __create_fn__
 
-def __create_fn__(_type_size, _type_facts, _type_as_of, _type_stated, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_size = fields['size'].type
+ _type_facts = fields['facts'].type
+ _type_as_of = fields['as_of'].type
+ _type_stated = fields['stated'].type
  def __init__(self,size:_type_size,facts:_type_facts,as_of:_type_as_of,stated:_type_stated)->_return_type:
   self.size=size
   self.facts=facts
@@ -1078,7 +1368,13 @@ def __create_fn__(_type_size, _type_facts, _type_as_of, _type_stated, MISSING, _
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 _m44 = __create_fn__
 
-def __create_fn__(_type_source, _type_pinpoint, _type_verified, _type_pos, _type_about, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_about, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_source = fields['source'].type
+ _type_pinpoint = fields['pinpoint'].type
+ _type_verified = fields['verified'].type
+ _type_pos = fields['pos'].type
+ _type_about = fields['about'].type
+ _dflt_about = fields['about'].default
  def __init__(self,source:_type_source,pinpoint:_type_pinpoint,verified:_type_verified,pos:_type_pos,about:_type_about=_dflt_about)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'source',source)
   __dataclass_builtins_object__.__setattr__(self,'pinpoint',pinpoint)
@@ -1104,7 +1400,10 @@ def __create_fn__(_type_source, _type_pinpoint, _type_verified, _type_pos, _type
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m45 = __create_fn__
 
-def __create_fn__(_type_source, _type_text, _type_pos, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_source = fields['source'].type
+ _type_text = fields['text'].type
+ _type_pos = fields['pos'].type
  def __init__(self,source:_type_source,text:_type_text,pos:_type_pos)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'source',source)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -1128,7 +1427,14 @@ def __create_fn__(_type_source, _type_text, _type_pos, MISSING, _HAS_DEFAULT_FAC
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m46 = __create_fn__
 
-def __create_fn__(_type_text, _type_record, _type_run, _type_problems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_record, _dflt_run, _dflt_problems, _return_type):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_text = fields['text'].type
+ _type_record = fields['record'].type
+ _type_run = fields['run'].type
+ _type_problems = fields['problems'].type
+ _dflt_record = fields['record'].default
+ _dflt_run = fields['run'].default
+ _dflt_problems = fields['problems'].default_factory
  def __init__(self,text:_type_text,record:_type_record=_dflt_record,run:_type_run=_dflt_run,problems:_type_problems=_HAS_DEFAULT_FACTORY)->_return_type:
   self.text=text
   self.record=record
@@ -1143,7 +1449,11 @@ def __create_fn__(_type_text, _type_record, _type_run, _type_problems, MISSING, 
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 _m47 = __create_fn__
 
-def __create_fn__(_type_top, _type_rules, _type_grammar, _type_version_file, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_top = fields['top'].type
+ _type_rules = fields['rules'].type
+ _type_grammar = fields['grammar'].type
+ _type_version_file = fields['version_file'].type
  def __init__(self,top:_type_top,rules:_type_rules,grammar:_type_grammar,version_file:_type_version_file)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'top',top)
   __dataclass_builtins_object__.__setattr__(self,'rules',rules)
@@ -1168,7 +1478,12 @@ def __create_fn__(_type_top, _type_rules, _type_grammar, _type_version_file, MIS
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m48 = __create_fn__
 
-def __create_fn__(_type_val, _type_known, _type_null, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_known, _dflt_null, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_val = fields['val'].type
+ _type_known = fields['known'].type
+ _type_null = fields['null'].type
+ _dflt_known = fields['known'].default
+ _dflt_null = fields['null'].default
  def __init__(self,val:_type_val,known:_type_known=_dflt_known,null:_type_null=_dflt_null)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'val',val)
   __dataclass_builtins_object__.__setattr__(self,'known',known)
@@ -1192,7 +1507,10 @@ def __create_fn__(_type_val, _type_known, _type_null, MISSING, _HAS_DEFAULT_FACT
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m49 = __create_fn__
 
-def __create_fn__(_type_value, _type_label, _type_selected, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_value = fields['value'].type
+ _type_label = fields['label'].type
+ _type_selected = fields['selected'].type
  def __init__(self,value:_type_value,label:_type_label,selected:_type_selected)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'value',value)
   __dataclass_builtins_object__.__setattr__(self,'label',label)
@@ -1216,7 +1534,12 @@ def __create_fn__(_type_value, _type_label, _type_selected, MISSING, _HAS_DEFAUL
  return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
 _m50 = __create_fn__
 
-def __create_fn__(_type_vocabulary, _type_sections, _type_policies, _type_directory, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_directory, _return_type, cls, FrozenInstanceError):
+def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
+ _type_vocabulary = fields['vocabulary'].type
+ _type_sections = fields['sections'].type
+ _type_policies = fields['policies'].type
+ _type_directory = fields['directory'].type
+ _dflt_directory = fields['directory'].default
  def __init__(self,vocabulary:_type_vocabulary,sections:_type_sections,policies:_type_policies,directory:_type_directory=_dflt_directory)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'vocabulary',vocabulary)
   __dataclass_builtins_object__.__setattr__(self,'sections',sections)
@@ -1242,42 +1565,42 @@ def __create_fn__(_type_vocabulary, _type_sections, _type_policies, _type_direct
 _m51 = __create_fn__
 
 CLASSES = {
-    'normcheck.ast:Arith': ((True, True, True, False, False, True, True, False, False, False), (('op', "Literal['+', '-', '*', '/']"), ('left', 'Expr'), ('right', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('op', 'f', True, True, None, True, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m34, ('(None, None, {\'pos\': \'Pos\', \'text\': \'str\', \'op\': "Literal[\'+\', \'-\', \'*\', \'/\']", \'left\': \'Expr\', \'right\': \'Expr\', \'return\': None})', 'Arith(pos: \'Pos\', text: \'str\', op: "Literal[\'+\', \'-\', \'*\', \'/\']", left: \'Expr\', right: \'Expr\')'), ('pos', 'text', 'op', 'left', 'right')),
-    'normcheck.ast:BoolOp': ((True, True, True, False, False, True, True, False, False, False), (('op', "Literal['and', 'or']"), ('operands', 'tuple[Expr, ...]')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('op', 'f', True, True, None, True, False, True, True), ('operands', 'f', True, True, None, True, False, True, True))), _m35, ('(None, None, {\'pos\': \'Pos\', \'text\': \'str\', \'op\': "Literal[\'and\', \'or\']", \'operands\': \'tuple[Expr, ...]\', \'return\': None})', 'BoolOp(pos: \'Pos\', text: \'str\', op: "Literal[\'and\', \'or\']", operands: \'tuple[Expr, ...]\')'), ('pos', 'text', 'op', 'operands')),
-    'normcheck.ast:Call': ((True, True, True, False, False, True, True, False, False, False), (('func', 'str'), ('args', 'tuple[Expr, ...]')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('func', 'f', True, True, None, True, False, True, True), ('args', 'f', True, True, None, True, False, True, True))), _m30, ("(None, None, {'pos': 'Pos', 'text': 'str', 'func': 'str', 'args': 'tuple[Expr, ...]', 'return': None})", "Call(pos: 'Pos', text: 'str', func: 'str', args: 'tuple[Expr, ...]')"), ('pos', 'text', 'func', 'args')),
+    'normcheck.ast:Arith': ((True, True, True, False, False, True, True, False, False, False), (('op', "Literal['+', '-', '*', '/']"), ('left', 'Expr'), ('right', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('op', 'f', True, True, None, True, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m33, ('(None, None, {\'pos\': \'Pos\', \'text\': \'str\', \'op\': "Literal[\'+\', \'-\', \'*\', \'/\']", \'left\': \'Expr\', \'right\': \'Expr\', \'return\': None})', 'Arith(pos: \'Pos\', text: \'str\', op: "Literal[\'+\', \'-\', \'*\', \'/\']", left: \'Expr\', right: \'Expr\')'), ('pos', 'text', 'op', 'left', 'right')),
+    'normcheck.ast:BoolOp': ((True, True, True, False, False, True, True, False, False, False), (('op', "Literal['and', 'or']"), ('operands', 'tuple[Expr, ...]')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('op', 'f', True, True, None, True, False, True, True), ('operands', 'f', True, True, None, True, False, True, True))), _m34, ('(None, None, {\'pos\': \'Pos\', \'text\': \'str\', \'op\': "Literal[\'and\', \'or\']", \'operands\': \'tuple[Expr, ...]\', \'return\': None})', 'BoolOp(pos: \'Pos\', text: \'str\', op: "Literal[\'and\', \'or\']", operands: \'tuple[Expr, ...]\')'), ('pos', 'text', 'op', 'operands')),
+    'normcheck.ast:Call': ((True, True, True, False, False, True, True, False, False, False), (('func', 'str'), ('args', 'tuple[Expr, ...]')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('func', 'f', True, True, None, True, False, True, True), ('args', 'f', True, True, None, True, False, True, True))), _m29, ("(None, None, {'pos': 'Pos', 'text': 'str', 'func': 'str', 'args': 'tuple[Expr, ...]', 'return': None})", "Call(pos: 'Pos', text: 'str', func: 'str', args: 'tuple[Expr, ...]')"), ('pos', 'text', 'func', 'args')),
     'normcheck.ast:Cite': ((True, True, True, False, False, True, True, False, False, False), (('source', 'str'), ('pinpoint', 'str'), ('verified', 'bool'), ('pos', 'Pos'), ('about', 'tuple[tuple[str, str], ...]')), (False, False, (('source', 'f', True, True, None, True, False, True, True), ('pinpoint', 'f', True, True, None, True, False, True, True), ('verified', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True), ('about', 'f', True, True, None, True, False, False, True))), _m45, ("(((),), None, {'source': 'str', 'pinpoint': 'str', 'verified': 'bool', 'pos': 'Pos', 'about': 'tuple[tuple[str, str], ...]', 'return': None})", "Cite(source: 'str', pinpoint: 'str', verified: 'bool', pos: 'Pos', about: 'tuple[tuple[str, str], ...]' = ())"), ('source', 'pinpoint', 'verified', 'pos', 'about')),
-    'normcheck.ast:Compare': ((True, True, True, False, False, True, True, False, False, False), (('op', "Literal['==', '!=', '<', '<=', '>', '>=']"), ('left', 'Expr'), ('right', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('op', 'f', True, True, None, True, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m34, ('(None, None, {\'pos\': \'Pos\', \'text\': \'str\', \'op\': "Literal[\'==\', \'!=\', \'<\', \'<=\', \'>\', \'>=\']", \'left\': \'Expr\', \'right\': \'Expr\', \'return\': None})', 'Compare(pos: \'Pos\', text: \'str\', op: "Literal[\'==\', \'!=\', \'<\', \'<=\', \'>\', \'>=\']", left: \'Expr\', right: \'Expr\')'), ('pos', 'text', 'op', 'left', 'right')),
+    'normcheck.ast:Compare': ((True, True, True, False, False, True, True, False, False, False), (('op', "Literal['==', '!=', '<', '<=', '>', '>=']"), ('left', 'Expr'), ('right', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('op', 'f', True, True, None, True, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m33, ('(None, None, {\'pos\': \'Pos\', \'text\': \'str\', \'op\': "Literal[\'==\', \'!=\', \'<\', \'<=\', \'>\', \'>=\']", \'left\': \'Expr\', \'right\': \'Expr\', \'return\': None})', 'Compare(pos: \'Pos\', text: \'str\', op: "Literal[\'==\', \'!=\', \'<\', \'<=\', \'>\', \'>=\']", left: \'Expr\', right: \'Expr\')'), ('pos', 'text', 'op', 'left', 'right')),
     'normcheck.ast:DefineDecl': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('expr', 'Expr'), ('pos', 'Pos'), ('docs', 'tuple[tuple[str, str], ...]'), ('labels', 'tuple[tuple[str, str], ...]')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('expr', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True), ('docs', 'f', True, True, None, True, False, False, True), ('labels', 'f', True, True, None, True, False, False, True))), _m16, ("(((), ()), None, {'name': 'str', 'expr': 'Expr', 'pos': 'Pos', 'docs': 'tuple[tuple[str, str], ...]', 'labels': 'tuple[tuple[str, str], ...]', 'return': None})", "DefineDecl(name: 'str', expr: 'Expr', pos: 'Pos', docs: 'tuple[tuple[str, str], ...]' = (), labels: 'tuple[tuple[str, str], ...]' = ())"), ('name', 'expr', 'pos', 'docs', 'labels')),
-    'normcheck.ast:EvalDate': ((True, True, True, False, False, True, True, False, False, False), (), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True))), _m27, ("(None, None, {'pos': 'Pos', 'text': 'str', 'return': None})", "EvalDate(pos: 'Pos', text: 'str')"), ('pos', 'text')),
-    'normcheck.ast:Expr': ((True, True, True, False, False, True, True, False, False, False), (('pos', 'Pos'), ('text', 'str')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True))), _m27, ("(None, None, {'pos': 'Pos', 'text': 'str', 'return': None})", "Expr(pos: 'Pos', text: 'str')"), ('pos', 'text')),
+    'normcheck.ast:EvalDate': ((True, True, True, False, False, True, True, False, False, False), (), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True))), _m39, ("(None, None, {'pos': 'Pos', 'text': 'str', 'return': None})", "EvalDate(pos: 'Pos', text: 'str')"), ('pos', 'text')),
+    'normcheck.ast:Expr': ((True, True, True, False, False, True, True, False, False, False), (('pos', 'Pos'), ('text', 'str')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True))), _m39, ("(None, None, {'pos': 'Pos', 'text': 'str', 'return': None})", "Expr(pos: 'Pos', text: 'str')"), ('pos', 'text')),
     'normcheck.ast:Grade': ((True, True, True, False, False, True, True, False, False, False), (('expr', 'Expr'), ('level', 'str | None'), ('severity', 'str | None'), ('pos', 'Pos')), (False, False, (('expr', 'f', True, True, None, True, False, True, True), ('level', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True))), _m3, None, ('expr', 'level', 'severity', 'pos')),
-    'normcheck.ast:If': ((True, True, True, False, False, True, True, False, False, False), (('cond', 'Expr'), ('then', 'Expr'), ('orelse', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('cond', 'f', True, True, None, True, False, True, True), ('then', 'f', True, True, None, True, False, True, True), ('orelse', 'f', True, True, None, True, False, True, True))), _m28, ("(None, None, {'pos': 'Pos', 'text': 'str', 'cond': 'Expr', 'then': 'Expr', 'orelse': 'Expr', 'return': None})", "If(pos: 'Pos', text: 'str', cond: 'Expr', then: 'Expr', orelse: 'Expr')"), ('pos', 'text', 'cond', 'then', 'orelse')),
-    'normcheck.ast:IsTest': ((True, True, True, False, False, True, True, False, False, False), (('operand', 'Expr'), ('test', "Literal['null', 'known', 'unknown', 'empty']"), ('negated', 'bool')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('operand', 'f', True, True, None, True, False, True, True), ('test', 'f', True, True, None, True, False, True, True), ('negated', 'f', True, True, None, True, False, True, True))), _m37, None, ('pos', 'text', 'operand', 'test', 'negated')),
-    'normcheck.ast:Lit': ((True, True, True, False, False, True, True, False, False, False), (('value', 'int | Decimal | dt.date | str | bool'),), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('value', 'f', True, True, None, True, False, True, True))), _m39, ("(None, None, {'pos': 'Pos', 'text': 'str', 'value': 'int | Decimal | dt.date | str | bool', 'return': None})", "Lit(pos: 'Pos', text: 'str', value: 'int | Decimal | dt.date | str | bool')"), ('pos', 'text', 'value')),
-    'normcheck.ast:Member': ((True, True, True, False, False, True, True, False, False, False), (('element', 'Expr'), ('container', 'Expr'), ('negated', 'bool')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('element', 'f', True, True, None, True, False, True, True), ('container', 'f', True, True, None, True, False, True, True), ('negated', 'f', True, True, None, True, False, True, True))), _m29, None, ('pos', 'text', 'element', 'container', 'negated')),
-    'normcheck.ast:MissingFrom': ((True, True, True, False, False, True, True, False, False, False), (('left', 'Expr'), ('right', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m32, None, ('pos', 'text', 'left', 'right')),
-    'normcheck.ast:Name': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'),), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('name', 'f', True, True, None, True, False, True, True))), _m33, None, ('pos', 'text', 'name')),
+    'normcheck.ast:If': ((True, True, True, False, False, True, True, False, False, False), (('cond', 'Expr'), ('then', 'Expr'), ('orelse', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('cond', 'f', True, True, None, True, False, True, True), ('then', 'f', True, True, None, True, False, True, True), ('orelse', 'f', True, True, None, True, False, True, True))), _m27, ("(None, None, {'pos': 'Pos', 'text': 'str', 'cond': 'Expr', 'then': 'Expr', 'orelse': 'Expr', 'return': None})", "If(pos: 'Pos', text: 'str', cond: 'Expr', then: 'Expr', orelse: 'Expr')"), ('pos', 'text', 'cond', 'then', 'orelse')),
+    'normcheck.ast:IsTest': ((True, True, True, False, False, True, True, False, False, False), (('operand', 'Expr'), ('test', "Literal['null', 'known', 'unknown', 'empty']"), ('negated', 'bool')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('operand', 'f', True, True, None, True, False, True, True), ('test', 'f', True, True, None, True, False, True, True), ('negated', 'f', True, True, None, True, False, True, True))), _m35, None, ('pos', 'text', 'operand', 'test', 'negated')),
+    'normcheck.ast:Lit': ((True, True, True, False, False, True, True, False, False, False), (('value', 'int | Decimal | dt.date | str | bool'),), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('value', 'f', True, True, None, True, False, True, True))), _m38, ("(None, None, {'pos': 'Pos', 'text': 'str', 'value': 'int | Decimal | dt.date | str | bool', 'return': None})", "Lit(pos: 'Pos', text: 'str', value: 'int | Decimal | dt.date | str | bool')"), ('pos', 'text', 'value')),
+    'normcheck.ast:Member': ((True, True, True, False, False, True, True, False, False, False), (('element', 'Expr'), ('container', 'Expr'), ('negated', 'bool')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('element', 'f', True, True, None, True, False, True, True), ('container', 'f', True, True, None, True, False, True, True), ('negated', 'f', True, True, None, True, False, True, True))), _m28, None, ('pos', 'text', 'element', 'container', 'negated')),
+    'normcheck.ast:MissingFrom': ((True, True, True, False, False, True, True, False, False, False), (('left', 'Expr'), ('right', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m31, None, ('pos', 'text', 'left', 'right')),
+    'normcheck.ast:Name': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'),), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('name', 'f', True, True, None, True, False, True, True))), _m32, None, ('pos', 'text', 'name')),
     'normcheck.ast:Neg': ((True, True, True, False, False, True, True, False, False, False), (('operand', 'Expr'),), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('operand', 'f', True, True, None, True, False, True, True))), _m36, ("(None, None, {'pos': 'Pos', 'text': 'str', 'operand': 'Expr', 'return': None})", "Neg(pos: 'Pos', text: 'str', operand: 'Expr')"), ('pos', 'text', 'operand')),
     'normcheck.ast:Not': ((True, True, True, False, False, True, True, False, False, False), (('operand', 'Expr'),), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('operand', 'f', True, True, None, True, False, True, True))), _m36, ("(None, None, {'pos': 'Pos', 'text': 'str', 'operand': 'Expr', 'return': None})", "Not(pos: 'Pos', text: 'str', operand: 'Expr')"), ('pos', 'text', 'operand')),
-    'normcheck.ast:Otherwise': ((True, True, True, False, False, True, True, False, False, False), (('left', 'Expr'), ('right', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m32, None, ('pos', 'text', 'left', 'right')),
+    'normcheck.ast:Otherwise': ((True, True, True, False, False, True, True, False, False, False), (('left', 'Expr'), ('right', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m31, None, ('pos', 'text', 'left', 'right')),
     'normcheck.ast:Pos': ((True, True, True, False, False, True, True, False, False, False), (('file', 'str'), ('line', 'int'), ('column', 'int'), ('end_line', 'int'), ('end_column', 'int')), (False, False, (('file', 'f', True, True, None, True, False, True, True), ('line', 'f', True, True, None, True, False, True, True), ('column', 'f', True, True, None, True, False, True, True), ('end_line', 'f', True, True, None, True, False, True, True), ('end_column', 'f', True, True, None, True, False, True, True))), _m6, ("(None, None, {'file': 'str', 'line': 'int', 'column': 'int', 'end_line': 'int', 'end_column': 'int', 'return': None})", "Pos(file: 'str', line: 'int', column: 'int', end_line: 'int', end_column: 'int')"), ('file', 'line', 'column', 'end_line', 'end_column')),
     'normcheck.ast:Quote': ((True, True, True, False, False, True, True, False, False, False), (('source', 'str'), ('text', 'str'), ('pos', 'Pos')), (False, False, (('source', 'f', True, True, None, True, False, True, True), ('text', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True))), _m46, ("(None, None, {'source': 'str', 'text': 'str', 'pos': 'Pos', 'return': None})", "Quote(source: 'str', text: 'str', pos: 'Pos')"), ('source', 'text', 'pos')),
     'normcheck.ast:ReadingDecl': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('level', 'str'), ('severity', 'str | None'), ('pos', 'Pos'), ('grade', 'int | None'), ('held_by', 'tuple[Cite, ...]'), ('holders', 'tuple[tuple[str, str, Pos], ...]'), ('arguments', 'tuple[tuple[str, str, Pos], ...]')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('level', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True), ('grade', 'f', True, True, None, True, False, True, True), ('held_by', 'f', True, True, None, True, False, False, True), ('holders', 'f', True, True, None, True, False, False, True), ('arguments', 'f', True, True, None, True, False, False, True))), _m18, None, ('name', 'level', 'severity', 'pos', 'grade', 'held_by', 'holders', 'arguments')),
     'normcheck.ast:Replaces': ((True, True, True, False, False, True, True, False, False, False), (('rule', 'str'), ('because', 'tuple[tuple[str, str, Pos], ...]'), ('pos', 'Pos')), (False, False, (('rule', 'f', True, True, None, True, False, True, True), ('because', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True))), _m42, None, ('rule', 'because', 'pos')),
     'normcheck.ast:RuleDecl': ((True, True, True, False, False, True, True, False, False, False), (('id', 'str'), ('pos', 'Pos'), ('titles', 'tuple[tuple[str, str, Pos], ...]'), ('cites', 'tuple[Cite, ...]'), ('quotes', 'tuple[Quote, ...]'), ('versions', 'tuple[tuple[str, Pos, tuple[tuple[str, str], ...]], ...]'), ('valid', 'tuple[tuple[dt.date | None, dt.date | None, Pos], ...]'), ('judged_on', 'tuple[Expr, ...]'), ('applies', 'tuple[Expr, ...]'), ('grades', 'tuple[Grade, ...]'), ('unless', 'tuple[Expr, ...]'), ('levels', 'tuple[tuple[str, str, Pos], ...]'), ('messages', 'tuple[tuple[str, str, Pos], ...]'), ('counters', 'tuple[tuple[str, str, Pos], ...]'), ('notes', 'tuple[tuple[str, str, Pos], ...]'), ('readings', 'tuple[ReadingDecl, ...]'), ('settled', 'tuple[SettledDecl, ...]'), ('replaces', 'tuple[Replaces, ...]')), (False, False, (('id', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True), ('titles', 'f', True, True, None, True, False, False, True), ('cites', 'f', True, True, None, True, False, False, True), ('quotes', 'f', True, True, None, True, False, False, True), ('versions', 'f', True, True, None, True, False, False, True), ('valid', 'f', True, True, None, True, False, False, True), ('judged_on', 'f', True, True, None, True, False, False, True), ('applies', 'f', True, True, None, True, False, False, True), ('grades', 'f', True, True, None, True, False, False, True), ('unless', 'f', True, True, None, True, False, False, True), ('levels', 'f', True, True, None, True, False, False, True), ('messages', 'f', True, True, None, True, False, False, True), ('counters', 'f', True, True, None, True, False, False, True), ('notes', 'f', True, True, None, True, False, False, True), ('readings', 'f', True, True, None, True, False, False, True), ('settled', 'f', True, True, None, True, False, False, True), ('replaces', 'f', True, True, None, True, False, False, True))), _m11, ("(((), (), (), (), (), (), (), (), (), (), (), (), (), (), (), ()), None, {'id': 'str', 'pos': 'Pos', 'titles': 'tuple[tuple[str, str, Pos], ...]', 'cites': 'tuple[Cite, ...]', 'quotes': 'tuple[Quote, ...]', 'versions': 'tuple[tuple[str, Pos, tuple[tuple[str, str], ...]], ...]', 'valid': 'tuple[tuple[dt.date | None, dt.date | None, Pos], ...]', 'judged_on': 'tuple[Expr, ...]', 'applies': 'tuple[Expr, ...]', 'grades': 'tuple[Grade, ...]', 'unless': 'tuple[Expr, ...]', 'levels': 'tuple[tuple[str, str, Pos], ...]', 'messages': 'tuple[tuple[str, str, Pos], ...]', 'counters': 'tuple[tuple[str, str, Pos], ...]', 'notes': 'tuple[tuple[str, str, Pos], ...]', 'readings': 'tuple[ReadingDecl, ...]', 'settled': 'tuple[SettledDecl, ...]', 'replaces': 'tuple[Replaces, ...]', 'return': None})", "RuleDecl(id: 'str', pos: 'Pos', titles: 'tuple[tuple[str, str, Pos], ...]' = (), cites: 'tuple[Cite, ...]' = (), quotes: 'tuple[Quote, ...]' = (), versions: 'tuple[tuple[str, Pos, tuple[tuple[str, str], ...]], ...]' = (), valid: 'tuple[tuple[dt.date | None, dt.date | None, Pos], ...]' = (), judged_on: 'tuple[Expr, ...]' = (), applies: 'tuple[Expr, ...]' = (), grades: 'tuple[Grade, ...]' = (), unless: 'tuple[Expr, ...]' = (), levels: 'tuple[tuple[str, str, Pos], ...]' = (), messages: 'tuple[tuple[str, str, Pos], ...]' = (), counters: 'tuple[tuple[str, str, Pos], ...]' = (), notes: 'tuple[tuple[str, str, Pos], ...]' = (), readings: 'tuple[ReadingDecl, ...]' = (), settled: 'tuple[SettledDecl, ...]' = (), replaces: 'tuple[Replaces, ...]' = ())"), ('id', 'pos', 'titles', 'cites', 'quotes', 'versions', 'valid', 'judged_on', 'applies', 'grades', 'unless', 'levels', 'messages', 'counters', 'notes', 'readings', 'settled', 'replaces')),
     'normcheck.ast:RuleFile': ((True, True, True, False, False, True, True, False, False, False), (('path', 'str'), ('text', 'str'), ('sources', 'tuple[SourceDecl, ...]'), ('defines', 'tuple[DefineDecl, ...]'), ('rules', 'tuple[RuleDecl, ...]'), ('layer', 'int')), (False, False, (('path', 'f', True, True, None, True, False, True, True), ('text', 'f', True, True, None, True, False, True, True), ('sources', 'f', True, True, None, True, False, True, True), ('defines', 'f', True, True, None, True, False, True, True), ('rules', 'f', True, True, None, True, False, True, True), ('layer', 'f', True, True, None, True, False, False, True))), _m24, ("((0,), None, {'path': 'str', 'text': 'str', 'sources': 'tuple[SourceDecl, ...]', 'defines': 'tuple[DefineDecl, ...]', 'rules': 'tuple[RuleDecl, ...]', 'layer': 'int', 'return': None})", "RuleFile(path: 'str', text: 'str', sources: 'tuple[SourceDecl, ...]', defines: 'tuple[DefineDecl, ...]', rules: 'tuple[RuleDecl, ...]', layer: 'int' = 0)"), ('path', 'text', 'sources', 'defines', 'rules', 'layer')),
-    'normcheck.ast:RuleFires': ((True, True, True, False, False, True, True, False, False, False), (('rule', 'str'),), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('rule', 'f', True, True, None, True, False, True, True))), _m38, ("(None, None, {'pos': 'Pos', 'text': 'str', 'rule': 'str', 'return': None})", "RuleFires(pos: 'Pos', text: 'str', rule: 'str')"), ('pos', 'text', 'rule')),
-    'normcheck.ast:SetLit': ((True, True, True, False, False, True, True, False, False, False), (('items', 'tuple[str, ...]'),), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('items', 'f', True, True, None, True, False, True, True))), _m31, ("(None, None, {'pos': 'Pos', 'text': 'str', 'items': 'tuple[str, ...]', 'return': None})", "SetLit(pos: 'Pos', text: 'str', items: 'tuple[str, ...]')"), ('pos', 'text', 'items')),
+    'normcheck.ast:RuleFires': ((True, True, True, False, False, True, True, False, False, False), (('rule', 'str'),), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('rule', 'f', True, True, None, True, False, True, True))), _m37, ("(None, None, {'pos': 'Pos', 'text': 'str', 'rule': 'str', 'return': None})", "RuleFires(pos: 'Pos', text: 'str', rule: 'str')"), ('pos', 'text', 'rule')),
+    'normcheck.ast:SetLit': ((True, True, True, False, False, True, True, False, False, False), (('items', 'tuple[str, ...]'),), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('items', 'f', True, True, None, True, False, True, True))), _m30, ("(None, None, {'pos': 'Pos', 'text': 'str', 'items': 'tuple[str, ...]', 'return': None})", "SetLit(pos: 'Pos', text: 'str', items: 'tuple[str, ...]')"), ('pos', 'text', 'items')),
     'normcheck.ast:SettledDecl': ((True, True, True, False, False, True, True, False, False, False), (('reading', 'str'), ('cite', 'Cite'), ('since', 'dt.date | None'), ('pos', 'Pos')), (False, False, (('reading', 'f', True, True, None, True, False, True, True), ('cite', 'f', True, True, None, True, False, True, True), ('since', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True))), _m40, None, ('reading', 'cite', 'since', 'pos')),
     'normcheck.ast:SourceDecl': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('title', 'str'), ('pos', 'Pos'), ('ecli', 'str | None'), ('celex', 'str | None'), ('hudoc', 'str | None'), ('url', 'str | None'), ('date', 'dt.date | None'), ('court', 'str | None'), ('status', 'str | None'), ('kind', 'str | None'), ('formation', 'str | None'), ('cases', 'tuple[str, ...]'), ('applications', 'tuple[str, ...]'), ('titles', 'tuple[tuple[str, str], ...]'), ('parties', 'tuple[tuple[str, str], ...]'), ('acts', 'tuple[tuple[str, str], ...]'), ('shorts', 'tuple[tuple[str, str], ...]'), ('seats', 'tuple[tuple[str, str], ...]'), ('backgrounds', 'tuple[tuple[str, tuple[tuple[str, str], ...]], ...]'), ('repeated', 'tuple[str, ...]')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('title', 'f', True, True, None, True, False, True, True), ('pos', 'f', True, True, None, True, False, True, True), ('ecli', 'f', True, True, None, True, False, False, True), ('celex', 'f', True, True, None, True, False, False, True), ('hudoc', 'f', True, True, None, True, False, False, True), ('url', 'f', True, True, None, True, False, False, True), ('date', 'f', True, True, None, True, False, False, True), ('court', 'f', True, True, None, True, False, False, True), ('status', 'f', True, True, None, True, False, False, True), ('kind', 'f', True, True, None, True, False, False, True), ('formation', 'f', True, True, None, True, False, False, True), ('cases', 'f', True, True, None, True, False, False, True), ('applications', 'f', True, True, None, True, False, False, True), ('titles', 'f', True, True, None, True, False, False, True), ('parties', 'f', True, True, None, True, False, False, True), ('acts', 'f', True, True, None, True, False, False, True), ('shorts', 'f', True, True, None, True, False, False, True), ('seats', 'f', True, True, None, True, False, False, True), ('backgrounds', 'f', True, True, None, True, False, False, True), ('repeated', 'f', True, True, None, True, False, False, True))), _m19, ("((None, None, None, None, None, None, None, None, None, (), (), (), (), (), (), (), (), ()), None, {'name': 'str', 'title': 'str', 'pos': 'Pos', 'ecli': 'str | None', 'celex': 'str | None', 'hudoc': 'str | None', 'url': 'str | None', 'date': 'dt.date | None', 'court': 'str | None', 'status': 'str | None', 'kind': 'str | None', 'formation': 'str | None', 'cases': 'tuple[str, ...]', 'applications': 'tuple[str, ...]', 'titles': 'tuple[tuple[str, str], ...]', 'parties': 'tuple[tuple[str, str], ...]', 'acts': 'tuple[tuple[str, str], ...]', 'shorts': 'tuple[tuple[str, str], ...]', 'seats': 'tuple[tuple[str, str], ...]', 'backgrounds': 'tuple[tuple[str, tuple[tuple[str, str], ...]], ...]', 'repeated': 'tuple[str, ...]', 'return': None})", "SourceDecl(name: 'str', title: 'str', pos: 'Pos', ecli: 'str | None' = None, celex: 'str | None' = None, hudoc: 'str | None' = None, url: 'str | None' = None, date: 'dt.date | None' = None, court: 'str | None' = None, status: 'str | None' = None, kind: 'str | None' = None, formation: 'str | None' = None, cases: 'tuple[str, ...]' = (), applications: 'tuple[str, ...]' = (), titles: 'tuple[tuple[str, str], ...]' = (), parties: 'tuple[tuple[str, str], ...]' = (), acts: 'tuple[tuple[str, str], ...]' = (), shorts: 'tuple[tuple[str, str], ...]' = (), seats: 'tuple[tuple[str, str], ...]' = (), backgrounds: 'tuple[tuple[str, tuple[tuple[str, str], ...]], ...]' = (), repeated: 'tuple[str, ...]' = ())"), ('name', 'title', 'pos', 'ecli', 'celex', 'hudoc', 'url', 'date', 'court', 'status', 'kind', 'formation', 'cases', 'applications', 'titles', 'parties', 'acts', 'shorts', 'seats', 'backgrounds', 'repeated')),
-    'normcheck.ast:Subset': ((True, True, True, False, False, True, True, False, False, False), (('left', 'Expr'), ('right', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m32, ("(None, None, {'pos': 'Pos', 'text': 'str', 'left': 'Expr', 'right': 'Expr', 'return': None})", "Subset(pos: 'Pos', text: 'str', left: 'Expr', right: 'Expr')"), ('pos', 'text', 'left', 'right')),
+    'normcheck.ast:Subset': ((True, True, True, False, False, True, True, False, False, False), (('left', 'Expr'), ('right', 'Expr')), (False, False, (('pos', 'f', True, False, None, False, False, True, True), ('text', 'f', True, False, None, False, False, True, True), ('left', 'f', True, True, None, True, False, True, True), ('right', 'f', True, True, None, True, False, True, True))), _m31, ("(None, None, {'pos': 'Pos', 'text': 'str', 'left': 'Expr', 'right': 'Expr', 'return': None})", "Subset(pos: 'Pos', text: 'str', left: 'Expr', right: 'Expr')"), ('pos', 'text', 'left', 'right')),
     'normcheck.casewriting:Template': ((True, True, True, False, False, True, True, False, False, False), (('name', 'str'), ('titles', 'dict[str, str]'), ('record_type', 'str'), ('families', 'tuple[str, ...]')), (False, False, (('name', 'f', True, True, None, True, False, True, True), ('titles', 'f', True, True, None, True, False, True, True), ('record_type', 'f', True, True, None, True, False, True, True), ('families', 'f', True, True, None, True, False, True, True))), _m20, ("(None, None, {'name': 'str', 'titles': 'dict[str, str]', 'record_type': 'str', 'families': 'tuple[str, ...]', 'return': None})", "Template(name: 'str', titles: 'dict[str, str]', record_type: 'str', families: 'tuple[str, ...]')"), ('name', 'titles', 'record_type', 'families')),
     'normcheck.check:_Ctx': ((True, True, True, False, False, False, True, False, False, False), (('file', 'ast.RuleFile'), ('problems', 'list[Diagnostic]'), ('deps', 'set[str]'), ('rule_deps', 'set[str]')), (False, False, (('file', 'f', True, True, None, True, False, True, True), ('problems', 'f', True, True, None, True, False, True, True), ('deps', 'f', True, True, None, True, False, True, False), ('rule_deps', 'f', True, True, None, True, False, True, False))), _m8, ("((<factory>, <factory>), None, {'file': 'ast.RuleFile', 'problems': 'list[Diagnostic]', 'deps': 'set[str]', 'rule_deps': 'set[str]', 'return': None})", "_Ctx(file: 'ast.RuleFile', problems: 'list[Diagnostic]', deps: 'set[str]' = <factory>, rule_deps: 'set[str]' = <factory>)"), ('file', 'problems', 'deps', 'rule_deps')),
     'normcheck.engine.vector:Col': ((True, True, True, False, False, True, True, False, True, False), (('val', 'Any'), ('known', 'Any'), ('null', 'Any')), (False, False, (('val', 'f', True, True, None, True, False, True, True), ('known', 'f', True, True, None, True, False, False, True), ('null', 'f', True, True, None, True, False, False, True))), _m49, None, ('val', 'known', 'null')),
     'normcheck.engine.vector:Grid': ((True, True, True, False, False, False, True, False, False, False), (('size', 'int'), ('facts', 'Mapping[str, Col]'), ('as_of', 'dt.date'), ('stated', 'frozenset[str]')), (False, False, (('size', 'f', True, True, None, True, False, True, True), ('facts', 'f', True, True, None, True, False, True, True), ('as_of', 'f', True, True, None, True, False, True, True), ('stated', 'f', True, True, None, True, False, True, True))), _m44, None, ('size', 'facts', 'as_of', 'stated')),
     'normcheck.engine.vector:_RuleOut': ((True, True, True, False, False, False, True, False, False, False), (('outcome', 'Any'), ('severity', 'Any'), ('fired', 'Any')), (False, False, (('outcome', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('fired', 'f', True, True, None, True, False, True, True))), _m23, ("(None, None, {'outcome': 'Any', 'severity': 'Any', 'fired': 'Any', 'return': None})", "_RuleOut(outcome: 'Any', severity: 'Any', fired: 'Any')"), ('outcome', 'severity', 'fired')),
-    'normcheck.packhistory:Found': ((True, True, True, False, False, True, True, False, False, False), (('loaded', 'LoadedPack'), ('label', 'str')), (False, False, (('loaded', 'f', True, True, None, True, False, True, True), ('label', 'f', True, True, None, True, False, True, True))), _m14, ("(None, None, {'loaded': 'LoadedPack', 'label': 'str', 'return': None})", "Found(loaded: 'LoadedPack', label: 'str')"), ('loaded', 'label')),
-    'normcheck.packhistory:OldPack': ((True, True, True, False, False, False, True, False, False, False), (('loaded', 'LoadedPack'), ('label', 'str'), ('_tmp', 'tempfile.TemporaryDirectory[str] | None')), (False, False, (('loaded', 'f', True, True, None, True, False, True, True), ('label', 'f', True, True, None, True, False, True, True), ('_tmp', 'f', True, True, None, True, False, False, True))), _m15, ("((None,), None, {'loaded': 'LoadedPack', 'label': 'str', '_tmp': 'tempfile.TemporaryDirectory[str] | None', 'return': None})", "OldPack(loaded: 'LoadedPack', label: 'str', _tmp: 'tempfile.TemporaryDirectory[str] | None' = None)"), ('loaded', 'label', '_tmp')),
+    'normcheck.packhistory:Found': ((True, True, True, False, False, True, True, False, False, False), (('loaded', 'LoadedPack'), ('label', 'str')), (False, False, (('loaded', 'f', True, True, None, True, False, True, True), ('label', 'f', True, True, None, True, False, True, True))), _m15, ("(None, None, {'loaded': 'LoadedPack', 'label': 'str', 'return': None})", "Found(loaded: 'LoadedPack', label: 'str')"), ('loaded', 'label')),
+    'normcheck.packhistory:OldPack': ((True, True, True, False, False, False, True, False, False, False), (('loaded', 'LoadedPack'), ('label', 'str'), ('_tmp', 'tempfile.TemporaryDirectory[str] | None')), (False, False, (('loaded', 'f', True, True, None, True, False, True, True), ('label', 'f', True, True, None, True, False, True, True), ('_tmp', 'f', True, True, None, True, False, False, True))), _m14, ("((None,), None, {'loaded': 'LoadedPack', 'label': 'str', '_tmp': 'tempfile.TemporaryDirectory[str] | None', 'return': None})", "OldPack(loaded: 'LoadedPack', label: 'str', _tmp: 'tempfile.TemporaryDirectory[str] | None' = None)"), ('loaded', 'label', '_tmp')),
     'normcheck.packhistory:Repo': ((True, True, True, False, False, True, True, False, False, False), (('top', 'Path'), ('rules', 'str'), ('grammar', 'str | None'), ('version_file', 'str | None')), (False, False, (('top', 'f', True, True, None, True, False, True, True), ('rules', 'f', True, True, None, True, False, True, True), ('grammar', 'f', True, True, None, True, False, True, True), ('version_file', 'f', True, True, None, True, False, True, True))), _m48, ("(None, None, {'top': 'Path', 'rules': 'str', 'grammar': 'str | None', 'version_file': 'str | None', 'return': None})", "Repo(top: 'Path', rules: 'str', grammar: 'str | None', version_file: 'str | None')"), ('top', 'rules', 'grammar', 'version_file')),
     'normcheck.rulediff:CasesDiff': ((True, True, True, False, False, False, True, False, False, False), (('files', 'int'), ('changes', 'list[LevelChange]'), ('problems', 'list[str]')), (False, False, (('files', 'f', True, True, None, True, False, False, True), ('changes', 'f', True, True, None, True, False, True, False), ('problems', 'f', True, True, None, True, False, True, False))), _m10, ("((0, <factory>, <factory>), None, {'files': 'int', 'changes': 'list[LevelChange]', 'problems': 'list[str]', 'return': None})", "CasesDiff(files: 'int' = 0, changes: 'list[LevelChange]' = <factory>, problems: 'list[str]' = <factory>)"), ('files', 'changes', 'problems')),
     'normcheck.rulediff:LevelChange': ((True, True, True, False, False, True, True, False, False, False), (('file', 'str'), ('record', 'str'), ('rule', 'str'), ('old', 'str'), ('new', 'str')), (False, False, (('file', 'f', True, True, None, True, False, True, True), ('record', 'f', True, True, None, True, False, True, True), ('rule', 'f', True, True, None, True, False, True, True), ('old', 'f', True, True, None, True, False, True, True), ('new', 'f', True, True, None, True, False, True, True))), _m9, None, ('file', 'record', 'rule', 'old', 'new')),

@@ -38,6 +38,7 @@ _TYPE_CODE = {_FIELD: "f", getattr(dataclasses, "_FIELD_INITVAR", None): "i", ge
 _LOCALS = {"MISSING": _MISSING, "_HAS_DEFAULT_FACTORY": getattr(dataclasses, "_HAS_DEFAULT_FACTORY", None),
            "__dataclass_builtins_object__": object, "_return_type": None,
            "FrozenInstanceError": dataclasses.FrozenInstanceError}
+_LOCAL_VALUES = tuple(_LOCALS.values())  # the last arguments of each factory of the table
 
 
 def _annotations(cls: type) -> dict[str, Any]:
@@ -123,20 +124,9 @@ def _analyse(cls: type, kw_only: bool) -> tuple[dict[str, dataclasses.Field[Any]
 
 def _methods(factory: Any, fields: dict[str, dataclasses.Field[Any]], cls: type, globals: dict[str, Any]) -> dict[str, Any]:
     """The class's methods, made by the table's compiled factory (one per class: each method is the function
-    `dataclasses` would compile, closing over the same values) run in the class's module: its globals."""
-    code = factory.__code__
-    values = {}
-    for arg in code.co_varnames[:code.co_argcount]:
-        if arg.startswith("_type_"):
-            values[arg] = fields[arg[6:]].type
-        elif arg.startswith("_dflt_"):
-            f = fields[arg[6:]]
-            values[arg] = f.default if f.default_factory is _MISSING else f.default_factory
-        elif arg == "cls":
-            values[arg] = cls
-        else:
-            values[arg] = _LOCALS[arg]
-    return types.FunctionType(code, globals)(**values)  # type: ignore[no-any-return]
+    `dataclasses` would compile, closing over the same values: the factory reads the fields' types and
+    defaults itself) run in the class's module: its globals."""
+    return types.FunctionType(factory.__code__, globals)(fields, cls, *_LOCAL_VALUES)  # type: ignore[no-any-return]
 
 
 def _key(cls: type) -> str:
@@ -315,7 +305,7 @@ def _recording_process_class(cls: type, *params: Any) -> type:
     if cls.__module__.startswith("normcheck.") and analysed is not None and plain:
         key = None if had_doc or not own_init else _doc_key(made)
         doc = None if key is None else (key, made.__doc__)
-        _RECORD[_key(cls)] = (params, annotations, analysed[2], _factory_text(_key(cls), texts), doc,
+        _RECORD[_key(cls)] = (params, annotations, analysed[2], _factory_text(_key(cls), texts, fields, cls), doc,
                               getattr(made, "__match_args__", ()))
     return made
 
@@ -362,18 +352,32 @@ def _text(name: str, args: list[str], body: list[str], locals: dict[str, Any], r
     return f" def {name}({joined}){return_annotation}:\n{lines}", locals
 
 
-def _factory_text(key: str, texts: dict[str, tuple[str, dict[str, Any]]]) -> str:
+def _factory_text(key: str, texts: dict[str, tuple[str, dict[str, Any]]], fields: dict[str, dataclasses.Field[Any]],
+                  cls: type) -> str:
     """One `__create_fn__` that defines all of a class's methods and returns them by name: a call per class
-    instead of one per method at start-up. Each method is compiled as `dataclasses` compiles it alone (checked
-    here: the same code, closing over the same names, which must stand for the same values in every method)."""
-    arguments: dict[str, Any] = {}
+    instead of one per method at start-up, given the class's fields, the class and `_LOCALS`' values; it reads
+    each field's type and default (or default factory) as `dataclasses` passes them. Each method is compiled
+    as `dataclasses` compiles it alone (checked here: the same code, closing over the same names, which must
+    stand for the same values in every method and be what the factory computes)."""
+    prologue = []
     for _, locals in texts.values():
         for name, value in locals.items():
-            if arguments.setdefault(name, value) is not value:
-                raise ValueError(f"{key}: `{name}` stands for different values in two methods")
-    defs = "\n".join(txt for txt, _ in texts.values())
+            if name in _LOCALS or name == "cls":
+                expected = _LOCALS.get(name, cls)
+            elif name[:6] in ("_type_", "_dflt_") and name[6:] in fields:
+                f = fields[name[6:]]
+                attribute = "type" if name[:6] == "_type_" else "default" if f.default_factory is _MISSING else "default_factory"
+                expected = getattr(f, attribute)
+                line = f" {name} = fields[{name[6:]!r}].{attribute}"
+                if line not in prologue:
+                    prologue.append(line)
+            else:
+                raise ValueError(f"{key}: `{name}` is not a local the table's factory makes")
+            if value is not expected:
+                raise ValueError(f"{key}: `{name}` stands for another value than the factory's")
+    defs = "\n".join([*prologue, *(txt for txt, _ in texts.values())])
     returned = ", ".join(f"{name!r}: {name}" for name in texts)
-    combined = f"def __create_fn__({', '.join(arguments)}):\n{defs}\n return {{{returned}}}"
+    combined = f"def __create_fn__(fields, cls, {', '.join(_LOCALS)}):\n{defs}\n return {{{returned}}}"
     made = _inner_codes(combined)
     for name, (txt, locals) in texts.items():
         alone = _inner_codes(f"def __create_fn__({', '.join(locals)}):\n{txt}\n return {name}")
