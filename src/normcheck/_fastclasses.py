@@ -100,8 +100,8 @@ def _analyse(cls: type, kw_only: bool) -> tuple[dict[str, dataclasses.Field[Any]
     fields: dict[str, dataclasses.Field[Any]] = {}
     any_frozen_base = has_dataclass_bases = False
     for b in cls.__mro__[-1:0:-1]:
-        base_fields = getattr(b, "__dataclass_fields__", None)
-        if base_fields is not None:
+        base_fields = _class_attribute(b, "__dataclass_fields__")  # (getattr's answer, without raising for most)
+        if base_fields is not _MISSING and base_fields is not None:
             has_dataclass_bases = True
             fields.update(base_fields)
             if b.__dataclass_params__.frozen:  # type: ignore[attr-defined]
@@ -119,7 +119,7 @@ def _analyse(cls: type, kw_only: bool) -> tuple[dict[str, dataclasses.Field[Any]
     class_hash = cls.__dict__.get("__hash__", _MISSING)
     has_explicit_hash = not (class_hash is _MISSING or (class_hash is None and "__eq__" in cls.__dict__))
     frozen_bases = any_frozen_base if has_dataclass_bases else None
-    return fields, frozen_bases, _shape(fields, hasattr(cls, "__post_init__"), has_explicit_hash), given
+    return fields, frozen_bases, _shape(fields, _class_attribute(cls, "__post_init__") is not _MISSING, has_explicit_hash), given
 
 
 def _methods(factory: Any, fields: dict[str, dataclasses.Field[Any]], cls: type, globals: dict[str, Any]) -> dict[str, Any]:
@@ -189,7 +189,8 @@ def _process_class(cls: type, init: bool, repr: bool, eq: bool, order: bool, uns
         new(cls, "__match_args__", entry[5])
     if slots:
         cls = dataclasses._add_slots(cls, frozen, weakref_slot)  # type: ignore[attr-defined]
-    abc.update_abstractmethods(cls)
+    if type(cls) is not type or "__abstractmethods__" in cls.__dict__:  # (else `hasattr` is False: nothing to do)
+        abc.update_abstractmethods(cls)
     return cls
 
 
