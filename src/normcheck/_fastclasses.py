@@ -217,7 +217,7 @@ def _doc_key(cls: type) -> str | None:
 _APART = frozenset(("normcheck.ast", "normcheck.check", "normcheck.rulediff", "normcheck.packhistory",
                     "normcheck.sweep", "normcheck.testing", "normcheck.casewriting", "normcheck.engine.vector"))
 _APART_PACKAGES = ("normcheck.web.",)
-TABLES = ("_dataclass_methods", "_dataclass_methods_apart")  # the table modules, by `_apart`
+_TABLE_MODULES = ("_dataclass_methods", "_dataclass_methods_apart")  # the table modules, by `_apart`
 _TABLES: dict[bool, dict[str, Any]] = {}
 
 
@@ -320,7 +320,7 @@ def table_texts() -> dict[str, str]:
     dataclasses._process_class = _recording_process_class  # type: ignore[attr-defined]
     for name in _modules():
         importlib.import_module(name)
-    return {TABLES[apart]: _table_text({key: entry for key, entry in _RECORD.items() if _apart(key.split(":")[0]) == apart})
+    return {_TABLE_MODULES[apart]: _table_text({key: entry for key, entry in _RECORD.items() if _apart(key.split(":")[0]) == apart})
             for apart in (False, True)}
 
 
