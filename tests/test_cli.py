@@ -271,3 +271,42 @@ def test_dutch_reports_word_the_values(capsys, write) -> None:
     by = {f["rule"]: f for f in json.loads(out)["records"][0]["findings"]}
     assert "verified_unavailable" not in by["TQ-02"]["message"]  # English words them too
     assert "established as unavailable" in by["TQ-02"]["message"]
+
+
+@pytest.mark.parametrize("argv", [
+    ["check", "a.yaml"], ["check", "a.yaml", "b.yml", "folder"], ["check", "--fail-on", "never", "a.yaml"],
+    ["check", "--fail-on", "BREACH", "a.yaml", "b.yaml"], ["check", "check"], ["check", "rules"], ["check", ""],
+    ["check", "a b.yaml", "é.yaml", "x=y"],
+    # left to the parser:
+    ["check"], ["check", "--fail-on", "never"], ["check", "--fail-on", "nope", "a.yaml"], ["check", "--fail-on=never", "a.yaml"],
+    ["check", "--fail", "never", "a.yaml"], ["check", "a.yaml", "--fail-on", "never"], ["check", "-", "a.yaml"],
+    ["check", "--", "a.yaml"], ["check", "-5"], ["check", "a.yaml", "--all"], ["check", "--lang", "nl", "a.yaml"],
+    ["check", "--fail-on", "never", "--fail-on", "RISK", "a.yaml"], ["rules"], ["lint"], ["test", "a.yaml"], [],
+])
+@pytest.mark.parametrize("lang", [None, "nl", "xx"])
+def test_the_quick_reading_of_a_check_is_the_parsers(argv: list[str], lang: str | None,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """`normcheck [check] [--fail-on LEVEL] PATH...` is read without the parser: the same arguments, or left to it."""
+    from normcheck import cli
+
+    if lang is None:
+        monkeypatch.delenv("NORMCHECK_LANG", raising=False)
+    else:
+        monkeypatch.setenv("NORMCHECK_LANG", lang)
+    quick = cli._quick_check_args(argv)
+    simple = argv[:1] == ["check"] and len(argv) > 1 and not any(
+        a.startswith("-") for a in argv[3 if argv[1] == "--fail-on" else 1:]) and (
+        argv[1] != "--fail-on" or (len(argv) > 3 and argv[2] in cli.FAIL_ON))
+    assert (quick is not None) == simple
+    if quick is not None:
+        parsed = cli.build_parser("check").parse_args(argv)
+        assert vars(quick) == vars(parsed) == vars(cli.build_parser().parse_args(argv))
+        assert parsed.reading is not quick.reading and parsed.add_rules is not quick.add_rules
+
+
+def test_a_check_reads_its_command_line_without_argparse() -> None:
+    script = ("import io, sys, contextlib\nfrom normcheck import cli\nwith contextlib.redirect_stdout(io.StringIO()):\n"
+              f"    code = cli.main(['--fail-on', 'never', {str(ROOT / 'cases' / 'tq' / 'tq04a-age-183-amv-2025.yaml')!r}])\n"
+              "print(code, [m for m in ('argparse', 'gettext', 'locale') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out == "0 []\n"

@@ -86,8 +86,7 @@ _DESCRIBE = textwrap.dedent("""
             out.append(type(e).__name__)
         return out
 
-    from normcheck._dataclass_methods import CLASSES
-    for key in sorted(CLASSES):
+    for key in sorted(_fastclasses.every_class()):
         module, qualname = key.split(":")
         cls = sys.modules[module]
         for part in qualname.split("."):
@@ -111,14 +110,24 @@ def test_each_class_in_the_table_is_the_class_dataclasses_makes() -> None:
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     fast, real = (subprocess.run([sys.executable, "-c", _DESCRIBE, mode], capture_output=True, text=True, check=True,
                                  env=env).stdout for mode in ("fast", "real"))
-    from normcheck._dataclass_methods import CLASSES
-
-    assert fast.count("\n  _DataclassParams(") == len(CLASSES) > 150
+    classes = _fastclasses.every_class()
+    assert fast.count("\n  _DataclassParams(") == len(classes) > 150
     fast, made_by = fast.rsplit("made by ", 1)
     real, real_made_by = real.rsplit("made by ", 1)
     assert (made_by, real_made_by) == ("_dataclass_methods.py\n", "<string>\n")
     assert fast.split("\nnormcheck.") == real.split("\nnormcheck.")
-    assert fast.count("\nnormcheck.") == len(CLASSES) - 1
+    assert fast.count("\nnormcheck.") == len(classes) - 1
+
+
+def test_each_table_holds_the_classes_of_its_modules() -> None:
+    """The table apart holds the classes of the modules that a check does not import, the other table the rest."""
+    from normcheck import _dataclass_methods, _dataclass_methods_apart
+
+    apart = {key.split(":")[0] for key in _dataclass_methods_apart.CLASSES}
+    assert apart and all(_fastclasses._apart(module) for module in apart)
+    assert "normcheck.ast" in apart and "normcheck.web.form" in apart
+    assert not any(_fastclasses._apart(key.split(":")[0]) for key in _dataclass_methods.CLASSES)
+    assert not _fastclasses._apart("normcheck.astx") and not _fastclasses._apart("normcheck.ir")
 
 
 def test_a_class_gets_the_tables_functions_with_its_own_modules_globals() -> None:
@@ -140,7 +149,7 @@ def test_other_modules_dataclasses_are_left_to_dataclasses() -> None:
         a: int
 
     assert Local.__init__.__code__.co_filename == "<string>"
-    assert "Local" not in " ".join(_fastclasses._classes())
+    assert "Local" not in " ".join(_fastclasses.every_class())
 
 
 @pytest.mark.parametrize("body", [

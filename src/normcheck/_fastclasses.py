@@ -3,17 +3,18 @@
 On Python 3.11 `dataclasses` analyses each class (its string annotations parsed for ClassVar/InitVar/
 KW_ONLY, a `Field` per field), writes the source text of each generated method (`__init__`, `__repr__`,
 `__eq__`, `__hash__`, a frozen class's `__setattr__` and `__delattr__`) and `exec`s it, and gives a class
-without a docstring one from `inspect.signature`: done at every start, a quarter of a one-case run. `_dataclass_methods.py`
-holds, per normcheck class, what that work depends on and produced: the class's own annotations, the
-shape of its fields (names, flags, whether each has a default or a factory), its parameters, the methods
-compiled once (into that module's bytecode like any module), and a generated docstring. A class whose
-annotations, parameters and field shape are those of the table gets the very functions `dataclasses`
-would have compiled (same code, same closure values, its own module's globals) and the same `Field`s,
-`__dataclass_params__`, `__match_args__`, hash and slots. Any other class (changed since the table was
-written, another module, another Python) goes through `dataclasses` as always, so the table decides the
-speed, never the behaviour. Python 3.13 compiles once per class and needs none of this.
+without a docstring one from `inspect.signature`: done at every start, a quarter of a one-case run.
+`_dataclass_methods.py` (and `_dataclass_methods_apart.py` for the modules a check does not import: see
+`_APART`) holds, per normcheck class, what that work depends on and produced: the class's own annotations,
+the shape of its fields (names, flags, whether each has a default or a factory), its parameters, the methods
+compiled once (into that module's bytecode like any module; one factory per class makes them all), and a
+generated docstring. A class whose annotations, parameters and field shape are those of the table gets the
+very functions `dataclasses` would have compiled (same code, same closure values, its own module's globals)
+and the same `Field`s, `__dataclass_params__`, `__match_args__`, hash and slots. Any other class (changed
+since the table was written, another module, another Python) goes through `dataclasses` as always, so the
+table decides the speed, never the behaviour. Python 3.13 compiles once per class and needs none of this.
 
-Rewrite the table after changing a dataclass (a test says when it is out of date):
+Rewrite the tables after changing a dataclass (a test says when it is out of date):
 
     python -m normcheck._fastclasses
 """
@@ -37,6 +38,7 @@ _TYPE_CODE = {_FIELD: "f", getattr(dataclasses, "_FIELD_INITVAR", None): "i", ge
 _LOCALS = {"MISSING": _MISSING, "_HAS_DEFAULT_FACTORY": getattr(dataclasses, "_HAS_DEFAULT_FACTORY", None),
            "__dataclass_builtins_object__": object, "_return_type": None,
            "FrozenInstanceError": dataclasses.FrozenInstanceError}
+_LOCAL_VALUES = tuple(_LOCALS.values())  # the last arguments of each factory of the table
 
 
 def _annotations(cls: type) -> dict[str, Any]:
@@ -98,8 +100,8 @@ def _analyse(cls: type, kw_only: bool) -> tuple[dict[str, dataclasses.Field[Any]
     fields: dict[str, dataclasses.Field[Any]] = {}
     any_frozen_base = has_dataclass_bases = False
     for b in cls.__mro__[-1:0:-1]:
-        base_fields = getattr(b, "__dataclass_fields__", None)
-        if base_fields is not None:
+        base_fields = _class_attribute(b, "__dataclass_fields__")  # (getattr's answer, without raising for most)
+        if base_fields is not _MISSING and base_fields is not None:
             has_dataclass_bases = True
             fields.update(base_fields)
             if b.__dataclass_params__.frozen:  # type: ignore[attr-defined]
@@ -117,24 +119,14 @@ def _analyse(cls: type, kw_only: bool) -> tuple[dict[str, dataclasses.Field[Any]
     class_hash = cls.__dict__.get("__hash__", _MISSING)
     has_explicit_hash = not (class_hash is _MISSING or (class_hash is None and "__eq__" in cls.__dict__))
     frozen_bases = any_frozen_base if has_dataclass_bases else None
-    return fields, frozen_bases, _shape(fields, hasattr(cls, "__post_init__"), has_explicit_hash), given
+    return fields, frozen_bases, _shape(fields, _class_attribute(cls, "__post_init__") is not _MISSING, has_explicit_hash), given
 
 
-def _method(factory: Any, fields: dict[str, dataclasses.Field[Any]], cls: type, globals: dict[str, Any]) -> Any:
-    """The method the table's compiled factory makes, with the closure values `dataclasses` would give it."""
-    code = factory.__code__
-    values = {}
-    for arg in code.co_varnames[:code.co_argcount]:
-        if arg.startswith("_type_"):
-            values[arg] = fields[arg[6:]].type
-        elif arg.startswith("_dflt_"):
-            f = fields[arg[6:]]
-            values[arg] = f.default if f.default_factory is _MISSING else f.default_factory
-        elif arg == "cls":
-            values[arg] = cls
-        else:
-            values[arg] = _LOCALS[arg]
-    return types.FunctionType(code, globals)(**values)  # the factory run in the class's module: its globals
+def _methods(factory: Any, fields: dict[str, dataclasses.Field[Any]], cls: type, globals: dict[str, Any]) -> dict[str, Any]:
+    """The class's methods, made by the table's compiled factory (one per class: each method is the function
+    `dataclasses` would compile, closing over the same values: the factory reads the fields' types and
+    defaults itself) run in the class's module: its globals."""
+    return types.FunctionType(factory.__code__, globals)(fields, cls, *_LOCAL_VALUES)  # type: ignore[no-any-return]
 
 
 def _key(cls: type) -> str:
@@ -148,7 +140,7 @@ def _process_class(cls: type, init: bool, repr: bool, eq: bool, order: bool, uns
     module = cls.__module__
     if not module.startswith("normcheck."):
         return _ORIGINAL(cls, *params)  # type: ignore[no-any-return]
-    entry = _classes().get(_key(cls))
+    entry = _classes(module).get(_key(cls))
     analysed = None
     if entry is not None and entry[0] == params and entry[1] == tuple(_annotations(cls).items()):
         analysed = _analyse(cls, kw_only)
@@ -157,8 +149,9 @@ def _process_class(cls: type, init: bool, repr: bool, eq: bool, order: bool, uns
         missed.append(_key(cls))  # (a class that dataclasses rejects is rejected there too)
         return _ORIGINAL(cls, *params)  # type: ignore[no-any-return]
     fields = analysed[0]
-    methods, doc = entry[3], entry[4]
+    doc = entry[4]
     globals = sys.modules[module].__dict__ if module in sys.modules else {}
+    methods = _methods(entry[3], fields, cls, globals)
     cls.__dataclass_params__ = dataclasses._DataclassParams(init, repr, eq, order, unsafe_hash, frozen)  # type: ignore[attr-defined]
     for name in analysed[3]:  # a field(...) in the class body: its default, or nothing, takes its place
         default = fields[name].default
@@ -170,15 +163,15 @@ def _process_class(cls: type, init: bool, repr: bool, eq: bool, order: bool, uns
     new = dataclasses._set_new_attribute  # type: ignore[attr-defined]
     own_init = init and "__init__" not in cls.__dict__
     if own_init:
-        new(cls, "__init__", _method(methods["__init__"], fields, cls, globals))
+        new(cls, "__init__", methods["__init__"])
     if repr and "__repr__" not in cls.__dict__:
-        new(cls, "__repr__", dataclasses._recursive_repr(_method(methods["__repr__"], fields, cls, globals)))  # type: ignore[attr-defined]
+        new(cls, "__repr__", dataclasses._recursive_repr(methods["__repr__"]))  # type: ignore[attr-defined]
     for name in ("__eq__", "__lt__", "__le__", "__gt__", "__ge__", "__setattr__", "__delattr__"):
         if name in methods and name not in cls.__dict__:
-            new(cls, name, _method(methods[name], fields, cls, globals))
+            new(cls, name, methods[name])
     action = dataclasses._hash_action[bool(unsafe_hash), bool(eq), bool(frozen), entry[2][1]]  # type: ignore[attr-defined]
     if action is dataclasses._hash_add:  # type: ignore[attr-defined]
-        cls.__hash__ = dataclasses._set_qualname(cls, _method(methods["__hash__"], fields, cls, globals))  # type: ignore[attr-defined,method-assign]
+        cls.__hash__ = dataclasses._set_qualname(cls, methods["__hash__"])  # type: ignore[attr-defined,method-assign]
     elif action is not None:
         cls.__hash__ = action(cls, [f for f in fields.values() if f._field_type is _FIELD], globals)  # type: ignore[attr-defined,method-assign]
     if not cls.__doc__:
@@ -196,7 +189,8 @@ def _process_class(cls: type, init: bool, repr: bool, eq: bool, order: bool, uns
         new(cls, "__match_args__", entry[5])
     if slots:
         cls = dataclasses._add_slots(cls, frozen, weakref_slot)  # type: ignore[attr-defined]
-    abc.update_abstractmethods(cls)
+    if type(cls) is not type or "__abstractmethods__" in cls.__dict__:  # (else `hasattr` is False: nothing to do)
+        abc.update_abstractmethods(cls)
     return cls
 
 
@@ -216,18 +210,47 @@ def _doc_key(cls: type) -> str | None:
     return repr((init.__defaults__, init.__kwdefaults__, init.__annotations__))
 
 
-_TABLE: dict[str, Any] | None = None
+# The modules that checking cases with a cached rule pack does not import (the rule language's syntax tree, the
+# rule checker, the web page, rule diffs and history, sweeps, pinned-case tests, case writing, the vectorised
+# evaluator): their classes are in a table apart, read only when one of them is imported, so that a check does
+# not read their methods (a quarter of all) at every start. Only where a class is looked up depends on this list.
+_APART = frozenset(("normcheck.ast", "normcheck.check", "normcheck.rulediff", "normcheck.packhistory",
+                    "normcheck.sweep", "normcheck.testing", "normcheck.casewriting", "normcheck.engine.vector"))
+_APART_PACKAGES = ("normcheck.web.",)
+_TABLE_MODULES = ("_dataclass_methods", "_dataclass_methods_apart")  # the table modules, by `_apart`
+_TABLES: dict[bool, dict[str, Any]] = {}
 
 
-def _classes() -> dict[str, Any]:
-    global _TABLE
-    if _TABLE is None:
+def _apart(module: str) -> bool:
+    """Whether the module's classes are in the table apart."""
+    return module in _APART or module.startswith(_APART_PACKAGES)
+
+
+def _classes(module: str) -> dict[str, Any]:
+    """The table that holds the module's classes (read on first use; empty when not written yet)."""
+    apart = _apart(module)
+    table = _TABLES.get(apart)
+    if table is None:
         try:
-            from ._dataclass_methods import CLASSES
+            table = _TABLES[apart] = _read_table(apart)
         except ImportError:  # not written yet
             return {}
-        _TABLE = CLASSES
-    return _TABLE
+    return table
+
+
+def _read_table(apart: bool) -> dict[str, Any]:
+    if apart:
+        from ._dataclass_methods_apart import CLASSES as apart_classes
+
+        return apart_classes
+    from ._dataclass_methods import CLASSES
+
+    return CLASSES
+
+
+def every_class() -> dict[str, Any]:
+    """Both tables' classes (to test them)."""
+    return {**_classes("normcheck"), **_classes("normcheck.ast")}
 
 
 def install() -> None:
@@ -261,7 +284,7 @@ def _modules() -> list[str]:
 def _recording_process_class(cls: type, *params: Any) -> type:
     """`dataclasses._process_class` with what the table keeps about the class recorded on the way."""
     assert _RECORD is not None
-    texts: dict[str, str] = {}  # method name -> the text compiled
+    texts: dict[str, tuple[str, dict[str, Any]]] = {}  # method name -> the method's text and its factory's locals
 
     def create_fn(name: str, args: list[str], body: list[str], *, globals: dict[str, Any] | None = None,
                   locals: dict[str, Any] | None = None, return_type: Any = _MISSING) -> Any:
@@ -283,12 +306,13 @@ def _recording_process_class(cls: type, *params: Any) -> type:
     if cls.__module__.startswith("normcheck.") and analysed is not None and plain:
         key = None if had_doc or not own_init else _doc_key(made)
         doc = None if key is None else (key, made.__doc__)
-        _RECORD[_key(cls)] = (params, annotations, analysed[2], texts, doc, getattr(made, "__match_args__", ()))
+        _RECORD[_key(cls)] = (params, annotations, analysed[2], _factory_text(_key(cls), texts, fields, cls), doc,
+                              getattr(made, "__match_args__", ()))
     return made
 
 
-def table_text() -> str:
-    """The table for every dataclass of normcheck's modules (imported here, in a fresh process)."""
+def table_texts() -> dict[str, str]:
+    """The tables for every dataclass of normcheck's modules (imported here, in a fresh process), by module."""
     global _RECORD
     import importlib
 
@@ -296,47 +320,100 @@ def table_text() -> str:
     dataclasses._process_class = _recording_process_class  # type: ignore[attr-defined]
     for name in _modules():
         importlib.import_module(name)
-    numbers = {txt: i for i, txt in enumerate(sorted({txt for entry in _RECORD.values() for txt in entry[3].values()}))}
+    return {_TABLE_MODULES[apart]: _table_text({key: entry for key, entry in _RECORD.items() if _apart(key.split(":")[0]) == apart})
+            for apart in (False, True)}
+
+
+def _table_text(record: dict[str, Any]) -> str:
+    """One table module's text: its classes' factories (one per distinct text), then what it keeps per class."""
+    numbers = {txt: i for i, txt in enumerate(sorted({entry[3] for entry in record.values()}))}
     out = ['"""Generated by `python -m normcheck._fastclasses` (see _fastclasses.py): per normcheck dataclass, its',
-           "parameters, own annotations, field shape, the methods Python 3.11's `dataclasses` writes for it (compiled",
-           'once), its generated docstring and `__match_args__`. Do not edit."""',
+           "parameters, own annotations, field shape, a factory of the methods Python 3.11's `dataclasses` writes for",
+           'it (compiled once), its generated docstring and `__match_args__`. Do not edit."""',
            "# ruff: noqa", "# mypy: ignore-errors", "# fmt: off", ""]
     for txt, i in numbers.items():
         out += [txt, f"_m{i} = __create_fn__", ""]
     out.append("CLASSES = {")
-    for key in sorted(_RECORD):
-        params, annotations, shape, texts, doc, match_args = _RECORD[key]
-        methods = "{" + ", ".join(f"{name!r}: _m{numbers[txt]}" for name, txt in sorted(texts.items())) + "}"
-        out.append(f"    {key!r}: ({params!r}, {annotations!r}, {shape!r}, {methods}, {doc!r}, {match_args!r}),")
+    for key in sorted(record):
+        params, annotations, shape, factory, doc, match_args = record[key]
+        out.append(f"    {key!r}: ({params!r}, {annotations!r}, {shape!r}, _m{numbers[factory]}, {doc!r}, {match_args!r}),")
     out.append("}")
     return "\n".join(out) + "\n"
 
 
-def _text(name: str, args: list[str], body: list[str], locals: dict[str, Any], return_type: Any) -> str:
-    """The text `dataclasses._create_fn` (Python 3.11) compiles."""
+def _text(name: str, args: list[str], body: list[str], locals: dict[str, Any], return_type: Any) -> tuple[str, dict[str, Any]]:
+    """The text of the method `dataclasses._create_fn` (Python 3.11) compiles, indented as there (inside its
+    `__create_fn__`), and the locals that `__create_fn__` takes."""
     return_annotation = ""
     if return_type is not _MISSING:
         locals["_return_type"] = return_type
         return_annotation = "->_return_type"
     joined = ",".join(args)
     lines = "\n".join(f"  {b}" for b in body)
-    txt = f" def {name}({joined}){return_annotation}:\n{lines}"
-    return f"def __create_fn__({', '.join(locals.keys())}):\n{txt}\n return {name}"
+    return f" def {name}({joined}){return_annotation}:\n{lines}", locals
+
+
+def _factory_text(key: str, texts: dict[str, tuple[str, dict[str, Any]]], fields: dict[str, dataclasses.Field[Any]],
+                  cls: type) -> str:
+    """One `__create_fn__` that defines all of a class's methods and returns them by name: a call per class
+    instead of one per method at start-up, given the class's fields, the class and `_LOCALS`' values; it reads
+    each field's type and default (or default factory) as `dataclasses` passes them. Each method is compiled
+    as `dataclasses` compiles it alone (checked here: the same code, closing over the same names, which must
+    stand for the same values in every method and be what the factory computes)."""
+    prologue = []
+    for _, locals in texts.values():
+        for name, value in locals.items():
+            if name in _LOCALS or name == "cls":
+                expected = _LOCALS.get(name, cls)
+            elif name[:6] in ("_type_", "_dflt_") and name[6:] in fields:
+                f = fields[name[6:]]
+                attribute = "type" if name[:6] == "_type_" else "default" if f.default_factory is _MISSING else "default_factory"
+                expected = getattr(f, attribute)
+                line = f" {name} = fields[{name[6:]!r}].{attribute}"
+                if line not in prologue:
+                    prologue.append(line)
+            else:
+                raise ValueError(f"{key}: `{name}` is not a local the table's factory makes")
+            if value is not expected:
+                raise ValueError(f"{key}: `{name}` stands for another value than the factory's")
+    defs = "\n".join([*prologue, *(txt for txt, _ in texts.values())])
+    returned = ", ".join(f"{name!r}: {name}" for name in texts)
+    combined = f"def __create_fn__(fields, cls, {', '.join(_LOCALS)}):\n{defs}\n return {{{returned}}}"
+    made = _inner_codes(combined)
+    for name, (txt, locals) in texts.items():
+        alone = _inner_codes(f"def __create_fn__({', '.join(locals)}):\n{txt}\n return {name}")
+        if _placeless(made[name]) != _placeless(alone[name]):
+            raise ValueError(f"{key}.{name} compiles otherwise in one factory with the class's other methods")
+    return combined
+
+
+def _inner_codes(text: str) -> dict[str, types.CodeType]:
+    """The code objects of the functions that the text's `__create_fn__` defines, by name."""
+    outer = next(c for c in compile(text, "<string>", "exec").co_consts if isinstance(c, types.CodeType))
+    return {c.co_name: c for c in outer.co_consts if isinstance(c, types.CodeType)}
+
+
+def _placeless(code: types.CodeType) -> tuple[Any, ...]:
+    """A code object without its place in the file (line numbers, positions): what its behaviour depends on."""
+    return (code.replace(co_firstlineno=1, co_linetable=b""), code.co_qualname, code.co_freevars)
 
 
 if __name__ == "__main__":
     if sys.version_info[:2] != (3, 11):
         raise SystemExit("the table is written with Python 3.11 (the only version that uses it)")
+    import json
     import subprocess
     from pathlib import Path
 
     if "--print" in sys.argv:
         from normcheck import _fastclasses  # the installed module (this one runs as __main__)
 
-        sys.stdout.write(_fastclasses.table_text())
+        sys.stdout.write(json.dumps(_fastclasses.table_texts()))
     else:  # a fresh process, so that every class is created (and recorded) there
-        text = subprocess.run([sys.executable, "-W", "ignore::RuntimeWarning", "-m", "normcheck._fastclasses", "--print"],
-                              check=True, capture_output=True, text=True).stdout
-        table = Path(__file__).with_name("_dataclass_methods.py")
-        table.write_text(text, encoding="utf-8")
-        print(f"{table}: {text.count('= __create_fn__')} methods for {text.count(chr(10) + '    ' + chr(39))} classes")
+        texts = json.loads(subprocess.run([sys.executable, "-W", "ignore::RuntimeWarning", "-m", "normcheck._fastclasses",
+                                           "--print"], check=True, capture_output=True, text=True).stdout)
+        for name, text in texts.items():
+            table = Path(__file__).with_name(name + ".py")
+            table.write_text(text, encoding="utf-8")
+            print(f"{table}: {text.count(chr(10) + ' def ')} methods in {text.count('= __create_fn__')} factories for "
+                  f"{text.count(chr(10) + '    ' + chr(39))} classes")

@@ -11,7 +11,6 @@ last day, never on an invented day.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -53,7 +52,7 @@ class MonthDate:
 
     @property
     def last(self) -> dt.date:
-        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return dt.date(self.year, self.month, days_in_month(self.year, self.month))
 
     def isoformat(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
@@ -73,8 +72,23 @@ class EvaluationError(ValueError):
         self.message, self.line, self.file = message, line, file
 
 
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """`calendar.monthrange(year, month)[1]` without importing `calendar` at every start (its locale-aware
+    month and day names are not needed here); a month out of 1..12 goes to `calendar`, for its error."""
+    if not 1 <= month <= 12:
+        import calendar
+
+        return calendar.monthrange(year, month)[1]
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _MONTH_DAYS[month]
+
+
 def is_leap_end(d: dt.date) -> bool:
-    return d.day == calendar.monthrange(d.year, d.month)[1]
+    return d.day == days_in_month(d.year, d.month)
 
 
 def months_between(a: dt.date, b: dt.date) -> int:
@@ -101,7 +115,7 @@ def add_months(d: dt.date, n: int) -> dt.date:
     year, month = divmod(total, 12)
     if not dt.MINYEAR <= year <= dt.MAXYEAR:
         raise OverflowError(f"year {year} is out of range")
-    day = min(d.day, calendar.monthrange(year, month + 1)[1])
+    day = min(d.day, days_in_month(year, month + 1))
     return dt.date(year, month + 1, day)
 
 
