@@ -15,6 +15,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 input error (bad f
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import datetime as dt
 import gc
@@ -23,7 +24,6 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
@@ -33,8 +33,6 @@ from .plural import counted
 from .report import renderers
 
 if TYPE_CHECKING:  # imported lazily at run time: `normcheck --help` must not load the engine
-    import argparse
-
     from rich.console import Console
 
     from .engine import Engine
@@ -46,8 +44,6 @@ LANGS = ("en", "nl")
 
 
 def _date(text: str) -> dt.date:
-    import argparse  # (imported by the parser that calls this)
-
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -55,8 +51,6 @@ def _date(text: str) -> dt.date:
 
 
 def _jobs(text: str) -> int:
-    import argparse  # (imported by the parser that calls this)
-
     try:
         n = int(text)
     except ValueError:
@@ -90,8 +84,6 @@ def _reading(p: argparse.ArgumentParser) -> None:
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line. `only`: build just that command's parser (its usage, help and errors are the same
     as in the full parser; the other seven cost a few milliseconds of every run)."""
-    import argparse  # (here: a command line that `_quick_check_args` reads needs neither it nor gettext and locale)
-
     p = argparse.ArgumentParser(prog="normcheck", description="Check anonymised migration cases and policies against "
                                 "legal norms, with pinpoint sources (T.Q., Schengen Borders Code, Art. 3 ECHR, Changu).")
     p.add_argument("--version", action="version", version=f"normcheck {__version__}")
@@ -183,24 +175,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return p
 
 
-def _quick_check_args(args_in: list[str]) -> SimpleNamespace | None:
-    """The arguments of `normcheck [check] [--fail-on LEVEL] PATH...` (how normcheck is mostly run: case
-    files, no other option, no path that starts with `-`), as the parser returns them, without importing and
-    building it (argparse and the gettext and locale modules it loads cost about 2 ms of a one-case run).
-    None for any other command line, which the parser reads (its help, errors and abbreviations included);
-    a test compares the two."""
-    if args_in[:1] != ["check"]:
-        return None
-    rest, fail_on = args_in[1:], "RISK"
-    if rest[:1] == ["--fail-on"] and len(rest) > 2 and rest[1] in FAIL_ON:
-        rest, fail_on = rest[2:], rest[1]
-    if not rest or any(a.startswith("-") for a in rest):
-        return None
-    return SimpleNamespace(command="check", paths=rest, format="terminal", as_of=None, fail_on=fail_on, all=False,
-                           output=None, engine="auto", jobs=1, reading=[], compare_readings=False,
-                           lang=os.environ.get("NORMCHECK_LANG", "en"), rules=None, add_rules=[], personal_data="error")
-
-
 class _Collector:
     """The cyclic garbage collector during a run. Start-up (the imports, the rule pack's thousands of
     objects, the durable-rules ruleset) allocates a great deal and frees almost nothing, so collecting
@@ -280,13 +254,11 @@ def _main(argv: Sequence[str] | None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
     if args_in and args_in[0] not in SUBCOMMANDS and args_in[0] not in ("-h", "--help", "--version"):
         args_in = ["check"] + args_in  # `normcheck case.yaml` is `normcheck check case.yaml`
-    args: Any = _quick_check_args(args_in)
-    if args is None:
-        parser = build_parser(args_in[0] if args_in and args_in[0] in SUBCOMMANDS else None)
-        if not args_in:
-            parser.print_help(sys.stderr)
-            return 2
-        args = parser.parse_args(args_in)
+    parser = build_parser(args_in[0] if args_in and args_in[0] in SUBCOMMANDS else None)
+    if not args_in:
+        parser.print_help(sys.stderr)
+        return 2
+    args = parser.parse_args(args_in)
     if args.command not in ("check", "test"):
         _Collector.resume()  # only the commands that check cases load the pack and the engine at start-up (see _load)
     from rich.console import Console  # (imported here, where the collector is paused: see _Collector)
