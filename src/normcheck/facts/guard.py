@@ -134,15 +134,27 @@ class Hit:
 # A run of digits with the separators people put between them; maximal (never starts inside a number).
 _CHUNK = re.compile(r"(?<![\w+])[+(]?[0-9][0-9 .\-/()]*")
 _TOKEN = re.compile(r"[0-9]+|[^0-9]+")
-_BSN_CUE = re.compile(r"(?i)(?:bsn|burgerservice ?nummer|burger service nummer|sofi[- ]?nummer|sofinr|"
+_BSN_CUE = _Lazy(r"(?i)(?:bsn|burgerservice ?nummer|burger service nummer|sofi[- ]?nummer|sofinr|"
                       r"citizen service number|social security number|service number)[^0-9]{0,30}$")
-_V_CUE = re.compile(r"(?i)(?:\bv[- .]?(?:nummer|nr|number|no|num)\b\.?|vreemdelingen ?nummer|alien (?:registration )?number|"
+_V_CUE = _Lazy(r"(?i)(?:\bv[- .]?(?:nummer|nr|number|no|num)\b\.?|vreemdelingen ?nummer|alien (?:registration )?number|"
                     r"immigration number)[^0-9]{0,30}$|\bv\W{0,3}$")
 # A number followed by a unit or preceded by a currency is an amount or a count, not a BSN.
-_UNIT_AFTER = re.compile(r"(?i)[ ]?(?:euro|eur|€|dollar|usd|pond|gbp|persons|people|personen|mensen|inwoners|inhabitants|"
+_UNIT_AFTER = _Lazy(r"(?i)[ ]?(?:euro|eur|€|dollar|usd|pond|gbp|persons|people|personen|mensen|inwoners|inhabitants|"
                          r"checks|controles|cases|zaken|km|kg|days|dagen|months|maanden|years|jaar|times|keer|x)\b")
-_CURRENCY_BEFORE = re.compile(r"(?i)(?:eur|€|usd|\$|£|gbp|chf)[ ]?$")
-_V_INLINE = re.compile(r"(?i)(?<![\w])v[- .]?(?:nummer|nr|number|no)?\.?[ :#]{0,3}([0-9](?:[ .\-]?[0-9]){9})(?![0-9])")
+_CURRENCY_BEFORE = _Lazy(r"(?i)(?:eur|€|usd|\$|£|gbp|chf)[ ]?$")
+_V_INLINE = _Lazy(r"(?i)(?<![\w])v[- .]?(?:nummer|nr|number|no)?\.?[ :#]{0,3}([0-9](?:[ .\-]?[0-9]){9})(?![0-9])")
+
+
+_BSN_CUE_WORDS = ("bsn", "burger", "sofi", "number")  # every alternative of _BSN_CUE holds one of these
+
+
+def _bsn_cue_possible(before: str) -> bool:
+    """Can _BSN_CUE match in `before`? Not in an ASCII text without one of _BSN_CUE_WORDS in any case (in another
+    text, letters outside ASCII may match some of its letters when case is ignored: the pattern decides)."""
+    if not before.isascii():
+        return True
+    low = before.lower()
+    return any(word in low for word in _BSN_CUE_WORDS)
 
 
 def _bsn_ok(digits: str) -> bool:
@@ -180,9 +192,26 @@ def _numbers(text: str) -> Iterator[Hit]:
         if chunk.endswith(")") and chunk.count("(") < chunk.count(")"):
             chunk = chunk.rstrip(")")
         yield from _chunk_hits(text, chunk, start)
-    for m in _V_INLINE.finditer(text):
+    for m in _V_INLINE.finditer(text) if _digits(text) >= 10 and _v_word(text) else ():
         if len(re.sub(r"[^0-9]", "", m.group(1))) == 10:
             yield Hit("v_number", m.start(), m.end())
+
+
+def _digits(text: str) -> int:
+    """How many of the characters of `text` are 0-9."""
+    return sum(map(text.count, "0123456789"))
+
+
+def _v_word(text: str) -> bool:
+    """Does a word of `text` start with v or V? A match of _V_INLINE does (after no word character), with ten digits
+    0-9 after it (only v and V are v when case is ignored): a text without both needs no pattern compiled."""
+    for v in "vV":
+        at = text.find(v)
+        while at >= 0:
+            if at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_"):
+                return True
+            at = text.find(v, at + 1)
+    return False
 
 
 def _chunk_hits(text: str, chunk: str, start: int) -> Iterator[Hit]:
@@ -266,18 +295,27 @@ def _run_hits(text: str, groups: list[str], offsets: list[int], seps: list[str],
                     return
                 break
     # BSN: the whole run, or one space-separated word
-    cue = _BSN_CUE.search(before) is not None
-    v_cue = _V_CUE.search(before) is not None
-    measured = _UNIT_AFTER.match(text, span[1]) is not None or _CURRENCY_BEFORE.search(before) is not None
+    # The cues are read only for a number they can decide (eight to ten digits): most numbers of a case file
+    # (days, months, years, counts) are shorter, and their patterns are then never compiled.
+    def cue() -> bool:
+        return _bsn_cue_possible(before) and _BSN_CUE.search(before) is not None
+
+    def v_cue() -> bool:
+        return _V_CUE.search(before) is not None
+
+    def measured() -> bool:
+        return _UNIT_AFTER.match(text, span[1]) is not None or _CURRENCY_BEFORE.search(before) is not None
+
     for cand in [run] + (words if len(words) > 1 else []):
         digits = _window(groups, cand)
         where = (offsets[cand[0]], offsets[cand[-1]] + len(groups[cand[-1]]))
         if len(cand) == 2 and groups[cand[0]] == "001" and seps[cand[0]] == "-":
             continue  # a HUDOC item id (001-161829), not a BSN
-        if (len(digits) == 9 and _bsn_ok(digits) and not (measured and cand is run)) or (cue and cand is run and len(digits) in (8, 9)):
+        if (len(digits) == 9 and _bsn_ok(digits) and not (cand is run and measured())) or \
+                (cand is run and len(digits) in (8, 9) and cue()):
             yield Hit("bsn", *where)
             return
-        if v_cue and cand is run and len(digits) == 10:
+        if cand is run and len(digits) == 10 and v_cue():
             yield Hit("v_number", *where)
             return
 
@@ -305,7 +343,7 @@ _AT = r"(?:@|[ ]?[\[({][ ]?(?:at|apenstaartje)[ ]?[\])}][ ]?)"
 _DOT = r"(?:\.|[ ]?[\[({][ ]?(?:dot|punt)[ ]?[\])}][ ]?)"
 _EMAIL = _Lazy(r"(?i)(?<![\w.+%-])[\w.+%-]{1,64}" + _AT + r"[\w-]{1,63}(?:" + _DOT + r"[\w-]{1,63}){0,6}" + _DOT
                     + r"(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59})(?![\w-])")
-_IBAN = re.compile(r"(?i)(?<![\w])[a-z]{2}[0-9]{2}(?:[ ]?[a-z0-9]){10,30}")
+_IBAN = _Lazy(r"(?i)(?<![\w])[a-z]{2}[0-9]{2}(?:[ ]?[a-z0-9]){10,30}")
 _PASSPORT_CUE = _Lazy(r"(?i)(?:paspoort|passport|reisdocument|travel document|identiteitskaart|identity card|"
                            r"id[- ]?kaart|id[- ]?card|id[- ]?bewijs|documentnummer|document number|doc\.? ?nr)"
                            r"\W{0,4}(?:nr\.?|nummer|number|no\.?)?[ :#.]{0,4}([A-Za-z0-9]{6,12})(?![\w])")
@@ -318,7 +356,26 @@ def _mod97(compact: str) -> bool:
     return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
 
 
+# The shape of the ASCII characters of a text: letters "a", digits "0", the others " " (see _iban_possible).
+_SHAPE = str.maketrans({chr(c): "a" if chr(c).isalpha() else "0" if chr(c).isdigit() else " " for c in range(128)})
+
+
+def _iban_possible(text: str) -> bool:
+    """Does `text` hold two digits 0-9 after two characters that may be letters, as a match of _IBAN does? (With case
+    ignored, [a-z] is an ASCII letter or one of a few other characters, all outside ASCII.) A text without needs no
+    pattern compiled."""
+    shape = text.translate(_SHAPE)
+    at = shape.find("00", 2)
+    while at >= 0:
+        if all(c == "a" or c > "\x7f" for c in shape[at - 2: at]):
+            return True
+        at = shape.find("00", at + 1)
+    return False
+
+
 def _iban(text: str) -> Iterator[Hit]:
+    if not _iban_possible(text):
+        return
     for m in _IBAN.finditer(text):
         raw = m.group(0).upper()
         ends, n = [], 0  # an IBAN ends where a group ends: before a space, or at the end of the match
@@ -386,6 +443,10 @@ _ANNOUNCED = _NamePattern(
     r"(?i:(?<![\w])(?:naam|name|named|genaamd|heet|heette|called|alias|roepnaam|voornaam|achternaam|surname|"
     r"first name|family name|geboren als|born as|signed|getekend|ondertekend))[ ]{0,3}[:=]?[ ]{0,3}" + _NAME_AFTER)
 _INITIALS_NAME = _NamePattern(rf"(?<![\w.])(?P<i>(?:[{_UP}]\.[ ]?){{1,4}})[ ]?(?:{_PARTICLE}[ ]){{0,2}}(?P<n>{_CAP})")
+# What every match of _INITIALS_NAME in a text of characters before "À" holds (its particles are among these
+# words of one to five letters; its name starts with a capital and a small letter): cheaper to compile, and a
+# text with initials but no name after them (a case name "T.Q. point 1") needs no more.
+_INITIALS_HINT = _Lazy(r"(?:[A-Z]\.[ ]?){1,4}[ ]?(?:[A-Za-z']{1,5}[ ]){0,2}[A-Z][a-z']")
 _WORD_BREAK = re.compile(r"\W+")
 # The role words of _ROLE in a text of characters before "À" (see _plain), in lower case: there each is a whole
 # word (after a non-word character, before a space or a colon), so a text without one of these has no match.
@@ -585,13 +646,13 @@ def _names(text: str, public: frozenset[str]) -> Iterator[Hit]:
         if (m.group("colon") and word not in _ARTICLES and word.lower() not in _public_words(public)) or \
                 (_surname(word, public) and not _case_citation(text, m)):
             yield Hit("name", m.start(), m.end())
-    for m in _INITIALS_NAME.finditer(text, plain):
+    for m in _INITIALS_NAME.finditer(text, plain) if not plain or _INITIALS_HINT.search(text) else ():
         if _surname(m.group("n"), public) and not _case_citation(text, m) and m.group("i").strip(". ") not in ("I", "V", "X"):
             yield Hit("name", m.start(), m.end())
     if not any(c.isupper() for c in text):
         return
     words = _public_words(public)
-    for m in _PAIR.finditer(text, plain):
+    for m in _PAIR.finditer(text, plain) if not plain or _pair_possible(text) else ():
         first, last = m.group("f"), m.group("n")
         if not _surname(last, frozenset()) or first not in first_names():  # the list is read only for a candidate
             continue
@@ -602,6 +663,56 @@ def _names(text: str, public: frozenset[str]) -> Iterator[Hit]:
         yield Hit("name", m.start(), m.end())
 
 
+_PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
+# The shape of the ASCII characters of a text for _pair_possible: A-Z "A", a-z and ' "a", a space " ", the others "#".
+_NAME_SHAPE = str.maketrans({chr(c): "A" if chr(c).isupper() else "a" if chr(c).islower() or chr(c) == "'" else
+                             " " if chr(c) == " " else "#" for c in range(128)})
+
+
+def _pair_possible(text: str) -> bool:
+    """Can _PAIR (its plain form) find a pair in `text`, a text of characters before "À", whose family name can be
+    one (`_surname`)? Its match is a capitalised word of up to twenty letters (A-Z, then a-z or '), one or two
+    spaces, up to two of _PARTICLES each followed by one space, and the family name (_CAP): checked here at every
+    capitalised word, without the lookbehind (so this may say yes where the pattern finds none, never no where it
+    finds one). Compiling the pattern costs more than this test of every text with a capital; most such texts hold
+    no such pair ("The Dutch" is none: "Dutch" is not a family name)."""
+    shape = text.translate(_NAME_SHAPE)  # (a character from U+0080 to U+00BF stays itself: not "A", "a" or " ")
+    at = shape.find("Aa")
+    while at >= 0:
+        end = at + 1
+        while end < len(shape) and shape[end] == "a":
+            end += 1
+        gap = end
+        while gap < len(shape) and shape[gap] == " ":
+            gap += 1
+        if end - at - 1 <= 20 and 1 <= gap - end <= 2:
+            for _ in range(3):  # no particle, one, two
+                if shape.startswith("Aa", gap) and _surname(_cap_at(text, shape, gap), frozenset()):
+                    return True
+                stop = shape.find(" ", gap)
+                if stop < 0 or text[gap:stop] not in _PARTICLES:
+                    break
+                gap = stop + 1
+        at = shape.find("Aa", at + 1)
+    return False
+
+
+def _cap_at(text: str, shape: str, start: int) -> str:
+    """The name the plain form of _CAP matches at `start` (a capital followed by a small letter in `shape`): up to
+    thirty small letters, then perhaps a hyphen, a capital and up to thirty small letters (as the pattern, greedy)."""
+    end = start + 1
+    while end < len(shape) and end <= start + 30 and shape[end] == "a":
+        end += 1
+    if end < len(text) and text[end] == "-":
+        first = end + 2 if end + 1 < len(shape) and shape[end + 1] == "A" else end + 1
+        stop = first
+        while stop < len(shape) and stop < first + 30 and shape[stop] == "a":
+            stop += 1
+        if stop > first:
+            end = stop
+    return text[start:end]
+
+
 def _case_citation(text: str, m: re.Match[str]) -> bool:
     """A party name in a case citation ("Salah Sheekh v the Netherlands", "v Jansen") is public, not personal data."""
     return bool(_CASE_NAME_AFTER.match(text, m.end(), min(len(text), m.end() + 12))
@@ -609,6 +720,13 @@ def _case_citation(text: str, m: re.Match[str]) -> bool:
 
 
 # ---- entry points ----------------------------------------------------------------------------
+
+
+_ASCII_DIGITS = frozenset("0123456789")
+# An ASCII text without these characters and without a capital holds no personal data the guard finds: every
+# number needs a digit, an e-mail address an "@" or "(at)", "[at]", "{at}", and every name a capital (normalising
+# an ASCII text changes its spaces only).
+_LOUD = _ASCII_DIGITS | frozenset("@([{")
 
 
 @lru_cache(maxsize=8)
@@ -621,15 +739,18 @@ def scan(text: str, public_names: frozenset[str] = frozenset()) -> list[Hit]:
 
     `text` is normalised here; the offsets of the hits refer to the normalised text. `public_names` are the
     names of judgments (from the vocabulary), public and not personal data."""
+    if text.isascii() and _LOUD.isdisjoint(text) and text.lower() == text:
+        return []  # (see _LOUD) most keys and values of a case file: `rejected`, `guardian_nidos`
     norm = normalise(text)
     public = _prep(public_names)
     hits: list[Hit] = []
     seen: list[tuple[int, int]] = []
-    has_digit = any(c.isdigit() for c in norm)
+    has_digit = not _ASCII_DIGITS.isdisjoint(norm) if norm.isascii() else any(c.isdigit() for c in norm)
     sources: list[Iterable[Hit]] = []
     if has_digit:
         sources += [_iban(norm), _numbers(norm), _passport(norm)]
-    if "@" in norm or "(at)" in norm.lower() or "[at]" in norm.lower() or "{at}" in norm.lower():
+    low = norm.lower()
+    if "@" in norm or "(at)" in low or "[at]" in low or "{at}" in low:
         sources.append(_email_hits(norm))
     sources.append(_names(norm, public))
     for source in sources:
@@ -656,11 +777,10 @@ def scan_id(value: str, public_names: frozenset[str] = frozenset(), words: froze
     if hits:
         return hits
     norm = normalise(value)
-    digits = re.sub(r"[^0-9]", "", norm)
-    if re.fullmatch(r"[0-9 .\-]+", norm) and len(digits) == 10:
+    if norm and _V_SHAPED.issuperset(norm) and _digits(norm) == 10:  # (the whole id is [0-9 .-]+, ten digits)
         return [Hit("v_number", 0, len(norm))]
     public = _public_words(_prep(public_names))
-    tokens = [t.lower() for t in re.split(r"[-_.:/ ]+|(?<=[a-z])(?=[A-Z])", norm) if t]
+    tokens = _id_tokens(norm)
     for i, low in enumerate(tokens):
         if low in public or low in _ID_WORDS or low in words or not low.isalpha():
             continue
@@ -682,6 +802,31 @@ def scan_id(value: str, public_names: frozenset[str] = frozenset(), words: froze
         if len(low) >= 4 and low in lasts and any(w in lasts or w in firsts for w in neighbours):
             return [Hit("name", 0, len(norm))]
     return []
+
+
+_V_SHAPED = frozenset("0123456789 .-")
+_ID_SEPARATORS = frozenset("-_.:/ ")
+
+
+def _id_tokens(text: str) -> list[str]:
+    """The words of an id in lower case: split at runs of `-_.:/` and spaces, and before a capital A-Z that follows a
+    small letter a-z (the words `re.split(r"[-_.:/ ]+|(?<=[a-z])(?=[A-Z])", text)` gives, without empty ones; an id is
+    short, and the pattern would be compiled in every run for it)."""
+    out: list[str] = []
+    start = 0
+    prev = ""
+    for i, char in enumerate(text):
+        if char in _ID_SEPARATORS:
+            if i > start:
+                out.append(text[start:i].lower())
+            start = i + 1
+        elif "A" <= char <= "Z" and "a" <= prev <= "z":
+            out.append(text[start:i].lower())
+            start = i
+        prev = char
+    if start < len(text):
+        out.append(text[start:].lower())
+    return out
 
 
 # Words that occur in anonymised ids and happen to be names somewhere.
