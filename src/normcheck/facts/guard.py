@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -651,11 +651,11 @@ def _names(text: str, public: frozenset[str]) -> Iterator[Hit]:
             yield Hit("name", m.start(), m.end())
     if not any(c.isupper() for c in text):
         return
-    words = _public_words(public)
     for m in _PAIR.finditer(text, plain) if not plain or _pair_possible(text) else ():
         first, last = m.group("f"), m.group("n")
         if not _surname(last, frozenset()) or first not in first_names():  # the list is read only for a candidate
             continue
+        words = _public_words(public)
         if f"{first} {last}".lower() in public or (first.lower() in words and last.lower() in words):
             continue
         if _case_citation(text, m):
@@ -769,20 +769,21 @@ def _email_hits(text: str) -> Iterator[Hit]:
         yield Hit("email", m.start(), m.end())
 
 
-def scan_id(value: str, public_names: frozenset[str] = frozenset(), words: frozenset[str] = frozenset()) -> list[Hit]:
+def scan_id(value: str, public_names: frozenset[str] = frozenset(), words: Container[str] = frozenset()) -> list[Hit]:
     """An `id:` must be an anonymised reference: no number that identifies a person, no name in it.
 
-    `words` are words an id may use although some family somewhere bears them (the vocabulary's words)."""
+    `words` are words an id may use although some family somewhere bears them (the vocabulary's words; asked
+    only about a word of letters that is none of _ID_WORDS and no public name's, so it may be gathered then)."""
     hits = scan(value, public_names)
     if hits:
         return hits
     norm = normalise(value)
     if norm and _V_SHAPED.issuperset(norm) and _digits(norm) == 10:  # (the whole id is [0-9 .-]+, ten digits)
         return [Hit("v_number", 0, len(norm))]
-    public = _public_words(_prep(public_names))
+    public = _prep(public_names)
     tokens = _id_tokens(norm)
     for i, low in enumerate(tokens):
-        if low in public or low in _ID_WORDS or low in words or not low.isalpha():
+        if not low.isalpha() or low in _ID_WORDS or low in _public_words(public) or low in words:
             continue
         firsts = _lower_first_names()  # the name lists are read only for an id with a word to look up
         lasts = last_names()

@@ -304,7 +304,7 @@ def _guard(doc: yamlio.Doc, vocabulary: Vocabulary, severity: str = "error") -> 
             continue
         if sc.path == ("pinned_against",) and not sc.is_key and isinstance(sc.value, str) and PACK_HASH.match(sc.value.strip()):
             continue  # a rule pack's hash (hex digits only): a run of digits in it is chance, not a BSN
-        hits = guard.scan_id(sc.value, public, _id_words(vocabulary)) if sc.path == ("id",) and not sc.is_key \
+        hits = guard.scan_id(sc.value, public, _IdWords(vocabulary)) if sc.path == ("id",) and not sc.is_key \
             else guard.scan(sc.value, public)
         if hits:
             col = _column(doc, sc, hits[0].start)
@@ -341,6 +341,22 @@ def _id_words(vocabulary: Vocabulary) -> frozenset[str]:
         found.update(f.lower() for f in vocabulary.families)
         words = _ID_WORDS[id(vocabulary)] = frozenset(found)
     return words
+
+
+class _IdWords:
+    """The words of the vocabulary (`_id_words`) gathered on the first question: most ids ("amv-2025-0042")
+    ask none, and gathering them reads every fact of the vocabulary."""
+
+    __slots__ = ("_vocabulary", "_words")
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self._vocabulary = vocabulary
+        self._words: frozenset[str] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if self._words is None:
+            self._words = _id_words(self._vocabulary)
+        return word in self._words
 
 
 def _column(doc: yamlio.Doc, sc: yamlio.Scalar, offset: int) -> int:
