@@ -28,10 +28,10 @@ def test_pair_precheck_keeps_every_pair_with_a_family_name() -> None:
             assert guard._cap_at(text, shape, m.start("n")) == m.group("n"), text
             if guard._surname(m.group("n"), frozenset()):
                 found += 1
-                assert guard._pair_possible(text), text
+                assert guard._pair_possible(text, shape), text
     assert found > 1000
-    assert not guard._pair_possible("The Dutch amv policy of the Secretary of State")
-    assert guard._pair_possible("Jan van der Berg")
+    for text, possible in (("The Dutch amv policy of the Secretary of State", False), ("Jan van der Berg", True)):
+        assert guard._pair_possible(text, text.translate(guard._NAME_SHAPE)) == possible
 
 
 def test_initials_hint_keeps_every_initials_name() -> None:
@@ -82,3 +82,31 @@ def test_quiet_texts_and_id_words() -> None:
     for _ in range(20000):
         text = "".join(rng.choice("aBz-_.:/ Zé1A") for _ in range(rng.randint(0, 8)))
         assert guard._id_tokens(text) == [t.lower() for t in re.split(r"[-_.:/ ]+|(?<=[a-z])(?=[A-Z])", text) if t]
+
+
+def test_every_name_pattern_needs_a_capital_and_a_small_letter() -> None:
+    patterns = [re.compile(p.plain.pattern) for p in (guard._HONORIFIC, guard._ROLE, guard._ANNOUNCED, guard._INITIALS_NAME,
+                                                       guard._PAIR)]
+    parts = ["Mr", "mevr.", "Jan", "jansen", "J", "van", "de", "Client:", "naam", "name", "X.", "'t", "'", "O'", "A", "ab", "§",
+             "NL", "TQ-04a"]
+    found = 0
+    for text in _texts(parts, 6, 40000):
+        if guard._plain(text) and any(p.search(text) for p in patterns):
+            found += 1
+            assert "Aa" in text.translate(guard._NAME_SHAPE), text
+    assert found > 1000
+
+
+def test_every_number_found_has_eight_digits() -> None:
+    rng = random.Random(8)
+    found = 0
+    for _ in range(20000):
+        chunk = "".join(rng.choice("0123456789 .-/()+") for _ in range(rng.randint(1, 16))).lstrip(" .-/()")
+        if not chunk or not chunk[0].isdigit():
+            continue
+        text = rng.choice(["", "bsn ", "tel ", "V-nr ", "€ "]) + chunk + rng.choice(["", " euro", ":", " x"])
+        start = text.index(chunk)
+        if list(guard._chunk_hits(text, chunk, start)):
+            found += 1
+            assert guard._digits(chunk) >= 8, text
+    assert found > 500

@@ -186,12 +186,17 @@ def _date_groups(groups: list[str], seps: list[str]) -> set[int]:
 
 
 def _numbers(text: str) -> Iterator[Hit]:
+    # Every number found has eight digits 0-9 or more (a phone number, a BSN, a V-number), in one run of digits:
+    # a text or a run with fewer (a date, a count of months) is not looked into.
+    if _digits(text) < 8:
+        return
     for m in _CHUNK.finditer(text):
         chunk = m.group(0).rstrip(" .-/(")
         start = m.start()
         if chunk.endswith(")") and chunk.count("(") < chunk.count(")"):
             chunk = chunk.rstrip(")")
-        yield from _chunk_hits(text, chunk, start)
+        if _digits(chunk) >= 8:
+            yield from _chunk_hits(text, chunk, start)
     for m in _V_INLINE.finditer(text) if _digits(text) >= 10 and _v_word(text) else ():
         if len(re.sub(r"[^0-9]", "", m.group(1))) == 10:
             yield Hit("v_number", m.start(), m.end())
@@ -632,6 +637,9 @@ def _names(text: str, public: frozenset[str]) -> Iterator[Hit]:
     plain = _plain(text)
     if plain and low == text:
         return  # every name pattern needs a capital (of A-Z in such a text): a fact's value has none
+    shape = text.translate(_NAME_SHAPE) if plain else ""
+    if plain and "Aa" not in shape:
+        return  # every name pattern ends in a name: a capital A-Z and a small letter in such a text ("TQ-04a" has none)
     for pattern, cues in ((_HONORIFIC, _HONORIFIC_CUES), (_ANNOUNCED, _ANNOUNCED_CUES)):
         if not any(c in low for c in cues):
             continue
@@ -651,7 +659,7 @@ def _names(text: str, public: frozenset[str]) -> Iterator[Hit]:
             yield Hit("name", m.start(), m.end())
     if not any(c.isupper() for c in text):
         return
-    for m in _PAIR.finditer(text, plain) if not plain or _pair_possible(text) else ():
+    for m in _PAIR.finditer(text, plain) if not plain or _pair_possible(text, shape) else ():
         first, last = m.group("f"), m.group("n")
         if not _surname(last, frozenset()) or first not in first_names():  # the list is read only for a candidate
             continue
@@ -664,20 +672,20 @@ def _names(text: str, public: frozenset[str]) -> Iterator[Hit]:
 
 
 _PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
-# The shape of the ASCII characters of a text for _pair_possible: A-Z "A", a-z and ' "a", a space " ", the others "#".
+# The shape of the ASCII characters of a text for _names: A-Z "A", a-z and ' "a", a space " ", the others "#" (a
+# character from U+0080 to U+00BF, the rest of a text _plain, stays itself: not "A", "a" or " ").
 _NAME_SHAPE = str.maketrans({chr(c): "A" if chr(c).isupper() else "a" if chr(c).islower() or chr(c) == "'" else
                              " " if chr(c) == " " else "#" for c in range(128)})
 
 
-def _pair_possible(text: str) -> bool:
+def _pair_possible(text: str, shape: str) -> bool:
     """Can _PAIR (its plain form) find a pair in `text`, a text of characters before "À", whose family name can be
     one (`_surname`)? Its match is a capitalised word of up to twenty letters (A-Z, then a-z or '), one or two
     spaces, up to two of _PARTICLES each followed by one space, and the family name (_CAP): checked here at every
     capitalised word, without the lookbehind (so this may say yes where the pattern finds none, never no where it
     finds one). Compiling the pattern costs more than this test of every text with a capital; most such texts hold
     no such pair ("The Dutch" is none: "Dutch" is not a family name)."""
-    shape = text.translate(_NAME_SHAPE)  # (a character from U+0080 to U+00BF stays itself: not "A", "a" or " ")
-    at = shape.find("Aa")
+    at = shape.find("Aa")  # (`shape` is text.translate(_NAME_SHAPE))
     while at >= 0:
         end = at + 1
         while end < len(shape) and shape[end] == "a":
