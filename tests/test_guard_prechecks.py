@@ -110,3 +110,16 @@ def test_every_number_found_has_eight_digits() -> None:
             found += 1
             assert guard._digits(chunk) >= 8, text
     assert found > 500
+
+
+def test_nfkc_without_unicodedata_where_nothing_changes() -> None:
+    import unicodedata
+
+    rng = random.Random(9)
+    same = sorted(guard._NFKC_SAME)
+    for _ in range(20000):
+        text = "".join(rng.choice(same) for _ in range(rng.randint(0, 10)))
+        assert guard._nfkc(text) == unicodedata.normalize("NFKC", text) == text
+    for code in range(0x100):
+        assert (chr(code) in guard._NFKC_SAME) == (unicodedata.normalize("NFKC", chr(code)) == chr(code))
+    assert guard._nfkc("jan\uff20example.nl \u00bd") == unicodedata.normalize("NFKC", "jan\uff20example.nl \u00bd")
