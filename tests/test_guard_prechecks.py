@@ -34,16 +34,21 @@ def test_pair_precheck_keeps_every_pair_with_a_family_name() -> None:
         assert guard._pair_possible(text, text.translate(guard._NAME_SHAPE)) == possible
 
 
-def test_initials_hint_keeps_every_initials_name() -> None:
+def test_initials_precheck_keeps_every_initials_name() -> None:
     pattern = re.compile(guard._INITIALS_NAME.plain.pattern)
-    parts = ["A.", "B.", "T.Q.", "van", "de", "della", "Jansen", "point", "x", "Ab", "'t", "§"]
+    parts = ["A.", "B.", "T.Q.", "van", "de", "della", "Jansen", "point", "x", "Ab", "'t", "§", "Dutch", "Smith-Jones"]
     found = 0
     for text in _texts(parts, 2, 40000):
-        if guard._plain(text) and pattern.search(text):
-            found += 1
-            assert guard._INITIALS_HINT.search(text), text
+        if not guard._plain(text):
+            continue
+        for m in pattern.finditer(text):
+            if guard._surname(m.group("n"), frozenset()):
+                found += 1
+                assert guard._initials_possible(text, text.translate(guard._NAME_SHAPE)), text
     assert found > 300
-    assert not guard._INITIALS_HINT.search("T.Q. point 1; T.Q., operative point 2")
+    for text, possible in (("T.Q. point 1; T.Q., operative point 2", False), ("A.B. van Jansen", True), ("A. B.  Smith", True),
+                           ("A.   Smith", False), ("T.Q. Dutch", False)):
+        assert guard._initials_possible(text, text.translate(guard._NAME_SHAPE)) == possible, text
 
 
 def test_bsn_cue_precheck() -> None:

@@ -463,10 +463,6 @@ _ANNOUNCED = _NamePattern(
     r"(?i:(?<![\w])(?:naam|name|named|genaamd|heet|heette|called|alias|roepnaam|voornaam|achternaam|surname|"
     r"first name|family name|geboren als|born as|signed|getekend|ondertekend))[ ]{0,3}[:=]?[ ]{0,3}" + _NAME_AFTER)
 _INITIALS_NAME = _NamePattern(rf"(?<![\w.])(?P<i>(?:[{_UP}]\.[ ]?){{1,4}})[ ]?(?:{_PARTICLE}[ ]){{0,2}}(?P<n>{_CAP})")
-# What every match of _INITIALS_NAME in a text of characters before "À" holds (its particles are among these
-# words of one to five letters; its name starts with a capital and a small letter): cheaper to compile, and a
-# text with initials but no name after them (a case name "T.Q. point 1") needs no more.
-_INITIALS_HINT = _Lazy(r"(?:[A-Z]\.[ ]?){1,4}[ ]?(?:[A-Za-z']{1,5}[ ]){0,2}[A-Z][a-z']")
 _WORD_BREAK = re.compile(r"\W+")
 # The role words of _ROLE in a text of characters before "À" (see _plain), in lower case: there each is a whole
 # word (after a non-word character, before a space or a colon), so a text without one of these has no match.
@@ -669,7 +665,7 @@ def _names(text: str, public: frozenset[str]) -> Iterator[Hit]:
         if (m.group("colon") and word not in _ARTICLES and word.lower() not in _public_words(public)) or \
                 (_surname(word, public) and not _case_citation(text, m)):
             yield Hit("name", m.start(), m.end())
-    for m in _INITIALS_NAME.finditer(text, plain) if not plain or _INITIALS_HINT.search(text) else ():
+    for m in _INITIALS_NAME.finditer(text, plain) if not plain or _initials_possible(text, shape) else ():
         if _surname(m.group("n"), public) and not _case_citation(text, m) and m.group("i").strip(". ") not in ("I", "V", "X"):
             yield Hit("name", m.start(), m.end())
     if not any(c.isupper() for c in text):
@@ -687,10 +683,10 @@ def _names(text: str, public: frozenset[str]) -> Iterator[Hit]:
 
 
 _PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
-# The shape of the ASCII characters of a text for _names: A-Z "A", a-z and ' "a", a space " ", the others "#" (a
-# character from U+0080 to U+00BF, the rest of a text _plain, stays itself: not "A", "a" or " ").
+# The shape of the ASCII characters of a text for _names: A-Z "A", a-z and ' "a", a space " ", a dot ".", the others
+# "#" (a character from U+0080 to U+00BF, the rest of a text _plain, stays itself: none of these).
 _NAME_SHAPE = str.maketrans({chr(c): "A" if chr(c).isupper() else "a" if chr(c).islower() or chr(c) == "'" else
-                             " " if chr(c) == " " else "#" for c in range(128)})
+                             chr(c) if chr(c) in " ." else "#" for c in range(128)})
 
 
 def _pair_possible(text: str, shape: str) -> bool:
@@ -708,15 +704,44 @@ def _pair_possible(text: str, shape: str) -> bool:
         gap = end
         while gap < len(shape) and shape[gap] == " ":
             gap += 1
-        if end - at - 1 <= 20 and 1 <= gap - end <= 2:
-            for _ in range(3):  # no particle, one, two
-                if shape.startswith("Aa", gap) and _surname(_cap_at(text, shape, gap), frozenset()):
-                    return True
-                stop = shape.find(" ", gap)
-                if stop < 0 or text[gap:stop] not in _PARTICLES:
-                    break
-                gap = stop + 1
+        if end - at - 1 <= 20 and 1 <= gap - end <= 2 and _name_follows(text, shape, gap):
+            return True
         at = shape.find("Aa", at + 1)
+    return False
+
+
+def _initials_possible(text: str, shape: str) -> bool:
+    """Can _INITIALS_NAME (its plain form) find initials and a family name that can be one (`_surname`) in `text`, a
+    text of characters before "À"? Its match is one to four initials (a capital A-Z and a dot, each perhaps followed
+    by a space), at most two spaces in all after the last, then what _name_follows tests: checked at every initial,
+    without the lookbehind (so this may say yes where the pattern finds none, never no where it finds one)."""
+    at = shape.find("A.")
+    while at >= 0:
+        pos = at
+        for _ in range(4):  # after one initial, two, three, four
+            if not shape.startswith("A.", pos):
+                break
+            pos += 2
+            spaces = 0
+            while spaces < 3 and shape.startswith(" ", pos + spaces):
+                spaces += 1
+            if spaces <= 2 and _name_follows(text, shape, pos + spaces):
+                return True
+            if spaces:
+                pos += 1  # the initial's own space; the next initial follows it
+        at = shape.find("A.", at + 1)
+    return False
+
+
+def _name_follows(text: str, shape: str, at: int) -> bool:
+    """Up to two of _PARTICLES at `at`, each followed by one space, then a family name (_CAP) that can be one?"""
+    for _ in range(3):  # no particle, one, two
+        if shape.startswith("Aa", at) and _surname(_cap_at(text, shape, at), frozenset()):
+            return True
+        stop = shape.find(" ", at)
+        if stop < 0 or text[at:stop] not in _PARTICLES:
+            return False
+        at = stop + 1
     return False
 
 
