@@ -134,3 +134,14 @@ def test_the_scan_is_linear(name: str) -> None:
     quarter = _best(scan, text[: len(text) // 4], runs=3)
     assert full <= 100 * baseline + 0.5, (full, baseline)
     assert full <= 10 * quarter + 0.5, (full, quarter)  # linear: about 4x; quadratic: 16x
+
+
+@pytest.mark.parametrize("text", ["İİ12 3456 7890 1234", "\u212aL12 3456 7890 1234 56", "nl91 ıbna 0417 1643 00"])
+def test_iban_like_text_with_non_ascii_letters_is_no_iban_and_no_crash(text: str) -> None:
+    # With case ignored, the IBAN pattern's [a-z] also matches U+0130 and the Kelvin sign; these are no IBAN and
+    # must not reach the base-36 conversion (once an internal error for the whole run).
+    assert [h.kind for h in scan(text) if h.kind == "iban"] == []
+
+
+def test_iban_still_found_after_the_ascii_check() -> None:
+    assert "iban" in {h.kind for h in scan("rekening NL91 ABNA 0417 1643 00")}

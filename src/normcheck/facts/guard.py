@@ -371,7 +371,11 @@ _PASSPORT = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{7,8}(?![\w-])")
 
 
 def _mod97(compact: str) -> bool:
-    """The IBAN check (ISO 13616): country and check digits moved to the end, letters as numbers, mod 97 == 1."""
+    """The IBAN check (ISO 13616): country and check digits moved to the end, letters as numbers, mod 97 == 1.
+    Only ASCII letters and digits can pass: with case ignored, _IBAN's [a-z] also matches a few other letters
+    (U+0130 `İ`, the Kelvin sign), which are no IBAN and no base-36 digit."""
+    if not (compact.isascii() and compact.isalnum()):
+        return False
     moved = compact[4:] + compact[:4]
     return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
 
