@@ -234,3 +234,31 @@ def test_the_pack_is_hashed_as_digest_of_hashes_its_files(tmp_path) -> None:
     listing = {p.relative_to(rules).as_posix(): p.read_bytes() for p in vocab_files + rule_files + [rules / "families.yaml"]}
     assert pack._digest(rule_files, vocab_files, rules) == pack.digest_of(
         __version__, grammar_path().read_bytes(), pack.hashed_parts(listing))
+
+
+def test_code_fingerprint_follows_every_change_of_a_code_file(tmp_path: Path) -> None:
+    """A changed normcheck never reuses a pack compiled by another: a code file's content (with its size or
+    time of change), a new file or a removed one changes the fingerprint; the generated tables do not count."""
+    from normcheck.pack import code_fingerprint_of
+
+    (tmp_path / "engine").mkdir()
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "engine" / "b.py").write_text("y = 2\n")
+    (tmp_path / "notes.txt").write_text("not code\n")
+    first = code_fingerprint_of(str(tmp_path))
+    assert code_fingerprint_of(str(tmp_path)) == first
+    (tmp_path / "notes.txt").write_text("still not code\n")
+    (tmp_path / "_dataclass_methods.py").write_text("# generated\n")
+    assert code_fingerprint_of(str(tmp_path)) == first
+    seen = {first}
+    stat = (tmp_path / "a.py").stat()
+    (tmp_path / "a.py").write_text("x = 2\n")  # same size: the time of change tells
+    os.utime(tmp_path / "a.py", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    seen.add(code_fingerprint_of(str(tmp_path)))
+    (tmp_path / "a.py").write_text("x = 22\n")
+    seen.add(code_fingerprint_of(str(tmp_path)))
+    (tmp_path / "engine" / "c.py").write_text("")
+    seen.add(code_fingerprint_of(str(tmp_path)))
+    (tmp_path / "engine" / "b.py").unlink()
+    seen.add(code_fingerprint_of(str(tmp_path)))
+    assert len(seen) == 5
