@@ -26,13 +26,13 @@ _TITLE = "table.title"  # the style rich gives a table's title written as a stri
 _ROWS_PER_TABLE = 20  # the summary is printed in slices, so a batch of 100,000 never builds one huge table
 
 
-# Characters rich measures as one cell wide that are not whitespace (the space aside): Latin, Greek and
-# Cyrillic letters, the punctuation a report uses (dashes, quotes, the ellipsis), box drawing and the bullet.
+# Characters rich measures as one cell wide that are not whitespace (the space aside): Latin letters, the
+# punctuation a report uses (dashes, quotes, the ellipsis) and the bullet. Kept small (it is built at every
+# start); a line with any other character is wrapped by rich itself.
 _NARROW = frozenset(
     [chr(c) for c in range(0x20, 0x7F)]
-    + [chr(c) for c in range(0xA1, 0x483) if c != 0xAD and not 0x300 <= c < 0x370]
-    + list("‐‑‒–—―‘’‚“”„†‡•…‰′″‹›€™←↑→↓−")
-    + [chr(c) for c in range(0x2500, 0x25FD)]
+    + [chr(c) for c in range(0xA1, 0x250) if c != 0xAD]
+    + list("‐‑‒–—―‘’‚“”„†‡•…‰′″‹›€™←↑→↓−●○■□▪▫")
 )
 _narrow = _NARROW.issuperset
 
