@@ -296,3 +296,62 @@ def test_a_dutch_report_gives_what_a_derived_fact_means_in_dutch_or_not_at_all(c
     assert any("en" in d and "nl" not in d for d in docs.values())  # the case shows an English-only definition
     assert any("nl" in d for d in docs.values())
     assert all(seen[name] == docs[name].get("nl") for name in seen)
+
+
+# ---- the terminal's shortcuts give rich's own output ------------------------------------------
+
+
+def test_brief_findings_print_the_same_terminal_report(loaded, engine) -> None:
+    """`brief` leaves out of a rule that did not fire only what the terminal's one line never shows."""
+    paths = [CASES / "tq" / "tq04a-age-183-amv-2025.yaml", TQ_FACTS]
+    receipt = findings.receipt(loaded.pack, engine.label, "en")
+    words = Words("en", loaded.pack.value_labels)
+    full = results(loaded, engine, *paths)
+    brief = list(check_files(paths, loaded, engine, "en", brief=True))
+    texts = []
+    for recs in (full, brief):
+        out = io.StringIO()
+        renderers.get("terminal")(RunView(iter(recs), receipt, words, batch=True), out)
+        texts.append(out.getvalue())
+    assert texts[0] == texts[1]
+    for a, b in zip(full, brief):
+        for fa, fb in zip(a.findings, b.findings):
+            if fa.level in findings.QUIET_LEVELS:
+                assert fb.sources == () and fb.law_applied is None and fb.rule_message == ""
+                assert dataclasses.replace(fa, sources=(), background=(), law_applied=None, rule_message="") == fb
+            else:
+                assert fa == fb
+
+
+def test_line_breaks_are_rich_word_wrap() -> None:
+    """The terminal's break points for plain Latin lines are those rich's word wrap finds, or none."""
+    import random
+
+    from rich._wrap import divide_line
+    from rich.cells import cell_len
+
+    from normcheck.report.renderers.terminal import _NARROW, line_breaks
+
+    assert all(cell_len(c) == 1 and (c == " " or not c.isspace()) for c in _NARROW)
+    rnd = random.Random(7)
+    pieces = ["a", "word", "Überzeugung", " ", "  ", "—", "·", "●", ".", ",", "Ω", "ж", "中", "\t", "e\u0301"]
+    decided = 0
+    for _ in range(20000):
+        text = " " * rnd.choice((0, 0, 3)) + "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 40)))
+        width = rnd.randint(1, 30)
+        got = line_breaks(text, width)
+        if got is not None:
+            decided += 1
+            assert got == divide_line(text, width, fold=True) == divide_line(text, width, fold=False), (text, width)
+    assert decided > 1000
+    assert line_breaks("中文 text", 80) is None and line_breaks("x" * 10, 4) is None
+
+
+def test_a_printable_record_is_not_copied_and_a_control_character_is_still_escaped(loaded, engine) -> None:
+    from normcheck.report.escape import safe_record
+
+    r = results(loaded, engine, TQ_FACTS)[0]
+    assert safe_record(r, "terminal") is r
+    bad = dataclasses.replace(r, findings=(dataclasses.replace(r.findings[0], title="a\x1b[2Jb\u202ec"),) + r.findings[1:])
+    safe = safe_record(bad, "terminal")
+    assert safe.findings[0].title == "a\\x1b[2Jb\\u202ec" and safe.findings[1:] == r.findings[1:]

@@ -115,11 +115,13 @@ def _walk(root: Path) -> tuple[list[Path], list[Diagnostic]]:
     return sorted(found), warnings
 
 
-def evaluate_record(record: Record, loaded: LoadedPack, engine: Engine, lang: str) -> findings.RecordResult:
+def evaluate_record(record: Record, loaded: LoadedPack, engine: Engine, lang: str,
+                    brief: bool = False) -> findings.RecordResult:
+    """`brief`: see `findings.record_result`."""
     run = engine.run(record.facts, record.as_of, record.origins.keys())
     for name in record.not_disclosed:
         run.shown.setdefault(name, NOT_DISCLOSED)
-    return findings.record_result(record, run, engine.pack, lang)
+    return findings.record_result(record, run, engine.pack, lang, brief)
 
 
 def internal_error(shown: str, exc: BaseException) -> findings.RecordResult:
@@ -134,14 +136,15 @@ def internal_error(shown: str, exc: BaseException) -> findings.RecordResult:
 def check_files(files: list[Path], loaded: LoadedPack, engine: Engine, lang: str, *,
                 as_of: dt.date | None = None, today: dt.date | None = None,
                 on_done: Callable[[Path], None] | None = None,
-                personal_data: str = "error") -> Iterator[findings.RecordResult]:
+                personal_data: str = "error", brief: bool = False) -> Iterator[findings.RecordResult]:
+    """The records of `files`, checked one at a time. `brief`: see `findings.record_result`."""
     for path in files:
         shown = str(path)
         try:
             record = load_record(path, loaded.vocabulary, display=shown, today=today, personal_data=personal_data)
             if as_of is not None:
                 record = replace(record, as_of=as_of, as_of_source="--as-of")
-            result = evaluate_record(record, loaded, engine, lang)
+            result = evaluate_record(record, loaded, engine, lang, brief)
             del record
         except InputError as exc:
             result = findings.failed_record(shown, exc.diagnostics)

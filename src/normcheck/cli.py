@@ -422,7 +422,7 @@ def cmd_check(args: argparse.Namespace, err: Console) -> int:
                                          added=tuple(args.add_rules))
         else:
             batch = check_files(files, loaded, engine, args.lang, as_of=args.as_of, on_done=on_done,
-                                personal_data=personal)
+                                personal_data=personal, brief=fmt == "terminal" and not args.all)
         for r in batch:
             if fmt != "terminal":
                 for p in r.problems:

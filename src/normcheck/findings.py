@@ -646,10 +646,16 @@ def _applied(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str) -> tup
         settled_from=applied.settled_from.isoformat() if applied.settled_from is not None else None), held
 
 
+QUIET_LEVELS = ("OK", "NOT_APPLICABLE")  # a rule that did not fire: a report shows it on one line unless --all
+
+
 def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any],
-            withheld: frozenset[str] = frozenset()) -> Finding:
+            withheld: frozenset[str] = frozenset(), brief: bool = False) -> Finding:
+    """The finding of one rule on one record. `brief`: a rule that did not fire gets no sources, background,
+    law applied or rule message (see `record_result`)."""
     rule = res.rule
-    sources, background = sources_and_background(rule, pack, lang)
+    short = brief and res.outcome in QUIET_LEVELS
+    sources, background = ((), ()) if short else sources_and_background(rule, pack, lang)
     note = rule.text("notes", lang)
     reason, open_facts = _why_not(res, run, pack)
     asked, potential = _potential(res, run, withheld) if withheld else ((), None)
@@ -671,7 +677,7 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
         severity=res.severity if res.outcome in ir.LEVELS or res.outcome == "INSUFFICIENT_DATA" else None,
         title=render(rule.text("titles", lang), run, lang, pack),
         message=message,
-        rule_message=render(rule.text("messages", lang), run, lang, pack),
+        rule_message="" if short else render(rule.text("messages", lang), run, lang, pack),
         readings=readings, reading_applied=applied,
         note=render(note, run, lang, pack) if note else None,
         reason=reason, sources=sources, background=background, pinpoints_verified=rule.verified,
@@ -684,7 +690,7 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
                          for e, node in zip(res.exceptions, rule.unless)),
         judged_on=res.judged_on.isoformat() if res.judged_on else None,
         judged_on_basis=res.judged_basis or None,
-        law_applied=law_applied(res, lang, pack),
+        law_applied=None if short else law_applied(res, lang, pack),
         later_case_law=later_case_law(res, pack, lang),
         not_disclosed=asked, potential_level=potential,
         follow_up=follow_up([wording.label(n, pack, lang) for n in asked], res.outcome, potential, lang) if asked else None,
@@ -862,12 +868,17 @@ def open_norm_checks(findings: tuple[Finding, ...], record: Any, run: CaseRun, p
     return tuple(out)
 
 
-def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str) -> RecordResult:
-    """Findings for one loaded record (a `facts.Record`) and its engine run."""
+def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str, brief: bool = False) -> RecordResult:
+    """Findings for one loaded record (a `facts.Record`) and its engine run.
+
+    `brief`: for a report that shows a rule that did not fire (OK, not applicable) on one line only (the
+    terminal without --all; `report.view` decides that by `QUIET_LEVELS` too): such findings leave out what
+    that line never shows (their sources, background, the law applied, the rule's message), most of the
+    work on a record most rules do not concern. Every other format, and --all, needs the whole record."""
     origins = dict(record.origins)
     results = sorted(run.results, key=lambda r: (pack.family_rank(r.rule.family), r.rule.family, r.rule.line))
     withheld = frozenset(getattr(record, "not_disclosed", ()))
-    findings = tuple(finding(r, run, pack, lang, origins, withheld) for r in results)
+    findings = tuple(finding(r, run, pack, lang, origins, withheld, brief) for r in results)
     problems = [Problem.of(w) for w in record.warnings]
     for m in run.mismatches:
         o = origins.get(m.name)

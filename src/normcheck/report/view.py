@@ -41,7 +41,7 @@ from .tally import FactRow, SummaryRowData, Tally
 # The order of the groups in a record; the first four are always shown in full.
 GROUPS = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA", "OK", "NOT_ESTABLISHED", "NOT_APPLICABLE")
 IN_FULL = ("BREACH", "RISK", "CONTESTED", "INSUFFICIENT_DATA")
-QUIET = ("OK", "NOT_ESTABLISHED", "NOT_APPLICABLE")
+QUIET = ("OK", "NOT_ESTABLISHED", "NOT_APPLICABLE")  # the levels of `findings.QUIET_LEVELS`, as grouped
 FIRED = ("BREACH", "RISK", "CONTESTED")
 
 
