@@ -323,30 +323,6 @@ def test_brief_findings_print_the_same_terminal_report(loaded, engine) -> None:
                 assert fa == fb
 
 
-def test_line_breaks_are_rich_word_wrap() -> None:
-    """The terminal's break points for plain Latin lines are those rich's word wrap finds, or none."""
-    import random
-
-    from rich._wrap import divide_line
-    from rich.cells import cell_len
-
-    from normcheck.report.renderers.terminal import _NARROW, line_breaks
-
-    assert all(cell_len(c) == 1 and (c == " " or not c.isspace()) for c in _NARROW)
-    rnd = random.Random(7)
-    pieces = ["a", "word", "Überzeugung", " ", "  ", "—", "·", "●", ".", ",", "Ω", "ж", "中", "\t", "e\u0301"]
-    decided = 0
-    for _ in range(20000):
-        text = " " * rnd.choice((0, 0, 3)) + "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 40)))
-        width = rnd.randint(1, 30)
-        got = line_breaks(text, width)
-        if got is not None:
-            decided += 1
-            assert got == divide_line(text, width, fold=True) == divide_line(text, width, fold=False), (text, width)
-    assert decided > 1000
-    assert line_breaks("中文 text", 80) is None and line_breaks("x" * 10, 4) is None
-
-
 def test_a_printable_record_is_not_copied_and_a_control_character_is_still_escaped(loaded, engine) -> None:
     from normcheck.report.escape import safe_record
 

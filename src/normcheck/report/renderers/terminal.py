@@ -6,14 +6,12 @@ from __future__ import annotations
 from itertools import islice
 from typing import TextIO
 
-from rich.console import Console, Group, JustifyMethod, OverflowMethod, RenderableType
-from rich.containers import Lines
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
 from rich.style import Style
 from rich.table import Table
-from rich.text import DEFAULT_JUSTIFY, DEFAULT_OVERFLOW
-from rich.text import Text as RichText
+from rich.text import Text
 
 from ...diagnostics import printable
 from ..escape import safe_record
@@ -24,77 +22,6 @@ COLOURS = {"BREACH": "bold red", "RISK": "dark_orange", "CONTESTED": "magenta", 
 _LABEL_STYLE = {"missing": "bold yellow"}
 _TITLE = "table.title"  # the style rich gives a table's title written as a string
 _ROWS_PER_TABLE = 20  # the summary is printed in slices, so a batch of 100,000 never builds one huge table
-
-
-# Characters rich measures as one cell wide that are not whitespace (the space aside): Latin letters, the
-# punctuation a report uses (dashes, quotes, the ellipsis) and the bullet. Kept small (it is built at every
-# start); a line with any other character is wrapped by rich itself.
-_NARROW = frozenset(
-    [chr(c) for c in range(0x20, 0x7F)]
-    + [chr(c) for c in range(0xA1, 0x250) if c != 0xAD]
-    + list("‐‑‒–—―‘’‚“”„†‡•…‰′″‹›€™←↑→↓−●○■□▪▫")
-)
-_narrow = _NARROW.issuperset
-
-
-def line_breaks(text: str, width: int) -> list[int] | None:
-    """Where rich's word wrap (`rich._wrap.divide_line`) breaks one line of `text` at `width` cells, worked
-    out from the line's spaces instead of word by word: for a line of `_NARROW` characters only (one cell
-    each, so a length is a width) whose every word fits in `width`. None otherwise (a wide or zero-width
-    character, a tab, a word to fold): rich decides. A line breaks at the start of the first word that
-    would end past the width; a line's first word is never moved (its leading spaces stay with it)."""
-    if not _narrow(text):
-        return None
-    end = len(text.rstrip(" "))
-    first = len(text) - len(text.lstrip(" "))  # where the first word starts (after the indent)
-    if first >= end:
-        return []
-    breaks: list[int] = []
-    pos = 0
-    while end - pos > width:
-        limit = pos + width  # the first cell past the line: a word that reaches it does not fit
-        if text[limit] == " ":
-            cut = limit + 1
-            while text[cut] == " ":
-                cut += 1
-        else:
-            cut = text.rfind(" ", pos, limit) + 1
-        if cut <= first:
-            return None  # the line's first word alone is too wide: rich folds it
-        breaks.append(cut)
-        pos = first = cut
-    return breaks
-
-
-class Text(RichText):
-    """rich's `Text`, word-wrapped the same way faster: most of a report's lines are plain Latin text, for
-    which `line_breaks` finds rich's break points without measuring each word (rich's word wrap was about a
-    sixth of a one-case run's terminal output). Anything else is wrapped by rich itself."""
-
-    __slots__ = ()
-
-    def wrap(self, console: Console, width: int, *, justify: JustifyMethod | None = None,
-             overflow: OverflowMethod | None = None, tab_size: int = 8, no_wrap: bool | None = None) -> Lines:
-        """`rich.text.Text.wrap` (rich 14), with the break points from `line_breaks` where it gives them."""
-        if no_wrap or (no_wrap is None and self.no_wrap) or overflow == "ignore":
-            return super().wrap(console, width, justify=justify, overflow=overflow, tab_size=tab_size, no_wrap=no_wrap)
-        split = self.split(allow_blank=True)
-        offsets = [line_breaks(line.plain, width) for line in split]
-        if None in offsets:
-            return super().wrap(console, width, justify=justify, overflow=overflow, tab_size=tab_size, no_wrap=no_wrap)
-        wrap_justify = justify or self.justify or DEFAULT_JUSTIFY
-        wrap_overflow = overflow or self.overflow or DEFAULT_OVERFLOW
-        lines = Lines()
-        for line, breaks in zip(split, offsets):
-            new_lines = line.divide(breaks)  # type: ignore[arg-type]  # no None left
-            for piece in new_lines:
-                piece.rstrip_end(width)
-            if wrap_justify:
-                new_lines.justify(console, width, justify=wrap_justify, overflow=wrap_overflow)
-            for piece in new_lines:
-                piece.truncate(width, overflow=wrap_overflow)
-            lines.extend(new_lines)
-        return lines
 
 
 def _plain(text: str, style: str = "") -> Text | str:
