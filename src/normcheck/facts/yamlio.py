@@ -18,7 +18,6 @@ import bisect
 import codecs
 import contextlib
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -28,7 +27,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent
 from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.parser import Parser
 from ruamel.yaml.reader import Reader, ReaderError
+from ruamel.yaml.scanner import Scanner
 from ruamel.yaml.util import RegExp
 
 from ..diagnostics import Diagnostic, InputError, Severity
@@ -40,8 +41,21 @@ MAX_DIGITS = 15  # a number with more digits is no fact of a case (the largest i
 
 PathKey = tuple[Any, ...]
 
-_INT = re.compile(r"[-+]?[0-9]+")
-_DEC = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+def _is_int(text: str) -> bool:
+    """Does `text` read `[-+]?[0-9]+` (whole)? (A test rather than a pattern: nothing to compile in a run.)"""
+    digits = text[1:] if text[:1] in ("-", "+") else text
+    return digits.isascii() and digits.isdigit()
+
+
+def _is_decimal(text: str) -> bool:
+    """Does `text` read `[-+]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)` (whole)? A number with a dot, as a lawyer writes it."""
+    body = text[1:] if text[:1] in ("-", "+") else text
+    whole, dot, part = body.partition(".")
+    if not body.isascii() or (part and not part.isdigit()) or (whole and not whole.isdigit()):
+        return False
+    return bool(whole) or (bool(dot) and bool(part))
+
 
 
 class Lines:
@@ -49,7 +63,13 @@ class Lines:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        starts = [0]
+        find = text.find
+        hit = find("\n")
+        while hit >= 0:  # (str.find rather than a pattern: no pattern to compile in a run)
+            starts.append(hit + 1)
+            hit = find("\n", hit + 1)
+        self.starts = starts
 
     def position(self, index: int) -> tuple[int, int]:
         """1-based (line, column) of a character index."""
@@ -188,11 +208,54 @@ def _raw_line(raw: bytes, index: int) -> str:
 
 
 class _Reader(Reader):
-    """ruamel.yaml's reader, its test for the characters YAML does not allow written as the class of those
-    characters: the same characters as ruamel.yaml's class of every other character, which costs about 15 ms
-    of every run to compile (a case file with one non-ASCII letter is tested with it), this one under 1 ms."""
+    """ruamel.yaml's reader, its test for the characters YAML does not allow (in a text that is not all ASCII:
+    ruamel.yaml tests an ASCII text without a pattern) made without compiling a pattern. ruamel.yaml's class of
+    the allowed characters costs about 15 ms of every run to compile, the class of the others (NON_PRINTABLE,
+    the same characters, kept for reference) 0.3 ms; the distinct characters of a case file are a few dozen."""
 
     NON_PRINTABLE = RegExp("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+    @classmethod
+    def _get_non_printable_regex(cls, data: str) -> tuple[int, str] | None:
+        """The first character of `data` in NON_PRINTABLE and its index (what `NON_PRINTABLE.search` finds)."""
+        bad = [c for c in set(data) if _non_printable(c)]
+        if not bad:
+            return None
+        start = min(data.index(c) for c in bad)
+        return start, data[start]
+
+
+def _non_printable(char: str) -> bool:
+    """Is `char` one YAML does not allow in a file (the class of _Reader.NON_PRINTABLE)?"""
+    code = ord(char)
+    if code < 0x20:
+        return char not in "\t\n\r"
+    return (0x7F <= code <= 0x9F and code != 0x85) or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF)
+
+
+class _Scanner(Scanner):
+    """ruamel.yaml's scanner, its reader held as an attribute. ruamel.yaml's `reader` is a property that looks the
+    reader up on the YAML object once and then returns it; the scanner asks for it about 5,000 times for a case
+    file (some 0.2 ms of a run in property calls). The reader is the same object for the whole parse."""
+
+    reader: Any = None  # (shadows the property; set before the scanner's own set-up reads it)
+
+    def __init__(self, loader: Any = None) -> None:
+        self.reader = loader.reader
+        super().__init__(loader)
+
+
+class _Parser(Parser):
+    """ruamel.yaml's parser, its scanner held as an attribute. ruamel.yaml's `scanner` is a property that looks
+    the scanner up on the YAML object at every use (about 2,000 times for a case file, some 0.2 ms of a run); that
+    object creates it once and keeps it, so it is the same object for the whole parse. (The resolver stays a
+    property: the YAML object makes it on first use, after a `%YAML` directive has set the version it reads.)"""
+
+    scanner: Any = None  # (shadows the property)
+
+    def __init__(self, loader: Any) -> None:
+        super().__init__(loader)
+        self.scanner = loader.scanner
 
 
 class _Frame:
@@ -214,7 +277,7 @@ def load(text: str, display: str) -> Doc:
     doc = Doc(display, text, None, lines=lines)
     builder = _Builder(doc, lines)
     yaml = YAML(typ="safe", pure=True)  # events only; the rt scanner would also gather comments
-    yaml.Reader = _Reader
+    yaml.Reader, yaml.Scanner, yaml.Parser = _Reader, _Scanner, _Parser
     try:
         for event in yaml.parse(text):
             builder.feed(event)
@@ -363,7 +426,7 @@ class _Builder:
         return value
 
     def _int(self, event: ScalarEvent, value: str) -> int:
-        if _INT.fullmatch(value):
+        if _is_int(value):
             digits = value.lstrip("+-")
             if len(digits) > MAX_DIGITS:
                 raise self._fail(event, f"this number has {len(digits):,} digits; a fact has at most {MAX_DIGITS}",
@@ -371,7 +434,7 @@ class _Builder:
             return int(value)
         if "_" in value:
             plain = value.replace("_", "")
-            hint = (f"write the number without underscores: {plain}" if _INT.fullmatch(plain) and len(plain) <= MAX_DIGITS + 1
+            hint = (f"write the number without underscores: {plain}" if _is_int(plain) and len(plain) <= MAX_DIGITS + 1
                     else "write the number with digits only")
             raise self._fail(event, f"`{_short(value)}` is not a number as normcheck reads it (underscores are not allowed)",
                              hint=hint, width=min(len(value), 80))
@@ -379,7 +442,7 @@ class _Builder:
                          hint="write the number in ordinary digits, e.g. 183", width=min(len(value), 80))
 
     def _decimal(self, event: ScalarEvent, value: str) -> Decimal:
-        if _DEC.fullmatch(value):
+        if _is_decimal(value):
             digits = sum(c.isdigit() for c in value)
             if digits > MAX_DIGITS + 4:
                 raise self._fail(event, f"this number has {digits:,} digits; a fact has at most {MAX_DIGITS}", width=min(len(value), 80))
