@@ -29,6 +29,7 @@ from ruamel.yaml.events import AliasEvent, DocumentStartEvent, MappingEndEvent, 
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.parser import Parser
 from ruamel.yaml.reader import Reader, ReaderError
+from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scanner import Scanner
 from ruamel.yaml.util import RegExp
 
@@ -463,7 +464,7 @@ class _Builder:
                          hint=hint, width=min(len(value), 80))
 
 
-_RESOLVER: Any = None
+_RESOLVER: VersionedResolver | None = None
 
 
 _INT_TAG = "tag:yaml.org,2002:int"
@@ -481,8 +482,8 @@ def _resolve(value: str, implicit: Any) -> Any:
             return _INT_TAG
         if len(value) == 10 and value[4] == "-" and value[7] == "-" and (value[:4] + value[5:7] + value[8:]).isdigit():
             return _DATE_TAG
-    if _RESOLVER is None:
-        _RESOLVER = YAML(typ="rt", pure=True).resolver
+    if _RESOLVER is None:  # ruamel's resolver on its own (no YAML object to read a version from: YAML 1.2)
+        _RESOLVER = VersionedResolver()
     return _RESOLVER.resolve(ScalarNode, value, implicit)
 
 
