@@ -267,3 +267,20 @@ def test_results_built_without_the_dataclass_init_are_the_same(loaded) -> None:
     assert a == b and hash(a) == hash(b) and repr(a) == repr(b)
     assert list(vars(a).items()) == list(vars(b).items())
     assert _result(*args[:7]) == RuleResult(*args[:7])
+
+
+def test_a_rule_version_is_compiled_only_when_a_case_evaluates_it(pack) -> None:
+    """A case compiles the scope, grades and exceptions of the versions it evaluates only: a case of
+    quiet rules compiles none, and an evaluator that compiled lazily gives what a fresh one gives."""
+    ev = Evaluator(pack)
+    _env, quiet, _ = ev.evaluate({}, AS_OF, stated={"member_state"})
+    assert {r.reason for r in quiet} == {"no_facts"}
+    dates = [r.judged_on for r in pack.rules if r.judged_on is not None]
+    assert all(any(n is d for d in dates) for n, _ in ev.closures.cache.values())  # event dates only
+    assert not any(v.ready for seen in ev._versions.values() for v in seen)
+    facts = {"a": True, "b": True, "n": 11, "e": "q", "s": frozenset({"x"})}
+    _env, results, _ = ev.evaluate(facts, AS_OF)
+    assert results == evaluate(pack, facts, AS_OF)[1]
+    ready = {v.rule.id for seen in ev._versions.values() for v in seen if v.ready}
+    assert {"K-AND", "K-GRADES"} <= ready
+    assert ev._version(pack.rules[0], False).ready == (pack.rules[0].id in ready)

@@ -262,3 +262,22 @@ def test_code_fingerprint_follows_every_change_of_a_code_file(tmp_path: Path) ->
     (tmp_path / "engine" / "b.py").unlink()
     seen.add(code_fingerprint_of(str(tmp_path)))
     assert len(seen) == 5
+
+
+def test_a_reference_to_an_object_of_its_own_group_is_refused(cache, tmp_path) -> None:
+    """A group's objects are filled field by field and join the table only once all are built: a
+    reference may only be to an object of a group decoded before (as `encode` writes them), never to
+    one of its own group, which would still be missing fields."""
+    rules = _rules_copy(tmp_path / "rules")
+    load_pack(str(rules))
+    tag, header, files, tables, groups, root = json.loads(_entry(cache).read_text())["pack"]
+    at = next(i for i, g in enumerate(groups) if "r" in header[g[0]][1] and g[1] > 1)  # a group with a reference
+    group, before = groups[at], sum(g[1] for g in groups[:at])  # (the objects decoded before it)
+    column = 2 + header[group[0]][1].index("r")
+    for own in (before, before + 1):  # its first object (not built yet either way), or the second
+        bad = [*group]
+        bad[column] = [*group[column]]
+        bad[column][-1] = own
+        with pytest.raises(packcache.CacheRejected):
+            packcache.decode([tag, header, files, tables, groups[:at] + [bad] + groups[at + 1:], root], str)
+    assert packcache.decode([tag, header, files, tables, groups, root], str)[0].rules

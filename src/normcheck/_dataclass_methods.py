@@ -2913,36 +2913,29 @@ def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builti
  _type_valid_from = fields['valid_from'].type
  _type_valid_until = fields['valid_until'].type
  _type_run = fields['run'].type
+ _type_ready = fields['ready'].type
  _dflt_run = fields['run'].default
- def __init__(self,rule:_type_rule,kinds:_type_kinds,gate:_type_gate,scope_gate:_type_scope_gate,applies:_type_applies,grades:_type_grades,unless:_type_unless,ranks:_type_ranks,valid_from:_type_valid_from,valid_until:_type_valid_until,run:_type_run=_dflt_run)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'rule',rule)
-  __dataclass_builtins_object__.__setattr__(self,'kinds',kinds)
-  __dataclass_builtins_object__.__setattr__(self,'gate',gate)
-  __dataclass_builtins_object__.__setattr__(self,'scope_gate',scope_gate)
-  __dataclass_builtins_object__.__setattr__(self,'applies',applies)
-  __dataclass_builtins_object__.__setattr__(self,'grades',grades)
-  __dataclass_builtins_object__.__setattr__(self,'unless',unless)
-  __dataclass_builtins_object__.__setattr__(self,'ranks',ranks)
-  __dataclass_builtins_object__.__setattr__(self,'valid_from',valid_from)
-  __dataclass_builtins_object__.__setattr__(self,'valid_until',valid_until)
-  __dataclass_builtins_object__.__setattr__(self,'run',run)
+ _dflt_ready = fields['ready'].default
+ def __init__(self,rule:_type_rule,kinds:_type_kinds,gate:_type_gate,scope_gate:_type_scope_gate,applies:_type_applies,grades:_type_grades,unless:_type_unless,ranks:_type_ranks,valid_from:_type_valid_from,valid_until:_type_valid_until,run:_type_run=_dflt_run,ready:_type_ready=_dflt_ready)->_return_type:
+  self.rule=rule
+  self.kinds=kinds
+  self.gate=gate
+  self.scope_gate=scope_gate
+  self.applies=applies
+  self.grades=grades
+  self.unless=unless
+  self.ranks=ranks
+  self.valid_from=valid_from
+  self.valid_until=valid_until
+  self.run=run
+  self.ready=ready
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(rule={self.rule!r}, kinds={self.kinds!r}, gate={self.gate!r}, scope_gate={self.scope_gate!r}, applies={self.applies!r}, grades={self.grades!r}, unless={self.unless!r}, ranks={self.ranks!r}, valid_from={self.valid_from!r}, valid_until={self.valid_until!r}, run={self.run!r})"
+  return self.__class__.__qualname__ + f"(rule={self.rule!r}, kinds={self.kinds!r}, gate={self.gate!r}, scope_gate={self.scope_gate!r}, applies={self.applies!r}, grades={self.grades!r}, unless={self.unless!r}, ranks={self.ranks!r}, valid_from={self.valid_from!r}, valid_until={self.valid_until!r}, run={self.run!r}, ready={self.ready!r})"
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.rule,self.kinds,self.gate,self.scope_gate,self.applies,self.grades,self.unless,self.ranks,self.valid_from,self.valid_until,self.run,)==(other.rule,other.kinds,other.gate,other.scope_gate,other.applies,other.grades,other.unless,other.ranks,other.valid_from,other.valid_until,other.run,)
+   return (self.rule,self.kinds,self.gate,self.scope_gate,self.applies,self.grades,self.unless,self.ranks,self.valid_from,self.valid_until,self.run,self.ready,)==(other.rule,other.kinds,other.gate,other.scope_gate,other.applies,other.grades,other.unless,other.ranks,other.valid_from,other.valid_until,other.run,other.ready,)
   return NotImplemented
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('rule','kinds','gate','scope_gate','applies','grades','unless','ranks','valid_from','valid_until','run',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- def __delattr__(self,name):
-  if type(self) is cls or name in ('rule','kinds','gate','scope_gate','applies','grades','unless','ranks','valid_from','valid_until','run',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- def __hash__(self):
-  return hash((self.rule,self.kinds,self.gate,self.scope_gate,self.applies,self.grades,self.unless,self.ranks,self.valid_from,self.valid_until,self.run,))
- return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__setattr__': __setattr__, '__delattr__': __delattr__, '__hash__': __hash__}
+ return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 _m81 = __create_fn__
 
 def __create_fn__(fields, cls, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type, FrozenInstanceError):
@@ -3921,7 +3914,7 @@ CLASSES = {
     'normcheck.engine.evaluate:RuleResult': ((True, True, True, False, False, True, True, False, False, False), (('rule', 'ir.Rule'), ('outcome', 'ir.Outcome'), ('severity', 'ir.Severity | None'), ('grade', 'int | None'), ('reason', 'ir.Reason'), ('decided', 'frozenset[str]'), ('missing', 'frozenset[str]'), ('exceptions', 'tuple[ExceptionCheck, ...]'), ('judged_on', 'dt.date | None'), ('judged_basis', 'str'), ('versions_agree', 'bool')), (False, False, (('rule', 'f', True, True, None, True, False, True, True), ('outcome', 'f', True, True, None, True, False, True, True), ('severity', 'f', True, True, None, True, False, True, True), ('grade', 'f', True, True, None, True, False, True, True), ('reason', 'f', True, True, None, True, False, True, True), ('decided', 'f', True, True, None, True, False, True, True), ('missing', 'f', True, True, None, True, False, True, True), ('exceptions', 'f', True, True, None, True, False, False, True), ('judged_on', 'f', True, True, None, True, False, False, True), ('judged_basis', 'f', True, True, None, True, False, False, True), ('versions_agree', 'f', True, True, None, True, False, False, True))), _m82, ("(((), None, '', False), None, {'rule': 'ir.Rule', 'outcome': 'ir.Outcome', 'severity': 'ir.Severity | None', 'grade': 'int | None', 'reason': 'ir.Reason', 'decided': 'frozenset[str]', 'missing': 'frozenset[str]', 'exceptions': 'tuple[ExceptionCheck, ...]', 'judged_on': 'dt.date | None', 'judged_basis': 'str', 'versions_agree': 'bool', 'return': None})", "RuleResult(rule: 'ir.Rule', outcome: 'ir.Outcome', severity: 'ir.Severity | None', grade: 'int | None', reason: 'ir.Reason', decided: 'frozenset[str]', missing: 'frozenset[str]', exceptions: 'tuple[ExceptionCheck, ...]' = (), judged_on: 'dt.date | None' = None, judged_basis: 'str' = '', versions_agree: 'bool' = False)"), ('rule', 'outcome', 'severity', 'grade', 'reason', 'decided', 'missing', 'exceptions', 'judged_on', 'judged_basis', 'versions_agree')),
     'normcheck.engine.evaluate:Val': ((True, True, True, False, False, True, True, False, True, False), (('value', 'Any'), ('decided', 'frozenset[str]'), ('missing', 'frozenset[str]')), (False, False, (('value', 'f', True, True, None, True, False, True, True), ('decided', 'f', True, True, None, True, False, False, True), ('missing', 'f', True, True, None, True, False, False, True))), _m104, ("((frozenset(), frozenset()), None, {'value': 'Any', 'decided': 'frozenset[str]', 'missing': 'frozenset[str]', 'return': None})", "Val(value: 'Any', decided: 'frozenset[str]' = frozenset(), missing: 'frozenset[str]' = frozenset())"), ('value', 'decided', 'missing')),
     'normcheck.engine.evaluate:_Plan': ((True, True, True, False, False, True, True, False, False, False), (('rid', 'str'), ('versions', 'tuple[ir.Rule, ...]'), ('gate', 'frozenset[str] | None'), ('judged', 'bool'), ('referenced', 'bool'), ('kinds', 'frozenset[str] | None')), (False, False, (('rid', 'f', True, True, None, True, False, True, True), ('versions', 'f', True, True, None, True, False, True, True), ('gate', 'f', True, True, None, True, False, True, True), ('judged', 'f', True, True, None, True, False, True, True), ('referenced', 'f', True, True, None, True, False, True, True), ('kinds', 'f', True, True, None, True, False, True, True))), _m76, None, ('rid', 'versions', 'gate', 'judged', 'referenced', 'kinds')),
-    'normcheck.engine.evaluate:_Version': ((True, True, True, False, False, True, True, False, True, False), (('rule', 'ir.Rule'), ('kinds', 'frozenset[str] | None'), ('gate', 'frozenset[str]'), ('scope_gate', 'frozenset[str]'), ('applies', 'PairFn | None'), ('grades', 'tuple[PairFn, ...]'), ('unless', 'tuple[PairFn, ...]'), ('ranks', 'tuple[tuple[int, int], ...]'), ('valid_from', 'dt.date | None'), ('valid_until', 'dt.date | None'), ('run', 'RuleFn | None')), (False, False, (('rule', 'f', True, True, None, True, False, True, True), ('kinds', 'f', True, True, None, True, False, True, True), ('gate', 'f', True, True, None, True, False, True, True), ('scope_gate', 'f', True, True, None, True, False, True, True), ('applies', 'f', True, True, None, True, False, True, True), ('grades', 'f', True, True, None, True, False, True, True), ('unless', 'f', True, True, None, True, False, True, True), ('ranks', 'f', True, True, None, True, False, True, True), ('valid_from', 'f', True, True, None, True, False, True, True), ('valid_until', 'f', True, True, None, True, False, True, True), ('run', 'f', True, True, None, True, False, False, True))), _m81, None, ('rule', 'kinds', 'gate', 'scope_gate', 'applies', 'grades', 'unless', 'ranks', 'valid_from', 'valid_until', 'run')),
+    'normcheck.engine.evaluate:_Version': ((True, True, True, False, False, False, True, False, True, False), (('rule', 'ir.Rule'), ('kinds', 'frozenset[str] | None'), ('gate', 'frozenset[str]'), ('scope_gate', 'frozenset[str]'), ('applies', 'PairFn | None'), ('grades', 'tuple[PairFn, ...]'), ('unless', 'tuple[PairFn, ...]'), ('ranks', 'tuple[tuple[int, int], ...]'), ('valid_from', 'dt.date | None'), ('valid_until', 'dt.date | None'), ('run', 'RuleFn | None'), ('ready', 'bool')), (False, False, (('rule', 'f', True, True, None, True, False, True, True), ('kinds', 'f', True, True, None, True, False, True, True), ('gate', 'f', True, True, None, True, False, True, True), ('scope_gate', 'f', True, True, None, True, False, True, True), ('applies', 'f', True, True, None, True, False, True, True), ('grades', 'f', True, True, None, True, False, True, True), ('unless', 'f', True, True, None, True, False, True, True), ('ranks', 'f', True, True, None, True, False, True, True), ('valid_from', 'f', True, True, None, True, False, True, True), ('valid_until', 'f', True, True, None, True, False, True, True), ('run', 'f', True, True, None, True, False, False, True), ('ready', 'f', True, True, None, True, False, False, True))), _m81, None, ('rule', 'kinds', 'gate', 'scope_gate', 'applies', 'grades', 'unless', 'ranks', 'valid_from', 'valid_until', 'run', 'ready')),
     'normcheck.engine:CaseRun': ((True, True, True, False, False, False, True, False, False, False), (('env', 'Env'), ('results', 'list[RuleResult]'), ('mismatches', 'list[Mismatch]'), ('disagreements', 'list[str]'), ('shown', 'dict[str, Any]')), (False, False, (('env', 'f', True, True, None, True, False, True, True), ('results', 'f', True, True, None, True, False, True, True), ('mismatches', 'f', True, True, None, True, False, True, True), ('disagreements', 'f', True, True, None, True, False, True, False), ('shown', 'f', True, True, None, True, False, True, False))), _m8, None, ('env', 'results', 'mismatches', 'disagreements', 'shown')),
     'normcheck.engine:ReadingResult': ((True, True, True, False, False, True, True, False, False, False), (('reading', 'ir.Reading'), ('result', 'RuleResult'), ('applied', 'bool')), (False, False, (('reading', 'f', True, True, None, True, False, True, True), ('result', 'f', True, True, None, True, False, True, True), ('applied', 'f', True, True, None, True, False, True, True))), _m73, None, ('reading', 'result', 'applied')),
     'normcheck.facts.guard:Hit': ((True, True, True, False, False, True, True, False, False, False), (('kind', 'str'), ('start', 'int'), ('end', 'int')), (False, False, (('kind', 'f', True, True, None, True, False, True, True), ('start', 'f', True, True, None, True, False, True, True), ('end', 'f', True, True, None, True, False, True, True))), _m44, None, ('kind', 'start', 'end')),

@@ -494,7 +494,9 @@ class OpenNorm:
 
 
 def _freeze(value: Any) -> Any:
-    if isinstance(value, Mapping):
+    if type(value) in _NOT_MAPPINGS:  # (the pack's thousand leaves: no abstract-class check for them)
+        return value
+    if type(value) is dict or isinstance(value, Mapping):
         return MappingProxyType({k: _freeze(v) for k, v in value.items()})
     return value
 
@@ -535,6 +537,9 @@ class AddedFolder:
     replaces: tuple[str, ...] = ()  # the bundled rule ids its rules replace
 
 
+# The types of the values in a pack's mappings that are no mapping themselves (exactly these types:
+# `_freeze` leaves them as they are without asking `isinstance(value, Mapping)`)
+_NOT_MAPPINGS = frozenset({str, int, bool, float, type(None), tuple, frozenset, Type, Source, OpenNorm, FactText})
 _MAPPINGS = ("sources", "fact_types", "value_labels", "open_norms", "fact_texts", "not_established")
 
 

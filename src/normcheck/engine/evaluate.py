@@ -718,10 +718,13 @@ _QUIET_REASONS = frozenset({"record_type", "no_facts", "scope_not_mentioned"})
 _EVALUATION_DATE = frozenset({"evaluation_date"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Version:
     """One version of a rule compiled for one mode (closures, or in a batch the generated code):
-    everything `_rule` needs that does not depend on the case, worked out once."""
+    everything `_rule` needs that does not depend on the case, worked out once. With closures, the
+    functions of the scope, grades and exceptions are compiled when the version is first evaluated
+    (`ready`; `Evaluator._ready`): a case evaluates one version of a rule id, often none (a family the
+    record does not mention, a version not in force on the event date)."""
 
     rule: ir.Rule
     kinds: frozenset[str] | None  # the record types its family concerns (None: any)
@@ -734,6 +737,7 @@ class _Version:
     valid_from: dt.date | None
     valid_until: dt.date | None
     run: RuleFn | None = None  # in a batch: the whole rule as one generated function (`_generate_rule`)
+    ready: bool = True  # are applies, grades and unless compiled (False: not yet, `Evaluator._ready`)
 
 
 RuleFn = Callable[["Env", "dt.date | None", str, int, int], "RuleResult"]  # env, judged_on, basis, also_decided, date_missing
@@ -960,16 +964,24 @@ class Evaluator:
             if hit.rule is rule:
                 return hit
         kinds, gate, scope_gate = self._kinds.get(rule.family), frozenset(rule.gate), frozenset(rule.scope_gate)
-        hit = _Version(rule, kinds, gate, scope_gate,
-                       self.fn(rule.applies, hot) if rule.applies is not None else None,
-                       tuple(self.fn(g.expr, hot) for g in rule.grades), tuple(self.fn(u, hot) for u in rule.unless),
-                       tuple(g.rank for g in rule.grades), rule.valid_from, rule.valid_until)
+        hit = _Version(rule, kinds, gate, scope_gate, None, (), (), tuple(g.rank for g in rule.grades),
+                       rule.valid_from, rule.valid_until, ready=False)
         if hot:
-            hit = replace(hit, run=_generate_rule(hit, self))
+            self._ready(hit, hot)
+            hit.run = _generate_rule(hit, self)
         if len(seen) >= 4:  # rules built again and again (not by this evaluator): keep the latest
             del seen[0]
         seen.append(hit)
         return hit
+
+    def _ready(self, ver: _Version, hot: bool) -> None:
+        """Compile the version's scope, grades and exceptions (once; two threads doing it at the same
+        time build the same functions, `ready` is set after them)."""
+        rule = ver.rule
+        ver.applies = self.fn(rule.applies, hot) if rule.applies is not None else None
+        ver.grades = tuple(self.fn(g.expr, hot) for g in rule.grades)
+        ver.unless = tuple(self.fn(u, hot) for u in rule.unless)
+        ver.ready = True
 
     def _plan_code(self, rid: str, versions: tuple[ir.Rule, ...], hot: bool, referenced: bool) -> _PlanCode:
         first = versions[0]
@@ -1010,6 +1022,8 @@ class Evaluator:
         stated = env.stated
         if stated is not None and ver.gate and stated.isdisjoint(ver.gate):
             return self._quiet_result(rule, "no_facts", judged_on, basis)
+        if not ver.ready:
+            self._ready(ver, False)
         names = self.names
         applies = ver.applies
         if applies is not None:
