@@ -137,7 +137,7 @@ def code_fingerprint_of(folder: str) -> str:
 class _Buffer:
     """Hash files through one reused buffer, read unbuffered. Reading each whole file into new bytes
     (through a buffered file object) cost more than hashing them: every run hashes the rule files and
-    the ~70 files of normcheck for the cache key."""
+    the grammar for the cache key (`_digest`)."""
 
     def __init__(self, size: int = 1 << 17) -> None:
         self.data = bytearray(size)

@@ -58,7 +58,6 @@ def _is_decimal(text: str) -> bool:
     return bool(whole) or (bool(dot) and bool(part))
 
 
-
 class Lines:
     """Line starts of a text (on `\\n` only), for positions and quoted lines in O(log n)."""
 

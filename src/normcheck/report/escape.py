@@ -36,11 +36,7 @@ _CODE_FIELDS = {(RecordResult, "file"), (Problem, "file"), (FactToCollect, "fact
 _RAW_FIELDS = {(SourceRef, "url"), (BackgroundRef, "url")}
 
 
-def terminal_text(text: str) -> str:
-    """A terminal needs only the control characters shown escaped. Almost every string of a record has none:
-    `str.isprintable` tells so in one pass in C (each character `printable` escapes is one it calls
-    unprintable), and the string itself is returned, which `_map` then keeps without a copy."""
-    return text if text.isprintable() else printable(text)
+terminal_text = printable  # a terminal needs only the control characters shown escaped (a printable text comes back itself)
 
 
 def markdown_text(text: str) -> str:
