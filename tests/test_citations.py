@@ -192,23 +192,3 @@ def test_a_complete_declaration_passes(tmp_path: Path) -> None:
     source = ('source S "S" title nl "S" kind judgment court ecthr formation grand_chamber application "1/23" '
               'parties en "A v B" nl "A t. B" date 2023-01-01')
     assert _check(tmp_path, source + "\n" + RULE.format(cite='cite S "§ 3" en "why" nl "waarom" verified')) == []
-
-
-def test_locator_lists_and_article_heads_are_read_as_the_patterns_read_them() -> None:
-    """`_list_items` and `_after_art` read by hand what two regular expressions read (compiling them cost
-    every run a little): the same result on any text."""
-    import random
-    import re
-
-    from normcheck.citations import _after_art, _list_items
-
-    rnd = random.Random(3)
-    tokens = ["1", "46", "5a", "and", ",", " ", "  ", "-", "x", "band", "and1", "_and", "12.3", "\t"]
-    for _ in range(20000):
-        text = "".join(rnd.choice(tokens) for _ in range(rnd.randint(0, 12))).strip()
-        assert _list_items(text) == re.split(r"\s*(?:,|\band\b)\s*", text), text
-    heads = ["Art", "Arts", ".", " ", "  ", "5", "(1)", "s", "x", "\n", "\t"]
-    for _ in range(20000):
-        p = "".join(rnd.choice(heads) for _ in range(rnd.randint(0, 6)))
-        m = re.fullmatch(r"Arts?\.?\s+(.+)", p) if p.startswith("Art") else None
-        assert _after_art(p) == (m.group(1) if m else None), p

@@ -151,33 +151,10 @@ _LIST = rf"{_RANGE}(?:\s*(?:,|and)\s*{_RANGE})*"
 
 def _ranges(text: str) -> Ranges:
     out = []
-    for item in _list_items(text.strip()):
+    for item in re.split(r"\s*(?:,|\band\b)\s*", text.strip()):
         lo, _, hi = item.partition("-")
         out.append((lo.strip(), hi.strip() or None))
     return tuple(out)
-
-
-def _list_items(text: str) -> list[str]:
-    """`text` (stripped) split at each comma and each word `and`, without the spaces around them: what
-    `re.split(r"\\s*(?:,|\\band\\b)\\s*", text)` gives, without compiling that pattern in every run (about
-    a tenth of a millisecond)."""
-    items = []
-    for piece in text.split(","):
-        start, at = 0, piece.find("and")
-        while at != -1:
-            end = at + 3
-            if (at == 0 or not _word_char(piece[at - 1])) and (end == len(piece) or not _word_char(piece[end])):
-                items.append(piece[start:at])
-                start, at = end, piece.find("and", end)
-            else:
-                at = piece.find("and", at + 1)
-        items.append(piece[start:])
-    return [item.strip() for item in items]
-
-
-def _word_char(c: str) -> bool:
-    """A character `\\w` matches (a letter, a digit or the underscore)."""
-    return c.isalnum() or c == "_"
 
 
 @lru_cache(maxsize=2048)
@@ -235,27 +212,10 @@ def _part(p: str) -> Part:
     numbers = _numbers_after(p, ("questions", "question"), True)
     if numbers is not None:
         return Question(_ranges(numbers))
-    refs = _after_art(p)
-    if refs is not None:
-        return Articles(_articles(refs))
+    m = re.fullmatch(r"Arts?\.?\s+(.+)", p) if p.startswith("Art") else None
+    if m:
+        return Articles(_articles(m.group(1)))
     raise LocatorError(f"`{p}` is not a locator")
-
-
-def _after_art(p: str) -> str | None:
-    """What follows `Art`, `Art.`, `Arts` or `Arts.` and at least one space (`Arts?\\.?\\s+(.+)`, read by
-    hand: compiling that pattern cost about a tenth of a millisecond of every run); None when `p` does not
-    start so."""
-    if not p.startswith("Art"):
-        return None
-    rest = p[3:]
-    rest = rest[1:] if rest.startswith("s") else rest
-    rest = rest[1:] if rest.startswith(".") else rest
-    body = rest.lstrip()
-    if body == rest or "\n" in body:
-        return None  # no space after the word; a line break the pattern's `.` would not cross
-    if not body:  # only spaces: the pattern leaves the last one to `(.+)`
-        return rest[-1] if len(rest) > 1 and rest[-1] != "\n" else None
-    return body
 
 
 _ART_TOKEN = re.compile(r"\s*(?:(?P<intro>,\s*introductory words)"
