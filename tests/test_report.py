@@ -195,6 +195,32 @@ def test_memory_stays_flat_over_the_batch(loaded, evaluator_only, fmt: str) -> N
     assert large < small * 1.25, (fmt, small, large)
 
 
+def test_the_summary_rows_move_to_a_temporary_file_past_the_memory_bound(loaded, evaluator_only, monkeypatch) -> None:
+    """A few records' rows stay in memory (no temporary file for one case); a batch's move to disk, every row
+    read back in order, the same rows either way."""
+    from normcheck.report import tally
+
+    template = results(loaded, evaluator_only, TQ_FACTS)[0]
+    made: list[object] = []
+    real = tally.tempfile.TemporaryFile
+    monkeypatch.setattr(tally.tempfile, "TemporaryFile", lambda *a, **k: made.append(1) or real(*a, **k))
+    rows, bound = {}, tally.SPOOL_MEMORY
+    for memory in (bound, 200):
+        monkeypatch.setattr(tally, "SPOOL_MEMORY", memory)
+        t = tally.Tally()
+        try:
+            for i in range(20):
+                t.add(dataclasses.replace(template, id=f"r-{i:02d}"))
+            rows[memory] = list(t.rows())
+            t.add(dataclasses.replace(template, id="last"))
+            rows[memory] += list(t.rows())[-1:]
+        finally:
+            t.close()
+        assert len(made) == (0 if memory == bound else 1)
+    assert [r.id for r in rows[200]] == [f"r-{i:02d}" for i in range(20)] + ["last"]
+    assert rows[200] == rows[bound]
+
+
 # ---- the batch summary ------------------------------------------------------------------------
 
 

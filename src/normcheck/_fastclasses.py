@@ -39,6 +39,8 @@ _LOCALS = {"MISSING": _MISSING, "_HAS_DEFAULT_FACTORY": getattr(dataclasses, "_H
            "__dataclass_builtins_object__": object, "_return_type": None,
            "FrozenInstanceError": dataclasses.FrozenInstanceError}
 _LOCAL_VALUES = tuple(_LOCALS.values())  # the last arguments of each factory of the table
+_EMPTY_METADATA: Any = getattr(dataclasses, "_EMPTY_METADATA", None)  # a field's metadata when none is given
+_NEW_FIELD = object.__new__
 
 
 def _annotations(cls: type) -> dict[str, Any]:
@@ -64,23 +66,46 @@ def _class_attribute(cls: type, name: str) -> Any:
 def _own_fields(cls: type, kw_only: bool) -> tuple[list[dataclasses.Field[Any]], list[str]] | None:
     """The class's own fields as `dataclasses._get_field` makes them, when every annotation is a plain field
     (the caller has checked the annotation texts against the table's), and the names whose class attribute
-    is a `field(...)`; None when `dataclasses` must decide."""
+    is a `field(...)`; None when `dataclasses` must decide. Each default is read as `_class_attribute` reads
+    it (the class dictionaries listed once per class), and a plain field's slots are set once, as
+    `field(default=...)` and `_get_field` set them (without `Field.__init__`'s call and the slots set twice:
+    together about a third of the table's work per class)."""
     own = []
     given = []
+    dicts = [b.__dict__ for b in cls.__mro__] if type(cls) is type else None
     for name, annotation in _annotations(cls).items():
-        default = _class_attribute(cls, name)
+        if dicts is not None and name not in _TYPE_NAMES:
+            for d in dicts:
+                if name in d:
+                    default = getattr(cls, name, _MISSING)
+                    break
+            else:
+                default = _MISSING
+        else:
+            default = getattr(cls, name, _MISSING)
         if isinstance(default, dataclasses.Field):
             f = default
             given.append(name)
+            f.name = name
+            f.type = annotation
+            f._field_type = _FIELD  # type: ignore[attr-defined]
+            if f.kw_only is _MISSING:
+                f.kw_only = kw_only
         else:
             if isinstance(default, types.MemberDescriptorType):
                 default = _MISSING
-            f = dataclasses.Field(default, _MISSING, True, True, None, True, None, _MISSING)  # type: ignore[arg-type]  # = field(default=...)
-        f.name = name
-        f.type = annotation
-        f._field_type = _FIELD  # type: ignore[attr-defined]
-        if f.kw_only is _MISSING:
+            f = _NEW_FIELD(dataclasses.Field)
+            f.name = name
+            f.type = annotation
+            f.default = default
+            f.default_factory = _MISSING
+            f.init = True
+            f.repr = True
+            f.hash = None
+            f.compare = True
+            f.metadata = _EMPTY_METADATA
             f.kw_only = kw_only
+            f._field_type = _FIELD  # type: ignore[attr-defined]
         if f.default.__class__.__hash__ is None:  # a mutable default: dataclasses raises
             return None
         own.append(f)
@@ -90,8 +115,8 @@ def _own_fields(cls: type, kw_only: bool) -> tuple[list[dataclasses.Field[Any]],
 def _shape(fields: dict[str, dataclasses.Field[Any]], has_post_init: bool, has_explicit_hash: bool) -> tuple[Any, ...]:
     """Everything the generated methods' texts depend on besides the parameters."""
     return (has_post_init, has_explicit_hash,
-            tuple((f.name, _TYPE_CODE[f._field_type], f.init, f.repr, f.hash, f.compare, f.kw_only,  # type: ignore[attr-defined]
-                   f.default is _MISSING, f.default_factory is _MISSING) for f in fields.values()))
+            tuple([(f.name, _TYPE_CODE[f._field_type], f.init, f.repr, f.hash, f.compare, f.kw_only,  # type: ignore[attr-defined]
+                    f.default is _MISSING, f.default_factory is _MISSING) for f in fields.values()]))
 
 
 def _analyse(cls: type, kw_only: bool) -> tuple[dict[str, dataclasses.Field[Any]], bool | None, tuple[Any, ...], list[str]] | None:

@@ -18,9 +18,10 @@ from ruamel.yaml.error import YAMLError
 
 from . import ir
 from .diagnostics import Diagnostic, InputError, did_you_mean, one_of
+from .resources import FAMILIES_FILE
 from .vocabulary import RecordType, Vocabulary
 
-FILE_NAME = "families.yaml"
+FILE_NAME = FAMILIES_FILE
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _KEYS = ("families", "context", "record_types", "default_record_type")
 _FAMILY_KEYS = ("title", "record_types", "vocabulary")

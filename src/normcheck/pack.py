@@ -19,14 +19,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__, ir
 from .diagnostics import Diagnostic, InputError
-from .families import FILE_NAME as FAMILIES_FILE
-from .families import Declarations, add_families, check_against, load_declarations
-from .resources import grammar_path, rules_dir
+from .resources import FAMILIES_FILE, grammar_path, rules_dir
 from .vocabulary import Vocabulary, load_vocabulary
+
+if TYPE_CHECKING:  # families.yaml is read only when the pack is not cached
+    from .families import Declarations
 
 log = logging.getLogger("normcheck")
 
@@ -230,6 +231,7 @@ def _load_pack(directory: str | None, added: tuple[str, ...], lenient: bool = Fa
             _cache_warning(cached, "read", "it holds another rule pack")
     from . import dsl  # the parser and the checker are needed only when the pack is not cached
     from .check import check, check_open_norms, fact_type
+    from .families import check_against
 
     declarations = _declarations(root, folders[1:], lenient)
     vocabulary = load_vocabulary([p for f in folders for p in f.vocab], declarations.record_types,
@@ -303,6 +305,8 @@ load_pack.cache_clear = _load_pack.cache_clear  # type: ignore[attr-defined]  # 
 def _declarations(root: Path, added: list[_Folder], lenient: bool) -> Declarations:
     """The bundled families.yaml, with the families each added folder declares in its own. An older
     pack read for comparison (`lenient`) from before families.yaml takes the current declarations."""
+    from .families import add_families, load_declarations
+
     path = root / FAMILIES_FILE
     if lenient and not path.is_file():
         path = rules_dir() / FAMILIES_FILE

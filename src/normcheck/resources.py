@@ -11,6 +11,9 @@ import os
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
+# The rules folder's declarations of its families and kinds of record (`families`); named here, where the
+# rule files are found, because every run hashes it with them and only a run that compiles the pack reads it.
+FAMILIES_FILE = "families.yaml"
 
 
 def _root() -> Path:

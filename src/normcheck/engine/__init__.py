@@ -28,7 +28,6 @@ from .. import ir
 from ..values import MonthDate
 from .durable_functions import version_candidates, versions_cover
 from .evaluate import Env, Evaluator, Mismatch, RuleResult
-from .months import combine, variants
 
 if TYPE_CHECKING:  # imported by the commands that run cases only (not by the sweep)
     from .durable_adapter import DurableEngine
@@ -88,6 +87,8 @@ class Engine:
         months = {k: v for k, v in facts.items() if isinstance(v, MonthDate)}
         if not months:
             return self._run(facts, as_of, stated)
+        from .months import combine, variants  # only a case with a month-precise date needs it
+
         stated = None if stated is None else frozenset(stated)
         return combine(self.pack, [self._run(f, as_of, stated) for f in variants(facts, months)], months)
 

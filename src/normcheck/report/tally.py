@@ -1,6 +1,7 @@
 """Run-level totals over a stream of records, in memory that does not grow with the batch: a few
 counters, the facts to collect across the batch (bounded by the vocabulary), and one small row per
-record written to a temporary file and read back for the summary at the end."""
+record spooled (in memory up to `SPOOL_MEMORY`, then in a temporary file) and read back for the
+summary at the end."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from .. import ir
 from ..findings import FactAcrossRecords, LevelCounts, RecordResult, SummaryRow
 
 _INDEX = {level: i for i, level in enumerate(ir.OUTCOMES)}
+# The rows' characters held in memory before they move to a temporary file (several hundred records): a run
+# of a few cases then creates none (the first temporary file of a process cost about 0.2 ms of a one-case run,
+# and the web page's reports never touch the disk); a batch's memory stays bounded.
+SPOOL_MEMORY = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -52,8 +57,8 @@ class Tally:
         self.potential = -1
         self._facts: dict[str, list[int]] = {}
         self._questions: dict[str, str] = {}  # bounded by the vocabulary, like `_facts`
-        # the rows, on disk, for as long as the run lasts (closed by `close`)
-        self._spool = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="\n")  # noqa: SIM115
+        # the rows, in memory and then on disk, for as long as the run lasts (closed by `close`)
+        self._spool = tempfile.SpooledTemporaryFile(SPOOL_MEMORY, mode="w+", encoding="utf-8", newline="\n")  # noqa: SIM115
 
     def add(self, r: RecordResult) -> SummaryRowData:
         counts = [0] * len(ir.OUTCOMES)
