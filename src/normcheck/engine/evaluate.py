@@ -29,8 +29,10 @@ from ..readings import rule_under
 from ..values import NULL, UNKNOWN, EvaluationError
 
 _EMPTY: frozenset[str] = frozenset()
-# the functions of the rule language on dates (pure, costlier than a lookup), remembered by `Evaluator.remembered`
-_CALENDAR = frozenset({"add_months", "add_days", "months_between", "days_between", "years_between"})
+# the functions of the rule language from a date and a number (pure, costlier than a lookup), remembered by
+# `Evaluator.remembered`: the number is mostly a constant of the rules, so the same arguments recur (two dates
+# of the case, as in `months_between`, seldom do)
+_CALENDAR = frozenset({"add_months", "add_days"})
 ExceptionStatus = Literal["holds", "does not hold", "not established"]
 
 
@@ -781,7 +783,7 @@ class _Sites:
         names = self.ev.names
         res = _result(self.rule, outcome, severity, grade, reason, names(decided), names(missing), self.checks(exc),
                       judged_on, basis)
-        if len(self.memo) >= 4096:
+        if len(self.memo) >= 256:  # (a result per event date, say: some 150 kB at most)
             self.memo.clear()
         self.memo[(n, decided, missing, exc, judged_on, judged_type, basis)] = res
         return res
@@ -1023,14 +1025,14 @@ class Evaluator:
     # -- expressions
     def remembered(self, name: str) -> Callable[..., Any]:
         """The registry's implementation of a function of the rule language, for the generated code; the
-        calendar ones remembered for their last few thousand arguments (a batch asks the same
+        calendar ones (`_CALENDAR`) remembered for their last 2048 arguments (a batch asks the same
         `add_months(application_date, 6)` of every case of the same dates, and they are pure: the same
         arguments, the same date or error). Arguments that cannot be a key raise TypeError."""
         fn = self._functions.get(name)
         if fn is None:
             fn = FUNCTIONS[name].evaluate
             if name in _CALENDAR:
-                fn = functools.lru_cache(maxsize=4096, typed=True)(fn)
+                fn = functools.lru_cache(maxsize=2048, typed=True)(fn)
             self._functions[name] = fn
         return fn
 
