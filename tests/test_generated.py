@@ -4,8 +4,11 @@ closures give (value and explanation), on every expression of the bundled pack."
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
+from decimal import Decimal
 
+from normcheck import ir
 from normcheck.engine.evaluate import Evaluator
 from normcheck.values import NULL, UNKNOWN
 
@@ -92,3 +95,69 @@ def test_generated_rules_match_the_closures(loaded) -> None:
                     == ev._rule(ev._version(rule, False), b, judged_on, basis, also, missing)), rule.key
             compared += 1
     assert compared > 10_000
+
+
+def _calls(n, func):
+    if isinstance(n, ir.Call) and n.func == func:
+        yield n
+    for c in n.children():
+        yield from _calls(c, func)
+
+
+def _facts(n):
+    if isinstance(n, ir.Fact):
+        yield n
+    for c in n.children():
+        yield from _facts(c)
+
+
+def test_remembered_calendar_functions_fail_as_the_registry_does(loaded) -> None:
+    """The generated code remembers the calendar functions' answers (`Evaluator.remembered`): a date out of
+    the calendar, an argument that cannot be a key (a list, a signalling NaN) fail exactly as the closures
+    (the registry's functions, not remembered) fail; good arguments give the same date, asked again too."""
+    pack = loaded.pack
+    ev = Evaluator(pack)
+    calls = [c for d in pack.defines for f in ("add_months", "months_between") for c in _calls(d.expr, f)]
+    assert calls
+    values = [dt.date(2024, 1, 31), dt.date(9999, 12, 1), dt.date(1, 1, 1), [2024], Decimal("sNaN"), Decimal("6.0"),
+              6, True, 10**20]
+    compared = 0
+    for call in calls:
+        names = sorted({n.name for n in _facts(call)})
+        for picked in itertools.product(values, repeat=len(names)):
+            facts = dict(zip(names, picked))
+            got = []
+            for fn in (ev.closures(call), ev.generated(call), ev.generated(call)):
+                try:
+                    got.append(fn(ev.new_env(facts, DATES[0])))
+                except Exception as exc:  # (the failure itself is compared)
+                    got.append((type(exc), str(exc)))
+            assert got[0] == got[1] == got[2], (call.text, facts)
+            compared += 1
+    assert compared > 100
+
+
+def test_results_remembered_by_a_generated_rule_are_the_ones_it_would_make(loaded) -> None:
+    """A generated rule remembers the result made at each place by what it depends on: asked again, the
+    same result; an event date of another type that compares equal (1 and True) is another result."""
+    pack = loaded.pack
+    ev = Evaluator(pack)
+    for rule in pack.rules[:40]:
+        hot, cold = ev._version(rule, True), ev._version(rule, False)
+        for judged_on in (1, True, 1.0, dt.date(2025, 1, 1), None, True, 1):
+            a = ev._rule(hot, ev.new_env({}, DATES[0]), judged_on, "decision_date", 0, 0)
+            b = ev._rule(cold, ev.new_env({}, DATES[0]), judged_on, "decision_date", 0, 0)
+            assert a == b and type(a.judged_on) is type(judged_on), rule.key
+
+
+def test_results_by_rule_id_are_made_when_asked_for(loaded) -> None:
+    """`Env.results` is made on first use, after the case or before it ends (the same dict, completed)."""
+    ev = Evaluator(loaded.pack)
+    facts = {"record_type": "individual_case", "is_unaccompanied_minor_at_application": True}
+    env, results, _ = ev.evaluate(facts, DATES[-1], facts)
+    assert env.results == {r.rule.id: r for r in results} and env.results is env.results
+    early = ev.new_env(facts, DATES[-1])
+    seen = early.results
+    assert seen == {}
+    early.finish(results)
+    assert early.results is seen and seen == env.results

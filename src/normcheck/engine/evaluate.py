@@ -15,6 +15,7 @@ own state lives in its `Env`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -28,6 +29,10 @@ from ..readings import rule_under
 from ..values import NULL, UNKNOWN, EvaluationError
 
 _EMPTY: frozenset[str] = frozenset()
+# the functions of the rule language from a date and a number (pure, costlier than a lookup), remembered by
+# `Evaluator.remembered`: the number is mostly a constant of the rules, so the same arguments recur (two dates
+# of the case, as in `months_between`, seldom do)
+_CALENDAR = frozenset({"add_months", "add_days"})
 ExceptionStatus = Literal["holds", "does not hold", "not established"]
 
 
@@ -115,7 +120,8 @@ Impls = Mapping[str, Callable[..., Any]]  # function name -> implementation on k
 class Env:
     """The facts of one case, the derived facts (computed on first use) and the results of rules so far."""
 
-    __slots__ = ("as_of", "derived", "ev", "facts", "fired_missing", "given_derived", "hot", "kind", "results", "stated")
+    __slots__ = ("_done", "_results", "as_of", "derived", "ev", "facts", "fired_missing", "given_derived", "hot", "kind",
+                 "stated")
 
     def __init__(self, ev: Evaluator, facts: Mapping[str, Any], as_of: dt.date,
                  stated: frozenset[str] | None = None, hot: bool = False) -> None:
@@ -127,9 +133,27 @@ class Env:
         kind = facts.get("record_type")
         self.kind: str | None = kind if isinstance(kind, str) else None
         self.derived: dict[str, Pair] = {}  # name -> (value, mask)
-        self.results: dict[str, RuleResult] = {}
+        self._results: dict[str, RuleResult] | None = None  # `results`, once asked for
+        self._done: Sequence[RuleResult] = ()  # the results of `Evaluator.evaluate`, one per rule id, in its order
         self.given_derived: frozenset[str] = _EMPTY
         self.fired_missing: dict[str, tuple[bool, bool, int]] = {}  # rule id -> (fired, quiet, missing mask)
+
+    @property
+    def results(self) -> dict[str, RuleResult]:
+        """The results of the case's rules by rule id (empty until `Evaluator.evaluate` has run them). Made
+        when first asked for: most cases of a batch never look a result up by id, and the dict of every
+        rule id of the pack would cost each of them as much as a rule."""
+        out = self._results
+        if out is None:
+            out = self._results = dict(zip(self.ev.ids, self._done))
+        return out
+
+    def finish(self, done: Sequence[RuleResult]) -> None:
+        """Record the results of every rule id (`Evaluator.evaluate`), in the order of `Evaluator.ids`."""
+        if self._results is None:
+            self._done = done
+        else:  # (already asked for: the same dict, completed)
+            self._results.update(zip(self.ev.ids, done))
 
     @property
     def defines(self) -> Mapping[str, ir.Define]:
@@ -191,13 +215,16 @@ _ARITH: dict[str, Callable[[Any, Any], Any]] = {"+": operator.add, "-": operator
 _ORDER: dict[str, Callable[[Any, Any], Any]] = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
+_FAILS = (OverflowError, ValueError, ArithmeticError)  # a function of the rule language without an answer
+
+
 def guarded(fn: Function, impl: Callable[..., Any], n: ir.Call) -> Callable[..., Any]:
     """A function of the rule language that has no answer on this case (a date beyond the calendar, a
     number too large) is an error of the rule on this case, with the rule's line, never a crash."""
     def call(*args: Any) -> Any:
         try:
             return impl(*args)
-        except (OverflowError, ValueError, ArithmeticError) as exc:
+        except _FAILS as exc:
             if fn.signature.result == "date":
                 detail = f"{n.func} by {args[-1]}" if len(args) == 2 else n.func
                 raise EvaluationError(f"`{n.text}` gives no date in the calendar on this case ({detail})", n.line) from None
@@ -587,8 +614,14 @@ class _Gen:
             self.strict(ind, v, m, operands)
             self.emit(ind, f"else: {v} = -{operands[0][0]}; {m} = {operands[0][1]}")
         elif isinstance(n, ir.Call):
+            # the implementation called directly (a calendar one remembered, `Evaluator.remembered`); only
+            # when it fails, through `guarded` (pure: it fails again, and `guarded` words the rule's error;
+            # a TypeError of the remembered one may be an argument that cannot be a key: `guarded` has none)
             fn = FUNCTIONS[n.func]
-            impl = self.const(guarded(fn, ev.closures.impl(n.func), n))
+            raw = ev.closures.impl(n.func)
+            fast = ev.remembered(n.func)
+            impl, safe = self.const(fast), self.const(guarded(fn, raw, n))
+            fails = self.const(_FAILS if fast is raw else (*_FAILS, TypeError))
             operands = [self.node(a, ind) for a in n.args]
             values = ", ".join(ov for ov, _ in operands)
             masks = " | ".join(om for _, om in operands)
@@ -596,12 +629,17 @@ class _Gen:
                 unknown = " or ".join(f"{ov} is U" for ov, _ in operands)
                 self.emit(ind, f"if {unknown}: {v} = U; {m} = " + " | ".join(f"({om} if {ov} is U else 0)" for ov, om in operands))
                 self.emit(ind, "else:")
-                self.emit(ind + 1, f"{m} = {masks}")
-                self.emit(ind + 1, f"p{i} = [x for x in ({values},) if x is not NULL]")
-                self.emit(ind + 1, f"{v} = {impl}(*p{i}) if p{i} else NULL")
+                self.emit(ind + 1, f"{m} = {masks}; p{i} = ()")
+                for ov, _ in operands:
+                    self.emit(ind + 1, f"if {ov} is not NULL: p{i} += ({ov},)")
+                self.emit(ind + 1, f"try: {v} = {impl}(*p{i}) if p{i} else NULL")
+                self.emit(ind + 1, f"except {fails}: {v} = {safe}(*p{i})")
             else:
                 self.strict(ind, v, m, operands)
-                self.emit(ind, f"else: {v} = {impl}({values}); {m} = {masks}")
+                self.emit(ind, "else:")
+                self.emit(ind + 1, f"try: {v} = {impl}({values})")
+                self.emit(ind + 1, f"except {fails}: {v} = {safe}({values})")
+                self.emit(ind + 1, f"{m} = {masks}")
         elif isinstance(n, ir.If):
             c, mc = self.node(n.cond, ind)
             self.emit(ind, f"if {c} is U:")
@@ -634,12 +672,24 @@ def _generate_rule(ver: _Version, ev: Evaluator) -> RuleFn:
     """A whole rule as one generated function, line by line what `_rule` and `_decide` do: the gates,
     the scope, grades and exceptions written out as in `_generate` (no call per expression), and the
     choice of the result unrolled over the rule's grades (their ranks, levels and severities are
-    constants: the grade that wins is the first true one in the order of rank)."""
+    constants: the grade that wins is the first true one in the order of rank).
+
+    Each place that returns a result (`_Sites`) gives it by what it depends on: the masks of its deciding
+    and missing facts, the exceptions' statuses and masks, the event date and its basis. The same ones
+    recur from case to case, so the result made for them is remembered (results are immutable, and the
+    NOT_APPLICABLE ones are shared already)."""
     rule = ver.rule
     g = _Gen(ev)
     r = g.const(rule)
-    g.names.update(quiet=ev._quiet_result, result=_result, names=ev.names, check=ExceptionCheck, NA=_NA, EMPTY=_EMPTY)
+    sites = _Sites(ev, rule)
+    g.names.update(quiet=ev._quiet_result, M=sites.memo, made=sites.made, U=U, EMPTY=_EMPTY)
     emit = g.emit
+
+    def ret(ind: int, outcome: ir.Outcome, severity: ir.Severity | None, grade: int | None, reason: ir.Reason,
+            decided: str, missing: str, exc: str = "exc") -> None:
+        n = sites.add(outcome, severity, grade, reason)
+        key = f"{n}, {decided}, {missing}, {exc}, judged_on, judged_on.__class__, basis"
+        emit(ind, f"return M.get(({key})) or made({key})")
     if ver.kinds is not None:
         emit(1, f"if env.kind is not None and env.kind not in {g.const(ver.kinds)}: return quiet({r}, 'record_type', judged_on, basis)")
     if ver.gate:
@@ -647,50 +697,96 @@ def _generate_rule(ver: _Version, ev: Evaluator) -> RuleFn:
     sv, sm = "True", "0"
     if rule.applies is not None:
         sv, sm = g.node(rule.applies, 1)
-        emit(1, f"if {sv} is False: return result({r}, NA, None, None, 'out_of_scope', names({sm} | also), EMPTY, (), judged_on, basis)")
+        emit(1, f"if {sv} is False:")
+        ret(2, _NA, None, None, "out_of_scope", f"{sm} | also", "0", "()")
         if ver.scope_gate:
             emit(1, f"if {sv} is U and env.stated is not None and env.stated.isdisjoint({g.const(ver.scope_gate)}): "
                     f"return quiet({r}, 'scope_not_mentioned', judged_on, basis)")
     grades = [g.node(x.expr, 1) for x in rule.grades]
     unless = [g.node(x, 1) for x in rule.unless]
-    tail = "exceptions, judged_on, basis"
     emit(1, f"s_dec = also if {sv} is U else {sm} | also; s_miss = {sm} if {sv} is U else 0")
-    emit(1, "exceptions = (); holds = exc_dec = open_exc = 0; held = False")
+    emit(1, "holds = exc_dec = open_exc = 0; held = False")
+    # an exception's status as a number (`_Sites.checks`): 0 holds, 1 does not hold, 2 unknown, 3 neither
+    for j, (xv, xm) in enumerate(unless):
+        emit(1, f"if {xv} is True: e{j} = 0; holds |= {xm}; held = True; exc_dec |= {xm}")
+        emit(1, f"elif {xv} is False: e{j} = 1; exc_dec |= {xm}")
+        emit(1, f"elif {xv} is U: e{j} = 2; open_exc |= {xm}")
+        emit(1, f"else: e{j} = 3")
+        sites.texts.append(rule.unless[j].text)
+    emit(1, "exc = (" + "".join(f"e{j}, {xm}, " for j, (_, xm) in enumerate(unless)) + ")")
     if unless:
-        for j, ((xv, xm), u) in enumerate(zip(unless, rule.unless)):
-            text = g.const(u.text)
-            emit(1, f"if {xv} is True: c{j} = check({text}, 'holds', names({xm}), EMPTY); holds |= {xm}; held = True; exc_dec |= {xm}")
-            emit(1, f"elif {xv} is False: c{j} = check({text}, 'does not hold', names({xm}), EMPTY); exc_dec |= {xm}")
-            emit(1, f"else: c{j} = check({text}, 'not established', EMPTY, names({xm}) if {xv} is U else EMPTY); "
-                    f"open_exc |= ({xm} if {xv} is U else 0)")
-        emit(1, "exceptions = (" + "".join(f"c{j}, " for j in range(len(unless))) + ")")
-        emit(1, f"if held: return result({r}, NA, None, None, 'exception_holds', names(s_dec | holds), EMPTY, {tail})")
+        emit(1, "if held:")
+        ret(2, _NA, None, None, "exception_holds", "s_dec | holds", "0")
     by_rank = sorted(range(len(grades)), key=lambda i: (tuple(-x for x in ver.ranks[i]), i))
     for n, i in enumerate(by_rank):
         gv, gm = grades[i]
         grade = rule.grades[i]
-        level, severity = g.const(grade.level), g.const(grade.severity)
+        level, severity = grade.level, grade.severity
         higher = [grades[k] for k in range(len(grades)) if ver.ranks[k] > ver.ranks[i]]
         could = " | ".join([f"({hm} if {hv} is U else 0)" for hv, hm in higher] + ["open_exc"]
                            + (["date_missing"] if grade.level == "INSUFFICIENT_DATA" else []))
         emit(1, f"{'if' if n == 0 else 'elif'} {gv} is True:")
-        emit(2, f"if {sv} is True: return result({r}, {level}, {severity}, {i}, 'fires', names(s_dec | {gm} | exc_dec), names({could}), {tail})")
-        emit(2, f"return result({r}, 'INSUFFICIENT_DATA', {severity}, {i}, 'scope_unknown', names({gm} | also), "
-                f"names(s_miss | date_missing), {tail})")
+        emit(2, f"if {sv} is True:")
+        ret(3, level, severity, i, "fires", f"s_dec | {gm} | exc_dec", could)
+        ret(2, "INSUFFICIENT_DATA", severity, i, "scope_unknown", f"{gm} | also", "s_miss | date_missing")
     emit(1, "missing = " + (" | ".join(f"({gm} if {gv} is U else 0)" for gv, gm in grades) or "0"))  # (a reading may leave no grade)
     emit(1, "decided = " + (" | ".join(f"({gm} if {gv} is not U else 0)" for gv, gm in grades) or "0"))
     by_severity = sorted(range(len(grades)), key=lambda i: (-ir.SEVERITY_RANK[rule.grades[i].severity], i))
     for n, i in enumerate(by_severity):
-        emit(1, f"{'if' if n == 0 else 'elif'} {grades[i][0]} is U: return result({r}, 'INSUFFICIENT_DATA', "
-                f"{g.const(rule.grades[i].severity)}, None, 'condition_unknown', names(s_dec | decided), "
-                f"names(missing | s_miss | date_missing), {tail})")
-    emit(1, f"return result({r}, 'OK', None, None, 'condition_false' if {sv} is not U else 'condition_false_scope_unknown', "
-            f"names(s_dec | decided), EMPTY, {tail})")
+        emit(1, f"{'if' if n == 0 else 'elif'} {grades[i][0]} is U:")
+        ret(2, "INSUFFICIENT_DATA", rule.grades[i].severity, None, "condition_unknown", "s_dec | decided",
+            "missing | s_miss | date_missing")
+    emit(1, f"if {sv} is not U:")
+    ret(2, "OK", None, None, "condition_false", "s_dec | decided", "0")
+    ret(1, "OK", None, None, "condition_false_scope_unknown", "s_dec | decided", "0")
     source = "\n".join(["def rule(env, judged_on, basis, also, date_missing):", "    D = env.derived; F = env.facts", *g.lines])
     namespace: dict[str, Any] = dict(g.names)
     exec(compile(source, f"<normcheck rule {rule.key}>", "exec"), namespace)
     fn: RuleFn = namespace["rule"]
     return fn
+
+
+class _Sites:
+    """The places where a rule's generated code returns a result, and the results made there so far, by
+    what they depend on: (place, deciding mask, missing mask, exceptions (status, mask, ...), event date
+    and its type (a date is never equal to a number, but 1 and True are), basis)."""
+
+    def __init__(self, ev: Evaluator, rule: ir.Rule) -> None:
+        self.ev = ev
+        self.rule = rule
+        self.texts: list[str] = []  # the exceptions' texts
+        self.sites: list[tuple[ir.Outcome, ir.Severity | None, int | None, ir.Reason]] = []
+        self.memo: dict[tuple[Any, ...], RuleResult] = {}
+
+    def add(self, outcome: ir.Outcome, severity: ir.Severity | None, grade: int | None, reason: ir.Reason) -> int:
+        """A new place returning this result; its number."""
+        self.sites.append((outcome, severity, grade, reason))
+        return len(self.sites) - 1
+
+    def checks(self, exc: tuple[int, ...]) -> tuple[ExceptionCheck, ...]:
+        """The exceptions' checks from their statuses and masks, as `_decide` words them."""
+        names = self.ev.names
+        out = []
+        for text, status, mask in zip(self.texts, exc[::2], exc[1::2]):
+            if status == 0:
+                out.append(ExceptionCheck(text, "holds", names(mask), _EMPTY))
+            elif status == 1:
+                out.append(ExceptionCheck(text, "does not hold", names(mask), _EMPTY))
+            else:
+                out.append(ExceptionCheck(text, "not established", _EMPTY, names(mask) if status == 2 else _EMPTY))
+        return tuple(out)
+
+    def made(self, n: int, decided: int, missing: int, exc: tuple[int, ...], judged_on: dt.date | None,
+             judged_type: type, basis: str) -> RuleResult:
+        """The result of place `n`, made and remembered (a long-running server forgets now and then)."""
+        outcome, severity, grade, reason = self.sites[n]
+        names = self.ev.names
+        res = _result(self.rule, outcome, severity, grade, reason, names(decided), names(missing), self.checks(exc),
+                      judged_on, basis)
+        if len(self.memo) >= 256:  # (a result per event date, say: some 150 kB at most)
+            self.memo.clear()
+        self.memo[(n, decided, missing, exc, judged_on, judged_type, basis)] = res
+        return res
 
 
 # ---- rules ------------------------------------------------------------------------------------
@@ -748,7 +844,7 @@ class _PlanCode:
     """One rule id compiled for one mode: its versions, the event date that picks one (`judged on`),
     and per review date the versions that could govern an event of unknown date."""
 
-    __slots__ = ("basis", "candidates", "referenced", "rid", "timeless", "versions", "when")
+    __slots__ = ("basis", "candidates", "direct", "referenced", "rid", "timeless", "versions", "when")
 
     def __init__(self, rid: str, versions: tuple[_Version, ...], when: PairFn | None, basis: str, referenced: bool) -> None:
         self.rid = rid
@@ -760,18 +856,55 @@ class _PlanCode:
         # one version without a window: the candidate for any event of unknown date, leaving no gap
         only = versions[0] if len(versions) == 1 else None
         self.timeless = only if only is not None and only.valid_from is None and only.valid_until is None else None
+        self.direct = _direct(self)
+
+
+def _direct(code: _PlanCode) -> Callable[[Env, Pair | None], RuleResult] | None:
+    """`Evaluator._run(code, env, date)` as one call of the generated code, for the two kinds of rule id
+    most have: no event date (its one version, as `_run`), or one version without a window (whatever the
+    event date, that version, judged on the date when it is known, open on it when it is unknown). None
+    for any other (several versions, a window) or without generated code: `_run` decides."""
+    run = code.versions[0].run
+    if run is None:
+        return None
+    when, basis = code.when, code.basis
+    if when is None:
+        def undated(env: Env, date: Pair | None) -> RuleResult:
+            return run(env, None, "", 0, 0)
+        return undated
+    if code.timeless is None:
+        return None
+
+    def dated(env: Env, date: Pair | None) -> RuleResult:
+        wv, wm = date if date is not None else when(env)
+        if wv is not U and wv is not NULL:
+            return run(env, wv, basis, wm, 0)
+        return run(env, None, basis, 0, wm if wv is U else 0)
+    return dated
 
 
 class _Group:
     """Rule ids that share an event date and are NOT_APPLICABLE on some kind of case whatever their
     version (`Evaluator._run_group`)."""
 
-    __slots__ = ("members", "memo", "referenced")
+    __slots__ = ("members", "memo", "referenced", "runs")
 
     def __init__(self, members: tuple[tuple[int, ir.Reason], ...], referenced: tuple[tuple[int, str], ...]) -> None:
-        self.members = members  # (plan, reason)
+        self.members = members  # (plan, reason), in the order of the plans
         self.referenced = referenced  # (index in members, rule id) of those another rule says `fires` of
-        self.memo: dict[tuple[Any, int, dt.date], tuple[RuleResult, ...]] = {}  # (date, its mask, review date)
+        # (date, its mask, review date) -> the members' results, cut in `runs`, and what `RULE fires` reads
+        # of the referenced ones
+        self.memo: dict[tuple[Any, int, dt.date], tuple[tuple[tuple[int, int, tuple[RuleResult, ...]], ...],
+                                                        tuple[tuple[str, tuple[bool, bool, int]], ...]]] = {}
+        # the members as runs of consecutive plans, (first plan, after the last, index of the first in members):
+        # a family's rule ids are mostly neighbours, and a run is copied into the results as one slice
+        runs: list[tuple[int, int, int]] = []
+        for n, (j, _reason) in enumerate(members):
+            if runs and runs[-1][1] == j:
+                runs[-1] = (runs[-1][0], j + 1, runs[-1][2])
+            else:
+                runs.append((j, j + 1, n))
+        self.runs: tuple[tuple[int, int, int], ...] = tuple(runs)
 
 
 class Evaluator:
@@ -785,8 +918,10 @@ class Evaluator:
         self._bit: dict[str, int] = {}
         self._names: list[str] = []
         self._sets: dict[int, frozenset[str]] = {0: _EMPTY}
+        self._masks: dict[frozenset[str], int] = {_EMPTY: 0}  # the other way round
         self.closures = _Closures(self)
         self._generated: dict[int, tuple[ir.Node, PairFn]] = {}
+        self._functions: dict[str, Callable[..., Any]] = {}  # `remembered`
         self._define_fns: dict[tuple[str, bool], PairFn] = {}
         # (id, version, reading, hot) -> the compiled versions of the rule objects seen with that key (a run
         # under `--reading` has the pack's rule under a reading, and its report builds the same rule again)
@@ -871,8 +1006,15 @@ class Evaluator:
             hit = frozenset(out)
             if len(self._sets) > 100_000:
                 self._sets = {0: _EMPTY}
+                self._masks = {_EMPTY: 0}
             self._sets[mask] = hit
+            self._masks[hit] = mask
         return hit
+
+    def mask_of(self, names: frozenset[str]) -> int:
+        """`mask(names)`, looked up for a set `names()` made (a result's facts, read back by `RULE fires`)."""
+        m = self._masks.get(names)
+        return m if m is not None else self.mask(names)
 
     def val(self, p: Pair) -> Val:
         value, mask = p
@@ -881,6 +1023,19 @@ class Evaluator:
         return Val(value, self.names(mask))
 
     # -- expressions
+    def remembered(self, name: str) -> Callable[..., Any]:
+        """The registry's implementation of a function of the rule language, for the generated code; the
+        calendar ones (`_CALENDAR`) remembered for their last 2048 arguments (a batch asks the same
+        `add_months(application_date, 6)` of every case of the same dates, and they are pure: the same
+        arguments, the same date or error). Arguments that cannot be a key raise TypeError."""
+        fn = self._functions.get(name)
+        if fn is None:
+            fn = FUNCTIONS[name].evaluate
+            if name in _CALENDAR:
+                fn = functools.lru_cache(maxsize=2048, typed=True)(fn)
+            self._functions[name] = fn
+        return fn
+
     def generated(self, n: ir.Node) -> PairFn:
         """The expression as one generated function returning (value, mask), built once per node."""
         hit = self._generated.get(id(n))
@@ -911,13 +1066,14 @@ class Evaluator:
         return _Closures(self, impls)
 
     # -- cases
-    def new_env(self, facts: Mapping[str, Any], as_of: dt.date, stated: Iterable[str] | None = None) -> Env:
-        return Env(self, facts, as_of, frozenset(stated) if stated is not None else None)
+    def new_env(self, facts: Mapping[str, Any], as_of: dt.date, stated: Iterable[str] | None = None, hot: bool = False) -> Env:
+        return Env(self, facts, as_of, frozenset(stated) if stated is not None else None, hot)
 
-    def env(self, facts: Mapping[str, Any], as_of: dt.date, stated: Iterable[str] | None = None) -> tuple[Env, list[Mismatch]]:
+    def env(self, facts: Mapping[str, Any], as_of: dt.date, stated: Iterable[str] | None = None,
+            hot: bool = False) -> tuple[Env, list[Mismatch]]:
         """Prepare the case: derived facts are computed on first use; a derived fact the case also
-        states is checked against its definition here."""
-        env = self.new_env(facts, as_of, stated)
+        states is checked against its definition here (`hot`: in a batch, see `Env`)."""
+        env = self.new_env(facts, as_of, stated, hot)
         mismatches: list[Mismatch] = []
         given_names = self._given_names
         if given_names.isdisjoint(facts):  # (the usual case: no derived fact stated)
@@ -925,9 +1081,9 @@ class Evaluator:
         given = [name for name in facts if name in given_names]
         for name in given:
             d = self.defines[name]
-            computed = self.eval_node(d.expr, env)
-            if computed.value is not UNKNOWN and not _same(computed.value, facts[name]):
-                mismatches.append(Mismatch(name, facts[name], computed.value, d.expr.text))
+            computed = self.define_fn(name, env.hot)(env)[0]  # (in a batch, its generated code: the same value)
+            if computed is not UNKNOWN and not _same(computed, facts[name]):
+                mismatches.append(Mismatch(name, facts[name], computed, d.expr.text))
         env.derived.clear()  # the checks above may have cached values computed around a stated fact
         env.given_derived = frozenset(given)
         return env, mismatches
@@ -1208,15 +1364,18 @@ class Evaluator:
         key = (date[0], date[1], env.as_of)
         hit = group.memo.get(key)
         if hit is None:
-            hit = tuple(self._run_quiet(self._code(codes, j, hot), env, reason, date) for j, reason in group.members)
+            got = tuple(self._run_quiet(self._code(codes, j, hot), env, reason, date) for j, reason in group.members)
+            read = tuple((rid, (got[n].reason == "fires", got[n].outcome in ("OK", _NA), self.mask_of(got[n].missing)))
+                         for n, rid in group.referenced)
+            hit = (tuple((start, stop, got[offset:offset + stop - start]) for start, stop, offset in group.runs), read)
             if len(group.memo) > 2048:  # a long-running server forgets
                 group.memo = {}
             group.memo[key] = hit
-        for (j, _), res in zip(group.members, hit):
-            results[j] = res
-        for j, rid in group.referenced:
-            res = hit[j]
-            fired_missing[rid] = (res.reason == "fires", res.outcome in ("OK", _NA), self.mask(res.missing))
+        pieces, read = hit
+        for start, stop, piece in pieces:
+            results[start:stop] = piece
+        if read:
+            fired_missing.update(read)
 
     def _code(self, codes: list[_PlanCode | None], i: int, hot: bool) -> _PlanCode:
         code = codes[i]
@@ -1302,9 +1461,9 @@ class Evaluator:
     def evaluate(self, facts: Mapping[str, Any], as_of: dt.date,
                  stated: Iterable[str] | None = None) -> tuple[Env, list[RuleResult], list[Mismatch]]:
         """Every rule of the pack on one case, in dependency order, one result per rule id."""
-        env, mismatches = self.env(facts, as_of, stated)
         self._cases += 1
-        hot = env.hot = self._cases > HOT_AFTER
+        hot = self._cases > HOT_AFTER
+        env, mismatches = self.env(facts, as_of, stated, hot)
         settled, steps = self._layout(env.kind, env.stated)
         results = list(settled)
         codes = self._codes.get(hot)
@@ -1331,15 +1490,19 @@ class Evaluator:
                     assert date is not None  # (a group shares an event date)
                     self._run_group(group, codes, hot, env, date, results, fired_missing)
                     continue
-                res = run(code, env, date) if quiet is None else run_quiet(code, env, quiet, date)
+                if quiet is not None:
+                    res = run_quiet(code, env, quiet, date)
+                else:
+                    direct = code.direct
+                    res = direct(env, date) if direct is not None else run(code, env, date)
             except EvaluationError as exc:
                 exc.file = exc.file or plans[i].versions[0].file
                 raise
             results[i] = res
             if code.referenced:
-                fired_missing[code.rid] = (res.reason == "fires", res.outcome in ("OK", _NA), self.mask(res.missing))
+                fired_missing[code.rid] = (res.reason == "fires", res.outcome in ("OK", _NA), self.mask_of(res.missing))
         done = cast("list[RuleResult]", results)  # every plan has its result (`_layout`)
-        env.results.update(zip(self.ids, done))
+        env.finish(done)
         return env, done, mismatches
 
 
