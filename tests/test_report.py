@@ -430,3 +430,17 @@ def test_rules_of_families_the_record_says_nothing_about_are_counted_not_worded(
     worded.clear()
     everything = view.record_view(r, words, show_all=True)
     assert set(worded) == {f.rule for f in r.findings} and not everything.unconcerned
+
+
+@pytest.mark.parametrize(("case", "table"), [("cec/cec-nl-lawful-resident.yaml", False),  # nothing to collect
+                                             ("tq/tq04a-age-183-amv-2025.yaml", True)])
+def test_rich_table_is_imported_only_to_print_a_table(case: str, table: bool) -> None:
+    import subprocess
+    import sys
+
+    script = ("import sys, io, contextlib\nfrom normcheck.cli import main\n"
+              "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+              f"    main(['--fail-on', 'never', {str(CASES / case)!r}])\n"
+              "print('┃' in out.getvalue(), 'rich.table' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.split() == [str(table), str(table)]
