@@ -357,3 +357,90 @@ def test_a_printable_record_is_not_copied_and_a_control_character_is_still_escap
     bad = dataclasses.replace(r, findings=(dataclasses.replace(r.findings[0], title="a\x1b[2Jb\u202ec"),) + r.findings[1:])
     safe = safe_record(bad, "terminal")
     assert safe.findings[0].title == "a\\x1b[2Jb\\u202ec" and safe.findings[1:] == r.findings[1:]
+
+
+def _print_as_rich_gives_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The terminal renderer without its shortcuts: one text per line, one print per line after the records,
+    and the console cropping every line it prints."""
+    from rich.console import Console
+
+    from normcheck.report.renderers import terminal
+
+    printing = Console.print
+
+    def cropping(self: Console, *objects: object, **options: object) -> None:
+        options.pop("crop", None)
+        printing(self, *objects, **options)
+
+    monkeypatch.setattr(terminal, "_joined", list)
+    monkeypatch.setattr(terminal, "_print_lines", lambda lines, console: [console.print(line) for line in lines])
+    monkeypatch.setattr(Console, "print", cropping)
+
+
+@pytest.mark.parametrize(("width", "colours"), [(40, None), (80, "truecolor"), (120, None), (200, "256")])
+def test_joined_lines_print_what_rich_prints_line_by_line(loaded, engine, monkeypatch, width: int,
+                                                          colours: str | None) -> None:
+    """The lines of a panel are printed as one text per run of lines (and those after the records in one
+    print, a panel without the console's cropping pass): the same bytes, colours and wrapping included."""
+    import re
+
+    from rich.console import Console
+
+    from normcheck.report.renderers import terminal
+
+    def console(out: TextIO) -> Console:
+        return Console(file=out, highlight=False, width=width, color_system=colours,  # type: ignore[arg-type]
+                       force_terminal=colours is not None)
+
+    monkeypatch.setattr(terminal, "console_for", console)
+    bench = CASES / "tq" / "tq04a-age-183-amv-2025.yaml"  # readings, open norms, facts to collect, a noted rule
+    receipt = findings.receipt(loaded.pack, engine.label, "en")
+    words = Words("en", loaded.pack.value_labels)
+    runs = [(recs, show_all, len(recs) > 1) for recs in (results(loaded, engine, bench),
+                                                          results(loaded, engine, bench, TQ_FACTS, SAFEGUARDS))
+            for show_all in (False, True)]
+
+    def printed() -> list[str]:
+        texts = []
+        for recs, show_all, batch in runs:
+            out = io.StringIO()
+            renderers.get("terminal")(RunView(iter(recs), receipt, words, show_all=show_all, batch=batch), out)
+            texts.append(re.sub(r"id=\d+;", "id=X;", out.getvalue()))  # a hyperlink's id is random
+        return texts
+
+    shortcut = printed()
+    _print_as_rich_gives_it(monkeypatch)
+    assert shortcut == printed()
+    assert any("\x1b[" in t for t in shortcut) == (colours is not None)
+
+
+def test_rules_of_families_the_record_says_nothing_about_are_counted_not_worded(loaded, engine, monkeypatch) -> None:
+    from normcheck.report import view
+
+    r = results(loaded, engine, CASES / "tq" / "tq04a-age-183-amv-2025.yaml")[0]
+    words = Words("en", loaded.pack.value_labels)
+    unconcerned = {f.rule for f in r.findings if f.level == "NOT_APPLICABLE" and f.reason in ("no_facts", "record_type")}
+    worded: list[str] = []
+    finding_view = view.finding_view
+    monkeypatch.setattr(view, "finding_view", lambda f, w, show_all=True: worded.append(f.rule) or finding_view(f, w, show_all))
+    brief = view.record_view(r, words)
+    assert unconcerned and not unconcerned & set(worded)
+    assert sum(n for _, n in brief.unconcerned) == len(unconcerned)
+    assert len(brief.others) + sum(len(g.findings) for g in brief.groups) == len(r.findings) - len(unconcerned)
+    worded.clear()
+    everything = view.record_view(r, words, show_all=True)
+    assert set(worded) == {f.rule for f in r.findings} and not everything.unconcerned
+
+
+@pytest.mark.parametrize(("case", "table"), [("cec/cec-nl-lawful-resident.yaml", False),  # nothing to collect
+                                             ("tq/tq04a-age-183-amv-2025.yaml", True)])
+def test_rich_table_is_imported_only_to_print_a_table(case: str, table: bool) -> None:
+    import subprocess
+    import sys
+
+    script = ("import sys, io, contextlib\nfrom normcheck.cli import main\n"
+              "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+              f"    main(['--fail-on', 'never', {str(CASES / case)!r}])\n"
+              "print('┃' in out.getvalue(), 'rich.table' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.split() == [str(table), str(table)]

@@ -568,8 +568,22 @@ def _severity_rank(v: FindingView) -> int:
 _SEVERITY_RANK: dict[str | None, int] = {k: v for k, v in ir.SEVERITY_RANK.items()}
 
 
+def _unconcerned(f: Finding) -> bool:
+    """A rule that does not apply because the record says nothing its family is about (or is not of its kind)."""
+    return f.level == "NOT_APPLICABLE" and f.reason in ("no_facts", "record_type")
+
+
 def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView:
-    views = [finding_view(f, w, show_all) for f in r.findings]
+    unconcerned: dict[str, int] = {}
+    shown: Sequence[Finding] = r.findings
+    if not show_all:  # a rule of a family the record says nothing about is only counted: not worded at all
+        shown = []
+        for f in r.findings:  # in the order of the rules
+            if _unconcerned(f):
+                unconcerned[f.family] = unconcerned.get(f.family, 0) + 1
+            else:
+                shown.append(f)
+    views = [finding_view(f, w, show_all) for f in shown]
     by_group: dict[str, list[FindingView]] = {}
     for v in views:
         by_group.setdefault(v.group, []).append(v)
@@ -577,14 +591,10 @@ def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView
         Group(g, w(g), tuple(sorted(by_group[g], key=lambda v: -_severity_rank(v))))  # stable: family order within
         for g in GROUPS if by_group.get(g) and (g in IN_FULL or show_all))
     others: list[FindingView] = []
-    unconcerned: dict[str, int] = {}
     noted: list[FindingView] = []
     if not show_all:
         for v in views:  # in the order of the rules
             if not v.quiet:
-                continue
-            if v.level == "NOT_APPLICABLE" and v.finding.reason in ("no_facts", "record_type"):
-                unconcerned[v.family] = unconcerned.get(v.family, 0) + 1
                 continue
             others.append(v)
             # an OK with a note (e.g. CH-01), or one a reading decided, is worth reading

@@ -3,6 +3,7 @@ batch summary and the receipt. Lays out `report.view`; every word comes from the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import islice
 from typing import TextIO
 
@@ -10,12 +11,14 @@ from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 
 from ...diagnostics import printable
 from ..escape import safe_record
 from ..view import GROUPS, FindingView, Item, OpenNormView, RecordView, RunView, Section, SummaryRowView, SummaryView
+
+# `rich.table` is imported where a table is made: a record with nothing to collect prints none, and importing
+# it (its dataclasses, `fractions`) is about 2 ms of a one-case run.
 
 COLOURS = {"BREACH": "bold red", "RISK": "dark_orange", "CONTESTED": "magenta", "INSUFFICIENT_DATA": "yellow",
            "OK": "green", "NOT_ESTABLISHED": "cyan", "NOT_APPLICABLE": "dim"}
@@ -43,18 +46,48 @@ def render(run: RunView, out: TextIO) -> None:
     console = console_for(out)
     run.inert = lambda r: safe_record(r, "terminal")  # text from the case file never drives the terminal
     for record in run.records:
-        console.print(record_panel(record, run.show_all))
-    if run.legend:
-        console.print(Text(run.legend, style="dim"))
+        # A panel's lines are already as wide as the console (rich pads and cuts them to its width), so the
+        # console's own cropping pass over every line would change nothing: left out.
+        console.print(record_panel(record, run.show_all), crop=False)
+    tail = [Text(run.legend, style="dim")] if run.legend else []
     if run.batch:
+        _print_lines(tail, console)
+        tail = []
         print_summary(run.summary(), console)
     rc = run.receipt
-    console.print(Text(
+    tail.append(Text(
         f"{rc.label}: normcheck {rc.normcheck_version} · {rc.rule_pack_label} sha256:{rc.sha256[:16]} "
         f"({rc.files(len(rc.rule_files))}) · {rc.engine_label}: {rc.engine} · {rc.python}"
         + (f" · {rc.readings_label}: {', '.join(rc.readings)}" if rc.readings else ""), style="dim"))
     if rc.added:
-        console.print(Text(printable(rc.composition()), style="dim"))  # a folder's name is the user's text
+        tail.append(Text(printable(rc.composition()), style="dim"))  # a folder's name is the user's text
+    _print_lines(tail, console)
+
+
+def _print_lines(lines: list[Text], console: Console) -> None:
+    """Lines printed in one call (each `Console.print` has its own set-up and write), as one text."""
+    if lines:
+        console.print(*_joined(lines))
+
+
+def _joined(items: Iterable[RenderableType]) -> list[RenderableType]:
+    """`items` with each run of consecutive lines (`Text`) joined into one text, a line break between them.
+    rich wraps a text line by line, so the joined text prints the same bytes as its lines one by one (each
+    line's style becomes a span of the same extent, in the same order); but every text passed through
+    rich's render pipeline costs its own split, join and style pass, about a sixth of a panel's time."""
+    out: list[RenderableType] = []
+    run: list[Text] = []
+    for item in items:
+        if isinstance(item, Text):
+            run.append(item)
+            continue
+        if run:
+            out.append(Text("\n").join(run))
+            run = []
+        out.append(item)
+    if run:
+        out.append(Text("\n").join(run))
+    return out
 
 
 def _section(s: Section, indent: str) -> list[RenderableType]:
@@ -83,7 +116,7 @@ def _item(lead: str, i: Item, style: str = "") -> Text:
     return out
 
 
-def _quiet(v: FindingView) -> Group:
+def _quiet(v: FindingView) -> list[RenderableType]:
     """OK / not established / not applicable: why not, on one line, then what decided it."""
     parts: list[RenderableType] = [Text.assemble((f"● {v.rule}", f"bold {COLOURS[v.group]}"), "  ", (v.title, "bold"),
                                          (f" — {v.reason}", "dim"))]
@@ -92,10 +125,10 @@ def _quiet(v: FindingView) -> Group:
             parts.append(Text("     " + "; ".join(i.text for i in s.items), style="dim"))
         else:
             parts += _section(s, "     ")
-    return Group(*parts)
+    return parts
 
 
-def _finding(v: FindingView, show_all: bool) -> Group:
+def _finding(v: FindingView, show_all: bool) -> list[RenderableType]:
     if v.quiet:
         return _quiet(v)
     colour = COLOURS[v.group]
@@ -105,12 +138,12 @@ def _finding(v: FindingView, show_all: bool) -> Group:
     if v.level == "INSUFFICIENT_DATA" and not show_all and missing is not None:
         follow = v.section("follow_up")  # compact: what to collect (and ask the authority for); --all shows the rest;
         readings = [x for s in v.sections if s.key in ("reading_applied", "readings") for x in _section(s, "   ")]
-        return Group(head, *_section(missing, "   "), *(_section(follow, "   ") if follow else ()),
-                     *readings)  # for a contested grade, its readings
+        return [head, *_section(missing, "   "), *(_section(follow, "   ") if follow else ()),
+                *readings]  # for a contested grade, its readings
     parts: list[RenderableType] = [head, Text("   " + v.message)]
     for s in v.sections:
         parts += _section(s, "   ")
-    return Group(*parts)
+    return parts
 
 
 def record_panel(r: RecordView, show_all: bool = False) -> Panel:
@@ -120,7 +153,8 @@ def record_panel(r: RecordView, show_all: bool = False) -> Panel:
         items.append(Text(p.text, style="bold red" if p.severity == "error" else "yellow"))
     for g in r.groups:
         items.append(Text(f"\n{g.label} ({len(g.findings)})", style=f"bold {COLOURS[g.key]} underline"))
-        items += [_finding(v, show_all) for v in g.findings]
+        for v in g.findings:
+            items += _finding(v, show_all)
     if r.others or r.unconcerned:
         parts: list[str] = []
         by_group: dict[str, list[FindingView]] = {}
@@ -131,8 +165,11 @@ def record_panel(r: RecordView, show_all: bool = False) -> Panel:
         if r.unconcerned:
             parts.append(r.unconcerned_label + ": " + ", ".join(f"{fam} ({n})" for fam, n in r.unconcerned))
         items.append(Text(f"\n{r.others_label}: " + "; ".join(parts), style="dim"))
-        items += [_quiet(v) for v in r.noted]
+        for v in r.noted:
+            items += _quiet(v)
     if r.collect:
+        from rich.table import Table
+
         table = Table(title=_plain(r.collect_label, _TITLE), title_justify="left", show_edge=False, expand=False)
         table.add_column(_plain(r.collect_columns[0]), justify="right")
         for col in r.collect_columns[1:]:
@@ -148,7 +185,8 @@ def record_panel(r: RecordView, show_all: bool = False) -> Panel:
             items += _open_norm(n)
     if r.flips is not None:
         items += _flips(r)
-    return Panel(Group(*items), title=_plain(escape(r.id)), title_align="left", border_style="red" if r.failed else "blue")
+    return Panel(Group(*_joined(items)), title=_plain(escape(r.id)), title_align="left",
+                 border_style="red" if r.failed else "blue")
 
 
 def _open_norm(n: OpenNormView) -> list[RenderableType]:
@@ -164,6 +202,8 @@ def _open_norm(n: OpenNormView) -> list[RenderableType]:
 def _flips(r: RecordView) -> list[RenderableType]:
     if not r.flips:
         return [Text("  " + r.no_flips, style="dim")]
+    from rich.table import Table
+
     table = Table(title=_plain(r.flips_label, _TITLE), title_justify="left", show_edge=False, expand=False)
     for col in r.flips_columns:
         table.add_column(_plain(col), overflow="fold")
@@ -176,6 +216,8 @@ def print_summary(s: SummaryView, console: Console) -> None:
     """One row per record (highest level, count per level), then the facts to collect across the batch. The
     file and the error count are left out here (each panel above shows them; the other formats have them),
     so the row fits a terminal."""
+    from rich.table import Table
+
     width = max([len(s.columns[0])] + [len(row.name) for row in s.rows])  # a first pass: the slices line up
     high = max([len(s.columns[2])] + [len(row.highest) for row in s.rows])
     rows = iter(s.rows)
@@ -194,9 +236,7 @@ def print_summary(s: SummaryView, console: Console) -> None:
         for row in chunk:
             style = COLOURS[row.highest_level] if row.highest_level else "red"
             table.add_row(_plain(printable(row.name)), Text(row.highest, style=style), *(_plain(str(n)) for n in row.counts))
-        if first:
-            console.print(Text(""))
-        console.print(table)
+        console.print(*((Text(""), table) if first else (table,)))  # the first after a blank line
         first = False
         if len(chunk) < _ROWS_PER_TABLE:
             break
@@ -205,6 +245,8 @@ def print_summary(s: SummaryView, console: Console) -> None:
 
 
 def _facts_table(s: SummaryView, console: Console) -> None:
+    from rich.table import Table
+
     table = Table(title=_plain(s.facts_label, _TITLE), title_justify="left", show_edge=False, expand=False)
     table.add_column(_plain(s.facts_columns[0]), justify="right")
     table.add_column(_plain(s.facts_columns[1]), overflow="fold")
