@@ -708,14 +708,18 @@ class DefinePlans(Mapping[str, DefinePlan]):
     def __init__(self, pack: ir.RulePack) -> None:
         self._pack = pack
         self._defined = {x.name: x for x in pack.defines}
-        self._levels = _levels(pack)
-        self._read_later = {x for d in pack.defines for x in d.deps if x in self._defined
-                            and self._levels[x] < self._levels[d.name]}
+        self._levels: dict[str, int] = {}  # worked out on need (see level)
+        # the definitions a later level reads (a definition's level is above the levels of those it reads)
+        self._read_later = {x for d in pack.defines for x in d.deps if x in self._defined}
         self._plans: dict[str, DefinePlan] = {}
 
     def level(self, name: str) -> int:
-        """A definition's dependency level, without compiling its plan."""
-        return self._levels[name]
+        """A definition's dependency level (as `_levels`), without compiling its plan; worked out for the
+        definitions a case needs and those they read, not for the whole pack at the engine's start."""
+        out = self._levels.get(name)
+        if out is None:
+            out = self._levels[name] = 1 + max((self.level(x) for x in self._defined[name].deps if x in self._defined), default=-1)
+        return out
 
     def __getitem__(self, name: str) -> DefinePlan:
         plan = self._plans.get(name)
@@ -740,7 +744,7 @@ class DefinePlans(Mapping[str, DefinePlan]):
     def _plan(self, d: ir.Define) -> DefinePlan:
         defined, fact_types = self._defined, self._pack.fact_types
         return DefinePlan(
-            name=d.name, level=self._levels[d.name], code=dfn.compile_define(d),
+            name=d.name, level=self.level(d.name), code=dfn.compile_define(d),
             inputs=tuple((x, fact_types[x].kind if x in fact_types else "text") for x in d.deps if x not in defined),
             deps=tuple((x, defined[x].type.kind) for x in d.deps if x in defined),
             stated=d.type.kind if d.in_vocabulary else None, carried=d.name in self._read_later)
@@ -901,10 +905,8 @@ class DurableEngine:
                                                         if r.judged_on is not None and r.windowed and r.id in self._referenced}
         self._seq = itertools.count()
         self._defines = {d.name: d for d in pack.defines}
-        # what the `$in` fact of a derived fact carries: the case facts it reads directly, and itself
-        # when a case may state it
-        self._inputs = {d.name: tuple(x for x in d.deps if x not in self._defines) + ((d.name,) if d.in_vocabulary else ())
-                        for d in pack.defines}
+        # what the `$in` fact of a derived fact carries (see _carried), worked out when a case first needs it
+        self._inputs: dict[str, tuple[str, ...]] = {}
         self._undated_defines = _define_closure(pack, set().union(*(
             _fact_names(r.judged_on) for r in pack.rules if r.id in self._referenced and r.windowed and r.judged_on is not None)))
         # each rule fact's plan (its event date, the facts it carries, its computed operands and
@@ -1052,10 +1054,19 @@ class DurableEngine:
             if k < last:
                 fact["more"] = True
             for name in names:
-                for x in self._inputs[name]:
+                for x in self._carried(name):
                     if x not in fact:
                         fact.update(_carry(x, facts.get(x, UNKNOWN)))
             out.append(fact)
+        return out
+
+    def _carried(self, name: str) -> tuple[str, ...]:
+        """What the `$in` fact of a derived fact carries: the case facts it reads directly, and itself when
+        a case may state it."""
+        out = self._inputs.get(name)
+        if out is None:
+            d = self._defines[name]
+            out = self._inputs[name] = tuple(x for x in d.deps if x not in self._defines) + ((name,) if d.in_vocabulary else ())
         return out
 
     def python_values(self, env: Env) -> dict[str, Any]:
