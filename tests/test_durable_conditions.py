@@ -1,4 +1,4 @@
-"""The compiled conditions are pruned before registering (durable_adapter.prune): an existence test beside a
+"""The compiled conditions are pruned before registering (durable_compile.prune): an existence test beside a
 test that already requires that property goes, so does a repeated operand. That relies on durable-rules
 never matching a test whose left-side property is absent, pinned here on the engine itself."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from normcheck.engine import durable_adapter
-from normcheck.engine.durable_adapter import AND, OR, J, prune, to_json
+from normcheck.engine.durable_compile import AND, OR, J, prune, to_json
 
 pytestmark = pytest.mark.skipif(not durable_adapter.AVAILABLE, reason="durable-rules does not import on this Python")
 
