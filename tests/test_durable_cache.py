@@ -43,6 +43,13 @@ def test_the_cached_ruleset_is_the_compiled_one(pack) -> None:  # type: ignore[n
 @pytest.mark.parametrize("tamper", [
     lambda doc: doc["ruleset"]["definition"].update({"NOPE#0#0": {"all": []}}),
     lambda doc: doc["ruleset"]["definition"].update({"TQ-01#9#0": {"all": []}}),
+    lambda doc: doc["ruleset"]["definition"].update({"TQ-01#01#0": {"all": []}}),  # a grade not as written
+    lambda doc: doc["ruleset"]["definition"].update({"TQ-01#0#\u00b2": {"all": []}}),  # a digit, not an ASCII one
+    lambda doc: doc["ruleset"]["definition"].update({"TQ-01#0#0#0": {"all": []}}),
+    lambda doc: doc["ruleset"]["definition"].update({"TQ-01#0#": {"all": []}}),
+    lambda doc: doc["ruleset"]["views"][0][3].append("no_such_definition"),
+    lambda doc: doc["ruleset"]["views"][0][3].append(["unhashable"]),
+    lambda doc: doc["ruleset"]["views"][0][0].append(1),
     lambda doc: doc["ruleset"]["views"][0][1].append([["__class__"], "_a0"]),
     lambda doc: doc["ruleset"]["views"][0][1].append([["grades", 99, "expr"], "_a0"]),
     lambda doc: doc["ruleset"]["views"].pop(),

@@ -107,7 +107,9 @@ def test_a_function_without_a_durable_implementation_is_named(loaded, monkeypatc
     from normcheck.engine import Engine, durable_functions
 
     assert durable_functions.missing() == []
-    calls = durable_adapter._calls(loaded.pack)
+    from normcheck.engine.durable_compile import _calls
+
+    calls = _calls(loaded.pack)
     gone = sorted(calls)[0]
     monkeypatch.setattr(durable_functions, "FUNCTIONS", {k: v for k, v in durable_functions.FUNCTIONS.items() if k != gone})
     assert durable_functions.missing() == [gone]

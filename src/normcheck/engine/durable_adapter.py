@@ -1,4 +1,5 @@
-"""Compile the rule pack to durable-rules and run cases on it.
+"""Compile the rule pack to durable-rules (the compiler itself is `durable_compile`, loaded on a cache miss)
+and run cases on it.
 
 How the pack maps onto durable-rules (see ../shared/notes/durable-rules.md for the traps):
 
@@ -64,54 +65,8 @@ except Exception as exc:  # pragma: no cover - depends on the interpreter
 
 VERSION = "2.0.28"
 
-# ---- a tiny condition algebra, simplified before it becomes durable-rules JSON ----------------
-
-Cond = tuple[Any, ...]  # ("true",) | ("false",) | ("json", {...}) | ("and"|"or", [Cond, ...])
+Cond = tuple[Any, ...]  # ("true",) | ("false",) | ("json", {...}) | ("and"|"or", [Cond, ...]) (see durable_compile)
 JSON = dict[str, Any]
-Operand = ir.Const | ir.Fact  # what a durable-rules condition can compare directly
-TRUE: Cond = ("true",)
-FALSE: Cond = ("false",)
-
-
-def AND(*xs: Cond) -> Cond:
-    out: list[Cond] = []
-    for x in xs:
-        if x == FALSE:
-            return FALSE
-        if x == TRUE:
-            continue
-        out.extend(x[1] if x[0] == "and" else [x])
-    if not out:
-        return TRUE
-    return out[0] if len(out) == 1 else ("and", out)
-
-
-def OR(*xs: Cond) -> Cond:
-    out: list[Cond] = []
-    for x in xs:
-        if x == TRUE:
-            return TRUE
-        if x == FALSE:
-            continue
-        out.extend(x[1] if x[0] == "or" else [x])
-    if not out:
-        return FALSE
-    return out[0] if len(out) == 1 else ("or", out)
-
-
-def J(obj: JSON) -> Cond:
-    return ("json", obj)
-
-
-def to_json(c: Cond) -> JSON:
-    if c[0] == "json":
-        obj: JSON = c[1]
-        return obj
-    if c[0] == "and":
-        return {"$and": [to_json(x) for x in c[1]]}
-    if c[0] == "or":
-        return {"$or": [to_json(x) for x in c[1]]}
-    raise ValueError(c)  # TRUE/FALSE are simplified away before this point
 
 
 def encode(value: Any) -> Any:
@@ -127,283 +82,12 @@ def encode(value: Any) -> Any:
     return value
 
 
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
-_JOP = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
-
-
 @dataclass(frozen=True)
-class Forms:
+class Forms:  # (durable_compile's; a dataclass of this module keeps its methods in normcheck's compiled table)
     t: Cond  # known true
     f: Cond  # known false
     n: Cond  # not known true
     nf: Cond  # not known false
-
-
-class _Compiler:
-    def __init__(self, pack: ir.RulePack) -> None:
-        self.pack = pack
-        self.props: set[str] = set()  # fact names the current rule's fact must carry
-        self.atoms: dict[ir.Node, str] = {}  # computed leaves -> property name (whole pack)
-        self.rule_atoms: dict[ir.Node, str] = {}  # the current rule's atoms
-        self.terms: dict[ir.Node, str] = {}  # computed operands -> property name (whole pack)
-        self.rule_terms: dict[ir.Node, str] = {}  # the current rule's terms
-        self.term_names: set[str] = set()
-        self.define_names = frozenset(d.name for d in pack.defines)
-
-    def begin_rule(self) -> None:
-        self.props = set()
-        self.rule_atoms = {}
-        self.rule_terms = {}
-
-    # -- operands
-    def _prop(self, name: str) -> str:
-        if name != "_as_of" and name not in self.term_names:
-            self.props.add(name)
-        return name
-
-    def _nullable(self, name: str) -> bool:
-        if name in self.term_names:
-            return True
-        t = self.pack.fact_types.get(name)
-        return bool(t and t.nullable) or name in self.define_names
-
-    def _term_ok(self, o: ir.Node) -> bool:
-        """An operand durable-rules can compare: a fact, a constant, or a value the durable side computes."""
-        return isinstance(o, ir.Fact) or (isinstance(o, ir.Const) and o.value is not None) or isinstance(o, TERMS)
-
-    def _operand(self, o: ir.Node) -> Operand:
-        """A computed operand (date arithmetic, a difference, `otherwise` …) becomes a property `_tN`
-        that the durable side computes with its own functions; the comparison itself stays in
-        durable-rules' condition language. The evaluation date is the property `_as_of`."""
-        if isinstance(o, ir.EvalDate):
-            return ir.Fact(name="_as_of")
-        if isinstance(o, TERMS):
-            name = self.terms.setdefault(o, f"_t{len(self.terms)}")
-            self.term_names.add(name)
-            self.rule_terms[o] = name
-            return ir.Fact(name=name)
-        assert isinstance(o, (ir.Const, ir.Fact))  # see _term_ok
-        return o
-
-    def EX(self, o: Operand) -> Cond:
-        if isinstance(o, ir.Const):
-            return TRUE
-        return J({"$ex": {self._prop(o.name): 1}})
-
-    def NU(self, o: Operand) -> Cond:
-        if isinstance(o, ir.Const) or not self._nullable(o.name):
-            return FALSE
-        return J({self._prop(o.name) + "__null": True})
-
-    def KN(self, o: Operand) -> Cond:
-        return OR(self.EX(o), self.NU(o))
-
-    def UN(self, o: Operand) -> Cond:
-        if isinstance(o, ir.Const):
-            return FALSE
-        name = self._prop(o.name)
-        parts = [J({"$nex": {name: 1}})]
-        if self._nullable(name):
-            parts.append(J({"$nex": {name + "__null": 1}}))
-        return AND(*parts)
-
-    # -- comparison of two simple operands
-    def _cmp_pred(self, op: str, a: Operand, b: Operand) -> Cond:
-        if isinstance(a, ir.Const) and isinstance(b, ir.Const):
-            x: Any = a.value  # two constants of one type (the checker saw to it)
-            y: Any = b.value
-            ok = {"==": x == y, "!=": x != y}.get(op)
-            if ok is None:
-                ok = {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
-            return TRUE if ok else FALSE
-        if isinstance(a, ir.Const):
-            return self._cmp_pred(_FLIP[op], b, a)
-        left = self._prop(a.name)
-        right: Any = encode(b.value) if isinstance(b, ir.Const) else {"$m": self._prop(b.name)}
-        if op == "==":
-            return J({left: right})
-        return J({_JOP[op]: {left: right}})
-
-    def _atom(self, n: ir.Node) -> tuple[Cond, Cond, Cond]:
-        name = self.atoms.setdefault(n, f"_a{len(self.atoms)}")
-        self.rule_atoms[n] = name
-        return J({name: True}), J({name: False}), J({"$nex": {name: 1}})
-
-    def leaf(self, n: ir.Node) -> tuple[Cond, Cond, Cond]:
-        """(true, false, unknown) conditions of a leaf, mirroring the evaluator's truth tables."""
-        if isinstance(n, ir.Const) and isinstance(n.value, bool):
-            return (TRUE, FALSE, FALSE) if n.value else (FALSE, TRUE, FALSE)
-        if isinstance(n, ir.Fact) and self.pack.fact_types.get(n.name, ir.BOOL).kind == "bool":
-            prop = self._prop(n.name)
-            return J({prop: True}), J({prop: False}), self.UN(n)
-        if isinstance(n, ir.Cmp) and self._term_ok(n.left) and self._term_ok(n.right):
-            a, b = self._operand(n.left), self._operand(n.right)
-            u = OR(self.UN(a), self.UN(b))
-            both = AND(self.EX(a), self.EX(b))
-            if n.op in ("==", "!="):
-                eq = OR(AND(both, self._cmp_pred("==", a, b)), AND(self.NU(a), self.NU(b)))
-                ne = OR(AND(both, self._cmp_pred("!=", a, b)), AND(self.NU(a), self.EX(b)), AND(self.EX(a), self.NU(b)))
-                return (eq, ne, u) if n.op == "==" else (ne, eq, u)
-            t = AND(both, self._cmp_pred(n.op, a, b))
-            f = OR(AND(both, self._cmp_pred(_NEGATE[n.op], a, b)), AND(self.NU(a), self.KN(b)), AND(self.KN(a), self.NU(b)))
-            return t, f, u
-        if isinstance(n, ir.In) and self._term_ok(n.element) and self._term_ok(n.container) \
-                and (isinstance(n.element, ir.Const) or isinstance(n.container, ir.Const)):
-            e, c = self._operand(n.element), self._operand(n.container)
-            u = OR(self.UN(e), self.UN(c))
-            both = AND(self.EX(e), self.EX(c))
-            nulls = OR(AND(self.NU(e), self.KN(c)), AND(self.KN(e), self.NU(c)))
-            p: Cond
-            notp: Cond
-            if isinstance(c, ir.Const):
-                members = _texts(c.value)
-                if isinstance(e, ir.Const):
-                    p = TRUE if e.value in members else FALSE
-                    notp = FALSE if p == TRUE else TRUE
-                else:
-                    p = OR(*[self._cmp_pred("==", e, ir.Const(v)) for v in sorted(members)])
-                    notp = AND(*[self._cmp_pred("!=", e, ir.Const(v)) for v in sorted(members)])
-            else:
-                assert isinstance(e, ir.Const)  # not both facts (see the condition above)
-                s = self._prop(c.name)
-                p = J({"$iany": {s: {"$i": e.value}}})
-                notp = self._lacks(s, str(e.value))
-            return AND(both, p), OR(AND(both, notp), nulls), u
-        if isinstance(n, ir.Subset) and (isinstance(n.left, ir.Const) != isinstance(n.right, ir.Const)) \
-                and self._term_ok(n.left) and self._term_ok(n.right):
-            a, b = self._operand(n.left), self._operand(n.right)
-            u = OR(self.UN(a), self.UN(b))
-            both = AND(self.EX(a), self.EX(b))
-            nulls = OR(AND(self.NU(a), self.KN(b)), AND(self.KN(a), self.NU(b)))
-            if isinstance(a, ir.Const):
-                assert isinstance(b, ir.Fact)  # exactly one side is a constant (see the condition above)
-                s = self._prop(b.name)
-                items = sorted(_texts(a.value))
-                p = AND(*[J({"$iany": {s: {"$i": v}}}) for v in items])
-                notp = OR(*[self._lacks(s, v) for v in items])
-            else:
-                assert isinstance(b, ir.Const)
-                s = self._prop(a.name)
-                self.props.add(s + "__n")
-                allowed = sorted(_texts(b.value))
-                if allowed:
-                    p = OR(J({s + "__n": 0}), J({"$iall": {s: to_json(OR(*[J({"$i": v}) for v in allowed]))}}))
-                    notp = J({"$iany": {s: to_json(AND(*[J({"$neq": {"$i": v}}) for v in allowed]))}})
-                else:
-                    p, notp = J({s + "__n": 0}), J({"$gt": {s + "__n": 0}})
-            return AND(both, p), OR(AND(both, notp), nulls), u
-        if isinstance(n, ir.Is) and isinstance(n.operand, (ir.Fact, *TERMS)):
-            o = self._operand(n.operand)
-            assert isinstance(o, ir.Fact)  # a fact, or a computed operand's property
-            if n.test == "known":
-                return self.KN(o), self.UN(o), FALSE
-            if n.test == "unknown":
-                return self.UN(o), self.KN(o), FALSE
-            if n.test == "null":
-                return self.NU(o), self.EX(o), self.UN(o)
-            count = self._prop(o.name) + "__n"
-            self.props.add(count)
-            return OR(self.NU(o), J({count: 0})), J({"$gt": {count: 0}}), self.UN(o)
-        return self._atom(n)
-
-    def _bool_leaf(self, n: ir.Node) -> bool:
-        """A condition that `leaf` expresses in durable-rules (never null): a comparison, membership,
-        subset or `is` test, or a true/false fact that cannot be stated as null."""
-        if isinstance(n, ir.Fact):
-            d = self.pack.define(n.name)
-            t = d.type if d is not None else self.pack.fact_types.get(n.name)
-            return t is not None and t.kind == "bool" and not t.nullable and d is None
-        return isinstance(n, (ir.Cmp, ir.In, ir.Subset, ir.Is))
-
-    def _lacks(self, s: str, v: str) -> Cond:
-        self.props.add(s + "__n")
-        return OR(J({s + "__n": 0}), J({"$iall": {s: {"$neq": {"$i": v}}}}))
-
-    # -- boolean structure
-    def forms(self, n: ir.Node) -> Forms:
-        """The four forms of a condition; a sub-condition whose disjunctive form would grow past
-        MAX_BRANCHES becomes one computed atom, because durable-rules expands every `$or` into
-        separate alpha-network branches and overflows its 64-entry match stack."""
-        out = self._forms(n)
-        if isinstance(n, (ir.And, ir.Or, ir.Not)) and max(_branches(f) for f in (out.t, out.f, out.n, out.nf)) > MAX_BRANCHES:
-            t, f, u = self._atom(n)
-            return Forms(t, f, OR(f, u), OR(t, u))
-        return out
-
-    def _forms(self, n: ir.Node) -> Forms:
-        if isinstance(n, ir.Not):
-            inner = self.forms(n.operand)
-            return Forms(inner.f, inner.t, inner.nf, inner.n)
-        if isinstance(n, (ir.And, ir.Or)):
-            parts = [self.forms(o) for o in n.operands]
-            if isinstance(n, ir.And):
-                return Forms(AND(*[p.t for p in parts]), OR(*[p.f for p in parts]),
-                             OR(*[p.n for p in parts]), AND(*[p.nf for p in parts]))
-            return Forms(OR(*[p.t for p in parts]), AND(*[p.f for p in parts]),
-                         AND(*[p.n for p in parts]), OR(*[p.nf for p in parts]))
-        if isinstance(n, ir.Fires):  # pragma: no cover - the checker only allows positive references
-            raise ValueError("rule reference in a negative position")
-        if isinstance(n, ir.Otherwise) and self._bool_leaf(n.left):
-            # `X otherwise Y` on conditions: X where X is known, else Y (in durable-rules' own terms)
-            lt, lf, lu = self.leaf(n.left)
-            r = self.forms(n.right)
-            return Forms(OR(lt, AND(lu, r.t)), OR(lf, AND(lu, r.f)), OR(lf, AND(lu, r.n)), OR(lt, AND(lu, r.nf)))
-        t, f, u = self.leaf(n)
-        return Forms(t, f, OR(f, u), OR(t, u))
-
-    def alternatives(self, n: ir.Node) -> list[tuple[frozenset[str], Cond]]:
-        """Disjunctive form over rule references: [(rules that must have fired, condition on the case)]."""
-        if isinstance(n, ir.Fires):
-            return [(frozenset({n.rule}), TRUE)]
-        if not _has_fires(n):
-            return [(frozenset(), self.forms(n).t)]
-        if isinstance(n, ir.And):
-            out = []
-            for combo in itertools.product(*[self.alternatives(o) for o in n.operands]):
-                rules = frozenset().union(*(r for r, _ in combo))
-                cond = AND(*[c for _, c in combo])
-                if cond != FALSE:
-                    out.append((rules, cond))
-            return out
-        if isinstance(n, ir.Or):
-            return [alt for o in n.operands for alt in self.alternatives(o)]
-        raise ValueError("rule reference in a negative position")  # pragma: no cover
-
-
-MAX_BRANCHES = 8
-
-# Operands the durable side computes (with `durable_functions`) and durable-rules then compares.
-TERMS = (ir.Arith, ir.Neg, ir.Call, ir.Otherwise, ir.If, ir.Diff, ir.EvalDate)
-
-
-def _texts(value: ir.Value) -> frozenset[str]:
-    """A set constant's members (the checker only lets set constants reach a membership or subset test)."""
-    assert isinstance(value, frozenset)
-    return value
-
-
-def _branches(c: Cond) -> int:
-    """How many alpha-network branches durable-rules makes of a condition (its DNF size)."""
-    if c[0] == "and":
-        total = 1
-        for x in c[1]:
-            total *= _branches(x)
-        return total
-    if c[0] == "or":
-        return sum(_branches(x) for x in c[1])
-    return 1
-
-
-def _has_fires(n: ir.Node) -> bool:
-    if isinstance(n, ir.Fires):
-        return True
-    for value in vars(n).values():
-        if isinstance(value, ir.Node) and _has_fires(value):
-            return True
-        if isinstance(value, tuple) and any(isinstance(v, ir.Node) and _has_fires(v) for v in value):
-            return True
-    return False
 
 
 @dataclass(frozen=True)
@@ -439,98 +123,6 @@ class CompiledPack:
     strata: int
 
 
-def compile_pack(pack: ir.RulePack) -> CompiledPack:
-    """The durable-rules ruleset definition of a pack (pure data; registering is separate)."""
-    comp = _Compiler(pack)
-    by_key = {r.key: r for r in pack.rules}
-    stratum: dict[str, int] = {}
-    for rule in pack.rules:  # dependency order
-        s = 0
-        negative = _negative_refs(rule)
-        for dep in rule.rule_deps:
-            dep_s = max(stratum.get(k, 0) for k in by_key if by_key[k].id == dep)
-            s = max(s, dep_s + 1 if dep in negative else dep_s)
-        stratum[rule.key] = s
-    definition: dict[str, JSON] = {}
-    views: list[RuleView] = []
-    for rule in pack.rules:
-        comp.begin_rule()
-        # The validity window is tested against the date of the event the rule governs (`_j`, one per
-        # rule fact) or, for a rule without `judged on`, the evaluation date. An unknown event date
-        # (absent `_j`) lets every version fire: the engine then compares all versions' verdicts.
-        when = "_j" if rule.judged_on is not None else "_as_of"
-        bounds = []
-        if rule.valid_from:
-            bounds.append(J({"$gte": {when: encode(rule.valid_from)}}))
-        if rule.valid_until:
-            bounds.append(J({"$lte": {when: encode(rule.valid_until)}}))
-        if rule.judged_on is not None and bounds:
-            # unknown event date: a candidate if it was in force by the review date (the engine then
-            # requires every candidate to agree, as the evaluator does)
-            started = [J({"$gte": {"_as_of": encode(rule.valid_from)}})] if rule.valid_from else []
-            window = [OR(AND(J({"$nex": {"_j": 1}}), *started), AND(*bounds))]
-        else:
-            window = bounds
-        scope_alts = comp.alternatives(rule.applies) if rule.applies is not None else [(frozenset(), TRUE)]
-        none_rules: list[str] = []
-        exc_conds: list[Cond] = []
-        for u in rule.unless:
-            for part in (u.operands if isinstance(u, ir.Or) else (u,)):
-                if isinstance(part, ir.Fires):
-                    none_rules.append(part.rule)
-                else:
-                    exc_conds.append(comp.forms(part).n)
-        # The relevance gate (does the record mention any fact of the rule's family?) is applied
-        # before asserting: a rule's fact is sent only when the gate passes (see case_facts).
-        for gi, grade in enumerate(rule.grades):
-            grade_alts = comp.alternatives(grade.expr)
-            for ai, ((srules, scond), (grules, gcond)) in enumerate(itertools.product(scope_alts, grade_alts)):
-                cond = AND(J({"t": rule.key}), *window, scond, gcond, *exc_conds)
-                if cond == FALSE:
-                    continue
-                patterns: list[JSON] = []
-                if none_rules:
-                    patterns.append({"z": {"$and": [{"t": "$end"}, {"n": stratum[rule.key]}]}})
-                patterns.append({"c": to_json(cond)})
-                for i, ref in enumerate(sorted(srules | grules)):
-                    patterns.append({f"f{i}": {"$and": [{"t": "finding"}, {"rule": ref}]}})
-                for i, ref in enumerate(none_rules):
-                    patterns.append({f"x{i}$not": {"$and": [{"t": "finding"}, {"rule": ref}]}})
-                definition[f"{rule.key}#{gi}#{ai}"] = {"all": patterns}
-        reads = set(comp.props)
-        for node in [*comp.rule_atoms, *comp.rule_terms] + ([rule.judged_on] if rule.judged_on is not None else []):
-            reads |= _fact_names(node)
-        views.append(RuleView(rule.key, tuple(sorted(comp.props)), tuple(comp.rule_atoms.items()), frozenset(rule.gate),
-                              tuple(comp.rule_terms.items()), _define_closure(pack, reads)))
-    # Derived facts by forward chaining, a dependency level at a time: the definitions a case needs are
-    # grouped by level (a definition's level is one more than the highest level of the definitions it
-    # reads; those that read only case facts are level 0), and the case's k-th group gets an `$in`
-    # fact (k, the definitions, the case facts they read). The rule `_def@k` fires once that `$in`
-    # fact and, for k > 0, the `$def` fact of group k-1 (the derived facts later groups read) are
-    # present; its action computes the group's definitions with the durable side's own functions and
-    # asserts `$def` k for the next group.
-    for k in range(define_levels(pack)):
-        patterns = [{"i": {"$and": [{"t": "$in"}, {"k": k}]}}]
-        if k:
-            patterns.append({"e": {"$and": [{"t": "$def"}, {"k": k - 1}]}})
-        definition[f"_def@{k}"] = {"all": patterns}
-    # A case that needs no derived fact starts with a `$begin` fact that one trivial rule observes:
-    # durable-rules 2.0.28 segfaults in delete_state for a state in which no action ever ran
-    # (verified: a fact waiting in a join, then delete_state), and one action per case is far
-    # cheaper than a catch-all observer firing for every fact. (A case with `$in` facts always
-    # runs `_def@0`.)
-    definition["_begin"] = {"all": [{"m": {"t": "$begin"}}]}
-    # A sink that every rule's fact enters but that never completes (no `$never` fact exists): it
-    # makes each fact "handled", so a whole case can be asserted in one batch without a catch-all
-    # action firing per fact (durable-rules raises MessageNotHandledException for a batch with an
-    # unmatched fact and then completes rules late, on its timer thread).
-    definition["_sink"] = {"all": [{"v": {"$ex": {"_as_of": 1}}}, {"n": {"t": "$never"}}]}
-    return CompiledPack(
-        name="nc_" + pack.digest[:16], definition=definition, views=tuple(views),
-        strata=max(stratum.values(), default=0),
-    )
-
-
 def _fact_names(n: ir.Node) -> set[str]:
     """The facts and derived facts an expression reads."""
     if isinstance(n, ir.Fact):
@@ -546,20 +138,12 @@ def _fact_names(n: ir.Node) -> set[str]:
     return out
 
 
-def _calls(pack: ir.RulePack) -> set[str]:
-    """The functions of the rule language the pack calls."""
-    todo: list[ir.Node] = [d.expr for d in pack.defines]
-    for r in pack.rules:
-        todo.extend(g.expr for g in r.grades)
-        todo.extend(r.unless)
-        todo.extend(n for n in (r.applies, r.judged_on) if n is not None)
-    out: set[str] = set()
-    while todo:
-        n = todo.pop()
-        if isinstance(n, ir.Call):
-            out.add(n.func)
-        todo.extend(n.children())
-    return out
+def compile_pack(pack: ir.RulePack) -> CompiledPack:
+    """The durable-rules ruleset definition of a pack (pure data; registering is separate): see
+    `durable_compile.compile_pack`, loaded only by a run that compiles."""
+    from .durable_compile import compile_pack as compile_
+
+    return compile_(pack)
 
 
 def _unimplemented(pack: ir.RulePack) -> list[str]:
@@ -569,6 +153,8 @@ def _unimplemented(pack: ir.RulePack) -> list[str]:
     its expressions need not be walked, on every run, to find the calls."""
     if not dfn.missing():
         return []
+    from .durable_compile import _calls
+
     return sorted(_calls(pack) - dfn.FUNCTIONS.keys())
 
 
@@ -660,14 +246,18 @@ class DefinePlans(Mapping[str, DefinePlan]):
     def __init__(self, pack: ir.RulePack) -> None:
         self._pack = pack
         self._defined = {x.name: x for x in pack.defines}
-        self._levels = _levels(pack)
-        self._read_later = {x for d in pack.defines for x in d.deps if x in self._defined
-                            and self._levels[x] < self._levels[d.name]}
+        self._levels: dict[str, int] = {}  # worked out on need (see level)
+        # the definitions a later level reads (a definition's level is above the levels of those it reads)
+        self._read_later = {x for d in pack.defines for x in d.deps if x in self._defined}
         self._plans: dict[str, DefinePlan] = {}
 
     def level(self, name: str) -> int:
-        """A definition's dependency level, without compiling its plan."""
-        return self._levels[name]
+        """A definition's dependency level (as `_levels`), without compiling its plan; worked out for the
+        definitions a case needs and those they read, not for the whole pack at the engine's start."""
+        out = self._levels.get(name)
+        if out is None:
+            out = self._levels[name] = 1 + max((self.level(x) for x in self._defined[name].deps if x in self._defined), default=-1)
+        return out
 
     def __getitem__(self, name: str) -> DefinePlan:
         plan = self._plans.get(name)
@@ -692,7 +282,7 @@ class DefinePlans(Mapping[str, DefinePlan]):
     def _plan(self, d: ir.Define) -> DefinePlan:
         defined, fact_types = self._defined, self._pack.fact_types
         return DefinePlan(
-            name=d.name, level=self._levels[d.name], code=dfn.compile_define(d),
+            name=d.name, level=self.level(d.name), code=dfn.compile_define(d),
             inputs=tuple((x, fact_types[x].kind if x in fact_types else "text") for x in d.deps if x not in defined),
             deps=tuple((x, defined[x].type.kind) for x in d.deps if x in defined),
             stated=d.type.kind if d.in_vocabulary else None, carried=d.name in self._read_later)
@@ -761,15 +351,6 @@ def cached_compile_pack(pack: ir.RulePack, accept: Callable[[CompiledPack], None
         durable_cache.write(pack, compiled.name, compiled.definition,
                             [(v.props, v.atoms, v.terms, v.defines) for v in compiled.views], compiled.strata)
     return compiled
-
-
-def _negative_refs(rule: ir.Rule) -> set[str]:
-    out: set[str] = set()
-    for u in rule.unless:
-        for part in (u.operands if isinstance(u, ir.Or) else (u,)):
-            if isinstance(part, ir.Fires):
-                out.add(part.rule)
-    return out
 
 
 if AVAILABLE:
@@ -853,10 +434,8 @@ class DurableEngine:
                                                         if r.judged_on is not None and r.windowed and r.id in self._referenced}
         self._seq = itertools.count()
         self._defines = {d.name: d for d in pack.defines}
-        # what the `$in` fact of a derived fact carries: the case facts it reads directly, and itself
-        # when a case may state it
-        self._inputs = {d.name: tuple(x for x in d.deps if x not in self._defines) + ((d.name,) if d.in_vocabulary else ())
-                        for d in pack.defines}
+        # what the `$in` fact of a derived fact carries (see _carried), worked out when a case first needs it
+        self._inputs: dict[str, tuple[str, ...]] = {}
         self._undated_defines = _define_closure(pack, set().union(*(
             _fact_names(r.judged_on) for r in pack.rules if r.id in self._referenced and r.windowed and r.judged_on is not None)))
         # each rule fact's plan (its event date, the facts it carries, its computed operands and
@@ -901,7 +480,7 @@ class DurableEngine:
         the rules of the families it mentions; so it runs on a ruleset of those families' rules, taken
         from the compiled definition, plus every rule linked to them by a rule reference, either way
         (what a rule joins on can fire there, and every `finding` a rule asserts is observed there),
-        every definition level, `_begin` and `_sink`. The rules left out never have a fact to match,
+        the definition levels (`_def@k`) a case of these rules can reach, `_begin` and `_sink`. The rules left out never have a fact to match,
         so the subset decides as the whole pack would. Rulesets can never be deleted: after
         MAX_RULESETS distinct subsets a new set of families runs on the whole pack."""
         families = frozenset(self._rules[v.key].family for v in views)
@@ -923,7 +502,11 @@ class DurableEngine:
         keys = {r.key for r in self.pack.rules if r.id in ids}
         if len(self._rulesets) > self.max_rulesets or len(keys) == len(self.pack.rules):
             return self.compiled.name
-        definition = {k: rule for k, rule in self.compiled.definition.items() if "#" not in k or k.split("#")[0] in keys}
+        # a case's `$in` facts count its groups of needed definitions from 0, one per level that has any: a
+        # case on this subset has at most as many groups as the subset's rules read levels of definitions
+        groups = len({self.plans.level(x) for x in self.needed(v for v in self.compiled.views if v.key in keys)})
+        definition = {k: rule for k, rule in self.compiled.definition.items()
+                      if (k.split("#")[0] in keys if "#" in k else not k.startswith("_def@") or int(k[5:]) < groups)}
         name = f"{self.compiled.name}_{len(self._rulesets)}"
         self._rulesets[name] = (definition, _strata(definition))
         return name
@@ -1000,10 +583,19 @@ class DurableEngine:
             if k < last:
                 fact["more"] = True
             for name in names:
-                for x in self._inputs[name]:
+                for x in self._carried(name):
                     if x not in fact:
                         fact.update(_carry(x, facts.get(x, UNKNOWN)))
             out.append(fact)
+        return out
+
+    def _carried(self, name: str) -> tuple[str, ...]:
+        """What the `$in` fact of a derived fact carries: the case facts it reads directly, and itself when
+        a case may state it."""
+        out = self._inputs.get(name)
+        if out is None:
+            d = self._defines[name]
+            out = self._inputs[name] = tuple(x for x in d.deps if x not in self._defines) + ((name,) if d.in_vocabulary else ())
         return out
 
     def python_values(self, env: Env) -> dict[str, Any]:

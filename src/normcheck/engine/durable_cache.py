@@ -103,24 +103,25 @@ def load(pack: ir.RulePack, doc: Any) -> tuple[str, dict[str, dict[str, Any]], V
     name, definition, views, strata = doc["name"], doc["definition"], doc["views"], doc["strata"]
     if name != "nc_" + pack.digest[:16] or type(strata) is not int or strata < 0:
         raise Rejected("a ruleset of another pack")
-    grades = {r.key: len(r.grades) for r in pack.rules}
-    defined = {d.name for d in pack.defines}
+    defined = frozenset(d.name for d in pack.defines)
     if not isinstance(definition, dict):
         raise Rejected("malformed ruleset definition")
+    # a rule's durable rules are named `<rule key>#<grade>#<alternative>`: the names its grades allow, less
+    # the alternative (a number), which is checked apart
+    named = {f"{r.key}#{g}#" for r in pack.rules for g in range(len(r.grades))}
     for key, rule in definition.items():
-        parts = key.split("#")
+        head, _, alternative = key.rpartition("#")
         if not isinstance(rule, dict) or (key not in ("_begin", "_sink")
                                           and not (key.startswith("_def@") and key[5:].isdigit() and int(key[5:]) < len(defined))
-                                          and not (
-                len(parts) == 3 and parts[0] in grades and parts[1].isdigit() and parts[2].isdigit()
-                and int(parts[1]) < grades[parts[0]])):
+                                          and not (head + "#" in named and alternative.isascii() and alternative.isdigit())):
             raise Rejected(f"a durable rule that is not a rule of this pack: {key[:40]!r}")
     if not isinstance(views, list) or len(views) != len(pack.rules):
         raise Rejected("views of another pack")
     out: Views = []
     for rule, view in zip(pack.rules, views):
         if not (isinstance(view, list) and len(view) == 4 and all(isinstance(v, list) for v in view)
-                and all(type(p) is str for p in view[0]) and all(type(d) is str and d in defined for d in view[3])):
+                and {type(p) for p in view[0]} <= {str} and {type(d) for d in view[3]} <= {str}
+                and defined.issuperset(view[3])):
             raise Rejected("malformed rule view")
         leaves: list[Leaves] = []
         for slot in (1, 2):
