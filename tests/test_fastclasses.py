@@ -196,3 +196,5 @@ def test_a_default_is_read_as_getattr_reads_it() -> None:
     for cls in (Base, Derived, ir.Const, ir.Node):
         for name in ("inherited", "slot", "method", "own", "mro", "__name__", "__doc__", "extra", "value", "text", "nothing"):
             assert _fastclasses._class_attribute(cls, name) == getattr(cls, name, dataclasses.MISSING), (cls, name)
+            dicts = [b.__dict__ for b in cls.__mro__]  # (as `_own_fields` lists them once per class)
+            assert _fastclasses._class_attribute(cls, name, dicts) == getattr(cls, name, dataclasses.MISSING), (cls, name)

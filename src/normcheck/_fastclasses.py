@@ -51,12 +51,13 @@ def _annotations(cls: type) -> dict[str, Any]:
 _TYPE_NAMES = frozenset(dir(type))
 
 
-def _class_attribute(cls: type, name: str) -> Any:
+def _class_attribute(cls: type, name: str, dicts: list[Any] | None = None) -> Any:
     """`getattr(cls, name, MISSING)`, as `dataclasses` reads a default, without an AttributeError raised and
-    caught for each field that has none (the usual case)."""
+    caught for each field that has none (the usual case). `dicts`: the dictionaries of `cls.__mro__`, listed
+    once by a caller that reads every field of a class."""
     if type(cls) is type and name not in _TYPE_NAMES:
-        for b in cls.__mro__:
-            if name in b.__dict__:
+        for d in dicts if dicts is not None else [b.__dict__ for b in cls.__mro__]:
+            if name in d:
                 break
         else:
             return _MISSING
@@ -66,23 +67,15 @@ def _class_attribute(cls: type, name: str) -> Any:
 def _own_fields(cls: type, kw_only: bool) -> tuple[list[dataclasses.Field[Any]], list[str]] | None:
     """The class's own fields as `dataclasses._get_field` makes them, when every annotation is a plain field
     (the caller has checked the annotation texts against the table's), and the names whose class attribute
-    is a `field(...)`; None when `dataclasses` must decide. Each default is read as `_class_attribute` reads
-    it (the class dictionaries listed once per class), and a plain field's slots are set once, as
+    is a `field(...)`; None when `dataclasses` must decide. Each default is read with `_class_attribute`
+    (the class dictionaries listed once per class), and a plain field's slots are set once, as
     `field(default=...)` and `_get_field` set them (without `Field.__init__`'s call and the slots set twice:
     together about a third of the table's work per class)."""
     own = []
     given = []
-    dicts = [b.__dict__ for b in cls.__mro__] if type(cls) is type else None
+    dicts = [b.__dict__ for b in cls.__mro__]
     for name, annotation in _annotations(cls).items():
-        if dicts is not None and name not in _TYPE_NAMES:
-            for d in dicts:
-                if name in d:
-                    default = getattr(cls, name, _MISSING)
-                    break
-            else:
-                default = _MISSING
-        else:
-            default = getattr(cls, name, _MISSING)
+        default = _class_attribute(cls, name, dicts)
         if isinstance(default, dataclasses.Field):
             f = default
             given.append(name)
