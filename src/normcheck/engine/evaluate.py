@@ -746,6 +746,19 @@ def _generate_rule(ver: _Version, ev: Evaluator) -> RuleFn:
     return fn
 
 
+# an exception's value by the status number its generated code records: holds, does not hold, unknown, neither
+_STATUS_VALUE: tuple[Any, ...] = (True, False, U, NULL)
+
+
+def _exception_check(text: str, value: Any, mask: int, names: Callable[[int], frozenset[str]]) -> ExceptionCheck:
+    """How an exception (`unless`) stands on a case, from its three-valued value and its facts' mask."""
+    if value is True:
+        return ExceptionCheck(text, "holds", names(mask), _EMPTY)
+    if value is False:
+        return ExceptionCheck(text, "does not hold", names(mask), _EMPTY)
+    return ExceptionCheck(text, "not established", _EMPTY, names(mask) if value is U else _EMPTY)
+
+
 class _Sites:
     """The places where a rule's generated code returns a result, and the results made there so far, by
     what they depend on: (place, deciding mask, missing mask, exceptions (status, mask, ...), event date
@@ -764,17 +777,11 @@ class _Sites:
         return len(self.sites) - 1
 
     def checks(self, exc: tuple[int, ...]) -> tuple[ExceptionCheck, ...]:
-        """The exceptions' checks from their statuses and masks, as `_decide` words them."""
+        """The exceptions' checks from their statuses and masks (the status numbers the value: see
+        `_STATUS_VALUE`)."""
         names = self.ev.names
-        out = []
-        for text, status, mask in zip(self.texts, exc[::2], exc[1::2]):
-            if status == 0:
-                out.append(ExceptionCheck(text, "holds", names(mask), _EMPTY))
-            elif status == 1:
-                out.append(ExceptionCheck(text, "does not hold", names(mask), _EMPTY))
-            else:
-                out.append(ExceptionCheck(text, "not established", _EMPTY, names(mask) if status == 2 else _EMPTY))
-        return tuple(out)
+        return tuple(_exception_check(text, _STATUS_VALUE[status], mask, names)
+                     for text, status, mask in zip(self.texts, exc[::2], exc[1::2]))
 
     def made(self, n: int, decided: int, missing: int, exc: tuple[int, ...], judged_on: dt.date | None,
              judged_type: type, basis: str) -> RuleResult:
@@ -1209,18 +1216,15 @@ class Evaluator:
         if unless:
             checks = []
             for u, (v, m) in zip(rule.unless, unless):
+                checks.append(_exception_check(u.text, v, m, names))
                 if v is True:
-                    checks.append(ExceptionCheck(u.text, "holds", names(m), _EMPTY))
                     holds |= m
                     held = True
                     exc_dec |= m
                 elif v is False:
-                    checks.append(ExceptionCheck(u.text, "does not hold", names(m), _EMPTY))
                     exc_dec |= m
-                else:
-                    checks.append(ExceptionCheck(u.text, "not established", _EMPTY, names(m) if v is U else _EMPTY))
-                    if v is U:
-                        open_exc |= m
+                elif v is U:
+                    open_exc |= m
             exceptions = tuple(checks)
         if held:  # the exception displaces the rule, whatever its condition says
             return _result(rule, _NA, None, None, "exception_holds", names(s_dec | holds), _EMPTY, exceptions,
