@@ -265,8 +265,10 @@ def test_results_built_without_the_dataclass_init_are_the_same(loaded) -> None:
     args = (rule, "RISK", "low", 0, "fires", frozenset({"a"}), frozenset({"b"}), (), dt.date(2025, 1, 1), "x", True)
     a, b = _result(*args), RuleResult(*args)
     assert a == b and hash(a) == hash(b) and repr(a) == repr(b)
-    assert list(vars(a).items()) == list(vars(b).items())
+    fields = list(RuleResult.__dataclass_fields__)
+    assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields] == list(args)
     assert _result(*args[:7]) == RuleResult(*args[:7])
+    assert not hasattr(a, "__dict__")  # slotted: the memos keep many results
 
 
 def test_a_rule_version_is_compiled_only_when_a_case_evaluates_it(pack) -> None:
