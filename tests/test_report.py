@@ -372,7 +372,7 @@ def _print_as_rich_gives_it(monkeypatch: pytest.MonkeyPatch) -> None:
         options.pop("crop", None)
         printing(self, *objects, **options)
 
-    monkeypatch.setattr(terminal, "_joined", list)
+    monkeypatch.setattr(terminal, "_joined", lambda items, styled=True: list(items))
     monkeypatch.setattr(terminal, "_print_lines", lambda lines, console: [console.print(line) for line in lines])
     monkeypatch.setattr(Console, "print", cropping)
 
