@@ -119,6 +119,8 @@ def test_token_soup_reads_alike_on_both_paths() -> None:
 
 def test_without_clib_every_file_reads_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "_ruamel_yaml", None)  # (`import _ruamel_yaml` raises ImportError)
+    monkeypatch.setattr(yamlio, "_CPARSER", False)  # (not looked for yet)
+    assert yamlio._c_parser() is None
     for path in _yaml_files():
         text = path.read_text(encoding="utf-8")
         assert yamlio._load_c(text, "case.yaml", yamlio.Lines(text)) is None
@@ -170,8 +172,7 @@ def test_an_event_libyaml_gives_otherwise_sends_the_text_to_ruamel(text: str) ->
 def test_libyaml_places_an_empty_value_elsewhere() -> None:
     """(Why an empty value is left to ruamel.yaml: its position would differ.)"""
     text = "a:\n  # c\nb: 1\n"
-    real = sys.modules["_ruamel_yaml"].CParser
-    parser = real(text)
+    parser = yamlio._c_parser()(text)
     empty = [e for e in iter(parser.get_event, None) if getattr(e, "value", None) == ""]
     assert [yamlio.Lines(text).position(e.start_mark.index) for e in empty] != [_pure(text)[3][("a",)]]
 
@@ -188,7 +189,7 @@ def test_an_error_on_libyamls_path_is_ruamels_error(text: str) -> None:
 @needs_clib
 def test_libyamls_events_go_one_by_one_into_the_builder(monkeypatch: pytest.MonkeyPatch) -> None:
     """A long document stops at the builder's limit: the events after it are never asked for."""
-    real = sys.modules["_ruamel_yaml"].CParser
+    real = yamlio._c_parser()
     asked = []
 
     class Counting:
@@ -199,9 +200,7 @@ def test_libyamls_events_go_one_by_one_into_the_builder(monkeypatch: pytest.Monk
             asked.append(1)
             return self.parser.get_event()
 
-    fake = type(sys)("_ruamel_yaml")
-    fake.CParser = Counting  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "_ruamel_yaml", fake)
+    monkeypatch.setattr(yamlio, "_CPARSER", Counting)
     monkeypatch.setattr(yamlio, "MAX_NODES", 100)
     text = "[" + "1, " * 5000 + "]\n"
     assert yamlio._load_c(text, "case.yaml", yamlio.Lines(text)) is None

@@ -315,17 +315,14 @@ def _load_c(text: str, display: str, lines: Lines) -> Doc | None:
     (a YAML error of libyaml's, an `InputError` of the builder's, an event `_as_ruamels` will not take, anything
     else) is not reported from here: the caller reads the text again with ruamel.yaml's parser, whose results,
     errors and positions are normcheck's. The events go one by one into the builder (none are gathered first), so
-    its limits (MAX_NODES, MAX_DEPTH) bound the work as on the other path. (clib is imported here rather than at
-    the top: without it every file is read by ruamel.yaml alone; when it is installed ruamel.yaml has imported it
-    already, so the import here costs nothing.)"""
-    try:
-        from _ruamel_yaml import CParser  # ruamel.yaml.clib
-    except ImportError:
+    its limits (MAX_NODES, MAX_DEPTH) bound the work as on the other path."""
+    c_parser = _c_parser()
+    if c_parser is None:
         return None
     doc = Doc(display, text, None, lines=lines)
     builder = _Builder(doc, lines)
     try:
-        parser = CParser(text)
+        parser = c_parser(text)
         event = parser.get_event()
         while event is not None:
             if not _as_ruamels(event):
@@ -337,6 +334,23 @@ def _load_c(text: str, display: str, lines: Lines) -> Doc | None:
     doc.data = builder.root
     doc.comments = _comments(text, builder.spans, lines)
     return doc
+
+
+_CPARSER: Any = False  # libyaml's parser class, None without clib; False: not looked for yet
+
+
+def _c_parser() -> Any:
+    """ruamel.yaml.clib's `CParser`, or None where clib is not installed (on PyPy, say). Imported here rather than
+    at the top, and looked for once: a failed import costs some 40 µs each time; where clib is installed,
+    ruamel.yaml has imported it already."""
+    global _CPARSER
+    if _CPARSER is False:
+        try:
+            from _ruamel_yaml import CParser
+        except ImportError:
+            CParser = None
+        _CPARSER = CParser
+    return _CPARSER
 
 
 def _as_ruamels(event: Any) -> bool:
