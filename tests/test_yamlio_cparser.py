@@ -65,6 +65,28 @@ def test_every_yaml_file_of_the_repository_reads_alike_on_both_paths() -> None:
         assert _took_c(text) == (pure[0] == "doc"), path  # every file that reads is read by libyaml
 
 
+EDGES = ["", "\n", "# only a comment\n", "---\n", "--- a\n", "~", "a", "'a'", " ", "\r", "a: 1\rb: 2\r", "a: 'x\r  y'\r",
+         "a: 'x\r\n  y'\r\n", "a: \"x\\\r\n  y\"\n", "a: 1 #c\n#d", "a: {b: 1}#c\n", "a: b#c\n", "a: 'b'#c\n", "a:\n- 1\n- 2\n",
+         "? a\n: b\n", "a: -\n", "a: -b\n", "a: [-b]\n", "a: [a:b]\n", "a: {a:b}\n", "a: {\"a\":b}\n",
+         "a: 2025-01-01\nb: 2025-1-1\nc: 2025-01-01T10:00:00\n", "a: 1.0\nb: 1.\nc: .5\nd: +1\ne: -0\n",
+         "a: True\nb: NULL\nc: Null\nd: ~\ne: null\n", "a: \"\\u00e9\\U0001F600\\x41\\N\\_\\L\\P\\/\\e\\0\"\n",
+         "a: é😀 # ü\nb: '€'\n"]
+
+
+@needs_clib
+@pytest.mark.parametrize("text", EDGES)
+def test_edge_texts_read_alike_on_both_paths(text: str) -> None:
+    assert _loaded(text) == _pure(text)
+
+
+@needs_clib
+def test_case_files_with_other_line_ends_read_alike_on_both_paths() -> None:
+    for path in sorted((ROOT / "cases").rglob("*.yaml"))[::10]:
+        for end in ("\r\n", "\r"):
+            text = path.read_text(encoding="utf-8").replace("\n", end)
+            assert _loaded(text) == _pure(text) and _took_c(text), (path, end)
+
+
 # ---- fuzz ---------------------------------------------------------------------------------------
 
 _INSERTS = ["\t", ":", ": ", "#", " #", "'", '"', "-", "- ", "[", "]", "{", "}", ",", "&", "*", "!", "%", "?", "|", ">",
