@@ -175,7 +175,7 @@ def _case_texts() -> list[str]:
             for v in value:
                 walk(v)
     for path in CASES.rglob("*.yaml"):
-        walk((YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}).get("facts", {}))
+        walk((YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")) or {}).get("facts", {}))
     return sorted(texts, key=len, reverse=True)
 
 

@@ -17,8 +17,8 @@ from normcheck.facts.records import _guard, _id_words
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "guard"
-POSITIVES: dict[str, list[str]] = YAML(typ="safe").load((DATA / "positives.yaml").read_text(encoding="utf-8"))
-NEGATIVES: list[str] = YAML(typ="safe").load((DATA / "negatives.yaml").read_text(encoding="utf-8"))
+POSITIVES: dict[str, list[str]] = YAML(typ="safe", pure=True).load((DATA / "positives.yaml").read_text(encoding="utf-8"))
+NEGATIVES: list[str] = YAML(typ="safe", pure=True).load((DATA / "negatives.yaml").read_text(encoding="utf-8"))
 HEAD = "normcheck: 1\nid: amv-test-1\nrecord_type: individual_case\nmember_state: NL\n"
 
 

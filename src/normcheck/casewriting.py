@@ -73,10 +73,12 @@ class Template:
 
 
 def load_templates(rules: Path, vocabulary: Vocabulary) -> dict[str, Template]:
-    """The templates of `rules/templates.yaml`; every family they name must be a vocabulary family."""
+    """The templates of `rules/templates.yaml`; every family they name must be a vocabulary family. (Read by
+    ruamel.yaml's own parser, `pure=True`, as every YAML file of normcheck's: where ruamel.yaml.clib is installed,
+    `YAML(typ="safe")` would take libyaml's parser, which reads YAML 1.1, not 1.2.)"""
     path = rules / TEMPLATES_FILE
     try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, YAMLError) as exc:
         raise InputError([Diagnostic(str(path), None, None, f"cannot read the case-file templates ({type(exc).__name__})",
                                      code="NC-F020")]) from None

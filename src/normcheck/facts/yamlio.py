@@ -9,7 +9,9 @@ MAX_BYTES, numbers written in a form a lawyer does not write (hex, exponents, `1
 than MAX_DIGITS digits (refused before any conversion), impossible dates, bytes that are not UTF-8
 text, NUL bytes. Lines are counted on `\\n` only, so a U+2028 inside a value never shifts the
 quoted line. Every scalar is kept as written, and every comment, for the anonymisation guard.
-Nothing is ever written back.
+Nothing is ever written back. Where ruamel.yaml.clib is installed, libyaml's parser (C, YAML 1.1) gives
+the events of a text it reads as ruamel.yaml's does; every other text, and every error, is ruamel.yaml's own
+(`load`): the result is the same either way.
 """
 
 from __future__ import annotations
@@ -270,10 +272,106 @@ class _Frame:
 
 
 def load(text: str, display: str) -> Doc:
-    """Parse one YAML document into a `Doc`; raise `InputError` on anything unsafe or malformed."""
+    """Parse one YAML document into a `Doc`; raise `InputError` on anything unsafe or malformed.
+
+    libyaml's parser (ruamel.yaml.clib) reads the text when it is installed and the text is one it reads as
+    ruamel.yaml does (`_c_parser_may_read`); its result stands only when it is complete. Anything else, and any
+    failure on that path, is read again by ruamel.yaml's own parser, so every result, error and position is the one
+    ruamel.yaml gives."""
     if len(text) > MAX_BYTES and len(text.encode("utf-8", "replace")) > MAX_BYTES:
         raise InputError([Diagnostic(display, None, None, f"file is too large (over {MAX_BYTES:,} bytes)")])
     lines = Lines(text)
+    if _c_parser_may_read(text):
+        doc = _load_c(text, display, lines)
+        if doc is not None:
+            return doc
+    return _load_pure(text, display, lines)
+
+
+# libyaml reads YAML 1.1, ruamel.yaml (normcheck's reader) YAML 1.2. In 1.1, NEL (U+0085) and the line and
+# paragraph separators (U+2028, U+2029) break lines, so values and positions after them would differ; libyaml skips
+# a byte-order mark (U+FEFF) at the start of any line, ruamel.yaml only at the start of the text. A text with one of
+# these is read by ruamel.yaml's parser alone.
+_C_REFUSED = ("\x85", "\u2028", "\u2029", "\ufeff")
+
+
+def _c_parser_may_read(text: str) -> bool:
+    """May libyaml's parser read `text` (or does it hold what libyaml reads otherwise than ruamel.yaml)? Not with
+    a tab (ruamel.yaml refuses some that libyaml takes, inside a plain key for one), a 1.1 line break or a
+    byte-order mark (`_C_REFUSED`), a directive line (`%YAML 1.1`, `%TAG`: they set the version and the tags
+    ruamel.yaml reads by), a document end line (`...`: ruamel.yaml reads a second one as a second document), or a
+    character ruamel.yaml refuses (libyaml refuses others, and ruamel's message and position are the ones given).
+    The test for the 1.1 characters and the set of the refused ones cost some 20 µs for a case file."""
+    if "\t" in text or (not text.isascii() and any(char in text for char in _C_REFUSED)):
+        return False
+    if text.startswith(("%", "...")) or "\n%" in text or "\r%" in text or "\n..." in text or "\r..." in text:
+        return False
+    return _Reader._get_non_printable_regex(text) is None
+
+
+def _load_c(text: str, display: str, lines: Lines) -> Doc | None:
+    """The `Doc` of `text` from libyaml's events (ruamel.yaml.clib's `CParser`, some ten times faster than
+    ruamel.yaml's pure-Python parser), or None when clib is not installed or anything fails on the way. A failure
+    (a YAML error of libyaml's, an `InputError` of the builder's, an event `_as_ruamels` will not take, anything
+    else) is not reported from here: the caller reads the text again with ruamel.yaml's parser, whose results,
+    errors and positions are normcheck's. The events go one by one into the builder (none are gathered first), so
+    its limits (MAX_NODES, MAX_DEPTH) bound the work as on the other path."""
+    c_parser = _c_parser()
+    if c_parser is None:
+        return None
+    doc = Doc(display, text, None, lines=lines)
+    builder = _Builder(doc, lines)
+    try:
+        parser = c_parser(text)
+        event = parser.get_event()
+        while event is not None:
+            if not _as_ruamels(event):
+                return None
+            builder.feed(event)
+            event = parser.get_event()
+    except Exception:  # any failure: ruamel.yaml's parser reads the text again and reports it
+        return None
+    doc.data = builder.root
+    doc.comments = _comments(text, builder.spans, lines)
+    return doc
+
+
+_CPARSER: Any = False  # libyaml's parser class, None without clib; False: not looked for yet
+
+
+def _c_parser() -> Any:
+    """ruamel.yaml.clib's `CParser`, or None where clib is not installed (on PyPy, say). Imported here rather than
+    at the top, and looked for once: a failed import costs some 40 µs each time; where clib is installed,
+    ruamel.yaml has imported it already."""
+    global _CPARSER
+    if _CPARSER is False:
+        try:
+            from _ruamel_yaml import CParser
+        except ImportError:
+            CParser = None
+        _CPARSER = CParser
+    return _CPARSER
+
+
+def _as_ruamels(event: Any) -> bool:
+    """Make one of libyaml's events the one ruamel.yaml's parser gives: a plain scalar's style is None there, ''
+    in libyaml's (the builder tells a plain scalar by None). False for an event that ruamel.yaml may give
+    otherwise: one with a tag (the two read the characters of a tag differently), a block scalar (`|`, `>`:
+    YAML 1.1 and 1.2 differ on its header, its indentation and its end), an empty value (`key:` with nothing after
+    it: libyaml places it elsewhere, and its position is quoted in messages)."""
+    if type(event) is not ScalarEvent:
+        return getattr(event, "ctag", None) is None
+    if event.ctag is not None or event.style in ("|", ">"):
+        return False
+    if event.style == "":
+        if not event.value:
+            return False
+        event.style = None
+    return True
+
+
+def _load_pure(text: str, display: str, lines: Lines) -> Doc:
+    """The `Doc` of `text` from ruamel.yaml's own (pure-Python, YAML 1.2) parser, with its errors as diagnostics."""
     doc = Doc(display, text, None, lines=lines)
     builder = _Builder(doc, lines)
     yaml = YAML(typ="safe", pure=True)  # events only; the rt scanner would also gather comments
