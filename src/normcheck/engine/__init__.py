@@ -155,10 +155,14 @@ def reading_results(pack: ir.RulePack, result: RuleResult, env: Env) -> list[Rea
     grade decided the result. Evaluated by the three-valued evaluator that ran the case (`env.ev`, the
     engine's own: its compiled code and the rules under each reading are cached there)."""
     ev = env.ev
+    chosen = result.rule.applied.reading if result.rule.applied is not None and result.rule.applied.base is not None else None
+    if chosen is None and result.outcome != "CONTESTED":
+        # no reading chosen, so `base` below would be this result, and it is not contested: asked for
+        # every finding of a report, this answers most of them without looking up the rule's versions
+        return []
     versions = base_versions(pack, result.rule.id)
     if not any(v.contested for v in versions):
         return []
-    chosen = result.rule.applied.reading if result.rule.applied is not None and result.rule.applied.base is not None else None
     base = result if chosen is None else ev.evaluate_id(versions, env)
     if base.outcome != "CONTESTED":
         return []
