@@ -647,12 +647,21 @@ def _applied(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str) -> tup
 
 
 QUIET_LEVELS = ("OK", "NOT_APPLICABLE")  # a rule that did not fire: a report shows it on one line unless --all
+UNCONCERNED_REASONS = ("no_facts", "record_type")  # (of NOT_APPLICABLE) the record is not about the rule's family
+
+
+def unconcerned(level: str, reason: str) -> bool:
+    """A rule that does not apply because the record says nothing its family is about (or is not of its kind):
+    a report without --all only counts it, by family (`report.view.record_view`)."""
+    return level == "NOT_APPLICABLE" and reason in UNCONCERNED_REASONS
 
 
 def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any],
             withheld: frozenset[str] = frozenset(), brief: bool = False) -> Finding:
     """The finding of one rule on one record. `brief`: a rule that did not fire gets no sources, background,
-    law applied or rule message (see `record_result`)."""
+    law applied or rule message, and one that is only counted no words at all (see `record_result`)."""
+    if brief and unconcerned(res.outcome, res.reason):
+        return _counted(res, run, pack, lang, origins, withheld)
     rule = res.rule
     short = brief and res.outcome in QUIET_LEVELS
     sources, background = ((), ()) if short else sources_and_background(rule, pack, lang)
@@ -695,6 +704,24 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
         not_disclosed=asked, potential_level=potential,
         follow_up=follow_up([wording.label(n, pack, lang) for n in asked], res.outcome, potential, lang) if asked else None,
     )
+
+
+def _counted(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any],
+             withheld: frozenset[str]) -> Finding:
+    """The brief finding of a rule of a family the record is not about (`unconcerned`), which such a report
+    counts but never words: its level, reason and facts as `finding` gives them (what the counts, the facts
+    to collect, the open norms and --fail-on read), and no title, message, note or other words. Wording
+    them was most of the findings' work on a record, which most families do not concern. (Such a result
+    has no grade, so no reading decided it or gives it another level: a reading changes grades only.)"""
+    rule = res.rule
+    asked, potential = _potential(res, run, withheld) if withheld else ((), None)
+    return Finding(
+        rule=rule.id, version=rule.version, family=rule.family, level=res.outcome, severity=None, title="",
+        message="", rule_message="", reason=res.reason, sources=(), pinpoints_verified=rule.verified,
+        decided_by=tuple(_deciding(n, run, pack, origins, lang) for n in sorted(res.decided) if not _constant(n, pack)),
+        missing_facts=tuple(sorted(res.missing)),
+        judged_on=res.judged_on.isoformat() if res.judged_on else None, judged_on_basis=res.judged_basis or None,
+        not_disclosed=asked, potential_level=potential)
 
 
 ASK_WORDS = {"en": {"client": "the client", "authority": "the authority", "file": "the file"},
@@ -874,7 +901,8 @@ def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str, brief
     `brief`: for a report that shows a rule that did not fire (OK, not applicable) on one line only (the
     terminal without --all; `report.view` decides that by `QUIET_LEVELS` too): such findings leave out what
     that line never shows (their sources, background, the law applied, the rule's message), most of the
-    work on a record most rules do not concern. Every other format, and --all, needs the whole record."""
+    work on a record most rules do not concern; a rule of a family the record is not about, which it only
+    counts, gets no words at all (`unconcerned`). Every other format, and --all, needs the whole record."""
     origins = dict(record.origins)
     results = sorted(run.results, key=lambda r: (pack.family_rank(r.rule.family), r.rule.family, r.rule.line))
     withheld = frozenset(getattr(record, "not_disclosed", ()))

@@ -32,6 +32,7 @@ from ..findings import (
     Receipt,
     RecordResult,
     SourceRef,
+    unconcerned,
 )
 from ..plural import counted
 from ..vocabulary import Vocabulary
@@ -569,8 +570,9 @@ _SEVERITY_RANK: dict[str | None, int] = {k: v for k, v in ir.SEVERITY_RANK.items
 
 
 def _unconcerned(f: Finding) -> bool:
-    """A rule that does not apply because the record says nothing its family is about (or is not of its kind)."""
-    return f.level == "NOT_APPLICABLE" and f.reason in ("no_facts", "record_type")
+    """A rule that does not apply because the record says nothing its family is about (or is not of its kind):
+    `findings.unconcerned`, which also leaves the words out of such a finding of a brief report."""
+    return unconcerned(f.level, f.reason)
 
 
 def record_view(r: RecordResult, w: Words, show_all: bool = False) -> RecordView:
