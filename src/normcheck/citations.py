@@ -170,7 +170,8 @@ def parse_locator(text: str) -> tuple[Part, ...]:
 
 
 _LIST_AFTER = re.compile(rf"\s*({_LIST})")  # the numbers after a locator's word (one pattern for every word)
-_INDENT = re.compile(r"(\w+)\s+indent")
+# "operative part, first indent": compiled by `re` on first use (few packs cite an indent), not at every start
+_INDENT = r"(\w+)\s+indent"
 
 
 def _numbers_after(p: str, words: tuple[str, ...], space: bool) -> str | None:
@@ -201,7 +202,7 @@ def _part(p: str) -> Part:
             numbers = _numbers_after(rest, ("points", "point"), True)
             if numbers is not None:
                 return Operative(_ranges(numbers))
-            m = _INDENT.fullmatch(rest)
+            m = re.fullmatch(_INDENT, rest)
             if m:
                 if m.group(1) not in _ORDINALS:
                     raise LocatorError(f"`{m.group(1)} indent`: write first, second, third … indent")

@@ -302,11 +302,18 @@ def case_model(vocabulary: Vocabulary) -> Any:
 
 _CASE_KEYS = frozenset({"normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "expect", "facts",
                         "assessments", "pinned_against"})
-# `pinned_against`: a rule pack's SHA-256 as the receipt shows it, whole or its first 12+ hex digits.
-PACK_HASH = re.compile(r"^(?:sha256:)?([0-9a-f]{12,64})$")
+# `pinned_against`: a rule pack's SHA-256 as the receipt shows it, whole or its first 12+ hex digits (compiled by
+# `re` on first use, see `pack_hash`)
+_PACK_HASH = r"^(?:sha256:)?([0-9a-f]{12,64})$"
 _EXPECT_KEYS = frozenset({"level", "severity", "missing", "note", "readings"})
 # Each vocabulary's fact validators, built once; held weakly, so they go with their vocabulary.
 _VALIDATORS: WeakKeyDictionary[Vocabulary, dict[str, Callable[[Any], Any]]] = WeakKeyDictionary()
+
+
+def pack_hash(text: str) -> re.Match[str] | None:
+    """`text` read as a `pinned_against` hash (its hex digits: group 1), or None. The pattern is compiled on first
+    use rather than at every start: few case files pin a rule pack."""
+    return re.match(_PACK_HASH, text)
 
 
 class _Unsure(Exception):
@@ -364,7 +371,7 @@ def _quick(data: dict[Any, Any], vocabulary: Vocabulary) -> Parsed:
         expect = {_key(k): _expect(v) for k, v in expect.items()}
     pinned = data.get("pinned_against")
     if pinned is not None:
-        hashed = PACK_HASH.match(pinned.strip()) if type(pinned) is str else None
+        hashed = pack_hash(pinned.strip()) if type(pinned) is str else None
         if hashed is None:
             raise _Unsure
         pinned = hashed.group(1)

@@ -60,7 +60,7 @@ class CaseBase(BaseModel):
     def _pinned(cls, v: Any) -> Any:
         if v is None:
             return v
-        match = m.PACK_HASH.match(v.strip()) if isinstance(v, str) else None
+        match = m.pack_hash(v.strip()) if isinstance(v, str) else None
         if match is None:
             raise _fail("`pinned_against` takes the rule pack's SHA-256 as the receipt shows it (64 hex digits, "
                         "or at least the first 12), not {value}", value=repr(_show(v)))

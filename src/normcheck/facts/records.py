@@ -17,7 +17,7 @@ from ..ir import OUTCOMES
 from ..values import MAX_MONTH_DATES, NOT_DISCLOSED, UNKNOWN, MonthDate
 from ..vocabulary import Vocabulary
 from . import guard, yamlio
-from .model import PACK_HASH, Expectation, Parsed, case_model, quick_parse
+from .model import Expectation, Parsed, case_model, pack_hash, quick_parse
 
 TOP_KEYS = ("normcheck", "id", "record_type", "member_state", "as_of", "policy", "note", "facts", "assessments", "expect",
             "pinned_against")
@@ -302,7 +302,7 @@ def _guard(doc: yamlio.Doc, vocabulary: Vocabulary, severity: str = "error") -> 
                                     "files hold anonymised facts only", hint="remove it; identify the case by an anonymised `id`",
                                     severity=sev))
             continue
-        if sc.path == ("pinned_against",) and not sc.is_key and isinstance(sc.value, str) and PACK_HASH.match(sc.value.strip()):
+        if sc.path == ("pinned_against",) and not sc.is_key and isinstance(sc.value, str) and pack_hash(sc.value.strip()):
             continue  # a rule pack's hash (hex digits only): a run of digits in it is chance, not a BSN
         hits = guard.scan_id(sc.value, public, _IdWords(vocabulary)) if sc.path == ("id",) and not sc.is_key \
             else guard.scan(sc.value, public)
