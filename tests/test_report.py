@@ -357,6 +357,25 @@ def test_brief_findings_print_the_same_terminal_report(loaded, engine) -> None:
     assert counted
 
 
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_records_deciding_facts_worded_once_read_as_each_finding_words_them(loaded, engine, lang) -> None:
+    """`record_result` words a deciding fact once for all the record's findings (`_deciding`'s `worded`): the
+    findings are those each finding words on its own, and a fact that decides several rules is worded once."""
+    from normcheck.facts import load_record
+
+    record = load_record(CASES / "tq" / "tq04a-age-183-amv-2025.yaml", loaded.vocabulary)
+    run = engine.run(record.facts, record.as_of, record.origins.keys())
+    shared = findings.record_result(record, run, engine.pack, lang).findings
+    origins = dict(record.origins)
+    alone = tuple(findings.finding(f_res, run, engine.pack, lang, origins, frozenset(record.not_disclosed))
+                  for f_res in sorted(run.results, key=lambda r: (engine.pack.family_rank(r.rule.family), r.rule.family,
+                                                                 r.rule.line)))
+    assert shared == alone
+    facts = [d for f in shared for d in f.decided_by]
+    assert len({d.name for d in facts}) < len(facts)  # facts that decide several rules: worded once, shared
+    assert len({id(d) for d in facts}) == len({(d.name, d.text) for d in facts})
+
+
 def test_a_printable_record_is_not_copied_and_a_control_character_is_still_escaped(loaded, engine) -> None:
     from normcheck.report.escape import safe_record
 

@@ -500,8 +500,25 @@ _LEVEL_WORDS = {
 }
 
 
+Worded = dict[tuple[str, int], DecidingFact]  # the deciding facts of one record worded so far, by name and depth
+
+
 def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any], lang: str,
-              depth: int = 0) -> DecidingFact:
+              depth: int = 0, worded: Worded | None = None) -> DecidingFact:
+    """A deciding fact of a finding, in words (with the facts it is computed from, three levels deep).
+    `worded`: the record's deciding facts worded so far, shared by its findings (`record_result`): a fact
+    decides many of a record's rules (its kind, a date, a computed age) and reads the same in each, so it
+    is worded once per record (at the same depth, which decides how many of its inputs are shown)."""
+    if worded is None:
+        return _word_deciding(name, run, pack, origins, lang, depth, None)
+    hit = worded.get((name, depth))
+    if hit is None:
+        hit = worded[(name, depth)] = _word_deciding(name, run, pack, origins, lang, depth, worded)
+    return hit
+
+
+def _word_deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any], lang: str,
+                   depth: int, worded: Worded | None) -> DecidingFact:
     words = lang if lang in _RULE_WORD else "en"
     if name.startswith("rule:"):
         rid = name[5:]
@@ -522,7 +539,7 @@ def _deciding(name: str, run: CaseRun, pack: ir.RulePack, origins: dict[str, Any
     if d is not None and name not in run.env.given_derived:
         inputs: tuple[DecidingFact, ...] = ()
         if depth < 3:
-            inputs = tuple(_deciding(dep, run, pack, origins, lang, depth + 1) for dep in d.deps
+            inputs = tuple(_deciding(dep, run, pack, origins, lang, depth + 1, worded) for dep in d.deps
                            if _value_shown(dep, run) is not UNKNOWN and not _constant(dep, pack))
         if inputs:
             parts = [f"{i.label} ({wording.value(i.name, _value_shown(i.name, run), pack, lang)})"
@@ -657,11 +674,12 @@ def unconcerned(level: str, reason: str) -> bool:
 
 
 def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any],
-            withheld: frozenset[str] = frozenset(), brief: bool = False) -> Finding:
+            withheld: frozenset[str] = frozenset(), brief: bool = False, worded: Worded | None = None) -> Finding:
     """The finding of one rule on one record. `brief`: a rule that did not fire gets no sources, background,
-    law applied or rule message, and one that is only counted no words at all (see `record_result`)."""
+    law applied or rule message, and one that is only counted no words at all (see `record_result`).
+    `worded`: the deciding facts of the record worded so far (see `_deciding`)."""
     if brief and unconcerned(res.outcome, res.reason):
-        return _counted(res, run, pack, lang, origins, withheld)
+        return _counted(res, run, pack, lang, origins, withheld, worded)
     rule = res.rule
     short = brief and res.outcome in QUIET_LEVELS
     sources, background = ((), ()) if short else sources_and_background(rule, pack, lang)
@@ -690,7 +708,7 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
         readings=readings, reading_applied=applied,
         note=render(note, run, lang, pack) if note else None,
         reason=reason, sources=sources, background=background, pinpoints_verified=rule.verified,
-        decided_by=tuple(_deciding(n, run, pack, origins, lang) for n in sorted(decided) if not _constant(n, pack)),
+        decided_by=tuple(_deciding(n, run, pack, origins, lang, 0, worded) for n in sorted(decided) if not _constant(n, pack)),
         missing_facts=tuple(sorted(res.missing)),
         missing_labels=tuple(wording.label(n, pack, lang) for n in sorted(res.missing)),
         not_established=open_facts,
@@ -707,7 +725,7 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
 
 
 def _counted(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any],
-             withheld: frozenset[str]) -> Finding:
+             withheld: frozenset[str], worded: Worded | None) -> Finding:
     """The brief finding of a rule of a family the record is not about (`unconcerned`), which such a report
     counts but never words: its level, reason and facts as `finding` gives them (what the counts, the facts
     to collect, the open norms and --fail-on read), and no title, message, note or other words. Wording
@@ -718,7 +736,7 @@ def _counted(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origin
     return Finding(
         rule=rule.id, version=rule.version, family=rule.family, level=res.outcome, severity=None, title="",
         message="", rule_message="", reason=res.reason, sources=(), pinpoints_verified=rule.verified,
-        decided_by=tuple(_deciding(n, run, pack, origins, lang) for n in sorted(res.decided) if not _constant(n, pack)),
+        decided_by=tuple(_deciding(n, run, pack, origins, lang, 0, worded) for n in sorted(res.decided) if not _constant(n, pack)),
         missing_facts=tuple(sorted(res.missing)),
         judged_on=res.judged_on.isoformat() if res.judged_on else None, judged_on_basis=res.judged_basis or None,
         not_disclosed=asked, potential_level=potential)
@@ -906,7 +924,8 @@ def record_result(record: Any, run: CaseRun, pack: ir.RulePack, lang: str, brief
     origins = dict(record.origins)
     results = sorted(run.results, key=lambda r: (pack.family_rank(r.rule.family), r.rule.family, r.rule.line))
     withheld = frozenset(getattr(record, "not_disclosed", ()))
-    findings = tuple(finding(r, run, pack, lang, origins, withheld, brief) for r in results)
+    worded: Worded = {}
+    findings = tuple(finding(r, run, pack, lang, origins, withheld, brief, worded) for r in results)
     problems = [Problem.of(w) for w in record.warnings]
     for m in run.mismatches:
         o = origins.get(m.name)
