@@ -708,7 +708,7 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
         readings=readings, reading_applied=applied,
         note=render(note, run, lang, pack) if note else None,
         reason=reason, sources=sources, background=background, pinpoints_verified=rule.verified,
-        decided_by=tuple(_deciding(n, run, pack, origins, lang, 0, worded) for n in sorted(decided) if not _constant(n, pack)),
+        decided_by=_decided_by(decided, run, pack, origins, lang, worded),
         missing_facts=tuple(sorted(res.missing)),
         missing_labels=tuple(wording.label(n, pack, lang) for n in sorted(res.missing)),
         not_established=open_facts,
@@ -724,6 +724,12 @@ def finding(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins
     )
 
 
+def _decided_by(decided: frozenset[str], run: CaseRun, pack: ir.RulePack, origins: dict[str, Any], lang: str,
+                worded: Worded | None) -> tuple[DecidingFact, ...]:
+    """A finding's deciding facts in words, by name, without the pack's constants (`finding`, `_counted`)."""
+    return tuple(_deciding(n, run, pack, origins, lang, 0, worded) for n in sorted(decided) if not _constant(n, pack))
+
+
 def _counted(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origins: dict[str, Any],
              withheld: frozenset[str], worded: Worded | None) -> Finding:
     """The brief finding of a rule of a family the record is not about (`unconcerned`), which such a report
@@ -736,7 +742,7 @@ def _counted(res: RuleResult, run: CaseRun, pack: ir.RulePack, lang: str, origin
     return Finding(
         rule=rule.id, version=rule.version, family=rule.family, level=res.outcome, severity=None, title="",
         message="", rule_message="", reason=res.reason, sources=(), pinpoints_verified=rule.verified,
-        decided_by=tuple(_deciding(n, run, pack, origins, lang, 0, worded) for n in sorted(res.decided) if not _constant(n, pack)),
+        decided_by=_decided_by(res.decided, run, pack, origins, lang, worded),
         missing_facts=tuple(sorted(res.missing)),
         judged_on=res.judged_on.isoformat() if res.judged_on else None, judged_on_basis=res.judged_basis or None,
         not_disclosed=asked, potential_level=potential)
