@@ -7,6 +7,8 @@ import json
 import os
 import pickle
 import shutil
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -281,3 +283,21 @@ def test_a_reference_to_an_object_of_its_own_group_is_refused(cache, tmp_path) -
         with pytest.raises(packcache.CacheRejected):
             packcache.decode([tag, header, files, tables, groups[:at] + [bad] + groups[at + 1:], root], str)
     assert packcache.decode([tag, header, files, tables, groups, root], str)[0].rules
+
+
+def test_a_malformed_tagged_value_is_refused_not_raised(tmp_path) -> None:
+    """A tagged value that is not what its tag says (a date, a decimal, a mapping, a tag of no kind) is
+    refused like any other malformed part: a decimal's own error (`decimal.InvalidOperation`) is no
+    ValueError, and must not escape as a traceback instead of a rebuild."""
+    empty = [[], [], []]
+    for value in (["M", "abc"], ["M", "1e"], ["D", "2024-13-01"], ["d", ["a"]], ["d", "ab"], ["t", {"a": 1}], ["X", 1],
+                  ["r", "0"], ["s", ["d", [["t"], 1]]], {"a": 1}, 1.5, []):
+        with pytest.raises(packcache.CacheRejected):
+            packcache.decode(["T", [], [], empty, [], value], str)
+    assert packcache.decode(["T", [], [], empty, [], ["t", ["M", "1.50"], ["D", "2024-02-29"], ["s", "a"], 1]], str) == (
+        Decimal("1.50"), date(2024, 2, 29), frozenset({"a"}), 1)
+    entry = tmp_path / "pack.json"
+    entry.write_text(json.dumps({"format": packcache.FORMAT, "key": "k", "pack": ["T", [], [], empty, [], ["M", "abc"]]}))
+    entry.chmod(0o600)
+    why: list[str] = []
+    assert packcache.read(entry, "k", str, why.append) is None and why

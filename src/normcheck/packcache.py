@@ -268,8 +268,8 @@ def _tagged(objects: list[Any], shown: Callable[[str], str]) -> Callable[[Any], 
                     return dt.date.fromisoformat(data[1])
                 if tag == "M":
                     return Decimal(data[1])
-            except ValueError as exc:
-                raise CacheRejected(str(exc)) from None
+            except (ValueError, ArithmeticError) as exc:  # (a malformed decimal: decimal.InvalidOperation)
+                raise CacheRejected(f"{type(exc).__name__}: {str(exc)[:40]}") from None
             if tag == "F":
                 return shown(data[1])
         if data == ["N"]:
