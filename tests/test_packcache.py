@@ -301,3 +301,19 @@ def test_a_malformed_tagged_value_is_refused_not_raised(tmp_path) -> None:
     entry.chmod(0o600)
     why: list[str] = []
     assert packcache.read(entry, "k", str, why.append) is None and why
+
+
+def test_code_fingerprint_does_not_walk_the_bytecode_folders(tmp_path: Path) -> None:
+    """`__pycache__` holds compiled files only: it is not listed (a file there is never normcheck's code)."""
+    from normcheck.pack import code_fingerprint_of
+
+    (tmp_path / "engine").mkdir()
+    (tmp_path / "a.py").write_text("x = 1\n")
+    first = code_fingerprint_of(str(tmp_path))
+    for folder in (tmp_path / "__pycache__", tmp_path / "engine" / "__pycache__"):
+        folder.mkdir()
+        (folder / "a.cpython-311.pyc").write_bytes(b"\0" * 16)
+        (folder / "stray.py").write_text("y = 2\n")
+    assert code_fingerprint_of(str(tmp_path)) == first
+    (tmp_path / "engine" / "b.py").write_text("")
+    assert code_fingerprint_of(str(tmp_path)) != first

@@ -152,11 +152,14 @@ class _Buffer:
 
 
 def _code_files(folder: str, parts: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
-    """Each `*.py` file below `folder`: its path within it as parts (the order of sorted Paths), and its path."""
+    """Each `*.py` file below `folder`: its path within it as parts (the order of sorted Paths), and its path.
+    A `__pycache__` folder is not listed (it holds the compiled `.pyc` files only, and listing them all
+    cost a third of the walk on every run)."""
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_dir():
-                yield from _code_files(entry.path, parts + (entry.name,))
+                if entry.name != "__pycache__":
+                    yield from _code_files(entry.path, parts + (entry.name,))
             elif entry.name.endswith(".py"):
                 yield parts + (entry.name,), entry.path
 
