@@ -271,3 +271,41 @@ def test_dutch_reports_word_the_values(capsys, write) -> None:
     by = {f["rule"]: f for f in json.loads(out)["records"][0]["findings"]}
     assert "verified_unavailable" not in by["TQ-02"]["message"]  # English words them too
     assert "established as unavailable" in by["TQ-02"]["message"]
+
+
+@pytest.mark.parametrize("columns", ["30", "80", "200", None])
+def test_help_and_usage_texts_are_argparses_own(monkeypatch, columns) -> None:
+    """The help formatter that reads the terminal's width on first use lays out every help and usage text as
+    argparse's own formatter does, at any width (COLUMNS), for the full parser and each command's."""
+    import argparse
+
+    from normcheck import cli
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+
+    def texts(parser: argparse.ArgumentParser) -> list[str]:
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+        return [text for p in (parser, *commands.values()) for text in (p.prog, p.format_help(), p.format_usage())]
+
+    kinds = (None, *cli.SUBCOMMANDS)
+    ours = [texts(cli.build_parser(only)) for only in kinds]
+    assert sorted(ours[0][::3]) == sorted(["normcheck", *(f"normcheck {name}" for name in cli.SUBCOMMANDS)])  # the progs
+    monkeypatch.setattr(cli, "_HelpFormatter", argparse.HelpFormatter)
+    assert ours == [texts(cli.build_parser(only)) for only in kinds]
+
+
+def test_a_one_case_run_imports_no_shutil_or_tempfile(write, tmp_path) -> None:
+    """`shutil` (which imports zlib, bz2 and lzma) and `tempfile` are left out of a run that prints no help and
+    spools no large batch: argparse's terminal width is read only when a help text is laid out, and the batch
+    summary's rows stay in memory."""
+    case = write("case.yaml", CASE)
+    program = ("import sys; from normcheck import cli; "
+               f"code = cli._main(['--fail-on', 'never', {str(case)!r}]); "
+               "print(code, sorted({'shutil', 'tempfile', 'zlib', 'bz2', 'lzma'} & set(sys.modules)))")
+    for _ in range(2):  # the first run may compile the rule pack (lark imports tempfile), the second reads it cached
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout

@@ -198,12 +198,14 @@ def test_memory_stays_flat_over_the_batch(loaded, evaluator_only, fmt: str) -> N
 def test_the_summary_rows_move_to_a_temporary_file_past_the_memory_bound(loaded, evaluator_only, monkeypatch) -> None:
     """A few records' rows stay in memory (no temporary file for one case); a batch's move to disk, every row
     read back in order, the same rows either way."""
+    import tempfile
+
     from normcheck.report import tally
 
     template = results(loaded, evaluator_only, TQ_FACTS)[0]
     made: list[object] = []
-    real = tally.tempfile.TemporaryFile
-    monkeypatch.setattr(tally.tempfile, "TemporaryFile", lambda *a, **k: made.append(1) or real(*a, **k))
+    real = tempfile.TemporaryFile
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda *a, **k: made.append(1) or real(*a, **k))
     rows, bound = {}, tally.SPOOL_MEMORY
     for memory in (bound, 200):
         monkeypatch.setattr(tally, "SPOOL_MEMORY", memory)

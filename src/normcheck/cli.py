@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import gc
 import io
 import os
@@ -81,16 +82,44 @@ def _reading(p: argparse.ArgumentParser) -> None:
                         "it (e.g. state), RULE:NAME for one rule (e.g. TQ-04a:applicant); repeatable")
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help formatter, reading the terminal's width when a help or usage text is laid out rather than
+    when the formatter is made. argparse makes one for every argument added (to check its metavar), and reading
+    the width imports `shutil`, and with it `zlib`, `bz2` and `lzma` (about 1 ms of every run), for a help text
+    that a run without an error never prints. The width and the help position are argparse's own, from the
+    same formulas, computed once per formatter on first use."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, 0 if width is None else width)
+        if width is None:
+            self._asked_position = max_help_position
+            del self._width, self._max_help_position  # computed on first use by the properties below
+
+    @functools.cached_property
+    def _width(self) -> int:  # type: ignore[override]  # (a cached_property can be assigned, like the attribute)
+        import shutil  # only here: see the class
+
+        return shutil.get_terminal_size().columns - 2
+
+    @functools.cached_property
+    def _max_help_position(self) -> int:  # type: ignore[override]  # (as _width)
+        return min(self._asked_position, max(self._width - 20, self._indent_increment * 2))
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line. `only`: build just that command's parser (its usage, help and errors are the same
     as in the full parser; the other seven cost a few milliseconds of every run)."""
     p = argparse.ArgumentParser(prog="normcheck", description="Check anonymised migration cases and policies against "
-                                "legal norms, with pinpoint sources (T.Q., Schengen Borders Code, Art. 3 ECHR, Changu).")
+                                "legal norms, with pinpoint sources (T.Q., Schengen Borders Code, Art. 3 ECHR, Changu).",
+                                formatter_class=_HelpFormatter)
     p.add_argument("--version", action="version", version=f"normcheck {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    # prog: the commands' prefix that argparse would otherwise work out by laying out a usage text (reading the
+    # terminal's width, see _HelpFormatter): the usage of a parser without positional arguments is its prog
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", prog="normcheck")
+    command = functools.partial(sub.add_parser, formatter_class=_HelpFormatter)  # a command's parser
 
     if only in (None, "check"):
-        c = sub.add_parser("check", help="check case files (the default command)")
+        c = command("check", help="check case files (the default command)")
         c.add_argument("paths", nargs="+", metavar="PATH", help="case files (YAML) or folders")
         c.add_argument("--format", choices=renderers.names(), default="terminal",
                        help="terminal (default), json (docs/output-schema.json), markdown, html, csv (the batch summary), "
@@ -112,14 +141,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         _personal(c)
 
     if only in (None, "test"):
-        t = sub.add_parser("test", help="check the expect: blocks of pinned case files")
+        t = command("test", help="check the expect: blocks of pinned case files")
         t.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: cases/)")
         _reading(t)
         _common(t)
         _personal(t)
 
     if only in (None, "rules"):
-        r = sub.add_parser("rules", help="list every rule with its family, level, severity, validity and verification")
+        r = command("rules", help="list every rule with its family, level, severity, validity and verification")
         r.add_argument("--format", choices=("terminal", "json"), default="terminal")
         r.add_argument("--family", help="only this family (file name without .norm)")
         r.add_argument("--diff", metavar="OLD", help="compare with OLD (a folder of rule files, or a git revision of this "
@@ -129,29 +158,29 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         _common(r)
 
     if only in (None, "explain"):
-        e = sub.add_parser("explain", help="show one rule: text, sources, facts, pinned cases")
+        e = command("explain", help="show one rule: text, sources, facts, pinned cases")
         e.add_argument("rule", help="rule id, e.g. TQ-04a")
         e.add_argument("--cases", metavar="DIR", help="where to look for pinned cases (default: cases/)")
         _common(e)
 
     if only in (None, "schema"):
-        s = sub.add_parser("schema", help="print the JSON Schema of case files, or with --family a table of a family's facts")
+        s = command("schema", help="print the JSON Schema of case files, or with --family a table of a family's facts")
         s.add_argument("--family", metavar="F", help="a table of this fact family (record, tq, sbc, echr3_qd4, basic_needs): "
                        "fact, type, allowed values, question")
         _common(s)
 
     if only in (None, "new"):
-        nw = sub.add_parser("new", help="write a commented case file to fill in")
+        nw = command("new", help="write a commented case file to fill in")
         nw.add_argument("--template", required=True, metavar="NAME", help="amv, asylum, border or non-removable (rules/templates.yaml)")
         nw.add_argument("--output", "-o", metavar="FILE", help="write it to FILE (never overwritten) instead of standard output")
         _common(nw)
 
     if only in (None, "lint"):
-        lint = sub.add_parser("lint", help="check the rule files (syntax, names, types, sources, messages)")
+        lint = command("lint", help="check the rule files (syntax, names, types, sources, messages)")
         _common(lint)
 
     if only in (None, "sweep"):
-        sw = sub.add_parser("sweep", help="evaluate a policy over a grid of ages and procedure lengths")
+        sw = command("sweep", help="evaluate a policy over a grid of ages and procedure lengths")
         sw.add_argument("policy", help="policy record (YAML)")
         sw.add_argument("--vary", action="append", default=[], metavar="FACT=A..B[:STEP]",
                         help="a fact to vary over a range (repeat for a grid)")
@@ -166,7 +195,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         _personal(sw)
 
     if only in (None, "serve"):
-        sv = sub.add_parser("serve", help="a local page where a case is filled in and checked (loopback only, nothing stored)")
+        sv = command("serve", help="a local page where a case is filled in and checked (loopback only, nothing stored)")
         sv.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0: any free port)")
         sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
         sv.add_argument("--allow-remote", action="store_true",

@@ -5,10 +5,11 @@ summary at the end."""
 
 from __future__ import annotations
 
+import io
 import json
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO
 
 from .. import ir
 from ..findings import FactAcrossRecords, LevelCounts, RecordResult, SummaryRow
@@ -16,7 +17,9 @@ from ..findings import FactAcrossRecords, LevelCounts, RecordResult, SummaryRow
 _INDEX = {level: i for i, level in enumerate(ir.OUTCOMES)}
 # The rows' characters held in memory before they move to a temporary file (several hundred records): a run
 # of a few cases then creates none (the first temporary file of a process cost about 0.2 ms of a one-case run,
-# and the web page's reports never touch the disk); a batch's memory stays bounded.
+# and the web page's reports never touch the disk); a batch's memory stays bounded. The rows are kept in a
+# StringIO until then, not in a `tempfile.SpooledTemporaryFile`, so that a run of a few cases does not import
+# `tempfile` (and with it `shutil`, `zlib`, `bz2` and `lzma`: about 1 ms of every one-case run).
 SPOOL_MEMORY = 1 << 16
 
 
@@ -58,7 +61,8 @@ class Tally:
         self._facts: dict[str, list[int]] = {}
         self._questions: dict[str, str] = {}  # bounded by the vocabulary, like `_facts`
         # the rows, in memory and then on disk, for as long as the run lasts (closed by `close`)
-        self._spool = tempfile.SpooledTemporaryFile(SPOOL_MEMORY, mode="w+", encoding="utf-8", newline="\n")  # noqa: SIM115
+        self._memory: io.StringIO | None = io.StringIO(newline="\n")  # None once the rows are on disk
+        self._spool: IO[str] = self._memory
 
     def add(self, r: RecordResult) -> SummaryRowData:
         counts = [0] * len(ir.OUTCOMES)
@@ -79,7 +83,18 @@ class Tally:
             self._questions.setdefault(c.fact, c.question or c.label)
         errors = sum(p.severity == "error" for p in r.problems)
         self._spool.write(json.dumps([r.id, r.file, highest, counts, errors], ensure_ascii=False) + "\n")
+        if self._memory is not None and self._memory.tell() > SPOOL_MEMORY:
+            self._spill(self._memory)
         return SummaryRowData(r.id, r.file, highest, tuple(counts), errors)
+
+    def _spill(self, memory: io.StringIO) -> None:
+        """Move the rows held in memory to a temporary file, where the rows of the rest of the batch go too."""
+        import tempfile  # only here: see SPOOL_MEMORY
+
+        disk = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="\n")  # noqa: SIM115  (closed by `close`)
+        disk.write(memory.getvalue())
+        memory.close()
+        self._spool, self._memory = disk, None
 
     def rows(self) -> Iterator[SummaryRowData]:
         """One row per record, in the order they were added, read back from the spool."""
