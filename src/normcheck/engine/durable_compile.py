@@ -20,30 +20,27 @@ TRUE: Cond = ("true",)
 FALSE: Cond = ("false",)
 
 
-def AND(*xs: Cond) -> Cond:
+def _joined(kind: str, neutral: Cond, absorbing: Cond, xs: tuple[Cond, ...]) -> Cond:
+    """`xs` joined by `kind` ("and", "or"), simplified: nested joins of the same kind flattened, the neutral
+    element left out, the absorbing one returned at once (TRUE and FALSE swap roles between the two)."""
     out: list[Cond] = []
     for x in xs:
-        if x == FALSE:
-            return FALSE
-        if x == TRUE:
+        if x == absorbing:
+            return absorbing
+        if x == neutral:
             continue
-        out.extend(x[1] if x[0] == "and" else [x])
+        out.extend(x[1] if x[0] == kind else [x])
     if not out:
-        return TRUE
-    return out[0] if len(out) == 1 else ("and", out)
+        return neutral
+    return out[0] if len(out) == 1 else (kind, out)
+
+
+def AND(*xs: Cond) -> Cond:
+    return _joined("and", TRUE, FALSE, xs)
 
 
 def OR(*xs: Cond) -> Cond:
-    out: list[Cond] = []
-    for x in xs:
-        if x == TRUE:
-            return TRUE
-        if x == FALSE:
-            continue
-        out.extend(x[1] if x[0] == "or" else [x])
-    if not out:
-        return FALSE
-    return out[0] if len(out) == 1 else ("or", out)
+    return _joined("or", FALSE, TRUE, xs)
 
 
 def J(obj: JSON) -> Cond:
